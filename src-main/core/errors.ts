@@ -1,0 +1,122 @@
+/**
+ * The one error type of the domain. Codes are a closed union so that the CLI,
+ * the UI and scripts can rely on them; messages are safe to show to an officer
+ * (no key material, no passphrases, no stack traces) and say what to do.
+ */
+export const ERROR_CODES = [
+  // generic
+  'INTERNAL',
+  'INVALID_INPUT',
+  'NOT_FOUND',
+  'IO_ERROR',
+  'OUTPUT_EXISTS',
+  // vault and unlocking
+  'VAULT_NOT_FOUND',
+  'VAULT_EXISTS',
+  'VAULT_LOCKED',
+  'VAULT_CORRUPT',
+  'VAULT_ON_REMOVABLE_MEDIA',
+  'WRONG_PASSPHRASE',
+  'WEAK_PASSPHRASE',
+  'NOT_ENOUGH_SHARES',
+  'SHARE_CORRUPT',
+  'SHARE_WRONG_VAULT',
+  'SHARE_DUPLICATE',
+  'SHARE_MISMATCH',
+  'HEADER_CORRUPT',
+  'HEADER_TAMPERED',
+  'UNSUPPORTED_FORMAT',
+  'SLOT_NOT_FOUND',
+  'LAST_SLOT',
+  'BACKUP_CORRUPT',
+  'INTEGRITY_FAILED',
+  'AUDIT_CHAIN_BROKEN',
+  // signing keys and their lifecycle
+  'KEY_NOT_FOUND',
+  'KEY_AMBIGUOUS',
+  'KEY_NAME_TAKEN',
+  'KEY_UNHEALTHY',
+  'UNSUPPORTED_ALGORITHM',
+  'INVALID_SUBJECT',
+  'INVALID_TRANSITION',
+  'KEY_NO_CERTIFICATE',
+  'RETIRE_REFUSED_ISSUED',
+  'RETIRE_REFUSED_WINDOW',
+  'WITNESS_REQUIRED',
+  'NO_ACTIVE_KEY',
+  // chain import
+  'CHAIN_EMPTY',
+  'CHAIN_TOO_LARGE',
+  'CHAIN_UNPARSEABLE',
+  'CHAIN_KEY_MISMATCH',
+  'CHAIN_NOT_CA',
+  'CHAIN_NO_KEYCERTSIGN',
+  'CHAIN_PATHLEN',
+  'CHAIN_MISSING_ISSUER',
+  'CHAIN_ROOT_MISSING',
+  'CHAIN_EXPIRED',
+  'CHAIN_NOT_YET_VALID',
+  'CHAIN_VALIDITY_NOT_NESTED',
+  'CHAIN_BAD_SIGNATURE',
+  'CHAIN_DUPLICATE_CERT',
+  'CHAIN_UNRELATED_CERT',
+  // issuance, revocation, CRLs
+  'CSR_EMPTY',
+  'CSR_TOO_LARGE',
+  'CSR_UNPARSEABLE',
+  'CSR_IS_CERTIFICATE',
+  'CSR_BAD_SIGNATURE',
+  'CSR_WEAK_KEY',
+  'CSR_UNSUPPORTED_KEY',
+  'CSR_BAD_SUBJECT',
+  'CSR_BAD_SAN',
+  'PROFILE_UNKNOWN',
+  'SAN_REQUIRED',
+  'VALIDITY_EXCEEDS_ISSUER',
+  'LINT_FAILED',
+  'SIGNATURE_SELF_CHECK_FAILED',
+  'CERT_NOT_FOUND',
+  'ALREADY_REVOKED',
+  'INVALID_REASON',
+  'CRL_ISSUER_INVALID',
+  'CRL_UNPARSEABLE',
+  // removable media and files
+  'MEDIA_NOT_FOUND',
+  'MEDIA_FULL',
+  'MEDIA_READ_ONLY',
+  'MEDIA_REMOVED',
+  'EXPORT_EXISTS',
+  'EXPORT_VERIFY_FAILED',
+  'FILE_TOO_LARGE',
+  'FILE_REFUSED',
+  'FILE_TYPE_UNKNOWN',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export class DomainError extends Error {
+  readonly code: ErrorCode;
+  /** Detail for the log only: never shown to the officer, never crosses the api boundary. */
+  readonly detail: string | undefined;
+
+  constructor(code: ErrorCode, message: string, detail?: string) {
+    super(message);
+    this.name = 'DomainError';
+    this.code = code;
+    this.detail = detail;
+  }
+}
+
+export function isDomainError(e: unknown): e is DomainError {
+  return e instanceof DomainError;
+}
+
+/** Run `fn`; anything that is not a DomainError becomes `code` with `message`, keeping the cause as log detail. */
+export function rethrowAs<T>(code: ErrorCode, message: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (isDomainError(e)) throw e;
+    throw new DomainError(code, message, e instanceof Error ? e.message : String(e));
+  }
+}
