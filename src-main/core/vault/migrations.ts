@@ -1,0 +1,125 @@
+import type Database from 'better-sqlite3-multiple-ciphers';
+import { DomainError } from '../errors.ts';
+
+/**
+ * Numbered schema migrations. Each runs in its own transaction together with
+ * the user_version bump, so a crash never leaves a half-migrated vault.
+ * Append only: never edit a migration that has shipped.
+ */
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'vault metadata, settings and the hash-chained audit log',
+    sql: `
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+      CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+      CREATE TABLE audit_events (
+        seq INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        witnesses TEXT NOT NULL,
+        action TEXT NOT NULL,
+        details TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL UNIQUE
+      ) STRICT;
+      CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+      CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    `,
+  },
+  {
+    version: 2,
+    description: 'signing keys, their certificates and chains',
+    sql: `
+      CREATE TABLE signing_keys (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        algorithm TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('draft', 'active', 'trusted', 'retired')),
+        spki BLOB NOT NULL,
+        wrapped_private_key BLOB NOT NULL,
+        wrap_nonce BLOB NOT NULL,
+        certificate BLOB,
+        created_at TEXT NOT NULL,
+        activated_at TEXT,
+        trusted_until TEXT,
+        retired_at TEXT
+      ) STRICT;
+      CREATE UNIQUE INDEX signing_keys_one_active ON signing_keys(state) WHERE state = 'active';
+      CREATE TABLE key_chain (
+        key_id TEXT NOT NULL REFERENCES signing_keys(id),
+        position INTEGER NOT NULL,
+        der BLOB NOT NULL,
+        PRIMARY KEY (key_id, position)
+      ) STRICT;
+      CREATE TABLE link_certificates (
+        new_key_id TEXT NOT NULL REFERENCES signing_keys(id),
+        old_key_id TEXT NOT NULL REFERENCES signing_keys(id),
+        der BLOB NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (new_key_id, old_key_id)
+      ) STRICT;
+    `,
+  },
+  {
+    version: 3,
+    description: 'issued certificates, revocation, CRLs and exports',
+    sql: `
+      CREATE TABLE certificates (
+        serial TEXT PRIMARY KEY,
+        issuer_key_id TEXT NOT NULL REFERENCES signing_keys(id),
+        subject TEXT NOT NULL,
+        sans TEXT NOT NULL,
+        profile TEXT NOT NULL,
+        not_before TEXT NOT NULL,
+        not_after TEXT NOT NULL,
+        issued_at TEXT NOT NULL,
+        der BLOB NOT NULL,
+        revoked_at TEXT,
+        revocation_reason TEXT
+      ) STRICT;
+      CREATE INDEX certificates_issuer ON certificates(issuer_key_id, revoked_at);
+      CREATE INDEX certificates_not_after ON certificates(not_after);
+      CREATE TABLE crls (
+        issuer_key_id TEXT NOT NULL REFERENCES signing_keys(id),
+        number INTEGER NOT NULL,
+        this_update TEXT NOT NULL,
+        next_update TEXT NOT NULL,
+        entries INTEGER NOT NULL,
+        der BLOB NOT NULL,
+        PRIMARY KEY (issuer_key_id, number)
+      ) STRICT;
+      CREATE TABLE exports (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        medium TEXT NOT NULL,
+        folder TEXT NOT NULL,
+        manifest_sha256 TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+export function migrate(db: Database.Database, target: number = SCHEMA_VERSION): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > SCHEMA_VERSION) {
+    throw new DomainError('UNSUPPORTED_FORMAT', `The vault's schema version ${current} is newer than this version of Airgap CA understands (${SCHEMA_VERSION}). Use a newer Airgap CA.`);
+  }
+  for (const m of MIGRATIONS) {
+    if (m.version <= current || m.version > target) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+  }
+}

@@ -1,0 +1,306 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { AuditLog } from '../audit/audit-log.ts';
+import type { Clock } from '../clock.ts';
+import { DomainError } from '../errors.ts';
+import { fsyncDir, writeFileDurably } from '../fs/durable-write.ts';
+import { openEncryptedDatabase, type Db } from './database.ts';
+import {
+  DATABASE_FILE,
+  HEADER_FILE,
+  HEADER_FORMAT,
+  HEADER_VERSION,
+  parseHeader,
+  serializeHeader,
+  signHeader,
+  verifyHeaderMac,
+  type KeySlot,
+  type UnsignedHeader,
+  type VaultHeader,
+} from './header.ts';
+import type { KdfCost } from './kdf.ts';
+import { createPassphraseSlot, createQuorumSlot, unlockWithPassphrase, unlockWithShares } from './key-slots.ts';
+import { checkPassphrasePolicy } from './passphrase-policy.ts';
+import { constantTimeEqual, deriveSubkey, keyCommitment, VAULT_KEY_BYTES } from './subkeys.ts';
+
+export type ShareInput = { label: string; content: string | Uint8Array };
+export type VaultCredentials = { passphrase: string } | { shares: ShareInput[] };
+
+export interface SlotSummary {
+  id: string;
+  type: 'passphrase' | 'quorum';
+  label: string;
+  created: string;
+  threshold?: number;
+  total?: number;
+  kdf?: { memoryKiB: number; passes: number; parallelism: number };
+}
+
+export function summarizeSlot(s: KeySlot): SlotSummary {
+  return s.type === 'passphrase'
+    ? { id: s.id, type: s.type, label: s.label, created: s.created, kdf: { memoryKiB: s.kdf.memoryKiB, passes: s.kdf.passes, parallelism: s.kdf.parallelism } }
+    : { id: s.id, type: s.type, label: s.label, created: s.created, threshold: s.threshold, total: s.total };
+}
+
+function headerDigest(h: VaultHeader): string {
+  return createHash('sha256').update(serializeHeader(h)).digest('hex');
+}
+
+export function readVaultHeader(dir: string): VaultHeader {
+  const path = join(dir, HEADER_FILE);
+  if (!existsSync(path)) {
+    throw new DomainError('VAULT_NOT_FOUND', `There is no vault in ${dir}. Create one with "vault init", or point --vault at the vault folder.`);
+  }
+  return parseHeader(readFileSync(path));
+}
+
+/** An unlocked vault: the open database and the keys derived from the vault key. Lock with close(). */
+export class Vault {
+  readonly dir: string;
+  readonly db: Db;
+  readonly audit: AuditLog;
+  readonly clock: Clock;
+  header: VaultHeader;
+  /** The slot that unlocked this session: change-passphrase replaces this one. */
+  readonly unlockedBySlot: string;
+  private vaultKey: Buffer;
+  private wrapKey: Buffer;
+  private closed = false;
+
+  constructor(args: { dir: string; db: Db; header: VaultHeader; vaultKey: Buffer; clock: Clock; unlockedBySlot: string }) {
+    this.dir = args.dir;
+    this.db = args.db;
+    this.header = args.header;
+    this.vaultKey = args.vaultKey;
+    this.clock = args.clock;
+    this.unlockedBySlot = args.unlockedBySlot;
+    this.wrapKey = deriveSubkey(args.vaultKey, 'private-keys');
+    this.audit = new AuditLog(args.db, args.header.vaultId, args.clock);
+  }
+
+  get id(): string {
+    return this.header.vaultId;
+  }
+
+  get isOpen(): boolean {
+    return !this.closed;
+  }
+
+  /** The AES key that wraps private keys inside the database. Never leaves the main process. */
+  privateKeyWrapKey(): Buffer {
+    this.assertOpen();
+    return this.wrapKey;
+  }
+
+  backupKey(): Buffer {
+    this.assertOpen();
+    return deriveSubkey(this.vaultKey, 'backup');
+  }
+
+  /** One SQLite transaction: the change and its audit event commit together or not at all. */
+  transaction<T>(fn: () => T): T {
+    this.assertOpen();
+    return this.db.transaction(fn)();
+  }
+
+  /** Replace the header (slots changed), durably; the audit event is written in the same step. */
+  async rewriteHeader(change: (h: UnsignedHeader) => UnsignedHeader, audit: { actor: string; action: string; details: Record<string, unknown> }): Promise<void> {
+    this.assertOpen();
+    const { mac: _mac, ...unsigned } = this.header;
+    const next = signHeader(change(unsigned), this.vaultKey);
+    if (next.slots.length === 0) throw new DomainError('LAST_SLOT', 'The last key slot cannot be removed: the vault would never open again.');
+    // Header first, then its audit event and digest: if we crash in between, the next
+    // unlock sees a header the database does not know and audits that (recordHeaderDigest).
+    writeFileDurably(join(this.dir, HEADER_FILE), serializeHeader(next));
+    this.header = next;
+    this.transaction(() => {
+      this.audit.append({ actor: audit.actor, action: audit.action, details: audit.details });
+      this.setMeta('header_sha256', headerDigest(next));
+    });
+  }
+
+  async addPassphraseSlot(args: { passphrase: string; label: string; actor: string; cost?: KdfCost }): Promise<SlotSummary> {
+    checkPassphrasePolicy(args.passphrase);
+    const slot = await createPassphraseSlot({ vaultId: this.id, vaultKey: this.vaultKey, passphrase: args.passphrase, cost: args.cost, label: args.label, now: this.clock.now() });
+    await this.rewriteHeader((h) => ({ ...h, slots: [...h.slots, slot] }), { actor: args.actor, action: 'vault.slot-added', details: { slot: slot.id, type: 'passphrase', label: slot.label } });
+    return summarizeSlot(slot);
+  }
+
+  async addQuorumSlot(args: { threshold: number; total: number; label: string; actor: string }): Promise<{ slot: SlotSummary; shareFiles: string[] }> {
+    const { slot, shareFiles } = await createQuorumSlot({ vaultId: this.id, vaultKey: this.vaultKey, threshold: args.threshold, total: args.total, label: args.label, now: this.clock.now() });
+    await this.rewriteHeader((h) => ({ ...h, slots: [...h.slots, slot] }), {
+      actor: args.actor,
+      action: 'vault.slot-added',
+      details: { slot: slot.id, type: 'quorum', threshold: slot.threshold, total: slot.total, label: slot.label },
+    });
+    return { slot: summarizeSlot(slot), shareFiles };
+  }
+
+  async removeSlot(args: { slotId: string; actor: string }): Promise<void> {
+    const slot = this.header.slots.find((s) => s.id === args.slotId);
+    if (!slot) throw new DomainError('SLOT_NOT_FOUND', `This vault has no key slot ${args.slotId}. "vault info" lists the slots.`);
+    if (this.header.slots.length === 1) throw new DomainError('LAST_SLOT', 'The last key slot cannot be removed: the vault would never open again. Add another slot first.');
+    await this.rewriteHeader((h) => ({ ...h, slots: h.slots.filter((s) => s.id !== args.slotId) }), { actor: args.actor, action: 'vault.slot-removed', details: { slot: slot.id, type: slot.type } });
+  }
+
+  /** Replaces the passphrase slot that unlocked this session (or the only one); every other slot keeps working. */
+  async changePassphrase(args: { newPassphrase: string; actor: string; cost?: KdfCost }): Promise<SlotSummary> {
+    checkPassphrasePolicy(args.newPassphrase);
+    const passphraseSlots = this.header.slots.filter((s) => s.type === 'passphrase');
+    const target = passphraseSlots.find((s) => s.id === this.unlockedBySlot) ?? (passphraseSlots.length === 1 ? passphraseSlots[0] : undefined);
+    if (!target) {
+      throw new DomainError('SLOT_NOT_FOUND', 'It is not clear which passphrase to change: unlock with the passphrase you want to replace.');
+    }
+    const slot = await createPassphraseSlot({ vaultId: this.id, vaultKey: this.vaultKey, passphrase: args.newPassphrase, cost: args.cost, label: target.label, now: this.clock.now() });
+    await this.rewriteHeader((h) => ({ ...h, slots: h.slots.map((s) => (s.id === target.id ? slot : s)) }), {
+      actor: args.actor,
+      action: 'vault.passphrase-changed',
+      details: { replacedSlot: target.id, slot: slot.id },
+    });
+    return summarizeSlot(slot);
+  }
+
+  getMeta(key: string): string | undefined {
+    return (this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      this.db.close();
+    } finally {
+      this.vaultKey.fill(0);
+      this.wrapKey.fill(0);
+      this.vaultKey = Buffer.alloc(0);
+      this.wrapKey = Buffer.alloc(0);
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new DomainError('VAULT_LOCKED', 'The vault is locked. Unlock it first.');
+  }
+}
+
+/** Opens the database with a key already proven by the header's commitment, and audits a header change it has not seen. */
+export function openUnlocked(dir: string, header: VaultHeader, vaultKey: Buffer, clock: Clock, unlockedBySlot: string, actor: string): Vault {
+  if (!constantTimeEqual(keyCommitment(vaultKey, header.vaultId), header.keyCommitment)) {
+    throw new DomainError('HEADER_TAMPERED', "The unlocked key does not match the vault header's key commitment: the header was altered. Restore the vault from a backup and investigate.");
+  }
+  verifyHeaderMac(header, vaultKey);
+  const db = openEncryptedDatabase(join(dir, DATABASE_FILE), deriveSubkey(vaultKey, 'database'), { create: false });
+  const vault = new Vault({ dir, db, header, vaultKey, clock, unlockedBySlot });
+  const digest = headerDigest(header);
+  const known = vault.getMeta('header_sha256');
+  if (known !== digest) {
+    vault.transaction(() => {
+      vault.audit.append({ actor, action: 'vault.header-changed', details: { note: 'the key-slot header changed without its audit event (a crash during a slot change)', slots: header.slots.map((s) => s.id) } });
+      vault.setMeta('header_sha256', digest);
+    });
+  }
+  return vault;
+}
+
+/** Recovers the vault key from a passphrase or custodian shares; throws WRONG_PASSPHRASE or a share error. */
+export async function recoverVaultKey(header: VaultHeader, credentials: VaultCredentials): Promise<{ key: Buffer; slot: string }> {
+  if ('passphrase' in credentials) {
+    const slots = header.slots.filter((s) => s.type === 'passphrase');
+    if (slots.length === 0) {
+      throw new DomainError('WRONG_PASSPHRASE', "This vault has no passphrase slot: unlock it with the custodians' shares (--share FILE, once per share).");
+    }
+    for (const slot of slots) {
+      const key = await unlockWithPassphrase({ ...header, slots: [slot] }, credentials.passphrase);
+      if (key) return { key, slot: slot.id };
+    }
+    throw new DomainError('WRONG_PASSPHRASE', 'Wrong passphrase: the vault stays locked. Check the passphrase (and the keyboard layout) and try again.');
+  }
+  return { key: await unlockWithShares(header, credentials.shares), slot: 'quorum' };
+}
+
+export async function unlockVault(dir: string, credentials: VaultCredentials, opts: { clock: Clock; actor: string }): Promise<Vault> {
+  const header = readVaultHeader(dir);
+  const { key, slot } = await recoverVaultKey(header, credentials);
+  return openUnlocked(dir, header, key, opts.clock, slot, opts.actor);
+}
+
+export interface CreateVaultOptions {
+  dir: string;
+  passphrase?: string;
+  quorum?: { threshold: number; total: number };
+  kdfCost?: KdfCost;
+  clock: Clock;
+  actor: string;
+}
+
+/**
+ * Creates a vault in a folder that does not exist yet (or is empty). Everything
+ * is built in a temporary sibling folder and renamed into place, so a crash
+ * never leaves a half-made vault under the real name.
+ */
+export async function createVault(opts: CreateVaultOptions): Promise<{ vault: Vault; shareFiles: string[] }> {
+  const dir = resolve(opts.dir);
+  if (existsSync(dir)) {
+    const st = statSync(dir);
+    if (!st.isDirectory() || readdirSync(dir).length > 0) {
+      throw new DomainError('VAULT_EXISTS', `${dir} already exists and is not empty. Choose a new folder for the vault; an existing vault is never overwritten.`);
+    }
+  }
+  if (!opts.passphrase && !opts.quorum) throw new DomainError('INVALID_INPUT', 'A vault needs a passphrase, a custodian quorum, or both.');
+  if (opts.passphrase !== undefined) checkPassphrasePolicy(opts.passphrase);
+  const now = opts.clock.now();
+  const vaultId = randomUUID();
+  const vaultKey = randomBytes(VAULT_KEY_BYTES);
+  const slots: KeySlot[] = [];
+  let shareFiles: string[] = [];
+  if (opts.passphrase !== undefined) {
+    slots.push(await createPassphraseSlot({ vaultId, vaultKey, passphrase: opts.passphrase, cost: opts.kdfCost, label: 'passphrase', now }));
+  }
+  if (opts.quorum) {
+    const q = await createQuorumSlot({ vaultId, vaultKey, threshold: opts.quorum.threshold, total: opts.quorum.total, label: `custodians ${opts.quorum.threshold} of ${opts.quorum.total}`, now });
+    slots.push(q.slot);
+    shareFiles = q.shareFiles;
+  }
+  const unsigned: UnsignedHeader = {
+    format: HEADER_FORMAT,
+    version: HEADER_VERSION,
+    vaultId,
+    created: now.toISOString(),
+    database: { file: DATABASE_FILE, cipher: 'chacha20' },
+    keyCommitment: keyCommitment(vaultKey, vaultId),
+    slots,
+  };
+  const header = signHeader(unsigned, vaultKey);
+
+  mkdirSync(dirname(dir), { recursive: true });
+  const staging = join(dirname(dir), `.${basename(dir)}.creating-${randomBytes(4).toString('hex')}`);
+  mkdirSync(staging, { mode: 0o700 });
+  try {
+    const db = openEncryptedDatabase(join(staging, DATABASE_FILE), deriveSubkey(vaultKey, 'database'), { create: true });
+    const vault = new Vault({ dir: staging, db, header, vaultKey: Buffer.from(vaultKey), clock: opts.clock, unlockedBySlot: slots[0]!.id });
+    vault.transaction(() => {
+      vault.setMeta('vault_id', vaultId);
+      vault.setMeta('header_sha256', headerDigest(header));
+      vault.audit.append({
+        actor: opts.actor,
+        action: 'vault.created',
+        details: { vaultId, slots: slots.map((s) => ({ id: s.id, type: s.type, ...(s.type === 'quorum' ? { threshold: s.threshold, total: s.total } : {}) })) },
+      });
+    });
+    vault.close();
+    writeFileDurably(join(staging, HEADER_FILE), serializeHeader(header));
+    fsyncDir(staging);
+    if (existsSync(dir)) rmSync(dir, { recursive: false, force: false, maxRetries: 0 } as never);
+    renameSync(staging, dir);
+    fsyncDir(dirname(dir));
+  } catch (e) {
+    rmSync(staging, { recursive: true, force: true });
+    throw e;
+  }
+  const vault = openUnlocked(dir, header, vaultKey, opts.clock, slots[0]!.id, opts.actor);
+  return { vault, shareFiles };
+}
