@@ -1,0 +1,34 @@
+/**
+ * Every operation the UI or the CLI can perform, named once: its input schema
+ * and its result type. Electron's ipcMain, the CLI and the e2e host all go
+ * through dispatch() with these names; the preload's window.airgap is derived
+ * from this list. Add an operation here, implement it in service/, done.
+ */
+import type { z } from 'zod';
+import type { ApiResponse, Operation } from './contract/common.ts';
+import { auditOps } from './contract/audit.ts';
+import { settingsOps } from './contract/settings.ts';
+import { vaultOps } from './contract/vault.ts';
+
+export const contract = {
+  ...vaultOps,
+  ...auditOps,
+  ...settingsOps,
+} as const;
+
+export type Contract = typeof contract;
+export type OpName = keyof Contract;
+export type OpInput<N extends OpName> = z.input<Contract[N]['input']>;
+export type OpParsedInput<N extends OpName> = z.output<Contract[N]['input']>;
+export type OpResult<N extends OpName> = Contract[N] extends Operation<z.ZodType, infer R> ? R : never;
+
+/** window.airgap: one async function per operation, answering { ok, value } or { ok: false, code, message }. */
+export type AirgapApi = { [N in OpName]: (input: OpInput<N>) => Promise<ApiResponse<OpResult<N>>> };
+
+export const OPERATION_NAMES = Object.keys(contract) as OpName[];
+
+export type { ApiResponse } from './contract/common.ts';
+export type * from './contract/vault.ts';
+export type * from './contract/audit.ts';
+export type * from './contract/settings.ts';
+export { DEFAULT_SETTINGS } from './contract/settings.ts';

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import type { ErrorCode } from '../../core/errors.ts';
+
+/**
+ * What crosses the api boundary: plain data only (strings, numbers, ISO dates,
+ * PEM). Never private keys, never the vault key, never a passphrase in a result.
+ */
+export type ApiResponse<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string };
+
+export interface Operation<I extends z.ZodType, R> {
+  input: I;
+  /** Changes the vault (and so writes an audit event). */
+  mutates: boolean;
+  /** Needs an unlocked vault. */
+  needsUnlock: boolean;
+  /** Type-level only: the result type. */
+  readonly _result?: R;
+}
+
+export function op<R>() {
+  return <I extends z.ZodType>(input: I, opts: { mutates: boolean; needsUnlock: boolean }): Operation<I, R> => ({ input, ...opts });
+}
+
+export const empty = z.strictObject({});
+export const actorName = z.string().trim().min(1, 'an actor name is required').max(100);
+export const witnessList = z.array(z.string().trim().min(1).max(100)).max(20);
+export const filePath = z.string().min(1, 'a file path is required').max(4096);

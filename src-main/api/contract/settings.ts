@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { empty, op } from './common.ts';
+
+export interface Settings {
+  /** Minutes of inactivity before the session locks itself. */
+  autoLockMinutes: number;
+  /** Days a replaced active key stays in the trust bundle. */
+  trustedWindowDays: number;
+  /** Days from a CRL's thisUpdate to its nextUpdate. */
+  crlValidityDays: number;
+}
+
+export const DEFAULT_SETTINGS: Settings = { autoLockMinutes: 5, trustedWindowDays: 30, crlValidityDays: 7 };
+
+export const settingsOps = {
+  'settings.get': op<Settings>()(empty, { mutates: false, needsUnlock: true }),
+  'settings.update': op<Settings>()(
+    z.strictObject({
+      autoLockMinutes: z.number().int().min(1).max(240).optional(),
+      trustedWindowDays: z.number().int().min(1).max(3650).optional(),
+      crlValidityDays: z.number().int().min(1).max(366).optional(),
+    }),
+    { mutates: true, needsUnlock: true },
+  ),
+} as const;

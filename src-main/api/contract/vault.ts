@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { empty, filePath, op } from './common.ts';
+
+export interface SlotInfo {
+  id: string;
+  type: 'passphrase' | 'quorum';
+  label: string;
+  created: string;
+  threshold?: number;
+  total?: number;
+  kdf?: { memoryKiB: number; passes: number; parallelism: number };
+}
+
+export interface VaultInfo {
+  dir: string;
+  exists: boolean;
+  vaultId: string | null;
+  created: string | null;
+  formatVersion: number | null;
+  slots: SlotInfo[];
+  /** Only when the vault is unlocked in this session. */
+  counts: { keys: number; certificates: number; auditEvents: number } | null;
+}
+
+export interface SessionStatus {
+  vaultDir: string;
+  vaultExists: boolean;
+  unlocked: boolean;
+  vaultId: string | null;
+  actor: string | null;
+  autoLockMinutes: number;
+  /** Why the last session ended, for the unlock screen ("locked after 5 minutes idle"). */
+  lockedReason: string | null;
+  /** Slot types present, so the unlock screen offers passphrase and/or quorum. */
+  unlockMethods: Array<'passphrase' | 'quorum'>;
+  quorumThreshold: number | null;
+}
+
+export interface VaultVerification {
+  ok: boolean;
+  integrity: string[];
+  audit: { ok: boolean; count: number; brokenAt: number | null; reason: string | null };
+}
+
+const shareInput = z.strictObject({ label: z.string().min(1).max(200), content: z.string().min(1).max(16 * 1024) });
+const credentials = z.union([
+  z.strictObject({ passphrase: z.string().min(1, 'the passphrase is empty').max(1024) }),
+  z.strictObject({ shares: z.array(shareInput).min(1, 'give at least one custodian share').max(255) }),
+]);
+const quorumSpec = z.strictObject({
+  threshold: z.number().int().min(2).max(255),
+  total: z.number().int().min(2).max(255),
+  sharesDir: filePath,
+});
+
+export const vaultOps = {
+  'session.status': op<SessionStatus>()(empty, { mutates: false, needsUnlock: false }),
+  'vault.info': op<VaultInfo>()(empty, { mutates: false, needsUnlock: false }),
+  'vault.create': op<{ vaultId: string; shareFiles: string[] }>()(
+    z.strictObject({ actor: z.string().trim().min(1).max(100), passphrase: z.string().max(1024).optional(), quorum: quorumSpec.optional() }),
+    { mutates: true, needsUnlock: false },
+  ),
+  'vault.unlock': op<SessionStatus>()(z.strictObject({ actor: z.string().trim().min(1).max(100), credentials }), { mutates: false, needsUnlock: false }),
+  'vault.lock': op<SessionStatus>()(empty, { mutates: false, needsUnlock: false }),
+  'vault.verify': op<VaultVerification>()(empty, { mutates: false, needsUnlock: true }),
+  'vault.changePassphrase': op<SlotInfo>()(z.strictObject({ newPassphrase: z.string().max(1024) }), { mutates: true, needsUnlock: true }),
+  'vault.addPassphraseSlot': op<SlotInfo>()(z.strictObject({ passphrase: z.string().max(1024), label: z.string().trim().min(1).max(100) }), { mutates: true, needsUnlock: true }),
+  'vault.addQuorumSlot': op<{ slot: SlotInfo; shareFiles: string[] }>()(quorumSpec.extend({ label: z.string().trim().min(1).max(100).optional() }), { mutates: true, needsUnlock: true }),
+  'vault.removeSlot': op<VaultInfo>()(z.strictObject({ slotId: z.string().min(1).max(64) }), { mutates: true, needsUnlock: true }),
+  'vault.backup': op<{ file: string; bytes: number }>()(z.strictObject({ out: filePath }), { mutates: true, needsUnlock: true }),
+  'vault.restore': op<{ vaultId: string; dir: string }>()(z.strictObject({ from: filePath, actor: z.string().trim().min(1).max(100), credentials }), { mutates: true, needsUnlock: false }),
+} as const;

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { DomainError, isDomainError } from '../core/errors.ts';
+import { contract, type ApiResponse, type OpName } from './contract.ts';
+import type { Service } from './service.ts';
+
+function isOpName(name: string): name is OpName {
+  return Object.prototype.hasOwnProperty.call(contract, name);
+}
+
+function describeZodError(e: z.ZodError): string {
+  const issue = e.issues[0];
+  if (!issue) return 'The request is not valid.';
+  const field = issue.path.length ? issue.path.join('.') : 'the request';
+  return `Invalid ${field}: ${issue.message}.`;
+}
+
+/**
+ * The one path into the service: validate the input against the operation's
+ * schema, call its handler, and map every failure to { code, message }.
+ * Unknown failures become INTERNAL; their detail goes to the log, never to
+ * the caller.
+ */
+export async function dispatch(service: Service, name: string, rawInput: unknown): Promise<ApiResponse<unknown>> {
+  const { session, handlers } = service;
+  try {
+    if (!isOpName(name)) throw new DomainError('INVALID_INPUT', `There is no operation named "${name}".`);
+    const op = contract[name];
+    const parsed = op.input.safeParse(rawInput ?? {});
+    if (!parsed.success) throw new DomainError('INVALID_INPUT', describeZodError(parsed.error));
+    session.checkIdle();
+    if (op.needsUnlock) session.requireVault();
+    const handler = handlers[name] as (input: unknown, s: typeof session) => unknown;
+    const value = await handler(parsed.data, session);
+    if (op.needsUnlock) session.touch();
+    return { ok: true, value };
+  } catch (e) {
+    if (isDomainError(e)) {
+      if (e.code === 'INTERNAL' && e.detail) session.logger.error(`${name}: ${e.message}`, e.detail);
+      return { ok: false, code: e.code, message: e.message };
+    }
+    const err = e as NodeJS.ErrnoException;
+    if (err && typeof err.code === 'string' && ['ENOSPC', 'EACCES', 'EROFS', 'EPERM', 'ENOENT', 'EEXIST', 'EIO'].includes(err.code)) {
+      const message = err.code === 'EEXIST' ? `${err.path ?? 'The output'} already exists; outputs are never overwritten. Choose a new name.` : `The file operation failed (${err.code}${err.path ? ` on ${err.path}` : ''}). Check the path, the free space and the permissions, then try again.`;
+      return { ok: false, code: err.code === 'EEXIST' ? 'OUTPUT_EXISTS' : 'IO_ERROR', message };
+    }
+    session.logger.error(`${name}: unexpected failure`, e instanceof Error ? (e.stack ?? e.message) : String(e));
+    return { ok: false, code: 'INTERNAL', message: 'Airgap CA hit an internal error; nothing was changed by the failed step. The details are in the log.' };
+  }
+}

@@ -1,0 +1,24 @@
+import type { OpName } from './contract.ts';
+import type { Handler } from './service/handler.ts';
+import { auditHandlers } from './service/audit-handlers.ts';
+import { settingsHandlers } from './service/settings-handlers.ts';
+import { vaultHandlers } from './service/vault-handlers.ts';
+import { Session, type SessionOptions } from './session.ts';
+
+/** The contract implemented on core: one handler per operation name, nothing else. */
+export type Handlers = { [N in OpName]: Handler<N> };
+
+export const handlers: Handlers = {
+  ...vaultHandlers,
+  ...auditHandlers,
+  ...settingsHandlers,
+};
+
+export interface Service {
+  session: Session;
+  handlers: Handlers;
+}
+
+export function createService(opts: SessionOptions): Service {
+  return { session: new Session(opts), handlers };
+}

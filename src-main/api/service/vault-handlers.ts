@@ -1,0 +1,159 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DomainError } from '../../core/errors.ts';
+import { writeFileDurably } from '../../core/fs/durable-write.ts';
+import { integrityCheck } from '../../core/vault/database.ts';
+import { restoreBackup, writeBackup } from '../../core/vault/backup.ts';
+import { createVault, readVaultHeader, summarizeSlot, unlockVault, type VaultCredentials } from '../../core/vault/vault.ts';
+import type { SessionStatus, VaultInfo } from '../contract/vault.ts';
+import type { vaultOps } from '../contract/vault.ts';
+import type { Session } from '../session.ts';
+import type { HandlersFor } from './handler.ts';
+
+function status(session: Session): SessionStatus {
+  let header = null;
+  try {
+    header = existsSync(session.vaultDir) ? readVaultHeader(session.vaultDir) : null;
+  } catch {
+    header = null;
+  }
+  const quorum = header?.slots.find((s) => s.type === 'quorum');
+  return {
+    vaultDir: session.vaultDir,
+    vaultExists: header !== null,
+    unlocked: session.unlocked,
+    vaultId: header?.vaultId ?? null,
+    actor: session.unlocked ? session.actor : null,
+    autoLockMinutes: session.settings().autoLockMinutes,
+    lockedReason: session.lockedReason,
+    unlockMethods: [...new Set(header?.slots.map((s) => s.type) ?? [])],
+    quorumThreshold: quorum && quorum.type === 'quorum' ? quorum.threshold : null,
+  };
+}
+
+function info(session: Session): VaultInfo {
+  const dir = session.vaultDir;
+  if (!existsSync(dir)) return { dir, exists: false, vaultId: null, created: null, formatVersion: null, slots: [], counts: null };
+  const header = readVaultHeader(dir);
+  const v = session.openVault;
+  const count = (sql: string) => (v ? (v.db.prepare(sql).get() as { n: number }).n : 0);
+  return {
+    dir,
+    exists: true,
+    vaultId: header.vaultId,
+    created: header.created,
+    formatVersion: header.version,
+    slots: header.slots.map(summarizeSlot),
+    counts: v
+      ? { keys: count('SELECT count(*) AS n FROM signing_keys'), certificates: count('SELECT count(*) AS n FROM certificates'), auditEvents: count('SELECT count(*) AS n FROM audit_events') }
+      : null,
+  };
+}
+
+/** Share files go to a folder the officer chose (removable media, one per custodian); never overwritten. */
+function writeShareFiles(dir: string, vaultId: string, slotId: string, files: string[]): string[] {
+  const target = resolve(dir);
+  mkdirSync(target, { recursive: true });
+  const paths = files.map((_, i) => join(target, `airgap-ca-${vaultId.slice(0, 8)}-${slotId}-share-${i + 1}-of-${files.length}.json`));
+  const clash = paths.find((p) => existsSync(p));
+  if (clash) throw new DomainError('OUTPUT_EXISTS', `${clash} already exists. Choose an empty folder for the custodian shares.`);
+  paths.forEach((p, i) => writeFileDurably(p, Buffer.from(files[i]!, 'utf8'), { exclusive: true, mode: 0o600 }));
+  return paths;
+}
+
+function credentialsOf(c: { passphrase: string } | { shares: Array<{ label: string; content: string }> }): VaultCredentials {
+  return 'passphrase' in c ? { passphrase: c.passphrase } : { shares: c.shares };
+}
+
+async function throttled<T>(session: Session, attempt: () => Promise<T>): Promise<T> {
+  await session.throttle.beforeAttempt();
+  try {
+    const r = await attempt();
+    session.throttle.succeeded();
+    return r;
+  } catch (e) {
+    if (e instanceof DomainError && ['WRONG_PASSPHRASE', 'NOT_ENOUGH_SHARES', 'SHARE_CORRUPT', 'SHARE_WRONG_VAULT', 'SHARE_DUPLICATE', 'SHARE_MISMATCH'].includes(e.code)) {
+      session.throttle.failed();
+    }
+    throw e;
+  }
+}
+
+export const vaultHandlers: HandlersFor<keyof typeof vaultOps> = {
+  'session.status': (_i, session) => status(session),
+  'vault.info': (_i, session) => info(session),
+
+  'vault.create': async (input, session) => {
+    const { vault, shareFiles } = await createVault({
+      dir: session.vaultDir,
+      passphrase: input.passphrase,
+      quorum: input.quorum ? { threshold: input.quorum.threshold, total: input.quorum.total } : undefined,
+      kdfCost: session.kdfCost,
+      clock: session.clock,
+      actor: input.actor,
+    });
+    let paths: string[] = [];
+    try {
+      if (input.quorum) {
+        const slot = vault.header.slots.find((s) => s.type === 'quorum');
+        paths = writeShareFiles(input.quorum.sharesDir, vault.id, slot?.id ?? 'quorum', shareFiles);
+      }
+    } catch (e) {
+      vault.close();
+      throw e;
+    }
+    session.attach(vault, input.actor);
+    return { vaultId: vault.id, shareFiles: paths };
+  },
+
+  'vault.unlock': async (input, session) => {
+    const vault = await throttled(session, () => unlockVault(session.vaultDir, credentialsOf(input.credentials), { clock: session.clock, actor: input.actor }));
+    session.attach(vault, input.actor);
+    return status(session);
+  },
+
+  'vault.lock': (_i, session) => {
+    session.lock(null);
+    return status(session);
+  },
+
+  'vault.verify': (_i, session) => {
+    const v = session.requireVault();
+    const integrity = integrityCheck(v.db);
+    const audit = v.audit.verify();
+    return {
+      ok: integrity.length === 0 && audit.ok,
+      integrity,
+      audit: audit.ok ? { ok: true, count: audit.count, brokenAt: null, reason: null } : { ok: false, count: audit.count, brokenAt: audit.brokenAt, reason: audit.reason },
+    };
+  },
+
+  'vault.changePassphrase': async (input, session) => session.requireVault().changePassphrase({ newPassphrase: input.newPassphrase, actor: session.requireActor(), cost: session.kdfCost }),
+
+  'vault.addPassphraseSlot': async (input, session) =>
+    session.requireVault().addPassphraseSlot({ passphrase: input.passphrase, label: input.label, actor: session.requireActor(), cost: session.kdfCost }),
+
+  'vault.addQuorumSlot': async (input, session) => {
+    const v = session.requireVault();
+    const { slot, shareFiles } = await v.addQuorumSlot({ threshold: input.threshold, total: input.total, label: input.label ?? `custodians ${input.threshold} of ${input.total}`, actor: session.requireActor() });
+    return { slot, shareFiles: writeShareFiles(input.sharesDir, v.id, slot.id, shareFiles) };
+  },
+
+  'vault.removeSlot': async (input, session) => {
+    await session.requireVault().removeSlot({ slotId: input.slotId, actor: session.requireActor() });
+    return info(session);
+  },
+
+  'vault.backup': (input, session) => {
+    const r = writeBackup(session.requireVault(), input.out, { actor: session.requireActor(), clock: session.clock });
+    return { file: r.file, bytes: r.bytes };
+  },
+
+  'vault.restore': async (input, session) => {
+    const vault = await throttled(session, () =>
+      restoreBackup({ file: input.from, dir: session.vaultDir, credentials: credentialsOf(input.credentials), clock: session.clock, actor: input.actor }),
+    );
+    session.attach(vault, input.actor);
+    return { vaultId: vault.id, dir: vault.dir };
+  },
+};

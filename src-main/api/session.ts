@@ -1,0 +1,112 @@
+import type { Clock } from '../core/clock.ts';
+import { DomainError } from '../core/errors.ts';
+import { UnlockThrottle } from '../core/vault/unlock-throttle.ts';
+import type { Vault } from '../core/vault/vault.ts';
+import { DEFAULT_SETTINGS, type Settings } from './contract/settings.ts';
+
+export interface Logger {
+  /** Detail for operators and developers; never a passphrase, never key material. */
+  error(message: string, detail?: string): void;
+}
+
+export const stderrLogger: Logger = {
+  error: (message, detail) => process.stderr.write(`[airgap-ca] ${message}${detail ? `: ${detail}` : ''}\n`),
+};
+
+export interface SessionOptions {
+  vaultDir: string;
+  clock: Clock;
+  /** The actor for changes when none was given at unlock (CLI: --actor, env, OS user). */
+  defaultActor?: string;
+  logger?: Logger;
+  sleep?: (ms: number) => Promise<void>;
+  /** KDF cost for new passphrase slots; only tests lower it, never below OWASP's minimum. */
+  kdfCost?: { memoryKiB: number; passes: number; parallelism: number };
+}
+
+/**
+ * The service's state: which vault, whether it is unlocked, who is acting,
+ * and when it was last used (auto-lock). One per process (CLI) or per window
+ * (desktop app).
+ */
+export class Session {
+  readonly vaultDir: string;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly throttle: UnlockThrottle;
+  readonly kdfCost: SessionOptions['kdfCost'];
+  actor: string | null;
+  lockedReason: string | null = null;
+  private vault: Vault | null = null;
+  private lastActivity = 0;
+
+  constructor(opts: SessionOptions) {
+    this.vaultDir = opts.vaultDir;
+    this.clock = opts.clock;
+    this.actor = opts.defaultActor ?? null;
+    this.logger = opts.logger ?? stderrLogger;
+    this.throttle = new UnlockThrottle(opts.sleep);
+    this.kdfCost = opts.kdfCost;
+  }
+
+  get unlocked(): boolean {
+    return this.vault !== null && this.vault.isOpen;
+  }
+
+  get openVault(): Vault | null {
+    return this.unlocked ? this.vault : null;
+  }
+
+  attach(vault: Vault, actor: string): void {
+    this.vault?.close();
+    this.vault = vault;
+    this.actor = actor;
+    this.lockedReason = null;
+    this.touch();
+  }
+
+  lock(reason: string | null): void {
+    if (this.vault) this.vault.close();
+    this.vault = null;
+    this.lockedReason = reason;
+  }
+
+  touch(): void {
+    this.lastActivity = this.clock.now().getTime();
+  }
+
+  settings(): Settings {
+    const v = this.openVault;
+    if (!v) return DEFAULT_SETTINGS;
+    const raw = v.db.prepare('SELECT key, value FROM settings').all() as Array<{ key: string; value: string }>;
+    const s: Settings = { ...DEFAULT_SETTINGS };
+    for (const { key, value } of raw) {
+      if (key in s) (s as unknown as Record<string, number>)[key] = Number(value);
+    }
+    return s;
+  }
+
+  /** Locks an idle session; called before every operation and by the desktop shell's timer. */
+  checkIdle(): boolean {
+    if (!this.unlocked) return false;
+    const minutes = this.settings().autoLockMinutes;
+    if (this.clock.now().getTime() - this.lastActivity >= minutes * 60_000) {
+      this.lock(`locked after ${minutes} minute${minutes === 1 ? '' : 's'} without activity`);
+      return true;
+    }
+    return false;
+  }
+
+  requireVault(): Vault {
+    const v = this.openVault;
+    if (!v) {
+      throw new DomainError('VAULT_LOCKED', this.lockedReason ? `The vault is locked (${this.lockedReason}). Unlock it again.` : 'The vault is locked. Unlock it first.');
+    }
+    return v;
+  }
+
+  requireActor(): string {
+    if (!this.actor) throw new DomainError('INVALID_INPUT', 'Every change needs an actor: give --actor NAME (or set AIRGAP_CA_ACTOR).');
+    return this.actor;
+  }
+}
