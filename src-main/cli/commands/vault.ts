@@ -1,0 +1,175 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { DomainError } from '../../core/errors.ts';
+import type { SlotInfo } from '../../api/contract.ts';
+import { action, type CliContext } from '../context.ts';
+import { EXIT } from '../exit-codes.ts';
+import { lines, table } from '../format.ts';
+import { passphraseWithoutPrompt, promptHidden, readPassphraseFile } from '../secrets.ts';
+
+function parseQuorum(v: string): { threshold: number; total: number } {
+  const m = /^(\d{1,3})\/(\d{1,3})$/.exec(v);
+  if (!m) throw new InvalidArgumentError('write the quorum as K/N, e.g. 2/3');
+  return { threshold: Number(m[1]), total: Number(m[2]) };
+}
+
+function slotRows(slots: SlotInfo[]): string {
+  return table(
+    ['SLOT', 'TYPE', 'LABEL', 'DETAIL', 'CREATED'],
+    slots.map((s) => [s.id, s.type, s.label, s.type === 'quorum' ? `${s.threshold} of ${s.total} shares` : `argon2id m=${s.kdf?.memoryKiB}KiB t=${s.kdf?.passes} p=${s.kdf?.parallelism}`, s.created]),
+  );
+}
+
+async function newPassphrase(ctx: CliContext, file: string | undefined): Promise<string> {
+  if (file) return readPassphraseFile(file);
+  const fromEnv = passphraseWithoutPrompt({ env: ctx.env });
+  if (fromEnv !== undefined) return fromEnv;
+  const a = await promptHidden('New vault passphrase (at least 12 characters): ');
+  const b = await promptHidden('Repeat the passphrase: ');
+  if (a !== b) throw new DomainError('INVALID_INPUT', 'The two passphrases differ; nothing was created. Try again.');
+  return a;
+}
+
+export function vaultCommand(): Command {
+  const vault = new Command('vault').description('create, inspect, verify, back up and restore the encrypted vault');
+
+  vault
+    .command('init')
+    .description('create a vault (passphrase from --passphrase-file, AIRGAP_CA_PASSPHRASE or a prompt)')
+    .option('--quorum <K/N>', 'also split the vault key among N custodians, any K of whom unlock it', parseQuorum)
+    .option('--shares-dir <DIR>', 'where to write the N custodian share files (with --quorum)')
+    .action(
+      action(async (ctx, opts: { quorum?: { threshold: number; total: number }; sharesDir?: string }) => {
+        if (opts.quorum && !opts.sharesDir) throw new DomainError('INVALID_INPUT', '--quorum needs --shares-dir DIR for the custodian share files.');
+        // A quorum vault may have no passphrase at all: only ask when there is no quorum.
+        const passphrase = opts.quorum ? passphraseWithoutPrompt({ passphraseFile: ctx.opts.passphraseFile, env: ctx.env }) : await newPassphrase(ctx, ctx.opts.passphraseFile);
+        const r = await ctx.call('vault.create', {
+          actor: ctx.actor,
+          passphrase,
+          quorum: opts.quorum && opts.sharesDir ? { ...opts.quorum, sharesDir: opts.sharesDir } : undefined,
+        });
+        const text = [`Vault ${r.vaultId} created in ${ctx.service.session.vaultDir}.`, ...(r.shareFiles.length ? ['Custodian share files (hand one to each custodian, then delete them here):', ...r.shareFiles.map((f) => `  ${f}`)] : [])].join('\n');
+        return { json: { vaultId: r.vaultId, dir: ctx.service.session.vaultDir, shareFiles: r.shareFiles }, text };
+      }),
+    );
+
+  vault
+    .command('info')
+    .description('id, created, format version, key slots; counts too when credentials are given')
+    .action(
+      action(async (ctx) => {
+        const canUnlock = Boolean(ctx.opts.share?.length) || passphraseWithoutPrompt({ passphraseFile: ctx.opts.passphraseFile, env: ctx.env }) !== undefined;
+        const before = await ctx.call('vault.info', {});
+        if (!before.exists) throw new DomainError('VAULT_NOT_FOUND', `There is no vault in ${before.dir}. Create one with "vault init", or point --vault at the vault folder.`);
+        if (canUnlock) await ctx.unlock();
+        const i = canUnlock ? await ctx.call('vault.info', {}) : before;
+        const text = [
+          lines([
+            ['Vault', i.vaultId],
+            ['Folder', i.dir],
+            ['Created', i.created],
+            ['Format version', i.formatVersion],
+            ['Key slots', i.slots.length],
+            ['Signing keys', i.counts?.keys ?? '(unlock to count)'],
+            ['Certificates', i.counts?.certificates ?? '(unlock to count)'],
+            ['Audit events', i.counts?.auditEvents ?? '(unlock to count)'],
+          ]),
+          '',
+          slotRows(i.slots),
+        ].join('\n');
+        return { json: i, text };
+      }),
+    );
+
+  vault
+    .command('verify')
+    .description('SQLite integrity check and audit chain; exit 1 on any fault')
+    .action(
+      action(async (ctx) => {
+        await ctx.unlock();
+        const r = await ctx.call('vault.verify', {});
+        const text = r.ok
+          ? `Vault OK: integrity check passed, audit chain of ${r.audit.count} events verifies.`
+          : [
+              'Vault FAULTY:',
+              ...r.integrity.map((p) => `  integrity: ${p}`),
+              ...(r.audit.ok ? [] : [`  audit chain broken at event ${r.audit.brokenAt}: ${r.audit.reason}`]),
+            ].join('\n');
+        return { json: r, text, exitCode: r.ok ? EXIT.ok : EXIT.failed };
+      }),
+    );
+
+  vault
+    .command('change-passphrase')
+    .description('replace the passphrase that unlocked (every other slot keeps working)')
+    .requiredOption('--new-passphrase-file <FILE>', 'file holding the new passphrase')
+    .action(
+      action(async (ctx, opts: { newPassphraseFile: string }) => {
+        await ctx.unlock();
+        const slot = await ctx.call('vault.changePassphrase', { newPassphrase: readPassphraseFile(opts.newPassphraseFile) });
+        return { json: { slot }, text: `Passphrase changed (slot ${slot.id}). Other key slots are unchanged.` };
+      }),
+    );
+
+  vault
+    .command('add-passphrase')
+    .description('add another passphrase slot')
+    .requiredOption('--new-passphrase-file <FILE>', 'file holding the additional passphrase')
+    .option('--label <TEXT>', 'what this slot is for', 'passphrase')
+    .action(
+      action(async (ctx, opts: { newPassphraseFile: string; label: string }) => {
+        await ctx.unlock();
+        const slot = await ctx.call('vault.addPassphraseSlot', { passphrase: readPassphraseFile(opts.newPassphraseFile), label: opts.label });
+        return { json: { slot }, text: `Passphrase slot ${slot.id} added.` };
+      }),
+    );
+
+  vault
+    .command('add-quorum')
+    .description('add a custodian quorum slot (K of N shares)')
+    .requiredOption('--quorum <K/N>', 'K of N custodians', parseQuorum)
+    .requiredOption('--shares-dir <DIR>', 'where to write the share files')
+    .action(
+      action(async (ctx, opts: { quorum: { threshold: number; total: number }; sharesDir: string }) => {
+        await ctx.unlock();
+        const r = await ctx.call('vault.addQuorumSlot', { ...opts.quorum, sharesDir: opts.sharesDir });
+        return { json: r, text: [`Quorum slot ${r.slot.id} added (${r.slot.threshold} of ${r.slot.total}). Share files:`, ...r.shareFiles.map((f) => `  ${f}`)].join('\n') };
+      }),
+    );
+
+  vault
+    .command('remove-slot')
+    .description('remove a key slot (never the last one)')
+    .argument('<SLOT>', 'slot id from "vault info"')
+    .action(
+      action(async (ctx, slotId: string) => {
+        await ctx.unlock();
+        const i = await ctx.call('vault.removeSlot', { slotId });
+        return { json: i, text: `Slot ${slotId} removed.\n\n${slotRows(i.slots)}` };
+      }),
+    );
+
+  vault
+    .command('backup')
+    .description('write one encrypted backup file')
+    .requiredOption('--out <FILE>', 'the backup file (never overwritten)')
+    .action(
+      action(async (ctx, opts: { out: string }) => {
+        await ctx.unlock();
+        const r = await ctx.call('vault.backup', { out: opts.out });
+        return { json: r, text: `Backup written: ${r.file} (${r.bytes} bytes). It opens with the same passphrase or shares as the vault.` };
+      }),
+    );
+
+  vault
+    .command('restore')
+    .description('restore a backup into --vault DIR (which must not exist yet)')
+    .requiredOption('--from <FILE>', 'the backup file')
+    .action(
+      action(async (ctx, opts: { from: string }) => {
+        const r = await ctx.call('vault.restore', { from: opts.from, actor: ctx.actor, credentials: await ctx.credentials() });
+        return { json: r, text: `Vault ${r.vaultId} restored into ${r.dir}; integrity and audit chain verified.` };
+      }),
+    );
+
+  return vault;
+}

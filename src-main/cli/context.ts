@@ -1,0 +1,120 @@
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { userInfo } from 'node:os';
+import type { Command } from 'commander';
+import { systemClock } from '../core/clock.ts';
+import { DomainError, isDomainError, type ErrorCode } from '../core/errors.ts';
+import type { OpInput, OpName, OpResult } from '../api/contract.ts';
+import { dispatch } from '../api/dispatch.ts';
+import { createService, type Service } from '../api/service.ts';
+import { defaultVaultDir } from '../api/vault-location.ts';
+import { EXIT, exitCodeFor } from './exit-codes.ts';
+import { passphraseWithoutPrompt, promptHidden } from './secrets.ts';
+
+export interface GlobalOptions {
+  vault?: string;
+  json?: boolean;
+  actor?: string;
+  passphraseFile?: string;
+  share?: string[];
+  witness?: string[];
+}
+
+/** An api failure on its way to the exit status. */
+export class CliFailure extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+export class CliContext {
+  readonly service: Service;
+  readonly opts: GlobalOptions;
+  readonly env: NodeJS.ProcessEnv;
+
+  constructor(opts: GlobalOptions, env: NodeJS.ProcessEnv = process.env) {
+    this.opts = opts;
+    this.env = env;
+    this.service = createService({ vaultDir: opts.vault ?? defaultVaultDir(env), clock: systemClock, defaultActor: this.actor });
+  }
+
+  get actor(): string {
+    return this.opts.actor ?? this.env.AIRGAP_CA_ACTOR ?? userInfo().username;
+  }
+
+  get witnesses(): string[] {
+    return this.opts.witness ?? [];
+  }
+
+  async call<N extends OpName>(name: N, input: OpInput<N>): Promise<OpResult<N>> {
+    const r = await dispatch(this.service, name, input);
+    if (!r.ok) throw new CliFailure(r.code, r.message);
+    return r.value as OpResult<N>;
+  }
+
+  /** Reads each --share file; the file name labels it in errors. */
+  shareInputs(): Array<{ label: string; content: string }> {
+    return (this.opts.share ?? []).map((path) => {
+      try {
+        return { label: basename(path), content: readFileSync(path, 'utf8') };
+      } catch (e) {
+        throw new DomainError('SHARE_CORRUPT', `Cannot read the share file ${path} (${(e as NodeJS.ErrnoException).code ?? 'error'}).`);
+      }
+    });
+  }
+
+  /** Credentials from --share, --passphrase-file, AIRGAP_CA_PASSPHRASE, or a prompt on a terminal. */
+  async credentials(): Promise<{ passphrase: string } | { shares: Array<{ label: string; content: string }> }> {
+    if (this.opts.share?.length) return { shares: this.shareInputs() };
+    const p = passphraseWithoutPrompt({ passphraseFile: this.opts.passphraseFile, env: this.env });
+    if (p !== undefined) return { passphrase: p };
+    return { passphrase: await promptHidden('Vault passphrase: ') };
+  }
+
+  async unlock(): Promise<void> {
+    await this.call('vault.unlock', { actor: this.actor, credentials: await this.credentials() });
+  }
+
+  close(): void {
+    this.service.session.lock(null);
+  }
+}
+
+export interface CommandResult {
+  /** The one JSON document printed with --json. */
+  json: unknown;
+  /** What a person reads otherwise. */
+  text: string;
+  /** Exit status when the command completed but found a fault (verify). */
+  exitCode?: number;
+}
+
+function globalsOf(cmd: Command): GlobalOptions {
+  return cmd.optsWithGlobals() as GlobalOptions;
+}
+
+/** Runs one command: build the context, run, print, set the exit status. Never prints a stack trace. */
+export function action<A extends unknown[]>(body: (ctx: CliContext, ...args: A) => Promise<CommandResult>) {
+  return async (...args: unknown[]): Promise<void> => {
+    const cmd = args[args.length - 1] as Command;
+    const globals = globalsOf(cmd);
+    let ctx: CliContext | undefined;
+    try {
+      ctx = new CliContext(globals);
+      const result = await body(ctx, ...(args.slice(0, -1) as A));
+      process.stdout.write(globals.json ? JSON.stringify(result.json, null, 2) + '\n' : result.text.endsWith('\n') ? result.text : result.text + '\n');
+      process.exitCode = result.exitCode ?? EXIT.ok;
+    } catch (e) {
+      const code: ErrorCode = e instanceof CliFailure || isDomainError(e) ? e.code : 'INTERNAL';
+      const message = e instanceof Error && (e instanceof CliFailure || isDomainError(e)) ? e.message : 'Airgap CA hit an internal error; nothing was changed. Run again with the same input to reproduce, and report it.';
+      if (!(e instanceof CliFailure) && !isDomainError(e)) process.stderr.write(`[airgap-ca] ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      if (globals.json) process.stdout.write(JSON.stringify({ error: { code, message } }) + '\n');
+      else process.stderr.write(`error (${code}): ${message}\n`);
+      process.exitCode = exitCodeFor(code);
+    } finally {
+      ctx?.close();
+    }
+  };
+}

@@ -1,0 +1,20 @@
+import type { ErrorCode } from '../core/errors.ts';
+
+/** CLI.md: 0 done; 1 refused or failed and nothing changed; 2 usage error; 3 locked, wrong passphrase or not enough shares. */
+export const EXIT = { ok: 0, failed: 1, usage: 2, locked: 3 } as const;
+
+const LOCKED_CODES: ReadonlySet<ErrorCode> = new Set([
+  'VAULT_LOCKED',
+  'WRONG_PASSPHRASE',
+  'NOT_ENOUGH_SHARES',
+  'SHARE_CORRUPT',
+  'SHARE_WRONG_VAULT',
+  'SHARE_DUPLICATE',
+  'SHARE_MISMATCH',
+]);
+
+export function exitCodeFor(code: ErrorCode): number {
+  if (LOCKED_CODES.has(code)) return EXIT.locked;
+  if (code === 'INVALID_INPUT') return EXIT.usage;
+  return EXIT.failed;
+}

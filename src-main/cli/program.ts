@@ -1,0 +1,47 @@
+import { Command, CommanderError } from 'commander';
+import { auditCommand } from './commands/audit.ts';
+import { vaultCommand } from './commands/vault.ts';
+import { EXIT } from './exit-codes.ts';
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+function overrideExits(cmd: Command): void {
+  cmd.exitOverride();
+  for (const sub of cmd.commands) overrideExits(sub);
+}
+
+/** The airgap-ca command line (../shared/CLI.md): common options, then one group per domain. */
+export function buildProgram(): Command {
+  const program = new Command('airgap-ca')
+    .description('Offline certificate authority: encrypted key vault, rotation ceremonies, trust bundles and CRLs on removable media.')
+    .option('--vault <DIR>', 'the vault folder (default: AIRGAP_CA_VAULT or the app-data folder)')
+    .option('--json', 'print exactly one JSON document on stdout')
+    .option('--actor <NAME>', 'who is acting, for the audit log (default: AIRGAP_CA_ACTOR or the OS user)')
+    .option('--passphrase-file <FILE>', 'read the vault passphrase from FILE (or set AIRGAP_CA_PASSPHRASE)')
+    .option('--share <FILE>', 'a custodian share file; repeat once per share', collect)
+    .option('--witness <NAME>', 'a witness of this ceremony step; repeatable', collect)
+    .showHelpAfterError()
+    .exitOverride();
+
+  for (const group of [vaultCommand(), auditCommand()]) program.addCommand(group);
+  overrideExits(program);
+  return program;
+}
+
+/** Commander reports usage errors by throwing (exitOverride): map them to exit 2, help/version to 0. */
+export async function runCli(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      const benign = e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help';
+      if (!benign && argv.includes('--json')) process.stdout.write(JSON.stringify({ error: { code: 'INVALID_INPUT', message: e.message } }) + '\n');
+      process.exitCode = benign ? EXIT.ok : EXIT.usage;
+      return;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import { DomainError } from '../core/errors.ts';
+
+/**
+ * Passphrases come from a file, the environment or a terminal prompt: never a
+ * command-line argument (it would show in `ps` and in shell history).
+ */
+export function readPassphraseFile(path: string): string {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new DomainError('INVALID_INPUT', `Cannot read the passphrase file ${path} (${(e as NodeJS.ErrnoException).code ?? 'error'}).`);
+  }
+  // One trailing newline is the editor's, not the passphrase's.
+  return text.replace(/\r?\n$/, '');
+}
+
+export async function promptHidden(question: string): Promise<string> {
+  const stdin = process.stdin;
+  if (!stdin.isTTY) throw new DomainError('VAULT_LOCKED', 'No passphrase was given: use --passphrase-file FILE or AIRGAP_CA_PASSPHRASE (there is no terminal to ask on).');
+  process.stderr.write(question);
+  stdin.setRawMode(true);
+  stdin.resume();
+  stdin.setEncoding('utf8');
+  return new Promise((resolve, reject) => {
+    let value = '';
+    const done = (err?: Error) => {
+      stdin.setRawMode(false);
+      stdin.pause();
+      stdin.removeListener('data', onData);
+      process.stderr.write('\n');
+      if (err) reject(err);
+      else resolve(value);
+    };
+    const onData = (chunk: string) => {
+      for (const ch of chunk) {
+        if (ch === '\r' || ch === '\n') return done();
+        if (ch === '\u0003') return done(new DomainError('VAULT_LOCKED', 'Cancelled: the vault stays locked.'));
+        if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
+        else value += ch;
+      }
+    };
+    stdin.on('data', onData);
+  });
+}
+
+export interface SecretSources {
+  passphraseFile?: string;
+  env: NodeJS.ProcessEnv;
+}
+
+/** The passphrase to unlock with, or undefined when none is available without asking. */
+export function passphraseWithoutPrompt(src: SecretSources): string | undefined {
+  if (src.passphraseFile) return readPassphraseFile(src.passphraseFile);
+  if (src.env.AIRGAP_CA_PASSPHRASE !== undefined) return src.env.AIRGAP_CA_PASSPHRASE;
+  return undefined;
+}
