@@ -4,8 +4,9 @@ export default defineConfig({
   test: {
     include: ['src-main/**/*.test.ts'],
     setupFiles: ['src-main/testing/setup.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
     pool: 'forks',
+    reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
   },
 });
