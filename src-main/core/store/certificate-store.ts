@@ -1,0 +1,151 @@
+import type { Db } from '../vault/database.ts';
+import { DomainError } from '../errors.ts';
+
+export type CertStatus = 'valid' | 'revoked' | 'expired';
+
+export interface IssuedCertificate {
+  serial: string;
+  issuerKeyId: string;
+  subject: string;
+  sans: string[];
+  profile: string;
+  notBefore: string;
+  notAfter: string;
+  issuedAt: string;
+  der: Buffer;
+  revokedAt: string | null;
+  revocationReason: string | null;
+}
+
+interface Row {
+  serial: string;
+  issuer_key_id: string;
+  subject: string;
+  sans: string;
+  profile: string;
+  not_before: string;
+  not_after: string;
+  issued_at: string;
+  der: Buffer;
+  revoked_at: string | null;
+  revocation_reason: string | null;
+}
+
+function toCert(r: Row): IssuedCertificate {
+  return {
+    serial: r.serial,
+    issuerKeyId: r.issuer_key_id,
+    subject: r.subject,
+    sans: JSON.parse(r.sans) as string[],
+    profile: r.profile,
+    notBefore: r.not_before,
+    notAfter: r.not_after,
+    issuedAt: r.issued_at,
+    der: r.der,
+    revokedAt: r.revoked_at,
+    revocationReason: r.revocation_reason,
+  };
+}
+
+export function statusOf(c: Pick<IssuedCertificate, 'revokedAt' | 'notAfter'>, now: Date): CertStatus {
+  if (c.revokedAt) return 'revoked';
+  return new Date(c.notAfter).getTime() < now.getTime() ? 'expired' : 'valid';
+}
+
+export interface CrlRecord {
+  issuerKeyId: string;
+  number: number;
+  thisUpdate: string;
+  nextUpdate: string;
+  entries: number;
+  der: Buffer;
+}
+
+/** Issued certificates, their revocation, and the CRLs published for each issuer. Callers run changes inside a vault transaction. */
+export class CertificateStore {
+  private readonly db: Db;
+
+  constructor(db: Db) {
+    this.db = db;
+  }
+
+  isSerialTaken(serial: string): boolean {
+    return this.db.prepare('SELECT 1 FROM certificates WHERE serial = ?').get(serial) !== undefined;
+  }
+
+  insert(certs: ReadonlyArray<Omit<IssuedCertificate, 'revokedAt' | 'revocationReason'>>): void {
+    const put = this.db.prepare(
+      'INSERT INTO certificates (serial, issuer_key_id, subject, sans, profile, not_before, not_after, issued_at, der) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    for (const c of certs) put.run(c.serial, c.issuerKeyId, c.subject, JSON.stringify(c.sans), c.profile, c.notBefore, c.notAfter, c.issuedAt, c.der);
+  }
+
+  get(serial: string): IssuedCertificate {
+    const r = this.db.prepare('SELECT * FROM certificates WHERE serial = ?').get(serial.toLowerCase()) as Row | undefined;
+    if (!r) throw new DomainError('CERT_NOT_FOUND', `No certificate with serial ${serial} was issued by this vault. "cert list" shows the serials.`);
+    return toCert(r);
+  }
+
+  list(q: { issuerKeyId?: string; status?: CertStatus; search?: string; limit?: number; offset?: number; now: Date }): { items: IssuedCertificate[]; total: number } {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    const now = q.now.toISOString();
+    if (q.issuerKeyId) {
+      where.push('issuer_key_id = ?');
+      args.push(q.issuerKeyId);
+    }
+    if (q.status === 'revoked') where.push('revoked_at IS NOT NULL');
+    if (q.status === 'valid') {
+      where.push('revoked_at IS NULL AND not_after >= ?');
+      args.push(now);
+    }
+    if (q.status === 'expired') {
+      where.push('revoked_at IS NULL AND not_after < ?');
+      args.push(now);
+    }
+    if (q.search) {
+      where.push("(serial LIKE ? ESCAPE '\\' OR subject LIKE ? ESCAPE '\\' OR sans LIKE ? ESCAPE '\\')");
+      const like = `%${q.search.replace(/[\\%_]/g, (m) => '\\' + m)}%`;
+      args.push(q.search.toLowerCase().replace(/[\\%_]/g, (m) => '\\' + m) + '%', like, like);
+    }
+    const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const total = (this.db.prepare(`SELECT count(*) AS n FROM certificates ${w}`).get(...args) as { n: number }).n;
+    const limit = q.limit ?? 1000;
+    const rows = this.db.prepare(`SELECT * FROM certificates ${w} ORDER BY issued_at DESC, serial LIMIT ? OFFSET ?`).all(...args, limit, q.offset ?? 0) as Row[];
+    return { items: rows.map(toCert), total };
+  }
+
+  countUnexpiredIssued(issuerKeyId: string, now: Date): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM certificates WHERE issuer_key_id = ? AND revoked_at IS NULL AND not_after >= ?').get(issuerKeyId, now.toISOString()) as { n: number }).n;
+  }
+
+  revoke(serial: string, reason: string, at: Date): IssuedCertificate {
+    const c = this.get(serial);
+    if (c.revokedAt) {
+      throw new DomainError('ALREADY_REVOKED', `Certificate ${c.serial} was already revoked at ${c.revokedAt} (${c.revocationReason}); nothing changed.`);
+    }
+    this.db.prepare('UPDATE certificates SET revoked_at = ?, revocation_reason = ? WHERE serial = ?').run(at.toISOString(), reason, c.serial);
+    return { ...c, revokedAt: at.toISOString(), revocationReason: reason };
+  }
+
+  /** Revokes every not-yet-revoked certificate of an issuer in one statement; returns how many. */
+  revokeAllByIssuer(issuerKeyId: string, reason: string, at: Date): number {
+    return this.db.prepare('UPDATE certificates SET revoked_at = ?, revocation_reason = ? WHERE issuer_key_id = ? AND revoked_at IS NULL').run(at.toISOString(), reason, issuerKeyId).changes;
+  }
+
+  *revokedEntries(issuerKeyId: string): Generator<{ serialHex: string; revokedAt: Date; reason: string }> {
+    const it = this.db.prepare('SELECT serial, revoked_at, revocation_reason FROM certificates WHERE issuer_key_id = ? AND revoked_at IS NOT NULL ORDER BY serial').raw().iterate(issuerKeyId) as IterableIterator<[string, string, string]>;
+    for (const [serial, at, reason] of it) yield { serialHex: serial, revokedAt: new Date(at), reason };
+  }
+
+  lastCrl(issuerKeyId: string): CrlRecord | null {
+    const r = this.db.prepare('SELECT issuer_key_id, number, this_update, next_update, entries, der FROM crls WHERE issuer_key_id = ? ORDER BY number DESC LIMIT 1').get(issuerKeyId) as
+      | { issuer_key_id: string; number: number; this_update: string; next_update: string; entries: number; der: Buffer }
+      | undefined;
+    return r ? { issuerKeyId: r.issuer_key_id, number: r.number, thisUpdate: r.this_update, nextUpdate: r.next_update, entries: r.entries, der: r.der } : null;
+  }
+
+  storeCrl(c: CrlRecord): void {
+    this.db.prepare('INSERT INTO crls (issuer_key_id, number, this_update, next_update, entries, der) VALUES (?, ?, ?, ?, ?, ?)').run(c.issuerKeyId, c.number, c.thisUpdate, c.nextUpdate, c.entries, c.der);
+  }
+}

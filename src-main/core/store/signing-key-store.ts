@@ -1,0 +1,154 @@
+import type { Vault } from '../vault/vault.ts';
+import { DomainError } from '../errors.ts';
+import type { KeyAlgorithm } from '../pki/algorithms.ts';
+import { unwrapPrivateKey, wrapPrivateKey } from '../vault/private-key-wrap.ts';
+
+export type KeyState = 'draft' | 'active' | 'trusted' | 'retired';
+
+export interface SigningKeyRecord {
+  id: string;
+  name: string;
+  algorithm: KeyAlgorithm;
+  state: KeyState;
+  spki: Buffer;
+  /** The key's own CA certificate (DER), once it has one. */
+  certificate: Buffer | null;
+  /** Issuers above the certificate, nearest first, up to and including the root (empty for a self-signed root). */
+  chain: Buffer[];
+  createdAt: string;
+  activatedAt: string | null;
+  trustedUntil: string | null;
+  retiredAt: string | null;
+}
+
+interface Row {
+  id: string;
+  name: string;
+  algorithm: string;
+  state: string;
+  spki: Buffer;
+  certificate: Buffer | null;
+  created_at: string;
+  activated_at: string | null;
+  trusted_until: string | null;
+  retired_at: string | null;
+}
+
+const COLUMNS = 'id, name, algorithm, state, spki, certificate, created_at, activated_at, trusted_until, retired_at';
+
+/** Signing keys in the vault database. Private keys go in wrapped and come out only through unwrapPrivateKey(). */
+export class SigningKeyStore {
+  private readonly vault: Vault;
+
+  constructor(vault: Vault) {
+    this.vault = vault;
+  }
+
+  private get db() {
+    return this.vault.db;
+  }
+
+  private toRecord(r: Row): SigningKeyRecord {
+    const chain = (this.db.prepare('SELECT der FROM key_chain WHERE key_id = ? ORDER BY position').all(r.id) as Array<{ der: Buffer }>).map((c) => c.der);
+    return {
+      id: r.id,
+      name: r.name,
+      algorithm: r.algorithm as KeyAlgorithm,
+      state: r.state as KeyState,
+      spki: r.spki,
+      certificate: r.certificate,
+      chain,
+      createdAt: r.created_at,
+      activatedAt: r.activated_at,
+      trustedUntil: r.trusted_until,
+      retiredAt: r.retired_at,
+    };
+  }
+
+  insertDraft(k: { id: string; name: string; algorithm: KeyAlgorithm; spki: Uint8Array; pkcs8: Uint8Array; createdAt: string }): void {
+    if (this.db.prepare('SELECT 1 FROM signing_keys WHERE name = ?').get(k.name)) {
+      throw new DomainError('KEY_NAME_TAKEN', `A signing key named "${k.name}" already exists. Key names are unique: choose another.`);
+    }
+    if (this.db.prepare('SELECT 1 FROM signing_keys WHERE id = ?').get(k.id)) {
+      throw new DomainError('KEY_NAME_TAKEN', `The vault already holds key ${k.id}.`);
+    }
+    const { nonce, wrapped } = wrapPrivateKey(this.vault.privateKeyWrapKey(), k.id, k.pkcs8);
+    this.db
+      .prepare('INSERT INTO signing_keys (id, name, algorithm, state, spki, wrapped_private_key, wrap_nonce, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(k.id, k.name, k.algorithm, 'draft', Buffer.from(k.spki), wrapped, nonce, k.createdAt);
+  }
+
+  /** The PKCS#8 private key, for signing only; the caller zeroes it when done. */
+  unwrapPrivateKey(id: string): Buffer {
+    const row = this.db.prepare('SELECT wrapped_private_key AS w, wrap_nonce AS n FROM signing_keys WHERE id = ?').get(id) as { w: Buffer; n: Buffer } | undefined;
+    if (!row) throw new DomainError('KEY_NOT_FOUND', `There is no signing key ${id}.`);
+    return unwrapPrivateKey(this.vault.privateKeyWrapKey(), id, row.n, row.w);
+  }
+
+  list(): SigningKeyRecord[] {
+    const order = "CASE state WHEN 'active' THEN 0 WHEN 'trusted' THEN 1 WHEN 'draft' THEN 2 ELSE 3 END, created_at";
+    return (this.db.prepare(`SELECT ${COLUMNS} FROM signing_keys ORDER BY ${order}`).all() as Row[]).map((r) => this.toRecord(r));
+  }
+
+  get(id: string): SigningKeyRecord | null {
+    const r = this.db.prepare(`SELECT ${COLUMNS} FROM signing_keys WHERE id = ?`).get(id) as Row | undefined;
+    return r ? this.toRecord(r) : null;
+  }
+
+  active(): SigningKeyRecord | null {
+    const r = this.db.prepare(`SELECT ${COLUMNS} FROM signing_keys WHERE state = 'active'`).get() as Row | undefined;
+    return r ? this.toRecord(r) : null;
+  }
+
+  /**
+   * CLI.md: KEY is a key id (sha256:<64 hex>), a unique prefix of at least 8
+   * hex digits (with or without "sha256:"), or a key's name.
+   */
+  resolve(ref: string): SigningKeyRecord {
+    const trimmed = ref.trim();
+    const byName = this.db.prepare(`SELECT ${COLUMNS} FROM signing_keys WHERE name = ?`).get(trimmed) as Row | undefined;
+    if (byName) return this.toRecord(byName);
+    const hex = trimmed.toLowerCase().replace(/^sha256:/, '');
+    if (/^[0-9a-f]{8,64}$/.test(hex)) {
+      const rows = this.db.prepare(`SELECT ${COLUMNS} FROM signing_keys WHERE substr(id, 8, ?) = ?`).all(hex.length, hex) as Row[];
+      if (rows.length === 1) return this.toRecord(rows[0]!);
+      if (rows.length > 1) {
+        throw new DomainError('KEY_AMBIGUOUS', `"${ref}" matches ${rows.length} keys (${rows.map((r) => r.name).join(', ')}). Give more digits of the key id, or the key's name.`);
+      }
+    } else if (/^(sha256:)?[0-9a-f]{1,7}$/i.test(trimmed)) {
+      throw new DomainError('KEY_NOT_FOUND', `"${ref}" is too short to name a key: give at least 8 hex digits of the key id, or the key's name.`);
+    }
+    throw new DomainError('KEY_NOT_FOUND', `There is no signing key "${ref}". "key list" shows the keys with their ids and names.`);
+  }
+
+  setCertificate(id: string, certificate: Uint8Array, chain: readonly Uint8Array[]): void {
+    this.db.prepare('UPDATE signing_keys SET certificate = ? WHERE id = ?').run(Buffer.from(certificate), id);
+    this.db.prepare('DELETE FROM key_chain WHERE key_id = ?').run(id);
+    const put = this.db.prepare('INSERT INTO key_chain (key_id, position, der) VALUES (?, ?, ?)');
+    chain.forEach((der, i) => put.run(id, i, Buffer.from(der)));
+  }
+
+  setState(id: string, change: { state: KeyState; activatedAt?: string | null; trustedUntil?: string | null; retiredAt?: string | null }): void {
+    const sets = ['state = ?'];
+    const args: unknown[] = [change.state];
+    for (const [col, v] of [
+      ['activated_at', change.activatedAt],
+      ['trusted_until', change.trustedUntil],
+      ['retired_at', change.retiredAt],
+    ] as const) {
+      if (v !== undefined) {
+        sets.push(`${col} = ?`);
+        args.push(v);
+      }
+    }
+    this.db.prepare(`UPDATE signing_keys SET ${sets.join(', ')} WHERE id = ?`).run(...args, id);
+  }
+
+  addLinkCertificate(newKeyId: string, oldKeyId: string, der: Uint8Array, createdAt: string): void {
+    this.db.prepare('INSERT OR REPLACE INTO link_certificates (new_key_id, old_key_id, der, created_at) VALUES (?, ?, ?, ?)').run(newKeyId, oldKeyId, Buffer.from(der), createdAt);
+  }
+
+  linkCertificates(): Array<{ newKeyId: string; oldKeyId: string; der: Buffer }> {
+    return (this.db.prepare('SELECT new_key_id AS newKeyId, old_key_id AS oldKeyId, der FROM link_certificates ORDER BY created_at').all() as Array<{ newKeyId: string; oldKeyId: string; der: Buffer }>);
+  }
+}
