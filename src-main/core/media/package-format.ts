@@ -1,0 +1,119 @@
+/**
+ * The on-media format of an export package (DESIGN.md section 4): the folder
+ * name, the reserved file names, MANIFEST.json and SHA256SUMS. Shared by the
+ * writer and the verifier so that both sides agree byte for byte.
+ */
+import { z } from 'zod';
+
+export const PACKAGE_FORMAT = 'airgap-ca-export';
+export const PACKAGE_FORMAT_VERSION = 1;
+
+export const MANIFEST_NAME = 'MANIFEST.json';
+export const SIGNATURE_NAME = 'MANIFEST.json.sig';
+export const SUMS_NAME = 'SHA256SUMS';
+/** Present while an export is being written; removed only after the read-back passed. A folder holding it never verifies. */
+export const INCOMPLETE_MARKER = 'INCOMPLETE';
+export const TRUST_ANCHOR_NAME = 'trust-anchor.json';
+export const TRUST_BUNDLE_NAME = 'trust-bundle.pem';
+/** Suffix of files being written; they are renamed to their final name once synced. */
+export const PARTIAL_SUFFIX = '.partial';
+
+export const RESERVED_NAMES: readonly string[] = [MANIFEST_NAME, SIGNATURE_NAME, SUMS_NAME, INCOMPLETE_MARKER];
+
+export interface ManifestFile {
+  name: string;
+  size: number;
+  sha256: string;
+}
+
+export interface Manifest {
+  format: typeof PACKAGE_FORMAT;
+  format_version: typeof PACKAGE_FORMAT_VERSION;
+  created: string;
+  vault_id: string;
+  actor: string;
+  signing_key_id: string;
+  signature_file: typeof SIGNATURE_NAME;
+  files: ManifestFile[];
+}
+
+const KEY_ID_RE = /^sha256:[0-9a-f]{64}$/;
+const HEX64_RE = /^[0-9a-f]{64}$/;
+/**
+ * A segment is what FAT, exFAT, NTFS, APFS and ext4 all store unchanged:
+ * letters, digits, dot, dash, underscore; not starting with a dot (hidden
+ * files, `.` and `..`), at most 100 characters.
+ */
+const SEGMENT_RE = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}$/;
+/** Names DOS devices keep for themselves on FAT/NTFS, whatever the extension (CON.txt is CON). */
+const DOS_DEVICE_RE = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i;
+
+/** Why `name` can't be a package file name, or null when it can. Names use `/` and at most one folder level (`crl/…`). */
+export function packageNameProblem(name: string): string | null {
+  const segments = name.split('/');
+  if (segments.length > 2) return 'has more than one folder level';
+  for (const s of segments) {
+    if (!SEGMENT_RE.test(s)) return 'may contain only letters, digits, ".", "-" and "_" (not starting with ".")';
+    if (DOS_DEVICE_RE.test(s)) return 'is a reserved device name on FAT and NTFS';
+    if (s.endsWith('.')) return 'ends with "." (FAT drops it)';
+  }
+  if (RESERVED_NAMES.some((r) => r.toLowerCase() === name.toLowerCase())) return 'is reserved for the package itself';
+  if (name.toLowerCase().endsWith(PARTIAL_SUFFIX)) return `ends with "${PARTIAL_SUFFIX}", which marks files being written`;
+  return null;
+}
+
+/** `airgap-ca-<YYYYMMDDTHHMMSSZ>-<first 8 of the vault id>` (UTC). */
+export function packageFolderName(createdAt: Date, vaultId: string): string {
+  if (Number.isNaN(createdAt.getTime())) throw new TypeError('createdAt is not a valid date');
+  const stamp = createdAt.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+  const prefix = vaultId.toLowerCase().replace(/[^0-9a-z]/g, '').slice(0, 8);
+  if (prefix.length < 8) throw new TypeError('vaultId needs at least 8 letters or digits');
+  return `airgap-ca-${stamp}-${prefix}`;
+}
+
+export const manifestSchema = z
+  .object({
+    format: z.literal(PACKAGE_FORMAT),
+    format_version: z.literal(PACKAGE_FORMAT_VERSION),
+    created: z.iso.datetime(),
+    vault_id: z.string().min(1).max(200),
+    actor: z.string().min(1).max(200),
+    signing_key_id: z.string().regex(KEY_ID_RE),
+    signature_file: z.literal(SIGNATURE_NAME),
+    files: z
+      .array(
+        z
+          .object({
+            name: z.string().max(300),
+            size: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+            sha256: z.string().regex(HEX64_RE),
+          })
+          .strict(),
+      )
+      .max(10_000),
+  })
+  .strict();
+
+/** The manifest's bytes: two-space indented JSON with a final newline, in the order given. */
+export function serializeManifest(m: Manifest): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify(m, null, 2) + '\n');
+}
+
+/** `sha256sum` text mode lines ("<hex>  <name>"), one per file, in the order given. */
+export function serializeSums(entries: ReadonlyArray<{ name: string; sha256: string }>): Uint8Array {
+  return new TextEncoder().encode(entries.map((e) => `${e.sha256}  ${e.name}\n`).join(''));
+}
+
+/** Parse SHA256SUMS strictly; returns the entries or the first problem. Accepts text ("  ") and binary (" *") markers, as sha256sum -c does. */
+export function parseSums(text: string): { entries: Array<{ name: string; sha256: string }> } | { problem: string } {
+  if (text.length > 0 && !text.endsWith('\n')) return { problem: 'does not end with a newline' };
+  const entries: Array<{ name: string; sha256: string }> = [];
+  const lines = text.split('\n');
+  lines.pop();
+  for (const [i, line] of lines.entries()) {
+    const m = /^([0-9a-f]{64}) [ *](.+)$/.exec(line);
+    if (!m || m[1] === undefined || m[2] === undefined) return { problem: `line ${i + 1} is not "<sha256>  <name>"` };
+    entries.push({ sha256: m[1], name: m[2] });
+  }
+  return { entries };
+}
