@@ -1,0 +1,84 @@
+/**
+ * A standalone root: the draft key certifies itself.
+ *
+ * Profile (RFC 5280):
+ * - basicConstraints cA=TRUE, critical, optional pathLenConstraint (4.2.1.9:
+ *   "Conforming CAs MUST include this extension in all CA certificates ...
+ *   and MUST mark the extension as critical").
+ * - keyUsage keyCertSign + cRLSign, critical (4.2.1.3).
+ * - subjectKeyIdentifier (4.2.1.2: MUST appear in all conforming CA
+ *   certificates), method 1: SHA-1 of the subjectPublicKey bits.
+ * - authorityKeyIdentifier with keyIdentifier only, equal to the SKI (4.2.1.1:
+ *   MAY be omitted in a self-signed certificate, but keeping it lets a chain
+ *   builder match a link certificate and the root by key id alone).
+ */
+import * as x509 from '@peculiar/x509';
+import type { KeyAlgorithm } from '../pki/algorithms.ts';
+import type { Clock } from '../clock.ts';
+import { DAY_MS } from '../clock.ts';
+import { subtleCrypto } from '../pki/crypto-provider.ts';
+import { DomainError } from '../errors.ts';
+import { nameFromDistinguishedName } from './distinguished-name.ts';
+import { bytesEqual } from './encoding.ts';
+import { spkiOfPrivateKey } from './key-material.ts';
+import { randomSerialHex } from './serial.ts';
+import { caBasicConstraints, caKeyUsage } from './ca-extensions.ts';
+import { signCertificate, truncateToSecond } from './cert-signer.ts';
+import type { SignedCertificate } from './cert-signer.ts';
+
+export const DEFAULT_ROOT_DAYS = 3650;
+export const MAX_CERT_DAYS = 36500;
+
+export interface SelfSignInput {
+  algorithm: KeyAlgorithm;
+  /** The draft's PKCS#8 as unwrapped from the vault; used for this signature only. */
+  pkcs8: Uint8Array;
+  /** The draft's SPKI as stored with the key record. */
+  spki: Uint8Array;
+  /** RFC 4514 string, e.g. "CN=Acme Agents CA,O=Acme,C=DE". */
+  subject: string;
+  /** Validity in days from now (default DEFAULT_ROOT_DAYS). */
+  days?: number;
+  /** basicConstraints pathLenConstraint; absent means unlimited. */
+  pathLength?: number;
+  clock: Clock;
+}
+
+export function checkDays(days: number): number {
+  if (!Number.isInteger(days) || days < 1 || days > MAX_CERT_DAYS) {
+    throw new DomainError('INVALID_INPUT', `The validity must be a whole number of days from 1 to ${MAX_CERT_DAYS}, not ${String(days)}.`);
+  }
+  return days;
+}
+
+/**
+ * Self-sign the draft key as a standalone root. NotBefore is the clock's now
+ * (to the second); NotAfter is NotBefore + days.
+ *
+ * Throws INVALID_SUBJECT (subject string), INVALID_INPUT (days, pathLength),
+ * UNSUPPORTED_ALGORITHM, KEY_UNHEALTHY (PKCS#8 unreadable or not the SPKI's
+ * private key), SIGNATURE_SELF_CHECK_FAILED.
+ */
+export async function selfSignRoot(input: SelfSignInput): Promise<SignedCertificate> {
+  const name = nameFromDistinguishedName(input.subject);
+  const days = checkDays(input.days ?? DEFAULT_ROOT_DAYS);
+  const basic = caBasicConstraints(input.pathLength);
+  if (!bytesEqual(spkiOfPrivateKey(input.pkcs8), input.spki)) {
+    throw new DomainError('KEY_UNHEALTHY', 'The stored private key does not belong to this key\'s public key; the key record is damaged. Do not use this key.');
+  }
+  const notBefore = truncateToSecond(input.clock.now());
+  const notAfter = new Date(notBefore.getTime() + days * DAY_MS);
+  const ski = await x509.SubjectKeyIdentifierExtension.create(input.spki, false, subtleCrypto);
+  return signCertificate({
+    issuerAlgorithm: input.algorithm,
+    issuerPkcs8: input.pkcs8,
+    issuerSpki: input.spki,
+    subject: name,
+    issuer: name,
+    subjectSpki: input.spki,
+    serialHex: randomSerialHex(),
+    notBefore,
+    notAfter,
+    extensions: [basic, caKeyUsage(), ski, new x509.AuthorityKeyIdentifierExtension(ski.keyId, false)],
+  });
+}
