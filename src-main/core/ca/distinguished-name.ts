@@ -128,8 +128,8 @@ export function parseDistinguishedName(dn: string): DnAttribute[] {
     if (rawValue.startsWith('#')) invalid(`${where} is a hex-encoded value ("#..."), which is not supported; type the value as text.`);
     const value = unescapeValue(rawValue, where);
     if (value.trim() === '') invalid(`${where} has an empty value.`);
-    if ([...value].length > rule.max) invalid(`${type} is longer than ${rule.max} characters (RFC 5280 Appendix A upper bound); shorten it.`);
     if (type === 'C' && !/^[A-Z]{2}$/.test(value)) invalid(`C must be a two-letter upper-case ISO 3166 country code such as DE, not "${value}" (RFC 5280 Appendix A: PrintableString of size 2).`);
+    if ([...value].length > rule.max) invalid(`${type} is longer than ${rule.max} characters (RFC 5280 Appendix A upper bound); shorten it.`);
     if (rule.kind === 'printableString' && !PRINTABLE.test(value)) invalid(`${type} may hold only letters, digits, spaces and ' ( ) + , - . / : = ? (PrintableString).`);
     // eslint-disable-next-line no-control-regex
     if (rule.kind === 'ia5String' && !/^[\x00-\x7f]*$/.test(value)) invalid(`${type} may hold only ASCII characters (IA5String).`);

@@ -3,7 +3,7 @@
  * @peculiar/x509 at fixed dates, and a thin OpenSSL runner. Used by the
  * *.test.ts files of core/ca only.
  */
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -98,6 +98,7 @@ export function opensslWorkspace(): {
   path: (name: string) => string;
   write: (name: string, data: string | Uint8Array) => string;
   read: (name: string) => Uint8Array;
+  /** stdout followed by stderr (OpenSSL 3.0 reports some verdicts only on stderr); throws on a non-zero exit. */
   run: (...args: string[]) => string;
   cleanup: () => void;
 } {
@@ -111,7 +112,11 @@ export function opensslWorkspace(): {
       return path(name);
     },
     read: (name) => new Uint8Array(readFileSync(path(name))),
-    run: (...args) => execFileSync('/usr/bin/openssl', args, { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }),
+    run: (...args) => {
+      const r = spawnSync('/usr/bin/openssl', args, { cwd: dir, encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`openssl ${args.join(' ')} exited ${String(r.status)}: ${r.stderr}`);
+      return r.stdout + r.stderr;
+    },
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
