@@ -32,7 +32,7 @@ import {
   type ManifestFile,
 } from './package-format.ts';
 import { listTree, readRegularFile, sha256Hex } from './package-files.ts';
-import { classifyWriteError, errnoOf, freeBytesOf, mediaFull } from './media-errors.ts';
+import { classifyWriteError, errnoOf, mediaFull, spaceOf } from './media-errors.ts';
 import { verifyExportPackage } from './export-verify.ts';
 
 export interface ExportFile {
@@ -81,8 +81,6 @@ export interface ExportResult {
 }
 
 const KEY_ID_RE = /^sha256:[0-9a-f]{64}$/;
-/** Per-file allowance for cluster rounding and directory entries when checking free space up front. */
-const PER_FILE_OVERHEAD = 64 * 1024;
 const MARKER_TEXT = new TextEncoder().encode(
   'This Airgap CA export did not finish writing. Do not use anything in this folder: delete it and export again.\n',
 );
@@ -195,9 +193,12 @@ export async function writeExportPackage(opts: WriteExportOptions): Promise<Expo
   const resultFiles: ManifestFile[] = toWrite.map((f) => ({ name: f.name, size: f.bytes.length, sha256: sha256Hex(f.bytes) }));
   const bytesTotal = toWrite.reduce((n, f) => n + f.bytes.length, 0);
 
-  const need = bytesTotal + (toWrite.length + 4) * PER_FILE_OVERHEAD;
-  const free = await freeBytesOf(mediaRoot);
-  if (free !== null && free < need) throw mediaFull(mediaRoot, need, free, 'checked before writing');
+  // Up-front space check: every file takes whole allocation units (FAT clusters), plus the marker and the folders.
+  const space = await spaceOf(mediaRoot);
+  const unit = Math.max(space?.blockSize ?? 4096, 4096);
+  const subfolderCount = new Set(toWrite.filter((f) => f.name.includes('/')).map((f) => f.name.split('/')[0])).size;
+  const need = toWrite.reduce((n, f) => n + Math.ceil(Math.max(f.bytes.length, 1) / unit) * unit, 0) + (subfolderCount + 2) * unit;
+  if (space !== null && space.freeBytes < need) throw mediaFull(mediaRoot, need, space.freeBytes, 'checked before writing');
 
   try {
     await mkdir(dir);

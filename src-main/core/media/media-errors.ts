@@ -25,14 +25,18 @@ export function formatBytes(n: number): string {
   return `${(n / 1024 / 1024 / 1024).toFixed(1)} GiB`;
 }
 
-/** Free bytes for an unprivileged writer, or null when the medium can't be asked (it is probably gone). */
-export async function freeBytesOf(path: string): Promise<number | null> {
+/** Free bytes for an unprivileged writer and the allocation unit, or null when the medium can't be asked (it is probably gone). */
+export async function spaceOf(path: string): Promise<{ freeBytes: number; blockSize: number } | null> {
   try {
     const s = await statfs(path);
-    return Number(s.bavail) * Number(s.bsize);
+    return { freeBytes: Number(s.bavail) * Number(s.bsize), blockSize: Number(s.bsize) };
   } catch {
     return null;
   }
+}
+
+export async function freeBytesOf(path: string): Promise<number | null> {
+  return (await spaceOf(path))?.freeBytes ?? null;
 }
 
 export function mediaFull(mediaRoot: string, needBytes: number, freeBytes: number | null, detail?: string): DomainError {
