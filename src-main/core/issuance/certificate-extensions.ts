@@ -1,0 +1,67 @@
+/**
+ * The extensions of a certificate we issue (RFC 5280 4.2), written as DER.
+ * Order: basicConstraints, keyUsage, extKeyUsage, subjectAltName,
+ * subjectKeyIdentifier, authorityKeyIdentifier, ocsp-nocheck.
+ */
+import { boolean, implicit, integer, namedBitString, nullValue, octetString, oid, sequence } from './der-writer.ts';
+import { OID } from './oids.ts';
+import type { Profile } from './profiles.ts';
+import { KEY_USAGE_BIT } from './profiles.ts';
+import type { KeyUsageName } from './profiles.ts';
+import { encodeGeneralNames, sanCount } from './subject-alt-names.ts';
+import type { SubjectAltNames } from './subject-alt-names.ts';
+import type { KeyDescription } from './subject-public-key.ts';
+
+/** Extension ::= SEQUENCE { extnID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING }; DER omits a FALSE default. */
+export function extension(id: string, critical: boolean, value: Uint8Array): Buffer {
+  return critical ? sequence(oid(id), boolean(true), octetString(value)) : sequence(oid(id), octetString(value));
+}
+
+export function keyUsageValue(usages: readonly KeyUsageName[]): Buffer {
+  return namedBitString(usages.map((u) => KEY_USAGE_BIT[u]));
+}
+
+/** AuthorityKeyIdentifier with keyIdentifier [0] only (RFC 5280 4.2.1.1). */
+export function authorityKeyIdentifierExtension(issuerKeyId: Uint8Array): Buffer {
+  // RFC 5280 4.2.1.1: "Conforming CAs MUST mark this extension as non-critical."
+  return extension(OID.authorityKeyIdentifier, false, sequence(implicit(0, issuerKeyId)));
+}
+
+export interface ExtensionInputs {
+  readonly profile: Profile;
+  readonly key: KeyDescription;
+  readonly sans: SubjectAltNames;
+  readonly subjectIsEmpty: boolean;
+  readonly subjectKeyId: Uint8Array;
+  /** The issuer's prebuilt AKI extension (authorityKeyIdentifierExtension). */
+  readonly authorityKeyIdExtension: Uint8Array;
+  /** basicConstraints pathLenConstraint for a CA profile. */
+  readonly pathLen?: number | undefined;
+}
+
+export function certificateExtensions(x: ExtensionInputs): Buffer[] {
+  const out: Buffer[] = [];
+  if (x.profile.ca) {
+    // RFC 5280 4.2.1.9: CAs MUST mark basicConstraints critical in CA certificates.
+    const fields = [boolean(true)];
+    if (x.pathLen !== undefined) fields.push(integer(x.pathLen));
+    out.push(extension(OID.basicConstraints, true, sequence(...fields)));
+  }
+  // RFC 5280 4.2.1.3: "conforming CAs SHOULD mark this extension as critical."
+  out.push(extension(OID.keyUsage, true, keyUsageValue(x.profile.keyUsage(x.key))));
+  if (x.profile.extendedKeyUsage.length > 0) {
+    out.push(extension(OID.extKeyUsage, false, sequence(...x.profile.extendedKeyUsage.map(oid))));
+  }
+  if (sanCount(x.sans) > 0) {
+    // RFC 5280 4.2.1.6: with an empty subject the extension MUST be critical.
+    out.push(extension(OID.subjectAltName, x.subjectIsEmpty, encodeGeneralNames(x.sans)));
+  }
+  // RFC 5280 4.2.1.2: "Conforming CAs MUST mark this extension as non-critical."
+  out.push(extension(OID.subjectKeyIdentifier, false, octetString(x.subjectKeyId)));
+  out.push(Buffer.from(x.authorityKeyIdExtension));
+  if (x.profile.ocspNoCheck) {
+    // RFC 6960 4.2.2.2.1: the value of the extension SHALL be NULL.
+    out.push(extension(OID.ocspNoCheck, false, nullValue()));
+  }
+  return out;
+}

@@ -1,0 +1,214 @@
+/**
+ * Writes and signs a v2 CRL (RFC 5280 5.1) for one issuer.
+ *
+ * A revoke-everything CRL can hold a million entries, so the entries are
+ * written straight into one buffer with room kept in front for the headers
+ * whose lengths are only known at the end (TBSCertList, CertificateList,
+ * revokedCertificates) and room behind for the signature: the DER is built,
+ * signed and returned without a copy of the entry list.
+ */
+import { DomainError } from '../errors.ts';
+import { authorityKeyIdentifierExtension, extension } from './certificate-extensions.ts';
+import { TAG, bigintContent, enumerated, explicit, lengthSize, sequence, time, writeHeader } from './der-writer.ts';
+import type { Issuer } from './issuer.ts';
+import { OID } from './oids.ts';
+import { pemEncode } from './pem.ts';
+import { REASON_CODES, isReasonName } from './revocation-reasons.ts';
+import type { ReasonName } from './revocation-reasons.ts';
+import { normalizeSerialHex } from './serial-number.ts';
+
+export interface CrlEntryInput {
+  /** Serial number as hex (lowercase canonical form preferred). */
+  readonly serialHex: string;
+  readonly revokedAt: Date;
+  readonly reason: ReasonName;
+}
+
+export interface CrlInput {
+  readonly issuer: Issuer;
+  /** RFC 5280 5.2.3: non-negative, strictly increasing per issuer, at most 20 octets. */
+  readonly crlNumber: bigint;
+  readonly thisUpdate: Date;
+  readonly nextUpdate: Date;
+  readonly entries: Iterable<CrlEntryInput>;
+}
+
+/** Largest encoded entry: SEQUENCE header 2 + INTEGER 2+21 + GeneralizedTime 17 + reason extensions 14. */
+const MAX_ENTRY = 2 + 23 + 17 + 14;
+/** Room for a header with any length we can produce. */
+const MAX_HEADER = 6;
+/** Room behind the TBS for signatureAlgorithm and the signature BIT STRING (RSA-4096 is 512 octets). */
+const TAIL_ROOM = 64 + 1024;
+
+/** crlEntryExtensions holding only reasonCode, one prebuilt encoding per reason (RFC 5280 5.3.1). */
+const REASON_EXTENSIONS = new Map<ReasonName, Buffer>(
+  Object.entries(REASON_CODES).map(([name, code]) => [name as ReasonName, sequence(extension(OID.crlReason, false, enumerated(code)))]),
+);
+
+function invalid(message: string): DomainError {
+  return new DomainError('INVALID_INPUT', message);
+}
+
+function checkWindow(input: CrlInput): { thisUpdate: Date; nextUpdate: Date } {
+  const { issuer } = input;
+  const floor = (d: Date): Date => new Date(Math.floor(d.getTime() / 1000) * 1000);
+  if (Number.isNaN(input.thisUpdate.getTime()) || Number.isNaN(input.nextUpdate.getTime())) throw invalid('thisUpdate and nextUpdate must be valid dates.');
+  const thisUpdate = floor(input.thisUpdate);
+  const nextUpdate = floor(input.nextUpdate);
+  if (!issuer.canSignCrls) throw new DomainError('CRL_ISSUER_INVALID', "The issuing key's certificate does not allow cRLSign (RFC 5280 4.2.1.3).");
+  if (thisUpdate < issuer.notBefore || thisUpdate > issuer.notAfter) {
+    throw new DomainError('CRL_ISSUER_INVALID', `The issuing key's certificate is not valid at thisUpdate ${thisUpdate.toISOString()} (valid ${issuer.notBefore.toISOString()} to ${issuer.notAfter.toISOString()}).`);
+  }
+  if (nextUpdate <= thisUpdate) throw invalid('nextUpdate must be after thisUpdate (RFC 5280 5.1.2.5).');
+  if (nextUpdate > issuer.notAfter) {
+    throw new DomainError(
+      'VALIDITY_EXCEEDS_ISSUER',
+      `nextUpdate ${nextUpdate.toISOString()} is after the issuing key's certificate expires (${issuer.notAfter.toISOString()}); publish with an earlier nextUpdate.`,
+    );
+  }
+  return { thisUpdate, nextUpdate };
+}
+
+function crlNumberContent(n: bigint): Buffer {
+  if (typeof n !== 'bigint' || n < 0n) throw invalid('The CRL number must be a non-negative integer (RFC 5280 5.2.3).');
+  const c = bigintContent(n);
+  if (c.length > 20) throw invalid('The CRL number must fit in 20 octets (RFC 5280 5.2.3).');
+  return c;
+}
+
+/** A growable byte area with reserved room in front. */
+class EntryArea {
+  buf: Buffer;
+  pos: number;
+  constructor(front: number, expectedEntries: number) {
+    this.buf = Buffer.allocUnsafe(front + Math.max(expectedEntries, 16) * MAX_ENTRY + TAIL_ROOM);
+    this.pos = front;
+  }
+  ensure(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n + TAIL_ROOM));
+    this.buf.copy(bigger, 0, 0, this.pos);
+    this.buf = bigger;
+  }
+}
+
+const HEX_LOWER_RE = /^[0-9a-f]+$/;
+
+/** Write every entry; returns the entry count. */
+function writeEntries(area: EntryArea, entries: Iterable<CrlEntryInput>): number {
+  let count = 0;
+  let lastMs = NaN;
+  let lastTime: Buffer = Buffer.alloc(0);
+  for (const e of entries) {
+    let hex = e.serialHex;
+    // Fast path: canonical lowercase hex; anything else goes through normalization.
+    if (typeof hex !== 'string' || hex.length % 2 !== 0 || hex.length > 40 || hex.startsWith('00') || !HEX_LOWER_RE.test(hex)) {
+      const normalized = typeof hex === 'string' ? normalizeSerialHex(hex) : null;
+      if (normalized === null || normalized.length > 40) throw invalid(`Serial "${String(hex)}" is not a hex serial number of at most 20 octets.`);
+      hex = normalized;
+    }
+    if (hex === '00') throw invalid('Serial number 0 is not a valid certificate serial (RFC 5280 4.1.2.2).');
+    const ms = e.revokedAt instanceof Date ? e.revokedAt.getTime() : NaN;
+    if (ms !== lastMs) {
+      if (Number.isNaN(ms)) throw invalid(`Revocation date of serial ${hex} is not a valid date.`);
+      const d = new Date(ms);
+      const y = d.getUTCFullYear();
+      if (y < 0 || y > 9999) throw invalid(`Revocation date of serial ${hex} cannot be encoded.`);
+      lastTime = time(d);
+      lastMs = ms;
+    }
+    const ext = isReasonName(e.reason) ? REASON_EXTENSIONS.get(e.reason) : undefined;
+    if (ext === undefined) throw new DomainError('INVALID_REASON', `"${String(e.reason)}" is not an RFC 5280 revocation reason (serial ${hex}).`);
+    if (e.reason === 'removeFromCRL') throw new DomainError('INVALID_REASON', `removeFromCRL belongs in delta CRLs only (serial ${hex}).`);
+
+    const magnitude = hex.length >> 1;
+    const signByte = parseInt(hex.slice(0, 2), 16) >= 0x80 ? 1 : 0;
+    const intLen = magnitude + signByte;
+    // RFC 5280 5.3.1: the reasonCode "unspecified" SHOULD be absent.
+    const extLen = e.reason === 'unspecified' ? 0 : ext.length;
+    const bodyLen = 2 + intLen + lastTime.length + extLen;
+    area.ensure(2 + bodyLen);
+    const b = area.buf;
+    let p = area.pos;
+    b[p++] = TAG.SEQUENCE;
+    b[p++] = bodyLen; // always < 0x80: at most 55 octets
+    b[p++] = TAG.INTEGER;
+    b[p++] = intLen;
+    if (signByte) b[p++] = 0;
+    p += b.write(hex, p, 'hex');
+    p += lastTime.copy(b, p);
+    if (extLen) p += ext.copy(b, p);
+    area.pos = p;
+    count++;
+  }
+  return count;
+}
+
+/** Encode and sign a v2 CRL; the signature is verified with the issuer's certificate before the DER is returned. */
+export function encodeCrl(input: CrlInput): Buffer {
+  const { issuer } = input;
+  const { thisUpdate, nextUpdate } = checkWindow(input);
+  const number = crlNumberContent(input.crlNumber);
+  // RFC 5280 5.1.2.1: version MUST be v2 when extensions are present.
+  const head = Buffer.concat([
+    Buffer.from([TAG.INTEGER, 1, 1]),
+    issuer.signatureAlgorithm,
+    issuer.subjectDer,
+    time(thisUpdate),
+    time(nextUpdate),
+  ]);
+  // RFC 5280 5.2.1 and 5.2.3: AKI and cRLNumber, both non-critical.
+  const crlExtensions = explicit(
+    0,
+    sequence(authorityKeyIdentifierExtension(issuer.keyId), extension(OID.crlNumber, false, Buffer.concat([Buffer.from([TAG.INTEGER, number.length]), number]))),
+  );
+
+  const entriesStart = MAX_HEADER * 3 + head.length;
+  const expected = Array.isArray(input.entries) ? input.entries.length : 1024;
+  const area = new EntryArea(entriesStart, expected);
+  const count = writeEntries(area, input.entries);
+  const entriesLen = area.pos - entriesStart;
+  area.ensure(crlExtensions.length + TAIL_ROOM);
+  let buf = area.buf;
+  crlExtensions.copy(buf, area.pos);
+  const tbsEnd = area.pos + crlExtensions.length;
+
+  // Headers are written backwards from the entries, each right before what it wraps.
+  let start = entriesStart;
+  // RFC 5280 5.1.2.6: with no revoked certificates the list MUST be absent.
+  if (count > 0) {
+    start -= 1 + lengthSize(entriesLen);
+    writeHeader(buf, start, TAG.SEQUENCE, entriesLen);
+  }
+  start -= head.length;
+  head.copy(buf, start);
+  const tbsLen = tbsEnd - start;
+  start -= 1 + lengthSize(tbsLen);
+  writeHeader(buf, start, TAG.SEQUENCE, tbsLen);
+  const tbsStart = start;
+  const tbs = buf.subarray(tbsStart, tbsEnd);
+
+  const signature = issuer.signBytes(tbs);
+  if (!issuer.verifyBytes(tbs, signature)) {
+    throw new DomainError('SIGNATURE_SELF_CHECK_FAILED', "The CRL's signature did not verify with the issuing certificate's key; nothing was written.");
+  }
+  let pos = tbsEnd;
+  const sigAlg = issuer.signatureAlgorithm;
+  if (pos + sigAlg.length + signature.length + 8 > buf.length) {
+    const bigger = Buffer.allocUnsafe(pos + sigAlg.length + signature.length + 8);
+    buf.copy(bigger, 0, 0, pos);
+    buf = bigger;
+  }
+  pos += sigAlg.copy(buf, pos);
+  pos = writeHeader(buf, pos, TAG.BIT_STRING, signature.length + 1);
+  buf[pos++] = 0;
+  pos += signature.copy(buf, pos);
+  const bodyLen = pos - tbsStart;
+  const outerStart = tbsStart - 1 - lengthSize(bodyLen);
+  writeHeader(buf, outerStart, TAG.SEQUENCE, bodyLen);
+  return buf.subarray(outerStart, pos);
+}
+
+export function crlToPem(der: Uint8Array): string {
+  return pemEncode('X509 CRL', der);
+}

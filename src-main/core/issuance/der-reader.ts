@@ -1,0 +1,216 @@
+/**
+ * A strict DER walker for untrusted bytes (CSRs, certificates, CRLs). It reads
+ * tag/length headers in place, without building an object model, so walking a
+ * million-entry CRL costs a few allocations per entry.
+ *
+ * Strict means DER, not BER (X.690 section 10): definite lengths only, in the
+ * shortest form, and every length inside its parent. Anything else throws a
+ * DerError, which callers turn into their own DomainError code.
+ */
+
+export class DerError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DerError';
+  }
+}
+
+/** One TLV: `start` is the tag octet, `contentStart`..`end` the value. */
+export interface DerNode {
+  readonly tag: number;
+  readonly start: number;
+  readonly contentStart: number;
+  readonly end: number;
+}
+
+/** Read the TLV at `offset`, which must end at or before `limit`. */
+export function readNode(buf: Uint8Array, offset: number, limit: number): DerNode {
+  if (offset + 2 > limit) throw new DerError('truncated header');
+  const tag = buf[offset] as number;
+  // High tag numbers (X.690 8.1.2.4) never occur in the structures we read.
+  if ((tag & 0x1f) === 0x1f) throw new DerError('high tag number');
+  let first = buf[offset + 1] as number;
+  let pos = offset + 2;
+  let length: number;
+  if (first < 0x80) {
+    length = first;
+  } else {
+    first &= 0x7f;
+    // 0x80 is BER's indefinite length; more than 4 length octets is never needed here.
+    if (first === 0 || first > 4) throw new DerError('unsupported length form');
+    if (pos + first > limit) throw new DerError('truncated length');
+    if (buf[pos] === 0) throw new DerError('non-minimal length');
+    length = 0;
+    for (let i = 0; i < first; i++) length = length * 256 + (buf[pos + i] as number);
+    pos += first;
+    if (length < 0x80) throw new DerError('non-minimal length');
+  }
+  const end = pos + length;
+  if (end > limit) throw new DerError('length exceeds parent');
+  return { tag, start: offset, contentStart: pos, end };
+}
+
+/** Read the TLV at `offset` and require its tag. */
+export function expectNode(buf: Uint8Array, offset: number, limit: number, tag: number, what: string): DerNode {
+  const node = readNode(buf, offset, limit);
+  if (node.tag !== tag) throw new DerError(`${what}: expected tag 0x${tag.toString(16)}, got 0x${node.tag.toString(16)}`);
+  return node;
+}
+
+/** The whole input must be exactly one TLV of `tag`. */
+export function readRoot(buf: Uint8Array, tag: number, what: string): DerNode {
+  const node = expectNode(buf, 0, buf.length, tag, what);
+  if (node.end !== buf.length) throw new DerError(`${what}: trailing bytes`);
+  return node;
+}
+
+/** Every child of a constructed node. */
+export function children(buf: Uint8Array, parent: DerNode): DerNode[] {
+  if ((parent.tag & 0x20) === 0) throw new DerError('not a constructed value');
+  const out: DerNode[] = [];
+  for (let pos = parent.contentStart; pos < parent.end; ) {
+    const child = readNode(buf, pos, parent.end);
+    out.push(child);
+    pos = child.end;
+  }
+  return out;
+}
+
+export function content(buf: Uint8Array, node: DerNode): Uint8Array {
+  return buf.subarray(node.contentStart, node.end);
+}
+
+export function whole(buf: Uint8Array, node: DerNode): Uint8Array {
+  return buf.subarray(node.start, node.end);
+}
+
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Dotted form of an OBJECT IDENTIFIER (X.690 8.19), rejecting non-minimal arcs. */
+export function readOid(buf: Uint8Array, node: DerNode): string {
+  if (node.tag !== 0x06) throw new DerError('expected OBJECT IDENTIFIER');
+  const arcs: string[] = [];
+  let value = 0n;
+  let fresh = true;
+  for (let i = node.contentStart; i < node.end; i++) {
+    const b = buf[i] as number;
+    if (fresh && b === 0x80) throw new DerError('non-minimal OID arc');
+    value = (value << 7n) | BigInt(b & 0x7f);
+    fresh = false;
+    if ((b & 0x80) === 0) {
+      if (arcs.length === 0) {
+        const first = value < 40n ? 0n : value < 80n ? 1n : 2n;
+        arcs.push(String(first), String(value - first * 40n));
+      } else {
+        arcs.push(String(value));
+      }
+      value = 0n;
+      fresh = true;
+    }
+  }
+  if (!fresh || arcs.length === 0) throw new DerError('truncated OID');
+  return arcs.join('.');
+}
+
+/** INTEGER content checked for minimal two's-complement form (X.690 8.3.2). */
+export function integerContent(buf: Uint8Array, node: DerNode): Uint8Array {
+  if (node.tag !== 0x02) throw new DerError('expected INTEGER');
+  const len = node.end - node.contentStart;
+  if (len === 0) throw new DerError('empty INTEGER');
+  if (len > 1) {
+    const a = buf[node.contentStart] as number;
+    const b = buf[node.contentStart + 1] as number;
+    if ((a === 0 && (b & 0x80) === 0) || (a === 0xff && (b & 0x80) !== 0)) throw new DerError('non-minimal INTEGER');
+  }
+  return buf.subarray(node.contentStart, node.end);
+}
+
+export function readBigInt(buf: Uint8Array, node: DerNode): bigint {
+  const c = integerContent(buf, node);
+  let v = BigInt('0x' + Buffer.from(c.buffer, c.byteOffset, c.length).toString('hex'));
+  if ((c[0] as number) & 0x80) v -= 1n << BigInt(c.length * 8);
+  return v;
+}
+
+/** A small non-negative INTEGER (versions, path lengths). */
+export function readSmallInt(buf: Uint8Array, node: DerNode): number {
+  const v = readBigInt(buf, node);
+  if (v < 0n || v > 0xffffffffn) throw new DerError('INTEGER out of range');
+  return Number(v);
+}
+
+export function readBoolean(buf: Uint8Array, node: DerNode): boolean {
+  if (node.tag !== 0x01 || node.end - node.contentStart !== 1) throw new DerError('bad BOOLEAN');
+  const v = buf[node.contentStart];
+  // X.690 11.1: DER has exactly one encoding of TRUE.
+  if (v === 0xff) return true;
+  if (v === 0x00) return false;
+  throw new DerError('non-DER BOOLEAN');
+}
+
+/** BIT STRING content: the padding count and the octets (X.690 8.6). */
+export function readBitString(buf: Uint8Array, node: DerNode): { unusedBits: number; bytes: Uint8Array } {
+  if (node.tag !== 0x03 || node.end === node.contentStart) throw new DerError('bad BIT STRING');
+  const unusedBits = buf[node.contentStart] as number;
+  const bytes = buf.subarray(node.contentStart + 1, node.end);
+  if (unusedBits > 7 || (bytes.length === 0 && unusedBits !== 0)) throw new DerError('bad BIT STRING padding');
+  // X.690 11.2.1: the padding bits are zero in DER.
+  if (unusedBits && ((bytes[bytes.length - 1] as number) & ((1 << unusedBits) - 1))) throw new DerError('non-zero padding bits');
+  return { unusedBits, bytes };
+}
+
+function digits(buf: Uint8Array, at: number, count: number): number {
+  let v = 0;
+  for (let i = 0; i < count; i++) {
+    const c = (buf[at + i] as number) - 0x30;
+    if (c < 0 || c > 9) throw new DerError('bad time digit');
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+/**
+ * A Time as RFC 5280 4.1.2.5 allows it: UTCTime YYMMDDHHMMSSZ (YY >= 50 is
+ * 19YY) or GeneralizedTime YYYYMMDDHHMMSSZ, both in UTC with seconds and no
+ * fractions.
+ */
+export function readTime(buf: Uint8Array, node: DerNode): Date {
+  const len = node.end - node.contentStart;
+  const at = node.contentStart;
+  let year: number;
+  let rest: number;
+  if (node.tag === 0x17 && len === 13) {
+    const yy = digits(buf, at, 2);
+    year = yy >= 50 ? 1900 + yy : 2000 + yy;
+    rest = at + 2;
+  } else if (node.tag === 0x18 && len === 15) {
+    year = digits(buf, at, 4);
+    rest = at + 4;
+  } else {
+    throw new DerError('bad Time');
+  }
+  if (buf[node.end - 1] !== 0x5a) throw new DerError('Time not in UTC');
+  const month = digits(buf, rest, 2);
+  const day = digits(buf, rest + 2, 2);
+  const hour = digits(buf, rest + 4, 2);
+  const minute = digits(buf, rest + 6, 2);
+  const second = digits(buf, rest + 8, 2);
+  const ms = Date.UTC(year, month - 1, day, hour, minute, second);
+  const d = new Date(ms);
+  // Reject 31 February and friends instead of letting Date roll them over.
+  if (
+    year < 100 ||
+    d.getUTCMonth() !== month - 1 ||
+    d.getUTCDate() !== day ||
+    d.getUTCHours() !== hour ||
+    d.getUTCMinutes() !== minute ||
+    d.getUTCSeconds() !== second
+  ) {
+    throw new DerError('impossible date');
+  }
+  return d;
+}

@@ -1,0 +1,293 @@
+/**
+ * An issuer for one signing session: the CA certificate and private key,
+ * loaded once, with everything per-certificate work would otherwise recompute
+ * (the node:crypto keys, the issuer Name, key identifier, validity, signature
+ * AlgorithmIdentifier, the AKI extension).
+ *
+ * Issuance order is fixed (DESIGN.md, Boulder's ceremony tool): validate the
+ * profile and request -> build the TBSCertificate -> lint -> sign -> verify
+ * the signature with the issuer's public key -> return. Nothing is stored
+ * here; the caller records the result.
+ */
+import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { DomainError } from '../errors.ts';
+import type { KeyAlgorithm } from '../pki/algorithms.ts';
+import { isKeyAlgorithm } from '../pki/algorithms.ts';
+import { authorityKeyIdentifierExtension, certificateExtensions } from './certificate-extensions.ts';
+import { lintTbsCertificate } from './certificate-lint.ts';
+import { readBasicConstraints, readCertificate, readKeyUsage, readOctetStringValue } from './certificate-reader.ts';
+import type { CertificateView } from './certificate-reader.ts';
+import { DerError } from './der-reader.ts';
+import { NameError, parseName } from './distinguished-name.ts';
+import { parseAndVerifyCsr } from './csr-intake.ts';
+import type { ParsedCsr } from './csr-intake.ts';
+import { keyIdentifier } from './key-identifier.ts';
+import { OID } from './oids.ts';
+import { getProfile, KEY_USAGE_BIT } from './profiles.ts';
+import type { ProfileName } from './profiles.ts';
+import { randomSerial, serialToHex } from './serial-number.ts';
+import { caSignatureAlgorithm } from './signature-algorithms.ts';
+import { sanCount } from './subject-alt-names.ts';
+import type { SubjectAltNames } from './subject-alt-names.ts';
+import { KeyError, readSubjectPublicKey } from './subject-public-key.ts';
+import type { KeyDescription } from './subject-public-key.ts';
+import { encodeSignedStructure, encodeTbsCertificate } from './tbs-certificate.ts';
+import { validityWindow } from './validity-window.ts';
+
+export interface IssuerInit {
+  /** The CA certificate, DER. */
+  readonly certificateDer: Uint8Array;
+  /** The CA private key as PKCS #8 DER (unwrapped from the vault for this session), or an already imported KeyObject. */
+  readonly privateKey: Uint8Array | KeyObject;
+  readonly algorithm: KeyAlgorithm;
+}
+
+export interface IssueRequest {
+  /** The request: raw PEM/DER bytes (parsed and verified here) or the result of parseAndVerifyCsr. */
+  readonly csr: ParsedCsr | Uint8Array;
+  readonly profile: ProfileName | string;
+  /** Validity in days; the profile's default when absent. */
+  readonly days?: number | undefined;
+  /** The issuance instant (from the Clock): notBefore, in whole seconds. */
+  readonly now: Date;
+  /** Cut NotAfter back to the issuer's NotAfter instead of refusing (VALIDITY_EXCEEDS_ISSUER). */
+  readonly truncateToIssuer?: boolean | undefined;
+  /** basicConstraints pathLenConstraint for sub-ca (default 0). */
+  readonly pathLen?: number | undefined;
+  /** Is this lowercase-hex serial already recorded for this issuer? A taken serial is redrawn. */
+  readonly isSerialTaken?: ((serialHex: string) => boolean) | undefined;
+}
+
+export interface IssuedCertificate {
+  readonly der: Buffer;
+  /** Lowercase hex, no leading zero octets. */
+  readonly serialHex: string;
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+  /** Whether NotAfter was truncated to the issuer's NotAfter. */
+  readonly truncated: boolean;
+  /** Subject in RFC 4514 form. */
+  readonly subject: string;
+  readonly sans: SubjectAltNames;
+  readonly profile: ProfileName;
+  readonly key: KeyDescription;
+  /** Subject key identifier, lowercase hex. */
+  readonly subjectKeyIdHex: string;
+}
+
+const KEY_LABEL_FOR_ALGORITHM: Record<KeyAlgorithm, string> = {
+  'ecdsa-p256': 'ecdsa-p256',
+  'ecdsa-p384': 'ecdsa-p384',
+  'rsa-3072': 'rsa-3072',
+  'rsa-4096': 'rsa-4096',
+  ed25519: 'ed25519',
+};
+
+function readIssuerCertificate(der: Uint8Array): CertificateView {
+  try {
+    return readCertificate(der);
+  } catch (e) {
+    if (e instanceof DerError) throw new DomainError('CHAIN_UNPARSEABLE', "The issuing key's certificate cannot be read.", e.message);
+    throw e;
+  }
+}
+
+export class Issuer {
+  readonly algorithm: KeyAlgorithm;
+  readonly certificateDer: Uint8Array;
+  /** The issuer's subject Name DER: the issuer field of everything it signs. */
+  readonly subjectDer: Uint8Array;
+  /** The issuer's subject in RFC 4514 form. */
+  readonly subject: string;
+  /** The issuer's key identifier: its SKI extension, else computed as for our own certificates. */
+  readonly keyId: Uint8Array;
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+  readonly spkiDer: Uint8Array;
+  /** basicConstraints pathLenConstraint of the issuer, if any. */
+  readonly pathLen: number | undefined;
+  /** keyUsage allows CRL signing (or is absent). */
+  readonly canSignCrls: boolean;
+  readonly publicKey: KeyObject;
+  /** AlgorithmIdentifier DER of this issuer's signatures. */
+  readonly signatureAlgorithm: Buffer;
+  readonly #digest: 'sha256' | 'sha384' | null;
+  readonly #privateKey: KeyObject;
+  readonly #akiExtension: Buffer;
+
+  constructor(init: IssuerInit) {
+    if (!isKeyAlgorithm(init.algorithm)) throw new DomainError('UNSUPPORTED_ALGORITHM', `Unknown key algorithm ${String(init.algorithm)}.`);
+    const cert = readIssuerCertificate(init.certificateDer);
+    const tbs = cert.tbs;
+    this.algorithm = init.algorithm;
+    this.certificateDer = init.certificateDer;
+    this.subjectDer = tbs.subjectDer;
+    try {
+      this.subject = parseName(init.certificateDer, tbs.subjectNode).text;
+    } catch (e) {
+      if (e instanceof NameError) throw new DomainError('CHAIN_UNPARSEABLE', "The issuing key's certificate has a subject this CA cannot use.", e.message);
+      throw e;
+    }
+    this.notBefore = tbs.notBefore;
+    this.notAfter = tbs.notAfter;
+    this.spkiDer = tbs.spkiDer;
+
+    let key;
+    try {
+      key = readSubjectPublicKey(init.certificateDer, tbs.spkiNode);
+    } catch (e) {
+      if (e instanceof KeyError) throw new DomainError('UNSUPPORTED_ALGORITHM', "The issuing key's certificate holds a key this CA cannot use.", e.message);
+      throw e;
+    }
+    if (key.description.label !== KEY_LABEL_FOR_ALGORITHM[init.algorithm]) {
+      throw new DomainError('UNSUPPORTED_ALGORITHM', `The issuing certificate holds a ${key.description.label} key, not ${init.algorithm}.`);
+    }
+
+    let ca = false;
+    let pathLen: number | undefined;
+    let keyCertSign = true;
+    let crlSign = true;
+    let ski: Uint8Array | undefined;
+    try {
+      for (const ext of tbs.extensions) {
+        if (ext.id === OID.basicConstraints) ({ ca, pathLen } = readBasicConstraints(ext.value));
+        else if (ext.id === OID.keyUsage) {
+          const bits = readKeyUsage(ext.value).bits;
+          keyCertSign = bits.has(KEY_USAGE_BIT.keyCertSign);
+          crlSign = bits.has(KEY_USAGE_BIT.cRLSign);
+        } else if (ext.id === OID.subjectKeyIdentifier) ski = readOctetStringValue(ext.value, 'SubjectKeyIdentifier');
+      }
+    } catch (e) {
+      if (e instanceof DerError) throw new DomainError('CHAIN_UNPARSEABLE', "The issuing key's certificate has an unreadable extension.", e.message);
+      throw e;
+    }
+    // RFC 5280 6.1.4 (k) and (n): only a CA certificate with keyCertSign may issue certificates.
+    if (tbs.version !== 2 || !ca) throw new DomainError('CHAIN_NOT_CA', "The issuing key's certificate is not a CA certificate (basicConstraints cA is not TRUE).");
+    if (!keyCertSign) throw new DomainError('CHAIN_NO_KEYCERTSIGN', "The issuing key's certificate does not allow keyCertSign.");
+    this.pathLen = pathLen;
+    this.canSignCrls = crlSign;
+    this.keyId = ski ?? keyIdentifier(key.keyBits);
+
+    this.publicKey = createPublicKey({ key: Buffer.from(this.spkiDer), format: 'der', type: 'spki' });
+    try {
+      this.#privateKey =
+        init.privateKey instanceof Uint8Array
+          ? createPrivateKey({ key: Buffer.from(init.privateKey.buffer, init.privateKey.byteOffset, init.privateKey.length), format: 'der', type: 'pkcs8' })
+          : init.privateKey;
+    } catch (e) {
+      throw new DomainError('CHAIN_KEY_MISMATCH', 'The issuing private key cannot be read.', e instanceof Error ? e.message : String(e));
+    }
+    const alg = caSignatureAlgorithm(init.algorithm);
+    this.signatureAlgorithm = alg.algorithmIdentifier;
+    this.#digest = alg.digest;
+    this.#akiExtension = authorityKeyIdentifierExtension(this.keyId);
+
+    // The private key must be the certificate's: a signature it makes must verify with the certificate's key.
+    const probe = Buffer.from('airgap-ca issuer key check');
+    let matches: boolean;
+    try {
+      matches = verify(this.#digest, probe, this.publicKey, sign(this.#digest, probe, this.#privateKey));
+    } catch {
+      matches = false;
+    }
+    if (!matches) throw new DomainError('CHAIN_KEY_MISMATCH', "The issuing private key does not belong to the issuing key's certificate.");
+  }
+
+  /** Sign DER bytes (a TBSCertificate or TBSCertList) with the issuer's key. */
+  signBytes(tbs: Uint8Array): Buffer {
+    return sign(this.#digest, tbs, this.#privateKey);
+  }
+
+  /** Verify a signature of ours with the issuer certificate's public key. */
+  verifyBytes(tbs: Uint8Array, signature: Uint8Array): boolean {
+    try {
+      return verify(this.#digest, tbs, this.publicKey, signature);
+    } catch {
+      return false;
+    }
+  }
+
+  /** Issue one certificate; see the module comment for the order of steps. */
+  issue(req: IssueRequest): IssuedCertificate {
+    const profile = getProfile(req.profile);
+    const csr = req.csr instanceof Uint8Array ? parseAndVerifyCsr(req.csr) : req.csr;
+    if (profile.sanRequired && sanCount(csr.sans) === 0) {
+      throw new DomainError('SAN_REQUIRED', `The ${profile.name} profile needs at least one subject alternative name (DNS name or IP address) in the request.`);
+    }
+    let pathLen: number | undefined;
+    if (profile.ca) {
+      if (csr.subjectIsEmpty) throw new DomainError('CSR_BAD_SUBJECT', 'A subordinate CA needs a subject (RFC 5280 4.1.2.6).');
+      pathLen = req.pathLen ?? 0;
+      if (!Number.isInteger(pathLen) || pathLen < 0 || pathLen > 32) throw new DomainError('INVALID_INPUT', 'The path length must be a whole number from 0 to 32.');
+      // RFC 5280 6.1.4 (m): each CA below the issuer uses up one step of its pathLenConstraint.
+      if (this.pathLen !== undefined && pathLen >= this.pathLen) {
+        throw new DomainError(
+          'CHAIN_PATHLEN',
+          this.pathLen === 0
+            ? "The issuing key's certificate has path length 0: it cannot issue subordinate CAs."
+            : `The issuing key's certificate allows a path length of at most ${this.pathLen - 1} below it.`,
+        );
+      }
+    } else if (req.pathLen !== undefined) {
+      throw new DomainError('INVALID_INPUT', `A path length only applies to the sub-ca profile, not ${profile.name}.`);
+    }
+    const validity = validityWindow({
+      profile,
+      days: req.days,
+      now: req.now,
+      issuerNotBefore: this.notBefore,
+      issuerNotAfter: this.notAfter,
+      truncateToIssuer: req.truncateToIssuer,
+    });
+
+    let serial = randomSerial();
+    let serialHex = serialToHex(serial);
+    for (let tries = 0; req.isSerialTaken?.(serialHex); tries++) {
+      if (tries >= 8) throw new DomainError('INTERNAL', 'Could not draw an unused serial number.');
+      serial = randomSerial();
+      serialHex = serialToHex(serial);
+    }
+
+    const subjectKeyId = keyIdentifier(csr.publicKey.keyBits);
+    const tbs = encodeTbsCertificate({
+      serial,
+      signatureAlgorithm: this.signatureAlgorithm,
+      issuerDer: this.subjectDer,
+      notBefore: validity.notBefore,
+      notAfter: validity.notAfter,
+      subjectDer: csr.subjectDer,
+      spkiDer: csr.spkiDer,
+      extensions: certificateExtensions({
+        profile,
+        key: csr.key,
+        sans: csr.sans,
+        subjectIsEmpty: csr.subjectIsEmpty,
+        subjectKeyId,
+        authorityKeyIdExtension: this.#akiExtension,
+        pathLen,
+      }),
+    });
+    lintTbsCertificate(tbs, { profile, issuer: this, pathLen });
+    const signature = this.signBytes(tbs);
+    if (!this.verifyBytes(tbs, signature)) {
+      throw new DomainError('SIGNATURE_SELF_CHECK_FAILED', "The new certificate's signature did not verify with the issuing certificate's key; nothing was issued.");
+    }
+    return {
+      der: encodeSignedStructure(tbs, this.signatureAlgorithm, signature),
+      serialHex,
+      notBefore: validity.notBefore,
+      notAfter: validity.notAfter,
+      truncated: validity.truncated,
+      subject: csr.subject,
+      sans: csr.sans,
+      profile: profile.name,
+      key: csr.key,
+      subjectKeyIdHex: subjectKeyId.toString('hex'),
+    };
+  }
+}
+
+export function createIssuer(init: IssuerInit): Issuer {
+  return new Issuer(init);
+}

@@ -1,0 +1,56 @@
+/**
+ * PEM text (RFC 7468) around DER: strict decoding of untrusted input, and the
+ * standard 64-column encoding for output.
+ */
+
+export class PemError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PemError';
+  }
+}
+
+export interface PemBlock {
+  readonly label: string;
+  readonly der: Buffer;
+}
+
+const BEGIN_RE = /-----BEGIN ([A-Z0-9 ]{1,64})-----/g;
+const BASE64_BODY_RE = /^[A-Za-z0-9+/\s]*={0,2}\s*$/;
+
+/** Whether the bytes start (after whitespace) like PEM text rather than DER. */
+export function looksLikePem(bytes: Uint8Array): boolean {
+  const head = Buffer.from(bytes.subarray(0, 1024)).toString('latin1');
+  return head.includes('-----BEGIN ');
+}
+
+/**
+ * Every PEM block in `text`, in order. Text outside blocks (such as the
+ * human-readable dump `openssl req -text` puts first) is ignored, as RFC 7468
+ * section 2 allows; inside a block only base64 and whitespace are accepted.
+ */
+export function pemBlocks(text: string): PemBlock[] {
+  const blocks: PemBlock[] = [];
+  BEGIN_RE.lastIndex = 0;
+  for (let m = BEGIN_RE.exec(text); m; m = BEGIN_RE.exec(text)) {
+    const label = m[1] as string;
+    const bodyStart = m.index + m[0].length;
+    const endMarker = `-----END ${label}-----`;
+    const bodyEnd = text.indexOf(endMarker, bodyStart);
+    if (bodyEnd < 0) throw new PemError(`PEM block ${label} has no END line`);
+    const body = text.slice(bodyStart, bodyEnd);
+    if (!BASE64_BODY_RE.test(body)) throw new PemError(`PEM block ${label} holds characters that are not base64`);
+    const compact = body.replace(/\s+/g, '');
+    if (compact.length % 4 !== 0) throw new PemError(`PEM block ${label} has a truncated base64 body`);
+    blocks.push({ label, der: Buffer.from(compact, 'base64') });
+    BEGIN_RE.lastIndex = bodyEnd + endMarker.length;
+  }
+  return blocks;
+}
+
+export function pemEncode(label: string, der: Uint8Array): string {
+  const b64 = Buffer.from(der.buffer, der.byteOffset, der.length).toString('base64');
+  const lines: string[] = [];
+  for (let i = 0; i < b64.length; i += 64) lines.push(b64.slice(i, i + 64));
+  return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
+}

@@ -1,0 +1,42 @@
+/**
+ * Certificate serial numbers (RFC 5280 4.1.2.2): positive, at most 20 octets,
+ * unique per issuer. We draw 128 random bits and clear the top one, so the
+ * INTEGER is positive without a sign octet and carries 127 bits of entropy
+ * (CA/Browser Forum BR 7.1 asks for at least 64).
+ */
+import { randomFillSync } from 'node:crypto';
+
+const SERIAL_BYTES = 16;
+const POOL_SERIALS = 256;
+// randomFillSync per certificate costs a syscall-sized overhead; a pool amortizes it.
+const pool = Buffer.alloc(SERIAL_BYTES * POOL_SERIALS);
+let next = POOL_SERIALS;
+
+export function randomSerial(): Buffer {
+  for (;;) {
+    if (next === POOL_SERIALS) {
+      randomFillSync(pool);
+      next = 0;
+    }
+    const serial = Buffer.from(pool.subarray(next * SERIAL_BYTES, (next + 1) * SERIAL_BYTES));
+    next++;
+    serial[0] = (serial[0] as number) & 0x7f;
+    // Keep at least 64 significant bits: redraw when the top 8 octets are all zero (p = 2^-63).
+    if (serial.readBigUInt64BE(0) !== 0n) return serial;
+  }
+}
+
+/** Canonical lowercase hex of a serial magnitude: no leading zero octets, even length. */
+export function serialToHex(magnitude: Uint8Array): string {
+  let start = 0;
+  while (start < magnitude.length - 1 && magnitude[start] === 0) start++;
+  return Buffer.from(magnitude.buffer, magnitude.byteOffset + start, magnitude.length - start).toString('hex');
+}
+
+/** Normalize a serial given as hex (any case, optional leading zeros or odd length) to canonical form; null when it is not hex. */
+export function normalizeSerialHex(hex: string): string | null {
+  if (!/^[0-9a-fA-F]{1,80}$/.test(hex)) return null;
+  let h = hex.toLowerCase().replace(/^0+/, '');
+  if (h === '') h = '0';
+  return h.length % 2 ? '0' + h : h;
+}
