@@ -21,6 +21,7 @@ import {
   manifestSchema,
   packageNameProblem,
   parseSums,
+  serializeSums,
   type Manifest,
   type ManifestFile,
 } from './package-format.ts';
@@ -181,6 +182,7 @@ export async function verifyExportPackage(dir: string, opts: VerifyOptions = {})
   } catch (e) {
     problem(SIGNATURE_NAME, describeReadError(e));
   }
+  const problemsBeforeSums = problems.length;
   try {
     const sumsBytes = await readRegularFile(join(dir, SUMS_NAME), MAX_SUMS);
     const parsed = parseSums(new TextDecoder('utf-8', { fatal: false }).decode(sumsBytes));
@@ -203,6 +205,12 @@ export async function verifyExportPackage(dir: string, opts: VerifyOptions = {})
       }
       for (const name of sums.keys()) {
         if (!shouldCover.has(name) && (manifest || !present.has(name))) problem(SUMS_NAME, `lists "${name}", which is not part of the package`);
+      }
+      // SHA256SUMS is not signed, so it must be exactly what the manifest and signature determine: any other byte is tampering.
+      const before = problems.length;
+      if (manifest && result.manifestSha256 && sigBytes && before === problemsBeforeSums) {
+        const canonical = serializeSums([...listed, { name: MANIFEST_NAME, sha256: result.manifestSha256 }, { name: SIGNATURE_NAME, sha256: sha256Hex(sigBytes) }]);
+        if (Buffer.compare(Buffer.from(canonical), Buffer.from(sumsBytes)) !== 0) problem(SUMS_NAME, 'is not in the order and form the manifest determines (it was edited)');
       }
     }
   } catch (e) {
