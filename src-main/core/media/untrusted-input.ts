@@ -1,0 +1,216 @@
+/**
+ * Reading requests, chains and serial lists from removable media. Everything
+ * on the medium is untrusted: each file is size-limited, opened without
+ * following links (O_NOFOLLOW, and lstat before), refused if it is not a
+ * plain file, and type-sniffed; nothing outside the chosen folder is read,
+ * subfolders only when asked, and nothing is ever executed. Parsing with the
+ * full checks stays with the importers; this hands them bytes and a kind.
+ */
+import { lstat, readdir } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { DomainError } from '../errors.ts';
+import { errnoOf } from './media-errors.ts';
+import { NotRegularFileError, TooLargeError, readRegularFile } from './package-files.ts';
+import { PEM_LABELS, parsePemBlocks, parseSerialList, sniffDer, type DerKind, type FileKind } from './asn1-sniff.ts';
+
+export type { FileKind } from './asn1-sniff.ts';
+
+export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
+
+export interface UntrustedFile {
+  /** Name relative to the folder read (with `/` below subfolders). */
+  name: string;
+  path: string;
+  bytes: Uint8Array;
+  kind: FileKind;
+  encoding: 'der' | 'pem' | 'text';
+  /** PEM labels in order (PEM only). */
+  pemLabels: string[];
+  /** The DER of each object: one for DER, one per block for PEM; empty for serial lists. */
+  ders: Uint8Array[];
+  /** Lowercase hex serials (serial lists only). */
+  serials: string[];
+}
+
+export interface ReadFileOptions {
+  /** Default 1 MB. */
+  maxBytes?: number;
+  /** Kinds the caller can use; anything else is FILE_TYPE_UNKNOWN naming what it is. */
+  accept?: readonly FileKind[];
+}
+
+const KIND_NAMES: Record<FileKind, string> = {
+  csr: 'a certificate request (CSR)',
+  certificate: 'a certificate',
+  pkcs7: 'a PKCS#7 bundle',
+  crl: 'a CRL',
+  'serial-list': 'a list of serial numbers',
+};
+
+function unknownType(name: string, why: string): DomainError {
+  return new DomainError(
+    'FILE_TYPE_UNKNOWN',
+    `${name} ${why}. Only certificate requests, certificates, PKCS#7 bundles and CRLs (PEM or DER) and text lists of serial numbers are read from media.`,
+  );
+}
+
+/** What the bytes are: DER, PEM with a known label whose content agrees, or a serial list. Throws FILE_TYPE_UNKNOWN naming `name`. */
+export function sniffFile(name: string, bytes: Uint8Array): Omit<UntrustedFile, 'name' | 'path' | 'bytes'> {
+  if (bytes.length === 0) throw unknownType(name, 'is empty');
+  const der = sniffDer(bytes);
+  if (der) return { kind: der, encoding: 'der', pemLabels: [], ders: [bytes], serials: [] };
+  if (bytes.includes(0)) throw unknownType(name, 'is binary data that is not a certificate, request, PKCS#7 bundle or CRL');
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, '');
+  } catch {
+    throw unknownType(name, 'is neither DER nor UTF-8 text');
+  }
+  if (text.includes('-----BEGIN ')) {
+    const blocks = parsePemBlocks(text);
+    if (!blocks || blocks.length === 0) throw unknownType(name, 'has a malformed PEM block');
+    const kinds = new Set<DerKind>();
+    for (const b of blocks) {
+      if (/PRIVATE KEY/.test(b.label)) {
+        throw new DomainError('FILE_REFUSED', `${name} holds a private key (PEM "${b.label}"); it was not read. Private keys never belong on the transfer medium: destroy this copy.`);
+      }
+      const want = PEM_LABELS[b.label];
+      if (!want) throw unknownType(name, `holds a PEM block labelled "${b.label}"`);
+      const got = sniffDer(b.der);
+      if (got !== want) throw unknownType(name, `holds a PEM block labelled "${b.label}" whose content is ${got ? KIND_NAMES[got] : 'not valid DER'}`);
+      kinds.add(want);
+    }
+    if (kinds.size > 1) throw unknownType(name, `mixes ${[...kinds].map((k) => KIND_NAMES[k]).join(' and ')}`);
+    const kind = [...kinds][0] as DerKind;
+    return { kind, encoding: 'pem', pemLabels: blocks.map((b) => b.label), ders: blocks.map((b) => b.der), serials: [] };
+  }
+  const serials = parseSerialList(text);
+  if (serials) return { kind: 'serial-list', encoding: 'text', pemLabels: [], ders: [], serials };
+  throw unknownType(name, 'is text that is neither PEM nor a list of hex serial numbers');
+}
+
+/** A name inside the chosen folder: one path segment, no traversal, no hidden tricks. */
+export function safeEntryName(name: string): string | null {
+  if (name === '' || name === '.' || name === '..') return 'is not a file name';
+  if (name.includes('/') || name.includes('\\')) return 'contains a path separator (only files directly in the chosen folder are read)';
+  if (name.includes('\0')) return 'contains a NUL character';
+  if (/^[a-zA-Z]:/.test(name)) return 'is a drive path';
+  return null;
+}
+
+/** Read and sniff one file the officer chose (e.g. a chain or a serial list). */
+export async function readUntrustedFile(path: string, opts: ReadFileOptions = {}, displayName = basename(path)): Promise<UntrustedFile> {
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_FILE_BYTES;
+  let st;
+  try {
+    st = await lstat(path);
+  } catch (e) {
+    if (errnoOf(e) === 'ENOENT') throw new DomainError('NOT_FOUND', `${displayName} does not exist (looked at ${path}). Check the medium and the file name.`);
+    throw new DomainError('IO_ERROR', `${displayName} could not be read from the medium (${errnoOf(e) ?? 'error'}). Check the medium and try again.`);
+  }
+  if (st.isSymbolicLink()) throw new DomainError('FILE_REFUSED', `${displayName} is a symbolic link; links are never followed on media. Copy the file itself onto the medium.`);
+  if (!st.isFile()) {
+    const what = st.isDirectory() ? 'a folder' : st.isFIFO() ? 'a named pipe (FIFO)' : st.isSocket() ? 'a socket' : 'a device or special file';
+    throw new DomainError('FILE_REFUSED', `${displayName} is ${what}, not a plain file; it was not read.`);
+  }
+  if (st.size > maxBytes) throw tooLarge(displayName, st.size, maxBytes);
+  let bytes: Uint8Array;
+  try {
+    bytes = await readRegularFile(path, maxBytes);
+  } catch (e) {
+    if (e instanceof TooLargeError) throw tooLarge(displayName, e.size, maxBytes);
+    if (e instanceof NotRegularFileError || errnoOf(e) === 'ELOOP') throw new DomainError('FILE_REFUSED', `${displayName} changed into a link or special file while being read; it was not read.`);
+    throw new DomainError('IO_ERROR', `${displayName} could not be read from the medium (${errnoOf(e) ?? 'error'}). Check the medium and try again.`);
+  }
+  const sniffed = sniffFile(displayName, bytes);
+  if (opts.accept && !opts.accept.includes(sniffed.kind)) {
+    throw new DomainError(
+      'FILE_TYPE_UNKNOWN',
+      `${displayName} is ${KIND_NAMES[sniffed.kind]}, but ${opts.accept.map((k) => KIND_NAMES[k]).join(' or ')} was expected here.`,
+    );
+  }
+  return { name: displayName, path, bytes, ...sniffed };
+}
+
+function tooLarge(name: string, size: number, max: number): DomainError {
+  return new DomainError('FILE_TOO_LARGE', `${name} is ${size} bytes, more than the ${max} bytes allowed for a file from media; it was not read.`);
+}
+
+/** Read `name` (one segment) from `dir`: refuses traversal before touching the disk. */
+export async function readFileInFolder(dir: string, name: string, opts: ReadFileOptions = {}): Promise<UntrustedFile> {
+  const why = safeEntryName(name);
+  if (why) throw new DomainError('FILE_REFUSED', `"${name}" ${why}; it was not read.`);
+  return await readUntrustedFile(join(dir, name), opts, name);
+}
+
+export type FolderFileResult = { name: string; ok: true; file: UntrustedFile } | { name: string; ok: false; code: DomainError['code']; message: string };
+
+export interface FolderReadResult {
+  dir: string;
+  /** One entry per plain-file candidate, in name order; a bad file never stops the others. */
+  files: FolderFileResult[];
+  /** Hidden files (`.DS_Store`, `._x` AppleDouble), system folders and subfolders not entered. */
+  skipped: Array<{ name: string; reason: string }>;
+}
+
+export interface ReadFolderOptions extends ReadFileOptions {
+  /** Enter subfolders (never through links), at most `maxDepth` levels (default 4). */
+  recursive?: boolean;
+  maxDepth?: number;
+  /** Stop listing after this many files (default 10,000). */
+  maxFiles?: number;
+}
+
+const SYSTEM_FOLDERS = new Set(['system volume information', '$recycle.bin', 'lost+found']);
+
+/** Read every file in the chosen folder (e.g. a folder of CSRs for `cert issue-batch`). */
+export async function readRequestFolder(dir: string, opts: ReadFolderOptions = {}): Promise<FolderReadResult> {
+  let st;
+  try {
+    st = await lstat(dir);
+  } catch {
+    throw new DomainError('NOT_FOUND', `The folder ${dir} does not exist. Check that the medium is inserted and the folder name is right.`);
+  }
+  if (st.isSymbolicLink()) throw new DomainError('FILE_REFUSED', `The folder ${dir} is a symbolic link; links are never followed on media. Choose the folder itself.`);
+  if (!st.isDirectory()) throw new DomainError('INVALID_INPUT', `${dir} is not a folder. Choose the folder that holds the files.`);
+
+  const maxFiles = opts.maxFiles ?? 10_000;
+  const maxDepth = opts.recursive ? (opts.maxDepth ?? 4) : 0;
+  const result: FolderReadResult = { dir, files: [], skipped: [] };
+  const walk = async (rel: string, depth: number): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(rel === '' ? dir : join(dir, rel), { withFileTypes: true });
+    } catch (e) {
+      throw new DomainError('IO_ERROR', `The folder ${rel === '' ? dir : join(dir, rel)} could not be listed (${errnoOf(e) ?? 'error'}). Check the medium and try again.`);
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const d of entries) {
+      const name = rel === '' ? d.name : `${rel}/${d.name}`;
+      if (d.name.startsWith('.')) {
+        result.skipped.push({ name, reason: 'hidden file or folder' });
+        continue;
+      }
+      if (d.isDirectory()) {
+        if (SYSTEM_FOLDERS.has(d.name.toLowerCase())) result.skipped.push({ name, reason: 'system folder' });
+        else if (depth < maxDepth) await walk(name, depth + 1);
+        else result.skipped.push({ name, reason: opts.recursive ? 'too deep' : 'subfolder (not read unless asked)' });
+        continue;
+      }
+      if (result.files.length >= maxFiles) {
+        result.skipped.push({ name, reason: `more than ${maxFiles} files` });
+        continue;
+      }
+      try {
+        const why = safeEntryName(d.name);
+        if (why) throw new DomainError('FILE_REFUSED', `"${name}" ${why}; it was not read.`);
+        result.files.push({ name, ok: true, file: await readUntrustedFile(join(dir, name), opts, name) });
+      } catch (e) {
+        const err = e instanceof DomainError ? e : new DomainError('IO_ERROR', `${name} could not be read from the medium. Check the medium and try again.`);
+        result.files.push({ name, ok: false, code: err.code, message: err.message });
+      }
+    }
+  };
+  await walk('', 0);
+  return result;
+}
