@@ -47,7 +47,7 @@ type Mutation =
   | { kind: 'rename'; file: number; to: string }
   | { kind: 'symlink'; file: number }
   | { kind: 'folder'; name: string }
-  | { kind: 'manifest-field'; path: string[]; value: unknown }
+  | { kind: 'manifest-field'; path: readonly string[]; value: unknown }
   | { kind: 'manifest-resigned'; field: string; value: unknown; sumsToo: boolean };
 
 const fileIdx = fc.nat({ max: 1000 });
