@@ -1,0 +1,97 @@
+/**
+ * Link certificates for a standalone root rotation (the "key rollover"
+ * certificates of RFC 4210 section 4.4 - OldWithNew).
+ *
+ * The previous active root signs a certificate for the new root's key with
+ * the new root's subject: an agent that trusts only the old root builds
+ * agent cert -> link (new subject, new key, issued by the old root) -> old
+ * root, so it keeps validating what the new key issues until it has the new
+ * trust bundle. The link copies the new root's SKI, so the AKI in
+ * certificates the new key issues matches it, and carries the old root's
+ * key id as AKI (RFC 5280 section 4.2.1.1). Its validity lies inside both
+ * roots' validity.
+ */
+import * as x509 from '@peculiar/x509';
+import type { Clock } from '../clock.ts';
+import type { KeyAlgorithm } from '../pki/algorithms.ts';
+import { subtleCrypto } from '../pki/crypto-provider.ts';
+import { DomainError } from '../errors.ts';
+import { bytesEqual } from './encoding.ts';
+import { readCertificate, isSelfIssued, isSelfSigned } from './certificate-facts.ts';
+import type { CertificateFacts } from './certificate-facts.ts';
+import { spkiOfPrivateKey } from './key-material.ts';
+import { randomSerialHex } from './serial.ts';
+import { caKeyUsage } from './ca-extensions.ts';
+import { signCertificate, truncateToSecond } from './cert-signer.ts';
+import type { SignedCertificate } from './cert-signer.ts';
+
+export interface LinkCertificateInput {
+  /** The previous active root: it signs. */
+  oldRoot: { algorithm: KeyAlgorithm; pkcs8: Uint8Array; certificate: Uint8Array };
+  /** The new root's self-signed certificate: the link repeats its subject, key and basicConstraints. */
+  newRootCertificate: Uint8Array;
+  clock: Clock;
+}
+
+function requireRoot(c: CertificateFacts, which: string): void {
+  if (!isSelfSigned(c) || !c.basicConstraints?.ca) {
+    throw new DomainError('INVALID_INPUT', `The ${which} certificate ${c.label} is not a self-signed CA root. Link certificates are for rotating a standalone root; a sub-CA is re-signed by the corporate CA instead.`);
+  }
+}
+
+/**
+ * Sign the link certificate old root -> new root key. Throws INVALID_INPUT
+ * (not two standalone roots, or the same key), KEY_UNHEALTHY (the PKCS#8 is
+ * not the old root's), CHAIN_EXPIRED (no time left inside both validities),
+ * CHAIN_PATHLEN (the old root's pathLen 0 forbids a link with another name),
+ * SIGNATURE_SELF_CHECK_FAILED.
+ */
+export async function createLinkCertificate(input: LinkCertificateInput): Promise<SignedCertificate> {
+  const oldRoot = readCertificate(input.oldRoot.certificate, 'the old root certificate');
+  const newRoot = readCertificate(input.newRootCertificate, 'the new root certificate');
+  requireRoot(oldRoot, 'old root');
+  requireRoot(newRoot, 'new root');
+  if (bytesEqual(oldRoot.spki, newRoot.spki)) {
+    throw new DomainError('INVALID_INPUT', 'The old and the new root have the same key; a link certificate joins two different keys.');
+  }
+  if (!bytesEqual(spkiOfPrivateKey(input.oldRoot.pkcs8), oldRoot.spki)) {
+    throw new DomainError('KEY_UNHEALTHY', `The private key given for the old root does not belong to ${oldRoot.label}. Run the key health check.`);
+  }
+  const now = truncateToSecond(input.clock.now());
+  const notBefore = new Date(Math.max(now.getTime(), oldRoot.notBefore.getTime(), newRoot.notBefore.getTime()));
+  const notAfter = new Date(Math.min(oldRoot.notAfter.getTime(), newRoot.notAfter.getTime()));
+  if (notBefore.getTime() >= notAfter.getTime()) {
+    throw new DomainError('CHAIN_EXPIRED', `There is no time left inside both roots' validity (old root until ${oldRoot.notAfter.toISOString()}, new root until ${newRoot.notAfter.toISOString()}), so a link certificate would never be valid. Distribute the new trust bundle instead.`);
+  }
+  // The link is an intermediate below the old root unless it is self-issued
+  // (same name), and RFC 5280 section 4.2.1.9 does not count self-issued ones.
+  const selfIssuedLink = bytesEqual(newRoot.subjectDer, oldRoot.subjectDer);
+  if (!selfIssuedLink && oldRoot.basicConstraints?.pathLength === 0) {
+    throw new DomainError('CHAIN_PATHLEN', `The old root ${oldRoot.label} has pathLen 0, so agents would refuse a link certificate with another name below it. Give the new root the same subject as the old one.`);
+  }
+  const ski = newRoot.subjectKeyId ?? (await x509.SubjectKeyIdentifierExtension.create(newRoot.spki, false, subtleCrypto)).keyId;
+  const oldKeyId = oldRoot.subjectKeyId ?? (await x509.SubjectKeyIdentifierExtension.create(oldRoot.spki, false, subtleCrypto)).keyId;
+  const signed = await signCertificate({
+    issuerAlgorithm: input.oldRoot.algorithm,
+    issuerPkcs8: input.oldRoot.pkcs8,
+    issuerSpki: oldRoot.spki,
+    subject: new x509.Name(newRoot.subjectDer),
+    issuer: new x509.Name(oldRoot.subjectDer),
+    subjectSpki: newRoot.spki,
+    serialHex: randomSerialHex(),
+    notBefore,
+    notAfter,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, newRoot.basicConstraints?.pathLength, true),
+      caKeyUsage(),
+      new x509.SubjectKeyIdentifierExtension(ski, false),
+      new x509.AuthorityKeyIdentifierExtension(oldKeyId, false),
+    ],
+  });
+  // Sanity: the link must not look like a root to chain builders.
+  const link = readCertificate(signed.der, 'the link certificate');
+  if (isSelfSigned(link) || (isSelfIssued(link) && link.authorityKeyId === link.subjectKeyId)) {
+    throw new DomainError('INTERNAL', 'The link certificate came out looking self-signed.');
+  }
+  return signed;
+}
