@@ -56,6 +56,10 @@ export interface ChainCertificateSummary {
 export interface ImportedChain {
   /** DER certificates, leaf (this key's certificate) first, self-signed root last. */
   chain: Uint8Array[];
+  /** chain[0]: this key's own CA certificate. */
+  certificate: Uint8Array;
+  /** chain.slice(1): the issuers above it, nearest first, up to and including the root (what the key store keeps as "chain"). */
+  issuers: Uint8Array[];
   /** The same certificates, described. */
   certificates: ChainCertificateSummary[];
   /** True when the root came from the second file. */
@@ -160,7 +164,8 @@ export async function importChain(args: ChainImportInput): Promise<ImportedChain
   checkValidityNow(path, now);
   checkNesting(path);
 
-  return { chain: path.map((c) => c.der), certificates: path.map(summary), rootFromSeparateFile };
+  const chain = path.map((c) => c.der);
+  return { chain, certificate: leaf.der, issuers: chain.slice(1), certificates: path.map(summary), rootFromSeparateFile };
 }
 
 /** Read an already-ordered stored chain (leaf -> root) back into facts, e.g. for the health check. */
