@@ -9,12 +9,16 @@
  *
  *   reading:    CHAIN_TOO_LARGE, CHAIN_EMPTY, CHAIN_UNPARSEABLE
  *   the set:    CHAIN_DUPLICATE_CERT (same certificate twice, or two for this key)
- *   the leaf:   CHAIN_KEY_MISMATCH (no certificate for this key),
- *               CHAIN_NOT_CA, CHAIN_NO_KEYCERTSIGN
+ *   the leaf:   CHAIN_KEY_MISMATCH (no certificate for this key)
  *   building:   CHAIN_MISSING_ISSUER, CHAIN_ROOT_MISSING, CHAIN_BAD_SIGNATURE,
  *               then CHAIN_UNRELATED_CERT for anything left over
- *   the path:   CHAIN_NOT_CA / CHAIN_NO_KEYCERTSIGN (issuers), CHAIN_PATHLEN,
- *               CHAIN_NOT_YET_VALID, CHAIN_EXPIRED, CHAIN_VALIDITY_NOT_NESTED
+ *   the path:   CHAIN_NOT_CA, CHAIN_NO_KEYCERTSIGN (leaf, then issuers),
+ *               CHAIN_PATHLEN, CHAIN_NOT_YET_VALID, CHAIN_EXPIRED,
+ *               CHAIN_VALIDITY_NOT_NESTED
+ *
+ * Signatures are checked before anything a certificate says is believed, so
+ * an altered certificate is reported as altered, not as whatever its
+ * altered field now claims.
  *
  * Issuers are found by name and AKI/SKI and confirmed by signature (RFC 5280
  * section 6.1.3 (a)(1) and (a)(4)); like X509ChainBuilder this only links,
@@ -115,7 +119,6 @@ export async function importChain(args: ChainImportInput): Promise<ImportedChain
     throw new DomainError('CHAIN_DUPLICATE_CERT', `The chain file holds ${forKey.length} different certificates for this key (${forKey.map((c) => c.label).join('; ')}). Keep only the one you mean to use and import again.`);
   }
   const leaf = forKey[0] as CertificateFacts;
-  checkLeafIsCa(leaf);
 
   // Build upward from the leaf.
   const path: CertificateFacts[] = [leaf];
@@ -160,6 +163,7 @@ export async function importChain(args: ChainImportInput): Promise<ImportedChain
     throw new DomainError('CHAIN_UNRELATED_CERT', `${unused.map((c) => c.label).join('; ')} ${unused.length === 1 ? 'is' : 'are'} not part of this key's chain. Remove ${unused.length === 1 ? 'it' : 'them'} from the file and import again, so the stored chain holds only what it needs.`);
   }
 
+  checkLeafIsCa(leaf);
   checkIssuers(path);
   checkValidityNow(path, now);
   checkNesting(path);
