@@ -53,12 +53,12 @@ export async function makeTestCa(algorithm: KeyAlgorithm, o: TestCaOptions = {})
     name: o.subject ?? `CN=Test CA ${algorithm}, O=Airgap CA Tests, C=DE`,
     notBefore: o.notBefore ?? CA_NOT_BEFORE,
     notAfter: o.notAfter ?? CA_NOT_AFTER,
-    keys: keys as unknown as CryptoKeyPair,
+    keys: keys as never,
     signingAlgorithm: info.webcryptoSign,
     extensions: [
       new x509.BasicConstraintsExtension(o.ca ?? true, o.pathLen, true),
       new x509.KeyUsagesExtension(o.keyUsage ?? x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
-      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey as unknown as CryptoKey),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey as never),
     ],
   });
   const pkcs8 = new Uint8Array(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));

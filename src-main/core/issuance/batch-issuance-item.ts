@@ -1,0 +1,54 @@
+/**
+ * One item of a batch, shared by the worker threads and the main thread:
+ * issue it, or record why not, so one failure never stops the others.
+ */
+import { isDomainError } from '../errors.ts';
+import type { ErrorCode } from '../errors.ts';
+import type { IssuedCertificate, Issuer } from './issuer.ts';
+
+export interface BatchItem {
+  /** The caller's name for the request (its file name, say). */
+  readonly id: string;
+  readonly csr: Uint8Array;
+}
+
+/** The cloneable part of the batch options (no callbacks). */
+export interface BatchSettings {
+  readonly profile: string;
+  readonly days?: number | undefined;
+  readonly now: Date;
+  readonly truncateToIssuer?: boolean | undefined;
+  readonly pathLen?: number | undefined;
+}
+
+export type BatchOutcome =
+  | { readonly id: string; readonly ok: true; readonly certificate: IssuedCertificate }
+  | { readonly id: string; readonly ok: false; readonly code: ErrorCode; readonly message: string };
+
+export interface ChunkRequest {
+  readonly index: number;
+  readonly items: readonly BatchItem[];
+}
+
+export interface ChunkResult {
+  readonly index: number;
+  readonly outcomes: readonly BatchOutcome[];
+}
+
+export function issueOne(issuer: Issuer, item: BatchItem, s: BatchSettings, isSerialTaken?: (hex: string) => boolean): BatchOutcome {
+  try {
+    const certificate = issuer.issue({
+      csr: item.csr,
+      profile: s.profile,
+      days: s.days,
+      now: s.now,
+      truncateToIssuer: s.truncateToIssuer,
+      pathLen: s.pathLen,
+      isSerialTaken,
+    });
+    return { id: item.id, ok: true, certificate };
+  } catch (e) {
+    if (isDomainError(e)) return { id: item.id, ok: false, code: e.code, message: e.message };
+    return { id: item.id, ok: false, code: 'INTERNAL', message: 'Issuing this request failed unexpectedly.' };
+  }
+}

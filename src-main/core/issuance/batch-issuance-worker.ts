@@ -1,0 +1,20 @@
+/**
+ * Worker thread of issueBatch: builds its own Issuer from the session's
+ * certificate and KeyObject (worker threads share the process, so the key
+ * never leaves it) and issues the chunks of requests it is sent.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { issueOne } from './batch-issuance-item.ts';
+import type { BatchSettings, ChunkRequest, ChunkResult } from './batch-issuance-item.ts';
+import { createIssuer } from './issuer.ts';
+import type { IssuerInit } from './issuer.ts';
+
+const { init, settings } = workerData as { init: IssuerInit; settings: BatchSettings };
+const issuer = createIssuer(init);
+const port = parentPort;
+if (!port) throw new Error('batch-issuance-worker.ts runs as a worker thread');
+
+port.on('message', (chunk: ChunkRequest) => {
+  const result: ChunkResult = { index: chunk.index, outcomes: chunk.items.map((item) => issueOne(issuer, item, settings)) };
+  port.postMessage(result);
+});

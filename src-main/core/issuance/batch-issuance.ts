@@ -1,0 +1,115 @@
+/**
+ * Issue many requests at once (`cert issue-batch`), spread over worker
+ * threads so every core signs. Each worker holds its own Issuer built from the
+ * same certificate and KeyObject; worker threads live in this process, so the
+ * private key never leaves it.
+ *
+ * Serial uniqueness stays here in the main thread, where the caller's
+ * `isSerialTaken` (the vault) lives: a worker's serial that collides with the
+ * vault or with another certificate of the batch is re-issued here.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { issueOne } from './batch-issuance-item.ts';
+import type { BatchItem, BatchOutcome, BatchSettings, ChunkRequest, ChunkResult } from './batch-issuance-item.ts';
+import { createIssuer } from './issuer.ts';
+import type { IssuerInit } from './issuer.ts';
+
+export type { BatchItem, BatchOutcome } from './batch-issuance-item.ts';
+
+export interface BatchOptions extends BatchSettings {
+  /** Worker threads besides this one (which issues too); 0 issues in this thread only. Default: cores - 1. */
+  readonly workers?: number;
+  /** Requests per message to a worker. */
+  readonly chunkSize?: number;
+  readonly isSerialTaken?: (serialHex: string) => boolean;
+  /** Called after each chunk with the number of requests done so far. */
+  readonly onProgress?: (done: number, total: number) => void;
+  /** Worker entry point, for bundlers that move it (default: the sibling batch-issuance-worker.ts). */
+  readonly workerUrl?: URL;
+}
+
+function settingsOf(o: BatchOptions): BatchSettings {
+  return { profile: o.profile, days: o.days, now: o.now, truncateToIssuer: o.truncateToIssuer, pathLen: o.pathLen };
+}
+
+/** Outcomes in the order of `items`; never rejects for a bad request, only for a broken issuer or worker. */
+export async function issueBatch(init: IssuerInit, items: readonly BatchItem[], options: BatchOptions): Promise<BatchOutcome[]> {
+  const issuer = createIssuer(init); // validates the issuer before any worker starts
+  const settings = settingsOf(options);
+  const total = items.length;
+  const chunkSize = Math.max(1, options.chunkSize ?? 100);
+  const chunks: ChunkRequest[] = [];
+  for (let i = 0; i < total; i += chunkSize) chunks.push({ index: i, items: items.slice(i, i + chunkSize) });
+  // This thread works too, so one worker per remaining core; a worker costs ~0.1 s to start.
+  const workerCount = Math.max(0, Math.min(options.workers ?? availableParallelism() - 1, chunks.length - 1));
+
+  const outcomes: BatchOutcome[] = new Array<BatchOutcome>(total);
+  let done = 0;
+  let next = 0;
+  const take = (): ChunkRequest | undefined => chunks[next++];
+  const record = (r: ChunkResult): void => {
+    r.outcomes.forEach((o, k) => (outcomes[r.index + k] = o));
+    done += r.outcomes.length;
+    options.onProgress?.(done, total);
+  };
+
+  const url = options.workerUrl ?? new URL('./batch-issuance-worker.ts', import.meta.url);
+  // Each worker imports the PKCS #8 key itself: one KeyObject shared by threads contends in OpenSSL.
+  const workers = Array.from({ length: workerCount }, () => new Worker(url, { workerData: { init, settings } }));
+  try {
+    const finished = workers.map(
+      (w) =>
+        new Promise<void>((resolve, reject) => {
+          let inFlight = 0;
+          let over = false;
+          const feed = (): void => {
+            const chunk = take();
+            if (chunk) {
+              inFlight++;
+              w.postMessage(chunk);
+            } else if (inFlight === 0) {
+              over = true;
+              resolve();
+            }
+          };
+          w.on('message', (r: ChunkResult) => {
+            inFlight--;
+            record(r);
+            feed();
+          });
+          w.on('error', reject);
+          w.on('exit', (code) => {
+            if (!over) reject(new Error(`issuance worker exited with code ${code}`));
+          });
+          // Two chunks in flight, so a worker never waits for this thread.
+          feed();
+          feed();
+        }),
+    );
+    for (let chunk = take(); chunk; chunk = take()) {
+      record({ index: chunk.index, outcomes: chunk.items.map((item) => issueOne(issuer, item, settings)) });
+      // Let the workers' results in between chunks.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    await Promise.all(finished);
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+
+  // Uniqueness in the vault and within the batch (RFC 5280 4.1.2.2: unique per issuer).
+  const seen = new Set<string>();
+  const taken = (hex: string): boolean => seen.has(hex) || (options.isSerialTaken?.(hex) ?? false);
+  outcomes.forEach((o, i) => {
+    if (!o.ok) return;
+    if (taken(o.certificate.serialHex)) outcomes[i] = issueOne(issuer, items[i] as BatchItem, settings, taken);
+    const final = outcomes[i] as BatchOutcome;
+    if (final.ok) seen.add(final.certificate.serialHex);
+  });
+  // Cloned across threads, Buffers arrive as plain Uint8Arrays: give every caller Buffers.
+  return outcomes.map((o) => {
+    if (!o.ok) return o;
+    const der: Uint8Array = o.certificate.der;
+    return Buffer.isBuffer(der) ? o : { ...o, certificate: { ...o.certificate, der: Buffer.from(der.buffer, der.byteOffset, der.length) } };
+  });
+}
