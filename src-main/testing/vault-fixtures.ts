@@ -1,0 +1,41 @@
+import { join } from 'node:path';
+import { fixedClock } from '../core/clock.ts';
+import { openEncryptedDatabase, type Db } from '../core/vault/database.ts';
+import { DATABASE_FILE } from '../core/vault/header.ts';
+import { OWASP_MINIMUM } from '../core/vault/kdf.ts';
+import { deriveSubkey } from '../core/vault/subkeys.ts';
+import { createVault, readVaultHeader, recoverVaultKey, type Vault, type VaultCredentials } from '../core/vault/vault.ts';
+
+/**
+ * Vaults for tests: real encrypted SQLite, real Argon2id at OWASP's minimum
+ * cost (never lower: the header parser refuses anything below it), fixed dates.
+ */
+export const TEST_PASSPHRASE = 'correct horse battery staple';
+export const OTHER_PASSPHRASE = 'another long enough passphrase';
+export const FIXED_NOW = '2026-03-01T12:00:00.000Z';
+
+export async function createTestVault(
+  dir: string,
+  opts: { passphrase?: string | null; quorum?: { threshold: number; total: number }; now?: string; actor?: string } = {},
+): Promise<{ vault: Vault; shareFiles: string[]; clock: ReturnType<typeof fixedClock> }> {
+  const clock = fixedClock(opts.now ?? FIXED_NOW);
+  const { vault, shareFiles } = await createVault({
+    dir,
+    passphrase: opts.passphrase === null ? undefined : (opts.passphrase ?? TEST_PASSPHRASE),
+    quorum: opts.quorum,
+    kdfCost: OWASP_MINIMUM,
+    clock,
+    actor: opts.actor ?? 'alice',
+  });
+  return { vault, shareFiles, clock };
+}
+
+/** What an attacker holding the credentials has: the raw vault key, recovered through the slots as unlock does. */
+export async function vaultKeyOf(dir: string, credentials: VaultCredentials = { passphrase: TEST_PASSPHRASE }): Promise<Buffer> {
+  return (await recoverVaultKey(readVaultHeader(dir), credentials)).key;
+}
+
+/** The vault's database opened directly with its raw key, bypassing Vault and the audit log. */
+export function openRawDatabase(dir: string, vaultKey: Uint8Array): Db {
+  return openEncryptedDatabase(join(dir, DATABASE_FILE), deriveSubkey(vaultKey, 'database'), { create: false });
+}
