@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { AuditLog } from '../audit/audit-log.ts';
 import type { Clock } from '../clock.ts';
@@ -294,7 +294,8 @@ export async function createVault(opts: CreateVaultOptions): Promise<{ vault: Va
     vault.close();
     writeFileDurably(join(staging, HEADER_FILE), serializeHeader(header));
     fsyncDir(staging);
-    if (existsSync(dir)) rmSync(dir, { recursive: false, force: false, maxRetries: 0 } as never);
+    // rmdir, not rm: it removes only an empty folder (checked above), and rm refuses folders without recursive.
+    if (existsSync(dir)) rmdirSync(dir);
     renameSync(staging, dir);
     fsyncDir(dirname(dir));
   } catch (e) {
