@@ -4,6 +4,7 @@ import { DomainError } from '../../core/errors.ts';
 import { writeFileDurably } from '../../core/fs/durable-write.ts';
 import { integrityCheck } from '../../core/vault/database.ts';
 import { restoreBackup, writeBackup } from '../../core/vault/backup.ts';
+import type { VaultHeader } from '../../core/vault/header.ts';
 import { createVault, readVaultHeader, summarizeSlot, unlockVault, type VaultCredentials } from '../../core/vault/vault.ts';
 import type { SessionStatus, VaultInfo } from '../contract/vault.ts';
 import type { vaultOps } from '../contract/vault.ts';
@@ -11,7 +12,7 @@ import type { Session } from '../session.ts';
 import type { HandlersFor } from './handler.ts';
 
 function status(session: Session): SessionStatus {
-  let header = null;
+  let header: VaultHeader | null;
   try {
     header = existsSync(session.vaultDir) ? readVaultHeader(session.vaultDir) : null;
   } catch {
