@@ -3,7 +3,7 @@ import * as x509 from '@peculiar/x509';
 import { fixedClock } from '../clock.ts';
 import { DomainError } from '../errors.ts';
 import type { ErrorCode } from '../errors.ts';
-import { importChain } from './chain-import.ts';
+import { describeCertificate, importChain, verifyStoredChain } from './chain-import.ts';
 import { readChainFile } from './chain-file.ts';
 import { bytesEqual } from './encoding.ts';
 import { breakSignature, makeCert, makeKey, opensslWorkspace, pemOf, text } from './testing/chain-fixtures.ts';
@@ -183,5 +183,33 @@ describe('PKCS#7 input made by OpenSSL', () => {
 
   it('an empty PKCS#7 holds no certificate', () => {
     expect(() => readChainFile(EMPTY_P7)).toThrow(expect.objectContaining({ code: 'CHAIN_EMPTY' }));
+  });
+});
+
+describe('BER PKCS#7 with indefinite lengths (as some Windows and Java tools write)', () => {
+  it('reads the certificates out byte-exact', async () => {
+    const eoc = [0x00, 0x00];
+    const dataOid = [0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01];
+    const signedDataOid = [0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02];
+    const signedData = [0x30, 0x80, 0x02, 0x01, 0x01, 0x31, 0x00, 0x30, 0x80, ...dataOid, ...eoc, 0xa0, 0x80, ...root.der, ...leaf.der, ...inter.der, ...eoc, 0x31, 0x00, ...eoc];
+    const input = new Uint8Array([0x30, 0x80, ...signedDataOid, 0xa0, 0x80, ...signedData, ...eoc, ...eoc]);
+    const r = await importChain({ input, keySpki: leafKey.spki, clock });
+    expect(r.chain.map((d) => [leaf, inter, root].findIndex((c) => bytesEqual(c.der, d)))).toEqual([0, 1, 2]);
+  });
+});
+
+describe('verifyStoredChain and describeCertificate', () => {
+  it('re-checks a stored chain at the clock\'s now', () => {
+    const s = verifyStoredChain({ certificate: leaf.der, issuers: [inter.der, root.der], keySpki: leafKey.spki, clock });
+    expect(s.map((c) => c.subject)).toEqual(['CN=Acme Agents CA,O=Acme', 'CN=Acme Issuing CA 1,O=Acme', 'CN=Acme Corporate Root,O=Acme']);
+    expect(() => verifyStoredChain({ certificate: leaf.der, issuers: [inter.der, root.der], keySpki: leafKey.spki, clock: fixedClock('2031-01-01T00:00:00Z') })).toThrow(expect.objectContaining({ code: 'CHAIN_EXPIRED' }));
+    expect(() => verifyStoredChain({ certificate: leaf.der, issuers: [inter.der, root.der], keySpki: otherKey.spki, clock })).toThrow(expect.objectContaining({ code: 'CHAIN_KEY_MISMATCH' }));
+    expect(() => verifyStoredChain({ certificate: leaf.der, issuers: [root.der], keySpki: leafKey.spki, clock })).toThrow(expect.objectContaining({ code: 'CHAIN_MISSING_ISSUER' }));
+    expect(() => verifyStoredChain({ certificate: leaf.der, issuers: [inter.der], keySpki: leafKey.spki, clock })).toThrow(expect.objectContaining({ code: 'CHAIN_ROOT_MISSING' }));
+  });
+
+  it('describes a certificate for listings', () => {
+    expect(describeCertificate(leaf.der)).toMatchObject({ subject: 'CN=Acme Agents CA,O=Acme', issuer: 'CN=Acme Issuing CA 1,O=Acme', notBefore: '2022-01-01T00:00:00.000Z', notAfter: '2030-01-01T00:00:00.000Z', keyId: leafKey.keyId });
+    expect(() => describeCertificate(new Uint8Array([0x30, 0x00]))).toThrow(expect.objectContaining({ code: 'CHAIN_UNPARSEABLE' }));
   });
 });

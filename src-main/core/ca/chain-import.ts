@@ -29,7 +29,7 @@ import { DomainError } from '../errors.ts';
 import { readChainFile } from './chain-file.ts';
 import type { CertificateFacts } from './certificate-facts.ts';
 import { claimsToBeRoot, isSelfSigned, keyIdsAgree, readCertificate, sameName, signedBy } from './certificate-facts.ts';
-import { checkIssuers, checkLeafIsCa, checkNesting, checkValidityNow } from './chain-verify.ts';
+import { checkIssuers, checkLeafIsCa, checkNesting, checkValidityNow, verifyOrderedChain } from './chain-verify.ts';
 import { bytesEqual } from './encoding.ts';
 import { keyIdOf, shortKeyId } from './key-material.ts';
 
@@ -172,7 +172,24 @@ export async function importChain(args: ChainImportInput): Promise<ImportedChain
   return { chain, certificate: leaf.der, issuers: chain.slice(1), certificates: path.map(summary), rootFromSeparateFile };
 }
 
-/** Read an already-ordered stored chain (leaf -> root) back into facts, e.g. for the health check. */
-export function readStoredChain(chain: Uint8Array[]): CertificateFacts[] {
-  return chain.map((der, i) => readCertificate(der, i === 0 ? 'this key\'s certificate' : `chain certificate ${i + 1}`));
+/**
+ * Re-check a stored certificate and its issuers (leaf -> root order, as
+ * persisted) at the clock's now, e.g. before activation ("a draft with a
+ * valid certificate") or after a self-sign. The same checks as the import,
+ * minus the file handling. Returns the certificates described.
+ * Throws CHAIN_UNPARSEABLE, CHAIN_KEY_MISMATCH and the path codes.
+ */
+export function verifyStoredChain(args: { certificate: Uint8Array; issuers: readonly Uint8Array[]; keySpki: Uint8Array; clock: Clock }): ChainCertificateSummary[] {
+  const path = [readCertificate(args.certificate, 'this key\'s certificate'), ...args.issuers.map((d, i) => readCertificate(d, `chain certificate ${i + 2}`))];
+  const leaf = path[0] as CertificateFacts;
+  if (!bytesEqual(leaf.spki, args.keySpki)) {
+    throw new DomainError('CHAIN_KEY_MISMATCH', `The stored certificate ${leaf.label} is not for this key (${shortKeyId(keyIdOf(args.keySpki))}); the key record is damaged.`);
+  }
+  verifyOrderedChain(path, args.clock.now());
+  return path.map(summary);
+}
+
+/** Subject, issuer, serial, validity and key id of one DER certificate, for listings. Throws CHAIN_UNPARSEABLE. */
+export function describeCertificate(der: Uint8Array): ChainCertificateSummary {
+  return summary(readCertificate(der, 'the certificate'));
 }
