@@ -209,7 +209,8 @@ describe('verifyStoredChain and describeCertificate', () => {
   });
 
   it('describes a certificate for listings', () => {
-    expect(describeCertificate(leaf.der)).toMatchObject({ subject: 'CN=Acme Agents CA,O=Acme', issuer: 'CN=Acme Issuing CA 1,O=Acme', notBefore: '2022-01-01T00:00:00.000Z', notAfter: '2030-01-01T00:00:00.000Z', keyId: leafKey.keyId });
+    expect(describeCertificate(leaf.der)).toMatchObject({ subject: 'CN=Acme Agents CA,O=Acme', issuer: 'CN=Acme Issuing CA 1,O=Acme', notBefore: '2022-01-01T00:00:00.000Z', notAfter: '2030-01-01T00:00:00.000Z', keyId: leafKey.keyId, isCa: true, pathLength: null, selfSigned: false });
+    expect(describeCertificate(root.der)).toMatchObject({ selfSigned: true, isCa: true });
     expect(() => describeCertificate(new Uint8Array([0x30, 0x00]))).toThrow(expect.objectContaining({ code: 'CHAIN_UNPARSEABLE' }));
   });
 });

@@ -55,6 +55,12 @@ export interface ChainCertificateSummary {
   notBefore: string;
   notAfter: string;
   keyId: string;
+  /** basicConstraints cA (false when the extension is absent). */
+  isCa: boolean;
+  /** basicConstraints pathLenConstraint, null when none. */
+  pathLength: number | null;
+  /** Self-issued and verified by its own key: a root. */
+  selfSigned: boolean;
 }
 
 export interface ImportedChain {
@@ -71,7 +77,17 @@ export interface ImportedChain {
 }
 
 function summary(c: CertificateFacts): ChainCertificateSummary {
-  return { subject: c.subject, issuer: c.issuer, serialHex: c.serialHex, notBefore: c.notBefore.toISOString(), notAfter: c.notAfter.toISOString(), keyId: c.keyId };
+  return {
+    subject: c.subject,
+    issuer: c.issuer,
+    serialHex: c.serialHex,
+    notBefore: c.notBefore.toISOString(),
+    notAfter: c.notAfter.toISOString(),
+    keyId: c.keyId,
+    isCa: c.basicConstraints?.ca ?? false,
+    pathLength: c.basicConstraints?.pathLength ?? null,
+    selfSigned: isSelfSigned(c),
+  };
 }
 
 function readAll(input: Uint8Array, fileName: string, maxBytes: number | undefined): CertificateFacts[] {
