@@ -18,10 +18,13 @@ export interface PemBlock {
 const BEGIN_RE = /-----BEGIN ([A-Z0-9 ]{1,64})-----/g;
 const BASE64_BODY_RE = /^[A-Za-z0-9+/\s]*={0,2}\s*$/;
 
-/** Whether the bytes start (after whitespace) like PEM text rather than DER. */
+/**
+ * Whether input should be read as PEM text rather than DER: every structure
+ * we read is a DER SEQUENCE (first octet 0x30); PEM starts with text, which
+ * may be long (`openssl req -text` puts a dump before the block).
+ */
 export function looksLikePem(bytes: Uint8Array): boolean {
-  const head = Buffer.from(bytes.subarray(0, 1024)).toString('latin1');
-  return head.includes('-----BEGIN ');
+  return bytes.length > 0 && bytes[0] !== 0x30;
 }
 
 /**
