@@ -7,11 +7,13 @@
 import type { z } from 'zod';
 import type { ApiResponse, Operation } from './contract/common.ts';
 import { auditOps } from './contract/audit.ts';
+import { keyOps } from './contract/keys.ts';
 import { settingsOps } from './contract/settings.ts';
 import { vaultOps } from './contract/vault.ts';
 
 export const contract = {
   ...vaultOps,
+  ...keyOps,
   ...auditOps,
   ...settingsOps,
 } as const;
@@ -30,5 +32,6 @@ export const OPERATION_NAMES = Object.keys(contract) as OpName[];
 export type { ApiResponse } from './contract/common.ts';
 export type * from './contract/vault.ts';
 export type * from './contract/audit.ts';
+export type * from './contract/keys.ts';
 export type * from './contract/settings.ts';
 export { DEFAULT_SETTINGS } from './contract/settings.ts';

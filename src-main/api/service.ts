@@ -1,6 +1,7 @@
 import type { OpName } from './contract.ts';
 import type { Handler } from './service/handler.ts';
 import { auditHandlers } from './service/audit-handlers.ts';
+import { keyHandlers } from './service/key-handlers.ts';
 import { settingsHandlers } from './service/settings-handlers.ts';
 import { vaultHandlers } from './service/vault-handlers.ts';
 import { Session, type SessionOptions } from './session.ts';
@@ -10,6 +11,7 @@ export type Handlers = { [N in OpName]: Handler<N> };
 
 export const handlers: Handlers = {
   ...vaultHandlers,
+  ...keyHandlers,
   ...auditHandlers,
   ...settingsHandlers,
 };

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import { systemClock } from '../core/clock.ts';
+import { systemClock, type Clock } from '../core/clock.ts';
 import { DomainError, isDomainError, type ErrorCode } from '../core/errors.ts';
 import type { OpInput, OpName, OpResult } from '../api/contract.ts';
 import { dispatch } from '../api/dispatch.ts';
@@ -34,10 +34,10 @@ export class CliContext {
   readonly opts: GlobalOptions;
   readonly env: NodeJS.ProcessEnv;
 
-  constructor(opts: GlobalOptions, env: NodeJS.ProcessEnv = process.env) {
+  constructor(opts: GlobalOptions, env: NodeJS.ProcessEnv = process.env, clock: Clock = systemClock) {
     this.opts = opts;
     this.env = env;
-    this.service = createService({ vaultDir: opts.vault ?? defaultVaultDir(env), clock: systemClock, defaultActor: this.actor });
+    this.service = createService({ vaultDir: opts.vault ?? defaultVaultDir(env), clock, defaultActor: this.actor });
   }
 
   get actor(): string {
@@ -95,26 +95,49 @@ function globalsOf(cmd: Command): GlobalOptions {
   return cmd.optsWithGlobals() as GlobalOptions;
 }
 
+/** Where the CLI meets the process: tests run it in-process with their own clock and buffers. */
+export interface CliRuntime {
+  clock: Clock;
+  env: NodeJS.ProcessEnv;
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  setExitCode: (code: number) => void;
+}
+
+export const processRuntime: CliRuntime = {
+  clock: systemClock,
+  env: process.env,
+  stdout: (s) => process.stdout.write(s),
+  stderr: (s) => process.stderr.write(s),
+  setExitCode: (code) => {
+    process.exitCode = code;
+  },
+};
+
+export type Action = <A extends unknown[]>(body: (ctx: CliContext, ...args: A) => Promise<CommandResult>) => (...args: unknown[]) => Promise<void>;
+
 /** Runs one command: build the context, run, print, set the exit status. Never prints a stack trace. */
-export function action<A extends unknown[]>(body: (ctx: CliContext, ...args: A) => Promise<CommandResult>) {
-  return async (...args: unknown[]): Promise<void> => {
-    const cmd = args[args.length - 1] as Command;
-    const globals = globalsOf(cmd);
-    let ctx: CliContext | undefined;
-    try {
-      ctx = new CliContext(globals);
-      const result = await body(ctx, ...(args.slice(0, -1) as A));
-      process.stdout.write(globals.json ? JSON.stringify(result.json, null, 2) + '\n' : result.text.endsWith('\n') ? result.text : result.text + '\n');
-      process.exitCode = result.exitCode ?? EXIT.ok;
-    } catch (e) {
-      const code: ErrorCode = e instanceof CliFailure || isDomainError(e) ? e.code : 'INTERNAL';
-      const message = e instanceof Error && (e instanceof CliFailure || isDomainError(e)) ? e.message : 'Airgap CA hit an internal error; nothing was changed. Run again with the same input to reproduce, and report it.';
-      if (!(e instanceof CliFailure) && !isDomainError(e)) process.stderr.write(`[airgap-ca] ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-      if (globals.json) process.stdout.write(JSON.stringify({ error: { code, message } }) + '\n');
-      else process.stderr.write(`error (${code}): ${message}\n`);
-      process.exitCode = exitCodeFor(code);
-    } finally {
-      ctx?.close();
-    }
-  };
+export function makeAction(rt: CliRuntime): Action {
+  return <A extends unknown[]>(body: (ctx: CliContext, ...args: A) => Promise<CommandResult>) =>
+    async (...args: unknown[]): Promise<void> => {
+      const cmd = args[args.length - 1] as Command;
+      const globals = globalsOf(cmd);
+      let ctx: CliContext | undefined;
+      try {
+        ctx = new CliContext(globals, rt.env, rt.clock);
+        const result = await body(ctx, ...(args.slice(0, -1) as A));
+        rt.stdout(globals.json ? JSON.stringify(result.json, null, 2) + '\n' : result.text.endsWith('\n') ? result.text : result.text + '\n');
+        rt.setExitCode(result.exitCode ?? EXIT.ok);
+      } catch (e) {
+        const known = e instanceof CliFailure || isDomainError(e);
+        const code: ErrorCode = known ? e.code : 'INTERNAL';
+        const message = known ? e.message : 'Airgap CA hit an internal error; nothing was changed. Run again with the same input to reproduce, and report it.';
+        if (!known) rt.stderr(`[airgap-ca] ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+        if (globals.json) rt.stdout(JSON.stringify({ error: { code, message } }) + '\n');
+        else rt.stderr(`error (${code}): ${message}\n`);
+        rt.setExitCode(exitCodeFor(code));
+      } finally {
+        ctx?.close();
+      }
+    };
 }

@@ -1,19 +1,24 @@
 import { Command, CommanderError } from 'commander';
 import { auditCommand } from './commands/audit.ts';
+import { bundleCommand, keyCommand } from './commands/key.ts';
 import { vaultCommand } from './commands/vault.ts';
 import { EXIT } from './exit-codes.ts';
+import { makeAction, processRuntime, type CliRuntime } from './context.ts';
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-function overrideExits(cmd: Command): void {
+/** Commander settings are per command: apply them down the tree (usage errors throw; output goes to the runtime). */
+function configureTree(cmd: Command, rt: CliRuntime): void {
   cmd.exitOverride();
-  for (const sub of cmd.commands) overrideExits(sub);
+  cmd.configureOutput({ writeOut: rt.stdout, writeErr: rt.stderr });
+  for (const sub of cmd.commands) configureTree(sub, rt);
 }
 
 /** The airgap-ca command line (../shared/CLI.md): common options, then one group per domain. */
-export function buildProgram(): Command {
+export function buildProgram(rt: CliRuntime = processRuntime): Command {
+  const action = makeAction(rt);
   const program = new Command('airgap-ca')
     .description('Offline certificate authority: encrypted key vault, rotation ceremonies, trust bundles and CRLs on removable media.')
     .option('--vault <DIR>', 'the vault folder (default: AIRGAP_CA_VAULT or the app-data folder)')
@@ -25,21 +30,21 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
 
-  for (const group of [vaultCommand(), auditCommand()]) program.addCommand(group);
-  overrideExits(program);
+  for (const group of [vaultCommand(action), keyCommand(action), bundleCommand(action), auditCommand(action)]) program.addCommand(group);
+  configureTree(program, rt);
   return program;
 }
 
 /** Commander reports usage errors by throwing (exitOverride): map them to exit 2, help/version to 0. */
-export async function runCli(argv: string[]): Promise<void> {
-  const program = buildProgram();
+export async function runCli(argv: string[], rt: CliRuntime = processRuntime): Promise<void> {
+  const program = buildProgram(rt);
   try {
     await program.parseAsync(argv);
   } catch (e) {
     if (e instanceof CommanderError) {
       const benign = e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help';
-      if (!benign && argv.includes('--json')) process.stdout.write(JSON.stringify({ error: { code: 'INVALID_INPUT', message: e.message } }) + '\n');
-      process.exitCode = benign ? EXIT.ok : EXIT.usage;
+      if (!benign && argv.includes('--json')) rt.stdout(JSON.stringify({ error: { code: 'INVALID_INPUT', message: e.message } }) + '\n');
+      rt.setExitCode(benign ? EXIT.ok : EXIT.usage);
       return;
     }
     throw e;

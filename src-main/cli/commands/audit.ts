@@ -1,9 +1,9 @@
 import { Command } from 'commander';
-import { action } from '../context.ts';
+import type { Action } from '../context.ts';
 import { EXIT } from '../exit-codes.ts';
 import { table } from '../format.ts';
 
-export function auditCommand(): Command {
+export function auditCommand(action: Action): Command {
   const audit = new Command('audit').description('the hash-chained audit log');
 
   audit

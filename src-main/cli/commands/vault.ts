@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { DomainError } from '../../core/errors.ts';
 import type { SlotInfo } from '../../api/contract.ts';
-import { action, type CliContext } from '../context.ts';
+import type { Action, CliContext } from '../context.ts';
 import { EXIT } from '../exit-codes.ts';
 import { lines, table } from '../format.ts';
 import { passphraseWithoutPrompt, promptHidden, readPassphraseFile } from '../secrets.ts';
@@ -29,7 +29,7 @@ async function newPassphrase(ctx: CliContext, file: string | undefined): Promise
   return a;
 }
 
-export function vaultCommand(): Command {
+export function vaultCommand(action: Action): Command {
   const vault = new Command('vault').description('create, inspect, verify, back up and restore the encrypted vault');
 
   vault

@@ -1,0 +1,124 @@
+import { z } from 'zod';
+import { KEY_ALGORITHMS } from '../../core/pki/algorithms.ts';
+import { empty, filePath, op, witnessList } from './common.ts';
+
+export type KeyStateName = 'draft' | 'active' | 'trusted' | 'retired';
+
+export interface KeyHealthView {
+  ok: boolean;
+  /** Officer-language problems; empty when healthy. */
+  problems: string[];
+  daysToNotAfter: number | null;
+}
+
+export interface CrlStatusView {
+  lastNumber: number | null;
+  thisUpdate: string | null;
+  nextUpdate: string | null;
+  /** none: never published; due: nextUpdate within 2 days; expired: nextUpdate passed. */
+  status: 'none' | 'ok' | 'due' | 'expired';
+}
+
+export interface KeyView {
+  id: string;
+  name: string;
+  algorithm: string;
+  state: KeyStateName;
+  subject: string | null;
+  issuer: string | null;
+  selfSigned: boolean;
+  notBefore: string | null;
+  notAfter: string | null;
+  trustedUntil: string | null;
+  createdAt: string;
+  activatedAt: string | null;
+  retiredAt: string | null;
+  chainLength: number;
+  health: KeyHealthView;
+  crl: CrlStatusView;
+  unexpiredIssued: number;
+}
+
+export interface ChainCertificateView {
+  position: number;
+  subject: string;
+  issuer: string;
+  serial: string;
+  notBefore: string;
+  notAfter: string;
+  isCa: boolean;
+  pathLength: number | null;
+  selfSigned: boolean;
+  keyId: string;
+}
+
+export interface KeyDetailView extends KeyView {
+  certificatePem: string | null;
+  chain: ChainCertificateView[];
+  /** The key's own certificate first, then its issuers up to the root. */
+  chainPem: string | null;
+}
+
+export interface ActivationView {
+  activated: KeyView;
+  /** The key that was active before, as it is now (trusted, or retired in an emergency). */
+  previous: KeyView | null;
+  revokedCount: number;
+  linkCertificate: boolean;
+  bundleKeyIds: string[];
+}
+
+export interface BundleView {
+  pem: string;
+  keys: Array<{ id: string; name: string; state: KeyStateName }>;
+  certificates: number;
+}
+
+/** A file the main process reads (CLI, media) or one the officer picked in the UI (content as base64). */
+export const fileSource = z.union([
+  z.strictObject({ path: filePath }),
+  z.strictObject({ name: z.string().min(1).max(255), base64: z.string().max(8 * 1024 * 1024, 'the file is too large (over 6 MB)') }),
+]);
+
+const keyRef = z.string().trim().min(1, 'name the key (its id, an 8+ digit id prefix, or its name)').max(200);
+const subject = z.string().trim().min(1, 'a subject DN is required, e.g. "CN=Acme Agents CA,O=Acme"').max(1024);
+
+export const keyOps = {
+  'key.create': op<KeyView>()(
+    z.strictObject({ name: z.string().trim().min(1).max(100).regex(/^[^\s].*$/), algorithm: z.enum(KEY_ALGORITHMS).default('ecdsa-p256') }),
+    { mutates: true, needsUnlock: true },
+  ),
+  'key.list': op<KeyView[]>()(empty, { mutates: false, needsUnlock: true }),
+  'key.show': op<KeyDetailView>()(z.strictObject({ key: keyRef }), { mutates: false, needsUnlock: true }),
+  'key.selfSign': op<KeyDetailView>()(
+    z.strictObject({ key: keyRef, subject, days: z.number().int().min(1).max(36500).optional(), pathLength: z.number().int().min(0).max(16).optional() }),
+    { mutates: true, needsUnlock: true },
+  ),
+  'key.csr': op<{ file: string | null; pem: string; format: 'pem' | 'der' }>()(
+    z.strictObject({ key: keyRef, subject, out: filePath.optional(), format: z.enum(['pem', 'der']).default('pem') }),
+    { mutates: true, needsUnlock: true },
+  ),
+  'key.checkChain': op<{ ok: boolean; chain: ChainCertificateView[]; code: string | null; message: string | null }>()(
+    z.strictObject({ key: keyRef, source: fileSource }),
+    { mutates: false, needsUnlock: true },
+  ),
+  'key.importChain': op<KeyDetailView>()(z.strictObject({ key: keyRef, source: fileSource }), { mutates: true, needsUnlock: true }),
+  'key.activate': op<ActivationView>()(
+    z.strictObject({
+      key: keyRef,
+      trustedWindowDays: z.number().int().min(1).max(3650).optional(),
+      emergency: z.boolean().default(false),
+      witnesses: witnessList.default([]),
+      /** Sign a link certificate from the previous self-signed root (standalone root rotation). Default: yes when both are roots. */
+      linkFromPrevious: z.boolean().optional(),
+    }),
+    { mutates: true, needsUnlock: true },
+  ),
+  'key.retire': op<KeyView>()(
+    z.strictObject({ key: keyRef, force: z.boolean().default(false), reason: z.string().trim().max(500).optional() }),
+    { mutates: true, needsUnlock: true },
+  ),
+  'key.promote': op<KeyView>()(z.strictObject({ key: keyRef, days: z.number().int().min(1).max(3650).optional() }), { mutates: true, needsUnlock: true }),
+  'bundle.preview': op<BundleView>()(empty, { mutates: false, needsUnlock: true }),
+  'bundle.write': op<BundleView & { file: string }>()(z.strictObject({ out: filePath }), { mutates: true, needsUnlock: true }),
+} as const;

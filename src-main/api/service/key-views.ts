@@ -1,0 +1,82 @@
+import { checkKeyHealth } from '../../core/ca/health.ts';
+import { readCertificate, isSelfSigned } from '../../core/ca/certificate-facts.ts';
+import { toPem } from '../../core/ca/encoding.ts';
+import type { Clock } from '../../core/clock.ts';
+import { DAY_MS } from '../../core/clock.ts';
+import { CertificateStore } from '../../core/store/certificate-store.ts';
+import type { SigningKeyRecord, SigningKeyStore } from '../../core/store/signing-key-store.ts';
+import type { ChainCertificateView, CrlStatusView, KeyDetailView, KeyView } from '../contract/keys.ts';
+
+/** CRLs are the most common outage of an offline CA: warn two days before nextUpdate. */
+export const CRL_DUE_WARNING_DAYS = 2;
+
+export function crlStatus(certs: CertificateStore, keyId: string, now: Date): CrlStatusView {
+  const last = certs.lastCrl(keyId);
+  if (!last) return { lastNumber: null, thisUpdate: null, nextUpdate: null, status: 'none' };
+  const next = new Date(last.nextUpdate).getTime();
+  const status = next <= now.getTime() ? 'expired' : next - now.getTime() <= CRL_DUE_WARNING_DAYS * DAY_MS ? 'due' : 'ok';
+  return { lastNumber: last.number, thisUpdate: last.thisUpdate, nextUpdate: last.nextUpdate, status };
+}
+
+export function chainView(ders: readonly Uint8Array[]): ChainCertificateView[] {
+  return ders.map((der, position) => {
+    const f = readCertificate(der, `certificate ${position + 1}`);
+    return {
+      position,
+      subject: f.subject,
+      issuer: f.issuer,
+      serial: f.serialHex,
+      notBefore: f.notBefore.toISOString(),
+      notAfter: f.notAfter.toISOString(),
+      isCa: f.basicConstraints?.ca ?? false,
+      pathLength: f.basicConstraints?.pathLength ?? null,
+      selfSigned: isSelfSigned(f),
+      keyId: f.keyId,
+    };
+  });
+}
+
+export async function keyView(k: SigningKeyRecord, keys: SigningKeyStore, certs: CertificateStore, clock: Clock): Promise<KeyView> {
+  const now = clock.now();
+  const facts = k.certificate ? readCertificate(k.certificate, `the certificate of key "${k.name}"`) : null;
+  const health = await checkKeyHealth({
+    id: k.id,
+    algorithm: k.algorithm,
+    state: k.state,
+    spki: k.spki,
+    unwrapPrivateKey: () => keys.unwrapPrivateKey(k.id),
+    certificate: k.certificate,
+    chain: k.chain,
+    clock,
+  });
+  return {
+    id: k.id,
+    name: k.name,
+    algorithm: k.algorithm,
+    state: k.state,
+    subject: facts?.subject ?? null,
+    issuer: facts?.issuer ?? null,
+    selfSigned: facts ? isSelfSigned(facts) : false,
+    notBefore: facts?.notBefore.toISOString() ?? null,
+    notAfter: facts?.notAfter.toISOString() ?? null,
+    trustedUntil: k.trustedUntil,
+    createdAt: k.createdAt,
+    activatedAt: k.activatedAt,
+    retiredAt: k.retiredAt,
+    chainLength: k.certificate ? 1 + k.chain.length : 0,
+    health: { ok: health.healthy, problems: [...health.problems, ...health.warnings], daysToNotAfter: health.daysToNotAfter },
+    crl: crlStatus(certs, k.id, now),
+    unexpiredIssued: certs.countUnexpiredIssued(k.id, now),
+  };
+}
+
+export async function keyDetailView(k: SigningKeyRecord, keys: SigningKeyStore, certs: CertificateStore, clock: Clock): Promise<KeyDetailView> {
+  const base = await keyView(k, keys, certs, clock);
+  const all = k.certificate ? [k.certificate, ...k.chain] : [];
+  return {
+    ...base,
+    certificatePem: k.certificate ? toPem(k.certificate, 'CERTIFICATE') : null,
+    chain: chainView(all),
+    chainPem: all.length ? all.map((d) => toPem(d, 'CERTIFICATE')).join('') : null,
+  };
+}

@@ -1,0 +1,220 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { KEY_ALGORITHMS } from '../../core/pki/algorithms.ts';
+import type { KeyView } from '../../api/contract.ts';
+import type { Action } from '../context.ts';
+import { lines, table } from '../format.ts';
+
+function int(name: string, min: number, max: number) {
+  return (v: string): number => {
+    if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}`);
+    return Number(v);
+  };
+}
+
+function shortId(id: string): string {
+  return id.slice(0, 7 + 16);
+}
+
+function healthText(k: KeyView): string {
+  if (k.health.ok && k.health.problems.length === 0) return 'ok';
+  return (k.health.ok ? 'warn: ' : 'FAULT: ') + k.health.problems.join('; ');
+}
+
+function crlText(k: KeyView): string {
+  switch (k.crl.status) {
+    case 'none':
+      return k.state === 'draft' ? '-' : 'never published';
+    case 'ok':
+      return `#${k.crl.lastNumber} until ${k.crl.nextUpdate}`;
+    case 'due':
+      return `DUE: #${k.crl.lastNumber} expires ${k.crl.nextUpdate}`;
+    case 'expired':
+      return `EXPIRED since ${k.crl.nextUpdate}`;
+  }
+}
+
+export function keyDetails(k: KeyView): string {
+  return lines([
+    ['Key', k.id],
+    ['Name', k.name],
+    ['State', k.state],
+    ['Algorithm', k.algorithm],
+    ['Subject', k.subject],
+    ['Issuer', k.selfSigned ? `${k.issuer} (self-signed root)` : k.issuer],
+    ['NotBefore', k.notBefore],
+    ['NotAfter', k.notAfter],
+    ['Trusted until', k.trustedUntil],
+    ['Issued, unexpired', k.unexpiredIssued],
+    ['CRL', crlText(k)],
+    ['Health', healthText(k)],
+  ]);
+}
+
+export function keyCommand(action: Action): Command {
+  const key = new Command('key').description('CA signing keys: create, certify, activate, rotate, retire');
+
+  key
+    .command('create')
+    .description('generate a draft signing key in the vault')
+    .requiredOption('--name <NAME>', 'a unique name for the key')
+    .addOption(new Option('--algorithm <ALG>', 'key algorithm').choices([...KEY_ALGORITHMS]).default('ecdsa-p256'))
+    .action(
+      action(async (ctx, opts: { name: string; algorithm: (typeof KEY_ALGORITHMS)[number] }) => {
+        await ctx.unlock();
+        const k = await ctx.call('key.create', { name: opts.name, algorithm: opts.algorithm });
+        return { json: k, text: `Draft key created.\n${keyDetails(k)}` };
+      }),
+    );
+
+  key
+    .command('list')
+    .description('every key with state, validity, window, CRL and health')
+    .action(
+      action(async (ctx) => {
+        await ctx.unlock();
+        const ks = await ctx.call('key.list', {});
+        const text = ks.length
+          ? table(
+              ['KEY', 'NAME', 'STATE', 'ALGORITHM', 'NOT BEFORE', 'NOT AFTER', 'TRUSTED UNTIL', 'CRL', 'HEALTH'],
+              ks.map((k) => [shortId(k.id), k.name, k.state, k.algorithm, k.notBefore, k.notAfter, k.trustedUntil, crlText(k), healthText(k)]),
+            )
+          : 'No signing keys yet. Create one with "key create --name NAME".';
+        return { json: ks, text };
+      }),
+    );
+
+  key
+    .command('show')
+    .description('one key in detail, with its certificate chain')
+    .argument('<KEY>', 'key id, id prefix (8+ hex digits) or name')
+    .action(
+      action(async (ctx, ref: string) => {
+        await ctx.unlock();
+        const k = await ctx.call('key.show', { key: ref });
+        const chain = k.chain.length
+          ? '\n\nChain:\n' + table(['#', 'SUBJECT', 'ISSUER', 'NOT AFTER', 'CA', 'PATHLEN'], k.chain.map((c) => [c.position, c.subject, c.issuer, c.notAfter, c.isCa ? 'yes' : 'no', c.pathLength]))
+          : '';
+        return { json: k, text: keyDetails(k) + chain };
+      }),
+    );
+
+  key
+    .command('self-sign')
+    .description('give a draft a self-signed CA certificate (standalone root)')
+    .argument('<KEY>', 'the draft key')
+    .requiredOption('--subject <DN>', 'subject, e.g. "CN=Acme Agents Root CA,O=Acme,C=DE"')
+    .option('--days <N>', 'validity in days (default 3650)', int('--days', 1, 36500))
+    .option('--path-length <N>', 'basicConstraints pathLenConstraint', int('--path-length', 0, 16))
+    .action(
+      action(async (ctx, ref: string, opts: { subject: string; days?: number; pathLength?: number }) => {
+        await ctx.unlock();
+        const k = await ctx.call('key.selfSign', { key: ref, subject: opts.subject, days: opts.days, pathLength: opts.pathLength });
+        return { json: k, text: `Self-signed certificate made. Activate it with "key activate ${k.name}".\n${keyDetails(k)}` };
+      }),
+    );
+
+  key
+    .command('csr')
+    .description('export a PKCS#10 request for a corporate root to sign (sub-CA)')
+    .argument('<KEY>', 'the draft key')
+    .requiredOption('--subject <DN>', 'subject, e.g. "CN=Acme Agents Issuing CA,O=Acme,C=DE"')
+    .requiredOption('--out <FILE>', 'where to write the request (never overwritten)')
+    .addOption(new Option('--format <F>', 'file format').choices(['pem', 'der']).default('pem'))
+    .action(
+      action(async (ctx, ref: string, opts: { subject: string; out: string; format: 'pem' | 'der' }) => {
+        await ctx.unlock();
+        const r = await ctx.call('key.csr', { key: ref, subject: opts.subject, out: opts.out, format: opts.format });
+        return { json: r, text: `Request written to ${r.file}. Have the corporate root sign it, then run "key import-chain ${ref} --file CHAIN".` };
+      }),
+    );
+
+  key
+    .command('import-chain')
+    .description('import the signed chain (PEM bundle, DER or PKCS#7) for a draft')
+    .argument('<KEY>', 'the draft key')
+    .requiredOption('--file <FILE>', 'the chain file')
+    .action(
+      action(async (ctx, ref: string, opts: { file: string }) => {
+        await ctx.unlock();
+        const k = await ctx.call('key.importChain', { key: ref, source: { path: opts.file } });
+        return { json: k, text: `Chain imported and checked (${k.chain.length} certificates). Activate with "key activate ${k.name}".\n${keyDetails(k)}` };
+      }),
+    );
+
+  key
+    .command('activate')
+    .description('make a draft the active key; the previous active key stays trusted for the window')
+    .argument('<KEY>', 'the draft key')
+    .option('--trusted-window <DAYS>', 'days the previous active key stays in the trust bundle', int('--trusted-window', 1, 3650))
+    .option('--emergency', 'retire the previous active key now and revoke what it issued (needs --witness)')
+    .option('--no-link', 'do not sign a link certificate from the previous root')
+    .action(
+      action(async (ctx, ref: string, opts: { trustedWindow?: number; emergency?: boolean; link: boolean }) => {
+        await ctx.unlock();
+        const r = await ctx.call('key.activate', {
+          key: ref,
+          trustedWindowDays: opts.trustedWindow,
+          emergency: Boolean(opts.emergency),
+          witnesses: ctx.witnesses,
+          linkFromPrevious: opts.link ? undefined : false,
+        });
+        const prev = r.previous
+          ? r.previous.state === 'retired'
+            ? `Previous key "${r.previous.name}" retired; ${r.revokedCount} certificates it issued were revoked (keyCompromise).`
+            : `Previous key "${r.previous.name}" stays trusted until ${r.previous.trustedUntil}.`
+          : 'There was no previous active key.';
+        const text = [
+          `Key "${r.activated.name}" is now active.`,
+          prev,
+          ...(r.linkCertificate ? ['A link certificate from the previous root was signed and added to the trust bundle.'] : []),
+          `The trust bundle now holds ${r.bundleKeyIds.length} key(s): ${r.bundleKeyIds.map(shortId).join(', ')}.`,
+        ].join('\n');
+        return { json: r, text };
+      }),
+    );
+
+  key
+    .command('retire')
+    .description('drop a trusted key from the trust bundle')
+    .argument('<KEY>', 'the trusted key')
+    .option('--force', 'retire even before the window ends or while its certificates are valid (audited)')
+    .option('--reason <TEXT>', 'why (required with --force)')
+    .action(
+      action(async (ctx, ref: string, opts: { force?: boolean; reason?: string }) => {
+        await ctx.unlock();
+        const k = await ctx.call('key.retire', { key: ref, force: Boolean(opts.force), reason: opts.reason });
+        return { json: k, text: `Key "${k.name}" retired: it is no longer in the trust bundle. "key promote ${k.name}" brings it back.` };
+      }),
+    );
+
+  key
+    .command('promote')
+    .description('bring a retired key back into the trust bundle (retired -> trusted)')
+    .argument('<KEY>', 'the retired key')
+    .option('--days <N>', 'new trusted window in days', int('--days', 1, 3650))
+    .action(
+      action(async (ctx, ref: string, opts: { days?: number }) => {
+        await ctx.unlock();
+        const k = await ctx.call('key.promote', { key: ref, days: opts.days });
+        return { json: k, text: `Key "${k.name}" is trusted again until ${k.trustedUntil}.` };
+      }),
+    );
+
+  return key;
+}
+
+export function bundleCommand(action: Action): Command {
+  const bundle = new Command('bundle').description('the trust bundle agents install');
+  bundle
+    .command('write')
+    .description('PEM of every active and trusted key with its chain; never a retired key')
+    .requiredOption('--out <FILE>', 'the bundle file (never overwritten)')
+    .action(
+      action(async (ctx, opts: { out: string }) => {
+        await ctx.unlock();
+        const b = await ctx.call('bundle.write', { out: opts.out });
+        return { json: b, text: `Trust bundle written to ${b.file}: ${b.certificates} certificates for ${b.keys.map((k) => `${k.name} (${k.state})`).join(', ')}.` };
+      }),
+    );
+  return bundle;
+}
