@@ -27,8 +27,8 @@ import type { SubjectAltNames } from './subject-alt-names.ts';
 export const CA_NOT_BEFORE = new Date('2024-01-01T00:00:00Z');
 export const CA_NOT_AFTER = new Date('2034-01-01T00:00:00Z');
 export const NOW = new Date('2025-06-01T12:00:00Z');
-/** Unix time one month after NOW, for `openssl verify -attime`. */
-export const VERIFY_AT = String(Math.floor(new Date('2025-07-01T00:00:00Z').getTime() / 1000));
+/** Unix time one day after NOW (inside a 7-day CRL's window), for `openssl verify -attime`. */
+export const VERIFY_AT = String(Math.floor(new Date('2025-06-02T12:00:00Z').getTime() / 1000));
 
 export interface TestCa {
   readonly init: IssuerInit;
