@@ -34,10 +34,10 @@ export class CliContext {
   readonly opts: GlobalOptions;
   readonly env: NodeJS.ProcessEnv;
 
-  constructor(opts: GlobalOptions, env: NodeJS.ProcessEnv = process.env, clock: Clock = systemClock) {
+  constructor(opts: GlobalOptions, env: NodeJS.ProcessEnv = process.env, clock: Clock = systemClock, kdfCost?: CliRuntime['kdfCost']) {
     this.opts = opts;
     this.env = env;
-    this.service = createService({ vaultDir: opts.vault ?? defaultVaultDir(env), clock, defaultActor: this.actor });
+    this.service = createService({ vaultDir: opts.vault ?? defaultVaultDir(env), clock, defaultActor: this.actor, kdfCost });
   }
 
   get actor(): string {
@@ -102,6 +102,8 @@ export interface CliRuntime {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
   setExitCode: (code: number) => void;
+  /** Argon2id cost for new passphrase slots. Only in-process tests set it (to OWASP's minimum); the command line never can. */
+  kdfCost?: { memoryKiB: number; passes: number; parallelism: number };
 }
 
 export const processRuntime: CliRuntime = {
@@ -124,7 +126,7 @@ export function makeAction(rt: CliRuntime): Action {
       const globals = globalsOf(cmd);
       let ctx: CliContext | undefined;
       try {
-        ctx = new CliContext(globals, rt.env, rt.clock);
+        ctx = new CliContext(globals, rt.env, rt.clock, rt.kdfCost);
         const result = await body(ctx, ...(args.slice(0, -1) as A));
         rt.stdout(globals.json ? JSON.stringify(result.json, null, 2) + '\n' : result.text.endsWith('\n') ? result.text : result.text + '\n');
         rt.setExitCode(result.exitCode ?? EXIT.ok);
