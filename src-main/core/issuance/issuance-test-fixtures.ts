@@ -45,8 +45,14 @@ export interface TestCaOptions {
   readonly ca?: boolean;
 }
 
-/** A self-signed CA certificate made with @peculiar/x509 over WebCrypto. */
+/** A self-signed CA made with @peculiar/x509 over WebCrypto, loaded as an Issuer. */
 export async function makeTestCa(algorithm: KeyAlgorithm, o: TestCaOptions = {}): Promise<TestCa> {
+  const made = await makeTestCertificate(algorithm, o);
+  return { ...made, issuer: createIssuer(made.init) };
+}
+
+/** The self-signed certificate and key alone, for certificates an Issuer must refuse. */
+export async function makeTestCertificate(algorithm: KeyAlgorithm, o: TestCaOptions = {}): Promise<Omit<TestCa, 'issuer'>> {
   const info = ALGORITHMS[algorithm];
   const keys = (await webcrypto.subtle.generateKey(info.webcryptoGenerate as webcrypto.EcKeyGenParams, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
@@ -63,7 +69,7 @@ export async function makeTestCa(algorithm: KeyAlgorithm, o: TestCaOptions = {})
   });
   const pkcs8 = new Uint8Array(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
   const init: IssuerInit = { certificateDer: new Uint8Array(cert.rawData), privateKey: pkcs8, algorithm };
-  return { init, issuer: createIssuer(init), pem: pemEncode('CERTIFICATE', init.certificateDer) };
+  return { init, pem: pemEncode('CERTIFICATE', init.certificateDer) };
 }
 
 export type SubjectKeyKind = 'p256' | 'p384' | 'p521' | 'rsa2048' | 'rsa1024' | 'ed25519' | 'secp256k1';

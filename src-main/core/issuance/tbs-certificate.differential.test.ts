@@ -28,7 +28,6 @@ import {
   SubjectKeyIdentifier,
   SubjectPublicKeyInfo,
   TBSCertificate,
-  Time,
   Validity,
   Version,
 } from '@peculiar/asn1-x509';
@@ -55,7 +54,6 @@ const SPKIS = [
   generateKeyPairSync('ed25519'),
 ].map((k) => k.publicKey.export({ format: 'der', type: 'spki' }));
 
-const ATTRIBUTE_TYPES = [OID.commonName, OID.organizationName, OID.organizationalUnitName, OID.countryName, OID.localityName, OID.emailAddress, OID.domainComponent, OID.serialNumber];
 const PRINTABLE_CHARS = fc.constantFrom(...'ABCXYZabcxyz0189 \'()+,-./:=?'.split(''));
 const attribute: fc.Arbitrary<NameAttributeInput> = fc.oneof(
   fc.record({ type: fc.constantFrom(OID.commonName, OID.organizationName, OID.organizationalUnitName, OID.localityName), value: fc.string({ minLength: 1, maxLength: 40, unit: 'grapheme' }), encoding: fc.constant('utf8' as const) }),
@@ -193,7 +191,8 @@ describe('TBSCertificate DER is byte-for-byte what @peculiar/asn1-schema seriali
           serialNumber: ab(serialContent),
           signature: theirAlgorithm(sigAlg),
           issuer: theirName(m.issuer),
-          validity: new Validity({ notBefore: new Time(m.notBefore), notAfter: new Time(m.notAfter) }),
+          // Validity wraps each Date in a Time, choosing UTCTime or GeneralizedTime itself.
+          validity: new Validity({ notBefore: m.notBefore, notAfter: m.notAfter }),
           subject: theirName(m.subject),
           subjectPublicKeyInfo: AsnConvert.parse(m.spki, SubjectPublicKeyInfo),
           extensions: new Extensions(theirExtensions(m.profile, m.spki, m.sans, m.subject.length === 0, m.ski, m.aki, pathLen)),
