@@ -1,0 +1,75 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { issueBatch } from './batch-issuance.ts';
+import type { BatchItem } from './batch-issuance.ts';
+import { normalizeSerialHex } from './serial-number.ts';
+import { readCertificate } from './certificate-reader.ts';
+import { NOW, makeCsr, makeTestCa } from './issuance-test-fixtures.ts';
+import type { TestCa } from './issuance-test-fixtures.ts';
+
+let ca: TestCa;
+let items: BatchItem[] = [];
+beforeAll(async () => {
+  ca = await makeTestCa('ecdsa-p256');
+  items = Array.from({ length: 60 }, (_, i) => ({ id: `agent-${i}.csr`, csr: makeCsr('p256', `agent-${i}`) }));
+  // One failure of each kind among the good ones.
+  items[7] = { id: 'garbage.csr', csr: Buffer.from('not a request') };
+  items[31] = { id: 'weak.csr', csr: makeCsr('rsa1024') };
+  items[45] = { id: 'empty.csr', csr: new Uint8Array(0) };
+});
+
+describe('issueBatch', () => {
+  it.each([0, 1, 2])('with %i worker threads: one outcome per request, in order; one failure does not stop the others', async (workers) => {
+    const progress: number[] = [];
+    const out = await issueBatch(ca.init, items, { profile: 'agent', now: NOW, workers, chunkSize: 8, onProgress: (done) => progress.push(done) });
+    expect(out.map((o) => o.id)).toEqual(items.map((i) => i.id));
+    const failed = out.filter((o) => !o.ok).map((o) => (o.ok ? '' : `${o.id}: ${o.code}`));
+    expect(failed).toEqual(['garbage.csr: CSR_UNPARSEABLE', 'weak.csr: CSR_WEAK_KEY', 'empty.csr: CSR_EMPTY']);
+    for (const o of out) {
+      if (!o.ok) continue;
+      expect(Buffer.isBuffer(o.certificate.der)).toBe(true);
+      expect(o.certificate.subject).toBe(`CN=${o.id.replace('.csr', '')},O=Acme Fleet,C=DE`);
+      expect(o.certificate.notBefore.toISOString()).toBe('2025-06-01T12:00:00.000Z');
+      expect(normalizeSerialHex(Buffer.from(readCertificate(o.certificate.der).tbs.serial).toString('hex'))).toBe(o.certificate.serialHex);
+    }
+    expect(progress.at(-1)).toBe(items.length);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+  });
+
+  it('serials are unique within the batch and avoid those taken in the vault', async () => {
+    const taken = new Set<string>();
+    const out = await issueBatch(ca.init, items, { profile: 'agent', now: NOW, workers: 1, chunkSize: 10, isSerialTaken: (h) => taken.has(h) });
+    const serials = out.flatMap((o) => (o.ok ? [o.certificate.serialHex] : []));
+    expect(new Set(serials).size).toBe(serials.length);
+    // Pretend the vault already holds the first batch: a second batch whose workers cannot see the vault is fixed here.
+    for (const s of serials) taken.add(s);
+    const again = await issueBatch(ca.init, items.slice(0, 5), { profile: 'agent', now: NOW, workers: 0, isSerialTaken: (h) => taken.has(h) });
+    for (const o of again) if (o.ok) expect(taken.has(o.certificate.serialHex)).toBe(false);
+  });
+
+  it('a serial collision reported by the vault re-issues that certificate in the main thread', async () => {
+    let first: string | undefined;
+    const out = await issueBatch(ca.init, items.slice(0, 3), {
+      profile: 'agent',
+      now: NOW,
+      workers: 1,
+      chunkSize: 1,
+      // The vault claims the first serial it is asked about is taken.
+      isSerialTaken: (h) => {
+        if (first === undefined) first = h;
+        return h === first;
+      },
+    });
+    const serials = out.flatMap((o) => (o.ok ? [o.certificate.serialHex] : []));
+    expect(serials).toHaveLength(3);
+    expect(serials).not.toContain(first);
+  });
+
+  it('refuses the whole batch when the issuer itself is unusable', async () => {
+    await expect(issueBatch({ ...ca.init, algorithm: 'rsa-3072' }, items, { profile: 'agent', now: NOW })).rejects.toMatchObject({ code: 'UNSUPPORTED_ALGORITHM' });
+  });
+
+  it('an unknown profile fails every item with PROFILE_UNKNOWN', async () => {
+    const out = await issueBatch(ca.init, items.slice(0, 4), { profile: 'nope', now: NOW, workers: 1, chunkSize: 2 });
+    expect(out.map((o) => (o.ok ? 'ok' : o.code))).toEqual(['PROFILE_UNKNOWN', 'PROFILE_UNKNOWN', 'PROFILE_UNKNOWN', 'PROFILE_UNKNOWN']);
+  });
+});
