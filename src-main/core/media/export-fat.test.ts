@@ -111,6 +111,21 @@ describe('export onto a real FAT file system (fusefat)', () => {
     expect(fsck.code).toBe(0);
   });
 
+  it('writes onto FAT32, where fusefat reports no size at all (free space unknown, not full)', async () => {
+    const work = await mkdtemp(join(tmpdir(), 'airgap-fat32-'));
+    const image = join(work, 'stick.img');
+    const mnt = join(work, 'mnt');
+    await mkdir(mnt);
+    await makeFatImage(image, 40 * 1024, { fatBits: 32 });
+    const fat = await mountFat(image, mnt);
+    mounts.push(fat);
+    const r = await exportTo(mnt);
+    expect((await verifyExportPackage(r.dir)).ok).toBe(true);
+    await fat.unmount();
+    for (const f of r.files) expect(sha256Hex(await mtoolsRead(image, `/${FOLDER}/${f.name}`)), f.name).toBe(f.sha256);
+    expect((await fsckFat(image)).code).toBe(0);
+  });
+
   it('refuses to overwrite an existing package (EXPORT_EXISTS) and leaves it intact', async () => {
     const { mnt } = await fatVolume(2048);
     const first = await exportTo(mnt);

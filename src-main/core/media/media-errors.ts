@@ -29,6 +29,8 @@ export function formatBytes(n: number): string {
 export async function spaceOf(path: string): Promise<{ freeBytes: number; blockSize: number } | null> {
   try {
     const s = await statfs(path);
+    // Some drivers (fusefat on FAT32) report a size of zero: that is "unknown", not "full".
+    if (Number(s.blocks) === 0) return null;
     return { freeBytes: Number(s.bavail) * Number(s.bsize), blockSize: Number(s.bsize) };
   } catch {
     return null;
@@ -76,8 +78,16 @@ export async function classifyWriteError(e: unknown, mediaRoot: string, stillNee
   if (code !== undefined && FULL.has(code)) return mediaFull(mediaRoot, stillNeeded, await freeBytesOf(mediaRoot), detail);
   if (code !== undefined && READ_ONLY.has(code)) return mediaReadOnly(mediaRoot, detail);
   if (code !== undefined && DENIED.has(code)) {
-    const free = await freeBytesOf(mediaRoot);
-    if (free === null) return mediaRemoved(mediaRoot, detail);
+    let free = await freeBytesOf(mediaRoot);
+    if (free === null) {
+      // Unknown size, or gone: a medium that can't even be stat'ed any more was removed.
+      try {
+        await statfs(mediaRoot);
+      } catch {
+        return mediaRemoved(mediaRoot, detail);
+      }
+      free = Number.MAX_SAFE_INTEGER;
+    }
     // A volume with less room than the next cluster refuses new data with EPERM on some drivers.
     if (free < Math.max(stillNeeded, 4096)) return mediaFull(mediaRoot, stillNeeded, free, detail);
     return mediaReadOnly(mediaRoot, detail);
