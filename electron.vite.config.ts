@@ -64,6 +64,8 @@ export default defineConfig(({ command }) => {
       html: { cspNonce: styleNonce },
       build: {
         outDir: resolve(root, 'out/renderer'),
+        // A smaller bundle parses faster at every start; sources stay readable in the repo.
+        minify: true,
         rolldownOptions: { input: { index: resolve(root, 'src-renderer/index.html') } },
       },
       plugins: [

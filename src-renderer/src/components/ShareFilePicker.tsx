@@ -70,7 +70,10 @@ export function ShareFilePicker({ threshold }: { threshold: number | null }) {
         </List>
       ) : null}
       <Button
+        // A label, not a second button: the file input inside is the one focusable control (MUI's upload pattern).
         component="label"
+        role={undefined}
+        tabIndex={-1}
         htmlFor={inputId}
         variant="outlined"
         startIcon={<UploadFile />}

@@ -25,9 +25,10 @@ type Method = 'passphrase' | 'quorum';
 export function UnlockScreen({ status }: { status: SessionStatus }) {
   const unlock = useAppStore((s) => s.unlock);
   const shares = useAppStore((s) => s.shares);
+  const lastActor = useAppStore((s) => s.lastActor);
   const methods = status.unlockMethods.length > 0 ? status.unlockMethods : (['passphrase'] as Method[]);
   const [method, setMethod] = useState<Method>(methods[0] ?? 'passphrase');
-  const [actor, setActor] = useState('');
+  const [actor, setActor] = useState(lastActor);
   const [passphrase, setPassphrase] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiFailure | null>(null);
@@ -56,7 +57,7 @@ export function UnlockScreen({ status }: { status: SessionStatus }) {
       ) : null}
       <Box component="form" onSubmit={(e) => void submit(e)} noValidate aria-label="Unlock the vault">
         <Stack spacing={2.5}>
-          <TextField label="Officer name" value={actor} onChange={(e) => setActor(e.target.value)} autoComplete="name" helperText="Recorded in the audit log as the actor." autoFocus required fullWidth />
+          <TextField label="Officer name" value={actor} onChange={(e) => setActor(e.target.value)} autoComplete="name" helperText="Recorded in the audit log as the actor." autoFocus={lastActor === ''} required fullWidth />
           {methods.length > 1 ? (
             <FormControl>
               <FormLabel id="unlock-method-label">Unlock with</FormLabel>
@@ -67,7 +68,7 @@ export function UnlockScreen({ status }: { status: SessionStatus }) {
             </FormControl>
           ) : null}
           {method === 'passphrase' ? (
-            <PassphraseField label="Passphrase" value={passphrase} onChange={setPassphrase} autoComplete="current-password" required />
+            <PassphraseField label="Passphrase" value={passphrase} onChange={setPassphrase} autoComplete="current-password" autoFocus={lastActor !== ''} required />
           ) : (
             <ShareFilePicker threshold={status.quorumThreshold} />
           )}

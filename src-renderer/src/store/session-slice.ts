@@ -9,6 +9,8 @@ export interface SessionSlice {
   statusError: ApiFailure | null;
   /** Share files written by the last vault.create with a quorum, shown once on the console. */
   createdShareFiles: string[];
+  /** The officer of the last session, offered again on the unlock screen after a lock (not a secret). */
+  lastActor: string;
   refreshStatus(): Promise<void>;
   createVault(input: OpInput<'vault.create'>): Promise<ApiFailure | null>;
   unlock(input: OpInput<'vault.unlock'>): Promise<ApiFailure | null>;
@@ -19,6 +21,7 @@ export const createSessionSlice: StateCreator<AppStore, [], [], SessionSlice> = 
   status: null,
   statusError: null,
   createdShareFiles: [],
+  lastActor: '',
 
   refreshStatus: async () => {
     const r = await call('session.status', {});
@@ -29,7 +32,7 @@ export const createSessionSlice: StateCreator<AppStore, [], [], SessionSlice> = 
   createVault: async (input) => {
     const r = await call('vault.create', input);
     if (!r.ok) return r;
-    set({ createdShareFiles: r.value.shareFiles });
+    set({ createdShareFiles: r.value.shareFiles, lastActor: input.actor });
     await get().refreshStatus();
     return null;
   },
@@ -37,7 +40,7 @@ export const createSessionSlice: StateCreator<AppStore, [], [], SessionSlice> = 
   unlock: async (input) => {
     const r = await call('vault.unlock', input);
     if (!r.ok) return r;
-    set({ status: r.value, createdShareFiles: [] });
+    set({ status: r.value, createdShareFiles: [], lastActor: input.actor });
     get().clearShares();
     return null;
   },

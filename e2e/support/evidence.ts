@@ -1,0 +1,50 @@
+import { mkdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, type Page, type TestInfo } from '@playwright/test';
+import { ARTIFACTS_DIR } from '../fixtures/paths.ts';
+
+export interface ScreenshotTaker {
+  /** Saves e2e/artifacts/<spec>/<test>/<NN>-<name>.png and attaches it to the report. */
+  take(name: string): Promise<string>;
+}
+
+function slug(s: string): string {
+  return s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 60);
+}
+
+export function screenshotTaker(page: Page, testInfo: TestInfo): ScreenshotTaker {
+  let n = 0;
+  const dir = join(ARTIFACTS_DIR, basename(testInfo.file).replace(/\.spec\.ts$/, ''), slug(testInfo.title));
+  return {
+    take: async (name) => {
+      n += 1;
+      mkdirSync(dir, { recursive: true });
+      const path = join(dir, `${String(n).padStart(2, '0')}-${slug(name)}.png`);
+      await page.screenshot({ path, fullPage: true, animations: 'disabled', caret: 'hide' });
+      await testInfo.attach(name, { path, contentType: 'image/png' });
+      return path;
+    },
+  };
+}
+
+export interface A11yChecker {
+  /** Runs axe on the page as it is now: no serious or critical violation allowed. */
+  check(screen: string): Promise<void>;
+}
+
+export function a11yChecker(page: Page, testInfo: TestInfo): A11yChecker {
+  return {
+    check: async (screen) => {
+      const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+      const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      const summary = bad.map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+      await testInfo.attach(`axe ${screen}`, { body: JSON.stringify(results.violations, null, 2), contentType: 'application/json' });
+      expect(summary, `accessibility on "${screen}"`).toEqual([]);
+    },
+  };
+}
