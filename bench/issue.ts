@@ -19,7 +19,7 @@ import { fmtInt, fmtSeconds, makeOpensslCa, median, ownPeakMb, runOpenssl, runsT
 const { values } = parseArgs({
   options: {
     count: { type: 'string', default: '10000' },
-    runs: { type: 'string', default: '5' },
+    runs: { type: 'string', default: '3' },
     'openssl-runs': { type: 'string', default: '1' },
   },
 });
