@@ -7,6 +7,7 @@
 import type { z } from 'zod';
 import type { ApiResponse, Operation } from './contract/common.ts';
 import { auditOps } from './contract/audit.ts';
+import { certOps } from './contract/certs.ts';
 import { keyOps } from './contract/keys.ts';
 import { settingsOps } from './contract/settings.ts';
 import { vaultOps } from './contract/vault.ts';
@@ -14,6 +15,7 @@ import { vaultOps } from './contract/vault.ts';
 export const contract = {
   ...vaultOps,
   ...keyOps,
+  ...certOps,
   ...auditOps,
   ...settingsOps,
 } as const;
@@ -29,9 +31,10 @@ export type AirgapApi = { [N in OpName]: (input: OpInput<N>) => Promise<ApiRespo
 
 export const OPERATION_NAMES = Object.keys(contract) as OpName[];
 
-export type { ApiResponse } from './contract/common.ts';
+export type { ApiResponse, ProgressEvent } from './contract/common.ts';
 export type * from './contract/vault.ts';
 export type * from './contract/audit.ts';
 export type * from './contract/keys.ts';
+export type * from './contract/certs.ts';
 export type * from './contract/settings.ts';
 export { DEFAULT_SETTINGS } from './contract/settings.ts';

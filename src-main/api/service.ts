@@ -2,6 +2,7 @@ import type { OpName } from './contract.ts';
 import type { Handler } from './service/handler.ts';
 import { auditHandlers } from './service/audit-handlers.ts';
 import { keyHandlers } from './service/key-handlers.ts';
+import { certHandlers } from './service/cert-handlers.ts';
 import { settingsHandlers } from './service/settings-handlers.ts';
 import { vaultHandlers } from './service/vault-handlers.ts';
 import { Session, type SessionOptions } from './session.ts';
@@ -12,6 +13,7 @@ export type Handlers = { [N in OpName]: Handler<N> };
 export const handlers: Handlers = {
   ...vaultHandlers,
   ...keyHandlers,
+  ...certHandlers,
   ...auditHandlers,
   ...settingsHandlers,
 };

@@ -2,6 +2,7 @@ import type { Clock } from '../core/clock.ts';
 import { DomainError } from '../core/errors.ts';
 import { UnlockThrottle } from '../core/vault/unlock-throttle.ts';
 import type { Vault } from '../core/vault/vault.ts';
+import type { ProgressEvent } from './contract/common.ts';
 import { DEFAULT_SETTINGS, type Settings } from './contract/settings.ts';
 
 export interface Logger {
@@ -37,6 +38,8 @@ export class Session {
   readonly kdfCost: SessionOptions['kdfCost'];
   actor: string | null;
   lockedReason: string | null = null;
+  /** Set by the host (Electron window, e2e bridge, CLI) to show progress of long work. */
+  onProgress: ((ev: ProgressEvent) => void) | null = null;
   private vault: Vault | null = null;
   private lastActivity = 0;
 
@@ -69,6 +72,14 @@ export class Session {
     if (this.vault) this.vault.close();
     this.vault = null;
     this.lockedReason = reason;
+  }
+
+  progress(ev: ProgressEvent): void {
+    try {
+      this.onProgress?.(ev);
+    } catch {
+      // A broken progress listener must never break the operation it reports on.
+    }
   }
 
   touch(): void {

@@ -25,3 +25,12 @@ export const empty = z.strictObject({});
 export const actorName = z.string().trim().min(1, 'an actor name is required').max(100);
 export const witnessList = z.array(z.string().trim().min(1).max(100)).max(20);
 export const filePath = z.string().min(1, 'a file path is required').max(4096);
+
+/** Long work (batch issuance, big CRLs, exports) reports progress to the UI through this event. */
+export interface ProgressEvent {
+  operation: string;
+  done: number;
+  total: number;
+  /** What is being worked on now (a file name), when useful. */
+  item?: string;
+}

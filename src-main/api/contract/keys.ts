@@ -66,6 +66,8 @@ export interface ActivationView {
   revokedCount: number;
   linkCertificate: boolean;
   bundleKeyIds: string[];
+  /** Emergency only: the retired key's final CRL, listing everything it issued as revoked. */
+  finalCrls: Array<{ issuerKeyId: string; number: number; entries: number; nextUpdate: string }>;
 }
 
 export interface BundleView {

@@ -12,19 +12,16 @@ import { buildTrustBundle } from '../../core/ca/trust-bundle.ts';
 import { toPem } from '../../core/ca/encoding.ts';
 import { DomainError, isDomainError } from '../../core/errors.ts';
 import { writeFileDurably } from '../../core/fs/durable-write.ts';
-import { CertificateStore } from '../../core/store/certificate-store.ts';
-import { SigningKeyStore, type SigningKeyRecord } from '../../core/store/signing-key-store.ts';
-import type { Vault } from '../../core/vault/vault.ts';
-import type { BundleView, KeyView } from '../contract/keys.ts';
+import type { CertificateStore } from '../../core/store/certificate-store.ts';
+import type { SigningKeyRecord, SigningKeyStore } from '../../core/store/signing-key-store.ts';
+import type { ActivationView, BundleView, KeyView } from '../contract/keys.ts';
 import type { keyOps } from '../contract/keys.ts';
 import type { Session } from '../session.ts';
 import type { HandlersFor } from './handler.ts';
 import { readBoundedInput } from './input-files.ts';
+import { storesOf } from './stores.ts';
 import { chainView, keyDetailView, keyView } from './key-views.ts';
-
-export function storesOf(v: Vault): { keys: SigningKeyStore; certs: CertificateStore } {
-  return { keys: new SigningKeyStore(v), certs: new CertificateStore(v.db) };
-}
+import { generateCrl } from './cert-handlers.ts';
 
 /** The lifecycle rules see keys as plain records: state, window, certificate validity, what they issued. */
 export function lifecycleRecords(keys: SigningKeyStore, certs: CertificateStore, now: Date): KeyRecord[] {
@@ -211,9 +208,19 @@ export const keyHandlers: HandlersFor<keyof typeof keyOps> = {
       link = signed.der;
     }
     let revokedCount = 0;
+    const finalCrls: ActivationView['finalCrls'] = [];
     v.transaction(() => {
       applyChanges(keys, plan);
-      for (const issuer of plan.revokeIssuedBy) revokedCount += certs.revokeAllByIssuer(issuer, 'keyCompromise', plan.at);
+      for (const issuer of plan.revokeIssuedBy) {
+        revokedCount += certs.revokeAllByIssuer(issuer, 'keyCompromise', plan.at);
+        // The compromised key publishes its final CRL in the same step, so the revocations can go out at once.
+        const retired = keys.get(issuer);
+        if (retired?.certificate) {
+          const { record, der } = generateCrl(v, session, retired, session.settings().crlValidityDays);
+          certs.storeCrl({ issuerKeyId: issuer, number: record.number, thisUpdate: record.thisUpdate, nextUpdate: record.nextUpdate, entries: record.entries, der });
+          finalCrls.push({ issuerKeyId: issuer, number: record.number, entries: record.entries, nextUpdate: record.nextUpdate });
+        }
+      }
       if (link && previous) keys.addLinkCertificate(k.id, previous.id, link, plan.at.toISOString());
       v.audit.append({
         actor: actorOf(session),
@@ -224,6 +231,7 @@ export const keyHandlers: HandlersFor<keyof typeof keyOps> = {
           changes: plan.changes.map((c) => ({ keyId: c.keyId, from: c.from, to: c.to, trustedUntil: c.trustedUntil?.toISOString() ?? null })),
           revokedCertificates: revokedCount,
           revokedIssuers: plan.revokeIssuedBy,
+          finalCrls,
           linkCertificateFrom: link && previous ? previous.id : null,
         },
       });
@@ -235,6 +243,7 @@ export const keyHandlers: HandlersFor<keyof typeof keyOps> = {
       revokedCount,
       linkCertificate: link !== null,
       bundleKeyIds: bundle.keys.map((b) => b.id),
+      finalCrls,
     };
   },
 

@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import { REASON_NAMES } from '../../core/issuance/revocation-reasons.ts';
+import { PROFILE_NAMES } from '../../core/issuance/profiles.ts';
+import { empty, filePath, op } from './common.ts';
+import { fileSource } from './keys.ts';
+
+export interface ProfileView {
+  name: string;
+  description: string;
+  defaultDays: number;
+  maxDays: number;
+  ca: boolean;
+  sanRequired: boolean;
+  extendedKeyUsage: string[];
+}
+
+export interface CertView {
+  serial: string;
+  issuerKeyId: string;
+  subject: string;
+  sans: string[];
+  profile: string;
+  notBefore: string;
+  notAfter: string;
+  issuedAt: string;
+  status: 'valid' | 'revoked' | 'expired';
+  revokedAt: string | null;
+  revocationReason: string | null;
+}
+
+export interface CertDetailView extends CertView {
+  pem: string;
+  issuerName: string | null;
+}
+
+export interface BatchItemResult {
+  file: string;
+  ok: boolean;
+  serial: string | null;
+  out: string | null;
+  code: string | null;
+  message: string | null;
+}
+
+export interface BatchResult {
+  issued: number;
+  failed: number;
+  results: BatchItemResult[];
+  seconds: number;
+}
+
+export interface CrlResult {
+  issuerKeyId: string;
+  number: number;
+  thisUpdate: string;
+  nextUpdate: string;
+  entries: number;
+  file: string | null;
+  bytes: number;
+}
+
+const reason = z.enum(REASON_NAMES as [string, ...string[]]);
+const serial = z.string().trim().regex(/^(0x)?[0-9a-fA-F:]{1,80}$/, 'a serial number is hex digits, e.g. 5f3a09c1d2');
+const keyRef = z.string().trim().min(1).max(200);
+
+export const certOps = {
+  'cert.profiles': op<ProfileView[]>()(empty, { mutates: false, needsUnlock: false }),
+  'cert.issue': op<CertDetailView & { out: string | null; truncated: boolean }>()(
+    z.strictObject({
+      source: fileSource,
+      out: filePath.optional(),
+      profile: z.enum(PROFILE_NAMES).default('agent'),
+      days: z.number().int().min(1).max(36500).optional(),
+      truncate: z.boolean().default(false),
+      pathLength: z.number().int().min(0).max(16).optional(),
+    }),
+    { mutates: true, needsUnlock: true },
+  ),
+  'cert.issueBatch': op<BatchResult>()(
+    z.strictObject({
+      inDir: filePath,
+      outDir: filePath,
+      profile: z.enum(PROFILE_NAMES).default('agent'),
+      days: z.number().int().min(1).max(36500).optional(),
+      truncate: z.boolean().default(false),
+    }),
+    { mutates: true, needsUnlock: true },
+  ),
+  'cert.list': op<{ items: CertView[]; total: number }>()(
+    z.strictObject({
+      issuer: keyRef.optional(),
+      status: z.enum(['valid', 'revoked', 'expired']).optional(),
+      search: z.string().max(200).optional(),
+      limit: z.number().int().min(1).max(1_000_000).optional(),
+      offset: z.number().int().min(0).optional(),
+    }),
+    { mutates: false, needsUnlock: true },
+  ),
+  'cert.show': op<CertDetailView>()(z.strictObject({ serial }), { mutates: false, needsUnlock: true }),
+  'cert.revoke': op<CertView>()(z.strictObject({ serial, reason: reason.default('unspecified') }), { mutates: true, needsUnlock: true }),
+  'cert.revokeAll': op<{ issuerKeyId: string; revoked: number }>()(z.strictObject({ issuer: keyRef, reason: reason.default('unspecified') }), { mutates: true, needsUnlock: true }),
+  'crl.generate': op<CrlResult>()(
+    z.strictObject({
+      issuer: keyRef.optional(),
+      nextUpdateDays: z.number().int().min(1).max(366).optional(),
+      out: filePath.optional(),
+      format: z.enum(['der', 'pem']).default('der'),
+    }),
+    { mutates: true, needsUnlock: true },
+  ),
+} as const;

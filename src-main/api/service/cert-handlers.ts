@@ -1,0 +1,300 @@
+import { existsSync } from 'node:fs';
+import { basename, extname, join, resolve } from 'node:path';
+import { toPem } from '../../core/ca/encoding.ts';
+import { DAY_MS } from '../../core/clock.ts';
+import { DomainError } from '../../core/errors.ts';
+import { writeFileDurably } from '../../core/fs/durable-write.ts';
+import { DEFAULT_CSR_MAX_BYTES, parseAndVerifyCsr } from '../../core/issuance/csr-intake.ts';
+import { crlToPem, encodeCrl } from '../../core/issuance/crl-encoder.ts';
+import { issueBatch } from '../../core/issuance/batch-issuance.ts';
+import { createIssuer } from '../../core/issuance/issuer.ts';
+import { PROFILES } from '../../core/issuance/profiles.ts';
+import { normalizeSerialHex } from '../../core/issuance/serial-number.ts';
+import { isReasonName, type ReasonName } from '../../core/issuance/revocation-reasons.ts';
+import type { SubjectAltNames } from '../../core/issuance/subject-alt-names.ts';
+import { readRequestFolder } from '../../core/media/untrusted-input.ts';
+import { statusOf, type CertificateStore, type IssuedCertificate as StoredCert } from '../../core/store/certificate-store.ts';
+import type { SigningKeyRecord, SigningKeyStore } from '../../core/store/signing-key-store.ts';
+import type { Vault } from '../../core/vault/vault.ts';
+import type { BatchItemResult, CertDetailView, CertView, CrlResult } from '../contract/certs.ts';
+import type { certOps } from '../contract/certs.ts';
+import type { Session } from '../session.ts';
+import type { HandlersFor } from './handler.ts';
+import { readBoundedInput } from './input-files.ts';
+import { storesOf } from './stores.ts';
+
+function sanList(s: SubjectAltNames): string[] {
+  return [...s.dns.map((d) => `DNS:${d}`), ...s.ip.map((i) => `IP:${i}`), ...s.email.map((e) => `email:${e}`), ...s.uri.map((u) => `URI:${u}`)];
+}
+
+export function certView(c: StoredCert, now: Date): CertView {
+  return {
+    serial: c.serial,
+    issuerKeyId: c.issuerKeyId,
+    subject: c.subject,
+    sans: c.sans,
+    profile: c.profile,
+    notBefore: c.notBefore,
+    notAfter: c.notAfter,
+    issuedAt: c.issuedAt,
+    status: statusOf(c, now),
+    revokedAt: c.revokedAt,
+    revocationReason: c.revocationReason,
+  };
+}
+
+function detailView(c: StoredCert, keys: SigningKeyStore, now: Date): CertDetailView {
+  const issuer = keys.get(c.issuerKeyId);
+  return { ...certView(c, now), pem: toPem(c.der, 'CERTIFICATE'), issuerName: issuer?.name ?? null };
+}
+
+function activeIssuingKey(keys: SigningKeyStore): SigningKeyRecord & { certificate: Buffer } {
+  const k = keys.active();
+  if (!k) throw new DomainError('NO_ACTIVE_KEY', 'There is no active signing key to issue with. Create a key, give it a certificate and activate it first.');
+  if (!k.certificate) throw new DomainError('KEY_NO_CERTIFICATE', `The active key "${k.name}" has no certificate.`);
+  return k as SigningKeyRecord & { certificate: Buffer };
+}
+
+function parseSerial(serial: string): string {
+  const hex = normalizeSerialHex(serial.replace(/^0x/i, '').replaceAll(':', ''));
+  if (hex === null) throw new DomainError('INVALID_INPUT', `"${serial}" is not a serial number (hex digits, e.g. 5f3a09c1d2).`);
+  return hex;
+}
+
+function reasonOf(name: string): ReasonName {
+  if (!isReasonName(name)) throw new DomainError('INVALID_REASON', `"${name}" is not an RFC 5280 revocation reason.`);
+  return name;
+}
+
+/** Keys and their private keys are used here, in the main process only; the PKCS#8 is zeroed after. */
+function withIssuerKey<T>(keys: SigningKeyStore, k: SigningKeyRecord, fn: (pkcs8: Buffer) => T): T {
+  const pkcs8 = keys.unwrapPrivateKey(k.id);
+  try {
+    return fn(pkcs8);
+  } finally {
+    pkcs8.fill(0);
+  }
+}
+
+async function withIssuerKeyAsync<T>(keys: SigningKeyStore, k: SigningKeyRecord, fn: (pkcs8: Buffer) => Promise<T>): Promise<T> {
+  const pkcs8 = keys.unwrapPrivateKey(k.id);
+  try {
+    return await fn(pkcs8);
+  } finally {
+    pkcs8.fill(0);
+  }
+}
+
+/**
+ * CRL numbers must only ever grow for an issuer (RFC 5280 5.2.3), even after
+ * the vault is restored from an older backup: the number is the larger of the
+ * last one stored plus one and the current Unix time in seconds.
+ */
+export function nextCrlNumber(certs: CertificateStore, issuerKeyId: string, now: Date): number {
+  const last = certs.lastCrl(issuerKeyId)?.number ?? 0;
+  return Math.max(last + 1, Math.floor(now.getTime() / 1000));
+}
+
+export function generateCrl(v: Vault, session: Session, k: SigningKeyRecord, days: number): { record: CrlResult; der: Buffer } {
+  const { keys, certs } = storesOf(v);
+  if (k.state === 'draft') throw new DomainError('CRL_ISSUER_INVALID', `Key "${k.name}" is a draft: it has issued nothing and cannot publish a CRL.`);
+  if (!k.certificate) throw new DomainError('KEY_NO_CERTIFICATE', `Key "${k.name}" has no certificate to publish a CRL under.`);
+  const now = session.clock.now();
+  const number = nextCrlNumber(certs, k.id, now);
+  const der = withIssuerKey(keys, k, (pkcs8) => {
+    const issuer = createIssuer({ certificateDer: k.certificate!, privateKey: pkcs8, algorithm: k.algorithm });
+    return encodeCrl({
+      issuer,
+      crlNumber: BigInt(number),
+      thisUpdate: now,
+      nextUpdate: new Date(now.getTime() + days * DAY_MS),
+      entries: (function* () {
+        for (const e of certs.revokedEntries(k.id)) yield { serialHex: e.serialHex, revokedAt: e.revokedAt, reason: reasonOf(e.reason) };
+      })(),
+    });
+  });
+  const thisUpdate = new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString();
+  const nextUpdate = new Date(Math.floor((now.getTime() + days * DAY_MS) / 1000) * 1000).toISOString();
+  const entries = (v.db.prepare('SELECT count(*) AS n FROM certificates WHERE issuer_key_id = ? AND revoked_at IS NOT NULL').get(k.id) as { n: number }).n;
+  const record: CrlResult = { issuerKeyId: k.id, number, thisUpdate, nextUpdate, entries, file: null, bytes: der.length };
+  return { record, der };
+}
+
+export const certHandlers: HandlersFor<keyof typeof certOps> = {
+  'cert.profiles': () =>
+    Object.values(PROFILES).map((p) => ({ name: p.name, description: p.description, defaultDays: p.defaultDays, maxDays: p.maxDays, ca: p.ca, sanRequired: p.sanRequired, extendedKeyUsage: [...p.extendedKeyUsage] })),
+
+  'cert.issue': (input, session) => {
+    const v = session.requireVault();
+    const { keys, certs } = storesOf(v);
+    const k = activeIssuingKey(keys);
+    const out = input.out ? resolve(input.out) : null;
+    if (out && existsSync(out)) throw new DomainError('OUTPUT_EXISTS', `${out} already exists. Certificates are never written over an existing file.`);
+    const { bytes, name } = readBoundedInput(input.source, DEFAULT_CSR_MAX_BYTES, 'request');
+    const csr = parseAndVerifyCsr(bytes);
+    const now = session.clock.now();
+    const issued = withIssuerKey(keys, k, (pkcs8) =>
+      createIssuer({ certificateDer: k.certificate, privateKey: pkcs8, algorithm: k.algorithm }).issue({
+        csr,
+        profile: input.profile,
+        days: input.days,
+        now,
+        truncateToIssuer: input.truncate,
+        pathLen: input.pathLength,
+        isSerialTaken: (s) => certs.isSerialTaken(s),
+      }),
+    );
+    const record = {
+      serial: issued.serialHex,
+      issuerKeyId: k.id,
+      subject: issued.subject,
+      sans: sanList(issued.sans),
+      profile: issued.profile,
+      notBefore: issued.notBefore.toISOString(),
+      notAfter: issued.notAfter.toISOString(),
+      issuedAt: now.toISOString(),
+      der: issued.der,
+    };
+    v.transaction(() => {
+      certs.insert([record]);
+      v.audit.append({
+        actor: session.requireActor(),
+        action: 'cert.issued',
+        details: { serial: record.serial, issuerKeyId: k.id, subject: record.subject, sans: record.sans, profile: record.profile, notAfter: record.notAfter, truncated: issued.truncated, request: name },
+      });
+      // Inside the transaction: if the file cannot be written, the record rolls back with it.
+      if (out) writeFileDurably(out, Buffer.from(toPem(issued.der, 'CERTIFICATE')), { exclusive: true, mode: 0o644 });
+    });
+    return { ...detailView(certs.get(record.serial), keys, now), out, truncated: issued.truncated };
+  },
+
+  'cert.issueBatch': async (input, session) => {
+    const started = Date.now();
+    const v = session.requireVault();
+    const { keys, certs } = storesOf(v);
+    const k = activeIssuingKey(keys);
+    const outDir = resolve(input.outDir);
+    if (!existsSync(outDir)) throw new DomainError('NOT_FOUND', `The output folder ${outDir} does not exist. Create it (or choose the medium's folder) first.`);
+    const folder = await readRequestFolder(resolve(input.inDir), { accept: ['csr'], maxFiles: 1_000_000 });
+    const results: BatchItemResult[] = [];
+    const items: Array<{ id: string; csr: Uint8Array }> = [];
+    const outName = (file: string) => join(outDir, `${basename(file, extname(file))}.crt.pem`);
+    for (const f of folder.files) {
+      if (!f.ok) results.push({ file: f.name, ok: false, serial: null, out: null, code: f.code, message: f.message });
+      else if (existsSync(outName(f.name))) results.push({ file: f.name, ok: false, serial: null, out: null, code: 'OUTPUT_EXISTS', message: `${outName(f.name)} already exists; this request was not issued again.` });
+      else items.push({ id: f.name, csr: f.file.bytes });
+    }
+    const now = session.clock.now();
+    session.progress({ operation: 'cert.issueBatch', done: 0, total: items.length });
+    const outcomes = await withIssuerKeyAsync(keys, k, (pkcs8) =>
+      issueBatch({ certificateDer: k.certificate, privateKey: pkcs8, algorithm: k.algorithm }, items, {
+        profile: input.profile,
+        days: input.days,
+        now,
+        truncateToIssuer: input.truncate,
+        isSerialTaken: (s) => certs.isSerialTaken(s),
+        onProgress: (done, total) => session.progress({ operation: 'cert.issueBatch', done, total }),
+      }),
+    );
+    const issued = outcomes.flatMap((o) => (o.ok ? [{ id: o.id, c: o.certificate }] : []));
+    // Serials are random 127-bit values; a clash inside one batch is checked anyway before the insert.
+    const seen = new Set<string>();
+    for (const { c } of issued) {
+      if (seen.has(c.serialHex) || certs.isSerialTaken(c.serialHex)) throw new DomainError('INTERNAL', 'Two certificates drew the same serial number; nothing was recorded. Run the batch again.');
+      seen.add(c.serialHex);
+    }
+    v.transaction(() => {
+      certs.insert(
+        issued.map(({ c }) => ({
+          serial: c.serialHex,
+          issuerKeyId: k.id,
+          subject: c.subject,
+          sans: sanList(c.sans),
+          profile: c.profile,
+          notBefore: c.notBefore.toISOString(),
+          notAfter: c.notAfter.toISOString(),
+          issuedAt: now.toISOString(),
+          der: c.der,
+        })),
+      );
+      v.audit.append({
+        actor: session.requireActor(),
+        action: 'cert.batch-issued',
+        details: { issuerKeyId: k.id, profile: input.profile, from: resolve(input.inDir), to: outDir, issued: issued.length, failed: outcomes.length - issued.length + results.length, serials: issued.map(({ c }) => c.serialHex) },
+      });
+    });
+    // Recorded first, written second: a file that fails to write is reported, and its certificate can be exported again by serial.
+    for (const o of outcomes) {
+      if (!o.ok) {
+        results.push({ file: o.id, ok: false, serial: null, out: null, code: o.code, message: o.message });
+        continue;
+      }
+      const path = outName(o.id);
+      try {
+        writeFileDurably(path, Buffer.from(toPem(o.certificate.der, 'CERTIFICATE')), { exclusive: true, mode: 0o644 });
+        results.push({ file: o.id, ok: true, serial: o.certificate.serialHex, out: path, code: null, message: null });
+      } catch (e) {
+        results.push({ file: o.id, ok: false, serial: o.certificate.serialHex, out: null, code: 'IO_ERROR', message: `Issued and recorded as serial ${o.certificate.serialHex}, but ${path} could not be written (${(e as NodeJS.ErrnoException).code ?? 'error'}). Export it again with "cert show".` });
+      }
+    }
+    results.sort((a, b) => a.file.localeCompare(b.file));
+    return { issued: results.filter((r) => r.ok).length, failed: results.filter((r) => !r.ok).length, results, seconds: (Date.now() - started) / 1000 };
+  },
+
+  'cert.list': (input, session) => {
+    const { keys, certs } = storesOf(session.requireVault());
+    const now = session.clock.now();
+    const issuerKeyId = input.issuer ? keys.resolve(input.issuer).id : undefined;
+    const r = certs.list({ issuerKeyId, status: input.status, search: input.search?.trim() || undefined, limit: input.limit, offset: input.offset, now });
+    return { items: r.items.map((c) => certView(c, now)), total: r.total };
+  },
+
+  'cert.show': (input, session) => {
+    const { keys, certs } = storesOf(session.requireVault());
+    return detailView(certs.get(parseSerial(input.serial)), keys, session.clock.now());
+  },
+
+  'cert.revoke': (input, session) => {
+    const v = session.requireVault();
+    const { certs } = storesOf(v);
+    const now = session.clock.now();
+    const serial = parseSerial(input.serial);
+    const reason = reasonOf(input.reason);
+    const revoked = v.transaction(() => {
+      const c = certs.revoke(serial, reason, now);
+      v.audit.append({ actor: session.requireActor(), action: 'cert.revoked', details: { serial: c.serial, issuerKeyId: c.issuerKeyId, reason } });
+      return c;
+    });
+    return certView(revoked, now);
+  },
+
+  'cert.revokeAll': (input, session) => {
+    const v = session.requireVault();
+    const { keys, certs } = storesOf(v);
+    const k = keys.resolve(input.issuer);
+    const now = session.clock.now();
+    const reason = reasonOf(input.reason);
+    const revoked = v.transaction(() => {
+      const n = certs.revokeAllByIssuer(k.id, reason, now);
+      v.audit.append({ actor: session.requireActor(), action: 'cert.revoked-all', details: { issuerKeyId: k.id, reason, revoked: n } });
+      return n;
+    });
+    return { issuerKeyId: k.id, revoked };
+  },
+
+  'crl.generate': (input, session) => {
+    const v = session.requireVault();
+    const { keys, certs } = storesOf(v);
+    const k = input.issuer ? keys.resolve(input.issuer) : activeIssuingKey(keys);
+    const out = input.out ? resolve(input.out) : null;
+    if (out && existsSync(out)) throw new DomainError('OUTPUT_EXISTS', `${out} already exists. CRLs are never written over an existing file.`);
+    const days = input.nextUpdateDays ?? session.settings().crlValidityDays;
+    const { record, der } = generateCrl(v, session, k, days);
+    v.transaction(() => {
+      certs.storeCrl({ issuerKeyId: k.id, number: record.number, thisUpdate: record.thisUpdate, nextUpdate: record.nextUpdate, entries: record.entries, der });
+      v.audit.append({ actor: session.requireActor(), action: 'crl.generated', details: { issuerKeyId: k.id, number: record.number, thisUpdate: record.thisUpdate, nextUpdate: record.nextUpdate, entries: record.entries, file: out } });
+      if (out) writeFileDurably(out, input.format === 'pem' ? Buffer.from(crlToPem(der)) : der, { exclusive: true, mode: 0o644 });
+    });
+    return { ...record, file: out };
+  },
+};

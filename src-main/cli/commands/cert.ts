@@ -1,0 +1,163 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { PROFILE_NAMES } from '../../core/issuance/profiles.ts';
+import { REASON_NAMES } from '../../core/issuance/revocation-reasons.ts';
+import { DomainError } from '../../core/errors.ts';
+import type { CertView } from '../../api/contract.ts';
+import type { Action } from '../context.ts';
+import { EXIT } from '../exit-codes.ts';
+import { lines, table } from '../format.ts';
+
+function int(name: string, min: number, max: number) {
+  return (v: string): number => {
+    if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}`);
+    return Number(v);
+  };
+}
+
+const profileOption = () => new Option('--profile <P>', 'certificate profile').choices([...PROFILE_NAMES]).default('agent');
+const reasonOption = () => new Option('--reason <REASON>', 'RFC 5280 revocation reason').choices([...REASON_NAMES]).default('unspecified');
+
+function certLines(c: CertView): string {
+  return lines([
+    ['Serial', c.serial],
+    ['Subject', c.subject],
+    ['SANs', c.sans.join(', ') || '-'],
+    ['Profile', c.profile],
+    ['Issuer key', c.issuerKeyId],
+    ['NotBefore', c.notBefore],
+    ['NotAfter', c.notAfter],
+    ['Status', c.status === 'revoked' ? `revoked ${c.revokedAt} (${c.revocationReason})` : c.status],
+  ]);
+}
+
+export function certCommand(action: Action): Command {
+  const cert = new Command('cert').description('issue, list and revoke certificates');
+
+  cert
+    .command('profiles')
+    .description('the certificate profiles and their defaults')
+    .action(
+      action(async (ctx) => {
+        const ps = await ctx.call('cert.profiles', {});
+        return { json: ps, text: table(['PROFILE', 'DEFAULT DAYS', 'MAX DAYS', 'DESCRIPTION'], ps.map((p) => [p.name, p.defaultDays, p.maxDays, p.description])) };
+      }),
+    );
+
+  cert
+    .command('issue')
+    .description('sign one PKCS#10 request with the active key')
+    .requiredOption('--csr <FILE>', 'the request (PEM or DER)')
+    .requiredOption('--out <FILE>', 'where to write the certificate (PEM; never overwritten)')
+    .addOption(profileOption())
+    .option('--days <N>', "validity in days (default: the profile's)", int('--days', 1, 36500))
+    .option('--truncate', "cut NotAfter back to the issuing key's NotAfter instead of refusing")
+    .action(
+      action(async (ctx, opts: { csr: string; out: string; profile: (typeof PROFILE_NAMES)[number]; days?: number; truncate?: boolean }) => {
+        await ctx.unlock();
+        const c = await ctx.call('cert.issue', { source: { path: opts.csr }, out: opts.out, profile: opts.profile, days: opts.days, truncate: Boolean(opts.truncate) });
+        return { json: c, text: `Certificate written to ${c.out}${c.truncated ? ' (NotAfter truncated to the issuer\'s)' : ''}.\n${certLines(c)}` };
+      }),
+    );
+
+  cert
+    .command('issue-batch')
+    .description('sign every request in a folder; one failure does not stop the others')
+    .requiredOption('--in <DIR>', 'folder of requests')
+    .requiredOption('--out <DIR>', 'folder for the certificates (<request name>.crt.pem)')
+    .addOption(profileOption())
+    .option('--days <N>', "validity in days (default: the profile's)", int('--days', 1, 36500))
+    .option('--truncate', "cut NotAfter back to the issuing key's NotAfter instead of refusing")
+    .action(
+      action(async (ctx, opts: { in: string; out: string; profile: (typeof PROFILE_NAMES)[number]; days?: number; truncate?: boolean }) => {
+        await ctx.unlock();
+        let last = -1;
+        ctx.service.session.onProgress = (ev) => {
+          const pct = ev.total ? Math.floor((100 * ev.done) / ev.total) : 100;
+          if (!ctx.opts.json && pct !== last && process.stderr.isTTY) {
+            last = pct;
+            process.stderr.write(`\rissuing: ${ev.done}/${ev.total} (${pct}%)`);
+          }
+        };
+        const r = await ctx.call('cert.issueBatch', { inDir: opts.in, outDir: opts.out, profile: opts.profile, days: opts.days, truncate: Boolean(opts.truncate) });
+        if (!ctx.opts.json && process.stderr.isTTY) process.stderr.write('\n');
+        const failures = r.results.filter((x) => !x.ok);
+        const text = [
+          `${r.issued} issued, ${r.failed} failed in ${r.seconds.toFixed(1)} s.`,
+          ...(failures.length ? ['', 'Failed:', table(['FILE', 'CODE', 'WHY'], failures.map((f) => [f.file, f.code, f.message]))] : []),
+        ].join('\n');
+        return { json: r, text, exitCode: r.failed > 0 ? EXIT.failed : EXIT.ok };
+      }),
+    );
+
+  cert
+    .command('list')
+    .description('issued certificates')
+    .option('--issuer <KEY>', 'only those a key issued')
+    .addOption(new Option('--status <S>', 'only valid, revoked or expired ones').choices(['valid', 'revoked', 'expired']))
+    .option('--search <TEXT>', 'subject, SAN or serial contains TEXT')
+    .option('--limit <N>', 'at most N rows (default 1000)', int('--limit', 1, 1_000_000))
+    .action(
+      action(async (ctx, opts: { issuer?: string; status?: 'valid' | 'revoked' | 'expired'; search?: string; limit?: number }) => {
+        await ctx.unlock();
+        const r = await ctx.call('cert.list', { issuer: opts.issuer, status: opts.status, search: opts.search, limit: opts.limit });
+        const text = r.items.length
+          ? table(['SERIAL', 'SUBJECT', 'PROFILE', 'NOT AFTER', 'STATUS'], r.items.map((c) => [c.serial, c.subject, c.profile, c.notAfter, c.status])) + (r.total > r.items.length ? `\n(${r.items.length} of ${r.total} shown)` : '')
+          : 'No certificates match.';
+        return { json: r, text };
+      }),
+    );
+
+  cert
+    .command('show')
+    .description('one certificate, with its PEM')
+    .argument('<SERIAL>', 'serial number (hex)')
+    .action(
+      action(async (ctx, serial: string) => {
+        await ctx.unlock();
+        const c = await ctx.call('cert.show', { serial });
+        return { json: c, text: `${certLines(c)}\n\n${c.pem}` };
+      }),
+    );
+
+  cert
+    .command('revoke')
+    .description('revoke one certificate, or with --issuer KEY --all every one a key issued')
+    .argument('[SERIAL]', 'serial number (hex)')
+    .option('--issuer <KEY>', 'with --all: the issuing key')
+    .option('--all', 'every certificate the --issuer key issued')
+    .addOption(reasonOption())
+    .action(
+      action(async (ctx, serial: string | undefined, opts: { issuer?: string; all?: boolean; reason: string }) => {
+        if (serial && (opts.all || opts.issuer)) throw new DomainError('INVALID_INPUT', 'Give either SERIAL or --issuer KEY --all, not both.');
+        if (!serial && !(opts.all && opts.issuer)) throw new DomainError('INVALID_INPUT', 'Give a SERIAL, or --issuer KEY --all.');
+        await ctx.unlock();
+        if (serial) {
+          const c = await ctx.call('cert.revoke', { serial, reason: opts.reason });
+          return { json: c, text: `Certificate ${c.serial} revoked (${c.revocationReason}). Publish a new CRL: "crl generate".` };
+        }
+        const r = await ctx.call('cert.revokeAll', { issuer: opts.issuer!, reason: opts.reason });
+        return { json: r, text: `${r.revoked} certificates of ${r.issuerKeyId} revoked (${opts.reason}). Publish a new CRL: "crl generate --issuer ${opts.issuer}".` };
+      }),
+    );
+
+  return cert;
+}
+
+export function crlCommand(action: Action): Command {
+  const crl = new Command('crl').description('certificate revocation lists');
+  crl
+    .command('generate')
+    .description("a new CRL for a key (default: the active key)")
+    .option('--issuer <KEY>', 'the issuing key (active, trusted, or retired for its final CRL)')
+    .option('--next-update-days <N>', 'days until nextUpdate (default: the setting, 7)', int('--next-update-days', 1, 366))
+    .requiredOption('--out <FILE>', 'the CRL file (never overwritten)')
+    .addOption(new Option('--format <F>', 'file format').choices(['der', 'pem']).default('der'))
+    .action(
+      action(async (ctx, opts: { issuer?: string; nextUpdateDays?: number; out: string; format: 'der' | 'pem' }) => {
+        await ctx.unlock();
+        const r = await ctx.call('crl.generate', { issuer: opts.issuer, nextUpdateDays: opts.nextUpdateDays, out: opts.out, format: opts.format });
+        return { json: r, text: `CRL number ${r.number} written to ${r.file}: ${r.entries} revoked entries, valid until ${r.nextUpdate}.` };
+      }),
+    );
+  return crl;
+}
