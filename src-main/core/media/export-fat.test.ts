@@ -4,7 +4,7 @@
  * FAT implementation) and checked with fsck.fat, sha256sum and openssl.
  */
 import { describe, it, expect, beforeAll, afterEach } from 'vitest';
-import { mkdtemp, mkdir, writeFile, open, readdir } from 'node:fs/promises';
+import { mkdtemp, mkdir, writeFile, open, readdir, rm } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +22,7 @@ const FOLDER = 'airgap-ca-20260304T050607Z-fedcba98';
 let signer: TestSigner;
 let other: TestSigner;
 const mounts: FatMount[] = [];
+const workDirs: string[] = [];
 
 beforeAll(async () => {
   signer = await makeSigner('ecdsa-p256', 'Active CA');
@@ -30,10 +31,12 @@ beforeAll(async () => {
 
 afterEach(async () => {
   for (const m of mounts.splice(0)) await m.cleanup();
+  for (const d of workDirs.splice(0)) await rm(d, { recursive: true, force: true });
 });
 
 async function fatVolume(sizeKiB: number, opts: { readOnly?: boolean } = {}): Promise<{ image: string; mnt: string; fat: FatMount }> {
   const work = await mkdtemp(join(tmpdir(), 'airgap-fat-'));
+  workDirs.push(work);
   const image = join(work, 'stick.img');
   const mnt = join(work, 'mnt');
   await mkdir(mnt);
@@ -113,6 +116,7 @@ describe('export onto a real FAT file system (fusefat)', () => {
 
   it('writes onto FAT32, where fusefat reports no size at all (free space unknown, not full)', async () => {
     const work = await mkdtemp(join(tmpdir(), 'airgap-fat32-'));
+    workDirs.push(work);
     const image = join(work, 'stick.img');
     const mnt = join(work, 'mnt');
     await mkdir(mnt);
