@@ -39,26 +39,37 @@ export interface ExtensionInputs {
   readonly pathLen?: number | undefined;
 }
 
-export function certificateExtensions(x: ExtensionInputs): Buffer[] {
-  const out: Buffer[] = [];
+// keyUsage and extKeyUsage depend only on the profile and the key type: built once each.
+const usageCache = new Map<string, Buffer[]>();
+
+function usageExtensions(profile: Profile, key: KeyDescription): Buffer[] {
+  const cacheKey = `${profile.name}/${key.type}`;
+  let cached = usageCache.get(cacheKey);
+  if (!cached) {
+    // RFC 5280 4.2.1.3: "conforming CAs SHOULD mark this extension as critical."
+    cached = [extension(OID.keyUsage, true, keyUsageValue(profile.keyUsage(key)))];
+    if (profile.extendedKeyUsage.length > 0) cached.push(extension(OID.extKeyUsage, false, sequence(...profile.extendedKeyUsage.map(oid))));
+    usageCache.set(cacheKey, cached);
+  }
+  return cached;
+}
+
+export function certificateExtensions(x: ExtensionInputs): Uint8Array[] {
+  const out: Uint8Array[] = [];
   if (x.profile.ca) {
     // RFC 5280 4.2.1.9: CAs MUST mark basicConstraints critical in CA certificates.
     const fields = [boolean(true)];
     if (x.pathLen !== undefined) fields.push(integer(x.pathLen));
     out.push(extension(OID.basicConstraints, true, sequence(...fields)));
   }
-  // RFC 5280 4.2.1.3: "conforming CAs SHOULD mark this extension as critical."
-  out.push(extension(OID.keyUsage, true, keyUsageValue(x.profile.keyUsage(x.key))));
-  if (x.profile.extendedKeyUsage.length > 0) {
-    out.push(extension(OID.extKeyUsage, false, sequence(...x.profile.extendedKeyUsage.map(oid))));
-  }
+  out.push(...usageExtensions(x.profile, x.key));
   if (sanCount(x.sans) > 0) {
     // RFC 5280 4.2.1.6: with an empty subject the extension MUST be critical.
     out.push(extension(OID.subjectAltName, x.subjectIsEmpty, encodeGeneralNames(x.sans)));
   }
   // RFC 5280 4.2.1.2: "Conforming CAs MUST mark this extension as non-critical."
   out.push(extension(OID.subjectKeyIdentifier, false, octetString(x.subjectKeyId)));
-  out.push(Buffer.from(x.authorityKeyIdExtension));
+  out.push(x.authorityKeyIdExtension);
   if (x.profile.ocspNoCheck) {
     // RFC 6960 4.2.2.2.1: the value of the extension SHALL be NULL.
     out.push(extension(OID.ocspNoCheck, false, nullValue()));

@@ -38,7 +38,7 @@ interface Parts {
   subject: Buffer;
   spki: Buffer;
   uniqueIds: Buffer[];
-  extensions: Buffer[];
+  extensions: Uint8Array[];
   pathLen?: number;
 }
 
@@ -88,7 +88,7 @@ function ruleBroken(p: Parts): string {
 
 function withExtension(p: Parts, id: string, replacement: Buffer | null): Parts {
   const idDer = oid(id);
-  const extensions = p.extensions.flatMap((e) => (e.includes(idDer) ? (replacement ? [replacement] : []) : [e]));
+  const extensions = p.extensions.flatMap((e) => (Buffer.from(e.buffer, e.byteOffset, e.length).includes(idDer) ? (replacement ? [replacement] : []) : [e]));
   return { ...p, extensions };
 }
 

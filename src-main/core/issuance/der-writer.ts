@@ -141,8 +141,20 @@ export function enumerated(value: number): Buffer {
   return tlv(TAG.ENUMERATED, bigintContent(BigInt(value)));
 }
 
+// Certificates repeat the same dozen OIDs; encode each once (callers only copy the result).
+const oidCache = new Map<string, Buffer>();
+
 /** OBJECT IDENTIFIER from dotted form (X.690 8.19): first two arcs folded, base-128 arcs. */
 export function oid(dotted: string): Buffer {
+  let cached = oidCache.get(dotted);
+  if (!cached) {
+    cached = encodeOid(dotted);
+    if (oidCache.size < 256) oidCache.set(dotted, cached);
+  }
+  return cached;
+}
+
+function encodeOid(dotted: string): Buffer {
   const arcs = dotted.split('.').map((a) => {
     if (!/^(0|[1-9][0-9]*)$/.test(a)) throw new RangeError(`bad OID ${dotted}`);
     return BigInt(a);
