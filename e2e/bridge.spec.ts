@@ -1,5 +1,3 @@
-/// <reference lib="dom" />
-// (functions passed to page.evaluate run in the page)
 import { OPERATION_NAMES } from '../src-main/api/contract.ts';
 import { expect, test } from './fixtures/test.ts';
 import { ui } from './support/ui.ts';

@@ -1,5 +1,3 @@
-/// <reference lib="dom" />
-// (functions passed to page.evaluate run in the page)
 import { expect, test } from './fixtures/test.ts';
 import { OFFICER, PASSPHRASE, ui, unlockWithPassphrase, vaultIdOnDisk } from './support/ui.ts';
 

@@ -90,7 +90,7 @@ async function readReport(file) {
     try {
       return JSON.parse(readFileSync(file, 'utf8'));
     } catch (e) {
-      if (Date.now() > deadline) throw new Error(`electronegativity wrote no readable report to ${file}: ${e.message}`);
+      if (Date.now() > deadline) throw new Error(`electronegativity wrote no readable report to ${file}: ${e.message}`, { cause: e });
       await new Promise((r) => setTimeout(r, 20));
     }
   }
