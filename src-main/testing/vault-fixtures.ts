@@ -14,6 +14,10 @@ export const TEST_PASSPHRASE = 'correct horse battery staple';
 export const OTHER_PASSPHRASE = 'another long enough passphrase';
 export const FIXED_NOW = '2026-03-01T12:00:00.000Z';
 
+/** The crash-safety writer (crash-writer.ts): its counter row in meta and the action of its audit events. */
+export const CRASH_COUNTER_KEY = 'crash_test_counter';
+export const CRASH_WRITE_ACTION = 'crash.write';
+
 export async function createTestVault(
   dir: string,
   opts: { passphrase?: string | null; quorum?: { threshold: number; total: number }; now?: string; actor?: string } = {},

@@ -1,0 +1,41 @@
+/**
+ * Child process of the crash-safety test: unlocks a vault and writes in a
+ * loop until it is killed. Each write is one transaction that bumps a counter
+ * row and appends an audit event; after each commit it prints the committed
+ * counter, so the parent knows the last state that was certainly durable.
+ *
+ *   node src-main/testing/crash-writer.ts VAULT_DIR
+ *
+ * It loads its modules, prints "loaded", then waits for one line on stdin
+ * before it unlocks: the parent starts the next writer while it checks the
+ * vault after a kill, so module loading is not paid inside the kill loop.
+ */
+import { fixedClock } from '../core/clock.ts';
+import { unlockVault } from '../core/vault/vault.ts';
+import { CRASH_COUNTER_KEY as COUNTER_KEY, CRASH_WRITE_ACTION as WRITE_ACTION, FIXED_NOW, TEST_PASSPHRASE } from './vault-fixtures.ts';
+
+const dir = process.argv[2];
+if (!dir) {
+  process.stderr.write('usage: crash-writer.ts VAULT_DIR\n');
+  process.exit(2);
+}
+process.stdout.write('loaded\n');
+await new Promise<void>((resolve) => {
+  process.stdin.once('data', () => {
+    process.stdin.pause();
+    resolve();
+  });
+});
+const vault = await unlockVault(dir, { passphrase: TEST_PASSPHRASE }, { clock: fixedClock(FIXED_NOW), actor: 'crash-writer' });
+process.stdout.write(`open ${vault.getMeta(COUNTER_KEY) ?? '0'}\n`);
+for (;;) {
+  const n = vault.transaction(() => {
+    const next = Number(vault.getMeta(COUNTER_KEY) ?? '0') + 1;
+    vault.setMeta(COUNTER_KEY, String(next));
+    // A little bulk, so that a transaction spans several pages and the kill can land mid-write.
+    vault.audit.append({ actor: 'crash-writer', action: WRITE_ACTION, details: { counter: next, padding: 'x'.repeat(1500 + (next % 7) * 700) } });
+    return next;
+  });
+  // Pipes are written synchronously on POSIX: once this returns, the parent will see the line.
+  process.stdout.write(`${n}\n`);
+}
