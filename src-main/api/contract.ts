@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import type { ApiResponse, Operation } from './contract/common.ts';
 import { auditOps } from './contract/audit.ts';
 import { certOps } from './contract/certs.ts';
+import { mediaOps } from './contract/media.ts';
 import { keyOps } from './contract/keys.ts';
 import { settingsOps } from './contract/settings.ts';
 import { vaultOps } from './contract/vault.ts';
@@ -16,6 +17,7 @@ export const contract = {
   ...vaultOps,
   ...keyOps,
   ...certOps,
+  ...mediaOps,
   ...auditOps,
   ...settingsOps,
 } as const;
@@ -36,5 +38,6 @@ export type * from './contract/vault.ts';
 export type * from './contract/audit.ts';
 export type * from './contract/keys.ts';
 export type * from './contract/certs.ts';
+export type * from './contract/media.ts';
 export type * from './contract/settings.ts';
 export { DEFAULT_SETTINGS } from './contract/settings.ts';

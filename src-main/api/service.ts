@@ -3,6 +3,7 @@ import type { Handler } from './service/handler.ts';
 import { auditHandlers } from './service/audit-handlers.ts';
 import { keyHandlers } from './service/key-handlers.ts';
 import { certHandlers } from './service/cert-handlers.ts';
+import { mediaHandlers } from './service/media-handlers.ts';
 import { settingsHandlers } from './service/settings-handlers.ts';
 import { vaultHandlers } from './service/vault-handlers.ts';
 import { Session, type SessionOptions } from './session.ts';
@@ -14,6 +15,7 @@ export const handlers: Handlers = {
   ...vaultHandlers,
   ...keyHandlers,
   ...certHandlers,
+  ...mediaHandlers,
   ...auditHandlers,
   ...settingsHandlers,
 };

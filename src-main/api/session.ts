@@ -1,5 +1,6 @@
 import type { Clock } from '../core/clock.ts';
 import { DomainError } from '../core/errors.ts';
+import { systemDeps, type DetectDeps } from '../core/media/detect.ts';
 import { UnlockThrottle } from '../core/vault/unlock-throttle.ts';
 import type { Vault } from '../core/vault/vault.ts';
 import type { ProgressEvent } from './contract/common.ts';
@@ -23,6 +24,8 @@ export interface SessionOptions {
   sleep?: (ms: number) => Promise<void>;
   /** KDF cost for new passphrase slots; only tests lower it, never below OWASP's minimum. */
   kdfCost?: { memoryKiB: number; passes: number; parallelism: number };
+  /** How removable media are found (commands, environment); tests pass their own AIRGAP_CA_MEDIA_ROOTS. */
+  mediaDeps?: DetectDeps;
 }
 
 /**
@@ -36,6 +39,7 @@ export class Session {
   readonly logger: Logger;
   readonly throttle: UnlockThrottle;
   readonly kdfCost: SessionOptions['kdfCost'];
+  readonly mediaDeps: DetectDeps;
   actor: string | null;
   lockedReason: string | null = null;
   /** Set by the host (Electron window, e2e bridge, CLI) to show progress of long work. */
@@ -50,6 +54,7 @@ export class Session {
     this.logger = opts.logger ?? stderrLogger;
     this.throttle = new UnlockThrottle(opts.sleep);
     this.kdfCost = opts.kdfCost;
+    this.mediaDeps = opts.mediaDeps ?? systemDeps();
   }
 
   get unlocked(): boolean {

@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { systemClock, type Clock } from '../core/clock.ts';
+import { systemDeps } from '../core/media/detect.ts';
 import { DomainError, isDomainError, type ErrorCode } from '../core/errors.ts';
 import type { OpInput, OpName, OpResult } from '../api/contract.ts';
 import { dispatch } from '../api/dispatch.ts';
@@ -37,7 +38,7 @@ export class CliContext {
   constructor(opts: GlobalOptions, env: NodeJS.ProcessEnv = process.env, clock: Clock = systemClock, kdfCost?: CliRuntime['kdfCost']) {
     this.opts = opts;
     this.env = env;
-    this.service = createService({ vaultDir: opts.vault ?? defaultVaultDir(env), clock, defaultActor: this.actor, kdfCost });
+    this.service = createService({ vaultDir: opts.vault ?? defaultVaultDir(env), clock, defaultActor: this.actor, kdfCost, mediaDeps: { ...systemDeps(), env } });
   }
 
   get actor(): string {

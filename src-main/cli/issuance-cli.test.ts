@@ -68,7 +68,7 @@ describe('issuance, revocation and CRLs through the CLI, checked by OpenSSL', ()
     execFileSync('openssl', ['req', '-new', '-newkey', 'rsa:1024', '-nodes', '-keyout', at('weak.key'), '-subj', '/CN=weak', '-out', at('weak.csr')], { stdio: 'ignore' });
     // A request whose signature no longer matches: flip one byte inside the signature.
     const der = execFileSync('openssl', ['req', '-in', at('agent.csr'), '-outform', 'DER']);
-    der[der.length - 5] ^= 0x01;
+    der.writeUInt8(der.readUInt8(der.length - 5) ^ 0x01, der.length - 5);
     writeFileSync(at('badsig.der'), der);
     const before = ((await cli(['--json', 'cert', 'list'])).json as { total: number }).total;
     const cases: Array<[string, string]> = [

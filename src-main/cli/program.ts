@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { auditCommand } from './commands/audit.ts';
 import { bundleCommand, keyCommand } from './commands/key.ts';
 import { certCommand, crlCommand } from './commands/cert.ts';
+import { exportCommand, mediaCommand } from './commands/media.ts';
 import { vaultCommand } from './commands/vault.ts';
 import { EXIT } from './exit-codes.ts';
 import { makeAction, processRuntime, type CliRuntime } from './context.ts';
@@ -31,7 +32,7 @@ export function buildProgram(rt: CliRuntime = processRuntime): Command {
     .showHelpAfterError()
     .exitOverride();
 
-  for (const group of [vaultCommand(action), keyCommand(action), certCommand(action), crlCommand(action), bundleCommand(action), auditCommand(action)]) program.addCommand(group);
+  for (const group of [vaultCommand(action), keyCommand(action), certCommand(action), crlCommand(action), bundleCommand(action), exportCommand(action), mediaCommand(action), auditCommand(action)]) program.addCommand(group);
   configureTree(program, rt);
   return program;
 }

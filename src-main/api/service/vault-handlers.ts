@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { DomainError } from '../../core/errors.ts';
 import { writeFileDurably } from '../../core/fs/durable-write.ts';
 import { integrityCheck } from '../../core/vault/database.ts';
+import { isOnRemovableMedia } from '../../core/media/detect.ts';
 import { restoreBackup, writeBackup } from '../../core/vault/backup.ts';
 import type { VaultHeader } from '../../core/vault/header.ts';
 import { createVault, readVaultHeader, summarizeSlot, unlockVault, type VaultCredentials } from '../../core/vault/vault.ts';
@@ -62,6 +63,17 @@ function writeShareFiles(dir: string, vaultId: string, slotId: string, files: st
   return paths;
 }
 
+/** DESIGN.md section 3: the live vault stays on the internal disk, never on removable media. */
+async function refuseRemovable(session: Session): Promise<void> {
+  const { removable, medium } = await isOnRemovableMedia(session.vaultDir, session.mediaDeps);
+  if (removable) {
+    throw new DomainError(
+      'VAULT_ON_REMOVABLE_MEDIA',
+      `The vault folder ${session.vaultDir} is on removable media (${medium?.label || medium?.path}). The live vault must stay on the workstation's internal disk: use --vault with a folder there, and carry only backups and exports on media.`,
+    );
+  }
+}
+
 function credentialsOf(c: { passphrase: string } | { shares: Array<{ label: string; content: string }> }): VaultCredentials {
   return 'passphrase' in c ? { passphrase: c.passphrase } : { shares: c.shares };
 }
@@ -85,6 +97,7 @@ export const vaultHandlers: HandlersFor<keyof typeof vaultOps> = {
   'vault.info': (_i, session) => info(session),
 
   'vault.create': async (input, session) => {
+    await refuseRemovable(session);
     const { vault, shareFiles } = await createVault({
       dir: session.vaultDir,
       passphrase: input.passphrase,
@@ -108,6 +121,7 @@ export const vaultHandlers: HandlersFor<keyof typeof vaultOps> = {
   },
 
   'vault.unlock': async (input, session) => {
+    await refuseRemovable(session);
     const vault = await throttled(session, () => unlockVault(session.vaultDir, credentialsOf(input.credentials), { clock: session.clock, actor: input.actor }));
     session.attach(vault, input.actor);
     return status(session);
@@ -151,6 +165,7 @@ export const vaultHandlers: HandlersFor<keyof typeof vaultOps> = {
   },
 
   'vault.restore': async (input, session) => {
+    await refuseRemovable(session);
     const vault = await throttled(session, () =>
       restoreBackup({ file: input.from, dir: session.vaultDir, credentials: credentialsOf(input.credentials), clock: session.clock, actor: input.actor }),
     );

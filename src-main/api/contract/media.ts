@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { empty, filePath, op } from './common.ts';
+
+export interface MediumView {
+  path: string;
+  label: string;
+  fsType: string | null;
+  freeBytes: number | null;
+  totalBytes: number | null;
+  source: 'detected' | 'configured';
+}
+
+export interface ExportFileView {
+  name: string;
+  size: number;
+  sha256: string;
+}
+
+export interface ExportView {
+  dir: string;
+  folderName: string;
+  manifestSha256: string;
+  signingKeyId: string;
+  files: ExportFileView[];
+  totalBytes: number;
+  /** CRLs written to the package, and whether they were regenerated because they were due. */
+  crls: Array<{ issuerKeyId: string; number: number; nextUpdate: string; regenerated: boolean }>;
+}
+
+export interface ExportPreview {
+  files: Array<{ name: string; size: number }>;
+  keys: Array<{ id: string; name: string; state: string }>;
+  crls: Array<{ issuerKeyId: string; willRegenerate: boolean; nextUpdate: string | null }>;
+  totalBytes: number;
+}
+
+export interface ExportVerifyView {
+  ok: boolean;
+  dir: string;
+  problems: Array<{ file: string | null; message: string }>;
+  manifestSha256: string | null;
+  signingKeyId: string | null;
+  created: string | null;
+  files: number;
+}
+
+export interface LastExportView {
+  at: string;
+  medium: string;
+  folder: string;
+  manifestSha256: string;
+}
+
+export interface RequestFolderView {
+  dir: string;
+  files: Array<{ name: string; ok: boolean; kind: string | null; code: string | null; message: string | null }>;
+}
+
+export const mediaOps = {
+  'media.list': op<{ media: MediumView[]; problems: string[] }>()(empty, { mutates: false, needsUnlock: false }),
+  'media.readRequests': op<RequestFolderView>()(z.strictObject({ dir: filePath }), { mutates: false, needsUnlock: true }),
+  'export.preview': op<ExportPreview>()(empty, { mutates: false, needsUnlock: true }),
+  'export.media': op<ExportView>()(z.strictObject({ to: filePath }), { mutates: true, needsUnlock: true }),
+  'export.verify': op<ExportVerifyView>()(z.strictObject({ dir: filePath }), { mutates: false, needsUnlock: false }),
+  'export.last': op<LastExportView | null>()(empty, { mutates: false, needsUnlock: true }),
+} as const;

@@ -1,0 +1,70 @@
+import { Command } from 'commander';
+import { formatBytes } from '../../core/media/media-errors.ts';
+import type { Action } from '../context.ts';
+import { EXIT } from '../exit-codes.ts';
+import { lines, table } from '../format.ts';
+
+export function exportCommand(action: Action): Command {
+  const exp = new Command('export').description('distribution packages on removable media');
+
+  exp
+    .command('media')
+    .description('write a signed package (trust bundle, trust anchor, CRLs) to a medium')
+    .requiredOption('--to <DIR>', 'the mounted medium (see "media list")')
+    .action(
+      action(async (ctx, opts: { to: string }) => {
+        await ctx.unlock();
+        ctx.service.session.onProgress = (ev) => {
+          if (!ctx.opts.json && process.stderr.isTTY) process.stderr.write(`\r${ev.item ?? ''}: ${ev.done}/${ev.total}      `);
+        };
+        const r = await ctx.call('export.media', { to: opts.to });
+        if (!ctx.opts.json && process.stderr.isTTY) process.stderr.write('\n');
+        const text = [
+          `Package written and read back: ${r.dir}`,
+          lines([
+            ['Manifest SHA-256', r.manifestSha256],
+            ['Signed by', r.signingKeyId],
+            ['Files', `${r.files.length} (${formatBytes(r.totalBytes)})`],
+            ['CRLs', r.crls.map((c) => `#${c.number}${c.regenerated ? ' (new)' : ''}`).join(', ') || '-'],
+          ]),
+          'It is safe to remove the medium once your system has flushed it (eject it first).',
+        ].join('\n');
+        return { json: r, text };
+      }),
+    );
+
+  exp
+    .command('verify')
+    .description('check a package as the receiving side would; exit 1 on any mismatch')
+    .argument('<DIR>', 'the package folder')
+    .action(
+      action(async (ctx, dir: string) => {
+        const r = await ctx.call('export.verify', { dir });
+        const text = r.ok
+          ? `Package OK: ${r.files} files, hashes and sizes match, manifest signed by ${r.signingKeyId} (created ${r.created}).`
+          : ['Package FAILED verification:', ...r.problems.map((p) => `  ${p.file ?? '(package)'}: ${p.message}`)].join('\n');
+        return { json: r, text, exitCode: r.ok ? EXIT.ok : EXIT.failed };
+      }),
+    );
+  return exp;
+}
+
+export function mediaCommand(action: Action): Command {
+  const media = new Command('media').description('removable volumes');
+  media
+    .command('list')
+    .description('removable volumes: path, label, file system, free space')
+    .action(
+      action(async (ctx) => {
+        const r = await ctx.call('media.list', {});
+        const text = [
+          r.media.length
+            ? table(['PATH', 'LABEL', 'FS', 'FREE', 'SIZE', 'SOURCE'], r.media.map((m) => [m.path, m.label, m.fsType, m.freeBytes === null ? null : formatBytes(m.freeBytes), m.totalBytes === null ? null : formatBytes(m.totalBytes), m.source]))
+            : 'No removable media found. Insert and mount a USB stick, or list its folder in AIRGAP_CA_MEDIA_ROOTS.',
+          ...r.problems.map((p) => `note: ${p}`),
+        ].join('\n');
+        return { json: r, text };
+      }),
+    );
+  return media;
+}
