@@ -99,6 +99,10 @@ export const certOps = {
   'cert.show': op<CertDetailView>()(z.strictObject({ serial }), { mutates: false, needsUnlock: true }),
   'cert.revoke': op<CertView>()(z.strictObject({ serial, reason: reason.default('unspecified') }), { mutates: true, needsUnlock: true }),
   'cert.revokeAll': op<{ issuerKeyId: string; revoked: number }>()(z.strictObject({ issuer: keyRef, reason: reason.default('unspecified') }), { mutates: true, needsUnlock: true }),
+  'cert.revokeList': op<{ revoked: string[]; alreadyRevoked: string[]; unknown: string[] }>()(
+    z.strictObject({ path: filePath, reason: reason.default('unspecified') }),
+    { mutates: true, needsUnlock: true },
+  ),
   'crl.generate': op<CrlResult>()(
     z.strictObject({
       issuer: keyRef.optional(),

@@ -12,7 +12,7 @@ import { PROFILES } from '../../core/issuance/profiles.ts';
 import { normalizeSerialHex } from '../../core/issuance/serial-number.ts';
 import { isReasonName, type ReasonName } from '../../core/issuance/revocation-reasons.ts';
 import type { SubjectAltNames } from '../../core/issuance/subject-alt-names.ts';
-import { readRequestFolder } from '../../core/media/untrusted-input.ts';
+import { readRequestFolder, readUntrustedFile } from '../../core/media/untrusted-input.ts';
 import { statusOf, type CertificateStore, type IssuedCertificate as StoredCert } from '../../core/store/certificate-store.ts';
 import type { SigningKeyRecord, SigningKeyStore } from '../../core/store/signing-key-store.ts';
 import type { Vault } from '../../core/vault/vault.ts';
@@ -280,6 +280,33 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
       return n;
     });
     return { issuerKeyId: k.id, revoked };
+  },
+
+  'cert.revokeList': async (input, session) => {
+    const v = session.requireVault();
+    const { certs } = storesOf(v);
+    const now = session.clock.now();
+    const reason = reasonOf(input.reason);
+    // A list from removable media is untrusted: size-limited, sniffed, no links or special files.
+    const file = await readUntrustedFile(resolve(input.path), { accept: ['serial-list'] });
+    const out = { revoked: [] as string[], alreadyRevoked: [] as string[], unknown: [] as string[] };
+    v.transaction(() => {
+      for (const raw of file.serials) {
+        const serial = parseSerial(raw);
+        if (!certs.isSerialTaken(serial)) out.unknown.push(serial);
+        else if (certs.get(serial).revokedAt) out.alreadyRevoked.push(serial);
+        else {
+          certs.revoke(serial, reason, now);
+          out.revoked.push(serial);
+        }
+      }
+      if (out.unknown.length) {
+        // All or nothing: a list naming certificates this vault never issued is refused whole.
+        throw new DomainError('CERT_NOT_FOUND', `${out.unknown.length} serial(s) in ${file.name} were not issued by this vault (first: ${out.unknown[0]}); nothing was revoked. Check the list.`);
+      }
+      v.audit.append({ actor: session.requireActor(), action: 'cert.revoked-list', details: { file: file.path, reason, revoked: out.revoked, alreadyRevoked: out.alreadyRevoked } });
+    });
+    return out;
   },
 
   'crl.generate': (input, session) => {

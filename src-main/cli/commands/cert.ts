@@ -125,12 +125,19 @@ export function certCommand(action: Action): Command {
     .argument('[SERIAL]', 'serial number (hex)')
     .option('--issuer <KEY>', 'with --all: the issuing key')
     .option('--all', 'every certificate the --issuer key issued')
+    .option('--serials-file <FILE>', 'a text file of serial numbers, one per line (e.g. from removable media)')
     .addOption(reasonOption())
     .action(
-      action(async (ctx, serial: string | undefined, opts: { issuer?: string; all?: boolean; reason: string }) => {
-        if (serial && (opts.all || opts.issuer)) throw new DomainError('INVALID_INPUT', 'Give either SERIAL or --issuer KEY --all, not both.');
-        if (!serial && !(opts.all && opts.issuer)) throw new DomainError('INVALID_INPUT', 'Give a SERIAL, or --issuer KEY --all.');
+      action(async (ctx, serial: string | undefined, opts: { issuer?: string; all?: boolean; reason: string; serialsFile?: string }) => {
+        const ways = [serial !== undefined, Boolean(opts.all || opts.issuer), opts.serialsFile !== undefined].filter(Boolean).length;
+        if (ways !== 1 || (!serial && !opts.serialsFile && !(opts.all && opts.issuer))) {
+          throw new DomainError('INVALID_INPUT', 'Give one of: a SERIAL, --issuer KEY --all, or --serials-file FILE.');
+        }
         await ctx.unlock();
+        if (opts.serialsFile) {
+          const r = await ctx.call('cert.revokeList', { path: opts.serialsFile, reason: opts.reason });
+          return { json: r, text: `${r.revoked.length} certificates revoked (${opts.reason}); ${r.alreadyRevoked.length} were already revoked. Publish a new CRL: "crl generate".` };
+        }
         if (serial) {
           const c = await ctx.call('cert.revoke', { serial, reason: opts.reason });
           return { json: c, text: `Certificate ${c.serial} revoked (${c.revocationReason}). Publish a new CRL: "crl generate".` };
