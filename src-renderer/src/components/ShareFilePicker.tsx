@@ -24,7 +24,7 @@ function neededText(threshold: number | null, chosen: number): string {
  * Each file is read here and sent as { label: file name, content } to
  * vault.unlock, which checks every share and names a wrong one.
  */
-export function ShareFilePicker({ threshold }: { threshold: number | null }) {
+export function ShareFilePicker({ threshold, onChange }: { threshold: number | null; onChange(): void }) {
   const shares = useAppStore((s) => s.shares);
   const addShare = useAppStore((s) => s.addShare);
   const removeShare = useAppStore((s) => s.removeShare);
@@ -40,6 +40,7 @@ export function ShareFilePicker({ threshold }: { threshold: number | null }) {
     try {
       addShare({ label: file.name, content: await file.text() });
       setReadError(null);
+      onChange();
     } catch {
       setReadError(`${file.name} could not be read. Check the medium and choose the file again.`);
     }
@@ -56,7 +57,14 @@ export function ShareFilePicker({ threshold }: { threshold: number | null }) {
             <ListItem
               key={`${s.label}-${i}`}
               secondaryAction={
-                <IconButton edge="end" aria-label={`Remove ${s.label}`} onClick={() => removeShare(i)}>
+                <IconButton
+                  edge="end"
+                  aria-label={`Remove ${s.label}`}
+                  onClick={() => {
+                    removeShare(i);
+                    onChange();
+                  }}
+                >
                   <DeleteOutlined />
                 </IconButton>
               }

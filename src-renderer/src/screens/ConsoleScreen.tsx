@@ -5,11 +5,18 @@ import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { useEffect, type ReactNode } from 'react';
-import type { SessionStatus } from '../../../src-main/api/contract.ts';
+import type { SessionStatus, SlotInfo } from '../../../src-main/api/contract.ts';
 import { ApiErrorAlert } from '../components/ApiErrorAlert.tsx';
 import { LocalDateTime } from '../components/LocalDateTime.tsx';
 import { MonoText } from '../components/MonoText.tsx';
 import { useAppStore } from '../store/index.ts';
+
+function slotText(s: SlotInfo): string {
+  const kind = s.type === 'quorum' ? `Custodian quorum, ${s.threshold ?? '?'} of ${s.total ?? '?'}` : 'Passphrase';
+  // Default labels repeat the kind ("passphrase", "custodians 2 of 3"); show only labels an officer chose.
+  const defaultLabel = s.type === 'quorum' ? `custodians ${s.threshold} of ${s.total}` : 'passphrase';
+  return s.label && s.label !== defaultLabel ? `${kind} (“${s.label}”)` : kind;
+}
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -77,7 +84,7 @@ export function ConsoleScreen({ status }: { status: SessionStatus }) {
             <Fact label="Auto-lock">after {status.autoLockMinutes} minutes without activity</Fact>
             {info ? (
               <Fact label="Key slots">
-                {info.slots.map((s) => (s.type === 'quorum' ? `${s.label} (${s.threshold ?? '?'} of ${s.total ?? '?'})` : s.label)).join(', ')}
+                {info.slots.map(slotText).join('; ')}
               </Fact>
             ) : null}
             {info?.counts ? (

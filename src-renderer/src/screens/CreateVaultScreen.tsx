@@ -69,7 +69,7 @@ export function CreateVaultScreen({ vaultDir }: { vaultDir: string }) {
             onChange={setConfirm}
             autoComplete="new-password"
             error={mismatch}
-            helperText={mismatch ? 'Does not match the passphrase yet.' : ' '}
+            helperText={mismatch ? 'Does not match the passphrase yet.' : withQuorum && passphrase === '' ? 'Optional with a quorum: leave both empty for a vault only the custodians can open.' : ' '}
             required={!withQuorum}
           />
           <FormControlLabel

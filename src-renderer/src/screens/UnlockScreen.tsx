@@ -70,7 +70,8 @@ export function UnlockScreen({ status }: { status: SessionStatus }) {
           {method === 'passphrase' ? (
             <PassphraseField label="Passphrase" value={passphrase} onChange={setPassphrase} autoComplete="current-password" autoFocus={lastActor !== ''} required />
           ) : (
-            <ShareFilePicker threshold={status.quorumThreshold} />
+            // A changed selection is a new attempt: the last refusal no longer describes it.
+            <ShareFilePicker threshold={status.quorumThreshold} onChange={() => setError(null)} />
           )}
           {error ? <ApiErrorAlert error={error} title="The vault is still locked" /> : null}
           <Box sx={{ display: 'flex', alignItems: 'center', gap: 2 }}>
