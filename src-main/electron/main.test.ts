@@ -4,7 +4,7 @@
  * it records the BrowserWindow options, the event handlers and the session
  * guards; everything behind them (ipc, dispatch, the vault) is real.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -152,6 +152,12 @@ describe('main window', () => {
     expect(prefs.preload).toMatch(/[/\\]out[/\\]preload[/\\]index\.cjs$|[/\\]preload[/\\]index\.cjs$/);
     expect(prefs).not.toHaveProperty('enableBlinkFeatures');
     expect(prefs).not.toHaveProperty('additionalArguments');
+  });
+
+  it('has no remote module leftovers: no @electron/remote dependency, no enableRemoteModule', () => {
+    const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
+    expect({ ...pkg.dependencies, ...pkg.devDependencies }).not.toHaveProperty('@electron/remote');
+    expect(win().options.webPreferences).not.toHaveProperty('enableRemoteModule');
   });
 
   it('enables the sandbox for every renderer and loads the built index.html from disk', () => {

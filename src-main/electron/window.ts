@@ -38,6 +38,8 @@ export function createMainWindow(opts: MainWindowOptions): BrowserWindow {
       safeDialogs: true,
       disableBlinkFeatures: 'Auxclick',
       devTools: opts.devTools,
+      // No enableRemoteModule: the remote module left Electron in v14 and the
+      // option no longer exists; @electron/remote is not a dependency (main.test.ts checks).
     },
   });
   guardWebContents(win.webContents);
