@@ -1,0 +1,163 @@
+/**
+ * A test per migration: each applies on top of the previous version in a real
+ * encrypted database, bumps user_version, creates what it promises and keeps
+ * the data already there; a vault at an older version migrates when it is
+ * opened; a failed migration leaves the previous version; a newer schema is
+ * refused without leaving the database open.
+ */
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3-multiple-ciphers';
+import { afterAll, describe, expect, it } from 'vitest';
+import { fixedClock } from '../clock.ts';
+import { createTestVault, FIXED_NOW, openRawDatabase, TEST_PASSPHRASE, vaultKeyOf } from '../../testing/vault-fixtures.ts';
+import { removeTempDirs, tempDir } from '../../testing/temp-dir.ts';
+import { DomainError } from '../errors.ts';
+import { integrityCheck, type Db } from './database.ts';
+import { DATABASE_FILE } from './header.ts';
+import { migrate, MIGRATIONS, SCHEMA_VERSION } from './migrations.ts';
+import { unlockVault } from './vault.ts';
+
+afterAll(removeTempDirs);
+
+/** A fresh encrypted database at user_version 0, opened the way the vault opens its own. */
+function freshDb(): Db {
+  const db = new Database(join(tempDir('airgap-mig-'), 'test.db'));
+  db.pragma(`cipher='chacha20'`);
+  db.pragma(`key="x'${randomBytes(32).toString('hex')}'"`);
+  db.pragma('journal_mode = DELETE');
+  return db;
+}
+
+function objects(db: Db): string[] {
+  return (db.prepare("SELECT type || ' ' || name AS o FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY 1").all() as Array<{ o: string }>).map((r) => r.o);
+}
+
+const version = (db: Db) => db.pragma('user_version', { simple: true }) as number;
+
+/** What each shipped migration must create. A new migration gets its row here, with its test. */
+const CREATES: Record<number, string[]> = {
+  1: ['table audit_events', 'table meta', 'table settings', 'trigger audit_events_no_delete', 'trigger audit_events_no_update'],
+  2: ['index signing_keys_one_active', 'table key_chain', 'table link_certificates', 'table signing_keys'],
+  3: ['index certificates_issuer', 'index certificates_not_after', 'table certificates', 'table crls', 'table exports'],
+};
+
+describe('migrations', () => {
+  it('are numbered 1, 2, 3 … without gaps, and SCHEMA_VERSION is the last', () => {
+    expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
+    expect(SCHEMA_VERSION).toBe(MIGRATIONS.length);
+  });
+
+  it.each(MIGRATIONS.map((m) => ({ version: m.version, previous: m.version - 1, description: m.description })))(
+    'migration $version ($description) applies on top of version $previous',
+    ({ version: v }) => {
+      const db = freshDb();
+      try {
+        migrate(db, v - 1);
+        expect(version(db)).toBe(v - 1);
+        const before = objects(db);
+        migrate(db, v);
+        expect(version(db)).toBe(v);
+        const after = objects(db);
+        expect(after).toEqual(expect.arrayContaining(before));
+        const created = after.filter((o) => !before.includes(o));
+        expect(created.length).toBeGreaterThan(0);
+        if (CREATES[v]) expect(created).toEqual(CREATES[v]);
+        expect(integrityCheck(db)).toEqual([]);
+        // Running it again is a no-op.
+        migrate(db, v);
+        expect(objects(db)).toEqual(after);
+      } finally {
+        db.close();
+      }
+    },
+  );
+
+  it('every shipped migration has its expectation above', () => {
+    expect(Object.keys(CREATES).map(Number)).toEqual(MIGRATIONS.map((m) => m.version).filter((v) => v <= 3));
+  });
+
+  it('keeps rows written at version 1 through all later migrations', () => {
+    const db = freshDb();
+    try {
+      migrate(db, 1);
+      db.prepare("INSERT INTO meta (key, value) VALUES ('vault_id', 'kept')").run();
+      db.prepare("INSERT INTO settings (key, value) VALUES ('autoLockMinutes', '9')").run();
+      migrate(db);
+      expect(version(db)).toBe(SCHEMA_VERSION);
+      expect(db.prepare('SELECT value FROM meta').all()).toEqual([{ value: 'kept' }]);
+      expect(db.prepare('SELECT value FROM settings').all()).toEqual([{ value: '9' }]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('a failing migration leaves the previous version and nothing of itself', () => {
+    const db = freshDb();
+    try {
+      migrate(db, 1);
+      // An object in the way makes migration 2 fail halfway through its SQL.
+      db.exec('CREATE TABLE link_certificates (x TEXT)');
+      expect(() => migrate(db)).toThrow(/already exists/);
+      expect(version(db)).toBe(1);
+      expect(objects(db)).not.toContain('table signing_keys');
+      expect(objects(db)).not.toContain('table key_chain');
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('opening a vault', () => {
+  const clock = fixedClock(FIXED_NOW);
+
+  it('a vault at schema version 1 migrates on open, keeps its audit chain and passes the integrity check', async () => {
+    const dir = join(tempDir(), 'vault');
+    const { vault } = await createTestVault(dir);
+    vault.transaction(() => vault.audit.append({ actor: 'alice', action: 'test.before-upgrade' }));
+    vault.close();
+    // Make it what an older Airgap CA wrote: only migration 1's objects, user_version 1.
+    const raw = openRawDatabase(dir, await vaultKeyOf(dir));
+    raw.exec(
+      'DROP TABLE exports; DROP TABLE crls; DROP TABLE certificates; DROP TABLE link_certificates; DROP TABLE key_chain; DROP TABLE signing_keys; PRAGMA user_version = 1;',
+    );
+    expect(objects(raw)).toEqual(CREATES[1]);
+    raw.close();
+
+    const v = await unlockVault(dir, { passphrase: TEST_PASSPHRASE }, { clock, actor: 'alice' });
+    try {
+      expect(version(v.db)).toBe(SCHEMA_VERSION);
+      expect(objects(v.db)).toEqual(expect.arrayContaining(Object.values(CREATES).flat()));
+      expect(v.audit.verify()).toMatchObject({ ok: true, count: 2 });
+      expect(v.audit.list().map((e) => e.action)).toEqual(['vault.created', 'test.before-upgrade']);
+      expect(integrityCheck(v.db)).toEqual([]);
+      expect((v.db.prepare('SELECT count(*) AS n FROM signing_keys').get() as { n: number }).n).toBe(0);
+    } finally {
+      v.close();
+    }
+  });
+
+  it('a vault with a newer schema is UNSUPPORTED_FORMAT, and its database is not left open', async () => {
+    const dir = join(tempDir(), 'vault');
+    (await createTestVault(dir)).vault.close();
+    const raw = openRawDatabase(dir, await vaultKeyOf(dir));
+    raw.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    raw.close();
+    const openHandles = () => readdirSync('/proc/self/fd').filter((fd) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`).startsWith(join(dir, DATABASE_FILE));
+      } catch {
+        return false;
+      }
+    }).length;
+    expect(openHandles()).toBe(0);
+    const err = await unlockVault(dir, { passphrase: TEST_PASSPHRASE }, { clock, actor: 'alice' }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(DomainError);
+    expect((err as DomainError).code).toBe('UNSUPPORTED_FORMAT');
+    expect(openHandles()).toBe(0);
+  });
+});
