@@ -45,7 +45,13 @@ export function openEncryptedDatabase(path: string, dbKey: Uint8Array, opts: { c
     db.close();
     throw new DomainError('INTERNAL', 'The vault database refused the durability settings (journal_mode=DELETE, synchronous=EXTRA).');
   }
-  migrate(db);
+  try {
+    migrate(db);
+  } catch (e) {
+    // A refused or failed migration must not leave the database open (the handle would hold the file).
+    db.close();
+    throw e;
+  }
   if (opts.create) chmodSync(path, 0o600);
   return db;
 }
