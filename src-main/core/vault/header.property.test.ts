@@ -1,0 +1,91 @@
+/**
+ * Property: the key-slot header is untrusted until its MAC is checked. For
+ * thousands of mutations of a genuine header, parseHeader either refuses with
+ * HEADER_CORRUPT / UNSUPPORTED_FORMAT or returns a header; and a vault whose
+ * header file was so mutated either refuses to unlock with a DomainError or —
+ * only when the content is unchanged — opens, and its database is never
+ * changed either way. (Unlocking uses the custodian shares: no Argon2 per run,
+ * and no work factor an attacker could raise.)
+ */
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixedClock } from '../clock.ts';
+import { anyMutation, applyByteMutation, applyJsonMutation, refusalOf, refusalOfAsync, type Mutation } from '../../testing/mutations.ts';
+import { createTestVault, FIXED_NOW } from '../../testing/vault-fixtures.ts';
+import { hashDir, removeTempDirs, tempDir } from '../../testing/temp-dir.ts';
+import { DATABASE_FILE, HEADER_FILE, parseHeader, type VaultHeader } from './header.ts';
+import { unlockVault, type Vault } from './vault.ts';
+
+let dir: string;
+let genuine: Buffer;
+let original: VaultHeader;
+let shares: Array<{ label: string; content: string }>;
+
+beforeAll(async () => {
+  dir = join(tempDir('airgap-hdr-'), 'vault');
+  const { vault, shareFiles } = await createTestVault(dir, { quorum: { threshold: 2, total: 3 } });
+  await vault.addQuorumSlot({ threshold: 3, total: 5, label: 'board', actor: 'alice' });
+  vault.close();
+  genuine = readFileSync(join(dir, HEADER_FILE));
+  original = parseHeader(genuine);
+  shares = shareFiles.slice(0, 2).map((content, i) => ({ label: `share-${i + 1}.json`, content }));
+});
+afterAll(removeTempDirs);
+
+function mutate(m: Mutation): Buffer {
+  return m.kind.startsWith('json-')
+    ? Buffer.from(applyJsonMutation(genuine.toString('utf8'), m as Extract<Mutation, { kind: `json-${string}` }>))
+    : applyByteMutation(genuine, m as Exclude<Mutation, { kind: `json-${string}` }>);
+}
+
+describe('mutated key-slot headers', () => {
+  it('parseHeader refuses with a header code or parses (5000 mutations)', () => {
+    let refused = 0;
+    fc.assert(
+      fc.property(anyMutation, (m) => {
+        const r = refusalOf(() => parseHeader(mutate(m)));
+        if (r.refused) {
+          refused += 1;
+          expect(['HEADER_CORRUPT', 'UNSUPPORTED_FORMAT']).toContain(r.code);
+        }
+      }),
+      { numRuns: 5000 },
+    );
+    expect(refused).toBeGreaterThan(2500);
+  });
+
+  it('parseHeader refuses inputs that are not a header at all', () => {
+    for (const bytes of [Buffer.alloc(0), Buffer.from('null'), Buffer.from('"airgap"'), Buffer.from('[]'), Buffer.from('{}'), Buffer.alloc(300_000, 0x20), Buffer.from([0xff, 0xfe, 0x00])]) {
+      expect(refusalOf(() => parseHeader(bytes))).toMatchObject({ refused: true, code: 'HEADER_CORRUPT' });
+    }
+  });
+
+  it('a vault with a mutated header never opens unless the content is unchanged, and its database never changes (1500 mutations)', async () => {
+    const headerPath = join(dir, HEADER_FILE);
+    const before = hashDir(dir);
+    let opened = 0;
+    await fc.assert(
+      fc.asyncProperty(anyMutation, async (m) => {
+        const bytes = mutate(m);
+        writeFileSync(headerPath, bytes);
+        const dbBefore = readFileSync(join(dir, DATABASE_FILE));
+        const r = await refusalOfAsync(() => unlockVault(dir, { shares }, { clock: fixedClock(FIXED_NOW), actor: 'mallory' }));
+        if (!r.refused) {
+          opened += 1;
+          (r.value as Vault).close();
+          expect(isDeepStrictEqual(parseHeader(bytes), original)).toBe(true);
+        }
+        expect(readFileSync(join(dir, DATABASE_FILE)).equals(dbBefore)).toBe(true);
+        expect(readdirSync(dir).sort()).toEqual([HEADER_FILE, DATABASE_FILE].sort());
+        writeFileSync(headerPath, genuine);
+      }),
+      { numRuns: 1500, timeout: 10_000 },
+    );
+    expect(hashDir(dir)).toBe(before);
+    // Only no-op mutations (JSON whitespace, a field set to its own value) can open it.
+    expect(opened).toBeLessThan(1500 / 4);
+  });
+});
