@@ -4,7 +4,7 @@
  * lint, sign, re-verify) against `openssl ca -batch -infiles` on the same
  * requests and the same CA key, in the same run.
  *
- *   node bench/issue.ts [--count N] [--runs N] [--openssl-runs N]
+ *   node bench/issue.ts [--count N] [--runs N] [--openssl-runs N] [--workers N]
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -21,11 +21,14 @@ const { values } = parseArgs({
     count: { type: 'string', default: '10000' },
     runs: { type: 'string', default: '3' },
     'openssl-runs': { type: 'string', default: '1' },
+    workers: { type: 'string' },
   },
 });
 const COUNT = Number(values.count);
 const RUNS = Number(values.runs);
 const OPENSSL_RUNS = Number(values['openssl-runs']);
+/** Worker threads beside the main thread; issueBatch's default (cores - 1) when not given. */
+const WORKERS = values.workers === undefined ? undefined : Number(values.workers);
 
 function makeRequests(count: number): BatchItem[] {
   const items: BatchItem[] = [];
@@ -46,7 +49,7 @@ async function benchCase(algorithm: 'ecdsa-p256' | 'rsa-3072', items: BatchItem[
     const now = new Date();
     let failures = 0;
     const oursParallel = await timeRuns(RUNS, async () => {
-      const out = await issueBatch(init, items, { profile: 'agent', now });
+      const out = await issueBatch(init, items, { profile: 'agent', now, ...(WORKERS === undefined ? {} : { workers: WORKERS }) });
       failures += out.filter((o) => !o.ok).length;
     });
     const oursSingle = await timeRuns(Math.min(RUNS, 3), async () => {
@@ -73,7 +76,8 @@ async function benchCase(algorithm: 'ecdsa-p256' | 'rsa-3072', items: BatchItem[
     const single = median(oursSingle);
     const theirs = median(openssl);
     console.log(`\nissue ${fmtInt(items.length)} agent certificates from P-256 requests, ${algorithm} CA`);
-    console.log(`  ours, ${availableParallelism()} worker threads : median ${fmtSeconds(ours)} = ${fmtInt(items.length / ours)} certs/s   (runs: ${runsText(oursParallel)})`);
+    const threads = (WORKERS ?? availableParallelism() - 1) + 1;
+    console.log(`  ours, ${threads} threads          : median ${fmtSeconds(ours)} = ${fmtInt(items.length / ours)} certs/s   (runs: ${runsText(oursParallel)})`);
     console.log(`  ours, one thread        : median ${fmtSeconds(single)} = ${fmtInt(items.length / single)} certs/s   (runs: ${runsText(oursSingle)})`);
     console.log(`  openssl ca -infiles     : median ${fmtSeconds(theirs)} = ${fmtInt(items.length / theirs)} certs/s   (runs: ${runsText(openssl)}), peak ${opensslPeak.toFixed(0)} MB`);
     console.log(`  ratio                   : ours is ${(theirs / ours).toFixed(1)}x OpenSSL's rate (one thread: ${(theirs / single).toFixed(1)}x)`);

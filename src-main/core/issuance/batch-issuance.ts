@@ -1,14 +1,16 @@
 /**
  * Issue many requests at once (`cert issue-batch`), spread over worker
- * threads so every core signs. Each worker holds its own Issuer built from the
- * same certificate and KeyObject; worker threads live in this process, so the
- * private key never leaves it.
+ * threads so every core signs. Each worker builds its own Issuer from the same
+ * certificate and key; worker threads live in this process, so the private
+ * key never leaves it.
  *
  * Serial uniqueness stays here in the main thread, where the caller's
  * `isSerialTaken` (the vault) lives: a worker's serial that collides with the
  * vault or with another certificate of the batch is re-issued here.
  */
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { issueOne } from './batch-issuance-item.ts';
 import type { BatchItem, BatchOutcome, BatchSettings, ChunkRequest, ChunkResult } from './batch-issuance-item.ts';
@@ -41,8 +43,11 @@ export async function issueBatch(init: IssuerInit, items: readonly BatchItem[], 
   const chunkSize = Math.max(1, options.chunkSize ?? 100);
   const chunks: ChunkRequest[] = [];
   for (let i = 0; i < total; i += chunkSize) chunks.push({ index: i, items: items.slice(i, i + chunkSize) });
+  const url = options.workerUrl ?? new URL('./batch-issuance-worker.ts', import.meta.url);
+  // A bundle that did not ship the worker file (see workerUrl) still issues, in this thread only.
+  const workerAvailable = url.protocol !== 'file:' || existsSync(fileURLToPath(url));
   // This thread works too, so one worker per remaining core; a worker costs ~0.1 s to start.
-  const workerCount = Math.max(0, Math.min(options.workers ?? availableParallelism() - 1, chunks.length - 1));
+  const workerCount = workerAvailable ? Math.max(0, Math.min(options.workers ?? availableParallelism() - 1, chunks.length - 1)) : 0;
 
   const outcomes: BatchOutcome[] = new Array<BatchOutcome>(total);
   let done = 0;
@@ -54,7 +59,6 @@ export async function issueBatch(init: IssuerInit, items: readonly BatchItem[], 
     options.onProgress?.(done, total);
   };
 
-  const url = options.workerUrl ?? new URL('./batch-issuance-worker.ts', import.meta.url);
   // Each worker imports the PKCS #8 key itself: one KeyObject shared by threads contends in OpenSSL.
   const workers = Array.from({ length: workerCount }, () => new Worker(url, { workerData: { init, settings } }));
   try {

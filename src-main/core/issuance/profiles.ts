@@ -6,8 +6,9 @@ import { DomainError } from '../errors.ts';
 import { OID } from './oids.ts';
 import type { KeyDescription } from './subject-public-key.ts';
 
-export const PROFILE_NAMES = ['agent', 'server', 'sub-ca', 'ocsp-signer'] as const;
-export type ProfileName = (typeof PROFILE_NAMES)[number];
+import { PROFILE_NAMES, type ProfileName } from './profile-names.ts';
+
+export { PROFILE_NAMES, type ProfileName } from './profile-names.ts';
 
 /** KeyUsage bit numbers (RFC 5280 4.2.1.3). */
 export const KEY_USAGE_BIT = {
