@@ -1,12 +1,13 @@
 import { OPERATION_NAMES } from '../src-main/api/contract.ts';
 import { expect, test } from './fixtures/test.ts';
 import { ui } from './support/ui.ts';
+import type { PageGlobals } from './page-globals.ts';
 
 test('the page sees window.airgap (one function per operation, plus onLocked) and no Node or Electron internals', async ({ host }) => {
   const { page } = host;
   await expect(ui(page).createHeading).toBeVisible();
   const shape = await page.evaluate(() => {
-    const w = window as unknown as Record<string, unknown>;
+    const w = globalThis as unknown as Record<string, unknown>;
     const api = w.airgap as Record<string, unknown>;
     return {
       keys: Object.keys(api).sort(),
@@ -32,10 +33,11 @@ test('the Content-Security-Policy applies: our styled components render, an inje
   expect(csp).not.toContain('unsafe-eval');
 
   // emotion's nonce'd styles apply: the contained button is coloured.
-  const buttonBg = await ui(page).createButton.evaluate((el) => getComputedStyle(el).backgroundColor);
+  const buttonBg = await ui(page).createButton.evaluate((el) => (globalThis as unknown as PageGlobals).getComputedStyle(el).backgroundColor);
   expect(buttonBg).not.toBe('rgba(0, 0, 0, 0)');
 
   const injected = await page.evaluate(async () => {
+    const { document, getComputedStyle } = globalThis as unknown as PageGlobals;
     const violation = new Promise<string>((resolve) => document.addEventListener('securitypolicyviolation', (e) => resolve(e.violatedDirective), { once: true }));
     const style = document.createElement('style');
     style.textContent = 'body { background: rgb(255, 0, 0) !important; }';

@@ -1,5 +1,6 @@
 import { expect, test } from './fixtures/test.ts';
 import { OFFICER, PASSPHRASE, ui, unlockWithPassphrase, vaultIdOnDisk } from './support/ui.ts';
+import type { PageGlobals } from './page-globals.ts';
 
 test.describe('unlock and lock', () => {
   test.use({ seedVault: { actor: 'Seed Officer', passphrase: PASSPHRASE } });
@@ -61,7 +62,10 @@ test.describe('dark theme', () => {
   test('follows the OS colour scheme', async ({ host, shots, a11y }) => {
     const { page } = host;
     await expect(ui(page).unlockHeading).toBeVisible();
-    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const bg = await page.evaluate(() => {
+      const g = globalThis as unknown as PageGlobals;
+      return g.getComputedStyle(g.document.body).backgroundColor;
+    });
     expect(bg).toBe('rgb(18, 18, 18)');
     await a11y.check('unlock, dark');
     await shots.take('unlock screen, dark');

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { REASON_NAMES } from '../../core/issuance/revocation-reasons.ts';
-import { PROFILE_NAMES } from '../../core/issuance/profiles.ts';
+import { PROFILE_NAMES } from '../../core/issuance/profile-names.ts';
 import { empty, filePath, op } from './common.ts';
 import { fileSource } from './keys.ts';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { KEY_ALGORITHMS } from '../../core/pki/algorithms.ts';
+import { KEY_ALGORITHMS } from '../../core/pki/key-algorithm-names.ts';
 import { empty, filePath, op, witnessList } from './common.ts';
 
 export type KeyStateName = 'draft' | 'active' | 'trusted' | 'retired';

@@ -5,8 +5,9 @@
  * certificates and CRLs; ECDSA uses the hash matching the curve size
  * (RFC 5480 section 4).
  */
-export const KEY_ALGORITHMS = ['ecdsa-p256', 'ecdsa-p384', 'rsa-3072', 'rsa-4096', 'ed25519'] as const;
-export type KeyAlgorithm = (typeof KEY_ALGORITHMS)[number];
+import type { KeyAlgorithm } from './key-algorithm-names.ts';
+
+export { KEY_ALGORITHMS, isKeyAlgorithm, type KeyAlgorithm } from './key-algorithm-names.ts';
 
 import type { webcrypto } from 'node:crypto';
 
@@ -54,7 +55,3 @@ export const ALGORITHMS: Record<KeyAlgorithm, AlgorithmInfo> = {
     nodeDigest: null,
   },
 };
-
-export function isKeyAlgorithm(s: string): s is KeyAlgorithm {
-  return (KEY_ALGORITHMS as readonly string[]).includes(s);
-}

@@ -1,101 +1,52 @@
-import Alert from '@mui/material/Alert';
-import AlertTitle from '@mui/material/AlertTitle';
 import Box from '@mui/material/Box';
+import List from '@mui/material/List';
+import ListItemButton from '@mui/material/ListItemButton';
+import ListItemText from '@mui/material/ListItemText';
 import Paper from '@mui/material/Paper';
-import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import { useEffect, type ReactNode } from 'react';
-import type { SessionStatus, SlotInfo } from '../../../src-main/api/contract.ts';
-import { ApiErrorAlert } from '../components/ApiErrorAlert.tsx';
-import { LocalDateTime } from '../components/LocalDateTime.tsx';
+import type { SessionStatus } from '../../../src-main/api/contract.ts';
 import { MonoText } from '../components/MonoText.tsx';
+import { SECTIONS, WIZARDS } from '../console/sections.tsx';
 import { useAppStore } from '../store/index.ts';
 
-function slotText(s: SlotInfo): string {
-  const kind = s.type === 'quorum' ? `Custodian quorum, ${s.threshold ?? '?'} of ${s.total ?? '?'}` : 'Passphrase';
-  // Default labels repeat the kind ("passphrase", "custodians 2 of 3"); show only labels an officer chose.
-  const defaultLabel = s.type === 'quorum' ? `custodians ${s.threshold} of ${s.total}` : 'passphrase';
-  return s.label && s.label !== defaultLabel ? `${kind} (“${s.label}”)` : kind;
-}
-
-function Fact({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <Box component="div" sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', sm: '180px 1fr' }, gap: 1, py: 0.75 }}>
-      <Typography component="dt" color="text.secondary">
-        {label}
-      </Typography>
-      <Typography component="dd" sx={{ m: 0 }}>
-        {children}
-      </Typography>
-    </Box>
-  );
-}
-
-/** The unlocked vault, for now: its identity and who is acting. The full console builds on this page. */
+/**
+ * The unlocked console: a navigation list on the left, the chosen section (or
+ * an open wizard) on the right, and the vault and the acting officer always
+ * named at the top of the navigation.
+ */
 export function ConsoleScreen({ status }: { status: SessionStatus }) {
-  const info = useAppStore((s) => s.vaultInfo);
-  const infoError = useAppStore((s) => s.vaultInfoError);
-  const loadVaultInfo = useAppStore((s) => s.loadVaultInfo);
-  const shareFiles = useAppStore((s) => s.createdShareFiles);
-  const quorum = info?.slots.find((s) => s.type === 'quorum');
-
-  useEffect(() => {
-    void loadVaultInfo();
-  }, [loadVaultInfo, status.vaultId]);
+  const section = useAppStore((s) => s.section);
+  const wizard = useAppStore((s) => s.wizard);
+  const wizardKeyId = useAppStore((s) => s.wizardKeyId);
+  const goTo = useAppStore((s) => s.goTo);
+  const current = SECTIONS.find((s) => s.id === section) ?? SECTIONS[0]!;
 
   return (
-    <Box component="main" sx={{ maxWidth: 960, mx: 'auto', px: 3, py: 4 }}>
-      <Typography variant="h4" component="h1" gutterBottom>
-        Console
-      </Typography>
-      <Stack spacing={3}>
-        {shareFiles.length > 0 ? (
-          <Alert severity="success" data-testid="share-files-written">
-            <AlertTitle>Custodian share files written</AlertTitle>
-            Give one file to each custodian and keep the files apart{quorum?.threshold ? `: any ${quorum.threshold} of them unlock the vault` : ''}.
-            <Box component="ul" sx={{ m: 0, mt: 1, pl: 2.5 }}>
-              {shareFiles.map((f) => (
-                <li key={f}>
-                  <MonoText>{f}</MonoText>
-                </li>
-              ))}
-            </Box>
-          </Alert>
-        ) : null}
-        <Paper variant="outlined" sx={{ p: 3 }} component="section" aria-labelledby="vault-heading">
-          <Typography id="vault-heading" variant="h6" component="h2" gutterBottom>
+    <Box sx={{ display: 'flex', alignItems: 'stretch', minHeight: 'calc(100vh - 64px)' }}>
+      <Paper component="nav" aria-label="Console sections" square variant="outlined" sx={{ width: 240, flexShrink: 0, borderTop: 0, borderBottom: 0, borderLeft: 0 }}>
+        <Box sx={{ px: 2, pt: 2, pb: 1 }}>
+          <Typography variant="caption" color="text.secondary" component="div">
             Vault
           </Typography>
-          <Box component="dl" sx={{ m: 0 }}>
-            <Fact label="Vault id">
-              <MonoText testId="vault-id">{status.vaultId ?? ''}</MonoText>
-            </Fact>
-            <Fact label="Acting officer">
-              <span data-testid="actor">{status.actor ?? ''}</span>
-            </Fact>
-            {info?.created ? (
-              <Fact label="Created">
-                <LocalDateTime iso={info.created} />
-              </Fact>
-            ) : null}
-            <Fact label="Folder">
-              <MonoText>{status.vaultDir}</MonoText>
-            </Fact>
-            <Fact label="Auto-lock">after {status.autoLockMinutes} minutes without activity</Fact>
-            {info ? (
-              <Fact label="Key slots">
-                {info.slots.map(slotText).join('; ')}
-              </Fact>
-            ) : null}
-            {info?.counts ? (
-              <Fact label="Contents">
-                {info.counts.keys} signing keys, {info.counts.certificates} certificates, {info.counts.auditEvents} audit events
-              </Fact>
-            ) : null}
-          </Box>
-          {infoError ? <ApiErrorAlert error={infoError} title="The vault's details could not be read" /> : null}
-        </Paper>
-      </Stack>
+          <MonoText testId="vault-id">{status.vaultId ?? ''}</MonoText>
+          <Typography variant="caption" color="text.secondary" component="div" sx={{ mt: 1 }}>
+            Acting officer
+          </Typography>
+          <Typography variant="body2" data-testid="actor">
+            {status.actor ?? ''}
+          </Typography>
+        </Box>
+        <List>
+          {SECTIONS.map((s) => (
+            <ListItemButton key={s.id} selected={!wizard && s.id === section} aria-current={!wizard && s.id === section ? 'page' : undefined} onClick={() => goTo(s.id)}>
+              <ListItemText primary={s.label} />
+            </ListItemButton>
+          ))}
+        </List>
+      </Paper>
+      <Box component="main" sx={{ flexGrow: 1, minWidth: 0, px: 4, py: 3 }}>
+        {wizard ? WIZARDS[wizard].render(wizardKeyId) : current.render(status)}
+      </Box>
     </Box>
   );
 }

@@ -1,0 +1,37 @@
+import type { ReactNode } from 'react';
+import type { SessionStatus } from '../../../src-main/api/contract.ts';
+import type { SectionId, WizardId } from '../store/nav-slice.ts';
+import { SettingsSection } from './sections/SettingsSection.tsx';
+import { PendingSection } from './sections/PendingSection.tsx';
+
+/**
+ * The console's sections and wizards, in navigation order. Each section and
+ * each wizard is one component in its own file; register it here.
+ */
+export interface SectionEntry {
+  id: SectionId;
+  label: string;
+  render: (status: SessionStatus) => ReactNode;
+}
+
+export const SECTIONS: readonly SectionEntry[] = [
+  { id: 'dashboard', label: 'Dashboard', render: () => <PendingSection title="Dashboard" /> },
+  { id: 'keys', label: 'Signing keys', render: () => <PendingSection title="Signing keys" /> },
+  { id: 'certificates', label: 'Certificates', render: () => <PendingSection title="Certificates" /> },
+  { id: 'audit', label: 'Audit log', render: () => <PendingSection title="Audit log" /> },
+  { id: 'settings', label: 'Settings', render: (status) => <SettingsSection status={status} /> },
+];
+
+export interface WizardEntry {
+  id: WizardId;
+  label: string;
+  render: (keyId: string | null) => ReactNode;
+}
+
+export const WIZARDS: Readonly<Record<WizardId, WizardEntry>> = {
+  'sub-ca': { id: 'sub-ca', label: 'New sub-CA key', render: () => <PendingSection title="New sub-CA key" /> },
+  root: { id: 'root', label: 'New standalone root', render: () => <PendingSection title="New standalone root" /> },
+  emergency: { id: 'emergency', label: 'Emergency rotation', render: () => <PendingSection title="Emergency rotation" /> },
+  'issue-media': { id: 'issue-media', label: 'Issue from media', render: () => <PendingSection title="Issue from media" /> },
+  export: { id: 'export', label: 'Export to removable media', render: () => <PendingSection title="Export to removable media" /> },
+};

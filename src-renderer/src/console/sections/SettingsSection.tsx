@@ -1,0 +1,101 @@
+import Alert from '@mui/material/Alert';
+import AlertTitle from '@mui/material/AlertTitle';
+import Box from '@mui/material/Box';
+import Paper from '@mui/material/Paper';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+import { useEffect, type ReactNode } from 'react';
+import type { SessionStatus, SlotInfo } from '../../../../src-main/api/contract.ts';
+import { ApiErrorAlert } from '../../components/ApiErrorAlert.tsx';
+import { LocalDateTime } from '../../components/LocalDateTime.tsx';
+import { MonoText } from '../../components/MonoText.tsx';
+import { useAppStore } from '../../store/index.ts';
+
+function slotText(s: SlotInfo): string {
+  const kind = s.type === 'quorum' ? `Custodian quorum, ${s.threshold ?? '?'} of ${s.total ?? '?'}` : 'Passphrase';
+  // Default labels repeat the kind ("passphrase", "custodians 2 of 3"); show only labels an officer chose.
+  const defaultLabel = s.type === 'quorum' ? `custodians ${s.threshold} of ${s.total}` : 'passphrase';
+  return s.label && s.label !== defaultLabel ? `${kind} (“${s.label}”)` : kind;
+}
+
+function Fact({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <Box component="div" sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', sm: '180px 1fr' }, gap: 1, py: 0.75 }}>
+      <Typography component="dt" color="text.secondary">
+        {label}
+      </Typography>
+      <Typography component="dd" sx={{ m: 0 }}>
+        {children}
+      </Typography>
+    </Box>
+  );
+}
+
+/** Settings: the vault's identity, who is acting, and its key slots. (Trusted window, CRL validity, auto-lock and passphrase changes come here too.) */
+export function SettingsSection({ status }: { status: SessionStatus }) {
+  const info = useAppStore((s) => s.vaultInfo);
+  const infoError = useAppStore((s) => s.vaultInfoError);
+  const loadVaultInfo = useAppStore((s) => s.loadVaultInfo);
+  const shareFiles = useAppStore((s) => s.createdShareFiles);
+  const quorum = info?.slots.find((s) => s.type === 'quorum');
+
+  useEffect(() => {
+    void loadVaultInfo();
+  }, [loadVaultInfo, status.vaultId]);
+
+  return (
+    <Box sx={{ maxWidth: 960 }}>
+      <Typography variant="h4" component="h1" gutterBottom>
+        Settings
+      </Typography>
+      <Stack spacing={3}>
+        {shareFiles.length > 0 ? (
+          <Alert severity="success" data-testid="share-files-written">
+            <AlertTitle>Custodian share files written</AlertTitle>
+            Give one file to each custodian and keep the files apart{quorum?.threshold ? `: any ${quorum.threshold} of them unlock the vault` : ''}.
+            <Box component="ul" sx={{ m: 0, mt: 1, pl: 2.5 }}>
+              {shareFiles.map((f) => (
+                <li key={f}>
+                  <MonoText>{f}</MonoText>
+                </li>
+              ))}
+            </Box>
+          </Alert>
+        ) : null}
+        <Paper variant="outlined" sx={{ p: 3 }} component="section" aria-labelledby="vault-heading">
+          <Typography id="vault-heading" variant="h6" component="h2" gutterBottom>
+            Vault
+          </Typography>
+          <Box component="dl" sx={{ m: 0 }}>
+            <Fact label="Vault id">
+              <MonoText>{status.vaultId ?? ''}</MonoText>
+            </Fact>
+            <Fact label="Acting officer">
+              <span>{status.actor ?? ''}</span>
+            </Fact>
+            {info?.created ? (
+              <Fact label="Created">
+                <LocalDateTime iso={info.created} />
+              </Fact>
+            ) : null}
+            <Fact label="Folder">
+              <MonoText>{status.vaultDir}</MonoText>
+            </Fact>
+            <Fact label="Auto-lock">after {status.autoLockMinutes} minutes without activity</Fact>
+            {info ? (
+              <Fact label="Key slots">
+                {info.slots.map(slotText).join('; ')}
+              </Fact>
+            ) : null}
+            {info?.counts ? (
+              <Fact label="Contents">
+                {info.counts.keys} signing keys, {info.counts.certificates} certificates, {info.counts.auditEvents} audit events
+              </Fact>
+            ) : null}
+          </Box>
+          {infoError ? <ApiErrorAlert error={infoError} title="The vault's details could not be read" /> : null}
+        </Paper>
+      </Stack>
+    </Box>
+  );
+}
