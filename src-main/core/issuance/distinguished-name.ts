@@ -103,9 +103,9 @@ function decodeValue(buf: Uint8Array, node: DerNode, type: string): string {
 
 /** RFC 4514 section 2.4 escaping. */
 export function escapeDnValue(value: string): string {
-  let out = value.replace(/[\\,+"<>;=]/g, (c) => '\\' + c);
+  let out = value.replace(/[\\,+"<>;]/g, (c) => '\\' + c);
   if (out.startsWith(' ') || out.startsWith('#')) out = '\\' + out;
-  if (out.endsWith(' ') && out.length > 1) out = out.slice(0, -1) + '\\ ';
+  if (value.length > 1 && value.endsWith(' ')) out = out.slice(0, -1) + '\\ ';
   return out;
 }
 
