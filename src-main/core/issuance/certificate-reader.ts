@@ -41,9 +41,9 @@ export interface CertificateView {
   readonly signature: Uint8Array;
 }
 
-function readExtensions(buf: Uint8Array, wrapper: DerNode): ExtensionField[] {
-  const seq = readNode(buf, wrapper.contentStart, wrapper.end);
-  if (seq.tag !== 0x30 || seq.end !== wrapper.end) throw new DerError('extensions are not one SEQUENCE');
+/** Extensions ::= SEQUENCE OF Extension (RFC 5280 4.1), shared by certificates, CRLs, CRL entries and requests. */
+export function readExtensionList(buf: Uint8Array, seq: DerNode): ExtensionField[] {
+  if (seq.tag !== 0x30) throw new DerError('Extensions is not a SEQUENCE');
   const out: ExtensionField[] = [];
   for (const ext of children(buf, seq)) {
     if (ext.tag !== 0x30) throw new DerError('extension is not a SEQUENCE');
@@ -60,6 +60,13 @@ function readExtensions(buf: Uint8Array, wrapper: DerNode): ExtensionField[] {
     out.push({ id: readOid(buf, idNode), critical, explicitFalse, value: content(buf, valueNode) });
   }
   return out;
+}
+
+/** The [n] EXPLICIT wrapper around Extensions in a TBSCertificate or TBSCertList. */
+export function readWrappedExtensions(buf: Uint8Array, wrapper: DerNode): ExtensionField[] {
+  const seq = readNode(buf, wrapper.contentStart, wrapper.end);
+  if (seq.end !== wrapper.end) throw new DerError('extensions are not one SEQUENCE');
+  return readExtensionList(buf, seq);
 }
 
 export function readTbsCertificate(buf: Uint8Array, tbs: DerNode): TbsCertificateView {
@@ -84,7 +91,7 @@ export function readTbsCertificate(buf: Uint8Array, tbs: DerNode): TbsCertificat
   let hasUniqueIds = false;
   for (const f of fields.slice(i + 6)) {
     if (f.tag === 0x81 || f.tag === 0x82 || f.tag === 0xa1 || f.tag === 0xa2) hasUniqueIds = true;
-    else if (f.tag === 0xa3) extensions = readExtensions(buf, f);
+    else if (f.tag === 0xa3) extensions = readWrappedExtensions(buf, f);
     else throw new DerError('unexpected field in TBSCertificate');
   }
   return {

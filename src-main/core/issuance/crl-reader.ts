@@ -7,13 +7,14 @@
 import { verify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { DomainError } from '../errors.ts';
-import { readAuthorityKeyIdentifier } from './certificate-reader.ts';
-import { DerError, children, content, readBigInt, readBitString, readBoolean, readNode, readOid, readRoot, readSmallInt, readTime, whole } from './der-reader.ts';
+import { readAuthorityKeyIdentifier, readExtensionList, readWrappedExtensions } from './certificate-reader.ts';
+import { DerError, children, readBigInt, readBitString, readNode, readOid, readRoot, readSmallInt, readTime, whole } from './der-reader.ts';
 import type { DerNode } from './der-reader.ts';
 import { NameError, parseName } from './distinguished-name.ts';
 import { OID } from './oids.ts';
 import { PemError, looksLikePem, pemBlocks } from './pem.ts';
 import { reasonFromCode } from './revocation-reasons.ts';
+import { signatureDigest } from './signature-algorithms.ts';
 import type { ReasonName } from './revocation-reasons.ts';
 
 export interface CrlEntry {
@@ -80,21 +81,14 @@ function serialHexOf(buf: Buffer, node: DerNode): string {
 /** crlEntryExtensions: the reason, refusing critical extensions we cannot process (RFC 5280 5.3). */
 function entryReason(buf: Buffer, extsNode: DerNode): ReasonName {
   let reason: ReasonName = 'unspecified';
-  for (const ext of children(buf, extsNode)) {
-    const fields = children(buf, ext);
-    const id = fields[0];
-    const value = fields[fields.length - 1];
-    if (!id || !value || fields.length > 3 || value.tag !== 0x04) throw new DerError('bad entry extension');
-    const critical = fields.length === 3 && readBoolean(buf, fields[1] as DerNode);
-    const oid = readOid(buf, id);
-    if (oid === OID.crlReason) {
-      const e = readRoot(content(buf, value), 0x0a, 'CRLReason');
-      const code = buf[value.contentStart + 2];
-      const name = e.end - e.contentStart === 1 && code !== undefined ? reasonFromCode(code) : undefined;
+  for (const ext of readExtensionList(buf, extsNode)) {
+    if (ext.id === OID.crlReason) {
+      const e = readRoot(ext.value, 0x0a, 'CRLReason');
+      const name = e.end - e.contentStart === 1 ? reasonFromCode(ext.value[2] as number) : undefined;
       if (!name) throw new DerError('unknown CRLReason');
       reason = name;
-    } else if (critical) {
-      throw new DerError(`critical entry extension ${oid}`);
+    } else if (ext.critical) {
+      throw new DerError(`critical entry extension ${ext.id}`);
     }
   }
   return reason;
@@ -189,20 +183,11 @@ function walk(der: Uint8Array): CrlView {
     node = readNode(buf, pos, tbs.end);
     if (node.tag !== 0xa0 || node.end !== tbs.end) throw new DerError('unexpected field in TBSCertList');
     if (version !== 1) throw new DerError('extensions in a v1 CRL');
-    const exts = readNode(buf, node.contentStart, node.end);
-    if (exts.tag !== 0x30 || exts.end !== node.end) throw new DerError('crlExtensions is not a SEQUENCE');
-    for (const ext of children(buf, exts)) {
-      const fields = children(buf, ext);
-      const id = fields[0];
-      const value = fields[fields.length - 1];
-      if (!id || !value || fields.length > 3 || value.tag !== 0x04) throw new DerError('bad CRL extension');
-      const critical = fields.length === 3 && readBoolean(buf, fields[1] as DerNode);
-      const oid = readOid(buf, id);
-      const v = content(buf, value);
-      if (oid === OID.crlNumber) crlNumber = readBigInt(v, readRoot(v, 0x02, 'CRLNumber'));
-      else if (oid === OID.authorityKeyIdentifier) authorityKeyId = readAuthorityKeyIdentifier(v).keyId;
+    for (const ext of readWrappedExtensions(buf, node)) {
+      if (ext.id === OID.crlNumber) crlNumber = readBigInt(ext.value, readRoot(ext.value, 0x02, 'CRLNumber'));
+      else if (ext.id === OID.authorityKeyIdentifier) authorityKeyId = readAuthorityKeyIdentifier(ext.value).keyId;
       // RFC 5280 5.2: a critical CRL extension we cannot process makes the CRL unusable.
-      else if (critical) throw new DerError(`critical CRL extension ${oid} is not supported`);
+      else if (ext.critical) throw new DerError(`critical CRL extension ${ext.id} is not supported`);
     }
   }
   if (!bufEqual(buf, innerSigAlg, sigAlg)) throw new DerError('signature algorithms differ (RFC 5280 5.1.1.2)');
@@ -247,16 +232,6 @@ export function readCrl(input: Uint8Array, options: ReadCrlOptions = {}): CrlVie
   }
 }
 
-const DIGESTS: Record<string, 'sha256' | 'sha384' | 'sha512' | null> = {
-  [OID.sha256WithRSA]: 'sha256',
-  [OID.sha384WithRSA]: 'sha384',
-  [OID.sha512WithRSA]: 'sha512',
-  [OID.ecdsaWithSha256]: 'sha256',
-  [OID.ecdsaWithSha384]: 'sha384',
-  [OID.ecdsaWithSha512]: 'sha512',
-  [OID.ed25519]: null,
-};
-
 /** Whether the CRL's signature verifies with the issuer's public key. */
 export function verifyCrlSignature(crl: CrlView, issuerPublicKey: KeyObject): boolean {
   let algorithm: string;
@@ -266,9 +241,10 @@ export function verifyCrlSignature(crl: CrlView, issuerPublicKey: KeyObject): bo
   } catch {
     return false;
   }
-  if (!Object.hasOwn(DIGESTS, algorithm)) return false;
+  const digest = signatureDigest(algorithm);
+  if (digest === undefined) return false;
   try {
-    return verify(DIGESTS[algorithm] ?? null, crl.tbsDer, issuerPublicKey, crl.signature);
+    return verify(digest, crl.tbsDer, issuerPublicKey, crl.signature);
   } catch {
     return false;
   }

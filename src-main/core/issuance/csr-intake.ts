@@ -9,7 +9,8 @@
  */
 import { verify } from 'node:crypto';
 import { DomainError } from '../errors.ts';
-import { DerError, children, content, readBitString, readNode, readOid, readRoot, readSmallInt, whole } from './der-reader.ts';
+import { readExtensionList } from './certificate-reader.ts';
+import { DerError, children, readBitString, readNode, readOid, readRoot, readSmallInt, whole } from './der-reader.ts';
 import type { DerNode } from './der-reader.ts';
 import { NameError, parseName } from './distinguished-name.ts';
 import { OID } from './oids.ts';
@@ -106,17 +107,11 @@ function readRequestedSans(der: Uint8Array, attributes: DerNode | undefined): Su
     const values = children(der, valuesNode);
     const extensions = values[0];
     if (values.length !== 1 || !extensions || extensions.tag !== 0x30) throw unparseable('extensionRequest must hold one Extensions');
-    for (const ext of children(der, extensions)) {
-      if (ext.tag !== 0x30) throw unparseable('extension is not a SEQUENCE');
-      const fields = children(der, ext);
-      const idNode = fields[0];
-      const valueNode = fields[fields.length - 1];
-      if (!idNode || !valueNode || fields.length < 2 || fields.length > 3 || valueNode.tag !== 0x04) throw unparseable('extension has the wrong fields');
-      if (fields.length === 3 && fields[1]?.tag !== 0x01) throw unparseable('extension criticality is not a BOOLEAN');
-      if (readOid(der, idNode) !== OID.subjectAltName) continue; // the profile, not the request, decides every other extension
+    for (const ext of readExtensionList(der, extensions)) {
+      if (ext.id !== OID.subjectAltName) continue; // the profile, not the request, decides every other extension
       if (sans) throw new DomainError('CSR_BAD_SAN', 'The request has two subjectAltName extensions.');
       try {
-        sans = readSubjectAltNames(content(der, valueNode));
+        sans = readSubjectAltNames(ext.value);
       } catch (e) {
         if (e instanceof SanError) throw new DomainError('CSR_BAD_SAN', `The request's subject alternative names are not acceptable: ${e.message}.`);
         throw e;

@@ -54,6 +54,12 @@ const ECDSA_DIGESTS: Record<string, 'sha256' | 'sha384' | 'sha512'> = {
  * SHA-1 and MD5 based signatures are refused as unsupported: a proof of
  * possession over a broken hash proves little.
  */
+/** The digest of a signature algorithm we can verify (null for Ed25519), or undefined for one we cannot. */
+export function signatureDigest(algorithm: string): 'sha256' | 'sha384' | 'sha512' | null | undefined {
+  if (algorithm === OID.ed25519) return null;
+  return RSA_DIGESTS[algorithm] ?? ECDSA_DIGESTS[algorithm];
+}
+
 export function requestSignatureAlgorithm(algorithm: string, hasParams: boolean, paramsIsNull: boolean, key: KeyDescription): RequestSignatureCheck {
   const rsa = RSA_DIGESTS[algorithm];
   if (rsa) {
