@@ -78,8 +78,18 @@ function serialHexOf(buf: Buffer, node: DerNode): string {
   return buf.toString('hex', node.contentStart, node.end);
 }
 
+/** crlEntryExtensions holding only a reasonCode, as we and OpenSSL write it, minus the final code octet. */
+const REASON_ONLY_PREFIX = Buffer.from('300c300a0603551d1504030a01', 'hex');
+
 /** crlEntryExtensions: the reason, refusing critical extensions we cannot process (RFC 5280 5.3). */
 function entryReason(buf: Buffer, extsNode: DerNode): ReasonName {
+  // Fast path for the common shape; anything else takes the general walk below.
+  const prefixEnd = extsNode.start + REASON_ONLY_PREFIX.length;
+  if (extsNode.end === prefixEnd + 1 && buf.compare(REASON_ONLY_PREFIX, 0, REASON_ONLY_PREFIX.length, extsNode.start, prefixEnd) === 0) {
+    const name = reasonFromCode(buf[prefixEnd] as number);
+    if (!name) throw new DerError('unknown CRLReason');
+    return name;
+  }
   let reason: ReasonName = 'unspecified';
   for (const ext of readExtensionList(buf, extsNode)) {
     if (ext.id === OID.crlReason) {
