@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures/test.ts';
-import { OFFICER, PASSPHRASE, ui, vaultIdOnDisk } from './support/ui.ts';
+import { OFFICER, PASSPHRASE, openSection, ui, vaultIdOnDisk } from './support/ui.ts';
 
 test('create a vault: a weak passphrase is refused without losing input, then the console shows the new vault id', async ({ host, shots, a11y }) => {
   const { page } = host;
@@ -34,6 +34,7 @@ test('create a vault: a weak passphrase is refused without losing input, then th
   await expect(u.vaultId).toHaveText(vaultIdOnDisk(host.vaultDir));
   await expect(page.getByTestId('actor')).toHaveText(OFFICER);
   await expect(u.lockButton).toBeVisible();
+  await openSection(page, 'Settings');
   await expect(page.locator('time').first()).toHaveAttribute('title', /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
   await a11y.check('console');
   await shots.take('console after create');

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from './fixtures/test.ts';
-import { OFFICER, PASSPHRASE, ui, vaultIdOnDisk } from './support/ui.ts';
+import { OFFICER, PASSPHRASE, openSection, ui, vaultIdOnDisk } from './support/ui.ts';
 
 test('quorum vault (2 of 3): shares written to a folder, then unlocked by choosing share files one by one', async ({ host, shots, a11y }) => {
   const { page } = host;
@@ -55,6 +55,7 @@ test('quorum vault (2 of 3): shares written to a folder, then unlocked by choosi
 
   await expect(u.consoleHeading).toBeVisible();
   await expect(u.vaultId).toHaveText(vaultIdOnDisk(host.vaultDir));
+  await openSection(page, 'Settings');
   await expect(page.getByText('Passphrase; Custodian quorum, 2 of 3')).toBeVisible();
   await shots.take('unlocked by the quorum');
 });

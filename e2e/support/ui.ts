@@ -14,7 +14,7 @@ export const ui = (page: Page) => ({
   lockButton: page.getByRole('button', { name: 'Lock', exact: true }),
   createHeading: page.getByRole('heading', { name: 'Create the vault' }),
   unlockHeading: page.getByRole('heading', { name: 'Unlock the vault' }),
-  consoleHeading: page.getByRole('heading', { name: 'Console' }),
+  consoleHeading: page.getByRole('navigation', { name: 'Console sections' }),
   apiError: page.getByTestId('api-error'),
   vaultId: page.getByTestId('vault-id'),
   sharesNeeded: page.getByTestId('shares-needed'),
@@ -35,4 +35,10 @@ export async function unlockWithPassphrase(page: Page, actor = OFFICER, passphra
   await u.passphrase.fill(passphrase);
   await u.unlockButton.click();
   await expect(u.consoleHeading).toBeVisible();
+}
+
+/** Opens one section of the console from its navigation list. */
+export async function openSection(page: Page, label: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Console sections' }).getByRole('button', { name: label, exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1, name: label })).toBeVisible();
 }

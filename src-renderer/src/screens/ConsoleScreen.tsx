@@ -1,5 +1,6 @@
 import Box from '@mui/material/Box';
 import List from '@mui/material/List';
+import ListItem from '@mui/material/ListItem';
 import ListItemButton from '@mui/material/ListItemButton';
 import ListItemText from '@mui/material/ListItemText';
 import Paper from '@mui/material/Paper';
@@ -7,6 +8,7 @@ import Typography from '@mui/material/Typography';
 import type { SessionStatus } from '../../../src-main/api/contract.ts';
 import { MonoText } from '../components/MonoText.tsx';
 import { SECTIONS, WIZARDS } from '../console/sections.tsx';
+import { SharesWrittenNotice } from '../console/SharesWrittenNotice.tsx';
 import { useAppStore } from '../store/index.ts';
 
 /**
@@ -38,13 +40,16 @@ export function ConsoleScreen({ status }: { status: SessionStatus }) {
         </Box>
         <List>
           {SECTIONS.map((s) => (
-            <ListItemButton key={s.id} selected={!wizard && s.id === section} aria-current={!wizard && s.id === section ? 'page' : undefined} onClick={() => goTo(s.id)}>
-              <ListItemText primary={s.label} />
-            </ListItemButton>
+            <ListItem key={s.id} disablePadding>
+              <ListItemButton selected={!wizard && s.id === section} aria-current={!wizard && s.id === section ? 'page' : undefined} onClick={() => goTo(s.id)}>
+                <ListItemText primary={s.label} />
+              </ListItemButton>
+            </ListItem>
           ))}
         </List>
       </Paper>
       <Box component="main" sx={{ flexGrow: 1, minWidth: 0, px: 4, py: 3 }}>
+        <SharesWrittenNotice />
         {wizard ? WIZARDS[wizard].render(wizardKeyId) : current.render(status)}
       </Box>
     </Box>

@@ -1,5 +1,3 @@
-import Alert from '@mui/material/Alert';
-import AlertTitle from '@mui/material/AlertTitle';
 import Box from '@mui/material/Box';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
@@ -36,8 +34,6 @@ export function SettingsSection({ status }: { status: SessionStatus }) {
   const info = useAppStore((s) => s.vaultInfo);
   const infoError = useAppStore((s) => s.vaultInfoError);
   const loadVaultInfo = useAppStore((s) => s.loadVaultInfo);
-  const shareFiles = useAppStore((s) => s.createdShareFiles);
-  const quorum = info?.slots.find((s) => s.type === 'quorum');
 
   useEffect(() => {
     void loadVaultInfo();
@@ -49,19 +45,6 @@ export function SettingsSection({ status }: { status: SessionStatus }) {
         Settings
       </Typography>
       <Stack spacing={3}>
-        {shareFiles.length > 0 ? (
-          <Alert severity="success" data-testid="share-files-written">
-            <AlertTitle>Custodian share files written</AlertTitle>
-            Give one file to each custodian and keep the files apart{quorum?.threshold ? `: any ${quorum.threshold} of them unlock the vault` : ''}.
-            <Box component="ul" sx={{ m: 0, mt: 1, pl: 2.5 }}>
-              {shareFiles.map((f) => (
-                <li key={f}>
-                  <MonoText>{f}</MonoText>
-                </li>
-              ))}
-            </Box>
-          </Alert>
-        ) : null}
         <Paper variant="outlined" sx={{ p: 3 }} component="section" aria-labelledby="vault-heading">
           <Typography id="vault-heading" variant="h6" component="h2" gutterBottom>
             Vault
