@@ -154,4 +154,5 @@ it(`survives ${KILLS} SIGKILLs at random moments of a write loop: old state or n
     `crash safety: ${stats.kills} kills survived (seed ${seed}); ${stats.early} before the vault opened, ${stats.midWrite} in the write loop, ` +
       `${stats.journalLeft} left a hot journal, ${stats.committedUnprinted} committed but unprinted; ${stats.writes} writes in all`,
   );
-});
+  // About 85 s alone on 2 cores; the margin is for a full parallel run on a busy machine (fsync-bound).
+}, 300_000);
