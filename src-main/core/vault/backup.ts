@@ -43,8 +43,14 @@ export function writeBackup(vault: Vault, outPath: string, opts: { actor: string
     const metaLine = canonicalize({ vaultId: vault.id, created: opts.clock.now().toISOString(), header: vault.header, nonce: nonce.toString('base64url') }) ?? '';
     const sealed = seal(vault.backupKey(), payload, Buffer.from(metaLine), nonce);
     const file = Buffer.concat([Buffer.from(MAGIC), Buffer.from(metaLine + '\n'), sealed.ciphertext]);
-    mkdirSync(dirname(out), { recursive: true });
-    writeFileDurably(out, file, { exclusive: true });
+    try {
+      mkdirSync(dirname(out), { recursive: true });
+      writeFileDurably(out, file, { exclusive: true });
+    } catch (e) {
+      // The snapshot already holds a "vault.backup" event; say in the live log that the file never landed.
+      vault.transaction(() => vault.audit.append({ actor: opts.actor, action: 'vault.backup-failed', details: { file: out, error: (e as NodeJS.ErrnoException).code ?? 'error' } }));
+      throw e;
+    }
     return { bytes: file.length, file: out };
   } finally {
     rmSync(snapshot, { force: true });

@@ -16,8 +16,13 @@ export interface KdfParams {
 
 export const OWASP_MINIMUM = { memoryKiB: 19_456, passes: 2, parallelism: 1 } as const;
 export const DEFAULT_KDF = { memoryKiB: 131_072, passes: 3, parallelism: 1 } as const;
-/** Refuse headers asking for absurd work: they could hang the unlock (a hostile header is untrusted input). */
-export const KDF_LIMITS = { maxMemoryKiB: 4_194_304, maxPasses: 64, maxParallelism: 16 } as const;
+/**
+ * Refuse headers asking for absurd work: the header is untrusted until its MAC
+ * is checked, which needs the key, so a tampered cost would be paid first.
+ * 1 GiB and 10 passes (about 15 s here) still leave room to raise the cost
+ * eightfold over the default later.
+ */
+export const KDF_LIMITS = { maxMemoryKiB: 1_048_576, maxPasses: 10, maxParallelism: 8 } as const;
 
 export type KdfCost = Pick<KdfParams, 'memoryKiB' | 'passes' | 'parallelism'>;
 

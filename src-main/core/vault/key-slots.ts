@@ -106,8 +106,12 @@ export async function unlockWithShares(header: VaultHeader, shareTexts: Readonly
   const seen = new Map<number, string>();
   const seenBytes = new Map<string, string>();
   for (const { label, share } of parsed) {
-    if (share.slotId !== slot.id || share.threshold !== slot.threshold || share.total !== slot.total) {
-      throw new DomainError('SHARE_MISMATCH', `${label} is from a different share set than ${first.label} (slot ${share.slotId}). Use shares from one set only.`);
+    if (share.slotId !== slot.id) {
+      throw new DomainError('SHARE_MISMATCH', `${label} is from a different share set than ${first.label} (slot ${share.slotId}, not ${slot.id}). Use shares from one set only.`);
+    }
+    if (share.threshold !== slot.threshold || share.total !== slot.total) {
+      // The share's own checksum held, so the header's quorum changed: tampering, not a custodian's mistake.
+      throw new DomainError('HEADER_TAMPERED', `${label} is for a ${share.threshold}-of-${share.total} quorum, but the vault header now says ${slot.threshold} of ${slot.total}: the header was altered. Restore the vault from a backup and investigate.`);
     }
     const earlier = seen.get(share.index);
     if (earlier !== undefined) {
