@@ -33,7 +33,11 @@ export default defineConfig(({ command }) => {
     main: {
       build: {
         rolldownOptions: {
-          input: { index: resolve(root, 'src-main/electron/main.ts') },
+          input: {
+            index: resolve(root, 'src-main/electron/main.ts'),
+            // Batch issuance runs on worker threads; the worker is its own entry so main can point at it.
+            'batch-issuance-worker': resolve(root, 'src-main/core/issuance/batch-issuance-worker.ts'),
+          },
           // Native module with N-API prebuilds: loaded from node_modules at run time, never bundled.
           external: ['better-sqlite3-multiple-ciphers'],
         },

@@ -26,6 +26,8 @@ export interface SessionOptions {
   kdfCost?: { memoryKiB: number; passes: number; parallelism: number };
   /** How removable media are found (commands, environment); tests pass their own AIRGAP_CA_MEDIA_ROOTS. */
   mediaDeps?: DetectDeps;
+  /** The batch-issuance worker's entry when a bundler moved it (the desktop app); default: next to its source. */
+  issuanceWorkerUrl?: URL;
 }
 
 /**
@@ -40,6 +42,7 @@ export class Session {
   readonly throttle: UnlockThrottle;
   readonly kdfCost: SessionOptions['kdfCost'];
   readonly mediaDeps: DetectDeps;
+  readonly issuanceWorkerUrl: URL | undefined;
   actor: string | null;
   lockedReason: string | null = null;
   /** Set by the host (Electron window, e2e bridge, CLI) to show progress of long work. */
@@ -55,6 +58,7 @@ export class Session {
     this.throttle = new UnlockThrottle(opts.sleep);
     this.kdfCost = opts.kdfCost;
     this.mediaDeps = opts.mediaDeps ?? systemDeps();
+    this.issuanceWorkerUrl = opts.issuanceWorkerUrl;
   }
 
   get unlocked(): boolean {

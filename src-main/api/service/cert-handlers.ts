@@ -194,6 +194,7 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
         truncateToIssuer: input.truncate,
         isSerialTaken: (s) => certs.isSerialTaken(s),
         onProgress: (done, total) => session.progress({ operation: 'cert.issueBatch', done, total }),
+        ...(session.issuanceWorkerUrl ? { workerUrl: session.issuanceWorkerUrl } : {}),
       }),
     );
     const issued = outcomes.flatMap((o) => (o.ok ? [{ id: o.id, c: o.certificate }] : []));
