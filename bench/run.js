@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const benches = ['issue.ts', 'crl.ts'];
+const benches = ['issue.ts', 'crl.ts', 'vault-revocation.ts', 'vault.ts'];
 const started = Date.now();
 let failed = 0;
 for (const b of benches) {

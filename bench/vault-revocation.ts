@@ -1,0 +1,105 @@
+/**
+ * Fleet-scale revocation through the real service on a real encrypted vault:
+ * revoke every certificate of one issuer (1,000,000 by default) in one
+ * transaction, then publish that issuer's CRL from the vault (read the
+ * entries, encode, sign, store). Usage: node bench/vault-revocation.ts [--count N] [--runs R]
+ *
+ * The issued-certificate rows are written straight through CertificateStore,
+ * each with the DER of one real certificate: issuing a million for real is
+ * bench/issue.ts's job; this one measures what the vault does with them.
+ * The CRL runs in a child process so its peak memory is its own.
+ */
+// @peculiar/x509 needs reflect-metadata loaded before it: first import of every entry point.
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { dispatch } from '../src-main/api/dispatch.ts';
+import { createService, type Service } from '../src-main/api/service.ts';
+import type { OpInput, OpName, OpResult } from '../src-main/api/contract.ts';
+import { systemClock } from '../src-main/core/clock.ts';
+import { installCryptoProvider } from '../src-main/core/pki/crypto-provider.ts';
+import { CertificateStore } from '../src-main/core/store/certificate-store.ts';
+import { OWASP_MINIMUM } from '../src-main/core/vault/kdf.ts';
+import { fmtInt, fmtSeconds, median, scratchDir } from './bench-support.ts';
+
+installCryptoProvider();
+const arg = (name: string, dflt: number) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const PASS = 'bench passphrase long enough';
+
+async function call<N extends OpName>(service: Service, name: N, input: OpInput<N>): Promise<OpResult<N>> {
+  const r = await dispatch(service, name, input);
+  if (!r.ok) throw new Error(`${name}: ${r.code}: ${r.message}`);
+  return r.value as OpResult<N>;
+}
+
+if (process.argv[2] === '--crl-child') {
+  // Child: unlock the prepared vault and publish the CRL; print seconds and peak RSS.
+  const vaultDir = process.argv[3]!;
+  const out = process.argv[4]!;
+  const service = createService({ vaultDir, clock: systemClock, kdfCost: OWASP_MINIMUM });
+  await call(service, 'vault.unlock', { actor: 'bench', credentials: { passphrase: PASS } });
+  const t = performance.now();
+  const r = await call(service, 'crl.generate', { out, format: 'der' });
+  const seconds = (performance.now() - t) / 1000;
+  console.log(JSON.stringify({ seconds, entries: r.entries, bytes: r.bytes, peakMb: process.resourceUsage().maxRSS / 1024 }));
+  process.exit(0);
+}
+
+const count = arg('--count', 1_000_000);
+const runs = arg('--runs', 3);
+const scratch = scratchDir('revocation');
+const vaultDir = join(scratch.dir, 'vault');
+try {
+  const service = createService({ vaultDir, clock: systemClock, kdfCost: OWASP_MINIMUM });
+  await call(service, 'vault.create', { actor: 'bench', passphrase: PASS });
+  await call(service, 'key.create', { name: 'fleet' });
+  await call(service, 'key.selfSign', { key: 'fleet', subject: 'CN=Bench Fleet CA', days: 3650 });
+  await call(service, 'key.activate', { key: 'fleet' });
+  const key = (await call(service, 'key.list', {}))[0]!;
+  const vault = service.session.openVault!;
+  const certs = new CertificateStore(vault.db);
+  const sample = Buffer.from((await call(service, 'key.show', { key: 'fleet' })).certificatePem!.replace(/-----[^-]+-----|\s/g, ''), 'base64');
+
+  let t = performance.now();
+  const now = new Date();
+  const notAfter = new Date(now.getTime() + 365 * 86_400_000).toISOString();
+  vault.transaction(() => {
+    const batch = [];
+    for (let i = 0; i < count; i++) {
+      batch.push({ serial: randomBytes(16).toString('hex').replace(/^[89a-f]/, '1'), issuerKeyId: key.id, subject: `CN=agent-${i}`, sans: [], profile: 'agent', notBefore: now.toISOString(), notAfter, issuedAt: now.toISOString(), der: sample });
+      if (batch.length === 10_000) certs.insert(batch.splice(0));
+    }
+    certs.insert(batch);
+  });
+  console.log(`setup: ${fmtInt(count)} certificate rows written in ${fmtSeconds((performance.now() - t) / 1000)}`);
+
+  const revokeTimes: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    if (r > 0) vault.db.prepare('UPDATE certificates SET revoked_at = NULL, revocation_reason = NULL').run();
+    t = performance.now();
+    const res = await call(service, 'cert.revokeAll', { issuer: 'fleet', reason: 'keyCompromise' });
+    revokeTimes.push((performance.now() - t) / 1000);
+    if (res.revoked !== count) throw new Error(`revoked ${res.revoked}, expected ${count}`);
+  }
+  console.log(`revoke all ${fmtInt(count)} of one issuer (one transaction, audited): median ${fmtSeconds(median(revokeTimes))} (runs ${revokeTimes.map((x) => x.toFixed(2)).join(', ')}); target < 10 s`);
+  service.session.lock(null);
+
+  const crl: Array<{ seconds: number; entries: number; bytes: number; peakMb: number }> = [];
+  for (let r = 0; r < runs; r++) {
+    const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--crl-child', vaultDir, join(scratch.dir, `crl-${r}.der`)], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    if (child.status !== 0) throw new Error(`CRL child failed: ${child.stderr.slice(-2000)}`);
+    crl.push(JSON.parse(child.stdout.trim().split('\n').pop()!) as (typeof crl)[number]);
+  }
+  const secs = crl.map((c) => c.seconds);
+  console.log(
+    `CRL from the vault with ${fmtInt(crl[0]!.entries)} entries (read, encode, sign, store): median ${fmtSeconds(median(secs))} (runs ${secs.map((x) => x.toFixed(2)).join(', ')}), ` +
+      `${(crl[0]!.bytes / 1e6).toFixed(1)} MB, peak RSS of the whole process ${Math.round(median(crl.map((c) => c.peakMb)))} MB; targets < 2 s and < 512 MB (encoding alone vs OpenSSL: bench/crl.ts)`,
+  );
+} finally {
+  scratch.remove();
+}
