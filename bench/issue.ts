@@ -84,8 +84,10 @@ async function benchCase(algorithm: 'ecdsa-p256' | 'rsa-3072', items: BatchItem[
     console.log(`  ${`ours, ${threads} threads`.padEnd(24)}: median ${fmtSeconds(ours)} = ${fmtInt(items.length / ours)} certs/s   (runs: ${runsText(oursParallel)})`);
     console.log(`  ${'ours, CPU per cert'.padEnd(24)}: ${cpuPerCert.toFixed(0)} µs over all threads = at most ${fmtInt((availableParallelism() * 1e6) / cpuPerCert)} certs/s on ${availableParallelism()} idle cores`);
     console.log(`  ${'ours, one thread'.padEnd(24)}: median ${fmtSeconds(single)} = ${fmtInt(items.length / single)} certs/s   (runs: ${runsText(oursSingle)})`);
-    console.log(`  ${'openssl ca -infiles'.padEnd(24)}: median ${fmtSeconds(theirs)} = ${fmtInt(items.length / theirs)} certs/s   (runs: ${runsText(openssl)}), peak ${opensslPeak.toFixed(0)} MB`);
-    console.log(`  ${'ratio'.padEnd(24)}: ours is ${(theirs / ours).toFixed(1)}x OpenSSL's rate (one thread: ${(theirs / single).toFixed(1)}x)`);
+    if (openssl.length) {
+      console.log(`  ${'openssl ca -infiles'.padEnd(24)}: median ${fmtSeconds(theirs)} = ${fmtInt(items.length / theirs)} certs/s   (runs: ${runsText(openssl)}), peak ${opensslPeak.toFixed(0)} MB`);
+      console.log(`  ${'ratio'.padEnd(24)}: ours is ${(theirs / ours).toFixed(1)}x OpenSSL's rate (one thread: ${(theirs / single).toFixed(1)}x)`);
+    }
   } finally {
     scratch.remove();
   }
