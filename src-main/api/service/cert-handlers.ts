@@ -10,7 +10,7 @@ import { issueBatch } from '../../core/issuance/batch-issuance.ts';
 import { createIssuer } from '../../core/issuance/issuer.ts';
 import { PROFILES } from '../../core/issuance/profiles.ts';
 import { normalizeSerialHex } from '../../core/issuance/serial-number.ts';
-import { isReasonName, type ReasonName } from '../../core/issuance/revocation-reasons.ts';
+import { parseRevocationReason, type ReasonName } from '../../core/issuance/revocation-reasons.ts';
 import type { SubjectAltNames } from '../../core/issuance/subject-alt-names.ts';
 import { readRequestFolder, readUntrustedFile } from '../../core/media/untrusted-input.ts';
 import { statusOf, type CertificateStore, type IssuedCertificate as StoredCert } from '../../core/store/certificate-store.ts';
@@ -61,9 +61,9 @@ function parseSerial(serial: string): string {
   return hex;
 }
 
+/** RFC 5280 reason names; removeFromCRL belongs to delta CRLs only and is refused (parseRevocationReason). */
 function reasonOf(name: string): ReasonName {
-  if (!isReasonName(name)) throw new DomainError('INVALID_REASON', `"${name}" is not an RFC 5280 revocation reason.`);
-  return name;
+  return parseRevocationReason(name);
 }
 
 /** Keys and their private keys are used here, in the main process only; the PKCS#8 is zeroed after. */
@@ -101,6 +101,7 @@ export function generateCrl(v: Vault, session: Session, k: SigningKeyRecord, day
   if (!k.certificate) throw new DomainError('KEY_NO_CERTIFICATE', `Key "${k.name}" has no certificate to publish a CRL under.`);
   const now = session.clock.now();
   const number = nextCrlNumber(certs, k.id, now);
+  let entries = 0;
   const der = withIssuerKey(keys, k, (pkcs8) => {
     const issuer = createIssuer({ certificateDer: k.certificate!, privateKey: pkcs8, algorithm: k.algorithm });
     return encodeCrl({
@@ -109,13 +110,15 @@ export function generateCrl(v: Vault, session: Session, k: SigningKeyRecord, day
       thisUpdate: now,
       nextUpdate: new Date(now.getTime() + days * DAY_MS),
       entries: (function* () {
-        for (const e of certs.revokedEntries(k.id)) yield { serialHex: e.serialHex, revokedAt: e.revokedAt, reason: reasonOf(e.reason) };
+        for (const e of certs.revokedEntries(k.id)) {
+          entries += 1;
+          yield { serialHex: e.serialHex, revokedAt: e.revokedAt, reason: e.reason as ReasonName };
+        }
       })(),
     });
   });
   const thisUpdate = new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString();
   const nextUpdate = new Date(Math.floor((now.getTime() + days * DAY_MS) / 1000) * 1000).toISOString();
-  const entries = (v.db.prepare('SELECT count(*) AS n FROM certificates WHERE issuer_key_id = ? AND revoked_at IS NOT NULL').get(k.id) as { n: number }).n;
   const record: CrlResult = { issuerKeyId: k.id, number, thisUpdate, nextUpdate, entries, file: null, bytes: der.length };
   return { record, der };
 }

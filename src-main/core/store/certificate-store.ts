@@ -31,6 +31,9 @@ interface Row {
   revocation_reason: string | null;
 }
 
+/** Certificates with their revocation, if any. */
+const SELECT_CERTS = 'SELECT c.*, r.revoked_at AS revoked_at, r.reason AS revocation_reason FROM certificates c LEFT JOIN revocations r ON r.serial = c.serial';
+
 function toCert(r: Row): IssuedCertificate {
   return {
     serial: r.serial,
@@ -81,7 +84,7 @@ export class CertificateStore {
   }
 
   get(serial: string): IssuedCertificate {
-    const r = this.db.prepare('SELECT * FROM certificates WHERE serial = ?').get(serial.toLowerCase()) as Row | undefined;
+    const r = this.db.prepare(`${SELECT_CERTS} WHERE c.serial = ?`).get(serial.toLowerCase()) as Row | undefined;
     if (!r) throw new DomainError('CERT_NOT_FOUND', `No certificate with serial ${serial} was issued by this vault. "cert list" shows the serials.`);
     return toCert(r);
   }
@@ -91,32 +94,36 @@ export class CertificateStore {
     const args: unknown[] = [];
     const now = q.now.toISOString();
     if (q.issuerKeyId) {
-      where.push('issuer_key_id = ?');
+      where.push('c.issuer_key_id = ?');
       args.push(q.issuerKeyId);
     }
-    if (q.status === 'revoked') where.push('revoked_at IS NOT NULL');
+    if (q.status === 'revoked') where.push('r.serial IS NOT NULL');
     if (q.status === 'valid') {
-      where.push('revoked_at IS NULL AND not_after >= ?');
+      where.push('r.serial IS NULL AND c.not_after >= ?');
       args.push(now);
     }
     if (q.status === 'expired') {
-      where.push('revoked_at IS NULL AND not_after < ?');
+      where.push('r.serial IS NULL AND c.not_after < ?');
       args.push(now);
     }
     if (q.search) {
-      where.push("(serial LIKE ? ESCAPE '\\' OR subject LIKE ? ESCAPE '\\' OR sans LIKE ? ESCAPE '\\')");
+      where.push("(c.serial LIKE ? ESCAPE '\\' OR c.subject LIKE ? ESCAPE '\\' OR c.sans LIKE ? ESCAPE '\\')");
       const like = `%${q.search.replace(/[\\%_]/g, (m) => '\\' + m)}%`;
       args.push(q.search.toLowerCase().replace(/[\\%_]/g, (m) => '\\' + m) + '%', like, like);
     }
     const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const total = (this.db.prepare(`SELECT count(*) AS n FROM certificates ${w}`).get(...args) as { n: number }).n;
+    const total = (this.db.prepare(`SELECT count(*) AS n FROM certificates c LEFT JOIN revocations r ON r.serial = c.serial ${w}`).get(...args) as { n: number }).n;
     const limit = q.limit ?? 1000;
-    const rows = this.db.prepare(`SELECT * FROM certificates ${w} ORDER BY issued_at DESC, serial LIMIT ? OFFSET ?`).all(...args, limit, q.offset ?? 0) as Row[];
+    const rows = this.db.prepare(`${SELECT_CERTS} ${w} ORDER BY c.issued_at DESC, c.serial LIMIT ? OFFSET ?`).all(...args, limit, q.offset ?? 0) as Row[];
     return { items: rows.map(toCert), total };
   }
 
   countUnexpiredIssued(issuerKeyId: string, now: Date): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM certificates WHERE issuer_key_id = ? AND revoked_at IS NULL AND not_after >= ?').get(issuerKeyId, now.toISOString()) as { n: number }).n;
+    return (
+      this.db
+        .prepare('SELECT count(*) AS n FROM certificates c WHERE c.issuer_key_id = ? AND c.not_after >= ? AND NOT EXISTS (SELECT 1 FROM revocations r WHERE r.serial = c.serial)')
+        .get(issuerKeyId, now.toISOString()) as { n: number }
+    ).n;
   }
 
   revoke(serial: string, reason: string, at: Date): IssuedCertificate {
@@ -124,18 +131,35 @@ export class CertificateStore {
     if (c.revokedAt) {
       throw new DomainError('ALREADY_REVOKED', `Certificate ${c.serial} was already revoked at ${c.revokedAt} (${c.revocationReason}); nothing changed.`);
     }
-    this.db.prepare('UPDATE certificates SET revoked_at = ?, revocation_reason = ? WHERE serial = ?').run(at.toISOString(), reason, c.serial);
+    this.db.prepare('INSERT INTO revocations (serial, issuer_key_id, revoked_at, reason) VALUES (?, ?, ?, ?)').run(c.serial, c.issuerKeyId, at.toISOString(), reason);
     return { ...c, revokedAt: at.toISOString(), revocationReason: reason };
   }
 
   /** Revokes every not-yet-revoked certificate of an issuer in one statement; returns how many. */
   revokeAllByIssuer(issuerKeyId: string, reason: string, at: Date): number {
-    return this.db.prepare('UPDATE certificates SET revoked_at = ?, revocation_reason = ? WHERE issuer_key_id = ? AND revoked_at IS NULL').run(at.toISOString(), reason, issuerKeyId).changes;
+    return this.db
+      .prepare(
+        'INSERT INTO revocations (serial, issuer_key_id, revoked_at, reason) SELECT c.serial, c.issuer_key_id, ?, ? FROM certificates c WHERE c.issuer_key_id = ? AND NOT EXISTS (SELECT 1 FROM revocations r WHERE r.serial = c.serial) ORDER BY c.serial',
+      )
+      .run(at.toISOString(), reason, issuerKeyId).changes;
   }
 
+  /**
+   * Every revoked certificate of an issuer, in storage order (a CRL's entries
+   * need no order, RFC 5280 5.1.2.6). A fleet revoked at once shares one
+   * revocation time, so equal timestamps share one Date.
+   */
   *revokedEntries(issuerKeyId: string): Generator<{ serialHex: string; revokedAt: Date; reason: string }> {
-    const it = this.db.prepare('SELECT serial, revoked_at, revocation_reason FROM certificates WHERE issuer_key_id = ? AND revoked_at IS NOT NULL ORDER BY serial').raw().iterate(issuerKeyId) as IterableIterator<[string, string, string]>;
-    for (const [serial, at, reason] of it) yield { serialHex: serial, revokedAt: new Date(at), reason };
+    const it = this.db.prepare('SELECT serial, revoked_at, reason FROM revocations WHERE issuer_key_id = ?').raw().iterate(issuerKeyId) as IterableIterator<[string, string, string]>;
+    let lastAt = '';
+    let lastDate = new Date(0);
+    for (const [serial, at, reason] of it) {
+      if (at !== lastAt) {
+        lastAt = at;
+        lastDate = new Date(at);
+      }
+      yield { serialHex: serial, revokedAt: lastDate, reason };
+    }
   }
 
   lastCrl(issuerKeyId: string): CrlRecord | null {
