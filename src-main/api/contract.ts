@@ -7,6 +7,7 @@
 import type { z } from 'zod';
 import type { ApiResponse, Operation } from './contract/common.ts';
 import { auditOps } from './contract/audit.ts';
+import { ceremonyOps } from './contract/ceremony.ts';
 import { certOps } from './contract/certs.ts';
 import { mediaOps } from './contract/media.ts';
 import { keyOps } from './contract/keys.ts';
@@ -20,6 +21,7 @@ export const contract = {
   ...mediaOps,
   ...auditOps,
   ...settingsOps,
+  ...ceremonyOps,
 } as const;
 
 export type Contract = typeof contract;
@@ -40,4 +42,5 @@ export type * from './contract/keys.ts';
 export type * from './contract/certs.ts';
 export type * from './contract/media.ts';
 export type * from './contract/settings.ts';
+export type * from './contract/ceremony.ts';
 export { DEFAULT_SETTINGS } from './contract/settings.ts';

@@ -3,6 +3,7 @@ import type { Handler } from './service/handler.ts';
 import { auditHandlers } from './service/audit-handlers.ts';
 import { keyHandlers } from './service/key-handlers.ts';
 import { certHandlers } from './service/cert-handlers.ts';
+import { ceremonyHandlers } from './service/ceremony-handlers.ts';
 import { mediaHandlers } from './service/media-handlers.ts';
 import { settingsHandlers } from './service/settings-handlers.ts';
 import { vaultHandlers } from './service/vault-handlers.ts';
@@ -18,6 +19,7 @@ export const handlers: Handlers = {
   ...mediaHandlers,
   ...auditHandlers,
   ...settingsHandlers,
+  ...ceremonyHandlers,
 };
 
 export interface Service {
