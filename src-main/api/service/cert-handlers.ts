@@ -66,25 +66,6 @@ function reasonOf(name: string): ReasonName {
   return parseRevocationReason(name);
 }
 
-/** Keys and their private keys are used here, in the main process only; the PKCS#8 is zeroed after. */
-function withIssuerKey<T>(keys: SigningKeyStore, k: SigningKeyRecord, fn: (pkcs8: Buffer) => T): T {
-  const pkcs8 = keys.unwrapPrivateKey(k.id);
-  try {
-    return fn(pkcs8);
-  } finally {
-    pkcs8.fill(0);
-  }
-}
-
-async function withIssuerKeyAsync<T>(keys: SigningKeyStore, k: SigningKeyRecord, fn: (pkcs8: Buffer) => Promise<T>): Promise<T> {
-  const pkcs8 = keys.unwrapPrivateKey(k.id);
-  try {
-    return await fn(pkcs8);
-  } finally {
-    pkcs8.fill(0);
-  }
-}
-
 /**
  * CRL numbers must only ever grow for an issuer (RFC 5280 5.2.3), even after
  * the vault is restored from an older backup: the number is the larger of the
@@ -102,7 +83,7 @@ export function generateCrl(v: Vault, session: Session, k: SigningKeyRecord, day
   const now = session.clock.now();
   const number = nextCrlNumber(certs, k.id, now);
   let entries = 0;
-  const der = withIssuerKey(keys, k, (pkcs8) => {
+  const der = keys.withPrivateKey(k.id, (pkcs8) => {
     const issuer = createIssuer({ certificateDer: k.certificate!, privateKey: pkcs8, algorithm: k.algorithm });
     return encodeCrl({
       issuer,
@@ -136,7 +117,7 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
     const { bytes, name } = readBoundedInput(input.source, DEFAULT_CSR_MAX_BYTES, 'request');
     const csr = parseAndVerifyCsr(bytes);
     const now = session.clock.now();
-    const issued = withIssuerKey(keys, k, (pkcs8) =>
+    const issued = keys.withPrivateKey(k.id, (pkcs8) =>
       createIssuer({ certificateDer: k.certificate, privateKey: pkcs8, algorithm: k.algorithm }).issue({
         csr,
         profile: input.profile,
@@ -189,7 +170,7 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
     }
     const now = session.clock.now();
     session.progress({ operation: 'cert.issueBatch', done: 0, total: items.length });
-    const outcomes = await withIssuerKeyAsync(keys, k, (pkcs8) =>
+    const outcomes = await keys.withPrivateKey(k.id, (pkcs8) =>
       issueBatch({ certificateDer: k.certificate, privateKey: pkcs8, algorithm: k.algorithm }, items, {
         profile: input.profile,
         days: input.days,

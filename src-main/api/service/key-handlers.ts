@@ -84,15 +84,6 @@ function draftOnly(k: SigningKeyRecord, what: string): void {
   if (k.state !== 'draft') throw new DomainError('INVALID_TRANSITION', `Key "${k.name}" is ${k.state}; only a draft key can ${what}. Create a new key for a new certificate.`);
 }
 
-async function withPrivateKey<T>(keys: SigningKeyStore, id: string, fn: (pkcs8: Uint8Array) => Promise<T>): Promise<T> {
-  const pkcs8 = keys.unwrapPrivateKey(id);
-  try {
-    return await fn(pkcs8);
-  } finally {
-    pkcs8.fill(0);
-  }
-}
-
 function actorOf(session: Session): string {
   return session.requireActor();
 }
@@ -129,7 +120,7 @@ export const keyHandlers: HandlersFor<keyof typeof keyOps> = {
     const k = keys.resolve(input.key);
     draftOnly(k, 'be self-signed');
     if (k.certificate) throw new DomainError('INVALID_TRANSITION', `Draft "${k.name}" already has a certificate. Activate it, or create a new key.`);
-    const cert = await withPrivateKey(keys, k.id, (pkcs8) =>
+    const cert = await keys.withPrivateKey(k.id, (pkcs8) =>
       selfSignRoot({ algorithm: k.algorithm, pkcs8, spki: k.spki, subject: input.subject, days: input.days, pathLength: input.pathLength, clock: session.clock }),
     );
     v.transaction(() => {
@@ -145,7 +136,7 @@ export const keyHandlers: HandlersFor<keyof typeof keyOps> = {
     const k = keys.resolve(input.key);
     draftOnly(k, 'export a CSR');
     const out = input.out ? assertNewFile(input.out) : null;
-    const req = await withPrivateKey(keys, k.id, (pkcs8) => createSubCaRequest({ algorithm: k.algorithm, pkcs8, spki: k.spki, subject: input.subject }));
+    const req = await keys.withPrivateKey(k.id, (pkcs8) => createSubCaRequest({ algorithm: k.algorithm, pkcs8, spki: k.spki, subject: input.subject }));
     const bytes = encodeRequest(req, input.format);
     v.transaction(() => {
       if (out) writeFileDurably(out, bytes, { exclusive: true, mode: 0o644 });
@@ -202,7 +193,7 @@ export const keyHandlers: HandlersFor<keyof typeof keyOps> = {
     const oldFacts = previous?.certificate ? readCertificate(previous.certificate, 'the previous certificate') : null;
     const bothRoots = newFacts && oldFacts && isSelfSigned(newFacts) && isSelfSigned(oldFacts);
     if (previous && bothRoots && !input.emergency && input.linkFromPrevious !== false) {
-      const signed = await withPrivateKey(keys, previous.id, (pkcs8) =>
+      const signed = await keys.withPrivateKey(previous.id, (pkcs8) =>
         createLinkCertificate({ oldRoot: { algorithm: previous.algorithm, pkcs8, certificate: previous.certificate! }, newRootCertificate: k.certificate!, clock: session.clock }),
       );
       link = signed.der;

@@ -1,18 +1,12 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { PROFILE_NAMES } from '../../core/issuance/profiles.ts';
 import { REASON_NAMES } from '../../core/issuance/revocation-reasons.ts';
 import { DomainError } from '../../core/errors.ts';
 import type { CertView } from '../../api/contract.ts';
 import type { Action } from '../context.ts';
+import { int } from '../options.ts';
 import { EXIT } from '../exit-codes.ts';
 import { lines, table } from '../format.ts';
-
-function int(name: string, min: number, max: number) {
-  return (v: string): number => {
-    if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}`);
-    return Number(v);
-  };
-}
 
 const profileOption = () => new Option('--profile <P>', 'certificate profile').choices([...PROFILE_NAMES]).default('agent');
 const reasonOption = () => new Option('--reason <REASON>', 'RFC 5280 revocation reason').choices([...REASON_NAMES]).default('unspecified');

@@ -1,15 +1,9 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { KEY_ALGORITHMS } from '../../core/pki/algorithms.ts';
 import type { KeyView } from '../../api/contract.ts';
 import type { Action } from '../context.ts';
+import { int } from '../options.ts';
 import { lines, table } from '../format.ts';
-
-function int(name: string, min: number, max: number) {
-  return (v: string): number => {
-    if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}`);
-    return Number(v);
-  };
-}
 
 function shortId(id: string): string {
   return id.slice(0, 7 + 16);

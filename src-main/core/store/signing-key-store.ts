@@ -85,6 +85,24 @@ export class SigningKeyStore {
     return unwrapPrivateKey(this.vault.privateKeyWrapKey(), id, row.n, row.w);
   }
 
+  /**
+   * Runs `fn` with the unwrapped PKCS#8 and zeroes it afterwards, also when
+   * `fn` is async (after its promise settles) or throws.
+   */
+  withPrivateKey<T>(id: string, fn: (pkcs8: Buffer) => T): T {
+    const pkcs8 = this.unwrapPrivateKey(id);
+    let result: T;
+    try {
+      result = fn(pkcs8);
+    } catch (e) {
+      pkcs8.fill(0);
+      throw e;
+    }
+    if (result instanceof Promise) return result.finally(() => pkcs8.fill(0)) as T;
+    pkcs8.fill(0);
+    return result;
+  }
+
   list(): SigningKeyRecord[] {
     const order = "CASE state WHEN 'active' THEN 0 WHEN 'trusted' THEN 1 WHEN 'draft' THEN 2 ELSE 3 END, created_at";
     return (this.db.prepare(`SELECT ${COLUMNS} FROM signing_keys ORDER BY ${order}`).all() as Row[]).map((r) => this.toRecord(r));
