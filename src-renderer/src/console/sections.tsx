@@ -2,6 +2,10 @@ import type { ReactNode } from 'react';
 import type { SessionStatus } from '../../../src-main/api/contract.ts';
 import type { SectionId, WizardId } from '../store/nav-slice.ts';
 import { SettingsSection } from './sections/SettingsSection.tsx';
+import { DashboardSection } from './sections/DashboardSection.tsx';
+import { KeysSection } from './sections/KeysSection.tsx';
+import { SubCaWizard } from './wizards/SubCaWizard.tsx';
+import { RootWizard } from './wizards/RootWizard.tsx';
 import { PendingSection } from './sections/PendingSection.tsx';
 
 /**
@@ -15,8 +19,8 @@ export interface SectionEntry {
 }
 
 export const SECTIONS: readonly SectionEntry[] = [
-  { id: 'dashboard', label: 'Dashboard', render: () => <PendingSection title="Dashboard" /> },
-  { id: 'keys', label: 'Signing keys', render: () => <PendingSection title="Signing keys" /> },
+  { id: 'dashboard', label: 'Dashboard', render: () => <DashboardSection /> },
+  { id: 'keys', label: 'Signing keys', render: () => <KeysSection /> },
   { id: 'certificates', label: 'Certificates', render: () => <PendingSection title="Certificates" /> },
   { id: 'audit', label: 'Audit log', render: () => <PendingSection title="Audit log" /> },
   { id: 'settings', label: 'Settings', render: (status) => <SettingsSection status={status} /> },
@@ -29,8 +33,8 @@ export interface WizardEntry {
 }
 
 export const WIZARDS: Readonly<Record<WizardId, WizardEntry>> = {
-  'sub-ca': { id: 'sub-ca', label: 'New sub-CA key', render: () => <PendingSection title="New sub-CA key" /> },
-  root: { id: 'root', label: 'New standalone root', render: () => <PendingSection title="New standalone root" /> },
+  'sub-ca': { id: 'sub-ca', label: 'New sub-CA key', render: (keyId) => <SubCaWizard key={keyId ?? 'new'} resumeKeyId={keyId} /> },
+  root: { id: 'root', label: 'New standalone root', render: (keyId) => <RootWizard key={keyId ?? 'new'} resumeKeyId={keyId} /> },
   emergency: { id: 'emergency', label: 'Emergency rotation', render: () => <PendingSection title="Emergency rotation" /> },
   'issue-media': { id: 'issue-media', label: 'Issue from media', render: () => <PendingSection title="Issue from media" /> },
   export: { id: 'export', label: 'Export to removable media', render: () => <PendingSection title="Export to removable media" /> },

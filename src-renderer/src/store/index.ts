@@ -1,15 +1,17 @@
 import { create } from 'zustand';
+import { createKeysSlice, type KeysSlice } from './keys-slice.ts';
 import { createNavSlice, type NavSlice } from './nav-slice.ts';
 import { createSessionSlice, type SessionSlice } from './session-slice.ts';
 import { createSharesSlice, type SharesSlice } from './shares-slice.ts';
 import { createVaultInfoSlice, type VaultInfoSlice } from './vault-info-slice.ts';
 
 /** One store, one slice per concern. */
-export type AppStore = SessionSlice & SharesSlice & VaultInfoSlice & NavSlice;
+export type AppStore = SessionSlice & SharesSlice & VaultInfoSlice & NavSlice & KeysSlice;
 
 export const useAppStore = create<AppStore>()((...a) => ({
   ...createSessionSlice(...a),
   ...createSharesSlice(...a),
   ...createVaultInfoSlice(...a),
   ...createNavSlice(...a),
+  ...createKeysSlice(...a),
 }));

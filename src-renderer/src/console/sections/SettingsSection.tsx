@@ -3,18 +3,14 @@ import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { useEffect, type ReactNode } from 'react';
-import type { SessionStatus, SlotInfo } from '../../../../src-main/api/contract.ts';
+import type { SessionStatus } from '../../../../src-main/api/contract.ts';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert.tsx';
 import { LocalDateTime } from '../../components/LocalDateTime.tsx';
 import { MonoText } from '../../components/MonoText.tsx';
 import { useAppStore } from '../../store/index.ts';
-
-function slotText(s: SlotInfo): string {
-  const kind = s.type === 'quorum' ? `Custodian quorum, ${s.threshold ?? '?'} of ${s.total ?? '?'}` : 'Passphrase';
-  // Default labels repeat the kind ("passphrase", "custodians 2 of 3"); show only labels an officer chose.
-  const defaultLabel = s.type === 'quorum' ? `custodians ${s.threshold} of ${s.total}` : 'passphrase';
-  return s.label && s.label !== defaultLabel ? `${kind} (“${s.label}”)` : kind;
-}
+import { ChangePassphraseForm } from '../settings/ChangePassphraseForm.tsx';
+import { KeySlotsPanel, slotText } from '../settings/KeySlotsPanel.tsx';
+import { PolicySettingsForm } from '../settings/PolicySettingsForm.tsx';
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -29,7 +25,7 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-/** Settings: the vault's identity, who is acting, and its key slots. (Trusted window, CRL validity, auto-lock and passphrase changes come here too.) */
+/** Settings: the vault's identity and who is acting; trusted window, CRL validity, auto-lock; the passphrase and the key slots. */
 export function SettingsSection({ status }: { status: SessionStatus }) {
   const info = useAppStore((s) => s.vaultInfo);
   const infoError = useAppStore((s) => s.vaultInfoError);
@@ -77,6 +73,24 @@ export function SettingsSection({ status }: { status: SessionStatus }) {
             ) : null}
           </Box>
           {infoError ? <ApiErrorAlert error={infoError} title="The vault's details could not be read" /> : null}
+        </Paper>
+        <Paper variant="outlined" sx={{ p: 3 }} component="section" aria-labelledby="policy-heading">
+          <Typography id="policy-heading" variant="h6" component="h2" gutterBottom>
+            Policies
+          </Typography>
+          <PolicySettingsForm />
+        </Paper>
+        <Paper variant="outlined" sx={{ p: 3 }} component="section" aria-labelledby="passphrase-heading">
+          <Typography id="passphrase-heading" variant="h6" component="h2" gutterBottom>
+            Change passphrase
+          </Typography>
+          <ChangePassphraseForm />
+        </Paper>
+        <Paper variant="outlined" sx={{ p: 3 }} component="section" aria-labelledby="slots-heading">
+          <Typography id="slots-heading" variant="h6" component="h2" gutterBottom>
+            Key slots
+          </Typography>
+          <KeySlotsPanel />
         </Paper>
       </Stack>
     </Box>

@@ -1,0 +1,16 @@
+import Chip from '@mui/material/Chip';
+import type { KeyStateName } from '../../../src-main/api/contract.ts';
+
+// Colours that keep AA contrast in both themes (MUI's info and warning chips do not).
+const LOOK: Record<KeyStateName, { label: string; color: 'success' | 'primary' | 'default'; variant: 'filled' | 'outlined' }> = {
+  active: { label: 'Active', color: 'success', variant: 'filled' },
+  trusted: { label: 'Trusted', color: 'primary', variant: 'outlined' },
+  draft: { label: 'Draft', color: 'default', variant: 'outlined' },
+  retired: { label: 'Retired', color: 'default', variant: 'filled' },
+};
+
+/** A key's lifecycle state, as a chip with its word (never colour alone). */
+export function StateChip({ state }: { state: KeyStateName }) {
+  const l = LOOK[state];
+  return <Chip size="small" label={l.label} color={l.color} variant={l.variant} sx={state === 'draft' ? { borderStyle: 'dashed' } : undefined} data-testid="state-chip" />;
+}

@@ -1,0 +1,236 @@
+import ExpandMoreIcon from '@mui/icons-material/ExpandMore';
+import Accordion from '@mui/material/Accordion';
+import AccordionDetails from '@mui/material/AccordionDetails';
+import AccordionSummary from '@mui/material/AccordionSummary';
+import Alert from '@mui/material/Alert';
+import AlertTitle from '@mui/material/AlertTitle';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import Paper from '@mui/material/Paper';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+import { useEffect, useState, type ReactNode } from 'react';
+import type { AuditVerificationView, KeyView, LastExportView } from '../../../../src-main/api/contract.ts';
+import { call, type ApiFailure } from '../../api.ts';
+import { ApiErrorAlert } from '../../components/ApiErrorAlert.tsx';
+import { KeyIdChip } from '../../components/KeyIdChip.tsx';
+import { LocalDateTime } from '../../components/LocalDateTime.tsx';
+import { MonoText } from '../../components/MonoText.tsx';
+import { StateChip } from '../../components/StateChip.tsx';
+import { useAppStore } from '../../store/index.ts';
+import { timeLeftText } from '../key-time.ts';
+
+/** Within this many days before NotAfter a key (or its chain) is flagged on the dashboard. */
+const EXPIRY_WARNING_DAYS = 90;
+
+interface DashAlert {
+  id: string;
+  severity: 'error' | 'warning' | 'info';
+  title: string;
+  text: ReactNode;
+}
+
+function alertsFor(keys: KeyView[], audit: AuditVerificationView | null): DashAlert[] {
+  const out: DashAlert[] = [];
+  if (audit && !audit.ok) {
+    out.push({ id: 'audit', severity: 'error', title: 'The audit chain is broken', text: `Event ${audit.brokenAt ?? '?'}: ${audit.reason ?? 'the chain does not verify'}. Stop and investigate before any ceremony; open the Audit log for details.` });
+  }
+  if (!keys.some((k) => k.state === 'active')) {
+    out.push({ id: 'no-active', severity: 'warning', title: 'No active signing key', text: 'Nothing can be issued and no CRL can be signed. Create a sub-CA key or a standalone root and activate it.' });
+  }
+  for (const k of keys) {
+    if (k.state !== 'active' && k.state !== 'trusted') continue;
+    if (k.crl.status === 'expired') out.push({ id: `crl-${k.id}`, severity: 'error', title: `CRL of ${k.name} has expired`, text: <>Its next update was due <LocalDateTime iso={k.crl.nextUpdate ?? ''} />. Export to removable media now: the export signs a fresh CRL.</> });
+    else if (k.crl.status === 'due') out.push({ id: `crl-${k.id}`, severity: 'warning', title: `CRL of ${k.name} is due`, text: <>Its next update is <LocalDateTime iso={k.crl.nextUpdate ?? ''} />. Export to removable media before then.</> });
+    const days = k.health.daysToNotAfter;
+    if (days !== null && days <= EXPIRY_WARNING_DAYS) {
+      out.push({ id: `exp-${k.id}`, severity: days <= 14 ? 'error' : 'warning', title: `${k.name} expires in ${Math.max(0, Math.floor(days))} days`, text: 'Prepare its successor: create a new key and activate it before this one expires.' });
+    }
+    for (const [i, p] of k.health.problems.entries()) out.push({ id: `health-${k.id}-${i}`, severity: 'warning', title: `${k.name}: health check`, text: p });
+  }
+  for (const k of keys) {
+    if (k.state === 'draft' && k.chainLength > 0) {
+      out.push({ id: `draft-${k.id}`, severity: 'info', title: `${k.name} has its certificate but is not active yet`, text: 'Resume it below to review the chain and activate it.' });
+    }
+  }
+  return out;
+}
+
+function KeyCard({ k, children }: { k: KeyView; children?: ReactNode }) {
+  return (
+    <Paper variant="outlined" sx={{ p: 2 }} data-testid={`key-card-${k.state}`} aria-label={`${k.state} key ${k.name}`} component="section">
+      <Stack direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
+        <Typography variant="subtitle1" component="h3" sx={{ fontWeight: 600 }}>
+          {k.name}
+        </Typography>
+        <StateChip state={k.state} />
+        <KeyIdChip id={k.id} name={k.name} />
+      </Stack>
+      <Typography variant="body2" color="text.secondary" component="div" sx={{ mt: 0.5 }}>
+        {k.algorithm}
+        {k.subject ? <> · {k.subject}</> : null}
+        {k.notAfter ? (
+          <>
+            {' '}
+            · valid until <LocalDateTime iso={k.notAfter} />
+          </>
+        ) : null}
+      </Typography>
+      {children}
+    </Paper>
+  );
+}
+
+/** The CA at a glance: which key signs, which are still trusted, what needs the officer now. */
+export function DashboardSection() {
+  const keys = useAppStore((s) => s.keys);
+  const keysError = useAppStore((s) => s.keysError);
+  const loadKeys = useAppStore((s) => s.loadKeys);
+  const openWizard = useAppStore((s) => s.openWizard);
+  const [audit, setAudit] = useState<AuditVerificationView | null>(null);
+  const [lastExport, setLastExport] = useState<LastExportView | null | undefined>(undefined);
+  const [error, setError] = useState<ApiFailure | null>(null);
+
+  useEffect(() => {
+    void loadKeys();
+    void call('audit.verify', {}).then((r) => (r.ok ? setAudit(r.value) : setError(r)));
+    void call('export.last', {}).then((r) => (r.ok ? setLastExport(r.value) : setError(r)));
+  }, [loadKeys]);
+
+  const list = keys ?? [];
+  const active = list.find((k) => k.state === 'active') ?? null;
+  const trusted = list.filter((k) => k.state === 'trusted');
+  const drafts = list.filter((k) => k.state === 'draft');
+  const retired = list.filter((k) => k.state === 'retired');
+  const alerts = keys ? alertsFor(list, audit) : [];
+
+  return (
+    <Box sx={{ maxWidth: 1100 }}>
+      <Typography variant="h4" component="h1" gutterBottom>
+        Dashboard
+      </Typography>
+      <Stack direction="row" sx={{ gap: 1, flexWrap: 'wrap', mb: 3 }} role="group" aria-label="Ceremonies">
+        <Button variant="contained" onClick={() => openWizard('sub-ca')}>
+          New sub-CA key…
+        </Button>
+        <Button variant="contained" onClick={() => openWizard('root')}>
+          New standalone root…
+        </Button>
+        <Button variant="outlined" onClick={() => openWizard('issue-media')}>
+          Issue from media…
+        </Button>
+        <Button variant="outlined" onClick={() => openWizard('export')}>
+          Export…
+        </Button>
+        <Button variant="outlined" color="error" onClick={() => openWizard('emergency')}>
+          Emergency rotation…
+        </Button>
+      </Stack>
+      {keysError ? <ApiErrorAlert error={keysError} title="The signing keys could not be read" /> : null}
+      {error ? <ApiErrorAlert error={error} title="Part of the dashboard could not be read" /> : null}
+
+      <Stack spacing={1} sx={{ mb: 3 }} component="section" aria-label="Alerts" data-testid="dashboard-alerts">
+        {alerts.map((a) => (
+          <Alert key={a.id} severity={a.severity} data-testid="dashboard-alert">
+            <AlertTitle>{a.title}</AlertTitle>
+            {a.text}
+          </Alert>
+        ))}
+        {keys && alerts.length === 0 ? <Alert severity="success">Nothing needs attention.</Alert> : null}
+      </Stack>
+
+      <Stack spacing={3}>
+        <Box component="section" aria-labelledby="dash-active">
+          <Typography id="dash-active" variant="h6" component="h2" gutterBottom>
+            Active key
+          </Typography>
+          {active ? (
+            <KeyCard k={active}>
+              <Typography variant="body2" sx={{ mt: 1 }} data-testid="active-health">
+                Health: {active.health.ok ? 'all checks pass' : active.health.problems.join('; ')}
+              </Typography>
+            </KeyCard>
+          ) : keys ? (
+            <Typography color="text.secondary">No key is active.</Typography>
+          ) : null}
+        </Box>
+
+        <Box component="section" aria-labelledby="dash-trusted">
+          <Typography id="dash-trusted" variant="h6" component="h2" gutterBottom>
+            Trusted keys (still in the trust bundle)
+          </Typography>
+          {trusted.length === 0 ? <Typography color="text.secondary">None.</Typography> : null}
+          <Stack spacing={1}>
+            {trusted.map((k) => (
+              <KeyCard key={k.id} k={k}>
+                {k.trustedUntil ? (
+                  <Typography variant="body2" sx={{ mt: 1 }} data-testid="trusted-window">
+                    Trusted until <LocalDateTime iso={k.trustedUntil} /> ({timeLeftText(k.trustedUntil)})
+                  </Typography>
+                ) : null}
+              </KeyCard>
+            ))}
+          </Stack>
+        </Box>
+
+        <Box component="section" aria-labelledby="dash-drafts">
+          <Typography id="dash-drafts" variant="h6" component="h2" gutterBottom>
+            Drafts
+          </Typography>
+          {drafts.length === 0 ? <Typography color="text.secondary">None.</Typography> : null}
+          <Stack spacing={1}>
+            {drafts.map((k) => (
+              <KeyCard key={k.id} k={k}>
+                <Stack direction="row" spacing={2} sx={{ mt: 1, alignItems: 'center' }}>
+                  <Typography variant="body2">
+                    {k.chainLength > 0 ? (k.selfSigned ? 'Self-signed, waiting to be activated.' : 'Chain imported, waiting to be activated.') : 'Waiting for its signed chain from the corporate root.'}
+                  </Typography>
+                  <Button size="small" variant="outlined" onClick={() => openWizard(k.selfSigned ? 'root' : 'sub-ca', k.id)} aria-label={`Resume ${k.name}`}>
+                    Resume
+                  </Button>
+                </Stack>
+              </KeyCard>
+            ))}
+          </Stack>
+        </Box>
+
+        <Box component="section" aria-labelledby="dash-export">
+          <Typography id="dash-export" variant="h6" component="h2" gutterBottom>
+            Last export
+          </Typography>
+          {lastExport === null ? <Typography color="text.secondary">Nothing has been exported from this vault yet.</Typography> : null}
+          {lastExport ? (
+            <Paper variant="outlined" sx={{ p: 2 }} data-testid="last-export">
+              <Typography variant="body2">
+                <LocalDateTime iso={lastExport.at} /> to <MonoText>{lastExport.medium}</MonoText> (folder <MonoText>{lastExport.folder}</MonoText>)
+              </Typography>
+              <Typography variant="body2" sx={{ mt: 0.5 }}>
+                Manifest SHA-256: <MonoText>{lastExport.manifestSha256}</MonoText>
+              </Typography>
+            </Paper>
+          ) : null}
+        </Box>
+
+        <Accordion disableGutters variant="outlined" slotProps={{ heading: { component: 'h2' } }}>
+          <AccordionSummary expandIcon={<ExpandMoreIcon />} aria-controls="dash-retired-content" id="dash-retired-header">
+            <Typography>Retired keys ({retired.length})</Typography>
+          </AccordionSummary>
+          <AccordionDetails id="dash-retired-content">
+            <Stack spacing={1}>
+              {retired.length === 0 ? <Typography color="text.secondary">None.</Typography> : null}
+              {retired.map((k) => (
+                <KeyCard key={k.id} k={k}>
+                  {k.retiredAt ? (
+                    <Typography variant="body2" sx={{ mt: 1 }}>
+                      Retired <LocalDateTime iso={k.retiredAt} />
+                    </Typography>
+                  ) : null}
+                </KeyCard>
+              ))}
+            </Stack>
+          </AccordionDetails>
+        </Accordion>
+      </Stack>
+    </Box>
+  );
+}

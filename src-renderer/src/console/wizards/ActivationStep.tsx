@@ -1,0 +1,158 @@
+import Alert from '@mui/material/Alert';
+import AlertTitle from '@mui/material/AlertTitle';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+import { useEffect, useState } from 'react';
+import type { ActivationView, BundleView, KeyView, Settings } from '../../../../src-main/api/contract.ts';
+import { call, type ApiFailure } from '../../api.ts';
+import { ApiErrorAlert } from '../../components/ApiErrorAlert.tsx';
+import { KeyIdChip } from '../../components/KeyIdChip.tsx';
+import { LocalDateTime } from '../../components/LocalDateTime.tsx';
+import { StateChip } from '../../components/StateChip.tsx';
+import { useAppStore } from '../../store/index.ts';
+import { StepActions } from './WizardFrame.tsx';
+
+const DAY_MS = 86_400_000;
+
+interface Before {
+  previous: KeyView | null;
+  settings: Settings;
+  bundle: BundleView;
+  /** When the previous active key's window would end if activated now (display only; the api sets the real date). */
+  trustedUntil: string;
+}
+
+function BundleList({ label, keys }: { label: string; keys: Array<{ id: string; name: string; state: string }> }) {
+  return (
+    <Box component="section" aria-label={label} sx={{ flex: 1 }} data-testid={label === 'Trust bundle now' ? 'bundle-before' : 'bundle-after'}>
+      <Typography variant="subtitle2" component="h3">
+        {label}
+      </Typography>
+      {keys.length === 0 ? <Typography color="text.secondary">Empty.</Typography> : null}
+      <Box component="ul" sx={{ pl: 2.5, my: 0.5 }}>
+        {keys.map((k) => (
+          <li key={k.id}>
+            {k.name} ({k.state}) <KeyIdChip id={k.id} name={k.name} />
+          </li>
+        ))}
+      </Box>
+    </Box>
+  );
+}
+
+/**
+ * The activation step of the key wizards: what activating will do (the
+ * previous active key becomes trusted until a date, the bundle before and
+ * after), one confirm button, then what the api says it did.
+ */
+export function ActivationStep({ keyId, keyName, onBack, onActivated, linkNote }: { keyId: string; keyName: string; onBack?: () => void; onActivated(v: ActivationView): void; linkNote?: (previous: KeyView) => string | null }) {
+  const loadKeys = useAppStore((s) => s.loadKeys);
+  const [before, setBefore] = useState<Before | null>(null);
+  const [error, setError] = useState<ApiFailure | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    let live = true;
+    void Promise.all([call('key.list', {}), call('settings.get', {}), call('bundle.preview', {})]).then(([keys, settings, bundle]) => {
+      if (!live) return;
+      if (!keys.ok) return setError(keys);
+      if (!settings.ok) return setError(settings);
+      if (!bundle.ok) return setError(bundle);
+      const trustedUntil = new Date(Date.now() + settings.value.trustedWindowDays * DAY_MS).toISOString();
+      setBefore({ previous: keys.value.find((k) => k.state === 'active') ?? null, settings: settings.value, bundle: bundle.value, trustedUntil });
+    });
+    return () => {
+      live = false;
+    };
+  }, [keyId]);
+
+  const activate = async () => {
+    setBusy(true);
+    const r = await call('key.activate', { key: keyId });
+    setBusy(false);
+    if (!r.ok) {
+      setError(r);
+      return;
+    }
+    void loadKeys();
+    onActivated(r.value);
+  };
+
+  const trustedUntil = before?.trustedUntil ?? null;
+  const after = before
+    ? [...before.bundle.keys.filter((k) => k.id !== keyId).map((k) => (k.id === before.previous?.id ? { ...k, state: 'trusted' } : k)), { id: keyId, name: keyName, state: 'active' }]
+    : [];
+  const link = before?.previous && linkNote ? linkNote(before.previous) : null;
+
+  return (
+    <Stack spacing={2}>
+      {before ? (
+        <Alert severity="info" data-testid="activation-effect">
+          <AlertTitle>What activating {keyName} does</AlertTitle>
+          <Box component="ul" sx={{ pl: 2.5, my: 0 }}>
+            <li>{keyName} becomes the only active key: it signs certificates and CRLs from now on.</li>
+            {before.previous && trustedUntil ? (
+              <li>
+                {before.previous.name}, active now, becomes <strong>trusted until about <LocalDateTime iso={trustedUntil} /></strong> ({before.settings.trustedWindowDays} days, the trusted window in Settings), then can be retired.
+              </li>
+            ) : (
+              <li>There is no active key now; nothing else changes state.</li>
+            )}
+            {link ? <li>{link}</li> : null}
+          </Box>
+        </Alert>
+      ) : null}
+      {before ? (
+        <Stack direction={{ xs: 'column', md: 'row' }} spacing={3}>
+          <BundleList label="Trust bundle now" keys={before.bundle.keys} />
+          <BundleList label="Trust bundle after activation" keys={after} />
+        </Stack>
+      ) : null}
+      {error ? <ApiErrorAlert error={error} title="Activation was refused; nothing changed" /> : null}
+      <StepActions onBack={onBack}>
+        <Button variant="contained" disabled={busy || !before} onClick={() => void activate()}>
+          Activate {keyName}
+        </Button>
+      </StepActions>
+    </Stack>
+  );
+}
+
+/** What the api reports after activation: the new active key, the previous one's new state, the bundle. */
+export function ActivationResult({ v, onExport, onClose }: { v: ActivationView; onExport(): void; onClose(): void }) {
+  return (
+    <Stack spacing={2}>
+      <Alert severity="success" data-testid="activation-result">
+        <AlertTitle>{v.activated.name} is active</AlertTitle>
+        <Stack spacing={0.5}>
+          <span>
+            <StateChip state={v.activated.state} /> <KeyIdChip id={v.activated.id} name={v.activated.name} />
+          </span>
+          {v.previous ? (
+            <span data-testid="activation-previous">
+              {v.previous.name} is now {v.previous.state}
+              {v.previous.trustedUntil ? (
+                <>
+                  {' '}
+                  until <LocalDateTime iso={v.previous.trustedUntil} />
+                </>
+              ) : null}
+              .
+            </span>
+          ) : null}
+          {v.linkCertificate ? <span data-testid="link-certificate">A link certificate was signed by {v.previous?.name ?? 'the previous root'} for the new root; it travels in the trust bundle.</span> : null}
+          <span data-testid="bundle-count">The trust bundle now holds {v.bundleKeyIds.length} key{v.bundleKeyIds.length === 1 ? '' : 's'}.</span>
+        </Stack>
+      </Alert>
+      <Typography>Agents only learn about the new key from an export. Write the trust bundle and CRLs to removable media now.</Typography>
+      <Stack direction="row" spacing={1}>
+        <Button variant="contained" onClick={onExport}>
+          Export to removable media…
+        </Button>
+        <Button onClick={onClose}>Finish without exporting</Button>
+      </Stack>
+    </Stack>
+  );
+}

@@ -1,0 +1,89 @@
+import Button from '@mui/material/Button';
+import FormControl from '@mui/material/FormControl';
+import FormControlLabel from '@mui/material/FormControlLabel';
+import FormLabel from '@mui/material/FormLabel';
+import Radio from '@mui/material/Radio';
+import RadioGroup from '@mui/material/RadioGroup';
+import Stack from '@mui/material/Stack';
+import TextField from '@mui/material/TextField';
+import Typography from '@mui/material/Typography';
+import { useEffect, useState } from 'react';
+import type { MediumView } from '../../../../src-main/api/contract.ts';
+import { call, type ApiFailure } from '../../api.ts';
+import { ApiErrorAlert } from '../../components/ApiErrorAlert.tsx';
+
+const OTHER = '__other__';
+
+function sizeText(bytes: number | null): string {
+  if (bytes === null) return '';
+  return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB free` : `${(bytes / 1e6).toFixed(0)} MB free`;
+}
+
+/** A folder on removable media: one of the volumes media.list finds, or a folder typed by hand. */
+export function MediumFolderField({ value, onChange, legend }: { value: string; onChange(folder: string): void; legend: string }) {
+  const [media, setMedia] = useState<MediumView[] | null>(null);
+  const [problems, setProblems] = useState<string[]>([]);
+  const [error, setError] = useState<ApiFailure | null>(null);
+  const [other, setOther] = useState(false);
+
+  const [round, setRound] = useState(0);
+  useEffect(() => {
+    let live = true;
+    void call('media.list', {}).then((r) => {
+      if (!live) return;
+      if (!r.ok) {
+        setError(r);
+        return;
+      }
+      setError(null);
+      setMedia(r.value.media);
+      setProblems(r.value.problems);
+    });
+    return () => {
+      live = false;
+    };
+  }, [round]);
+  const refresh = () => setRound((n) => n + 1);
+
+  const known = media?.some((m) => m.path === value) ?? false;
+  const selected = other || (!known && value !== '') ? OTHER : value;
+
+  return (
+    <Stack spacing={1}>
+      <FormControl>
+        <FormLabel id="medium-legend">{legend}</FormLabel>
+        <RadioGroup
+          aria-labelledby="medium-legend"
+          value={selected}
+          onChange={(e) => {
+            if (e.target.value === OTHER) {
+              setOther(true);
+              if (known) onChange('');
+            } else {
+              setOther(false);
+              onChange(e.target.value);
+            }
+          }}
+        >
+          {(media ?? []).map((m) => (
+            <FormControlLabel key={m.path} value={m.path} control={<Radio />} label={`${m.label} — ${m.path}${m.freeBytes !== null ? ` (${sizeText(m.freeBytes)})` : ''}`} />
+          ))}
+          <FormControlLabel value={OTHER} control={<Radio />} label="Another folder (type its path)" />
+        </RadioGroup>
+      </FormControl>
+      {media && media.length === 0 ? <Typography color="text.secondary">No removable medium found. Insert and mount one, then look again, or type a folder.</Typography> : null}
+      {problems.map((p) => (
+        <Typography key={p} color="text.secondary" variant="body2">
+          {p}
+        </Typography>
+      ))}
+      {selected === OTHER ? <TextField label="Folder path" value={value} onChange={(e) => onChange(e.target.value)} slotProps={{ htmlInput: { spellCheck: false } }} /> : null}
+      <div>
+        <Button size="small" onClick={refresh}>
+          Look for media again
+        </Button>
+      </div>
+      {error ? <ApiErrorAlert error={error} title="Removable media could not be listed" /> : null}
+    </Stack>
+  );
+}

@@ -1,0 +1,198 @@
+import Alert from '@mui/material/Alert';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import Stack from '@mui/material/Stack';
+import TextField from '@mui/material/TextField';
+import { useEffect, useState } from 'react';
+import type { ActivationView, KeyDetailView } from '../../../../src-main/api/contract.ts';
+import { call, type ApiFailure } from '../../api.ts';
+import { ApiErrorAlert } from '../../components/ApiErrorAlert.tsx';
+import { KeyIdChip } from '../../components/KeyIdChip.tsx';
+import { MonoText } from '../../components/MonoText.tsx';
+import { useAppStore } from '../../store/index.ts';
+import { ALGORITHM_LABELS } from './algorithms.ts';
+import { ActivationResult, ActivationStep } from './ActivationStep.tsx';
+import { ChainTree } from './ChainTree.tsx';
+import { KeyBasicsFields, type KeyBasics } from './KeyBasicsFields.tsx';
+import { StepActions, WizardFrame } from './WizardFrame.tsx';
+
+const STEPS = ['Algorithm and subject', 'Create and self-sign', 'Review', 'Activate', 'Export'] as const;
+const S = { basics: 0, create: 1, review: 2, activate: 3, done: 4 } as const;
+
+const NEXT: Record<number, string> = {
+  0: 'Nothing is stored yet. Next you confirm, and the key is generated and signs its own root certificate.',
+  1: 'Confirming generates the key pair in the vault and self-signs its certificate. It stays a draft until you activate it.',
+  2: 'Check the certificate below. Next you see what activation changes before you confirm it.',
+  3: 'Nothing changes until you press Activate. The effect is shown below.',
+  4: 'Agents learn about the new root only from an export to removable media.',
+};
+
+/**
+ * Wizard 2, standalone root: basics and validity, create and self-sign (one
+ * confirm), review the certificate, activate (the previous root, if any,
+ * signs a link certificate), export.
+ */
+export function RootWizard({ resumeKeyId }: { resumeKeyId: string | null }) {
+  const closeWizard = useAppStore((s) => s.closeWizard);
+  const openWizard = useAppStore((s) => s.openWizard);
+  const loadKeys = useAppStore((s) => s.loadKeys);
+  const [step, setStep] = useState<number>(S.basics);
+  const [basics, setBasics] = useState<KeyBasics>({ name: '', algorithm: 'ecdsa-p256', subject: '' });
+  const [days, setDays] = useState('3650');
+  const [pathLength, setPathLength] = useState('');
+  const [created, setCreated] = useState<{ id: string; name: string } | null>(null);
+  const [signed, setSigned] = useState<KeyDetailView | null>(null);
+  const [activation, setActivation] = useState<ActivationView | null>(null);
+  const [error, setError] = useState<ApiFailure | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    if (!resumeKeyId) return;
+    void call('key.show', { key: resumeKeyId }).then((r) => {
+      if (!r.ok) {
+        setError(r);
+        return;
+      }
+      setCreated({ id: r.value.id, name: r.value.name });
+      setBasics((b) => ({ ...b, name: r.value.name, subject: r.value.subject ?? '' }));
+      if (r.value.certificatePem) {
+        setSigned(r.value);
+        setStep(S.review);
+      }
+    });
+  }, [resumeKeyId]);
+
+  const go = (s: number) => {
+    setError(null);
+    setStep(s);
+  };
+
+  const num = (v: string): number | undefined => (v.trim() === '' ? undefined : Number(v));
+
+  /** Create (once) then self-sign; a refused self-sign keeps the draft and its id, so confirming again only signs. */
+  const createAndSign = async () => {
+    setBusy(true);
+    setError(null);
+    let target = created;
+    if (!target) {
+      const c = await call('key.create', { name: basics.name, algorithm: basics.algorithm });
+      if (!c.ok) {
+        setBusy(false);
+        setError(c);
+        return;
+      }
+      target = { id: c.value.id, name: c.value.name };
+      setCreated(target);
+    }
+    const d = num(days);
+    const p = num(pathLength);
+    const r = await call('key.selfSign', { key: target.id, subject: basics.subject, ...(d !== undefined ? { days: d } : {}), ...(p !== undefined ? { pathLength: p } : {}) });
+    setBusy(false);
+    void loadKeys();
+    if (!r.ok) {
+      setError(r);
+      return;
+    }
+    setSigned(r.value);
+    go(S.review);
+  };
+
+  let body;
+  switch (step) {
+    case S.basics:
+      body = (
+        <>
+          <KeyBasicsFields value={basics} onChange={setBasics} nameLocked={created !== null} subjectHelp='The root’s name, e.g. "CN=Acme Offline Root 2026,O=Acme".' />
+          <Stack direction="row" spacing={2} sx={{ mt: 2 }}>
+            <TextField label="Validity (days)" type="number" value={days} onChange={(e) => setDays(e.target.value)} helperText="From now; 3650 is ten years." slotProps={{ htmlInput: { min: 1, inputMode: 'numeric' } }} />
+            <TextField label="Path length (optional)" type="number" value={pathLength} onChange={(e) => setPathLength(e.target.value)} helperText="How many CA levels may sit below this root; empty: no limit." slotProps={{ htmlInput: { min: 0, inputMode: 'numeric' } }} />
+          </Stack>
+          <StepActions>
+            <Button variant="contained" disabled={basics.name.trim() === '' || basics.subject.trim() === ''} onClick={() => go(S.create)}>
+              Next
+            </Button>
+          </StepActions>
+        </>
+      );
+      break;
+    case S.create:
+      body = (
+        <>
+          <Box component="dl" sx={{ m: 0, '& dt': { color: 'text.secondary' }, '& dd': { m: 0, mb: 1 } }}>
+            <dt>Name</dt>
+            <dd>{basics.name}</dd>
+            <dt>Algorithm</dt>
+            <dd>{ALGORITHM_LABELS[basics.algorithm]}</dd>
+            <dt>Subject</dt>
+            <dd>
+              <MonoText>{basics.subject}</MonoText>
+            </dd>
+            <dt>Validity</dt>
+            <dd>{days.trim() === '' ? 'the default' : `${days} days`}</dd>
+            <dt>Path length</dt>
+            <dd>{pathLength.trim() === '' ? 'no limit' : pathLength}</dd>
+          </Box>
+          {created && !signed ? (
+            <Alert severity="info" sx={{ mt: 2 }}>
+              Draft {created.name} exists but has no certificate yet <KeyIdChip id={created.id} name={created.name} />. Confirming again only self-signs it.
+            </Alert>
+          ) : null}
+          <StepActions onBack={() => go(S.basics)}>
+            {signed ? (
+              <Button variant="contained" onClick={() => go(S.review)}>
+                Next
+              </Button>
+            ) : (
+              <Button variant="contained" disabled={busy} onClick={() => void createAndSign()}>
+                {created ? 'Self-sign the root certificate' : 'Create key and self-sign'}
+              </Button>
+            )}
+          </StepActions>
+        </>
+      );
+      break;
+    case S.review:
+      body = signed ? (
+        <>
+          <ChainTree chain={signed.chain} />
+          <StepActions onBack={() => go(S.create)}>
+            <Button variant="contained" onClick={() => go(S.activate)}>
+              Next
+            </Button>
+          </StepActions>
+        </>
+      ) : null;
+      break;
+    case S.activate:
+      body = signed ? (
+        <ActivationStep
+          keyId={signed.id}
+          keyName={signed.name}
+          onBack={() => go(S.review)}
+          onActivated={(v) => {
+            setActivation(v);
+            go(S.done);
+          }}
+          linkNote={(previous) =>
+            previous.selfSigned
+              ? `${previous.name} is a root too: it will sign a link certificate for ${signed.name}, so agents that trust only ${previous.name} can still build a path to the new root.`
+              : null
+          }
+        />
+      ) : null;
+      break;
+    default:
+      body = activation ? <ActivationResult v={activation} onExport={() => openWizard('export')} onClose={closeWizard} /> : null;
+  }
+
+  return (
+    <WizardFrame title="New standalone root" steps={STEPS} active={step} next={NEXT[step]} onClose={closeWizard} closeLabel={step === S.done ? 'Close' : 'Close wizard'}>
+      {body}
+      {error ? (
+        <Box sx={{ mt: 2 }}>
+          <ApiErrorAlert error={error} title="The vault refused this step" />
+        </Box>
+      ) : null}
+    </WizardFrame>
+  );
+}

@@ -1,0 +1,284 @@
+import Alert from '@mui/material/Alert';
+import AlertTitle from '@mui/material/AlertTitle';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import Typography from '@mui/material/Typography';
+import { useEffect, useState } from 'react';
+import type { ActivationView, ChainCertificateView, KeyView } from '../../../../src-main/api/contract.ts';
+import { call, type ApiFailure } from '../../api.ts';
+import { ApiErrorAlert } from '../../components/ApiErrorAlert.tsx';
+import { KeyIdChip } from '../../components/KeyIdChip.tsx';
+import { MonoText } from '../../components/MonoText.tsx';
+import { useAppStore } from '../../store/index.ts';
+import { ALGORITHM_LABELS, fileNameFor } from './algorithms.ts';
+import { ActivationResult, ActivationStep } from './ActivationStep.tsx';
+import { ChainSourceField, chainSource } from './ChainSourceField.tsx';
+import { ChainTree } from './ChainTree.tsx';
+import { KeyBasicsFields, type KeyBasics } from './KeyBasicsFields.tsx';
+import { MediumFolderField } from './MediumFolderField.tsx';
+import { StepActions, WizardFrame } from './WizardFrame.tsx';
+
+const STEPS = ['Algorithm and subject', 'Create the draft', 'Write the CSR', 'Import the signed chain', 'Review the chain', 'Activate', 'Export'] as const;
+const S = { basics: 0, create: 1, csr: 2, source: 3, review: 4, activate: 5, done: 6 } as const;
+
+const NEXT: Record<number, string> = {
+  0: 'Nothing is stored yet. Next you confirm, and the draft key is generated inside the vault.',
+  1: 'Confirming generates the key pair in the vault as a draft. Next, its certificate signing request (CSR) goes to a removable medium.',
+  2: 'Writing the CSR records it in the audit log. Then take the medium to the corporate root; when the signed chain comes back, resume this key from the dashboard.',
+  3: 'Checking reads the chain and verifies it against this draft; nothing is stored until you confirm on the next step.',
+  4: 'If every check is green, confirm to store the chain with the draft. A red check stores nothing.',
+  5: 'Nothing changes until you press Activate. The effect is shown below.',
+  6: 'Agents learn about the new key only from an export to removable media.',
+};
+
+/** What a red check means in plain words, by the api's code; the api's message follows it. */
+const CHAIN_HELP: Record<string, string> = {
+  CHAIN_KEY_MISMATCH: 'This certificate was issued for a different key, not for this draft. Ask the corporate root for the certificate signed from this draft’s CSR.',
+  CHAIN_INCOMPLETE: 'An issuer between this key and the root is missing. Ask for the full chain (a PEM bundle or .p7b with every intermediate).',
+  CHAIN_EXPIRED: 'A certificate in the chain is outside its validity period.',
+};
+
+interface CheckResult {
+  ok: boolean;
+  chain: ChainCertificateView[];
+  code: string | null;
+  message: string | null;
+}
+
+/**
+ * Wizard 1, new sub-CA key: basics, create the draft, write its CSR to a
+ * medium, (later) import and review the signed chain, activate, export.
+ * Resumable: opened with a draft's key id it starts at the chain import (or at
+ * the review, when the chain is already stored).
+ */
+export function SubCaWizard({ resumeKeyId }: { resumeKeyId: string | null }) {
+  const closeWizard = useAppStore((s) => s.closeWizard);
+  const openWizard = useAppStore((s) => s.openWizard);
+  const loadKeys = useAppStore((s) => s.loadKeys);
+  const [step, setStep] = useState<number>(resumeKeyId ? S.source : S.basics);
+  const [basics, setBasics] = useState<KeyBasics>({ name: '', algorithm: 'ecdsa-p256', subject: '' });
+  const [key, setKey] = useState<KeyView | null>(null);
+  const [folder, setFolder] = useState('');
+  const [csrFile, setCsrFile] = useState<string | null>(null);
+  const [path, setPath] = useState('');
+  const [picked, setPicked] = useState<{ name: string; base64: string } | null>(null);
+  const [check, setCheck] = useState<CheckResult | null>(null);
+  const [imported, setImported] = useState(false);
+  const [activation, setActivation] = useState<ActivationView | null>(null);
+  const [error, setError] = useState<ApiFailure | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    if (!resumeKeyId) return;
+    void call('key.show', { key: resumeKeyId }).then((r) => {
+      if (!r.ok) {
+        setError(r);
+        return;
+      }
+      setKey(r.value);
+      setBasics((b) => ({ ...b, name: r.value.name, subject: r.value.subject ?? '' }));
+      if (r.value.chainLength > 0) {
+        setImported(true);
+        setCheck({ ok: true, chain: r.value.chain, code: null, message: null });
+        setStep(S.review);
+      }
+    });
+  }, [resumeKeyId]);
+
+  const go = (s: number) => {
+    setError(null);
+    setStep(s);
+  };
+
+  const run = async <T,>(fn: () => Promise<{ ok: true; value: T } | ApiFailure>, then: (v: T) => void) => {
+    setBusy(true);
+    setError(null);
+    const r = await fn();
+    setBusy(false);
+    if (r.ok) then(r.value);
+    else setError(r);
+  };
+
+  const csrPath = folder.trim() === '' ? '' : `${folder.trim().replace(/[\\/]+$/, '')}/${fileNameFor(basics.name)}.csr`;
+  const source = chainSource(path, picked);
+
+  let body;
+  switch (step) {
+    case S.basics:
+      body = (
+        <>
+          <KeyBasicsFields value={basics} onChange={setBasics} nameLocked={key !== null} subjectHelp='The sub-CA’s name as the corporate root will sign it, e.g. "CN=Acme Agents CA,O=Acme".' />
+          <StepActions>
+            <Button variant="contained" disabled={basics.name.trim() === '' || basics.subject.trim() === ''} onClick={() => go(S.create)}>
+              Next
+            </Button>
+          </StepActions>
+        </>
+      );
+      break;
+    case S.create:
+      body = (
+        <>
+          <Box component="dl" sx={{ m: 0, '& dt': { color: 'text.secondary' }, '& dd': { m: 0, mb: 1 } }}>
+            <dt>Name</dt>
+            <dd>{basics.name}</dd>
+            <dt>Algorithm</dt>
+            <dd>{ALGORITHM_LABELS[basics.algorithm]}</dd>
+            <dt>Subject</dt>
+            <dd>
+              <MonoText>{basics.subject}</MonoText>
+            </dd>
+          </Box>
+          {key ? (
+            <Alert severity="success" sx={{ mt: 2 }}>
+              Draft created: {key.name} <KeyIdChip id={key.id} name={key.name} />
+            </Alert>
+          ) : null}
+          <StepActions onBack={() => go(S.basics)}>
+            {key ? (
+              <Button variant="contained" onClick={() => go(S.csr)}>
+                Next
+              </Button>
+            ) : (
+              <Button variant="contained" disabled={busy} onClick={() => void run(() => call('key.create', { name: basics.name, algorithm: basics.algorithm }), (v) => {
+                  setKey(v);
+                  go(S.csr);
+                  void loadKeys();
+                })}>
+                Create draft key
+              </Button>
+            )}
+          </StepActions>
+        </>
+      );
+      break;
+    case S.csr:
+      body = (
+        <>
+          <MediumFolderField legend="Write the CSR to" value={folder} onChange={setFolder} />
+          {csrPath ? (
+            <Typography sx={{ mt: 2 }}>
+              File: <MonoText testId="csr-path">{csrPath}</MonoText>
+            </Typography>
+          ) : null}
+          {csrFile ? (
+            <Alert severity="success" sx={{ mt: 2 }} data-testid="csr-written">
+              <AlertTitle>CSR written</AlertTitle>
+              <MonoText>{csrFile}</MonoText>. Take the medium to the corporate root. You can close this wizard now and resume {basics.name} from the dashboard when the signed chain is back.
+            </Alert>
+          ) : null}
+          <StepActions onBack={() => go(S.create)}>
+            {csrFile ? (
+              <>
+                <Button variant="contained" onClick={() => go(S.source)}>
+                  I have the signed chain
+                </Button>
+                <Button onClick={closeWizard}>Close, resume later</Button>
+              </>
+            ) : (
+              <Button variant="contained" disabled={busy || !key || csrPath === ''} onClick={() => {
+                  if (key) void run(() => call('key.csr', { key: key.id, subject: basics.subject, out: csrPath }), (v) => setCsrFile(v.file ?? csrPath));
+                }}>
+                Write CSR to medium
+              </Button>
+            )}
+          </StepActions>
+        </>
+      );
+      break;
+    case S.source:
+      body = (
+        <>
+          {key ? (
+            <Typography sx={{ mb: 2 }}>
+              Chain for {key.name} <KeyIdChip id={key.id} name={key.name} />
+            </Typography>
+          ) : null}
+          <ChainSourceField path={path} onPath={setPath} picked={picked} onPicked={setPicked} />
+          <StepActions onBack={resumeKeyId ? undefined : () => go(S.csr)}>
+            <Button
+              variant="contained"
+              disabled={busy || !key || source === null}
+              onClick={() => {
+                if (key && source)
+                  void run(
+                    () => call('key.checkChain', { key: key.id, source }),
+                    (v) => {
+                      setCheck(v);
+                      go(S.review);
+                    },
+                  );
+              }}
+            >
+              Check the chain
+            </Button>
+          </StepActions>
+        </>
+      );
+      break;
+    case S.review:
+      body = (
+        <>
+          {check?.ok ? (
+            <>
+              <Alert severity="success" sx={{ mb: 2 }} data-testid="chain-ok">
+                <AlertTitle>Every check is green</AlertTitle>
+                The chain belongs to this draft’s key, every signature verifies up to a self-signed root, every certificate is valid now and each issuer is a CA allowed to sign the next.
+              </Alert>
+              <ChainTree chain={check.chain} />
+            </>
+          ) : null}
+          {check && !check.ok ? (
+            <Alert severity="error" data-testid="chain-refused">
+              <AlertTitle>The chain was refused; nothing was stored</AlertTitle>
+              {check.code && CHAIN_HELP[check.code] ? <Box sx={{ mb: 1 }}>{CHAIN_HELP[check.code]}</Box> : null}
+              {check.message}
+              <Box component="span" sx={{ display: 'block', mt: 0.5, fontFamily: 'monospace', fontSize: '0.8rem' }}>
+                {check.code}
+              </Box>
+            </Alert>
+          ) : null}
+          {imported ? (
+            <Alert severity="success" sx={{ mt: 2 }}>
+              The chain is stored with {basics.name}.
+            </Alert>
+          ) : null}
+          <StepActions onBack={imported ? undefined : () => go(S.source)}>
+            {imported ? (
+              <Button variant="contained" onClick={() => go(S.activate)}>
+                Next
+              </Button>
+            ) : check?.ok && key && source ? (
+              <Button variant="contained" disabled={busy} onClick={() => void run(() => call('key.importChain', { key: key.id, source }), () => {
+                    setImported(true);
+                    go(S.activate);
+                    void loadKeys();
+                  })}>
+                Import this chain
+              </Button>
+            ) : null}
+          </StepActions>
+        </>
+      );
+      break;
+    case S.activate:
+      body = key ? <ActivationStep keyId={key.id} keyName={key.name} onBack={() => go(S.review)} onActivated={(v) => {
+            setActivation(v);
+            go(S.done);
+          }} /> : null;
+      break;
+    default:
+      body = activation ? <ActivationResult v={activation} onExport={() => openWizard('export')} onClose={closeWizard} /> : null;
+  }
+
+  return (
+    <WizardFrame title="New sub-CA key" steps={STEPS} active={step} next={NEXT[step]} onClose={closeWizard} closeLabel={step === S.done ? 'Close' : 'Close wizard'}>
+      {body}
+      {error ? (
+        <Box sx={{ mt: 2 }}>
+          <ApiErrorAlert error={error} title="The vault refused this step; nothing changed" />
+        </Box>
+      ) : null}
+    </WizardFrame>
+  );
+}

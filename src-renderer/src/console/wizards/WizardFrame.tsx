@@ -1,0 +1,58 @@
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import Paper from '@mui/material/Paper';
+import Stack from '@mui/material/Stack';
+import Step from '@mui/material/Step';
+import StepLabel from '@mui/material/StepLabel';
+import Stepper from '@mui/material/Stepper';
+import Typography from '@mui/material/Typography';
+import { useEffect, useRef, type ReactNode } from 'react';
+
+/**
+ * A wizard's frame: title, MUI Stepper, the current step's heading and "what
+ * happens next" line, its content, and the close button. Focus moves to the
+ * step heading when the step changes, so keyboard and screen-reader users
+ * start each step at its top.
+ */
+export function WizardFrame({ title, steps, active, next, onClose, closeLabel = 'Close wizard', children }: { title: string; steps: readonly string[]; active: number; next: ReactNode; onClose(): void; closeLabel?: string; children: ReactNode }) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    heading.current?.focus();
+  }, [active]);
+  return (
+    <Box sx={{ maxWidth: 960 }}>
+      <Stack direction="row" sx={{ alignItems: 'center', justifyContent: 'space-between', mb: 2 }}>
+        <Typography variant="h4" component="h1">
+          {title}
+        </Typography>
+        <Button onClick={onClose}>{closeLabel}</Button>
+      </Stack>
+      <Stepper activeStep={active} alternativeLabel sx={{ mb: 3 }} aria-label={`${title} steps`}>
+        {steps.map((s) => (
+          <Step key={s}>
+            <StepLabel>{s}</StepLabel>
+          </Step>
+        ))}
+      </Stepper>
+      <Paper variant="outlined" sx={{ p: 3 }} component="section" aria-labelledby="wizard-step-heading">
+        <Typography id="wizard-step-heading" ref={heading} tabIndex={-1} variant="h6" component="h2" sx={{ outline: 'none' }}>
+          Step {active + 1} of {steps.length}: {steps[active]}
+        </Typography>
+        <Typography variant="body2" color="text.secondary" sx={{ mb: 2 }} data-testid="wizard-next">
+          {next}
+        </Typography>
+        {children}
+      </Paper>
+    </Box>
+  );
+}
+
+/** Back and the step's main button, in that order, at the foot of a step. */
+export function StepActions({ onBack, children }: { onBack?: () => void; children?: ReactNode }) {
+  return (
+    <Stack direction="row" spacing={1} sx={{ mt: 3 }}>
+      {onBack ? <Button onClick={onBack}>Back</Button> : null}
+      {children}
+    </Stack>
+  );
+}
