@@ -7,6 +7,7 @@ import { KeysSection } from './sections/KeysSection.tsx';
 import { SubCaWizard } from './wizards/SubCaWizard.tsx';
 import { RootWizard } from './wizards/RootWizard.tsx';
 import { PendingSection } from './sections/PendingSection.tsx';
+import { EmergencyWizard } from './wizards/EmergencyWizard.tsx';
 
 /**
  * The console's sections and wizards, in navigation order. Each section and
@@ -35,7 +36,7 @@ export interface WizardEntry {
 export const WIZARDS: Readonly<Record<WizardId, WizardEntry>> = {
   'sub-ca': { id: 'sub-ca', label: 'New sub-CA key', render: (keyId) => <SubCaWizard key={keyId ?? 'new'} resumeKeyId={keyId} /> },
   root: { id: 'root', label: 'New standalone root', render: (keyId) => <RootWizard key={keyId ?? 'new'} resumeKeyId={keyId} /> },
-  emergency: { id: 'emergency', label: 'Emergency rotation', render: () => <PendingSection title="Emergency rotation" /> },
+  emergency: { id: 'emergency', label: 'Emergency rotation', render: () => <EmergencyWizard /> },
   'issue-media': { id: 'issue-media', label: 'Issue from media', render: () => <PendingSection title="Issue from media" /> },
   export: { id: 'export', label: 'Export to removable media', render: () => <PendingSection title="Export to removable media" /> },
 };

@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import { createEmergencySlice, type EmergencySlice } from './emergency-slice.ts';
 import { createKeysSlice, type KeysSlice } from './keys-slice.ts';
 import { createNavSlice, type NavSlice } from './nav-slice.ts';
 import { createSessionSlice, type SessionSlice } from './session-slice.ts';
@@ -6,7 +7,7 @@ import { createSharesSlice, type SharesSlice } from './shares-slice.ts';
 import { createVaultInfoSlice, type VaultInfoSlice } from './vault-info-slice.ts';
 
 /** One store, one slice per concern. */
-export type AppStore = SessionSlice & SharesSlice & VaultInfoSlice & NavSlice & KeysSlice;
+export type AppStore = SessionSlice & SharesSlice & VaultInfoSlice & NavSlice & KeysSlice & EmergencySlice;
 
 export const useAppStore = create<AppStore>()((...a) => ({
   ...createSessionSlice(...a),
@@ -14,4 +15,5 @@ export const useAppStore = create<AppStore>()((...a) => ({
   ...createVaultInfoSlice(...a),
   ...createNavSlice(...a),
   ...createKeysSlice(...a),
+  ...createEmergencySlice(...a),
 }));

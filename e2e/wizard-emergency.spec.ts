@@ -1,0 +1,267 @@
+/**
+ * Wizard 3, the emergency rotation ceremony, end to end against the real core:
+ * a vault whose active root issued certificates (OpenSSL-made CSRs through
+ * cert.issue) and a prepared standby root. Driven by keyboard (focus + keys),
+ * with an axe check and a screenshot on every step; the outcome is checked
+ * through dispatch on the vault itself, not through the UI.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Locator, Page } from '@playwright/test';
+import type { AuditEventView, ExportVerifyView, KeyView } from '../src-main/api/contract.ts';
+import { expect, test } from './fixtures/test.ts';
+import { must, OLD_ROOT, openVaultService, seedEmergencyVault, STANDBY_ROOT } from './support/emergency-seed.ts';
+import { OFFICER, unlockWithPassphrase } from './support/ui.ts';
+
+const CERTIFICATES = 3;
+const WITNESSES = ['Bob Witness', 'Carol Witness'];
+
+async function pressOn(page: Page, target: Locator, key = 'Enter'): Promise<void> {
+  await target.focus();
+  await page.keyboard.press(key);
+}
+
+async function typeInto(page: Page, field: Locator, text: string): Promise<void> {
+  await field.focus();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.type(text);
+}
+
+async function openCeremony(page: Page): Promise<void> {
+  await unlockWithPassphrase(page);
+  await pressOn(page, page.getByRole('button', { name: 'Emergency rotation…' }));
+  await expect(page.getByRole('heading', { level: 1, name: 'Emergency rotation ceremony' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 2, name: 'Participants' })).toBeFocused();
+}
+
+async function acknowledgeAll(page: Page, participants: string[]): Promise<void> {
+  const boxes = page.getByRole('table', { name: 'Checklist acknowledgements' }).getByRole('checkbox');
+  await expect(boxes).toHaveCount(4 * participants.length);
+  for (let i = 0; i < 4 * participants.length; i += 1) await pressOn(page, boxes.nth(i), 'Space');
+}
+
+test.describe('emergency rotation ceremony', () => {
+  test.describe.configure({ timeout: 120_000 });
+
+  test('prepared draft: witnesses, checklist, typed confirmation, activation, export, transcript in the audit log', async ({ host, shots, a11y }) => {
+    const { page } = host;
+    const seed = await seedEmergencyVault(host.vaultDir, host.workDir, CERTIFICATES);
+    const usb = join(host.workDir, 'usb-stick');
+    mkdirSync(usb);
+    process.env.AIRGAP_CA_MEDIA_ROOTS = usb;
+    await page.reload();
+    await openCeremony(page);
+
+    // Participants: the officer is prefilled and fixed; Next waits for a witness and says why.
+    await expect(page.getByLabel('Officer (signed in)')).toHaveValue(OFFICER);
+    const toChecklist = page.getByRole('button', { name: 'Next: checklist' });
+    await expect(toChecklist).toBeDisabled();
+    await expect(page.getByTestId('disabled-reason')).toHaveText('Name at least one witness to continue.');
+    await a11y.check('emergency: participants, no witness');
+    await shots.take('participants, no witness yet');
+    await typeInto(page, page.getByLabel('Witness 1 name'), '   ');
+    await expect(toChecklist).toBeDisabled();
+    await typeInto(page, page.getByLabel('Witness 1 name'), WITNESSES[0]!);
+    await pressOn(page, page.getByRole('button', { name: 'Add another witness' }));
+    await typeInto(page, page.getByLabel('Witness 2 name'), WITNESSES[1]!);
+    await expect(toChecklist).toBeEnabled();
+    await shots.take('participants');
+    await pressOn(page, toChecklist);
+
+    // Checklist: one box per item per participant; Next counts what is missing.
+    await expect(page.getByRole('heading', { level: 2, name: 'Checklist' })).toBeFocused();
+    const toKey = page.getByRole('button', { name: 'Next: the new key' });
+    await expect(toKey).toBeDisabled();
+    await expect(page.getByTestId('disabled-reason')).toHaveText('12 acknowledgements still missing.');
+    await a11y.check('emergency: checklist');
+    await shots.take('checklist, nothing acknowledged');
+    // Back keeps what was typed.
+    await pressOn(page, page.getByRole('button', { name: 'Back' }));
+    await expect(page.getByLabel('Witness 2 name')).toHaveValue(WITNESSES[1]!);
+    await pressOn(page, toChecklist);
+    await acknowledgeAll(page, [OFFICER, ...WITNESSES]);
+    await expect(toKey).toBeEnabled();
+    await shots.take('checklist acknowledged');
+    await pressOn(page, toKey);
+
+    // The new key: the prepared draft.
+    await expect(page.getByRole('heading', { level: 2, name: 'The new key' })).toBeFocused();
+    const toConfirm = page.getByRole('button', { name: 'Next: confirm' });
+    await expect(toConfirm).toBeDisabled();
+    await a11y.check('emergency: new key');
+    await pressOn(page, page.getByRole('radio', { name: `Use ${STANDBY_ROOT}` }), 'Space');
+    await expect(toConfirm).toBeEnabled();
+    await shots.take('new key, prepared draft chosen');
+    await pressOn(page, toConfirm);
+
+    // Typed confirmation: the effect, and a button that needs the old key's short id.
+    await expect(page.getByRole('heading', { level: 2, name: 'Confirm the emergency rotation' })).toBeFocused();
+    const short = seed.oldKeyId.slice(7, 15);
+    await expect(page.getByTestId('old-short-id')).toHaveText(short);
+    await expect(page.getByTestId('revoke-count')).toContainText(`${CERTIFICATES} unexpired certificates it issued are revoked with reason keyCompromise`);
+    await expect(page.getByTestId('bundle-after')).toContainText(`The trust bundle will hold only ${STANDBY_ROOT} (active).`);
+    const activate = page.getByRole('button', { name: `Retire ${OLD_ROOT} and activate ${STANDBY_ROOT}` });
+    await expect(activate).toBeDisabled();
+    await a11y.check('emergency: confirm');
+    const wrong = (short[0] === 'f' ? '0' : 'f') + short.slice(1);
+    await typeInto(page, page.getByLabel('Short id of the compromised key'), wrong);
+    await expect(activate).toBeDisabled();
+    await expect(page.getByTestId('disabled-reason')).toHaveText('That is not the compromised key’s short id.');
+    await shots.take('confirm, wrong short id');
+    await typeInto(page, page.getByLabel('Short id of the compromised key'), short);
+    await expect(activate).toBeEnabled();
+    await shots.take('confirm, short id typed');
+    await pressOn(page, activate);
+
+    // Activated: what the api reports.
+    await expect(page.getByRole('heading', { level: 2, name: 'Activated' })).toBeFocused();
+    await expect(page.getByTestId('activation-result')).toContainText(`${STANDBY_ROOT} is the active key. ${OLD_ROOT} is retired.`);
+    await expect(page.getByTestId('revoked-count')).toHaveText(`${CERTIFICATES} certificates revoked (keyCompromise).`);
+    await expect(page.getByTestId('final-crl')).toContainText(`with ${CERTIFICATES} entries`);
+    await expect(page.getByRole('button', { name: 'Back' })).toHaveCount(0);
+    await a11y.check('emergency: activated');
+    await shots.take('activated');
+    await pressOn(page, page.getByRole('button', { name: 'Next: export package' }));
+
+    // Export to the medium, verified.
+    await expect(page.getByRole('heading', { level: 2, name: 'Export package' })).toBeFocused();
+    await expect(page.getByRole('button', { name: 'Next: transcript' })).toBeDisabled();
+    await pressOn(page, page.getByRole('radio', { name: /usb-stick/ }), 'Space');
+    await a11y.check('emergency: export, medium chosen');
+    await shots.take('export, medium chosen');
+    await pressOn(page, page.getByRole('button', { name: 'Write the package to usb-stick' }));
+    await expect(page.getByTestId('export-verified')).toContainText('files match the signed manifest');
+    const exportDir = (await page.getByTestId('export-result').locator('span').first().textContent())!.trim();
+    await a11y.check('emergency: export verified');
+    await shots.take('export verified');
+    await pressOn(page, page.getByRole('button', { name: 'Next: transcript' }));
+
+    // Transcript: every step with its time, recorded in the audit log.
+    await expect(page.getByRole('heading', { level: 2, name: 'Transcript' })).toBeFocused();
+    await expect(page.getByTestId('ceremony-outcome')).toHaveText('Completed: the new key is active');
+    const rows = page.getByTestId('transcript-row');
+    const shownSteps = await rows.evaluateAll((trs) => trs.map((tr) => ((tr as unknown as { cells: Array<{ textContent: string | null }> }).cells[1]?.textContent ?? '').trim()));
+    await expect(rows.first().locator('time')).toHaveAttribute('title', / UTC$/);
+    await a11y.check('emergency: transcript');
+    await shots.take('transcript, before recording');
+    await pressOn(page, page.getByRole('button', { name: 'Record the transcript in the audit log' }));
+    await expect(page.getByTestId('transcript-recorded')).toContainText('Recorded as audit event #');
+    const shownHash = (await page.getByTestId('transcript-hash').textContent())!.trim();
+    await a11y.check('emergency: transcript recorded');
+    await shots.take('transcript recorded');
+
+    // The vault, through dispatch.
+    const s = await openVaultService(host.vaultDir);
+    try {
+      const keys = await must<KeyView[]>(s, 'key.list', {});
+      const old = keys.find((k) => k.id === seed.oldKeyId)!;
+      expect(old.state).toBe('retired');
+      expect(old.crl.lastNumber).not.toBeNull();
+      expect(keys.find((k) => k.id === seed.standbyKeyId)!.state).toBe('active');
+      expect((await must<{ total: number }>(s, 'cert.list', { issuer: seed.oldKeyId, status: 'revoked' })).total).toBe(CERTIFICATES);
+      expect((await must<{ total: number }>(s, 'cert.list', { issuer: seed.oldKeyId, status: 'valid' })).total).toBe(0);
+      const verified = await must<ExportVerifyView>(s, 'export.verify', { dir: exportDir });
+      expect(verified).toMatchObject({ ok: true, problems: [], signingKeyId: seed.standbyKeyId });
+
+      const activated = (await must<{ events: AuditEventView[] }>(s, 'audit.list', { action: 'key.emergency-activated' })).events;
+      expect(activated).toHaveLength(1);
+      expect(activated[0]).toMatchObject({ actor: OFFICER, witnesses: WITNESSES, details: { keyId: seed.standbyKeyId, revokedCertificates: CERTIFICATES, revokedIssuers: [seed.oldKeyId] } });
+      const transcripts = (await must<{ events: AuditEventView[] }>(s, 'audit.list', { action: 'ceremony.transcript' })).events;
+      expect(transcripts).toHaveLength(1);
+      const t = transcripts[0]!;
+      expect(t).toMatchObject({ actor: OFFICER, witnesses: WITNESSES, hash: shownHash, details: { kind: 'emergency-rotation', outcome: 'completed', participants: { officer: OFFICER, witnesses: WITNESSES } } });
+      const steps = (t.details.steps as Array<{ step: string; by: string; at: string }>);
+      // Back and forth on the participants step is recorded each time Next was pressed.
+      expect(steps.map((x) => x.step)).toEqual([
+        'participants',
+        'participants',
+        'checklist acknowledged',
+        'checklist acknowledged',
+        'checklist acknowledged',
+        'new key chosen',
+        'typed confirmation',
+        'emergency activation',
+        'export written',
+        'export verified',
+      ]);
+      expect(shownSteps).toEqual(steps.map((x) => x.step));
+      expect(steps.filter((x) => x.step === 'checklist acknowledged').map((x) => x.by)).toEqual([OFFICER, ...WITNESSES]);
+      // The transcript comes after the activation in the chain, and its times run forward.
+      expect(t.seq).toBeGreaterThan(activated[0]!.seq);
+      expect([...steps.map((x) => x.at)].sort()).toEqual(steps.map((x) => x.at));
+      expect((await must<{ ok: boolean }>(s, 'audit.verify', {})).ok).toBe(true);
+    } finally {
+      s.session.lock(null);
+    }
+
+    await pressOn(page, page.getByRole('button', { name: 'Finish' }));
+    await expect(page.getByRole('heading', { level: 1, name: 'Emergency rotation ceremony' })).toHaveCount(0);
+  });
+
+  test('new root created on the key step; a refused step stays in the transcript; export skipped', async ({ host, shots, a11y }) => {
+    const { page } = host;
+    const seed = await seedEmergencyVault(host.vaultDir, host.workDir, 1);
+    await page.reload();
+    await openCeremony(page);
+    await typeInto(page, page.getByLabel('Witness 1 name'), WITNESSES[0]!);
+    await pressOn(page, page.getByRole('button', { name: 'Next: checklist' }));
+    await acknowledgeAll(page, [OFFICER, WITNESSES[0]!]);
+    await pressOn(page, page.getByRole('button', { name: 'Next: the new key' }));
+
+    await pressOn(page, page.getByRole('radio', { name: 'A new self-signed root, created now' }), 'Space');
+    const create = page.getByRole('button', { name: 'Create the new root now' });
+    await expect(create).toBeDisabled();
+    // A name already taken: the api refuses, the form keeps what was typed.
+    await typeInto(page, page.getByLabel('New root name'), OLD_ROOT);
+    await typeInto(page, page.getByLabel('Subject'), 'CN=Emergency Root 2026,O=Acme Fleet');
+    await pressOn(page, create);
+    await expect(page.getByTestId('api-error')).toContainText('KEY_NAME_TAKEN');
+    await expect(page.getByLabel('Subject')).toHaveValue('CN=Emergency Root 2026,O=Acme Fleet');
+    await a11y.check('emergency: new root refused');
+    await shots.take('new root, name taken');
+    await typeInto(page, page.getByLabel('New root name'), 'Emergency Root 2026');
+    await pressOn(page, create);
+    await expect(page.getByText('The new root is in the vault as a draft with its certificate.')).toBeVisible();
+    await a11y.check('emergency: new root created');
+    await shots.take('new root created');
+    await pressOn(page, page.getByRole('button', { name: 'Next: confirm' }));
+
+    await typeInto(page, page.getByLabel('Short id of the compromised key'), `sha256:${seed.oldKeyId.slice(7, 15).toUpperCase()}`);
+    await pressOn(page, page.getByRole('button', { name: `Retire ${OLD_ROOT} and activate Emergency Root 2026` }));
+    await expect(page.getByTestId('revoked-count')).toHaveText('1 certificate revoked (keyCompromise).');
+    await pressOn(page, page.getByRole('button', { name: 'Next: export package' }));
+    await pressOn(page, page.getByRole('button', { name: 'Skip the export for now' }));
+    await a11y.check('emergency: export skipped');
+    await shots.take('export skipped');
+    await pressOn(page, page.getByRole('button', { name: 'Next: transcript' }));
+    await expect(page.getByTestId('transcript-row').filter({ hasText: 'new root: create failed' })).toContainText('Failed');
+    await shots.take('transcript with a failed step');
+    await pressOn(page, page.getByRole('button', { name: 'Record the transcript in the audit log' }));
+    await expect(page.getByTestId('transcript-recorded')).toBeVisible();
+
+    const s = await openVaultService(host.vaultDir);
+    try {
+      const t = (await must<{ events: AuditEventView[] }>(s, 'audit.list', { action: 'ceremony.transcript' })).events[0]!;
+      const steps = t.details.steps as Array<{ step: string; detail: string }>;
+      expect(steps.map((x) => x.step)).toEqual([
+        'participants',
+        'checklist acknowledged',
+        'checklist acknowledged',
+        'new root: create failed',
+        'new root: key created',
+        'new root: self-signed',
+        'new key chosen',
+        'typed confirmation',
+        'emergency activation',
+        'export skipped',
+      ]);
+      expect(steps[3]!.detail).toMatch(/^KEY_NAME_TAKEN: /);
+      expect(t).toMatchObject({ witnesses: [WITNESSES[0]], details: { outcome: 'completed' } });
+      const keys = await must<KeyView[]>(s, 'key.list', {});
+      expect(keys.find((k) => k.name === 'Emergency Root 2026')).toMatchObject({ state: 'active', selfSigned: true });
+      expect(keys.find((k) => k.id === seed.oldKeyId)).toMatchObject({ state: 'retired' });
+    } finally {
+      s.session.lock(null);
+    }
+  });
+});

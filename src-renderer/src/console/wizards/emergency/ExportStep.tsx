@@ -1,0 +1,127 @@
+import Alert from '@mui/material/Alert';
+import AlertTitle from '@mui/material/AlertTitle';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import FormControl from '@mui/material/FormControl';
+import FormControlLabel from '@mui/material/FormControlLabel';
+import FormLabel from '@mui/material/FormLabel';
+import Radio from '@mui/material/Radio';
+import RadioGroup from '@mui/material/RadioGroup';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+import { useCallback, useEffect, useState } from 'react';
+import type { MediumView } from '../../../../../src-main/api/contract.ts';
+import { call, type ApiFailure } from '../../../api.ts';
+import { ApiErrorAlert } from '../../../components/ApiErrorAlert.tsx';
+import { CopyTextButton } from '../../../components/CopyTextButton.tsx';
+import { MonoText } from '../../../components/MonoText.tsx';
+import { OperationProgress } from '../../../components/OperationProgress.tsx';
+import { useAppStore } from '../../../store/index.ts';
+import { StepFrame } from './StepFrame.tsx';
+
+function sizeText(bytes: number | null): string {
+  if (bytes === null) return 'free space unknown';
+  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(1)} GB free`;
+  return `${Math.max(0, Math.round(bytes / 1e6))} MB free`;
+}
+
+/** The export package to a chosen medium, read back and verified, here in the ceremony. */
+export function ExportStep({ onNext }: { onNext: () => void }) {
+  const c = useAppStore((s) => s.emergency);
+  const patch = useAppStore((s) => s.patchEmergency);
+  const exportTo = useAppStore((s) => s.exportEmergency);
+  const log = useAppStore((s) => s.logEmergency);
+  const busy = useAppStore((s) => s.emergencyBusy);
+  const [media, setMedia] = useState<MediumView[] | null>(null);
+  const [problems, setProblems] = useState<string[]>([]);
+  const [listError, setListError] = useState<ApiFailure | null>(null);
+  const refresh = useCallback(() => {
+    void call('media.list', {}).then((r) => {
+      if (!r.ok) return setListError(r);
+      setListError(null);
+      setMedia(r.value.media);
+      setProblems(r.value.problems);
+    });
+  }, []);
+  useEffect(refresh, [refresh]);
+  const done = c.verified?.ok === true || c.exportSkipped;
+  const medium = media?.find((m) => m.path === c.mediumPath) ?? null;
+  const writing = busy === 'Writing the export package…';
+
+  return (
+    <StepFrame
+      title="Export package"
+      next="Next: the ceremony's transcript, which you record in the audit log."
+      action={{ label: 'Next: transcript', onClick: onNext, disabledReason: done ? null : 'Write and verify the package, or skip the export.' }}
+    >
+      <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
+        <Typography variant="body2" sx={{ flexGrow: 1 }}>
+          Insert a new removable medium, then choose it. The package holds the new trust bundle, the CRLs (with the old key&apos;s final CRL) and a manifest signed by the new key.
+        </Typography>
+        <Button variant="outlined" onClick={refresh} disabled={Boolean(busy)}>
+          Look for media again
+        </Button>
+      </Stack>
+      {listError ? <ApiErrorAlert error={listError} title="Removable media could not be listed" /> : null}
+      {media && media.length === 0 ? <Alert severity="warning">No removable medium found. {problems.join(' ')}</Alert> : null}
+      {media && media.length > 0 ? (
+        <FormControl>
+          <FormLabel id="em-medium">Removable media</FormLabel>
+          <RadioGroup aria-labelledby="em-medium" value={c.mediumPath ?? ''} onChange={(e) => patch({ mediumPath: e.target.value })}>
+            {media.map((m) => (
+              <FormControlLabel key={m.path} value={m.path} disabled={Boolean(busy) || c.verified?.ok === true} control={<Radio />} label={`${m.label} — ${m.path} (${sizeText(m.freeBytes)})`} />
+            ))}
+          </RadioGroup>
+        </FormControl>
+      ) : null}
+      {c.verified?.ok !== true ? (
+        <Stack direction="row" spacing={2}>
+          <Button variant="contained" onClick={() => medium && void exportTo(medium.path)} disabled={!medium || Boolean(busy)}>
+            {medium ? `Write the package to ${medium.label}` : 'Write the package'}
+          </Button>
+          {!c.exportSkipped ? (
+            <Button
+              onClick={() => {
+                log('export skipped', c.officer ?? '', 'the package is to be written later with the export wizard');
+                patch({ exportSkipped: true });
+              }}
+              disabled={Boolean(busy)}
+            >
+              Skip the export for now
+            </Button>
+          ) : null}
+        </Stack>
+      ) : null}
+      {writing ? <OperationProgress operation="export.media" label="Writing the export package" running /> : null}
+      {c.exportSkipped && c.verified?.ok !== true ? <Alert severity="warning">The export was skipped: the agents keep the old bundle until you write a package with the export wizard.</Alert> : null}
+      {c.exported ? (
+        <Box data-testid="export-result">
+          <Typography variant="body2">
+            Written to <MonoText>{c.exported.dir}</MonoText>
+          </Typography>
+          <Typography variant="body2" component="div">
+            Manifest SHA-256 <MonoText>{c.exported.manifestSha256}</MonoText> <CopyTextButton text={c.exported.manifestSha256} label="Copy the manifest hash" />
+          </Typography>
+        </Box>
+      ) : null}
+      {c.verified ? (
+        c.verified.ok ? (
+          <Alert severity="success" data-testid="export-verified">
+            <AlertTitle>Verified: {c.verified.files} files match the signed manifest</AlertTitle>
+            Safe to remove the medium once the system has unmounted it.
+          </Alert>
+        ) : (
+          <Alert severity="error" data-testid="export-verified">
+            <AlertTitle>The package on the medium does not verify: do not hand it out</AlertTitle>
+            {c.verified.problems.map((p, i) => (
+              <div key={i}>
+                {p.file ?? 'package'}: {p.message}
+              </div>
+            ))}
+            Write it again to another medium.
+          </Alert>
+        )
+      ) : null}
+    </StepFrame>
+  );
+}

@@ -1,0 +1,43 @@
+import Box from '@mui/material/Box';
+import Typography from '@mui/material/Typography';
+import type { KeyStateName, KeyView } from '../../../../../src-main/api/contract.ts';
+import { KeyIdChip } from '../../../components/KeyIdChip.tsx';
+import { LocalDateTime } from '../../../components/LocalDateTime.tsx';
+
+const STATE_WORD: Record<KeyStateName, string> = { draft: 'Draft', active: 'Active', trusted: 'Trusted', retired: 'Retired' };
+
+/** A key in one block: name and state, id with copy, subject, algorithm, validity end, health problems. */
+export function KeySummary({ k }: { k: KeyView }) {
+  return (
+    <Box>
+      <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, flexWrap: 'wrap' }}>
+        <Typography component="span" sx={{ fontWeight: 600 }}>
+          {k.name}
+        </Typography>
+        <Box component="span" sx={{ border: 1, borderColor: 'divider', borderRadius: 1, px: 0.75, fontSize: '0.8rem' }} data-testid="key-state">
+          {STATE_WORD[k.state]}
+        </Box>
+        <KeyIdChip id={k.id} name={k.name} />
+      </Box>
+      <Typography variant="body2" color="text.secondary">
+        {k.subject ?? 'no certificate yet'} · {k.algorithm}
+        {k.notAfter ? (
+          <>
+            {' '}
+            · valid until <LocalDateTime iso={k.notAfter} />
+          </>
+        ) : null}
+      </Typography>
+      {k.health.problems.map((p) => (
+        <Typography key={p} variant="body2" color="warning.main">
+          {p}
+        </Typography>
+      ))}
+    </Box>
+  );
+}
+
+/** The first 8 hex digits after "sha256:": what the officer types to confirm, read aloud to the witnesses. */
+export function shortId8(id: string): string {
+  return (id.startsWith('sha256:') ? id.slice(7) : id).slice(0, 8);
+}

@@ -1,0 +1,112 @@
+import Alert from '@mui/material/Alert';
+import Button from '@mui/material/Button';
+import FormControl from '@mui/material/FormControl';
+import FormControlLabel from '@mui/material/FormControlLabel';
+import FormLabel from '@mui/material/FormLabel';
+import MenuItem from '@mui/material/MenuItem';
+import Radio from '@mui/material/Radio';
+import RadioGroup from '@mui/material/RadioGroup';
+import Stack from '@mui/material/Stack';
+import TextField from '@mui/material/TextField';
+import Typography from '@mui/material/Typography';
+import type { KeyView } from '../../../../../src-main/api/contract.ts';
+import type { NewRootAlgorithm } from '../../../store/emergency-slice.ts';
+import { useAppStore } from '../../../store/index.ts';
+import { KeySummary } from './KeySummary.tsx';
+import { StepFrame } from './StepFrame.tsx';
+
+const ALGORITHM_LABELS: Record<NewRootAlgorithm, string> = {
+  'ecdsa-p256': 'ECDSA P-256',
+  'ecdsa-p384': 'ECDSA P-384',
+  'rsa-3072': 'RSA 3072',
+  'rsa-4096': 'RSA 4096',
+  ed25519: 'Ed25519',
+};
+
+/** Drafts that already hold a certificate: the only ones an activation can take. */
+export function preparedDrafts(keys: readonly KeyView[], createdId: string | null): KeyView[] {
+  return keys.filter((k) => k.state === 'draft' && k.chainLength > 0 && k.id !== createdId);
+}
+
+/** The key that replaces the compromised one, as chosen on the new-key step (null until there is one). */
+export function chosenKey(keys: readonly KeyView[] | null, c: { keyChoice: 'draft' | 'new'; draftId: string | null; createdKey: KeyView | null; createdKeyCertified: boolean }): KeyView | null {
+  if (c.keyChoice === 'new') return c.createdKeyCertified ? c.createdKey : null;
+  return (keys ?? []).find((k) => k.id === c.draftId && k.state === 'draft' && k.chainLength > 0) ?? null;
+}
+
+export function NewKeyStep({ onBack, onNext }: { onBack: () => void; onNext: () => void }) {
+  const c = useAppStore((s) => s.emergency);
+  const keys = useAppStore((s) => s.keys);
+  const patch = useAppStore((s) => s.patchEmergency);
+  const createRoot = useAppStore((s) => s.createEmergencyRoot);
+  const busy = useAppStore((s) => s.emergencyBusy);
+  const drafts = preparedDrafts(keys ?? [], c.createdKey?.id ?? null);
+  const unfinished = (keys ?? []).filter((k) => k.state === 'draft' && k.chainLength === 0 && k.id !== c.createdKey?.id).length;
+  const chosen = chosenKey(keys, c);
+  const formLocked = c.createdKey !== null;
+  const formMissing = !c.newRoot.name.trim() ? 'Give the new root a name.' : !c.newRoot.subject.trim() ? 'Give the new root a subject, e.g. CN=Acme Emergency Root 2026,O=Acme.' : null;
+
+  return (
+    <StepFrame
+      title="The new key"
+      onBack={onBack}
+      next="Next: the confirmation step shows exactly what the activation will do; you confirm by typing the compromised key's short id."
+      action={{ label: 'Next: confirm', onClick: onNext, disabledReason: chosen ? null : c.keyChoice === 'draft' ? 'Choose a prepared draft.' : 'Create the new root first.' }}
+    >
+      <FormControl>
+        <FormLabel id="em-key-choice">Which key takes over?</FormLabel>
+        <RadioGroup aria-labelledby="em-key-choice" value={c.keyChoice} onChange={(e) => patch({ keyChoice: e.target.value === 'new' ? 'new' : 'draft' })}>
+          <FormControlLabel value="draft" control={<Radio />} label={`A prepared draft with its certificate (${drafts.length} available)`} />
+          <FormControlLabel value="new" control={<Radio />} label="A new self-signed root, created now" />
+        </RadioGroup>
+      </FormControl>
+
+      {c.keyChoice === 'draft' ? (
+        drafts.length === 0 ? (
+          <Alert severity="warning">No draft holds a certificate yet{unfinished ? ` (${unfinished} draft${unfinished === 1 ? '' : 's'} still wait for one)` : ''}. Create a new self-signed root instead.</Alert>
+        ) : (
+          <FormControl>
+            <FormLabel id="em-draft">Prepared drafts</FormLabel>
+            <RadioGroup aria-labelledby="em-draft" value={c.draftId ?? ''} onChange={(e) => patch({ draftId: e.target.value })}>
+              {drafts.map((k) => (
+                <FormControlLabel key={k.id} value={k.id} control={<Radio slotProps={{ input: { 'aria-label': `Use ${k.name}` } }} />} label={<KeySummary k={k} />} sx={{ alignItems: 'flex-start', my: 0.5, '& .MuiRadio-root': { pt: 0.5 } }} />
+              ))}
+            </RadioGroup>
+          </FormControl>
+        )
+      ) : (
+        <Stack spacing={2}>
+          <TextField label="New root name" value={c.newRoot.name} onChange={(e) => patch({ newRoot: { ...c.newRoot, name: e.target.value } })} disabled={formLocked} autoComplete="off" />
+          <TextField select label="Algorithm" value={c.newRoot.algorithm} onChange={(e) => patch({ newRoot: { ...c.newRoot, algorithm: e.target.value as NewRootAlgorithm } })} disabled={formLocked}>
+            {(Object.keys(ALGORITHM_LABELS) as NewRootAlgorithm[]).map((a) => (
+              <MenuItem key={a} value={a}>
+                {ALGORITHM_LABELS[a]}
+              </MenuItem>
+            ))}
+          </TextField>
+          <TextField label="Subject" placeholder="CN=Acme Emergency Root 2026,O=Acme" value={c.newRoot.subject} onChange={(e) => patch({ newRoot: { ...c.newRoot, subject: e.target.value } })} disabled={formLocked} autoComplete="off" />
+          {c.createdKey ? <KeySummary k={c.createdKey} /> : null}
+          {c.createdKeyCertified ? (
+            <Alert severity="success">The new root is in the vault as a draft with its certificate. It is not trusted by anyone until the activation.</Alert>
+          ) : (
+            <>
+              <Typography variant="body2">
+                Creating the root is the one change before the confirmation step: a new draft key and its self-signed certificate are added to the vault (and to the audit log). Nobody trusts it until it is activated.
+              </Typography>
+              <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
+                <Button variant="outlined" onClick={() => void createRoot()} disabled={Boolean(formMissing) || Boolean(busy)} aria-describedby={formMissing ? 'em-root-why' : undefined}>
+                  {c.createdKey ? 'Self-sign the new root now' : 'Create the new root now'}
+                </Button>
+                {formMissing ? (
+                  <Typography id="em-root-why" variant="body2" color="text.secondary">
+                    {formMissing}
+                  </Typography>
+                ) : null}
+              </Stack>
+            </>
+          )}
+        </Stack>
+      )}
+    </StepFrame>
+  );
+}

@@ -1,0 +1,100 @@
+import Alert from '@mui/material/Alert';
+import AlertTitle from '@mui/material/AlertTitle';
+import Box from '@mui/material/Box';
+import Chip from '@mui/material/Chip';
+import Table from '@mui/material/Table';
+import TableBody from '@mui/material/TableBody';
+import TableCell from '@mui/material/TableCell';
+import TableHead from '@mui/material/TableHead';
+import TableRow from '@mui/material/TableRow';
+import Typography from '@mui/material/Typography';
+import { CopyTextButton } from '../../../components/CopyTextButton.tsx';
+import { LocalDateTime } from '../../../components/LocalDateTime.tsx';
+import { MonoText } from '../../../components/MonoText.tsx';
+import { namedWitnesses, type EmergencyCeremony } from '../../../store/emergency-slice.ts';
+import { useAppStore } from '../../../store/index.ts';
+import { StepFrame } from './StepFrame.tsx';
+
+export function ceremonyOutcome(c: EmergencyCeremony): 'completed' | 'failed' | 'abandoned' {
+  if (c.activation) return 'completed';
+  return c.log.some((l) => l.failed) ? 'failed' : 'abandoned';
+}
+
+const OUTCOME_TEXT = { completed: 'Completed: the new key is active', failed: 'Failed: the old key is still active', abandoned: 'Stopped: the old key is still active' } as const;
+
+/** Who, when, each step with its time; recorded as one audit event. */
+export function TranscriptStep({ onFinish }: { onFinish: () => void }) {
+  const c = useAppStore((s) => s.emergency);
+  const record = useAppStore((s) => s.recordEmergency);
+  const outcome = ceremonyOutcome(c);
+  const r = c.recorded;
+  return (
+    <StepFrame
+      title="Transcript"
+      next={r ? 'The ceremony is over. Finish returns to the console.' : 'Recording writes this transcript to the audit log as one event, with the officer and the witnesses.'}
+      action={r ? { label: 'Finish', onClick: onFinish } : { label: 'Record the transcript in the audit log', onClick: () => void record(outcome) }}
+    >
+      <Box component="dl" sx={{ m: 0, display: 'grid', gridTemplateColumns: '160px 1fr', rowGap: 0.5 }}>
+        <Typography component="dt" color="text.secondary">
+          Officer
+        </Typography>
+        <Typography component="dd" sx={{ m: 0 }}>
+          {c.officer}
+        </Typography>
+        <Typography component="dt" color="text.secondary">
+          Witnesses
+        </Typography>
+        <Typography component="dd" sx={{ m: 0 }}>
+          {namedWitnesses(c).join(', ')}
+        </Typography>
+        <Typography component="dt" color="text.secondary">
+          Started
+        </Typography>
+        <Typography component="dd" sx={{ m: 0 }}>
+          {c.startedAt ? <LocalDateTime iso={c.startedAt} /> : null}
+        </Typography>
+        <Typography component="dt" color="text.secondary">
+          Outcome
+        </Typography>
+        <Typography component="dd" sx={{ m: 0 }} data-testid="ceremony-outcome">
+          {OUTCOME_TEXT[outcome]}
+        </Typography>
+      </Box>
+      <Table size="small" aria-label="Ceremony transcript">
+        <TableHead>
+          <TableRow>
+            <TableCell scope="col">Time</TableCell>
+            <TableCell scope="col">Step</TableCell>
+            <TableCell scope="col">By</TableCell>
+            <TableCell scope="col">Detail</TableCell>
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {c.log.map((l, i) => (
+            <TableRow key={i} data-testid="transcript-row">
+              <TableCell sx={{ whiteSpace: 'nowrap' }}>
+                <LocalDateTime iso={l.at} />
+              </TableCell>
+              <TableCell>
+                {l.step} {l.failed ? <Chip size="small" color="error" label="Failed" /> : null}
+              </TableCell>
+              <TableCell>{l.by}</TableCell>
+              <TableCell sx={{ overflowWrap: 'anywhere' }}>{l.detail}</TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+      {r ? (
+        <Alert severity="success" data-testid="transcript-recorded">
+          <AlertTitle>Recorded as audit event #{r.seq}</AlertTitle>
+          <Typography variant="body2" component="div">
+            Event hash <MonoText testId="transcript-hash">{r.hash}</MonoText> <CopyTextButton text={r.hash} label="Copy the event hash" />
+          </Typography>
+          <Typography variant="body2">
+            at <LocalDateTime iso={r.at} />
+          </Typography>
+        </Alert>
+      ) : null}
+    </StepFrame>
+  );
+}

@@ -1,0 +1,224 @@
+import type { StateCreator } from 'zustand';
+import type { ActivationView, CeremonyRecordView, ExportVerifyView, ExportView, KeyView, OpInput } from '../../../src-main/api/contract.ts';
+import { call, type ApiFailure } from '../api.ts';
+import type { AppStore } from './index.ts';
+
+export type NewRootAlgorithm = NonNullable<OpInput<'key.create'>['algorithm']>;
+
+/** One line of the ceremony's transcript, as ceremony.record takes it. */
+export interface TranscriptLine {
+  at: string;
+  step: string;
+  by: string;
+  detail: string;
+  failed: boolean;
+}
+
+export interface NewRootForm {
+  name: string;
+  algorithm: NewRootAlgorithm;
+  subject: string;
+}
+
+export interface EmergencyCeremony {
+  /** The officer who started it (the session's actor then); a different officer must start over. */
+  officer: string | null;
+  startedAt: string | null;
+  step: number;
+  witnesses: string[];
+  /** "participant\u0000item id" -> acknowledged. */
+  acks: Record<string, boolean>;
+  keyChoice: 'draft' | 'new';
+  draftId: string | null;
+  newRoot: NewRootForm;
+  /** The root created by this ceremony (key.create done; certified once key.selfSign answered). */
+  createdKey: KeyView | null;
+  createdKeyCertified: boolean;
+  typedId: string;
+  /** The compromised key as it was just before activation. */
+  oldKey: KeyView | null;
+  activation: ActivationView | null;
+  mediumPath: string | null;
+  exported: ExportView | null;
+  verified: ExportVerifyView | null;
+  exportSkipped: boolean;
+  /** Stopped before the end: the transcript says so. */
+  stopped: boolean;
+  log: TranscriptLine[];
+  recorded: CeremonyRecordView | null;
+}
+
+export interface EmergencySlice {
+  emergency: EmergencyCeremony;
+  /** One api call at a time; the buttons that start one are disabled meanwhile. */
+  emergencyBusy: string | null;
+  emergencyError: { error: ApiFailure; title: string } | null;
+  startEmergency(officer: string): void;
+  resetEmergency(): void;
+  patchEmergency(patch: Partial<EmergencyCeremony>): void;
+  setEmergencyAck(participant: string, item: string, value: boolean): void;
+  logEmergency(step: string, by: string, detail: string, failed?: boolean): void;
+  clearEmergencyError(): void;
+  createEmergencyRoot(): Promise<boolean>;
+  activateEmergency(newKey: KeyView, oldKey: KeyView): Promise<boolean>;
+  exportEmergency(to: string): Promise<boolean>;
+  recordEmergency(outcome: 'completed' | 'failed' | 'abandoned'): Promise<boolean>;
+}
+
+export const ACK_SEPARATOR = '\u0000';
+
+function fresh(): EmergencyCeremony {
+  return {
+    officer: null,
+    startedAt: null,
+    step: 0,
+    witnesses: [''],
+    acks: {},
+    keyChoice: 'draft',
+    draftId: null,
+    newRoot: { name: '', algorithm: 'ecdsa-p384', subject: '' },
+    createdKey: null,
+    createdKeyCertified: false,
+    typedId: '',
+    oldKey: null,
+    activation: null,
+    mediumPath: null,
+    exported: null,
+    verified: null,
+    exportSkipped: false,
+    stopped: false,
+    log: [],
+    recorded: null,
+  };
+}
+
+export function namedWitnesses(c: EmergencyCeremony): string[] {
+  return c.witnesses.map((w) => w.trim()).filter(Boolean);
+}
+
+/**
+ * The emergency rotation ceremony in progress. It lives in the store, not in
+ * the wizard, so an auto-lock in the middle (witnesses reading a checklist
+ * take longer than the idle minutes) loses nothing: unlock and carry on.
+ * Each api call it makes is written to the transcript, failures included.
+ */
+export const createEmergencySlice: StateCreator<AppStore, [], [], EmergencySlice> = (set, get) => {
+  const patch = (p: Partial<EmergencyCeremony>) => set((s) => ({ emergency: { ...s.emergency, ...p } }));
+  const log = (step: string, by: string, detail: string, failed = false) =>
+    set((s) => ({ emergency: { ...s.emergency, log: [...s.emergency.log, { at: new Date().toISOString(), step, by, detail, failed }] } }));
+  const officer = () => get().emergency.officer ?? '';
+  const fail = (title: string, step: string, error: ApiFailure) => {
+    log(step, officer(), `${error.code}: ${error.message}`, true);
+    set({ emergencyError: { error, title } });
+  };
+
+  return {
+    emergency: fresh(),
+    emergencyBusy: null,
+    emergencyError: null,
+    startEmergency: (name) => set({ emergency: { ...fresh(), officer: name, startedAt: new Date().toISOString() }, emergencyError: null }),
+    resetEmergency: () => set({ emergency: fresh(), emergencyError: null, emergencyBusy: null }),
+    patchEmergency: patch,
+    setEmergencyAck: (participant, item, value) => set((s) => ({ emergency: { ...s.emergency, acks: { ...s.emergency.acks, [participant + ACK_SEPARATOR + item]: value } } })),
+    logEmergency: log,
+    clearEmergencyError: () => set({ emergencyError: null }),
+
+    createEmergencyRoot: async () => {
+      const c = get().emergency;
+      set({ emergencyBusy: 'Creating the new root…', emergencyError: null });
+      try {
+        let key = c.createdKey;
+        if (!key) {
+          const r = await call('key.create', { name: c.newRoot.name, algorithm: c.newRoot.algorithm });
+          if (!r.ok) {
+            fail('The new root key was not created', 'new root: create failed', r);
+            return false;
+          }
+          key = r.value;
+          patch({ createdKey: key, draftId: null });
+          log('new root: key created', officer(), `draft "${key.name}" ${key.id} (${key.algorithm})`);
+        }
+        const s = await call('key.selfSign', { key: key.id, subject: c.newRoot.subject });
+        if (!s.ok) {
+          fail('The new root key exists, but its certificate was not made', 'new root: self-sign failed', s);
+          return false;
+        }
+        patch({ createdKey: s.value, createdKeyCertified: true });
+        log('new root: self-signed', officer(), `${s.value.subject ?? ''}; valid until ${s.value.notAfter ?? '?'}`);
+        await get().loadKeys();
+        return true;
+      } finally {
+        set({ emergencyBusy: null });
+      }
+    },
+
+    activateEmergency: async (newKey, oldKey) => {
+      const c = get().emergency;
+      const witnesses = namedWitnesses(c);
+      set({ emergencyBusy: 'Activating the new key…', emergencyError: null });
+      log('typed confirmation', officer(), `typed the short id of ${oldKey.name} (${oldKey.id}) to confirm`);
+      try {
+        const r = await call('key.activate', { key: newKey.id, emergency: true, witnesses });
+        if (!r.ok) {
+          fail('The emergency activation was refused; nothing changed', 'activation failed', r);
+          return false;
+        }
+        const a = r.value;
+        patch({ activation: a, oldKey });
+        const crls = a.finalCrls.map((f) => `final CRL #${f.number} (${f.entries} entries) for ${f.issuerKeyId}`).join('; ');
+        log('emergency activation', officer(), `${a.activated.name} (${a.activated.id}) active; ${a.previous?.name ?? oldKey.name} retired; ${a.revokedCount} certificates revoked (keyCompromise); ${crls || 'no final CRL'}; witnesses ${witnesses.join(', ')}`);
+        await get().loadKeys();
+        return true;
+      } finally {
+        set({ emergencyBusy: null });
+      }
+    },
+
+    exportEmergency: async (to) => {
+      set({ emergencyBusy: 'Writing the export package…', emergencyError: null });
+      try {
+        const r = await call('export.media', { to });
+        if (!r.ok) {
+          fail('The export package was not written', 'export failed', r);
+          return false;
+        }
+        patch({ exported: r.value, verified: null });
+        log('export written', officer(), `${r.value.dir}; manifest sha256 ${r.value.manifestSha256}; ${r.value.files.length} files`);
+        set({ emergencyBusy: 'Reading the package back…' });
+        const v = await call('export.verify', { dir: r.value.dir });
+        if (!v.ok) {
+          fail('The export package could not be checked', 'export verification failed', v);
+          return false;
+        }
+        patch({ verified: v.value });
+        if (v.value.ok) log('export verified', officer(), `${v.value.files} files match the signed manifest`);
+        else log('export verification failed', officer(), v.value.problems.map((p) => `${p.file ?? 'package'}: ${p.message}`).join('; '), true);
+        return v.value.ok;
+      } finally {
+        set({ emergencyBusy: null });
+      }
+    },
+
+    recordEmergency: async (outcome) => {
+      const c = get().emergency;
+      set({ emergencyBusy: 'Recording the transcript…', emergencyError: null });
+      try {
+        const r = await call('ceremony.record', {
+          kind: 'emergency-rotation',
+          participants: { officer: officer(), witnesses: namedWitnesses(c) },
+          steps: c.log.map(({ at, step, by, detail }) => ({ at, step, by, detail })),
+          outcome,
+        });
+        if (!r.ok) {
+          // Not logged in the transcript: it is the transcript that failed. The officer can retry.
+          set({ emergencyError: { error: r, title: 'The transcript was not recorded' } });
+          return false;
+        }
+        patch({ recorded: r.value });
+        return true;
+      } finally {
+        set({ emergencyBusy: null });
+      }
+    },
+  };
+};
