@@ -3,7 +3,7 @@ import { expect, test } from './fixtures/test.ts';
 import { ui } from './support/ui.ts';
 import type { PageGlobals } from './page-globals.ts';
 
-test('the page sees window.airgap (one function per operation, plus onLocked) and no Node or Electron internals', async ({ host }) => {
+test('the page sees window.airgap (one function per operation, plus onLocked and onProgress) and no Node or Electron internals', async ({ host }) => {
   const { page } = host;
   await expect(ui(page).createHeading).toBeVisible();
   const shape = await page.evaluate(() => {
@@ -16,7 +16,7 @@ test('the page sees window.airgap (one function per operation, plus onLocked) an
       leaks: ['require', 'process', 'module', 'ipcRenderer', 'electron', 'Buffer', 'global', '__airgapHostDispatch'].filter((k) => k in w),
     };
   });
-  expect(shape.keys).toEqual([...OPERATION_NAMES, 'onLocked'].sort());
+  expect(shape.keys).toEqual([...OPERATION_NAMES, 'onLocked', 'onProgress'].sort());
   expect(shape.allFunctions).toBe(true);
   expect(shape.frozen).toBe(true);
   expect(shape.leaks).toEqual([]);

@@ -1,18 +1,29 @@
-import type { AirgapApi, OpName } from '../api/contract.ts';
+import type { AirgapApi, OpName, ProgressEvent } from '../api/contract.ts';
 
 /** Sent by main when the session locked itself (idle timer); the renderer returns to the unlock screen. */
 export interface LockedNotice {
   reason: string | null;
 }
 
-/** window.airgap: one function per contract operation, plus the auto-lock subscription. Nothing else. */
+/** window.airgap: one function per contract operation, plus the auto-lock and progress subscriptions. Nothing else. */
 export type AirgapBridge = AirgapApi & {
   /** Calls cb each time the vault locks itself; returns the unsubscribe function. */
   onLocked(cb: (notice: LockedNotice) => void): () => void;
+  /** Calls cb with each progress report of long work (batch issuance, export); returns the unsubscribe function. */
+  onProgress(cb: (event: ProgressEvent) => void): () => void;
 };
 
 export const API_CHANNEL_PREFIX = 'airgap:';
 export const LOCKED_CHANNEL = 'airgap-event:locked';
+export const PROGRESS_CHANNEL = 'airgap-event:progress';
+
+/** A progress report as the page may see it: plain numbers and strings, anything else dropped. */
+export function sanitizeProgress(raw: unknown): ProgressEvent | null {
+  if (typeof raw !== 'object' || raw === null) return null;
+  const r = raw as Record<string, unknown>;
+  if (typeof r.operation !== 'string' || typeof r.done !== 'number' || typeof r.total !== 'number') return null;
+  return typeof r.item === 'string' ? { operation: r.operation, done: r.done, total: r.total, item: r.item } : { operation: r.operation, done: r.done, total: r.total };
+}
 
 /**
  * Builds window.airgap from the contract's operation names. `invoke` is the
@@ -23,12 +34,14 @@ export function buildAirgapBridge(
   names: readonly OpName[],
   invoke: (channel: string, input: unknown) => Promise<unknown>,
   onLocked: AirgapBridge['onLocked'],
+  onProgress: AirgapBridge['onProgress'],
 ): AirgapBridge {
   const api: Record<string, unknown> = {};
   for (const name of names) {
     api[name] = (input?: unknown) => invoke(API_CHANNEL_PREFIX + name, input ?? {});
   }
   api.onLocked = onLocked;
+  api.onProgress = onProgress;
   // Each entry forwards its input to the operation of the same name; the
   // contract's mapped type AirgapApi describes exactly that.
   return Object.freeze(api) as AirgapBridge;

@@ -9,7 +9,7 @@ import type { Clock } from '../core/clock.ts';
 import { installCryptoProvider } from '../core/pki/crypto-provider.ts';
 import { createService, type Service } from '../api/service.ts';
 import { defaultVaultDir } from '../api/vault-location.ts';
-import { LOCKED_CHANNEL, type LockedNotice } from './bridge.ts';
+import { LOCKED_CHANNEL, PROGRESS_CHANNEL, type LockedNotice } from './bridge.ts';
 import { contentSecurityPolicy } from './content-security-policy.ts';
 import { ownWindowSenderCheck, registerApiHandlers } from './ipc.ts';
 import { createMainWindow, guardSession, guardWebContents } from './window.ts';
@@ -57,6 +57,11 @@ function start(): void {
     csp: contentSecurityPolicy({ styleNonce: __AIRGAP_STYLE_NONCE__, devServerOrigin: devServerUrl ? new URL(devServerUrl).origin : null }),
     requests: { rendererDir, devServerOrigin: devServerUrl ? new URL(devServerUrl).origin : null, allowDevTools: !app.isPackaged },
   });
+
+  // Long work (batch issuance, export) reports progress to the window as it goes.
+  service.session.onProgress = (ev) => {
+    if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(PROGRESS_CHANNEL, ev);
+  };
 
   registerApiHandlers(ipcMain, service, ownWindowSenderCheck(() => mainWindow?.webContents ?? null, appUrl));
 

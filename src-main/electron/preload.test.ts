@@ -1,11 +1,11 @@
 /**
  * The preload exposes exactly window.airgap: one function per contract
- * operation plus onLocked, with no way to reach ipcRenderer or an arbitrary
+ * operation plus onLocked and onProgress, with no way to reach ipcRenderer or an arbitrary
  * channel. Only the `electron` module is mocked.
  */
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { OPERATION_NAMES } from '../api/contract.ts';
-import { LOCKED_CHANNEL } from './bridge.ts';
+import { LOCKED_CHANNEL, PROGRESS_CHANNEL } from './bridge.ts';
 
 const h = vi.hoisted(() => ({
   exposed: new Map<string, unknown>(),
@@ -43,8 +43,8 @@ describe('preload', () => {
     expect([...h.exposed.keys()]).toEqual(['airgap']);
   });
 
-  it('has one entry per contract operation plus onLocked, frozen', () => {
-    expect(Object.keys(airgap).sort()).toEqual([...OPERATION_NAMES, 'onLocked'].sort());
+  it('has one entry per contract operation plus onLocked and onProgress, frozen', () => {
+    expect(Object.keys(airgap).sort()).toEqual([...OPERATION_NAMES, 'onLocked', 'onProgress'].sort());
     expect(Object.isFrozen(airgap)).toBe(true);
     expect(Object.values(airgap).every((v) => typeof v === 'function')).toBe(true);
   });
@@ -67,5 +67,21 @@ describe('preload', () => {
     off();
     fire({ reason: 'after unsubscribe' });
     expect(seen).toEqual([{ reason: 'locked after 5 minutes without activity' }, { reason: null }]);
+  });
+
+  it('onProgress passes only plain progress fields, never the IPC event, and unsubscribes', () => {
+    const seen: unknown[] = [];
+    const off = airgap.onProgress!((ev: unknown) => seen.push(ev)) as () => void;
+    const fire = (payload: unknown) => h.listeners.get(PROGRESS_CHANNEL)?.forEach((fn) => fn({ sender: 'ipcRenderer!' }, payload));
+    fire({ operation: 'cert.issueBatch', done: 3, total: 10, extra: 'dropped' });
+    fire({ operation: 'export.media', done: 1, total: 6, item: 'trust-bundle.pem' });
+    fire('garbage');
+    fire({ operation: 'x', done: '1', total: 2 });
+    off();
+    fire({ operation: 'cert.issueBatch', done: 10, total: 10 });
+    expect(seen).toEqual([
+      { operation: 'cert.issueBatch', done: 3, total: 10 },
+      { operation: 'export.media', done: 1, total: 6, item: 'trust-bundle.pem' },
+    ]);
   });
 });

@@ -8,6 +8,7 @@ import { SubCaWizard } from './wizards/SubCaWizard.tsx';
 import { RootWizard } from './wizards/RootWizard.tsx';
 import { PendingSection } from './sections/PendingSection.tsx';
 import { EmergencyWizard } from './wizards/EmergencyWizard.tsx';
+import { CertificatesSection } from './sections/CertificatesSection.tsx';
 
 /**
  * The console's sections and wizards, in navigation order. Each section and
@@ -22,7 +23,7 @@ export interface SectionEntry {
 export const SECTIONS: readonly SectionEntry[] = [
   { id: 'dashboard', label: 'Dashboard', render: () => <DashboardSection /> },
   { id: 'keys', label: 'Signing keys', render: () => <KeysSection /> },
-  { id: 'certificates', label: 'Certificates', render: () => <PendingSection title="Certificates" /> },
+  { id: 'certificates', label: 'Certificates', render: () => <CertificatesSection /> },
   { id: 'audit', label: 'Audit log', render: () => <PendingSection title="Audit log" /> },
   { id: 'settings', label: 'Settings', render: (status) => <SettingsSection status={status} /> },
 ];

@@ -1,0 +1,136 @@
+import Box from '@mui/material/Box';
+import Link from '@mui/material/Link';
+import Typography from '@mui/material/Typography';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useRef } from 'react';
+import type { CertView } from '../../../../src-main/api/contract.ts';
+import { LocalDateTime } from '../../components/LocalDateTime.tsx';
+import { MONO_FONT } from '../../theme.ts';
+import { CertStatusChip } from './CertStatusChip.tsx';
+
+const ROW_HEIGHT = 44;
+const COLUMNS = 'minmax(0, 2.4fr) minmax(0, 1.5fr) minmax(0, 1.2fr) 104px 170px 96px';
+const HEADERS = ['Subject', 'Serial', 'Issuer', 'Status', 'Not after', 'Profile'];
+
+/** The common name is what an officer recognises; the full DN stays in the drawer. */
+function shortSubject(dn: string): string {
+  const cn = /(?:^|,)\s*CN=((?:\\,|[^,])+)/.exec(dn);
+  return cn?.[1]?.replaceAll('\\,', ',') ?? dn;
+}
+
+interface Props {
+  total: number;
+  queryKey: string;
+  row: (index: number) => CertView | undefined;
+  ensureRange: (first: number, last: number) => void;
+  issuerName: (keyId: string) => string;
+  onOpen: (serial: string) => void;
+}
+
+/**
+ * A virtualized table: only the rows in view (plus a few) are in the DOM, and
+ * the pages they need are fetched as the officer scrolls. ARIA table roles
+ * with aria-rowcount tell a screen reader how many rows there are in all.
+ */
+export function CertTable({ total, queryKey, row, ensureRange, issuerName, onOpen }: Props) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer's functions are not memoized by the compiler; this component stays uncompiled
+  const virtualizer = useVirtualizer({ count: total, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items[items.length - 1]?.index ?? 0;
+
+  useEffect(() => {
+    if (total > 0) ensureRange(first, last);
+  }, [first, last, total, queryKey, ensureRange]);
+
+  useEffect(() => {
+    // A new query starts at the top.
+    virtualizer.scrollToOffset(0);
+  }, [queryKey, virtualizer]);
+
+  return (
+    <Box role="table" aria-label="Certificates" aria-rowcount={total + 1} data-testid="cert-table" sx={{ border: 1, borderColor: 'divider', borderRadius: 1, overflow: 'hidden' }}>
+      <Box role="rowgroup">
+        <Box role="row" aria-rowindex={1} sx={{ display: 'grid', gridTemplateColumns: COLUMNS, gap: 2, px: 2, py: 1, bgcolor: 'action.hover', borderBottom: 1, borderColor: 'divider' }}>
+          {HEADERS.map((h) => (
+            <Typography key={h} role="columnheader" variant="subtitle2" component="div">
+              {h}
+            </Typography>
+          ))}
+        </Box>
+      </Box>
+      <Box ref={scrollRef} role="rowgroup" data-testid="cert-scroll" sx={{ height: 'max(320px, calc(100vh - 360px))', overflowY: 'auto', position: 'relative' }}>
+        <Box sx={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          {items.map((vi) => {
+            const c = row(vi.index);
+            return (
+              <Box
+                key={vi.key}
+                role="row"
+                aria-rowindex={vi.index + 2}
+                data-testid="cert-row"
+                data-index={vi.index}
+                onClick={c ? () => onOpen(c.serial) : undefined}
+                sx={{
+                  position: 'absolute',
+                  top: 0,
+                  left: 0,
+                  right: 0,
+                  height: ROW_HEIGHT,
+                  transform: `translateY(${vi.start}px)`,
+                  display: 'grid',
+                  gridTemplateColumns: COLUMNS,
+                  gap: 2,
+                  alignItems: 'center',
+                  px: 2,
+                  borderBottom: 1,
+                  borderColor: 'divider',
+                  cursor: c ? 'pointer' : 'default',
+                  '&:hover': { bgcolor: 'action.hover' },
+                }}
+              >
+                {c ? (
+                  <>
+                    <Box role="cell" sx={{ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>
+                      <Link
+                        component="button"
+                        type="button"
+                        underline="hover"
+                        title={c.subject}
+                        onClick={(e) => {
+                          e.stopPropagation();
+                          onOpen(c.serial);
+                        }}
+                        sx={{ textAlign: 'left', maxWidth: '100%', overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', display: 'block' }}
+                      >
+                        {shortSubject(c.subject)}
+                      </Link>
+                    </Box>
+                    <Box role="cell" title={c.serial} sx={{ fontFamily: MONO_FONT, fontSize: '0.85rem', overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>
+                      {c.serial}
+                    </Box>
+                    <Box role="cell" title={c.issuerKeyId} sx={{ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>
+                      {issuerName(c.issuerKeyId)}
+                    </Box>
+                    <Box role="cell">
+                      <CertStatusChip status={c.status} />
+                    </Box>
+                    <Box role="cell">
+                      <LocalDateTime iso={c.notAfter} />
+                    </Box>
+                    <Box role="cell">{c.profile}</Box>
+                  </>
+                ) : (
+                  <Box role="cell" sx={{ gridColumn: '1 / -1', color: 'text.secondary' }}>
+                    Loading row {vi.index + 1}…
+                  </Box>
+                )}
+              </Box>
+            );
+          })}
+        </Box>
+      </Box>
+    </Box>
+  );
+}

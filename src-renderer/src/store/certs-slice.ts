@@ -1,0 +1,28 @@
+import type { StateCreator } from 'zustand';
+import type { AppStore } from './index.ts';
+
+export type CertStatusFilter = '' | 'valid' | 'revoked' | 'expired';
+
+/** The certificate table's filters: kept while the officer visits other sections. */
+export interface CertsSlice {
+  certSearch: string;
+  certIssuer: string;
+  certStatus: CertStatusFilter;
+  /** Bumped after a change (revocation, issuance) so cached pages are fetched again. */
+  certsVersion: number;
+  setCertSearch(search: string): void;
+  setCertIssuer(issuer: string): void;
+  setCertStatus(status: CertStatusFilter): void;
+  certsChanged(): void;
+}
+
+export const createCertsSlice: StateCreator<AppStore, [], [], CertsSlice> = (set) => ({
+  certSearch: '',
+  certIssuer: '',
+  certStatus: '',
+  certsVersion: 0,
+  setCertSearch: (certSearch) => set({ certSearch }),
+  setCertIssuer: (certIssuer) => set({ certIssuer }),
+  setCertStatus: (certStatus) => set({ certStatus }),
+  certsChanged: () => set((s) => ({ certsVersion: s.certsVersion + 1 })),
+});
