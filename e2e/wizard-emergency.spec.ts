@@ -130,7 +130,7 @@ test.describe('emergency rotation ceremony', () => {
     await a11y.check('emergency: export, medium chosen');
     await shots.take('export, medium chosen');
     await pressOn(page, page.getByRole('button', { name: 'Write the package to usb-stick' }));
-    await expect(page.getByTestId('export-verified')).toContainText('files match the signed manifest');
+    await expect(page.getByTestId('export-verified')).toContainText('files listed in the signed manifest match');
     const exportDir = (await page.getByTestId('export-result').locator('span').first().textContent())!.trim();
     await a11y.check('emergency: export verified');
     await shots.take('export verified');
@@ -224,6 +224,14 @@ test.describe('emergency rotation ceremony', () => {
     await expect(page.getByText('The new root is in the vault as a draft with its certificate.')).toBeVisible();
     await a11y.check('emergency: new root created');
     await shots.take('new root created');
+    // Witnesses take their time: the vault auto-locks mid-ceremony; after unlocking, the ceremony is where it was.
+    await host.advanceClock(6 * 60_000);
+    await host.runIdleCheck();
+    await expect(page.getByRole('heading', { name: 'Unlock the vault' })).toBeVisible();
+    await unlockWithPassphrase(page);
+    await expect(page.getByRole('heading', { level: 2, name: 'The new key' })).toBeVisible();
+    await expect(page.getByLabel('New root name')).toHaveValue('Emergency Root 2026');
+    await expect(page.getByText('Officer Alice Officer, witnessed by Bob Witness')).toBeVisible();
     await pressOn(page, page.getByRole('button', { name: 'Next: confirm' }));
 
     await typeInto(page, page.getByLabel('Short id of the compromised key'), `sha256:${seed.oldKeyId.slice(7, 15).toUpperCase()}`);
@@ -235,6 +243,7 @@ test.describe('emergency rotation ceremony', () => {
     await shots.take('export skipped');
     await pressOn(page, page.getByRole('button', { name: 'Next: transcript' }));
     await expect(page.getByTestId('transcript-row').filter({ hasText: 'new root: create failed' })).toContainText('Failed');
+    await a11y.check('emergency: transcript with a failed step');
     await shots.take('transcript with a failed step');
     await pressOn(page, page.getByRole('button', { name: 'Record the transcript in the audit log' }));
     await expect(page.getByTestId('transcript-recorded')).toBeVisible();

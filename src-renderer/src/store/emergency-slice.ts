@@ -183,7 +183,7 @@ export const createEmergencySlice: StateCreator<AppStore, [], [], EmergencySlice
           return false;
         }
         patch({ exported: r.value, verified: null });
-        log('export written', officer(), `${r.value.dir}; manifest sha256 ${r.value.manifestSha256}; ${r.value.files.length} files`);
+        log('export written', officer(), `${r.value.files.length} files written to ${r.value.dir}; manifest sha256 ${r.value.manifestSha256}`);
         set({ emergencyBusy: 'Reading the package back…' });
         const v = await call('export.verify', { dir: r.value.dir });
         if (!v.ok) {
@@ -191,7 +191,7 @@ export const createEmergencySlice: StateCreator<AppStore, [], [], EmergencySlice
           return false;
         }
         patch({ verified: v.value });
-        if (v.value.ok) log('export verified', officer(), `${v.value.files} files match the signed manifest`);
+        if (v.value.ok) log('export verified', officer(), `read back: the ${v.value.files} files listed in the signed manifest match`);
         else log('export verification failed', officer(), v.value.problems.map((p) => `${p.file ?? 'package'}: ${p.message}`).join('; '), true);
         return v.value.ok;
       } finally {

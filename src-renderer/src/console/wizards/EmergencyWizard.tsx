@@ -104,7 +104,7 @@ export function EmergencyWizard() {
         <ChecklistStep
           onBack={() => go(0)}
           onNext={() => {
-            for (const p of [officer, ...witnesses]) log('checklist acknowledged', p, CHECKLIST.filter((i) => c.acks[p + ACK_SEPARATOR + i.id]).map((i) => i.text).join(' | '));
+            for (const p of [officer, ...witnesses]) log('checklist acknowledged', p, CHECKLIST.filter((i) => c.acks[p + ACK_SEPARATOR + i.id]).map((i) => i.short).join('; '));
             go(2);
           }}
         />

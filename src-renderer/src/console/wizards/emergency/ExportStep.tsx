@@ -58,7 +58,7 @@ export function ExportStep({ onNext }: { onNext: () => void }) {
         <Typography variant="body2" sx={{ flexGrow: 1 }}>
           Insert a new removable medium, then choose it. The package holds the new trust bundle, the CRLs (with the old key&apos;s final CRL) and a manifest signed by the new key.
         </Typography>
-        <Button variant="outlined" onClick={refresh} disabled={Boolean(busy)}>
+        <Button variant="outlined" onClick={refresh} disabled={Boolean(busy)} sx={{ flexShrink: 0, whiteSpace: 'nowrap' }}>
           Look for media again
         </Button>
       </Stack>
@@ -107,7 +107,7 @@ export function ExportStep({ onNext }: { onNext: () => void }) {
       {c.verified ? (
         c.verified.ok ? (
           <Alert severity="success" data-testid="export-verified">
-            <AlertTitle>Verified: {c.verified.files} files match the signed manifest</AlertTitle>
+            <AlertTitle>Verified: read back, the {c.verified.files} files listed in the signed manifest match</AlertTitle>
             Safe to remove the medium once the system has unmounted it.
           </Alert>
         ) : (

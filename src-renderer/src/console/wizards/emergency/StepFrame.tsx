@@ -32,7 +32,7 @@ export function StepFrame({ title, next, onBack, action, children }: { title: st
   }, [title]);
   const blocked = Boolean(action?.disabledReason);
   return (
-    <Paper variant="outlined" sx={{ p: 3 }} component="section" aria-labelledby={`${reasonId}-h`}>
+    <Paper variant="outlined" sx={{ p: 3, position: 'relative', overflow: 'hidden' }} component="section" aria-labelledby={`${reasonId}-h`}>
       <Typography id={`${reasonId}-h`} ref={heading} tabIndex={-1} variant="h5" component="h2" gutterBottom sx={{ outline: 'none' }}>
         {title}
       </Typography>
