@@ -9,6 +9,7 @@ import { RootWizard } from './wizards/RootWizard.tsx';
 import { PendingSection } from './sections/PendingSection.tsx';
 import { EmergencyWizard } from './wizards/EmergencyWizard.tsx';
 import { CertificatesSection } from './sections/CertificatesSection.tsx';
+import { AuditSection } from './sections/AuditSection.tsx';
 
 /**
  * The console's sections and wizards, in navigation order. Each section and
@@ -24,7 +25,7 @@ export const SECTIONS: readonly SectionEntry[] = [
   { id: 'dashboard', label: 'Dashboard', render: () => <DashboardSection /> },
   { id: 'keys', label: 'Signing keys', render: () => <KeysSection /> },
   { id: 'certificates', label: 'Certificates', render: () => <CertificatesSection /> },
-  { id: 'audit', label: 'Audit log', render: () => <PendingSection title="Audit log" /> },
+  { id: 'audit', label: 'Audit log', render: () => <AuditSection /> },
   { id: 'settings', label: 'Settings', render: (status) => <SettingsSection status={status} /> },
 ];
 
