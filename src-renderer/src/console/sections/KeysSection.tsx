@@ -100,16 +100,15 @@ export function KeysSection() {
           {done}
         </Typography>
       ) : null}
-      <TableContainer component={Paper} variant="outlined">
-        <Table size="small" aria-label="Signing keys">
+      <TableContainer component={Paper} variant="outlined" sx={{ overflowX: 'auto' }}>
+        <Table size="small" aria-label="Signing keys" sx={{ '& td, & th': { whiteSpace: 'nowrap' }, '& td.health': { whiteSpace: 'normal', minWidth: 120 } }}>
           <TableHead>
             <TableRow>
               <TableCell>Name</TableCell>
               <TableCell>State</TableCell>
               <TableCell>Algorithm</TableCell>
               <TableCell>Key id</TableCell>
-              <TableCell>Not before</TableCell>
-              <TableCell>Not after</TableCell>
+              <TableCell>Not before / Not after</TableCell>
               <TableCell>Trusted until</TableCell>
               <TableCell>Health</TableCell>
               <TableCell>Actions</TableCell>
@@ -130,8 +129,7 @@ export function KeysSection() {
                 </TableCell>
                 <TableCell>
                   <When iso={k.notBefore} />
-                </TableCell>
-                <TableCell>
+                  <br />
                   <When iso={k.notAfter} />
                 </TableCell>
                 <TableCell>
@@ -146,7 +144,7 @@ export function KeysSection() {
                     <span aria-label="none">—</span>
                   )}
                 </TableCell>
-                <TableCell>{k.state === 'draft' && k.chainLength === 0 ? 'no certificate yet' : k.health.ok ? 'OK' : k.health.problems.join('; ')}</TableCell>
+                <TableCell className="health">{k.state === 'draft' && k.chainLength === 0 ? 'no certificate yet' : k.health.ok ? 'OK' : k.health.problems.join('; ')}</TableCell>
                 <TableCell>
                   <Stack direction="row" spacing={0.5}>
                     {actionsFor(k)}
@@ -156,7 +154,7 @@ export function KeysSection() {
             ))}
             {keys && keys.length === 0 ? (
               <TableRow>
-                <TableCell colSpan={9}>No signing keys yet. Start with a new sub-CA key or a standalone root.</TableCell>
+                <TableCell colSpan={8}>No signing keys yet. Start with a new sub-CA key or a standalone root.</TableCell>
               </TableRow>
             ) : null}
           </TableBody>

@@ -51,17 +51,20 @@ export function ActivationStep({ keyId, keyName, onBack, onActivated, linkNote }
   const loadKeys = useAppStore((s) => s.loadKeys);
   const [before, setBefore] = useState<Before | null>(null);
   const [error, setError] = useState<ApiFailure | null>(null);
+  const [loadError, setLoadError] = useState<ApiFailure | null>(null);
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
     let live = true;
     void Promise.all([call('key.list', {}), call('settings.get', {}), call('bundle.preview', {})]).then(([keys, settings, bundle]) => {
       if (!live) return;
-      if (!keys.ok) return setError(keys);
-      if (!settings.ok) return setError(settings);
-      if (!bundle.ok) return setError(bundle);
+      if (!keys.ok) return setLoadError(keys);
+      if (!settings.ok) return setLoadError(settings);
+      // With no active key yet the bundle is simply empty (NO_ACTIVE_KEY); any other refusal is shown.
+      if (!bundle.ok && bundle.code !== 'NO_ACTIVE_KEY') return setLoadError(bundle);
+      const current: BundleView = bundle.ok ? bundle.value : { pem: '', keys: [], certificates: 0 };
       const trustedUntil = new Date(Date.now() + settings.value.trustedWindowDays * DAY_MS).toISOString();
-      setBefore({ previous: keys.value.find((k) => k.state === 'active') ?? null, settings: settings.value, bundle: bundle.value, trustedUntil });
+      setBefore({ previous: keys.value.find((k) => k.state === 'active') ?? null, settings: settings.value, bundle: current, trustedUntil });
     });
     return () => {
       live = false;
@@ -110,6 +113,7 @@ export function ActivationStep({ keyId, keyName, onBack, onActivated, linkNote }
           <BundleList label="Trust bundle after activation" keys={after} />
         </Stack>
       ) : null}
+      {loadError ? <ApiErrorAlert error={loadError} title="The effect of activation could not be worked out" /> : null}
       {error ? <ApiErrorAlert error={error} title="Activation was refused; nothing changed" /> : null}
       <StepActions onBack={onBack}>
         <Button variant="contained" disabled={busy || !before} onClick={() => void activate()}>

@@ -7,7 +7,7 @@ import { LocalDateTime } from '../../components/LocalDateTime.tsx';
 import { MonoText } from '../../components/MonoText.tsx';
 
 function role(c: ChainCertificateView, last: boolean): string {
-  if (c.position === 0) return 'This key (leaf of the chain)';
+  if (c.position === 0) return c.selfSigned ? 'This key (self-signed root)' : 'This key (leaf of the chain)';
   if (last && c.selfSigned) return 'Root';
   return 'Intermediate issuer';
 }

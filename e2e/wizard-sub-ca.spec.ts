@@ -1,0 +1,134 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from './fixtures/test.ts';
+import { activeRoot, openSeeder } from './support/seed-keys.ts';
+import { PASSPHRASE, openSection, unlockWithPassphrase } from './support/ui.ts';
+
+test.use({ seedVault: { actor: 'Seed Officer', passphrase: PASSPHRASE } });
+
+function openssl(args: string[], cwd: string): void {
+  execFileSync('openssl', args, { cwd, stdio: 'pipe' });
+}
+
+/** A corporate root made by OpenSSL, as an independent peer, and a sub-CA extension profile for signing CSRs. */
+function corporateRoot(dir: string): void {
+  openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'corp-root.key', '-out', 'corp-root.pem', '-subj', '/CN=Corp Root CA/O=Corp', '-days', '3650',
+    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], dir);
+  writeFileSync(join(dir, 'sub-ca.ext'), 'basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n');
+}
+
+function signCsr(dir: string, csr: string, out: string): void {
+  openssl(['x509', '-req', '-in', csr, '-CA', 'corp-root.pem', '-CAkey', 'corp-root.key', '-CAcreateserial', '-days', '1825', '-sha256', '-extfile', 'sub-ca.ext', '-out', out], dir);
+}
+
+test('new sub-CA key: CSR to a medium, OpenSSL signs it, a wrong chain is refused, the right one is reviewed and activated', async ({ host, shots, a11y }) => {
+  test.setTimeout(120_000);
+  const { page } = host;
+  const seeder = await openSeeder(host.vaultDir);
+  const previousId = await activeRoot(seeder, 'Root 2026');
+  seeder.close();
+  const corp = join(host.workDir, 'corp');
+  mkdirSync(corp);
+  corporateRoot(corp);
+  const usb = join(host.workDir, 'USB-STICK');
+  mkdirSync(usb);
+  process.env.AIRGAP_CA_MEDIA_ROOTS = usb;
+
+  await unlockWithPassphrase(page);
+  await page.getByRole('button', { name: 'New sub-CA key…' }).click();
+  const stepHeading = (n: number, name: string) => page.getByRole('heading', { name: `Step ${n} of 7: ${name}` });
+  await expect(stepHeading(1, 'Algorithm and subject')).toBeVisible();
+  await expect(page.getByTestId('wizard-next')).toContainText('Nothing is stored yet');
+  await page.getByLabel('Key name').fill('Agents CA 2026');
+  await page.getByLabel('Subject DN').fill('CN=Acme Agents CA 2026,O=Acme');
+  await a11y.check('sub-CA: algorithm and subject');
+  await shots.take('algorithm and subject');
+  await page.getByRole('button', { name: 'Next' }).click();
+
+  await expect(stepHeading(2, 'Create the draft')).toBeVisible();
+  // Back keeps what was typed; nothing was created yet.
+  await page.getByRole('button', { name: 'Back' }).click();
+  await expect(page.getByLabel('Key name')).toHaveValue('Agents CA 2026');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await a11y.check('sub-CA: confirm draft');
+  await shots.take('confirm the draft');
+  await page.getByRole('button', { name: 'Create draft key' }).click();
+
+  await expect(stepHeading(3, 'Write the CSR')).toBeVisible();
+  await page.getByRole('radio', { name: new RegExp(`USB-STICK — ${usb.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) }).check();
+  const csrFile = join(usb, 'Agents-CA-2026.csr');
+  await expect(page.getByTestId('csr-path')).toHaveText(csrFile);
+  await a11y.check('sub-CA: write CSR');
+  await page.getByRole('button', { name: 'Write CSR to medium' }).click();
+  await expect(page.getByTestId('csr-written')).toContainText(csrFile);
+  expect(readFileSync(csrFile, 'utf8')).toContain('-----BEGIN CERTIFICATE REQUEST-----');
+  await shots.take('CSR written to the medium');
+
+  // The corporate root signs: first, by mistake, a request from another key.
+  openssl(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'other.key', '-out', 'other.csr', '-subj', '/CN=Someone Else CA'], corp);
+  signCsr(corp, 'other.csr', 'other.pem');
+  writeFileSync(join(usb, 'wrong-chain.pem'), readFileSync(join(corp, 'other.pem'), 'utf8') + readFileSync(join(corp, 'corp-root.pem'), 'utf8'));
+  signCsr(corp, csrFile, 'agents.pem');
+  writeFileSync(join(usb, 'agents-chain.pem'), readFileSync(join(corp, 'agents.pem'), 'utf8') + readFileSync(join(corp, 'corp-root.pem'), 'utf8'));
+
+  await page.getByRole('button', { name: 'I have the signed chain' }).click();
+  await expect(stepHeading(4, 'Import the signed chain')).toBeVisible();
+  await page.getByLabel('Chain file path on the medium').fill(join(usb, 'wrong-chain.pem'));
+  await a11y.check('sub-CA: import chain');
+  await page.getByRole('button', { name: 'Check the chain' }).click();
+  await expect(stepHeading(5, 'Review the chain')).toBeVisible();
+  const refused = page.getByTestId('chain-refused');
+  await expect(refused).toContainText('CHAIN_KEY_MISMATCH');
+  await expect(refused).toContainText('issued for a different key');
+  await expect(page.getByRole('button', { name: 'Import this chain' })).toHaveCount(0);
+  await a11y.check('sub-CA: chain refused');
+  await shots.take('wrong chain refused at review');
+
+  // Nothing was stored: the draft still has no certificate. Leave and resume from the dashboard later.
+  await page.getByRole('button', { name: 'Close wizard' }).click();
+  await openSection(page, 'Signing keys');
+  await expect(page.getByTestId('key-row').filter({ hasText: 'Agents CA 2026' })).toContainText('no certificate yet');
+  await openSection(page, 'Dashboard');
+  await page.getByRole('button', { name: 'Resume Agents CA 2026' }).click();
+  await expect(stepHeading(4, 'Import the signed chain')).toBeVisible();
+  await page.getByTestId('chain-file-input').setInputFiles(join(usb, 'agents-chain.pem'));
+  await expect(page.getByTestId('chain-picked')).toHaveText('Chosen: agents-chain.pem');
+  await page.getByRole('button', { name: 'Check the chain' }).click();
+
+  await expect(stepHeading(5, 'Review the chain')).toBeVisible();
+  await expect(page.getByTestId('chain-ok')).toContainText('Every check is green');
+  const certs = page.getByTestId('chain-cert');
+  await expect(certs).toHaveCount(2);
+  await expect(certs.nth(0)).toContainText('This key (leaf of the chain): CN=Acme Agents CA 2026,O=Acme');
+  await expect(certs.nth(1)).toContainText('Root: O=Corp,CN=Corp Root CA');
+  await a11y.check('sub-CA: review all green');
+  await shots.take('chain review, all green');
+  await page.getByRole('button', { name: 'Import this chain' }).click();
+
+  await expect(stepHeading(6, 'Activate')).toBeVisible();
+  const effect = page.getByTestId('activation-effect');
+  await expect(effect).toContainText('Root 2026, active now, becomes trusted until about');
+  await expect(effect).toContainText('30 days');
+  await expect(page.getByTestId('bundle-before')).toContainText('Root 2026 (active)');
+  await expect(page.getByTestId('bundle-before')).not.toContainText('Agents CA 2026');
+  await expect(page.getByTestId('bundle-after')).toContainText('Root 2026 (trusted)');
+  await expect(page.getByTestId('bundle-after')).toContainText('Agents CA 2026 (active)');
+  await a11y.check('sub-CA: activate');
+  await shots.take('activation effect');
+  await page.getByRole('button', { name: 'Activate Agents CA 2026' }).click();
+
+  await expect(stepHeading(7, 'Export')).toBeVisible();
+  await expect(page.getByTestId('activation-result')).toContainText('Agents CA 2026 is active');
+  await expect(page.getByTestId('activation-previous')).toContainText('Root 2026 is now trusted until');
+  await expect(page.getByTestId('bundle-count')).toHaveText('The trust bundle now holds 2 keys.');
+  await a11y.check('sub-CA: activated');
+  await shots.take('activated, export offered');
+  expect(existsSync(join(usb, 'agents-chain.pem'))).toBe(true);
+
+  await page.getByRole('button', { name: 'Export to removable media…' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: /Export to removable media/ })).toBeVisible();
+  await openSection(page, 'Signing keys');
+  await expect(page.getByTestId('key-row').filter({ hasText: 'Agents CA 2026' }).getByTestId('state-chip')).toHaveText('Active');
+  await expect(page.getByTestId('key-row').filter({ hasText: 'Root 2026' }).getByTestId('key-id')).toHaveAttribute('data-key-id', previousId);
+});
