@@ -165,8 +165,8 @@ export const createEmergencySlice: StateCreator<AppStore, [], [], EmergencySlice
         }
         const a = r.value;
         patch({ activation: a, oldKey });
-        const crls = a.finalCrls.map((f) => `final CRL #${f.number} (${f.entries} entries) for ${f.issuerKeyId}`).join('; ');
-        log('emergency activation', officer(), `${a.activated.name} (${a.activated.id}) active; ${a.previous?.name ?? oldKey.name} retired; ${a.revokedCount} certificates revoked (keyCompromise); ${crls || 'no final CRL'}; witnesses ${witnesses.join(', ')}`);
+        const crls = a.finalCrls.map((f) => `final CRL #${f.number} (${f.entries} entr${f.entries === 1 ? 'y' : 'ies'}) for ${f.issuerKeyId}`).join('; ');
+        log('emergency activation', officer(), `${a.activated.name} (${a.activated.id}) active; ${a.previous?.name ?? oldKey.name} retired; ${a.revokedCount} certificate${a.revokedCount === 1 ? '' : 's'} revoked (keyCompromise); ${crls || 'no final CRL'}; witnesses ${witnesses.join(', ')}`);
         await get().loadKeys();
         return true;
       } finally {

@@ -10,6 +10,7 @@ import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import { CopyTextButton } from '../../../components/CopyTextButton.tsx';
 import { LocalDateTime } from '../../../components/LocalDateTime.tsx';
+import { LocalTimeOfDay } from '../../../components/LocalTimeOfDay.tsx';
 import { MonoText } from '../../../components/MonoText.tsx';
 import { namedWitnesses, type EmergencyCeremony } from '../../../store/emergency-slice.ts';
 import { useAppStore } from '../../../store/index.ts';
@@ -73,7 +74,7 @@ export function TranscriptStep({ onFinish }: { onFinish: () => void }) {
           {c.log.map((l, i) => (
             <TableRow key={i} data-testid="transcript-row">
               <TableCell sx={{ whiteSpace: 'nowrap' }}>
-                <LocalDateTime iso={l.at} />
+                <LocalTimeOfDay iso={l.at} />
               </TableCell>
               <TableCell>
                 {l.step} {l.failed ? <Chip size="small" color="error" label="Failed" /> : null}
