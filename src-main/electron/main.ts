@@ -48,7 +48,12 @@ function notifyIfIdleLocked(): void {
 }
 
 function start(): void {
-  service = createService({ vaultDir: defaultVaultDir(process.env), clock });
+  service = createService({
+    vaultDir: defaultVaultDir(process.env),
+    clock,
+    // electron.vite.config.ts builds the batch-issuance worker as its own entry next to this file.
+    issuanceWorkerUrl: new URL('./batch-issuance-worker.js', import.meta.url),
+  });
 
   // Every web contents (there should only ever be ours) gets the same guards.
   app.on('web-contents-created', (_event, contents) => guardWebContents(contents));
