@@ -273,4 +273,38 @@ test.describe('emergency rotation ceremony', () => {
       s.session.lock(null);
     }
   });
+
+  test('stopped before the confirmation: nothing changed in the vault, the transcript says so', async ({ host, shots, a11y }) => {
+    const { page } = host;
+    const seed = await seedEmergencyVault(host.vaultDir, host.workDir, 1);
+    await page.reload();
+    await openCeremony(page);
+    await typeInto(page, page.getByLabel('Witness 1 name'), WITNESSES[1]!);
+    await pressOn(page, page.getByRole('button', { name: 'Next: checklist' }));
+    await acknowledgeAll(page, [OFFICER, WITNESSES[1]!]);
+    await pressOn(page, page.getByRole('button', { name: 'Next: the new key' }));
+    await pressOn(page, page.getByRole('radio', { name: `Use ${STANDBY_ROOT}` }), 'Space');
+    await pressOn(page, page.getByRole('button', { name: 'Next: confirm' }));
+    await pressOn(page, page.getByRole('button', { name: 'Stop the ceremony' }));
+    await expect(page.getByTestId('ceremony-outcome')).toHaveText('Stopped: the old key is still active');
+    await pressOn(page, page.getByRole('button', { name: 'Record the transcript in the audit log' }));
+    await expect(page.getByTestId('transcript-recorded')).toBeVisible();
+    await a11y.check('emergency: stopped, transcript recorded');
+    await shots.take('stopped before the confirmation');
+
+    const s = await openVaultService(host.vaultDir);
+    try {
+      const keys = await must<KeyView[]>(s, 'key.list', {});
+      expect(keys.find((k) => k.id === seed.oldKeyId)).toMatchObject({ state: 'active', unexpiredIssued: 1 });
+      expect(keys.find((k) => k.id === seed.standbyKeyId)).toMatchObject({ state: 'draft' });
+      expect((await must<{ total: number }>(s, 'cert.list', { status: 'revoked' })).total).toBe(0);
+      expect((await must<{ events: AuditEventView[] }>(s, 'audit.list', { action: 'key.emergency-activated' })).events).toHaveLength(0);
+      const t = (await must<{ events: AuditEventView[] }>(s, 'audit.list', { action: 'ceremony.transcript' })).events;
+      expect(t).toHaveLength(1);
+      expect(t[0]).toMatchObject({ witnesses: [WITNESSES[1]], details: { outcome: 'abandoned' } });
+      expect((t[0]!.details.steps as Array<{ step: string }>).map((x) => x.step)).toEqual(['participants', 'checklist acknowledged', 'checklist acknowledged', 'new key chosen', 'ceremony stopped']);
+    } finally {
+      s.session.lock(null);
+    }
+  });
 });

@@ -79,6 +79,11 @@ export function ExportStep({ onNext }: { onNext: () => void }) {
           <Button variant="contained" onClick={() => medium && void exportTo(medium.path)} disabled={!medium || Boolean(busy)}>
             {medium ? `Write the package to ${medium.label}` : 'Write the package'}
           </Button>
+          {!medium ? (
+            <Typography variant="body2" color="text.secondary" sx={{ alignSelf: 'center' }}>
+              Choose a medium first.
+            </Typography>
+          ) : null}
           {!c.exportSkipped ? (
             <Button
               onClick={() => {
