@@ -13,7 +13,7 @@ import { normalizeSerialHex } from '../../core/issuance/serial-number.ts';
 import { parseRevocationReason, type ReasonName } from '../../core/issuance/revocation-reasons.ts';
 import type { SubjectAltNames } from '../../core/issuance/subject-alt-names.ts';
 import { readRequestFolder, readUntrustedFile } from '../../core/media/untrusted-input.ts';
-import { statusOf, type CertificateStore, type IssuedCertificate as StoredCert } from '../../core/store/certificate-store.ts';
+import { statusOf, type CertificateStore, type CertificateSummary, type IssuedCertificate as StoredCert } from '../../core/store/certificate-store.ts';
 import type { SigningKeyRecord, SigningKeyStore } from '../../core/store/signing-key-store.ts';
 import type { Vault } from '../../core/vault/vault.ts';
 import type { BatchItemResult, CertDetailView, CertView, CrlResult } from '../contract/certs.ts';
@@ -27,7 +27,7 @@ function sanList(s: SubjectAltNames): string[] {
   return [...s.dns.map((d) => `DNS:${d}`), ...s.ip.map((i) => `IP:${i}`), ...s.email.map((e) => `email:${e}`), ...s.uri.map((u) => `URI:${u}`)];
 }
 
-export function certView(c: StoredCert, now: Date): CertView {
+export function certView(c: CertificateSummary, now: Date): CertView {
   return {
     serial: c.serial,
     issuerKeyId: c.issuerKeyId,

@@ -3,6 +3,9 @@ import { DomainError } from '../errors.ts';
 
 export type CertStatus = 'valid' | 'revoked' | 'expired';
 
+/** What lists show: everything but the DER. */
+export type CertificateSummary = Omit<IssuedCertificate, 'der'>;
+
 export interface IssuedCertificate {
   serial: string;
   issuerKeyId: string;
@@ -26,7 +29,6 @@ interface Row {
   not_before: string;
   not_after: string;
   issued_at: string;
-  der: Buffer;
   revoked_at: string | null;
   revocation_reason: string | null;
 }
@@ -34,7 +36,7 @@ interface Row {
 /** Certificates with their revocation, if any. */
 const SELECT_CERTS = 'SELECT c.*, r.revoked_at AS revoked_at, r.reason AS revocation_reason FROM certificates c LEFT JOIN revocations r ON r.serial = c.serial';
 
-function toCert(r: Row): IssuedCertificate {
+function toSummary(r: Row): CertificateSummary {
   return {
     serial: r.serial,
     issuerKeyId: r.issuer_key_id,
@@ -44,7 +46,6 @@ function toCert(r: Row): IssuedCertificate {
     notBefore: r.not_before,
     notAfter: r.not_after,
     issuedAt: r.issued_at,
-    der: r.der,
     revokedAt: r.revoked_at,
     revocationReason: r.revocation_reason,
   };
@@ -78,18 +79,24 @@ export class CertificateStore {
 
   insert(certs: ReadonlyArray<Omit<IssuedCertificate, 'revokedAt' | 'revocationReason'>>): void {
     const put = this.db.prepare(
-      'INSERT INTO certificates (serial, issuer_key_id, subject, sans, profile, not_before, not_after, issued_at, der) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO certificates (serial, issuer_key_id, subject, sans, profile, not_before, not_after, issued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
-    for (const c of certs) put.run(c.serial, c.issuerKeyId, c.subject, JSON.stringify(c.sans), c.profile, c.notBefore, c.notAfter, c.issuedAt, c.der);
+    const putDer = this.db.prepare('INSERT INTO certificate_der (serial, der) VALUES (?, ?)');
+    for (const c of certs) {
+      put.run(c.serial, c.issuerKeyId, c.subject, JSON.stringify(c.sans), c.profile, c.notBefore, c.notAfter, c.issuedAt);
+      putDer.run(c.serial, c.der);
+    }
   }
 
   get(serial: string): IssuedCertificate {
     const r = this.db.prepare(`${SELECT_CERTS} WHERE c.serial = ?`).get(serial.toLowerCase()) as Row | undefined;
     if (!r) throw new DomainError('CERT_NOT_FOUND', `No certificate with serial ${serial} was issued by this vault. "cert list" shows the serials.`);
-    return toCert(r);
+    const der = (this.db.prepare('SELECT der FROM certificate_der WHERE serial = ?').get(r.serial) as { der: Buffer } | undefined)?.der;
+    if (!der) throw new DomainError('VAULT_CORRUPT', `The stored certificate ${r.serial} has lost its DER. Run "vault verify" and restore from a backup.`);
+    return { ...toSummary(r), der };
   }
 
-  list(q: { issuerKeyId?: string; status?: CertStatus; search?: string; limit?: number; offset?: number; now: Date }): { items: IssuedCertificate[]; total: number } {
+  list(q: { issuerKeyId?: string; status?: CertStatus; search?: string; limit?: number; offset?: number; now: Date }): { items: CertificateSummary[]; total: number } {
     const where: string[] = [];
     const args: unknown[] = [];
     const now = q.now.toISOString();
@@ -114,8 +121,9 @@ export class CertificateStore {
     const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const total = (this.db.prepare(`SELECT count(*) AS n FROM certificates c LEFT JOIN revocations r ON r.serial = c.serial ${w}`).get(...args) as { n: number }).n;
     const limit = q.limit ?? 1000;
-    const rows = this.db.prepare(`${SELECT_CERTS} ${w} ORDER BY c.issued_at DESC, c.serial LIMIT ? OFFSET ?`).all(...args, limit, q.offset ?? 0) as Row[];
-    return { items: rows.map(toCert), total };
+    // Newest first; (issued_at, serial) is indexed, so a page is read off the index without sorting the fleet.
+    const rows = this.db.prepare(`${SELECT_CERTS} ${w} ORDER BY c.issued_at DESC, c.serial DESC LIMIT ? OFFSET ?`).all(...args, limit, q.offset ?? 0) as Row[];
+    return { items: rows.map(toSummary), total };
   }
 
   countUnexpiredIssued(issuerKeyId: string, now: Date): number {
@@ -126,7 +134,7 @@ export class CertificateStore {
     ).n;
   }
 
-  revoke(serial: string, reason: string, at: Date): IssuedCertificate {
+  revoke(serial: string, reason: string, at: Date): CertificateSummary {
     const c = this.get(serial);
     if (c.revokedAt) {
       throw new DomainError('ALREADY_REVOKED', `Certificate ${c.serial} was already revoked at ${c.revokedAt} (${c.revocationReason}); nothing changed.`);

@@ -81,11 +81,16 @@ export const MIGRATIONS: readonly Migration[] = [
         profile TEXT NOT NULL,
         not_before TEXT NOT NULL,
         not_after TEXT NOT NULL,
-        issued_at TEXT NOT NULL,
-        der BLOB NOT NULL
+        issued_at TEXT NOT NULL
       ) STRICT;
       CREATE INDEX certificates_issuer ON certificates(issuer_key_id);
       CREATE INDEX certificates_not_after ON certificates(not_after);
+      CREATE INDEX certificates_issued ON certificates(issued_at, serial);
+      -- The DER lives apart, so listing and searching a fleet's certificates scans short rows only.
+      CREATE TABLE certificate_der (
+        serial TEXT PRIMARY KEY REFERENCES certificates(serial),
+        der BLOB NOT NULL
+      ) STRICT;
       -- Revocation is a fact of its own, in small rows: revoking a whole fleet
       -- appends a million short rows instead of rewriting every certificate's DER.
       CREATE TABLE revocations (
