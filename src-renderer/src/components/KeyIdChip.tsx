@@ -46,7 +46,7 @@ export function KeyIdChip({ id, name }: { id: string; name?: string }) {
           <ContentCopyIcon fontSize="inherit" />
         </IconButton>
       </Tooltip>
-      <Box component="span" role="status" aria-live="polite" sx={{ position: 'absolute', width: 1, height: 1, overflow: 'hidden', clipPath: 'inset(50%)' }}>
+      <Box component="span" role="status" aria-live="polite" sx={{ position: 'absolute', width: '1px', height: '1px', whiteSpace: 'nowrap', overflow: 'hidden', clipPath: 'inset(50%)' }}>
         {state === 'copied' ? 'Key id copied' : state === 'refused' ? 'The clipboard refused the copy' : ''}
       </Box>
     </Box>
