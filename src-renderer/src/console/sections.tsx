@@ -10,6 +10,7 @@ import { PendingSection } from './sections/PendingSection.tsx';
 import { EmergencyWizard } from './wizards/EmergencyWizard.tsx';
 import { CertificatesSection } from './sections/CertificatesSection.tsx';
 import { AuditSection } from './sections/AuditSection.tsx';
+import { ExportWizard } from './wizards/ExportWizard.tsx';
 
 /**
  * The console's sections and wizards, in navigation order. Each section and
@@ -40,5 +41,5 @@ export const WIZARDS: Readonly<Record<WizardId, WizardEntry>> = {
   root: { id: 'root', label: 'New standalone root', render: (keyId) => <RootWizard key={keyId ?? 'new'} resumeKeyId={keyId} /> },
   emergency: { id: 'emergency', label: 'Emergency rotation', render: () => <EmergencyWizard /> },
   'issue-media': { id: 'issue-media', label: 'Issue from media', render: () => <PendingSection title="Issue from media" /> },
-  export: { id: 'export', label: 'Export to removable media', render: () => <PendingSection title="Export to removable media" /> },
+  export: { id: 'export', label: 'Export to removable media', render: () => <ExportWizard /> },
 };
