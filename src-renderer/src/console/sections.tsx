@@ -6,11 +6,11 @@ import { DashboardSection } from './sections/DashboardSection.tsx';
 import { KeysSection } from './sections/KeysSection.tsx';
 import { SubCaWizard } from './wizards/SubCaWizard.tsx';
 import { RootWizard } from './wizards/RootWizard.tsx';
-import { PendingSection } from './sections/PendingSection.tsx';
 import { EmergencyWizard } from './wizards/EmergencyWizard.tsx';
 import { CertificatesSection } from './sections/CertificatesSection.tsx';
 import { AuditSection } from './sections/AuditSection.tsx';
 import { ExportWizard } from './wizards/ExportWizard.tsx';
+import { IssueFromMediaWizard } from './wizards/IssueFromMediaWizard.tsx';
 
 /**
  * The console's sections and wizards, in navigation order. Each section and
@@ -40,6 +40,6 @@ export const WIZARDS: Readonly<Record<WizardId, WizardEntry>> = {
   'sub-ca': { id: 'sub-ca', label: 'New sub-CA key', render: (keyId) => <SubCaWizard key={keyId ?? 'new'} resumeKeyId={keyId} /> },
   root: { id: 'root', label: 'New standalone root', render: (keyId) => <RootWizard key={keyId ?? 'new'} resumeKeyId={keyId} /> },
   emergency: { id: 'emergency', label: 'Emergency rotation', render: () => <EmergencyWizard /> },
-  'issue-media': { id: 'issue-media', label: 'Issue from media', render: () => <PendingSection title="Issue from media" /> },
+  'issue-media': { id: 'issue-media', label: 'Issue from media', render: () => <IssueFromMediaWizard /> },
   export: { id: 'export', label: 'Export to removable media', render: () => <ExportWizard /> },
 };
