@@ -300,7 +300,7 @@ function RequestTable({ view, accepted, refused }: { view: RequestFolderView; ac
           <TableBody>
             {view.files.map((f) => (
               <TableRow key={f.name} data-testid="request-row">
-                <TableCell>
+                <TableCell sx={{ whiteSpace: 'nowrap' }}>
                   <MonoText>{f.name}</MonoText>
                 </TableCell>
                 <TableCell>
@@ -337,7 +337,7 @@ function ResultTable({ result }: { result: BatchResult }) {
         <TableBody>
           {result.results.map((r) => (
             <TableRow key={r.file} data-testid="issue-result-row">
-              <TableCell>
+              <TableCell sx={{ whiteSpace: 'nowrap' }}>
                 <MonoText>{r.file}</MonoText>
               </TableCell>
               <TableCell>
