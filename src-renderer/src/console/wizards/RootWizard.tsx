@@ -8,12 +8,11 @@ import type { ActivationView, KeyDetailView } from '../../../../src-main/api/con
 import { call, type ApiFailure } from '../../api.ts';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert.tsx';
 import { KeyIdChip } from '../../components/KeyIdChip.tsx';
-import { MonoText } from '../../components/MonoText.tsx';
 import { useAppStore } from '../../store/index.ts';
-import { ALGORITHM_LABELS } from './algorithms.ts';
 import { ActivationResult, ActivationStep } from './ActivationStep.tsx';
 import { ChainTree } from './ChainTree.tsx';
 import { KeyBasicsFields, type KeyBasics } from './KeyBasicsFields.tsx';
+import { KeyBasicsSummary } from './KeyBasicsSummary.tsx';
 import { StepActions, WizardFrame } from './WizardFrame.tsx';
 
 const STEPS = ['Algorithm and subject', 'Create and self-sign', 'Review', 'Activate', 'Export'] as const;
@@ -118,20 +117,12 @@ export function RootWizard({ resumeKeyId }: { resumeKeyId: string | null }) {
     case S.create:
       body = (
         <>
-          <Box component="dl" sx={{ m: 0, '& dt': { color: 'text.secondary' }, '& dd': { m: 0, mb: 1 } }}>
-            <dt>Name</dt>
-            <dd>{basics.name}</dd>
-            <dt>Algorithm</dt>
-            <dd>{ALGORITHM_LABELS[basics.algorithm]}</dd>
-            <dt>Subject</dt>
-            <dd>
-              <MonoText>{basics.subject}</MonoText>
-            </dd>
+          <KeyBasicsSummary basics={basics}>
             <dt>Validity</dt>
             <dd>{days.trim() === '' ? 'the default' : `${days} days`}</dd>
             <dt>Path length</dt>
             <dd>{pathLength.trim() === '' ? 'no limit' : pathLength}</dd>
-          </Box>
+          </KeyBasicsSummary>
           {created && !signed ? (
             <Alert severity="info" sx={{ mt: 2 }}>
               Draft {created.name} exists but has no certificate yet <KeyIdChip id={created.id} name={created.name} />. Confirming again only self-signs it.

@@ -10,11 +10,12 @@ import { ApiErrorAlert } from '../../components/ApiErrorAlert.tsx';
 import { KeyIdChip } from '../../components/KeyIdChip.tsx';
 import { MonoText } from '../../components/MonoText.tsx';
 import { useAppStore } from '../../store/index.ts';
-import { ALGORITHM_LABELS, fileNameFor } from './algorithms.ts';
+import { fileNameFor } from './algorithms.ts';
 import { ActivationResult, ActivationStep } from './ActivationStep.tsx';
 import { ChainSourceField, chainSource } from './ChainSourceField.tsx';
 import { ChainTree } from './ChainTree.tsx';
 import { KeyBasicsFields, type KeyBasics } from './KeyBasicsFields.tsx';
+import { KeyBasicsSummary } from './KeyBasicsSummary.tsx';
 import { MediumFolderField } from './MediumFolderField.tsx';
 import { StepActions, WizardFrame } from './WizardFrame.tsx';
 
@@ -119,16 +120,7 @@ export function SubCaWizard({ resumeKeyId }: { resumeKeyId: string | null }) {
     case S.create:
       body = (
         <>
-          <Box component="dl" sx={{ m: 0, '& dt': { color: 'text.secondary' }, '& dd': { m: 0, mb: 1 } }}>
-            <dt>Name</dt>
-            <dd>{basics.name}</dd>
-            <dt>Algorithm</dt>
-            <dd>{ALGORITHM_LABELS[basics.algorithm]}</dd>
-            <dt>Subject</dt>
-            <dd>
-              <MonoText>{basics.subject}</MonoText>
-            </dd>
-          </Box>
+          <KeyBasicsSummary basics={basics} />
           {key ? (
             <Alert severity="success" sx={{ mt: 2 }}>
               Draft created: {key.name} <KeyIdChip id={key.id} name={key.name} />
