@@ -31,6 +31,7 @@ test('dashboard shows one key in every state, the right alerts, and resumes a dr
   await expect(alerts.filter({ hasText: 'Root 2027 draft has its certificate but is not active yet' })).toHaveCount(1);
   await expect(alerts.filter({ hasText: 'No active signing key' })).toHaveCount(0);
   await expect(alerts.filter({ hasText: 'audit chain is broken' })).toHaveCount(0);
+  await expect(alerts.filter({ hasText: 'No CRL published yet for Root 2026' })).toHaveCount(1);
   await expect(page.getByText('Nothing has been exported from this vault yet.')).toBeVisible();
 
   // Retired keys are folded away until the officer opens them.

@@ -42,6 +42,7 @@ function alertsFor(keys: KeyView[], audit: AuditVerificationView | null): DashAl
     if (k.state !== 'active' && k.state !== 'trusted') continue;
     if (k.crl.status === 'expired') out.push({ id: `crl-${k.id}`, severity: 'error', title: `CRL of ${k.name} has expired`, text: <>Its next update was due <LocalDateTime iso={k.crl.nextUpdate ?? ''} />. Export to removable media now: the export signs a fresh CRL.</> });
     else if (k.crl.status === 'due') out.push({ id: `crl-${k.id}`, severity: 'warning', title: `CRL of ${k.name} is due`, text: <>Its next update is <LocalDateTime iso={k.crl.nextUpdate ?? ''} />. Export to removable media before then.</> });
+    else if (k.crl.status === 'none' && k.state === 'active') out.push({ id: `crl-${k.id}`, severity: 'info', title: `No CRL published yet for ${k.name}`, text: 'Agents that check revocation need one: the next export to removable media signs and includes it.' });
     const days = k.health.daysToNotAfter;
     if (days !== null && days <= EXPIRY_WARNING_DAYS) {
       out.push({ id: `exp-${k.id}`, severity: days <= 14 ? 'error' : 'warning', title: `${k.name} expires in ${Math.max(0, Math.floor(days))} days`, text: 'Prepare its successor: create a new key and activate it before this one expires.' });
