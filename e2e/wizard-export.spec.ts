@@ -16,6 +16,13 @@ import { expect, test } from './fixtures/test.ts';
 import { CA_KEY_NAME, copyCaVault } from './support/seed-ca.ts';
 import { unlockWithPassphrase } from './support/ui.ts';
 
+/** The preview loads asynchronously: press "Next: write" only once it is enabled. */
+async function pressNextWrite(page: Page): Promise<void> {
+  const next = page.getByRole('button', { name: 'Next: write' });
+  await expect(next).toBeEnabled();
+  await pressOn(page, next);
+}
+
 async function pressOn(page: Page, target: Locator, key = 'Enter'): Promise<void> {
   await target.focus();
   await page.keyboard.press(key);
@@ -67,7 +74,9 @@ test.describe('export wizard', () => {
     await expect(page.getByRole('radio', { checked: true })).toHaveAccessibleName(new RegExp('USB-EXPORT'));
     expect(readdirSync(usb)).toEqual([]);
     await pressOn(page, page.getByRole('button', { name: 'Next: preview' }));
-    await pressOn(page, page.getByRole('button', { name: 'Next: write' }));
+    await expect(stepHeading(page, 2, 'Preview the package')).toBeVisible();
+    await expect(page.getByTestId('export-preview-files')).toContainText('trust-bundle.pem');
+    await pressNextWrite(page);
     await expect(stepHeading(page, 3, 'Write')).toBeVisible();
     await expect(page.getByTestId('export-target')).toHaveText(usb);
     expect(readdirSync(usb)).toEqual([]);
@@ -108,7 +117,7 @@ test.describe('export wizard', () => {
     const usb = join(host.workDir, 'USB-GONE');
     await openExportWizard(page, host.vaultDir, usb);
     await chooseMediumAndPreview(page, usb);
-    await pressOn(page, page.getByRole('button', { name: 'Next: write' }));
+    await pressNextWrite(page);
     await expect(stepHeading(page, 3, 'Write')).toBeVisible();
 
     rmSync(usb, { recursive: true });
