@@ -69,11 +69,13 @@ test('issue from media: refused file previewed, profile and validity, progress t
   await expect(stepHeading(page, 1, 'Requests folder')).toBeVisible();
   await expect(page.getByTestId('requests-count')).toHaveText('3 requests can be signed, 1 refused');
   await pressOn(page, page.getByRole('button', { name: 'Next: profile' }));
+  await expect(stepHeading(page, 2, 'Profile and validity')).toBeVisible();
   await page.getByLabel('Validity in days (optional)').fill('90');
   await a11y.check('issue from media: profile and validity');
   await shots.take('profile and validity');
 
-  // Step 3: confirm; nothing issued yet.
+  // Step 3: confirm; nothing issued yet. (The profiles load asynchronously: press only once enabled.)
+  await expect(page.getByRole('button', { name: 'Next: confirm' })).toBeEnabled();
   await pressOn(page, page.getByRole('button', { name: 'Next: confirm' }));
   await expect(stepHeading(page, 3, 'Confirm')).toBeVisible();
   const summary = page.getByTestId('issue-summary');
