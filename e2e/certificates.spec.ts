@@ -95,14 +95,18 @@ test.describe('certificates table', () => {
 
     // Status filter: the revoked one only.
     await search.fill('');
-    await page.getByLabel('Status').click();
+    // The combobox by role: while a MUI menu closes, its listbox still carries the same label.
+    const statusFilter = page.getByRole('combobox', { name: 'Status' });
+    await statusFilter.click();
     await page.getByRole('option', { name: 'Revoked' }).click();
+    await expect(page.getByRole('listbox')).toBeHidden();
     await expect(count).toHaveText('1 certificate match');
     await expect(rows.first().getByRole('button')).toHaveText('agent-054321');
 
     // Revoked meanwhile by another path: the api's ALREADY_REVOKED message is shown, the drawer stays.
-    await page.getByLabel('Status').click();
+    await statusFilter.click();
     await page.getByRole('option', { name: 'Any status' }).click();
+    await expect(page.getByRole('listbox')).toBeHidden();
     await search.fill('agent-000007');
     await rows.first().getByRole('button', { name: 'agent-000007' }).click();
     await expect(drawer.getByTestId('cert-serial')).toBeVisible();
