@@ -12,7 +12,7 @@ import { DerError, children, readBigInt, readBitString, readNode, readOid, readR
 import type { DerNode } from './der-reader.ts';
 import { NameError, parseName } from './distinguished-name.ts';
 import { OID } from './oids.ts';
-import { PemError, looksLikePem, pemBlocks } from './pem.ts';
+import { pemBlocksOf } from './pem.ts';
 import { reasonFromCode } from './revocation-reasons.ts';
 import { signatureDigest } from './signature-algorithms.ts';
 import type { ReasonName } from './revocation-reasons.ts';
@@ -53,13 +53,8 @@ function unparseable(detail: string): DomainError {
 }
 
 function toDer(input: Uint8Array): Uint8Array {
-  if (!looksLikePem(input)) return input;
-  let blocks;
-  try {
-    blocks = pemBlocks(Buffer.from(input.buffer, input.byteOffset, input.length).toString('latin1'));
-  } catch (e) {
-    throw unparseable(e instanceof PemError ? e.message : String(e));
-  }
+  const blocks = pemBlocksOf(input, unparseable);
+  if (!blocks) return input;
   const block = blocks[0];
   if (!block || block.label !== 'X509 CRL' || blocks.length !== 1) throw unparseable('expected one X509 CRL PEM block');
   return block.der;

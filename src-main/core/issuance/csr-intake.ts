@@ -14,7 +14,7 @@ import { DerError, children, readBitString, readNode, readOid, readRoot, readSma
 import type { DerNode } from './der-reader.ts';
 import { NameError, parseName } from './distinguished-name.ts';
 import { OID } from './oids.ts';
-import { PemError, looksLikePem, pemBlocks } from './pem.ts';
+import { pemBlocksOf } from './pem.ts';
 import { requestSignatureAlgorithm } from './signature-algorithms.ts';
 import { NO_SANS, SanError, readSubjectAltNames, sanCount } from './subject-alt-names.ts';
 import type { SubjectAltNames } from './subject-alt-names.ts';
@@ -57,13 +57,8 @@ function isBlank(bytes: Uint8Array): boolean {
 
 /** PEM or DER in, DER out, refusing the wrong kind of PEM. */
 function requestDer(input: Uint8Array): Uint8Array {
-  if (!looksLikePem(input)) return input;
-  let blocks;
-  try {
-    blocks = pemBlocks(Buffer.from(input.buffer, input.byteOffset, input.length).toString('latin1'));
-  } catch (e) {
-    throw unparseable(e instanceof PemError ? e.message : String(e));
-  }
+  const blocks = pemBlocksOf(input, unparseable);
+  if (!blocks) return input;
   const first = blocks[0];
   if (!first) throw unparseable('no complete PEM block');
   if (CERT_LABELS.has(first.label)) throw isCertificate();

@@ -51,6 +51,19 @@ export function pemBlocks(text: string): PemBlock[] {
   return blocks;
 }
 
+/**
+ * The PEM blocks of untrusted input, or null when it is not PEM (the caller
+ * reads it as DER); a malformed PEM becomes the caller's own error.
+ */
+export function pemBlocksOf(input: Uint8Array, onMalformed: (detail: string) => Error): PemBlock[] | null {
+  if (!looksLikePem(input)) return null;
+  try {
+    return pemBlocks(Buffer.from(input.buffer, input.byteOffset, input.length).toString('latin1'));
+  } catch (e) {
+    throw onMalformed(e instanceof PemError ? e.message : String(e));
+  }
+}
+
 export function pemEncode(label: string, der: Uint8Array): string {
   const b64 = Buffer.from(der.buffer, der.byteOffset, der.length).toString('base64');
   const lines: string[] = [];
