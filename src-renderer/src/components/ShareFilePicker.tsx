@@ -1,7 +1,6 @@
 import DeleteOutlined from '@mui/icons-material/DeleteOutlined';
 import UploadFile from '@mui/icons-material/UploadFile';
 import Box from '@mui/material/Box';
-import Button from '@mui/material/Button';
 import IconButton from '@mui/material/IconButton';
 import List from '@mui/material/List';
 import ListItem from '@mui/material/ListItem';
@@ -10,6 +9,7 @@ import ListItemText from '@mui/material/ListItemText';
 import Typography from '@mui/material/Typography';
 import { useId, useState, type ChangeEvent } from 'react';
 import { useAppStore } from '../store/index.ts';
+import { FileChooseButton } from './FileChooseButton.tsx';
 import { MonoText } from './MonoText.tsx';
 
 function neededText(threshold: number | null, chosen: number): string {
@@ -77,29 +77,16 @@ export function ShareFilePicker({ threshold, onChange }: { threshold: number | n
           ))}
         </List>
       ) : null}
-      <Button
-        // A label, not a second button: the file input inside is the one focusable control (MUI's upload pattern).
-        component="label"
-        role={undefined}
-        tabIndex={-1}
-        htmlFor={inputId}
-        variant="outlined"
-        startIcon={<UploadFile />}
-        sx={{ '&:focus-within': { outline: '2px solid', outlineColor: 'primary.main', outlineOffset: 2 } }}
+      <FileChooseButton
+        inputId={inputId}
+        inputLabel="Custodian share file"
+        testId="share-file-input"
+        accept=".json,application/json"
+        describedBy={counterId}
+        onChange={(e) => void onPick(e)}
       >
         {shares.length === 0 ? 'Choose a share file…' : 'Choose another share file…'}
-        <Box
-          component="input"
-          id={inputId}
-          type="file"
-          accept=".json,application/json"
-          aria-describedby={counterId}
-          aria-label="Custodian share file"
-          data-testid="share-file-input"
-          onChange={(e: ChangeEvent<HTMLInputElement>) => void onPick(e)}
-          sx={{ position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)', clipPath: 'inset(50%)', whiteSpace: 'nowrap', opacity: 0 }}
-        />
-      </Button>
+      </FileChooseButton>
       {readError ? (
         <Typography color="error" role="alert" sx={{ mt: 1 }}>
           {readError}

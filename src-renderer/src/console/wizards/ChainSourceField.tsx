@@ -1,11 +1,10 @@
-import UploadFile from '@mui/icons-material/UploadFile';
 import Box from '@mui/material/Box';
-import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useId, useState, type ChangeEvent } from 'react';
 import type { OpInput } from '../../../../src-main/api/contract.ts';
+import { FileChooseButton } from '../../components/FileChooseButton.tsx';
 
 export type ChainSource = OpInput<'key.importChain'>['source'];
 
@@ -47,29 +46,17 @@ export function ChainSourceField({ path, onPath, picked, onPicked }: { path: str
         or
       </Typography>
       <Box>
-        <Button
-          component="label"
-          role={undefined}
-          tabIndex={-1}
-          htmlFor={inputId}
-          variant="outlined"
-          startIcon={<UploadFile />}
-          sx={{ '&:focus-within': { outline: '2px solid', outlineColor: 'primary.main', outlineOffset: 2 } }}
+        <FileChooseButton
+          inputId={inputId}
+          inputLabel="Signed chain file"
+          testId="chain-file-input"
+          onChange={(e) => {
+            onPath('');
+            void onPick(e);
+          }}
         >
           Choose the chain file…
-          <Box
-            component="input"
-            id={inputId}
-            type="file"
-            aria-label="Signed chain file"
-            data-testid="chain-file-input"
-            onChange={(e: ChangeEvent<HTMLInputElement>) => {
-              onPath('');
-              void onPick(e);
-            }}
-            sx={{ position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)', clipPath: 'inset(50%)', whiteSpace: 'nowrap', opacity: 0 }}
-          />
-        </Button>
+        </FileChooseButton>
         {picked ? (
           <Typography variant="body2" sx={{ mt: 1 }} data-testid="chain-picked">
             Chosen: {picked.name}
