@@ -169,7 +169,12 @@ export class Issuer {
     this.canSignCrls = crlSign;
     this.keyId = ski ?? keyIdentifier(key.keyBits);
 
-    this.publicKey = createPublicKey({ key: Buffer.from(this.spkiDer), format: 'der', type: 'spki' });
+    try {
+      this.publicKey = createPublicKey({ key: Buffer.from(this.spkiDer), format: 'der', type: 'spki' });
+    } catch (e) {
+      // A point off the curve or a damaged RSA modulus parses as DER but not as a key.
+      throw new DomainError('UNSUPPORTED_ALGORITHM', "The issuing key's certificate holds a public key that cannot be read.", e instanceof Error ? e.message : String(e));
+    }
     try {
       this.#privateKey =
         init.privateKey instanceof Uint8Array
