@@ -1,5 +1,4 @@
 import fc from 'fast-check';
-import { DomainError } from '../core/errors.ts';
 
 /**
  * Mutations of untrusted files for the property tests of their parsers: bit
@@ -13,7 +12,9 @@ export type ByteMutation =
   | { kind: 'insert'; at: number; bytes: Uint8Array }
   | { kind: 'delete'; at: number; length: number }
   | { kind: 'duplicate'; at: number; length: number }
-  | { kind: 'overwrite'; at: number; bytes: Uint8Array };
+  | { kind: 'overwrite'; at: number; bytes: Uint8Array }
+  /** Sets one byte to a value a DER length octet is likeliest to break a walker with. */
+  | { kind: 'length-octet'; at: number; pick: number };
 
 export type JsonMutation =
   | { kind: 'json-set'; path: number; value: unknown }
@@ -49,6 +50,21 @@ export const byteMutation: fc.Arbitrary<ByteMutation> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('overwrite' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 16 }) }) },
 );
 
+const LENGTH_OCTETS = [0x80, 0x81, 0x84, 0xff, 0x00, 0x7f] as const;
+
+/** Byte mutations plus odd length octets, for the DER parsers (CSRs, CRLs, certificates). */
+export const derMutation: fc.Arbitrary<ByteMutation> = fc.oneof(
+  { weight: 5, arbitrary: byteMutation },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('length-octet' as const), at: fc.nat(), pick: fc.nat(LENGTH_OCTETS.length - 1) }) },
+);
+
+/** One to four DER mutations, applied in order by {@link applyByteMutations}. */
+export const derMutations: fc.Arbitrary<ByteMutation[]> = fc.array(derMutation, { minLength: 1, maxLength: 4 });
+
+export function applyByteMutations(input: Uint8Array, list: readonly ByteMutation[]): Buffer {
+  return list.reduce<Buffer>((b, m) => applyByteMutation(b, m), Buffer.from(input));
+}
+
 export const jsonMutation: fc.Arbitrary<JsonMutation> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('json-set' as const), path: fc.nat(), value: hostileValue }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('json-delete' as const), path: fc.nat() }) },
@@ -81,6 +97,12 @@ export function applyByteMutation(input: Uint8Array, m: ByteMutation): Buffer {
       Buffer.from(m.bytes).copy(out, at);
       return out;
     }
+    case 'length-octet': {
+      if (n === 0) return b;
+      const out = Buffer.from(b);
+      out[at] = LENGTH_OCTETS[m.pick % LENGTH_OCTETS.length]!;
+      return out;
+    }
   }
 }
 
@@ -111,24 +133,4 @@ export function applyJsonMutation(text: string, m: JsonMutation): string {
   return JSON.stringify(doc);
 }
 
-/**
- * Runs a parser of untrusted input: a DomainError with a code is a clean refusal;
- * anything else thrown is the bug these tests look for and is rethrown.
- */
-export function refusalOf(fn: () => unknown): { refused: true; code: string } | { refused: false; value: unknown } {
-  try {
-    return { refused: false, value: fn() };
-  } catch (e) {
-    if (e instanceof DomainError && typeof e.code === 'string' && e.code.length > 0) return { refused: true, code: e.code };
-    throw e;
-  }
-}
-
-export async function refusalOfAsync(fn: () => Promise<unknown>): Promise<{ refused: true; code: string } | { refused: false; value: unknown }> {
-  try {
-    return { refused: false, value: await fn() };
-  } catch (e) {
-    if (e instanceof DomainError && typeof e.code === 'string' && e.code.length > 0) return { refused: true, code: e.code };
-    throw e;
-  }
-}
+export { refusalOf, refusalOfAsync } from './refusals.ts';

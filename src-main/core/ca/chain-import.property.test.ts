@@ -10,8 +10,8 @@ import { fixedClock } from '../clock.ts';
 import { DomainError, ERROR_CODES } from '../errors.ts';
 import { importChain } from './chain-import.ts';
 import { bytesEqual } from './encoding.ts';
-import { makeCert, makeKey, opensslWorkspace, pemOf, text } from './testing/chain-fixtures.ts';
-import type { TestKey } from './testing/chain-fixtures.ts';
+import { makeCert, makeKey, opensslWorkspace, pemOf, text } from '../../testing/chain-fixtures.ts';
+import type { TestKey } from '../../testing/chain-fixtures.ts';
 
 const clock = fixedClock('2025-06-01T00:00:00Z');
 const ws = opensslWorkspace();

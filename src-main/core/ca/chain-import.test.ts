@@ -6,8 +6,9 @@ import type { ErrorCode } from '../errors.ts';
 import { describeCertificate, importChain, verifyStoredChain } from './chain-import.ts';
 import { readChainFile } from './chain-file.ts';
 import { bytesEqual } from './encoding.ts';
-import { breakSignature, makeCert, makeKey, opensslWorkspace, pemOf, text } from './testing/chain-fixtures.ts';
-import type { TestCert, TestKey } from './testing/chain-fixtures.ts';
+import { breakSignature, makeCert, makeKey, opensslWorkspace, pemOf, text } from '../../testing/chain-fixtures.ts';
+import type { TestCert, TestKey } from '../../testing/chain-fixtures.ts';
+import { codeOfAsync, type Outcome } from '../../testing/refusals.ts';
 
 // Fixed dates: root 2020-2040, intermediate 2021-2035, our sub-CA 2022-2030; "now" 2025-06-01.
 const NOW = '2025-06-01T12:00:00Z';
@@ -31,15 +32,7 @@ beforeAll(async () => {
   otherRoot = await makeCert({ subject: 'CN=Someone Else Root', key: otherKey, notBefore: '2020-01-01T00:00:00Z', notAfter: '2040-01-01T00:00:00Z' });
 });
 
-async function codeOf(p: Promise<unknown>): Promise<ErrorCode | 'ok'> {
-  try {
-    await p;
-    return 'ok';
-  } catch (e) {
-    if (e instanceof DomainError) return e.code;
-    throw e;
-  }
-}
+const codeOf = (p: Promise<unknown>): Promise<Outcome> => codeOfAsync(p);
 
 describe('importChain accepts good chains', () => {
   it('orders a PEM bundle given root-first with text around the blocks', async () => {

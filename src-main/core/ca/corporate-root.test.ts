@@ -18,7 +18,7 @@ import { createSubCaRequest } from './csr.ts';
 import { importChain } from './chain-import.ts';
 import { toPem } from './encoding.ts';
 import { importSigningKey } from './key-material.ts';
-import { makeCert, opensslWorkspace } from './testing/chain-fixtures.ts';
+import { makeCert, opensslWorkspace } from '../../testing/chain-fixtures.ts';
 
 const ws = opensslWorkspace();
 const clock = fixedClock(new Date(Date.now() + 3_600_000));

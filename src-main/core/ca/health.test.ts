@@ -3,8 +3,8 @@ import { fixedClock } from '../clock.ts';
 import { selfSignRoot } from './self-sign.ts';
 import { checkKeyHealth } from './health.ts';
 import type { HealthInput } from './health.ts';
-import { makeCert, makeKey } from './testing/chain-fixtures.ts';
-import type { TestCert, TestKey } from './testing/chain-fixtures.ts';
+import { makeCert, makeKey } from '../../testing/chain-fixtures.ts';
+import type { TestCert, TestKey } from '../../testing/chain-fixtures.ts';
 
 const NOW = '2025-06-01T00:00:00Z';
 let key: TestKey, other: TestKey, rootKey: TestKey, subKey: TestKey;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DAY_MS, fixedClock } from '../clock.ts';
-import { DomainError } from '../errors.ts';
 import type { KeyRecord, KeyState, TransitionPlan } from './lifecycle.ts';
 import { applyPlan, planActivation, planEmergencyActivation, planPromote, planRetire } from './lifecycle.ts';
+import { codeOf } from '../../testing/refusals.ts';
 
 const NOW = new Date('2025-06-01T00:00:00Z');
 const clock = fixedClock(NOW);
@@ -15,16 +15,6 @@ const R: KeyRecord = { id: id('c'), name: 'root-c', state: 'retired', ...cert, u
 const D: KeyRecord = { id: id('d'), name: 'root-d', state: 'draft', ...cert, unexpiredIssuedCount: 0 };
 const world = [A, T, R, D];
 const byState: Record<KeyState, KeyRecord> = { active: A, trusted: T, retired: R, draft: D };
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-    return 'ok';
-  } catch (e) {
-    if (e instanceof DomainError) return e.code;
-    throw e;
-  }
-}
 
 const actions = {
   activate: (k: KeyRecord) => planActivation(world, k.id, { clock }),

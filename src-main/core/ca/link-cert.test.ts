@@ -4,8 +4,8 @@ import { fixedClock } from '../clock.ts';
 import { selfSignRoot } from './self-sign.ts';
 import { createLinkCertificate } from './link-cert.ts';
 import type { SignedCertificate } from './cert-signer.ts';
-import { makeCert, makeKey, opensslWorkspace } from './testing/chain-fixtures.ts';
-import type { TestKey } from './testing/chain-fixtures.ts';
+import { makeCert, makeKey, opensslWorkspace } from '../../testing/chain-fixtures.ts';
+import type { TestKey } from '../../testing/chain-fixtures.ts';
 
 const ws = opensslWorkspace();
 const ROOT_A_AT = '2024-01-01T00:00:00Z';

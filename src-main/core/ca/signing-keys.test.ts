@@ -12,7 +12,7 @@ import { algorithmOfSpki, generateSigningKey, importSigningKey, isKeyId, keyIdOf
 import { selfSignRoot } from './self-sign.ts';
 import { createSubCaRequest, encodeRequest } from './csr.ts';
 import { toPem } from './encoding.ts';
-import { opensslWorkspace } from './testing/chain-fixtures.ts';
+import { opensslWorkspace } from '../../testing/chain-fixtures.ts';
 import { createHash } from 'node:crypto';
 
 const NOW = '2025-03-10T08:30:15.750Z';

@@ -12,8 +12,8 @@ import type { AnchorKey } from './trust-anchor.ts';
 import { readChainFile } from './chain-file.ts';
 import { bytesEqual, toPem } from './encoding.ts';
 import { keyIdOf } from './key-material.ts';
-import { makeCert, makeKey, opensslWorkspace, pemOf } from './testing/chain-fixtures.ts';
-import type { TestCert, TestKey } from './testing/chain-fixtures.ts';
+import { makeCert, makeKey, opensslWorkspace, pemOf } from '../../testing/chain-fixtures.ts';
+import type { TestCert, TestKey } from '../../testing/chain-fixtures.ts';
 
 /**
  * A small world: A and C standalone roots, B a sub-CA under a corporate

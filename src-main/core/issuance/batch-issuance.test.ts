@@ -3,8 +3,8 @@ import { issueBatch } from './batch-issuance.ts';
 import type { BatchItem } from './batch-issuance.ts';
 import { normalizeSerialHex } from './serial-number.ts';
 import { readCertificate } from './certificate-reader.ts';
-import { NOW, makeCsr, makeTestCa } from './issuance-test-fixtures.ts';
-import type { TestCa } from './issuance-test-fixtures.ts';
+import { NOW, makeCsr, makeTestCa } from '../../testing/issuance-fixtures.ts';
+import type { TestCa } from '../../testing/issuance-fixtures.ts';
 
 let ca: TestCa;
 let items: BatchItem[] = [];

@@ -1,15 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
-import { DomainError } from '../errors.ts';
 import type { ErrorCode } from '../errors.ts';
 import { crlToPem, encodeCrl } from './crl-encoder.ts';
 import type { CrlInput } from './crl-encoder.ts';
 import { readCrl, verifyCrlSignature } from './crl-reader.ts';
-import { NOW, makeTestCa } from './issuance-test-fixtures.ts';
-import type { TestCa } from './issuance-test-fixtures.ts';
+import { NOW, makeTestCa } from '../../testing/issuance-fixtures.ts';
+import type { TestCa } from '../../testing/issuance-fixtures.ts';
 import { REASON_CODES, REASON_NAMES, parseRevocationReason, reasonFromCode } from './revocation-reasons.ts';
 import type { ReasonName } from './revocation-reasons.ts';
+import { refusedWith } from '../../testing/refusals.ts';
 
 const WEEK = 7 * 86_400_000;
 let ca: TestCa;
@@ -23,15 +23,7 @@ function input(over: Partial<CrlInput> = {}): CrlInput {
   return { issuer: ca.issuer, crlNumber: 1n, thisUpdate: NOW, nextUpdate: new Date(NOW.getTime() + WEEK), entries: [], ...over };
 }
 
-function code(fn: () => unknown): ErrorCode {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof DomainError) return e.code;
-    throw e;
-  }
-  throw new Error('no error');
-}
+const code = refusedWith;
 
 describe('RFC 5280 revocation reasons', () => {
   it('names and codes, with 7 unused (5.3.1)', () => {
@@ -111,11 +103,9 @@ describe('encodeCrl', () => {
   });
 
   it('says by how much nextUpdate passes the issuer', () => {
-    try {
-      encodeCrl(input({ thisUpdate: new Date('2033-12-30T00:00:00Z'), nextUpdate: new Date('2034-01-06T00:00:00Z') }));
-    } catch (e) {
-      expect((e as DomainError).message).toContain('2034-01-01T00:00:00.000Z');
-    }
+    expect(() => encodeCrl(input({ thisUpdate: new Date('2033-12-30T00:00:00Z'), nextUpdate: new Date('2034-01-06T00:00:00Z') }))).toThrow(
+      expect.objectContaining({ code: 'VALIDITY_EXCEEDS_ISSUER', message: expect.stringContaining('2034-01-01T00:00:00.000Z') }),
+    );
   });
 
   it('normalizes serial spellings to one INTEGER', () => {

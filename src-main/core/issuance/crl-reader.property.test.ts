@@ -12,9 +12,9 @@ import { DomainError } from '../errors.ts';
 import { crlToPem, encodeCrl } from './crl-encoder.ts';
 import { readCrl, verifyCrlSignature } from './crl-reader.ts';
 import { createIssuer } from './issuer.ts';
-import { NOW, makeTestCa, openssl, withTempDir, writeFiles } from './issuance-test-fixtures.ts';
-import type { TestCa } from './issuance-test-fixtures.ts';
-import { applyMutations, mutations } from './mutation-arbitraries.ts';
+import { NOW, makeTestCa, openssl, withTempDir, writeFiles } from '../../testing/issuance-fixtures.ts';
+import type { TestCa } from '../../testing/issuance-fixtures.ts';
+import { applyByteMutations, derMutations } from '../../testing/mutations.ts';
 
 let ca: TestCa;
 let seedsDer: Buffer[] = [];
@@ -71,9 +71,9 @@ function outcome(input: Uint8Array): string {
 describe('readCrl never crashes on damaged input', () => {
   it('mutated and truncated DER and PEM CRLs end in CRL_UNPARSEABLE or read fully', () => {
     fc.assert(
-      fc.property(fc.boolean(), fc.nat(2), mutations, (pem, i, list) => {
+      fc.property(fc.boolean(), fc.nat(2), derMutations, (pem, i, list) => {
         const seeds = pem ? seedsPem : seedsDer;
-        const result = outcome(applyMutations(seeds[i % seeds.length] as Buffer, list));
+        const result = outcome(applyByteMutations(seeds[i % seeds.length] as Buffer, list));
         expect(['read', 'CRL_UNPARSEABLE']).toContain(result);
       }),
       { numRuns: 4000 },
@@ -108,9 +108,9 @@ describe('readCrl never crashes on damaged input', () => {
 describe('loading an issuer from a damaged certificate', () => {
   it('ends in a DomainError, never another exception', () => {
     fc.assert(
-      fc.property(mutations, (list) => {
+      fc.property(derMutations, (list) => {
         try {
-          createIssuer({ ...ca.init, certificateDer: applyMutations(ca.init.certificateDer, list) });
+          createIssuer({ ...ca.init, certificateDer: applyByteMutations(ca.init.certificateDer, list) });
         } catch (e) {
           expect(e).toBeInstanceOf(DomainError);
         }

@@ -23,8 +23,8 @@ import {
 import * as asn1js from 'asn1js';
 import { encodeCrl } from './crl-encoder.ts';
 import { readCrl } from './crl-reader.ts';
-import { makeTestCa } from './issuance-test-fixtures.ts';
-import type { TestCa } from './issuance-test-fixtures.ts';
+import { makeTestCa } from '../../testing/issuance-fixtures.ts';
+import type { TestCa } from '../../testing/issuance-fixtures.ts';
 import { OID } from './oids.ts';
 import { REASON_CODES, REASON_NAMES } from './revocation-reasons.ts';
 import type { ReasonName } from './revocation-reasons.ts';

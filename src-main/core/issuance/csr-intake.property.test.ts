@@ -9,8 +9,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DomainError } from '../errors.ts';
 import { parseAndVerifyCsr } from './csr-intake.ts';
-import { makeCsr, openssl, withTempDir } from './issuance-test-fixtures.ts';
-import { applyMutations, mutations } from './mutation-arbitraries.ts';
+import { makeCsr, openssl, withTempDir } from '../../testing/issuance-fixtures.ts';
+import { applyByteMutations, derMutations } from '../../testing/mutations.ts';
 import { pemEncode } from './pem.ts';
 
 const opensslCsr = withTempDir((dir) => {
@@ -43,8 +43,8 @@ describe('CSR intake never crashes on damaged input', () => {
     ['PEM', SEEDS_PEM],
   ] as const)('mutated and truncated %s requests end in a CSR_* DomainError', (_kind, seeds) => {
     fc.assert(
-      fc.property(fc.nat(seeds.length - 1), mutations, (i, list) => {
-        const result = outcome(applyMutations(seeds[i] as Buffer, list));
+      fc.property(fc.nat(seeds.length - 1), derMutations, (i, list) => {
+        const result = outcome(applyByteMutations(seeds[i] as Buffer, list));
         expect(result === 'accepted' || result.startsWith('CSR_')).toBe(true);
       }),
       { numRuns: 4000 },

@@ -5,16 +5,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as x509 from '@peculiar/x509';
-import { DomainError } from '../errors.ts';
 import type { ErrorCode } from '../errors.ts';
 import { extension } from './certificate-extensions.ts';
 import { encodeRequestInfo } from './certification-request.ts';
 import { parseAndVerifyCsr } from './csr-intake.ts';
 import { bitString, explicit, ia5String, integer, nullValue, octetString, oid, sequence, setOf, tlv, utf8String } from './der-writer.ts';
 import { encodeName } from './distinguished-name.ts';
-import { makeCsr, makeKey, makeTestCa, openssl, subjectName, withTempDir } from './issuance-test-fixtures.ts';
+import { makeCsr, makeKey, makeTestCa, openssl, subjectName, withTempDir } from '../../testing/issuance-fixtures.ts';
 import { OID } from './oids.ts';
 import { pemEncode } from './pem.ts';
+import { refusedWith } from '../../testing/refusals.ts';
 
 const P256 = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const spkiOf = (k: KeyObject): Buffer => k.export({ format: 'der', type: 'spki' });
@@ -42,13 +42,7 @@ function sanAttribute(generalNames: Uint8Array): Buffer {
 }
 
 function refusal(input: Uint8Array): ErrorCode {
-  try {
-    parseAndVerifyCsr(input);
-  } catch (e) {
-    if (e instanceof DomainError) return e.code;
-    throw e;
-  }
-  throw new Error('request was accepted');
+  return refusedWith(() => parseAndVerifyCsr(input));
 }
 
 let certificateDer: Uint8Array = new Uint8Array(0);
@@ -176,11 +170,9 @@ describe('parseAndVerifyCsr refuses bad requests, each with its own code', () =>
   });
 
   it('the messages say what to do, without internals', () => {
-    try {
-      parseAndVerifyCsr(Buffer.from(pemEncode('CERTIFICATE', certificateDer)));
-    } catch (e) {
-      expect((e as DomainError).message).toMatch(/not a certificate request: ask the agent for its CSR/);
-    }
+    expect(() => parseAndVerifyCsr(Buffer.from(pemEncode('CERTIFICATE', certificateDer)))).toThrow(
+      expect.objectContaining({ code: 'CSR_IS_CERTIFICATE', message: expect.stringMatching(/not a certificate request: ask the agent for its CSR/) }),
+    );
   });
 });
 

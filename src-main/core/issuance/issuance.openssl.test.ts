@@ -11,8 +11,8 @@ import { buildCertificationRequest } from './certification-request.ts';
 import { crlToPem, encodeCrl } from './crl-encoder.ts';
 import { createIssuer } from './issuer.ts';
 import type { IssuedCertificate } from './issuer.ts';
-import { NOW, VERIFY_AT, makeCsr, makeKey, makeTestCa, openssl, subjectName, withTempDir, writeFiles } from './issuance-test-fixtures.ts';
-import type { TestCa } from './issuance-test-fixtures.ts';
+import { NOW, VERIFY_AT, makeCsr, makeKey, makeTestCa, openssl, subjectName, withTempDir, writeFiles } from '../../testing/issuance-fixtures.ts';
+import type { TestCa } from '../../testing/issuance-fixtures.ts';
 import { pemEncode } from './pem.ts';
 import type { ProfileName } from './profiles.ts';
 

@@ -8,25 +8,18 @@ import { extension } from './certificate-extensions.ts';
 import { bitString, explicit, integer, oid, sequence, tlv } from './der-writer.ts';
 import { createIssuer } from './issuer.ts';
 import type { IssueRequest } from './issuer.ts';
-import { CA_NOT_AFTER, NOW, makeCsr, makeTestCa, makeTestCertificate } from './issuance-test-fixtures.ts';
-import type { TestCa } from './issuance-test-fixtures.ts';
+import { CA_NOT_AFTER, NOW, makeCsr, makeTestCa, makeTestCertificate } from '../../testing/issuance-fixtures.ts';
+import type { TestCa } from '../../testing/issuance-fixtures.ts';
 import { OID } from './oids.ts';
 import { KEY_USAGE_BIT } from './profiles.ts';
+import { refusedWith } from '../../testing/refusals.ts';
 
 let ca: TestCa;
 beforeAll(async () => {
   ca = await makeTestCa('ecdsa-p256');
 });
 
-function code(fn: () => unknown): ErrorCode {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof DomainError) return e.code;
-    throw e;
-  }
-  throw new Error('no error');
-}
+const code = refusedWith;
 
 function extensionsOf(der: Uint8Array): Map<string, { critical: boolean; value: Uint8Array }> {
   return new Map(readCertificate(der).tbs.extensions.map((e) => [e.id, e]));

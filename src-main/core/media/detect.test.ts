@@ -6,9 +6,9 @@ import { detectRemovableMedia, isOnRemovableMedia, listRemovableMedia, runComman
 import { parseLsblk } from './detect-linux.ts';
 import { parsePlist } from './detect-macos.ts';
 import { parseWindowsStorage } from './detect-windows.ts';
-import { makeFatImage, mountFat, type FatMount } from './fat-testkit.ts';
+import { makeFatImage, mountFat, type FatMount } from '../../testing/fat-testkit.ts';
 
-const sample = (name: string): Promise<string> => readFile(new URL(`./testdata/${name}`, import.meta.url), 'utf8');
+const sample = (name: string): Promise<string> => readFile(new URL(`../../testing/media-testdata/${name}`, import.meta.url), 'utf8');
 
 /** A `run` that replays recorded output and remembers what was asked. */
 function recorded(outputs: Record<string, string>): RunCommand & { calls: string[] } {

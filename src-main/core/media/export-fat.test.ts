@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeExportPackage, type ExportFile, type ExportProgress } from './export-package.ts';
 import { verifyExportPackage } from './export-verify.ts';
-import { makeSigner, packageFiles, pemOfPublicKey, type TestSigner } from './export-fixtures.ts';
-import { fsckFat, makeFatImage, mountFat, mtoolsList, mtoolsRead, run, type FatMount } from './fat-testkit.ts';
+import { makeSigner, packageFiles, pemOfPublicKey, type TestSigner } from '../../testing/export-fixtures.ts';
+import { fsckFat, makeFatImage, mountFat, mtoolsList, mtoolsRead, run, type FatMount } from '../../testing/fat-testkit.ts';
 import { DomainError } from '../errors.ts';
 import { sha256Hex } from './package-files.ts';
 

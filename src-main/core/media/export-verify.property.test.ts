@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { writeExportPackage } from './export-package.ts';
 import { verifyExportPackage } from './export-verify.ts';
-import { makeSigner, packageFiles, type TestSigner } from './export-fixtures.ts';
+import { makeSigner, packageFiles, type TestSigner } from '../../testing/export-fixtures.ts';
 import { DomainError } from '../errors.ts';
 import { serializeManifest } from './package-format.ts';
 

@@ -4,8 +4,8 @@ import { mkdtemp, mkdir, readFile, writeFile, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readFileInFolder, readRequestFolder, readUntrustedFile, sniffFile, type UntrustedFile } from './untrusted-input.ts';
-import { run } from './fat-testkit.ts';
-import { makeCrl, makeSigner, derToPem } from './export-fixtures.ts';
+import { run } from '../../testing/fat-testkit.ts';
+import { makeCrl, makeSigner, derToPem } from '../../testing/export-fixtures.ts';
 import { DomainError } from '../errors.ts';
 
 let dir: string;

@@ -9,12 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
-import { subtleCrypto } from '../../pki/crypto-provider.ts';
-import { ALGORITHMS } from '../../pki/algorithms.ts';
-import type { KeyAlgorithm } from '../../pki/algorithms.ts';
-import { generateSigningKey, importSigningKey } from '../key-material.ts';
-import { toBytes, toPem } from '../encoding.ts';
-import { nameFromDistinguishedName } from '../distinguished-name.ts';
+import { subtleCrypto } from '../core/pki/crypto-provider.ts';
+import { ALGORITHMS } from '../core/pki/algorithms.ts';
+import type { KeyAlgorithm } from '../core/pki/algorithms.ts';
+import { generateSigningKey, importSigningKey } from '../core/ca/key-material.ts';
+import { toBytes, toPem } from '../core/ca/encoding.ts';
+import { nameFromDistinguishedName } from '../core/ca/distinguished-name.ts';
 
 export interface TestKey {
   algorithm: KeyAlgorithm;

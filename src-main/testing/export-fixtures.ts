@@ -5,10 +5,10 @@
  */
 import { KeyObject, sign as nodeSign, type webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
-import { ALGORITHMS, type KeyAlgorithm } from '../pki/algorithms.ts';
-import { subtleCrypto } from '../pki/crypto-provider.ts';
-import { keyIdOfSpki, serializeTrustAnchor, type TrustAnchor } from './trust-anchor.ts';
-import type { ExportFile } from './export-package.ts';
+import { ALGORITHMS, type KeyAlgorithm } from '../core/pki/algorithms.ts';
+import { subtleCrypto } from '../core/pki/crypto-provider.ts';
+import { keyIdOfSpki, serializeTrustAnchor, type TrustAnchor } from '../core/media/trust-anchor.ts';
+import type { ExportFile } from '../core/media/export-package.ts';
 
 export interface TestSigner {
   algorithm: KeyAlgorithm;

@@ -12,16 +12,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as x509 from '@peculiar/x509';
-import type { KeyAlgorithm } from '../pki/algorithms.ts';
-import { ALGORITHMS } from '../pki/algorithms.ts';
-import { buildCertificationRequest } from './certification-request.ts';
-import { encodeName } from './distinguished-name.ts';
-import type { NameAttributeInput } from './distinguished-name.ts';
-import { createIssuer } from './issuer.ts';
-import type { Issuer, IssuerInit } from './issuer.ts';
-import { OID } from './oids.ts';
-import { pemEncode } from './pem.ts';
-import type { SubjectAltNames } from './subject-alt-names.ts';
+import type { KeyAlgorithm } from '../core/pki/algorithms.ts';
+import { ALGORITHMS } from '../core/pki/algorithms.ts';
+import { buildCertificationRequest } from '../core/issuance/certification-request.ts';
+import { encodeName } from '../core/issuance/distinguished-name.ts';
+import type { NameAttributeInput } from '../core/issuance/distinguished-name.ts';
+import { createIssuer } from '../core/issuance/issuer.ts';
+import type { Issuer, IssuerInit } from '../core/issuance/issuer.ts';
+import { OID } from '../core/issuance/oids.ts';
+import { pemEncode } from '../core/issuance/pem.ts';
+import type { SubjectAltNames } from '../core/issuance/subject-alt-names.ts';
 
 /** Golden dates: the CA lives 2024-01-01 to 2034-01-01; issuance happens on 2025-06-01. */
 export const CA_NOT_BEFORE = new Date('2024-01-01T00:00:00Z');
