@@ -2,17 +2,46 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
+import layers from './eslint-rules/layers.js';
 
-// Layering (DESIGN.md section 1): arrows point down only.
-const coreForbidden = {
-  paths: [
-    { name: 'electron', message: 'core/ is Electron-free: take what you need as a parameter.' },
-    { name: 'react', message: 'core/ is the domain: no UI code here.' },
-  ],
-  patterns: [
-    { group: ['**/api/**', '**/api', '**/cli/**', '**/electron/**'], message: 'core/ never imports from api/, cli/ or electron/ (DESIGN.md section 1).' },
-    { group: ['react-dom', 'react/*', '@mui/*', 'zustand'], message: 'core/ is the domain: no UI code here.' },
-  ],
+// Layers (docs/architecture.md, "Layers"): each layer lists what it may import;
+// whatever is not on its list is reported by layers/allowed-imports, which
+// resolves relative imports to repository paths first. Arrows point down only:
+// renderer -> (types of) contract; cli, electron -> api -> core.
+const CORE_PACKAGES = [
+  '@peculiar/x509', '@peculiar/asn1-*', 'asn1js', 'zod', 'canonicalize', 'better-sqlite3-multiple-ciphers',
+  'reflect-metadata', 'shamir-secret-sharing',
+];
+const CONTRACT = ['src-main/api/contract.ts', 'src-main/api/contract/**'];
+const layer = (name, allow, allowTypes = []) => ({ 'layers/allowed-imports': ['error', { layer: name, allow, allowTypes }] });
+
+const LAYERS = {
+  // The domain: Node built-ins, its own folders and the listed npm packages. No Electron, no UI, no shells.
+  core: layer('core/', ['node:**', 'src-main/core/**', ...CORE_PACKAGES]),
+  // The contract is loaded by the renderer too: zod and the Node-free core modules that define its unions.
+  contract: layer('api/contract', [
+    'zod', ...CONTRACT, 'src-main/core/errors.ts', 'src-main/core/issuance/profile-names.ts',
+    'src-main/core/issuance/revocation-reasons.ts', 'src-main/core/pki/key-algorithm-names.ts',
+  ]),
+  api: layer('api/', ['node:**', 'zod', 'src-main/api/**', 'src-main/core/**']),
+  // The shells reach the domain through dispatch; the few core modules they name are listed one by one.
+  cli: layer('cli/', [
+    'node:**', 'commander', 'src-main/cli/**', ...CONTRACT, 'src-main/api/dispatch.ts', 'src-main/api/service.ts',
+    'src-main/api/session.ts', 'src-main/api/vault-location.ts', 'src-main/core/errors.ts', 'src-main/core/clock.ts',
+    'src-main/core/pki/crypto-provider.ts', 'src-main/core/pki/algorithms.ts', 'src-main/core/media/detect.ts',
+    'src-main/core/media/media-errors.ts', 'src-main/core/issuance/profiles.ts', 'src-main/core/issuance/revocation-reasons.ts',
+  ]),
+  electron: layer('electron/', [
+    'node:**', 'electron', 'src-main/electron/**', ...CONTRACT, 'src-main/api/dispatch.ts', 'src-main/api/service.ts',
+    'src-main/api/vault-location.ts', 'src-main/core/clock.ts', 'src-main/core/pki/crypto-provider.ts',
+  ]),
+  // The renderer talks only to window.airgap: UI packages, its own files, and the contract's types.
+  renderer: layer('the renderer', [
+    'src-renderer/**', 'react', 'react/**', 'react-dom', 'react-dom/**', '@mui/**', '@emotion/**', 'zustand', 'zustand/**',
+    '@tanstack/react-virtual',
+  ], CONTRACT),
+  // Tests and the test kits in src-main/testing/ may reach every layer of src-main; nothing else may import a kit.
+  tests: layer('a test', ['node:**', 'vitest', 'fast-check', 'src-main/**', ...CORE_PACKAGES]),
 };
 
 export default tseslint.config(
@@ -24,30 +53,21 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'Only src-main/electron/ may import electron.' }] }],
     },
   },
-  { files: ['src-main/electron/**', 'e2e/**', 'electron.vite.config.ts', 'scripts/**'], rules: { 'no-restricted-imports': 'off' } },
-  { files: ['src-main/core/**'], rules: { 'no-restricted-imports': ['error', coreForbidden] } },
-  {
-    files: ['src-main/api/**'],
-    rules: {
-      'no-restricted-imports': ['error', {
-        paths: [{ name: 'electron', message: 'api/ is shared by the CLI and the app: no electron here.' }],
-        patterns: [{ group: ['**/cli/**', '**/electron/**'], message: 'api/ never imports the shells (DESIGN.md section 1).' }],
-      }],
-    },
-  },
+  { files: ['src-main/core/**'], plugins: { layers }, rules: LAYERS.core },
+  { files: ['src-main/api/**'], plugins: { layers }, rules: LAYERS.api },
+  { files: ['src-main/api/contract.ts', 'src-main/api/contract/**'], plugins: { layers }, rules: LAYERS.contract },
+  { files: ['src-main/cli/**'], plugins: { layers }, rules: LAYERS.cli },
+  { files: ['src-main/electron/**'], plugins: { layers }, rules: LAYERS.electron },
   {
     files: ['src-renderer/**'],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
-      'no-restricted-imports': ['error', {
-        paths: [{ name: 'electron', message: 'The renderer talks only to window.airgap.' }],
-        patterns: [{ group: ['**/src-main/core/**', '**/src-main/api/service*', '**/src-main/api/dispatch*', '**/src-main/cli/**', '**/src-main/electron/**', 'node:*'], message: 'The renderer may import only the api contract types; everything else goes through window.airgap.' }],
-      }],
     },
   },
+  { files: ['src-renderer/**'], plugins: { layers }, rules: LAYERS.renderer },
+  { files: ['src-main/**/*.test.ts', 'src-main/testing/**'], plugins: { layers }, rules: LAYERS.tests },
 );
