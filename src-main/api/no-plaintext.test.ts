@@ -1,5 +1,5 @@
 /**
- * Nothing readable on disk (issue 2, section 3): a marker written through the
+ * Nothing readable on disk (docs/architecture.md, "Vault format"): a marker written through the
  * api (as the actor's name, inside audit details, and as a stored value) must
  * not appear in any file of the vault folder — the database, the header, a
  * rollback journal caught mid-transaction — nor in a backup, nor in the

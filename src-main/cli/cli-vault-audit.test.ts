@@ -1,5 +1,5 @@
 /**
- * Every vault and audit command of CLI.md, run as a child process
+ * Every vault and audit command of docs/cli.md, run as a child process
  * (`node bin/airgap-ca.js`) against a real vault in a temp folder, with the
  * default Argon2id cost of `vault init`. The steps build on each other (one
  * vault, one history), so they run in order; each step groups the assertions

@@ -1,6 +1,6 @@
 import type { ErrorCode } from '../core/errors.ts';
 
-/** CLI.md: 0 done; 1 refused or failed and nothing changed; 2 usage error; 3 locked, wrong passphrase or not enough shares. */
+/** docs/cli.md, "Exit codes": 0 done; 1 refused or failed and nothing changed; 2 usage error; 3 locked, wrong passphrase or not enough shares. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, locked: 3 } as const;
 
 const LOCKED_CODES: ReadonlySet<ErrorCode> = new Set([

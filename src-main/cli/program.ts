@@ -18,7 +18,7 @@ function configureTree(cmd: Command, rt: CliRuntime): void {
   for (const sub of cmd.commands) configureTree(sub, rt);
 }
 
-/** The airgap-ca command line (../shared/CLI.md): common options, then one group per domain. */
+/** The airgap-ca command line (docs/cli.md): common options, then one group per domain. */
 export function buildProgram(rt: CliRuntime = processRuntime): Command {
   const action = makeAction(rt);
   const program = new Command('airgap-ca')

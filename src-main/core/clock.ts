@@ -1,4 +1,4 @@
-/** Time is a parameter of the domain (DESIGN.md conventions): no Date.now() deep inside. */
+/** Time is a parameter of the domain (docs/architecture.md, "Conventions"): no Date.now() deep inside. */
 export interface Clock {
   now(): Date;
 }

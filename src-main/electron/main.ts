@@ -1,6 +1,6 @@
 /**
  * The desktop shell: one sandboxed window, the contract's operations over IPC,
- * and the idle timer. No business logic here (DESIGN.md section 1).
+ * and the idle timer. No business logic here (docs/architecture.md, "Layers").
  */
 import { app, BrowserWindow, ipcMain, session } from 'electron';
 import { join } from 'node:path';

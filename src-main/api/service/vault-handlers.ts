@@ -63,7 +63,7 @@ function writeShareFiles(dir: string, vaultId: string, slotId: string, files: st
   return paths;
 }
 
-/** DESIGN.md section 3: the live vault stays on the internal disk, never on removable media. */
+/** docs/architecture.md, "Vault format": the live vault stays on the internal disk, never on removable media. */
 async function refuseRemovable(session: Session): Promise<void> {
   const { removable, medium } = await isOnRemovableMedia(session.vaultDir, session.mediaDeps);
   if (removable) {

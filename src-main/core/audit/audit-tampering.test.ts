@@ -1,6 +1,6 @@
 /**
  * The hash chain names the first event an attacker with the database key
- * altered, deleted or reordered (issue 2, section 4), and the sound log
+ * altered, deleted or reordered (docs/architecture.md, "Audit"), and the sound log
  * verifies. The triggers that make the table append-only are tested too: they
  * are what the attacker must drop first.
  */

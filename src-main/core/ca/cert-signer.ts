@@ -1,6 +1,6 @@
 /**
  * The one place a CA certificate of ours is signed (self-signed roots and
- * link certificates). DESIGN.md fixes the order: sign, then re-verify the
+ * link certificates). docs/architecture.md fixes the order: sign, then re-verify the
  * signature with the issuer's public key before anything is returned, so a
  * faulty key or library never yields a certificate nobody can validate.
  */

@@ -41,7 +41,7 @@ export async function generateSigningKey(alg: KeyAlgorithm): Promise<GeneratedKe
   return { pkcs8, spki, keyId: keyIdOf(spki) };
 }
 
-/** DESIGN.md section 2: key id = "sha256:" + lowercase hex SHA-256 over the SubjectPublicKeyInfo DER. */
+/** docs/architecture.md, "Keys": key id = "sha256:" + lowercase hex SHA-256 over the SubjectPublicKeyInfo DER. */
 export function keyIdOf(spkiDer: Uint8Array): string {
   return 'sha256:' + createHash('sha256').update(spkiDer).digest('hex');
 }

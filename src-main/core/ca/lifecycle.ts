@@ -1,5 +1,5 @@
 /**
- * The signing-key state machine (DESIGN.md section 2) as pure rules:
+ * The signing-key state machine (docs/architecture.md, "Key lifecycle") as pure rules:
  *
  *   draft -> active -> trusted -> retired,   retired -> trusted (re-promote)
  *   emergency: draft -> active and the previous active -> retired at once

@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { toHex } from './encoding.ts';
 
-/** A fresh serial number as lowercase hex (CLI.md: serial numbers are lowercase hex). */
+/** A fresh serial number as lowercase hex (docs/cli.md: serial numbers are lowercase hex). */
 export function randomSerialHex(): string {
   const b = randomBytes(16);
   b[0] = ((b[0] as number) & 0x7f) | 0x40;

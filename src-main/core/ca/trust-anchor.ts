@@ -1,5 +1,5 @@
 /**
- * trust-anchor.json (DESIGN.md section 4): the public keys the online side
+ * trust-anchor.json (docs/architecture.md, "Export packages"): the public keys the online side
  * trusts, for checking the export's manifest signature and for agents that
  * pin keys rather than certificates.
  *

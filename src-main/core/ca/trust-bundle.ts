@@ -1,5 +1,5 @@
 /**
- * The trust bundle (DESIGN.md section 2): PEM of every active and trusted
+ * The trust bundle (docs/architecture.md, "Trust bundle"): PEM of every active and trusted
  * key's CA certificate, each followed by its chain up to the root,
  * deduplicated, never a retired or draft key.
  *

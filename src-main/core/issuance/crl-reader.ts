@@ -1,7 +1,7 @@
 /**
  * A fast reader for CRLs (RFC 5280 5.1), walking the DER in place.
  * @peculiar/x509's X509Crl refuses CRLs of about 10,000 entries unless given
- * larger BER limits and is then ~100x slower than this (issue 4), so big CRLs
+ * larger BER limits and is then ~100x slower than this, so big CRLs
  * are read here. Entries are decoded lazily, one at a time.
  */
 import { verify } from 'node:crypto';

@@ -1,7 +1,7 @@
 /**
  * A minimal DER writer (ITU-T X.690 section 10) for the structures issuance
  * writes on its hot paths: to-be-signed certificates and CRLs. Generic ASN.1
- * object models cost more than the signature itself (issue 4), so values are
+ * object models cost more than the signature itself, so values are
  * written straight to bytes here; der-writer.test.ts proves the output is
  * byte-for-byte what @peculiar/asn1-schema serializes.
  *

@@ -1,5 +1,5 @@
 /**
- * Public API of issuance, revocation and CRLs (issue 4). Pure domain: no
+ * Public API of issuance, revocation and CRLs. Pure domain: no
  * database; the caller records what is issued and revoked.
  */
 export { parseAndVerifyCsr, DEFAULT_CSR_MAX_BYTES } from './csr-intake.ts';

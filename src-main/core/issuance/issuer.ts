@@ -4,7 +4,7 @@
  * (the node:crypto keys, the issuer Name, key identifier, validity, signature
  * AlgorithmIdentifier, the AKI extension).
  *
- * Issuance order is fixed (DESIGN.md, Boulder's ceremony tool): validate the
+ * Issuance order is fixed (docs/architecture.md, "Issuance"; Boulder's ceremony tool): validate the
  * profile and request -> build the TBSCertificate -> lint -> sign -> verify
  * the signature with the issuer's public key -> return. Nothing is stored
  * here; the caller records the result.

@@ -1,6 +1,6 @@
 /**
- * Writing a signed distribution package onto removable media (DESIGN.md
- * section 4, CLI `export media --to DIR`).
+ * Writing a signed distribution package onto removable media
+ * (docs/architecture.md, "Export packages"; CLI `export media --to DIR`).
  *
  * The package is complete only when the INCOMPLETE marker — created first,
  * removed last — is gone. In between, every file goes to a temporary name, is
@@ -186,7 +186,7 @@ export async function writeExportPackage(opts: WriteExportOptions): Promise<Expo
   const toWrite: ExportFile[] = [
     ...opts.files,
     { name: SUMS_NAME, bytes: sums },
-    // The manifest and its signature last (DESIGN.md section 4).
+    // The manifest and its signature last: a package without them is visibly unfinished.
     { name: MANIFEST_NAME, bytes: manifestBytes },
     { name: SIGNATURE_NAME, bytes: signature },
   ];

@@ -1,5 +1,5 @@
 /**
- * The on-media format of an export package (DESIGN.md section 4): the folder
+ * The on-media format of an export package (docs/architecture.md, "Export packages"): the folder
  * name, the reserved file names, MANIFEST.json and SHA256SUMS. Shared by the
  * writer and the verifier so that both sides agree byte for byte.
  */

@@ -6,8 +6,8 @@
  *     "keys": [ { "key_id", "algorithm", "public_key" (base64url SPKI DER),
  *                 "valid_from", "trusted_until"?, "state" } ] }
  *
- * key_id = "sha256:" + lowercase hex SHA-256 of the SPKI DER (DESIGN.md
- * section 2). Signatures are node:crypto sign() output: DER ECDSA
+ * key_id = "sha256:" + lowercase hex SHA-256 of the SPKI DER
+ * (docs/architecture.md, "Keys"). Signatures are node:crypto sign() output: DER ECDSA
  * (RFC 3279 section 2.2.3), RSASSA-PKCS1-v1_5 (RFC 8017 section 8.2),
  * raw Ed25519 (RFC 8032) — what `openssl dgst -verify` / `pkeyutl -verify`
  * check.

@@ -119,7 +119,7 @@ export class SigningKeyStore {
   }
 
   /**
-   * CLI.md: KEY is a key id (sha256:<64 hex>), a unique prefix of at least 8
+   * docs/cli.md: KEY is a key id (sha256:<64 hex>), a unique prefix of at least 8
    * hex digits (with or without "sha256:"), or a key's name.
    */
   resolve(ref: string): SigningKeyRecord {

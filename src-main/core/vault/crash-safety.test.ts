@@ -1,5 +1,5 @@
 /**
- * Power-loss safety (DESIGN.md section 3): a child process writes to a real
+ * Power-loss safety (docs/architecture.md, "Vault format"): a child process writes to a real
  * vault in a loop (one transaction = counter row + audit event) and is killed
  * with SIGKILL at random moments, again and again on the same vault. After
  * every kill the vault must open, pass PRAGMA integrity_check, verify its
