@@ -9,6 +9,7 @@ import { verifyExportPackage } from '../../core/media/export-verify.ts';
 import { readRequestFolder } from '../../core/media/untrusted-input.ts';
 import { ALGORITHMS } from '../../core/pki/algorithms.ts';
 import type { CrlRecord } from '../../core/store/certificate-store.ts';
+import { lastExport, recordExport } from '../../core/store/export-log-store.ts';
 import type { Vault } from '../../core/vault/vault.ts';
 import type { ExportView, mediaOps } from '../contract/media.ts';
 import type { Session } from '../session.ts';
@@ -121,7 +122,7 @@ export const mediaHandlers: HandlersFor<keyof typeof mediaOps> = {
       });
       v.transaction(() => {
         for (const crl of c.newCrls) certs.storeCrl(crl);
-        v.db.prepare('INSERT INTO exports (at, medium, folder, manifest_sha256) VALUES (?, ?, ?, ?)').run(session.clock.now().toISOString(), mediaRoot, result.dir, result.manifestSha256);
+        recordExport(v, { at: session.clock.now().toISOString(), medium: mediaRoot, folder: result.dir, manifestSha256: result.manifestSha256 });
         v.audit.append({
           actor,
           action: 'export.written',
@@ -152,9 +153,6 @@ export const mediaHandlers: HandlersFor<keyof typeof mediaOps> = {
 
   'export.last': (_i, session) => {
     const v = session.requireVault();
-    const r = v.db.prepare('SELECT at, medium, folder, manifest_sha256 AS manifestSha256 FROM exports ORDER BY id DESC LIMIT 1').get() as
-      | { at: string; medium: string; folder: string; manifestSha256: string }
-      | undefined;
-    return r ?? null;
+    return lastExport(v);
   },
 };
