@@ -8,20 +8,19 @@ import { generateSigningKey } from '../../core/ca/key-material.ts';
 import { planActivation, planEmergencyActivation, planPromote, planRetire, type KeyRecord, type TransitionPlan } from '../../core/ca/lifecycle.ts';
 import { createLinkCertificate } from '../../core/ca/link-cert.ts';
 import { selfSignRoot } from '../../core/ca/self-sign.ts';
-import { buildTrustBundle } from '../../core/ca/trust-bundle.ts';
-import { toPem } from '../../core/ca/encoding.ts';
+import { buildBundle } from '../../core/ca/bundle-builder.ts';
 import { DomainError, isDomainError } from '../../core/errors.ts';
 import { writeFileDurably } from '../../core/fs/durable-write.ts';
+import { generateCrl } from '../../core/issuance/crl-publication.ts';
 import type { CertificateStore } from '../../core/store/certificate-store.ts';
 import type { SigningKeyRecord, SigningKeyStore } from '../../core/store/signing-key-store.ts';
-import type { ActivationView, BundleView, KeyView } from '../contract/keys.ts';
+import type { ActivationView, KeyView } from '../contract/keys.ts';
 import type { keyOps } from '../contract/keys.ts';
 import type { Session } from '../session.ts';
 import type { HandlersFor } from './handler.ts';
 import { readBoundedInput } from './input-files.ts';
 import { storesOf } from './stores.ts';
 import { chainView, keyDetailView, keyView } from './key-views.ts';
-import { generateCrl } from './cert-handlers.ts';
 
 /** The lifecycle rules see keys as plain records: state, window, certificate validity, what they issued. */
 export function lifecycleRecords(keys: SigningKeyStore, certs: CertificateStore, now: Date): KeyRecord[] {
@@ -60,24 +59,6 @@ function applyChanges(keys: SigningKeyStore, plan: TransitionPlan): void {
       ...(c.to === 'retired' ? { retiredAt: at } : {}),
     });
   }
-}
-
-export function buildBundle(keys: SigningKeyStore): BundleView & { der: Uint8Array[] } {
-  const all = keys.list();
-  const bundle = buildTrustBundle(
-    all.map((k) => ({ id: k.id, state: k.state, trustedUntil: k.trustedUntil ? new Date(k.trustedUntil) : undefined, certificate: k.certificate, chain: k.chain })),
-  );
-  // Link certificates between two distributed roots travel with the bundle, so agents that
-  // trust only the old root can still build a path to the new one (RFC 4210 section 4.4 "old with new").
-  const distributed = new Set(bundle.keyIds);
-  const links = keys.linkCertificates().filter((l) => distributed.has(l.newKeyId) && distributed.has(l.oldKeyId));
-  const byId = new Map(all.map((k) => [k.id, k]));
-  return {
-    pem: bundle.pem + links.map((l) => toPem(l.der, 'CERTIFICATE')).join(''),
-    der: [...bundle.certificates, ...links.map((l) => l.der)],
-    keys: bundle.keyIds.map((id) => ({ id, name: byId.get(id)?.name ?? id, state: byId.get(id)?.state ?? 'trusted' })),
-    certificates: bundle.certificates.length + links.length,
-  };
 }
 
 function draftOnly(k: SigningKeyRecord, what: string): void {
@@ -207,7 +188,7 @@ export const keyHandlers: HandlersFor<keyof typeof keyOps> = {
         // The compromised key publishes its final CRL in the same step, so the revocations can go out at once.
         const retired = keys.get(issuer);
         if (retired?.certificate) {
-          const { record, der } = generateCrl(v, session, retired, session.settings().crlValidityDays);
+          const { record, der } = generateCrl({ keys, certs, now: session.clock.now() }, retired, session.settings().crlValidityDays);
           certs.storeCrl({ issuerKeyId: issuer, number: record.number, thisUpdate: record.thisUpdate, nextUpdate: record.nextUpdate, entries: record.entries, der });
           finalCrls.push({ issuerKeyId: issuer, number: record.number, entries: record.entries, nextUpdate: record.nextUpdate });
         }

@@ -1,8 +1,10 @@
 import { createPrivateKey, sign as nodeSign } from 'node:crypto';
 import { resolve } from 'node:path';
+import { buildBundle } from '../../core/ca/bundle-builder.ts';
 import { buildTrustAnchor, serializeTrustAnchorDocument } from '../../core/ca/trust-anchor.ts';
 import { DomainError, isDomainError } from '../../core/errors.ts';
 import { crlToPem } from '../../core/issuance/crl-encoder.ts';
+import { generateCrl } from '../../core/issuance/crl-publication.ts';
 import { detectRemovableMedia } from '../../core/media/detect.ts';
 import { writeExportPackage, type ExportFile } from '../../core/media/export-package.ts';
 import { verifyExportPackage } from '../../core/media/export-verify.ts';
@@ -13,9 +15,7 @@ import { lastExport, recordExport } from '../../core/store/export-log-store.ts';
 import type { Vault } from '../../core/vault/vault.ts';
 import type { ExportView, mediaOps } from '../contract/media.ts';
 import type { Session } from '../session.ts';
-import { generateCrl } from './cert-handlers.ts';
 import type { HandlersFor } from './handler.ts';
-import { buildBundle } from './key-handlers.ts';
 import { crlStatus } from './key-views.ts';
 import { storesOf } from './stores.ts';
 
@@ -55,7 +55,7 @@ function packageContents(v: Vault, session: Session): PackageContents {
     let record = certs.lastCrl(k.id);
     let regenerated = false;
     if (k.state !== 'retired' && status !== 'ok') {
-      const made = generateCrl(v, session, k, session.settings().crlValidityDays);
+      const made = generateCrl({ keys, certs, now: session.clock.now() }, k, session.settings().crlValidityDays);
       record = { issuerKeyId: k.id, number: made.record.number, thisUpdate: made.record.thisUpdate, nextUpdate: made.record.nextUpdate, entries: made.record.entries, der: made.der };
       newCrls.push(record);
       regenerated = true;
