@@ -5,6 +5,7 @@ import { UnlockThrottle } from '../core/vault/unlock-throttle.ts';
 import type { Vault } from '../core/vault/vault.ts';
 import type { ProgressEvent } from './contract/common.ts';
 import { DEFAULT_SETTINGS, type Settings } from './contract/settings.ts';
+import { readSettingValues } from '../core/store/settings-store.ts';
 
 export interface Logger {
   /** Detail for operators and developers; never a passphrase, never key material. */
@@ -98,7 +99,7 @@ export class Session {
   settings(): Settings {
     const v = this.openVault;
     if (!v) return DEFAULT_SETTINGS;
-    const raw = v.db.prepare('SELECT key, value FROM settings').all() as Array<{ key: string; value: string }>;
+    const raw = readSettingValues(v);
     const s: Settings = { ...DEFAULT_SETTINGS };
     for (const { key, value } of raw) {
       if (key in s) (s as unknown as Record<string, number>)[key] = Number(value);

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { toPem } from '../../core/ca/encoding.ts';
-import { DAY_MS } from '../../core/clock.ts';
 import { DomainError } from '../../core/errors.ts';
 import { writeFileDurably } from '../../core/fs/durable-write.ts';
 import { DEFAULT_CSR_MAX_BYTES, parseAndVerifyCsr } from '../../core/issuance/csr-intake.ts';
-import { crlToPem, encodeCrl } from '../../core/issuance/crl-encoder.ts';
+import { crlToPem } from '../../core/issuance/crl-encoder.ts';
+import { generateCrl } from '../../core/issuance/crl-publication.ts';
 import { issueBatch } from '../../core/issuance/batch-issuance.ts';
 import { createIssuer } from '../../core/issuance/issuer.ts';
 import { PROFILES } from '../../core/issuance/profiles.ts';
@@ -13,12 +13,10 @@ import { normalizeSerialHex } from '../../core/issuance/serial-number.ts';
 import { parseRevocationReason, type ReasonName } from '../../core/issuance/revocation-reasons.ts';
 import type { SubjectAltNames } from '../../core/issuance/subject-alt-names.ts';
 import { readRequestFolder, readUntrustedFile } from '../../core/media/untrusted-input.ts';
-import { statusOf, type CertificateStore, type CertificateSummary, type IssuedCertificate as StoredCert } from '../../core/store/certificate-store.ts';
+import { statusOf, type CertificateSummary, type IssuedCertificate as StoredCert } from '../../core/store/certificate-store.ts';
 import type { SigningKeyRecord, SigningKeyStore } from '../../core/store/signing-key-store.ts';
-import type { Vault } from '../../core/vault/vault.ts';
-import type { BatchItemResult, CertDetailView, CertView, CrlResult } from '../contract/certs.ts';
+import type { BatchItemResult, CertDetailView, CertView } from '../contract/certs.ts';
 import type { certOps } from '../contract/certs.ts';
-import type { Session } from '../session.ts';
 import type { HandlersFor } from './handler.ts';
 import { readBoundedInput } from './input-files.ts';
 import { storesOf } from './stores.ts';
@@ -64,44 +62,6 @@ function parseSerial(serial: string): string {
 /** RFC 5280 reason names; removeFromCRL belongs to delta CRLs only and is refused (parseRevocationReason). */
 function reasonOf(name: string): ReasonName {
   return parseRevocationReason(name);
-}
-
-/**
- * CRL numbers must only ever grow for an issuer (RFC 5280 5.2.3), even after
- * the vault is restored from an older backup: the number is the larger of the
- * last one stored plus one and the current Unix time in seconds.
- */
-export function nextCrlNumber(certs: CertificateStore, issuerKeyId: string, now: Date): number {
-  const last = certs.lastCrl(issuerKeyId)?.number ?? 0;
-  return Math.max(last + 1, Math.floor(now.getTime() / 1000));
-}
-
-export function generateCrl(v: Vault, session: Session, k: SigningKeyRecord, days: number): { record: CrlResult; der: Buffer } {
-  const { keys, certs } = storesOf(v);
-  if (k.state === 'draft') throw new DomainError('CRL_ISSUER_INVALID', `Key "${k.name}" is a draft: it has issued nothing and cannot publish a CRL.`);
-  if (!k.certificate) throw new DomainError('KEY_NO_CERTIFICATE', `Key "${k.name}" has no certificate to publish a CRL under.`);
-  const now = session.clock.now();
-  const number = nextCrlNumber(certs, k.id, now);
-  let entries = 0;
-  const der = keys.withPrivateKey(k.id, (pkcs8) => {
-    const issuer = createIssuer({ certificateDer: k.certificate!, privateKey: pkcs8, algorithm: k.algorithm });
-    return encodeCrl({
-      issuer,
-      crlNumber: BigInt(number),
-      thisUpdate: now,
-      nextUpdate: new Date(now.getTime() + days * DAY_MS),
-      entries: (function* () {
-        for (const e of certs.revokedEntries(k.id)) {
-          entries += 1;
-          yield { serialHex: e.serialHex, revokedAt: e.revokedAt, reason: e.reason as ReasonName };
-        }
-      })(),
-    });
-  });
-  const thisUpdate = new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString();
-  const nextUpdate = new Date(Math.floor((now.getTime() + days * DAY_MS) / 1000) * 1000).toISOString();
-  const record: CrlResult = { issuerKeyId: k.id, number, thisUpdate, nextUpdate, entries, file: null, bytes: der.length };
-  return { record, der };
 }
 
 export const certHandlers: HandlersFor<keyof typeof certOps> = {
@@ -301,12 +261,14 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
     const out = input.out ? resolve(input.out) : null;
     if (out && existsSync(out)) throw new DomainError('OUTPUT_EXISTS', `${out} already exists. CRLs are never written over an existing file.`);
     const days = input.nextUpdateDays ?? session.settings().crlValidityDays;
-    const { record, der } = generateCrl(v, session, k, days);
+    const { record, der } = generateCrl({ keys, certs, now: session.clock.now() }, k, days);
     v.transaction(() => {
       certs.storeCrl({ issuerKeyId: k.id, number: record.number, thisUpdate: record.thisUpdate, nextUpdate: record.nextUpdate, entries: record.entries, der });
       v.audit.append({ actor: session.requireActor(), action: 'crl.generated', details: { issuerKeyId: k.id, number: record.number, thisUpdate: record.thisUpdate, nextUpdate: record.nextUpdate, entries: record.entries, file: out } });
       if (out) writeFileDurably(out, input.format === 'pem' ? Buffer.from(crlToPem(der)) : der, { exclusive: true, mode: 0o644 });
     });
-    return { ...record, file: out };
+    // The answer keeps its field order (file before bytes): scripts read the JSON.
+    const { bytes, ...facts } = record;
+    return { ...facts, file: out, bytes };
   },
 };

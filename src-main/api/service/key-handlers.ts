@@ -2,43 +2,21 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { importChain } from '../../core/ca/chain-import.ts';
 import { DEFAULT_MAX_CHAIN_BYTES } from '../../core/ca/chain-file.ts';
-import { readCertificate, isSelfSigned } from '../../core/ca/certificate-facts.ts';
 import { createSubCaRequest, encodeRequest } from '../../core/ca/csr.ts';
 import { generateSigningKey } from '../../core/ca/key-material.ts';
-import { planActivation, planEmergencyActivation, planPromote, planRetire, type KeyRecord, type TransitionPlan } from '../../core/ca/lifecycle.ts';
-import { createLinkCertificate } from '../../core/ca/link-cert.ts';
+import { activateKey, promoteKey, retireKey, type RotationWorld } from '../../core/ca/rotation.ts';
 import { selfSignRoot } from '../../core/ca/self-sign.ts';
-import { buildTrustBundle } from '../../core/ca/trust-bundle.ts';
-import { toPem } from '../../core/ca/encoding.ts';
+import { buildBundle } from '../../core/ca/bundle-builder.ts';
 import { DomainError, isDomainError } from '../../core/errors.ts';
 import { writeFileDurably } from '../../core/fs/durable-write.ts';
-import type { CertificateStore } from '../../core/store/certificate-store.ts';
-import type { SigningKeyRecord, SigningKeyStore } from '../../core/store/signing-key-store.ts';
-import type { ActivationView, BundleView, KeyView } from '../contract/keys.ts';
+import type { SigningKeyRecord } from '../../core/store/signing-key-store.ts';
+import type { KeyView } from '../contract/keys.ts';
 import type { keyOps } from '../contract/keys.ts';
 import type { Session } from '../session.ts';
 import type { HandlersFor } from './handler.ts';
 import { readBoundedInput } from './input-files.ts';
 import { storesOf } from './stores.ts';
 import { chainView, keyDetailView, keyView } from './key-views.ts';
-import { generateCrl } from './cert-handlers.ts';
-
-/** The lifecycle rules see keys as plain records: state, window, certificate validity, what they issued. */
-export function lifecycleRecords(keys: SigningKeyStore, certs: CertificateStore, now: Date): KeyRecord[] {
-  return keys.list().map((k) => {
-    const facts = k.certificate ? readCertificate(k.certificate, `the certificate of key "${k.name}"`) : null;
-    return {
-      id: k.id,
-      name: k.name,
-      state: k.state,
-      hasCertificate: k.certificate !== null,
-      certificateNotBefore: facts?.notBefore,
-      certificateNotAfter: facts?.notAfter,
-      trustedUntil: k.trustedUntil ? new Date(k.trustedUntil) : undefined,
-      unexpiredIssuedCount: certs.countUnexpiredIssued(k.id, now),
-    };
-  });
-}
 
 /** Pre-write refusal: never overwrite an output (Boulder's ceremony rule). */
 function assertNewFile(path: string): string {
@@ -47,45 +25,17 @@ function assertNewFile(path: string): string {
   return out;
 }
 
-/** Applies a lifecycle plan's state changes to the store; the caller holds the transaction. */
-function applyChanges(keys: SigningKeyStore, plan: TransitionPlan): void {
-  const at = plan.at.toISOString();
-  // The old active key steps down before the new one steps up: the schema allows one active key at a time.
-  const ordered = [...plan.changes].sort((a, b) => Number(b.from === 'active') - Number(a.from === 'active'));
-  for (const c of ordered) {
-    keys.setState(c.keyId, {
-      state: c.to,
-      trustedUntil: c.trustedUntil ? c.trustedUntil.toISOString() : null,
-      ...(c.to === 'active' ? { activatedAt: at } : {}),
-      ...(c.to === 'retired' ? { retiredAt: at } : {}),
-    });
-  }
-}
-
-export function buildBundle(keys: SigningKeyStore): BundleView & { der: Uint8Array[] } {
-  const all = keys.list();
-  const bundle = buildTrustBundle(
-    all.map((k) => ({ id: k.id, state: k.state, trustedUntil: k.trustedUntil ? new Date(k.trustedUntil) : undefined, certificate: k.certificate, chain: k.chain })),
-  );
-  // Link certificates between two distributed roots travel with the bundle, so agents that
-  // trust only the old root can still build a path to the new one (RFC 4210 section 4.4 "old with new").
-  const distributed = new Set(bundle.keyIds);
-  const links = keys.linkCertificates().filter((l) => distributed.has(l.newKeyId) && distributed.has(l.oldKeyId));
-  const byId = new Map(all.map((k) => [k.id, k]));
-  return {
-    pem: bundle.pem + links.map((l) => toPem(l.der, 'CERTIFICATE')).join(''),
-    der: [...bundle.certificates, ...links.map((l) => l.der)],
-    keys: bundle.keyIds.map((id) => ({ id, name: byId.get(id)?.name ?? id, state: byId.get(id)?.state ?? 'trusted' })),
-    certificates: bundle.certificates.length + links.length,
-  };
-}
-
 function draftOnly(k: SigningKeyRecord, what: string): void {
   if (k.state !== 'draft') throw new DomainError('INVALID_TRANSITION', `Key "${k.name}" is ${k.state}; only a draft key can ${what}. Create a new key for a new certificate.`);
 }
 
 function actorOf(session: Session): string {
   return session.requireActor();
+}
+
+function rotationWorld(session: Session): RotationWorld {
+  const vault = session.requireVault();
+  return { vault, ...storesOf(vault), clock: session.clock, actor: session.actor, requireActor: () => session.requireActor() };
 }
 
 export const keyHandlers: HandlersFor<keyof typeof keyOps> = {
@@ -177,93 +127,40 @@ export const keyHandlers: HandlersFor<keyof typeof keyOps> = {
   },
 
   'key.activate': async (input, session) => {
-    const v = session.requireVault();
-    const { keys, certs } = storesOf(v);
+    const world = rotationWorld(session);
+    const { keys, certs } = world;
     const k = keys.resolve(input.key);
-    const now = session.clock.now();
-    const records = lifecycleRecords(keys, certs, now);
-    const windowDays = input.trustedWindowDays ?? session.settings().trustedWindowDays;
-    const plan = input.emergency
-      ? planEmergencyActivation(records, k.id, { clock: session.clock, witnesses: input.witnesses, actor: session.actor ?? undefined })
-      : planActivation(records, k.id, { clock: session.clock, trustedWindowDays: windowDays });
-    const previous = keys.active();
-    // Standalone root rotation: the old root vouches for the new one, unless it is compromised.
-    let link: Uint8Array | null = null;
-    const newFacts = k.certificate ? readCertificate(k.certificate, 'the new certificate') : null;
-    const oldFacts = previous?.certificate ? readCertificate(previous.certificate, 'the previous certificate') : null;
-    const bothRoots = newFacts && oldFacts && isSelfSigned(newFacts) && isSelfSigned(oldFacts);
-    if (previous && bothRoots && !input.emergency && input.linkFromPrevious !== false) {
-      const signed = await keys.withPrivateKey(previous.id, (pkcs8) =>
-        createLinkCertificate({ oldRoot: { algorithm: previous.algorithm, pkcs8, certificate: previous.certificate! }, newRootCertificate: k.certificate!, clock: session.clock }),
-      );
-      link = signed.der;
-    }
-    let revokedCount = 0;
-    const finalCrls: ActivationView['finalCrls'] = [];
-    v.transaction(() => {
-      applyChanges(keys, plan);
-      for (const issuer of plan.revokeIssuedBy) {
-        revokedCount += certs.revokeAllByIssuer(issuer, 'keyCompromise', plan.at);
-        // The compromised key publishes its final CRL in the same step, so the revocations can go out at once.
-        const retired = keys.get(issuer);
-        if (retired?.certificate) {
-          const { record, der } = generateCrl(v, session, retired, session.settings().crlValidityDays);
-          certs.storeCrl({ issuerKeyId: issuer, number: record.number, thisUpdate: record.thisUpdate, nextUpdate: record.nextUpdate, entries: record.entries, der });
-          finalCrls.push({ issuerKeyId: issuer, number: record.number, entries: record.entries, nextUpdate: record.nextUpdate });
-        }
-      }
-      if (link && previous) keys.addLinkCertificate(k.id, previous.id, link, plan.at.toISOString());
-      v.audit.append({
-        actor: actorOf(session),
-        witnesses: plan.witnesses,
-        action: input.emergency ? 'key.emergency-activated' : 'key.activated',
-        details: {
-          keyId: k.id,
-          changes: plan.changes.map((c) => ({ keyId: c.keyId, from: c.from, to: c.to, trustedUntil: c.trustedUntil?.toISOString() ?? null })),
-          revokedCertificates: revokedCount,
-          revokedIssuers: plan.revokeIssuedBy,
-          finalCrls,
-          linkCertificateFrom: link && previous ? previous.id : null,
-        },
-      });
+    const outcome = await activateKey(world, {
+      key: k,
+      emergency: input.emergency,
+      witnesses: input.witnesses,
+      trustedWindowDays: input.trustedWindowDays ?? session.settings().trustedWindowDays,
+      linkFromPrevious: input.linkFromPrevious,
+      crlValidityDays: session.settings().crlValidityDays,
     });
-    const bundle = buildBundle(keys);
     return {
-      activated: await keyView(keys.resolve(k.id), keys, certs, session.clock),
-      previous: previous ? await keyView(keys.resolve(previous.id), keys, certs, session.clock) : null,
-      revokedCount,
-      linkCertificate: link !== null,
-      bundleKeyIds: bundle.keys.map((b) => b.id),
-      finalCrls,
+      activated: await keyView(keys.resolve(outcome.activatedId), keys, certs, session.clock),
+      previous: outcome.previousId ? await keyView(keys.resolve(outcome.previousId), keys, certs, session.clock) : null,
+      revokedCount: outcome.revokedCount,
+      linkCertificate: outcome.linkCertificate,
+      bundleKeyIds: outcome.bundleKeyIds,
+      finalCrls: outcome.finalCrls,
     };
   },
 
   'key.retire': async (input, session) => {
-    const v = session.requireVault();
-    const { keys, certs } = storesOf(v);
+    const world = rotationWorld(session);
+    const { keys, certs } = world;
     const k = keys.resolve(input.key);
-    if (input.force && !input.reason) throw new DomainError('INVALID_INPUT', 'A forced retire needs --reason TEXT: it goes into the audit log.');
-    const plan = planRetire(lifecycleRecords(keys, certs, session.clock.now()), k.id, { clock: session.clock, force: input.force ? { reason: input.reason ?? '' } : undefined });
-    v.transaction(() => {
-      applyChanges(keys, plan);
-      v.audit.append({
-        actor: actorOf(session),
-        action: plan.forced ? 'key.retired-forced' : 'key.retired',
-        details: { keyId: k.id, ...(plan.forced ? { reason: plan.forced.reason, overrode: plan.forced.overrode } : {}) },
-      });
-    });
+    retireKey(world, k, input.force ? { reason: input.reason } : null);
     return keyView(keys.resolve(k.id), keys, certs, session.clock);
   },
 
   'key.promote': async (input, session) => {
-    const v = session.requireVault();
-    const { keys, certs } = storesOf(v);
+    const world = rotationWorld(session);
+    const { keys, certs } = world;
     const k = keys.resolve(input.key);
-    const plan = planPromote(lifecycleRecords(keys, certs, session.clock.now()), k.id, { clock: session.clock, trustedDays: input.days ?? session.settings().trustedWindowDays });
-    v.transaction(() => {
-      applyChanges(keys, plan);
-      v.audit.append({ actor: actorOf(session), action: 'key.promoted', details: { keyId: k.id, trustedUntil: plan.changes[0]?.trustedUntil?.toISOString() ?? null } });
-    });
+    promoteKey(world, k, input.days ?? session.settings().trustedWindowDays);
     return keyView(keys.resolve(k.id), keys, certs, session.clock);
   },
 

@@ -1,20 +1,21 @@
 import { createPrivateKey, sign as nodeSign } from 'node:crypto';
 import { resolve } from 'node:path';
+import { buildBundle } from '../../core/ca/bundle-builder.ts';
 import { buildTrustAnchor, serializeTrustAnchorDocument } from '../../core/ca/trust-anchor.ts';
 import { DomainError, isDomainError } from '../../core/errors.ts';
 import { crlToPem } from '../../core/issuance/crl-encoder.ts';
+import { generateCrl } from '../../core/issuance/crl-publication.ts';
 import { detectRemovableMedia } from '../../core/media/detect.ts';
 import { writeExportPackage, type ExportFile } from '../../core/media/export-package.ts';
 import { verifyExportPackage } from '../../core/media/export-verify.ts';
 import { readRequestFolder } from '../../core/media/untrusted-input.ts';
 import { ALGORITHMS } from '../../core/pki/algorithms.ts';
 import type { CrlRecord } from '../../core/store/certificate-store.ts';
+import { lastExport, recordExport } from '../../core/store/export-log-store.ts';
 import type { Vault } from '../../core/vault/vault.ts';
 import type { ExportView, mediaOps } from '../contract/media.ts';
 import type { Session } from '../session.ts';
-import { generateCrl } from './cert-handlers.ts';
 import type { HandlersFor } from './handler.ts';
-import { buildBundle } from './key-handlers.ts';
 import { crlStatus } from './key-views.ts';
 import { storesOf } from './stores.ts';
 
@@ -54,7 +55,7 @@ function packageContents(v: Vault, session: Session): PackageContents {
     let record = certs.lastCrl(k.id);
     let regenerated = false;
     if (k.state !== 'retired' && status !== 'ok') {
-      const made = generateCrl(v, session, k, session.settings().crlValidityDays);
+      const made = generateCrl({ keys, certs, now: session.clock.now() }, k, session.settings().crlValidityDays);
       record = { issuerKeyId: k.id, number: made.record.number, thisUpdate: made.record.thisUpdate, nextUpdate: made.record.nextUpdate, entries: made.record.entries, der: made.der };
       newCrls.push(record);
       regenerated = true;
@@ -121,7 +122,7 @@ export const mediaHandlers: HandlersFor<keyof typeof mediaOps> = {
       });
       v.transaction(() => {
         for (const crl of c.newCrls) certs.storeCrl(crl);
-        v.db.prepare('INSERT INTO exports (at, medium, folder, manifest_sha256) VALUES (?, ?, ?, ?)').run(session.clock.now().toISOString(), mediaRoot, result.dir, result.manifestSha256);
+        recordExport(v, { at: session.clock.now().toISOString(), medium: mediaRoot, folder: result.dir, manifestSha256: result.manifestSha256 });
         v.audit.append({
           actor,
           action: 'export.written',
@@ -152,9 +153,6 @@ export const mediaHandlers: HandlersFor<keyof typeof mediaOps> = {
 
   'export.last': (_i, session) => {
     const v = session.requireVault();
-    const r = v.db.prepare('SELECT at, medium, folder, manifest_sha256 AS manifestSha256 FROM exports ORDER BY id DESC LIMIT 1').get() as
-      | { at: string; medium: string; folder: string; manifestSha256: string }
-      | undefined;
-    return r ?? null;
+    return lastExport(v);
   },
 };

@@ -1,5 +1,6 @@
 import type { settingsOps } from '../contract/settings.ts';
 import type { HandlersFor } from './handler.ts';
+import { putSettingValues } from '../../core/store/settings-store.ts';
 
 export const settingsHandlers: HandlersFor<keyof typeof settingsOps> = {
   'settings.get': (_i, session) => {
@@ -13,8 +14,7 @@ export const settingsHandlers: HandlersFor<keyof typeof settingsOps> = {
     const changes = Object.entries(input).filter(([k, val]) => val !== undefined && (before as unknown as Record<string, number>)[k] !== val);
     if (changes.length === 0) return before;
     v.transaction(() => {
-      const put = v.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
-      for (const [k, val] of changes) put.run(k, String(val));
+      putSettingValues(v, changes.map(([k, val]) => [k, String(val)] as const));
       v.audit.append({ actor: session.requireActor(), action: 'settings.updated', details: Object.fromEntries(changes.map(([k, val]) => [k, { from: (before as unknown as Record<string, number>)[k], to: val }])) });
     });
     return session.settings();

@@ -11,6 +11,7 @@ import type { SessionStatus, VaultInfo } from '../contract/vault.ts';
 import type { vaultOps } from '../contract/vault.ts';
 import type { Session } from '../session.ts';
 import type { HandlersFor } from './handler.ts';
+import { vaultCounts } from '../../core/store/vault-counts.ts';
 
 function status(session: Session): SessionStatus {
   let header: VaultHeader | null;
@@ -38,7 +39,6 @@ function info(session: Session): VaultInfo {
   if (!existsSync(dir)) return { dir, exists: false, vaultId: null, created: null, formatVersion: null, slots: [], counts: null };
   const header = readVaultHeader(dir);
   const v = session.openVault;
-  const count = (sql: string) => (v ? (v.db.prepare(sql).get() as { n: number }).n : 0);
   return {
     dir,
     exists: true,
@@ -46,9 +46,7 @@ function info(session: Session): VaultInfo {
     created: header.created,
     formatVersion: header.version,
     slots: header.slots.map(summarizeSlot),
-    counts: v
-      ? { keys: count('SELECT count(*) AS n FROM signing_keys'), certificates: count('SELECT count(*) AS n FROM certificates'), auditEvents: count('SELECT count(*) AS n FROM audit_events') }
-      : null,
+    counts: v ? vaultCounts(v) : null,
   };
 }
 

@@ -4,7 +4,7 @@ import { REASON_NAMES } from '../../core/issuance/revocation-reasons.ts';
 import { DomainError } from '../../core/errors.ts';
 import type { CertView } from '../../api/contract.ts';
 import type { Action } from '../context.ts';
-import { int } from '../options.ts';
+import { intFor } from '../options.ts';
 import { EXIT } from '../exit-codes.ts';
 import { lines, table } from '../format.ts';
 
@@ -43,7 +43,7 @@ export function certCommand(action: Action): Command {
     .requiredOption('--csr <FILE>', 'the request (PEM or DER)')
     .requiredOption('--out <FILE>', 'where to write the certificate (PEM; never overwritten)')
     .addOption(profileOption())
-    .option('--days <N>', "validity in days (default: the profile's)", int('--days', 1, 36500))
+    .option('--days <N>', "validity in days (default: the profile's)", intFor('--days', 'cert.issue', 'days'))
     .option('--truncate', "cut NotAfter back to the issuing key's NotAfter instead of refusing")
     .action(
       action(async (ctx, opts: { csr: string; out: string; profile: (typeof PROFILE_NAMES)[number]; days?: number; truncate?: boolean }) => {
@@ -59,7 +59,7 @@ export function certCommand(action: Action): Command {
     .requiredOption('--in <DIR>', 'folder of requests')
     .requiredOption('--out <DIR>', 'folder for the certificates (<request name>.crt.pem)')
     .addOption(profileOption())
-    .option('--days <N>', "validity in days (default: the profile's)", int('--days', 1, 36500))
+    .option('--days <N>', "validity in days (default: the profile's)", intFor('--days', 'cert.issueBatch', 'days'))
     .option('--truncate', "cut NotAfter back to the issuing key's NotAfter instead of refusing")
     .action(
       action(async (ctx, opts: { in: string; out: string; profile: (typeof PROFILE_NAMES)[number]; days?: number; truncate?: boolean }) => {
@@ -89,7 +89,7 @@ export function certCommand(action: Action): Command {
     .option('--issuer <KEY>', 'only those a key issued')
     .addOption(new Option('--status <S>', 'only valid, revoked or expired ones').choices(['valid', 'revoked', 'expired']))
     .option('--search <TEXT>', 'subject, SAN or serial contains TEXT')
-    .option('--limit <N>', 'at most N rows (default 1000)', int('--limit', 1, 1_000_000))
+    .option('--limit <N>', 'at most N rows (default 1000)', intFor('--limit', 'cert.list', 'limit'))
     .action(
       action(async (ctx, opts: { issuer?: string; status?: 'valid' | 'revoked' | 'expired'; search?: string; limit?: number }) => {
         await ctx.unlock();
@@ -150,7 +150,7 @@ export function crlCommand(action: Action): Command {
     .command('generate')
     .description("a new CRL for a key (default: the active key)")
     .option('--issuer <KEY>', 'the issuing key (active, trusted, or retired for its final CRL)')
-    .option('--next-update-days <N>', 'days until nextUpdate (default: the setting, 7)', int('--next-update-days', 1, 366))
+    .option('--next-update-days <N>', 'days until nextUpdate (default: the setting, 7)', intFor('--next-update-days', 'crl.generate', 'nextUpdateDays'))
     .requiredOption('--out <FILE>', 'the CRL file (never overwritten)')
     .addOption(new Option('--format <F>', 'file format').choices(['der', 'pem']).default('der'))
     .action(

@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { KEY_ALGORITHMS } from '../../core/pki/algorithms.ts';
 import type { KeyView } from '../../api/contract.ts';
 import type { Action } from '../context.ts';
-import { int } from '../options.ts';
+import { intFor } from '../options.ts';
 import { lines, table } from '../format.ts';
 
 function shortId(id: string): string {
@@ -97,8 +97,8 @@ export function keyCommand(action: Action): Command {
     .description('give a draft a self-signed CA certificate (standalone root)')
     .argument('<KEY>', 'the draft key')
     .requiredOption('--subject <DN>', 'subject, e.g. "CN=Acme Agents Root CA,O=Acme,C=DE"')
-    .option('--days <N>', 'validity in days (default 3650)', int('--days', 1, 36500))
-    .option('--path-length <N>', 'basicConstraints pathLenConstraint', int('--path-length', 0, 16))
+    .option('--days <N>', 'validity in days (default 3650)', intFor('--days', 'key.selfSign', 'days'))
+    .option('--path-length <N>', 'basicConstraints pathLenConstraint', intFor('--path-length', 'key.selfSign', 'pathLength'))
     .action(
       action(async (ctx, ref: string, opts: { subject: string; days?: number; pathLength?: number }) => {
         await ctx.unlock();
@@ -139,7 +139,7 @@ export function keyCommand(action: Action): Command {
     .command('activate')
     .description('make a draft the active key; the previous active key stays trusted for the window')
     .argument('<KEY>', 'the draft key')
-    .option('--trusted-window <DAYS>', 'days the previous active key stays in the trust bundle', int('--trusted-window', 1, 3650))
+    .option('--trusted-window <DAYS>', 'days the previous active key stays in the trust bundle', intFor('--trusted-window', 'key.activate', 'trustedWindowDays'))
     .option('--emergency', 'retire the previous active key now and revoke what it issued (needs --witness)')
     .option('--no-link', 'do not sign a link certificate from the previous root')
     .action(
@@ -185,7 +185,7 @@ export function keyCommand(action: Action): Command {
     .command('promote')
     .description('bring a retired key back into the trust bundle (retired -> trusted)')
     .argument('<KEY>', 'the retired key')
-    .option('--days <N>', 'new trusted window in days', int('--days', 1, 3650))
+    .option('--days <N>', 'new trusted window in days', intFor('--days', 'key.promote', 'days'))
     .action(
       action(async (ctx, ref: string, opts: { days?: number }) => {
         await ctx.unlock();

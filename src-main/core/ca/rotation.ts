@@ -1,0 +1,165 @@
+import type { Clock } from '../clock.ts';
+import { DomainError } from '../errors.ts';
+import { generateCrl } from '../issuance/crl-publication.ts';
+import type { CertificateStore } from '../store/certificate-store.ts';
+import type { SigningKeyRecord, SigningKeyStore } from '../store/signing-key-store.ts';
+import type { Vault } from '../vault/vault.ts';
+import { buildBundle } from './bundle-builder.ts';
+import { isSelfSigned, readCertificate } from './certificate-facts.ts';
+import { planActivation, planEmergencyActivation, planPromote, planRetire, type KeyRecord, type TransitionPlan } from './lifecycle.ts';
+import { createLinkCertificate } from './link-cert.ts';
+
+/**
+ * What a key rotation works on. `requireActor` is asked when the change is
+ * recorded (inside the transaction), so a missing actor rolls everything back.
+ */
+export interface RotationWorld {
+  vault: Vault;
+  keys: SigningKeyStore;
+  certs: CertificateStore;
+  clock: Clock;
+  /** The actor as known before the change, if any: an emergency's witnesses must be other people. */
+  actor: string | null;
+  requireActor: () => string;
+}
+
+/** The lifecycle rules see keys as plain records: state, window, certificate validity, what they issued. */
+export function lifecycleRecords(keys: SigningKeyStore, certs: CertificateStore, now: Date): KeyRecord[] {
+  return keys.list().map((k) => {
+    const facts = k.certificate ? readCertificate(k.certificate, `the certificate of key "${k.name}"`) : null;
+    return {
+      id: k.id,
+      name: k.name,
+      state: k.state,
+      hasCertificate: k.certificate !== null,
+      certificateNotBefore: facts?.notBefore,
+      certificateNotAfter: facts?.notAfter,
+      trustedUntil: k.trustedUntil ? new Date(k.trustedUntil) : undefined,
+      unexpiredIssuedCount: certs.countUnexpiredIssued(k.id, now),
+    };
+  });
+}
+
+/** Applies a lifecycle plan's state changes to the store; the caller holds the transaction. */
+function applyChanges(keys: SigningKeyStore, plan: TransitionPlan): void {
+  const at = plan.at.toISOString();
+  // The old active key steps down before the new one steps up: the schema allows one active key at a time.
+  const ordered = [...plan.changes].sort((a, b) => Number(b.from === 'active') - Number(a.from === 'active'));
+  for (const c of ordered) {
+    keys.setState(c.keyId, {
+      state: c.to,
+      trustedUntil: c.trustedUntil ? c.trustedUntil.toISOString() : null,
+      ...(c.to === 'active' ? { activatedAt: at } : {}),
+      ...(c.to === 'retired' ? { retiredAt: at } : {}),
+    });
+  }
+}
+
+export interface ActivateKeyInput {
+  key: SigningKeyRecord;
+  emergency: boolean;
+  witnesses: readonly string[];
+  trustedWindowDays: number;
+  /** false: no link certificate from the previous root even when both are roots. */
+  linkFromPrevious: boolean | undefined;
+  /** Validity of the final CRL a compromised key publishes in an emergency. */
+  crlValidityDays: number;
+}
+
+export interface ActivationOutcome {
+  activatedId: string;
+  previousId: string | null;
+  revokedCount: number;
+  linkCertificate: boolean;
+  bundleKeyIds: string[];
+  finalCrls: Array<{ issuerKeyId: string; number: number; entries: number; nextUpdate: string }>;
+}
+
+/**
+ * Activates a key: plans the lifecycle change, has the old root sign a link
+ * certificate for a standalone root rotation, and in an emergency revokes all
+ * the compromised key issued and publishes its final CRL — all in one
+ * transaction with one audit event.
+ */
+export async function activateKey(world: RotationWorld, input: ActivateKeyInput): Promise<ActivationOutcome> {
+  const { vault: v, keys, certs, clock } = world;
+  const k = input.key;
+  const records = lifecycleRecords(keys, certs, clock.now());
+  const plan = input.emergency
+    ? planEmergencyActivation(records, k.id, { clock, witnesses: input.witnesses, actor: world.actor ?? undefined })
+    : planActivation(records, k.id, { clock, trustedWindowDays: input.trustedWindowDays });
+  const previous = keys.active();
+  // Standalone root rotation: the old root vouches for the new one, unless it is compromised.
+  let link: Uint8Array | null = null;
+  const newFacts = k.certificate ? readCertificate(k.certificate, 'the new certificate') : null;
+  const oldFacts = previous?.certificate ? readCertificate(previous.certificate, 'the previous certificate') : null;
+  const bothRoots = newFacts && oldFacts && isSelfSigned(newFacts) && isSelfSigned(oldFacts);
+  if (previous && bothRoots && !input.emergency && input.linkFromPrevious !== false) {
+    const signed = await keys.withPrivateKey(previous.id, (pkcs8) =>
+      createLinkCertificate({ oldRoot: { algorithm: previous.algorithm, pkcs8, certificate: previous.certificate! }, newRootCertificate: k.certificate!, clock }),
+    );
+    link = signed.der;
+  }
+  let revokedCount = 0;
+  const finalCrls: ActivationOutcome['finalCrls'] = [];
+  v.transaction(() => {
+    applyChanges(keys, plan);
+    for (const issuer of plan.revokeIssuedBy) {
+      revokedCount += certs.revokeAllByIssuer(issuer, 'keyCompromise', plan.at);
+      // The compromised key publishes its final CRL in the same step, so the revocations can go out at once.
+      const retired = keys.get(issuer);
+      if (retired?.certificate) {
+        const { record, der } = generateCrl({ keys, certs, now: clock.now() }, retired, input.crlValidityDays);
+        certs.storeCrl({ issuerKeyId: issuer, number: record.number, thisUpdate: record.thisUpdate, nextUpdate: record.nextUpdate, entries: record.entries, der });
+        finalCrls.push({ issuerKeyId: issuer, number: record.number, entries: record.entries, nextUpdate: record.nextUpdate });
+      }
+    }
+    if (link && previous) keys.addLinkCertificate(k.id, previous.id, link, plan.at.toISOString());
+    v.audit.append({
+      actor: world.requireActor(),
+      witnesses: plan.witnesses,
+      action: input.emergency ? 'key.emergency-activated' : 'key.activated',
+      details: {
+        keyId: k.id,
+        changes: plan.changes.map((c) => ({ keyId: c.keyId, from: c.from, to: c.to, trustedUntil: c.trustedUntil?.toISOString() ?? null })),
+        revokedCertificates: revokedCount,
+        revokedIssuers: plan.revokeIssuedBy,
+        finalCrls,
+        linkCertificateFrom: link && previous ? previous.id : null,
+      },
+    });
+  });
+  return {
+    activatedId: k.id,
+    previousId: previous ? previous.id : null,
+    revokedCount,
+    linkCertificate: link !== null,
+    bundleKeyIds: buildBundle(keys).keys.map((b) => b.id),
+    finalCrls,
+  };
+}
+
+/** Retires a key; a forced retire of a key that still vouches for certificates needs a reason, recorded in the audit log. */
+export function retireKey(world: RotationWorld, key: SigningKeyRecord, force: { reason: string | undefined } | null): void {
+  const { vault: v, keys, certs, clock } = world;
+  if (force && !force.reason) throw new DomainError('INVALID_INPUT', 'A forced retire needs --reason TEXT: it goes into the audit log.');
+  const plan = planRetire(lifecycleRecords(keys, certs, clock.now()), key.id, { clock, force: force ? { reason: force.reason ?? '' } : undefined });
+  v.transaction(() => {
+    applyChanges(keys, plan);
+    v.audit.append({
+      actor: world.requireActor(),
+      action: plan.forced ? 'key.retired-forced' : 'key.retired',
+      details: { keyId: key.id, ...(plan.forced ? { reason: plan.forced.reason, overrode: plan.forced.overrode } : {}) },
+    });
+  });
+}
+
+/** Promotes a retired key back to trusted for `trustedDays`. */
+export function promoteKey(world: RotationWorld, key: SigningKeyRecord, trustedDays: number): void {
+  const { vault: v, keys, certs, clock } = world;
+  const plan = planPromote(lifecycleRecords(keys, certs, clock.now()), key.id, { clock, trustedDays });
+  v.transaction(() => {
+    applyChanges(keys, plan);
+    v.audit.append({ actor: world.requireActor(), action: 'key.promoted', details: { keyId: key.id, trustedUntil: plan.changes[0]?.trustedUntil?.toISOString() ?? null } });
+  });
+}
