@@ -90,6 +90,8 @@ export const ERROR_CODES = [
   'FILE_TOO_LARGE',
   'FILE_REFUSED',
   'FILE_TYPE_UNKNOWN',
+  'CHAIN_ROOT_NOT_PINNED',
+  'CHAIN_ROOT_FINGERPRINT_MISMATCH',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
