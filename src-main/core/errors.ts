@@ -92,6 +92,8 @@ export const ERROR_CODES = [
   'FILE_TYPE_UNKNOWN',
   'CHAIN_ROOT_NOT_PINNED',
   'CHAIN_ROOT_FINGERPRINT_MISMATCH',
+  'EXPORT_SIGNER_NOT_PINNED',
+  'TRUST_ANCHOR_INVALID',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
