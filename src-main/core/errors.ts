@@ -94,6 +94,7 @@ export const ERROR_CODES = [
   'CHAIN_ROOT_FINGERPRINT_MISMATCH',
   'EXPORT_SIGNER_NOT_PINNED',
   'TRUST_ANCHOR_INVALID',
+  'CHECKPOINT_INVALID',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -109,6 +109,7 @@ export const mediaHandlers: HandlersFor<keyof typeof mediaOps> = {
         signingKeyId: active.id,
         createdAt: session.clock.now(),
         files: c.files,
+        auditHead: v.audit.head(),
         sign: async (manifest) => {
           const pkcs8 = keys.unwrapPrivateKey(active.id);
           try {
