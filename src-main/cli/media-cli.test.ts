@@ -60,6 +60,47 @@ describe('removable media through the CLI', () => {
     expect((bad.json as { ok: boolean; problems: Array<{ file: string }> }).problems[0]?.file).toBe('trust-bundle.pem');
   });
 
+  it('export verify pins the signer: another vault\'s package with --key-id or --trust-anchor of ours is exit 1, EXPORT_SIGNER_NOT_PINNED', async () => {
+    // A second export of this vault needs another minute in its folder name.
+    const later = inProcessCli({ vault: join(dir, 'vault'), clock: fixedClock(new Date(clock.now().getTime() + 30_000)), env });
+    const ours = (await later(['--json', 'export', 'media', '--to', usb])).json as { dir: string };
+    const ourKeyId = ((await cli(['--json', 'key', 'list'])).json as Array<{ id: string }>)[0]!.id;
+    const ourAnchor = join(dir, 'our-trust-anchor.json');
+    writeFileSync(ourAnchor, readFileSync(join(ours.dir, 'trust-anchor.json')));
+
+    const otherUsb = join(dir, 'other-usb');
+    mkdirSync(otherUsb);
+    const other = inProcessCli({ vault: join(dir, 'other-vault'), clock, env: { ...env, AIRGAP_CA_MEDIA_ROOTS: otherUsb } });
+    await other(['vault', 'init']);
+    await other(['key', 'create', '--name', 'ca']);
+    await other(['key', 'self-sign', 'ca', '--subject', 'CN=Media CA']);
+    expect((await other(['key', 'activate', 'ca'])).code).toBe(0);
+    const theirs = (await other(['--json', 'export', 'media', '--to', otherUsb])).json as { dir: string };
+
+    // Unpinned, their package is consistent, and the result says that is all that was checked.
+    const unpinned = await cli(['export', 'verify', theirs.dir]);
+    expect(unpinned.code).toBe(0);
+    expect(unpinned.stdout).toContain("Only the package's own consistency was checked");
+    expect(((await cli(['--json', 'export', 'verify', theirs.dir])).json as { pinned: boolean }).pinned).toBe(false);
+
+    for (const flags of [['--key-id', ourKeyId], ['--trust-anchor', ourAnchor]]) {
+      const r = await cli(['--json', 'export', 'verify', theirs.dir, ...flags]);
+      expect(r.code).toBe(1);
+      expect(r.json).toMatchObject({ ok: false, pinned: true, trustedKeyIds: [ourKeyId], code: 'EXPORT_SIGNER_NOT_PINNED' });
+    }
+    // Our own package, pinned to our key (given twice, in upper case the second time): OK.
+    const mine = await cli(['--json', 'export', 'verify', ours.dir, '--key-id', ourKeyId, '--key-id', ourKeyId.toUpperCase().replace('SHA256', 'sha256')]);
+    expect(mine.code).toBe(0);
+    expect(mine.json).toMatchObject({ ok: true, pinned: true, code: null });
+    const text = await cli(['export', 'verify', ours.dir, '--trust-anchor', ourAnchor]);
+    expect([text.code, text.stdout]).toEqual([0, expect.stringContaining('one of the keys you trust')]);
+    // A bad pin is a usage error, not a pass.
+    const badId = await cli(['--json', 'export', 'verify', ours.dir, '--key-id', 'sha256:abc']);
+    expect([badId.code, code(badId)]).toEqual([2, 'INVALID_INPUT']);
+    const badAnchor = await cli(['--json', 'export', 'verify', ours.dir, '--trust-anchor', join(ours.dir, 'SHA256SUMS')]);
+    expect([badAnchor.code, code(badAnchor)]).toEqual([1, 'TRUST_ANCHOR_INVALID']);
+  });
+
   it('a failed export changes nothing but an "export failed" audit event', async () => {
     const before = ((await cli(['--json', 'audit', 'list'])).json as { total: number }).total;
     const crlsBefore = ((await cli(['--json', 'key', 'list'])).json as Array<{ crl: { lastNumber: number } }>)[0]!.crl.lastNumber;

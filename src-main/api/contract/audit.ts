@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { empty, filePath, op } from './common.ts';
+import { filePath, op } from './common.ts';
 
 export interface AuditEventView {
   seq: number;
@@ -18,6 +18,8 @@ export interface AuditVerificationView {
   head: string | null;
   brokenAt: number | null;
   reason: string | null;
+  /** Given a checkpoint: whether this chain contains its head ("behind": rolled back or an older backup; "differs": history rewritten). */
+  checkpoint?: { source: string; seq: number; hash: string; status: 'contains' | 'behind' | 'differs'; currentSeq: number | null };
 }
 
 export const auditOps = {
@@ -29,6 +31,12 @@ export const auditOps = {
     }),
     { mutates: false, needsUnlock: true },
   ),
-  'audit.verify': op<AuditVerificationView>()(empty, { mutates: false, needsUnlock: true }),
+  'audit.verify': op<AuditVerificationView>()(
+    z.strictObject({
+      /** An export package folder whose signed MANIFEST.json carries the audit head to look for. */
+      checkpoint: filePath.optional(),
+    }),
+    { mutates: false, needsUnlock: true },
+  ),
   'audit.export': op<{ file: string; events: number }>()(z.strictObject({ out: filePath }), { mutates: true, needsUnlock: true }),
 } as const;

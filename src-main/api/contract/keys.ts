@@ -100,11 +100,26 @@ export const keyOps = {
     z.strictObject({ key: keyRef, subject, out: filePath.optional(), format: z.enum(['pem', 'der']).default('pem') }),
     { mutates: true, needsUnlock: true },
   ),
-  'key.checkChain': op<{ ok: boolean; chain: ChainCertificateView[]; code: string | null; message: string | null }>()(
+  'key.checkChain': op<{
+    ok: boolean;
+    chain: ChainCertificateView[];
+    code: string | null;
+    message: string | null;
+    /** The chain's root, when the chain could be built: the officer compares its fingerprint before importing. */
+    root?: { subject: string; fingerprint: string /* 64 lowercase hex */; pinned: boolean };
+  }>()(
     z.strictObject({ key: keyRef, source: fileSource }),
     { mutates: false, needsUnlock: true },
   ),
-  'key.importChain': op<KeyDetailView>()(z.strictObject({ key: keyRef, source: fileSource }), { mutates: true, needsUnlock: true }),
+  'key.importChain': op<KeyDetailView>()(
+    z.strictObject({
+      key: keyRef,
+      source: fileSource,
+      /** SHA-256 of the root certificate's DER, needed when the vault does not yet trust the root; colons and case ignored. */
+      rootFingerprint: z.string().trim().max(200).optional(),
+    }),
+    { mutates: true, needsUnlock: true },
+  ),
   'key.activate': op<ActivationView>()(
     z.strictObject({
       key: keyRef,

@@ -42,6 +42,12 @@ export interface ExportVerifyView {
   signingKeyId: string | null;
   created: string | null;
   files: number;
+  /** True when the signer was checked against keys the receiver gave (--trust-anchor / --key-id); false: only the package's own consistency was checked. */
+  pinned: boolean;
+  /** The key ids the signer had to be one of (empty when not pinned). */
+  trustedKeyIds: string[];
+  /** Why it failed: EXPORT_SIGNER_NOT_PINNED when the signer is not one of trustedKeyIds, else EXPORT_VERIFY_FAILED; null when ok. */
+  code: 'EXPORT_SIGNER_NOT_PINNED' | 'EXPORT_VERIFY_FAILED' | null;
 }
 
 export interface LastExportView {
@@ -61,6 +67,15 @@ export const mediaOps = {
   'media.readRequests': op<RequestFolderView>()(z.strictObject({ dir: filePath }), { mutates: false, needsUnlock: true }),
   'export.preview': op<ExportPreview>()(empty, { mutates: false, needsUnlock: true }),
   'export.media': op<ExportView>()(z.strictObject({ to: filePath }), { mutates: true, needsUnlock: true }),
-  'export.verify': op<ExportVerifyView>()(z.strictObject({ dir: filePath }), { mutates: false, needsUnlock: false }),
+  'export.verify': op<ExportVerifyView>()(
+    z.strictObject({
+      dir: filePath,
+      /** A trust-anchor.json the receiver already trusts: the manifest must be signed by one of its active or trusted keys. */
+      trustAnchor: filePath.optional(),
+      /** Key ids ("sha256:…") the manifest may be signed by. */
+      keyIds: z.array(z.string().trim().max(100)).max(100).optional(),
+    }),
+    { mutates: false, needsUnlock: false },
+  ),
   'export.last': op<LastExportView | null>()(empty, { mutates: false, needsUnlock: true }),
 } as const;

@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DomainError } from '../../core/errors.ts';
+import { readPackageCheckpoint } from '../../core/audit/checkpoint.ts';
 import { writeFileDurably } from '../../core/fs/durable-write.ts';
+import { SigningKeyStore } from '../../core/store/signing-key-store.ts';
 import type { auditOps } from '../contract/audit.ts';
 import type { HandlersFor } from './handler.ts';
 
@@ -12,9 +14,14 @@ export const auditHandlers: HandlersFor<keyof typeof auditOps> = {
     return { events: v.audit.list({ since, action: input.action, limit: input.limit }), total: v.audit.count() };
   },
 
-  'audit.verify': (_i, session) => {
-    const r = session.requireVault().audit.verify();
-    return r.ok ? { ok: true, count: r.count, head: r.head, brokenAt: null, reason: null } : { ok: false, count: r.count, head: null, brokenAt: r.brokenAt, reason: r.reason };
+  'audit.verify': async (input, session) => {
+    const v = session.requireVault();
+    const r = v.audit.verify();
+    const base = r.ok ? { ok: true, count: r.count, head: r.head, brokenAt: null, reason: null } : { ok: false, count: r.count, head: null, brokenAt: r.brokenAt, reason: r.reason };
+    if (input.checkpoint === undefined) return base;
+    const cp = await readPackageCheckpoint(resolve(input.checkpoint), v.id, (keyId) => new SigningKeyStore(v).get(keyId) !== null);
+    const c = v.audit.compareCheckpoint(cp.head);
+    return { ...base, ok: base.ok && c.status === 'contains', checkpoint: { source: cp.source, seq: cp.head.seq, hash: cp.head.hash, status: c.status, currentSeq: c.current?.seq ?? null } };
   },
 
   'audit.export': (input, session) => {

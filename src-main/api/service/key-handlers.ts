@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { importChain } from '../../core/ca/chain-import.ts';
+import { certificateFingerprint, checkChainRoot, TrustedRootStore } from '../../core/ca/trusted-roots.ts';
 import { DEFAULT_MAX_CHAIN_BYTES } from '../../core/ca/chain-file.ts';
 import { createSubCaRequest, encodeRequest } from '../../core/ca/csr.ts';
 import { generateSigningKey } from '../../core/ca/key-material.ts';
@@ -75,6 +76,9 @@ export const keyHandlers: HandlersFor<keyof typeof keyOps> = {
     );
     v.transaction(() => {
       keys.setCertificate(k.id, cert.der, []);
+      // A root made here is trusted by construction: chains to it need no fingerprint.
+      new TrustedRootStore(v.db).pin({ der: cert.der, subject: cert.subject }, 'self-sign', session.clock.now());
+      v.audit.append({ actor: actorOf(session), action: 'key.root-pinned', details: { keyId: k.id, subject: cert.subject, fingerprint: certificateFingerprint(cert.der), source: 'self-sign' } });
       v.audit.append({ actor: actorOf(session), action: 'key.self-signed', details: { keyId: k.id, subject: cert.subject, serial: cert.serialHex, notBefore: cert.notBefore, notAfter: cert.notAfter } });
     });
     return keyDetailView(keys.resolve(k.id), keys, certs, session.clock);
@@ -101,7 +105,8 @@ export const keyHandlers: HandlersFor<keyof typeof keyOps> = {
     const { bytes } = readBoundedInput(input.source, DEFAULT_MAX_CHAIN_BYTES, 'chain');
     try {
       const r = await importChain({ input: bytes, keySpki: k.spki, clock: session.clock });
-      return { ok: true, chain: chainView(r.chain), code: null, message: null };
+      const root = { ...r.root, pinned: new TrustedRootStore(session.requireVault().db).isPinned(r.root.fingerprint) };
+      return { ok: true, chain: chainView(r.chain), code: null, message: null, root };
     } catch (e) {
       if (!isDomainError(e)) throw e;
       return { ok: false, chain: [], code: e.code, message: e.message };
@@ -115,12 +120,18 @@ export const keyHandlers: HandlersFor<keyof typeof keyOps> = {
     draftOnly(k, 'take an imported chain');
     const { bytes, name } = readBoundedInput(input.source, DEFAULT_MAX_CHAIN_BYTES, 'chain');
     const r = await importChain({ input: bytes, keySpki: k.spki, clock: session.clock });
+    const roots = new TrustedRootStore(v.db);
+    const { pinNow } = checkChainRoot(r.root, roots.isPinned(r.root.fingerprint), input.rootFingerprint);
     v.transaction(() => {
+      if (pinNow) {
+        roots.pin({ der: r.chain[r.chain.length - 1]!, subject: r.root.subject }, 'import', session.clock.now());
+        v.audit.append({ actor: actorOf(session), action: 'key.root-pinned', details: { keyId: k.id, subject: r.root.subject, fingerprint: r.root.fingerprint, source: 'import' } });
+      }
       keys.setCertificate(k.id, r.certificate, r.issuers);
       v.audit.append({
         actor: actorOf(session),
         action: 'key.chain-imported',
-        details: { keyId: k.id, file: name, certificates: r.certificates.map((c) => ({ subject: c.subject, serial: c.serialHex, keyId: c.keyId })) },
+        details: { keyId: k.id, file: name, root: r.root, certificates: r.certificates.map((c) => ({ subject: c.subject, serial: c.serialHex, keyId: c.keyId })) },
       });
     });
     return keyDetailView(keys.resolve(k.id), keys, certs, session.clock);

@@ -7,7 +7,7 @@ import { crlToPem } from '../../core/issuance/crl-encoder.ts';
 import { generateCrl } from '../../core/issuance/crl-publication.ts';
 import { detectRemovableMedia } from '../../core/media/detect.ts';
 import { writeExportPackage, type ExportFile } from '../../core/media/export-package.ts';
-import { verifyExportPackage } from '../../core/media/export-verify.ts';
+import { pinnedKeyIds, verifyExportPackage } from '../../core/media/export-verify.ts';
 import { readRequestFolder } from '../../core/media/untrusted-input.ts';
 import { ALGORITHMS } from '../../core/pki/algorithms.ts';
 import type { CrlRecord } from '../../core/store/certificate-store.ts';
@@ -110,6 +110,7 @@ export const mediaHandlers: HandlersFor<keyof typeof mediaOps> = {
         signingKeyId: active.id,
         createdAt: session.clock.now(),
         files: c.files,
+        auditHead: v.audit.head(),
         sign: async (manifest) => {
           const pkcs8 = keys.unwrapPrivateKey(active.id);
           try {
@@ -139,8 +140,14 @@ export const mediaHandlers: HandlersFor<keyof typeof mediaOps> = {
   },
 
   'export.verify': async (input) => {
-    const r = await verifyExportPackage(resolve(input.dir));
+    const trusted = await pinnedKeyIds({ trustAnchorPath: input.trustAnchor === undefined ? undefined : resolve(input.trustAnchor), keyIds: input.keyIds });
+    const r = await verifyExportPackage(resolve(input.dir), trusted === undefined ? {} : { trustedKeyIds: trusted });
+    const signer = r.manifest?.signing_key_id ?? null;
+    const signerNotPinned = trusted !== undefined && signer !== null && !trusted.includes(signer);
     return {
+      pinned: trusted !== undefined,
+      trustedKeyIds: trusted ?? [],
+      code: r.ok ? null : signerNotPinned ? 'EXPORT_SIGNER_NOT_PINNED' : 'EXPORT_VERIFY_FAILED',
       ok: r.ok,
       dir: r.dir,
       problems: r.problems,

@@ -27,11 +27,21 @@ export function auditCommand(action: Action): Command {
   audit
     .command('verify')
     .description('verify the hash chain; exit 1 and name the first broken event')
+    .option('--checkpoint <PATH>', 'an export package folder: exit 1 unless this chain contains the audit head its signed manifest carries')
     .action(
-      action(async (ctx) => {
+      action(async (ctx, opts: { checkpoint?: string }) => {
         await ctx.unlock();
-        const r = await ctx.call('audit.verify', {});
-        const text = r.ok ? `Audit chain OK: ${r.count} events, head ${r.head ?? '-'}.` : `Audit chain BROKEN at event ${r.brokenAt}: ${r.reason}.`;
+        const r = await ctx.call('audit.verify', { checkpoint: opts.checkpoint });
+        const cp = r.checkpoint;
+        const chain = r.brokenAt === null ? `Audit chain OK: ${r.count} events, head ${r.head ?? '-'}.` : `Audit chain BROKEN at event ${r.brokenAt}: ${r.reason}.`;
+        const checkpointText = !cp
+          ? ''
+          : cp.status === 'contains'
+            ? `\nCheckpoint OK: the chain contains event ${cp.seq} (${cp.hash}) from ${cp.source}.`
+            : cp.status === 'behind'
+              ? `\nCheckpoint FAILED (behind): the checkpoint in ${cp.source} is at event ${cp.seq}, but this vault's chain ends at ${cp.currentSeq ?? 0}. The vault was rolled back or restored from an older backup: what happened after event ${cp.currentSeq ?? 0} (revocations, rotations) is missing.`
+              : `\nCheckpoint FAILED (differs): event ${cp.seq} in this vault is not the one recorded in ${cp.source} (${cp.hash}). The history was rewritten after that package was exported.`;
+        const text = chain + checkpointText;
         return { json: r, text, exitCode: r.ok ? EXIT.ok : EXIT.failed };
       }),
     );

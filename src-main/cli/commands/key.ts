@@ -127,10 +127,11 @@ export function keyCommand(action: Action): Command {
     .description('import the signed chain (PEM bundle, DER or PKCS#7) for a draft')
     .argument('<KEY>', 'the draft key')
     .requiredOption('--file <FILE>', 'the chain file')
+    .option('--root-fingerprint <HEX>', 'SHA-256 of the root certificate, compared with the one the corporate PKI publishes (needed once per root)')
     .action(
-      action(async (ctx, ref: string, opts: { file: string }) => {
+      action(async (ctx, ref: string, opts: { file: string; rootFingerprint?: string }) => {
         await ctx.unlock();
-        const k = await ctx.call('key.importChain', { key: ref, source: { path: opts.file } });
+        const k = await ctx.call('key.importChain', { key: ref, source: { path: opts.file }, rootFingerprint: opts.rootFingerprint });
         return { json: k, text: `Chain imported and checked (${k.chain.length} certificates). Activate with "key activate ${k.name}".\n${keyDetails(k)}` };
       }),
     );

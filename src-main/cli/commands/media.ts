@@ -37,12 +37,16 @@ export function exportCommand(action: Action): Command {
     .command('verify')
     .description('check a package as the receiving side would; exit 1 on any mismatch')
     .argument('<DIR>', 'the package folder')
+    .option('--trust-anchor <FILE>', 'a trust-anchor.json this side already trusts: the manifest must be signed by one of its keys')
+    .option('--key-id <ID>', 'a key id (sha256:…) the manifest may be signed by (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .action(
-      action(async (ctx, dir: string) => {
-        const r = await ctx.call('export.verify', { dir });
+      action(async (ctx, dir: string, opts: { trustAnchor?: string; keyId: string[] }) => {
+        const r = await ctx.call('export.verify', { dir, trustAnchor: opts.trustAnchor, keyIds: opts.keyId.length ? opts.keyId : undefined });
         const text = r.ok
-          ? `Package OK: ${r.files} files, hashes and sizes match, manifest signed by ${r.signingKeyId} (created ${r.created}).`
-          : ['Package FAILED verification:', ...r.problems.map((p) => `  ${p.file ?? '(package)'}: ${p.message}`)].join('\n');
+          ? r.pinned
+            ? `Package OK: ${r.files} files, hashes and sizes match, manifest signed by ${r.signingKeyId}, one of the keys you trust (created ${r.created}).`
+            : `Package consistent: ${r.files} files, hashes and sizes match, manifest signed by ${r.signingKeyId} (created ${r.created}).\nOnly the package's own consistency was checked: it names its own signer. Give --trust-anchor FILE or --key-id ID to check who signed it.`
+          : [`Package FAILED verification (${r.code}):`, ...r.problems.map((p) => `  ${p.file ?? '(package)'}: ${p.message}`)].join('\n');
         return { json: r, text, exitCode: r.ok ? EXIT.ok : EXIT.failed };
       }),
     );

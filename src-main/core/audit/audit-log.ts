@@ -117,6 +117,25 @@ export class AuditLog {
     for (const r of this.db.prepare('SELECT * FROM audit_events ORDER BY seq').iterate() as IterableIterator<Row>) yield rowToEvent(r);
   }
 
+  /** The last event's sequence number and hash; null for an empty log. */
+  head(): { seq: number; hash: string } | null {
+    const r = this.db.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
+    return r ? { seq: r.seq, hash: r.hash } : null;
+  }
+
+  /**
+   * Does this chain contain `head` (a checkpoint written earlier, e.g. in an
+   * export manifest)? "behind": the chain ends before it (the vault was rolled
+   * back or restored from an older backup); "differs": the event at that
+   * sequence number has another hash (history was rewritten).
+   */
+  compareCheckpoint(head: { seq: number; hash: string }): { status: 'contains' | 'behind' | 'differs'; current: { seq: number; hash: string } | null } {
+    const current = this.head();
+    if (!current || current.seq < head.seq) return { status: 'behind', current };
+    const at = this.db.prepare('SELECT hash FROM audit_events WHERE seq = ?').get(head.seq) as { hash: string } | undefined;
+    return { status: at?.hash === head.hash ? 'contains' : 'differs', current };
+  }
+
   count(): number {
     return (this.db.prepare('SELECT count(*) AS n FROM audit_events').get() as { n: number }).n;
   }

@@ -74,6 +74,8 @@ export interface ImportedChain {
   certificates: ChainCertificateSummary[];
   /** True when the root came from the second file. */
   rootFromSeparateFile: boolean;
+  /** The self-signed root at the end (chain's last), with its SHA-256 fingerprint (64 lowercase hex) for pinning. */
+  root: { subject: string; fingerprint: string };
 }
 
 function summary(c: CertificateFacts): ChainCertificateSummary {
@@ -185,7 +187,8 @@ export async function importChain(args: ChainImportInput): Promise<ImportedChain
   checkNesting(path);
 
   const chain = path.map((c) => c.der);
-  return { chain, certificate: leaf.der, issuers: chain.slice(1), certificates: path.map(summary), rootFromSeparateFile };
+  const root = path[path.length - 1] as CertificateFacts;
+  return { chain, certificate: leaf.der, issuers: chain.slice(1), certificates: path.map(summary), rootFromSeparateFile, root: { subject: root.subject, fingerprint: root.fingerprint } };
 }
 
 /**

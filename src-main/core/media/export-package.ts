@@ -28,6 +28,7 @@ import {
   packageNameProblem,
   serializeManifest,
   serializeSums,
+  type AuditHead,
   type Manifest,
   type ManifestFile,
 } from './package-format.ts';
@@ -63,6 +64,8 @@ export interface WriteExportOptions {
   files: readonly ExportFile[];
   /** Detached signature over the manifest bytes by the active key (node:crypto sign() format). */
   sign: (manifestBytes: Uint8Array) => Promise<Uint8Array>;
+  /** The vault's audit head, carried in the manifest (null for a vault with no events). */
+  auditHead?: AuditHead | null;
   /** Called before each file and between phases; awaited. */
   onProgress?: (p: ExportProgress) => void | Promise<void>;
   /** Verify the written package as a receiver would before reporting done (default true). */
@@ -175,6 +178,7 @@ export async function writeExportPackage(opts: WriteExportOptions): Promise<Expo
     signing_key_id: opts.signingKeyId,
     signature_file: SIGNATURE_NAME,
     files: payload,
+    ...(opts.auditHead ? { audit_head: { seq: opts.auditHead.seq, hash: opts.auditHead.hash } } : {}),
   };
   const manifestBytes = serializeManifest(manifest);
   const signature = await opts.sign(manifestBytes);

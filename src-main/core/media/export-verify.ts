@@ -337,3 +337,32 @@ export async function assertExportPackage(dir: string, opts: VerifyOptions = {})
   }
   return r;
 }
+
+/**
+ * The key ids a receiver pins a package to: those of its own trust-anchor.json
+ * (keys that are active or trusted; draft and retired keys never sign), plus
+ * any given one by one. Throws TRUST_ANCHOR_INVALID for an unreadable anchor
+ * and INVALID_INPUT for a malformed key id.
+ */
+export async function pinnedKeyIds(args: { trustAnchorPath?: string; keyIds?: readonly string[] }): Promise<string[] | undefined> {
+  if (args.trustAnchorPath === undefined && (args.keyIds === undefined || args.keyIds.length === 0)) return undefined;
+  const ids = new Set<string>();
+  for (const raw of args.keyIds ?? []) {
+    const id = raw.trim().toLowerCase();
+    if (!/^sha256:[0-9a-f]{64}$/.test(id)) throw new DomainError('INVALID_INPUT', `"${raw}" is not a key id: a key id is "sha256:" and 64 hex digits, as "key list" and trust-anchor.json show it.`);
+    ids.add(id);
+  }
+  if (args.trustAnchorPath !== undefined) {
+    let anchor: ReturnType<typeof trustAnchorSchema.safeParse>;
+    try {
+      const bytes = await readRegularFile(args.trustAnchorPath, MAX_ANCHOR);
+      anchor = trustAnchorSchema.safeParse(JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)));
+    } catch (e) {
+      throw new DomainError('TRUST_ANCHOR_INVALID', `The trust anchor ${args.trustAnchorPath} ${e instanceof SyntaxError || e instanceof TypeError ? 'is not JSON' : describeReadError(e)}. Give the trust-anchor.json this side already trusts (not the one inside the package).`);
+    }
+    if (!anchor.success) throw new DomainError('TRUST_ANCHOR_INVALID', `The trust anchor ${args.trustAnchorPath} is not a trust-anchor.json (${anchor.error.issues[0]?.message ?? 'bad shape'}).`);
+    for (const k of anchor.data.keys) if (k.state === 'active' || k.state === 'trusted') ids.add(k.key_id);
+  }
+  return [...ids];
+}
+

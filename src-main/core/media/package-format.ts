@@ -35,6 +35,19 @@ export interface Manifest {
   signing_key_id: string;
   signature_file: typeof SIGNATURE_NAME;
   files: ManifestFile[];
+  /**
+   * The vault's audit head when the package was written, signed with the
+   * manifest: a checkpoint that leaves the machine, so a vault rolled back
+   * behind it is caught (`audit verify --checkpoint`). Absent in packages
+   * written before it existed.
+   */
+  audit_head?: AuditHead;
+}
+
+/** The last audit event: its sequence number and chain hash (64 lowercase hex). */
+export interface AuditHead {
+  seq: number;
+  hash: string;
 }
 
 const KEY_ID_RE = /^sha256:[0-9a-f]{64}$/;
@@ -91,6 +104,7 @@ export const manifestSchema = z
           .strict(),
       )
       .max(10_000),
+    audit_head: z.object({ seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER), hash: z.string().regex(HEX64_RE) }).strict().optional(),
   })
   .strict();
 

@@ -41,6 +41,7 @@ const CREATES: Record<number, string[]> = {
   1: ['table audit_events', 'table meta', 'table settings', 'trigger audit_events_no_delete', 'trigger audit_events_no_update'],
   2: ['index signing_keys_one_active', 'table key_chain', 'table link_certificates', 'table signing_keys'],
   3: ['index certificates_issued', 'index certificates_issuer', 'index certificates_not_after', 'index revocations_issuer', 'table certificate_der', 'table certificates', 'table crls', 'table exports', 'table revocations'],
+  4: ['table trusted_roots'],
 };
 
 describe('migrations', () => {
@@ -75,7 +76,7 @@ describe('migrations', () => {
   );
 
   it('every shipped migration has its expectation above', () => {
-    expect(Object.keys(CREATES).map(Number)).toEqual(MIGRATIONS.map((m) => m.version).filter((v) => v <= 3));
+    expect(Object.keys(CREATES).map(Number)).toEqual(MIGRATIONS.map((m) => m.version).filter((v) => v <= 4));
   });
 
   it('keeps rows written at version 1 through all later migrations', () => {
@@ -120,7 +121,7 @@ describe('opening a vault', () => {
     // Make it what an older Airgap CA wrote: only migration 1's objects, user_version 1.
     const raw = openRawDatabase(dir, await vaultKeyOf(dir));
     raw.exec(
-      'DROP TABLE exports; DROP TABLE crls; DROP TABLE revocations; DROP TABLE certificate_der; DROP TABLE certificates; DROP TABLE link_certificates; DROP TABLE key_chain; DROP TABLE signing_keys; PRAGMA user_version = 1;',
+      'DROP TABLE trusted_roots; DROP TABLE exports; DROP TABLE crls; DROP TABLE revocations; DROP TABLE certificate_der; DROP TABLE certificates; DROP TABLE link_certificates; DROP TABLE key_chain; DROP TABLE signing_keys; PRAGMA user_version = 1;',
     );
     expect(objects(raw)).toEqual(CREATES[1]);
     raw.close();

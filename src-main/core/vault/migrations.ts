@@ -118,6 +118,22 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 4,
+    description: 'the roots this vault trusts for imported chains (pinned by fingerprint)',
+    sql: `
+      -- A chain is stored only when its root is here: a root with the corporate
+      -- root's name but another key is not the corporate root. fingerprint is
+      -- the SHA-256 of the root certificate's DER, 64 lowercase hex.
+      CREATE TABLE trusted_roots (
+        fingerprint TEXT PRIMARY KEY CHECK (length(fingerprint) = 64),
+        subject TEXT NOT NULL,
+        der BLOB NOT NULL,
+        pinned_at TEXT NOT NULL,
+        source TEXT NOT NULL CHECK (source IN ('import', 'self-sign'))
+      ) STRICT;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

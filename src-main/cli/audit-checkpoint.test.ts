@@ -1,0 +1,58 @@
+/**
+ * Rollback of vault.db, caught by the audit head an export package carried
+ * off the machine: through the CLI, against a real vault and real files.
+ */
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { fixedClock } from '../core/clock.ts';
+import { inProcessCli } from '../testing/cli-in-process.ts';
+import { removeTempDirs, tempDir } from '../testing/temp-dir.ts';
+
+afterAll(removeTempDirs);
+
+describe('audit verify --checkpoint', () => {
+  it('a vault.db copied back over a revocation is caught as "behind" against a package exported after it; a tampered package or a non-package is CHECKPOINT_INVALID', async () => {
+    const dir = tempDir();
+    const usb = join(dir, 'usb');
+    mkdirSync(usb);
+    const clock = fixedClock(new Date(Date.now() - 60_000));
+    const env = { AIRGAP_CA_PASSPHRASE: 'correct horse battery staple', AIRGAP_CA_MEDIA_ROOTS: usb };
+    const cli = inProcessCli({ vault: join(dir, 'vault'), clock, env });
+    await cli(['vault', 'init']);
+    await cli(['key', 'create', '--name', 'ca']);
+    await cli(['key', 'self-sign', 'ca', '--subject', 'CN=Agents CA']);
+    expect((await cli(['key', 'activate', 'ca'])).code).toBe(0);
+    execFileSync('openssl', ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'a.key', '-out', 'a.csr', '-subj', '/CN=agent-1'], { cwd: dir, stdio: 'ignore' });
+    const issued = await cli(['--json', 'cert', 'issue', '--csr', join(dir, 'a.csr'), '--profile', 'agent', '--out', join(dir, 'a.pem')]);
+    const serial = (issued.json as { serial: string }).serial;
+
+    copyFileSync(join(dir, 'vault', 'vault.db'), join(dir, 'snap'));
+    expect((await cli(['cert', 'revoke', serial, '--reason', 'keyCompromise'])).code).toBe(0);
+    const pkg = ((await cli(['--json', 'export', 'media', '--to', usb])).json as { dir: string }).dir;
+    const manifest = JSON.parse(readFileSync(join(pkg, 'MANIFEST.json'), 'utf8')) as { audit_head: { seq: number; hash: string } };
+    expect(manifest.audit_head.seq).toBeGreaterThan(0);
+
+    // Before the rollback the vault contains the head.
+    const fine = await cli(['--json', 'audit', 'verify', '--checkpoint', pkg]);
+    expect(fine.code).toBe(0);
+    expect(fine.json).toMatchObject({ ok: true, checkpoint: { status: 'contains', seq: manifest.audit_head.seq, hash: manifest.audit_head.hash } });
+
+    copyFileSync(join(dir, 'snap'), join(dir, 'vault', 'vault.db'));
+    // The rolled-back vault is internally consistent: only the checkpoint shows it.
+    expect((await cli(['audit', 'verify'])).code).toBe(0);
+    const rolledBack = await cli(['--json', 'audit', 'verify', '--checkpoint', pkg]);
+    expect(rolledBack.code).toBe(1);
+    expect(rolledBack.json).toMatchObject({ ok: false, brokenAt: null, checkpoint: { status: 'behind', seq: manifest.audit_head.seq } });
+    const text = await cli(['audit', 'verify', '--checkpoint', pkg]);
+    expect(text.stdout).toContain('Checkpoint FAILED (behind)');
+
+    // A checkpoint file that was tampered with does not verify and proves nothing.
+    writeFileSync(join(pkg, 'MANIFEST.json'), readFileSync(join(pkg, 'MANIFEST.json'), 'utf8').replace(/"seq": \d+/, '"seq": 1'));
+    const forged = await cli(['--json', 'audit', 'verify', '--checkpoint', pkg]);
+    expect([forged.code, (forged.json as { error: { code: string } }).error.code]).toEqual([1, 'CHECKPOINT_INVALID']);
+    const notAPackage = await cli(['--json', 'audit', 'verify', '--checkpoint', join(dir, 'a.csr')]);
+    expect((notAPackage.json as { error: { code: string } }).error.code).toBe('CHECKPOINT_INVALID');
+  });
+});
