@@ -35,20 +35,28 @@ export function vaultCommand(action: Action): Command {
   vault
     .command('init')
     .description('create a vault (passphrase from --passphrase-file, AIRGAP_CA_PASSPHRASE or a prompt)')
-    .option('--quorum <K/N>', 'also split the vault key among N custodians, any K of whom unlock it', parseQuorum)
+    .option('--quorum <K/N>', 'split the vault key among N custodians, any K of whom unlock it (no passphrase slot unless --also-passphrase)', parseQuorum)
     .option('--shares-dir <DIR>', 'where to write the N custodian share files (with --quorum)')
+    .option('--also-passphrase', 'with --quorum: add a passphrase slot too, so one passphrase alone also opens the vault')
     .action(
-      action(async (ctx, opts: { quorum?: { threshold: number; total: number }; sharesDir?: string }) => {
+      action(async (ctx, opts: { quorum?: { threshold: number; total: number }; sharesDir?: string; alsoPassphrase?: boolean }) => {
         if (opts.quorum && !opts.sharesDir) throw new DomainError('INVALID_INPUT', '--quorum needs --shares-dir DIR for the custodian share files.');
-        // A quorum vault may have no passphrase at all: only ask when there is no quorum.
-        const passphrase = opts.quorum ? passphraseWithoutPrompt({ passphraseFile: ctx.opts.passphraseFile, env: ctx.env }) : await newPassphrase(ctx, ctx.opts.passphraseFile);
+        if (opts.alsoPassphrase && !opts.quorum) throw new DomainError('INVALID_INPUT', '--also-passphrase only goes with --quorum (a vault without a quorum always has a passphrase slot).');
+        // A quorum vault has no passphrase slot unless asked for explicitly: a passphrase
+        // lying in the environment must not quietly undo the k-of-n the custodians rely on.
+        const passphrase = opts.quorum && !opts.alsoPassphrase ? undefined : await newPassphrase(ctx, ctx.opts.passphraseFile);
         const r = await ctx.call('vault.create', {
           actor: ctx.actor,
           passphrase,
           quorum: opts.quorum && opts.sharesDir ? { ...opts.quorum, sharesDir: opts.sharesDir } : undefined,
         });
-        const text = [`Vault ${r.vaultId} created in ${ctx.service.session.vaultDir}.`, ...(r.shareFiles.length ? ['Custodian share files (hand one to each custodian, then delete them here):', ...r.shareFiles.map((f) => `  ${f}`)] : [])].join('\n');
-        return { json: { vaultId: r.vaultId, dir: ctx.service.session.vaultDir, shareFiles: r.shareFiles }, text };
+        const text = [
+          `Vault ${r.vaultId} created in ${ctx.service.session.vaultDir}.`,
+          'Key slots:',
+          ...r.slots.map((s) => `  ${s.id}  ${s.type === 'quorum' ? `custodian quorum, ${s.threshold} of ${s.total} shares` : 'passphrase'}`),
+          ...(r.shareFiles.length ? ['Custodian share files (hand one to each custodian, then delete them here):', ...r.shareFiles.map((f) => `  ${f}`)] : []),
+        ].join('\n');
+        return { json: { vaultId: r.vaultId, dir: ctx.service.session.vaultDir, slots: r.slots, shareFiles: r.shareFiles }, text };
       }),
     );
 
