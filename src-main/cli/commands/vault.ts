@@ -29,6 +29,9 @@ async function newPassphrase(ctx: CliContext, file: string | undefined): Promise
   return a;
 }
 
+/** Said after every change that revokes a credential: a backup carries the header of its day. */
+const OLD_BACKUPS_NOTE = 'Backups made before this change still open with the old credentials: destroy them or keep them as safe as the old passphrase or shares.';
+
 export function vaultCommand(action: Action): Command {
   const vault = new Command('vault').description('create, inspect, verify, back up and restore the encrypted vault');
 
@@ -114,7 +117,7 @@ export function vaultCommand(action: Action): Command {
       action(async (ctx, opts: { newPassphraseFile: string }) => {
         await ctx.unlock();
         const slot = await ctx.call('vault.changePassphrase', { newPassphrase: readPassphraseFile(opts.newPassphraseFile) });
-        return { json: { slot }, text: `Passphrase changed (slot ${slot.id}). Other key slots are unchanged.` };
+        return { json: { slot }, text: `Passphrase changed (slot ${slot.id}). Other key slots are unchanged. ${OLD_BACKUPS_NOTE}` };
       }),
     );
 
@@ -152,7 +155,7 @@ export function vaultCommand(action: Action): Command {
       action(async (ctx, slotId: string) => {
         await ctx.unlock();
         const i = await ctx.call('vault.removeSlot', { slotId });
-        return { json: i, text: `Slot ${slotId} removed.\n\n${slotRows(i.slots)}` };
+        return { json: i, text: `Slot ${slotId} removed. ${OLD_BACKUPS_NOTE}\n\n${slotRows(i.slots)}` };
       }),
     );
 
