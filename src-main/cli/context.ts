@@ -10,7 +10,7 @@ import { dispatch } from '../api/dispatch.ts';
 import { createService, type Service } from '../api/service.ts';
 import { defaultVaultDir } from '../api/vault-location.ts';
 import { EXIT, exitCodeFor } from './exit-codes.ts';
-import { passphraseWithoutPrompt, promptHidden } from './secrets.ts';
+import { passphraseWithoutPrompt, promptHidden, takeSecretEnvironment } from './secrets.ts';
 
 export interface GlobalOptions {
   vault?: string;
@@ -109,7 +109,8 @@ export interface CliRuntime {
 
 export const processRuntime: CliRuntime = {
   clock: systemClock,
-  env: process.env,
+  // The secrets move out of process.env as soon as the CLI loads, before anything can spawn a child.
+  env: takeSecretEnvironment(process.env),
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
   setExitCode: (code) => {

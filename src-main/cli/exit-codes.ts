@@ -11,6 +11,7 @@ const LOCKED_CODES: ReadonlySet<ErrorCode> = new Set([
   'SHARE_WRONG_VAULT',
   'SHARE_DUPLICATE',
   'SHARE_MISMATCH',
+  'HEADER_GENERATION_MISMATCH',
 ]);
 
 export function exitCodeFor(code: ErrorCode): number {

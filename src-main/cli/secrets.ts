@@ -56,3 +56,17 @@ export function passphraseWithoutPrompt(src: SecretSources): string | undefined 
   if (src.env.AIRGAP_CA_PASSPHRASE !== undefined) return src.env.AIRGAP_CA_PASSPHRASE;
   return undefined;
 }
+
+/** Environment variables that carry a secret: read once, then gone from the process. */
+export const SECRET_ENV_VARS = ['AIRGAP_CA_PASSPHRASE', 'AIRGAP_CA_PIN'] as const;
+
+/**
+ * A private copy of the environment for the CLI to read, with the secret
+ * variables removed from the live one: every child process (an external tool,
+ * a worker) inherits `process.env`, and none of them needs the passphrase.
+ */
+export function takeSecretEnvironment(live: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const copy: NodeJS.ProcessEnv = { ...live };
+  for (const name of SECRET_ENV_VARS) delete live[name];
+  return copy;
+}

@@ -28,6 +28,7 @@ const h = vi.hoisted(() => {
     sessionCalls,
     ipcHandlers,
     appEvents,
+    powerEvents: listeners(),
   };
 
   class FakeBrowserWindow {
@@ -99,6 +100,7 @@ vi.mock('electron', () => ({
     removeHandler: (channel: string) => h.state.ipcHandlers.delete(channel),
   },
   session: { defaultSession: h.defaultSession },
+  powerMonitor: { on: h.on(h.state.powerEvents) },
 }));
 
 const NONCE = 'dGVzdC1ub25jZS1mb3ItdGhlLXNoZWxs';
@@ -285,5 +287,20 @@ describe('ipc', () => {
     vi.advanceTimersByTime(60_000 + 15_000);
     expect(win().sent).toEqual([[LOCKED_CHANNEL, { reason: 'locked after 5 minutes without activity' }]]);
     await expect(call('session.status', {})).resolves.toMatchObject({ value: { unlocked: false, lockedReason: 'locked after 5 minutes without activity' } });
+  });
+
+  it.each([
+    ['suspend', 'locked when the computer went to sleep'],
+    ['lock-screen', 'locked when the screen was locked'],
+  ])('locks the vault at once on powerMonitor %s and tells the window why', async (event, reason) => {
+    win().sent.length = 0;
+    const unlocked = (await call('vault.unlock', { actor: 'Alice Officer', credentials: { passphrase: 'correct horse battery staple' } })) as { ok: boolean };
+    expect(unlocked.ok).toBe(true);
+    for (const fn of h.state.powerEvents.get(event) ?? []) fn();
+    expect(win().sent).toEqual([[LOCKED_CHANNEL, { reason }]]);
+    await expect(call('session.status', {})).resolves.toMatchObject({ value: { unlocked: false, lockedReason: reason } });
+    // Already locked: a second event sends nothing more.
+    for (const fn of h.state.powerEvents.get(event) ?? []) fn();
+    expect(win().sent).toHaveLength(1);
   });
 });

@@ -2,7 +2,7 @@
  * The desktop shell: one sandboxed window, the contract's operations over IPC,
  * and the idle timer. No business logic here (docs/architecture.md, "Layers").
  */
-import { app, BrowserWindow, ipcMain, session } from 'electron';
+import { app, BrowserWindow, ipcMain, powerMonitor, session } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Clock } from '../core/clock.ts';
@@ -47,6 +47,14 @@ function notifyIfIdleLocked(): void {
   if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(LOCKED_CHANNEL, notice);
 }
 
+/** Locks now (sleep, screen lock) and tells the window why; nothing to do when already locked. */
+function lockBecause(reason: string): void {
+  if (!service || !service.session.unlocked) return;
+  service.session.lock(reason);
+  const notice: LockedNotice = { reason: service.session.lockedReason };
+  if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(LOCKED_CHANNEL, notice);
+}
+
 function start(): void {
   service = createService({
     vaultDir: defaultVaultDir(process.env),
@@ -78,6 +86,10 @@ function start(): void {
   else void mainWindow.loadFile(rendererIndex);
 
   const timer = setInterval(notifyIfIdleLocked, IDLE_CHECK_MS);
+  // An unattended laptop is as exposed asleep or behind its lock screen as idle: the
+  // idle timer would only fire after waking, with the vault key in memory all along.
+  powerMonitor.on('suspend', () => lockBecause('locked when the computer went to sleep'));
+  powerMonitor.on('lock-screen', () => lockBecause('locked when the screen was locked'));
   app.on('will-quit', () => {
     clearInterval(timer);
     service?.session.lock(null);

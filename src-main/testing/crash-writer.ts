@@ -5,14 +5,20 @@
  * counter, so the parent knows the last state that was certainly durable.
  *
  *   node src-main/testing/crash-writer.ts VAULT_DIR
+ *   node src-main/testing/crash-writer.ts VAULT_DIR change-passphrase
+ *
+ * The second form changes the passphrase back and forth between
+ * TEST_PASSPHRASE and OTHER_PASSPHRASE in a loop (a slot change each time:
+ * next header, commit, rename), printing "changed" after each.
  *
  * It loads its modules, prints "loaded", then waits for one line on stdin
  * before it unlocks: the parent starts the next writer while it checks the
  * vault after a kill, so module loading is not paid inside the kill loop.
  */
 import { fixedClock } from '../core/clock.ts';
+import { OWASP_MINIMUM } from '../core/vault/kdf.ts';
 import { unlockVault } from '../core/vault/vault.ts';
-import { CRASH_COUNTER_KEY as COUNTER_KEY, CRASH_WRITE_ACTION as WRITE_ACTION, FIXED_NOW, TEST_PASSPHRASE } from './vault-fixtures.ts';
+import { CRASH_COUNTER_KEY as COUNTER_KEY, CRASH_WRITE_ACTION as WRITE_ACTION, FIXED_NOW, OTHER_PASSPHRASE, TEST_PASSPHRASE } from './vault-fixtures.ts';
 
 const dir = process.argv[2];
 if (!dir) {
@@ -26,6 +32,18 @@ await new Promise<void>((resolve) => {
     resolve();
   });
 });
+if (process.argv[3] === 'change-passphrase') {
+  process.stdout.write('open 0\n');
+  for (;;) {
+    const clock = fixedClock(FIXED_NOW);
+    const [from, to] = await unlockVault(dir, { passphrase: TEST_PASSPHRASE }, { clock, actor: 'crash-writer' })
+      .then((v) => [v, OTHER_PASSPHRASE] as const)
+      .catch(async () => [await unlockVault(dir, { passphrase: OTHER_PASSPHRASE }, { clock, actor: 'crash-writer' }), TEST_PASSPHRASE] as const);
+    await from.changePassphrase({ newPassphrase: to, actor: 'crash-writer', cost: OWASP_MINIMUM });
+    from.close();
+    process.stdout.write('changed\n');
+  }
+}
 const vault = await unlockVault(dir, { passphrase: TEST_PASSPHRASE }, { clock: fixedClock(FIXED_NOW), actor: 'crash-writer' });
 process.stdout.write(`open ${vault.getMeta(COUNTER_KEY) ?? '0'}\n`);
 for (;;) {

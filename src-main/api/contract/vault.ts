@@ -56,7 +56,7 @@ const quorumSpec = z.strictObject({
 export const vaultOps = {
   'session.status': op<SessionStatus>()(empty, { mutates: false, needsUnlock: false }),
   'vault.info': op<VaultInfo>()(empty, { mutates: false, needsUnlock: false }),
-  'vault.create': op<{ vaultId: string; shareFiles: string[] }>()(
+  'vault.create': op<{ vaultId: string; shareFiles: string[]; slots: SlotInfo[] }>()(
     z.strictObject({ actor: z.string().trim().min(1).max(100), passphrase: z.string().max(1024).optional(), quorum: quorumSpec.optional() }),
     { mutates: true, needsUnlock: false },
   ),

@@ -115,7 +115,7 @@ export const vaultHandlers: HandlersFor<keyof typeof vaultOps> = {
       throw e;
     }
     session.attach(vault, input.actor);
-    return { vaultId: vault.id, shareFiles: paths };
+    return { vaultId: vault.id, shareFiles: paths, slots: vault.header.slots.map(summarizeSlot) };
   },
 
   'vault.unlock': async (input, session) => {

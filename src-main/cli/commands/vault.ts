@@ -29,26 +29,37 @@ async function newPassphrase(ctx: CliContext, file: string | undefined): Promise
   return a;
 }
 
+/** Said after every change that revokes a credential: a backup carries the header of its day. */
+const OLD_BACKUPS_NOTE = 'Backups made before this change still open with the old credentials: destroy them or keep them as safe as the old passphrase or shares.';
+
 export function vaultCommand(action: Action): Command {
   const vault = new Command('vault').description('create, inspect, verify, back up and restore the encrypted vault');
 
   vault
     .command('init')
     .description('create a vault (passphrase from --passphrase-file, AIRGAP_CA_PASSPHRASE or a prompt)')
-    .option('--quorum <K/N>', 'also split the vault key among N custodians, any K of whom unlock it', parseQuorum)
+    .option('--quorum <K/N>', 'split the vault key among N custodians, any K of whom unlock it (no passphrase slot unless --also-passphrase)', parseQuorum)
     .option('--shares-dir <DIR>', 'where to write the N custodian share files (with --quorum)')
+    .option('--also-passphrase', 'with --quorum: add a passphrase slot too, so one passphrase alone also opens the vault')
     .action(
-      action(async (ctx, opts: { quorum?: { threshold: number; total: number }; sharesDir?: string }) => {
+      action(async (ctx, opts: { quorum?: { threshold: number; total: number }; sharesDir?: string; alsoPassphrase?: boolean }) => {
         if (opts.quorum && !opts.sharesDir) throw new DomainError('INVALID_INPUT', '--quorum needs --shares-dir DIR for the custodian share files.');
-        // A quorum vault may have no passphrase at all: only ask when there is no quorum.
-        const passphrase = opts.quorum ? passphraseWithoutPrompt({ passphraseFile: ctx.opts.passphraseFile, env: ctx.env }) : await newPassphrase(ctx, ctx.opts.passphraseFile);
+        if (opts.alsoPassphrase && !opts.quorum) throw new DomainError('INVALID_INPUT', '--also-passphrase only goes with --quorum (a vault without a quorum always has a passphrase slot).');
+        // A quorum vault has no passphrase slot unless asked for explicitly: a passphrase
+        // lying in the environment must not quietly undo the k-of-n the custodians rely on.
+        const passphrase = opts.quorum && !opts.alsoPassphrase ? undefined : await newPassphrase(ctx, ctx.opts.passphraseFile);
         const r = await ctx.call('vault.create', {
           actor: ctx.actor,
           passphrase,
           quorum: opts.quorum && opts.sharesDir ? { ...opts.quorum, sharesDir: opts.sharesDir } : undefined,
         });
-        const text = [`Vault ${r.vaultId} created in ${ctx.service.session.vaultDir}.`, ...(r.shareFiles.length ? ['Custodian share files (hand one to each custodian, then delete them here):', ...r.shareFiles.map((f) => `  ${f}`)] : [])].join('\n');
-        return { json: { vaultId: r.vaultId, dir: ctx.service.session.vaultDir, shareFiles: r.shareFiles }, text };
+        const text = [
+          `Vault ${r.vaultId} created in ${ctx.service.session.vaultDir}.`,
+          'Key slots:',
+          ...r.slots.map((s) => `  ${s.id}  ${s.type === 'quorum' ? `custodian quorum, ${s.threshold} of ${s.total} shares` : 'passphrase'}`),
+          ...(r.shareFiles.length ? ['Custodian share files (hand one to each custodian, then delete them here):', ...r.shareFiles.map((f) => `  ${f}`)] : []),
+        ].join('\n');
+        return { json: { vaultId: r.vaultId, dir: ctx.service.session.vaultDir, slots: r.slots, shareFiles: r.shareFiles }, text };
       }),
     );
 
@@ -106,7 +117,7 @@ export function vaultCommand(action: Action): Command {
       action(async (ctx, opts: { newPassphraseFile: string }) => {
         await ctx.unlock();
         const slot = await ctx.call('vault.changePassphrase', { newPassphrase: readPassphraseFile(opts.newPassphraseFile) });
-        return { json: { slot }, text: `Passphrase changed (slot ${slot.id}). Other key slots are unchanged.` };
+        return { json: { slot }, text: `Passphrase changed (slot ${slot.id}). Other key slots are unchanged. ${OLD_BACKUPS_NOTE}` };
       }),
     );
 
@@ -144,7 +155,7 @@ export function vaultCommand(action: Action): Command {
       action(async (ctx, slotId: string) => {
         await ctx.unlock();
         const i = await ctx.call('vault.removeSlot', { slotId });
-        return { json: i, text: `Slot ${slotId} removed.\n\n${slotRows(i.slots)}` };
+        return { json: i, text: `Slot ${slotId} removed. ${OLD_BACKUPS_NOTE}\n\n${slotRows(i.slots)}` };
       }),
     );
 

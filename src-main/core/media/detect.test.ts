@@ -2,7 +2,7 @@ import { describe, it, expect, afterEach } from 'vitest';
 import { mkdtemp, mkdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, delimiter } from 'node:path';
-import { detectRemovableMedia, isOnRemovableMedia, listRemovableMedia, runCommand, type DetectDeps, type RunCommand } from './detect.ts';
+import { detectRemovableMedia, isOnRemovableMedia, listRemovableMedia, resolveTool, runCommand, toolEnvironment, type DetectDeps, type RunCommand } from './detect.ts';
 import { parseLsblk } from './detect-linux.ts';
 import { parsePlist } from './detect-macos.ts';
 import { parseWindowsStorage } from './detect-windows.ts';
@@ -72,6 +72,28 @@ describe('Linux detection on recorded lsblk output', () => {
   it('runs the real lsblk here and offers nothing that is a system mount', async () => {
     const media = await listRemovableMedia({ platform: 'linux', run: runCommand, env: {} });
     for (const m of media) expect(['/', '/boot', '/home', '/usr', '/var']).not.toContain(m.path);
+  });
+});
+
+describe('how external tools are run', () => {
+  it('finds a tool only in the system folders, never through PATH', () => {
+    const seen: string[] = [];
+    const exists = (p: string) => (seen.push(p), p === '/sbin/lsblk');
+    expect(resolveTool('lsblk', { PATH: '/tmp/evil' }, exists)).toBe('/sbin/lsblk');
+    expect(seen.every((p) => !p.startsWith('/tmp'))).toBe(true);
+    expect(resolveTool('lsblk', {}, () => false)).toBeNull();
+    expect(resolveTool('sh', {}, () => true)).toBeNull();
+    expect(resolveTool('powershell.exe', { SystemRoot: 'D:\\Win' }, () => true)).toBe('D:\\Win\\System32\\WindowsPowerShell\\v1.0\\powershell.exe');
+  });
+
+  it('gives a tool a fixed, minimal environment with nothing of ours in it', () => {
+    const env = { AIRGAP_CA_PASSPHRASE: 'secret', PATH: '/tmp/evil:/usr/bin', HOME: '/home/a', SystemRoot: 'C:\\Windows' };
+    expect(toolEnvironment('linux', env)).toEqual({ LC_ALL: 'C', PATH: '/usr/sbin:/usr/bin:/sbin:/bin' });
+    expect(toolEnvironment('win32', env)).toEqual({ SystemRoot: 'C:\\Windows', windir: 'C:\\Windows' });
+  });
+
+  it('refuses to run a command that is not one of its tools', async () => {
+    await expect(runCommand('sh', ['-c', 'true'])).rejects.toThrow(/not a tool Airgap CA runs/);
   });
 });
 

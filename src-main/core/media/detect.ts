@@ -5,6 +5,7 @@
  * injected `run`, so parsing is tested on recorded output.
  */
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile, realpath, stat, statfs as fsStatfs } from 'node:fs/promises';
 import { basename, dirname, posix, resolve, win32 } from 'node:path';
 import { LSBLK_ARGS, parseLsblk, parseMounts } from './detect-linux.ts';
@@ -36,10 +37,50 @@ export interface DetectDeps {
 
 export const MEDIA_ROOTS_ENV = 'AIRGAP_CA_MEDIA_ROOTS';
 
-/** execFile with a time limit and no shell: the default `run`. */
+/**
+ * Where each external tool may live. A tool is never looked up through PATH
+ * (a folder early on PATH could hold a fake `lsblk`): only these system
+ * folders count, in order.
+ */
+export const TOOL_LOCATIONS: Readonly<Record<string, readonly string[]>> = {
+  lsblk: ['/usr/bin/lsblk', '/bin/lsblk', '/usr/sbin/lsblk', '/sbin/lsblk'],
+  findmnt: ['/usr/bin/findmnt', '/bin/findmnt', '/usr/sbin/findmnt', '/sbin/findmnt'],
+  diskutil: ['/usr/sbin/diskutil'],
+  'powershell.exe': ['%SystemRoot%\\System32\\WindowsPowerShell\\v1.0\\powershell.exe'],
+};
+
+/** The absolute path of a known tool, or null when it is not installed in a system folder. */
+export function resolveTool(name: string, env: Readonly<Record<string, string | undefined>>, exists: (path: string) => boolean = existsSync): string | null {
+  const candidates = TOOL_LOCATIONS[name];
+  if (!candidates) return null;
+  for (const c of candidates) {
+    const path = c.replace('%SystemRoot%', env['SystemRoot'] ?? 'C:\\Windows');
+    if (exists(path)) return path;
+  }
+  return null;
+}
+
+/**
+ * The whole environment a tool gets: a fixed locale so its output parses the
+ * same everywhere, and on Windows the two variables PowerShell cannot start
+ * without. Nothing else of ours (no passphrase, no vault path) reaches it.
+ */
+export function toolEnvironment(platform: NodeJS.Platform, env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  if (platform === 'win32') return { SystemRoot: env['SystemRoot'] ?? 'C:\\Windows', windir: env['windir'] ?? env['SystemRoot'] ?? 'C:\\Windows' };
+  return { LC_ALL: 'C', PATH: '/usr/sbin:/usr/bin:/sbin:/bin' };
+}
+
+/** execFile of a known tool by absolute path, with a time limit, no shell and the minimal environment: the default `run`. */
 export const runCommand: RunCommand = (cmd, args) =>
   new Promise((resolveP, reject) => {
-    execFile(cmd, [...args], { timeout: 15_000, maxBuffer: 8 * 1024 * 1024, encoding: 'utf8', windowsHide: true }, (err, stdout) => (err ? reject(err) : resolveP(stdout)));
+    const path = resolveTool(cmd, process.env);
+    if (!path) {
+      reject(new Error(`${cmd} is not installed in a system folder (${(TOOL_LOCATIONS[cmd] ?? []).join(', ') || 'not a tool Airgap CA runs'})`));
+      return;
+    }
+    execFile(path, [...args], { timeout: 15_000, maxBuffer: 8 * 1024 * 1024, encoding: 'utf8', windowsHide: true, env: toolEnvironment(process.platform, process.env) }, (err, stdout) =>
+      err ? reject(err) : resolveP(stdout),
+    );
   });
 
 async function defaultStatfs(path: string): Promise<{ freeBytes: number; totalBytes: number } | null> {

@@ -11,6 +11,8 @@ import { constantTimeEqual, deriveSubkey, hmac } from './subkeys.ts';
  * key, so parsing is strict and bounded.
  */
 export const HEADER_FILE = 'vault-header.json';
+/** The next header, written in full before a slot change commits and renamed over HEADER_FILE after. */
+export const PENDING_HEADER_FILE = 'vault-header.next.json';
 export const DATABASE_FILE = 'vault.db';
 export const HEADER_FORMAT = 'airgap-ca-vault';
 export const HEADER_VERSION = 1;
@@ -67,6 +69,12 @@ const headerSchema = z.strictObject({
   created: isoTime,
   database: z.strictObject({ file: z.literal(DATABASE_FILE), cipher: z.literal('chacha20') }),
   keyCommitment: b64url(32, 32),
+  /**
+   * Counts the header's slot changes; the database holds the same number, so a
+   * header put back from a copy (with a credential that was changed or removed
+   * since) is recognised. Absent in headers written before it existed: 0.
+   */
+  generation: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
   slots: z.array(slotSchema).min(1).max(32),
   mac: b64url(32, 32),
 });

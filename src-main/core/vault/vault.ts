@@ -12,6 +12,7 @@ import {
   HEADER_FORMAT,
   HEADER_VERSION,
   parseHeader,
+  PENDING_HEADER_FILE,
   serializeHeader,
   signHeader,
   verifyHeaderMac,
@@ -104,20 +105,28 @@ export class Vault {
     return this.db.transaction(fn)();
   }
 
-  /** Replace the header (slots changed), durably; the audit event is written in the same step. */
+  /**
+   * Replace the header (slots changed), durably, with the next generation. The
+   * order makes every crash point recoverable: (1) the new header is written in
+   * full beside the current one; (2) one transaction records its generation,
+   * its digest and the audit event (the commit point); (3) it is renamed over
+   * the current header. A crash before (2) leaves the old header in force (the
+   * stray next header is dropped on open); after (2), the next open finishes (3).
+   */
   async rewriteHeader(change: (h: UnsignedHeader) => UnsignedHeader, audit: { actor: string; action: string; details: Record<string, unknown> }): Promise<void> {
     this.assertOpen();
     const { mac: _mac, ...unsigned } = this.header;
-    const next = signHeader(change(unsigned), this.vaultKey);
+    const generation = headerGeneration(this.header) + 1;
+    const next = signHeader({ ...change(unsigned), generation }, this.vaultKey);
     if (next.slots.length === 0) throw new DomainError('LAST_SLOT', 'The last key slot cannot be removed: the vault would never open again.');
-    // Header first, then its audit event and digest: if we crash in between, the next
-    // unlock sees a header the database does not know and audits that (recordHeaderDigest).
-    writeFileDurably(join(this.dir, HEADER_FILE), serializeHeader(next));
-    this.header = next;
+    writeFileDurably(join(this.dir, PENDING_HEADER_FILE), serializeHeader(next));
     this.transaction(() => {
-      this.audit.append({ actor: audit.actor, action: audit.action, details: audit.details });
+      this.audit.append({ actor: audit.actor, action: audit.action, details: { ...audit.details, generation } });
       this.setMeta('header_sha256', headerDigest(next));
+      this.setMeta(GENERATION_META, String(generation));
     });
+    this.header = next;
+    promotePendingHeader(this.dir);
   }
 
   async addPassphraseSlot(args: { passphrase: string; label: string; actor: string; cost?: KdfCost }): Promise<SlotSummary> {
@@ -187,19 +196,83 @@ export class Vault {
   }
 }
 
-/** Opens the database with a key already proven by the header's commitment, and audits a header change it has not seen. */
+const GENERATION_META = 'header_generation';
+
+function headerGeneration(h: VaultHeader): number {
+  return h.generation ?? 0;
+}
+
+function promotePendingHeader(dir: string): void {
+  renameSync(join(dir, PENDING_HEADER_FILE), join(dir, HEADER_FILE));
+  fsyncDir(dir);
+}
+
+/** The next header left by a slot change that was interrupted, or null (none, or unreadable: then it never committed). */
+function readPendingHeader(dir: string): VaultHeader | null {
+  const path = join(dir, PENDING_HEADER_FILE);
+  if (!existsSync(path)) return null;
+  try {
+    return parseHeader(readFileSync(path));
+  } catch {
+    return null;
+  }
+}
+
+function generationMismatch(header: VaultHeader, dbGeneration: number): DomainError {
+  const h = headerGeneration(header);
+  return h < dbGeneration
+    ? new DomainError(
+        'HEADER_GENERATION_MISMATCH',
+        `The vault header is generation ${h}, but the database is at generation ${dbGeneration}: this is an old header, put back from a copy or a backup, and the credential that opened it was changed or removed since. It no longer opens this vault. Put back the current vault-header.json, or restore the whole vault from a backup with "vault restore".`,
+      )
+    : new DomainError(
+        'HEADER_GENERATION_MISMATCH',
+        `The vault header is generation ${h}, but the database is only at generation ${dbGeneration}: the database is older than its header (it was replaced by an older copy). Restore the whole vault from a backup with "vault restore", and investigate.`,
+      );
+}
+
+/**
+ * Opens the database with a key already proven by the header's commitment,
+ * checks that header and database are of one generation (finishing a slot
+ * change that committed but had not yet renamed its header), and audits a
+ * header change it has not seen.
+ */
 export function openUnlocked(dir: string, header: VaultHeader, vaultKey: Buffer, clock: Clock, unlockedBySlot: string, actor: string): Vault {
   if (!constantTimeEqual(keyCommitment(vaultKey, header.vaultId), header.keyCommitment)) {
     throw new DomainError('HEADER_TAMPERED', "The unlocked key does not match the vault header's key commitment: the header was altered. Restore the vault from a backup and investigate.");
   }
   verifyHeaderMac(header, vaultKey);
   const db = openEncryptedDatabase(join(dir, DATABASE_FILE), deriveSubkey(vaultKey, 'database'), { create: false });
-  const vault = new Vault({ dir, db, header, vaultKey, clock, unlockedBySlot });
-  const digest = headerDigest(header);
+  let current = header;
+  try {
+    const dbGeneration = Number((db.prepare('SELECT value FROM meta WHERE key = ?').get(GENERATION_META) as { value: string } | undefined)?.value ?? '0');
+    const pending = readPendingHeader(dir);
+    const unlockedFromPending = pending !== null && headerDigest(pending) === headerDigest(header);
+    if (unlockedFromPending && headerGeneration(header) === dbGeneration) {
+      // Unlocked with the new credential of a change that committed but had not renamed its header yet.
+      promotePendingHeader(dir);
+    } else if (unlockedFromPending) {
+      throw new DomainError('WRONG_PASSPHRASE', 'This credential belongs to a slot change that was interrupted before it took effect: unlock with the credential from before the change, then make the change again.');
+    } else if (pending && headerGeneration(pending) === dbGeneration && pending.vaultId === header.vaultId && headerGeneration(header) !== dbGeneration) {
+      // The change committed (the database has its generation) but its header was not renamed yet: finish it.
+      verifyHeaderMac(pending, vaultKey);
+      promotePendingHeader(dir);
+      current = pending;
+    } else if (headerGeneration(header) === dbGeneration && existsSync(join(dir, PENDING_HEADER_FILE))) {
+      // A change that never reached its commit: the current header stays in force.
+      rmSync(join(dir, PENDING_HEADER_FILE), { force: true });
+    }
+    if (headerGeneration(current) !== dbGeneration) throw generationMismatch(current, dbGeneration);
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+  const vault = new Vault({ dir, db, header: current, vaultKey, clock, unlockedBySlot });
+  const digest = headerDigest(current);
   const known = vault.getMeta('header_sha256');
   if (known !== digest) {
     vault.transaction(() => {
-      vault.audit.append({ actor, action: 'vault.header-changed', details: { note: 'the key-slot header changed without its audit event (a crash during a slot change)', slots: header.slots.map((s) => s.id) } });
+      vault.audit.append({ actor, action: 'vault.header-changed', details: { note: 'the key-slot header changed without its audit event (a crash during a slot change)', slots: current.slots.map((s) => s.id) } });
       vault.setMeta('header_sha256', digest);
     });
   }
@@ -224,8 +297,18 @@ export async function recoverVaultKey(header: VaultHeader, credentials: VaultCre
 
 export async function unlockVault(dir: string, credentials: VaultCredentials, opts: { clock: Clock; actor: string }): Promise<Vault> {
   const header = readVaultHeader(dir);
-  const { key, slot } = await recoverVaultKey(header, credentials);
-  return openUnlocked(dir, header, key, opts.clock, slot, opts.actor);
+  let recovered: { key: Buffer; slot: string };
+  try {
+    recovered = await recoverVaultKey(header, credentials);
+  } catch (e) {
+    // A slot change interrupted after its commit: the new credential is only in the next header yet.
+    const pending = readPendingHeader(dir);
+    if (!pending || pending.vaultId !== header.vaultId || headerGeneration(pending) !== headerGeneration(header) + 1) throw e;
+    const fromPending = await recoverVaultKey(pending, credentials).catch(() => null);
+    if (!fromPending) throw e;
+    return openUnlocked(dir, pending, fromPending.key, opts.clock, fromPending.slot, opts.actor);
+  }
+  return openUnlocked(dir, header, recovered.key, opts.clock, recovered.slot, opts.actor);
 }
 
 export interface CreateVaultOptions {
@@ -272,6 +355,7 @@ export async function createVault(opts: CreateVaultOptions): Promise<{ vault: Va
     created: now.toISOString(),
     database: { file: DATABASE_FILE, cipher: 'chacha20' },
     keyCommitment: keyCommitment(vaultKey, vaultId),
+    generation: 0,
     slots,
   };
   const header = signHeader(unsigned, vaultKey);
@@ -285,6 +369,7 @@ export async function createVault(opts: CreateVaultOptions): Promise<{ vault: Va
     vault.transaction(() => {
       vault.setMeta('vault_id', vaultId);
       vault.setMeta('header_sha256', headerDigest(header));
+      vault.setMeta(GENERATION_META, '0');
       vault.audit.append({
         actor: opts.actor,
         action: 'vault.created',
