@@ -117,12 +117,16 @@ export function isDomainError(e: unknown): e is DomainError {
   return e instanceof DomainError;
 }
 
-/** Run `fn`; anything that is not a DomainError becomes `code` with `message`, keeping the cause as log detail. */
-export function rethrowAs<T>(code: ErrorCode, message: string, fn: () => T): T {
+/**
+ * Run `fn`; a failure becomes `code` with `message`, keeping the cause as log detail. A DomainError passes
+ * through unchanged; with `only`, just errors of that class are converted and anything else (a bug) propagates.
+ */
+export function rethrowAs<T>(code: ErrorCode, message: string, fn: () => T, only?: abstract new (...args: never[]) => Error): T {
   try {
     return fn();
   } catch (e) {
     if (isDomainError(e)) throw e;
+    if (only !== undefined && !(e instanceof only)) throw e;
     throw new DomainError(code, message, e instanceof Error ? e.message : String(e));
   }
 }

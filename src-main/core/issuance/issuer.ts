@@ -11,7 +11,7 @@
  */
 import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import { DomainError } from '../errors.ts';
+import { DomainError, rethrowAs } from '../errors.ts';
 import type { KeyAlgorithm } from '../pki/algorithms.ts';
 import { isKeyAlgorithm } from '../pki/algorithms.ts';
 import { authorityKeyIdentifierExtension, certificateExtensions } from './certificate-extensions.ts';
@@ -85,12 +85,7 @@ const KEY_LABEL_FOR_ALGORITHM: Record<KeyAlgorithm, string> = {
 };
 
 function readIssuerCertificate(der: Uint8Array): CertificateView {
-  try {
-    return readCertificate(der);
-  } catch (e) {
-    if (e instanceof DerError) throw new DomainError('CHAIN_UNPARSEABLE', "The issuing key's certificate cannot be read.", e.message);
-    throw e;
-  }
+  return rethrowAs('CHAIN_UNPARSEABLE', "The issuing key's certificate cannot be read.", () => readCertificate(der), DerError);
 }
 
 export class Issuer {
@@ -123,23 +118,22 @@ export class Issuer {
     this.algorithm = init.algorithm;
     this.certificateDer = init.certificateDer;
     this.subjectDer = tbs.subjectDer;
-    try {
-      this.subject = parseName(init.certificateDer, tbs.subjectNode).text;
-    } catch (e) {
-      if (e instanceof NameError) throw new DomainError('CHAIN_UNPARSEABLE', "The issuing key's certificate has a subject this CA cannot use.", e.message);
-      throw e;
-    }
+    this.subject = rethrowAs(
+      'CHAIN_UNPARSEABLE',
+      "The issuing key's certificate has a subject this CA cannot use.",
+      () => parseName(init.certificateDer, tbs.subjectNode).text,
+      NameError,
+    );
     this.notBefore = tbs.notBefore;
     this.notAfter = tbs.notAfter;
     this.spkiDer = tbs.spkiDer;
 
-    let key;
-    try {
-      key = readSubjectPublicKey(init.certificateDer, tbs.spkiNode);
-    } catch (e) {
-      if (e instanceof KeyError) throw new DomainError('UNSUPPORTED_ALGORITHM', "The issuing key's certificate holds a key this CA cannot use.", e.message);
-      throw e;
-    }
+    const key = rethrowAs(
+      'UNSUPPORTED_ALGORITHM',
+      "The issuing key's certificate holds a key this CA cannot use.",
+      () => readSubjectPublicKey(init.certificateDer, tbs.spkiNode),
+      KeyError,
+    );
     if (key.description.label !== KEY_LABEL_FOR_ALGORITHM[init.algorithm]) {
       throw new DomainError('UNSUPPORTED_ALGORITHM', `The issuing certificate holds a ${key.description.label} key, not ${init.algorithm}.`);
     }
@@ -149,19 +143,21 @@ export class Issuer {
     let keyCertSign = true;
     let crlSign = true;
     let ski: Uint8Array | undefined;
-    try {
-      for (const ext of tbs.extensions) {
-        if (ext.id === OID.basicConstraints) ({ ca, pathLen } = readBasicConstraints(ext.value));
-        else if (ext.id === OID.keyUsage) {
-          const bits = readKeyUsage(ext.value).bits;
-          keyCertSign = bits.has(KEY_USAGE_BIT.keyCertSign);
-          crlSign = bits.has(KEY_USAGE_BIT.cRLSign);
-        } else if (ext.id === OID.subjectKeyIdentifier) ski = readOctetStringValue(ext.value, 'SubjectKeyIdentifier');
-      }
-    } catch (e) {
-      if (e instanceof DerError) throw new DomainError('CHAIN_UNPARSEABLE', "The issuing key's certificate has an unreadable extension.", e.message);
-      throw e;
-    }
+    rethrowAs(
+      'CHAIN_UNPARSEABLE',
+      "The issuing key's certificate has an unreadable extension.",
+      () => {
+        for (const ext of tbs.extensions) {
+          if (ext.id === OID.basicConstraints) ({ ca, pathLen } = readBasicConstraints(ext.value));
+          else if (ext.id === OID.keyUsage) {
+            const bits = readKeyUsage(ext.value).bits;
+            keyCertSign = bits.has(KEY_USAGE_BIT.keyCertSign);
+            crlSign = bits.has(KEY_USAGE_BIT.cRLSign);
+          } else if (ext.id === OID.subjectKeyIdentifier) ski = readOctetStringValue(ext.value, 'SubjectKeyIdentifier');
+        }
+      },
+      DerError,
+    );
     // RFC 5280 6.1.4 (k) and (n): only a CA certificate with keyCertSign may issue certificates.
     if (tbs.version !== 2 || !ca) throw new DomainError('CHAIN_NOT_CA', "The issuing key's certificate is not a CA certificate (basicConstraints cA is not TRUE).");
     if (!keyCertSign) throw new DomainError('CHAIN_NO_KEYCERTSIGN', "The issuing key's certificate does not allow keyCertSign.");
