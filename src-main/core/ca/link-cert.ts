@@ -44,7 +44,7 @@ function requireRoot(c: CertificateFacts, which: string): void {
  * (not two standalone roots, or the same key), KEY_UNHEALTHY (the PKCS#8 is
  * not the old root's), CHAIN_EXPIRED (no time left inside both validities),
  * CHAIN_PATHLEN (the old root's pathLen 0 forbids a link with another name),
- * SIGNATURE_SELF_CHECK_FAILED.
+ * LINT_FAILED (nothing is signed), SIGNATURE_SELF_CHECK_FAILED.
  */
 export async function createLinkCertificate(input: LinkCertificateInput): Promise<SignedCertificate> {
   const oldRoot = readCertificate(input.oldRoot.certificate, 'the old root certificate');
@@ -87,6 +87,11 @@ export async function createLinkCertificate(input: LinkCertificateInput): Promis
       new x509.SubjectKeyIdentifierExtension(ski, false),
       new x509.AuthorityKeyIdentifierExtension(oldKeyId, false),
     ],
+    lint: {
+      pathLen: newRoot.basicConstraints?.pathLength,
+      subjectKeyId: Buffer.from(ski, 'hex'),
+      issuer: { subjectDer: oldRoot.subjectDer, keyId: Buffer.from(oldKeyId, 'hex'), notBefore: oldRoot.notBefore, notAfter: oldRoot.notAfter },
+    },
   });
   // Sanity: the link must not look like a root to chain builders.
   const link = readCertificate(signed.der, 'the link certificate');

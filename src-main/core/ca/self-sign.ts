@@ -57,7 +57,8 @@ export function checkDays(days: number): number {
  *
  * Throws INVALID_SUBJECT (subject string), INVALID_INPUT (days, pathLength),
  * UNSUPPORTED_ALGORITHM, KEY_UNHEALTHY (PKCS#8 unreadable or not the SPKI's
- * private key), SIGNATURE_SELF_CHECK_FAILED.
+ * private key), LINT_FAILED (the certificate breaks a lint rule; nothing is
+ * signed), SIGNATURE_SELF_CHECK_FAILED.
  */
 export async function selfSignRoot(input: SelfSignInput): Promise<SignedCertificate> {
   const name = nameFromDistinguishedName(input.subject);
@@ -80,5 +81,6 @@ export async function selfSignRoot(input: SelfSignInput): Promise<SignedCertific
     notBefore,
     notAfter,
     extensions: [basic, caKeyUsage(), ski, new x509.AuthorityKeyIdentifierExtension(ski.keyId, false)],
+    lint: { pathLen: input.pathLength, subjectKeyId: Buffer.from(ski.keyId, 'hex') },
   });
 }

@@ -39,6 +39,13 @@ export interface LintExpectations {
   readonly issuer: LintIssuer;
   /** basicConstraints pathLenConstraint expected on a CA profile. */
   readonly pathLen?: number | undefined;
+  /**
+   * The subjectKeyIdentifier the certificate must carry. Absent: the RFC 7093
+   * identifier every certificate the Issuer signs uses. Roots keep the RFC 5280
+   * method-1 (SHA-1) identifier they were first published with, and a link
+   * certificate repeats the new root's, so chains already in the field still match.
+   */
+  readonly subjectKeyId?: Uint8Array | undefined;
 }
 
 /** Names of the rules, each one RFC 5280 requirement (or RFC 6960 for ocsp-nocheck). */
@@ -166,7 +173,7 @@ function lintExtensions(tbs: TbsCertificateView, x: LintExpectations, subjectIsE
   // RFC 5280 4.2.1.2: SKI MUST be present in CA certificates, SHOULD in end entities, and MUST NOT be critical.
   const ski = byId.get(OID.subjectKeyIdentifier);
   check(ski !== undefined && !ski.critical, 'subject-key-identifier', 'subjectKeyIdentifier missing or critical');
-  check(bytesEqual(readOctetStringValue(ski.value, 'SubjectKeyIdentifier'), keyIdentifier(key.keyBits)), 'subject-key-identifier', 'subjectKeyIdentifier is not the RFC 7093 identifier of the subject key');
+  check(bytesEqual(readOctetStringValue(ski.value, 'SubjectKeyIdentifier'), x.subjectKeyId ?? keyIdentifier(key.keyBits)), 'subject-key-identifier', x.subjectKeyId ? 'subjectKeyIdentifier is not the expected key identifier' : 'subjectKeyIdentifier is not the RFC 7093 identifier of the subject key');
 
   // RFC 5280 4.2.1.1: AKI MUST be present (not self-signed), MUST NOT be critical, keyIdentifier from the issuer's SKI.
   const aki = byId.get(OID.authorityKeyIdentifier);
