@@ -1,7 +1,7 @@
 import type { Clock } from '../core/clock.ts';
 import { DomainError } from '../core/errors.ts';
 import { systemDeps, type DetectDeps } from '../core/media/detect.ts';
-import { UnlockThrottle } from '../core/vault/unlock-throttle.ts';
+import { fileFailureStore, UnlockThrottle } from '../core/vault/unlock-throttle.ts';
 import type { Vault } from '../core/vault/vault.ts';
 import type { ProgressEvent } from './contract/common.ts';
 import { DEFAULT_SETTINGS, type Settings } from './contract/settings.ts';
@@ -56,7 +56,7 @@ export class Session {
     this.clock = opts.clock;
     this.actor = opts.defaultActor ?? null;
     this.logger = opts.logger ?? stderrLogger;
-    this.throttle = new UnlockThrottle(opts.sleep);
+    this.throttle = new UnlockThrottle(opts.sleep, fileFailureStore(opts.vaultDir));
     this.kdfCost = opts.kdfCost;
     this.mediaDeps = opts.mediaDeps ?? systemDeps();
     this.issuanceWorkerUrl = opts.issuanceWorkerUrl;

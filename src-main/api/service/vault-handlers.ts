@@ -77,17 +77,19 @@ function credentialsOf(c: { passphrase: string } | { shares: Array<{ label: stri
 }
 
 async function throttled<T>(session: Session, attempt: () => Promise<T>): Promise<T> {
-  await session.throttle.beforeAttempt();
-  try {
-    const r = await attempt();
-    session.throttle.succeeded();
-    return r;
-  } catch (e) {
-    if (e instanceof DomainError && ['WRONG_PASSPHRASE', 'NOT_ENOUGH_SHARES', 'SHARE_CORRUPT', 'SHARE_WRONG_VAULT', 'SHARE_DUPLICATE', 'SHARE_MISMATCH'].includes(e.code)) {
-      session.throttle.failed();
+  return session.throttle.exclusive(async () => {
+    await session.throttle.beforeAttempt();
+    try {
+      const r = await attempt();
+      session.throttle.succeeded();
+      return r;
+    } catch (e) {
+      if (e instanceof DomainError && ['WRONG_PASSPHRASE', 'NOT_ENOUGH_SHARES', 'SHARE_CORRUPT', 'SHARE_WRONG_VAULT', 'SHARE_DUPLICATE', 'SHARE_MISMATCH'].includes(e.code)) {
+        session.throttle.failed();
+      }
+      throw e;
     }
-    throw e;
-  }
+  });
 }
 
 export const vaultHandlers: HandlersFor<keyof typeof vaultOps> = {

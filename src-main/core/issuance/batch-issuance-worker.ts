@@ -11,6 +11,8 @@ import type { IssuerInit } from './issuer.ts';
 
 const { init, settings } = workerData as { init: IssuerInit; settings: BatchSettings };
 const issuer = createIssuer(init);
+// A PKCS #8 handed over as bytes is this thread's own copy (structured clone): the Issuer holds the imported key now.
+if (init.privateKey instanceof Uint8Array) init.privateKey.fill(0);
 const port = parentPort;
 if (!port) throw new Error('batch-issuance-worker.ts runs as a worker thread');
 

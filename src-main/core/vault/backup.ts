@@ -41,7 +41,9 @@ export function writeBackup(vault: Vault, outPath: string, opts: { actor: string
     const payload = readFileSync(snapshot);
     const nonce = randomBytes(12);
     const metaLine = canonicalize({ vaultId: vault.id, created: opts.clock.now().toISOString(), header: vault.header, nonce: nonce.toString('base64url') }) ?? '';
-    const sealed = seal(vault.backupKey(), payload, Buffer.from(metaLine), nonce);
+    const backupKey = vault.backupKey();
+    const sealed = seal(backupKey, payload, Buffer.from(metaLine), nonce);
+    backupKey.fill(0);
     const file = Buffer.concat([Buffer.from(MAGIC), Buffer.from(metaLine + '\n'), sealed.ciphertext]);
     try {
       mkdirSync(dirname(out), { recursive: true });
@@ -97,7 +99,9 @@ export async function restoreBackup(args: { file: string; dir: string; credentia
   if (!existsSync(args.file)) throw new DomainError('NOT_FOUND', `There is no backup file at ${args.file}.`);
   const { metaLine, meta, header, body } = parseBackupFile(readFileSync(args.file));
   const { key, slot } = await recoverVaultKey(header, args.credentials);
-  const payload = open(deriveSubkey(key, 'backup'), { nonce: Buffer.from(meta.nonce, 'base64url'), ciphertext: body }, Buffer.from(metaLine));
+  const backupKey = deriveSubkey(key, 'backup');
+  const payload = open(backupKey, { nonce: Buffer.from(meta.nonce, 'base64url'), ciphertext: body }, Buffer.from(metaLine));
+  backupKey.fill(0);
   if (!payload) throw corrupt('its contents were altered or damaged (authentication failed)');
   mkdirSync(dirname(dir), { recursive: true });
   const staging = join(dirname(dir), `.${basename(dir)}.restoring-${randomBytes(4).toString('hex')}`);

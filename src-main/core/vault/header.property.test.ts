@@ -7,7 +7,7 @@
  * changed either way. (Unlocking uses the custodian shares: no Argon2 per run,
  * and no work factor an attacker could raise.)
  */
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
@@ -16,17 +16,20 @@ import { fixedClock } from '../clock.ts';
 import { anyMutation, applyByteMutation, applyJsonMutation, refusalOf, refusalOfAsync, type Mutation } from '../../testing/mutations.ts';
 import { createTestVault, FIXED_NOW } from '../../testing/vault-fixtures.ts';
 import { hashDir, removeTempDirs, tempDir } from '../../testing/temp-dir.ts';
-import { DATABASE_FILE, HEADER_FILE, parseHeader, type VaultHeader } from './header.ts';
+import { DATABASE_FILE, HEADER_FILE, parseHeader, PENDING_HEADER_FILE, type VaultHeader } from './header.ts';
 import { unlockVault, type Vault } from './vault.ts';
 
 let dir: string;
 let genuine: Buffer;
+/** The header before the last slot change (one generation behind the database). */
+let previous: Buffer;
 let original: VaultHeader;
 let shares: Array<{ label: string; content: string }>;
 
 beforeAll(async () => {
   dir = join(tempDir('airgap-hdr-'), 'vault');
   const { vault, shareFiles } = await createTestVault(dir, { quorum: { threshold: 2, total: 3 } });
+  previous = readFileSync(join(dir, HEADER_FILE));
   await vault.addQuorumSlot({ threshold: 3, total: 5, label: 'board', actor: 'alice' });
   vault.close();
   genuine = readFileSync(join(dir, HEADER_FILE));
@@ -87,5 +90,37 @@ describe('mutated key-slot headers', () => {
     expect(hashDir(dir)).toBe(before);
     // Only no-op mutations (JSON whitespace, a field set to its own value) can open it.
     expect(opened).toBeLessThan(1500 / 4);
+  });
+
+  it('an interrupted slot change whose next header was mutated finishes only with the genuine content; otherwise it refuses and changes nothing (1000 mutations)', async () => {
+    const headerPath = join(dir, HEADER_FILE);
+    const pendingPath = join(dir, PENDING_HEADER_FILE);
+    const genuineDir = hashDir(dir);
+    let finished = 0;
+    await fc.assert(
+      fc.asyncProperty(anyMutation, async (m) => {
+        // The state after the commit, before the rename: the old header in place, the next one beside it.
+        const bytes = mutate(m);
+        writeFileSync(headerPath, previous);
+        writeFileSync(pendingPath, bytes);
+        const dbBefore = readFileSync(join(dir, DATABASE_FILE));
+        const r = await refusalOfAsync(() => unlockVault(dir, { shares }, { clock: fixedClock(FIXED_NOW), actor: 'mallory' }));
+        if (r.refused) {
+          expect(['HEADER_GENERATION_MISMATCH', 'HEADER_TAMPERED', 'SHARE_MISMATCH', 'SHARE_CORRUPT', 'WRONG_PASSPHRASE', 'NOT_ENOUGH_SHARES']).toContain(r.code);
+          expect(readFileSync(headerPath).equals(previous)).toBe(true);
+        } else {
+          finished += 1;
+          (r.value as Vault).close();
+          expect(isDeepStrictEqual(parseHeader(readFileSync(headerPath)), original)).toBe(true);
+          expect(readdirSync(dir).sort()).toEqual([HEADER_FILE, DATABASE_FILE].sort());
+        }
+        expect(readFileSync(join(dir, DATABASE_FILE)).equals(dbBefore)).toBe(true);
+        rmSync(pendingPath, { force: true });
+        writeFileSync(headerPath, genuine);
+      }),
+      { numRuns: 1000, timeout: 10_000 },
+    );
+    expect(hashDir(dir)).toBe(genuineDir);
+    expect(finished).toBeLessThan(1000 / 4);
   });
 });

@@ -33,14 +33,20 @@ export async function createPassphraseSlot(args: {
   const kdf = newKdfParams(args.cost);
   const base: Omit<PassphraseSlot, 'wrap'> = { id: newSlotId(), type: 'passphrase', created: args.now.toISOString(), label: args.label, kdf };
   const kek = await deriveKek(args.passphrase, kdf);
-  return wrapInto<PassphraseSlot>(base, args.vaultId, kek, args.vaultKey);
+  try {
+    return wrapInto<PassphraseSlot>(base, args.vaultId, kek, args.vaultKey);
+  } finally {
+    kek.fill(0);
+  }
 }
 
 /** Tries every passphrase slot; null when none opens (wrong passphrase, or the slot's parameters were altered). */
 export async function unlockWithPassphrase(header: VaultHeader, passphrase: string): Promise<Buffer | null> {
   for (const slot of header.slots) {
     if (slot.type !== 'passphrase') continue;
-    const key = unwrapWith(slot, header.vaultId, await deriveKek(passphrase, slot.kdf));
+    const kek = await deriveKek(passphrase, slot.kdf);
+    const key = unwrapWith(slot, header.vaultId, kek);
+    kek.fill(0);
     if (key) return key;
   }
   return null;
@@ -60,7 +66,9 @@ export async function createQuorumSlot(args: {
   }
   const kek = randomBytes(32);
   // The library checks for a plain Uint8Array, not a Buffer.
-  const shares = await split(new Uint8Array(kek), total, threshold);
+  const kekCopy = new Uint8Array(kek);
+  const shares = await split(kekCopy, total, threshold);
+  kekCopy.fill(0);
   const id = newSlotId();
   const base: Omit<QuorumSlot, 'wrap'> = {
     id,
@@ -75,6 +83,9 @@ export async function createQuorumSlot(args: {
   const shareFiles = shares.map((s, i) =>
     makeShareFile({ vaultId: args.vaultId, slotId: id, threshold, total, index: i + 1, share: Buffer.from(s).toString('base64url') }),
   );
+  // The share files (strings) are what leaves; the raw shares and the key they split are done with.
+  kek.fill(0);
+  for (const s of shares) s.fill(0);
   return { slot, shareFiles };
 }
 
@@ -133,8 +144,13 @@ export async function unlockWithShares(header: VaultHeader, shareTexts: Readonly
     const missing = slot.threshold - parsed.length;
     throw new DomainError('NOT_ENOUGH_SHARES', `${parsed.length} of the ${slot.threshold} custodian shares needed were given; ${missing} more ${missing === 1 ? 'is' : 'are'} needed.`);
   }
-  const kek = Buffer.from(await combine(parsed.slice(0, slot.threshold).map((p) => new Uint8Array(Buffer.from(p.share.share, 'base64url')))));
+  const raw = parsed.slice(0, slot.threshold).map((p) => new Uint8Array(Buffer.from(p.share.share, 'base64url')));
+  const combined = await combine(raw);
+  const kek = Buffer.from(combined);
   const key = unwrapWith(slot, header.vaultId, kek);
+  for (const r of raw) r.fill(0);
+  combined.fill(0);
+  kek.fill(0);
   if (!key) {
     throw new DomainError('HEADER_TAMPERED', 'The shares are genuine but do not open their key slot: the vault header was altered. Restore the vault from a backup and investigate.');
   }

@@ -242,7 +242,13 @@ export function openUnlocked(dir: string, header: VaultHeader, vaultKey: Buffer,
     throw new DomainError('HEADER_TAMPERED', "The unlocked key does not match the vault header's key commitment: the header was altered. Restore the vault from a backup and investigate.");
   }
   verifyHeaderMac(header, vaultKey);
-  const db = openEncryptedDatabase(join(dir, DATABASE_FILE), deriveSubkey(vaultKey, 'database'), { create: false });
+  const dbKey = deriveSubkey(vaultKey, 'database');
+  let db: Db;
+  try {
+    db = openEncryptedDatabase(join(dir, DATABASE_FILE), dbKey, { create: false });
+  } finally {
+    dbKey.fill(0);
+  }
   let current = header;
   try {
     const dbGeneration = Number((db.prepare('SELECT value FROM meta WHERE key = ?').get(GENERATION_META) as { value: string } | undefined)?.value ?? '0');
@@ -364,7 +370,9 @@ export async function createVault(opts: CreateVaultOptions): Promise<{ vault: Va
   const staging = join(dirname(dir), `.${basename(dir)}.creating-${randomBytes(4).toString('hex')}`);
   mkdirSync(staging, { mode: 0o700 });
   try {
-    const db = openEncryptedDatabase(join(staging, DATABASE_FILE), deriveSubkey(vaultKey, 'database'), { create: true });
+    const dbKey = deriveSubkey(vaultKey, 'database');
+    const db = openEncryptedDatabase(join(staging, DATABASE_FILE), dbKey, { create: true });
+    dbKey.fill(0);
     const vault = new Vault({ dir: staging, db, header, vaultKey: Buffer.from(vaultKey), clock: opts.clock, unlockedBySlot: slots[0]!.id });
     vault.transaction(() => {
       vault.setMeta('vault_id', vaultId);
