@@ -1,10 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { systemClock, type Clock } from '../core/clock.ts';
 import { systemDeps } from '../core/media/detect.ts';
 import { DomainError, isDomainError, type ErrorCode } from '../core/errors.ts';
+import { readUntrustedFileSync } from '../core/fs/untrusted-read.ts';
+
+/** A share file is a few hundred bytes of text; anything much larger is not one. */
+const MAX_SHARE_FILE_BYTES = 64 * 1024;
 import type { OpInput, OpName, OpResult } from '../api/contract.ts';
 import { dispatch } from '../api/dispatch.ts';
 import { createService, type Service } from '../api/service.ts';
@@ -59,9 +62,10 @@ export class CliContext {
   shareInputs(): Array<{ label: string; content: string }> {
     return (this.opts.share ?? []).map((path) => {
       try {
-        return { label: basename(path), content: readFileSync(path, 'utf8') };
+        return { label: basename(path), content: readUntrustedFileSync(path, { maxBytes: MAX_SHARE_FILE_BYTES, what: 'share' }).toString('utf8') };
       } catch (e) {
-        throw new DomainError('SHARE_CORRUPT', `Cannot read the share file ${path} (${(e as NodeJS.ErrnoException).code ?? 'error'}).`);
+        if (isDomainError(e) && e.code === 'FILE_REFUSED') throw e;
+        throw new DomainError('SHARE_CORRUPT', `Cannot read the share file ${path} (${isDomainError(e) ? e.message : ((e as NodeJS.ErrnoException).code ?? 'error')}).`);
       }
     });
   }
