@@ -15,6 +15,7 @@ const SPOOFING_RE = /[\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/u;
 const SPOOFING_GLOBAL_RE = /[\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/gu;
 
 /** C0 except tab and newline, DEL, C1 (which includes the 8-bit CSI U+009B). */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_GLOBAL_RE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/gu;
 
 function escapeChar(c: string): string {
@@ -45,5 +46,6 @@ export function spoofingCharacters(text: string): string[] {
 
 /** Control characters (C0, DEL, C1, including tab and newline) in `text`. */
 export function hasControlCharacters(text: string): boolean {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   return /[\u0000-\u001F\u007F-\u009F]/u.test(text);
 }
