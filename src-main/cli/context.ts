@@ -1,10 +1,14 @@
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { systemClock, type Clock } from '../core/clock.ts';
 import { systemDeps } from '../core/media/detect.ts';
 import { DomainError, isDomainError, type ErrorCode } from '../core/errors.ts';
+import { readUntrustedFileSync } from '../core/fs/untrusted-read.ts';
+import { printable } from '../core/safe-text.ts';
+
+/** A share file is a few hundred bytes of text; anything much larger is not one. */
+const MAX_SHARE_FILE_BYTES = 64 * 1024;
 import type { OpInput, OpName, OpResult } from '../api/contract.ts';
 import { dispatch } from '../api/dispatch.ts';
 import { createService, type Service } from '../api/service.ts';
@@ -59,9 +63,10 @@ export class CliContext {
   shareInputs(): Array<{ label: string; content: string }> {
     return (this.opts.share ?? []).map((path) => {
       try {
-        return { label: basename(path), content: readFileSync(path, 'utf8') };
+        return { label: basename(path), content: readUntrustedFileSync(path, { maxBytes: MAX_SHARE_FILE_BYTES, what: 'share' }).toString('utf8') };
       } catch (e) {
-        throw new DomainError('SHARE_CORRUPT', `Cannot read the share file ${path} (${(e as NodeJS.ErrnoException).code ?? 'error'}).`);
+        if (isDomainError(e) && e.code === 'FILE_REFUSED') throw e;
+        throw new DomainError('SHARE_CORRUPT', `Cannot read the share file ${path} (${isDomainError(e) ? e.message : ((e as NodeJS.ErrnoException).code ?? 'error')}).`);
       }
     });
   }
@@ -130,7 +135,8 @@ export function makeAction(rt: CliRuntime): Action {
       try {
         ctx = new CliContext(globals, rt.env, rt.clock, rt.kdfCost);
         const result = await body(ctx, ...(args.slice(0, -1) as A));
-        rt.stdout(globals.json ? JSON.stringify(result.json, null, 2) + '\n' : result.text.endsWith('\n') ? result.text : result.text + '\n');
+        // Text output carries certificate names and file names: escapes and bidi controls are shown, never obeyed.
+        rt.stdout(globals.json ? JSON.stringify(result.json, null, 2) + '\n' : printable(result.text.endsWith('\n') ? result.text : result.text + '\n'));
         rt.setExitCode(result.exitCode ?? EXIT.ok);
       } catch (e) {
         const known = e instanceof CliFailure || isDomainError(e);
@@ -138,7 +144,7 @@ export function makeAction(rt: CliRuntime): Action {
         const message = known ? e.message : 'Airgap CA hit an internal error; nothing was changed. Run again with the same input to reproduce, and report it.';
         if (!known) rt.stderr(`[airgap-ca] ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
         if (globals.json) rt.stdout(JSON.stringify({ error: { code, message } }) + '\n');
-        else rt.stderr(`error (${code}): ${message}\n`);
+        else rt.stderr(printable(`error (${code}): ${message}\n`));
         rt.setExitCode(exitCodeFor(code));
       } finally {
         ctx?.close();

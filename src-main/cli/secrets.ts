@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { DomainError } from '../core/errors.ts';
+import { DomainError, isDomainError } from '../core/errors.ts';
+import { readUntrustedFileSync } from '../core/fs/untrusted-read.ts';
 
 /**
  * Passphrases come from a file, the environment or a terminal prompt: never a
@@ -8,9 +8,10 @@ import { DomainError } from '../core/errors.ts';
 export function readPassphraseFile(path: string): string {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readUntrustedFileSync(path, { maxBytes: 64 * 1024, what: 'passphrase' }).toString('utf8');
   } catch (e) {
-    throw new DomainError('INVALID_INPUT', `Cannot read the passphrase file ${path} (${(e as NodeJS.ErrnoException).code ?? 'error'}).`);
+    if (isDomainError(e) && e.code === 'FILE_REFUSED') throw e;
+    throw new DomainError('INVALID_INPUT', `Cannot read the passphrase file ${path} (${isDomainError(e) ? e.message : ((e as NodeJS.ErrnoException).code ?? 'error')}).`);
   }
   // One trailing newline is the editor's, not the passphrase's.
   return text.replace(/\r?\n$/, '');

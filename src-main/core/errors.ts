@@ -96,6 +96,7 @@ export const ERROR_CODES = [
   'EXPORT_SIGNER_NOT_PINNED',
   'TRUST_ANCHOR_INVALID',
   'CHECKPOINT_INVALID',
+  'SUBJECT_SPOOFING_CHARACTERS',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

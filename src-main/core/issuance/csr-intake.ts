@@ -9,6 +9,7 @@
  */
 import { verify } from 'node:crypto';
 import { DomainError } from '../errors.ts';
+import { printableLine, spoofingCharacters } from '../safe-text.ts';
 import { readExtensionList } from './certificate-reader.ts';
 import { DerError, children, readBitString, readNode, readOid, readRoot, readSmallInt, whole } from './der-reader.ts';
 import type { DerNode } from './der-reader.ts';
@@ -144,6 +145,13 @@ function walkRequest(der: Uint8Array): ParsedCsr {
   } catch (e) {
     if (e instanceof NameError) throw new DomainError('CSR_BAD_SUBJECT', `The request's subject is not acceptable: ${e.message}.`);
     throw e;
+  }
+  // Bidi controls and zero-width characters make a name read as another one: refused, never issued.
+  for (const attr of subject.rdns.flat()) {
+    const found = spoofingCharacters(attr.value);
+    if (found.length > 0) {
+      throw new DomainError('SUBJECT_SPOOFING_CHARACTERS', `The request's subject has bidi control or zero-width characters (${found.join(', ')}) in "${printableLine(attr.value)}": they make a name display as another one. Ask for a request without them.`);
+    }
   }
   const sans = readRequestedSans(der, attributes);
   if (subject.rdns.length === 0 && sanCount(sans) === 0) {

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Clock } from '../clock.ts';
 import { DomainError } from '../errors.ts';
 import { fsyncDir, writeFileDurably } from '../fs/durable-write.ts';
+import { readUntrustedFileSync } from '../fs/untrusted-read.ts';
 import { open, seal } from './aead.ts';
 import { integrityCheck } from './database.ts';
 import { DATABASE_FILE, HEADER_FILE, parseHeader, serializeHeader } from './header.ts';
@@ -22,6 +23,8 @@ import { openUnlocked, recoverVaultKey, type Vault, type VaultCredentials } from
  */
 const MAGIC = 'AIRGAP-CA-BACKUP/1\n';
 const MAX_META_BYTES = 256 * 1024;
+/** A backup holds the whole database; the cap only keeps a wrong file (a disk device) from being read forever. */
+const MAX_BACKUP_BYTES = 64 * 1024 * 1024 * 1024;
 
 const metaSchema = z.strictObject({
   vaultId: z.uuid(),
@@ -97,7 +100,7 @@ export async function restoreBackup(args: { file: string; dir: string; credentia
   const dir = resolve(args.dir);
   if (existsSync(dir)) throw new DomainError('VAULT_EXISTS', `${dir} already exists. Restore into a folder that does not exist yet; a vault is never overwritten.`);
   if (!existsSync(args.file)) throw new DomainError('NOT_FOUND', `There is no backup file at ${args.file}.`);
-  const { metaLine, meta, header, body } = parseBackupFile(readFileSync(args.file));
+  const { metaLine, meta, header, body } = parseBackupFile(readUntrustedFileSync(args.file, { maxBytes: MAX_BACKUP_BYTES, what: 'backup' }));
   const { key, slot } = await recoverVaultKey(header, args.credentials);
   const backupKey = deriveSubkey(key, 'backup');
   const payload = open(backupKey, { nonce: Buffer.from(meta.nonce, 'base64url'), ciphertext: body }, Buffer.from(metaLine));

@@ -1,0 +1,72 @@
+/**
+ * Spoofing text: a certificate name carrying terminal escapes is printed as
+ * visible escapes, never obeyed; a request whose subject carries bidi or
+ * zero-width characters is not issued. Real OpenSSL files, real vault.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { fixedClock } from '../core/clock.ts';
+import { printable, printableLine, spoofingCharacters } from '../core/safe-text.ts';
+import { inProcessCli } from '../testing/cli-in-process.ts';
+import { removeTempDirs, tempDir } from '../testing/temp-dir.ts';
+
+afterAll(removeTempDirs);
+
+const ESCAPES = 'X\u001b[2K\r\u001b[32mChain imported\u2026';
+const BIDI = 'admin\u202egpj.exe\u200b';
+
+describe('printable()', () => {
+  it('escapes C0 (but tab and newline), DEL, C1, bidi and zero-width characters, and leaves other text alone', () => {
+    expect(printable(ESCAPES)).toBe('X\\x1b[2K\\x0d\\x1b[32mChain imported\u2026');
+    expect(printable(BIDI)).toBe('admin\\u{202e}gpj.exe\\u{200b}');
+    expect(printable('a\u007fb\u009bc\u0000d\te\nf')).toBe('a\\x7fb\\x9bc\\x00d\te\nf');
+    expect(printableLine('a\tb\nc')).toBe('a\\x09b\\x0ac');
+    expect(printable('Müller GmbH, 東京')).toBe('Müller GmbH, 東京');
+    expect(spoofingCharacters(BIDI)).toEqual(['U+202E', 'U+200B']);
+    expect(spoofingCharacters('\u2066x\u2069\u200f')).toEqual(['U+2066', 'U+2069', 'U+200F']);
+    expect(spoofingCharacters('plain')).toEqual([]);
+  });
+});
+
+describe('spoofing text through the CLI', () => {
+  const dir = tempDir();
+  const clock = fixedClock(new Date(Date.now() + 60_000));
+  const cli = inProcessCli({ vault: join(dir, 'vault'), clock, env: { AIRGAP_CA_PASSPHRASE: 'correct horse battery staple' } });
+  const openssl = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+
+  it('a chain whose root CN holds terminal escapes is shown escaped in the refusal, nothing raw reaches the terminal', async () => {
+    expect((await cli(['vault', 'init'])).code).toBe(0);
+    expect((await cli(['key', 'create', '--name', 'sub'])).code).toBe(0);
+    expect((await cli(['key', 'csr', 'sub', '--subject', 'CN=Sub CA,O=Acme', '--out', join(dir, 'sub.csr')])).code).toBe(0);
+    openssl(['req', '-x509', '-utf8', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'root.key', '-out', 'root.pem', '-days', '3650', '-subj', `/CN=${ESCAPES}`, '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+    writeFileSync(join(dir, 'ext.cnf'), 'basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n');
+    openssl(['x509', '-req', '-in', 'sub.csr', '-CA', 'root.pem', '-CAkey', 'root.key', '-CAcreateserial', '-days', '730', '-extfile', 'ext.cnf', '-out', 'sub.pem']);
+    writeFileSync(join(dir, 'chain.pem'), readFileSync(join(dir, 'root.pem'), 'utf8') + readFileSync(join(dir, 'sub.pem'), 'utf8'));
+
+    const r = await cli(['key', 'import-chain', 'sub', '--file', join(dir, 'chain.pem')]);
+    expect(r.code).toBe(1);
+    const printed = r.stdout + r.stderr;
+    expect(printed).not.toContain('\u001b');
+    expect(printed).not.toContain('\r');
+    expect(printed).toContain('CHAIN_ROOT_NOT_PINNED');
+    expect(printed).toContain('CN=X\\x1b[2K\\x0d\\x1b[32mChain imported\u2026');
+  });
+
+  it('a request whose CN is admin\\u202egpj.exe\\u200b is refused with SUBJECT_SPOOFING_CHARACTERS and nothing is issued', async () => {
+    expect((await cli(['key', 'create', '--name', 'root'])).code).toBe(0);
+    expect((await cli(['key', 'self-sign', 'root', '--subject', 'CN=Agents Root'])).code).toBe(0);
+    expect((await cli(['key', 'activate', 'root'])).code).toBe(0);
+    openssl(['req', '-new', '-utf8', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'agent.key', '-out', 'agent.csr', '-subj', `/CN=${BIDI}`]);
+    const r = await cli(['--json', 'cert', 'issue', '--csr', join(dir, 'agent.csr'), '--profile', 'agent', '--out', join(dir, 'agent.pem')]);
+    expect(r.code).toBe(1);
+    const error = (r.json as { error: { code: string; message: string } }).error;
+    expect(error.code).toBe('SUBJECT_SPOOFING_CHARACTERS');
+    expect(error.message).toContain('U+202E, U+200B');
+    const text = await cli(['cert', 'issue', '--csr', join(dir, 'agent.csr'), '--profile', 'agent', '--out', join(dir, 'agent2.pem')]);
+    expect(text.stderr).not.toMatch(/[\u202e\u200b]/);
+    const list = (await cli(['--json', 'cert', 'list'])).json as { total: number };
+    expect(list.total).toBe(0);
+  });
+});
