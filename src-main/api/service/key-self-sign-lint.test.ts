@@ -41,12 +41,12 @@ describe('key.selfSign and the certificate lint', () => {
     expect(shown).toMatchObject({ state: 'draft', certificatePem: null, subject: null });
   });
 
-  it('the same draft self-signs with a clean subject and one key.self-signed event', async () => {
+  it('the same draft self-signs with a clean subject: one key.self-signed event, and the new root pinned', async () => {
     const before = await value<{ total: number }>(service, 'audit.list');
     const signed = await value<KeyDetailView>(service, 'key.selfSign', { key: key.id, subject: 'CN=Acme Root' });
     expect(signed.certificatePem).toContain('BEGIN CERTIFICATE');
     const after = await value<{ events: AuditEventView[]; total: number }>(service, 'audit.list');
-    expect(after.total).toBe(before.total + 1);
-    expect(after.events.at(-1)?.action).toBe('key.self-signed');
+    expect(after.total).toBe(before.total + 2);
+    expect(after.events.slice(-2).map((e) => e.action)).toEqual(['key.root-pinned', 'key.self-signed']);
   });
 });
