@@ -49,6 +49,7 @@ export type AirgapBridge = AirgapApi & {
 };
 
 export type { ApiResponse, ProgressEvent } from './contract/common.ts';
+export type { ErrorCode } from '../core/errors.ts';
 export type * from './contract/vault.ts';
 export type * from './contract/audit.ts';
 export type * from './contract/keys.ts';

@@ -15,7 +15,7 @@ import TableRow from '@mui/material/TableRow';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useState, type ReactNode } from 'react';
-import type { BatchResult, OpInput, ProfileView, RequestFolderView } from '../../../../src-main/api/contract.ts';
+import type { BatchResult, ProfileName, ProfileView, RequestFolderView } from '../../../../src-main/api/contract.ts';
 import { call, type ApiFailure } from '../../api.ts';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert.tsx';
 import { CopyTextButton } from '../../components/CopyTextButton.tsx';
@@ -24,9 +24,6 @@ import { OperationProgress, useOperationProgress } from '../../components/Operat
 import { useAppStore } from '../../store/index.ts';
 import { MediumFolderField } from './MediumFolderField.tsx';
 import { StepActions, WizardFrame } from './WizardFrame.tsx';
-
-/** The api's own list of profile names (cert.profiles answers them as strings). */
-type ProfileName = OpInput<'cert.issueBatch'>['profile'];
 
 const STEPS = ['Requests folder', 'Profile and validity', 'Confirm', 'Issue', 'Done'] as const;
 const S = { folder: 0, profile: 1, confirm: 2, issue: 3, done: 4 } as const;
@@ -62,7 +59,7 @@ export function IssueFromMediaWizard() {
   const [sub, setSub] = useState('');
   const [requests, setRequests] = useState<RequestFolderView | null>(null);
   const [profiles, setProfiles] = useState<ProfileView[] | null>(null);
-  const [profile, setProfile] = useState('agent');
+  const [profile, setProfile] = useState<ProfileName>('agent');
   const [days, setDays] = useState('');
   const [outDir, setOutDir] = useState('');
   const [result, setResult] = useState<BatchResult | null>(null);
@@ -105,7 +102,7 @@ export function IssueFromMediaWizard() {
     clearProgress('cert.issueBatch');
     setStep(S.issue);
     const d = days.trim() === '' ? undefined : Number(days);
-    const r = await call('cert.issueBatch', { inDir: requests?.dir ?? inDir, outDir, profile: profile as ProfileName, ...(d !== undefined ? { days: d } : {}) });
+    const r = await call('cert.issueBatch', { inDir: requests?.dir ?? inDir, outDir, profile, ...(d !== undefined ? { days: d } : {}) });
     setBusy(false);
     if (!r.ok) {
       setStep(S.confirm);
@@ -166,7 +163,7 @@ export function IssueFromMediaWizard() {
           {profiles ? (
             <FormControl>
               <FormLabel id="issue-profile">Certificate profile</FormLabel>
-              <RadioGroup aria-labelledby="issue-profile" value={profile} onChange={(e) => setProfile(e.target.value)}>
+              <RadioGroup aria-labelledby="issue-profile" value={profile} onChange={(_e, value) => setProfile(profiles?.find((p) => p.name === value)?.name ?? profile)}>
                 {profiles.map((p) => (
                   <FormControlLabel key={p.name} value={p.name} control={<Radio />} label={`${p.name} — ${p.description} (${p.defaultDays} days by default, at most ${p.maxDays})`} />
                 ))}

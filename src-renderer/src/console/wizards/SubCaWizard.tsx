@@ -4,7 +4,7 @@ import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Typography from '@mui/material/Typography';
 import { useEffect, useState } from 'react';
-import type { ActivationView, ChainCertificateView, KeyView } from '../../../../src-main/api/contract.ts';
+import type { ActivationView, ChainCheckView, ChainErrorCode, ErrorCode, KeyView } from '../../../../src-main/api/contract.ts';
 import { call, type ApiFailure } from '../../api.ts';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert.tsx';
 import { KeyIdChip } from '../../components/KeyIdChip.tsx';
@@ -33,18 +33,18 @@ const NEXT: Record<number, string> = {
 };
 
 /** What a red check means in plain words, by the api's code; the api's message follows it. */
-const CHAIN_HELP: Record<string, string> = {
+const CHAIN_HELP: Partial<Record<ChainErrorCode, string>> = {
   CHAIN_KEY_MISMATCH: 'This certificate was issued for a different key, not for this draft. Ask the corporate root for the certificate signed from this draft’s CSR.',
-  CHAIN_INCOMPLETE: 'An issuer between this key and the root is missing. Ask for the full chain (a PEM bundle or .p7b with every intermediate).',
+  CHAIN_MISSING_ISSUER: 'An issuer between this key and the root is missing. Ask for the full chain (a PEM bundle or .p7b with every intermediate).',
   CHAIN_EXPIRED: 'A certificate in the chain is outside its validity period.',
 };
 
-interface CheckResult {
-  ok: boolean;
-  chain: ChainCertificateView[];
-  code: string | null;
-  message: string | null;
+function chainHelp(code: ErrorCode | null): string | undefined {
+  const isChainCode = (c: ErrorCode): c is ChainErrorCode => c.startsWith('CHAIN_');
+  return code && isChainCode(code) ? CHAIN_HELP[code] : undefined;
 }
+
+type CheckResult = ChainCheckView;
 
 /**
  * Wizard 1, new sub-CA key: basics, create the draft, write its CSR to a
@@ -223,7 +223,7 @@ export function SubCaWizard({ resumeKeyId }: { resumeKeyId: string | null }) {
           {check && !check.ok ? (
             <Alert severity="error" data-testid="chain-refused">
               <AlertTitle>The chain was refused; nothing was stored</AlertTitle>
-              {check.code && CHAIN_HELP[check.code] ? <Box sx={{ mb: 1 }}>{CHAIN_HELP[check.code]}</Box> : null}
+              {chainHelp(check.code) ? <Box sx={{ mb: 1 }}>{chainHelp(check.code)}</Box> : null}
               {check.message}
               <Box component="span" sx={{ display: 'block', mt: 0.5, fontFamily: 'monospace', fontSize: '0.8rem' }}>
                 {check.code}
