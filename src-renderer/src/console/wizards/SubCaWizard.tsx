@@ -14,6 +14,7 @@ import { fileNameFor } from './algorithms.ts';
 import { ActivationResult, ActivationStep } from './ActivationStep.tsx';
 import { ChainSourceField, chainSource } from './ChainSourceField.tsx';
 import { ChainTree } from './ChainTree.tsx';
+import { RootFingerprintCheck } from './RootFingerprintCheck.tsx';
 import { KeyBasicsFields, type KeyBasics } from './KeyBasicsFields.tsx';
 import { KeyBasicsSummary } from './KeyBasicsSummary.tsx';
 import { MediumFolderField } from './MediumFolderField.tsx';
@@ -64,6 +65,9 @@ export function SubCaWizard({ resumeKeyId }: { resumeKeyId: string | null }) {
   const [picked, setPicked] = useWizardField<{ name: string; base64: string } | null>('sub-ca', 'picked', null);
   const [check, setCheck] = useWizardField<CheckResult | null>('sub-ca', 'check', null);
   const [imported, setImported] = useWizardField('sub-ca', 'imported', false);
+  const [rootConfirmed, setRootConfirmed] = useWizardField('sub-ca', 'rootConfirmed', false);
+  // A root the vault does not pin yet is stored only after the officer compared its fingerprint with the published one.
+  const rootUnconfirmed = check?.root !== undefined && !check.root.pinned && !rootConfirmed;
   const [activation, setActivation] = useWizardField<ActivationView | null>('sub-ca', 'activation', null);
   const [error, setError] = useState<ApiFailure | null>(null);
   const [busy, setBusy] = useState(false);
@@ -197,6 +201,7 @@ export function SubCaWizard({ resumeKeyId }: { resumeKeyId: string | null }) {
                     () => call('key.checkChain', { key: key.id, source }),
                     (v) => {
                       setCheck(v);
+                      setRootConfirmed(false);
                       go('review');
                     },
                   );
@@ -218,6 +223,7 @@ export function SubCaWizard({ resumeKeyId }: { resumeKeyId: string | null }) {
                 The chain belongs to this draft’s key, every signature verifies up to a self-signed root, every certificate is valid now and each issuer is a CA allowed to sign the next.
               </Alert>
               <ChainTree chain={check.chain} />
+              {check.root && !imported ? <RootFingerprintCheck root={check.root} confirmed={rootConfirmed} onConfirm={setRootConfirmed} /> : null}
             </>
           ) : null}
           {check && !check.ok ? (
@@ -241,7 +247,10 @@ export function SubCaWizard({ resumeKeyId }: { resumeKeyId: string | null }) {
                 Next
               </Button>
             ) : check?.ok && key && source ? (
-              <Button variant="contained" disabled={busy} onClick={() => void run(() => call('key.importChain', { key: key.id, source }), () => {
+              <Button
+                variant="contained"
+                disabled={busy || rootUnconfirmed}
+                onClick={() => void run(() => call('key.importChain', { key: key.id, source, ...(check.root ? { rootFingerprint: check.root.fingerprint } : {}) }), () => {
                     setImported(true);
                     go('activate');
                     void loadKeys();
