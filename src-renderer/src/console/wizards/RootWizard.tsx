@@ -1,12 +1,10 @@
 import Alert from '@mui/material/Alert';
-import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import { useEffect, useState } from 'react';
 import type { ActivationView, KeyDetailView } from '../../../../src-main/api/contract.ts';
 import { call, type ApiFailure } from '../../api.ts';
-import { ApiErrorAlert } from '../../components/ApiErrorAlert.tsx';
 import { KeyIdChip } from '../../components/KeyIdChip.tsx';
 import { useAppStore } from '../../store/index.ts';
 import { ActivationResult, ActivationStep } from './ActivationStep.tsx';
@@ -177,13 +175,8 @@ export function RootWizard({ resumeKeyId }: { resumeKeyId: string | null }) {
   }
 
   return (
-    <WizardFrame title="New standalone root" steps={STEPS} step={step} onClose={closeWizard} closeLabel={step === 'done' ? 'Close' : 'Close wizard'}>
+    <WizardFrame title="New standalone root" steps={STEPS} step={step} onClose={closeWizard} closeLabel={step === 'done' ? 'Close' : 'Close wizard'} error={error} errorTitle="The vault refused this step">
       {body}
-      {error ? (
-        <Box sx={{ mt: 2 }}>
-          <ApiErrorAlert error={error} title="The vault refused this step" />
-        </Box>
-      ) : null}
     </WizardFrame>
   );
 }

@@ -6,7 +6,6 @@ import Typography from '@mui/material/Typography';
 import { useEffect, useState } from 'react';
 import type { ActivationView, ChainCheckView, ChainErrorCode, ErrorCode, KeyView } from '../../../../src-main/api/contract.ts';
 import { call, type ApiFailure } from '../../api.ts';
-import { ApiErrorAlert } from '../../components/ApiErrorAlert.tsx';
 import { KeyIdChip } from '../../components/KeyIdChip.tsx';
 import { MonoText } from '../../components/MonoText.tsx';
 import { useAppStore } from '../../store/index.ts';
@@ -273,13 +272,8 @@ export function SubCaWizard({ resumeKeyId }: { resumeKeyId: string | null }) {
   }
 
   return (
-    <WizardFrame title="New sub-CA key" steps={STEPS} step={step} onClose={closeWizard} closeLabel={step === 'done' ? 'Close' : 'Close wizard'}>
+    <WizardFrame title="New sub-CA key" steps={STEPS} step={step} onClose={closeWizard} closeLabel={step === 'done' ? 'Close' : 'Close wizard'} error={error}>
       {body}
-      {error ? (
-        <Box sx={{ mt: 2 }}>
-          <ApiErrorAlert error={error} title="The vault refused this step; nothing changed" />
-        </Box>
-      ) : null}
     </WizardFrame>
   );
 }

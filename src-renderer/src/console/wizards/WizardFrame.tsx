@@ -7,6 +7,8 @@ import StepLabel from '@mui/material/StepLabel';
 import Stepper from '@mui/material/Stepper';
 import Typography from '@mui/material/Typography';
 import { useEffect, useRef, type ReactNode } from 'react';
+import type { ApiFailure } from '../../api.ts';
+import { ApiErrorAlert } from '../../components/ApiErrorAlert.tsx';
 import { stepIndex, type WizardStepDef } from './wizard-state.ts';
 
 /**
@@ -21,6 +23,8 @@ export function WizardFrame<Id extends string>({
   step,
   onClose,
   closeLabel = 'Close wizard',
+  error = null,
+  errorTitle = 'The vault refused this step; nothing changed',
   children,
 }: {
   title: string;
@@ -28,6 +32,9 @@ export function WizardFrame<Id extends string>({
   step: Id;
   onClose(): void;
   closeLabel?: string;
+  /** A refusal shown under the step, for wizards whose steps do not place it themselves. */
+  error?: ApiFailure | null;
+  errorTitle?: string;
   children: ReactNode;
 }) {
   const active = stepIndex(steps, step);
@@ -58,6 +65,11 @@ export function WizardFrame<Id extends string>({
           {steps[active]?.next}
         </Typography>
         {children}
+        {error ? (
+          <Box sx={{ mt: 2 }}>
+            <ApiErrorAlert error={error} title={errorTitle} />
+          </Box>
+        ) : null}
       </Paper>
     </Box>
   );
