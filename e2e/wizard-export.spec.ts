@@ -14,7 +14,7 @@ import { createService } from '../src-main/api/service.ts';
 import { systemClock } from '../src-main/core/clock.ts';
 import { expect, test } from './fixtures/test.ts';
 import { CA_KEY_NAME, copyCaVault } from './support/seed-ca.ts';
-import { unlockWithPassphrase } from './support/ui.ts';
+import { ui, unlockWithPassphrase } from './support/ui.ts';
 
 /** The preview loads asynchronously: press "Next: write" only once it is enabled. */
 async function pressNextWrite(page: Page): Promise<void> {
@@ -41,8 +41,10 @@ async function openExportWizard(page: Page, vaultDir: string, usb: string): Prom
   await expect(stepHeading(page, 1, 'Choose the medium')).toBeFocused();
 }
 
+const mediumRadio = (page: Page, usb: string) => page.getByRole('radio', { name: new RegExp(usb.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) });
+
 async function chooseMediumAndPreview(page: Page, usb: string): Promise<void> {
-  const radio = page.getByRole('radio', { name: new RegExp(usb.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) });
+  const radio = mediumRadio(page, usb);
   await expect(radio).toBeVisible();
   await expect(page.getByRole('radiogroup', { name: 'Removable medium to write to' })).toContainText(/free/);
   await pressOn(page, radio, 'Space');
@@ -136,5 +138,23 @@ test.describe('export wizard', () => {
     await expect(page.getByTestId('export-verification')).toContainText('Verification OK');
     expect(readdirSync(usb)).toHaveLength(1);
     await shots.take('retry verified');
+  });
+
+  test('an auto-lock in the middle keeps the chosen medium and the preview: after unlocking the wizard is where it was', async ({ host, shots }) => {
+    const { page } = host;
+    const usb = join(host.workDir, 'USB-LOCKED');
+    await openExportWizard(page, host.vaultDir, usb);
+    await chooseMediumAndPreview(page, usb);
+
+    await host.advanceClock(5 * 60_000 + 1_000);
+    await expect(ui(page).unlockHeading).toBeVisible();
+    await unlockWithPassphrase(page);
+
+    await expect(stepHeading(page, 2, 'Preview the package')).toBeVisible();
+    await expect(page.getByTestId('export-preview-files')).toContainText('trust-bundle.pem');
+    await shots.take('preview kept after an auto-lock');
+    await pressOn(page, page.getByRole('button', { name: 'Back' }));
+    await expect(stepHeading(page, 1, 'Choose the medium')).toBeVisible();
+    await expect(mediumRadio(page, usb)).toBeChecked();
   });
 });

@@ -13,7 +13,7 @@ import type { BundleView } from '../src-main/api/contract.ts';
 import { expect, test } from './fixtures/test.ts';
 import { must, openVaultService, opensslCsr } from './support/emergency-seed.ts';
 import { copyCaVault } from './support/seed-ca.ts';
-import { unlockWithPassphrase } from './support/ui.ts';
+import { ui, unlockWithPassphrase } from './support/ui.ts';
 
 const AGENTS = ['agent-a', 'agent-b', 'agent-c'];
 
@@ -112,4 +112,37 @@ test('issue from media: refused file previewed, profile and validity, progress t
 
   await pressOn(page, page.getByRole('button', { name: 'Done' }));
   await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
+});
+
+test('issue from media: an auto-lock in the middle keeps the folder, its preview, the profile and the validity', async ({ host, shots }) => {
+  const { page } = host;
+  const usb = join(host.workDir, 'USB-LOCKED');
+  const requests = join(usb, 'requests');
+  mkdirSync(requests, { recursive: true });
+  copyFileSync(opensslCsr(join(host.workDir, 'openssl'), 'agent-a'), join(requests, 'agent-a.csr'));
+  process.env.AIRGAP_CA_MEDIA_ROOTS = usb;
+  await copyCaVault(host.vaultDir);
+  await page.reload();
+  await unlockWithPassphrase(page);
+  await pressOn(page, page.getByRole('button', { name: 'Issue from media…' }));
+  await pressOn(page, page.getByRole('radio', { name: /USB-LOCKED/ }), 'Space');
+  await page.getByLabel('Folder on the medium (optional)').fill('requests');
+  await pressOn(page, page.getByRole('button', { name: 'Read the requests' }));
+  await expect(page.getByTestId('requests-count')).toHaveText('1 request can be signed, 0 refused');
+  await pressOn(page, page.getByRole('button', { name: 'Next: profile' }));
+  await expect(stepHeading(page, 2, 'Profile and validity')).toBeVisible();
+  await page.getByLabel('Validity in days (optional)').fill('90');
+
+  await host.advanceClock(5 * 60_000 + 1_000);
+  await expect(ui(page).unlockHeading).toBeVisible();
+  await unlockWithPassphrase(page);
+
+  await expect(stepHeading(page, 2, 'Profile and validity')).toBeVisible();
+  await expect(page.getByLabel('Validity in days (optional)')).toHaveValue('90');
+  await expect(page.getByLabel('Write the certificates to (an existing folder)')).toHaveValue(requests);
+  await shots.take('profile and validity kept after an auto-lock');
+  await pressOn(page, page.getByRole('button', { name: 'Back' }));
+  await expect(page.getByRole('radio', { name: /USB-LOCKED/ })).toBeChecked();
+  await expect(page.getByLabel('Folder on the medium (optional)')).toHaveValue('requests');
+  await expect(page.getByTestId('requests-count')).toHaveText('1 request can be signed, 0 refused');
 });

@@ -5,7 +5,7 @@
  * from this list. Add an operation here, implement it in service/, done.
  */
 import type { z } from 'zod';
-import type { ApiResponse, Operation } from './contract/common.ts';
+import type { ApiResponse, Operation, ProgressEvent } from './contract/common.ts';
 import { auditOps } from './contract/audit.ts';
 import { ceremonyOps } from './contract/ceremony.ts';
 import { certOps } from './contract/certs.ts';
@@ -35,7 +35,21 @@ export type AirgapApi = { [N in OpName]: (input: OpInput<N>) => Promise<ApiRespo
 
 export const OPERATION_NAMES = Object.keys(contract) as OpName[];
 
+/** Sent by main when the session locked itself (idle timer); the renderer returns to the unlock screen. */
+export interface LockedNotice {
+  reason: string | null;
+}
+
+/** window.airgap as the preload exposes it: one function per operation, plus the auto-lock and progress subscriptions. Nothing else. */
+export type AirgapBridge = AirgapApi & {
+  /** Calls cb each time the vault locks itself; returns the unsubscribe function. */
+  onLocked(cb: (notice: LockedNotice) => void): () => void;
+  /** Calls cb with each progress report of long work (batch issuance, export); returns the unsubscribe function. */
+  onProgress(cb: (event: ProgressEvent) => void): () => void;
+};
+
 export type { ApiResponse, ProgressEvent } from './contract/common.ts';
+export type { ErrorCode } from '../core/errors.ts';
 export type * from './contract/vault.ts';
 export type * from './contract/audit.ts';
 export type * from './contract/keys.ts';

@@ -1,17 +1,4 @@
-import type { AirgapApi, OpName, ProgressEvent } from '../api/contract.ts';
-
-/** Sent by main when the session locked itself (idle timer); the renderer returns to the unlock screen. */
-export interface LockedNotice {
-  reason: string | null;
-}
-
-/** window.airgap: one function per contract operation, plus the auto-lock and progress subscriptions. Nothing else. */
-export type AirgapBridge = AirgapApi & {
-  /** Calls cb each time the vault locks itself; returns the unsubscribe function. */
-  onLocked(cb: (notice: LockedNotice) => void): () => void;
-  /** Calls cb with each progress report of long work (batch issuance, export); returns the unsubscribe function. */
-  onProgress(cb: (event: ProgressEvent) => void): () => void;
-};
+import type { AirgapBridge, OpName, ProgressEvent } from '../api/contract.ts';
 
 export const API_CHANNEL_PREFIX = 'airgap:';
 export const LOCKED_CHANNEL = 'airgap-event:locked';

@@ -5,8 +5,8 @@
  * the contract (electron.vite.config.ts) so zod stays out of this bundle.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import type { OpName, ProgressEvent } from '../api/contract.ts';
-import { buildAirgapBridge, LOCKED_CHANNEL, PROGRESS_CHANNEL, sanitizeProgress, type AirgapBridge, type LockedNotice } from './bridge.ts';
+import type { AirgapBridge, LockedNotice, OpName, ProgressEvent } from '../api/contract.ts';
+import { buildAirgapBridge, LOCKED_CHANNEL, PROGRESS_CHANNEL, sanitizeProgress } from './bridge.ts';
 
 declare const __AIRGAP_OPERATION_NAMES__: readonly OpName[];
 

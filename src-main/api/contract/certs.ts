@@ -1,11 +1,13 @@
 import { z } from 'zod';
-import { REASON_NAMES } from '../../core/issuance/revocation-reasons.ts';
-import { PROFILE_NAMES } from '../../core/issuance/profile-names.ts';
+import { REASON_NAMES, type ReasonName } from '../../core/issuance/revocation-reasons.ts';
+import { PROFILE_NAMES, type ProfileName } from '../../core/issuance/profile-names.ts';
 import { empty, filePath, op } from './common.ts';
 import { fileSource } from './keys.ts';
 
+export type { ProfileName, ReasonName };
+
 export interface ProfileView {
-  name: string;
+  name: ProfileName;
   description: string;
   defaultDays: number;
   maxDays: number;

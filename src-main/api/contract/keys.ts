@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { KEY_ALGORITHMS } from '../../core/pki/key-algorithm-names.ts';
+import type { ErrorCode } from '../../core/errors.ts';
 import { empty, filePath, op, witnessList } from './common.ts';
 
 export type KeyStateName = 'draft' | 'active' | 'trusted' | 'retired';
@@ -52,6 +53,26 @@ export interface ChainCertificateView {
   keyId: string;
 }
 
+/** The codes chain import refuses a chain with. */
+export type ChainErrorCode = Extract<ErrorCode, `CHAIN_${string}`>;
+
+/** The root a chain ends in, for the officer to compare against the fingerprint the corporate PKI published. */
+export interface ChainRootView {
+  subject: string;
+  /** SHA-256 of the root certificate's DER, 64 lowercase hex digits. */
+  fingerprint: string;
+  /** Whether this vault already pins that root. */
+  pinned: boolean;
+}
+
+export interface ChainCheckView {
+  ok: boolean;
+  chain: ChainCertificateView[];
+  code: ErrorCode | null;
+  message: string | null;
+  root?: ChainRootView;
+}
+
 export interface KeyDetailView extends KeyView {
   certificatePem: string | null;
   chain: ChainCertificateView[];
@@ -100,14 +121,7 @@ export const keyOps = {
     z.strictObject({ key: keyRef, subject, out: filePath.optional(), format: z.enum(['pem', 'der']).default('pem') }),
     { mutates: true, needsUnlock: true },
   ),
-  'key.checkChain': op<{
-    ok: boolean;
-    chain: ChainCertificateView[];
-    code: string | null;
-    message: string | null;
-    /** The chain's root, when the chain could be built: the officer compares its fingerprint before importing. */
-    root?: { subject: string; fingerprint: string /* 64 lowercase hex */; pinned: boolean };
-  }>()(
+  'key.checkChain': op<ChainCheckView>()(
     z.strictObject({ key: keyRef, source: fileSource }),
     { mutates: false, needsUnlock: true },
   ),

@@ -7,9 +7,10 @@ import { createProgressSlice, type ProgressSlice } from './progress-slice.ts';
 import { createSessionSlice, type SessionSlice } from './session-slice.ts';
 import { createSharesSlice, type SharesSlice } from './shares-slice.ts';
 import { createVaultInfoSlice, type VaultInfoSlice } from './vault-info-slice.ts';
+import { createWizardDraftsSlice, type WizardDraftsSlice } from './wizard-drafts-slice.ts';
 
 /** One store, one slice per concern. */
-export type AppStore = SessionSlice & SharesSlice & VaultInfoSlice & NavSlice & CertsSlice & ProgressSlice & KeysSlice & EmergencySlice;
+export type AppStore = SessionSlice & SharesSlice & VaultInfoSlice & NavSlice & CertsSlice & ProgressSlice & KeysSlice & EmergencySlice & WizardDraftsSlice;
 
 export const useAppStore = create<AppStore>()((...a) => ({
   ...createSessionSlice(...a),
@@ -20,4 +21,5 @@ export const useAppStore = create<AppStore>()((...a) => ({
   ...createProgressSlice(...a),
   ...createKeysSlice(...a),
   ...createEmergencySlice(...a),
+  ...createWizardDraftsSlice(...a),
 }));

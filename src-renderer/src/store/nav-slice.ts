@@ -19,7 +19,7 @@ export const createNavSlice: StateCreator<AppStore, [], [], NavSlice> = (set) =>
   section: 'dashboard',
   wizard: null,
   wizardKeyId: null,
-  goTo: (section) => set({ section, wizard: null, wizardKeyId: null }),
-  openWizard: (wizard, keyId = null) => set({ wizard, wizardKeyId: keyId }),
-  closeWizard: () => set({ wizard: null, wizardKeyId: null }),
+  goTo: (section) => set({ section, wizard: null, wizardKeyId: null, wizardDrafts: {} }),
+  openWizard: (wizard, keyId = null) => set({ wizard, wizardKeyId: keyId, wizardDrafts: {} }),
+  closeWizard: () => set({ wizard: null, wizardKeyId: null, wizardDrafts: {} }),
 });

@@ -26,7 +26,7 @@ import { LocalDateTime } from '../../components/LocalDateTime.tsx';
 import { MonoText } from '../../components/MonoText.tsx';
 import { MONO_FONT } from '../../theme.ts';
 import { CertStatusChip } from './CertStatusChip.tsx';
-import { REVOCATION_REASONS, reasonLabel } from './revocation-reasons.ts';
+import { REVOCATION_REASONS, reasonLabel, type RevocableReason } from './revocation-reasons.ts';
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -53,7 +53,7 @@ export function CertDetailDrawer({ serial, onClose, onRevoked }: { serial: strin
 function CertDetail({ serial, onClose, onRevoked }: { serial: string; onClose: () => void; onRevoked: () => void }) {
   const [cert, setCert] = useState<CertDetailView | null>(null);
   const [loadError, setLoadError] = useState<ApiFailure | null>(null);
-  const [reason, setReason] = useState('');
+  const [reason, setReason] = useState<RevocableReason | ''>('');
   const [confirming, setConfirming] = useState(false);
   const [revoking, setRevoking] = useState(false);
   const [revokeError, setRevokeError] = useState<ApiFailure | null>(null);
@@ -174,7 +174,7 @@ function CertDetail({ serial, onClose, onRevoked }: { serial: string; onClose: (
                 </Typography>
                 <FormControl fullWidth>
                   <InputLabel id="revoke-reason-label">Revocation reason</InputLabel>
-                  <Select labelId="revoke-reason-label" label="Revocation reason" value={reason} onChange={(e) => setReason(e.target.value)} data-testid="revoke-reason">
+                  <Select<RevocableReason | ''> labelId="revoke-reason-label" label="Revocation reason" value={reason} onChange={(e) => setReason(e.target.value)} data-testid="revoke-reason">
                     {REVOCATION_REASONS.map((r) => (
                       <MenuItem key={r.name} value={r.name}>
                         {r.label}

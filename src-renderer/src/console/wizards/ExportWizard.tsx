@@ -21,17 +21,16 @@ import { useAppStore } from '../../store/index.ts';
 import { byteSize } from './byte-size.ts';
 import { MediumFolderField } from './MediumFolderField.tsx';
 import { StepActions, WizardFrame } from './WizardFrame.tsx';
+import { stepIndex, useWizardField, type WizardStepDef } from './wizard-state.ts';
 
-const STEPS = ['Choose the medium', 'Preview the package', 'Write', 'Verification', 'Safe to remove'] as const;
-const S = { medium: 0, preview: 1, write: 2, verify: 3, done: 4 } as const;
-
-const NEXT: Record<number, string> = {
-  0: 'Nothing is written yet. Next you see what the package will hold.',
-  1: 'Nothing is written yet. Next you write the package to the medium; due CRLs are regenerated then.',
-  2: 'Pressing Write creates a new folder on the medium, writes and reads back every file, and records the export in the audit log.',
-  3: 'The package was read back from the medium and checked against its signed manifest. Next: how to remove the medium safely.',
-  4: 'The export is complete. Hand the medium over only after the system has unmounted it.',
-};
+const STEPS = [
+  { id: 'medium', label: 'Choose the medium', next: 'Nothing is written yet. Next you see what the package will hold.' },
+  { id: 'preview', label: 'Preview the package', next: 'Nothing is written yet. Next you write the package to the medium; due CRLs are regenerated then.' },
+  { id: 'write', label: 'Write', next: 'Pressing Write creates a new folder on the medium, writes and reads back every file, and records the export in the audit log.' },
+  { id: 'verify', label: 'Verification', next: 'The package was read back from the medium and checked against its signed manifest. Next: how to remove the medium safely.' },
+  { id: 'done', label: 'Safe to remove', next: 'The export is complete. Hand the medium over only after the system has unmounted it.' },
+] as const satisfies readonly WizardStepDef[];
+type StepId = (typeof STEPS)[number]['id'];
 
 /**
  * Wizard 5, export to removable media: choose the volume, preview the
@@ -43,22 +42,22 @@ export function ExportWizard() {
   const closeWizard = useAppStore((s) => s.closeWizard);
   const clearProgress = useAppStore((s) => s.clearProgress);
   useOperationProgress('export.media');
-  const [step, setStep] = useState<number>(S.medium);
-  const [medium, setMedium] = useState('');
-  const [preview, setPreview] = useState<ExportPreview | null>(null);
-  const [written, setWritten] = useState<ExportView | null>(null);
-  const [verified, setVerified] = useState<ExportVerifyView | null>(null);
+  const [step, setStep] = useWizardField<StepId>('export', 'step', 'medium');
+  const [medium, setMedium] = useWizardField('export', 'medium', '');
+  const [preview, setPreview] = useWizardField<ExportPreview | null>('export', 'preview', null);
+  const [written, setWritten] = useWizardField<ExportView | null>('export', 'written', null);
+  const [verified, setVerified] = useWizardField<ExportVerifyView | null>('export', 'verified', null);
   const [error, setError] = useState<ApiFailure | null>(null);
   const [busy, setBusy] = useState(false);
 
-  const go = (s: number) => {
+  const go = (s: StepId) => {
     setError(null);
     setStep(s);
   };
 
   /** The preview is read each time the step is entered: the vault may have changed since (a CRL fell due). */
   const toPreview = () => {
-    go(S.preview);
+    go('preview');
     setPreview(null);
     void call('export.preview', {}).then((r) => {
       if (r.ok) setPreview(r.value);
@@ -83,7 +82,7 @@ export function ExportWizard() {
       setError(v);
       setVerified(null);
     } else setVerified(v.value);
-    setStep(S.verify);
+    setStep('verify');
   };
 
   const verifyAgain = async () => {
@@ -98,7 +97,7 @@ export function ExportWizard() {
 
   let body;
   switch (step) {
-    case S.medium:
+    case 'medium':
       body = (
         <>
           <Typography variant="body2" sx={{ mb: 2 }}>
@@ -113,21 +112,21 @@ export function ExportWizard() {
         </>
       );
       break;
-    case S.preview:
+    case 'preview':
       body = (
         <>
           {error ? <ApiErrorAlert error={error} title="The package cannot be prepared" /> : null}
           {!preview && !error ? <Typography>Preparing the preview…</Typography> : null}
           {preview ? <PreviewTables preview={preview} /> : null}
-          <StepActions onBack={() => go(S.medium)}>
-            <Button variant="contained" disabled={!preview} onClick={() => go(S.write)}>
+          <StepActions onBack={() => go('medium')}>
+            <Button variant="contained" disabled={!preview} onClick={() => go('write')}>
               Next: write
             </Button>
           </StepActions>
         </>
       );
       break;
-    case S.write:
+    case 'write':
       body = (
         <>
           <Typography variant="body2">
@@ -140,7 +139,7 @@ export function ExportWizard() {
               Check that the medium is inserted, mounted, writable and has room, then press Retry — or go Back and choose another medium.
             </Typography>
           ) : null}
-          <StepActions onBack={busy ? undefined : () => go(S.preview)}>
+          <StepActions onBack={busy ? undefined : () => go('preview')}>
             <Button variant="contained" disabled={busy} onClick={() => void write()}>
               {busy ? 'Writing…' : error ? 'Retry' : 'Write the package'}
             </Button>
@@ -148,7 +147,7 @@ export function ExportWizard() {
         </>
       );
       break;
-    case S.verify:
+    case 'verify':
       body = (
         <>
           {written ? (
@@ -179,7 +178,7 @@ export function ExportWizard() {
           ) : null}
           <StepActions>
             {verified?.ok ? (
-              <Button variant="contained" onClick={() => go(S.done)}>
+              <Button variant="contained" onClick={() => go('done')}>
                 Next: safe to remove
               </Button>
             ) : (
@@ -187,7 +186,7 @@ export function ExportWizard() {
                 <Button variant="outlined" disabled={busy} onClick={() => void verifyAgain()}>
                   Verify again
                 </Button>
-                <Button variant="contained" onClick={() => go(S.medium)}>
+                <Button variant="contained" onClick={() => go('medium')}>
                   Write again to another medium
                 </Button>
               </>
@@ -252,7 +251,7 @@ export function ExportWizard() {
   }
 
   return (
-    <WizardFrame title="Export to removable media" steps={STEPS} active={step} next={NEXT[step]} onClose={closeWizard} closeLabel={step >= S.verify ? 'Close' : 'Cancel'}>
+    <WizardFrame title="Export to removable media" steps={STEPS} step={step} onClose={closeWizard} closeLabel={stepIndex(STEPS, step) >= stepIndex(STEPS, 'verify') ? 'Close' : 'Cancel'}>
       {body}
     </WizardFrame>
   );

@@ -15,7 +15,7 @@ import TableRow from '@mui/material/TableRow';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useState, type ReactNode } from 'react';
-import type { BatchResult, OpInput, ProfileView, RequestFolderView } from '../../../../src-main/api/contract.ts';
+import type { BatchResult, ProfileName, ProfileView, RequestFolderView } from '../../../../src-main/api/contract.ts';
 import { call, type ApiFailure } from '../../api.ts';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert.tsx';
 import { CopyTextButton } from '../../components/CopyTextButton.tsx';
@@ -24,20 +24,16 @@ import { OperationProgress, useOperationProgress } from '../../components/Operat
 import { useAppStore } from '../../store/index.ts';
 import { MediumFolderField } from './MediumFolderField.tsx';
 import { StepActions, WizardFrame } from './WizardFrame.tsx';
+import { stepIndex, useWizardField, type WizardStepDef } from './wizard-state.ts';
 
-/** The api's own list of profile names (cert.profiles answers them as strings). */
-type ProfileName = OpInput<'cert.issueBatch'>['profile'];
-
-const STEPS = ['Requests folder', 'Profile and validity', 'Confirm', 'Issue', 'Done'] as const;
-const S = { folder: 0, profile: 1, confirm: 2, issue: 3, done: 4 } as const;
-
-const NEXT: Record<number, string> = {
-  0: 'Nothing is issued yet. Choose the medium and the folder holding the requests (CSRs); they are read and checked, not signed.',
-  1: 'Nothing is issued yet. Next you confirm what will be signed.',
-  2: 'Nothing is issued until you press Issue. Then the active key signs every accepted request and the certificates are written to the output folder.',
-  3: 'The certificates are recorded in the vault and written to the medium. Check the result of each file below.',
-  4: 'Eject (unmount) the medium before pulling it out, then carry the certificates to the agents.',
-};
+const STEPS = [
+  { id: 'folder', label: 'Requests folder', next: 'Nothing is issued yet. Choose the medium and the folder holding the requests (CSRs); they are read and checked, not signed.' },
+  { id: 'profile', label: 'Profile and validity', next: 'Nothing is issued yet. Next you confirm what will be signed.' },
+  { id: 'confirm', label: 'Confirm', next: 'Nothing is issued until you press Issue. Then the active key signs every accepted request and the certificates are written to the output folder.' },
+  { id: 'issue', label: 'Issue', next: 'The certificates are recorded in the vault and written to the medium. Check the result of each file below.' },
+  { id: 'done', label: 'Done', next: 'Eject (unmount) the medium before pulling it out, then carry the certificates to the agents.' },
+] as const satisfies readonly WizardStepDef[];
+type StepId = (typeof STEPS)[number]['id'];
 
 /** The medium's folder, or a folder below it; the separator follows the medium's own path. */
 function joinPath(root: string, sub: string): string {
@@ -57,15 +53,15 @@ export function IssueFromMediaWizard() {
   const closeWizard = useAppStore((s) => s.closeWizard);
   const clearProgress = useAppStore((s) => s.clearProgress);
   useOperationProgress('cert.issueBatch');
-  const [step, setStep] = useState<number>(S.folder);
-  const [medium, setMedium] = useState('');
-  const [sub, setSub] = useState('');
-  const [requests, setRequests] = useState<RequestFolderView | null>(null);
-  const [profiles, setProfiles] = useState<ProfileView[] | null>(null);
-  const [profile, setProfile] = useState('agent');
-  const [days, setDays] = useState('');
-  const [outDir, setOutDir] = useState('');
-  const [result, setResult] = useState<BatchResult | null>(null);
+  const [step, setStep] = useWizardField<StepId>('issue-media', 'step', 'folder');
+  const [medium, setMedium] = useWizardField('issue-media', 'medium', '');
+  const [sub, setSub] = useWizardField('issue-media', 'sub', '');
+  const [requests, setRequests] = useWizardField<RequestFolderView | null>('issue-media', 'requests', null);
+  const [profiles, setProfiles] = useWizardField<ProfileView[] | null>('issue-media', 'profiles', null);
+  const [profile, setProfile] = useWizardField<ProfileName>('issue-media', 'profile', 'agent');
+  const [days, setDays] = useWizardField('issue-media', 'days', '');
+  const [outDir, setOutDir] = useWizardField('issue-media', 'outDir', '');
+  const [result, setResult] = useWizardField<BatchResult | null>('issue-media', 'result', null);
   const [error, setError] = useState<ApiFailure | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -74,7 +70,7 @@ export function IssueFromMediaWizard() {
   const refused = (requests?.files.length ?? 0) - accepted;
   const chosen = profiles?.find((p) => p.name === profile) ?? null;
 
-  const go = (s: number) => {
+  const go = (s: StepId) => {
     setError(null);
     setStep(s);
   };
@@ -91,7 +87,7 @@ export function IssueFromMediaWizard() {
 
   const toProfile = async () => {
     if (outDir === '' && requests) setOutDir(requests.dir);
-    go(S.profile);
+    go('profile');
     if (profiles) return;
     const r = await call('cert.profiles', {});
     if (!r.ok) return setError(r);
@@ -103,12 +99,12 @@ export function IssueFromMediaWizard() {
     setError(null);
     setResult(null);
     clearProgress('cert.issueBatch');
-    setStep(S.issue);
+    setStep('issue');
     const d = days.trim() === '' ? undefined : Number(days);
-    const r = await call('cert.issueBatch', { inDir: requests?.dir ?? inDir, outDir, profile: profile as ProfileName, ...(d !== undefined ? { days: d } : {}) });
+    const r = await call('cert.issueBatch', { inDir: requests?.dir ?? inDir, outDir, profile, ...(d !== undefined ? { days: d } : {}) });
     setBusy(false);
     if (!r.ok) {
-      setStep(S.confirm);
+      setStep('confirm');
       setError(r);
       return;
     }
@@ -117,7 +113,7 @@ export function IssueFromMediaWizard() {
 
   let body;
   switch (step) {
-    case S.folder:
+    case 'folder':
       body = (
         <>
           <MediumFolderField
@@ -159,14 +155,14 @@ export function IssueFromMediaWizard() {
         </>
       );
       break;
-    case S.profile:
+    case 'profile':
       body = (
         <>
           {error ? <ApiErrorAlert error={error} title="The profiles could not be read" /> : null}
           {profiles ? (
             <FormControl>
               <FormLabel id="issue-profile">Certificate profile</FormLabel>
-              <RadioGroup aria-labelledby="issue-profile" value={profile} onChange={(e) => setProfile(e.target.value)}>
+              <RadioGroup aria-labelledby="issue-profile" value={profile} onChange={(_e, value) => setProfile(profiles?.find((p) => p.name === value)?.name ?? profile)}>
                 {profiles.map((p) => (
                   <FormControlLabel key={p.name} value={p.name} control={<Radio />} label={`${p.name} — ${p.description} (${p.defaultDays} days by default, at most ${p.maxDays})`} />
                 ))}
@@ -192,15 +188,15 @@ export function IssueFromMediaWizard() {
               slotProps={{ htmlInput: { spellCheck: false } }}
             />
           </Stack>
-          <StepActions onBack={() => go(S.folder)}>
-            <Button variant="contained" disabled={!profiles || outDir.trim() === ''} onClick={() => go(S.confirm)}>
+          <StepActions onBack={() => go('folder')}>
+            <Button variant="contained" disabled={!profiles || outDir.trim() === ''} onClick={() => go('confirm')}>
               Next: confirm
             </Button>
           </StepActions>
         </>
       );
       break;
-    case S.confirm:
+    case 'confirm':
       body = (
         <>
           <Table size="small" aria-label="What will be issued" data-testid="issue-summary">
@@ -221,7 +217,7 @@ export function IssueFromMediaWizard() {
               <ApiErrorAlert error={error} title="Nothing was issued" />
             </Stack>
           ) : null}
-          <StepActions onBack={() => go(S.profile)}>
+          <StepActions onBack={() => go('profile')}>
             <Button variant="contained" onClick={() => void issue()}>
               {error ? 'Retry' : `Issue ${accepted} ${accepted === 1 ? 'certificate' : 'certificates'}`}
             </Button>
@@ -229,13 +225,13 @@ export function IssueFromMediaWizard() {
         </>
       );
       break;
-    case S.issue:
+    case 'issue':
       body = (
         <>
           <OperationProgress operation="cert.issueBatch" label="Signing the requests" running={busy} />
           {result ? <ResultTable result={result} /> : null}
           <StepActions>
-            <Button variant="contained" disabled={busy || !result} onClick={() => go(S.done)}>
+            <Button variant="contained" disabled={busy || !result} onClick={() => go('done')}>
               Next: done
             </Button>
           </StepActions>
@@ -266,7 +262,7 @@ export function IssueFromMediaWizard() {
   }
 
   return (
-    <WizardFrame title="Issue from media" steps={STEPS} active={step} next={NEXT[step]} onClose={closeWizard} closeLabel={step >= S.issue ? 'Close' : 'Cancel'}>
+    <WizardFrame title="Issue from media" steps={STEPS} step={step} onClose={closeWizard} closeLabel={stepIndex(STEPS, step) >= stepIndex(STEPS, 'issue') ? 'Close' : 'Cancel'}>
       {body}
     </WizardFrame>
   );

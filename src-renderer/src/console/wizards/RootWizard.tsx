@@ -1,12 +1,10 @@
 import Alert from '@mui/material/Alert';
-import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import { useEffect, useState } from 'react';
 import type { ActivationView, KeyDetailView } from '../../../../src-main/api/contract.ts';
 import { call, type ApiFailure } from '../../api.ts';
-import { ApiErrorAlert } from '../../components/ApiErrorAlert.tsx';
 import { KeyIdChip } from '../../components/KeyIdChip.tsx';
 import { useAppStore } from '../../store/index.ts';
 import { ActivationResult, ActivationStep } from './ActivationStep.tsx';
@@ -14,17 +12,16 @@ import { ChainTree } from './ChainTree.tsx';
 import { KeyBasicsFields, type KeyBasics } from './KeyBasicsFields.tsx';
 import { KeyBasicsSummary } from './KeyBasicsSummary.tsx';
 import { StepActions, WizardFrame } from './WizardFrame.tsx';
+import { useWizardField, type WizardStepDef } from './wizard-state.ts';
 
-const STEPS = ['Algorithm and subject', 'Create and self-sign', 'Review', 'Activate', 'Export'] as const;
-const S = { basics: 0, create: 1, review: 2, activate: 3, done: 4 } as const;
-
-const NEXT: Record<number, string> = {
-  0: 'Nothing is stored yet. Next you confirm, and the key is generated and signs its own root certificate.',
-  1: 'Confirming generates the key pair in the vault and self-signs its certificate. It stays a draft until you activate it.',
-  2: 'Check the certificate below. Next you see what activation changes before you confirm it.',
-  3: 'Nothing changes until you press Activate. The effect is shown below.',
-  4: 'Agents learn about the new root only from an export to removable media.',
-};
+const STEPS = [
+  { id: 'basics', label: 'Algorithm and subject', next: 'Nothing is stored yet. Next you confirm, and the key is generated and signs its own root certificate.' },
+  { id: 'create', label: 'Create and self-sign', next: 'Confirming generates the key pair in the vault and self-signs its certificate. It stays a draft until you activate it.' },
+  { id: 'review', label: 'Review', next: 'Check the certificate below. Next you see what activation changes before you confirm it.' },
+  { id: 'activate', label: 'Activate', next: 'Nothing changes until you press Activate. The effect is shown below.' },
+  { id: 'done', label: 'Export', next: 'Agents learn about the new root only from an export to removable media.' },
+] as const satisfies readonly WizardStepDef[];
+type StepId = (typeof STEPS)[number]['id'];
 
 /**
  * Wizard 2, standalone root: basics and validity, create and self-sign (one
@@ -35,18 +32,19 @@ export function RootWizard({ resumeKeyId }: { resumeKeyId: string | null }) {
   const closeWizard = useAppStore((s) => s.closeWizard);
   const openWizard = useAppStore((s) => s.openWizard);
   const loadKeys = useAppStore((s) => s.loadKeys);
-  const [step, setStep] = useState<number>(S.basics);
-  const [basics, setBasics] = useState<KeyBasics>({ name: '', algorithm: 'ecdsa-p256', subject: '' });
-  const [days, setDays] = useState('3650');
-  const [pathLength, setPathLength] = useState('');
-  const [created, setCreated] = useState<{ id: string; name: string } | null>(null);
-  const [signed, setSigned] = useState<KeyDetailView | null>(null);
-  const [activation, setActivation] = useState<ActivationView | null>(null);
+  const [step, setStep] = useWizardField<StepId>('root', 'step', 'basics');
+  const [basics, setBasics] = useWizardField<KeyBasics>('root', 'basics', { name: '', algorithm: 'ecdsa-p256', subject: '' });
+  const [days, setDays] = useWizardField('root', 'days', '3650');
+  const [pathLength, setPathLength] = useWizardField('root', 'pathLength', '');
+  const [created, setCreated] = useWizardField<{ id: string; name: string } | null>('root', 'created', null);
+  const [signed, setSigned] = useWizardField<KeyDetailView | null>('root', 'signed', null);
+  const [activation, setActivation] = useWizardField<ActivationView | null>('root', 'activation', null);
   const [error, setError] = useState<ApiFailure | null>(null);
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
-    if (!resumeKeyId) return;
+    // Once loaded, the draft is the wizard's memory: after an auto-lock it carries on where it was.
+    if (!resumeKeyId || created) return;
     void call('key.show', { key: resumeKeyId }).then((r) => {
       if (!r.ok) {
         setError(r);
@@ -56,12 +54,12 @@ export function RootWizard({ resumeKeyId }: { resumeKeyId: string | null }) {
       setBasics((b) => ({ ...b, name: r.value.name, subject: r.value.subject ?? '' }));
       if (r.value.certificatePem) {
         setSigned(r.value);
-        setStep(S.review);
+        setStep('review');
       }
     });
-  }, [resumeKeyId]);
+  }, [resumeKeyId, created, setBasics, setCreated, setSigned, setStep]);
 
-  const go = (s: number) => {
+  const go = (s: StepId) => {
     setError(null);
     setStep(s);
   };
@@ -93,12 +91,12 @@ export function RootWizard({ resumeKeyId }: { resumeKeyId: string | null }) {
       return;
     }
     setSigned(r.value);
-    go(S.review);
+    go('review');
   };
 
   let body;
   switch (step) {
-    case S.basics:
+    case 'basics':
       body = (
         <>
           <KeyBasicsFields value={basics} onChange={setBasics} nameLocked={created !== null} subjectHelp='The root’s name, e.g. "CN=Acme Offline Root 2026,O=Acme".' />
@@ -107,14 +105,14 @@ export function RootWizard({ resumeKeyId }: { resumeKeyId: string | null }) {
             <TextField label="Path length (optional)" type="number" value={pathLength} onChange={(e) => setPathLength(e.target.value)} helperText="How many CA levels may sit below this root; empty: no limit." slotProps={{ htmlInput: { min: 0, inputMode: 'numeric' } }} />
           </Stack>
           <StepActions>
-            <Button variant="contained" disabled={basics.name.trim() === '' || basics.subject.trim() === ''} onClick={() => go(S.create)}>
+            <Button variant="contained" disabled={basics.name.trim() === '' || basics.subject.trim() === ''} onClick={() => go('create')}>
               Next
             </Button>
           </StepActions>
         </>
       );
       break;
-    case S.create:
+    case 'create':
       body = (
         <>
           <KeyBasicsSummary basics={basics}>
@@ -128,9 +126,9 @@ export function RootWizard({ resumeKeyId }: { resumeKeyId: string | null }) {
               Draft {created.name} exists but has no certificate yet <KeyIdChip id={created.id} name={created.name} />. Confirming again only self-signs it.
             </Alert>
           ) : null}
-          <StepActions onBack={() => go(S.basics)}>
+          <StepActions onBack={() => go('basics')}>
             {signed ? (
-              <Button variant="contained" onClick={() => go(S.review)}>
+              <Button variant="contained" onClick={() => go('review')}>
                 Next
               </Button>
             ) : (
@@ -142,27 +140,27 @@ export function RootWizard({ resumeKeyId }: { resumeKeyId: string | null }) {
         </>
       );
       break;
-    case S.review:
+    case 'review':
       body = signed ? (
         <>
           <ChainTree chain={signed.chain} />
-          <StepActions onBack={() => go(S.create)}>
-            <Button variant="contained" onClick={() => go(S.activate)}>
+          <StepActions onBack={() => go('create')}>
+            <Button variant="contained" onClick={() => go('activate')}>
               Next
             </Button>
           </StepActions>
         </>
       ) : null;
       break;
-    case S.activate:
+    case 'activate':
       body = signed ? (
         <ActivationStep
           keyId={signed.id}
           keyName={signed.name}
-          onBack={() => go(S.review)}
+          onBack={() => go('review')}
           onActivated={(v) => {
             setActivation(v);
-            go(S.done);
+            go('done');
           }}
           linkNote={(previous) =>
             previous.selfSigned
@@ -177,13 +175,8 @@ export function RootWizard({ resumeKeyId }: { resumeKeyId: string | null }) {
   }
 
   return (
-    <WizardFrame title="New standalone root" steps={STEPS} active={step} next={NEXT[step]} onClose={closeWizard} closeLabel={step === S.done ? 'Close' : 'Close wizard'}>
+    <WizardFrame title="New standalone root" steps={STEPS} step={step} onClose={closeWizard} closeLabel={step === 'done' ? 'Close' : 'Close wizard'} error={error} errorTitle="The vault refused this step">
       {body}
-      {error ? (
-        <Box sx={{ mt: 2 }}>
-          <ApiErrorAlert error={error} title="The vault refused this step" />
-        </Box>
-      ) : null}
     </WizardFrame>
   );
 }

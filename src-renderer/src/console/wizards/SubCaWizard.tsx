@@ -4,9 +4,8 @@ import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Typography from '@mui/material/Typography';
 import { useEffect, useState } from 'react';
-import type { ActivationView, ChainCertificateView, KeyView } from '../../../../src-main/api/contract.ts';
+import type { ActivationView, ChainCheckView, ChainErrorCode, ErrorCode, KeyView } from '../../../../src-main/api/contract.ts';
 import { call, type ApiFailure } from '../../api.ts';
-import { ApiErrorAlert } from '../../components/ApiErrorAlert.tsx';
 import { KeyIdChip } from '../../components/KeyIdChip.tsx';
 import { MonoText } from '../../components/MonoText.tsx';
 import { useAppStore } from '../../store/index.ts';
@@ -14,37 +13,37 @@ import { fileNameFor } from './algorithms.ts';
 import { ActivationResult, ActivationStep } from './ActivationStep.tsx';
 import { ChainSourceField, chainSource } from './ChainSourceField.tsx';
 import { ChainTree } from './ChainTree.tsx';
+import { RootFingerprintCheck } from './RootFingerprintCheck.tsx';
 import { KeyBasicsFields, type KeyBasics } from './KeyBasicsFields.tsx';
 import { KeyBasicsSummary } from './KeyBasicsSummary.tsx';
 import { MediumFolderField } from './MediumFolderField.tsx';
 import { StepActions, WizardFrame } from './WizardFrame.tsx';
+import { useWizardField, type WizardStepDef } from './wizard-state.ts';
 
-const STEPS = ['Algorithm and subject', 'Create the draft', 'Write the CSR', 'Import the signed chain', 'Review the chain', 'Activate', 'Export'] as const;
-const S = { basics: 0, create: 1, csr: 2, source: 3, review: 4, activate: 5, done: 6 } as const;
-
-const NEXT: Record<number, string> = {
-  0: 'Nothing is stored yet. Next you confirm, and the draft key is generated inside the vault.',
-  1: 'Confirming generates the key pair in the vault as a draft. Next, its certificate signing request (CSR) goes to a removable medium.',
-  2: 'Writing the CSR records it in the audit log. Then take the medium to the corporate root; when the signed chain comes back, resume this key from the dashboard.',
-  3: 'Checking reads the chain and verifies it against this draft; nothing is stored until you confirm on the next step.',
-  4: 'If every check is green, confirm to store the chain with the draft. A red check stores nothing.',
-  5: 'Nothing changes until you press Activate. The effect is shown below.',
-  6: 'Agents learn about the new key only from an export to removable media.',
-};
+const STEPS = [
+  { id: 'basics', label: 'Algorithm and subject', next: 'Nothing is stored yet. Next you confirm, and the draft key is generated inside the vault.' },
+  { id: 'create', label: 'Create the draft', next: 'Confirming generates the key pair in the vault as a draft. Next, its certificate signing request (CSR) goes to a removable medium.' },
+  { id: 'csr', label: 'Write the CSR', next: 'Writing the CSR records it in the audit log. Then take the medium to the corporate root; when the signed chain comes back, resume this key from the dashboard.' },
+  { id: 'source', label: 'Import the signed chain', next: 'Checking reads the chain and verifies it against this draft; nothing is stored until you confirm on the next step.' },
+  { id: 'review', label: 'Review the chain', next: 'If every check is green, confirm to store the chain with the draft. A red check stores nothing.' },
+  { id: 'activate', label: 'Activate', next: 'Nothing changes until you press Activate. The effect is shown below.' },
+  { id: 'done', label: 'Export', next: 'Agents learn about the new key only from an export to removable media.' },
+] as const satisfies readonly WizardStepDef[];
+type StepId = (typeof STEPS)[number]['id'];
 
 /** What a red check means in plain words, by the api's code; the api's message follows it. */
-const CHAIN_HELP: Record<string, string> = {
+const CHAIN_HELP: Partial<Record<ChainErrorCode, string>> = {
   CHAIN_KEY_MISMATCH: 'This certificate was issued for a different key, not for this draft. Ask the corporate root for the certificate signed from this draft’s CSR.',
-  CHAIN_INCOMPLETE: 'An issuer between this key and the root is missing. Ask for the full chain (a PEM bundle or .p7b with every intermediate).',
+  CHAIN_MISSING_ISSUER: 'An issuer between this key and the root is missing. Ask for the full chain (a PEM bundle or .p7b with every intermediate).',
   CHAIN_EXPIRED: 'A certificate in the chain is outside its validity period.',
 };
 
-interface CheckResult {
-  ok: boolean;
-  chain: ChainCertificateView[];
-  code: string | null;
-  message: string | null;
+function chainHelp(code: ErrorCode | null): string | undefined {
+  const isChainCode = (c: ErrorCode): c is ChainErrorCode => c.startsWith('CHAIN_');
+  return code && isChainCode(code) ? CHAIN_HELP[code] : undefined;
 }
+
+type CheckResult = ChainCheckView;
 
 /**
  * Wizard 1, new sub-CA key: basics, create the draft, write its CSR to a
@@ -56,21 +55,25 @@ export function SubCaWizard({ resumeKeyId }: { resumeKeyId: string | null }) {
   const closeWizard = useAppStore((s) => s.closeWizard);
   const openWizard = useAppStore((s) => s.openWizard);
   const loadKeys = useAppStore((s) => s.loadKeys);
-  const [step, setStep] = useState<number>(resumeKeyId ? S.source : S.basics);
-  const [basics, setBasics] = useState<KeyBasics>({ name: '', algorithm: 'ecdsa-p256', subject: '' });
-  const [key, setKey] = useState<KeyView | null>(null);
-  const [folder, setFolder] = useState('');
-  const [csrFile, setCsrFile] = useState<string | null>(null);
-  const [path, setPath] = useState('');
-  const [picked, setPicked] = useState<{ name: string; base64: string } | null>(null);
-  const [check, setCheck] = useState<CheckResult | null>(null);
-  const [imported, setImported] = useState(false);
-  const [activation, setActivation] = useState<ActivationView | null>(null);
+  const [step, setStep] = useWizardField<StepId>('sub-ca', 'step', resumeKeyId ? 'source' : 'basics');
+  const [basics, setBasics] = useWizardField<KeyBasics>('sub-ca', 'basics', { name: '', algorithm: 'ecdsa-p256', subject: '' });
+  const [key, setKey] = useWizardField<KeyView | null>('sub-ca', 'key', null);
+  const [folder, setFolder] = useWizardField('sub-ca', 'folder', '');
+  const [csrFile, setCsrFile] = useWizardField<string | null>('sub-ca', 'csrFile', null);
+  const [path, setPath] = useWizardField('sub-ca', 'path', '');
+  const [picked, setPicked] = useWizardField<{ name: string; base64: string } | null>('sub-ca', 'picked', null);
+  const [check, setCheck] = useWizardField<CheckResult | null>('sub-ca', 'check', null);
+  const [imported, setImported] = useWizardField('sub-ca', 'imported', false);
+  const [rootConfirmed, setRootConfirmed] = useWizardField('sub-ca', 'rootConfirmed', false);
+  // A root the vault does not pin yet is stored only after the officer compared its fingerprint with the published one.
+  const rootUnconfirmed = check?.root !== undefined && !check.root.pinned && !rootConfirmed;
+  const [activation, setActivation] = useWizardField<ActivationView | null>('sub-ca', 'activation', null);
   const [error, setError] = useState<ApiFailure | null>(null);
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
-    if (!resumeKeyId) return;
+    // Once loaded, the draft is the wizard's memory: after an auto-lock it carries on where it was.
+    if (!resumeKeyId || key) return;
     void call('key.show', { key: resumeKeyId }).then((r) => {
       if (!r.ok) {
         setError(r);
@@ -81,12 +84,12 @@ export function SubCaWizard({ resumeKeyId }: { resumeKeyId: string | null }) {
       if (r.value.chainLength > 0) {
         setImported(true);
         setCheck({ ok: true, chain: r.value.chain, code: null, message: null });
-        setStep(S.review);
+        setStep('review');
       }
     });
-  }, [resumeKeyId]);
+  }, [resumeKeyId, key, setBasics, setCheck, setImported, setKey, setStep]);
 
-  const go = (s: number) => {
+  const go = (s: StepId) => {
     setError(null);
     setStep(s);
   };
@@ -105,19 +108,19 @@ export function SubCaWizard({ resumeKeyId }: { resumeKeyId: string | null }) {
 
   let body;
   switch (step) {
-    case S.basics:
+    case 'basics':
       body = (
         <>
           <KeyBasicsFields value={basics} onChange={setBasics} nameLocked={key !== null} subjectHelp='The sub-CA’s name as the corporate root will sign it, e.g. "CN=Acme Agents CA,O=Acme".' />
           <StepActions>
-            <Button variant="contained" disabled={basics.name.trim() === '' || basics.subject.trim() === ''} onClick={() => go(S.create)}>
+            <Button variant="contained" disabled={basics.name.trim() === '' || basics.subject.trim() === ''} onClick={() => go('create')}>
               Next
             </Button>
           </StepActions>
         </>
       );
       break;
-    case S.create:
+    case 'create':
       body = (
         <>
           <KeyBasicsSummary basics={basics} />
@@ -126,15 +129,15 @@ export function SubCaWizard({ resumeKeyId }: { resumeKeyId: string | null }) {
               Draft created: {key.name} <KeyIdChip id={key.id} name={key.name} />
             </Alert>
           ) : null}
-          <StepActions onBack={() => go(S.basics)}>
+          <StepActions onBack={() => go('basics')}>
             {key ? (
-              <Button variant="contained" onClick={() => go(S.csr)}>
+              <Button variant="contained" onClick={() => go('csr')}>
                 Next
               </Button>
             ) : (
               <Button variant="contained" disabled={busy} onClick={() => void run(() => call('key.create', { name: basics.name, algorithm: basics.algorithm }), (v) => {
                   setKey(v);
-                  go(S.csr);
+                  go('csr');
                   void loadKeys();
                 })}>
                 Create draft key
@@ -144,7 +147,7 @@ export function SubCaWizard({ resumeKeyId }: { resumeKeyId: string | null }) {
         </>
       );
       break;
-    case S.csr:
+    case 'csr':
       body = (
         <>
           <MediumFolderField legend="Write the CSR to" value={folder} onChange={setFolder} />
@@ -159,10 +162,10 @@ export function SubCaWizard({ resumeKeyId }: { resumeKeyId: string | null }) {
               <MonoText>{csrFile}</MonoText>. Take the medium to the corporate root. You can close this wizard now and resume {basics.name} from the dashboard when the signed chain is back.
             </Alert>
           ) : null}
-          <StepActions onBack={() => go(S.create)}>
+          <StepActions onBack={() => go('create')}>
             {csrFile ? (
               <>
-                <Button variant="contained" onClick={() => go(S.source)}>
+                <Button variant="contained" onClick={() => go('source')}>
                   I have the signed chain
                 </Button>
                 <Button onClick={closeWizard}>Close, resume later</Button>
@@ -178,7 +181,7 @@ export function SubCaWizard({ resumeKeyId }: { resumeKeyId: string | null }) {
         </>
       );
       break;
-    case S.source:
+    case 'source':
       body = (
         <>
           {key ? (
@@ -187,7 +190,7 @@ export function SubCaWizard({ resumeKeyId }: { resumeKeyId: string | null }) {
             </Typography>
           ) : null}
           <ChainSourceField path={path} onPath={setPath} picked={picked} onPicked={setPicked} />
-          <StepActions onBack={resumeKeyId ? undefined : () => go(S.csr)}>
+          <StepActions onBack={resumeKeyId ? undefined : () => go('csr')}>
             <Button
               variant="contained"
               disabled={busy || !key || source === null}
@@ -197,7 +200,8 @@ export function SubCaWizard({ resumeKeyId }: { resumeKeyId: string | null }) {
                     () => call('key.checkChain', { key: key.id, source }),
                     (v) => {
                       setCheck(v);
-                      go(S.review);
+                      setRootConfirmed(false);
+                      go('review');
                     },
                   );
               }}
@@ -208,7 +212,7 @@ export function SubCaWizard({ resumeKeyId }: { resumeKeyId: string | null }) {
         </>
       );
       break;
-    case S.review:
+    case 'review':
       body = (
         <>
           {check?.ok ? (
@@ -218,12 +222,13 @@ export function SubCaWizard({ resumeKeyId }: { resumeKeyId: string | null }) {
                 The chain belongs to this draft’s key, every signature verifies up to a self-signed root, every certificate is valid now and each issuer is a CA allowed to sign the next.
               </Alert>
               <ChainTree chain={check.chain} />
+              {check.root && !imported ? <RootFingerprintCheck root={check.root} confirmed={rootConfirmed} onConfirm={setRootConfirmed} /> : null}
             </>
           ) : null}
           {check && !check.ok ? (
             <Alert severity="error" data-testid="chain-refused">
               <AlertTitle>The chain was refused; nothing was stored</AlertTitle>
-              {check.code && CHAIN_HELP[check.code] ? <Box sx={{ mb: 1 }}>{CHAIN_HELP[check.code]}</Box> : null}
+              {chainHelp(check.code) ? <Box sx={{ mb: 1 }}>{chainHelp(check.code)}</Box> : null}
               {check.message}
               <Box component="span" sx={{ display: 'block', mt: 0.5, fontFamily: 'monospace', fontSize: '0.8rem' }}>
                 {check.code}
@@ -235,15 +240,18 @@ export function SubCaWizard({ resumeKeyId }: { resumeKeyId: string | null }) {
               The chain is stored with {basics.name}.
             </Alert>
           ) : null}
-          <StepActions onBack={imported ? undefined : () => go(S.source)}>
+          <StepActions onBack={imported ? undefined : () => go('source')}>
             {imported ? (
-              <Button variant="contained" onClick={() => go(S.activate)}>
+              <Button variant="contained" onClick={() => go('activate')}>
                 Next
               </Button>
             ) : check?.ok && key && source ? (
-              <Button variant="contained" disabled={busy} onClick={() => void run(() => call('key.importChain', { key: key.id, source }), () => {
+              <Button
+                variant="contained"
+                disabled={busy || rootUnconfirmed}
+                onClick={() => void run(() => call('key.importChain', { key: key.id, source, ...(check.root ? { rootFingerprint: check.root.fingerprint } : {}) }), () => {
                     setImported(true);
-                    go(S.activate);
+                    go('activate');
                     void loadKeys();
                   })}>
                 Import this chain
@@ -253,10 +261,10 @@ export function SubCaWizard({ resumeKeyId }: { resumeKeyId: string | null }) {
         </>
       );
       break;
-    case S.activate:
-      body = key ? <ActivationStep keyId={key.id} keyName={key.name} onBack={() => go(S.review)} onActivated={(v) => {
+    case 'activate':
+      body = key ? <ActivationStep keyId={key.id} keyName={key.name} onBack={() => go('review')} onActivated={(v) => {
             setActivation(v);
-            go(S.done);
+            go('done');
           }} /> : null;
       break;
     default:
@@ -264,13 +272,8 @@ export function SubCaWizard({ resumeKeyId }: { resumeKeyId: string | null }) {
   }
 
   return (
-    <WizardFrame title="New sub-CA key" steps={STEPS} active={step} next={NEXT[step]} onClose={closeWizard} closeLabel={step === S.done ? 'Close' : 'Close wizard'}>
+    <WizardFrame title="New sub-CA key" steps={STEPS} step={step} onClose={closeWizard} closeLabel={step === 'done' ? 'Close' : 'Close wizard'} error={error}>
       {body}
-      {error ? (
-        <Box sx={{ mt: 2 }}>
-          <ApiErrorAlert error={error} title="The vault refused this step; nothing changed" />
-        </Box>
-      ) : null}
     </WizardFrame>
   );
 }

@@ -7,6 +7,9 @@ import StepLabel from '@mui/material/StepLabel';
 import Stepper from '@mui/material/Stepper';
 import Typography from '@mui/material/Typography';
 import { useEffect, useRef, type ReactNode } from 'react';
+import type { ApiFailure } from '../../api.ts';
+import { ApiErrorAlert } from '../../components/ApiErrorAlert.tsx';
+import { stepIndex, type WizardStepDef } from './wizard-state.ts';
 
 /**
  * A wizard's frame: title, MUI Stepper, the current step's heading and "what
@@ -14,7 +17,27 @@ import { useEffect, useRef, type ReactNode } from 'react';
  * step heading when the step changes, so keyboard and screen-reader users
  * start each step at its top.
  */
-export function WizardFrame({ title, steps, active, next, onClose, closeLabel = 'Close wizard', children }: { title: string; steps: readonly string[]; active: number; next: ReactNode; onClose(): void; closeLabel?: string; children: ReactNode }) {
+export function WizardFrame<Id extends string>({
+  title,
+  steps,
+  step,
+  onClose,
+  closeLabel = 'Close wizard',
+  error = null,
+  errorTitle = 'The vault refused this step; nothing changed',
+  children,
+}: {
+  title: string;
+  steps: readonly WizardStepDef<Id>[];
+  step: Id;
+  onClose(): void;
+  closeLabel?: string;
+  /** A refusal shown under the step, for wizards whose steps do not place it themselves. */
+  error?: ApiFailure | null;
+  errorTitle?: string;
+  children: ReactNode;
+}) {
+  const active = stepIndex(steps, step);
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     heading.current?.focus();
@@ -29,19 +52,24 @@ export function WizardFrame({ title, steps, active, next, onClose, closeLabel = 
       </Stack>
       <Stepper activeStep={active} alternativeLabel sx={{ mb: 3 }} aria-label={`${title} steps`}>
         {steps.map((s) => (
-          <Step key={s}>
-            <StepLabel>{s}</StepLabel>
+          <Step key={s.id}>
+            <StepLabel>{s.label}</StepLabel>
           </Step>
         ))}
       </Stepper>
       <Paper variant="outlined" sx={{ p: 3 }} component="section" aria-labelledby="wizard-step-heading">
         <Typography id="wizard-step-heading" ref={heading} tabIndex={-1} variant="h6" component="h2" sx={{ outline: 'none' }}>
-          Step {active + 1} of {steps.length}: {steps[active]}
+          Step {active + 1} of {steps.length}: {steps[active]?.label}
         </Typography>
         <Typography variant="body2" color="text.secondary" sx={{ mb: 2 }} data-testid="wizard-next">
-          {next}
+          {steps[active]?.next}
         </Typography>
         {children}
+        {error ? (
+          <Box sx={{ mt: 2 }}>
+            <ApiErrorAlert error={error} title={errorTitle} />
+          </Box>
+        ) : null}
       </Paper>
     </Box>
   );

@@ -1,0 +1,47 @@
+/**
+ * Every wizard's first step at the two laptop sizes, light and dark, for a
+ * person to open and judge; each shot also asserts the step heading and the
+ * close button are on screen at that size.
+ */
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures/test.ts';
+import { copyCaVault } from './support/seed-ca.ts';
+import { unlockWithPassphrase } from './support/ui.ts';
+
+const SIZES = [
+  { width: 1024, height: 768 },
+  { width: 1280, height: 720 },
+] as const;
+const SCHEMES = ['light', 'dark'] as const;
+const WIZARDS = [
+  { button: 'New sub-CA key…', title: 'New sub-CA key' },
+  { button: 'New standalone root…', title: 'New standalone root' },
+  { button: 'Issue from media…', title: 'Issue from media' },
+  { button: 'Export…', title: 'Export to removable media' },
+] as const;
+
+async function shootAllSizes(page: Page, take: (name: string) => Promise<string>, name: string): Promise<void> {
+  for (const size of SIZES) {
+    for (const colorScheme of SCHEMES) {
+      await page.setViewportSize(size);
+      await page.emulateMedia({ colorScheme });
+      await expect(page.getByRole('heading', { level: 2, name: /^Step 1 of/ })).toBeInViewport();
+      await take(`${name} ${size.width}x${size.height} ${colorScheme}`);
+    }
+  }
+}
+
+test('every wizard at 1024x768 and 1280x720, light and dark', async ({ host, shots }) => {
+  const { page } = host;
+  await copyCaVault(host.vaultDir);
+  await page.reload();
+  await unlockWithPassphrase(page);
+  for (const w of WIZARDS) {
+    await page.setViewportSize(SIZES[1]);
+    await page.getByRole('button', { name: w.button }).click();
+    await expect(page.getByRole('heading', { level: 1, name: w.title })).toBeVisible();
+    await shootAllSizes(page, (n) => shots.take(n), w.title);
+    await page.getByRole('button', { name: /^(Close wizard|Cancel)$/ }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
+  }
+});
