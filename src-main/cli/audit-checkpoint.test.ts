@@ -3,7 +3,7 @@
  * off the machine: through the CLI, against a real vault and real files.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../core/clock.ts';
@@ -29,6 +29,7 @@ describe('audit verify --checkpoint', () => {
     const serial = (issued.json as { serial: string }).serial;
 
     copyFileSync(join(dir, 'vault', 'vault.db'), join(dir, 'snap'));
+    expect((await cli(['vault', 'backup', '--out', join(dir, 'old.backup')])).code).toBe(0);
     expect((await cli(['cert', 'revoke', serial, '--reason', 'keyCompromise'])).code).toBe(0);
     const pkg = ((await cli(['--json', 'export', 'media', '--to', usb])).json as { dir: string }).dir;
     const manifest = JSON.parse(readFileSync(join(pkg, 'MANIFEST.json'), 'utf8')) as { audit_head: { seq: number; hash: string } };
@@ -38,6 +39,23 @@ describe('audit verify --checkpoint', () => {
     const fine = await cli(['--json', 'audit', 'verify', '--checkpoint', pkg]);
     expect(fine.code).toBe(0);
     expect(fine.json).toMatchObject({ ok: true, checkpoint: { status: 'contains', seq: manifest.audit_head.seq, hash: manifest.audit_head.hash } });
+
+    // Restoring the backup made before the revocation, given the checkpoint: refused, nothing restored.
+    const restoreInto = (name: string) => inProcessCli({ vault: join(dir, name), clock, env: { ...env, AIRGAP_CA_ACTOR: 'Alice' } });
+    const refused = await restoreInto('restored')(['--json', 'vault', 'restore', '--from', join(dir, 'old.backup'), '--checkpoint', pkg]);
+    expect([refused.code, (refused.json as { error: { code: string } }).error.code]).toEqual([1, 'CHECKPOINT_BEHIND']);
+    expect(existsSync(join(dir, 'restored'))).toBe(false);
+    const noReason = await restoreInto('restored')(['--json', 'vault', 'restore', '--from', join(dir, 'old.backup'), '--checkpoint', pkg, '--accept-rollback']);
+    expect(noReason.code).toBe(2);
+    const accepted = await restoreInto('restored')(['--json', 'vault', 'restore', '--from', join(dir, 'old.backup'), '--checkpoint', pkg, '--accept-rollback', '--reason', 'disk failure, newest backup lost']);
+    expect(accepted.code).toBe(0);
+    // The backup and the restore wrote events of their own, so the restored chain has an event at that number, another one: "differs".
+    expect(accepted.json).toMatchObject({ checkpoint: { status: 'differs', seq: manifest.audit_head.seq }, auditHead: { seq: expect.any(Number) } });
+    const restoredEvents = ((await restoreInto('restored')(['--json', 'audit', 'list'])).json as { events: Array<{ action: string; details: { reason?: string } }> }).events;
+    expect(restoredEvents.at(-1)).toMatchObject({ action: 'vault.rollback-accepted', details: { reason: 'disk failure, newest backup lost' } });
+    // A restore without a checkpoint prints the restored head so it can be compared by hand.
+    const plain = await restoreInto('restored-2')(['vault', 'restore', '--from', join(dir, 'old.backup')]);
+    expect(plain.stdout).toMatch(/Restored audit head: event \d+, [0-9a-f]{64}\./);
 
     copyFileSync(join(dir, 'snap'), join(dir, 'vault', 'vault.db'));
     // The rolled-back vault is internally consistent: only the checkpoint shows it.

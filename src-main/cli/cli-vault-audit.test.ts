@@ -256,7 +256,7 @@ describe('airgap-ca vault and audit, as a child process', () => {
     expect(again.code).toBe(1);
     expect(jsonError(again).code).toBe('OUTPUT_EXISTS');
     expect(r.code).toBe(0);
-    expect(r.json).toEqual({ vaultId, dir: restored });
+    expect(r.json).toEqual({ vaultId, dir: restored, auditHead: { seq: expect.any(Number), hash: expect.stringMatching(/^[0-9a-f]{64}$/) }, checkpoint: null });
     expect(intoExisting.code).toBe(1);
     expect(jsonError(intoExisting).code).toBe('VAULT_EXISTS');
 

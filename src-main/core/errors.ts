@@ -97,6 +97,7 @@ export const ERROR_CODES = [
   'TRUST_ANCHOR_INVALID',
   'CHECKPOINT_INVALID',
   'SUBJECT_SPOOFING_CHARACTERS',
+  'CHECKPOINT_BEHIND',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -68,5 +68,16 @@ export const vaultOps = {
   'vault.addQuorumSlot': op<{ slot: SlotInfo; shareFiles: string[] }>()(quorumSpec.extend({ label: z.string().trim().min(1).max(100).optional() }), { mutates: true, needsUnlock: true }),
   'vault.removeSlot': op<VaultInfo>()(z.strictObject({ slotId: z.string().min(1).max(64) }), { mutates: true, needsUnlock: true }),
   'vault.backup': op<{ file: string; bytes: number }>()(z.strictObject({ out: filePath }), { mutates: true, needsUnlock: true }),
-  'vault.restore': op<{ vaultId: string; dir: string }>()(z.strictObject({ from: filePath, actor: z.string().trim().min(1).max(100), credentials }), { mutates: true, needsUnlock: false }),
+  'vault.restore': op<{ vaultId: string; dir: string; auditHead: { seq: number; hash: string } | null; checkpoint: { source: string; seq: number; status: 'contains' | 'behind' | 'differs' } | null }>()(
+    z.strictObject({
+      from: filePath,
+      actor: z.string().trim().min(1).max(100),
+      credentials,
+      /** An export package folder of this vault: a backup whose chain does not contain its audit head is refused. */
+      checkpoint: filePath.optional(),
+      /** Restore anyway, behind the checkpoint (audited with the reason). */
+      acceptRollback: z.strictObject({ reason: z.string().trim().min(1).max(500) }).optional(),
+    }),
+    { mutates: true, needsUnlock: false },
+  ),
 } as const;

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DomainError } from '../../core/errors.ts';
 import { writeFileDurably } from '../../core/fs/durable-write.ts';
@@ -6,12 +6,21 @@ import { integrityCheck } from '../../core/vault/database.ts';
 import { isOnRemovableMedia } from '../../core/media/detect.ts';
 import { restoreBackup, writeBackup } from '../../core/vault/backup.ts';
 import type { VaultHeader } from '../../core/vault/header.ts';
-import { createVault, readVaultHeader, summarizeSlot, unlockVault, type VaultCredentials } from '../../core/vault/vault.ts';
+import { createVault, readVaultHeader, summarizeSlot, unlockVault, type Vault, type VaultCredentials } from '../../core/vault/vault.ts';
+import { readPackageCheckpoint } from '../../core/audit/checkpoint.ts';
+import { SigningKeyStore } from '../../core/store/signing-key-store.ts';
 import type { SessionStatus, VaultInfo } from '../contract/vault.ts';
 import type { vaultOps } from '../contract/vault.ts';
 import type { Session } from '../session.ts';
 import type { HandlersFor } from './handler.ts';
 import { vaultCounts } from '../../core/store/vault-counts.ts';
+
+/** A restore refused after the fact: the folder did not exist before, so removing it changes nothing. */
+function discardRestored(vault: Vault): void {
+  const dir = vault.dir;
+  vault.close();
+  rmSync(dir, { recursive: true, force: true });
+}
 
 function status(session: Session): SessionStatus {
   let header: VaultHeader | null;
@@ -169,7 +178,30 @@ export const vaultHandlers: HandlersFor<keyof typeof vaultOps> = {
     const vault = await throttled(session, () =>
       restoreBackup({ file: input.from, dir: session.vaultDir, credentials: credentialsOf(input.credentials), clock: session.clock, actor: input.actor }),
     );
+    let checkpoint: { source: string; seq: number; status: 'contains' | 'behind' | 'differs' } | null = null;
+    if (input.checkpoint !== undefined) {
+      try {
+        const cp = await readPackageCheckpoint(resolve(input.checkpoint), vault.id, (keyId) => new SigningKeyStore(vault).get(keyId) !== null);
+        checkpoint = { source: cp.source, seq: cp.head.seq, status: vault.audit.compareCheckpoint(cp.head).status };
+      } catch (e) {
+        discardRestored(vault);
+        throw e;
+      }
+      if (checkpoint.status !== 'contains') {
+        if (!input.acceptRollback) {
+          const head = vault.audit.head();
+          discardRestored(vault);
+          throw new DomainError(
+            'CHECKPOINT_BEHIND',
+            checkpoint.status === 'behind'
+              ? `The backup ends at audit event ${head?.seq ?? 0}, behind the checkpoint in ${checkpoint.source} (event ${checkpoint.seq}): restoring it would undo what happened since (revocations, rotations). Nothing was restored. Use a newer backup, or give --accept-rollback --reason TEXT to restore it anyway.`
+              : `The backup's audit history differs from the checkpoint in ${checkpoint.source} at event ${checkpoint.seq}: the backup is older than the checkpoint (and events were written after it was taken) or the history was rewritten. Nothing was restored. Use a newer backup, or give --accept-rollback --reason TEXT to restore it anyway.`,
+          );
+        }
+        vault.transaction(() => vault.audit.append({ actor: input.actor, action: 'vault.rollback-accepted', details: { checkpoint: checkpoint, reason: input.acceptRollback!.reason } }));
+      }
+    }
     session.attach(vault, input.actor);
-    return { vaultId: vault.id, dir: vault.dir };
+    return { vaultId: vault.id, dir: vault.dir, auditHead: vault.audit.head(), checkpoint };
   },
 };

@@ -40,7 +40,7 @@ export function auditCommand(action: Action): Command {
             ? `\nCheckpoint OK: the chain contains event ${cp.seq} (${cp.hash}) from ${cp.source}.`
             : cp.status === 'behind'
               ? `\nCheckpoint FAILED (behind): the checkpoint in ${cp.source} is at event ${cp.seq}, but this vault's chain ends at ${cp.currentSeq ?? 0}. The vault was rolled back or restored from an older backup: what happened after event ${cp.currentSeq ?? 0} (revocations, rotations) is missing.`
-              : `\nCheckpoint FAILED (differs): event ${cp.seq} in this vault is not the one recorded in ${cp.source} (${cp.hash}). The history was rewritten after that package was exported.`;
+              : `\nCheckpoint FAILED (differs): event ${cp.seq} in this vault is not the one recorded in ${cp.source} (${cp.hash}). The chain was rolled back and written on since, or the history was rewritten, after that package was exported.`;
         const text = chain + checkpointText;
         return { json: r, text, exitCode: r.ok ? EXIT.ok : EXIT.failed };
       }),

@@ -175,10 +175,23 @@ export function vaultCommand(action: Action): Command {
     .command('restore')
     .description('restore a backup into --vault DIR (which must not exist yet)')
     .requiredOption('--from <FILE>', 'the backup file')
+    .option('--checkpoint <DIR>', 'an export package folder of this vault: refuse a backup behind its audit head')
+    .option('--accept-rollback', 'restore a backup behind the checkpoint anyway (needs --reason; audited)')
+    .option('--reason <TEXT>', 'why the rollback is accepted')
     .action(
-      action(async (ctx, opts: { from: string }) => {
-        const r = await ctx.call('vault.restore', { from: opts.from, actor: ctx.actor, credentials: await ctx.credentials() });
-        return { json: r, text: `Vault ${r.vaultId} restored into ${r.dir}; integrity and audit chain verified.` };
+      action(async (ctx, opts: { from: string; checkpoint?: string; acceptRollback?: boolean; reason?: string }) => {
+        if (opts.acceptRollback && !opts.reason) throw new DomainError('INVALID_INPUT', '--accept-rollback needs --reason TEXT: the audit log records why the rollback was accepted.');
+        if (opts.acceptRollback && !opts.checkpoint) throw new DomainError('INVALID_INPUT', '--accept-rollback only makes sense with --checkpoint DIR.');
+        const r = await ctx.call('vault.restore', {
+          from: opts.from,
+          actor: ctx.actor,
+          credentials: await ctx.credentials(),
+          checkpoint: opts.checkpoint,
+          acceptRollback: opts.acceptRollback && opts.reason ? { reason: opts.reason } : undefined,
+        });
+        const head = r.auditHead ? `Restored audit head: event ${r.auditHead.seq}, ${r.auditHead.hash}.` : 'Restored audit head: no events.';
+        const cp = r.checkpoint ? `\nCheckpoint ${r.checkpoint.source} (event ${r.checkpoint.seq}): ${r.checkpoint.status === 'contains' ? 'contained' : `${r.checkpoint.status}, rollback accepted and audited`}.` : '';
+        return { json: r, text: `Vault ${r.vaultId} restored into ${r.dir}; integrity and audit chain verified.\n${head}${cp}` };
       }),
     );
 

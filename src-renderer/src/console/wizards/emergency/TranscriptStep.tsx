@@ -94,6 +94,10 @@ export function TranscriptStep({ onFinish }: { onFinish: () => void }) {
           <Typography variant="body2">
             at <LocalDateTime iso={r.at} />
           </Typography>
+          <Typography variant="body2" data-testid="transcript-head-note">
+            This is now the vault&apos;s audit head. Witnesses: write down event #{r.seq} and its hash; a vault whose chain no longer contains it has been rolled back
+            (&quot;airgap-ca audit verify&quot; against a package exported after this ceremony shows it).
+          </Typography>
         </Alert>
       ) : null}
     </StepFrame>
