@@ -104,7 +104,17 @@ test('new sub-CA key: CSR to a medium, OpenSSL signs it, a wrong chain is refuse
   await expect(certs.nth(1)).toContainText('Root: O=Corp,CN=Corp Root CA');
   await a11y.check('sub-CA: review all green');
   await shots.take('chain review, all green');
-  await page.getByRole('button', { name: 'Import this chain' }).click();
+  // The root is not pinned yet: the review shows its SHA-256 fingerprint as OpenSSL prints it, and
+  // storing the chain waits until the officer says it was compared with the published one.
+  const opensslFingerprint = execFileSync('openssl', ['x509', '-noout', '-fingerprint', '-sha256', '-in', join(corp, 'corp-root.pem')], { encoding: 'utf8' })
+    .trim().replace(/^.*=/, '');
+  const shown = (await page.getByTestId('chain-root-fingerprint').innerText()).split('\n').join(':');
+  expect(shown).toBe(opensslFingerprint);
+  await expect(page.getByTestId('chain-root')).toContainText('O=Corp,CN=Corp Root CA');
+  const importButton = page.getByRole('button', { name: 'Import this chain' });
+  await expect(importButton).toBeDisabled();
+  await page.getByLabel('I compared this fingerprint with the one the corporate PKI published').check();
+  await importButton.click();
 
   await expect(stepHeading(6, 'Activate')).toBeVisible();
   const effect = page.getByTestId('activation-effect');
