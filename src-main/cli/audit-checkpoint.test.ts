@@ -3,23 +3,17 @@
  * off the machine: through the CLI, against a real vault and real files.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fixedClock } from '../core/clock.ts';
-import { inProcessCli } from '../testing/cli-in-process.ts';
-import { removeTempDirs, tempDir } from '../testing/temp-dir.ts';
+import { cliWithMedium, inProcessCli } from '../testing/cli-in-process.ts';
+import { removeTempDirs } from '../testing/temp-dir.ts';
 
 afterAll(removeTempDirs);
 
 describe('audit verify --checkpoint', () => {
   it('a vault.db copied back over a revocation is caught as "behind" against a package exported after it; a tampered package or a non-package is CHECKPOINT_INVALID', async () => {
-    const dir = tempDir();
-    const usb = join(dir, 'usb');
-    mkdirSync(usb);
-    const clock = fixedClock(new Date(Date.now() - 60_000));
-    const env = { AIRGAP_CA_PASSPHRASE: 'correct horse battery staple', AIRGAP_CA_MEDIA_ROOTS: usb };
-    const cli = inProcessCli({ vault: join(dir, 'vault'), clock, env });
+    const { dir, usb, clock, env, cli } = cliWithMedium();
     await cli(['vault', 'init']);
     await cli(['key', 'create', '--name', 'ca']);
     await cli(['key', 'self-sign', 'ca', '--subject', 'CN=Agents CA']);

@@ -3,20 +3,15 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFil
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../core/clock.ts';
-import { inProcessCli, type CliRun } from '../testing/cli-in-process.ts';
-import { removeTempDirs, tempDir } from '../testing/temp-dir.ts';
+import { cliWithMedium, inProcessCli, type CliRun } from '../testing/cli-in-process.ts';
+import { removeTempDirs } from '../testing/temp-dir.ts';
 
 afterAll(removeTempDirs);
 
 const code = (r: CliRun) => (r.json as { error?: { code: string } }).error?.code ?? 'OK';
 
 describe('removable media through the CLI', () => {
-  const dir = tempDir();
-  const usb = join(dir, 'usb');
-  mkdirSync(usb);
-  const clock = fixedClock(new Date(Date.now() - 60_000));
-  const env = { AIRGAP_CA_PASSPHRASE: 'correct horse battery staple', AIRGAP_CA_MEDIA_ROOTS: usb };
-  const cli = inProcessCli({ vault: join(dir, 'vault'), clock, env });
+  const { dir, usb, clock, env, cli } = cliWithMedium();
 
   beforeAll(async () => {
     await cli(['vault', 'init']);

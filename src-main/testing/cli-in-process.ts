@@ -1,4 +1,7 @@
-import type { Clock } from '../core/clock.ts';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fixedClock, type Clock } from '../core/clock.ts';
+import { tempDir } from './temp-dir.ts';
 import { runCli } from '../cli/program.ts';
 import { OWASP_MINIMUM } from '../core/vault/kdf.ts';
 
@@ -39,4 +42,17 @@ export function inProcessCli(opts: { vault: string; clock: Clock; env?: Record<s
     if (args.includes('--json')) json = JSON.parse(stdout);
     return { code, stdout, stderr, json };
   };
+}
+
+/**
+ * A fresh folder holding a vault-to-be and `usb/`, named as removable media;
+ * the clock a minute back, the passphrase in the environment.
+ */
+export function cliWithMedium() {
+  const dir = tempDir();
+  const usb = join(dir, 'usb');
+  mkdirSync(usb);
+  const clock = fixedClock(new Date(Date.now() - 60_000));
+  const env = { AIRGAP_CA_PASSPHRASE: 'correct horse battery staple', AIRGAP_CA_MEDIA_ROOTS: usb };
+  return { dir, usb, clock, env, cli: inProcessCli({ vault: join(dir, 'vault'), clock, env }) };
 }
