@@ -40,6 +40,12 @@ export interface A11yChecker {
 export function a11yChecker(page: Page, testInfo: TestInfo): A11yChecker {
   return {
     check: async (screen) => {
+      // Colours are measured on the settled page: a button that has just become enabled is still
+      // fading its colour in (MUI transitions), and axe would sample the contrast mid-way. Endless
+      // animations (progress spinners) never finish and are not waited for.
+      await page.evaluate(
+        'Promise.all(document.getAnimations().filter((a) => a.effect?.getTiming().iterations !== Infinity).map((a) => a.finished.catch(() => undefined))).then(() => undefined)',
+      );
       const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
       const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
       const summary = bad.map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
