@@ -1,15 +1,9 @@
 import { z } from 'zod';
+import type { SlotSummary } from '../../core/vault/slot-summary.ts';
 import { empty, filePath, op } from './common.ts';
 
-export interface SlotInfo {
-  id: string;
-  type: 'passphrase' | 'quorum';
-  label: string;
-  created: string;
-  threshold?: number;
-  total?: number;
-  kdf?: { memoryKiB: number; passes: number; parallelism: number };
-}
+/** A key slot as shown: declared once in core/vault/slot-summary.ts. */
+export type SlotInfo = SlotSummary;
 
 export interface VaultInfo {
   dir: string;

@@ -23,20 +23,13 @@ import {
 import type { KdfCost } from './kdf.ts';
 import { createPassphraseSlot, createQuorumSlot, unlockWithPassphrase, unlockWithShares } from './key-slots.ts';
 import { checkPassphrasePolicy } from './passphrase-policy.ts';
+import type { SlotSummary } from './slot-summary.ts';
 import { constantTimeEqual, deriveSubkey, keyCommitment, VAULT_KEY_BYTES } from './subkeys.ts';
 
 export type ShareInput = { label: string; content: string | Uint8Array };
 export type VaultCredentials = { passphrase: string } | { shares: ShareInput[] };
 
-export interface SlotSummary {
-  id: string;
-  type: 'passphrase' | 'quorum';
-  label: string;
-  created: string;
-  threshold?: number;
-  total?: number;
-  kdf?: { memoryKiB: number; passes: number; parallelism: number };
-}
+export type { SlotSummary };
 
 export function summarizeSlot(s: KeySlot): SlotSummary {
   return s.type === 'passphrase'
