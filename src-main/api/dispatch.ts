@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DomainError, isDomainError } from '../core/errors.ts';
 import { contract, type ApiResponse, type OpName } from './contract.ts';
 import type { Service } from './service.ts';
+import { vaultContext, vaultlessContext, type VaultContext, type VaultlessContext } from './service/context.ts';
 
 function isOpName(name: string): name is OpName {
   return Object.prototype.hasOwnProperty.call(contract, name);
@@ -16,7 +17,8 @@ function describeZodError(e: z.ZodError): string {
 
 /**
  * The one path into the service: validate the input against the operation's
- * schema, call its handler, and map every failure to { code, message }.
+ * schema, hand its handler a context (the open vault and its stores for an
+ * operation that needs them), and map every failure to { code, message }.
  * Unknown failures become INTERNAL; their detail goes to the log, never to
  * the caller.
  */
@@ -28,9 +30,10 @@ export async function dispatch(service: Service, name: string, rawInput: unknown
     const parsed = op.input.safeParse(rawInput ?? {});
     if (!parsed.success) throw new DomainError('INVALID_INPUT', describeZodError(parsed.error));
     session.checkIdle();
-    if (op.needsUnlock) session.requireVault();
-    const handler = handlers[name] as (input: unknown, s: typeof session) => unknown;
-    const value = await handler(parsed.data, session);
+    // Built after the idle check: a locked vault refuses a needsUnlock operation here, with the reason.
+    const ctx = op.needsUnlock ? vaultContext(session) : vaultlessContext(session);
+    const handler = handlers[name] as (input: unknown, ctx: VaultContext | VaultlessContext) => unknown;
+    const value = await handler(parsed.data, ctx);
     if (op.needsUnlock) session.touch();
     return { ok: true, value };
   } catch (e) {

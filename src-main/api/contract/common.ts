@@ -7,18 +7,24 @@ import type { ErrorCode } from '../../core/errors.ts';
  */
 export type ApiResponse<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string };
 
-export interface Operation<I extends z.ZodType, R> {
-  input: I;
+export interface OperationOptions {
   /** Changes the vault (and so writes an audit event). */
   mutates: boolean;
-  /** Needs an unlocked vault. */
+  /** Needs an unlocked vault: its handler gets a VaultContext (api/service/context.ts), else a VaultlessContext. */
   needsUnlock: boolean;
+}
+
+export interface Operation<I extends z.ZodType, R, O extends OperationOptions = OperationOptions> {
+  input: I;
+  mutates: O['mutates'];
+  needsUnlock: O['needsUnlock'];
   /** Type-level only: the result type. */
   readonly _result?: R;
 }
 
+/** The options keep their literal types, so the handler's context follows from `needsUnlock`. */
 export function op<R>() {
-  return <I extends z.ZodType>(input: I, opts: { mutates: boolean; needsUnlock: boolean }): Operation<I, R> => ({ input, ...opts });
+  return <I extends z.ZodType, const O extends OperationOptions>(input: I, opts: O): Operation<I, R, O> => ({ input, mutates: opts.mutates, needsUnlock: opts.needsUnlock });
 }
 
 export const empty = z.strictObject({});
