@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { DomainError, isDomainError } from '../core/errors.ts';
 import { contract, type ApiResponse, type OpName } from './contract.ts';
+import { runGuarded } from '../core/vault/transaction-guard.ts';
 import type { Service } from './service.ts';
 import { vaultContext, vaultlessContext, type VaultContext, type VaultlessContext } from './service/context.ts';
+import { WriteCheck } from './write-check.ts';
 
 function isOpName(name: string): name is OpName {
   return Object.prototype.hasOwnProperty.call(contract, name);
@@ -18,7 +20,8 @@ function describeZodError(e: z.ZodError): string {
 /**
  * The one path into the service: validate the input against the operation's
  * schema, hand its handler a context (the open vault and its stores for an
- * operation that needs them), and map every failure to { code, message }.
+ * operation that needs them), check what it writes against its `mutates`
+ * (write-check.ts), and map every failure to { code, message }.
  * Unknown failures become INTERNAL; their detail goes to the log, never to
  * the caller.
  */
@@ -33,7 +36,16 @@ export async function dispatch(service: Service, name: string, rawInput: unknown
     // Built after the idle check: a locked vault refuses a needsUnlock operation here, with the reason.
     const ctx = op.needsUnlock ? vaultContext(session) : vaultlessContext(session);
     const handler = handlers[name] as (input: unknown, ctx: VaultContext | VaultlessContext) => unknown;
-    const value = await handler(parsed.data, ctx);
+    // Every vault transaction the handler opens is checked against the operation's `mutates`.
+    const writes = new WriteCheck(name, op.mutates);
+    let value: unknown;
+    try {
+      value = await runGuarded(writes, () => handler(parsed.data, ctx));
+    } catch (e) {
+      writes.settle(false);
+      throw e;
+    }
+    writes.settle(true);
     if (op.needsUnlock) session.touch();
     return { ok: true, value };
   } catch (e) {

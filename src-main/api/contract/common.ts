@@ -7,9 +7,25 @@ import type { ErrorCode } from '../../core/errors.ts';
  */
 export type ApiResponse<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string };
 
+/**
+ * What a mutating operation writes when it is not the usual one transaction
+ * with one audit event. Ranges are [least, most], both included.
+ */
+export interface WriteSpec {
+  /** Audit events each of its transactions appends. Default [1, 1]. */
+  events?: readonly [number, number];
+  /** Transactions that commit when it succeeds. Default [1, 1]. */
+  transactions?: readonly [number, number];
+}
+
 export interface OperationOptions {
-  /** Changes the vault (and so writes an audit event). */
-  mutates: boolean;
+  /**
+   * What it writes to the vault, and dispatch checks it (api/write-check.ts):
+   * false — nothing at all; true — one transaction with one audit event; or a
+   * WriteSpec. A transaction that breaks the declaration is rolled back and
+   * the operation fails with INTERNAL.
+   */
+  mutates: boolean | WriteSpec;
   /** Needs an unlocked vault: its handler gets a VaultContext (api/service/context.ts), else a VaultlessContext. */
   needsUnlock: boolean;
 }
