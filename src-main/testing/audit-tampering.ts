@@ -1,5 +1,9 @@
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
+import { eventHash, genesisHash, type AuditEvent } from '../core/audit/audit-log.ts';
+import type { Db } from '../core/vault/database.ts';
+import { MIGRATIONS } from '../core/vault/migrations.ts';
+import { readVaultHeader } from '../core/vault/vault.ts';
 import { openRawDatabase, vaultKeyOf, createTestVault } from './vault-fixtures.ts';
 import { tempDir } from './temp-dir.ts';
 
@@ -59,3 +63,67 @@ export const AUDIT_TAMPER_CASES: Array<{ field: string; sql: string[]; brokenAt:
   { field: 'seq of event 5 renumbered to 50', sql: ['UPDATE audit_events SET seq = 50 WHERE seq = 5'], brokenAt: 5 },
   { field: 'details of event 2 (not JSON any more)', sql: [`UPDATE audit_events SET details = '{"n":' WHERE seq = 2`], brokenAt: 2 },
 ];
+
+/** The audit key as the attacker holding the vault key reads it from the database. */
+export function auditKeyOf(db: Db): { key: Buffer; keyedFrom: number } {
+  const row = db.prepare('SELECT key, keyed_from FROM audit_chain_key WHERE id = 1').get() as { key: Buffer; keyed_from: number };
+  return { key: row.key, keyedFrom: row.keyed_from };
+}
+
+interface EventRow {
+  seq: number;
+  at: string;
+  actor: string;
+  witnesses: string;
+  action: string;
+  details: string;
+}
+
+/**
+ * Re-hash every event from `fromSeq` on with plain SHA-256 (what anyone can
+ * compute without the audit key), each linking to the one before: the chain
+ * an attacker would leave after rewriting history with public tools.
+ */
+export function rechainPlain(db: Db, vaultId: string, fromSeq: number): void {
+  const rows = db.prepare('SELECT seq, at, actor, witnesses, action, details FROM audit_events ORDER BY seq').all() as EventRow[];
+  let prev = genesisHash(vaultId);
+  const update = db.prepare('UPDATE audit_events SET prev_hash = ?, hash = ? WHERE seq = ?');
+  for (const r of rows) {
+    const stored = (db.prepare('SELECT hash FROM audit_events WHERE seq = ?').get(r.seq) as { hash: string }).hash;
+    if (r.seq < fromSeq) {
+      prev = stored;
+      continue;
+    }
+    const content: Omit<AuditEvent, 'hash'> = { seq: r.seq, at: r.at, actor: r.actor, witnesses: JSON.parse(r.witnesses) as string[], action: r.action, details: JSON.parse(r.details) as Record<string, unknown>, prevHash: prev };
+    const hash = eventHash(content);
+    update.run(prev, hash, r.seq);
+    prev = hash;
+  }
+}
+
+/**
+ * Make a vault what an Airgap CA before the keyed chain left after its
+ * upgrade: every event hashed with plain SHA-256 and no audit key, then the
+ * keyed-chain migration run on that log (as opening the old vault runs it;
+ * run here directly so later migrations need not be undone first).
+ */
+export async function upgradeFromPlainChain(dir: string): Promise<void> {
+  const header = readVaultHeader(dir);
+  const keyed = MIGRATIONS.find((m) => m.sql.includes('CREATE TABLE audit_chain_key'))!;
+  const db = openRawDatabase(dir, await vaultKeyOf(dir));
+  try {
+    db.transaction(() => {
+      db.exec('DROP TRIGGER audit_events_no_update; DROP TRIGGER audit_events_no_delete;');
+      rechainPlain(db, header.vaultId, 1);
+      db.exec(`
+        CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+        CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+        DROP TRIGGER audit_chain_key_no_update; DROP TRIGGER audit_chain_key_no_delete; DROP TABLE audit_chain_key;
+      `);
+      db.exec(keyed.sql);
+      keyed.after!(db);
+    })();
+  } finally {
+    db.close();
+  }
+}

@@ -18,6 +18,8 @@ export interface AuditVerificationView {
   head: string | null;
   brokenAt: number | null;
   reason: string | null;
+  /** The first event whose hash is an HMAC under the audit key (events before it, written before the chain was keyed, are plain SHA-256); null when the chain is broken. */
+  keyedFrom: number | null;
   /** Given a checkpoint: whether this chain contains its head ("behind": rolled back or an older backup; "differs": history rewritten). */
   checkpoint?: { source: string; seq: number; hash: string; status: 'contains' | 'behind' | 'differs'; currentSeq: number | null };
 }

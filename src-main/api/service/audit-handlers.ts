@@ -17,7 +17,9 @@ export const auditHandlers: HandlersFor<keyof typeof auditOps> = {
   'audit.verify': async (input, session) => {
     const v = session.requireVault();
     const r = v.audit.verify();
-    const base = r.ok ? { ok: true, count: r.count, head: r.head, brokenAt: null, reason: null } : { ok: false, count: r.count, head: null, brokenAt: r.brokenAt, reason: r.reason };
+    const base = r.ok
+      ? { ok: true, count: r.count, head: r.head, brokenAt: null, reason: null, keyedFrom: r.keyedFrom }
+      : { ok: false, count: r.count, head: null, brokenAt: r.brokenAt, reason: r.reason, keyedFrom: null };
     if (input.checkpoint === undefined) return base;
     const cp = await readPackageCheckpoint(resolve(input.checkpoint), v.id, (keyId) => new SigningKeyStore(v).get(keyId) !== null);
     const c = v.audit.compareCheckpoint(cp.head);

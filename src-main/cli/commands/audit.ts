@@ -33,7 +33,8 @@ export function auditCommand(action: Action): Command {
         await ctx.unlock();
         const r = await ctx.call('audit.verify', { checkpoint: opts.checkpoint });
         const cp = r.checkpoint;
-        const chain = r.brokenAt === null ? `Audit chain OK: ${r.count} events, head ${r.head ?? '-'}.` : `Audit chain BROKEN at event ${r.brokenAt}: ${r.reason}.`;
+        const keyed = r.keyedFrom === null || r.keyedFrom > r.count ? '' : r.keyedFrom === 1 ? ' (every event keyed)' : ` (events 1–${r.keyedFrom - 1} plain SHA-256, from ${r.keyedFrom} keyed)`;
+        const chain = r.brokenAt === null ? `Audit chain OK: ${r.count} events${keyed}, head ${r.head ?? '-'}.` : `Audit chain BROKEN at event ${r.brokenAt}: ${r.reason}.`;
         const checkpointText = !cp
           ? ''
           : cp.status === 'contains'
