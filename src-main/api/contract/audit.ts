@@ -24,6 +24,16 @@ export interface AuditVerificationView {
   checkpoint?: { source: string; seq: number; hash: string; status: 'contains' | 'behind' | 'differs'; currentSeq: number | null };
 }
 
+/** A checkpoint file just written: the audit head it holds and the key that signed it. */
+export interface AuditCheckpointView {
+  file: string;
+  vaultId: string;
+  seq: number;
+  hash: string;
+  created: string;
+  signingKeyId: string;
+}
+
 export const auditOps = {
   'audit.list': op<{ events: AuditEventView[]; total: number }>()(
     z.strictObject({
@@ -35,10 +45,11 @@ export const auditOps = {
   ),
   'audit.verify': op<AuditVerificationView>()(
     z.strictObject({
-      /** An export package folder whose signed MANIFEST.json carries the audit head to look for. */
+      /** An export package folder whose signed MANIFEST.json carries the audit head to look for, or a checkpoint file written by audit.checkpoint. */
       checkpoint: filePath.optional(),
     }),
     { mutates: false, needsUnlock: true },
   ),
+  'audit.checkpoint': op<AuditCheckpointView>()(z.strictObject({ out: filePath }), { mutates: true, needsUnlock: true }),
   'audit.export': op<{ file: string; events: number }>()(z.strictObject({ out: filePath }), { mutates: true, needsUnlock: true }),
 } as const;
