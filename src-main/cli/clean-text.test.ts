@@ -69,4 +69,35 @@ describe('spoofing text through the CLI', () => {
     const list = (await cli(['--json', 'cert', 'list'])).json as { total: number };
     expect(list.total).toBe(0);
   });
+
+  it('a chain whose root CN holds bidi and zero-width characters is imported (with the fingerprint) but flagged: subjectSpoofing in JSON, a warning naming them in the text, nothing raw printed', async () => {
+    const dir2 = tempDir();
+    const cli2 = inProcessCli({ vault: join(dir2, 'vault'), clock, env: { AIRGAP_CA_PASSPHRASE: 'correct horse battery staple' } });
+    const ossl = (args: string[]) => execFileSync('openssl', args, { cwd: dir2, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+    expect((await cli2(['vault', 'init'])).code).toBe(0);
+    for (const name of ['sub', 'sub2']) {
+      expect((await cli2(['key', 'create', '--name', name])).code).toBe(0);
+      expect((await cli2(['key', 'csr', name, '--subject', `CN=${name},O=Acme`, '--out', join(dir2, `${name}.csr`)])).code).toBe(0);
+    }
+    ossl(['req', '-x509', '-utf8', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'root.key', '-out', 'root.pem', '-days', '3650', '-subj', `/CN=Corp Root ${BIDI}`, '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+    writeFileSync(join(dir2, 'ext.cnf'), 'basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n');
+    const fingerprint = ossl(['x509', '-in', 'root.pem', '-noout', '-fingerprint', '-sha256']).split('=')[1]!.trim();
+    for (const name of ['sub', 'sub2']) {
+      ossl(['x509', '-req', '-in', `${name}.csr`, '-CA', 'root.pem', '-CAkey', 'root.key', '-CAcreateserial', '-days', '730', '-extfile', 'ext.cnf', '-out', `${name}.pem`]);
+      writeFileSync(join(dir2, `${name}-chain.pem`), readFileSync(join(dir2, 'root.pem'), 'utf8') + readFileSync(join(dir2, `${name}.pem`), 'utf8'));
+    }
+
+    const json = await cli2(['--json', 'key', 'import-chain', 'sub', '--file', join(dir2, 'sub-chain.pem'), '--root-fingerprint', fingerprint]);
+    expect(json.code).toBe(0);
+    const chain = (json.json as { chain: Array<{ position: number; subject: string; subjectSpoofing: string[] }> }).chain;
+    expect(chain.map((c) => c.subjectSpoofing)).toEqual([[], ['U+202E', 'U+200B']]);
+    const events = ((await cli2(['--json', 'audit', 'list'])).json as { events: Array<{ action: string; details: { certificates?: Array<{ subjectSpoofing?: string[] }> } }> }).events;
+    expect(events.find((e) => e.action === 'key.chain-imported')?.details.certificates?.map((c) => c.subjectSpoofing ?? [])).toEqual([[], ['U+202E', 'U+200B']]);
+
+    const text = await cli2(['key', 'import-chain', 'sub2', '--file', join(dir2, 'sub2-chain.pem')]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('WARNING: CN=Corp Root admin\\u{202e}gpj.exe\\u{200b}');
+    expect(text.stdout).toContain('(U+202E, U+200B)');
+    expect(text.stdout + text.stderr).not.toMatch(/[\u202e\u200b]/);
+  });
 });
