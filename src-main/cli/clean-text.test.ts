@@ -8,7 +8,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../core/clock.ts';
+import fc from 'fast-check';
 import { printable, printableLine, spoofingCharacters } from '../core/safe-text.ts';
+import { shown } from '../../src-renderer/src/components/shown.ts';
 import { inProcessCli } from '../testing/cli-in-process.ts';
 import { removeTempDirs, tempDir } from '../testing/temp-dir.ts';
 
@@ -27,6 +29,33 @@ describe('printable()', () => {
     expect(spoofingCharacters(BIDI)).toEqual(['U+202E', 'U+200B']);
     expect(spoofingCharacters('\u2066x\u2069\u200f')).toEqual(['U+2066', 'U+2069', 'U+200F']);
     expect(spoofingCharacters('plain')).toEqual([]);
+  });
+});
+
+describe('shown(): the window\'s one escaping helper', () => {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/u;
+
+  it('escapes controls (tab and newline too: names are one line), bidi and zero-width characters; other text and nothing stay as they are', () => {
+    expect(shown(ESCAPES)).toBe('X\\x1b[2K\\x0d\\x1b[32mChain imported\u2026');
+    expect(shown(BIDI)).toBe('admin\\u{202e}gpj.exe\\u{200b}');
+    expect(shown('a\tb\nc\u0085d\u2066e\ufefff')).toBe('a\\x09b\\x0ac\\x85d\\u{2066}e\\u{feff}f');
+    expect(shown('CN=Müller GmbH,O=東京 ✓')).toBe('CN=Müller GmbH,O=東京 ✓');
+    expect(shown(null)).toBe('');
+    expect(shown(undefined)).toBe('');
+  });
+
+  it('never lets an unsafe character through, changes safe text not at all, and escaping twice changes nothing more (2000 strings)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 40 }), fc.string({ unit: fc.constantFrom('\u001b', '\u202e', '\u200b', '\u2067', '\u009b', '\n', 'a', 'é') }), (a, b) => {
+        const text = a + b;
+        const out = shown(text);
+        expect(out).not.toMatch(UNSAFE);
+        if (!UNSAFE.test(text)) expect(out).toBe(text);
+        expect(shown(out)).toBe(out);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 
