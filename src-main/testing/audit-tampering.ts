@@ -1,10 +1,11 @@
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
-import { eventHash, genesisHash, type AuditEvent } from '../core/audit/audit-log.ts';
+import { AuditLog, eventHash, genesisHash } from '../core/audit/audit-log.ts';
+import { fixedClock } from '../core/clock.ts';
 import type { Db } from '../core/vault/database.ts';
 import { MIGRATIONS } from '../core/vault/migrations.ts';
 import { readVaultHeader } from '../core/vault/vault.ts';
-import { openRawDatabase, vaultKeyOf, createTestVault } from './vault-fixtures.ts';
+import { FIXED_NOW, openRawDatabase, vaultKeyOf, createTestVault } from './vault-fixtures.ts';
 import { tempDir } from './temp-dir.ts';
 
 /**
@@ -70,33 +71,22 @@ export function auditKeyOf(db: Db): { key: Buffer; keyedFrom: number } {
   return { key: row.key, keyedFrom: row.keyed_from };
 }
 
-interface EventRow {
-  seq: number;
-  at: string;
-  actor: string;
-  witnesses: string;
-  action: string;
-  details: string;
-}
-
 /**
  * Re-hash every event from `fromSeq` on with plain SHA-256 (what anyone can
  * compute without the audit key), each linking to the one before: the chain
  * an attacker would leave after rewriting history with public tools.
  */
 export function rechainPlain(db: Db, vaultId: string, fromSeq: number): void {
-  const rows = db.prepare('SELECT seq, at, actor, witnesses, action, details FROM audit_events ORDER BY seq').all() as EventRow[];
+  const events = new AuditLog(db, vaultId, fixedClock(FIXED_NOW)).list();
   let prev = genesisHash(vaultId);
   const update = db.prepare('UPDATE audit_events SET prev_hash = ?, hash = ? WHERE seq = ?');
-  for (const r of rows) {
-    const stored = (db.prepare('SELECT hash FROM audit_events WHERE seq = ?').get(r.seq) as { hash: string }).hash;
-    if (r.seq < fromSeq) {
+  for (const { hash: stored, ...e } of events) {
+    if (e.seq < fromSeq) {
       prev = stored;
       continue;
     }
-    const content: Omit<AuditEvent, 'hash'> = { seq: r.seq, at: r.at, actor: r.actor, witnesses: JSON.parse(r.witnesses) as string[], action: r.action, details: JSON.parse(r.details) as Record<string, unknown>, prevHash: prev };
-    const hash = eventHash(content);
-    update.run(prev, hash, r.seq);
+    const hash = eventHash({ ...e, prevHash: prev });
+    update.run(prev, hash, e.seq);
     prev = hash;
   }
 }

@@ -6,13 +6,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../clock.ts';
-import { unlockVault } from '../vault/vault.ts';
+import { readVaultHeader, unlockVault } from '../vault/vault.ts';
 import { AUDIT_TAMPER_CASES, auditKeyOf, rechainPlain, tamperAuditLog, upgradeFromPlainChain, vaultWithSixEvents } from '../../testing/audit-tampering.ts';
 import { FIXED_NOW, openRawDatabase, TEST_PASSPHRASE, vaultKeyOf } from '../../testing/vault-fixtures.ts';
 import { removeTempDirs } from '../../testing/temp-dir.ts';
 import { DomainError } from '../errors.ts';
 import { codeOf } from '../../testing/refusals.ts';
-import { AuditLog, eventHash, eventMac, genesisHash } from './audit-log.ts';
+import { AuditLog, eventHash, eventMac, genesisHash, type AuditVerification } from './audit-log.ts';
 
 let fixture: Awaited<ReturnType<typeof vaultWithSixEvents>>;
 const clock = fixedClock(FIXED_NOW);
@@ -86,6 +86,15 @@ describe('audit log', () => {
   });
 });
 
+async function verificationOf(dir: string): Promise<AuditVerification> {
+  const v = await open(dir);
+  try {
+    return v.audit.verify();
+  } finally {
+    v.close();
+  }
+}
+
 /** Opens the database the way an attacker holding the vault key does, drops the append-only triggers and runs `edit`. */
 async function withRawLog(dir: string, edit: (db: Parameters<typeof rechainPlain>[0]) => void): Promise<void> {
   const db = openRawDatabase(dir, await vaultKeyOf(dir));
@@ -100,9 +109,7 @@ async function withRawLog(dir: string, edit: (db: Parameters<typeof rechainPlain
 describe('keyed audit chain', () => {
   it('events rewritten and re-chained with plain SHA-256 (by someone holding the vault key, not using the audit key) do not verify', async () => {
     const dir = fixture.copy();
-    const v0 = await open(dir);
-    const id = v0.id;
-    v0.close();
+    const id = readVaultHeader(dir).vaultId;
     await withRawLog(dir, (db) => {
       db.prepare(`UPDATE audit_events SET details = '{"n":99,"serials":["03ab"]}' WHERE seq = 3`).run();
       rechainPlain(db, id, 3);
@@ -125,16 +132,8 @@ describe('keyed audit chain', () => {
 
   it('a whole log re-hashed with plain SHA-256 from the genesis breaks at event 1', async () => {
     const dir = fixture.copy();
-    const v0 = await open(dir);
-    const id = v0.id;
-    v0.close();
-    await withRawLog(dir, (db) => rechainPlain(db, id, 1));
-    const v = await open(dir);
-    try {
-      expect(v.audit.verify()).toMatchObject({ ok: false, brokenAt: 1, count: 0 });
-    } finally {
-      v.close();
-    }
+    await withRawLog(dir, (db) => rechainPlain(db, readVaultHeader(dir).vaultId, 1));
+    expect(await verificationOf(dir)).toMatchObject({ ok: false, brokenAt: 1, count: 0 });
   });
 
   it('an upgraded vault: old events keep their plain hashes, the first keyed event links to the last plain one, both parts are checked', async () => {
@@ -166,12 +165,7 @@ describe('keyed audit chain', () => {
       db.prepare(`UPDATE audit_events SET actor = 'mallory' WHERE seq = 2`).run();
       rechainPlain(db, v.id, 2);
     });
-    const w = await open(dir);
-    try {
-      expect(w.audit.verify()).toMatchObject({ ok: false, brokenAt: 7 });
-    } finally {
-      w.close();
-    }
+    expect(await verificationOf(dir)).toMatchObject({ ok: false, brokenAt: 7 });
   });
 
   it('a missing audit key breaks verification and refuses new events; a keyed_from moved past the end breaks it too', async () => {
@@ -195,14 +189,9 @@ describe('keyed audit chain', () => {
       db.exec('DROP TRIGGER audit_chain_key_no_update');
       db.prepare('UPDATE audit_chain_key SET keyed_from = 100').run();
     });
-    const w = await open(dir2);
-    try {
-      const r2 = w.audit.verify();
-      expect(r2).toMatchObject({ ok: false, brokenAt: 7, count: 6 });
-      if (!r2.ok) expect(r2.reason).toContain('after the end of the log');
-    } finally {
-      w.close();
-    }
+    const r2 = await verificationOf(dir2);
+    expect(r2).toMatchObject({ ok: false, brokenAt: 7, count: 6 });
+    if (!r2.ok) expect(r2.reason).toContain('after the end of the log');
   });
 
   it('the audit key table refuses UPDATE and DELETE', async () => {
