@@ -59,6 +59,8 @@ describe('allowed imports are not', () => {
       "import { app } from 'electron'; import { dispatch } from '../api/dispatch.ts'; void app; void dispatch;"],
     ['the renderer importing contract types and MUI', 'src-renderer/src/x.ts',
       "import type { OpName } from '../../src-main/api/contract.ts'; import Button from '@mui/material/Button'; let o: OpName | undefined; void o; void Button;"],
+    ['the renderer importing the text escaping (pure, Node-free)', 'src-renderer/src/x.ts',
+      "import { printableLine } from '../../src-main/core/safe-text.ts'; void printableLine;"],
     ['a test importing a test kit', 'src-main/core/issuance/x.test.ts',
       "import { makeTestCa } from '../../testing/issuance-fixtures.ts'; void makeTestCa;"],
   ])('%s', async (_name, filePath, code) => {

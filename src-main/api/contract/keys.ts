@@ -51,6 +51,8 @@ export interface ChainCertificateView {
   pathLength: number | null;
   selfSigned: boolean;
   keyId: string;
+  /** Bidi controls and zero-width characters in the subject (U+200B–U+200F, U+202A–U+202E, U+2066–U+2069, U+FEFF) as "U+XXXX": the name may display as another one. Empty when none. */
+  subjectSpoofing: string[];
 }
 
 /** The codes chain import refuses a chain with. */

@@ -12,7 +12,7 @@ import { PROFILES } from '../../core/issuance/profiles.ts';
 import { normalizeSerialHex } from '../../core/issuance/serial-number.ts';
 import { parseRevocationReason, type ReasonName } from '../../core/issuance/revocation-reasons.ts';
 import type { SubjectAltNames } from '../../core/issuance/subject-alt-names.ts';
-import { readRequestFolder, readUntrustedFile } from '../../core/media/untrusted-input.ts';
+import { readMediaFile, readRequestFolder } from '../../core/media/untrusted-input.ts';
 import { statusOf, type CertificateSummary, type IssuedCertificate as StoredCert } from '../../core/store/certificate-store.ts';
 import type { SigningKeyRecord, SigningKeyStore } from '../../core/store/signing-key-store.ts';
 import type { BatchItemResult, CertDetailView, CertView } from '../contract/certs.ts';
@@ -232,7 +232,7 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
     const now = ctx.clock.now();
     const reason = reasonOf(input.reason);
     // A list from removable media is untrusted: size-limited, sniffed, no links or special files.
-    const file = await readUntrustedFile(resolve(input.path), { accept: ['serial-list'] });
+    const file = await readMediaFile(resolve(input.path), { accept: ['serial-list'] });
     const out = { revoked: [] as string[], alreadyRevoked: [] as string[], unknown: [] as string[] };
     v.transaction(() => {
       for (const raw of file.serials) {

@@ -1,3 +1,4 @@
+import { spoofingCharacters } from '../../core/safe-text.ts';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { importChain } from '../../core/ca/chain-import.ts';
@@ -125,7 +126,12 @@ export const keyHandlers: HandlersFor<keyof typeof keyOps> = {
       v.audit.append({
         actor: ctx.actor,
         action: 'key.chain-imported',
-        details: { keyId: k.id, file: name, root: r.root, certificates: r.certificates.map((c) => ({ subject: c.subject, serial: c.serialHex, keyId: c.keyId })) },
+        details: {
+          keyId: k.id,
+          file: name,
+          root: r.root,
+          certificates: r.certificates.map((c) => ({ subject: c.subject, serial: c.serialHex, keyId: c.keyId, ...(spoofingCharacters(c.subject).length ? { subjectSpoofing: spoofingCharacters(c.subject) } : {}) })),
+        },
       });
     });
     return keyDetailView(keys.resolve(k.id), keys, certs, ctx.clock);

@@ -7,7 +7,7 @@ import { isOnRemovableMedia } from '../../core/media/detect.ts';
 import { restoreBackup, writeBackup } from '../../core/vault/backup.ts';
 import type { VaultHeader } from '../../core/vault/header.ts';
 import { createVault, readVaultHeader, summarizeSlot, unlockVault, type Vault, type VaultCredentials } from '../../core/vault/vault.ts';
-import { readPackageCheckpoint } from '../../core/audit/checkpoint.ts';
+import { readCheckpoint } from '../../core/audit/checkpoint.ts';
 import { SigningKeyStore } from '../../core/store/signing-key-store.ts';
 import type { SessionStatus, VaultInfo } from '../contract/vault.ts';
 import type { vaultOps } from '../contract/vault.ts';
@@ -180,7 +180,8 @@ export const vaultHandlers: HandlersFor<keyof typeof vaultOps> = {
     let checkpoint: { source: string; seq: number; status: 'contains' | 'behind' | 'differs' } | null = null;
     if (input.checkpoint !== undefined) {
       try {
-        const cp = await readPackageCheckpoint(resolve(input.checkpoint), vault.id, (keyId) => new SigningKeyStore(vault).get(keyId) !== null);
+        const keys = new SigningKeyStore(vault);
+        const cp = await readCheckpoint(resolve(input.checkpoint), vault.id, (keyId) => keys.get(keyId));
         checkpoint = { source: cp.source, seq: cp.head.seq, status: vault.audit.compareCheckpoint(cp.head).status };
       } catch (e) {
         discardRestored(vault);

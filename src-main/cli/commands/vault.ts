@@ -175,13 +175,13 @@ export function vaultCommand(action: Action): Command {
     .command('restore')
     .description('restore a backup into --vault DIR (which must not exist yet)')
     .requiredOption('--from <FILE>', 'the backup file')
-    .option('--checkpoint <DIR>', 'an export package folder of this vault: refuse a backup behind its audit head')
+    .option('--checkpoint <PATH>', 'an export package folder of this vault or a checkpoint file (audit checkpoint --out): refuse a backup behind its audit head')
     .option('--accept-rollback', 'restore a backup behind the checkpoint anyway (needs --reason; audited)')
     .option('--reason <TEXT>', 'why the rollback is accepted')
     .action(
       action(async (ctx, opts: { from: string; checkpoint?: string; acceptRollback?: boolean; reason?: string }) => {
         if (opts.acceptRollback && !opts.reason) throw new DomainError('INVALID_INPUT', '--accept-rollback needs --reason TEXT: the audit log records why the rollback was accepted.');
-        if (opts.acceptRollback && !opts.checkpoint) throw new DomainError('INVALID_INPUT', '--accept-rollback only makes sense with --checkpoint DIR.');
+        if (opts.acceptRollback && !opts.checkpoint) throw new DomainError('INVALID_INPUT', '--accept-rollback only makes sense with --checkpoint PATH.');
         const r = await ctx.call('vault.restore', {
           from: opts.from,
           actor: ctx.actor,

@@ -25,7 +25,8 @@ import {
   type Manifest,
   type ManifestFile,
 } from './package-format.ts';
-import { hashRegularFile, listTree, readRegularFile, sha256Hex, TooLargeError, type FolderEntry } from './package-files.ts';
+import { hashRegularFile, listTree, readRegularFile, sha256Hex, type FolderEntry } from './package-files.ts';
+import { UntrustedReadError } from '../fs/untrusted-read.ts';
 import { keyIdOfSpki, keyMatchesAlgorithm, publicKeyFromBase64url, trustAnchorSchema, verifyDetached, type TrustAnchorKey } from './trust-anchor.ts';
 
 export interface ExportProblem {
@@ -59,7 +60,20 @@ const MAX_ANCHOR = 1024 * 1024;
 const MAX_BUNDLE = 16 * 1024 * 1024;
 
 function describeReadError(e: unknown): string {
-  if (e instanceof TooLargeError) return `is too large (${e.size} bytes)`;
+  if (e instanceof UntrustedReadError) {
+    switch (e.failure) {
+      case 'too-large':
+        return `is too large (${e.size ?? '?'} bytes)`;
+      case 'missing':
+        return 'is missing';
+      case 'link':
+        return 'is a symbolic link';
+      case 'special':
+        return 'is not a plain file';
+      case 'io':
+        return e.message;
+    }
+  }
   const code = typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : '';
   if (code === 'ENOENT') return 'is missing';
   if (code === 'ELOOP') return 'is a symbolic link';

@@ -13,6 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../clock.ts';
 import { createTestVault, FIXED_NOW, openRawDatabase, TEST_PASSPHRASE, vaultKeyOf } from '../../testing/vault-fixtures.ts';
 import { removeTempDirs, tempDir } from '../../testing/temp-dir.ts';
+import { rechainPlain } from '../../testing/audit-tampering.ts';
 import { DomainError } from '../errors.ts';
 import { integrityCheck, type Db } from './database.ts';
 import { DATABASE_FILE } from './header.ts';
@@ -42,6 +43,7 @@ const CREATES: Record<number, string[]> = {
   2: ['index signing_keys_one_active', 'table key_chain', 'table link_certificates', 'table signing_keys'],
   3: ['index certificates_issued', 'index certificates_issuer', 'index certificates_not_after', 'index revocations_issuer', 'table certificate_der', 'table certificates', 'table crls', 'table exports', 'table revocations'],
   4: ['table trusted_roots'],
+  5: ['table audit_chain_key', 'trigger audit_chain_key_no_delete', 'trigger audit_chain_key_no_update'],
 };
 
 describe('migrations', () => {
@@ -76,7 +78,7 @@ describe('migrations', () => {
   );
 
   it('every shipped migration has its expectation above', () => {
-    expect(Object.keys(CREATES).map(Number)).toEqual(MIGRATIONS.map((m) => m.version).filter((v) => v <= 4));
+    expect(Object.keys(CREATES).map(Number)).toEqual(MIGRATIONS.map((m) => m.version).filter((v) => v <= 5));
   });
 
   it('keeps rows written at version 1 through all later migrations', () => {
@@ -91,6 +93,27 @@ describe('migrations', () => {
       expect(db.prepare('SELECT value FROM settings').all()).toEqual([{ value: '9' }]);
     } finally {
       db.close();
+    }
+  });
+
+  it('migration 5 makes a random 256-bit audit key covering the events after the ones already there', () => {
+    const keyOf = (db: Db) => db.prepare('SELECT key, keyed_from AS keyedFrom FROM audit_chain_key').all() as Array<{ key: Buffer; keyedFrom: number }>;
+    const [a, b] = [freshDb(), freshDb()];
+    try {
+      migrate(a, 4);
+      const insert = a.prepare("INSERT INTO audit_events (seq, at, actor, witnesses, action, details, prev_hash, hash) VALUES (?, 't', 'a', '[]', 'x', '{}', 'p', ?)");
+      for (const seq of [1, 2, 3]) insert.run(seq, `h${seq}`);
+      migrate(a);
+      migrate(b);
+      const [ka, kb] = [keyOf(a), keyOf(b)];
+      expect(ka).toHaveLength(1);
+      expect(ka[0]!.keyedFrom).toBe(4);
+      expect(kb[0]!.keyedFrom).toBe(1);
+      expect(ka[0]!.key).toHaveLength(32);
+      expect(ka[0]!.key.equals(kb[0]!.key)).toBe(false);
+    } finally {
+      a.close();
+      b.close();
     }
   });
 
@@ -120,8 +143,15 @@ describe('opening a vault', () => {
     vault.close();
     // Make it what an older Airgap CA wrote: only migration 1's objects, user_version 1.
     const raw = openRawDatabase(dir, await vaultKeyOf(dir));
+    // Version 1 hashed every event with plain SHA-256.
+    raw.exec('DROP TRIGGER audit_events_no_update; DROP TRIGGER audit_events_no_delete;');
+    rechainPlain(raw, vault.id, 1);
+    raw.exec(`
+      CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+      CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    `);
     raw.exec(
-      'DROP TABLE trusted_roots; DROP TABLE exports; DROP TABLE crls; DROP TABLE revocations; DROP TABLE certificate_der; DROP TABLE certificates; DROP TABLE link_certificates; DROP TABLE key_chain; DROP TABLE signing_keys; PRAGMA user_version = 1;',
+      'DROP TRIGGER audit_chain_key_no_update; DROP TRIGGER audit_chain_key_no_delete; DROP TABLE audit_chain_key; DROP TABLE trusted_roots; DROP TABLE exports; DROP TABLE crls; DROP TABLE revocations; DROP TABLE certificate_der; DROP TABLE certificates; DROP TABLE link_certificates; DROP TABLE key_chain; DROP TABLE signing_keys; PRAGMA user_version = 1;',
     );
     expect(objects(raw)).toEqual(CREATES[1]);
     raw.close();
@@ -130,7 +160,7 @@ describe('opening a vault', () => {
     try {
       expect(version(v.db)).toBe(SCHEMA_VERSION);
       expect(objects(v.db)).toEqual(expect.arrayContaining(Object.values(CREATES).flat()));
-      expect(v.audit.verify()).toMatchObject({ ok: true, count: 2 });
+      expect(v.audit.verify()).toMatchObject({ ok: true, count: 2, keyedFrom: 3 });
       expect(v.audit.list().map((e) => e.action)).toEqual(['vault.created', 'test.before-upgrade']);
       expect(integrityCheck(v.db)).toEqual([]);
       expect((v.db.prepare('SELECT count(*) AS n FROM signing_keys').get() as { n: number }).n).toBe(0);

@@ -11,6 +11,7 @@ import { useAppStore } from '../../store/index.ts';
 import { ChangePassphraseForm } from '../settings/ChangePassphraseForm.tsx';
 import { KeySlotsPanel, slotText } from '../settings/KeySlotsPanel.tsx';
 import { PolicySettingsForm } from '../settings/PolicySettingsForm.tsx';
+import { shown } from '../../components/shown.ts';
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -50,7 +51,7 @@ export function SettingsSection({ status }: { status: SessionStatus }) {
               <MonoText>{status.vaultId ?? ''}</MonoText>
             </Fact>
             <Fact label="Acting officer">
-              <span>{status.actor ?? ''}</span>
+              <span>{shown(status.actor)}</span>
             </Fact>
             {info?.created ? (
               <Fact label="Created">

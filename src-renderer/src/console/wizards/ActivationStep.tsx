@@ -13,6 +13,7 @@ import { LocalDateTime } from '../../components/LocalDateTime.tsx';
 import { StateChip } from '../../components/StateChip.tsx';
 import { useAppStore } from '../../store/index.ts';
 import { StepActions } from './WizardFrame.tsx';
+import { shown } from '../../components/shown.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -34,7 +35,7 @@ function BundleList({ label, keys }: { label: string; keys: Array<{ id: string; 
       <Box component="ul" sx={{ pl: 2.5, my: 0.5 }}>
         {keys.map((k) => (
           <li key={k.id}>
-            {k.name} ({k.state}) <KeyIdChip id={k.id} name={k.name} />
+            {shown(k.name)} ({k.state}) <KeyIdChip id={k.id} name={k.name} />
           </li>
         ))}
       </Box>
@@ -93,12 +94,12 @@ export function ActivationStep({ keyId, keyName, onBack, onActivated, linkNote }
     <Stack spacing={2}>
       {before ? (
         <Alert severity="info" data-testid="activation-effect">
-          <AlertTitle>What activating {keyName} does</AlertTitle>
+          <AlertTitle>What activating {shown(keyName)} does</AlertTitle>
           <Box component="ul" sx={{ pl: 2.5, my: 0 }}>
-            <li>{keyName} becomes the only active key: it signs certificates and CRLs from now on.</li>
+            <li>{shown(keyName)} becomes the only active key: it signs certificates and CRLs from now on.</li>
             {before.previous && trustedUntil ? (
               <li>
-                {before.previous.name}, active now, becomes <strong>trusted until about <LocalDateTime iso={trustedUntil} /></strong> ({before.settings.trustedWindowDays} days, the trusted window in Settings), then can be retired.
+                {shown(before.previous.name)}, active now, becomes <strong>trusted until about <LocalDateTime iso={trustedUntil} /></strong> ({before.settings.trustedWindowDays} days, the trusted window in Settings), then can be retired.
               </li>
             ) : (
               <li>There is no active key now; nothing else changes state.</li>
@@ -117,7 +118,7 @@ export function ActivationStep({ keyId, keyName, onBack, onActivated, linkNote }
       {error ? <ApiErrorAlert error={error} title="Activation was refused; nothing changed" /> : null}
       <StepActions onBack={onBack}>
         <Button variant="contained" disabled={busy || !before} onClick={() => void activate()}>
-          Activate {keyName}
+          Activate {shown(keyName)}
         </Button>
       </StepActions>
     </Stack>
@@ -129,14 +130,14 @@ export function ActivationResult({ v, onExport, onClose }: { v: ActivationView; 
   return (
     <Stack spacing={2}>
       <Alert severity="success" data-testid="activation-result">
-        <AlertTitle>{v.activated.name} is active</AlertTitle>
+        <AlertTitle>{shown(v.activated.name)} is active</AlertTitle>
         <Stack spacing={0.5}>
           <span>
             <StateChip state={v.activated.state} /> <KeyIdChip id={v.activated.id} name={v.activated.name} />
           </span>
           {v.previous ? (
             <span data-testid="activation-previous">
-              {v.previous.name} is now {v.previous.state}
+              {shown(v.previous.name)} is now {v.previous.state}
               {v.previous.trustedUntil ? (
                 <>
                   {' '}
@@ -146,7 +147,7 @@ export function ActivationResult({ v, onExport, onClose }: { v: ActivationView; 
               .
             </span>
           ) : null}
-          {v.linkCertificate ? <span data-testid="link-certificate">A link certificate was signed by {v.previous?.name ?? 'the previous root'} for the new root; it travels in the trust bundle.</span> : null}
+          {v.linkCertificate ? <span data-testid="link-certificate">A link certificate was signed by {v.previous ? shown(v.previous.name) : 'the previous root'} for the new root; it travels in the trust bundle.</span> : null}
           <span data-testid="bundle-count">The trust bundle now holds {v.bundleKeyIds.length} key{v.bundleKeyIds.length === 1 ? '' : 's'}.</span>
         </Stack>
       </Alert>

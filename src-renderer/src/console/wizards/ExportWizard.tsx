@@ -22,6 +22,7 @@ import { byteSize } from './byte-size.ts';
 import { MediumFolderField } from './MediumFolderField.tsx';
 import { StepActions, WizardFrame } from './WizardFrame.tsx';
 import { stepIndex, useWizardField, type WizardStepDef } from './wizard-state.ts';
+import { shown } from '../../components/shown.ts';
 
 const STEPS = [
   { id: 'medium', label: 'Choose the medium', next: 'Nothing is written yet. Next you see what the package will hold.' },
@@ -168,7 +169,7 @@ export function ExportWizard() {
                 <ul>
                   {verified.problems.map((p, i) => (
                     <li key={i}>
-                      {p.file ?? 'package'}: {p.message}
+                      {shown(p.file ?? 'package')}: {shown(p.message)}
                     </li>
                   ))}
                 </ul>
@@ -298,7 +299,7 @@ function PreviewTables({ preview }: { preview: ExportPreview }) {
           <TableBody>
             {preview.keys.map((k) => (
               <TableRow key={k.id}>
-                <TableCell>{k.name}</TableCell>
+                <TableCell>{shown(k.name)}</TableCell>
                 <TableCell>{k.state}</TableCell>
                 <TableCell>
                   <KeyIdChip id={k.id} name={k.name} />

@@ -25,6 +25,7 @@ import { useAppStore } from '../../store/index.ts';
 import { MediumFolderField } from './MediumFolderField.tsx';
 import { StepActions, WizardFrame } from './WizardFrame.tsx';
 import { stepIndex, useWizardField, type WizardStepDef } from './wizard-state.ts';
+import { shown } from '../../components/shown.ts';
 
 const STEPS = [
   { id: 'folder', label: 'Requests folder', next: 'Nothing is issued yet. Choose the medium and the folder holding the requests (CSRs); they are read and checked, not signed.' },
@@ -304,7 +305,7 @@ function RequestTable({ view, accepted, refused }: { view: RequestFolderView; ac
                     'OK: a certificate request'
                   ) : (
                     <>
-                      <strong>Refused</strong> ({f.code}): {f.message}
+                      <strong>Refused</strong> ({f.code}): {shown(f.message)}
                     </>
                   )}
                 </TableCell>
@@ -343,7 +344,7 @@ function ResultTable({ result }: { result: BatchResult }) {
                   </>
                 ) : (
                   <>
-                    <strong>Refused</strong> ({r.code}): {r.message}
+                    <strong>Refused</strong> ({r.code}): {shown(r.message)}
                   </>
                 )}
               </TableCell>

@@ -13,6 +13,7 @@ import { KeyBasicsFields, type KeyBasics } from './KeyBasicsFields.tsx';
 import { KeyBasicsSummary } from './KeyBasicsSummary.tsx';
 import { StepActions, WizardFrame } from './WizardFrame.tsx';
 import { useWizardField, type WizardStepDef } from './wizard-state.ts';
+import { shown } from '../../components/shown.ts';
 
 const STEPS = [
   { id: 'basics', label: 'Algorithm and subject', next: 'Nothing is stored yet. Next you confirm, and the key is generated and signs its own root certificate.' },
@@ -123,7 +124,7 @@ export function RootWizard({ resumeKeyId }: { resumeKeyId: string | null }) {
           </KeyBasicsSummary>
           {created && !signed ? (
             <Alert severity="info" sx={{ mt: 2 }}>
-              Draft {created.name} exists but has no certificate yet <KeyIdChip id={created.id} name={created.name} />. Confirming again only self-signs it.
+              Draft {shown(created.name)} exists but has no certificate yet <KeyIdChip id={created.id} name={created.name} />. Confirming again only self-signs it.
             </Alert>
           ) : null}
           <StepActions onBack={() => go('basics')}>
@@ -164,7 +165,7 @@ export function RootWizard({ resumeKeyId }: { resumeKeyId: string | null }) {
           }}
           linkNote={(previous) =>
             previous.selfSigned
-              ? `${previous.name} is a root too: it will sign a link certificate for ${signed.name}, so agents that trust only ${previous.name} can still build a path to the new root.`
+              ? `${shown(previous.name)} is a root too: it will sign a link certificate for ${shown(signed.name)}, so agents that trust only ${shown(previous.name)} can still build a path to the new root.`
               : null
           }
         />

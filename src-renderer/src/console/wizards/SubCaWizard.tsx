@@ -19,6 +19,7 @@ import { KeyBasicsSummary } from './KeyBasicsSummary.tsx';
 import { MediumFolderField } from './MediumFolderField.tsx';
 import { StepActions, WizardFrame } from './WizardFrame.tsx';
 import { useWizardField, type WizardStepDef } from './wizard-state.ts';
+import { shown } from '../../components/shown.ts';
 
 const STEPS = [
   { id: 'basics', label: 'Algorithm and subject', next: 'Nothing is stored yet. Next you confirm, and the draft key is generated inside the vault.' },
@@ -126,7 +127,7 @@ export function SubCaWizard({ resumeKeyId }: { resumeKeyId: string | null }) {
           <KeyBasicsSummary basics={basics} />
           {key ? (
             <Alert severity="success" sx={{ mt: 2 }}>
-              Draft created: {key.name} <KeyIdChip id={key.id} name={key.name} />
+              Draft created: {shown(key.name)} <KeyIdChip id={key.id} name={key.name} />
             </Alert>
           ) : null}
           <StepActions onBack={() => go('basics')}>
@@ -159,7 +160,7 @@ export function SubCaWizard({ resumeKeyId }: { resumeKeyId: string | null }) {
           {csrFile ? (
             <Alert severity="success" sx={{ mt: 2 }} data-testid="csr-written">
               <AlertTitle>CSR written</AlertTitle>
-              <MonoText>{csrFile}</MonoText>. Take the medium to the corporate root. You can close this wizard now and resume {basics.name} from the dashboard when the signed chain is back.
+              <MonoText>{csrFile}</MonoText>. Take the medium to the corporate root. You can close this wizard now and resume {shown(basics.name)} from the dashboard when the signed chain is back.
             </Alert>
           ) : null}
           <StepActions onBack={() => go('create')}>
@@ -186,7 +187,7 @@ export function SubCaWizard({ resumeKeyId }: { resumeKeyId: string | null }) {
         <>
           {key ? (
             <Typography sx={{ mb: 2 }}>
-              Chain for {key.name} <KeyIdChip id={key.id} name={key.name} />
+              Chain for {shown(key.name)} <KeyIdChip id={key.id} name={key.name} />
             </Typography>
           ) : null}
           <ChainSourceField path={path} onPath={setPath} picked={picked} onPicked={setPicked} />
@@ -229,7 +230,7 @@ export function SubCaWizard({ resumeKeyId }: { resumeKeyId: string | null }) {
             <Alert severity="error" data-testid="chain-refused">
               <AlertTitle>The chain was refused; nothing was stored</AlertTitle>
               {chainHelp(check.code) ? <Box sx={{ mb: 1 }}>{chainHelp(check.code)}</Box> : null}
-              {check.message}
+              {shown(check.message)}
               <Box component="span" sx={{ display: 'block', mt: 0.5, fontFamily: 'monospace', fontSize: '0.8rem' }}>
                 {check.code}
               </Box>
@@ -237,7 +238,7 @@ export function SubCaWizard({ resumeKeyId }: { resumeKeyId: string | null }) {
           ) : null}
           {imported ? (
             <Alert severity="success" sx={{ mt: 2 }}>
-              The chain is stored with {basics.name}.
+              The chain is stored with {shown(basics.name)}.
             </Alert>
           ) : null}
           <StepActions onBack={imported ? undefined : () => go('source')}>

@@ -9,6 +9,7 @@ import { ACK_SEPARATOR, namedWitnesses } from '../../../store/emergency-slice.ts
 import { useAppStore } from '../../../store/index.ts';
 import { CHECKLIST } from './checklist-items.ts';
 import { StepFrame } from './StepFrame.tsx';
+import { shown } from '../../../components/shown.ts';
 
 /** One checkbox per item per participant: each of them confirms each item. */
 export function ChecklistStep({ onBack, onNext }: { onBack: () => void; onNext: () => void }) {
@@ -30,7 +31,7 @@ export function ChecklistStep({ onBack, onNext }: { onBack: () => void; onNext: 
             <TableCell scope="col">Item</TableCell>
             {participants.map((p) => (
               <TableCell key={p} scope="col" align="center">
-                {p}
+                {shown(p)}
               </TableCell>
             ))}
           </TableRow>

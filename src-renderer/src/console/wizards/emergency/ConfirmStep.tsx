@@ -15,6 +15,7 @@ import { namedWitnesses } from '../../../store/emergency-slice.ts';
 import { useAppStore } from '../../../store/index.ts';
 import { KeySummary, shortId8 } from './KeySummary.tsx';
 import { StepFrame } from './StepFrame.tsx';
+import { shown } from '../../../components/shown.ts';
 
 function typedMatches(typed: string, shortId: string): boolean {
   const t = typed.trim().toLowerCase();
@@ -43,7 +44,7 @@ export function ConfirmStep({ oldKey, newKey, onBack, onActivated }: { oldKey: K
       onBack={onBack}
       next="This is the step that changes the vault. After it, the old key cannot sign again; next you write the export package."
       action={{
-        label: `Retire ${oldKey.name} and activate ${newKey.name}`,
+        label: `Retire ${shown(oldKey.name)} and activate ${shown(newKey.name)}`,
         color: 'error',
         onClick: () => void activate(newKey, oldKey).then((ok) => ok && onActivated()),
         disabledReason: matches ? null : c.typedId.trim() ? 'That is not the compromised key’s short id.' : 'Type the compromised key’s short id to enable this button.',
@@ -65,26 +66,26 @@ export function ConfirmStep({ oldKey, newKey, onBack, onActivated }: { oldKey: K
         <AlertTitle>What happens when you confirm</AlertTitle>
         <List dense disablePadding sx={{ listStyle: 'disc', pl: 2 }}>
           <ListItem sx={{ display: 'list-item', p: 0 }}>
-            <ListItemText primary={`${oldKey.name} is retired at once: it leaves the trust bundle and never signs again.`} />
+            <ListItemText primary={`${shown(oldKey.name)} is retired at once: it leaves the trust bundle and never signs again.`} />
           </ListItem>
           <ListItem sx={{ display: 'list-item', p: 0 }}>
             <ListItemText primary={`${n} unexpired certificate${n === 1 ? '' : 's'} it issued ${n === 1 ? 'is' : 'are'} revoked with reason keyCompromise.`} data-testid="revoke-count" />
           </ListItem>
           <ListItem sx={{ display: 'list-item', p: 0 }}>
-            <ListItemText primary={`A final CRL for ${oldKey.name} is published, listing them.`} />
+            <ListItemText primary={`A final CRL for ${shown(oldKey.name)} is published, listing them.`} />
           </ListItem>
           <ListItem sx={{ display: 'list-item', p: 0 }}>
-            <ListItemText primary={`${newKey.name} becomes the active key and signs from now on.`} />
+            <ListItemText primary={`${shown(newKey.name)} becomes the active key and signs from now on.`} />
           </ListItem>
           <ListItem sx={{ display: 'list-item', p: 0 }}>
             <ListItemText
               data-testid="bundle-after"
-              primary={`The trust bundle will hold only ${[`${newKey.name} (active)`, ...staying.map((k) => `${k.name} (${k.state})`)].join(', ')}.`}
+              primary={`The trust bundle will hold only ${[`${shown(newKey.name)} (active)`, ...staying.map((k) => `${shown(k.name)} (${k.state})`)].join(', ')}.`}
               secondary={bundle ? null : 'Reading the current bundle…'}
             />
           </ListItem>
           <ListItem sx={{ display: 'list-item', p: 0 }}>
-            <ListItemText primary={`The audit log names ${c.officer ?? ''} as officer and ${witnesses.join(', ')} as witness${witnesses.length === 1 ? '' : 'es'}.`} />
+            <ListItemText primary={`The audit log names ${shown(c.officer)} as officer and ${shown(witnesses.join(', '))} as witness${witnesses.length === 1 ? '' : 'es'}.`} />
           </ListItem>
         </List>
       </Alert>
@@ -99,7 +100,7 @@ export function ConfirmStep({ oldKey, newKey, onBack, onActivated }: { oldKey: K
         label="Short id of the compromised key"
         value={c.typedId}
         onChange={(e) => patch({ typedId: e.target.value })}
-        helperText={`The first 8 hex digits after sha256: of ${oldKey.name}`}
+        helperText={`The first 8 hex digits after sha256: of ${shown(oldKey.name)}`}
         autoComplete="off"
         slotProps={{ htmlInput: { spellCheck: false, style: { fontFamily: MONO_FONT } } }}
         error={c.typedId.trim() !== '' && !matches}

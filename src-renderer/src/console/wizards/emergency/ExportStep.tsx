@@ -18,6 +18,7 @@ import { MonoText } from '../../../components/MonoText.tsx';
 import { OperationProgress } from '../../../components/OperationProgress.tsx';
 import { useAppStore } from '../../../store/index.ts';
 import { StepFrame } from './StepFrame.tsx';
+import { shown } from '../../../components/shown.ts';
 
 function sizeText(bytes: number | null): string {
   if (bytes === null) return 'free space unknown';
@@ -63,13 +64,13 @@ export function ExportStep({ onNext }: { onNext: () => void }) {
         </Button>
       </Stack>
       {listError ? <ApiErrorAlert error={listError} title="Removable media could not be listed" /> : null}
-      {media && media.length === 0 ? <Alert severity="warning">No removable medium found. {problems.join(' ')}</Alert> : null}
+      {media && media.length === 0 ? <Alert severity="warning">No removable medium found. {shown(problems.join(' '))}</Alert> : null}
       {media && media.length > 0 ? (
         <FormControl>
           <FormLabel id="em-medium">Removable media</FormLabel>
           <RadioGroup aria-labelledby="em-medium" value={c.mediumPath ?? ''} onChange={(e) => patch({ mediumPath: e.target.value })}>
             {media.map((m) => (
-              <FormControlLabel key={m.path} value={m.path} disabled={Boolean(busy) || c.verified?.ok === true} control={<Radio />} label={`${m.label} — ${m.path} (${sizeText(m.freeBytes)})`} />
+              <FormControlLabel key={m.path} value={m.path} disabled={Boolean(busy) || c.verified?.ok === true} control={<Radio />} label={`${shown(m.label)} — ${shown(m.path)} (${sizeText(m.freeBytes)})`} />
             ))}
           </RadioGroup>
         </FormControl>
@@ -77,7 +78,7 @@ export function ExportStep({ onNext }: { onNext: () => void }) {
       {c.verified?.ok !== true ? (
         <Stack direction="row" spacing={2}>
           <Button variant="contained" onClick={() => medium && void exportTo(medium.path)} disabled={!medium || Boolean(busy)}>
-            {medium ? `Write the package to ${medium.label}` : 'Write the package'}
+            {medium ? `Write the package to ${shown(medium.label)}` : 'Write the package'}
           </Button>
           {!medium ? (
             <Typography variant="body2" color="text.secondary" sx={{ alignSelf: 'center' }}>
@@ -120,7 +121,7 @@ export function ExportStep({ onNext }: { onNext: () => void }) {
             <AlertTitle>The package on the medium does not verify: do not hand it out</AlertTitle>
             {c.verified.problems.map((p, i) => (
               <div key={i}>
-                {p.file ?? 'package'}: {p.message}
+                {shown(p.file ?? 'package')}: {shown(p.message)}
               </div>
             ))}
             Write it again to another medium.

@@ -15,6 +15,7 @@ import { MonoText } from '../../../components/MonoText.tsx';
 import { namedWitnesses, type EmergencyCeremony } from '../../../store/emergency-slice.ts';
 import { useAppStore } from '../../../store/index.ts';
 import { StepFrame } from './StepFrame.tsx';
+import { shown } from '../../../components/shown.ts';
 
 export function ceremonyOutcome(c: EmergencyCeremony): 'completed' | 'failed' | 'abandoned' {
   if (c.activation) return 'completed';
@@ -40,13 +41,13 @@ export function TranscriptStep({ onFinish }: { onFinish: () => void }) {
           Officer
         </Typography>
         <Typography component="dd" sx={{ m: 0 }}>
-          {c.officer}
+          {shown(c.officer)}
         </Typography>
         <Typography component="dt" color="text.secondary">
           Witnesses
         </Typography>
         <Typography component="dd" sx={{ m: 0 }}>
-          {namedWitnesses(c).join(', ')}
+          {shown(namedWitnesses(c).join(', '))}
         </Typography>
         <Typography component="dt" color="text.secondary">
           Started
@@ -79,8 +80,8 @@ export function TranscriptStep({ onFinish }: { onFinish: () => void }) {
               <TableCell>
                 {l.step} {l.failed ? <Chip size="small" color="error" label="Failed" /> : null}
               </TableCell>
-              <TableCell>{l.by}</TableCell>
-              <TableCell sx={{ overflowWrap: 'anywhere' }}>{l.detail}</TableCell>
+              <TableCell>{shown(l.by)}</TableCell>
+              <TableCell sx={{ overflowWrap: 'anywhere' }}>{shown(l.detail)}</TableCell>
             </TableRow>
           ))}
         </TableBody>
