@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildCertificationRequest, encodeName, issueBatch, pemEncode } from '../src-main/core/issuance/index.ts';
 import type { BatchItem } from '../src-main/core/issuance/index.ts';
-import { OID } from '../src-main/core/issuance/oids.ts';
+import { OID } from '../src-main/core/asn1/oids.ts';
 import { fmtInt, fmtSeconds, makeOpensslCa, median, ownPeakMb, runOpenssl, runsText, scratchDir, timeRuns } from './bench-support.ts';
 
 const { values } = parseArgs({

@@ -14,7 +14,7 @@ import { createService } from '../../src-main/api/service.ts';
 import { storesOf } from '../../src-main/api/service/stores.ts';
 import { systemClock } from '../../src-main/core/clock.ts';
 import { buildCertificationRequest, encodeName, issueBatch, pemEncode } from '../../src-main/core/issuance/index.ts';
-import { OID } from '../../src-main/core/issuance/oids.ts';
+import { OID } from '../../src-main/core/asn1/oids.ts';
 import { OWASP_MINIMUM_KDF } from '../fixtures/app-host.ts';
 import { OFFICER, PASSPHRASE } from './ui.ts';
 

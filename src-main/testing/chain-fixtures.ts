@@ -13,7 +13,7 @@ import { subtleCrypto } from '../core/pki/crypto-provider.ts';
 import { ALGORITHMS } from '../core/pki/algorithms.ts';
 import type { KeyAlgorithm } from '../core/pki/algorithms.ts';
 import { generateSigningKey, importSigningKey } from '../core/ca/key-material.ts';
-import { toBytes, toPem } from '../core/ca/encoding.ts';
+import { toBytes, toPem } from '../core/asn1/bytes.ts';
 import { nameFromDistinguishedName } from '../core/ca/distinguished-name.ts';
 
 export interface TestKey {

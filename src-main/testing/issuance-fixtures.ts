@@ -15,12 +15,12 @@ import * as x509 from '@peculiar/x509';
 import type { KeyAlgorithm } from '../core/pki/algorithms.ts';
 import { ALGORITHMS } from '../core/pki/algorithms.ts';
 import { buildCertificationRequest } from '../core/issuance/certification-request.ts';
-import { encodeName } from '../core/issuance/distinguished-name.ts';
-import type { NameAttributeInput } from '../core/issuance/distinguished-name.ts';
+import { encodeName } from '../core/asn1/name.ts';
+import type { NameAttributeInput } from '../core/asn1/name.ts';
 import { createIssuer } from '../core/issuance/issuer.ts';
 import type { Issuer, IssuerInit } from '../core/issuance/issuer.ts';
-import { OID } from '../core/issuance/oids.ts';
-import { pemEncode } from '../core/issuance/pem.ts';
+import { OID } from '../core/asn1/oids.ts';
+import { pemEncode } from '../core/asn1/pem.ts';
 import type { SubjectAltNames } from '../core/issuance/subject-alt-names.ts';
 
 /** Golden dates: the CA lives 2024-01-01 to 2034-01-01; issuance happens on 2025-06-01. */

@@ -20,7 +20,7 @@ import type { KeyAlgorithm } from '../pki/algorithms.ts';
 import { subtleCrypto } from '../pki/crypto-provider.ts';
 import { DomainError } from '../errors.ts';
 import { generateSigningKey, importSigningKey, signingParams } from './key-material.ts';
-import { bytesEqual, toBytes, toPem } from './encoding.ts';
+import { bytesEqual, toBytes, toPem } from '../asn1/bytes.ts';
 import { formatDistinguishedName } from './distinguished-name.ts';
 import { lintTbsCertificate } from '../issuance/certificate-lint.ts';
 import type { LintIssuer } from '../issuance/certificate-lint.ts';

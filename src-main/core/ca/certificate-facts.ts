@@ -10,7 +10,7 @@ import { X509Certificate as NodeX509Certificate, createHash } from 'node:crypto'
 import * as x509 from '@peculiar/x509';
 import { DomainError } from '../errors.ts';
 import { formatDistinguishedName } from './distinguished-name.ts';
-import { bytesEqual, toBytes } from './encoding.ts';
+import { bytesEqual, toBytes } from '../asn1/bytes.ts';
 import { keyIdOf } from './key-material.ts';
 
 export interface CertificateFacts {

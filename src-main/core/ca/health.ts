@@ -11,7 +11,7 @@ import type { KeyAlgorithm } from '../pki/algorithms.ts';
 import { subtleCrypto } from '../pki/crypto-provider.ts';
 import { isDomainError } from '../errors.ts';
 import type { KeyState } from './lifecycle.ts';
-import { bytesEqual } from './encoding.ts';
+import { bytesEqual } from '../asn1/bytes.ts';
 import { importSigningKey, importVerifyKey, keyIdOf, signingParams, spkiOfPrivateKey } from './key-material.ts';
 import { readCertificate } from './certificate-facts.ts';
 import type { CertificateFacts } from './certificate-facts.ts';

@@ -10,7 +10,7 @@ import { ALGORITHMS, isKeyAlgorithm } from '../pki/algorithms.ts';
 import type { KeyAlgorithm } from '../pki/algorithms.ts';
 import { subtleCrypto } from '../pki/crypto-provider.ts';
 import { DomainError } from '../errors.ts';
-import { toBytes } from './encoding.ts';
+import { toBytes } from '../asn1/bytes.ts';
 
 export interface GeneratedKey {
   /** PKCS#8 DER of the private key: wrap it in the vault at once, never log or return it across the api boundary. */

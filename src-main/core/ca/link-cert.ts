@@ -16,7 +16,7 @@ import type { Clock } from '../clock.ts';
 import type { KeyAlgorithm } from '../pki/algorithms.ts';
 import { subtleCrypto } from '../pki/crypto-provider.ts';
 import { DomainError } from '../errors.ts';
-import { bytesEqual } from './encoding.ts';
+import { bytesEqual } from '../asn1/bytes.ts';
 import { readCertificate, isSelfIssued, isSelfSigned } from './certificate-facts.ts';
 import type { CertificateFacts } from './certificate-facts.ts';
 import { spkiOfPrivateKey } from './key-material.ts';

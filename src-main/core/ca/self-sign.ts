@@ -19,7 +19,7 @@ import { DAY_MS } from '../clock.ts';
 import { subtleCrypto } from '../pki/crypto-provider.ts';
 import { DomainError } from '../errors.ts';
 import { nameFromDistinguishedName } from './distinguished-name.ts';
-import { bytesEqual } from './encoding.ts';
+import { bytesEqual } from '../asn1/bytes.ts';
 import { spkiOfPrivateKey } from './key-material.ts';
 import { randomSerialHex } from './serial.ts';
 import { caBasicConstraints, caKeyUsage } from './ca-extensions.ts';

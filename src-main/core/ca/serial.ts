@@ -6,7 +6,7 @@
  * the next bit set (so it never shrinks to fewer octets): 126 random bits.
  */
 import { randomBytes } from 'node:crypto';
-import { toHex } from './encoding.ts';
+import { toHex } from '../asn1/bytes.ts';
 
 /** A fresh serial number as lowercase hex (docs/cli.md: serial numbers are lowercase hex). */
 export function randomSerialHex(): string {

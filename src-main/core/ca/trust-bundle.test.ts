@@ -10,7 +10,7 @@ import { buildTrustBundle } from './trust-bundle.ts';
 import { buildTrustAnchor, serializeTrustAnchorDocument } from './trust-anchor.ts';
 import type { AnchorKey } from './trust-anchor.ts';
 import { readChainFile } from './chain-file.ts';
-import { bytesEqual, toPem } from './encoding.ts';
+import { bytesEqual, toPem } from '../asn1/bytes.ts';
 import { keyIdOf } from './key-material.ts';
 import { makeCert, makeKey, opensslWorkspace, pemOf } from '../../testing/chain-fixtures.ts';
 import type { TestCert, TestKey } from '../../testing/chain-fixtures.ts';

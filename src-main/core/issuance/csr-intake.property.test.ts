@@ -11,7 +11,7 @@ import { DomainError } from '../errors.ts';
 import { parseAndVerifyCsr } from './csr-intake.ts';
 import { makeCsr, openssl, withTempDir } from '../../testing/issuance-fixtures.ts';
 import { applyByteMutations, derMutations } from '../../testing/mutations.ts';
-import { pemEncode } from './pem.ts';
+import { pemEncode } from '../asn1/pem.ts';
 
 const opensslCsr = withTempDir((dir) => {
   const r = openssl(['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'k.pem', '-subj', '/O=Acme/CN=rsa agent', '-addext', 'subjectAltName=DNS:r.example,IP:10.1.2.3', '-outform', 'DER', '-out', 'r.der'], dir);

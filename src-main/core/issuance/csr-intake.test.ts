@@ -9,11 +9,11 @@ import type { ErrorCode } from '../errors.ts';
 import { extension } from './certificate-extensions.ts';
 import { encodeRequestInfo } from './certification-request.ts';
 import { parseAndVerifyCsr } from './csr-intake.ts';
-import { bitString, explicit, ia5String, integer, nullValue, octetString, oid, sequence, setOf, tlv, utf8String } from './der-writer.ts';
-import { encodeName } from './distinguished-name.ts';
+import { bitString, explicit, ia5String, integer, nullValue, octetString, oid, sequence, setOf, tlv, utf8String } from '../asn1/der-writer.ts';
+import { encodeName } from '../asn1/name.ts';
 import { makeCsr, makeKey, makeTestCa, openssl, subjectName, withTempDir } from '../../testing/issuance-fixtures.ts';
-import { OID } from './oids.ts';
-import { pemEncode } from './pem.ts';
+import { OID } from '../asn1/oids.ts';
+import { pemEncode } from '../asn1/pem.ts';
 import { refusedWith } from '../../testing/refusals.ts';
 
 const P256 = generateKeyPairSync('ec', { namedCurve: 'P-256' });
