@@ -13,7 +13,8 @@ import { subtleCrypto } from '../core/pki/crypto-provider.ts';
 import { ALGORITHMS } from '../core/pki/algorithms.ts';
 import type { KeyAlgorithm } from '../core/pki/algorithms.ts';
 import { generateSigningKey, importSigningKey } from '../core/ca/key-material.ts';
-import { toBytes, toPem } from '../core/asn1/bytes.ts';
+import { toBytes } from '../core/asn1/bytes.ts';
+import { toPem } from '../core/asn1/pem.ts';
 import { nameFromDistinguishedName } from '../core/ca/distinguished-name.ts';
 
 export interface TestKey {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
-import { toPem } from '../../core/asn1/bytes.ts';
+import { toPem } from '../../core/asn1/pem.ts';
 import { DomainError } from '../../core/errors.ts';
 import { writeFileDurably } from '../../core/fs/durable-write.ts';
 import { DEFAULT_CSR_MAX_BYTES, parseAndVerifyCsr } from '../../core/issuance/csr-intake.ts';

@@ -84,12 +84,6 @@ export function whole(buf: Uint8Array, node: DerNode): Uint8Array {
   return buf.subarray(node.start, node.end);
 }
 
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 /** Dotted form of an OBJECT IDENTIFIER (X.690 8.19), rejecting non-minimal arcs. */
 export function readOid(buf: Uint8Array, node: DerNode): string {
   if (node.tag !== 0x06) throw new DerError('expected OBJECT IDENTIFIER');

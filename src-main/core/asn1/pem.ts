@@ -64,7 +64,8 @@ export function pemBlocksOf(input: Uint8Array, onMalformed: (detail: string) => 
   }
 }
 
-export function pemEncode(label: string, der: Uint8Array): string {
+/** RFC 7468 section 2: base64 lines of 64 characters between BEGIN/END lines. */
+export function toPem(der: Uint8Array, label: string): string {
   const b64 = Buffer.from(der.buffer, der.byteOffset, der.length).toString('base64');
   const lines: string[] = [];
   for (let i = 0; i < b64.length; i += 64) lines.push(b64.slice(i, i + 64));

@@ -2,7 +2,9 @@
  * Certificate serial numbers (RFC 5280 4.1.2.2): positive, at most 20 octets,
  * unique per issuer. We draw 128 random bits and clear the top one, so the
  * INTEGER is positive without a sign octet and carries 127 bits of entropy
- * (CA/Browser Forum BR 7.1 asks for at least 64).
+ * (CA/Browser Forum BR 7.1 asks for at least 64). Roots and link
+ * certificates take a fixed-width variant (top bit clear, next bit set) so
+ * the serial never shrinks to fewer octets: 126 random bits.
  */
 import { randomFillSync } from 'node:crypto';
 
@@ -12,18 +14,30 @@ const POOL_SERIALS = 256;
 const pool = Buffer.alloc(SERIAL_BYTES * POOL_SERIALS);
 let next = POOL_SERIALS;
 
+function drawOctets(): Buffer {
+  if (next === POOL_SERIALS) {
+    randomFillSync(pool);
+    next = 0;
+  }
+  const octets = Buffer.from(pool.subarray(next * SERIAL_BYTES, (next + 1) * SERIAL_BYTES));
+  next++;
+  return octets;
+}
+
 export function randomSerial(): Buffer {
   for (;;) {
-    if (next === POOL_SERIALS) {
-      randomFillSync(pool);
-      next = 0;
-    }
-    const serial = Buffer.from(pool.subarray(next * SERIAL_BYTES, (next + 1) * SERIAL_BYTES));
-    next++;
+    const serial = drawOctets();
     serial[0] = (serial[0] as number) & 0x7f;
     // Keep at least 64 significant bits: redraw when the top 8 octets are all zero (p = 2^-63).
     if (serial.readBigUInt64BE(0) !== 0n) return serial;
   }
+}
+
+/** A fresh fixed-width serial number as lowercase hex (serial numbers are lowercase hex on the CLI). */
+export function randomSerialHex(): string {
+  const b = drawOctets();
+  b[0] = ((b[0] as number) & 0x7f) | 0x40;
+  return b.toString('hex');
 }
 
 /** Canonical lowercase hex of a serial magnitude: no leading zero octets, even length. */

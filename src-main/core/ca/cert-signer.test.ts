@@ -17,7 +17,7 @@ import { selfSignRoot } from './self-sign.ts';
 import { createLinkCertificate } from './link-cert.ts';
 import { signCertificate } from './cert-signer.ts';
 import { caBasicConstraints } from './ca-extensions.ts';
-import { randomSerialHex } from './serial.ts';
+import { randomSerialHex } from '../asn1/serial.ts';
 
 const NOW = '2026-03-01T12:00:00.000Z';
 let oldKey: GeneratedKey;

@@ -10,7 +10,8 @@ import type { KeyAlgorithm } from '../pki/algorithms.ts';
 import { subtleCrypto } from '../pki/crypto-provider.ts';
 import { DomainError } from '../errors.ts';
 import { nameFromDistinguishedName } from './distinguished-name.ts';
-import { bytesEqual, toBytes, toPem } from '../asn1/bytes.ts';
+import { bytesEqual, toBytes } from '../asn1/bytes.ts';
+import { toPem } from '../asn1/pem.ts';
 import { importSigningKey, importVerifyKey, signingParams, spkiOfPrivateKey } from './key-material.ts';
 import { caBasicConstraints, caKeyUsage } from './ca-extensions.ts';
 

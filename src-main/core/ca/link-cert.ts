@@ -20,7 +20,7 @@ import { bytesEqual } from '../asn1/bytes.ts';
 import { readCertificate, isSelfIssued, isSelfSigned } from './certificate-facts.ts';
 import type { CertificateFacts } from './certificate-facts.ts';
 import { spkiOfPrivateKey } from './key-material.ts';
-import { randomSerialHex } from './serial.ts';
+import { randomSerialHex } from '../asn1/serial.ts';
 import { caKeyUsage } from './ca-extensions.ts';
 import { signCertificate, truncateToSecond } from './cert-signer.ts';
 import type { SignedCertificate } from './cert-signer.ts';

@@ -21,7 +21,7 @@ import { DomainError } from '../errors.ts';
 import { nameFromDistinguishedName } from './distinguished-name.ts';
 import { bytesEqual } from '../asn1/bytes.ts';
 import { spkiOfPrivateKey } from './key-material.ts';
-import { randomSerialHex } from './serial.ts';
+import { randomSerialHex } from '../asn1/serial.ts';
 import { caBasicConstraints, caKeyUsage } from './ca-extensions.ts';
 import { signCertificate, truncateToSecond } from './cert-signer.ts';
 import type { SignedCertificate } from './cert-signer.ts';

@@ -11,7 +11,7 @@ import type { GeneratedKey } from './key-material.ts';
 import { algorithmOfSpki, generateSigningKey, importSigningKey, isKeyId, keyIdOf, spkiOfPrivateKey } from './key-material.ts';
 import { selfSignRoot } from './self-sign.ts';
 import { createSubCaRequest, encodeRequest } from './csr.ts';
-import { toPem } from '../asn1/bytes.ts';
+import { toPem } from '../asn1/pem.ts';
 import { opensslWorkspace } from '../../testing/chain-fixtures.ts';
 import { createHash } from 'node:crypto';
 

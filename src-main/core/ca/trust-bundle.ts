@@ -12,7 +12,7 @@
  */
 import { DomainError } from '../errors.ts';
 import type { KeyState } from './lifecycle.ts';
-import { toPem } from '../asn1/bytes.ts';
+import { toPem } from '../asn1/pem.ts';
 import { readCertificate } from './certificate-facts.ts';
 import { createHash } from 'node:crypto';
 

@@ -15,7 +15,8 @@ import {
   readTbsCertificate,
 } from './certificate-reader.ts';
 import type { ExtensionField, TbsCertificateView } from './certificate-reader.ts';
-import { DerError, bytesEqual, readRoot } from '../asn1/der-reader.ts';
+import { bytesEqual } from '../asn1/bytes.ts';
+import { DerError, readRoot } from '../asn1/der-reader.ts';
 import { usesUtcTime } from '../asn1/der-writer.ts';
 import { NameError, parseName } from '../asn1/name.ts';
 import { keyIdentifier } from './key-identifier.ts';

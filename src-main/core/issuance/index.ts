@@ -18,7 +18,7 @@ export { REASON_CODES, REASON_NAMES, isReasonName, parseRevocationReason, reason
 export type { ReasonName } from './revocation-reasons.ts';
 export { normalizeSerialHex } from '../asn1/serial.ts';
 export { keyIdentifier } from './key-identifier.ts';
-export { pemEncode } from '../asn1/pem.ts';
+export { toPem } from '../asn1/pem.ts';
 export { buildCertificationRequest } from './certification-request.ts';
 export { encodeName } from '../asn1/name.ts';
 export type { SubjectAltNames } from './subject-alt-names.ts';
