@@ -11,7 +11,7 @@ import * as x509 from '@peculiar/x509';
 import { DomainError } from '../errors.ts';
 import { formatDistinguishedName } from './distinguished-name.ts';
 import { bytesEqual, toBytes } from '../asn1/bytes.ts';
-import { keyIdOf } from './key-material.ts';
+import { keyIdOf } from '../asn1/key-id.ts';
 
 export interface CertificateFacts {
   der: Uint8Array;

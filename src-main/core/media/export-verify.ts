@@ -26,7 +26,8 @@ import {
   type ManifestFile,
 } from './package-format.ts';
 import { hashRegularFile, listTree, readRegularFile, sha256Hex, TooLargeError, type FolderEntry } from './package-files.ts';
-import { keyIdOfSpki, keyMatchesAlgorithm, publicKeyFromBase64url, trustAnchorSchema, verifyDetached, type TrustAnchorKey } from './trust-anchor.ts';
+import { keyMatchesAlgorithm, publicKeyFromBase64url, trustAnchorSchema, verifyDetached, type TrustAnchorKey } from './trust-anchor.ts';
+import { keyIdOf } from '../asn1/key-id.ts';
 
 export interface ExportProblem {
   /** The file at fault, relative to the package folder; null for the package as a whole. */
@@ -279,7 +280,7 @@ async function checkSignature(
     problem(TRUST_ANCHOR_NAME, `holds a public key for ${keyId} that is not a valid SubjectPublicKeyInfo`);
     return;
   }
-  if (keyIdOfSpki(pub.spki) !== keyId) {
+  if (keyIdOf(pub.spki) !== keyId) {
     problem(TRUST_ANCHOR_NAME, `holds a public key whose SHA-256 is not its key id ${keyId}`);
     return;
   }

@@ -12,7 +12,7 @@
  * raw Ed25519 (RFC 8032) — what `openssl dgst -verify` / `pkeyutl -verify`
  * check.
  */
-import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { ALGORITHMS, KEY_ALGORITHMS, type KeyAlgorithm } from '../pki/algorithms.ts';
 
@@ -35,9 +35,6 @@ export const trustAnchorSchema = z.object({
 export type TrustAnchor = z.infer<typeof trustAnchorSchema>;
 export type TrustAnchorKey = z.infer<typeof trustAnchorKeySchema>;
 
-export function keyIdOfSpki(spkiDer: Uint8Array): string {
-  return 'sha256:' + createHash('sha256').update(spkiDer).digest('hex');
-}
 
 /** The trust-anchor.json bytes for the given keys (two-space JSON, final newline). */
 export function serializeTrustAnchor(anchor: TrustAnchor): Uint8Array {
