@@ -21,7 +21,7 @@ const LAYERS = {
   // The contract is loaded by the renderer too: zod and the Node-free core modules that define its unions.
   contract: layer('api/contract', [
     'zod', ...CONTRACT, 'src-main/core/errors.ts', 'src-main/core/issuance/profile-names.ts',
-    'src-main/core/issuance/revocation-reasons.ts', 'src-main/core/pki/key-algorithm-names.ts',
+    'src-main/core/issuance/revocation-reasons.ts', 'src-main/core/pki/key-algorithm-names.ts', 'src-main/core/ca/key-state.ts',
   ]),
   api: layer('api/', ['node:**', 'zod', 'src-main/api/**', 'src-main/core/**']),
   // The shells reach the domain through dispatch; the few core modules they name are listed one by one.

@@ -10,7 +10,7 @@ import { DAY_MS } from '../clock.ts';
 import type { KeyAlgorithm } from '../pki/algorithms.ts';
 import { subtleCrypto } from '../pki/crypto-provider.ts';
 import { isDomainError } from '../errors.ts';
-import type { KeyState } from './lifecycle.ts';
+import type { KeyState } from './key-state.ts';
 import { bytesEqual } from '../asn1/bytes.ts';
 import { importSigningKey, importVerifyKey, signingParams, spkiOfPrivateKey } from './key-material.ts';
 import { keyIdOf } from '../asn1/key-id.ts';

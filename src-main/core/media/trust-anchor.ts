@@ -15,8 +15,7 @@
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { ALGORITHMS, KEY_ALGORITHMS, type KeyAlgorithm } from '../pki/algorithms.ts';
-
-export const KEY_STATES = ['draft', 'active', 'trusted', 'retired'] as const;
+import { KEY_STATES } from '../ca/key-state.ts';
 
 export const trustAnchorKeySchema = z.object({
   key_id: z.string().regex(/^sha256:[0-9a-f]{64}$/),
