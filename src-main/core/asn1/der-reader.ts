@@ -208,3 +208,66 @@ export function readTime(buf: Uint8Array, node: DerNode): Date {
   }
   return d;
 }
+
+/**
+ * The explicit lenient mode, for chain import only: certificate containers
+ * (PKCS#7 from Windows and corporate CAs) arrive in BER, with indefinite
+ * lengths (X.690 section 8.1.3.6) and non-minimal length octets. It only
+ * locates certificates so they can be cut out byte-exact (a certificate's
+ * signature covers its own bytes, so we never re-encode one); every
+ * certificate it finds is then read with the strict reader above.
+ * `contentEnd` is the end of the content proper, before any end-of-contents
+ * octets; `end` is past them.
+ */
+export interface LenientNode extends DerNode {
+  readonly contentEnd: number;
+  readonly constructed: boolean;
+}
+
+const MAX_LENIENT_DEPTH = 32;
+
+export function readNodeLenient(buf: Uint8Array, offset: number, limit: number, depth = 0): LenientNode {
+  if (depth > MAX_LENIENT_DEPTH) throw new DerError('nested too deep');
+  if (offset + 2 > limit) throw new DerError('truncated header');
+  const tag = buf[offset] as number;
+  if ((tag & 0x1f) === 0x1f) throw new DerError('high tag number');
+  const constructed = (tag & 0x20) !== 0;
+  let p = offset + 1;
+  const first = buf[p++] as number;
+  if (first === 0x80) {
+    if (!constructed) throw new DerError('indefinite length on a primitive value');
+    let q = p;
+    for (;;) {
+      if (q + 2 > limit) throw new DerError('missing end-of-contents');
+      if (buf[q] === 0 && buf[q + 1] === 0) {
+        return { tag, start: offset, contentStart: p, contentEnd: q, end: q + 2, constructed };
+      }
+      q = readNodeLenient(buf, q, limit, depth + 1).end;
+    }
+  }
+  let len: number;
+  if (first < 0x80) {
+    len = first;
+  } else {
+    const n = first & 0x7f;
+    // Four length octets address 4 GiB, far beyond any input we accept.
+    if (n > 4) throw new DerError('unsupported length form');
+    if (p + n > limit) throw new DerError('truncated length');
+    len = 0;
+    for (let i = 0; i < n; i++) len = len * 256 + (buf[p + i] as number);
+    p += n;
+  }
+  if (p + len > limit) throw new DerError('length exceeds parent');
+  return { tag, start: offset, contentStart: p, contentEnd: p + len, end: p + len, constructed };
+}
+
+/** The children of a constructed node, read leniently. */
+export function childrenLenient(buf: Uint8Array, parent: LenientNode): LenientNode[] {
+  const out: LenientNode[] = [];
+  for (let p = parent.contentStart; p < parent.contentEnd; ) {
+    const t = readNodeLenient(buf, p, parent.contentEnd);
+    out.push(t);
+    p = t.end;
+  }
+  return out;
+}

@@ -9,7 +9,7 @@
  * scanner is linear, so a huge or hostile file is refused quickly.
  */
 import { DomainError } from '../errors.ts';
-import { children, readTlv } from './der-reader.ts';
+import { DerError, childrenLenient, readNodeLenient, type LenientNode } from '../asn1/der-reader.ts';
 
 export const DEFAULT_MAX_CHAIN_BYTES = 1024 * 1024;
 /** A CA chain is a handful of certificates; more is a wrong file, not a chain. */
@@ -26,6 +26,24 @@ const SIGNED_DATA_OID = Uint8Array.from([0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf
 
 function unparseable(message: string): never {
   throw new DomainError('CHAIN_UNPARSEABLE', message);
+}
+
+/** The lenient reader, with its DerError told in the officer's words. */
+function asChainError<T>(what: string, read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof DerError) unparseable(`${what} is not well-formed DER: it is truncated or damaged. Ask for the file again.`);
+    throw e;
+  }
+}
+
+function readTlv(buf: Uint8Array, offset: number, limit: number, what: string): LenientNode {
+  return asChainError(what, () => readNodeLenient(buf, offset, limit));
+}
+
+function children(buf: Uint8Array, parent: LenientNode, what: string): LenientNode[] {
+  return asChainError(what, () => childrenLenient(buf, parent));
 }
 
 function startsWith(buf: Uint8Array, at: number, prefix: Uint8Array): boolean {
