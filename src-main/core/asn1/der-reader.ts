@@ -5,7 +5,10 @@
  *
  * Strict means DER, not BER (X.690 section 10): definite lengths only, in the
  * shortest form, and every length inside its parent. Anything else throws a
- * DerError, which callers turn into their own DomainError code.
+ * DerError, which callers turn into their own DomainError code. The one
+ * exception is the explicit lenient mode at the end of this file
+ * (readNodeLenient), which chain import uses to find certificates in BER
+ * containers; both modes share one header parser.
  */
 
 export class DerError extends Error {
@@ -23,29 +26,36 @@ export interface DerNode {
   readonly end: number;
 }
 
-/** Read the TLV at `offset`, which must end at or before `limit`. */
-export function readNode(buf: Uint8Array, offset: number, limit: number): DerNode {
+/**
+ * The one tag-and-length parser. `ber` is the lenient mode (see
+ * readNodeLenient): it also accepts the indefinite length (returned as null)
+ * and length octets that are not the shortest form.
+ */
+function readHeader(buf: Uint8Array, offset: number, limit: number, mode: 'der' | 'ber'): { tag: number; pos: number; length: number | null } {
   if (offset + 2 > limit) throw new DerError('truncated header');
   const tag = buf[offset] as number;
   // High tag numbers (X.690 8.1.2.4) never occur in the structures we read.
   if ((tag & 0x1f) === 0x1f) throw new DerError('high tag number');
-  let first = buf[offset + 1] as number;
+  const first = buf[offset + 1] as number;
   let pos = offset + 2;
-  let length: number;
-  if (first < 0x80) {
-    length = first;
-  } else {
-    first &= 0x7f;
-    // 0x80 is BER's indefinite length; more than 4 length octets is never needed here.
-    if (first === 0 || first > 4) throw new DerError('unsupported length form');
-    if (pos + first > limit) throw new DerError('truncated length');
-    if (buf[pos] === 0) throw new DerError('non-minimal length');
-    length = 0;
-    for (let i = 0; i < first; i++) length = length * 256 + (buf[pos + i] as number);
-    pos += first;
-    if (length < 0x80) throw new DerError('non-minimal length');
-  }
-  const end = pos + length;
+  if (first < 0x80) return { tag, pos, length: first };
+  if (first === 0x80 && mode === 'ber') return { tag, pos, length: null };
+  const n = first & 0x7f;
+  // 0x80 is BER's indefinite length; four length octets address 4 GiB, far beyond any input we accept.
+  if (n === 0 || n > 4) throw new DerError('unsupported length form');
+  if (pos + n > limit) throw new DerError('truncated length');
+  if (mode === 'der' && buf[pos] === 0) throw new DerError('non-minimal length');
+  let length = 0;
+  for (let i = 0; i < n; i++) length = length * 256 + (buf[pos + i] as number);
+  pos += n;
+  if (mode === 'der' && length < 0x80) throw new DerError('non-minimal length');
+  return { tag, pos, length };
+}
+
+/** Read the TLV at `offset`, which must end at or before `limit`. */
+export function readNode(buf: Uint8Array, offset: number, limit: number): DerNode {
+  const { tag, pos, length } = readHeader(buf, offset, limit, 'der');
+  const end = pos + (length as number);
   if (end > limit) throw new DerError('length exceeds parent');
   return { tag, start: offset, contentStart: pos, end };
 }
@@ -228,37 +238,18 @@ const MAX_LENIENT_DEPTH = 32;
 
 export function readNodeLenient(buf: Uint8Array, offset: number, limit: number, depth = 0): LenientNode {
   if (depth > MAX_LENIENT_DEPTH) throw new DerError('nested too deep');
-  if (offset + 2 > limit) throw new DerError('truncated header');
-  const tag = buf[offset] as number;
-  if ((tag & 0x1f) === 0x1f) throw new DerError('high tag number');
+  const { tag, pos, length } = readHeader(buf, offset, limit, 'ber');
   const constructed = (tag & 0x20) !== 0;
-  let p = offset + 1;
-  const first = buf[p++] as number;
-  if (first === 0x80) {
+  if (length === null) {
+    // X.690 section 8.1.3.6: indefinite length, constructed only, ends at 00 00.
     if (!constructed) throw new DerError('indefinite length on a primitive value');
-    let q = p;
-    for (;;) {
+    for (let q = pos; ; q = readNodeLenient(buf, q, limit, depth + 1).end) {
       if (q + 2 > limit) throw new DerError('missing end-of-contents');
-      if (buf[q] === 0 && buf[q + 1] === 0) {
-        return { tag, start: offset, contentStart: p, contentEnd: q, end: q + 2, constructed };
-      }
-      q = readNodeLenient(buf, q, limit, depth + 1).end;
+      if (buf[q] === 0 && buf[q + 1] === 0) return { tag, start: offset, contentStart: pos, contentEnd: q, end: q + 2, constructed };
     }
   }
-  let len: number;
-  if (first < 0x80) {
-    len = first;
-  } else {
-    const n = first & 0x7f;
-    // Four length octets address 4 GiB, far beyond any input we accept.
-    if (n > 4) throw new DerError('unsupported length form');
-    if (p + n > limit) throw new DerError('truncated length');
-    len = 0;
-    for (let i = 0; i < n; i++) len = len * 256 + (buf[p + i] as number);
-    p += n;
-  }
-  if (p + len > limit) throw new DerError('length exceeds parent');
-  return { tag, start: offset, contentStart: p, contentEnd: p + len, end: p + len, constructed };
+  if (pos + length > limit) throw new DerError('length exceeds parent');
+  return { tag, start: offset, contentStart: pos, contentEnd: pos + length, end: pos + length, constructed };
 }
 
 /** The children of a constructed node, read leniently. */

@@ -3,10 +3,20 @@
  * standard 64-column encoding for output.
  */
 
+/** What was wrong with a PEM block; callers word it for their own file. */
+export type PemFault = 'damaged-begin' | 'no-end' | 'headers' | 'not-base64';
+
 export class PemError extends Error {
-  constructor(message: string) {
+  readonly fault: PemFault;
+  /** 1-based position of the block in the text. */
+  readonly index: number;
+  readonly label: string | null;
+  constructor(fault: PemFault, index: number, label: string | null, message: string) {
     super(message);
     this.name = 'PemError';
+    this.fault = fault;
+    this.index = index;
+    this.label = label;
   }
 }
 
@@ -15,8 +25,53 @@ export interface PemBlock {
   readonly der: Buffer;
 }
 
-const BEGIN_RE = /-----BEGIN ([A-Z0-9 ]{1,64})-----/g;
-const BASE64_BODY_RE = /^[A-Za-z0-9+/\s]*={0,2}\s*$/;
+/** A block found by the scanner, its body not yet decoded. */
+export interface PemSection {
+  readonly label: string;
+  readonly index: number;
+  readonly body: string;
+}
+
+const BEGIN = '-----BEGIN ';
+const MAX_LABEL = 64;
+
+/**
+ * The one PEM scanner: every BEGIN/END block in `text`, in order, in one
+ * linear pass (RFC 7468 section 2). Text outside blocks (such as the dump
+ * `openssl req -text` puts first) is ignored; a BEGIN line without its
+ * closing dashes, a block without its END line, or one that swallowed the
+ * next BEGIN (a missing END line) throws a PemError when the scan reaches it,
+ * so blocks before the damage are handed out first.
+ */
+export function* pemSections(text: string): Generator<PemSection, void, undefined> {
+  for (let p = 0, index = 1; ; index++) {
+    const begin = text.indexOf(BEGIN, p);
+    if (begin < 0) return;
+    const labelEnd = text.indexOf('-----', begin + BEGIN.length);
+    const eol = text.indexOf('\n', begin);
+    if (labelEnd < 0 || (eol >= 0 && labelEnd > eol) || labelEnd - begin - BEGIN.length > MAX_LABEL) {
+      throw new PemError('damaged-begin', index, null, `PEM block ${index} has a damaged BEGIN line`);
+    }
+    const label = text.slice(begin + BEGIN.length, labelEnd);
+    const endMarker = `-----END ${label}-----`;
+    const end = text.indexOf(endMarker, labelEnd + 5);
+    const body = end < 0 ? '' : text.slice(labelEnd + 5, end);
+    if (end < 0 || body.includes(BEGIN)) throw new PemError('no-end', index, label, `PEM block ${label} has no END line`);
+    yield { label, index, body };
+    p = end + endMarker.length;
+  }
+}
+
+/** The DER inside a block: only base64 and whitespace, no RFC 1421 header lines. */
+export function decodePemBody(section: PemSection): Buffer {
+  const { label, index } = section;
+  if (section.body.includes(':')) throw new PemError('headers', index, label, `PEM block ${label} has header lines`);
+  const compact = section.body.replace(/\s+/g, '');
+  if (compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) {
+    throw new PemError('not-base64', index, label, `PEM block ${label} is not valid base64`);
+  }
+  return Buffer.from(compact, 'base64');
+}
 
 /**
  * Whether input should be read as PEM text rather than DER: every structure
@@ -27,28 +82,9 @@ export function looksLikePem(bytes: Uint8Array): boolean {
   return bytes.length > 0 && bytes[0] !== 0x30;
 }
 
-/**
- * Every PEM block in `text`, in order. Text outside blocks (such as the
- * human-readable dump `openssl req -text` puts first) is ignored, as RFC 7468
- * section 2 allows; inside a block only base64 and whitespace are accepted.
- */
+/** Every PEM block in `text`, decoded, in order (see pemSections). */
 export function pemBlocks(text: string): PemBlock[] {
-  const blocks: PemBlock[] = [];
-  BEGIN_RE.lastIndex = 0;
-  for (let m = BEGIN_RE.exec(text); m; m = BEGIN_RE.exec(text)) {
-    const label = m[1] as string;
-    const bodyStart = m.index + m[0].length;
-    const endMarker = `-----END ${label}-----`;
-    const bodyEnd = text.indexOf(endMarker, bodyStart);
-    if (bodyEnd < 0) throw new PemError(`PEM block ${label} has no END line`);
-    const body = text.slice(bodyStart, bodyEnd);
-    if (!BASE64_BODY_RE.test(body)) throw new PemError(`PEM block ${label} holds characters that are not base64`);
-    const compact = body.replace(/\s+/g, '');
-    if (compact.length % 4 !== 0) throw new PemError(`PEM block ${label} has a truncated base64 body`);
-    blocks.push({ label, der: Buffer.from(compact, 'base64') });
-    BEGIN_RE.lastIndex = bodyEnd + endMarker.length;
-  }
-  return blocks;
+  return Array.from(pemSections(text), (s) => ({ label: s.label, der: decodePemBody(s) }));
 }
 
 /**
