@@ -18,7 +18,7 @@ import type { Clock } from '../clock.ts';
 import { DAY_MS } from '../clock.ts';
 import { subtleCrypto } from '../pki/crypto-provider.ts';
 import { DomainError } from '../errors.ts';
-import { nameFromDistinguishedName } from './distinguished-name.ts';
+import { nameFromDistinguishedName } from '../asn1/name.ts';
 import { bytesEqual } from '../asn1/bytes.ts';
 import { spkiOfPrivateKey } from './key-material.ts';
 import { randomSerialHex } from '../asn1/serial.ts';
