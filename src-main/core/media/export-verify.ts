@@ -28,6 +28,7 @@ import {
 import { hashRegularFile, listTree, readRegularFile, sha256Hex, TooLargeError, type FolderEntry } from './package-files.ts';
 import { keyMatchesAlgorithm, publicKeyFromBase64url, trustAnchorSchema, verifyDetached, type TrustAnchorKey } from './trust-anchor.ts';
 import { keyIdOf } from '../asn1/key-id.ts';
+import { PemError, pemBlocks } from '../asn1/pem.ts';
 
 export interface ExportProblem {
   /** The file at fault, relative to the package folder; null for the package as a whole. */
@@ -308,7 +309,14 @@ async function checkSignature(
     problem(TRUST_BUNDLE_NAME, 'could not be read as text');
     return;
   }
-  const blocks = bundleText.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+  let blocks: Buffer[];
+  try {
+    blocks = pemBlocks(bundleText).flatMap((b) => (b.label === 'CERTIFICATE' ? [b.der] : []));
+  } catch (e) {
+    if (!(e instanceof PemError)) throw e;
+    problem(TRUST_BUNDLE_NAME, `holds a damaged PEM block (${e.message})`);
+    return;
+  }
   let found = false;
   for (const block of blocks) {
     try {
