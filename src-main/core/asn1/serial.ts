@@ -14,7 +14,13 @@ const POOL_SERIALS = 256;
 const pool = Buffer.alloc(SERIAL_BYTES * POOL_SERIALS);
 let next = POOL_SERIALS;
 
-function drawOctets(): Buffer {
+/**
+ * A source of random octets. Production uses the pooled CSPRNG below; tests
+ * inject a fixed one so a whole TBSCertificate can be a golden vector.
+ */
+export type RandomBytes = (size: number) => Uint8Array;
+
+function poolOctets(): Buffer {
   if (next === POOL_SERIALS) {
     randomFillSync(pool);
     next = 0;
@@ -24,20 +30,28 @@ function drawOctets(): Buffer {
   return octets;
 }
 
-export function randomSerial(): Buffer {
+function drawOctets(random: RandomBytes | undefined): Buffer {
+  if (!random) return poolOctets();
+  const octets = Buffer.from(random(SERIAL_BYTES));
+  if (octets.length !== SERIAL_BYTES) throw new RangeError(`the random source gave ${octets.length} octets, not ${SERIAL_BYTES}`);
+  return octets;
+}
+
+/** A leaf's serial magnitude: 127 random bits, at least 64 of them significant. */
+export function randomSerial(random?: RandomBytes): Buffer {
   for (;;) {
-    const serial = drawOctets();
+    const serial = drawOctets(random);
     serial[0] = (serial[0] as number) & 0x7f;
     // Keep at least 64 significant bits: redraw when the top 8 octets are all zero (p = 2^-63).
     if (serial.readBigUInt64BE(0) !== 0n) return serial;
   }
 }
 
-/** A fresh fixed-width serial number as lowercase hex (serial numbers are lowercase hex on the CLI). */
-export function randomSerialHex(): string {
-  const b = drawOctets();
+/** A root's or link certificate's serial magnitude: always 16 octets (top bit clear, next bit set). */
+export function fixedWidthSerial(random?: RandomBytes): Buffer {
+  const b = drawOctets(random);
   b[0] = ((b[0] as number) & 0x7f) | 0x40;
-  return b.toString('hex');
+  return b;
 }
 
 /** Canonical lowercase hex of a serial magnitude: no leading zero octets, even length. */
