@@ -23,20 +23,14 @@ import {
 import type { KdfCost } from './kdf.ts';
 import { createPassphraseSlot, createQuorumSlot, unlockWithPassphrase, unlockWithShares } from './key-slots.ts';
 import { checkPassphrasePolicy } from './passphrase-policy.ts';
+import type { SlotSummary } from './slot-summary.ts';
+import { activeTransactionGuard, type TransactionWrites } from './transaction-guard.ts';
 import { constantTimeEqual, deriveSubkey, keyCommitment, VAULT_KEY_BYTES } from './subkeys.ts';
 
 export type ShareInput = { label: string; content: string | Uint8Array };
 export type VaultCredentials = { passphrase: string } | { shares: ShareInput[] };
 
-export interface SlotSummary {
-  id: string;
-  type: 'passphrase' | 'quorum';
-  label: string;
-  created: string;
-  threshold?: number;
-  total?: number;
-  kdf?: { memoryKiB: number; passes: number; parallelism: number };
-}
+export type { SlotSummary };
 
 export function summarizeSlot(s: KeySlot): SlotSummary {
   return s.type === 'passphrase'
@@ -99,10 +93,32 @@ export class Vault {
     return deriveSubkey(this.vaultKey, 'backup');
   }
 
-  /** One SQLite transaction: the change and its audit event commit together or not at all. */
+  /**
+   * One SQLite transaction: the change and its audit event commit together or
+   * not at all. An outermost transaction opened under a guard (dispatch's, for
+   * one operation: transaction-guard.ts) is measured before it commits, and
+   * the guard may refuse it; a nested one is part of its outer transaction.
+   */
   transaction<T>(fn: () => T): T {
     this.assertOpen();
-    return this.db.transaction(fn)();
+    const guard = this.db.inTransaction ? undefined : activeTransactionGuard();
+    if (!guard) return this.db.transaction(fn)();
+    let writes: TransactionWrites = { auditEvents: 0, rowChanges: 0 };
+    const result = this.db.transaction(() => {
+      const before = this.writeCounters();
+      const r = fn();
+      const after = this.writeCounters();
+      writes = { auditEvents: after.lastSeq - before.lastSeq, rowChanges: after.changes - before.changes };
+      guard.beforeCommit(writes);
+      return r;
+    })();
+    guard.committed(writes);
+    return result;
+  }
+
+  /** This connection's row changes so far, and the last audit event's number. */
+  private writeCounters(): { changes: number; lastSeq: number } {
+    return this.db.prepare('SELECT total_changes() AS changes, coalesce((SELECT max(seq) FROM audit_events), 0) AS lastSeq').get() as { changes: number; lastSeq: number };
   }
 
   /**
