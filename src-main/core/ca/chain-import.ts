@@ -31,8 +31,7 @@ import type { CertificateFacts } from './certificate-facts.ts';
 import { claimsToBeRoot, isSelfSigned, keyIdsAgree, readCertificate, sameName, signedBy } from './certificate-facts.ts';
 import { checkIssuers, checkLeafIsCa, checkNesting, checkValidityNow, verifyOrderedChain } from './chain-verify.ts';
 import { bytesEqual } from '../asn1/bytes.ts';
-import { shortKeyId } from './key-material.ts';
-import { keyIdOf } from '../asn1/key-id.ts';
+import { keyIdOf, shortKeyId } from '../asn1/key-id.ts';
 
 export { DEFAULT_MAX_CHAIN_BYTES } from './chain-file.ts';
 

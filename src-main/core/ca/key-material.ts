@@ -43,11 +43,6 @@ export async function generateSigningKey(alg: KeyAlgorithm): Promise<GeneratedKe
 }
 
 
-/** True for a well-formed key id ("sha256:" + 64 lowercase hex digits). */
-export function isKeyId(s: string): boolean {
-  return /^sha256:[0-9a-f]{64}$/.test(s);
-}
-
 /** The private key as a non-extractable CryptoKey that can only sign. */
 export async function importSigningKey(alg: KeyAlgorithm, pkcs8: Uint8Array): Promise<webcrypto.CryptoKey> {
   assertAlgorithm(alg);
@@ -115,9 +110,4 @@ export function algorithmOfSpki(spki: Uint8Array): KeyAlgorithm | null {
     default:
       return null;
   }
-}
-
-/** A short fingerprint for messages: the key id's first 16 hex digits. */
-export function shortKeyId(keyId: string): string {
-  return keyId.startsWith('sha256:') ? keyId.slice(0, 7 + 16) : keyId;
 }

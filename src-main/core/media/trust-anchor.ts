@@ -16,9 +16,10 @@ import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { ALGORITHMS, KEY_ALGORITHMS, type KeyAlgorithm } from '../pki/algorithms.ts';
 import { KEY_STATES } from '../ca/key-state.ts';
+import { KEY_ID_RE } from '../asn1/key-id.ts';
 
 export const trustAnchorKeySchema = z.object({
-  key_id: z.string().regex(/^sha256:[0-9a-f]{64}$/),
+  key_id: z.string().regex(KEY_ID_RE),
   algorithm: z.enum(KEY_ALGORITHMS),
   public_key: z.string().regex(/^[A-Za-z0-9_-]+$/).max(4096),
   valid_from: z.iso.datetime(),
@@ -27,7 +28,7 @@ export const trustAnchorKeySchema = z.object({
 });
 
 export const trustAnchorSchema = z.object({
-  active_key_id: z.string().regex(/^sha256:[0-9a-f]{64}$/),
+  active_key_id: z.string().regex(KEY_ID_RE),
   keys: z.array(trustAnchorKeySchema).min(1).max(1000),
 });
 
