@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { KEY_ALGORITHMS } from '../../core/pki/key-algorithm-names.ts';
 import type { ErrorCode } from '../../core/errors.ts';
+import type { KeyState } from '../../core/ca/key-state.ts';
 import { empty, filePath, op, witnessList } from './common.ts';
 
-export type KeyStateName = 'draft' | 'active' | 'trusted' | 'retired';
+export type KeyStateName = KeyState;
 
 export interface KeyHealthView {
   ok: boolean;

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
-import { toPem } from '../../core/ca/encoding.ts';
+import { toPem } from '../../core/asn1/pem.ts';
 import { DomainError } from '../../core/errors.ts';
 import { writeFileDurably } from '../../core/fs/durable-write.ts';
 import { DEFAULT_CSR_MAX_BYTES, parseAndVerifyCsr } from '../../core/issuance/csr-intake.ts';
@@ -9,7 +9,7 @@ import { generateCrl } from '../../core/issuance/crl-publication.ts';
 import { issueBatch } from '../../core/issuance/batch-issuance.ts';
 import { createIssuer } from '../../core/issuance/issuer.ts';
 import { PROFILES } from '../../core/issuance/profiles.ts';
-import { normalizeSerialHex } from '../../core/issuance/serial-number.ts';
+import { normalizeSerialHex } from '../../core/asn1/serial.ts';
 import { parseRevocationReason, type ReasonName } from '../../core/issuance/revocation-reasons.ts';
 import type { SubjectAltNames } from '../../core/issuance/subject-alt-names.ts';
 import { readMediaFile, readRequestFolder } from '../../core/media/untrusted-input.ts';

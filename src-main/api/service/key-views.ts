@@ -1,6 +1,6 @@
 import { checkKeyHealth } from '../../core/ca/health.ts';
 import { readCertificate, isSelfSigned } from '../../core/ca/certificate-facts.ts';
-import { toPem } from '../../core/ca/encoding.ts';
+import { toPem } from '../../core/asn1/pem.ts';
 import type { Clock } from '../../core/clock.ts';
 import { DAY_MS } from '../../core/clock.ts';
 import { spoofingCharacters } from '../../core/safe-text.ts';

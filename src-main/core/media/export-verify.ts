@@ -27,7 +27,9 @@ import {
 } from './package-format.ts';
 import { hashRegularFile, listTree, readRegularFile, sha256Hex, type FolderEntry } from './package-files.ts';
 import { UntrustedReadError } from '../fs/untrusted-read.ts';
-import { keyIdOfSpki, keyMatchesAlgorithm, publicKeyFromBase64url, trustAnchorSchema, verifyDetached, type TrustAnchorKey } from './trust-anchor.ts';
+import { keyMatchesAlgorithm, publicKeyFromBase64url, trustAnchorSchema, verifyDetached, type TrustAnchorKey } from './trust-anchor.ts';
+import { keyIdOf } from '../asn1/key-id.ts';
+import { PemError, pemBlocks } from '../asn1/pem.ts';
 
 export interface ExportProblem {
   /** The file at fault, relative to the package folder; null for the package as a whole. */
@@ -293,7 +295,7 @@ async function checkSignature(
     problem(TRUST_ANCHOR_NAME, `holds a public key for ${keyId} that is not a valid SubjectPublicKeyInfo`);
     return;
   }
-  if (keyIdOfSpki(pub.spki) !== keyId) {
+  if (keyIdOf(pub.spki) !== keyId) {
     problem(TRUST_ANCHOR_NAME, `holds a public key whose SHA-256 is not its key id ${keyId}`);
     return;
   }
@@ -321,7 +323,14 @@ async function checkSignature(
     problem(TRUST_BUNDLE_NAME, 'could not be read as text');
     return;
   }
-  const blocks = bundleText.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+  let blocks: Buffer[];
+  try {
+    blocks = pemBlocks(bundleText).flatMap((b) => (b.label === 'CERTIFICATE' ? [b.der] : []));
+  } catch (e) {
+    if (!(e instanceof PemError)) throw e;
+    problem(TRUST_BUNDLE_NAME, `holds a damaged PEM block (${e.message})`);
+    return;
+  }
   let found = false;
   for (const block of blocks) {
     try {
