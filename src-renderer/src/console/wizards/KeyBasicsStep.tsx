@@ -1,0 +1,22 @@
+import Button from '@mui/material/Button';
+import type { ReactNode } from 'react';
+import { KeyBasicsFields } from './KeyBasicsFields.tsx';
+import { useKeyWizard } from './key-wizard.ts';
+import { StepActions } from './WizardFrame.tsx';
+
+/** The first step of a key wizard: name, algorithm and subject (locked once the key exists), then any fields of its own. */
+export function KeyBasicsStep({ subjectHelp, children }: { subjectHelp: string; children?: ReactNode }) {
+  const { control, draft } = useKeyWizard();
+  const { basics, setBasics, key } = draft;
+  return (
+    <>
+      <KeyBasicsFields value={basics} onChange={setBasics} nameLocked={key !== null} subjectHelp={subjectHelp} />
+      {children}
+      <StepActions>
+        <Button variant="contained" disabled={basics.name.trim() === '' || basics.subject.trim() === ''} onClick={() => control.go('create')}>
+          Next
+        </Button>
+      </StepActions>
+    </>
+  );
+}

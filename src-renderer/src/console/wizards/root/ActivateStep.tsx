@@ -1,0 +1,12 @@
+import type { KeyView } from '../../../../../src-main/api/contract.ts';
+import { ActivationStep } from '../ActivationStep.tsx';
+
+/** A root replacing a root: the previous one signs a link certificate, so agents that trust only it still reach the new one. */
+function linkNote(previous: KeyView, keyName: string): string | null {
+  return previous.selfSigned ? `${previous.name} is a root too: it will sign a link certificate for ${keyName}, so agents that trust only ${previous.name} can still build a path to the new root.` : null;
+}
+
+/** The activation of the new root, with what happens to the root it replaces. */
+export function ActivateStep() {
+  return <ActivationStep linkNote={linkNote} />;
+}
