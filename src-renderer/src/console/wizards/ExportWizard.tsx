@@ -1,15 +1,13 @@
-import { useOperationProgress } from '../../components/OperationProgress.tsx';
-import { useAppStore } from '../../store/index.ts';
 import type { ExportStepId } from './export/export-draft.ts';
 import { MediumStep } from './export/MediumStep.tsx';
 import { PreviewStep } from './export/PreviewStep.tsx';
 import { SafeToRemoveStep } from './export/SafeToRemoveStep.tsx';
 import { VerifyStep } from './export/VerifyStep.tsx';
 import { WriteStep } from './export/WriteStep.tsx';
-import { WizardFrame } from './WizardFrame.tsx';
-import { closeOrCancel, useWizardControl, type WizardStepDef } from './wizard-state.ts';
+import { ProgressWizard } from './WizardFrame.tsx';
+import type { WizardStepDef } from './wizard-state.ts';
 
-const STEPS: readonly WizardStepDef<ExportStepId>[] = [
+const STEPS: readonly [WizardStepDef<ExportStepId>, ...WizardStepDef<ExportStepId>[]] = [
   { id: 'medium', label: 'Choose the medium', next: 'Nothing is written yet. Next you see what the package will hold.', Step: MediumStep },
   { id: 'preview', label: 'Preview the package', next: 'Nothing is written yet. Next you write the package to the medium; due CRLs are regenerated then.', Step: PreviewStep },
   { id: 'write', label: 'Write', next: 'Pressing Write creates a new folder on the medium, writes and reads back every file, and records the export in the audit log.', Step: WriteStep },
@@ -24,8 +22,5 @@ const STEPS: readonly WizardStepDef<ExportStepId>[] = [
  * the officer needs before pulling the medium.
  */
 export function ExportWizard() {
-  const closeWizard = useAppStore((s) => s.closeWizard);
-  useOperationProgress('export.media');
-  const control = useWizardControl<ExportStepId>('export', 'medium');
-  return <WizardFrame title="Export to removable media" steps={STEPS} control={control} onClose={closeWizard} closeLabel={closeOrCancel(STEPS, control.step, 'verify')} />;
+  return <ProgressWizard wizard="export" title="Export to removable media" steps={STEPS} operation="export.media" doneFrom="verify" />;
 }

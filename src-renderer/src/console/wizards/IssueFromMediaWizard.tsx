@@ -1,15 +1,13 @@
-import { useOperationProgress } from '../../components/OperationProgress.tsx';
-import { useAppStore } from '../../store/index.ts';
 import { ConfirmStep } from './issue-media/ConfirmStep.tsx';
 import { DoneStep } from './issue-media/DoneStep.tsx';
 import { FolderStep } from './issue-media/FolderStep.tsx';
 import type { IssueMediaStepId } from './issue-media/issue-media-draft.ts';
 import { IssueStep } from './issue-media/IssueStep.tsx';
 import { ProfileStep } from './issue-media/ProfileStep.tsx';
-import { WizardFrame } from './WizardFrame.tsx';
-import { closeOrCancel, useWizardControl, type WizardStepDef } from './wizard-state.ts';
+import { ProgressWizard } from './WizardFrame.tsx';
+import type { WizardStepDef } from './wizard-state.ts';
 
-const STEPS: readonly WizardStepDef<IssueMediaStepId>[] = [
+const STEPS: readonly [WizardStepDef<IssueMediaStepId>, ...WizardStepDef<IssueMediaStepId>[]] = [
   { id: 'folder', label: 'Requests folder', next: 'Nothing is issued yet. Choose the medium and the folder holding the requests (CSRs); they are read and checked, not signed.', Step: FolderStep },
   { id: 'profile', label: 'Profile and validity', next: 'Nothing is issued yet. Next you confirm what will be signed.', Step: ProfileStep },
   { id: 'confirm', label: 'Confirm', next: 'Nothing is issued until you press Issue. Then the active key signs every accepted request and the certificates are written to the output folder.', Step: ConfirmStep },
@@ -24,8 +22,5 @@ const STEPS: readonly WizardStepDef<IssueMediaStepId>[] = [
  * with progress and a result per file, and where the certificates went.
  */
 export function IssueFromMediaWizard() {
-  const closeWizard = useAppStore((s) => s.closeWizard);
-  useOperationProgress('cert.issueBatch');
-  const control = useWizardControl<IssueMediaStepId>('issue-media', 'folder');
-  return <WizardFrame title="Issue from media" steps={STEPS} control={control} onClose={closeWizard} closeLabel={closeOrCancel(STEPS, control.step, 'issue')} />;
+  return <ProgressWizard wizard="issue-media" title="Issue from media" steps={STEPS} operation="cert.issueBatch" doneFrom="issue" />;
 }

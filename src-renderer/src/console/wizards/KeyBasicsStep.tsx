@@ -20,3 +20,24 @@ export function KeyBasicsStep({ subjectHelp, children }: { subjectHelp: string; 
     </>
   );
 }
+
+/**
+ * The foot of a key wizard's create step: Back to the basics, then the
+ * confirm button (it runs `onConfirm`) — or, once that is done, Next.
+ */
+export function CreateStepActions({ done, next, confirmLabel, onConfirm }: { done: boolean; next: string; confirmLabel: string; onConfirm(): void }) {
+  const { go, busy } = useKeyWizard().control;
+  return (
+    <StepActions onBack={() => go('basics')}>
+      {done ? (
+        <Button variant="contained" onClick={() => go(next)}>
+          Next
+        </Button>
+      ) : (
+        <Button variant="contained" disabled={busy} onClick={onConfirm}>
+          {confirmLabel}
+        </Button>
+      )}
+    </StepActions>
+  );
+}

@@ -9,7 +9,10 @@ import Typography from '@mui/material/Typography';
 import { useEffect, useRef, type ReactNode } from 'react';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert.tsx';
 import { useAppStore } from '../../store/index.ts';
-import { stepIndex, useWizard, WizardContext, type WizardControl, type WizardStepDef } from './wizard-state.ts';
+import type { OpName } from '../../../../src-main/api/contract.ts';
+import { useOperationProgress } from '../../components/OperationProgress.tsx';
+import type { WizardId } from '../../store/nav-slice.ts';
+import { closeOrCancel, stepIndex, useWizard, useWizardControl, WizardContext, type WizardControl, type WizardStepDef } from './wizard-state.ts';
 
 /**
  * A wizard's frame: title, MUI Stepper, the current step's heading and "what
@@ -121,10 +124,12 @@ export function StepActions({ onBack, children }: { onBack?: (() => void) | null
   );
 }
 
-/** The wizard's refusal, where a step places it. */
-export function StepRefusal({ title }: { title: string }) {
+/** The wizard's refusal, where a step places it (`spaced`: apart from what is above it). */
+export function StepRefusal({ title, spaced = false }: { title: string; spaced?: boolean }) {
   const { error } = useWizard();
-  return error ? <ApiErrorAlert error={error} title={title} /> : null;
+  if (!error) return null;
+  const alert = <ApiErrorAlert error={error} title={title} />;
+  return spaced ? <Stack sx={{ mt: 2 }}>{alert}</Stack> : alert;
 }
 
 /** The foot of a wizard's last step: Done closes it. */
@@ -137,4 +142,16 @@ export function FinishActions() {
       </Button>
     </StepActions>
   );
+}
+
+/**
+ * A wizard around one long operation that reports progress (the export, the
+ * batch issuance): it listens for the progress from the start, begins at its
+ * table's first step and offers Cancel until `doneFrom`, Close from there.
+ */
+export function ProgressWizard<Id extends string>({ wizard, title, steps, operation, doneFrom }: { wizard: WizardId; title: string; steps: readonly [WizardStepDef<Id>, ...WizardStepDef<Id>[]]; operation: OpName; doneFrom: Id }) {
+  const closeWizard = useAppStore((s) => s.closeWizard);
+  useOperationProgress(operation);
+  const control = useWizardControl<Id>(wizard, steps[0].id);
+  return <WizardFrame title={title} steps={steps} control={control} onClose={closeWizard} closeLabel={closeOrCancel(steps, control.step, doneFrom)} />;
 }

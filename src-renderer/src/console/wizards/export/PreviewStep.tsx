@@ -6,6 +6,7 @@ import TableCell from '@mui/material/TableCell';
 import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
+import type { ReactNode } from 'react';
 import type { ExportPreview } from '../../../../../src-main/api/contract.ts';
 import { KeyIdChip } from '../../../components/KeyIdChip.tsx';
 import { LocalDateTime } from '../../../components/LocalDateTime.tsx';
@@ -32,6 +33,22 @@ export function PreviewStep() {
   );
 }
 
+type Head = string | { label: string; align: 'right' };
+
+/** A small table under a subtitle (its label): the column heads, then the rows. */
+function HeadedTable({ titleId, testId, head, children }: { titleId: string; testId: string; head: readonly Head[]; children: ReactNode }) {
+  return (
+    <Table size="small" aria-labelledby={titleId} data-testid={testId}>
+      <TableHead>
+        <TableRow>
+          {head.map((h) => (typeof h === 'string' ? <TableCell key={h}>{h}</TableCell> : <TableCell key={h.label} align={h.align}>{h.label}</TableCell>))}
+        </TableRow>
+      </TableHead>
+      <TableBody>{children}</TableBody>
+    </Table>
+  );
+}
+
 function PreviewTables({ preview }: { preview: ExportPreview }) {
   return (
     <Stack spacing={3}>
@@ -39,49 +56,32 @@ function PreviewTables({ preview }: { preview: ExportPreview }) {
         <Typography variant="subtitle1" component="h3" id="export-files-title">
           Files ({preview.files.length}, {byteSize(preview.totalBytes)} in all, plus the manifest, its signature and SHA256SUMS)
         </Typography>
-        <Table size="small" aria-labelledby="export-files-title" data-testid="export-preview-files">
-          <TableHead>
-            <TableRow>
-              <TableCell>File</TableCell>
-              <TableCell align="right">Size</TableCell>
+        <HeadedTable titleId="export-files-title" testId="export-preview-files" head={['File', { label: 'Size', align: 'right' }]}>
+          {preview.files.map((f) => (
+            <TableRow key={f.name}>
+              <TableCell>
+                <MonoText>{f.name}</MonoText>
+              </TableCell>
+              <TableCell align="right">{byteSize(f.size)}</TableCell>
             </TableRow>
-          </TableHead>
-          <TableBody>
-            {preview.files.map((f) => (
-              <TableRow key={f.name}>
-                <TableCell>
-                  <MonoText>{f.name}</MonoText>
-                </TableCell>
-                <TableCell align="right">{byteSize(f.size)}</TableCell>
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
+          ))}
+        </HeadedTable>
       </div>
       <div>
         <Typography variant="subtitle1" component="h3" id="export-keys-title">
           Keys in the trust bundle ({preview.keys.length})
         </Typography>
-        <Table size="small" aria-labelledby="export-keys-title" data-testid="export-preview-keys">
-          <TableHead>
-            <TableRow>
-              <TableCell>Name</TableCell>
-              <TableCell>State</TableCell>
-              <TableCell>Key id</TableCell>
+        <HeadedTable titleId="export-keys-title" testId="export-preview-keys" head={['Name', 'State', 'Key id']}>
+          {preview.keys.map((k) => (
+            <TableRow key={k.id}>
+              <TableCell>{k.name}</TableCell>
+              <TableCell>{k.state}</TableCell>
+              <TableCell>
+                <KeyIdChip id={k.id} name={k.name} />
+              </TableCell>
             </TableRow>
-          </TableHead>
-          <TableBody>
-            {preview.keys.map((k) => (
-              <TableRow key={k.id}>
-                <TableCell>{k.name}</TableCell>
-                <TableCell>{k.state}</TableCell>
-                <TableCell>
-                  <KeyIdChip id={k.id} name={k.name} />
-                </TableCell>
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
+          ))}
+        </HeadedTable>
       </div>
       <div>
         <Typography variant="subtitle1" component="h3" id="export-crls-title">
@@ -90,26 +90,17 @@ function PreviewTables({ preview }: { preview: ExportPreview }) {
         {preview.crls.length === 0 ? (
           <Typography variant="body2">No CRL goes in this package.</Typography>
         ) : (
-          <Table size="small" aria-labelledby="export-crls-title" data-testid="export-preview-crls">
-            <TableHead>
-              <TableRow>
-                <TableCell>Issuer</TableCell>
-                <TableCell>On write</TableCell>
-                <TableCell>Next update</TableCell>
+          <HeadedTable titleId="export-crls-title" testId="export-preview-crls" head={['Issuer', 'On write', 'Next update']}>
+            {preview.crls.map((c) => (
+              <TableRow key={c.issuerKeyId}>
+                <TableCell>
+                  <KeyIdChip id={c.issuerKeyId} />
+                </TableCell>
+                <TableCell>{c.willRegenerate ? 'Regenerated and signed now (due, expired or missing)' : 'Current CRL copied as it is'}</TableCell>
+                <TableCell>{c.willRegenerate ? 'set when written' : c.nextUpdate ? <LocalDateTime iso={c.nextUpdate} /> : '—'}</TableCell>
               </TableRow>
-            </TableHead>
-            <TableBody>
-              {preview.crls.map((c) => (
-                <TableRow key={c.issuerKeyId}>
-                  <TableCell>
-                    <KeyIdChip id={c.issuerKeyId} />
-                  </TableCell>
-                  <TableCell>{c.willRegenerate ? 'Regenerated and signed now (due, expired or missing)' : 'Current CRL copied as it is'}</TableCell>
-                  <TableCell>{c.willRegenerate ? 'set when written' : c.nextUpdate ? <LocalDateTime iso={c.nextUpdate} /> : '—'}</TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
+            ))}
+          </HeadedTable>
         )}
       </div>
     </Stack>

@@ -1,5 +1,4 @@
 import Button from '@mui/material/Button';
-import Stack from '@mui/material/Stack';
 import Table from '@mui/material/Table';
 import TableBody from '@mui/material/TableBody';
 import { MonoText } from '../../../components/MonoText.tsx';
@@ -44,11 +43,7 @@ export function ConfirmStep() {
           </SummaryRow>
         </TableBody>
       </Table>
-      {error ? (
-        <Stack sx={{ mt: 2 }}>
-          <StepRefusal title="Nothing was issued" />
-        </Stack>
-      ) : null}
+      <StepRefusal title="Nothing was issued" spaced />
       <StepActions onBack={() => go('profile')}>
         <Button variant="contained" onClick={() => void issue()}>
           {error ? 'Retry' : `Issue ${counted(accepted, 'certificate', 'certificates')}`}

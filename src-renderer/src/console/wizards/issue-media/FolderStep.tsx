@@ -8,7 +8,7 @@ import { counted, useIssueMediaDraft, useIssueMediaWizard } from './issue-media-
 
 /** The requests folder: media.readRequests shows which files will be signed and which are refused, and why. */
 export function FolderStep() {
-  const { go, run, busy, error } = useIssueMediaWizard();
+  const { go, run, busy } = useIssueMediaWizard();
   const { medium, setMedium, sub, setSub, inDir, requests, setRequests, profiles, setProfiles, outDir, setOutDir, accepted, refused } = useIssueMediaDraft();
 
   const readRequests = async () => {
@@ -52,11 +52,7 @@ export function FolderStep() {
           Read the requests
         </Button>
       </Stack>
-      {error ? (
-        <Stack sx={{ mt: 2 }}>
-          <StepRefusal title="The requests could not be read" />
-        </Stack>
-      ) : null}
+      <StepRefusal title="The requests could not be read" spaced />
       {requests ? (
         <FileCheckTable
           sx={{ mt: 2 }}

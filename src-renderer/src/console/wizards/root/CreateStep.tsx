@@ -1,9 +1,8 @@
 import Alert from '@mui/material/Alert';
-import Button from '@mui/material/Button';
 import { KeyIdChip } from '../../../components/KeyIdChip.tsx';
 import { useAppStore } from '../../../store/index.ts';
 import { KeyBasicsSummary } from '../KeyBasicsSummary.tsx';
-import { StepActions } from '../WizardFrame.tsx';
+import { CreateStepActions } from '../KeyBasicsStep.tsx';
 import { useRootDraft, useRootWizard } from './root-draft.ts';
 
 const num = (v: string): number | undefined => (v.trim() === '' ? undefined : Number(v));
@@ -11,7 +10,7 @@ const num = (v: string): number | undefined => (v.trim() === '' ? undefined : Nu
 /** The confirm step: the key pair is generated in the vault and self-signs its certificate. */
 export function CreateStep() {
   const loadKeys = useAppStore((s) => s.loadKeys);
-  const { go, run, busy, busyWhile } = useRootWizard();
+  const { go, run, busyWhile } = useRootWizard();
   const { basics, days, pathLength, key, setKey, signed, setSigned } = useRootDraft();
 
   /** Create (once) then self-sign; a refused self-sign keeps the draft and its id, so confirming again only signs. */
@@ -46,17 +45,7 @@ export function CreateStep() {
           Draft {key.name} exists but has no certificate yet <KeyIdChip id={key.id} name={key.name} />. Confirming again only self-signs it.
         </Alert>
       ) : null}
-      <StepActions onBack={() => go('basics')}>
-        {signed ? (
-          <Button variant="contained" onClick={() => go('review')}>
-            Next
-          </Button>
-        ) : (
-          <Button variant="contained" disabled={busy} onClick={() => void createAndSign()}>
-            {key ? 'Self-sign the root certificate' : 'Create key and self-sign'}
-          </Button>
-        )}
-      </StepActions>
+      <CreateStepActions done={signed !== null} next="review" confirmLabel={key ? 'Self-sign the root certificate' : 'Create key and self-sign'} onConfirm={() => void createAndSign()} />
     </>
   );
 }
