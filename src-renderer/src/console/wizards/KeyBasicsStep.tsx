@@ -25,12 +25,12 @@ export function KeyBasicsStep({ subjectHelp, children }: { subjectHelp: string; 
  * The foot of a key wizard's create step: Back to the basics, then the
  * confirm button (it runs `onConfirm`) — or, once that is done, Next.
  */
-export function CreateStepActions({ done, next, confirmLabel, onConfirm }: { done: boolean; next: string; confirmLabel: string; onConfirm(): void }) {
+export function CreateStepActions({ done, onNext, confirmLabel, onConfirm }: { done: boolean; onNext(): void; confirmLabel: string; onConfirm(): void }) {
   const { go, busy } = useKeyWizard().control;
   return (
     <StepActions onBack={() => go('basics')}>
       {done ? (
-        <Button variant="contained" onClick={() => go(next)}>
+        <Button variant="contained" onClick={onNext}>
           Next
         </Button>
       ) : (

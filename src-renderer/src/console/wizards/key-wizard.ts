@@ -6,6 +6,9 @@ import { useWizard, useWizardField, type WizardControl } from './wizard-state.ts
 /** The wizards that make a new signing key: they share the basics, the activation and its result. */
 export type KeyWizardId = 'root' | 'sub-ca';
 
+/** The steps every key wizard has (the sub-CA wizard adds its CSR and chain steps between create and review). */
+export type KeyStepId = 'basics' | 'create' | 'review' | 'activate' | 'done';
+
 /** The choices and answers both key wizards keep over an auto-lock: the basics, the key once created, the activation. */
 export function useKeyDraft(wizard: KeyWizardId) {
   const [basics, setBasics] = useWizardField<KeyBasics>(wizard, 'basics', { name: '', algorithm: 'ecdsa-p256', subject: '' });
@@ -16,7 +19,7 @@ export function useKeyDraft(wizard: KeyWizardId) {
 
 /** The key wizard whose frame a shared step is in. */
 export function useKeyWizard() {
-  const control = useWizard<string>();
+  const control = useWizard<KeyStepId>();
   // Only the key wizards' tables hold the shared key steps.
   return { control, draft: useKeyDraft(control.wizard as KeyWizardId) };
 }
@@ -27,7 +30,7 @@ export function useKeyWizard() {
  * so a reopen after an auto-lock carries on where it was. `then` (stable)
  * says where the loaded key puts the wizard.
  */
-export function useResumeKey(wizard: KeyWizardId, control: WizardControl, resumeKeyId: string | null, then: (key: KeyDetailView) => void) {
+export function useResumeKey<Id extends string>(wizard: KeyWizardId, control: WizardControl<Id>, resumeKeyId: string | null, then: (key: KeyDetailView) => void) {
   const { key, setKey, setBasics } = useKeyDraft(wizard);
   const loaded = key !== null;
   const { run } = control;

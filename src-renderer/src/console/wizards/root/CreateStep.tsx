@@ -45,7 +45,7 @@ export function CreateStep() {
           Draft {key.name} exists but has no certificate yet <KeyIdChip id={key.id} name={key.name} />. Confirming again only self-signs it.
         </Alert>
       ) : null}
-      <CreateStepActions done={signed !== null} next="review" confirmLabel={key ? 'Self-sign the root certificate' : 'Create key and self-sign'} onConfirm={() => void createAndSign()} />
+      <CreateStepActions done={signed !== null} onNext={() => go('review')} confirmLabel={key ? 'Self-sign the root certificate' : 'Create key and self-sign'} onConfirm={() => void createAndSign()} />
     </>
   );
 }

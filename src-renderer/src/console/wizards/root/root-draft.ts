@@ -1,8 +1,8 @@
 import type { KeyDetailView } from '../../../../../src-main/api/contract.ts';
-import { useKeyDraft } from '../key-wizard.ts';
+import { useKeyDraft, type KeyStepId } from '../key-wizard.ts';
 import { useWizard, useWizardField } from '../wizard-state.ts';
 
-export type RootStepId = 'basics' | 'create' | 'review' | 'activate' | 'done';
+export type RootStepId = KeyStepId;
 
 /** The root wizard's control, inside its frame. */
 export const useRootWizard = () => useWizard<RootStepId>();

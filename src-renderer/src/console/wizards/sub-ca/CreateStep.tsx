@@ -27,7 +27,7 @@ export function CreateStep() {
           Draft created: {key.name} <KeyIdChip id={key.id} name={key.name} />
         </Alert>
       ) : null}
-      <CreateStepActions done={key !== null} next="csr" confirmLabel="Create draft key" onConfirm={() => void create()} />
+      <CreateStepActions done={key !== null} onNext={() => go('csr')} confirmLabel="Create draft key" onConfirm={() => void create()} />
     </>
   );
 }

@@ -1,10 +1,10 @@
 import type { ChainCheckView } from '../../../../../src-main/api/contract.ts';
 import { fileNameFor } from '../algorithms.ts';
 import { chainSource } from '../ChainSourceField.tsx';
-import { useKeyDraft } from '../key-wizard.ts';
+import { useKeyDraft, type KeyStepId } from '../key-wizard.ts';
 import { useWizard, useWizardField } from '../wizard-state.ts';
 
-export type SubCaStepId = 'basics' | 'create' | 'csr' | 'source' | 'review' | 'activate' | 'done';
+export type SubCaStepId = KeyStepId | 'csr' | 'source';
 
 /** The sub-CA wizard's control, inside its frame. */
 export const useSubCaWizard = () => useWizard<SubCaStepId>();
