@@ -36,7 +36,7 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
         {label}
       </Typography>
       <Typography component="dd" variant="body2" sx={{ m: 0, minWidth: 0 }}>
-        {children}
+        {typeof children === 'string' ? shown(children) : children}
       </Typography>
     </Box>
   );

@@ -14,7 +14,7 @@ import type { AuditVerificationView, KeyView, LastExportView } from '../../../..
 import { call, type ApiFailure } from '../../api.ts';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert.tsx';
 import { KeyIdChip } from '../../components/KeyIdChip.tsx';
-import { LocalDateTime } from '../../components/LocalDateTime.tsx';
+import { LocalDateTime, ValidUntil } from '../../components/LocalDateTime.tsx';
 import { MonoText } from '../../components/MonoText.tsx';
 import { StateChip } from '../../components/StateChip.tsx';
 import { useAppStore } from '../../store/index.ts';
@@ -71,14 +71,9 @@ function KeyCard({ k, children }: { k: KeyView; children?: ReactNode }) {
       <Typography variant="body2" color="text.secondary" component="div" sx={{ mt: 0.5 }}>
         {k.algorithm}
         {k.subject ? <> · {shown(k.subject)}</> : null}
-        {k.notAfter ? (
-          <>
-            {' '}
-            · valid until <LocalDateTime iso={k.notAfter} />
-          </>
-        ) : null}
+        <ValidUntil iso={k.notAfter} />
       </Typography>
-      {children}
+      {typeof children === 'string' ? shown(children) : children}
     </Paper>
   );
 }

@@ -6,13 +6,12 @@ import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { useEffect, useState } from 'react';
 import type { ActivationView, BundleView, KeyView, Settings } from '../../../../src-main/api/contract.ts';
-import { call, type ApiFailure } from '../../api.ts';
-import { ApiErrorAlert } from '../../components/ApiErrorAlert.tsx';
 import { KeyIdChip } from '../../components/KeyIdChip.tsx';
 import { LocalDateTime } from '../../components/LocalDateTime.tsx';
 import { StateChip } from '../../components/StateChip.tsx';
 import { useAppStore } from '../../store/index.ts';
-import { StepActions } from './WizardFrame.tsx';
+import { useKeyWizard } from './key-wizard.ts';
+import { StepActions, StepRefusal } from './WizardFrame.tsx';
 import { shown } from '../../components/shown.ts';
 
 const DAY_MS = 86_400_000;
@@ -46,23 +45,23 @@ function BundleList({ label, keys }: { label: string; keys: Array<{ id: string; 
 /**
  * The activation step of the key wizards: what activating will do (the
  * previous active key becomes trusted until a date, the bundle before and
- * after), one confirm button, then what the api says it did.
+ * after), one confirm button, then on to the result. `linkNote` adds a line
+ * about the previous active key (a root signs a link certificate for a new root).
  */
-export function ActivationStep({ keyId, keyName, onBack, onActivated, linkNote }: { keyId: string; keyName: string; onBack?: () => void; onActivated(v: ActivationView): void; linkNote?: (previous: KeyView) => string | null }) {
+export function ActivationStep({ linkNote }: { linkNote?: (previous: KeyView, keyName: string) => string | null }) {
   const loadKeys = useAppStore((s) => s.loadKeys);
+  const { control, draft } = useKeyWizard();
+  const { go, run, busy } = control;
+  const { key, setActivation } = draft;
+  const keyId = key?.id ?? '';
+  const keyName = key?.name ?? '';
   const [before, setBefore] = useState<Before | null>(null);
-  const [error, setError] = useState<ApiFailure | null>(null);
-  const [loadError, setLoadError] = useState<ApiFailure | null>(null);
-  const [busy, setBusy] = useState(false);
 
   useEffect(() => {
     let live = true;
-    void Promise.all([call('key.list', {}), call('settings.get', {}), call('bundle.preview', {})]).then(([keys, settings, bundle]) => {
-      if (!live) return;
-      if (!keys.ok) return setLoadError(keys);
-      if (!settings.ok) return setLoadError(settings);
-      // With no active key yet the bundle is simply empty (NO_ACTIVE_KEY); any other refusal is shown.
-      if (!bundle.ok && bundle.code !== 'NO_ACTIVE_KEY') return setLoadError(bundle);
+    // With no active key yet the bundle is simply empty (NO_ACTIVE_KEY); any other refusal is shown.
+    void Promise.all([run('key.list', {}), run('settings.get', {}), run('bundle.preview', {}, { handles: ['NO_ACTIVE_KEY'] })]).then(([keys, settings, bundle]) => {
+      if (!live || !keys.ok || !settings.ok || (!bundle.ok && bundle.code !== 'NO_ACTIVE_KEY')) return;
       const current: BundleView = bundle.ok ? bundle.value : { pem: '', keys: [], certificates: 0 };
       const trustedUntil = new Date(Date.now() + settings.value.trustedWindowDays * DAY_MS).toISOString();
       setBefore({ previous: keys.value.find((k) => k.state === 'active') ?? null, settings: settings.value, bundle: current, trustedUntil });
@@ -70,25 +69,22 @@ export function ActivationStep({ keyId, keyName, onBack, onActivated, linkNote }
     return () => {
       live = false;
     };
-  }, [keyId]);
+  }, [keyId, run]);
 
   const activate = async () => {
-    setBusy(true);
-    const r = await call('key.activate', { key: keyId });
-    setBusy(false);
-    if (!r.ok) {
-      setError(r);
-      return;
-    }
+    const r = await run('key.activate', { key: keyId });
+    if (!r.ok) return;
     void loadKeys();
-    onActivated(r.value);
+    setActivation(r.value);
+    go('done');
   };
 
+  if (!key) return null;
   const trustedUntil = before?.trustedUntil ?? null;
   const after = before
     ? [...before.bundle.keys.filter((k) => k.id !== keyId).map((k) => (k.id === before.previous?.id ? { ...k, state: 'trusted' } : k)), { id: keyId, name: keyName, state: 'active' }]
     : [];
-  const link = before?.previous && linkNote ? linkNote(before.previous) : null;
+  const link = before?.previous && linkNote ? linkNote(before.previous, keyName) : null;
 
   return (
     <Stack spacing={2}>
@@ -114,9 +110,8 @@ export function ActivationStep({ keyId, keyName, onBack, onActivated, linkNote }
           <BundleList label="Trust bundle after activation" keys={after} />
         </Stack>
       ) : null}
-      {loadError ? <ApiErrorAlert error={loadError} title="The effect of activation could not be worked out" /> : null}
-      {error ? <ApiErrorAlert error={error} title="Activation was refused; nothing changed" /> : null}
-      <StepActions onBack={onBack}>
+      <StepRefusal title={before ? 'Activation was refused; nothing changed' : 'The effect of activation could not be worked out'} />
+      <StepActions onBack={() => go('review')}>
         <Button variant="contained" disabled={busy || !before} onClick={() => void activate()}>
           Activate {shown(keyName)}
         </Button>
@@ -125,8 +120,16 @@ export function ActivationStep({ keyId, keyName, onBack, onActivated, linkNote }
   );
 }
 
+/** The last step of the key wizards: the result of the activation, then on to the export. */
+export function ActivationResultStep() {
+  const openWizard = useAppStore((s) => s.openWizard);
+  const closeWizard = useAppStore((s) => s.closeWizard);
+  const { activation } = useKeyWizard().draft;
+  return activation ? <ActivationResult v={activation} onExport={() => openWizard('export')} onClose={closeWizard} /> : null;
+}
+
 /** What the api reports after activation: the new active key, the previous one's new state, the bundle. */
-export function ActivationResult({ v, onExport, onClose }: { v: ActivationView; onExport(): void; onClose(): void }) {
+function ActivationResult({ v, onExport, onClose }: { v: ActivationView; onExport(): void; onClose(): void }) {
   return (
     <Stack spacing={2}>
       <Alert severity="success" data-testid="activation-result">

@@ -17,7 +17,7 @@ export function KeyBasicsSummary({ basics, children }: { basics: KeyBasics; chil
       <dd>
         <MonoText>{basics.subject}</MonoText>
       </dd>
-      {children}
+      {typeof children === 'string' ? shown(children) : children}
     </Box>
   );
 }

@@ -7,18 +7,19 @@ import { KeyIdChip } from '../../../components/KeyIdChip.tsx';
 import { LocalDateTime } from '../../../components/LocalDateTime.tsx';
 import { useAppStore } from '../../../store/index.ts';
 import { KeySummary } from './KeySummary.tsx';
-import { StepFrame } from './StepFrame.tsx';
+import { CeremonyStep, useEmergencyWizard } from './CeremonyStep.tsx';
 import { shown } from '../../../components/shown.ts';
 
 /** What the activation did, as the api reports it (ActivationView). */
-export function ActivatedStep({ onNext }: { onNext: () => void }) {
+export function ActivatedStep() {
+  const { go } = useEmergencyWizard();
   const c = useAppStore((s) => s.emergency);
   const keys = useAppStore((s) => s.keys);
   const a = c.activation;
   if (!a) return null;
   const name = (id: string) => (keys ?? []).find((k) => k.id === id)?.name ?? '';
   return (
-    <StepFrame title="Activated" next="Next: write the export package (new trust bundle and the final CRL) to removable media for the agents." action={{ label: 'Next: export package', onClick: onNext }}>
+    <CeremonyStep action={{ label: 'Next: export package', onClick: () => go('export') }}>
       <Alert severity="success" data-testid="activation-result">
         <AlertTitle>
           {shown(a.activated.name)} is the active key. {shown(a.previous?.name ?? c.oldKey?.name ?? 'The old key')} is retired.
@@ -64,6 +65,6 @@ export function ActivatedStep({ onNext }: { onNext: () => void }) {
           ))}
         </Stack>
       </Box>
-    </StepFrame>
+    </CeremonyStep>
   );
 }

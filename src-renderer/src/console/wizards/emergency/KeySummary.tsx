@@ -2,7 +2,7 @@ import Box from '@mui/material/Box';
 import Typography from '@mui/material/Typography';
 import type { KeyStateName, KeyView } from '../../../../../src-main/api/contract.ts';
 import { KeyIdChip } from '../../../components/KeyIdChip.tsx';
-import { LocalDateTime } from '../../../components/LocalDateTime.tsx';
+import { ValidUntil } from '../../../components/LocalDateTime.tsx';
 import { shown } from '../../../components/shown.ts';
 
 const STATE_WORD: Record<KeyStateName, string> = { draft: 'Draft', active: 'Active', trusted: 'Trusted', retired: 'Retired' };
@@ -22,12 +22,7 @@ export function KeySummary({ k }: { k: KeyView }) {
       </Box>
       <Typography variant="body2" color="text.secondary">
         {k.subject === null ? 'no certificate yet' : shown(k.subject)} · {k.algorithm}
-        {k.notAfter ? (
-          <>
-            {' '}
-            · valid until <LocalDateTime iso={k.notAfter} />
-          </>
-        ) : null}
+        <ValidUntil iso={k.notAfter} />
       </Typography>
       {k.health.problems.map((p) => (
         <Typography key={p} variant="body2" color="warning.main">

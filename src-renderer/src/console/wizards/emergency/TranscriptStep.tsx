@@ -14,7 +14,7 @@ import { LocalTimeOfDay } from '../../../components/LocalTimeOfDay.tsx';
 import { MonoText } from '../../../components/MonoText.tsx';
 import { namedWitnesses, type EmergencyCeremony } from '../../../store/emergency-slice.ts';
 import { useAppStore } from '../../../store/index.ts';
-import { StepFrame } from './StepFrame.tsx';
+import { CeremonyStep } from './CeremonyStep.tsx';
 import { shown } from '../../../components/shown.ts';
 
 export function ceremonyOutcome(c: EmergencyCeremony): 'completed' | 'failed' | 'abandoned' {
@@ -25,15 +25,19 @@ export function ceremonyOutcome(c: EmergencyCeremony): 'completed' | 'failed' | 
 const OUTCOME_TEXT = { completed: 'Completed: the new key is active', failed: 'Failed: the old key is still active', abandoned: 'Stopped: the old key is still active' } as const;
 
 /** Who, when, each step with its time; recorded as one audit event. */
-export function TranscriptStep({ onFinish }: { onFinish: () => void }) {
+export function TranscriptStep() {
   const c = useAppStore((s) => s.emergency);
   const record = useAppStore((s) => s.recordEmergency);
+  const reset = useAppStore((s) => s.resetEmergency);
+  const closeWizard = useAppStore((s) => s.closeWizard);
+  const onFinish = () => {
+    reset();
+    closeWizard();
+  };
   const outcome = ceremonyOutcome(c);
   const r = c.recorded;
   return (
-    <StepFrame
-      title="Transcript"
-      next={r ? 'The ceremony is over. Finish returns to the console.' : 'Recording writes this transcript to the audit log as one event, with the officer and the witnesses.'}
+    <CeremonyStep
       action={r ? { label: 'Finish', onClick: onFinish } : { label: 'Record the transcript in the audit log', onClick: () => void record(outcome) }}
     >
       <Box component="dl" sx={{ m: 0, display: 'grid', gridTemplateColumns: '160px 1fr', rowGap: 0.5 }}>
@@ -101,6 +105,6 @@ export function TranscriptStep({ onFinish }: { onFinish: () => void }) {
           </Typography>
         </Alert>
       ) : null}
-    </StepFrame>
+    </CeremonyStep>
   );
 }
