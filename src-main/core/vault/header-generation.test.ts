@@ -85,18 +85,37 @@ describe('a slot change interrupted at each step', () => {
     expect(await codeOf(dir, A)).toBe('opened');
   });
 
-  it.each([
-    ['the old passphrase', A],
-    ['the new passphrase', B],
-  ])('after its commit, before the rename: %s opens and finishes the change', async (_name, credentials) => {
+  it('after its commit, before the rename: the old passphrase is refused as revoked (the vault has a new key), changing nothing', async () => {
     const { dir, oldHeader } = await changedVault();
     renameSync(join(dir, HEADER_FILE), join(dir, PENDING_HEADER_FILE));
     writeFileSync(join(dir, HEADER_FILE), oldHeader);
-    expect(await codeOf(dir, credentials)).toBe('opened');
+    const before = hashDir(dir);
+    expect(await codeOf(dir, A)).toBe('CREDENTIAL_REVOKED');
+    expect(hashDir(dir)).toEqual(before);
+  });
+
+  it('after its commit, before the rename: the new passphrase opens and finishes the change', async () => {
+    const { dir, oldHeader } = await changedVault();
+    renameSync(join(dir, HEADER_FILE), join(dir, PENDING_HEADER_FILE));
+    writeFileSync(join(dir, HEADER_FILE), oldHeader);
+    expect(await codeOf(dir, B)).toBe('opened');
     expect(existsSync(join(dir, PENDING_HEADER_FILE))).toBe(false);
     expect(parseHeader(readFileSync(join(dir, HEADER_FILE))).generation).toBe(1);
     // Finished: from now on only the new passphrase opens.
     expect(await codeOf(dir, B)).toBe('opened');
     expect(await codeOf(dir, A)).toBe('WRONG_PASSPHRASE');
+  });
+
+  it('a slot added (no rekey) and committed before the rename: the old passphrase opens and finishes it', async () => {
+    const dir = join(tempDir('airgap-gen-'), 'vault');
+    const { vault } = await createTestVault(dir);
+    const oldHeader = readFileSync(join(dir, HEADER_FILE));
+    await vault.addPassphraseSlot({ passphrase: OTHER_PASSPHRASE, label: 'spare', actor: 'alice', cost: OWASP_MINIMUM });
+    vault.close();
+    renameSync(join(dir, HEADER_FILE), join(dir, PENDING_HEADER_FILE));
+    writeFileSync(join(dir, HEADER_FILE), oldHeader);
+    expect(await codeOf(dir, A)).toBe('opened');
+    expect(existsSync(join(dir, PENDING_HEADER_FILE))).toBe(false);
+    expect(parseHeader(readFileSync(join(dir, HEADER_FILE))).slots.map((s) => s.label)).toEqual(['passphrase', 'spare']);
   });
 });
