@@ -65,7 +65,11 @@ export const vaultOps = {
   'vault.verify': op<VaultVerification>()(empty, { mutates: false, needsUnlock: true }),
   'vault.changePassphrase': op<SlotInfo>()(z.strictObject({ newPassphrase: z.string().max(1024) }), { mutates: true, needsUnlock: true }),
   'vault.addPassphraseSlot': op<SlotInfo>()(z.strictObject({ passphrase: z.string().max(1024), label: z.string().trim().min(1).max(100) }), { mutates: true, needsUnlock: true }),
-  'vault.addQuorumSlot': op<{ slot: SlotInfo; shareFiles: string[] }>()(quorumSpec.extend({ label: z.string().trim().min(1).max(100).optional() }), { mutates: true, needsUnlock: true }),
+  'vault.addQuorumSlot': op<{ slot: SlotInfo; shareFiles: string[] }>()(
+    /** replaceSlot: the new quorum takes that slot's place, and the vault gets a new key. */
+    quorumSpec.extend({ label: z.string().trim().min(1).max(100).optional(), replaceSlot: z.string().min(1).max(64).optional() }),
+    { mutates: true, needsUnlock: true },
+  ),
   'vault.removeSlot': op<VaultInfo>()(z.strictObject({ slotId: z.string().min(1).max(64) }), { mutates: true, needsUnlock: true }),
   'vault.backup': op<{ file: string; bytes: number }>()(z.strictObject({ out: filePath }), { mutates: true, needsUnlock: true }),
   'vault.restore': op<{ vaultId: string; dir: string; auditHead: { seq: number; hash: string } | null; checkpoint: { source: string; seq: number; status: 'contains' | 'behind' | 'differs' } | null }>()(

@@ -137,7 +137,7 @@ export function rewrapSlot(slot: KeySlot, vaultId: string, newVaultKey: Uint8Arr
     const how = slot.type === 'passphrase' ? 'its passphrase' : "its custodians' shares";
     throw new DomainError(
       'SLOT_NEEDS_UPGRADE',
-      `Key slot ${slot.id} (${slot.type}, "${slot.label}") is in the format from before rekeying and cannot be given the new vault key without its credential. Unlock once with ${how} (that converts the slot), or remove it with "vault remove-slot ${slot.id}", then make this change again. Nothing was changed.`,
+      `Key slot ${slot.id} (${slot.type}, "${slot.label}") is in the format from before rekeying and cannot be given the new vault key without its credential. Unlock once with ${how} (that converts the slot), or remove it with "vault remove-slot ${slot.id}", then make this change again. The change was not made.`,
     );
   }
   const { wrap: _wrap, ...params } = slot;
@@ -210,6 +210,14 @@ export async function createQuorumSlot(args: {
   return { slot, shareFiles };
 }
 
+function parsedOrNull(s: { label: string; content: string | Uint8Array }): CustodianShare | null {
+  try {
+    return parseShareFile(s.content, s.label);
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Reconstructs the vault key from custodian share files. Every share is checked
  * on its own first (format, checksum, vault, slot, digest), so the error names
@@ -218,6 +226,11 @@ export async function createQuorumSlot(args: {
 export async function unlockWithShares(header: VaultHeader, shareTexts: ReadonlyArray<{ label: string; content: string | Uint8Array }>): Promise<SlotUnlock> {
   const quorumSlots = header.slots.filter((s): s is QuorumSlot => s.type === 'quorum');
   if (quorumSlots.length === 0) {
+    const first = shareTexts[0];
+    const share = first ? parsedOrNull(first) : null;
+    if (share && first && share.vaultId === header.vaultId) {
+      throw new DomainError('SHARE_MISMATCH', `${first.label} is for key slot ${share.slotId}, which this vault no longer has (it was removed): these shares open nothing of the vault. Unlock it with its passphrase.`);
+    }
     throw new DomainError('WRONG_PASSPHRASE', 'This vault has no custodian quorum slot: unlock it with its passphrase.');
   }
   const parsed: Array<{ label: string; share: CustodianShare }> = shareTexts.map((s) => ({ label: s.label, share: parseShareFile(s.content, s.label) }));

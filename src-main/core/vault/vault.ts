@@ -18,6 +18,7 @@ import {
   signHeader,
   verifyHeaderMac,
   type KeySlot,
+  type QuorumSlot,
   type UnsignedHeader,
   type VaultHeader,
 } from './header.ts';
@@ -235,14 +236,42 @@ export class Vault {
     return summarizeSlot(slot);
   }
 
-  async addQuorumSlot(args: { threshold: number; total: number; label: string; actor: string }): Promise<{ slot: SlotSummary; shareFiles: string[] }> {
-    const { slot, shareFiles } = await createQuorumSlot({ vaultId: this.id, vaultKey: this.vaultKey, threshold: args.threshold, total: args.total, label: args.label, now: this.clock.now() });
-    await this.rewriteHeader((h) => ({ ...h, slots: [...h.slots, slot] }), {
-      actor: args.actor,
-      action: 'vault.slot-added',
-      details: { slot: slot.id, type: 'quorum', threshold: slot.threshold, total: slot.total, label: slot.label },
-    });
-    return { slot: summarizeSlot(slot), shareFiles };
+  /**
+   * Adds a custodian quorum slot. With `replaceSlot`, the new quorum takes that
+   * slot's place and the vault gets a new key (a rekey): the replaced slot's
+   * shares open nothing of the vault from then on. Its share files are then
+   * handed to `deliverShares` before the change commits (returned as it
+   * returns them): a quorum replaced by one whose shares were never written
+   * would leave the vault without that way in.
+   */
+  async addQuorumSlot(args: {
+    threshold: number;
+    total: number;
+    label: string;
+    actor: string;
+    replaceSlot?: string;
+    deliverShares?: (slotId: string, shareFiles: string[]) => string[];
+  }): Promise<{ slot: SlotSummary; shareFiles: string[] }> {
+    const make = (vaultKey: Buffer) => createQuorumSlot({ vaultId: this.id, vaultKey, threshold: args.threshold, total: args.total, label: args.label, now: this.clock.now() });
+    const details = (slot: QuorumSlot) => ({ slot: slot.id, type: 'quorum', threshold: slot.threshold, total: slot.total, label: slot.label });
+    if (args.replaceSlot === undefined) {
+      const { slot, shareFiles } = await make(this.vaultKey);
+      await this.rewriteHeader((h) => ({ ...h, slots: [...h.slots, slot] }), { actor: args.actor, action: 'vault.slot-added', details: details(slot) });
+      return { slot: summarizeSlot(slot), shareFiles };
+    }
+    const replaced = args.replaceSlot;
+    if (!this.header.slots.some((s) => s.id === replaced)) throw new DomainError('SLOT_NOT_FOUND', `This vault has no key slot ${replaced} to replace. "vault info" lists the slots.`);
+    let made: { slot: QuorumSlot; shareFiles: string[] } | undefined;
+    await this.rekey(
+      async (key) => {
+        const kept = this.header.slots.filter((s) => s.id !== replaced).map((s) => rewrapSlot(s, this.id, key));
+        const fresh = await make(key);
+        made = { slot: fresh.slot, shareFiles: args.deliverShares ? args.deliverShares(fresh.slot.id, fresh.shareFiles) : fresh.shareFiles };
+        return [...kept, fresh.slot];
+      },
+      { actor: args.actor, action: 'vault.slot-added', details: { replacedSlot: replaced } },
+    );
+    return { slot: summarizeSlot(made!.slot), shareFiles: made!.shareFiles };
   }
 
   /** Removes a slot and gives the vault a new key: the removed slot's credential opens nothing of the vault from now on. */
