@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DomainError, type ErrorCode } from '../errors.ts';
 import { createTestVault, OTHER_PASSPHRASE, TEST_PASSPHRASE } from '../../testing/vault-fixtures.ts';
 import { hashDir, removeTempDirs, tempDir } from '../../testing/temp-dir.ts';
-import { DATABASE_FILE, HEADER_FILE, PENDING_HEADER_FILE, parseHeader } from './header.ts';
+import { DATABASE_FILE, HEADER_FILE, NEXT_DATABASE_FILE, PENDING_HEADER_FILE, parseHeader } from './header.ts';
 import { OWASP_MINIMUM } from './kdf.ts';
 import { unlockVault, type VaultCredentials } from './vault.ts';
 
@@ -83,6 +83,27 @@ describe('a slot change interrupted at each step', () => {
     expect(await codeOf(dir, A)).toBe('opened');
     expect(existsSync(join(dir, PENDING_HEADER_FILE))).toBe(false);
     expect(await codeOf(dir, A)).toBe('opened');
+  });
+
+  it.each([
+    ['its rekeyed copy of the database half written', 'partial'],
+    ['its rekeyed copy and its next header written', 'complete'],
+  ] as const)('a rekey interrupted before its commit (%s): the old passphrase opens and drops them, the new one does not open', async (_name, copy) => {
+    const { dir, oldHeader, oldDb } = await changedVault();
+    // The rekeyed database and header of the change that ran, put beside the state from before it.
+    if (copy === 'complete') {
+      renameSync(join(dir, HEADER_FILE), join(dir, PENDING_HEADER_FILE));
+      renameSync(join(dir, DATABASE_FILE), join(dir, NEXT_DATABASE_FILE));
+    } else {
+      writeFileSync(join(dir, NEXT_DATABASE_FILE), readFileSync(join(dir, DATABASE_FILE)).subarray(0, 4096));
+    }
+    writeFileSync(join(dir, HEADER_FILE), oldHeader);
+    copyFileSync(oldDb, join(dir, DATABASE_FILE));
+    expect(await codeOf(dir, B)).toBe('WRONG_PASSPHRASE');
+    expect(await codeOf(dir, A)).toBe('opened');
+    expect(existsSync(join(dir, NEXT_DATABASE_FILE))).toBe(false);
+    expect(existsSync(join(dir, PENDING_HEADER_FILE))).toBe(false);
+    expect(parseHeader(readFileSync(join(dir, HEADER_FILE))).generation).toBe(0);
   });
 
   it('after its commit, before the rename: the old passphrase is refused as revoked (the vault has a new key), changing nothing', async () => {
