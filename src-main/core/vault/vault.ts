@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, constants as fsConstants, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { AuditLog } from '../audit/audit-log.ts';
 import type { Clock } from '../clock.ts';
@@ -147,7 +147,7 @@ export class Vault {
    * ones re-wrapped to their recipients, so no credential is needed); a legacy
    * slot it cannot re-wrap refuses before anything is written. One commit
    * point (docs/architecture.md, "Rekeying"):
-   *   (1) a copy of the database (VACUUM INTO) takes the change: private keys
+   *   (1) a copy of the database file takes the change: private keys
    *       wrapped again under the new private-keys subkey, the audit event, the
    *       next header's digest and generation; then PRAGMA rekey to the new
    *       database subkey; fsync. A crash leaves a stray copy, dropped on open.
@@ -205,7 +205,16 @@ export class Vault {
     const oldDbKey = deriveSubkey(this.vaultKey, 'database');
     const newDbKey = deriveSubkey(newKey, 'database');
     try {
-      this.database.exec(`VACUUM INTO '${copyPath.replaceAll("'", "''")}'`);
+      // A read transaction holds SQLite's shared lock while the file is copied: no other connection can
+      // commit meanwhile, and outside a write transaction the file holds every committed page (no journal).
+      this.database.exec('BEGIN');
+      try {
+        this.database.prepare('SELECT count(*) AS n FROM sqlite_master').get();
+        copyFileSync(join(this.dir, DATABASE_FILE), copyPath, fsConstants.COPYFILE_EXCL);
+      } finally {
+        this.database.exec('COMMIT');
+      }
+      chmodSync(copyPath, 0o600);
       const copy = openEncryptedDatabase(copyPath, oldDbKey, { create: false });
       try {
         const copyAudit = new AuditLog(copy, this.id, this.clock);
