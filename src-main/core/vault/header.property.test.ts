@@ -65,6 +65,43 @@ beforeAll(async () => {
   legacy = readFileSync(join(legacyDir, HEADER_FILE));
 });
 
+/**
+ * The state after a slot change's commit, before its rename — the header from
+ * before in place, the next one (mutated) beside it — unlocked with the
+ * custodians' shares, 1000 times. Returns how often it finished (the genuine
+ * content); every other run must be a clean refusal that leaves the old header
+ * and the database as they were.
+ */
+async function interruptedChange(c: { dir: string; before: Buffer; after: Buffer; parsed: VaultHeader; shares: Array<{ label: string; content: string }> }): Promise<number> {
+  const headerPath = join(c.dir, HEADER_FILE);
+  const pendingPath = join(c.dir, PENDING_HEADER_FILE);
+  const genuineDir = hashDir(c.dir);
+  let finished = 0;
+  await fc.assert(
+    fc.asyncProperty(anyMutation, async (m) => {
+      writeFileSync(headerPath, c.before);
+      writeFileSync(pendingPath, mutate(m, c.after));
+      const dbBefore = readFileSync(join(c.dir, DATABASE_FILE));
+      const r = await refusalOfAsync(() => unlockVault(c.dir, { shares: c.shares }, { clock: fixedClock(FIXED_NOW), actor: 'mallory' }));
+      if (r.refused) {
+        expect(['HEADER_GENERATION_MISMATCH', 'CREDENTIAL_REVOKED', 'HEADER_TAMPERED', 'SHARE_MISMATCH', 'SHARE_CORRUPT', 'WRONG_PASSPHRASE', 'NOT_ENOUGH_SHARES']).toContain(r.code);
+        expect(readFileSync(headerPath).equals(c.before)).toBe(true);
+      } else {
+        finished += 1;
+        (r.value as Vault).close();
+        expect(isDeepStrictEqual(parseHeader(readFileSync(headerPath)), c.parsed)).toBe(true);
+        expect(readdirSync(c.dir).sort()).toEqual([HEADER_FILE, DATABASE_FILE].sort());
+      }
+      expect(readFileSync(join(c.dir, DATABASE_FILE)).equals(dbBefore)).toBe(true);
+      rmSync(pendingPath, { force: true });
+      writeFileSync(headerPath, c.after);
+    }),
+    { numRuns: 1000, timeout: 10_000 },
+  );
+  expect(hashDir(c.dir)).toBe(genuineDir);
+  return finished;
+}
+
 describe('mutated key-slot headers', () => {
   it('parseHeader refuses with a header code or parses (5000 mutations)', () => {
     let refused = 0;
@@ -114,36 +151,10 @@ describe('mutated key-slot headers', () => {
   });
 
   it('an interrupted slot change whose next header was mutated finishes only with the genuine content; otherwise it refuses and changes nothing (1000 mutations)', async () => {
-    const headerPath = join(dir, HEADER_FILE);
-    const pendingPath = join(dir, PENDING_HEADER_FILE);
-    const genuineDir = hashDir(dir);
-    let finished = 0;
-    await fc.assert(
-      fc.asyncProperty(anyMutation, async (m) => {
-        // The state after the commit, before the rename: the old header in place, the next one beside it.
-        const bytes = mutate(m);
-        writeFileSync(headerPath, previous);
-        writeFileSync(pendingPath, bytes);
-        const dbBefore = readFileSync(join(dir, DATABASE_FILE));
-        const r = await refusalOfAsync(() => unlockVault(dir, { shares }, { clock: fixedClock(FIXED_NOW), actor: 'mallory' }));
-        if (r.refused) {
-          expect(['HEADER_GENERATION_MISMATCH', 'HEADER_TAMPERED', 'SHARE_MISMATCH', 'SHARE_CORRUPT', 'WRONG_PASSPHRASE', 'NOT_ENOUGH_SHARES']).toContain(r.code);
-          expect(readFileSync(headerPath).equals(previous)).toBe(true);
-        } else {
-          finished += 1;
-          (r.value as Vault).close();
-          expect(isDeepStrictEqual(parseHeader(readFileSync(headerPath)), original)).toBe(true);
-          expect(readdirSync(dir).sort()).toEqual([HEADER_FILE, DATABASE_FILE].sort());
-        }
-        expect(readFileSync(join(dir, DATABASE_FILE)).equals(dbBefore)).toBe(true);
-        rmSync(pendingPath, { force: true });
-        writeFileSync(headerPath, genuine);
-      }),
-      { numRuns: 1000, timeout: 10_000 },
-    );
-    expect(hashDir(dir)).toBe(genuineDir);
+    const finished = await interruptedChange({ dir, before: previous, after: genuine, parsed: original, shares });
     expect(finished).toBeLessThan(1000 / 4);
   });
+
   it('a version 1 (legacy) header: parseHeader refuses with a header code or parses (2000 mutations)', () => {
     expect(parseHeader(legacy).version).toBe(1);
     let refused = 0;
@@ -161,34 +172,7 @@ describe('mutated key-slot headers', () => {
   });
 
   it('a rekey committed but not renamed, its next header mutated: it finishes only with the genuine content; otherwise a clean refusal, the old header and the database unchanged (1000 mutations)', async () => {
-    const { dir } = rekeyed;
-    const headerPath = join(dir, HEADER_FILE);
-    const pendingPath = join(dir, PENDING_HEADER_FILE);
-    const genuineDir = hashDir(dir);
-    let finished = 0;
-    await fc.assert(
-      fc.asyncProperty(anyMutation, async (m) => {
-        const bytes = mutate(m, rekeyed.after);
-        writeFileSync(headerPath, rekeyed.before);
-        writeFileSync(pendingPath, bytes);
-        const dbBefore = readFileSync(join(dir, DATABASE_FILE));
-        const r = await refusalOfAsync(() => unlockVault(dir, { shares: rekeyed.shares }, { clock: fixedClock(FIXED_NOW), actor: 'mallory' }));
-        if (r.refused) {
-          expect(['HEADER_GENERATION_MISMATCH', 'CREDENTIAL_REVOKED', 'HEADER_TAMPERED', 'SHARE_MISMATCH', 'SHARE_CORRUPT', 'WRONG_PASSPHRASE', 'NOT_ENOUGH_SHARES']).toContain(r.code);
-          expect(readFileSync(headerPath).equals(rekeyed.before)).toBe(true);
-        } else {
-          finished += 1;
-          (r.value as Vault).close();
-          expect(isDeepStrictEqual(parseHeader(readFileSync(headerPath)), rekeyed.parsed)).toBe(true);
-          expect(readdirSync(dir).sort()).toEqual([HEADER_FILE, DATABASE_FILE].sort());
-        }
-        expect(readFileSync(join(dir, DATABASE_FILE)).equals(dbBefore)).toBe(true);
-        rmSync(pendingPath, { force: true });
-        writeFileSync(headerPath, rekeyed.after);
-      }),
-      { numRuns: 1000, timeout: 10_000 },
-    );
-    expect(hashDir(dir)).toBe(genuineDir);
+    const finished = await interruptedChange(rekeyed);
     expect(finished).toBeGreaterThan(0);
     expect(finished).toBeLessThan(1000 / 4);
   });

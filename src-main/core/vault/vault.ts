@@ -168,8 +168,15 @@ export class Vault {
       const { mac: _mac, ...unsigned } = this.header;
       const next = signHeader({ ...unsigned, version: HEADER_VERSION, keyCommitment: keyCommitment(newKey, this.id), generation, slots }, newKey);
       this.writeRekeyedCopy(newKey, newWrapKey, next, { ...audit, details: { ...audit.details, generation, rekeyed: true } });
-      writeFileDurably(join(this.dir, PENDING_HEADER_FILE), serializeHeader(next));
-      renameSync(join(this.dir, NEXT_DATABASE_FILE), join(this.dir, DATABASE_FILE));
+      try {
+        writeFileDurably(join(this.dir, PENDING_HEADER_FILE), serializeHeader(next));
+        renameSync(join(this.dir, NEXT_DATABASE_FILE), join(this.dir, DATABASE_FILE));
+      } catch (e) {
+        // Not committed (the rename is the commit and did not happen): the current header and database stay in force.
+        removeNextDatabase(this.dir);
+        rmSync(join(this.dir, PENDING_HEADER_FILE), { force: true });
+        throw e;
+      }
       fsyncDir(this.dir);
       // Committed: the session goes on under the new key, on the new file.
       adopted = true;
