@@ -1,23 +1,12 @@
 import type { Db } from '../vault/database.ts';
 import { DomainError } from '../errors.ts';
+import type { CertificateSummary, CertStatus } from './certificate-summary.ts';
 
-export type CertStatus = 'valid' | 'revoked' | 'expired';
+export type { CertificateSummary, CertStatus };
 
-/** What lists show: everything but the DER. */
-export type CertificateSummary = Omit<IssuedCertificate, 'der'>;
-
-export interface IssuedCertificate {
-  serial: string;
-  issuerKeyId: string;
-  subject: string;
-  sans: string[];
-  profile: string;
-  notBefore: string;
-  notAfter: string;
-  issuedAt: string;
+/** A stored certificate: what lists show (CertificateSummary, everything but the DER) and its DER. */
+export interface IssuedCertificate extends CertificateSummary {
   der: Buffer;
-  revokedAt: string | null;
-  revocationReason: string | null;
 }
 
 interface Row {

@@ -26,20 +26,14 @@ import type { KdfCost } from './kdf.ts';
 import { createPassphraseSlot, createQuorumSlot, rewrapSlot, unlockPassphraseSlot, unlockWithShares, type SlotUnlock } from './key-slots.ts';
 import { checkPassphrasePolicy } from './passphrase-policy.ts';
 import { rewrapPrivateKeys } from './private-key-wrap.ts';
+import type { SlotSummary } from './slot-summary.ts';
+import { activeTransactionGuard, type TransactionWrites } from './transaction-guard.ts';
 import { constantTimeEqual, deriveSubkey, keyCommitment, VAULT_KEY_BYTES } from './subkeys.ts';
 
 export type ShareInput = { label: string; content: string | Uint8Array };
 export type VaultCredentials = { passphrase: string } | { shares: ShareInput[] };
 
-export interface SlotSummary {
-  id: string;
-  type: 'passphrase' | 'quorum';
-  label: string;
-  created: string;
-  threshold?: number;
-  total?: number;
-  kdf?: { memoryKiB: number; passes: number; parallelism: number };
-}
+export type { SlotSummary };
 
 export function summarizeSlot(s: KeySlot): SlotSummary {
   return s.type === 'passphrase'
@@ -111,10 +105,15 @@ export class Vault {
     return deriveSubkey(this.vaultKey, 'backup');
   }
 
-  /** One SQLite transaction: the change and its audit event commit together or not at all. */
+  /**
+   * One SQLite transaction: the change and its audit event commit together or
+   * not at all. An outermost transaction opened under a guard (dispatch's, for
+   * one operation: transaction-guard.ts) is measured before it commits, and
+   * the guard may refuse it; a nested one is part of its outer transaction.
+   */
   transaction<T>(fn: () => T): T {
     this.assertOpen();
-    return this.db.transaction(fn)();
+    return guardedTransaction(this.db, fn);
   }
 
   /**
@@ -225,12 +224,12 @@ export class Vault {
       const copy = openEncryptedDatabase(copyPath, oldDbKey, { create: false });
       try {
         const copyAudit = new AuditLog(copy, this.id, this.clock);
-        copy.transaction(() => {
+        guardedTransaction(copy, () => {
           const privateKeys = rewrapPrivateKeys(copy, this.wrapKey, newWrapKey);
           copyAudit.append({ actor: audit.actor, action: audit.action, details: { ...audit.details, privateKeysRewrapped: privateKeys } });
           setMetaIn(copy, 'header_sha256', headerDigest(next));
           setMetaIn(copy, GENERATION_META, String(next.generation ?? 0));
-        })();
+        });
         copy.pragma(`rekey="x'${newDbKey.toString('hex')}'"`);
       } finally {
         copy.close();
@@ -351,6 +350,32 @@ export class Vault {
 }
 
 const GENERATION_META = 'header_generation';
+
+/**
+ * One SQLite transaction on `db` under the guard of the work running now
+ * (dispatch's write check): the vault's own transactions, and a rekey's
+ * transaction on the database copy that becomes the vault at its commit.
+ */
+function guardedTransaction<T>(db: Db, fn: () => T): T {
+  const guard = db.inTransaction ? undefined : activeTransactionGuard();
+  if (!guard) return db.transaction(fn)();
+  let writes: TransactionWrites = { auditEvents: 0, rowChanges: 0 };
+  const result = db.transaction(() => {
+    const before = writeCounters(db);
+    const r = fn();
+    const after = writeCounters(db);
+    writes = { auditEvents: after.lastSeq - before.lastSeq, rowChanges: after.changes - before.changes };
+    guard.beforeCommit(writes);
+    return r;
+  })();
+  guard.committed(writes);
+  return result;
+}
+
+/** This connection's row changes so far, and the last audit event's number. */
+function writeCounters(db: Db): { changes: number; lastSeq: number } {
+  return db.prepare('SELECT total_changes() AS changes, coalesce((SELECT max(seq) FROM audit_events), 0) AS lastSeq').get() as { changes: number; lastSeq: number };
+}
 
 function setMetaIn(db: Db, key: string, value: string): void {
   db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
