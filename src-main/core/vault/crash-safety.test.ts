@@ -179,7 +179,7 @@ it(`survives ${PASSPHRASE_KILLS} SIGKILLs at random moments of change-passphrase
     const context = `kill ${i + 1} of ${PASSPHRASE_KILLS} (seed ${seed})`;
     const writer = await next!;
     next = i + 1 < PASSPHRASE_KILLS ? startWriter(dir, ['change-passphrase']) : null;
-    // An unlock and a change (two Argon2id runs, a copy of the database, its rekey, five fsyncs) take 0.4-0.8 s here:
+    // An unlock and a change (two Argon2id runs, a copy of the database, its rekey, the fsyncs) take 0.4-0.8 s here:
     // up to 1.2 s lands anywhere in the first cycle or the next.
     const r = await writer.go(Math.floor(random() * 1200), true);
     expect(r.signal, `${context}: the writer exited by itself: ${r.stderr}`).toBe('SIGKILL');
