@@ -158,8 +158,16 @@ export const vaultHandlers: HandlersFor<keyof typeof vaultOps> = {
 
   'vault.addQuorumSlot': async (input, ctx) => {
     const v = ctx.vault;
-    const { slot, shareFiles } = await v.addQuorumSlot({ threshold: input.threshold, total: input.total, label: input.label ?? `custodians ${input.threshold} of ${input.total}`, actor: ctx.actor });
-    return { slot, shareFiles: writeShareFiles(input.sharesDir, v.id, slot.id, shareFiles) };
+    const { slot, shareFiles } = await v.addQuorumSlot({
+      threshold: input.threshold,
+      total: input.total,
+      label: input.label ?? `custodians ${input.threshold} of ${input.total}`,
+      actor: ctx.actor,
+      replaceSlot: input.replaceSlot,
+      // A replacing quorum's shares are written before its change commits.
+      ...(input.replaceSlot !== undefined ? { deliverShares: (slotId: string, files: string[]) => writeShareFiles(input.sharesDir, v.id, slotId, files) } : {}),
+    });
+    return { slot, shareFiles: input.replaceSlot !== undefined ? shareFiles : writeShareFiles(input.sharesDir, v.id, slot.id, shareFiles) };
   },
 
   'vault.removeSlot': async (input, ctx) => {
