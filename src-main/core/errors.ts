@@ -34,6 +34,10 @@ export const ERROR_CODES = [
   'BACKUP_CORRUPT',
   'INTEGRITY_FAILED',
   'AUDIT_CHAIN_BROKEN',
+  // certificate authorities in the vault
+  'CA_REQUIRED',
+  'CA_NOT_FOUND',
+  'CA_NAME_TAKEN',
   // signing keys and their lifecycle
   'KEY_NOT_FOUND',
   'KEY_AMBIGUOUS',

@@ -27,6 +27,7 @@ function sanList(s: SubjectAltNames): string[] {
 export function certView(c: CertificateSummary, now: Date): CertView {
   return {
     serial: c.serial,
+    caId: c.caId,
     issuerKeyId: c.issuerKeyId,
     subject: c.subject,
     sans: c.sans,

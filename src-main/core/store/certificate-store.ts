@@ -11,6 +11,7 @@ export interface IssuedCertificate extends CertificateSummary {
 
 interface Row {
   serial: string;
+  ca_id: string;
   issuer_key_id: string;
   subject: string;
   sans: string;
@@ -28,6 +29,7 @@ const SELECT_CERTS = 'SELECT c.*, r.revoked_at AS revoked_at, r.reason AS revoca
 function toSummary(r: Row): CertificateSummary {
   return {
     serial: r.serial,
+    caId: r.ca_id,
     issuerKeyId: r.issuer_key_id,
     subject: r.subject,
     sans: JSON.parse(r.sans) as string[],
@@ -54,32 +56,39 @@ export interface CrlRecord {
   der: Buffer;
 }
 
-/** Issued certificates, their revocation, and the CRLs published for each issuer. Callers run changes inside a vault transaction. */
+/**
+ * Issued certificates, their revocation, and the CRLs published for each issuer. Callers run changes inside a vault transaction.
+ * Every row takes its CA (ca_id) from its issuing key, so it cannot disagree with it. A store made for one CA
+ * (`caId`) finds, lists and revokes only that CA's certificates; without it, every CA's.
+ */
 export class CertificateStore {
   private readonly db: Db;
+  readonly caId: string | null;
 
-  constructor(db: Db) {
+  constructor(db: Db, caId: string | null = null) {
     this.db = db;
+    this.caId = caId;
   }
 
   isSerialTaken(serial: string): boolean {
     return this.db.prepare('SELECT 1 FROM certificates WHERE serial = ?').get(serial) !== undefined;
   }
 
-  insert(certs: ReadonlyArray<Omit<IssuedCertificate, 'revokedAt' | 'revocationReason'>>): void {
+  insert(certs: ReadonlyArray<Omit<IssuedCertificate, 'revokedAt' | 'revocationReason' | 'caId'>>): void {
     const put = this.db.prepare(
-      'INSERT INTO certificates (serial, issuer_key_id, subject, sans, profile, not_before, not_after, issued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO certificates (serial, issuer_key_id, subject, sans, profile, not_before, not_after, issued_at, ca_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, (SELECT ca_id FROM signing_keys WHERE id = ?))',
     );
     const putDer = this.db.prepare('INSERT INTO certificate_der (serial, der) VALUES (?, ?)');
     for (const c of certs) {
-      put.run(c.serial, c.issuerKeyId, c.subject, JSON.stringify(c.sans), c.profile, c.notBefore, c.notAfter, c.issuedAt);
+      put.run(c.serial, c.issuerKeyId, c.subject, JSON.stringify(c.sans), c.profile, c.notBefore, c.notAfter, c.issuedAt, c.issuerKeyId);
       putDer.run(c.serial, c.der);
     }
   }
 
   get(serial: string): IssuedCertificate {
-    const r = this.db.prepare(`${SELECT_CERTS} WHERE c.serial = ?`).get(serial.toLowerCase()) as Row | undefined;
-    if (!r) throw new DomainError('CERT_NOT_FOUND', `No certificate with serial ${serial} was issued by this vault. "cert list" shows the serials.`);
+    const scoped = this.caId !== null;
+    const r = this.db.prepare(`${SELECT_CERTS} WHERE c.serial = ?${scoped ? ' AND c.ca_id = ?' : ''}`).get(serial.toLowerCase(), ...(scoped ? [this.caId] : [])) as Row | undefined;
+    if (!r) throw new DomainError('CERT_NOT_FOUND', `No certificate with serial ${serial} was issued by this ${scoped ? 'CA' : 'vault'}. "cert list" shows the serials.`);
     const der = (this.db.prepare('SELECT der FROM certificate_der WHERE serial = ?').get(r.serial) as { der: Buffer } | undefined)?.der;
     if (!der) throw new DomainError('VAULT_CORRUPT', `The stored certificate ${r.serial} has lost its DER. Run "vault verify" and restore from a backup.`);
     return { ...toSummary(r), der };
@@ -89,6 +98,10 @@ export class CertificateStore {
     const where: string[] = [];
     const args: unknown[] = [];
     const now = q.now.toISOString();
+    if (this.caId !== null) {
+      where.push('c.ca_id = ?');
+      args.push(this.caId);
+    }
     if (q.issuerKeyId) {
       where.push('c.issuer_key_id = ?');
       args.push(q.issuerKeyId);
@@ -128,7 +141,9 @@ export class CertificateStore {
     if (c.revokedAt) {
       throw new DomainError('ALREADY_REVOKED', `Certificate ${c.serial} was already revoked at ${c.revokedAt} (${c.revocationReason}); nothing changed.`);
     }
-    this.db.prepare('INSERT INTO revocations (serial, issuer_key_id, revoked_at, reason) VALUES (?, ?, ?, ?)').run(c.serial, c.issuerKeyId, at.toISOString(), reason);
+    this.db
+      .prepare('INSERT INTO revocations (serial, issuer_key_id, revoked_at, reason, ca_id) VALUES (?, ?, ?, ?, (SELECT ca_id FROM certificates WHERE serial = ?))')
+      .run(c.serial, c.issuerKeyId, at.toISOString(), reason, c.serial);
     return { ...c, revokedAt: at.toISOString(), revocationReason: reason };
   }
 
@@ -136,7 +151,7 @@ export class CertificateStore {
   revokeAllByIssuer(issuerKeyId: string, reason: string, at: Date): number {
     return this.db
       .prepare(
-        'INSERT INTO revocations (serial, issuer_key_id, revoked_at, reason) SELECT c.serial, c.issuer_key_id, ?, ? FROM certificates c WHERE c.issuer_key_id = ? AND NOT EXISTS (SELECT 1 FROM revocations r WHERE r.serial = c.serial) ORDER BY c.serial',
+        'INSERT INTO revocations (serial, issuer_key_id, revoked_at, reason, ca_id) SELECT c.serial, c.issuer_key_id, ?, ?, c.ca_id FROM certificates c WHERE c.issuer_key_id = ? AND NOT EXISTS (SELECT 1 FROM revocations r WHERE r.serial = c.serial) ORDER BY c.serial',
       )
       .run(at.toISOString(), reason, issuerKeyId).changes;
   }
@@ -167,6 +182,8 @@ export class CertificateStore {
   }
 
   storeCrl(c: CrlRecord): void {
-    this.db.prepare('INSERT INTO crls (issuer_key_id, number, this_update, next_update, entries, der) VALUES (?, ?, ?, ?, ?, ?)').run(c.issuerKeyId, c.number, c.thisUpdate, c.nextUpdate, c.entries, c.der);
+    this.db
+      .prepare('INSERT INTO crls (issuer_key_id, number, this_update, next_update, entries, der, ca_id) VALUES (?, ?, ?, ?, ?, ?, (SELECT ca_id FROM signing_keys WHERE id = ?))')
+      .run(c.issuerKeyId, c.number, c.thisUpdate, c.nextUpdate, c.entries, c.der, c.issuerKeyId);
   }
 }

@@ -44,7 +44,11 @@ const CREATES: Record<number, string[]> = {
   3: ['index certificates_issued', 'index certificates_issuer', 'index certificates_not_after', 'index revocations_issuer', 'table certificate_der', 'table certificates', 'table crls', 'table exports', 'table revocations'],
   4: ['table trusted_roots'],
   5: ['table audit_chain_key', 'trigger audit_chain_key_no_delete', 'trigger audit_chain_key_no_update'],
+  7: ['index certificates_ca', 'index revocations_ca', 'index signing_keys_ca', 'table cas'],
 };
+
+/** A reserved number (held for another branch's migration until it is merged) creates nothing. */
+const WITH_SQL = MIGRATIONS.filter((m) => m.sql.trim() !== '');
 
 describe('migrations', () => {
   it('are numbered 1, 2, 3 … without gaps, and SCHEMA_VERSION is the last', () => {
@@ -52,7 +56,7 @@ describe('migrations', () => {
     expect(SCHEMA_VERSION).toBe(MIGRATIONS.length);
   });
 
-  it.each(MIGRATIONS.map((m) => ({ version: m.version, previous: m.version - 1, description: m.description })))(
+  it.each(WITH_SQL.map((m) => ({ version: m.version, previous: m.version - 1, description: m.description })))(
     'migration $version ($description) applies on top of version $previous',
     ({ version: v }) => {
       const db = freshDb();
@@ -78,7 +82,7 @@ describe('migrations', () => {
   );
 
   it('every shipped migration has its expectation above', () => {
-    expect(Object.keys(CREATES).map(Number)).toEqual(MIGRATIONS.map((m) => m.version).filter((v) => v <= 5));
+    expect(Object.keys(CREATES).map(Number)).toEqual(WITH_SQL.map((m) => m.version));
   });
 
   it('keeps rows written at version 1 through all later migrations', () => {
@@ -151,7 +155,7 @@ describe('opening a vault', () => {
       CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     `);
     raw.exec(
-      'DROP TRIGGER audit_chain_key_no_update; DROP TRIGGER audit_chain_key_no_delete; DROP TABLE audit_chain_key; DROP TABLE trusted_roots; DROP TABLE exports; DROP TABLE crls; DROP TABLE revocations; DROP TABLE certificate_der; DROP TABLE certificates; DROP TABLE link_certificates; DROP TABLE key_chain; DROP TABLE signing_keys; PRAGMA user_version = 1;',
+      'DROP TRIGGER audit_chain_key_no_update; DROP TRIGGER audit_chain_key_no_delete; DROP TABLE audit_chain_key; DROP TABLE trusted_roots; DROP TABLE cas; DROP TABLE exports; DROP TABLE crls; DROP TABLE revocations; DROP TABLE certificate_der; DROP TABLE certificates; DROP TABLE link_certificates; DROP TABLE key_chain; DROP TABLE signing_keys; PRAGMA user_version = 1;',
     );
     expect(objects(raw)).toEqual(CREATES[1]);
     raw.close();

@@ -166,6 +166,43 @@ export const MIGRATIONS: readonly Migration[] = [
       }
     },
   },
+  {
+    // Placeholder: another branch's migration 6 (the certificate search index) takes this number at merge.
+    version: 6,
+    description: 'reserved',
+    sql: '',
+  },
+  {
+    version: 7,
+    description: 'several certificate authorities in one vault, each with its own keys, certificates, revocations and CRLs',
+    sql: `
+      -- Per-CA settings are NULL while the CA follows the vault's setting of the same name.
+      CREATE TABLE cas (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        purpose TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL,
+        trusted_window_days INTEGER,
+        crl_validity_days INTEGER,
+        allowed_profiles TEXT,
+        default_validity_days INTEGER
+      ) STRICT;
+      -- A vault made before holds one CA, "default", which owns everything already there;
+      -- it was created with the vault (its first audit event), or now for a new vault.
+      INSERT INTO cas (id, name, purpose, created_at)
+        SELECT 'default', 'default', '', coalesce((SELECT min(at) FROM audit_events), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+      ALTER TABLE signing_keys ADD COLUMN ca_id TEXT NOT NULL DEFAULT 'default' REFERENCES cas(id);
+      ALTER TABLE certificates ADD COLUMN ca_id TEXT NOT NULL DEFAULT 'default' REFERENCES cas(id);
+      ALTER TABLE revocations ADD COLUMN ca_id TEXT NOT NULL DEFAULT 'default' REFERENCES cas(id);
+      ALTER TABLE crls ADD COLUMN ca_id TEXT NOT NULL DEFAULT 'default' REFERENCES cas(id);
+      -- One active key per CA, no longer per vault.
+      DROP INDEX signing_keys_one_active;
+      CREATE UNIQUE INDEX signing_keys_one_active ON signing_keys(ca_id, state) WHERE state = 'active';
+      CREATE INDEX signing_keys_ca ON signing_keys(ca_id);
+      CREATE INDEX certificates_ca ON certificates(ca_id, issued_at, serial);
+      CREATE INDEX revocations_ca ON revocations(ca_id);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import { DomainError } from '../errors.ts';
+import type { Vault } from '../vault/vault.ts';
+import type { CaSummary } from './ca-summary.ts';
+
+export type { CaSummary };
+
+interface Row {
+  id: string;
+  name: string;
+  purpose: string;
+  created_at: string;
+  trusted_window_days: number | null;
+  crl_validity_days: number | null;
+  allowed_profiles: string | null;
+  default_validity_days: number | null;
+}
+
+const COLUMNS = 'id, name, purpose, created_at, trusted_window_days, crl_validity_days, allowed_profiles, default_validity_days';
+
+function toSummary(r: Row): CaSummary {
+  return {
+    id: r.id,
+    name: r.name,
+    purpose: r.purpose,
+    created: r.created_at,
+    settings: {
+      trustedWindowDays: r.trusted_window_days,
+      crlValidityDays: r.crl_validity_days,
+      allowedProfiles: r.allowed_profiles === null ? null : (JSON.parse(r.allowed_profiles) as string[]),
+      defaultValidityDays: r.default_validity_days,
+    },
+  };
+}
+
+/** Which CA an operation works on: a name the officer gave, or none. */
+export type CaSelection = string | undefined;
+
+/**
+ * The certificate authorities of the vault (table `cas`). Every signing key,
+ * certificate, revocation and CRL belongs to one of them; the stores of one CA
+ * see only its rows. Callers run changes inside a vault transaction.
+ */
+export class CaStore {
+  private readonly vault: Vault;
+
+  constructor(vault: Vault) {
+    this.vault = vault;
+  }
+
+  private get db() {
+    return this.vault.db;
+  }
+
+  /** Oldest first: the CA a vault made before several CAs existed ("default") comes first. */
+  list(): CaSummary[] {
+    return (this.db.prepare(`SELECT ${COLUMNS} FROM cas ORDER BY created_at, name`).all() as Row[]).map(toSummary);
+  }
+
+  byName(name: string): CaSummary {
+    const r = this.db.prepare(`SELECT ${COLUMNS} FROM cas WHERE name = ?`).get(name.trim()) as Row | undefined;
+    if (!r) throw new DomainError('CA_NOT_FOUND', `There is no CA named "${name}" in this vault. The CAs are: ${this.names()}.`);
+    return toSummary(r);
+  }
+
+  byId(id: string): CaSummary | null {
+    const r = this.db.prepare(`SELECT ${COLUMNS} FROM cas WHERE id = ?`).get(id) as Row | undefined;
+    return r ? toSummary(r) : null;
+  }
+
+  private names(): string {
+    return this.list()
+      .map((c) => c.name)
+      .join(', ');
+  }
+
+  /**
+   * The CA of an operation that works on one CA: the named one, or the only
+   * one. With several and none named the operation is refused with the names,
+   * so nothing is ever done to a CA the officer did not choose.
+   */
+  select(selection: CaSelection): CaSummary {
+    if (selection !== undefined) return this.byName(selection);
+    const all = this.list();
+    if (all.length === 1) return all[0]!;
+    throw new DomainError('CA_REQUIRED', `This vault holds ${all.length} CAs (${all.map((c) => c.name).join(', ')}). Say which one with --ca NAME (or AIRGAP_CA_CA).`);
+  }
+
+  /** Like select(), but with several CAs and none named: null (every CA). */
+  selectOrAll(selection: CaSelection): CaSummary | null {
+    if (selection !== undefined) return this.byName(selection);
+    const all = this.list();
+    return all.length === 1 ? all[0]! : null;
+  }
+
+  create(c: { name: string; purpose: string; createdAt: string }): CaSummary {
+    this.assertNameFree(c.name);
+    const id = randomUUID();
+    this.db.prepare('INSERT INTO cas (id, name, purpose, created_at) VALUES (?, ?, ?, ?)').run(id, c.name, c.purpose, c.createdAt);
+    return this.byId(id)!;
+  }
+
+  rename(id: string, name: string): void {
+    this.assertNameFree(name);
+    this.db.prepare('UPDATE cas SET name = ? WHERE id = ?').run(name, id);
+  }
+
+  private assertNameFree(name: string): void {
+    if (this.db.prepare('SELECT 1 FROM cas WHERE name = ?').get(name)) {
+      throw new DomainError('CA_NAME_TAKEN', `A CA named "${name}" already exists in this vault. CA names are unique: choose another.`);
+    }
+  }
+}
