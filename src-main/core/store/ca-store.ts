@@ -52,9 +52,9 @@ export class CaStore {
     return this.vault.db;
   }
 
-  /** Oldest first: the CA a vault made before several CAs existed ("default") comes first. */
+  /** In the order they were added: "default" (the vault's first CA, made by the migration) comes first. */
   list(): CaSummary[] {
-    return (this.db.prepare(`SELECT ${COLUMNS} FROM cas ORDER BY created_at, name`).all() as Row[]).map(toSummary);
+    return (this.db.prepare(`SELECT ${COLUMNS} FROM cas ORDER BY rowid`).all() as Row[]).map(toSummary);
   }
 
   byName(name: string): CaSummary {

@@ -144,11 +144,11 @@ export class SigningKeyStore {
     return r ? this.toRecord(r) : null;
   }
 
-  /** The CA's active key; for a store of every CA, the active key of the oldest CA (the vault-wide signer). */
+  /** The CA's active key; for a store of every CA, the active key of the first CA (the vault-wide signer). */
   active(): SigningKeyRecord | null {
     const s = this.scope();
     const r = this.db
-      .prepare(`SELECT ${COLUMNS} FROM signing_keys WHERE state = 'active'${s.sql} ORDER BY (SELECT c.created_at FROM cas c WHERE c.id = signing_keys.ca_id), ca_id LIMIT 1`)
+      .prepare(`SELECT ${COLUMNS} FROM signing_keys WHERE state = 'active'${s.sql} ORDER BY (SELECT c.rowid FROM cas c WHERE c.id = signing_keys.ca_id) LIMIT 1`)
       .get(...s.args) as Row | undefined;
     return r ? this.toRecord(r) : null;
   }
