@@ -44,7 +44,7 @@ const CREATES: Record<number, string[]> = {
   3: ['index certificates_issued', 'index certificates_issuer', 'index certificates_not_after', 'index revocations_issuer', 'table certificate_der', 'table certificates', 'table crls', 'table exports', 'table revocations'],
   4: ['table trusted_roots'],
   5: ['table audit_chain_key', 'trigger audit_chain_key_no_delete', 'trigger audit_chain_key_no_update'],
-  7: ['index certificates_ca', 'index revocations_ca', 'index signing_keys_ca', 'table cas'],
+  7: ['index certificates_ca', 'index revocations_ca', 'index signing_keys_ca', 'table cas', 'trigger signing_keys_ca_exists'],
 };
 
 /** A reserved number (held for another branch's migration until it is merged) creates nothing. */

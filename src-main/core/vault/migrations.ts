@@ -191,10 +191,16 @@ export const MIGRATIONS: readonly Migration[] = [
       -- it was created with the vault (its first audit event), or now for a new vault.
       INSERT INTO cas (id, name, purpose, created_at)
         SELECT 'default', 'default', '', coalesce((SELECT min(at) FROM audit_events), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
-      ALTER TABLE signing_keys ADD COLUMN ca_id TEXT NOT NULL DEFAULT 'default' REFERENCES cas(id);
-      ALTER TABLE certificates ADD COLUMN ca_id TEXT NOT NULL DEFAULT 'default' REFERENCES cas(id);
-      ALTER TABLE revocations ADD COLUMN ca_id TEXT NOT NULL DEFAULT 'default' REFERENCES cas(id);
-      ALTER TABLE crls ADD COLUMN ca_id TEXT NOT NULL DEFAULT 'default' REFERENCES cas(id);
+      -- SQLite cannot add a REFERENCES column with a default while foreign keys are on: a key's CA is
+      -- checked by the trigger below, and certificates, revocations and CRLs take their CA from the
+      -- issuing key's row when they are written (core/store/certificate-store.ts).
+      ALTER TABLE signing_keys ADD COLUMN ca_id TEXT NOT NULL DEFAULT 'default';
+      ALTER TABLE certificates ADD COLUMN ca_id TEXT NOT NULL DEFAULT 'default';
+      ALTER TABLE revocations ADD COLUMN ca_id TEXT NOT NULL DEFAULT 'default';
+      ALTER TABLE crls ADD COLUMN ca_id TEXT NOT NULL DEFAULT 'default';
+      CREATE TRIGGER signing_keys_ca_exists BEFORE INSERT ON signing_keys
+        WHEN NOT EXISTS (SELECT 1 FROM cas WHERE id = NEW.ca_id)
+        BEGIN SELECT RAISE(ABORT, 'a signing key belongs to a CA of the vault'); END;
       -- One active key per CA, no longer per vault.
       DROP INDEX signing_keys_one_active;
       CREATE UNIQUE INDEX signing_keys_one_active ON signing_keys(ca_id, state) WHERE state = 'active';
