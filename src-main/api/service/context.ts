@@ -63,11 +63,8 @@ function hostOf(session: Session): HostContext {
 /** A CA's own settings where it has them, the vault's otherwise. */
 function caSettings(vaultSettings: Settings, ca: CaSummary | null): Settings {
   if (!ca) return vaultSettings;
-  return {
-    ...vaultSettings,
-    trustedWindowDays: ca.settings.trustedWindowDays ?? vaultSettings.trustedWindowDays,
-    crlValidityDays: ca.settings.crlValidityDays ?? vaultSettings.crlValidityDays,
-  };
+  const own = ca.settings;
+  return { ...vaultSettings, trustedWindowDays: own.trustedWindowDays ?? vaultSettings.trustedWindowDays, crlValidityDays: own.crlValidityDays ?? vaultSettings.crlValidityDays };
 }
 
 /**

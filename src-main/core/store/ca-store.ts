@@ -5,32 +5,14 @@ import type { CaSummary } from './ca-summary.ts';
 
 export type { CaSummary };
 
-interface Row {
-  id: string;
-  name: string;
-  purpose: string;
-  created_at: string;
-  trusted_window_days: number | null;
-  crl_validity_days: number | null;
-  allowed_profiles: string | null;
-  default_validity_days: number | null;
-}
+/** The row with the names of the view: only the settings need nesting, and the profile list parsing. */
+type Row = Omit<CaSummary, 'settings'> & Omit<CaSummary['settings'], 'allowedProfiles'> & { allowedProfiles: string | null };
 
-const COLUMNS = 'id, name, purpose, created_at, trusted_window_days, crl_validity_days, allowed_profiles, default_validity_days';
+const COLUMNS =
+  'id, name, purpose, created_at AS created, trusted_window_days AS trustedWindowDays, crl_validity_days AS crlValidityDays, allowed_profiles AS allowedProfiles, default_validity_days AS defaultValidityDays';
 
-function toSummary(r: Row): CaSummary {
-  return {
-    id: r.id,
-    name: r.name,
-    purpose: r.purpose,
-    created: r.created_at,
-    settings: {
-      trustedWindowDays: r.trusted_window_days,
-      crlValidityDays: r.crl_validity_days,
-      allowedProfiles: r.allowed_profiles === null ? null : (JSON.parse(r.allowed_profiles) as string[]),
-      defaultValidityDays: r.default_validity_days,
-    },
-  };
+function toSummary({ id, name, purpose, created, allowedProfiles, ...settings }: Row): CaSummary {
+  return { id, name, purpose, created, settings: { ...settings, allowedProfiles: allowedProfiles === null ? null : (JSON.parse(allowedProfiles) as string[]) } };
 }
 
 /** Which CA an operation works on: a name the officer gave, or none. */
