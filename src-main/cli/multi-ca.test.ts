@@ -155,6 +155,23 @@ describe('several CAs in one vault, through the CLI', () => {
     }
   });
 
+  it("an emergency in one CA revokes only that CA's certificates and publishes only its final CRL", async () => {
+    const { cli, dir } = await twoCas();
+    const out = (n: string) => join(dir, n);
+    const agent = (await ok(cli, ['--json', '--ca', 'default', 'cert', 'issue', '--csr', request(dir, 'agent-1'), '--out', out('agent-1.crt')])).json as { serial: string };
+    const server = (await ok(cli, ['--json', '--ca', 'servers', 'cert', 'issue', '--csr', request(dir, 'web-1'), '--out', out('web-1.crt')])).json as { serial: string };
+    await ok(cli, ['--ca', 'servers', 'key', 'create', '--name', 'servers-2']);
+    await ok(cli, ['--ca', 'servers', 'key', 'self-sign', 'servers-2', '--subject', 'CN=Servers Root 2,O=Acme']);
+    const em = (await ok(cli, ['--json', '--ca', 'servers', '--witness', 'bob', 'key', 'activate', 'servers-2', '--emergency'])).json as { revokedCount: number; previous: { name: string; state: string }; finalCrls: unknown[] };
+    expect(em).toMatchObject({ revokedCount: 1, previous: { name: 'servers-1', state: 'retired' } });
+    expect(em.finalCrls).toHaveLength(1);
+    const status = async (ca: string) => ((await ok(cli, ['--json', '--ca', ca, 'cert', 'list'])).json as { items: Array<{ serial: string; status: string }> }).items.map((c) => [c.serial, c.status]);
+    expect(await status('servers')).toEqual([[server.serial, 'revoked']]);
+    expect(await status('default')).toEqual([[agent.serial, 'valid']]);
+    const defaultKeys = (await ok(cli, ['--json', '--ca', 'default', 'key', 'list'])).json as Array<{ name: string; state: string; crl: { lastNumber: number | null } }>;
+    expect(defaultKeys.map((k) => [k.name, k.state, k.crl.lastNumber])).toEqual([['agents-1', 'active', null]]);
+  });
+
   it('key list without --ca lists every CA with a CA column; ca list/show/rename; every CA event names its CA', async () => {
     const { cli } = await twoCas();
     const all = (await ok(cli, ['--json', 'key', 'list'])).json as Array<{ name: string; ca: string }>;
