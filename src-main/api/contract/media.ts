@@ -72,5 +72,5 @@ export const mediaOps = {
     }),
     { mutates: false, needsUnlock: false },
   ),
-  'export.last': op<LastExportView | null>()(empty, { mutates: false, needsUnlock: true }),
+  'export.last': op<LastExportView | null>()(empty, { mutates: false, needsUnlock: true, ca: 'oneOrAll' }),
 } as const;

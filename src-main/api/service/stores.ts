@@ -20,5 +20,5 @@ export interface Stores {
 /** The stores of one CA (`ca`), or of every CA (null). */
 export function storesOf(v: Vault, ca: CaSummary | null = null): Stores {
   const caId = ca?.id ?? null;
-  return { cas: new CaStore(v), keys: new SigningKeyStore(v, caId), certs: new CertificateStore(v.db, caId), settings: new SettingsStore(v), exportLog: new ExportLogStore(v), audit: v.audit };
+  return { cas: new CaStore(v), keys: new SigningKeyStore(v, caId), certs: new CertificateStore(v.db, caId), settings: new SettingsStore(v), exportLog: new ExportLogStore(v, caId), audit: v.audit };
 }

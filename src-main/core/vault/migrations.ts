@@ -198,6 +198,7 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE certificates ADD COLUMN ca_id TEXT NOT NULL DEFAULT 'default';
       ALTER TABLE revocations ADD COLUMN ca_id TEXT NOT NULL DEFAULT 'default';
       ALTER TABLE crls ADD COLUMN ca_id TEXT NOT NULL DEFAULT 'default';
+      ALTER TABLE exports ADD COLUMN ca_id TEXT NOT NULL DEFAULT 'default';
       CREATE TRIGGER signing_keys_ca_exists BEFORE INSERT ON signing_keys
         WHEN NOT EXISTS (SELECT 1 FROM cas WHERE id = NEW.ca_id)
         BEGIN SELECT RAISE(ABORT, 'a signing key belongs to a CA of the vault'); END;
