@@ -9,6 +9,7 @@ import { DAY_MS, fixedClock } from '../../core/clock.ts';
 import { OWASP_MINIMUM } from '../../core/vault/kdf.ts';
 import { removeTempDirs, tempDir } from '../../testing/temp-dir.ts';
 import { FIXED_NOW, TEST_PASSPHRASE } from '../../testing/vault-fixtures.ts';
+import { makeCsr } from '../../testing/issuance-fixtures.ts';
 import { dispatch } from '../dispatch.ts';
 import { createService, type Service } from '../service.ts';
 
@@ -86,5 +87,23 @@ describe('ca operations', () => {
     expect(await dispatch(service, 'key.show', { key: 'a', ca: 'servers' })).toMatchObject({ ok: false, code: 'KEY_NOT_FOUND' });
     const bundle = await value<{ keys: Array<{ name: string }> }>('bundle.preview', { ca: 'servers' });
     expect(bundle.keys.map((k) => k.name)).toEqual(['b']);
+  });
+
+  it("a CA's allowed profiles refuse another profile before signing, and its default validity applies when the request names none", async () => {
+    await value('ca.create', { name: 'agents' });
+    const agents = (await value<Array<{ id: string; name: string }>>('ca.list', {})).find((c) => c.name === 'agents')!;
+    service.session.requireVault().db.prepare(`UPDATE cas SET allowed_profiles = '["agent"]', default_validity_days = 10 WHERE id = ?`).run(agents.id);
+    await activeRoot('agents', 'agents-root');
+    await activeRoot('default', 'default-root');
+    const source = { name: 'a.csr', base64: makeCsr('p256', 'agent-1').toString('base64') };
+    const before = await auditTotal();
+    const refused = await dispatch(service, 'cert.issue', { ca: 'agents', source, profile: 'ocsp-signer' });
+    expect(refused).toMatchObject({ ok: false, code: 'PROFILE_NOT_ALLOWED' });
+    expect(await auditTotal()).toBe(before);
+    const c = await value<{ notAfter: string; caId: string }>('cert.issue', { ca: 'agents', source, profile: 'agent' });
+    expect(c).toMatchObject({ caId: agents.id, notAfter: new Date(Date.parse(FIXED_NOW) + 10 * DAY_MS).toISOString() });
+    // The default CA keeps the profile's own default (agent: 365 days) and every profile.
+    const d = await value<{ notAfter: string }>('cert.issue', { ca: 'default', source, profile: 'agent' });
+    expect(d.notAfter).toBe(new Date(Date.parse(FIXED_NOW) + 365 * DAY_MS).toISOString());
   });
 });
