@@ -172,6 +172,55 @@ describe('several CAs in one vault, through the CLI', () => {
     expect(defaultKeys.map((k) => [k.name, k.state, k.crl.lastNumber])).toEqual([['agents-1', 'active', null]]);
   });
 
+  it("ca create --parent: the issuing CA's chain ends at the root CA's certificate, and its leaf verifies with OpenSSL against the root alone", async () => {
+    const t = cliWithMedium();
+    const { cli, dir } = t;
+    const out = (n: string) => join(dir, n);
+    await ok(cli, ['vault', 'init']);
+    await ok(cli, ['ca', 'rename', 'default', 'Root']);
+    await ok(cli, ['key', 'create', '--name', 'root-1']);
+    await ok(cli, ['key', 'self-sign', 'root-1', '--subject', 'CN=Acme Offline Root,O=Acme']);
+    await ok(cli, ['key', 'activate', 'root-1']);
+    const issuing = (await ok(cli, ['--json', 'ca', 'create', '--name', 'Issuing', '--parent', 'Root', '--key-name', 'issuing-1', '--subject', 'CN=Acme Issuing CA,O=Acme', '--days', '1825'])).json as { id: string; parentId: string; firstKeyId: string; serial: string };
+    expect(issuing.parentId).toBe('default');
+    const draft = (await ok(cli, ['--json', '--ca', 'Issuing', 'key', 'show', 'issuing-1'])).json as { state: string; ca: string; subject: string; issuer: string; chain: Array<{ subject: string; selfSigned: boolean }> };
+    expect(draft).toMatchObject({ state: 'draft', ca: 'Issuing', subject: 'CN=Acme Issuing CA,O=Acme', issuer: 'CN=Acme Offline Root,O=Acme' });
+    expect(draft.chain.map((c) => [c.subject, c.selfSigned])).toEqual([
+      ['CN=Acme Issuing CA,O=Acme', false],
+      ['CN=Acme Offline Root,O=Acme', true],
+    ]);
+    // The root CA recorded the sub-CA certificate among its own: it can revoke it.
+    const rootCerts = ((await ok(cli, ['--json', '--ca', 'Root', 'cert', 'list'])).json as { items: Array<{ serial: string; profile: string }> }).items;
+    expect(rootCerts.map((c) => [c.serial, c.profile])).toEqual([[issuing.serial, 'sub-ca']]);
+
+    await ok(cli, ['--ca', 'Issuing', 'key', 'activate', 'issuing-1']);
+    await ok(cli, ['--ca', 'Issuing', 'cert', 'issue', '--csr', request(dir, 'agent-1'), '--out', out('leaf.crt')]);
+    await ok(cli, ['--ca', 'Root', 'bundle', 'write', '--out', out('root.pem')]);
+    const issuingPem = ((await ok(cli, ['--json', '--ca', 'Issuing', 'key', 'show', 'issuing-1'])).json as { certificatePem: string }).certificatePem;
+    execFileSync('sh', ['-c', 'cat > "$1"', 'sh', out('issuing.pem')], { input: issuingPem });
+    const verify = spawnSync('openssl', ['verify', '-x509_strict', '-CAfile', out('root.pem'), '-untrusted', out('issuing.pem'), out('leaf.crt')]);
+    expect(verify.status, verify.stderr.toString()).toBe(0);
+    expect(verifies(out('root.pem'), out('leaf.crt'))).toBe(false);
+    // The issuing CA's bundle carries its chain up to the root: the leaf verifies against it alone.
+    await ok(cli, ['--ca', 'Issuing', 'bundle', 'write', '--out', out('issuing-bundle.pem')]);
+    expect(verifies(out('issuing-bundle.pem'), out('leaf.crt'))).toBe(true);
+
+    const events = ((await ok(cli, ['--json', 'audit', 'list'])).json as { events: Array<{ action: string; details: Record<string, unknown> }> }).events;
+    const made = events.filter((e) => ['ca.created', 'key.created', 'cert.issued', 'key.chain-issued'].includes(e.action)).map((e) => [e.action, e.details.ca]);
+    expect(made).toEqual([
+      ['key.created', 'Root'],
+      ['ca.created', 'Issuing'],
+      ['key.created', 'Issuing'],
+      ['cert.issued', 'Root'],
+      ['key.chain-issued', 'Issuing'],
+      ['cert.issued', 'Issuing'],
+    ]);
+    // --parent without the first key's name and subject is a usage error, and makes no CA.
+    const partial = await cli(['--json', 'ca', 'create', '--name', 'Other', '--parent', 'Root']);
+    expect(partial.code).toBe(2);
+    expect(((await ok(cli, ['--json', 'ca', 'list'])).json as Array<{ name: string }>).map((c) => c.name)).toEqual(['Root', 'Issuing']);
+  });
+
   it('key list without --ca lists every CA with a CA column; ca list/show/rename; every CA event names its CA', async () => {
     const { cli } = await twoCas();
     const all = (await ok(cli, ['--json', 'key', 'list'])).json as Array<{ name: string; ca: string }>;

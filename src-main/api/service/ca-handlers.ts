@@ -1,3 +1,5 @@
+import { createChildCa } from '../../core/ca/child-ca.ts';
+import { DomainError } from '../../core/errors.ts';
 import { SigningKeyStore } from '../../core/store/signing-key-store.ts';
 import type { CaSummary } from '../../core/store/ca-store.ts';
 import type { CaView, caOps } from '../contract/cas.ts';
@@ -10,14 +12,26 @@ function caView(ctx: VaultContext, ca: CaSummary): CaView {
 }
 
 export const caHandlers: HandlersFor<keyof typeof caOps> = {
-  'ca.create': (input, ctx) => {
+  'ca.create': async (input, ctx) => {
     const v = ctx.vault;
+    if (input.parent !== undefined) {
+      if (!input.keyName || !input.subject) throw new DomainError('INVALID_INPUT', 'A CA with --parent starts with its first key: give --key-name NAME and --subject DN as well.');
+      const parent = ctx.stores.cas.byName(input.parent);
+      const r = await createChildCa(
+        { vault: v, clock: ctx.clock, actor: ctx.actor },
+        { name: input.name, purpose: input.purpose, parent, key: { name: input.keyName, algorithm: input.algorithm, subject: input.subject, days: input.days } },
+      );
+      return { ...caView(ctx, r.ca), firstKeyId: r.keyId, serial: r.serial };
+    }
+    if (input.keyName !== undefined || input.subject !== undefined || input.days !== undefined) {
+      throw new DomainError('INVALID_INPUT', '--key-name, --subject and --days go with --parent. Without a parent, create the CA, then its keys with --ca NAME key create.');
+    }
     const ca = v.transaction(() => {
       const created = ctx.stores.cas.create({ name: input.name, purpose: input.purpose, createdAt: ctx.clock.now().toISOString() });
       v.audit.append({ actor: ctx.actor, action: 'ca.created', details: { ca: created.name, caId: created.id, purpose: created.purpose } });
       return created;
     });
-    return caView(ctx, ca);
+    return { ...caView(ctx, ca), firstKeyId: null, serial: null };
   },
 
   'ca.list': (_i, ctx) => ctx.stores.cas.list().map((ca) => caView(ctx, ca)),

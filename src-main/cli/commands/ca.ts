@@ -1,7 +1,9 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
+import { KEY_ALGORITHMS } from '../../core/pki/algorithms.ts';
 import type { CaView } from '../../api/contract.ts';
 import type { Action } from '../context.ts';
 import { lines, table } from '../format.ts';
+import { intFor } from '../options.ts';
 
 function caDetails(c: CaView): string {
   return lines([
@@ -9,6 +11,7 @@ function caDetails(c: CaView): string {
     ['Id', c.id],
     ['Purpose', c.purpose || null],
     ['Created', c.created],
+    ['Parent', c.parentId],
     ['Keys', c.keys],
     ['Active key', c.activeKeyId],
     ['Trusted window', c.settings.trustedWindowDays === null ? "the vault's setting" : `${c.settings.trustedWindowDays} days`],
@@ -23,11 +26,17 @@ export function caCommand(action: Action): Command {
     .description('add a CA to the vault (it starts without keys: "key create --ca NAME")')
     .requiredOption('--name <NAME>', 'a unique name for the CA')
     .option('--purpose <TEXT>', 'what the CA is for, e.g. "agents" or "servers"')
+    .option('--parent <CA>', "a CA of this vault whose active key certifies the new CA's first key (a sub-CA; needs --key-name and --subject)")
+    .option('--key-name <NAME>', "with --parent: the new CA's first key")
+    .addOption(new Option('--algorithm <ALG>', "with --parent: the first key's algorithm").choices([...KEY_ALGORITHMS]).default('ecdsa-p256'))
+    .option('--subject <DN>', "with --parent: the first key's subject, e.g. \"CN=Acme Issuing CA,O=Acme\"")
+    .option('--days <N>', "with --parent: validity of its certificate (default: the sub-ca profile's)", intFor('--days', 'ca.create', 'days'))
     .action(
-      action(async (ctx, opts: { name: string; purpose?: string }) => {
+      action(async (ctx, opts: { name: string; purpose?: string; parent?: string; keyName?: string; algorithm: (typeof KEY_ALGORITHMS)[number]; subject?: string; days?: number }) => {
         await ctx.unlock();
-        const c = await ctx.call('ca.create', { name: opts.name, purpose: opts.purpose });
-        return { json: c, text: `CA created.\n${caDetails(c)}` };
+        const c = await ctx.call('ca.create', { name: opts.name, purpose: opts.purpose, parent: opts.parent, keyName: opts.keyName, algorithm: opts.algorithm, subject: opts.subject, days: opts.days });
+        const first = c.firstKeyId ? `\nIts first key ${c.firstKeyId} holds a certificate from "${opts.parent}" (serial ${c.serial}); activate it with --ca ${c.name} key activate ${opts.keyName}.` : '';
+        return { json: c, text: `CA created.\n${caDetails(c)}${first}` };
       }),
     );
 

@@ -9,10 +9,10 @@ export type { CaSummary };
 type Row = Omit<CaSummary, 'settings'> & Omit<CaSummary['settings'], 'allowedProfiles'> & { allowedProfiles: string | null };
 
 const COLUMNS =
-  'id, name, purpose, created_at AS created, trusted_window_days AS trustedWindowDays, crl_validity_days AS crlValidityDays, allowed_profiles AS allowedProfiles, default_validity_days AS defaultValidityDays';
+  'id, name, purpose, created_at AS created, parent_id AS parentId, trusted_window_days AS trustedWindowDays, crl_validity_days AS crlValidityDays, allowed_profiles AS allowedProfiles, default_validity_days AS defaultValidityDays';
 
-function toSummary({ id, name, purpose, created, allowedProfiles, ...settings }: Row): CaSummary {
-  return { id, name, purpose, created, settings: { ...settings, allowedProfiles: allowedProfiles === null ? null : (JSON.parse(allowedProfiles) as string[]) } };
+function toSummary({ id, name, purpose, created, parentId, allowedProfiles, ...settings }: Row): CaSummary {
+  return { id, name, purpose, created, parentId, settings: { ...settings, allowedProfiles: allowedProfiles === null ? null : (JSON.parse(allowedProfiles) as string[]) } };
 }
 
 /** Which CA an operation works on: a name the officer gave, or none. */
@@ -68,6 +68,13 @@ export class CaStore {
     throw new DomainError('CA_REQUIRED', `This vault holds ${all.length} CAs (${all.map((c) => c.name).join(', ')}). Say which one with --ca NAME (or AIRGAP_CA_CA).`);
   }
 
+  /** Fails with CA_NAME_TAKEN when another CA has the name. */
+  assertNameFree(name: string): void {
+    if (this.db.prepare('SELECT 1 FROM cas WHERE name = ?').get(name)) {
+      throw new DomainError('CA_NAME_TAKEN', `A CA named "${name}" already exists in this vault. CA names are unique: choose another.`);
+    }
+  }
+
   /** Like select(), but with several CAs and none named: null (every CA). */
   selectOrAll(selection: CaSelection): CaSummary | null {
     if (selection !== undefined) return this.byName(selection);
@@ -75,21 +82,15 @@ export class CaStore {
     return all.length === 1 ? all[0]! : null;
   }
 
-  create(c: { name: string; purpose: string; createdAt: string }): CaSummary {
+  create(c: { name: string; purpose: string; createdAt: string; parentId?: string }): CaSummary {
     this.assertNameFree(c.name);
     const id = randomUUID();
-    this.db.prepare('INSERT INTO cas (id, name, purpose, created_at) VALUES (?, ?, ?, ?)').run(id, c.name, c.purpose, c.createdAt);
+    this.db.prepare('INSERT INTO cas (id, name, purpose, created_at, parent_id) VALUES (?, ?, ?, ?, ?)').run(id, c.name, c.purpose, c.createdAt, c.parentId ?? null);
     return this.byId(id)!;
   }
 
   rename(id: string, name: string): void {
     this.assertNameFree(name);
     this.db.prepare('UPDATE cas SET name = ? WHERE id = ?').run(name, id);
-  }
-
-  private assertNameFree(name: string): void {
-    if (this.db.prepare('SELECT 1 FROM cas WHERE name = ?').get(name)) {
-      throw new DomainError('CA_NAME_TAKEN', `A CA named "${name}" already exists in this vault. CA names are unique: choose another.`);
-    }
   }
 }

@@ -9,6 +9,8 @@ export interface CaSummary {
   name: string;
   purpose: string;
   created: string;
+  /** The id of the CA of this vault that certified this CA's first key, or null. */
+  parentId: string | null;
   /** Per-CA settings; null: the vault's setting of the same name applies. */
   settings: {
     trustedWindowDays: number | null;

@@ -182,6 +182,8 @@ export const MIGRATIONS: readonly Migration[] = [
         name TEXT NOT NULL UNIQUE,
         purpose TEXT NOT NULL DEFAULT '',
         created_at TEXT NOT NULL,
+        -- The CA of the vault whose key certified this CA's first key (ca create --parent), if any.
+        parent_id TEXT REFERENCES cas(id),
         trusted_window_days INTEGER,
         crl_validity_days INTEGER,
         allowed_profiles TEXT,
