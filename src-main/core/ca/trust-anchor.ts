@@ -17,7 +17,7 @@ import type { KeyAlgorithm } from '../pki/algorithms.ts';
 import { DomainError } from '../errors.ts';
 import { distributedKeys } from './trust-bundle.ts';
 import type { DistributedKey } from './trust-bundle.ts';
-import { readCertificate } from './certificate-facts.ts';
+import { readCertificateFacts } from '../asn1/certificate-reader.ts';
 import { algorithmOfSpki } from './key-material.ts';
 import { toBase64Url } from '../asn1/bytes.ts';
 
@@ -43,7 +43,7 @@ export interface AnchorKey extends DistributedKey {
 export function buildTrustAnchor(keys: readonly AnchorKey[]): TrustAnchorDocument {
   const ordered = distributedKeys(keys);
   const entries = ordered.map((k): TrustAnchorKeyEntry => {
-    const cert = readCertificate(k.certificate as Uint8Array, `the certificate of key ${k.id}`);
+    const cert = readCertificateFacts(k.certificate as Uint8Array, `the certificate of key ${k.id}`);
     const alg = algorithmOfSpki(cert.spki);
     if (alg !== k.algorithm) {
       throw new DomainError('INTERNAL', `Key ${k.id} is recorded as ${k.algorithm} but its certificate holds a ${alg ?? 'different'} key; the vault record is damaged.`);

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as x509 from '@peculiar/x509';
 import { fixedClock } from '../clock.ts';
 import { lintTbsCertificate } from './certificate-lint.ts';
-import { readCertificate } from './certificate-reader.ts';
+import { readCertificate } from '../asn1/certificate-reader.ts';
 import { PROFILES } from './profiles.ts';
 import { caSignatureAlgorithm } from './signature-algorithms.ts';
 import { Issuer } from './issuer.ts';
