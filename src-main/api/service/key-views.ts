@@ -1,4 +1,4 @@
-import { checkKeyHealth } from '../../core/ca/health.ts';
+import { checkKeyHealth } from '../../core/keys/health.ts';
 import { readCertificateFacts, isSelfSigned } from '../../core/asn1/certificate-reader.ts';
 import { toPem } from '../../core/asn1/pem.ts';
 import type { Clock } from '../../core/clock.ts';

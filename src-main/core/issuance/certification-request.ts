@@ -1,7 +1,7 @@
 /**
  * The one PKCS #10 writer (RFC 2986), with node:crypto keys. Two callers with
  * different jobs build on it: the sub-CA request a draft key sends to a
- * corporate root (`core/ca/csr.ts`, which chooses the CA extensions and
+ * corporate root (`core/keys/csr.ts`, which chooses the CA extensions and
  * checks the key), and tests and bench/, which make thousands of leaf
  * requests in seconds where spawning OpenSSL per request takes minutes.
  * Requests are read by `csr-intake.ts`; both share the DER writer and the

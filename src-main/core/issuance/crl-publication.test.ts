@@ -1,7 +1,7 @@
 /** CRL publication on a real vault: numbers only grow, drafts and keys without certificate are refused. */
 import { afterAll, describe, expect, it } from 'vitest';
-import { generateSigningKey } from '../ca/key-material.ts';
-import { selfSignRoot } from '../ca/self-sign.ts';
+import { generateSigningKey } from '../keys/key-material.ts';
+import { selfSignRoot } from '../keys/self-sign.ts';
 import { CertificateStore } from '../store/certificate-store.ts';
 import { SigningKeyStore } from '../store/signing-key-store.ts';
 import { createTestVault } from '../../testing/vault-fixtures.ts';

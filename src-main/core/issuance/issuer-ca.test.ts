@@ -17,10 +17,10 @@ import { authorityKeyIdentifierExtension, extension } from './certificate-extens
 import { boolean, octetString, sequence } from '../asn1/der-writer.ts';
 import { encodeDistinguishedName } from '../asn1/name.ts';
 import { OID } from '../asn1/oids.ts';
-import { generateSigningKey } from '../ca/key-material.ts';
-import type { GeneratedKey } from '../ca/key-material.ts';
-import { rootKeyIdOfSpki, selfSignRoot } from '../ca/self-sign.ts';
-import { createLinkCertificate } from '../ca/link-cert.ts';
+import { generateSigningKey } from '../keys/key-material.ts';
+import type { GeneratedKey } from '../keys/key-material.ts';
+import { rootKeyIdOfSpki, selfSignRoot } from '../keys/self-sign.ts';
+import { createLinkCertificate } from '../keys/link-cert.ts';
 
 const NOW = '2026-03-01T12:00:00.000Z';
 let oldKey: GeneratedKey;

@@ -27,7 +27,7 @@ import {
 } from './package-format.ts';
 import { hashRegularFile, listTree, readRegularFile, sha256Hex, type FolderEntry } from './package-files.ts';
 import { UntrustedReadError } from '../fs/untrusted-read.ts';
-import { trustAnchorSchema, type TrustAnchorKey } from '../ca/trust-anchor.ts';
+import { trustAnchorSchema, type TrustAnchorKey } from '../keys/trust-anchor.ts';
 import { keyMatchesAlgorithm, publicKeyFromBase64url, verifyDetached } from '../pki/signature-check.ts';
 import { isKeyId, keyIdOf } from '../asn1/key-id.ts';
 import { PemError, pemBlocks } from '../asn1/pem.ts';
