@@ -58,11 +58,12 @@ export function certCommand(action: Action): Command {
     .description('sign every request in a folder; one failure does not stop the others')
     .requiredOption('--in <DIR>', 'folder of requests')
     .requiredOption('--out <DIR>', 'folder for the certificates (<request name>.crt.pem)')
+    .option('--bundle-out <FILE>', 'also write every certificate of the batch into this one PEM file (never overwritten)')
     .addOption(profileOption())
     .option('--days <N>', "validity in days (default: the profile's)", intFor('--days', 'cert.issueBatch', 'days'))
     .option('--truncate', "cut NotAfter back to the issuing key's NotAfter instead of refusing")
     .action(
-      action(async (ctx, opts: { in: string; out: string; profile: (typeof PROFILE_NAMES)[number]; days?: number; truncate?: boolean }) => {
+      action(async (ctx, opts: { in: string; out: string; bundleOut?: string; profile: (typeof PROFILE_NAMES)[number]; days?: number; truncate?: boolean }) => {
         await ctx.unlock();
         let last = -1;
         ctx.service.session.onProgress = (ev) => {
@@ -72,7 +73,7 @@ export function certCommand(action: Action): Command {
             process.stderr.write(`\rissuing: ${ev.done}/${ev.total} (${pct}%)`);
           }
         };
-        const r = await ctx.call('cert.issueBatch', { inDir: opts.in, outDir: opts.out, profile: opts.profile, days: opts.days, truncate: Boolean(opts.truncate) });
+        const r = await ctx.call('cert.issueBatch', { inDir: opts.in, outDir: opts.out, bundleOut: opts.bundleOut, profile: opts.profile, days: opts.days, truncate: Boolean(opts.truncate) });
         if (!ctx.opts.json && process.stderr.isTTY) process.stderr.write('\n');
         const failures = r.results.filter((x) => !x.ok);
         const text = [

@@ -77,6 +77,13 @@ export class CertificateStore {
     return this.db.prepare('SELECT 1 FROM certificates WHERE serial = ?').get(serial) !== undefined;
   }
 
+  /** Which of `serials` are taken: one indexed look-up for a whole batch. */
+  takenSerials(serials: readonly string[]): Set<string> {
+    if (serials.length === 0) return new Set();
+    const rows = this.db.prepare('SELECT serial FROM certificates WHERE serial IN (SELECT value FROM json_each(?))').pluck().all(JSON.stringify(serials)) as string[];
+    return new Set(rows);
+  }
+
   insert(certs: ReadonlyArray<Omit<IssuedCertificate, 'revokedAt' | 'revocationReason'>>): void {
     const put = this.db.prepare(
       'INSERT INTO certificates (serial, issuer_key_id, subject, sans, profile, not_before, not_after, issued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
