@@ -120,16 +120,30 @@ export class CertificateStore {
       where.push('r.serial IS NULL AND c.not_after < ?');
       args.push(now);
     }
+    let from = 'certificates c';
+    const fromArgs: unknown[] = [];
     if (q.search) {
-      where.push("(c.serial LIKE ? ESCAPE '\\' OR c.subject LIKE ? ESCAPE '\\' OR c.sans LIKE ? ESCAPE '\\')");
-      const like = `%${q.search.replace(/[\\%_]/g, (m) => '\\' + m)}%`;
-      args.push(q.search.toLowerCase().replace(/[\\%_]/g, (m) => '\\' + m) + '%', like, like);
+      const escaped = q.search.replace(/[\\%_]/g, (m) => '\\' + m);
+      const like = `%${escaped}%`;
+      // A serial matches by prefix (serials are stored in lowercase hex), subject and SANs by substring, as SQL LIKE (ASCII case-insensitive).
+      const serialFrom = q.search.toLowerCase();
+      where.push("((c.serial >= ? AND c.serial < ?) OR c.subject LIKE ? ESCAPE '\\' OR c.sans LIKE ? ESCAPE '\\')");
+      args.push(serialFrom, `${serialFrom}\uffff`, like, like);
+      // Shorter than a trigram, or a NUL (which ends an FTS5 query string): every row is read, as before.
+      if ([...q.search].length >= 3 && !q.search.includes('\0')) {
+        // Candidates first, from the serial index and the trigram index: both find every row LIKE finds (and the
+        // trigram one a few more, it folds case beyond ASCII), and the LIKE above keeps exactly those.
+        from = `(SELECT serial FROM certificates WHERE serial >= ? AND serial < ? UNION SELECT serial FROM certificate_search WHERE certificate_search MATCH ?) hits CROSS JOIN certificates c ON c.serial = hits.serial`;
+        fromArgs.push(serialFrom, `${serialFrom}\uffff`, `"${q.search.replaceAll('"', '""')}"`);
+      }
     }
     const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const total = (this.db.prepare(`SELECT count(*) AS n FROM certificates c LEFT JOIN revocations r ON r.serial = c.serial ${w}`).get(...args) as { n: number }).n;
+    const total = (this.db.prepare(`SELECT count(*) AS n FROM ${from} LEFT JOIN revocations r ON r.serial = c.serial ${w}`).get(...fromArgs, ...args) as { n: number }).n;
     const limit = q.limit ?? 1000;
     // Newest first; (issued_at, serial) is indexed, so a page is read off the index without sorting the fleet.
-    const rows = this.db.prepare(`${SELECT_CERTS} ${w} ORDER BY c.issued_at DESC, c.serial DESC LIMIT ? OFFSET ?`).all(...args, limit, q.offset ?? 0) as Row[];
+    const rows = this.db
+      .prepare(`SELECT c.*, r.revoked_at AS revoked_at, r.reason AS revocation_reason FROM ${from} LEFT JOIN revocations r ON r.serial = c.serial ${w} ORDER BY c.issued_at DESC, c.serial DESC LIMIT ? OFFSET ?`)
+      .all(...fromArgs, ...args, limit, q.offset ?? 0) as Row[];
     return { items: rows.map(toSummary), total };
   }
 

@@ -42,21 +42,34 @@ const CREATES: Record<number, string[]> = {
   2: ['index signing_keys_one_active', 'table key_chain', 'table link_certificates', 'table signing_keys'],
   3: ['index certificates_issued', 'index certificates_issuer', 'index certificates_not_after', 'index revocations_issuer', 'table certificate_der', 'table certificates', 'table crls', 'table exports', 'table revocations'],
   4: ['table trusted_roots'],
+  6: [
+    'table certificate_search',
+    'table certificate_search_config',
+    'table certificate_search_content',
+    'table certificate_search_data',
+    'table certificate_search_docsize',
+    'table certificate_search_idx',
+    'trigger certificates_search_delete',
+    'trigger certificates_search_insert',
+    'trigger certificates_search_update',
+  ],
 };
 
 describe('migrations', () => {
-  it('are numbered 1, 2, 3 … without gaps, and SCHEMA_VERSION is the last', () => {
-    expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
-    expect(SCHEMA_VERSION).toBe(MIGRATIONS.length);
+  it('are numbered 1, 2, 3 … in ascending order, and SCHEMA_VERSION is the last', () => {
+    const versions = MIGRATIONS.map((m) => m.version);
+    expect(versions[0]).toBe(1);
+    expect(versions).toEqual([...new Set(versions)].sort((a, b) => a - b));
+    expect(SCHEMA_VERSION).toBe(versions.at(-1));
   });
 
-  it.each(MIGRATIONS.map((m) => ({ version: m.version, previous: m.version - 1, description: m.description })))(
+  it.each(MIGRATIONS.map((m, i) => ({ version: m.version, previous: i === 0 ? 0 : (MIGRATIONS[i - 1] as (typeof MIGRATIONS)[number]).version, description: m.description })))(
     'migration $version ($description) applies on top of version $previous',
-    ({ version: v }) => {
+    ({ version: v, previous }) => {
       const db = freshDb();
       try {
-        migrate(db, v - 1);
-        expect(version(db)).toBe(v - 1);
+        migrate(db, previous);
+        expect(version(db)).toBe(previous);
         const before = objects(db);
         migrate(db, v);
         expect(version(db)).toBe(v);
@@ -76,7 +89,7 @@ describe('migrations', () => {
   );
 
   it('every shipped migration has its expectation above', () => {
-    expect(Object.keys(CREATES).map(Number)).toEqual(MIGRATIONS.map((m) => m.version).filter((v) => v <= 4));
+    expect(Object.keys(CREATES).map(Number)).toEqual(MIGRATIONS.map((m) => m.version).filter((v) => v <= 4 || v === 6));
   });
 
   it('keeps rows written at version 1 through all later migrations', () => {
@@ -89,6 +102,25 @@ describe('migrations', () => {
       expect(version(db)).toBe(SCHEMA_VERSION);
       expect(db.prepare('SELECT value FROM meta').all()).toEqual([{ value: 'kept' }]);
       expect(db.prepare('SELECT value FROM settings').all()).toEqual([{ value: '9' }]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('migration 6 indexes the certificates already in the vault, and keeps the index in step afterwards', () => {
+    const db = freshDb();
+    try {
+      migrate(db, 4);
+      db.prepare("INSERT INTO signing_keys (id, name, algorithm, state, spki, wrapped_private_key, wrap_nonce, created_at) VALUES ('k', 'k', 'ecdsa-p256', 'active', x'00', x'00', x'00', 't')").run();
+      const put = db.prepare("INSERT INTO certificates (serial, issuer_key_id, subject, sans, profile, not_before, not_after, issued_at) VALUES (?, 'k', ?, ?, 'agent', 't', 't', 't')");
+      put.run('0a', 'CN=before-upgrade', '["DNS:old.example.com"]');
+      migrate(db);
+      put.run('0b', 'CN=after-upgrade', '["DNS:new.example.com"]');
+      const hits = (q: string) => (db.prepare('SELECT serial FROM certificate_search WHERE certificate_search MATCH ? ORDER BY serial').pluck().all(q) as string[]);
+      expect(hits('"upgrade"')).toEqual(['0a', '0b']);
+      expect(hits('"old.example"')).toEqual(['0a']);
+      db.prepare("DELETE FROM certificates WHERE serial = '0a'").run();
+      expect(hits('"upgrade"')).toEqual(['0b']);
     } finally {
       db.close();
     }
@@ -121,7 +153,7 @@ describe('opening a vault', () => {
     // Make it what an older Airgap CA wrote: only migration 1's objects, user_version 1.
     const raw = openRawDatabase(dir, await vaultKeyOf(dir));
     raw.exec(
-      'DROP TABLE trusted_roots; DROP TABLE exports; DROP TABLE crls; DROP TABLE revocations; DROP TABLE certificate_der; DROP TABLE certificates; DROP TABLE link_certificates; DROP TABLE key_chain; DROP TABLE signing_keys; PRAGMA user_version = 1;',
+      'DROP TABLE certificate_search; DROP TABLE trusted_roots; DROP TABLE exports; DROP TABLE crls; DROP TABLE revocations; DROP TABLE certificate_der; DROP TABLE certificates; DROP TABLE link_certificates; DROP TABLE key_chain; DROP TABLE signing_keys; PRAGMA user_version = 1;',
     );
     expect(objects(raw)).toEqual(CREATES[1]);
     raw.close();

@@ -134,6 +134,28 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 6,
+    description: 'a trigram index over certificate subjects and SANs for search',
+    sql: `
+      -- Substring search (cert list --search) without reading every row: FTS5's
+      -- trigram tokenizer answers any substring of three or more characters.
+      -- It keeps its own copy of the text with the serial (not the certificates
+      -- rowid, which VACUUM INTO may renumber), kept in step by triggers; the
+      -- store re-checks its hits with LIKE, so what matches does not change.
+      CREATE VIRTUAL TABLE certificate_search USING fts5(serial UNINDEXED, subject, sans, tokenize = 'trigram');
+      INSERT INTO certificate_search (serial, subject, sans) SELECT serial, subject, sans FROM certificates;
+      CREATE TRIGGER certificates_search_insert AFTER INSERT ON certificates
+        BEGIN INSERT INTO certificate_search (serial, subject, sans) VALUES (new.serial, new.subject, new.sans); END;
+      CREATE TRIGGER certificates_search_delete AFTER DELETE ON certificates
+        BEGIN DELETE FROM certificate_search WHERE serial = old.serial; END;
+      CREATE TRIGGER certificates_search_update AFTER UPDATE OF serial, subject, sans ON certificates
+        BEGIN
+          DELETE FROM certificate_search WHERE serial = old.serial;
+          INSERT INTO certificate_search (serial, subject, sans) VALUES (new.serial, new.subject, new.sans);
+        END;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

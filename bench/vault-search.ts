@@ -1,0 +1,109 @@
+/**
+ * Search and dashboard figures on a real encrypted vault of N certificates
+ * (100,000 and 1,000,000 by default), through the real service: `cert.list`
+ * with a serial prefix, a subject substring and a SAN substring (median of
+ * 20 each, first page of 50 and the total, as the certificates table asks),
+ * and unlock + the dashboard's data (vault.unlock, vault.info, key.list,
+ * export.last, the first page of cert.list). Rows are written straight
+ * through CertificateStore with one real certificate's DER each (issuing a
+ * million for real is bench/cli-batch.ts's job). Prints; asserts nothing.
+ *
+ *   node bench/vault-search.ts [--counts 100000,1000000]
+ */
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { dispatch } from '../src-main/api/dispatch.ts';
+import { createService, type Service } from '../src-main/api/service.ts';
+import type { OpInput, OpName, OpResult } from '../src-main/api/contract.ts';
+import { systemClock } from '../src-main/core/clock.ts';
+import { installCryptoProvider } from '../src-main/core/pki/crypto-provider.ts';
+import { CertificateStore } from '../src-main/core/store/certificate-store.ts';
+import { OWASP_MINIMUM } from '../src-main/core/vault/kdf.ts';
+import { fmtInt, fmtSeconds, median, scratchDir } from './bench-support.ts';
+
+installCryptoProvider();
+const { values } = parseArgs({ options: { counts: { type: 'string', default: '100000,1000000' }, runs: { type: 'string', default: '20' } } });
+const COUNTS = values.counts.split(',').map(Number);
+const RUNS = Number(values.runs);
+const PASS = 'bench passphrase long enough';
+
+async function call<N extends OpName>(service: Service, name: N, input: OpInput<N>): Promise<OpResult<N>> {
+  const r = await dispatch(service, name, input);
+  if (!r.ok) throw new Error(`${name}: ${r.code}: ${r.message}`);
+  return r.value as OpResult<N>;
+}
+
+async function ms(fn: () => Promise<unknown>): Promise<number> {
+  const t = performance.now();
+  await fn();
+  return performance.now() - t;
+}
+
+console.log(`search bench: ${COUNTS.map(fmtInt).join(', ')} certificates, median of ${RUNS}; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+for (const count of COUNTS) {
+  const scratch = scratchDir('search');
+  const vaultDir = join(scratch.dir, 'vault');
+  try {
+    let service = createService({ vaultDir, clock: systemClock, kdfCost: OWASP_MINIMUM });
+    await call(service, 'vault.create', { actor: 'bench', passphrase: PASS });
+    await call(service, 'key.create', { name: 'fleet' });
+    await call(service, 'key.selfSign', { key: 'fleet', subject: 'CN=Bench Fleet CA', days: 3650 });
+    await call(service, 'key.activate', { key: 'fleet' });
+    const key = (await call(service, 'key.list', {}))[0]!;
+    const vault = service.session.openVault!;
+    const certs = new CertificateStore(vault.db);
+    const sample = Buffer.from((await call(service, 'key.show', { key: 'fleet' })).certificatePem!.replace(/-----[^-]+-----|\s/g, ''), 'base64');
+    const now = new Date();
+    const notAfter = new Date(now.getTime() + 365 * 86_400_000).toISOString();
+    const serials: string[] = [];
+    let t = performance.now();
+    vault.transaction(() => {
+      const batch = [];
+      for (let i = 0; i < count; i++) {
+        const serial = randomBytes(16).toString('hex').replace(/^[89a-f]/, '1');
+        serials.push(serial);
+        const host = `agent-${String(i).padStart(7, '0')}.fleet.acme.example`;
+        batch.push({ serial, issuerKeyId: key.id, subject: `CN=${host},O=Acme Fleet`, sans: [`DNS:${host}`, `IP:10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`], profile: 'agent', notBefore: now.toISOString(), notAfter, issuedAt: new Date(now.getTime() + i).toISOString(), der: sample });
+        if (batch.length === 10_000) certs.insert(batch.splice(0));
+      }
+      certs.insert(batch);
+    });
+    console.log(`\n${fmtInt(count)} certificates (rows written in ${fmtSeconds((performance.now() - t) / 1000)})`);
+    const pick = (k: number) => Math.floor((count * (k + 0.5)) / RUNS);
+    const cases: Array<[string, (k: number) => string]> = [
+      ['serial prefix (8 hex)', (k) => serials[pick(k)]!.slice(0, 8)],
+      ['subject substring', (k) => `agent-${String(pick(k)).padStart(7, '0')}`],
+      ['SAN substring (IP)', (k) => { const i = pick(k); return `IP:10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}"`; }],
+    ];
+    for (const [name, query] of cases) {
+      const times: number[] = [];
+      for (let k = 0; k < RUNS; k++) {
+        let found = 0;
+        times.push(await ms(async () => (found = (await call(service, 'cert.list', { search: query(k), limit: 50 })).total)));
+        if (found < 1) throw new Error(`${name} "${query(k)}" found nothing`);
+      }
+      console.log(`  cert.list search, ${name.padEnd(22)}: median ${median(times).toFixed(1)} ms (min ${Math.min(...times).toFixed(1)}, max ${Math.max(...times).toFixed(1)}); target < ${count >= 1_000_000 ? 50 : 20} ms`);
+    }
+    const firstPage: number[] = [];
+    for (let k = 0; k < 5; k++) firstPage.push(await ms(() => call(service, 'cert.list', { limit: 50 })));
+    console.log(`  cert.list first page, no search        : median ${median(firstPage).toFixed(1)} ms`);
+    service.session.lock(null);
+
+    // Unlock + the dashboard's data, as the app asks for it after unlocking.
+    const dash: number[] = [];
+    for (let r = 0; r < 3; r++) {
+      service = createService({ vaultDir, clock: systemClock, kdfCost: OWASP_MINIMUM });
+      t = performance.now();
+      await call(service, 'vault.unlock', { actor: 'bench', credentials: { passphrase: PASS } });
+      await Promise.all([call(service, 'vault.info', {}), call(service, 'key.list', {}), call(service, 'export.last', {}), call(service, 'cert.list', { limit: 50 })]);
+      dash.push((performance.now() - t) / 1000);
+      service.session.lock(null);
+    }
+    console.log(`  unlock (OWASP-minimum KDF) + vault.info, key.list, export.last, cert.list page: median ${fmtSeconds(median(dash))}; target < 2 s`);
+  } finally {
+    scratch.remove();
+  }
+}
