@@ -259,7 +259,8 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
     const out = input.out ? resolve(input.out) : null;
     if (out && existsSync(out)) throw new DomainError('OUTPUT_EXISTS', `${out} already exists. CRLs are never written over an existing file.`);
     const days = input.nextUpdateDays ?? session.settings().crlValidityDays;
-    const { record, der } = generateCrl({ keys, certs, now: session.clock.now() }, k, days);
+    const onProgress = (done: number, total: number) => session.progress({ operation: 'crl.generate', done, total });
+    const { record, der } = generateCrl({ keys, certs, now: session.clock.now(), ...(session.onProgress ? { onProgress } : {}) }, k, days);
     v.transaction(() => {
       certs.storeCrl({ issuerKeyId: k.id, number: record.number, thisUpdate: record.thisUpdate, nextUpdate: record.nextUpdate, entries: record.entries, der });
       v.audit.append({ actor: session.requireActor(), action: 'crl.generated', details: { issuerKeyId: k.id, number: record.number, thisUpdate: record.thisUpdate, nextUpdate: record.nextUpdate, entries: record.entries, file: out } });

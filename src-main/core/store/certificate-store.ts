@@ -191,6 +191,11 @@ export class CertificateStore {
     }
   }
 
+  /** How many certificates of an issuer are revoked (off the issuer index). */
+  countRevoked(issuerKeyId: string): number {
+    return this.db.prepare('SELECT count(*) FROM revocations WHERE issuer_key_id = ?').pluck().get(issuerKeyId) as number;
+  }
+
   lastCrl(issuerKeyId: string): CrlRecord | null {
     const r = this.db.prepare('SELECT issuer_key_id, number, this_update, next_update, entries, der FROM crls WHERE issuer_key_id = ? ORDER BY number DESC LIMIT 1').get(issuerKeyId) as
       | { issuer_key_id: string; number: number; this_update: string; next_update: string; entries: number; der: Buffer }
