@@ -11,7 +11,7 @@ export interface CrlWorld {
   keys: SigningKeyStore;
   certs: CertificateStore;
   now: Date;
-  /** Told every 65,536 entries how many are written of how many (a CRL of a million entries takes a while). */
+  /** Told about every 65,536 entries how many are written of how many (a CRL of a million entries takes a while). */
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -52,13 +52,16 @@ export function generateCrl(world: CrlWorld, k: SigningKeyRecord, days: number):
       crlNumber: BigInt(number),
       thisUpdate: now,
       nextUpdate: new Date(now.getTime() + days * DAY_MS),
-      entries: (function* () {
-        for (const e of certs.revokedEntries(k.id)) {
-          entries += 1;
-          if (onProgress && (entries & 0xffff) === 0) onProgress(entries, total);
-          yield { serialHex: e.serialHex, revokedAt: e.revokedAt, reason: e.reason as ReasonName };
-        }
-      })(),
+      entries: {
+        groups: (function* () {
+          for (const g of certs.revokedGroups(k.id)) {
+            const before = entries;
+            entries += g.serialsHex.length;
+            if (onProgress && before >> 16 !== entries >> 16) onProgress(entries, total);
+            yield { revokedAt: g.revokedAt, reason: g.reason as ReasonName, serialsHex: g.serialsHex };
+          }
+        })(),
+      },
     });
   });
   onProgress?.(entries, total);

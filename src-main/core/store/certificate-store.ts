@@ -175,19 +175,27 @@ export class CertificateStore {
 
   /**
    * Every revoked certificate of an issuer, in storage order (a CRL's entries
-   * need no order, RFC 5280 5.1.2.6). A fleet revoked at once shares one
-   * revocation time, so equal timestamps share one Date.
+   * need no order, RFC 5280 5.1.2.6), as groups that share a revocation time
+   * and reason: read 65,536 rows at a time with the serials joined by SQLite,
+   * so a fleet revoked at once costs no object per certificate. Equal
+   * timestamps share one Date.
    */
-  *revokedEntries(issuerKeyId: string): Generator<{ serialHex: string; revokedAt: Date; reason: string }> {
-    const it = this.db.prepare('SELECT serial, revoked_at, reason FROM revocations WHERE issuer_key_id = ?').raw().iterate(issuerKeyId) as IterableIterator<[string, string, string]>;
-    let lastAt = '';
-    let lastDate = new Date(0);
-    for (const [serial, at, reason] of it) {
-      if (at !== lastAt) {
-        lastAt = at;
-        lastDate = new Date(at);
+  *revokedGroups(issuerKeyId: string): Generator<{ revokedAt: Date; reason: string; serialsHex: string[] }> {
+    const chunk = this.db
+      .prepare(
+        "SELECT revoked_at, reason, group_concat(serial, ','), max(rowid) FROM (SELECT rowid, serial, revoked_at, reason FROM revocations WHERE issuer_key_id = ? AND rowid > ? ORDER BY rowid LIMIT 65536) GROUP BY revoked_at, reason",
+      )
+      .raw();
+    const dates = new Map<string, Date>();
+    for (let after = 0; ; ) {
+      const rows = chunk.all(issuerKeyId, after) as Array<[string, string, string, number]>;
+      if (rows.length === 0) return;
+      for (const [at, reason, serials, last] of rows) {
+        after = Math.max(after, last);
+        let revokedAt = dates.get(at);
+        if (!revokedAt) dates.set(at, (revokedAt = new Date(at)));
+        yield { revokedAt, reason, serialsHex: serials.split(',') };
       }
-      yield { serialHex: serial, revokedAt: lastDate, reason };
     }
   }
 
