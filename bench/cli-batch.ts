@@ -27,6 +27,8 @@ const { values } = parseArgs({
     counts: { type: 'string', default: '2000,10000' },
     algorithms: { type: 'string', default: 'ecdsa-p256,rsa-3072' },
     runs: { type: 'string', default: '1' },
+    /** Another checkout's bin/airgap-ca.js (say main's), run on the same requests in the same run: before and after. */
+    baseline: { type: 'string' },
   },
 });
 const COUNTS = values.counts.split(',').map(Number);
@@ -35,9 +37,11 @@ const RUNS = Number(values.runs);
 const CLI = fileURLToPath(new URL('../bin/airgap-ca.js', import.meta.url));
 const PASS = 'bench passphrase long enough';
 
-function cli(scratch: string, args: string[]): { seconds: number; stdout: string } {
+const BASELINE = values.baseline;
+
+function cli(scratch: string, args: string[], bin = CLI): { seconds: number; stdout: string } {
   const t = performance.now();
-  const r = spawnSync(process.execPath, [CLI, '--vault', join(scratch, 'vault'), '--passphrase-file', join(scratch, 'pass'), '--actor', 'bench', '--json', ...args], {
+  const r = spawnSync(process.execPath, [bin, '--vault', join(scratch, bin === CLI ? 'vault' : 'vault-baseline'), '--passphrase-file', join(scratch, 'pass'), '--actor', 'bench', '--json', ...args], {
     encoding: 'utf8',
     maxBuffer: 1 << 30,
     env: { PATH: process.env.PATH ?? '', HOME: scratch },
@@ -67,6 +71,7 @@ interface Row {
   ours: number;
   oursExcl: number;
   openssl: number;
+  baseline?: { incl: number; excl: number };
 }
 
 const rows: Row[] = [];
@@ -75,10 +80,12 @@ for (const algorithm of ALGORITHMS) {
   const scratch = scratchDir(`cli-batch-${algorithm}`);
   try {
     writeFileSync(join(scratch.dir, 'pass'), PASS, { mode: 0o600 });
-    cli(scratch.dir, ['vault', 'init']);
-    cli(scratch.dir, ['key', 'create', '--name', 'ca', '--algorithm', algorithm]);
-    cli(scratch.dir, ['key', 'self-sign', 'ca', '--subject', `CN=Bench CA ${algorithm}`]);
-    cli(scratch.dir, ['key', 'activate', 'ca']);
+    for (const bin of BASELINE ? [CLI, BASELINE] : [CLI]) {
+      cli(scratch.dir, ['vault', 'init'], bin);
+      cli(scratch.dir, ['key', 'create', '--name', 'ca', '--algorithm', algorithm], bin);
+      cli(scratch.dir, ['key', 'self-sign', 'ca', '--subject', `CN=Bench CA ${algorithm}`], bin);
+      cli(scratch.dir, ['key', 'activate', 'ca'], bin);
+    }
     const unlockOnly = median([0, 1, 2].map(() => cli(scratch.dir, ['vault', 'info']).seconds));
     const ossl = join(scratch.dir, 'openssl');
     mkdirSync(ossl);
@@ -89,22 +96,28 @@ for (const algorithm of ALGORITHMS) {
       const ours: number[] = [];
       const oursExcl: number[] = [];
       const theirs: number[] = [];
-      for (let r = 0; r < RUNS; r++) {
-        const outDir = join(scratch.dir, `out-${count}-${r}`);
+      const base: Array<{ incl: number; excl: number }> = [];
+      const batch = (bin: string, outDir: string): { incl: number; excl: number } => {
         mkdirSync(outDir);
-        const run = cli(scratch.dir, ['cert', 'issue-batch', '--in', inDir, '--out', outDir]);
+        const run = cli(scratch.dir, ['cert', 'issue-batch', '--in', inDir, '--out', outDir], bin);
         const doc = JSON.parse(run.stdout) as { issued: number; failed: number; seconds: number };
         if (doc.issued !== count || readdirSync(outDir).length !== count) throw new Error(`issued ${doc.issued} of ${count}`);
-        ours.push(run.seconds);
-        oursExcl.push(doc.seconds);
         rmSync(outDir, { recursive: true });
+        return { incl: run.seconds, excl: doc.seconds };
+      };
+      for (let r = 0; r < RUNS; r++) {
+        const mine = batch(CLI, join(scratch.dir, `out-${count}-${r}`));
+        ours.push(mine.incl);
+        oursExcl.push(mine.excl);
+        if (BASELINE) base.push(batch(BASELINE, join(scratch.dir, `base-${count}-${r}`)));
 
         writeFileSync(join(ossl, 'index.txt'), '');
         rmSync(join(ossl, 'certs'), { recursive: true });
         mkdirSync(join(ossl, 'certs'));
         theirs.push(runOpenssl(['ca', '-batch', '-config', 'ca.cnf', '-notext', '-preserveDN', '-out', 'issued.pem', '-infiles', ...files.map((f) => join(inDir, f))], ossl).seconds);
       }
-      const row = { work: `issue-batch ${fmtInt(count)} P-256 requests, ${algorithm} CA`, ours: median(ours), oursExcl: median(oursExcl), openssl: median(theirs) };
+      const row: Row = { work: `issue-batch ${fmtInt(count)} P-256 requests, ${algorithm} CA`, ours: median(ours), oursExcl: median(oursExcl), openssl: median(theirs) };
+      if (base.length) row.baseline = { incl: median(base.map((b) => b.incl)), excl: median(base.map((b) => b.excl)) };
       rows.push(row);
       console.log(
         `\n${row.work}\n` +
@@ -113,9 +126,20 @@ for (const algorithm of ALGORITHMS) {
           `  openssl ca -batch -infiles             : ${fmtSeconds(row.openssl)} = ${fmtInt(count / row.openssl)} certs/s\n` +
           `  ratio (rate, ours / OpenSSL)           : ${(row.openssl / row.ours).toFixed(2)}x included, ${(row.openssl / row.oursExcl).toFixed(2)}x excluded; target >= 3x`,
       );
+      if (row.baseline) {
+        console.log(
+          `  baseline ${BASELINE}: ${fmtSeconds(row.baseline.incl)} included = ${(row.openssl / row.baseline.incl).toFixed(2)}x OpenSSL, ${fmtSeconds(row.baseline.excl)} excluded = ${(row.openssl / row.baseline.excl).toFixed(2)}x OpenSSL`,
+        );
+      }
     }
   } finally {
     scratch.remove();
   }
 }
 console.log(`\nload average at end ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+console.log('\n| work | Airgap CA (CLI incl.) | Airgap CA (excl.) | OpenSSL | ratio incl. | ratio excl. | target |');
+console.log('|---|---|---|---|---|---|---|');
+for (const r of rows) {
+  const n = Number(r.work.split(' ')[1]!.replaceAll(',', ''));
+  console.log(`| ${r.work} | ${fmtInt(n / r.ours)}/s | ${fmtInt(n / r.oursExcl)}/s | ${fmtInt(n / r.openssl)}/s | ${(r.openssl / r.ours).toFixed(2)}x | ${(r.openssl / r.oursExcl).toFixed(2)}x | >= 3x |`);
+}

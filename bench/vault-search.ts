@@ -4,16 +4,19 @@
  * with a serial prefix, a subject substring and a SAN substring (median of
  * 20 each, first page of 50 and the total, as the certificates table asks),
  * and unlock + the dashboard's data (vault.unlock, vault.info, key.list,
- * export.last, the first page of cert.list). Rows are written straight
+ * export.last, the first page of cert.list); then revoke-all of the fleet
+ * and its CRL from the vault (in a child, for its own peak RSS). Rows are written straight
  * through CertificateStore with one real certificate's DER each (issuing a
  * million for real is bench/cli-batch.ts's job). Prints; asserts nothing.
  *
- *   node bench/vault-search.ts [--counts 100000,1000000]
+ *   node bench/vault-search.ts [--counts 100000,1000000] [--runs 20] [--no-revoke]
  */
 import 'reflect-metadata';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { dispatch } from '../src-main/api/dispatch.ts';
 import { createService, type Service } from '../src-main/api/service.ts';
@@ -25,7 +28,9 @@ import { OWASP_MINIMUM } from '../src-main/core/vault/kdf.ts';
 import { fmtInt, fmtSeconds, median, scratchDir } from './bench-support.ts';
 
 installCryptoProvider();
-const { values } = parseArgs({ options: { counts: { type: 'string', default: '100000,1000000' }, runs: { type: 'string', default: '20' } } });
+const { values } = parseArgs({ options: { counts: { type: 'string', default: '100000,1000000' }, runs: { type: 'string', default: '20' }, 'no-revoke': { type: 'boolean', default: false } } });
+/** Revoke-all and the CRL from the vault on the same fleet (skip with --no-revoke). */
+const REVOKE = !values['no-revoke'];
 const COUNTS = values.counts.split(',').map(Number);
 const RUNS = Number(values.runs);
 const PASS = 'bench passphrase long enough';
@@ -72,6 +77,8 @@ for (const count of COUNTS) {
       certs.insert(batch);
     });
     console.log(`\n${fmtInt(count)} certificates (rows written in ${fmtSeconds((performance.now() - t) / 1000)})`);
+    // Writing a million rows can take longer than the auto-lock on a busy machine.
+    service.session.touch();
     const pick = (k: number) => Math.floor((count * (k + 0.5)) / RUNS);
     const cases: Array<[string, (k: number) => string]> = [
       ['serial prefix (8 hex)', (k) => serials[pick(k)]!.slice(0, 8)],
@@ -103,6 +110,22 @@ for (const count of COUNTS) {
       service.session.lock(null);
     }
     console.log(`  unlock (OWASP-minimum KDF) + vault.info, key.list, export.last, cert.list page: median ${fmtSeconds(median(dash))}; target < 2 s`);
+    if (!REVOKE) continue;
+
+    // Revoke the whole fleet in one audited transaction, then publish its CRL in a child process (its own peak RSS).
+    service = createService({ vaultDir, clock: systemClock, kdfCost: OWASP_MINIMUM });
+    await call(service, 'vault.unlock', { actor: 'bench', credentials: { passphrase: PASS } });
+    const c0 = process.cpuUsage();
+    t = performance.now();
+    const revoked = (await call(service, 'cert.revokeAll', { issuer: 'fleet', reason: 'keyCompromise' })).revoked;
+    const revokeSeconds = (performance.now() - t) / 1000;
+    const c1 = process.cpuUsage(c0);
+    service.session.lock(null);
+    console.log(`  revoke all ${fmtInt(revoked)} of one issuer (one transaction, audited): ${fmtSeconds(revokeSeconds)} (CPU ${fmtSeconds((c1.user + c1.system) / 1e6)}); target < 5 s`);
+    const child = spawnSync(process.execPath, [fileURLToPath(new URL('vault-revocation.ts', import.meta.url)), '--crl-child', vaultDir, join(scratch.dir, 'fleet.crl')], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    if (child.status !== 0) throw new Error(`CRL child failed: ${child.stderr.slice(-2000)}`);
+    const crl = JSON.parse(child.stdout.trim().split('\n').pop()!) as { seconds: number; entries: number; bytes: number; peakMb: number };
+    console.log(`  CRL from the vault, ${fmtInt(crl.entries)} entries (read, encode, sign, store, write): ${fmtSeconds(crl.seconds)}, ${(crl.bytes / 1e6).toFixed(1)} MB, peak RSS ${Math.round(crl.peakMb)} MB; targets < 1.5 s, < 512 MB`);
   } finally {
     scratch.remove();
   }
