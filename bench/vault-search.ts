@@ -18,13 +18,8 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { dispatch } from '../src-main/api/dispatch.ts';
-import { createService, type Service } from '../src-main/api/service.ts';
-import type { OpInput, OpName, OpResult } from '../src-main/api/contract.ts';
-import { systemClock } from '../src-main/core/clock.ts';
 import { installCryptoProvider } from '../src-main/core/pki/crypto-provider.ts';
-import { CertificateStore } from '../src-main/core/store/certificate-store.ts';
-import { OWASP_MINIMUM } from '../src-main/core/vault/kdf.ts';
+import { benchService, call, fleetVault, PASS } from './bench-vault.ts';
 import { fmtInt, fmtSeconds, median, scratchDir } from './bench-support.ts';
 
 installCryptoProvider();
@@ -33,14 +28,6 @@ const { values } = parseArgs({ options: { counts: { type: 'string', default: '10
 const REVOKE = !values['no-revoke'];
 const COUNTS = values.counts.split(',').map(Number);
 const RUNS = Number(values.runs);
-const PASS = 'bench passphrase long enough';
-
-async function call<N extends OpName>(service: Service, name: N, input: OpInput<N>): Promise<OpResult<N>> {
-  const r = await dispatch(service, name, input);
-  if (!r.ok) throw new Error(`${name}: ${r.code}: ${r.message}`);
-  return r.value as OpResult<N>;
-}
-
 async function ms(fn: () => Promise<unknown>): Promise<number> {
   const t = performance.now();
   await fn();
@@ -52,15 +39,9 @@ for (const count of COUNTS) {
   const scratch = scratchDir('search');
   const vaultDir = join(scratch.dir, 'vault');
   try {
-    let service = createService({ vaultDir, clock: systemClock, kdfCost: OWASP_MINIMUM });
-    await call(service, 'vault.create', { actor: 'bench', passphrase: PASS });
-    await call(service, 'key.create', { name: 'fleet' });
-    await call(service, 'key.selfSign', { key: 'fleet', subject: 'CN=Bench Fleet CA', days: 3650 });
-    await call(service, 'key.activate', { key: 'fleet' });
-    const key = (await call(service, 'key.list', {}))[0]!;
-    const vault = service.session.openVault!;
-    const certs = new CertificateStore(vault.db);
-    const sample = Buffer.from((await call(service, 'key.show', { key: 'fleet' })).certificatePem!.replace(/-----[^-]+-----|\s/g, ''), 'base64');
+    const fleet = await fleetVault(vaultDir);
+    let service = fleet.service;
+    const { vault, certs, sample } = fleet;
     const now = new Date();
     const notAfter = new Date(now.getTime() + 365 * 86_400_000).toISOString();
     const serials: string[] = [];
@@ -71,7 +52,7 @@ for (const count of COUNTS) {
         const serial = randomBytes(16).toString('hex').replace(/^[89a-f]/, '1');
         serials.push(serial);
         const host = `agent-${String(i).padStart(7, '0')}.fleet.acme.example`;
-        batch.push({ serial, issuerKeyId: key.id, subject: `CN=${host},O=Acme Fleet`, sans: [`DNS:${host}`, `IP:10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`], profile: 'agent', notBefore: now.toISOString(), notAfter, issuedAt: new Date(now.getTime() + i).toISOString(), der: sample });
+        batch.push({ serial, issuerKeyId: fleet.keyId, subject: `CN=${host},O=Acme Fleet`, sans: [`DNS:${host}`, `IP:10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`], profile: 'agent', notBefore: now.toISOString(), notAfter, issuedAt: new Date(now.getTime() + i).toISOString(), der: sample });
         if (batch.length === 10_000) certs.insert(batch.splice(0));
       }
       certs.insert(batch);
@@ -102,7 +83,7 @@ for (const count of COUNTS) {
     // Unlock + the dashboard's data, as the app asks for it after unlocking.
     const dash: number[] = [];
     for (let r = 0; r < 3; r++) {
-      service = createService({ vaultDir, clock: systemClock, kdfCost: OWASP_MINIMUM });
+      service = benchService(vaultDir);
       t = performance.now();
       await call(service, 'vault.unlock', { actor: 'bench', credentials: { passphrase: PASS } });
       await Promise.all([call(service, 'vault.info', {}), call(service, 'key.list', {}), call(service, 'export.last', {}), call(service, 'cert.list', { limit: 50 })]);
@@ -113,7 +94,7 @@ for (const count of COUNTS) {
     if (!REVOKE) continue;
 
     // Revoke the whole fleet in one audited transaction, then publish its CRL in a child process (its own peak RSS).
-    service = createService({ vaultDir, clock: systemClock, kdfCost: OWASP_MINIMUM });
+    service = benchService(vaultDir);
     await call(service, 'vault.unlock', { actor: 'bench', credentials: { passphrase: PASS } });
     const c0 = process.cpuUsage();
     t = performance.now();
