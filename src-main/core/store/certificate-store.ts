@@ -138,7 +138,9 @@ export class CertificateStore {
       }
     }
     const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const total = (this.db.prepare(`SELECT count(*) AS n FROM ${from} LEFT JOIN revocations r ON r.serial = c.serial ${w}`).get(...fromArgs, ...args) as { n: number }).n;
+    const total = q.search
+      ? (this.db.prepare(`SELECT count(*) AS n FROM ${from} LEFT JOIN revocations r ON r.serial = c.serial ${w}`).get(...fromArgs, ...args) as { n: number }).n
+      : this.countByStatus(q.issuerKeyId, q.status, q.now);
     const limit = q.limit ?? 1000;
     // Newest first; (issued_at, serial) is indexed, so a page is read off the index without sorting the fleet.
     const rows = this.db
@@ -147,12 +149,41 @@ export class CertificateStore {
     return { items: rows.map(toSummary), total };
   }
 
+  /** Issued and revoked per issuer (or over all issuers), from the counts table. */
+  private counts(issuerKeyId: string | undefined): { issued: number; revoked: number } {
+    const r = (
+      issuerKeyId === undefined
+        ? this.db.prepare('SELECT coalesce(sum(issued), 0) AS issued, coalesce(sum(revoked), 0) AS revoked FROM certificate_counts').get()
+        : this.db.prepare('SELECT issued, revoked FROM certificate_counts WHERE issuer_key_id = ?').get(issuerKeyId)
+    ) as { issued: number; revoked: number } | undefined;
+    return r ?? { issued: 0, revoked: 0 };
+  }
+
+  /** Expired and not revoked: read off the not_after index, so only expired rows are visited. */
+  private countExpiredUnrevoked(issuerKeyId: string | undefined, now: Date): number {
+    const byIssuer = issuerKeyId === undefined ? '' : ' AND +c.issuer_key_id = ?';
+    return this.db
+      .prepare(`SELECT count(*) FROM certificates c INDEXED BY certificates_not_after WHERE c.not_after < ?${byIssuer} AND NOT EXISTS (SELECT 1 FROM revocations r WHERE r.serial = c.serial)`)
+      .pluck()
+      .get(now.toISOString(), ...(issuerKeyId === undefined ? [] : [issuerKeyId])) as number;
+  }
+
+  /** How many certificates (of an issuer, or all) have a status, without counting every row. */
+  countByStatus(issuerKeyId: string | undefined, status: CertStatus | undefined, now: Date): number {
+    const { issued, revoked } = this.counts(issuerKeyId);
+    if (status === undefined) return issued;
+    if (status === 'revoked') return revoked;
+    const expired = this.countExpiredUnrevoked(issuerKeyId, now);
+    return status === 'expired' ? expired : issued - revoked - expired;
+  }
+
   countUnexpiredIssued(issuerKeyId: string, now: Date): number {
-    return (
-      this.db
-        .prepare('SELECT count(*) AS n FROM certificates c WHERE c.issuer_key_id = ? AND c.not_after >= ? AND NOT EXISTS (SELECT 1 FROM revocations r WHERE r.serial = c.serial)')
-        .get(issuerKeyId, now.toISOString()) as { n: number }
-    ).n;
+    return this.countByStatus(issuerKeyId, 'valid', now);
+  }
+
+  /** Every certificate in the vault. */
+  countAll(): number {
+    return this.counts(undefined).issued;
   }
 
   revoke(serial: string, reason: string, at: Date): CertificateSummary {
@@ -161,16 +192,24 @@ export class CertificateStore {
       throw new DomainError('ALREADY_REVOKED', `Certificate ${c.serial} was already revoked at ${c.revokedAt} (${c.revocationReason}); nothing changed.`);
     }
     this.db.prepare('INSERT INTO revocations (serial, issuer_key_id, revoked_at, reason) VALUES (?, ?, ?, ?)').run(c.serial, c.issuerKeyId, at.toISOString(), reason);
+    this.countRevocations(c.issuerKeyId, 1);
     return { ...c, revokedAt: at.toISOString(), revocationReason: reason };
   }
 
   /** Revokes every not-yet-revoked certificate of an issuer in one statement; returns how many. */
   revokeAllByIssuer(issuerKeyId: string, reason: string, at: Date): number {
-    return this.db
+    const n = this.db
       .prepare(
         'INSERT INTO revocations (serial, issuer_key_id, revoked_at, reason) SELECT c.serial, c.issuer_key_id, ?, ? FROM certificates c WHERE c.issuer_key_id = ? AND NOT EXISTS (SELECT 1 FROM revocations r WHERE r.serial = c.serial) ORDER BY c.serial',
       )
       .run(at.toISOString(), reason, issuerKeyId).changes;
+    this.countRevocations(issuerKeyId, n);
+    return n;
+  }
+
+  /** Revocations are counted here, once per statement, not by a trigger per row. */
+  private countRevocations(issuerKeyId: string, n: number): void {
+    if (n > 0) this.db.prepare('UPDATE certificate_counts SET revoked = revoked + ? WHERE issuer_key_id = ?').run(n, issuerKeyId);
   }
 
   /**

@@ -43,12 +43,15 @@ const CREATES: Record<number, string[]> = {
   3: ['index certificates_issued', 'index certificates_issuer', 'index certificates_not_after', 'index revocations_issuer', 'table certificate_der', 'table certificates', 'table crls', 'table exports', 'table revocations'],
   4: ['table trusted_roots'],
   6: [
+    'table certificate_counts',
     'table certificate_search',
     'table certificate_search_config',
     'table certificate_search_content',
     'table certificate_search_data',
     'table certificate_search_docsize',
     'table certificate_search_idx',
+    'trigger certificates_count_delete',
+    'trigger certificates_count_insert',
     'trigger certificates_search_delete',
     'trigger certificates_search_insert',
     'trigger certificates_search_update',
@@ -107,7 +110,7 @@ describe('migrations', () => {
     }
   });
 
-  it('migration 6 indexes the certificates already in the vault, and keeps the index in step afterwards', () => {
+  it('migration 6 indexes and counts the certificates already in the vault, and keeps both in step afterwards', () => {
     const db = freshDb();
     try {
       migrate(db, 4);
@@ -119,8 +122,10 @@ describe('migrations', () => {
       const hits = (q: string) => (db.prepare('SELECT serial FROM certificate_search WHERE certificate_search MATCH ? ORDER BY serial').pluck().all(q) as string[]);
       expect(hits('"upgrade"')).toEqual(['0a', '0b']);
       expect(hits('"old.example"')).toEqual(['0a']);
+      expect(db.prepare('SELECT issuer_key_id, issued, revoked FROM certificate_counts').all()).toEqual([{ issuer_key_id: 'k', issued: 2, revoked: 0 }]);
       db.prepare("DELETE FROM certificates WHERE serial = '0a'").run();
       expect(hits('"upgrade"')).toEqual(['0b']);
+      expect(db.prepare('SELECT issued FROM certificate_counts').pluck().get()).toBe(1);
     } finally {
       db.close();
     }
@@ -153,7 +158,7 @@ describe('opening a vault', () => {
     // Make it what an older Airgap CA wrote: only migration 1's objects, user_version 1.
     const raw = openRawDatabase(dir, await vaultKeyOf(dir));
     raw.exec(
-      'DROP TABLE certificate_search; DROP TABLE trusted_roots; DROP TABLE exports; DROP TABLE crls; DROP TABLE revocations; DROP TABLE certificate_der; DROP TABLE certificates; DROP TABLE link_certificates; DROP TABLE key_chain; DROP TABLE signing_keys; PRAGMA user_version = 1;',
+      'DROP TABLE certificate_counts; DROP TABLE certificate_search; DROP TABLE trusted_roots; DROP TABLE exports; DROP TABLE crls; DROP TABLE revocations; DROP TABLE certificate_der; DROP TABLE certificates; DROP TABLE link_certificates; DROP TABLE key_chain; DROP TABLE signing_keys; PRAGMA user_version = 1;',
     );
     expect(objects(raw)).toEqual(CREATES[1]);
     raw.close();
