@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pemBlocks } from '../src-main/core/issuance/pem.ts';
+import { pemBlocks } from '../src-main/core/asn1/pem.ts';
 import type { KeyAlgorithm } from '../src-main/core/pki/algorithms.ts';
 
 export function median(xs: readonly number[]): number {

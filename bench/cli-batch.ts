@@ -18,8 +18,8 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { buildCertificationRequest, encodeName, pemEncode } from '../src-main/core/issuance/index.ts';
-import { OID } from '../src-main/core/issuance/oids.ts';
+import { buildCertificationRequest, encodeName, toPem } from '../src-main/core/issuance/index.ts';
+import { OID } from '../src-main/core/asn1/oids.ts';
 import { fmtInt, fmtSeconds, makeOpensslCa, median, runOpenssl, scratchDir } from './bench-support.ts';
 
 const { values } = parseArgs({
@@ -60,7 +60,7 @@ function writeRequests(dir: string, count: number): string[] {
     const id = `agent-${String(i).padStart(6, '0')}`;
     const subjectDer = encodeName([[{ type: OID.organizationName, value: 'Acme Fleet' }], [{ type: OID.commonName, value: id }]]);
     const name = `${id}.csr`;
-    writeFileSync(join(dir, name), pemEncode('CERTIFICATE REQUEST', buildCertificationRequest({ subjectDer, privateKey, publicKey })));
+    writeFileSync(join(dir, name), toPem(buildCertificationRequest({ subjectDer, privateKey, publicKey }), 'CERTIFICATE REQUEST'));
     names.push(name);
   }
   return names;

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createIssuer, encodeCrl, readCrl } from '../src-main/core/issuance/index.ts';
 import type { CrlEntryInput, ReasonName } from '../src-main/core/issuance/index.ts';
-import { pemBlocks } from '../src-main/core/issuance/pem.ts';
+import { pemBlocks } from '../src-main/core/asn1/pem.ts';
 import { fmtInt, fmtSeconds, makeOpensslCa, median, ownPeakMb, runOpenssl, runsText, scratchDir } from './bench-support.ts';
 
 const { values } = parseArgs({

@@ -11,9 +11,9 @@ import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildCertificationRequest, encodeName, issueBatch, pemEncode } from '../src-main/core/issuance/index.ts';
+import { buildCertificationRequest, encodeName, issueBatch, toPem } from '../src-main/core/issuance/index.ts';
 import type { BatchItem } from '../src-main/core/issuance/index.ts';
-import { OID } from '../src-main/core/issuance/oids.ts';
+import { OID } from '../src-main/core/asn1/oids.ts';
 import { fmtInt, fmtSeconds, makeOpensslCa, median, ownPeakMb, runOpenssl, runsText, scratchDir, timeRuns } from './bench-support.ts';
 
 const { values } = parseArgs({
@@ -64,7 +64,7 @@ async function benchCase(algorithm: 'ecdsa-p256' | 'rsa-3072', items: BatchItem[
 
     const files = items.map((item, i) => {
       const name = `csr-${i}.pem`;
-      writeFileSync(join(scratch.dir, name), pemEncode('CERTIFICATE REQUEST', item.csr));
+      writeFileSync(join(scratch.dir, name), toPem(item.csr, 'CERTIFICATE REQUEST'));
       return name;
     });
     const openssl: number[] = [];

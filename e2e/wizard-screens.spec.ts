@@ -18,6 +18,7 @@ const WIZARDS = [
   { button: 'New standalone root…', title: 'New standalone root' },
   { button: 'Issue from media…', title: 'Issue from media' },
   { button: 'Export…', title: 'Export to removable media' },
+  { button: 'Emergency rotation…', title: 'Emergency rotation ceremony' },
 ] as const;
 
 async function shootAllSizes(page: Page, take: (name: string) => Promise<string>, name: string): Promise<void> {

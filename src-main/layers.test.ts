@@ -2,6 +2,7 @@
  * The layer allow-lists in eslint.config.js bite: each snippet is linted as if
  * it were a file of that layer, with the project's real ESLint configuration.
  */
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ESLint } from 'eslint';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -50,15 +51,28 @@ describe('allowed imports are not', () => {
       "import { DomainError } from '../../core/errors.ts'; import type { OpName } from '../contract.ts'; void DomainError; let o: OpName | undefined; void o;"],
     ['the contract importing zod and the error codes', 'src-main/api/contract/x.ts',
       "import { z } from 'zod'; import type { ErrorCode } from '../../core/errors.ts'; void z; let c: ErrorCode | undefined; void c;"],
+    ['the contract importing the view types it shares with core', 'src-main/api/contract/x.ts',
+      "import type { CertificateSummary } from '../../core/store/certificate-summary.ts'; import type { SlotSummary } from '../../core/vault/slot-summary.ts'; import type { RemovableMedium } from '../../core/media/medium.ts'; let v: [CertificateSummary, SlotSummary, RemovableMedium] | undefined; void v;"],
     ['the CLI importing dispatch and commander', 'src-main/cli/x.ts',
       "import { Command } from 'commander'; import { dispatch } from '../api/dispatch.ts'; void Command; void dispatch;"],
     ['electron importing electron and the api', 'src-main/electron/x.ts',
       "import { app } from 'electron'; import { dispatch } from '../api/dispatch.ts'; void app; void dispatch;"],
     ['the renderer importing contract types and MUI', 'src-renderer/src/x.ts',
       "import type { OpName } from '../../src-main/api/contract.ts'; import Button from '@mui/material/Button'; let o: OpName | undefined; void o; void Button;"],
+    ['the renderer importing the text escaping (pure, Node-free)', 'src-renderer/src/x.ts',
+      "import { printableLine } from '../../src-main/core/safe-text.ts'; void printableLine;"],
     ['a test importing a test kit', 'src-main/core/issuance/x.test.ts',
       "import { makeTestCa } from '../../testing/issuance-fixtures.ts'; void makeTestCa;"],
   ])('%s', async (_name, filePath, code) => {
     expect(await layerProblems(filePath, code)).toEqual([]);
+  });
+});
+
+describe('the core modules that declare the shared views', () => {
+  // Linted as contract files, they may import only what the contract may: so they stay Node-free.
+  it.each(['src-main/core/store/certificate-summary.ts', 'src-main/core/vault/slot-summary.ts', 'src-main/core/media/medium.ts'])('%s imports nothing the contract may not', async (file) => {
+    const code = readFileSync(`${root}${file}`, 'utf8');
+    expect(await layerProblems(file.replace(/^src-main\/core\/[a-z]+\//, 'src-main/api/contract/'), code)).toEqual([]);
+    expect(code).not.toMatch(/:\s*Buffer\b|from 'node:/);
   });
 });

@@ -13,8 +13,8 @@ import { dispatch } from '../../src-main/api/dispatch.ts';
 import { createService } from '../../src-main/api/service.ts';
 import { storesOf } from '../../src-main/api/service/stores.ts';
 import { systemClock } from '../../src-main/core/clock.ts';
-import { buildCertificationRequest, encodeName, issueBatch, pemEncode } from '../../src-main/core/issuance/index.ts';
-import { OID } from '../../src-main/core/issuance/oids.ts';
+import { buildCertificationRequest, encodeName, issueBatch, toPem } from '../../src-main/core/issuance/index.ts';
+import { OID } from '../../src-main/core/asn1/oids.ts';
 import { OWASP_MINIMUM_KDF } from '../fixtures/app-host.ts';
 import { OFFICER, PASSPHRASE } from './ui.ts';
 
@@ -37,7 +37,7 @@ export function agentCsr(cn: string, key = generateKeyPairSync('ec', { namedCurv
 }
 
 export function writeCsrPem(path: string, cn: string): void {
-  writeFileSync(path, pemEncode('CERTIFICATE REQUEST', agentCsr(cn)));
+  writeFileSync(path, toPem(agentCsr(cn), 'CERTIFICATE REQUEST'));
 }
 
 /** Creates a vault in `dir` (OFFICER / PASSPHRASE) with an active CA key and `certificates` issued certificates; leaves it locked. */

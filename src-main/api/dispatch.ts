@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { DomainError, isDomainError } from '../core/errors.ts';
 import { contract, type ApiResponse, type OpName } from './contract.ts';
+import { runGuarded } from '../core/vault/transaction-guard.ts';
 import type { Service } from './service.ts';
+import { vaultContext, vaultlessContext, type VaultContext, type VaultlessContext } from './service/context.ts';
+import { WriteCheck } from './write-check.ts';
 
 function isOpName(name: string): name is OpName {
   return Object.prototype.hasOwnProperty.call(contract, name);
@@ -16,7 +19,9 @@ function describeZodError(e: z.ZodError): string {
 
 /**
  * The one path into the service: validate the input against the operation's
- * schema, call its handler, and map every failure to { code, message }.
+ * schema, hand its handler a context (the open vault and its stores for an
+ * operation that needs them), check what it writes against its `mutates`
+ * (write-check.ts), and map every failure to { code, message }.
  * Unknown failures become INTERNAL; their detail goes to the log, never to
  * the caller.
  */
@@ -28,9 +33,19 @@ export async function dispatch(service: Service, name: string, rawInput: unknown
     const parsed = op.input.safeParse(rawInput ?? {});
     if (!parsed.success) throw new DomainError('INVALID_INPUT', describeZodError(parsed.error));
     session.checkIdle();
-    if (op.needsUnlock) session.requireVault();
-    const handler = handlers[name] as (input: unknown, s: typeof session) => unknown;
-    const value = await handler(parsed.data, session);
+    // Built after the idle check: a locked vault refuses a needsUnlock operation here, with the reason.
+    const ctx = op.needsUnlock ? vaultContext(session) : vaultlessContext(session);
+    const handler = handlers[name] as (input: unknown, ctx: VaultContext | VaultlessContext) => unknown;
+    // Every vault transaction the handler opens is checked against the operation's `mutates`.
+    const writes = new WriteCheck(name, op.mutates);
+    let value: unknown;
+    try {
+      value = await runGuarded(writes, () => handler(parsed.data, ctx));
+    } catch (e) {
+      writes.settle(false);
+      throw e;
+    }
+    writes.settle(true);
     if (op.needsUnlock) session.touch();
     return { ok: true, value };
   } catch (e) {

@@ -5,7 +5,8 @@ import { fileFailureStore, UnlockThrottle } from '../core/vault/unlock-throttle.
 import type { Vault } from '../core/vault/vault.ts';
 import type { ProgressEvent } from './contract/common.ts';
 import { DEFAULT_SETTINGS, type Settings } from './contract/settings.ts';
-import { readSettingValues } from '../core/store/settings-store.ts';
+import { SettingsStore } from '../core/store/settings-store.ts';
+import { vaultCounts } from '../core/store/vault-counts.ts';
 
 export interface Logger {
   /** Detail for operators and developers; never a passphrase, never key material. */
@@ -31,12 +32,39 @@ export interface SessionOptions {
   issuanceWorkerUrl?: URL;
 }
 
+/** The settings as the contract types them: the defaults, overridden by what the vault stores. */
+export function settingsOf(store: SettingsStore): Settings {
+  const s: Settings = { ...DEFAULT_SETTINGS };
+  for (const { key, value } of store.values()) {
+    if (key in s) (s as unknown as Record<string, number>)[key] = Number(value);
+  }
+  return s;
+}
+
+/**
+ * What the handlers of operations that run without an unlocked vault (create,
+ * unlock, lock, restore, status, info) may do with the session: everything
+ * but reach the open vault, which this type does not offer.
+ */
+export interface SessionControl {
+  readonly vaultDir: string;
+  readonly throttle: UnlockThrottle;
+  readonly unlocked: boolean;
+  readonly actor: string | null;
+  readonly lockedReason: string | null;
+  attach(vault: Vault, actor: string): void;
+  lock(reason: string | null): void;
+  settings(): Settings;
+  /** The open vault's counts (`vault info`), or null when it is locked. */
+  counts(): { keys: number; certificates: number; auditEvents: number } | null;
+}
+
 /**
  * The service's state: which vault, whether it is unlocked, who is acting,
  * and when it was last used (auto-lock). One per process (CLI) or per window
  * (desktop app).
  */
-export class Session {
+export class Session implements SessionControl {
   readonly vaultDir: string;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -98,13 +126,12 @@ export class Session {
 
   settings(): Settings {
     const v = this.openVault;
-    if (!v) return DEFAULT_SETTINGS;
-    const raw = readSettingValues(v);
-    const s: Settings = { ...DEFAULT_SETTINGS };
-    for (const { key, value } of raw) {
-      if (key in s) (s as unknown as Record<string, number>)[key] = Number(value);
-    }
-    return s;
+    return v ? settingsOf(new SettingsStore(v)) : DEFAULT_SETTINGS;
+  }
+
+  counts(): { keys: number; certificates: number; auditEvents: number } | null {
+    const v = this.openVault;
+    return v ? vaultCounts(v) : null;
   }
 
   /** Locks an idle session; called before every operation and by the desktop shell's timer. */
@@ -124,6 +151,11 @@ export class Session {
       throw new DomainError('VAULT_LOCKED', this.lockedReason ? `The vault is locked (${this.lockedReason}). Unlock it again.` : 'The vault is locked. Unlock it first.');
     }
     return v;
+  }
+
+  /** The open vault and who unlocked it, for an operation that needs them (dispatch builds its context from these). */
+  requireUnlocked(): { vault: Vault; actor: string } {
+    return { vault: this.requireVault(), actor: this.requireActor() };
   }
 
   requireActor(): string {

@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../core/clock.ts';
 import { readCertificate } from '../core/issuance/certificate-reader.ts';
-import { pemBlocks, pemEncode } from '../core/issuance/pem.ts';
-import { normalizeSerialHex } from '../core/issuance/serial-number.ts';
+import { pemBlocks, toPem } from '../core/asn1/pem.ts';
+import { normalizeSerialHex } from '../core/asn1/serial.ts';
 import { inProcessCli } from '../testing/cli-in-process.ts';
 import { CLI_BIN } from '../testing/cli-runner.ts';
 import { makeCsr } from '../testing/issuance-fixtures.ts';
@@ -53,7 +53,7 @@ describe('cert issue-batch at scale', () => {
   it('1,000 requests: every certificate verifies with OpenSSL against the CA, the bundle holds them all, the vault exactly these serials', async () => {
     mkdirSync(at('in'));
     mkdirSync(at('out'));
-    for (let i = 0; i < 1000; i++) writeFileSync(at(`in/agent-${String(i).padStart(4, '0')}.csr`), pemEncode('CERTIFICATE REQUEST', makeCsr('p256', `agent-${i}`)));
+    for (let i = 0; i < 1000; i++) writeFileSync(at(`in/agent-${String(i).padStart(4, '0')}.csr`), toPem(makeCsr('p256', `agent-${i}`), 'CERTIFICATE REQUEST'));
     const r = await cli(['--json', 'cert', 'issue-batch', '--in', at('in'), '--out', at('out'), '--bundle-out', at('batch.pem')]);
     expect(r.code).toBe(0);
     const doc = r.json as { issued: number; failed: number; bundle: string; results: Array<{ file: string; serial: string; out: string }> };
@@ -76,7 +76,7 @@ describe('cert issue-batch at scale', () => {
   it('a batch certificate equals the one single issuance gives for the same request', async () => {
     mkdirSync(at('one-in'));
     mkdirSync(at('one-out'));
-    writeFileSync(at('one-in/same.csr'), pemEncode('CERTIFICATE REQUEST', makeCsr('p256', 'same-agent', { dns: ['same.example.com'], ip: [], email: [], uri: [] })));
+    writeFileSync(at('one-in/same.csr'), toPem(makeCsr('p256', 'same-agent', { dns: ['same.example.com'], ip: [], email: [], uri: [] }), 'CERTIFICATE REQUEST'));
     expect((await cli(['cert', 'issue-batch', '--in', at('one-in'), '--out', at('one-out'), '--profile', 'server'])).code).toBe(0);
     expect((await cli(['cert', 'issue', '--csr', at('one-in/same.csr'), '--out', at('single.crt.pem'), '--profile', 'server'])).code).toBe(0);
     const batch = textWithoutSerial(at('one-out/same.crt.pem'));
@@ -87,7 +87,7 @@ describe('cert issue-batch at scale', () => {
   it('refuses a --bundle-out that exists before issuing anything', async () => {
     mkdirSync(at('b-in'));
     mkdirSync(at('b-out'));
-    writeFileSync(at('b-in/x.csr'), pemEncode('CERTIFICATE REQUEST', makeCsr('p256', 'x')));
+    writeFileSync(at('b-in/x.csr'), toPem(makeCsr('p256', 'x'), 'CERTIFICATE REQUEST'));
     writeFileSync(at('taken.pem'), 'keep me');
     const before = await serialsInVault();
     const r = await cli(['--json', 'cert', 'issue-batch', '--in', at('b-in'), '--out', at('b-out'), '--bundle-out', at('taken.pem')]);
@@ -99,7 +99,7 @@ describe('cert issue-batch at scale', () => {
 
   it('SIGKILL mid-batch: every certificate under a final name is complete and recorded; a reported success has all its files', async () => {
     mkdirSync(at('k-in'));
-    for (let i = 0; i < 400; i++) writeFileSync(at(`k-in/k-${String(i).padStart(3, '0')}.csr`), pemEncode('CERTIFICATE REQUEST', makeCsr('p256', `k-${i}`)));
+    for (let i = 0; i < 400; i++) writeFileSync(at(`k-in/k-${String(i).padStart(3, '0')}.csr`), toPem(makeCsr('p256', `k-${i}`), 'CERTIFICATE REQUEST'));
     writeFileSync(at('pass'), PASSPHRASE, { mode: 0o600 });
     // The real CLI in a child process; it unlocks with the vault's own (test-minimum) KDF cost.
     const run = (out: string, killWhen: 'first-file' | 'never' | number): Promise<{ killed: boolean; code: number | null; stdout: string }> =>

@@ -8,7 +8,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventHash, genesisHash, type AuditEvent } from '../core/audit/audit-log.ts';
+import { eventMac, genesisHash, type AuditEvent } from '../core/audit/audit-log.ts';
+import { auditKeyOf } from '../testing/audit-tampering.ts';
+import { openRawDatabase, vaultKeyOf } from '../testing/vault-fixtures.ts';
 import { DEFAULT_KDF } from '../core/vault/kdf.ts';
 import { jsonError, runCli, type CliRun } from '../testing/cli-runner.ts';
 import { removeTempDirs, tempDir } from '../testing/temp-dir.ts';
@@ -301,7 +303,7 @@ describe('airgap-ca vault and audit, as a child process', () => {
     expect(jsonError(badSince).code).toBe('INVALID_INPUT');
   });
 
-  it('audit verify and audit export: JSON Lines whose hashes chain from the genesis value', async () => {
+  it('audit verify and audit export: JSON Lines whose HMACs under the audit key chain from the genesis value', async () => {
     const out = join(root, 'audit.jsonl');
     const [verify, verifyText] = await Promise.all([withPass(files.newPass, ['--json', 'audit', 'verify']), withPass(files.newPass, ['audit', 'verify'])]);
     expect(verify.code).toBe(0);
@@ -315,12 +317,15 @@ describe('airgap-ca vault and audit, as a child process', () => {
     expect(text.endsWith('\n')).toBe(true);
     const lines = text.trimEnd().split('\n').map((l) => JSON.parse(l) as AuditEvent);
     expect(lines).toHaveLength(9);
+    const raw = openRawDatabase(vaultDir, await vaultKeyOf(vaultDir, { passphrase: NEW_PASS }));
+    const { key } = auditKeyOf(raw);
+    raw.close();
     let prev = genesisHash(vaultId);
     for (const [i, e] of lines.entries()) {
       expect(e.seq).toBe(i + 1);
       expect(e.prevHash).toBe(prev);
       const { hash, ...content } = e;
-      expect(eventHash(content)).toBe(hash);
+      expect(eventMac(content, key)).toBe(hash);
       prev = hash;
     }
     expect(lines.at(-1)).toMatchObject({ action: 'audit.exported', details: { file: out } });

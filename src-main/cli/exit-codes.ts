@@ -12,6 +12,7 @@ const LOCKED_CODES: ReadonlySet<ErrorCode> = new Set([
   'SHARE_DUPLICATE',
   'SHARE_MISMATCH',
   'HEADER_GENERATION_MISMATCH',
+  'CREDENTIAL_REVOKED',
 ]);
 
 export function exitCodeFor(code: ErrorCode): number {

@@ -1,6 +1,11 @@
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
-import { openRawDatabase, vaultKeyOf, createTestVault } from './vault-fixtures.ts';
+import { AuditLog, eventHash, genesisHash } from '../core/audit/audit-log.ts';
+import { fixedClock } from '../core/clock.ts';
+import type { Db } from '../core/vault/database.ts';
+import { MIGRATIONS } from '../core/vault/migrations.ts';
+import { readVaultHeader } from '../core/vault/vault.ts';
+import { FIXED_NOW, openRawDatabase, vaultKeyOf, createTestVault } from './vault-fixtures.ts';
 import { tempDir } from './temp-dir.ts';
 
 /**
@@ -59,3 +64,56 @@ export const AUDIT_TAMPER_CASES: Array<{ field: string; sql: string[]; brokenAt:
   { field: 'seq of event 5 renumbered to 50', sql: ['UPDATE audit_events SET seq = 50 WHERE seq = 5'], brokenAt: 5 },
   { field: 'details of event 2 (not JSON any more)', sql: [`UPDATE audit_events SET details = '{"n":' WHERE seq = 2`], brokenAt: 2 },
 ];
+
+/** The audit key as the attacker holding the vault key reads it from the database. */
+export function auditKeyOf(db: Db): { key: Buffer; keyedFrom: number } {
+  const row = db.prepare('SELECT key, keyed_from FROM audit_chain_key WHERE id = 1').get() as { key: Buffer; keyed_from: number };
+  return { key: row.key, keyedFrom: row.keyed_from };
+}
+
+/**
+ * Re-hash every event from `fromSeq` on with plain SHA-256 (what anyone can
+ * compute without the audit key), each linking to the one before: the chain
+ * an attacker would leave after rewriting history with public tools.
+ */
+export function rechainPlain(db: Db, vaultId: string, fromSeq: number): void {
+  const events = new AuditLog(db, vaultId, fixedClock(FIXED_NOW)).list();
+  let prev = genesisHash(vaultId);
+  const update = db.prepare('UPDATE audit_events SET prev_hash = ?, hash = ? WHERE seq = ?');
+  for (const { hash: stored, ...e } of events) {
+    if (e.seq < fromSeq) {
+      prev = stored;
+      continue;
+    }
+    const hash = eventHash({ ...e, prevHash: prev });
+    update.run(prev, hash, e.seq);
+    prev = hash;
+  }
+}
+
+/**
+ * Make a vault what an Airgap CA before the keyed chain left after its
+ * upgrade: every event hashed with plain SHA-256 and no audit key, then the
+ * keyed-chain migration run on that log (as opening the old vault runs it;
+ * run here directly so later migrations need not be undone first).
+ */
+export async function upgradeFromPlainChain(dir: string): Promise<void> {
+  const header = readVaultHeader(dir);
+  const keyed = MIGRATIONS.find((m) => m.sql.includes('CREATE TABLE audit_chain_key'))!;
+  const db = openRawDatabase(dir, await vaultKeyOf(dir));
+  try {
+    db.transaction(() => {
+      db.exec('DROP TRIGGER audit_events_no_update; DROP TRIGGER audit_events_no_delete;');
+      rechainPlain(db, header.vaultId, 1);
+      db.exec(`
+        CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+        CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+        DROP TRIGGER audit_chain_key_no_update; DROP TRIGGER audit_chain_key_no_delete; DROP TABLE audit_chain_key;
+      `);
+      db.exec(keyed.sql);
+      keyed.after!(db);
+    })();
+  } finally {
+    db.close();
+  }
+}

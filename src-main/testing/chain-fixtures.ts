@@ -13,8 +13,9 @@ import { subtleCrypto } from '../core/pki/crypto-provider.ts';
 import { ALGORITHMS } from '../core/pki/algorithms.ts';
 import type { KeyAlgorithm } from '../core/pki/algorithms.ts';
 import { generateSigningKey, importSigningKey } from '../core/ca/key-material.ts';
-import { toBytes, toPem } from '../core/ca/encoding.ts';
-import { nameFromDistinguishedName } from '../core/ca/distinguished-name.ts';
+import { toBytes } from '../core/asn1/bytes.ts';
+import { toPem } from '../core/asn1/pem.ts';
+import { encodeDistinguishedName } from '../core/asn1/name.ts';
 
 export interface TestKey {
   algorithm: KeyAlgorithm;
@@ -67,8 +68,8 @@ export async function makeCert(spec: CertSpec): Promise<TestCert> {
   const signer = spec.issuer?.key ?? spec.key;
   const cert = await x509.X509CertificateGenerator.create(
     {
-      subject: nameFromDistinguishedName(spec.subject),
-      issuer: spec.issuer ? spec.issuer.cert.cert.subjectName : nameFromDistinguishedName(spec.subject),
+      subject: new x509.Name(encodeDistinguishedName(spec.subject)),
+      issuer: spec.issuer ? spec.issuer.cert.cert.subjectName : new x509.Name(encodeDistinguishedName(spec.subject)),
       publicKey: spec.key.spki,
       signingKey: signer.privateKey,
       signingAlgorithm: ALGORITHMS[signer.algorithm].webcryptoSign as webcrypto.Algorithm,

@@ -7,7 +7,8 @@ import { KeyObject, sign as nodeSign, type webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import { ALGORITHMS, type KeyAlgorithm } from '../core/pki/algorithms.ts';
 import { subtleCrypto } from '../core/pki/crypto-provider.ts';
-import { keyIdOfSpki, serializeTrustAnchor, type TrustAnchor } from '../core/media/trust-anchor.ts';
+import { serializeTrustAnchor, type TrustAnchor } from '../core/media/trust-anchor.ts';
+import { keyIdOf } from '../core/asn1/key-id.ts';
 import type { ExportFile } from '../core/media/export-package.ts';
 
 export interface TestSigner {
@@ -42,7 +43,7 @@ export async function makeSigner(algorithm: KeyAlgorithm, cn = `Test CA ${algori
   const spki = new Uint8Array(publicKey.export({ type: 'spki', format: 'der' }));
   return {
     algorithm,
-    keyId: keyIdOfSpki(spki),
+    keyId: keyIdOf(spki),
     privateKey,
     publicKey,
     spki,

@@ -15,12 +15,12 @@ import * as x509 from '@peculiar/x509';
 import type { KeyAlgorithm } from '../core/pki/algorithms.ts';
 import { ALGORITHMS } from '../core/pki/algorithms.ts';
 import { buildCertificationRequest } from '../core/issuance/certification-request.ts';
-import { encodeName } from '../core/issuance/distinguished-name.ts';
-import type { NameAttributeInput } from '../core/issuance/distinguished-name.ts';
+import { encodeName } from '../core/asn1/name.ts';
+import type { NameAttributeInput } from '../core/asn1/name.ts';
 import { createIssuer } from '../core/issuance/issuer.ts';
 import type { Issuer, IssuerInit } from '../core/issuance/issuer.ts';
-import { OID } from '../core/issuance/oids.ts';
-import { pemEncode } from '../core/issuance/pem.ts';
+import { OID } from '../core/asn1/oids.ts';
+import { toPem } from '../core/asn1/pem.ts';
 import type { SubjectAltNames } from '../core/issuance/subject-alt-names.ts';
 
 /** Golden dates: the CA lives 2024-01-01 to 2034-01-01; issuance happens on 2025-06-01. */
@@ -69,7 +69,7 @@ export async function makeTestCertificate(algorithm: KeyAlgorithm, o: TestCaOpti
   });
   const pkcs8 = new Uint8Array(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
   const init: IssuerInit = { certificateDer: new Uint8Array(cert.rawData), privateKey: pkcs8, algorithm };
-  return { init, pem: pemEncode('CERTIFICATE', init.certificateDer) };
+  return { init, pem: toPem(init.certificateDer, 'CERTIFICATE') };
 }
 
 export type SubjectKeyKind = 'p256' | 'p384' | 'p521' | 'rsa2048' | 'rsa1024' | 'ed25519' | 'secp256k1';

@@ -18,8 +18,20 @@ export interface AuditVerificationView {
   head: string | null;
   brokenAt: number | null;
   reason: string | null;
+  /** The first event whose hash is an HMAC under the audit key (events before it, written before the chain was keyed, are plain SHA-256); null when the chain is broken. */
+  keyedFrom: number | null;
   /** Given a checkpoint: whether this chain contains its head ("behind": rolled back or an older backup; "differs": history rewritten). */
   checkpoint?: { source: string; seq: number; hash: string; status: 'contains' | 'behind' | 'differs'; currentSeq: number | null };
+}
+
+/** A checkpoint file just written: the audit head it holds and the key that signed it. */
+export interface AuditCheckpointView {
+  file: string;
+  vaultId: string;
+  seq: number;
+  hash: string;
+  created: string;
+  signingKeyId: string;
 }
 
 export const auditOps = {
@@ -33,10 +45,11 @@ export const auditOps = {
   ),
   'audit.verify': op<AuditVerificationView>()(
     z.strictObject({
-      /** An export package folder whose signed MANIFEST.json carries the audit head to look for. */
+      /** An export package folder whose signed MANIFEST.json carries the audit head to look for, or a checkpoint file written by audit.checkpoint. */
       checkpoint: filePath.optional(),
     }),
     { mutates: false, needsUnlock: true },
   ),
+  'audit.checkpoint': op<AuditCheckpointView>()(z.strictObject({ out: filePath }), { mutates: true, needsUnlock: true }),
   'audit.export': op<{ file: string; events: number }>()(z.strictObject({ out: filePath }), { mutates: true, needsUnlock: true }),
 } as const;

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { REASON_NAMES, type ReasonName } from '../../core/issuance/revocation-reasons.ts';
 import { PROFILE_NAMES, type ProfileName } from '../../core/issuance/profile-names.ts';
+import type { CertificateSummary, CertStatus } from '../../core/store/certificate-summary.ts';
 import { empty, filePath, op } from './common.ts';
 import { fileSource } from './keys.ts';
 
-export type { ProfileName, ReasonName };
+export type { CertStatus, ProfileName, ReasonName };
 
 export interface ProfileView {
   name: ProfileName;
@@ -16,18 +17,9 @@ export interface ProfileView {
   extendedKeyUsage: string[];
 }
 
-export interface CertView {
-  serial: string;
-  issuerKeyId: string;
-  subject: string;
-  sans: string[];
-  profile: string;
-  notBefore: string;
-  notAfter: string;
-  issuedAt: string;
-  status: 'valid' | 'revoked' | 'expired';
-  revokedAt: string | null;
-  revocationReason: string | null;
+/** A certificate as lists show it: the store's summary (core/store/certificate-summary.ts) and its status now. */
+export interface CertView extends CertificateSummary {
+  status: CertStatus;
 }
 
 export interface CertDetailView extends CertView {

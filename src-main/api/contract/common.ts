@@ -7,18 +7,40 @@ import type { ErrorCode } from '../../core/errors.ts';
  */
 export type ApiResponse<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string };
 
-export interface Operation<I extends z.ZodType, R> {
-  input: I;
-  /** Changes the vault (and so writes an audit event). */
-  mutates: boolean;
-  /** Needs an unlocked vault. */
+/**
+ * What a mutating operation writes when it is not the usual one transaction
+ * with one audit event. Ranges are [least, most], both included.
+ */
+export interface WriteSpec {
+  /** Audit events each of its transactions appends. Default [1, 1]. */
+  events?: readonly [number, number];
+  /** Transactions that commit when it succeeds. Default [1, 1]. */
+  transactions?: readonly [number, number];
+}
+
+export interface OperationOptions {
+  /**
+   * What it writes to the vault, and dispatch checks it (api/write-check.ts):
+   * false — nothing at all; true — one transaction with one audit event; or a
+   * WriteSpec. A transaction that breaks the declaration is rolled back and
+   * the operation fails with INTERNAL.
+   */
+  mutates: boolean | WriteSpec;
+  /** Needs an unlocked vault: its handler gets a VaultContext (api/service/context.ts), else a VaultlessContext. */
   needsUnlock: boolean;
+}
+
+export interface Operation<I extends z.ZodType, R, O extends OperationOptions = OperationOptions> {
+  input: I;
+  mutates: O['mutates'];
+  needsUnlock: O['needsUnlock'];
   /** Type-level only: the result type. */
   readonly _result?: R;
 }
 
+/** The options keep their literal types, so the handler's context follows from `needsUnlock`. */
 export function op<R>() {
-  return <I extends z.ZodType>(input: I, opts: { mutates: boolean; needsUnlock: boolean }): Operation<I, R> => ({ input, ...opts });
+  return <I extends z.ZodType, const O extends OperationOptions>(input: I, opts: O): Operation<I, R, O> => ({ input, mutates: opts.mutates, needsUnlock: opts.needsUnlock });
 }
 
 export const empty = z.strictObject({});

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { KEY_ALGORITHMS } from '../../core/pki/key-algorithm-names.ts';
 import type { ErrorCode } from '../../core/errors.ts';
+import type { KeyState } from '../../core/ca/key-state.ts';
 import { empty, filePath, op, witnessList } from './common.ts';
 
-export type KeyStateName = 'draft' | 'active' | 'trusted' | 'retired';
+export type KeyStateName = KeyState;
 
 export interface KeyHealthView {
   ok: boolean;
@@ -51,6 +52,8 @@ export interface ChainCertificateView {
   pathLength: number | null;
   selfSigned: boolean;
   keyId: string;
+  /** Bidi controls and zero-width characters in the subject (U+200B–U+200F, U+202A–U+202E, U+2066–U+2069, U+FEFF) as "U+XXXX": the name may display as another one. Empty when none. */
+  subjectSpoofing: string[];
 }
 
 /** The codes chain import refuses a chain with. */
@@ -115,7 +118,8 @@ export const keyOps = {
   'key.show': op<KeyDetailView>()(z.strictObject({ key: keyRef }), { mutates: false, needsUnlock: true }),
   'key.selfSign': op<KeyDetailView>()(
     z.strictObject({ key: keyRef, subject, days: z.number().int().min(1).max(36500).optional(), pathLength: z.number().int().min(0).max(16).optional() }),
-    { mutates: true, needsUnlock: true },
+    // The root is pinned (key.root-pinned) and self-signed (key.self-signed) in one transaction.
+    { mutates: { events: [2, 2] }, needsUnlock: true },
   ),
   'key.csr': op<{ file: string | null; pem: string; format: 'pem' | 'der' }>()(
     z.strictObject({ key: keyRef, subject, out: filePath.optional(), format: z.enum(['pem', 'der']).default('pem') }),
@@ -132,7 +136,8 @@ export const keyOps = {
       /** SHA-256 of the root certificate's DER, needed when the vault does not yet trust the root; colons and case ignored. */
       rootFingerprint: z.string().trim().max(200).optional(),
     }),
-    { mutates: true, needsUnlock: true },
+    // key.chain-imported, preceded by key.root-pinned when the root is pinned now.
+    { mutates: { events: [1, 2] }, needsUnlock: true },
   ),
   'key.activate': op<ActivationView>()(
     z.strictObject({

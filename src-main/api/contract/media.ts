@@ -1,14 +1,9 @@
 import { z } from 'zod';
+import type { RemovableMedium } from '../../core/media/medium.ts';
 import { empty, filePath, op } from './common.ts';
 
-export interface MediumView {
-  path: string;
-  label: string;
-  fsType: string | null;
-  freeBytes: number | null;
-  totalBytes: number | null;
-  source: 'detected' | 'configured';
-}
+/** A removable medium as detection reports it: declared once in core/media/medium.ts. */
+export type MediumView = RemovableMedium;
 
 export interface ExportFileView {
   name: string;

@@ -20,6 +20,7 @@ export const settingsOps = {
       trustedWindowDays: z.number().int().min(1).max(3650).optional(),
       crlValidityDays: z.number().int().min(1).max(366).optional(),
     }),
-    { mutates: true, needsUnlock: true },
+    // Values equal to the current ones change nothing and write nothing.
+    { mutates: { transactions: [0, 1] }, needsUnlock: true },
   ),
 } as const;

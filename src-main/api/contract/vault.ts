@@ -1,15 +1,9 @@
 import { z } from 'zod';
+import type { SlotSummary } from '../../core/vault/slot-summary.ts';
 import { empty, filePath, op } from './common.ts';
 
-export interface SlotInfo {
-  id: string;
-  type: 'passphrase' | 'quorum';
-  label: string;
-  created: string;
-  threshold?: number;
-  total?: number;
-  kdf?: { memoryKiB: number; passes: number; parallelism: number };
-}
+/** A key slot as shown: declared once in core/vault/slot-summary.ts. */
+export type SlotInfo = SlotSummary;
 
 export interface VaultInfo {
   dir: string;
@@ -60,12 +54,18 @@ export const vaultOps = {
     z.strictObject({ actor: z.string().trim().min(1).max(100), passphrase: z.string().max(1024).optional(), quorum: quorumSpec.optional() }),
     { mutates: true, needsUnlock: false },
   ),
-  'vault.unlock': op<SessionStatus>()(z.strictObject({ actor: z.string().trim().min(1).max(100), credentials }), { mutates: false, needsUnlock: false }),
+  // Writes only to record a key-slot header change it finds (vault.header-changed: a crash during a slot change).
+  // Up to two: a header change seen for the first time (vault.header-changed), a legacy slot converted (vault.slot-upgraded).
+  'vault.unlock': op<SessionStatus>()(z.strictObject({ actor: z.string().trim().min(1).max(100), credentials }), { mutates: { transactions: [0, 2] }, needsUnlock: false }),
   'vault.lock': op<SessionStatus>()(empty, { mutates: false, needsUnlock: false }),
   'vault.verify': op<VaultVerification>()(empty, { mutates: false, needsUnlock: true }),
   'vault.changePassphrase': op<SlotInfo>()(z.strictObject({ newPassphrase: z.string().max(1024) }), { mutates: true, needsUnlock: true }),
   'vault.addPassphraseSlot': op<SlotInfo>()(z.strictObject({ passphrase: z.string().max(1024), label: z.string().trim().min(1).max(100) }), { mutates: true, needsUnlock: true }),
-  'vault.addQuorumSlot': op<{ slot: SlotInfo; shareFiles: string[] }>()(quorumSpec.extend({ label: z.string().trim().min(1).max(100).optional() }), { mutates: true, needsUnlock: true }),
+  'vault.addQuorumSlot': op<{ slot: SlotInfo; shareFiles: string[] }>()(
+    /** replaceSlot: the new quorum takes that slot's place, and the vault gets a new key. */
+    quorumSpec.extend({ label: z.string().trim().min(1).max(100).optional(), replaceSlot: z.string().min(1).max(64).optional() }),
+    { mutates: true, needsUnlock: true },
+  ),
   'vault.removeSlot': op<VaultInfo>()(z.strictObject({ slotId: z.string().min(1).max(64) }), { mutates: true, needsUnlock: true }),
   'vault.backup': op<{ file: string; bytes: number }>()(z.strictObject({ out: filePath }), { mutates: true, needsUnlock: true }),
   'vault.restore': op<{ vaultId: string; dir: string; auditHead: { seq: number; hash: string } | null; checkpoint: { source: string; seq: number; status: 'contains' | 'behind' | 'differs' } | null }>()(
@@ -78,6 +78,7 @@ export const vaultOps = {
       /** Restore anyway, behind the checkpoint (audited with the reason). */
       acceptRollback: z.strictObject({ reason: z.string().trim().min(1).max(500) }).optional(),
     }),
-    { mutates: true, needsUnlock: false },
+    // vault.restored, then vault.rollback-accepted when a rollback behind the checkpoint is accepted.
+    { mutates: { transactions: [1, 2] }, needsUnlock: false },
   ),
 } as const;

@@ -8,9 +8,9 @@ export const ceremonyHandlers: HandlersFor<keyof typeof ceremonyOps> = {
    * actor is the unlocked session's officer and its witnesses are the
    * ceremony's, so the chain names everyone who was in the room.
    */
-  'ceremony.record': (input, session) => {
-    const v = session.requireVault();
-    const actor = session.requireActor();
+  'ceremony.record': (input, ctx) => {
+    const v = ctx.vault;
+    const actor = ctx.actor;
     if (input.participants.officer.trim() !== actor.trim()) {
       throw new DomainError('INVALID_INPUT', `Invalid participants.officer: the transcript's officer must be the officer who unlocked the vault ("${actor}"), not "${input.participants.officer}".`);
     }

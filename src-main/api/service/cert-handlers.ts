@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
-import { toPem } from '../../core/ca/encoding.ts';
+import { toPem } from '../../core/asn1/pem.ts';
 import { DomainError } from '../../core/errors.ts';
 import { writeNewFilesDurably, type NewFileResult } from '../../core/fs/batch-write.ts';
 import { writeFileDurably } from '../../core/fs/durable-write.ts';
@@ -10,17 +10,16 @@ import { generateCrl } from '../../core/issuance/crl-publication.ts';
 import { issueBatch } from '../../core/issuance/batch-issuance.ts';
 import { createIssuer } from '../../core/issuance/issuer.ts';
 import { PROFILES } from '../../core/issuance/profiles.ts';
-import { normalizeSerialHex } from '../../core/issuance/serial-number.ts';
+import { normalizeSerialHex } from '../../core/asn1/serial.ts';
 import { parseRevocationReason, type ReasonName } from '../../core/issuance/revocation-reasons.ts';
 import type { SubjectAltNames } from '../../core/issuance/subject-alt-names.ts';
-import { readRequestFolder, readUntrustedFile } from '../../core/media/untrusted-input.ts';
+import { readMediaFile, readRequestFolder } from '../../core/media/untrusted-input.ts';
 import { statusOf, type CertificateSummary, type IssuedCertificate as StoredCert } from '../../core/store/certificate-store.ts';
 import type { SigningKeyRecord, SigningKeyStore } from '../../core/store/signing-key-store.ts';
 import type { BatchItemResult, CertDetailView, CertView } from '../contract/certs.ts';
 import type { certOps } from '../contract/certs.ts';
 import type { HandlersFor } from './handler.ts';
 import { readBoundedInput } from './input-files.ts';
-import { storesOf } from './stores.ts';
 
 function sanList(s: SubjectAltNames): string[] {
   return [...s.dns.map((d) => `DNS:${d}`), ...s.ip.map((i) => `IP:${i}`), ...s.email.map((e) => `email:${e}`), ...s.uri.map((u) => `URI:${u}`)];
@@ -69,15 +68,15 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
   'cert.profiles': () =>
     Object.values(PROFILES).map((p) => ({ name: p.name, description: p.description, defaultDays: p.defaultDays, maxDays: p.maxDays, ca: p.ca, sanRequired: p.sanRequired, extendedKeyUsage: [...p.extendedKeyUsage] })),
 
-  'cert.issue': (input, session) => {
-    const v = session.requireVault();
-    const { keys, certs } = storesOf(v);
+  'cert.issue': (input, ctx) => {
+    const v = ctx.vault;
+    const { keys, certs } = ctx.stores;
     const k = activeIssuingKey(keys);
     const out = input.out ? resolve(input.out) : null;
     if (out && existsSync(out)) throw new DomainError('OUTPUT_EXISTS', `${out} already exists. Certificates are never written over an existing file.`);
     const { bytes, name } = readBoundedInput(input.source, DEFAULT_CSR_MAX_BYTES, 'request');
     const csr = parseAndVerifyCsr(bytes);
-    const now = session.clock.now();
+    const now = ctx.clock.now();
     const issued = keys.withPrivateKey(k.id, (pkcs8) =>
       createIssuer({ certificateDer: k.certificate, privateKey: pkcs8, algorithm: k.algorithm }).issue({
         csr,
@@ -103,7 +102,7 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
     v.transaction(() => {
       certs.insert([record]);
       v.audit.append({
-        actor: session.requireActor(),
+        actor: ctx.actor,
         action: 'cert.issued',
         details: { serial: record.serial, issuerKeyId: k.id, subject: record.subject, sans: record.sans, profile: record.profile, notAfter: record.notAfter, truncated: issued.truncated, request: name },
       });
@@ -113,10 +112,10 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
     return { ...detailView(certs.get(record.serial), keys, now), out, truncated: issued.truncated };
   },
 
-  'cert.issueBatch': async (input, session) => {
+  'cert.issueBatch': async (input, ctx) => {
     const started = Date.now();
-    const v = session.requireVault();
-    const { keys, certs } = storesOf(v);
+    const v = ctx.vault;
+    const { keys, certs } = ctx.stores;
     const k = activeIssuingKey(keys);
     const outDir = resolve(input.outDir);
     if (!existsSync(outDir)) throw new DomainError('NOT_FOUND', `The output folder ${outDir} does not exist. Create it (or choose the medium's folder) first.`);
@@ -131,8 +130,8 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
       else if (existsSync(outName(f.name))) results.push({ file: f.name, ok: false, serial: null, out: null, code: 'OUTPUT_EXISTS', message: `${outName(f.name)} already exists; this request was not issued again.` });
       else items.push({ id: f.name, csr: f.file.bytes });
     }
-    const now = session.clock.now();
-    session.progress({ operation: 'cert.issueBatch', done: 0, total: items.length });
+    const now = ctx.clock.now();
+    ctx.progress({ operation: 'cert.issueBatch', done: 0, total: items.length });
     // Serials come back unique within the batch and unused in the vault (one look-up for the batch).
     const outcomes = await keys.withPrivateKey(k.id, (pkcs8) =>
       issueBatch({ certificateDer: k.certificate, privateKey: pkcs8, algorithm: k.algorithm }, items, {
@@ -141,8 +140,8 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
         now,
         truncateToIssuer: input.truncate,
         takenSerials: (s) => certs.takenSerials(s),
-        onProgress: (done, total) => session.progress({ operation: 'cert.issueBatch', done, total }),
-        ...(session.issuanceWorkerUrl ? { workerUrl: session.issuanceWorkerUrl } : {}),
+        onProgress: (done, total) => ctx.progress({ operation: 'cert.issueBatch', done, total }),
+        ...(ctx.issuanceWorkerUrl ? { workerUrl: ctx.issuanceWorkerUrl } : {}),
       }),
     );
     const issued = outcomes.flatMap((o) => (o.ok ? [{ id: o.id, c: o.certificate }] : []));
@@ -161,7 +160,7 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
         })),
       );
       v.audit.append({
-        actor: session.requireActor(),
+        actor: ctx.actor,
         action: 'cert.batch-issued',
         details: { issuerKeyId: k.id, profile: input.profile, from: resolve(input.inDir), to: outDir, issued: issued.length, failed: outcomes.length - issued.length + results.length, serials: issued.map(({ c }) => c.serialHex) },
       });
@@ -184,54 +183,54 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
     return { issued: results.filter((r) => r.ok).length, failed: results.filter((r) => !r.ok).length, results, bundle: bundle ? bundleOut : null, seconds: (Date.now() - started) / 1000 };
   },
 
-  'cert.list': (input, session) => {
-    const { keys, certs } = storesOf(session.requireVault());
-    const now = session.clock.now();
+  'cert.list': (input, ctx) => {
+    const { keys, certs } = ctx.stores;
+    const now = ctx.clock.now();
     const issuerKeyId = input.issuer ? keys.resolve(input.issuer).id : undefined;
     const r = certs.list({ issuerKeyId, status: input.status, search: input.search?.trim() || undefined, limit: input.limit, offset: input.offset, now });
     return { items: r.items.map((c) => certView(c, now)), total: r.total };
   },
 
-  'cert.show': (input, session) => {
-    const { keys, certs } = storesOf(session.requireVault());
-    return detailView(certs.get(parseSerial(input.serial)), keys, session.clock.now());
+  'cert.show': (input, ctx) => {
+    const { keys, certs } = ctx.stores;
+    return detailView(certs.get(parseSerial(input.serial)), keys, ctx.clock.now());
   },
 
-  'cert.revoke': (input, session) => {
-    const v = session.requireVault();
-    const { certs } = storesOf(v);
-    const now = session.clock.now();
+  'cert.revoke': (input, ctx) => {
+    const v = ctx.vault;
+    const { certs } = ctx.stores;
+    const now = ctx.clock.now();
     const serial = parseSerial(input.serial);
     const reason = reasonOf(input.reason);
     const revoked = v.transaction(() => {
       const c = certs.revoke(serial, reason, now);
-      v.audit.append({ actor: session.requireActor(), action: 'cert.revoked', details: { serial: c.serial, issuerKeyId: c.issuerKeyId, reason } });
+      v.audit.append({ actor: ctx.actor, action: 'cert.revoked', details: { serial: c.serial, issuerKeyId: c.issuerKeyId, reason } });
       return c;
     });
     return certView(revoked, now);
   },
 
-  'cert.revokeAll': (input, session) => {
-    const v = session.requireVault();
-    const { keys, certs } = storesOf(v);
+  'cert.revokeAll': (input, ctx) => {
+    const v = ctx.vault;
+    const { keys, certs } = ctx.stores;
     const k = keys.resolve(input.issuer);
-    const now = session.clock.now();
+    const now = ctx.clock.now();
     const reason = reasonOf(input.reason);
     const revoked = v.transaction(() => {
       const n = certs.revokeAllByIssuer(k.id, reason, now);
-      v.audit.append({ actor: session.requireActor(), action: 'cert.revoked-all', details: { issuerKeyId: k.id, reason, revoked: n } });
+      v.audit.append({ actor: ctx.actor, action: 'cert.revoked-all', details: { issuerKeyId: k.id, reason, revoked: n } });
       return n;
     });
     return { issuerKeyId: k.id, revoked };
   },
 
-  'cert.revokeList': async (input, session) => {
-    const v = session.requireVault();
-    const { certs } = storesOf(v);
-    const now = session.clock.now();
+  'cert.revokeList': async (input, ctx) => {
+    const v = ctx.vault;
+    const { certs } = ctx.stores;
+    const now = ctx.clock.now();
     const reason = reasonOf(input.reason);
     // A list from removable media is untrusted: size-limited, sniffed, no links or special files.
-    const file = await readUntrustedFile(resolve(input.path), { accept: ['serial-list'] });
+    const file = await readMediaFile(resolve(input.path), { accept: ['serial-list'] });
     const out = { revoked: [] as string[], alreadyRevoked: [] as string[], unknown: [] as string[] };
     v.transaction(() => {
       for (const raw of file.serials) {
@@ -247,23 +246,23 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
         // All or nothing: a list naming certificates this vault never issued is refused whole.
         throw new DomainError('CERT_NOT_FOUND', `${out.unknown.length} serial(s) in ${file.name} were not issued by this vault (first: ${out.unknown[0]}); nothing was revoked. Check the list.`);
       }
-      v.audit.append({ actor: session.requireActor(), action: 'cert.revoked-list', details: { file: file.path, reason, revoked: out.revoked, alreadyRevoked: out.alreadyRevoked } });
+      v.audit.append({ actor: ctx.actor, action: 'cert.revoked-list', details: { file: file.path, reason, revoked: out.revoked, alreadyRevoked: out.alreadyRevoked } });
     });
     return out;
   },
 
-  'crl.generate': (input, session) => {
-    const v = session.requireVault();
-    const { keys, certs } = storesOf(v);
+  'crl.generate': (input, ctx) => {
+    const v = ctx.vault;
+    const { keys, certs } = ctx.stores;
     const k = input.issuer ? keys.resolve(input.issuer) : activeIssuingKey(keys);
     const out = input.out ? resolve(input.out) : null;
     if (out && existsSync(out)) throw new DomainError('OUTPUT_EXISTS', `${out} already exists. CRLs are never written over an existing file.`);
-    const days = input.nextUpdateDays ?? session.settings().crlValidityDays;
-    const onProgress = (done: number, total: number) => session.progress({ operation: 'crl.generate', done, total });
-    const { record, der } = generateCrl({ keys, certs, now: session.clock.now(), ...(session.onProgress ? { onProgress } : {}) }, k, days);
+    const days = input.nextUpdateDays ?? ctx.settings().crlValidityDays;
+    const onProgress = (done: number, total: number) => ctx.progress({ operation: 'crl.generate', done, total });
+    const { record, der } = generateCrl({ keys, certs, now: ctx.clock.now(), onProgress }, k, days);
     v.transaction(() => {
       certs.storeCrl({ issuerKeyId: k.id, number: record.number, thisUpdate: record.thisUpdate, nextUpdate: record.nextUpdate, entries: record.entries, der });
-      v.audit.append({ actor: session.requireActor(), action: 'crl.generated', details: { issuerKeyId: k.id, number: record.number, thisUpdate: record.thisUpdate, nextUpdate: record.nextUpdate, entries: record.entries, file: out } });
+      v.audit.append({ actor: ctx.actor, action: 'crl.generated', details: { issuerKeyId: k.id, number: record.number, thisUpdate: record.thisUpdate, nextUpdate: record.nextUpdate, entries: record.entries, file: out } });
       if (out) writeFileDurably(out, input.format === 'pem' ? Buffer.from(crlToPem(der)) : der, { exclusive: true, mode: 0o644 });
     });
     // The answer keeps its field order (file before bytes): scripts read the JSON.

@@ -1,3 +1,4 @@
+import { spoofingCharacters } from '../../core/safe-text.ts';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { importChain } from '../../core/ca/chain-import.ts';
@@ -13,10 +14,9 @@ import { writeFileDurably } from '../../core/fs/durable-write.ts';
 import type { SigningKeyRecord } from '../../core/store/signing-key-store.ts';
 import type { KeyView } from '../contract/keys.ts';
 import type { keyOps } from '../contract/keys.ts';
-import type { Session } from '../session.ts';
+import type { VaultContext } from './context.ts';
 import type { HandlersFor } from './handler.ts';
 import { readBoundedInput } from './input-files.ts';
-import { storesOf } from './stores.ts';
 import { chainView, keyDetailView, keyView } from './key-views.ts';
 
 /** Pre-write refusal: never overwrite an output (Boulder's ceremony rule). */
@@ -30,63 +30,58 @@ function draftOnly(k: SigningKeyRecord, what: string): void {
   if (k.state !== 'draft') throw new DomainError('INVALID_TRANSITION', `Key "${k.name}" is ${k.state}; only a draft key can ${what}. Create a new key for a new certificate.`);
 }
 
-function actorOf(session: Session): string {
-  return session.requireActor();
-}
-
-function rotationWorld(session: Session): RotationWorld {
-  const vault = session.requireVault();
-  return { vault, ...storesOf(vault), clock: session.clock, actor: session.actor, requireActor: () => session.requireActor() };
+function rotationWorld(ctx: VaultContext): RotationWorld {
+  return { vault: ctx.vault, keys: ctx.stores.keys, certs: ctx.stores.certs, clock: ctx.clock, actor: ctx.actor, requireActor: () => ctx.actor };
 }
 
 export const keyHandlers: HandlersFor<keyof typeof keyOps> = {
-  'key.create': async (input, session) => {
-    const v = session.requireVault();
-    const { keys, certs } = storesOf(v);
+  'key.create': async (input, ctx) => {
+    const v = ctx.vault;
+    const { keys, certs } = ctx.stores;
     const g = await generateSigningKey(input.algorithm);
     try {
       v.transaction(() => {
-        keys.insertDraft({ id: g.keyId, name: input.name, algorithm: input.algorithm, spki: g.spki, pkcs8: g.pkcs8, createdAt: session.clock.now().toISOString() });
-        v.audit.append({ actor: actorOf(session), action: 'key.created', details: { keyId: g.keyId, name: input.name, algorithm: input.algorithm } });
+        keys.insertDraft({ id: g.keyId, name: input.name, algorithm: input.algorithm, spki: g.spki, pkcs8: g.pkcs8, createdAt: ctx.clock.now().toISOString() });
+        v.audit.append({ actor: ctx.actor, action: 'key.created', details: { keyId: g.keyId, name: input.name, algorithm: input.algorithm } });
       });
     } finally {
       g.pkcs8.fill(0);
     }
-    return keyView(keys.resolve(g.keyId), keys, certs, session.clock);
+    return keyView(keys.resolve(g.keyId), keys, certs, ctx.clock);
   },
 
-  'key.list': async (_i, session) => {
-    const { keys, certs } = storesOf(session.requireVault());
-    return Promise.all(keys.list().map((k) => keyView(k, keys, certs, session.clock)));
+  'key.list': async (_i, ctx) => {
+    const { keys, certs } = ctx.stores;
+    return Promise.all(keys.list().map((k) => keyView(k, keys, certs, ctx.clock)));
   },
 
-  'key.show': async (input, session) => {
-    const { keys, certs } = storesOf(session.requireVault());
-    return keyDetailView(keys.resolve(input.key), keys, certs, session.clock);
+  'key.show': async (input, ctx) => {
+    const { keys, certs } = ctx.stores;
+    return keyDetailView(keys.resolve(input.key), keys, certs, ctx.clock);
   },
 
-  'key.selfSign': async (input, session) => {
-    const v = session.requireVault();
-    const { keys, certs } = storesOf(v);
+  'key.selfSign': async (input, ctx) => {
+    const v = ctx.vault;
+    const { keys, certs } = ctx.stores;
     const k = keys.resolve(input.key);
     draftOnly(k, 'be self-signed');
     if (k.certificate) throw new DomainError('INVALID_TRANSITION', `Draft "${k.name}" already has a certificate. Activate it, or create a new key.`);
     const cert = await keys.withPrivateKey(k.id, (pkcs8) =>
-      selfSignRoot({ algorithm: k.algorithm, pkcs8, spki: k.spki, subject: input.subject, days: input.days, pathLength: input.pathLength, clock: session.clock }),
+      selfSignRoot({ algorithm: k.algorithm, pkcs8, spki: k.spki, subject: input.subject, days: input.days, pathLength: input.pathLength, clock: ctx.clock }),
     );
     v.transaction(() => {
       keys.setCertificate(k.id, cert.der, []);
       // A root made here is trusted by construction: chains to it need no fingerprint.
-      new TrustedRootStore(v.db).pin({ der: cert.der, subject: cert.subject }, 'self-sign', session.clock.now());
-      v.audit.append({ actor: actorOf(session), action: 'key.root-pinned', details: { keyId: k.id, subject: cert.subject, fingerprint: certificateFingerprint(cert.der), source: 'self-sign' } });
-      v.audit.append({ actor: actorOf(session), action: 'key.self-signed', details: { keyId: k.id, subject: cert.subject, serial: cert.serialHex, notBefore: cert.notBefore, notAfter: cert.notAfter } });
+      new TrustedRootStore(v.db).pin({ der: cert.der, subject: cert.subject }, 'self-sign', ctx.clock.now());
+      v.audit.append({ actor: ctx.actor, action: 'key.root-pinned', details: { keyId: k.id, subject: cert.subject, fingerprint: certificateFingerprint(cert.der), source: 'self-sign' } });
+      v.audit.append({ actor: ctx.actor, action: 'key.self-signed', details: { keyId: k.id, subject: cert.subject, serial: cert.serialHex, notBefore: cert.notBefore, notAfter: cert.notAfter } });
     });
-    return keyDetailView(keys.resolve(k.id), keys, certs, session.clock);
+    return keyDetailView(keys.resolve(k.id), keys, certs, ctx.clock);
   },
 
-  'key.csr': async (input, session) => {
-    const v = session.requireVault();
-    const { keys } = storesOf(v);
+  'key.csr': async (input, ctx) => {
+    const v = ctx.vault;
+    const { keys } = ctx.stores;
     const k = keys.resolve(input.key);
     draftOnly(k, 'export a CSR');
     const out = input.out ? assertNewFile(input.out) : null;
@@ -94,18 +89,18 @@ export const keyHandlers: HandlersFor<keyof typeof keyOps> = {
     const bytes = encodeRequest(req, input.format);
     v.transaction(() => {
       if (out) writeFileDurably(out, bytes, { exclusive: true, mode: 0o644 });
-      v.audit.append({ actor: actorOf(session), action: 'key.csr-exported', details: { keyId: k.id, subject: input.subject, file: out, format: input.format } });
+      v.audit.append({ actor: ctx.actor, action: 'key.csr-exported', details: { keyId: k.id, subject: input.subject, file: out, format: input.format } });
     });
     return { file: out, pem: req.pem, format: input.format };
   },
 
-  'key.checkChain': async (input, session) => {
-    const { keys } = storesOf(session.requireVault());
+  'key.checkChain': async (input, ctx) => {
+    const { keys } = ctx.stores;
     const k = keys.resolve(input.key);
     const { bytes } = readBoundedInput(input.source, DEFAULT_MAX_CHAIN_BYTES, 'chain');
     try {
-      const r = await importChain({ input: bytes, keySpki: k.spki, clock: session.clock });
-      const root = { ...r.root, pinned: new TrustedRootStore(session.requireVault().db).isPinned(r.root.fingerprint) };
+      const r = await importChain({ input: bytes, keySpki: k.spki, clock: ctx.clock });
+      const root = { ...r.root, pinned: new TrustedRootStore(ctx.vault.db).isPinned(r.root.fingerprint) };
       return { ok: true, chain: chainView(r.chain), code: null, message: null, root };
     } catch (e) {
       if (!isDomainError(e)) throw e;
@@ -113,45 +108,50 @@ export const keyHandlers: HandlersFor<keyof typeof keyOps> = {
     }
   },
 
-  'key.importChain': async (input, session) => {
-    const v = session.requireVault();
-    const { keys, certs } = storesOf(v);
+  'key.importChain': async (input, ctx) => {
+    const v = ctx.vault;
+    const { keys, certs } = ctx.stores;
     const k = keys.resolve(input.key);
     draftOnly(k, 'take an imported chain');
     const { bytes, name } = readBoundedInput(input.source, DEFAULT_MAX_CHAIN_BYTES, 'chain');
-    const r = await importChain({ input: bytes, keySpki: k.spki, clock: session.clock });
+    const r = await importChain({ input: bytes, keySpki: k.spki, clock: ctx.clock });
     const roots = new TrustedRootStore(v.db);
     const { pinNow } = checkChainRoot(r.root, roots.isPinned(r.root.fingerprint), input.rootFingerprint);
     v.transaction(() => {
       if (pinNow) {
-        roots.pin({ der: r.chain[r.chain.length - 1]!, subject: r.root.subject }, 'import', session.clock.now());
-        v.audit.append({ actor: actorOf(session), action: 'key.root-pinned', details: { keyId: k.id, subject: r.root.subject, fingerprint: r.root.fingerprint, source: 'import' } });
+        roots.pin({ der: r.chain[r.chain.length - 1]!, subject: r.root.subject }, 'import', ctx.clock.now());
+        v.audit.append({ actor: ctx.actor, action: 'key.root-pinned', details: { keyId: k.id, subject: r.root.subject, fingerprint: r.root.fingerprint, source: 'import' } });
       }
       keys.setCertificate(k.id, r.certificate, r.issuers);
       v.audit.append({
-        actor: actorOf(session),
+        actor: ctx.actor,
         action: 'key.chain-imported',
-        details: { keyId: k.id, file: name, root: r.root, certificates: r.certificates.map((c) => ({ subject: c.subject, serial: c.serialHex, keyId: c.keyId })) },
+        details: {
+          keyId: k.id,
+          file: name,
+          root: r.root,
+          certificates: r.certificates.map((c) => ({ subject: c.subject, serial: c.serialHex, keyId: c.keyId, ...(spoofingCharacters(c.subject).length ? { subjectSpoofing: spoofingCharacters(c.subject) } : {}) })),
+        },
       });
     });
-    return keyDetailView(keys.resolve(k.id), keys, certs, session.clock);
+    return keyDetailView(keys.resolve(k.id), keys, certs, ctx.clock);
   },
 
-  'key.activate': async (input, session) => {
-    const world = rotationWorld(session);
+  'key.activate': async (input, ctx) => {
+    const world = rotationWorld(ctx);
     const { keys, certs } = world;
     const k = keys.resolve(input.key);
     const outcome = await activateKey(world, {
       key: k,
       emergency: input.emergency,
       witnesses: input.witnesses,
-      trustedWindowDays: input.trustedWindowDays ?? session.settings().trustedWindowDays,
+      trustedWindowDays: input.trustedWindowDays ?? ctx.settings().trustedWindowDays,
       linkFromPrevious: input.linkFromPrevious,
-      crlValidityDays: session.settings().crlValidityDays,
+      crlValidityDays: ctx.settings().crlValidityDays,
     });
     return {
-      activated: await keyView(keys.resolve(outcome.activatedId), keys, certs, session.clock),
-      previous: outcome.previousId ? await keyView(keys.resolve(outcome.previousId), keys, certs, session.clock) : null,
+      activated: await keyView(keys.resolve(outcome.activatedId), keys, certs, ctx.clock),
+      previous: outcome.previousId ? await keyView(keys.resolve(outcome.previousId), keys, certs, ctx.clock) : null,
       revokedCount: outcome.revokedCount,
       linkCertificate: outcome.linkCertificate,
       bundleKeyIds: outcome.bundleKeyIds,
@@ -159,34 +159,34 @@ export const keyHandlers: HandlersFor<keyof typeof keyOps> = {
     };
   },
 
-  'key.retire': async (input, session) => {
-    const world = rotationWorld(session);
+  'key.retire': async (input, ctx) => {
+    const world = rotationWorld(ctx);
     const { keys, certs } = world;
     const k = keys.resolve(input.key);
     retireKey(world, k, input.force ? { reason: input.reason } : null);
-    return keyView(keys.resolve(k.id), keys, certs, session.clock);
+    return keyView(keys.resolve(k.id), keys, certs, ctx.clock);
   },
 
-  'key.promote': async (input, session) => {
-    const world = rotationWorld(session);
+  'key.promote': async (input, ctx) => {
+    const world = rotationWorld(ctx);
     const { keys, certs } = world;
     const k = keys.resolve(input.key);
-    promoteKey(world, k, input.days ?? session.settings().trustedWindowDays);
-    return keyView(keys.resolve(k.id), keys, certs, session.clock);
+    promoteKey(world, k, input.days ?? ctx.settings().trustedWindowDays);
+    return keyView(keys.resolve(k.id), keys, certs, ctx.clock);
   },
 
-  'bundle.preview': (_i, session) => {
-    const { der: _der, ...view } = buildBundle(storesOf(session.requireVault()).keys);
+  'bundle.preview': (_i, ctx) => {
+    const { der: _der, ...view } = buildBundle(ctx.stores.keys);
     return view;
   },
 
-  'bundle.write': (input, session) => {
-    const v = session.requireVault();
+  'bundle.write': (input, ctx) => {
+    const v = ctx.vault;
     const out = assertNewFile(input.out);
-    const { der: _der, ...view } = buildBundle(storesOf(v).keys);
+    const { der: _der, ...view } = buildBundle(ctx.stores.keys);
     v.transaction(() => {
       writeFileDurably(out, Buffer.from(view.pem, 'utf8'), { exclusive: true, mode: 0o644 });
-      v.audit.append({ actor: actorOf(session), action: 'bundle.written', details: { file: out, keyIds: view.keys.map((k) => k.id) } });
+      v.audit.append({ actor: ctx.actor, action: 'bundle.written', details: { file: out, keyIds: view.keys.map((k) => k.id) } });
     });
     return { ...view, file: out };
   },

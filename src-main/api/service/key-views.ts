@@ -1,8 +1,9 @@
 import { checkKeyHealth } from '../../core/ca/health.ts';
 import { readCertificate, isSelfSigned } from '../../core/ca/certificate-facts.ts';
-import { toPem } from '../../core/ca/encoding.ts';
+import { toPem } from '../../core/asn1/pem.ts';
 import type { Clock } from '../../core/clock.ts';
 import { DAY_MS } from '../../core/clock.ts';
+import { spoofingCharacters } from '../../core/safe-text.ts';
 import { CertificateStore } from '../../core/store/certificate-store.ts';
 import type { SigningKeyRecord, SigningKeyStore } from '../../core/store/signing-key-store.ts';
 import type { ChainCertificateView, CrlStatusView, KeyDetailView, KeyView } from '../contract/keys.ts';
@@ -32,6 +33,7 @@ export function chainView(ders: readonly Uint8Array[]): ChainCertificateView[] {
       pathLength: f.basicConstraints?.pathLength ?? null,
       selfSigned: isSelfSigned(f),
       keyId: f.keyId,
+      subjectSpoofing: spoofingCharacters(f.subject),
     };
   });
 }

@@ -11,13 +11,10 @@ import { pinnedKeyIds, verifyExportPackage } from '../../core/media/export-verif
 import { readRequestFolder } from '../../core/media/untrusted-input.ts';
 import { ALGORITHMS } from '../../core/pki/algorithms.ts';
 import type { CrlRecord } from '../../core/store/certificate-store.ts';
-import { lastExport, recordExport } from '../../core/store/export-log-store.ts';
-import type { Vault } from '../../core/vault/vault.ts';
 import type { ExportView, mediaOps } from '../contract/media.ts';
-import type { Session } from '../session.ts';
+import type { VaultContext } from './context.ts';
 import type { HandlersFor } from './handler.ts';
 import { crlStatus } from './key-views.ts';
-import { storesOf } from './stores.ts';
 
 interface PackageContents {
   files: ExportFile[];
@@ -33,8 +30,8 @@ interface PackageContents {
  * issuer's latest CRL — regenerated when it is due, expired or missing for an
  * active or trusted key; a retired key's final CRL travels as it is.
  */
-function packageContents(v: Vault, session: Session): PackageContents {
-  const { keys, certs } = storesOf(v);
+function packageContents(ctx: VaultContext): PackageContents {
+  const { keys, certs } = ctx.stores;
   const active = keys.active();
   if (!active) throw new DomainError('NO_ACTIVE_KEY', 'There is no active signing key to sign the package with. Activate a key first.');
   const bundle = buildBundle(keys);
@@ -48,14 +45,14 @@ function packageContents(v: Vault, session: Session): PackageContents {
   ];
   const newCrls: CrlRecord[] = [];
   const crls: ExportView['crls'] = [];
-  const now = session.clock.now();
+  const now = ctx.clock.now();
   for (const k of all) {
     if (k.state === 'draft' || !k.certificate) continue;
     const status = crlStatus(certs, k.id, now).status;
     let record = certs.lastCrl(k.id);
     let regenerated = false;
     if (k.state !== 'retired' && status !== 'ok') {
-      const made = generateCrl({ keys, certs, now: session.clock.now() }, k, session.settings().crlValidityDays);
+      const made = generateCrl({ keys, certs, now: ctx.clock.now() }, k, ctx.settings().crlValidityDays);
       record = { issuerKeyId: k.id, number: made.record.number, thisUpdate: made.record.thisUpdate, nextUpdate: made.record.nextUpdate, entries: made.record.entries, der: made.der };
       newCrls.push(record);
       regenerated = true;
@@ -69,13 +66,12 @@ function packageContents(v: Vault, session: Session): PackageContents {
 }
 
 export const mediaHandlers: HandlersFor<keyof typeof mediaOps> = {
-  'media.list': async (_i, session) => {
-    const r = await detectRemovableMedia(session.mediaDeps);
+  'media.list': async (_i, ctx) => {
+    const r = await detectRemovableMedia(ctx.mediaDeps);
     return { media: r.media, problems: r.problems };
   },
 
-  'media.readRequests': async (input, session) => {
-    session.requireVault();
+  'media.readRequests': async (input) => {
     const r = await readRequestFolder(resolve(input.dir), { accept: ['csr'] });
     return {
       dir: r.dir,
@@ -83,9 +79,8 @@ export const mediaHandlers: HandlersFor<keyof typeof mediaOps> = {
     };
   },
 
-  'export.preview': (_i, session) => {
-    const v = session.requireVault();
-    const c = packageContents(v, session);
+  'export.preview': (_i, ctx) => {
+    const c = packageContents(ctx);
     return {
       files: c.files.map((f) => ({ name: f.name, size: f.bytes.length })),
       keys: c.keys,
@@ -94,13 +89,13 @@ export const mediaHandlers: HandlersFor<keyof typeof mediaOps> = {
     };
   },
 
-  'export.media': async (input, session) => {
-    const v = session.requireVault();
-    const actor = session.requireActor();
-    const { keys, certs } = storesOf(v);
+  'export.media': async (input, ctx) => {
+    const v = ctx.vault;
+    const actor = ctx.actor;
+    const { keys, certs } = ctx.stores;
     const mediaRoot = resolve(input.to);
     try {
-      const c = packageContents(v, session);
+      const c = packageContents(ctx);
       const active = keys.get(c.activeKeyId)!;
       const digest = ALGORITHMS[active.algorithm].nodeDigest;
       const result = await writeExportPackage({
@@ -108,7 +103,7 @@ export const mediaHandlers: HandlersFor<keyof typeof mediaOps> = {
         vaultId: v.id,
         actor,
         signingKeyId: active.id,
-        createdAt: session.clock.now(),
+        createdAt: ctx.clock.now(),
         files: c.files,
         auditHead: v.audit.head(),
         sign: async (manifest) => {
@@ -119,11 +114,11 @@ export const mediaHandlers: HandlersFor<keyof typeof mediaOps> = {
             pkcs8.fill(0);
           }
         },
-        onProgress: (p) => session.progress({ operation: 'export.media', done: p.filesDone, total: p.filesTotal, item: p.file ?? p.phase }),
+        onProgress: (p) => ctx.progress({ operation: 'export.media', done: p.filesDone, total: p.filesTotal, item: p.file ?? p.phase }),
       });
       v.transaction(() => {
         for (const crl of c.newCrls) certs.storeCrl(crl);
-        recordExport(v, { at: session.clock.now().toISOString(), medium: mediaRoot, folder: result.dir, manifestSha256: result.manifestSha256 });
+        ctx.stores.exportLog.record({ at: ctx.clock.now().toISOString(), medium: mediaRoot, folder: result.dir, manifestSha256: result.manifestSha256 });
         v.audit.append({
           actor,
           action: 'export.written',
@@ -158,8 +153,5 @@ export const mediaHandlers: HandlersFor<keyof typeof mediaOps> = {
     };
   },
 
-  'export.last': (_i, session) => {
-    const v = session.requireVault();
-    return lastExport(v);
-  },
+  'export.last': (_i, ctx) => ctx.stores.exportLog.last(),
 };

@@ -7,11 +7,12 @@ import { isOnRemovableMedia } from '../../core/media/detect.ts';
 import { restoreBackup, writeBackup } from '../../core/vault/backup.ts';
 import type { VaultHeader } from '../../core/vault/header.ts';
 import { createVault, readVaultHeader, summarizeSlot, unlockVault, type Vault, type VaultCredentials } from '../../core/vault/vault.ts';
-import { readPackageCheckpoint } from '../../core/audit/checkpoint.ts';
+import { readCheckpoint } from '../../core/audit/checkpoint.ts';
 import { SigningKeyStore } from '../../core/store/signing-key-store.ts';
 import type { SessionStatus, VaultInfo } from '../contract/vault.ts';
 import type { vaultOps } from '../contract/vault.ts';
-import type { Session } from '../session.ts';
+import type { SessionControl } from '../session.ts';
+import type { VaultlessContext } from './context.ts';
 import type { HandlersFor } from './handler.ts';
 import { vaultCounts } from '../../core/store/vault-counts.ts';
 
@@ -22,7 +23,7 @@ function discardRestored(vault: Vault): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
-function status(session: Session): SessionStatus {
+function status(session: SessionControl): SessionStatus {
   let header: VaultHeader | null;
   try {
     header = existsSync(session.vaultDir) ? readVaultHeader(session.vaultDir) : null;
@@ -43,11 +44,9 @@ function status(session: Session): SessionStatus {
   };
 }
 
-function info(session: Session): VaultInfo {
-  const dir = session.vaultDir;
+function info(dir: string, counts: VaultInfo['counts']): VaultInfo {
   if (!existsSync(dir)) return { dir, exists: false, vaultId: null, created: null, formatVersion: null, slots: [], counts: null };
   const header = readVaultHeader(dir);
-  const v = session.openVault;
   return {
     dir,
     exists: true,
@@ -55,7 +54,7 @@ function info(session: Session): VaultInfo {
     created: header.created,
     formatVersion: header.version,
     slots: header.slots.map(summarizeSlot),
-    counts: v ? vaultCounts(v) : null,
+    counts,
   };
 }
 
@@ -71,12 +70,12 @@ function writeShareFiles(dir: string, vaultId: string, slotId: string, files: st
 }
 
 /** docs/architecture.md, "Vault format": the live vault stays on the internal disk, never on removable media. */
-async function refuseRemovable(session: Session): Promise<void> {
-  const { removable, medium } = await isOnRemovableMedia(session.vaultDir, session.mediaDeps);
+async function refuseRemovable(ctx: VaultlessContext): Promise<void> {
+  const { removable, medium } = await isOnRemovableMedia(ctx.vaultDir, ctx.mediaDeps);
   if (removable) {
     throw new DomainError(
       'VAULT_ON_REMOVABLE_MEDIA',
-      `The vault folder ${session.vaultDir} is on removable media (${medium?.label || medium?.path}). The live vault must stay on the workstation's internal disk: use --vault with a folder there, and carry only backups and exports on media.`,
+      `The vault folder ${ctx.vaultDir} is on removable media (${medium?.label || medium?.path}). The live vault must stay on the workstation's internal disk: use --vault with a folder there, and carry only backups and exports on media.`,
     );
   }
 }
@@ -85,7 +84,7 @@ function credentialsOf(c: { passphrase: string } | { shares: Array<{ label: stri
   return 'passphrase' in c ? { passphrase: c.passphrase } : { shares: c.shares };
 }
 
-async function throttled<T>(session: Session, attempt: () => Promise<T>): Promise<T> {
+async function throttled<T>(session: SessionControl, attempt: () => Promise<T>): Promise<T> {
   return session.throttle.exclusive(async () => {
     await session.throttle.beforeAttempt();
     try {
@@ -102,17 +101,17 @@ async function throttled<T>(session: Session, attempt: () => Promise<T>): Promis
 }
 
 export const vaultHandlers: HandlersFor<keyof typeof vaultOps> = {
-  'session.status': (_i, session) => status(session),
-  'vault.info': (_i, session) => info(session),
+  'session.status': (_i, ctx) => status(ctx.session),
+  'vault.info': (_i, ctx) => info(ctx.vaultDir, ctx.session.counts()),
 
-  'vault.create': async (input, session) => {
-    await refuseRemovable(session);
+  'vault.create': async (input, ctx) => {
+    await refuseRemovable(ctx);
     const { vault, shareFiles } = await createVault({
-      dir: session.vaultDir,
+      dir: ctx.vaultDir,
       passphrase: input.passphrase,
       quorum: input.quorum ? { threshold: input.quorum.threshold, total: input.quorum.total } : undefined,
-      kdfCost: session.kdfCost,
-      clock: session.clock,
+      kdfCost: ctx.kdfCost,
+      clock: ctx.clock,
       actor: input.actor,
     });
     let paths: string[] = [];
@@ -125,24 +124,24 @@ export const vaultHandlers: HandlersFor<keyof typeof vaultOps> = {
       vault.close();
       throw e;
     }
-    session.attach(vault, input.actor);
+    ctx.session.attach(vault, input.actor);
     return { vaultId: vault.id, shareFiles: paths, slots: vault.header.slots.map(summarizeSlot) };
   },
 
-  'vault.unlock': async (input, session) => {
-    await refuseRemovable(session);
-    const vault = await throttled(session, () => unlockVault(session.vaultDir, credentialsOf(input.credentials), { clock: session.clock, actor: input.actor }));
-    session.attach(vault, input.actor);
-    return status(session);
+  'vault.unlock': async (input, ctx) => {
+    await refuseRemovable(ctx);
+    const vault = await throttled(ctx.session, () => unlockVault(ctx.vaultDir, credentialsOf(input.credentials), { clock: ctx.clock, actor: input.actor }));
+    ctx.session.attach(vault, input.actor);
+    return status(ctx.session);
   },
 
-  'vault.lock': (_i, session) => {
-    session.lock(null);
-    return status(session);
+  'vault.lock': (_i, ctx) => {
+    ctx.session.lock(null);
+    return status(ctx.session);
   },
 
-  'vault.verify': (_i, session) => {
-    const v = session.requireVault();
+  'vault.verify': (_i, ctx) => {
+    const v = ctx.vault;
     const integrity = integrityCheck(v.db);
     const audit = v.audit.verify();
     return {
@@ -152,36 +151,45 @@ export const vaultHandlers: HandlersFor<keyof typeof vaultOps> = {
     };
   },
 
-  'vault.changePassphrase': async (input, session) => session.requireVault().changePassphrase({ newPassphrase: input.newPassphrase, actor: session.requireActor(), cost: session.kdfCost }),
+  'vault.changePassphrase': async (input, ctx) => ctx.vault.changePassphrase({ newPassphrase: input.newPassphrase, actor: ctx.actor, cost: ctx.kdfCost }),
 
-  'vault.addPassphraseSlot': async (input, session) =>
-    session.requireVault().addPassphraseSlot({ passphrase: input.passphrase, label: input.label, actor: session.requireActor(), cost: session.kdfCost }),
+  'vault.addPassphraseSlot': async (input, ctx) =>
+    ctx.vault.addPassphraseSlot({ passphrase: input.passphrase, label: input.label, actor: ctx.actor, cost: ctx.kdfCost }),
 
-  'vault.addQuorumSlot': async (input, session) => {
-    const v = session.requireVault();
-    const { slot, shareFiles } = await v.addQuorumSlot({ threshold: input.threshold, total: input.total, label: input.label ?? `custodians ${input.threshold} of ${input.total}`, actor: session.requireActor() });
-    return { slot, shareFiles: writeShareFiles(input.sharesDir, v.id, slot.id, shareFiles) };
+  'vault.addQuorumSlot': async (input, ctx) => {
+    const v = ctx.vault;
+    const { slot, shareFiles } = await v.addQuorumSlot({
+      threshold: input.threshold,
+      total: input.total,
+      label: input.label ?? `custodians ${input.threshold} of ${input.total}`,
+      actor: ctx.actor,
+      replaceSlot: input.replaceSlot,
+      // A replacing quorum's shares are written before its change commits.
+      ...(input.replaceSlot !== undefined ? { deliverShares: (slotId: string, files: string[]) => writeShareFiles(input.sharesDir, v.id, slotId, files) } : {}),
+    });
+    return { slot, shareFiles: input.replaceSlot !== undefined ? shareFiles : writeShareFiles(input.sharesDir, v.id, slot.id, shareFiles) };
   },
 
-  'vault.removeSlot': async (input, session) => {
-    await session.requireVault().removeSlot({ slotId: input.slotId, actor: session.requireActor() });
-    return info(session);
+  'vault.removeSlot': async (input, ctx) => {
+    await ctx.vault.removeSlot({ slotId: input.slotId, actor: ctx.actor });
+    return info(ctx.vaultDir, vaultCounts(ctx.vault));
   },
 
-  'vault.backup': (input, session) => {
-    const r = writeBackup(session.requireVault(), input.out, { actor: session.requireActor(), clock: session.clock });
+  'vault.backup': (input, ctx) => {
+    const r = writeBackup(ctx.vault, input.out, { actor: ctx.actor, clock: ctx.clock });
     return { file: r.file, bytes: r.bytes };
   },
 
-  'vault.restore': async (input, session) => {
-    await refuseRemovable(session);
-    const vault = await throttled(session, () =>
-      restoreBackup({ file: input.from, dir: session.vaultDir, credentials: credentialsOf(input.credentials), clock: session.clock, actor: input.actor }),
+  'vault.restore': async (input, ctx) => {
+    await refuseRemovable(ctx);
+    const vault = await throttled(ctx.session, () =>
+      restoreBackup({ file: input.from, dir: ctx.vaultDir, credentials: credentialsOf(input.credentials), clock: ctx.clock, actor: input.actor }),
     );
     let checkpoint: { source: string; seq: number; status: 'contains' | 'behind' | 'differs' } | null = null;
     if (input.checkpoint !== undefined) {
       try {
-        const cp = await readPackageCheckpoint(resolve(input.checkpoint), vault.id, (keyId) => new SigningKeyStore(vault).get(keyId) !== null);
+        const keys = new SigningKeyStore(vault);
+        const cp = await readCheckpoint(resolve(input.checkpoint), vault.id, (keyId) => keys.get(keyId));
         checkpoint = { source: cp.source, seq: cp.head.seq, status: vault.audit.compareCheckpoint(cp.head).status };
       } catch (e) {
         discardRestored(vault);
@@ -201,7 +209,7 @@ export const vaultHandlers: HandlersFor<keyof typeof vaultOps> = {
         vault.transaction(() => vault.audit.append({ actor: input.actor, action: 'vault.rollback-accepted', details: { checkpoint: checkpoint, reason: input.acceptRollback!.reason } }));
       }
     }
-    session.attach(vault, input.actor);
+    ctx.session.attach(vault, input.actor);
     return { vaultId: vault.id, dir: vault.dir, auditHead: vault.audit.head(), checkpoint };
   },
 };

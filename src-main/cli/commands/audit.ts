@@ -27,13 +27,14 @@ export function auditCommand(action: Action): Command {
   audit
     .command('verify')
     .description('verify the hash chain; exit 1 and name the first broken event')
-    .option('--checkpoint <PATH>', 'an export package folder: exit 1 unless this chain contains the audit head its signed manifest carries')
+    .option('--checkpoint <PATH>', 'an export package folder or a checkpoint file (audit checkpoint --out): exit 1 unless this chain contains its signed audit head')
     .action(
       action(async (ctx, opts: { checkpoint?: string }) => {
         await ctx.unlock();
         const r = await ctx.call('audit.verify', { checkpoint: opts.checkpoint });
         const cp = r.checkpoint;
-        const chain = r.brokenAt === null ? `Audit chain OK: ${r.count} events, head ${r.head ?? '-'}.` : `Audit chain BROKEN at event ${r.brokenAt}: ${r.reason}.`;
+        const keyed = r.keyedFrom === null || r.keyedFrom > r.count ? '' : r.keyedFrom === 1 ? ' (every event keyed)' : ` (events 1–${r.keyedFrom - 1} plain SHA-256, from ${r.keyedFrom} keyed)`;
+        const chain = r.brokenAt === null ? `Audit chain OK: ${r.count} events${keyed}, head ${r.head ?? '-'}.` : `Audit chain BROKEN at event ${r.brokenAt}: ${r.reason}.`;
         const checkpointText = !cp
           ? ''
           : cp.status === 'contains'
@@ -43,6 +44,21 @@ export function auditCommand(action: Action): Command {
               : `\nCheckpoint FAILED (differs): event ${cp.seq} in this vault is not the one recorded in ${cp.source} (${cp.hash}). The chain was rolled back and written on since, or the history was rewritten, after that package was exported.`;
         const text = chain + checkpointText;
         return { json: r, text, exitCode: r.ok ? EXIT.ok : EXIT.failed };
+      }),
+    );
+
+  audit
+    .command('checkpoint')
+    .description('write the audit head, signed by the active key, to a checkpoint file to keep off the machine')
+    .requiredOption('--out <FILE>', 'the checkpoint file (never overwritten)')
+    .action(
+      action(async (ctx, opts: { out: string }) => {
+        await ctx.unlock();
+        const r = await ctx.call('audit.checkpoint', { out: opts.out });
+        return {
+          json: r,
+          text: `Checkpoint written to ${r.file}: audit event ${r.seq}, ${r.hash}, signed by ${r.signingKeyId}.\nKeep it off this machine; "audit verify --checkpoint ${r.file}" shows later whether the vault still contains this event.`,
+        };
       }),
     );
 

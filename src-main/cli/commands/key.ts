@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { KEY_ALGORITHMS } from '../../core/pki/algorithms.ts';
-import { hasControlCharacters, printableLine, spoofingCharacters } from '../../core/safe-text.ts';
+import { hasControlCharacters, printableLine } from '../../core/safe-text.ts';
 import type { KeyView } from '../../api/contract.ts';
 import type { Action } from '../context.ts';
 import { intFor } from '../options.ts';
@@ -133,9 +133,10 @@ export function keyCommand(action: Action): Command {
       action(async (ctx, ref: string, opts: { file: string; rootFingerprint?: string }) => {
         await ctx.unlock();
         const k = await ctx.call('key.importChain', { key: ref, source: { path: opts.file }, rootFingerprint: opts.rootFingerprint });
-        const flagged = k.chain.filter((c) => spoofingCharacters(c.subject).length > 0 || hasControlCharacters(c.subject));
+        const flagged = k.chain.filter((c) => c.subjectSpoofing.length > 0 || hasControlCharacters(c.subject));
+        const chars = [...new Set(flagged.flatMap((c) => c.subjectSpoofing))];
         const warning = flagged.length
-          ? `\nWARNING: ${flagged.map((c) => printableLine(c.subject)).join('; ')} ${flagged.length === 1 ? 'has' : 'have'} control, bidi or zero-width characters in the name: it may display as another name. Compare the root fingerprint, not the name.`
+          ? `\nWARNING: ${flagged.map((c) => printableLine(c.subject)).join('; ')} ${flagged.length === 1 ? 'has' : 'have'} control, bidi or zero-width characters in the name${chars.length ? ` (${chars.join(', ')})` : ''}: it may display as another name. Compare the root fingerprint, not the name.`
           : '';
         return { json: k, text: `Chain imported and checked (${k.chain.length} certificates). Activate with "key activate ${k.name}".${warning}\n${keyDetails(k)}` };
       }),

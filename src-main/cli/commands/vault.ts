@@ -30,6 +30,7 @@ async function newPassphrase(ctx: CliContext, file: string | undefined): Promise
 }
 
 /** Said after every change that revokes a credential: a backup carries the header of its day. */
+const REKEYED_NOTE = 'The vault has a new key (database re-encrypted, private keys wrapped again):';
 const OLD_BACKUPS_NOTE = 'Backups made before this change still open with the old credentials: destroy them or keep them as safe as the old passphrase or shares.';
 
 export function vaultCommand(action: Action): Command {
@@ -117,7 +118,10 @@ export function vaultCommand(action: Action): Command {
       action(async (ctx, opts: { newPassphraseFile: string }) => {
         await ctx.unlock();
         const slot = await ctx.call('vault.changePassphrase', { newPassphrase: readPassphraseFile(opts.newPassphraseFile) });
-        return { json: { slot }, text: `Passphrase changed (slot ${slot.id}). Other key slots are unchanged. ${OLD_BACKUPS_NOTE}` };
+        return {
+          json: { slot },
+          text: `Passphrase changed (slot ${slot.id}). ${REKEYED_NOTE} the old passphrase, with any copy of the old header, opens nothing of the vault. Every other key slot keeps working. ${OLD_BACKUPS_NOTE}`,
+        };
       }),
     );
 
@@ -139,11 +143,13 @@ export function vaultCommand(action: Action): Command {
     .description('add a custodian quorum slot (K of N shares)')
     .requiredOption('--quorum <K/N>', 'K of N custodians', parseQuorum)
     .requiredOption('--shares-dir <DIR>', 'where to write the share files')
+    .option('--replace <SLOT>', 'the slot the new quorum replaces (the vault then gets a new key)')
     .action(
-      action(async (ctx, opts: { quorum: { threshold: number; total: number }; sharesDir: string }) => {
+      action(async (ctx, opts: { quorum: { threshold: number; total: number }; sharesDir: string; replace?: string }) => {
         await ctx.unlock();
-        const r = await ctx.call('vault.addQuorumSlot', { ...opts.quorum, sharesDir: opts.sharesDir });
-        return { json: r, text: [`Quorum slot ${r.slot.id} added (${r.slot.threshold} of ${r.slot.total}). Share files:`, ...r.shareFiles.map((f) => `  ${f}`)].join('\n') };
+        const r = await ctx.call('vault.addQuorumSlot', { ...opts.quorum, sharesDir: opts.sharesDir, ...(opts.replace !== undefined ? { replaceSlot: opts.replace } : {}) });
+        const replaced = opts.replace === undefined ? '' : ` It replaces slot ${opts.replace}. ${REKEYED_NOTE} the replaced slot's shares open nothing of the vault. ${OLD_BACKUPS_NOTE}`;
+        return { json: r, text: [`Quorum slot ${r.slot.id} added (${r.slot.threshold} of ${r.slot.total}).${replaced} Share files:`, ...r.shareFiles.map((f) => `  ${f}`)].join('\n') };
       }),
     );
 
@@ -155,7 +161,7 @@ export function vaultCommand(action: Action): Command {
       action(async (ctx, slotId: string) => {
         await ctx.unlock();
         const i = await ctx.call('vault.removeSlot', { slotId });
-        return { json: i, text: `Slot ${slotId} removed. ${OLD_BACKUPS_NOTE}\n\n${slotRows(i.slots)}` };
+        return { json: i, text: `Slot ${slotId} removed. ${REKEYED_NOTE} that slot's passphrase or shares open nothing of the vault. ${OLD_BACKUPS_NOTE}\n\n${slotRows(i.slots)}` };
       }),
     );
 
@@ -175,13 +181,13 @@ export function vaultCommand(action: Action): Command {
     .command('restore')
     .description('restore a backup into --vault DIR (which must not exist yet)')
     .requiredOption('--from <FILE>', 'the backup file')
-    .option('--checkpoint <DIR>', 'an export package folder of this vault: refuse a backup behind its audit head')
+    .option('--checkpoint <PATH>', 'an export package folder of this vault or a checkpoint file (audit checkpoint --out): refuse a backup behind its audit head')
     .option('--accept-rollback', 'restore a backup behind the checkpoint anyway (needs --reason; audited)')
     .option('--reason <TEXT>', 'why the rollback is accepted')
     .action(
       action(async (ctx, opts: { from: string; checkpoint?: string; acceptRollback?: boolean; reason?: string }) => {
         if (opts.acceptRollback && !opts.reason) throw new DomainError('INVALID_INPUT', '--accept-rollback needs --reason TEXT: the audit log records why the rollback was accepted.');
-        if (opts.acceptRollback && !opts.checkpoint) throw new DomainError('INVALID_INPUT', '--accept-rollback only makes sense with --checkpoint DIR.');
+        if (opts.acceptRollback && !opts.checkpoint) throw new DomainError('INVALID_INPUT', '--accept-rollback only makes sense with --checkpoint PATH.');
         const r = await ctx.call('vault.restore', {
           from: opts.from,
           actor: ctx.actor,

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type Database from 'better-sqlite3-multiple-ciphers';
 import type { Clock } from '../clock.ts';
@@ -9,6 +9,13 @@ import { DomainError } from '../errors.ts';
  * content (RFC 8785 JSON) and the previous event's hash; the first event chains
  * to a genesis value bound to the vault id, so events cannot be spliced in from
  * another vault. Callers append inside the same transaction as the change.
+ *
+ * The chain is keyed: from `keyed_from` on (every event of a vault created
+ * with the keyed chain, the events after the upgrade of an older one) the
+ * "hash" is HMAC-SHA256 under the vault's audit key, so a chain rewritten and
+ * re-hashed with plain SHA-256 does not verify. Events written before the
+ * upgrade keep their plain SHA-256 hashes, and the first keyed event links to
+ * the last of them, so checkpoints taken before stay valid.
  */
 export type AuditDetails = Record<string, unknown>;
 
@@ -45,9 +52,30 @@ export function genesisHash(vaultId: string): string {
   return createHash('sha256').update(`airgap-ca/v1/audit-genesis/${vaultId}`).digest('hex');
 }
 
+function canonicalContent(e: Omit<AuditEvent, 'hash'>): string {
+  return canonicalize({ seq: e.seq, at: e.at, actor: e.actor, witnesses: e.witnesses, action: e.action, details: e.details, prev: e.prevHash }) ?? '';
+}
+
+/** The plain SHA-256 hash: events written before the chain was keyed. */
 export function eventHash(e: Omit<AuditEvent, 'hash'>): string {
-  const content = canonicalize({ seq: e.seq, at: e.at, actor: e.actor, witnesses: e.witnesses, action: e.action, details: e.details, prev: e.prevHash });
-  return createHash('sha256').update(content ?? '').digest('hex');
+  return createHash('sha256').update(canonicalContent(e)).digest('hex');
+}
+
+/** The keyed hash: HMAC-SHA256 under the audit key over the same canonical content. */
+export function eventMac(e: Omit<AuditEvent, 'hash'>, key: Uint8Array): string {
+  return createHmac('sha256', key).update(canonicalContent(e)).digest('hex');
+}
+
+/** The audit key and the first event it covers. */
+interface ChainKey {
+  key: Buffer;
+  keyedFrom: number;
+}
+
+function sameHex(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'utf8');
+  const y = Buffer.from(b, 'utf8');
+  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 function rowToEvent(r: Row): AuditEvent {
@@ -91,7 +119,13 @@ export class AuditLog {
       details,
       prevHash: last?.hash ?? genesisHash(this.vaultId),
     };
-    const hash = eventHash(event);
+    const chainKey = this.requireChainKey();
+    let hash: string;
+    try {
+      hash = event.seq >= chainKey.keyedFrom ? eventMac(event, chainKey.key) : eventHash(event);
+    } finally {
+      chainKey.key.fill(0);
+    }
     this.db
       .prepare('INSERT INTO audit_events (seq, at, actor, witnesses, action, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
       .run(event.seq, event.at, event.actor, JSON.stringify(event.witnesses), event.action, JSON.stringify(event.details), event.prevHash, hash);
@@ -142,6 +176,16 @@ export class AuditLog {
 
   /** Walks the whole chain; names the first event whose sequence, link or content does not verify. */
   verify(): AuditVerification {
+    const chainKey = this.chainKey();
+    if (!chainKey) return { ok: false, count: 0, brokenAt: 1, reason: 'the audit key is missing from the database, so no keyed event can be checked (the database was altered)' };
+    try {
+      return this.verifyWith(chainKey);
+    } finally {
+      chainKey.key.fill(0);
+    }
+  }
+
+  private verifyWith({ key, keyedFrom }: ChainKey): AuditVerification {
     let expectedPrev = genesisHash(this.vaultId);
     let expectedSeq = 1;
     let count = 0;
@@ -154,15 +198,44 @@ export class AuditLog {
       }
       if (e.seq !== expectedSeq) return { ok: false, count, brokenAt: expectedSeq, reason: `event ${expectedSeq} is missing (next stored event is ${e.seq})` };
       if (e.prevHash !== expectedPrev) return { ok: false, count, brokenAt: e.seq, reason: `event ${e.seq} does not link to event ${e.seq - 1}` };
-      if (eventHash(e) !== e.hash) return { ok: false, count, brokenAt: e.seq, reason: `event ${e.seq} was altered after it was written (its hash does not match its content)` };
+      if (e.seq >= keyedFrom) {
+        if (!sameHex(eventMac(e, key), e.hash)) {
+          return { ok: false, count, brokenAt: e.seq, reason: `event ${e.seq} was altered after it was written (its HMAC under the vault's audit key does not match its content)` };
+        }
+      } else if (eventHash(e) !== e.hash) {
+        return { ok: false, count, brokenAt: e.seq, reason: `event ${e.seq} was altered after it was written (its hash does not match its content)` };
+      }
       expectedPrev = e.hash;
       expectedSeq += 1;
       count += 1;
     }
-    return { ok: true, count, head: count ? expectedPrev : null };
+    // The key is made when the log has n events (keyed_from = n + 1) and events are never removed.
+    if (keyedFrom > count + 1) {
+      return { ok: false, count, brokenAt: count + 1, reason: `the audit key says keyed events start at event ${keyedFrom}, after the end of the log (event ${count}): the database was altered` };
+    }
+    return { ok: true, count, head: count ? expectedPrev : null, keyedFrom };
+  }
+
+  /** The audit key (a copy the caller zeroes) or null when the database has none. */
+  private chainKey(): ChainKey | null {
+    let row: { key: Buffer; keyed_from: number } | undefined;
+    try {
+      row = this.db.prepare('SELECT key, keyed_from FROM audit_chain_key WHERE id = 1').get() as typeof row;
+    } catch {
+      return null;
+    }
+    if (!row || !Buffer.isBuffer(row.key) || row.key.length !== 32) return null;
+    return { key: row.key, keyedFrom: row.keyed_from };
+  }
+
+  private requireChainKey(): ChainKey {
+    const k = this.chainKey();
+    if (!k) throw new DomainError('AUDIT_CHAIN_BROKEN', 'The audit key is missing from the vault database, so no event can be written: the database was altered. Restore the vault from a backup and investigate.');
+    return k;
   }
 }
 
 export type AuditVerification =
-  | { ok: true; count: number; head: string | null }
+  /** keyedFrom: the first event whose hash is an HMAC under the audit key (count + 1 when none is yet). */
+  | { ok: true; count: number; head: string | null; keyedFrom: number }
   | { ok: false; count: number; brokenAt: number; reason: string };

@@ -1,5 +1,5 @@
 import type { SigningKeyRecord, SigningKeyStore } from '../store/signing-key-store.ts';
-import { toPem } from './encoding.ts';
+import { toPem } from '../asn1/pem.ts';
 import { buildTrustBundle } from './trust-bundle.ts';
 
 /** The trust bundle as it is distributed: PEM text, the DER certificates, and which keys it carries. */

@@ -9,9 +9,9 @@
 import { X509Certificate as NodeX509Certificate, createHash } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import { DomainError } from '../errors.ts';
-import { formatDistinguishedName } from './distinguished-name.ts';
-import { bytesEqual, toBytes } from './encoding.ts';
-import { keyIdOf } from './key-material.ts';
+import { formatName } from '../asn1/name.ts';
+import { bytesEqual, toBytes } from '../asn1/bytes.ts';
+import { keyIdOf } from '../asn1/key-id.ts';
 
 export interface CertificateFacts {
   der: Uint8Array;
@@ -61,7 +61,7 @@ export function readCertificate(der: Uint8Array, where: string): CertificateFact
     }
     const subjectDer = toBytes(cert.subjectName.toArrayBuffer());
     const issuerDer = toBytes(cert.issuerName.toArrayBuffer());
-    const subject = formatDistinguishedName(cert.subjectName);
+    const subject = formatName(subjectDer);
     const spki = toBytes(cert.publicKey.rawData);
     const notBefore = cert.notBefore;
     const notAfter = cert.notAfter;
@@ -71,7 +71,7 @@ export function readCertificate(der: Uint8Array, where: string): CertificateFact
       der,
       label: `${where} (${subject})`,
       subject,
-      issuer: formatDistinguishedName(cert.issuerName),
+      issuer: formatName(issuerDer),
       subjectDer,
       issuerDer,
       spki,

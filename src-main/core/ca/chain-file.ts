@@ -9,7 +9,8 @@
  * scanner is linear, so a huge or hostile file is refused quickly.
  */
 import { DomainError } from '../errors.ts';
-import { children, readTlv } from './der-reader.ts';
+import { DerError, childrenLenient, readNodeLenient, type LenientNode } from '../asn1/der-reader.ts';
+import { PemError, decodePemBody, pemSections, type PemFault, type PemSection } from '../asn1/pem.ts';
 
 export const DEFAULT_MAX_CHAIN_BYTES = 1024 * 1024;
 /** A CA chain is a handful of certificates; more is a wrong file, not a chain. */
@@ -26,6 +27,24 @@ const SIGNED_DATA_OID = Uint8Array.from([0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf
 
 function unparseable(message: string): never {
   throw new DomainError('CHAIN_UNPARSEABLE', message);
+}
+
+/** The lenient reader, with its DerError told in the officer's words. */
+function asChainError<T>(what: string, read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof DerError) unparseable(`${what} is not well-formed DER: it is truncated or damaged. Ask for the file again.`);
+    throw e;
+  }
+}
+
+function readTlv(buf: Uint8Array, offset: number, limit: number, what: string): LenientNode {
+  return asChainError(what, () => readNodeLenient(buf, offset, limit));
+}
+
+function children(buf: Uint8Array, parent: LenientNode, what: string): LenientNode[] {
+  return asChainError(what, () => childrenLenient(buf, parent));
 }
 
 function startsWith(buf: Uint8Array, at: number, prefix: Uint8Array): boolean {
@@ -80,43 +99,47 @@ function fromDer(buf: Uint8Array, fileName: string): Uint8Array[] {
   return out;
 }
 
-function decodeBase64Block(body: string, fileName: string, index: number): Uint8Array {
-  if (body.includes(':')) unparseable(`PEM block ${index} in ${fileName} has header lines, which certificate PEM does not use (RFC 7468); remove them.`);
-  const b64 = body.replace(/[\s]+/g, '');
-  if (b64.length === 0 || b64.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(b64)) {
-    unparseable(`PEM block ${index} in ${fileName} is not valid base64: it was damaged or edited. Ask for the file again.`);
+const PEM_FAULTS: Record<PemFault, (block: string, label: string | null) => string> = {
+  'damaged-begin': (block) => `${block} has a damaged BEGIN line.`,
+  'no-end': (block, label) => `${block} ("${label}") has no END line: the file is truncated. Ask for it again.`,
+  headers: (block) => `${block} has header lines, which certificate PEM does not use (RFC 7468); remove them.`,
+  'not-base64': (block) => `${block} is not valid base64: it was damaged or edited. Ask for the file again.`,
+};
+
+/** The scanner's PemError told in the officer's words. */
+function asPemRefusal<T>(fileName: string, read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof PemError) unparseable(PEM_FAULTS[e.fault](`PEM block ${e.index} in ${fileName}`, e.label));
+    throw e;
   }
-  return new Uint8Array(Buffer.from(b64, 'base64'));
 }
 
-/** PEM text: a linear scan over BEGIN/END lines (RFC 7468 section 2), text between blocks ignored. */
+function decodeBlock(section: PemSection, fileName: string): Uint8Array {
+  const der = asPemRefusal(fileName, () => decodePemBody(section));
+  if (der.length === 0) unparseable(PEM_FAULTS['not-base64'](`PEM block ${section.index} in ${fileName}`, section.label));
+  return new Uint8Array(der);
+}
+
+/** PEM text: the one scanner (core/asn1/pem.ts), text between blocks ignored. */
 function fromPem(text: string, fileName: string): Uint8Array[] {
   const out: Uint8Array[] = [];
-  let p = 0;
-  let index = 0;
+  const sections = pemSections(text);
+  let count = 0;
   for (;;) {
-    const begin = text.indexOf('-----BEGIN ', p);
-    if (begin < 0) break;
-    index++;
-    const labelEnd = text.indexOf('-----', begin + 11);
-    const eol = text.indexOf('\n', begin);
-    if (labelEnd < 0 || (eol >= 0 && labelEnd > eol)) unparseable(`PEM block ${index} in ${fileName} has a damaged BEGIN line.`);
-    const label = text.slice(begin + 11, labelEnd);
-    if (label.length > 64) unparseable(`PEM block ${index} in ${fileName} has a damaged BEGIN line.`);
-    const endMarker = `-----END ${label}-----`;
-    const end = text.indexOf(endMarker, labelEnd + 5);
-    if (end < 0) unparseable(`PEM block ${index} in ${fileName} ("${label}") has no END line: the file is truncated. Ask for it again.`);
-    const body = text.slice(labelEnd + 5, end);
-    // Catch a block that swallowed the next BEGIN (a missing END line).
-    if (body.includes('-----BEGIN ')) unparseable(`PEM block ${index} in ${fileName} ("${label}") has no END line: the file is truncated. Ask for it again.`);
-    p = end + endMarker.length;
+    const next = asPemRefusal(fileName, () => sections.next());
+    if (next.done) break;
+    const section = next.value;
+    count++;
+    const { label, index } = section;
     if (label === 'CERTIFICATE' || label === 'X509 CERTIFICATE') {
-      const der = decodeBase64Block(body, fileName, index);
+      const der = decodeBlock(section, fileName);
       const t = readTlv(der, 0, der.length, `PEM block ${index} in ${fileName}`);
       if (t.end !== der.length || t.tag !== 0x30) unparseable(`PEM block ${index} in ${fileName} has extra or missing bytes: it was damaged. Ask for the file again.`);
       out.push(der);
     } else if (label === 'PKCS7' || label === 'CMS' || label === 'PKCS #7 SIGNED DATA') {
-      const der = decodeBase64Block(body, fileName, index);
+      const der = decodeBlock(section, fileName);
       const t = readTlv(der, 0, der.length, `PEM block ${index} in ${fileName}`);
       if (t.end !== der.length) unparseable(`PEM block ${index} in ${fileName} has extra bytes after the PKCS#7 data: it was damaged.`);
       out.push(...certificatesOfPkcs7(der, der.length, fileName));
@@ -128,7 +151,7 @@ function fromPem(text: string, fileName: string): Uint8Array[] {
       unparseable(`PEM block ${index} in ${fileName} is a "${label}", not a certificate; remove it from the file.`);
     }
   }
-  if (index === 0) unparseable(`${fileName} is neither PEM, DER nor PKCS#7; give the signed chain as a PEM bundle, a DER certificate or a .p7b file.`);
+  if (count === 0) unparseable(`${fileName} is neither PEM, DER nor PKCS#7; give the signed chain as a PEM bundle, a DER certificate or a .p7b file.`);
   return out;
 }
 

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { fixedClock } from '../clock.ts';
 import { DomainError, ERROR_CODES } from '../errors.ts';
 import { importChain } from './chain-import.ts';
-import { bytesEqual } from './encoding.ts';
+import { bytesEqual } from '../asn1/bytes.ts';
 import { makeCert, makeKey, opensslWorkspace, pemOf, text } from '../../testing/chain-fixtures.ts';
 import type { TestKey } from '../../testing/chain-fixtures.ts';
 

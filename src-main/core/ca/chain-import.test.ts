@@ -5,7 +5,7 @@ import { DomainError } from '../errors.ts';
 import type { ErrorCode } from '../errors.ts';
 import { describeCertificate, importChain, verifyStoredChain } from './chain-import.ts';
 import { readChainFile } from './chain-file.ts';
-import { bytesEqual } from './encoding.ts';
+import { bytesEqual } from '../asn1/bytes.ts';
 import { breakSignature, makeCert, makeKey, opensslWorkspace, pemOf, text } from '../../testing/chain-fixtures.ts';
 import type { TestCert, TestKey } from '../../testing/chain-fixtures.ts';
 import { codeOfAsync, type Outcome } from '../../testing/refusals.ts';

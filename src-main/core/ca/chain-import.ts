@@ -30,8 +30,8 @@ import { readChainFile } from './chain-file.ts';
 import type { CertificateFacts } from './certificate-facts.ts';
 import { claimsToBeRoot, isSelfSigned, keyIdsAgree, readCertificate, sameName, signedBy } from './certificate-facts.ts';
 import { checkIssuers, checkLeafIsCa, checkNesting, checkValidityNow, verifyOrderedChain } from './chain-verify.ts';
-import { bytesEqual } from './encoding.ts';
-import { keyIdOf, shortKeyId } from './key-material.ts';
+import { bytesEqual } from '../asn1/bytes.ts';
+import { keyIdOf, shortKeyId } from '../asn1/key-id.ts';
 
 export { DEFAULT_MAX_CHAIN_BYTES } from './chain-file.ts';
 

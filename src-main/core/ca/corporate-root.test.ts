@@ -16,7 +16,7 @@ import { generateSigningKey } from './key-material.ts';
 import type { GeneratedKey } from './key-material.ts';
 import { createSubCaRequest } from './csr.ts';
 import { importChain } from './chain-import.ts';
-import { toPem } from './encoding.ts';
+import { toPem } from '../asn1/pem.ts';
 import { importSigningKey } from './key-material.ts';
 import { makeCert, opensslWorkspace } from '../../testing/chain-fixtures.ts';
 

@@ -9,8 +9,9 @@ import * as x509 from '@peculiar/x509';
 import type { KeyAlgorithm } from '../pki/algorithms.ts';
 import { subtleCrypto } from '../pki/crypto-provider.ts';
 import { DomainError } from '../errors.ts';
-import { nameFromDistinguishedName } from './distinguished-name.ts';
-import { bytesEqual, toBytes, toPem } from './encoding.ts';
+import { encodeDistinguishedName } from '../asn1/name.ts';
+import { bytesEqual, toBytes } from '../asn1/bytes.ts';
+import { toPem } from '../asn1/pem.ts';
 import { importSigningKey, importVerifyKey, signingParams, spkiOfPrivateKey } from './key-material.ts';
 import { caBasicConstraints, caKeyUsage } from './ca-extensions.ts';
 
@@ -40,7 +41,7 @@ export interface SubCaRequest {
  * the SPKI's), SIGNATURE_SELF_CHECK_FAILED.
  */
 export async function createSubCaRequest(input: CsrInput): Promise<SubCaRequest> {
-  const name = nameFromDistinguishedName(input.subject);
+  const name = new x509.Name(encodeDistinguishedName(input.subject));
   const basic = caBasicConstraints(input.pathLength);
   if (!bytesEqual(spkiOfPrivateKey(input.pkcs8), input.spki)) {
     throw new DomainError('KEY_UNHEALTHY', 'The stored private key does not belong to this key\'s public key; the key record is damaged. Do not use this key.');

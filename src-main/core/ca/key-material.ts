@@ -4,13 +4,14 @@
  * (which the vault wraps at once) or as non-extractable CryptoKeys; nothing
  * here logs them or puts them in an error.
  */
-import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
+import { createPrivateKey, createPublicKey } from 'node:crypto';
 import type { KeyObject, webcrypto } from 'node:crypto';
 import { ALGORITHMS, isKeyAlgorithm } from '../pki/algorithms.ts';
 import type { KeyAlgorithm } from '../pki/algorithms.ts';
 import { subtleCrypto } from '../pki/crypto-provider.ts';
 import { DomainError } from '../errors.ts';
-import { toBytes } from './encoding.ts';
+import { toBytes } from '../asn1/bytes.ts';
+import { keyIdOf } from '../asn1/key-id.ts';
 
 export interface GeneratedKey {
   /** PKCS#8 DER of the private key: wrap it in the vault at once, never log or return it across the api boundary. */
@@ -41,15 +42,6 @@ export async function generateSigningKey(alg: KeyAlgorithm): Promise<GeneratedKe
   return { pkcs8, spki, keyId: keyIdOf(spki) };
 }
 
-/** docs/architecture.md, "Keys": key id = "sha256:" + lowercase hex SHA-256 over the SubjectPublicKeyInfo DER. */
-export function keyIdOf(spkiDer: Uint8Array): string {
-  return 'sha256:' + createHash('sha256').update(spkiDer).digest('hex');
-}
-
-/** True for a well-formed key id ("sha256:" + 64 lowercase hex digits). */
-export function isKeyId(s: string): boolean {
-  return /^sha256:[0-9a-f]{64}$/.test(s);
-}
 
 /** The private key as a non-extractable CryptoKey that can only sign. */
 export async function importSigningKey(alg: KeyAlgorithm, pkcs8: Uint8Array): Promise<webcrypto.CryptoKey> {
@@ -118,9 +110,4 @@ export function algorithmOfSpki(spki: Uint8Array): KeyAlgorithm | null {
     default:
       return null;
   }
-}
-
-/** A short fingerprint for messages: the key id's first 16 hex digits. */
-export function shortKeyId(keyId: string): string {
-  return keyId.startsWith('sha256:') ? keyId.slice(0, 7 + 16) : keyId;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DAY_MS, fixedClock } from '../clock.ts';
-import type { KeyRecord, KeyState, TransitionPlan } from './lifecycle.ts';
+import type { KeyRecord, TransitionPlan } from './lifecycle.ts';
+import type { KeyState } from './key-state.ts';
 import { applyPlan, planActivation, planEmergencyActivation, planPromote, planRetire } from './lifecycle.ts';
 import { codeOf } from '../../testing/refusals.ts';
 

@@ -16,7 +16,7 @@ import { DAY_MS } from '../clock.ts';
 import { DomainError } from '../errors.ts';
 import type { ErrorCode } from '../errors.ts';
 
-export type KeyState = 'draft' | 'active' | 'trusted' | 'retired';
+import type { KeyState } from './key-state.ts';
 
 export const DEFAULT_TRUSTED_WINDOW_DAYS = 30;
 export const MAX_TRUSTED_WINDOW_DAYS = 3650;

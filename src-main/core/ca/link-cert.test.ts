@@ -3,7 +3,7 @@ import * as x509 from '@peculiar/x509';
 import { fixedClock } from '../clock.ts';
 import { selfSignRoot } from './self-sign.ts';
 import { createLinkCertificate } from './link-cert.ts';
-import type { SignedCertificate } from './cert-signer.ts';
+import type { SignedCertificate } from '../issuance/issuer.ts';
 import { makeCert, makeKey, opensslWorkspace } from '../../testing/chain-fixtures.ts';
 import type { TestKey } from '../../testing/chain-fixtures.ts';
 

@@ -9,21 +9,22 @@
  * trust bundle. The link copies the new root's SKI, so the AKI in
  * certificates the new key issues matches it, and carries the old root's
  * key id as AKI (RFC 5280 section 4.2.1.1). Its validity lies inside both
- * roots' validity.
+ * roots' validity. It is signed by the old root's Issuer
+ * (issueCaCertificate), so it is linted and re-verified like every
+ * certificate.
  */
-import * as x509 from '@peculiar/x509';
 import type { Clock } from '../clock.ts';
 import type { KeyAlgorithm } from '../pki/algorithms.ts';
-import { subtleCrypto } from '../pki/crypto-provider.ts';
 import { DomainError } from '../errors.ts';
-import { bytesEqual } from './encoding.ts';
+import { bytesEqual } from '../asn1/bytes.ts';
+import type { RandomBytes } from '../asn1/serial.ts';
 import { readCertificate, isSelfIssued, isSelfSigned } from './certificate-facts.ts';
 import type { CertificateFacts } from './certificate-facts.ts';
 import { spkiOfPrivateKey } from './key-material.ts';
-import { randomSerialHex } from './serial.ts';
-import { caKeyUsage } from './ca-extensions.ts';
-import { signCertificate, truncateToSecond } from './cert-signer.ts';
-import type { SignedCertificate } from './cert-signer.ts';
+import { Issuer } from '../issuance/issuer.ts';
+import type { SignedCertificate } from '../issuance/issuer.ts';
+import { rootKeyIdOfSpki } from './self-sign.ts';
+import { truncateToSecond } from '../issuance/validity-window.ts';
 
 export interface LinkCertificateInput {
   /** The previous active root: it signs. */
@@ -31,6 +32,8 @@ export interface LinkCertificateInput {
   /** The new root's self-signed certificate: the link repeats its subject, key and basicConstraints. */
   newRootCertificate: Uint8Array;
   clock: Clock;
+  /** The serial number's random source; the CSPRNG when absent. */
+  random?: RandomBytes;
 }
 
 function requireRoot(c: CertificateFacts, which: string): void {
@@ -69,29 +72,17 @@ export async function createLinkCertificate(input: LinkCertificateInput): Promis
   if (!selfIssuedLink && oldRoot.basicConstraints?.pathLength === 0) {
     throw new DomainError('CHAIN_PATHLEN', `The old root ${oldRoot.label} has pathLen 0, so agents would refuse a link certificate with another name below it. Give the new root the same subject as the old one.`);
   }
-  const ski = newRoot.subjectKeyId ?? (await x509.SubjectKeyIdentifierExtension.create(newRoot.spki, false, subtleCrypto)).keyId;
-  const oldKeyId = oldRoot.subjectKeyId ?? (await x509.SubjectKeyIdentifierExtension.create(oldRoot.spki, false, subtleCrypto)).keyId;
-  const signed = await signCertificate({
-    issuerAlgorithm: input.oldRoot.algorithm,
-    issuerPkcs8: input.oldRoot.pkcs8,
-    issuerSpki: oldRoot.spki,
-    subject: new x509.Name(newRoot.subjectDer),
-    issuer: new x509.Name(oldRoot.subjectDer),
-    subjectSpki: newRoot.spki,
-    serialHex: randomSerialHex(),
+  // The link repeats the new root's SKI; a root without one gets the method-1 identifier roots carry.
+  const subjectKeyId = newRoot.subjectKeyId ? Buffer.from(newRoot.subjectKeyId, 'hex') : rootKeyIdOfSpki(newRoot.spki);
+  // The old root signs through the one signing path; its key id (SKI) becomes the link's AKI.
+  const issuer = new Issuer({ certificateDer: input.oldRoot.certificate, privateKey: input.oldRoot.pkcs8, algorithm: input.oldRoot.algorithm, random: input.random });
+  const signed = issuer.issueCaCertificate({
+    subjectDer: newRoot.subjectDer,
+    spkiDer: newRoot.spki,
     notBefore,
     notAfter,
-    extensions: [
-      new x509.BasicConstraintsExtension(true, newRoot.basicConstraints?.pathLength, true),
-      caKeyUsage(),
-      new x509.SubjectKeyIdentifierExtension(ski, false),
-      new x509.AuthorityKeyIdentifierExtension(oldKeyId, false),
-    ],
-    lint: {
-      pathLen: newRoot.basicConstraints?.pathLength,
-      subjectKeyId: Buffer.from(ski, 'hex'),
-      issuer: { subjectDer: oldRoot.subjectDer, keyId: Buffer.from(oldKeyId, 'hex'), notBefore: oldRoot.notBefore, notAfter: oldRoot.notAfter },
-    },
+    pathLen: newRoot.basicConstraints?.pathLength,
+    subjectKeyId,
   });
   // Sanity: the link must not look like a root to chain builders.
   const link = readCertificate(signed.der, 'the link certificate');

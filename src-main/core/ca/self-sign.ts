@@ -1,5 +1,6 @@
 /**
- * A standalone root: the draft key certifies itself.
+ * A standalone root: the draft key certifies itself, through the one signing
+ * path (Issuer.selfSigned -> issueCaCertificate: lint, sign, re-verify).
  *
  * Profile (RFC 5280):
  * - basicConstraints cA=TRUE, critical, optional pathLenConstraint (4.2.1.9:
@@ -12,19 +13,21 @@
  *   MAY be omitted in a self-signed certificate, but keeping it lets a chain
  *   builder match a link certificate and the root by key id alone).
  */
-import * as x509 from '@peculiar/x509';
 import type { KeyAlgorithm } from '../pki/algorithms.ts';
 import type { Clock } from '../clock.ts';
 import { DAY_MS } from '../clock.ts';
-import { subtleCrypto } from '../pki/crypto-provider.ts';
-import { DomainError } from '../errors.ts';
-import { nameFromDistinguishedName } from './distinguished-name.ts';
-import { bytesEqual } from './encoding.ts';
+import { DomainError, rethrowAs } from '../errors.ts';
+import { encodeDistinguishedName } from '../asn1/name.ts';
+import { bytesEqual } from '../asn1/bytes.ts';
+import { readRoot } from '../asn1/der-reader.ts';
+import type { RandomBytes } from '../asn1/serial.ts';
 import { spkiOfPrivateKey } from './key-material.ts';
-import { randomSerialHex } from './serial.ts';
-import { caBasicConstraints, caKeyUsage } from './ca-extensions.ts';
-import { signCertificate, truncateToSecond } from './cert-signer.ts';
-import type { SignedCertificate } from './cert-signer.ts';
+import { checkPathLength } from './ca-extensions.ts';
+import { Issuer } from '../issuance/issuer.ts';
+import type { SignedCertificate } from '../issuance/issuer.ts';
+import { rootKeyIdentifier } from '../issuance/key-identifier.ts';
+import { readSubjectPublicKey } from '../issuance/subject-public-key.ts';
+import { truncateToSecond } from '../issuance/validity-window.ts';
 
 export const DEFAULT_ROOT_DAYS = 3650;
 export const MAX_CERT_DAYS = 36500;
@@ -42,6 +45,8 @@ export interface SelfSignInput {
   /** basicConstraints pathLenConstraint; absent means unlimited. */
   pathLength?: number;
   clock: Clock;
+  /** The serial number's random source; the CSPRNG when absent. */
+  random?: RandomBytes;
 }
 
 export function checkDays(days: number): number {
@@ -49,6 +54,16 @@ export function checkDays(days: number): number {
     throw new DomainError('INVALID_INPUT', `The validity must be a whole number of days from 1 to ${MAX_CERT_DAYS}, not ${String(days)}.`);
   }
   return days;
+}
+
+/** The method-1 subjectKeyIdentifier a root of ours carries, from its SPKI DER. */
+export function rootKeyIdOfSpki(spki: Uint8Array): Buffer {
+  return rethrowAs(
+    'UNSUPPORTED_ALGORITHM',
+    'The public key cannot be read.',
+    () => rootKeyIdentifier(readSubjectPublicKey(spki, readRoot(spki, 0x30, 'SubjectPublicKeyInfo')).keyBits),
+    Error,
+  );
 }
 
 /**
@@ -61,26 +76,15 @@ export function checkDays(days: number): number {
  * signed), SIGNATURE_SELF_CHECK_FAILED.
  */
 export async function selfSignRoot(input: SelfSignInput): Promise<SignedCertificate> {
-  const name = nameFromDistinguishedName(input.subject);
+  const subjectDer = encodeDistinguishedName(input.subject);
   const days = checkDays(input.days ?? DEFAULT_ROOT_DAYS);
-  const basic = caBasicConstraints(input.pathLength);
+  const pathLen = checkPathLength(input.pathLength);
   if (!bytesEqual(spkiOfPrivateKey(input.pkcs8), input.spki)) {
     throw new DomainError('KEY_UNHEALTHY', 'The stored private key does not belong to this key\'s public key; the key record is damaged. Do not use this key.');
   }
   const notBefore = truncateToSecond(input.clock.now());
   const notAfter = new Date(notBefore.getTime() + days * DAY_MS);
-  const ski = await x509.SubjectKeyIdentifierExtension.create(input.spki, false, subtleCrypto);
-  return signCertificate({
-    issuerAlgorithm: input.algorithm,
-    issuerPkcs8: input.pkcs8,
-    issuerSpki: input.spki,
-    subject: name,
-    issuer: name,
-    subjectSpki: input.spki,
-    serialHex: randomSerialHex(),
-    notBefore,
-    notAfter,
-    extensions: [basic, caKeyUsage(), ski, new x509.AuthorityKeyIdentifierExtension(ski.keyId, false)],
-    lint: { pathLen: input.pathLength, subjectKeyId: Buffer.from(ski.keyId, 'hex') },
-  });
+  const keyId = rootKeyIdOfSpki(input.spki);
+  const issuer = Issuer.selfSigned({ subjectDer, spkiDer: input.spki, keyId, notBefore, notAfter, pathLen, privateKey: input.pkcs8, algorithm: input.algorithm, random: input.random });
+  return issuer.issueCaCertificate({ subjectDer, spkiDer: input.spki, notBefore, notAfter, pathLen, subjectKeyId: keyId });
 }

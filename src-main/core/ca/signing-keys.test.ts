@@ -8,10 +8,11 @@ import { KEY_ALGORITHMS } from '../pki/algorithms.ts';
 import type { KeyAlgorithm } from '../pki/algorithms.ts';
 import { fixedClock } from '../clock.ts';
 import type { GeneratedKey } from './key-material.ts';
-import { algorithmOfSpki, generateSigningKey, importSigningKey, isKeyId, keyIdOf, spkiOfPrivateKey } from './key-material.ts';
+import { algorithmOfSpki, generateSigningKey, importSigningKey, spkiOfPrivateKey } from './key-material.ts';
+import { isKeyId, keyIdOf } from '../asn1/key-id.ts';
 import { selfSignRoot } from './self-sign.ts';
 import { createSubCaRequest, encodeRequest } from './csr.ts';
-import { toPem } from './encoding.ts';
+import { toPem } from '../asn1/pem.ts';
 import { opensslWorkspace } from '../../testing/chain-fixtures.ts';
 import { createHash } from 'node:crypto';
 

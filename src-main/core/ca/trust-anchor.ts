@@ -19,7 +19,7 @@ import { distributedKeys } from './trust-bundle.ts';
 import type { DistributedKey } from './trust-bundle.ts';
 import { readCertificate } from './certificate-facts.ts';
 import { algorithmOfSpki } from './key-material.ts';
-import { toBase64Url } from './encoding.ts';
+import { toBase64Url } from '../asn1/bytes.ts';
 
 export interface TrustAnchorKeyEntry {
   key_id: string;

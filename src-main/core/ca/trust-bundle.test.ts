@@ -10,8 +10,9 @@ import { buildTrustBundle } from './trust-bundle.ts';
 import { buildTrustAnchor, serializeTrustAnchorDocument } from './trust-anchor.ts';
 import type { AnchorKey } from './trust-anchor.ts';
 import { readChainFile } from './chain-file.ts';
-import { bytesEqual, toPem } from './encoding.ts';
-import { keyIdOf } from './key-material.ts';
+import { bytesEqual } from '../asn1/bytes.ts';
+import { toPem } from '../asn1/pem.ts';
+import { keyIdOf } from '../asn1/key-id.ts';
 import { makeCert, makeKey, opensslWorkspace, pemOf } from '../../testing/chain-fixtures.ts';
 import type { TestCert, TestKey } from '../../testing/chain-fixtures.ts';
 

@@ -11,8 +11,8 @@
  * written again.
  */
 import { DomainError } from '../errors.ts';
-import type { KeyState } from './lifecycle.ts';
-import { toPem } from './encoding.ts';
+import type { KeyState } from './key-state.ts';
+import { toPem } from '../asn1/pem.ts';
 import { readCertificate } from './certificate-facts.ts';
 import { createHash } from 'node:crypto';
 

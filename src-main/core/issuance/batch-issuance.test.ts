@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { issueBatch } from './batch-issuance.ts';
 import type { BatchItem } from './batch-issuance.ts';
-import { normalizeSerialHex } from './serial-number.ts';
+import { normalizeSerialHex } from '../asn1/serial.ts';
 import { readCertificate } from './certificate-reader.ts';
 import { NOW, makeCsr, makeTestCa } from '../../testing/issuance-fixtures.ts';
 import type { TestCa } from '../../testing/issuance-fixtures.ts';

@@ -3,8 +3,8 @@
  * Order: basicConstraints, keyUsage, extKeyUsage, subjectAltName,
  * subjectKeyIdentifier, authorityKeyIdentifier, ocsp-nocheck.
  */
-import { boolean, implicit, integer, namedBitString, nullValue, octetString, oid, sequence } from './der-writer.ts';
-import { OID } from './oids.ts';
+import { boolean, implicit, integer, namedBitString, nullValue, octetString, oid, sequence } from '../asn1/der-writer.ts';
+import { OID } from '../asn1/oids.ts';
 import type { Profile } from './profiles.ts';
 import { KEY_USAGE_BIT } from './profiles.ts';
 import type { KeyUsageName } from './profiles.ts';

@@ -15,11 +15,12 @@ import {
   readTbsCertificate,
 } from './certificate-reader.ts';
 import type { ExtensionField, TbsCertificateView } from './certificate-reader.ts';
-import { DerError, bytesEqual, readRoot } from './der-reader.ts';
-import { usesUtcTime } from './der-writer.ts';
-import { NameError, parseName } from './distinguished-name.ts';
+import { bytesEqual } from '../asn1/bytes.ts';
+import { DerError, readRoot } from '../asn1/der-reader.ts';
+import { usesUtcTime } from '../asn1/der-writer.ts';
+import { NameError, parseName } from '../asn1/name.ts';
 import { keyIdentifier } from './key-identifier.ts';
-import { OID } from './oids.ts';
+import { OID } from '../asn1/oids.ts';
 import type { Profile } from './profiles.ts';
 import { KEY_USAGE_BIT } from './profiles.ts';
 import { SanError, readSubjectAltNames } from './subject-alt-names.ts';

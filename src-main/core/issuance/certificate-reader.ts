@@ -3,8 +3,8 @@
  * an object model. Used to load an issuer once per signing session and to
  * lint every TBSCertificate we build before it is signed.
  */
-import { DerError, children, content, integerContent, readBitString, readBoolean, readNode, readOid, readRoot, readSmallInt, readTime, whole } from './der-reader.ts';
-import type { DerNode } from './der-reader.ts';
+import { DerError, children, content, integerContent, readBitString, readBoolean, readNode, readOid, readRoot, readSmallInt, readTime, whole } from '../asn1/der-reader.ts';
+import type { DerNode } from '../asn1/der-reader.ts';
 
 export interface ExtensionField {
   readonly id: string;

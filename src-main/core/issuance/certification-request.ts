@@ -5,9 +5,9 @@
  */
 import { createPublicKey, sign } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import { bitString, explicit, integer, nullValue, oid, sequence, setOf } from './der-writer.ts';
+import { bitString, explicit, integer, nullValue, oid, sequence, setOf } from '../asn1/der-writer.ts';
 import { extension } from './certificate-extensions.ts';
-import { OID } from './oids.ts';
+import { OID } from '../asn1/oids.ts';
 import { encodeGeneralNames, sanCount, NO_SANS } from './subject-alt-names.ts';
 import type { SubjectAltNames } from './subject-alt-names.ts';
 

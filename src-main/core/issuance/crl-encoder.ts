@@ -9,13 +9,13 @@
  */
 import { DomainError } from '../errors.ts';
 import { authorityKeyIdentifierExtension, extension } from './certificate-extensions.ts';
-import { TAG, bigintContent, enumerated, explicit, lengthSize, sequence, time, writeHeader } from './der-writer.ts';
+import { TAG, bigintContent, enumerated, explicit, lengthSize, sequence, time, writeHeader } from '../asn1/der-writer.ts';
 import type { Issuer } from './issuer.ts';
-import { OID } from './oids.ts';
-import { pemEncode } from './pem.ts';
+import { OID } from '../asn1/oids.ts';
+import { toPem } from '../asn1/pem.ts';
 import { REASON_CODES, isReasonName } from './revocation-reasons.ts';
 import type { ReasonName } from './revocation-reasons.ts';
-import { normalizeSerialHex } from './serial-number.ts';
+import { normalizeSerialHex } from '../asn1/serial.ts';
 
 export interface CrlEntryInput {
   /** Serial number as hex (lowercase canonical form preferred). */
@@ -246,5 +246,5 @@ export function encodeCrl(input: CrlInput): Buffer {
 }
 
 export function crlToPem(der: Uint8Array): string {
-  return pemEncode('X509 CRL', der);
+  return toPem(der, 'X509 CRL');
 }

@@ -43,7 +43,7 @@ export function generateCrl(world: CrlWorld, k: SigningKeyRecord, days: number):
   const number = nextCrlNumber(certs, k.id, now);
   let entries = 0;
   const { onProgress } = world;
-  const total = onProgress ? certs.countRevoked(k.id) : 0;
+  const total = certs.countRevoked(k.id);
   onProgress?.(0, total);
   const der = keys.withPrivateKey(k.id, (pkcs8) => {
     const issuer = createIssuer({ certificateDer: k.certificate!, privateKey: pkcs8, algorithm: k.algorithm });

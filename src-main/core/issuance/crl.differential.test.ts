@@ -25,7 +25,7 @@ import { encodeCrl } from './crl-encoder.ts';
 import { readCrl } from './crl-reader.ts';
 import { makeTestCa } from '../../testing/issuance-fixtures.ts';
 import type { TestCa } from '../../testing/issuance-fixtures.ts';
-import { OID } from './oids.ts';
+import { OID } from '../asn1/oids.ts';
 import { REASON_CODES, REASON_NAMES } from './revocation-reasons.ts';
 import type { ReasonName } from './revocation-reasons.ts';
 

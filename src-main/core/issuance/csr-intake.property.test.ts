@@ -11,7 +11,7 @@ import { DomainError } from '../errors.ts';
 import { parseAndVerifyCsr } from './csr-intake.ts';
 import { makeCsr, openssl, withTempDir } from '../../testing/issuance-fixtures.ts';
 import { applyByteMutations, derMutations } from '../../testing/mutations.ts';
-import { pemEncode } from './pem.ts';
+import { toPem } from '../asn1/pem.ts';
 
 const opensslCsr = withTempDir((dir) => {
   const r = openssl(['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'k.pem', '-subj', '/O=Acme/CN=rsa agent', '-addext', 'subjectAltName=DNS:r.example,IP:10.1.2.3', '-outform', 'DER', '-out', 'r.der'], dir);
@@ -25,7 +25,7 @@ const SEEDS_DER = [
   makeCsr('p384'),
   opensslCsr,
 ];
-const SEEDS_PEM = SEEDS_DER.map((d) => Buffer.from(pemEncode('CERTIFICATE REQUEST', d)));
+const SEEDS_PEM = SEEDS_DER.map((d) => Buffer.from(toPem(d, 'CERTIFICATE REQUEST')));
 
 function outcome(input: Uint8Array): string {
   try {

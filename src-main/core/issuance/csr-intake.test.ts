@@ -9,11 +9,11 @@ import type { ErrorCode } from '../errors.ts';
 import { extension } from './certificate-extensions.ts';
 import { encodeRequestInfo } from './certification-request.ts';
 import { parseAndVerifyCsr } from './csr-intake.ts';
-import { bitString, explicit, ia5String, integer, nullValue, octetString, oid, sequence, setOf, tlv, utf8String } from './der-writer.ts';
-import { encodeName } from './distinguished-name.ts';
+import { bitString, explicit, ia5String, integer, nullValue, octetString, oid, sequence, setOf, tlv, utf8String } from '../asn1/der-writer.ts';
+import { encodeName } from '../asn1/name.ts';
 import { makeCsr, makeKey, makeTestCa, openssl, subjectName, withTempDir } from '../../testing/issuance-fixtures.ts';
-import { OID } from './oids.ts';
-import { pemEncode } from './pem.ts';
+import { OID } from '../asn1/oids.ts';
+import { toPem } from '../asn1/pem.ts';
 import { refusedWith } from '../../testing/refusals.ts';
 
 const P256 = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -84,7 +84,7 @@ describe('parseAndVerifyCsr accepts well-formed requests', () => {
     const der = new Uint8Array(req.rawData);
     // x509 encodes the RDNs in the order written; RFC 4514 prints the last one first.
     expect(parseAndVerifyCsr(der).subject).toBe('O=Fleet,CN=agent-x');
-    const crlf = Buffer.from(pemEncode('CERTIFICATE REQUEST', der).replace(/\n/g, '\r\n'));
+    const crlf = Buffer.from(toPem(der, 'CERTIFICATE REQUEST').replace(/\n/g, '\r\n'));
     expect(parseAndVerifyCsr(crlf).sans.dns).toEqual(['agent-x.fleet.example']);
   });
 
@@ -104,9 +104,9 @@ describe('parseAndVerifyCsr refuses bad requests, each with its own code', () =>
     ['file: random DER-looking bytes', () => Buffer.from('3003020101ff', 'hex'), 'CSR_UNPARSEABLE'],
     ['file: truncated DER', () => makeCsr('p256').subarray(0, 100), 'CSR_UNPARSEABLE'],
     ['file: trailing bytes after the request', () => Buffer.concat([makeCsr('p256'), Buffer.from([0])]), 'CSR_UNPARSEABLE'],
-    ['file: certificate instead of a request (PEM)', () => Buffer.from(pemEncode('CERTIFICATE', certificateDer)), 'CSR_IS_CERTIFICATE'],
+    ['file: certificate instead of a request (PEM)', () => Buffer.from(toPem(certificateDer, 'CERTIFICATE')), 'CSR_IS_CERTIFICATE'],
     ['file: certificate instead of a request (DER)', () => certificateDer, 'CSR_IS_CERTIFICATE'],
-    ['file: private key PEM', () => Buffer.from(pemEncode('PRIVATE KEY', P256.privateKey.export({ format: 'der', type: 'pkcs8' }))), 'CSR_UNPARSEABLE'],
+    ['file: private key PEM', () => Buffer.from(toPem(P256.privateKey.export({ format: 'der', type: 'pkcs8' }), 'PRIVATE KEY')), 'CSR_UNPARSEABLE'],
     ['file: PEM block without END line', () => Buffer.from('-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n'), 'CSR_UNPARSEABLE'],
     ['file: PEM body not base64', () => Buffer.from('-----BEGIN CERTIFICATE REQUEST-----\nMI*B\n-----END CERTIFICATE REQUEST-----\n'), 'CSR_UNPARSEABLE'],
     ['version: 1 instead of 0', () => rawRequest({ version: 1 }), 'CSR_UNPARSEABLE'],
@@ -170,7 +170,7 @@ describe('parseAndVerifyCsr refuses bad requests, each with its own code', () =>
   });
 
   it('the messages say what to do, without internals', () => {
-    expect(() => parseAndVerifyCsr(Buffer.from(pemEncode('CERTIFICATE', certificateDer)))).toThrow(
+    expect(() => parseAndVerifyCsr(Buffer.from(toPem(certificateDer, 'CERTIFICATE')))).toThrow(
       expect.objectContaining({ code: 'CSR_IS_CERTIFICATE', message: expect.stringMatching(/not a certificate request: ask the agent for its CSR/) }),
     );
   });

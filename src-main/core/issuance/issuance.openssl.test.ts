@@ -13,7 +13,7 @@ import { createIssuer } from './issuer.ts';
 import type { IssuedCertificate } from './issuer.ts';
 import { NOW, VERIFY_AT, makeCsr, makeKey, makeTestCa, openssl, subjectName, withTempDir, writeFiles } from '../../testing/issuance-fixtures.ts';
 import type { TestCa } from '../../testing/issuance-fixtures.ts';
-import { pemEncode } from './pem.ts';
+import { toPem } from '../asn1/pem.ts';
 import type { ProfileName } from './profiles.ts';
 
 const WEEK = 7 * 86_400_000;
@@ -31,7 +31,7 @@ function ca(alg: KeyAlgorithm): TestCa {
 }
 
 function certPem(c: IssuedCertificate): string {
-  return pemEncode('CERTIFICATE', c.der);
+  return toPem(c.der, 'CERTIFICATE');
 }
 
 function verify(dir: string, leaf: string, extra: string[] = []): { status: number; output: string } {

@@ -2,15 +2,15 @@ import { generateKeyPairSync, sign } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DomainError } from '../errors.ts';
 import type { ErrorCode } from '../errors.ts';
-import { normalizeSerialHex } from './serial-number.ts';
+import { normalizeSerialHex } from '../asn1/serial.ts';
 import { readCertificate, readBasicConstraints, readKeyUsage } from './certificate-reader.ts';
 import { extension } from './certificate-extensions.ts';
-import { bitString, explicit, integer, oid, sequence, tlv } from './der-writer.ts';
+import { bitString, explicit, integer, oid, sequence, tlv } from '../asn1/der-writer.ts';
 import { createIssuer } from './issuer.ts';
 import type { IssueRequest } from './issuer.ts';
 import { CA_NOT_AFTER, NOW, makeCsr, makeTestCa, makeTestCertificate } from '../../testing/issuance-fixtures.ts';
 import type { TestCa } from '../../testing/issuance-fixtures.ts';
-import { OID } from './oids.ts';
+import { OID } from '../asn1/oids.ts';
 import { KEY_USAGE_BIT } from './profiles.ts';
 import { refusedWith } from '../../testing/refusals.ts';
 

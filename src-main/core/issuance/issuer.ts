@@ -1,38 +1,50 @@
 /**
- * An issuer for one signing session: the CA certificate and private key,
- * loaded once, with everything per-certificate work would otherwise recompute
- * (the node:crypto keys, the issuer Name, key identifier, validity, signature
- * AlgorithmIdentifier, the AKI extension).
+ * The one place a certificate is signed. An Issuer is one signing session:
+ * the CA's facts and private key, loaded once, with everything
+ * per-certificate work would otherwise recompute (the node:crypto keys, the
+ * issuer Name, key identifier, validity, signature AlgorithmIdentifier, the
+ * AKI extension). Its facts come from the CA certificate, or, for a root that
+ * certifies itself, from the root being made (selfSigned).
  *
- * Issuance order is fixed (docs/architecture.md, "Issuance"; Boulder's ceremony tool): validate the
- * profile and request -> build the TBSCertificate -> lint -> sign -> verify
- * the signature with the issuer's public key -> return. Nothing is stored
- * here; the caller records the result.
+ * Every certificate goes the same fixed way (docs/architecture.md, "Where
+ * does a certificate get signed?"; Boulder's ceremony tool): validate ->
+ * build the TBSCertificate -> lint -> sign -> verify the signature with the
+ * issuer's public key -> return. `issue` does it for leaves and sub-CAs from
+ * a request, `issueCaCertificate` for self-signed roots and link
+ * certificates (core/ca/self-sign.ts, core/ca/link-cert.ts). The random
+ * source of serial numbers is injectable (`random`), so a TBSCertificate can
+ * be reproduced byte for byte. Nothing is stored here; the caller records the
+ * result.
  */
 import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { DomainError, rethrowAs } from '../errors.ts';
+import type { LintExpectations } from './certificate-lint.ts';
 import type { KeyAlgorithm } from '../pki/algorithms.ts';
 import { isKeyAlgorithm } from '../pki/algorithms.ts';
 import { authorityKeyIdentifierExtension, certificateExtensions } from './certificate-extensions.ts';
 import { lintTbsCertificate } from './certificate-lint.ts';
 import { readBasicConstraints, readCertificate, readKeyUsage, readOctetStringValue } from './certificate-reader.ts';
 import type { CertificateView } from './certificate-reader.ts';
-import { DerError } from './der-reader.ts';
-import { NameError, parseName } from './distinguished-name.ts';
+import { DerError } from '../asn1/der-reader.ts';
+import { NameError, formatName, parseName } from '../asn1/name.ts';
+import { readRoot } from '../asn1/der-reader.ts';
+import { toPem } from '../asn1/pem.ts';
 import { parseAndVerifyCsr } from './csr-intake.ts';
 import type { ParsedCsr } from './csr-intake.ts';
 import { keyIdentifier } from './key-identifier.ts';
-import { OID } from './oids.ts';
-import { getProfile, KEY_USAGE_BIT } from './profiles.ts';
+import { OID } from '../asn1/oids.ts';
+import { getProfile, KEY_USAGE_BIT, PROFILES } from './profiles.ts';
 import type { ProfileName } from './profiles.ts';
-import { randomSerial, serialToHex } from './serial-number.ts';
+import { fixedWidthSerial, randomSerial, serialToHex } from '../asn1/serial.ts';
+import type { RandomBytes } from '../asn1/serial.ts';
 import { caSignatureAlgorithm } from './signature-algorithms.ts';
-import { sanCount } from './subject-alt-names.ts';
+import { NO_SANS, sanCount } from './subject-alt-names.ts';
 import type { SubjectAltNames } from './subject-alt-names.ts';
 import { KeyError, readSubjectPublicKey } from './subject-public-key.ts';
 import type { KeyDescription } from './subject-public-key.ts';
 import { encodeSignedStructure, encodeTbsCertificate } from './tbs-certificate.ts';
+import type { TbsCertificateFields } from './tbs-certificate.ts';
 import { validityWindow } from './validity-window.ts';
 
 export interface IssuerInit {
@@ -41,6 +53,49 @@ export interface IssuerInit {
   /** The CA private key as PKCS #8 DER (unwrapped from the vault for this session), or an already imported KeyObject. */
   readonly privateKey: Uint8Array | KeyObject;
   readonly algorithm: KeyAlgorithm;
+  /** Where serial numbers come from; the CSPRNG when absent. */
+  readonly random?: RandomBytes | undefined;
+}
+
+/** A root certifying itself: the facts its certificate will state stand in for the issuing certificate's. */
+export interface SelfSignedIssuerInit {
+  readonly subjectDer: Uint8Array;
+  readonly spkiDer: Uint8Array;
+  /** The root's subjectKeyIdentifier, which its AKI repeats. */
+  readonly keyId: Uint8Array;
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+  readonly pathLen: number | undefined;
+  readonly privateKey: Uint8Array | KeyObject;
+  readonly algorithm: KeyAlgorithm;
+  readonly random?: RandomBytes | undefined;
+}
+
+/** A CA certificate that is not issued from a request: a self-signed root or a link certificate. */
+export interface CaCertificateRequest {
+  readonly subjectDer: Uint8Array;
+  readonly spkiDer: Uint8Array;
+  /** Whole seconds. */
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+  /** basicConstraints pathLenConstraint; absent means unlimited. */
+  readonly pathLen: number | undefined;
+  /** The subjectKeyIdentifier the certificate carries (roots keep the RFC 5280 method-1 one). */
+  readonly subjectKeyId: Uint8Array;
+  /** The Extension DERs; the CA profile's when absent (only tests give others, to see the lint refuse them). */
+  readonly extensions?: readonly Uint8Array[] | undefined;
+}
+
+/** A signed CA certificate as the key side records it. */
+export interface SignedCertificate {
+  readonly der: Uint8Array;
+  readonly pem: string;
+  /** Lowercase hex. */
+  readonly serialHex: string;
+  readonly subject: string;
+  /** ISO 8601 UTC. */
+  readonly notBefore: string;
+  readonly notAfter: string;
 }
 
 export interface IssueRequest {
@@ -88,9 +143,91 @@ function readIssuerCertificate(der: Uint8Array): CertificateView {
   return rethrowAs('CHAIN_UNPARSEABLE', "The issuing key's certificate cannot be read.", () => readCertificate(der), DerError);
 }
 
+function readKey(der: Uint8Array, node: Parameters<typeof readSubjectPublicKey>[1], whose: string): ReturnType<typeof readSubjectPublicKey> {
+  return rethrowAs('UNSUPPORTED_ALGORITHM', `${whose} holds a key this CA cannot use.`, () => readSubjectPublicKey(der, node), KeyError);
+}
+
+/** The issuer's key, which must be of the algorithm it signs with. */
+function readIssuerKey(der: Uint8Array, node: Parameters<typeof readSubjectPublicKey>[1], algorithm: KeyAlgorithm, whose: string): ReturnType<typeof readSubjectPublicKey> {
+  const key = readKey(der, node, whose);
+  if (key.description.label !== KEY_LABEL_FOR_ALGORITHM[algorithm]) {
+    throw new DomainError('UNSUPPORTED_ALGORITHM', `The issuing certificate holds a ${key.description.label} key, not ${algorithm}.`);
+  }
+  return key;
+}
+
+/** The facts an issuer signs with, from its certificate. */
+function certificateFacts(init: IssuerInit): Facts {
+  const cert = readIssuerCertificate(init.certificateDer);
+  const tbs = cert.tbs;
+  const subject = rethrowAs(
+    'CHAIN_UNPARSEABLE',
+    "The issuing key's certificate has a subject this CA cannot use.",
+    () => parseName(init.certificateDer, tbs.subjectNode).text,
+    NameError,
+  );
+  const key = readIssuerKey(init.certificateDer, tbs.spkiNode, init.algorithm, "The issuing key's certificate");
+  let ca = false;
+  let pathLen: number | undefined;
+  let keyCertSign = true;
+  let crlSign = true;
+  let ski: Uint8Array | undefined;
+  rethrowAs(
+    'CHAIN_UNPARSEABLE',
+    "The issuing key's certificate has an unreadable extension.",
+    () => {
+      for (const ext of tbs.extensions) {
+        if (ext.id === OID.basicConstraints) ({ ca, pathLen } = readBasicConstraints(ext.value));
+        else if (ext.id === OID.keyUsage) {
+          const bits = readKeyUsage(ext.value).bits;
+          keyCertSign = bits.has(KEY_USAGE_BIT.keyCertSign);
+          crlSign = bits.has(KEY_USAGE_BIT.cRLSign);
+        } else if (ext.id === OID.subjectKeyIdentifier) ski = readOctetStringValue(ext.value, 'SubjectKeyIdentifier');
+      }
+    },
+    DerError,
+  );
+  // RFC 5280 6.1.4 (k) and (n): only a CA certificate with keyCertSign may issue certificates.
+  if (tbs.version !== 2 || !ca) throw new DomainError('CHAIN_NOT_CA', "The issuing key's certificate is not a CA certificate (basicConstraints cA is not TRUE).");
+  if (!keyCertSign) throw new DomainError('CHAIN_NO_KEYCERTSIGN', "The issuing key's certificate does not allow keyCertSign.");
+  return {
+    certificateDer: init.certificateDer,
+    subjectDer: tbs.subjectDer,
+    subject,
+    keyId: ski ?? keyIdentifier(key.keyBits),
+    notBefore: tbs.notBefore,
+    notAfter: tbs.notAfter,
+    spkiDer: tbs.spkiDer,
+    pathLen,
+    canSignCrls: crlSign,
+  };
+}
+
+/** The facts of a root certifying itself, checked as far as they can be before it exists. */
+function selfSignedFacts(init: SelfSignedIssuerInit): Facts {
+  const spki = rethrowAs('UNSUPPORTED_ALGORITHM', 'The public key cannot be read.', () => readRoot(init.spkiDer, 0x30, 'SubjectPublicKeyInfo'), DerError);
+  readIssuerKey(init.spkiDer, spki, init.algorithm, 'The public key');
+  return {
+    certificateDer: null,
+    subjectDer: init.subjectDer,
+    // Printed leniently: a subject the lint refuses must reach the lint, which names the rule.
+    subject: formatName(init.subjectDer),
+    keyId: init.keyId,
+    notBefore: init.notBefore,
+    notAfter: init.notAfter,
+    spkiDer: init.spkiDer,
+    pathLen: init.pathLen,
+    canSignCrls: true,
+  };
+}
+
+/** What an Issuer states about itself, from its certificate or from the root being made. */
+type Facts = Pick<Issuer, 'certificateDer' | 'subjectDer' | 'subject' | 'keyId' | 'notBefore' | 'notAfter' | 'spkiDer' | 'pathLen' | 'canSignCrls'>;
+
 export class Issuer {
   readonly algorithm: KeyAlgorithm;
-  readonly certificateDer: Uint8Array;
+  /** The CA certificate; null for a root signing itself. */
+  readonly certificateDer: Uint8Array | null;
   /** The issuer's subject Name DER: the issuer field of everything it signs. */
   readonly subjectDer: Uint8Array;
   /** The issuer's subject in RFC 4514 form. */
@@ -110,60 +247,27 @@ export class Issuer {
   readonly #digest: 'sha256' | 'sha384' | null;
   readonly #privateKey: KeyObject;
   readonly #akiExtension: Buffer;
+  readonly #random: RandomBytes | undefined;
 
-  constructor(init: IssuerInit) {
+  /** An issuer for a root that certifies itself (see SelfSignedIssuerInit). */
+  static selfSigned(init: SelfSignedIssuerInit): Issuer {
+    return new Issuer(init);
+  }
+
+  constructor(init: IssuerInit | SelfSignedIssuerInit) {
     if (!isKeyAlgorithm(init.algorithm)) throw new DomainError('UNSUPPORTED_ALGORITHM', `Unknown key algorithm ${String(init.algorithm)}.`);
-    const cert = readIssuerCertificate(init.certificateDer);
-    const tbs = cert.tbs;
+    const facts = 'certificateDer' in init ? certificateFacts(init) : selfSignedFacts(init);
     this.algorithm = init.algorithm;
-    this.certificateDer = init.certificateDer;
-    this.subjectDer = tbs.subjectDer;
-    this.subject = rethrowAs(
-      'CHAIN_UNPARSEABLE',
-      "The issuing key's certificate has a subject this CA cannot use.",
-      () => parseName(init.certificateDer, tbs.subjectNode).text,
-      NameError,
-    );
-    this.notBefore = tbs.notBefore;
-    this.notAfter = tbs.notAfter;
-    this.spkiDer = tbs.spkiDer;
-
-    const key = rethrowAs(
-      'UNSUPPORTED_ALGORITHM',
-      "The issuing key's certificate holds a key this CA cannot use.",
-      () => readSubjectPublicKey(init.certificateDer, tbs.spkiNode),
-      KeyError,
-    );
-    if (key.description.label !== KEY_LABEL_FOR_ALGORITHM[init.algorithm]) {
-      throw new DomainError('UNSUPPORTED_ALGORITHM', `The issuing certificate holds a ${key.description.label} key, not ${init.algorithm}.`);
-    }
-
-    let ca = false;
-    let pathLen: number | undefined;
-    let keyCertSign = true;
-    let crlSign = true;
-    let ski: Uint8Array | undefined;
-    rethrowAs(
-      'CHAIN_UNPARSEABLE',
-      "The issuing key's certificate has an unreadable extension.",
-      () => {
-        for (const ext of tbs.extensions) {
-          if (ext.id === OID.basicConstraints) ({ ca, pathLen } = readBasicConstraints(ext.value));
-          else if (ext.id === OID.keyUsage) {
-            const bits = readKeyUsage(ext.value).bits;
-            keyCertSign = bits.has(KEY_USAGE_BIT.keyCertSign);
-            crlSign = bits.has(KEY_USAGE_BIT.cRLSign);
-          } else if (ext.id === OID.subjectKeyIdentifier) ski = readOctetStringValue(ext.value, 'SubjectKeyIdentifier');
-        }
-      },
-      DerError,
-    );
-    // RFC 5280 6.1.4 (k) and (n): only a CA certificate with keyCertSign may issue certificates.
-    if (tbs.version !== 2 || !ca) throw new DomainError('CHAIN_NOT_CA', "The issuing key's certificate is not a CA certificate (basicConstraints cA is not TRUE).");
-    if (!keyCertSign) throw new DomainError('CHAIN_NO_KEYCERTSIGN', "The issuing key's certificate does not allow keyCertSign.");
-    this.pathLen = pathLen;
-    this.canSignCrls = crlSign;
-    this.keyId = ski ?? keyIdentifier(key.keyBits);
+    this.certificateDer = facts.certificateDer;
+    this.subjectDer = facts.subjectDer;
+    this.subject = facts.subject;
+    this.notBefore = facts.notBefore;
+    this.notAfter = facts.notAfter;
+    this.spkiDer = facts.spkiDer;
+    this.pathLen = facts.pathLen;
+    this.canSignCrls = facts.canSignCrls;
+    this.keyId = facts.keyId;
+    this.#random = init.random;
 
     try {
       this.publicKey = createPublicKey({ key: Buffer.from(this.spkiDer), format: 'der', type: 'spki' });
@@ -242,16 +346,16 @@ export class Issuer {
       truncateToIssuer: req.truncateToIssuer,
     });
 
-    let serial = randomSerial();
+    let serial = randomSerial(this.#random);
     let serialHex = serialToHex(serial);
     for (let tries = 0; req.isSerialTaken?.(serialHex); tries++) {
       if (tries >= 8) throw new DomainError('INTERNAL', 'Could not draw an unused serial number.');
-      serial = randomSerial();
+      serial = randomSerial(this.#random);
       serialHex = serialToHex(serial);
     }
 
     const subjectKeyId = keyIdentifier(csr.publicKey.keyBits);
-    const tbs = encodeTbsCertificate({
+    const der = this.#sign({
       serial,
       signatureAlgorithm: this.signatureAlgorithm,
       issuerDer: this.subjectDer,
@@ -268,14 +372,9 @@ export class Issuer {
         authorityKeyIdExtension: this.#akiExtension,
         pathLen,
       }),
-    });
-    lintTbsCertificate(tbs, { profile, issuer: this, pathLen });
-    const signature = this.signBytes(tbs);
-    if (!this.verifyBytes(tbs, signature)) {
-      throw new DomainError('SIGNATURE_SELF_CHECK_FAILED', "The new certificate's signature did not verify with the issuing certificate's key; nothing was issued.");
-    }
+    }, { profile, issuer: this, pathLen });
     return {
-      der: encodeSignedStructure(tbs, this.signatureAlgorithm, signature),
+      der,
       serialHex,
       notBefore: validity.notBefore,
       notAfter: validity.notAfter,
@@ -286,6 +385,52 @@ export class Issuer {
       key: csr.key,
       subjectKeyIdHex: subjectKeyId.toString('hex'),
     };
+  }
+  /**
+   * A self-signed root (from Issuer.selfSigned) or a link certificate (from
+   * the old root's Issuer): the CA profile's extensions (critical
+   * basicConstraints with the pathLen, keyCertSign + cRLSign, the given SKI,
+   * this issuer's key id as AKI), a fixed-width serial, then the same lint,
+   * signature and re-verification as every certificate.
+   */
+  issueCaCertificate(req: CaCertificateRequest): SignedCertificate {
+    const profile = PROFILES['sub-ca'];
+    const spki = rethrowAs('UNSUPPORTED_ALGORITHM', 'The public key cannot be read.', () => readRoot(req.spkiDer, 0x30, 'SubjectPublicKeyInfo'), DerError);
+    const key = readKey(req.spkiDer, spki, 'The public key');
+    const extensions = req.extensions ?? certificateExtensions({
+      profile,
+      key: key.description,
+      sans: NO_SANS,
+      subjectIsEmpty: false,
+      subjectKeyId: req.subjectKeyId,
+      authorityKeyIdExtension: this.#akiExtension,
+      pathLen: req.pathLen,
+    });
+    const serial = fixedWidthSerial(this.#random);
+    const der = this.#sign(
+      { serial, signatureAlgorithm: this.signatureAlgorithm, issuerDer: this.subjectDer, notBefore: req.notBefore, notAfter: req.notAfter, subjectDer: req.subjectDer, spkiDer: req.spkiDer, extensions },
+      { profile, issuer: this, pathLen: req.pathLen, subjectKeyId: req.subjectKeyId },
+    );
+    return {
+      // A plain Uint8Array, as the key side hands certificates around.
+      der: new Uint8Array(der),
+      pem: toPem(der, 'CERTIFICATE'),
+      serialHex: serialToHex(serial),
+      subject: formatName(req.subjectDer),
+      notBefore: req.notBefore.toISOString(),
+      notAfter: req.notAfter.toISOString(),
+    };
+  }
+
+  /** The one signing path: encode the TBSCertificate, lint it, sign it, verify the signature, wrap it. */
+  #sign(fields: TbsCertificateFields, lint: LintExpectations): Buffer {
+    const tbs = encodeTbsCertificate(fields);
+    lintTbsCertificate(tbs, lint);
+    const signature = this.signBytes(tbs);
+    if (!this.verifyBytes(tbs, signature)) {
+      throw new DomainError('SIGNATURE_SELF_CHECK_FAILED', "The new certificate's signature did not verify with the issuing certificate's key; nothing was issued.");
+    }
+    return encodeSignedStructure(tbs, this.signatureAlgorithm, signature);
   }
 }
 

@@ -12,3 +12,12 @@ import { hash } from 'node:crypto';
 export function keyIdentifier(subjectPublicKeyBits: Uint8Array): Buffer {
   return (hash('sha256', subjectPublicKeyBits, 'buffer') as Buffer).subarray(0, 20);
 }
+
+/**
+ * The RFC 5280 4.2.1.2 method-1 identifier (SHA-1 over the same bits) that
+ * our roots carry: the roots were first published with it, and a link
+ * certificate repeats the new root's, so chains already in the field match.
+ */
+export function rootKeyIdentifier(subjectPublicKeyBits: Uint8Array): Buffer {
+  return hash('sha1', subjectPublicKeyBits, 'buffer') as Buffer;
+}

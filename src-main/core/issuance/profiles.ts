@@ -3,7 +3,7 @@
  * the request, decides every extension except the subject alternative names.
  */
 import { DomainError } from '../errors.ts';
-import { OID } from './oids.ts';
+import { OID } from '../asn1/oids.ts';
 import type { KeyDescription } from './subject-public-key.ts';
 
 import { PROFILE_NAMES, type ProfileName } from './profile-names.ts';

@@ -5,8 +5,8 @@
  */
 import type { KeyAlgorithm } from '../pki/algorithms.ts';
 import { ALGORITHMS } from '../pki/algorithms.ts';
-import { nullValue, oid, sequence } from './der-writer.ts';
-import { OID } from './oids.ts';
+import { nullValue, oid, sequence } from '../asn1/der-writer.ts';
+import { OID } from '../asn1/oids.ts';
 import type { KeyDescription } from './subject-public-key.ts';
 
 export interface CaSignatureAlgorithm {

@@ -5,8 +5,8 @@
  * rfc822Name and uniformResourceIdentifier.
  */
 import { isIPv4, isIPv6 } from 'node:net';
-import { DerError, readNode } from './der-reader.ts';
-import { tlv, sequence } from './der-writer.ts';
+import { DerError, readNode } from '../asn1/der-reader.ts';
+import { tlv, sequence } from '../asn1/der-writer.ts';
 
 export class SanError extends Error {
   constructor(message: string) {

@@ -8,9 +8,9 @@
  */
 import { createPublicKey } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import { DerError, children, content, integerContent, readBitString, readNode, readOid, whole } from './der-reader.ts';
-import type { DerNode } from './der-reader.ts';
-import { OID } from './oids.ts';
+import { DerError, children, content, integerContent, readBitString, readNode, readOid, whole } from '../asn1/der-reader.ts';
+import type { DerNode } from '../asn1/der-reader.ts';
+import { OID } from '../asn1/oids.ts';
 
 export type KeyProblem = 'weak' | 'unsupported' | 'malformed';
 

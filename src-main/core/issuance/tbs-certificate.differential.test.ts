@@ -33,10 +33,10 @@ import {
 } from '@peculiar/asn1-x509';
 import { KEY_ALGORITHMS } from '../pki/algorithms.ts';
 import { authorityKeyIdentifierExtension, certificateExtensions } from './certificate-extensions.ts';
-import { readRoot } from './der-reader.ts';
-import { encodeName } from './distinguished-name.ts';
-import type { NameAttributeInput } from './distinguished-name.ts';
-import { OID } from './oids.ts';
+import { readRoot } from '../asn1/der-reader.ts';
+import { encodeName } from '../asn1/name.ts';
+import type { NameAttributeInput } from '../asn1/name.ts';
+import { OID } from '../asn1/oids.ts';
 import { PROFILES, PROFILE_NAMES } from './profiles.ts';
 import type { KeyUsageName, ProfileName } from './profiles.ts';
 import { caSignatureAlgorithm } from './signature-algorithms.ts';

@@ -3,7 +3,7 @@
  * are already encoded where they are copied (names, key) or precomputed per
  * issuer (algorithm, AKI).
  */
-import { bitString, explicit, integerFromUnsigned, sequence, time } from './der-writer.ts';
+import { bitString, explicit, integerFromUnsigned, sequence, time } from '../asn1/der-writer.ts';
 
 export interface TbsCertificateFields {
   /** Serial number magnitude, big-endian (positive). */

@@ -38,7 +38,7 @@ export function validityWindow(r: ValidityRequest): ValidityWindow {
     throw new DomainError('INVALID_INPUT', `Validity for the ${r.profile.name} profile must be a whole number of days from 1 to ${r.profile.maxDays}.`);
   }
   if (Number.isNaN(r.now.getTime())) throw new DomainError('INVALID_INPUT', 'The issuance time is not a valid date.');
-  const notBefore = new Date(Math.floor(r.now.getTime() / 1000) * 1000);
+  const notBefore = truncateToSecond(r.now);
   if (notBefore < r.issuerNotBefore) {
     throw new DomainError('VALIDITY_EXCEEDS_ISSUER', `The issuing key's certificate is not valid before ${r.issuerNotBefore.toISOString()}; check the workstation clock.`);
   }
@@ -53,4 +53,9 @@ export function validityWindow(r: ValidityRequest): ValidityWindow {
     `A ${days}-day certificate would end ${wanted.toISOString()}, ${describeExcess(wanted.getTime() - r.issuerNotAfter.getTime())} after the issuing key's certificate (${r.issuerNotAfter.toISOString()}). ` +
       'Issue fewer days, or ask to truncate the validity to the issuer\'s NotAfter.',
   );
+}
+
+/** X.509 times have one-second resolution (RFC 5280 section 4.1.2.5); we truncate rather than let the encoder do it. */
+export function truncateToSecond(d: Date): Date {
+  return new Date(Math.floor(d.getTime() / 1000) * 1000);
 }

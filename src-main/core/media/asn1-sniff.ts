@@ -7,6 +7,8 @@
  * way; a text file of hex serial numbers is a revocation list. Full parsing
  * and every policy check stay with the importers (chain import, issuance).
  */
+import { DerError, readNodeLenient } from '../asn1/der-reader.ts';
+import { PemError, pemBlocks, type PemBlock } from '../asn1/pem.ts';
 
 export type FileKind = 'csr' | 'certificate' | 'pkcs7' | 'crl' | 'serial-list';
 export type DerKind = Exclude<FileKind, 'serial-list'>;
@@ -29,21 +31,19 @@ const CTX0 = 0xa0;
 /** 1.2.840.113549.1.7.2 id-signedData */
 const SIGNED_DATA_OID = [0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02];
 
+/**
+ * One definite-length TLV, or null. The sniffer reads with the lenient mode
+ * of the one DER reader (length octets need not be minimal, the importers
+ * judge that) but refuses BER's indefinite length, as the importers do.
+ */
 function readTlv(b: Uint8Array, off: number, limit: number): Tlv | null {
-  if (off + 2 > limit) return null;
-  const tag = b[off] as number;
-  if ((tag & 0x1f) === 0x1f) return null; // high tag numbers: not in these structures
-  let len = b[off + 1] as number;
-  let p = off + 2;
-  if (len & 0x80) {
-    const n = len & 0x7f;
-    if (n === 0 || n > 4 || p + n > limit) return null; // indefinite (BER) or absurd lengths
-    len = 0;
-    for (let i = 0; i < n; i++) len = len * 256 + (b[p + i] as number);
-    p += n;
+  try {
+    const node = readNodeLenient(b, off, limit);
+    return node.contentEnd === node.end ? { tag: node.tag, start: node.contentStart, end: node.end } : null;
+  } catch (e) {
+    if (e instanceof DerError) return null;
+    throw e;
   }
-  if (p + len > limit) return null;
-  return { tag, start: p, end: p + len };
 }
 
 function children(b: Uint8Array, t: Tlv, max = 16): Tlv[] | null {
@@ -111,27 +111,14 @@ export const PEM_LABELS: Record<string, DerKind> = {
   'X509 CRL': 'crl',
 };
 
-export interface PemBlock {
-  label: string;
-  der: Uint8Array;
-}
-
 /** PEM blocks (RFC 7468 section 2: text outside them is ignored); null when a block is malformed. */
 export function parsePemBlocks(text: string): PemBlock[] | null {
-  const blocks: PemBlock[] = [];
-  const re = /-----BEGIN ([A-Z0-9 #-]{1,64})-----([\s\S]*?)-----END ([A-Z0-9 #-]{1,64})-----/g;
-  let m: RegExpExecArray | null;
-  let begins = 0;
-  for (const _ of text.matchAll(/-----BEGIN /g)) begins++;
-  while ((m = re.exec(text)) !== null) {
-    const [, label, body, endLabel] = m;
-    if (label === undefined || body === undefined || label !== endLabel) return null;
-    const b64 = body.replace(/[\r\n\t ]/g, '');
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64) || b64.length % 4 !== 0) return null;
-    blocks.push({ label, der: new Uint8Array(Buffer.from(b64, 'base64')) });
+  try {
+    return pemBlocks(text);
+  } catch (e) {
+    if (e instanceof PemError) return null;
+    throw e;
   }
-  if (blocks.length !== begins) return null;
-  return blocks;
 }
 
 /** One serial per line: hex (optionally 0x-prefixed or colon-separated octets), `#` comments and blank lines allowed. Returns lowercase hex as written, or null. */

@@ -11,16 +11,9 @@ import { basename, dirname, posix, resolve, win32 } from 'node:path';
 import { LSBLK_ARGS, parseLsblk, parseMounts } from './detect-linux.ts';
 import { mountedIdsFromList, volumeFromInfo, type MacVolume } from './detect-macos.ts';
 import { POWERSHELL_ARGS, parseWindowsStorage } from './detect-windows.ts';
+import type { RemovableMedium } from './medium.ts';
 
-export interface RemovableMedium {
-  /** Where the volume is mounted: the folder to export to or read from. */
-  path: string;
-  label: string;
-  fsType: string | null;
-  freeBytes: number | null;
-  totalBytes: number | null;
-  source: 'detected' | 'configured';
-}
+export type { RemovableMedium };
 
 export type RunCommand = (cmd: string, args: readonly string[]) => Promise<string>;
 

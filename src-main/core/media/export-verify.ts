@@ -25,8 +25,11 @@ import {
   type Manifest,
   type ManifestFile,
 } from './package-format.ts';
-import { hashRegularFile, listTree, readRegularFile, sha256Hex, TooLargeError, type FolderEntry } from './package-files.ts';
-import { keyIdOfSpki, keyMatchesAlgorithm, publicKeyFromBase64url, trustAnchorSchema, verifyDetached, type TrustAnchorKey } from './trust-anchor.ts';
+import { hashRegularFile, listTree, readRegularFile, sha256Hex, type FolderEntry } from './package-files.ts';
+import { UntrustedReadError } from '../fs/untrusted-read.ts';
+import { keyMatchesAlgorithm, publicKeyFromBase64url, trustAnchorSchema, verifyDetached, type TrustAnchorKey } from './trust-anchor.ts';
+import { keyIdOf } from '../asn1/key-id.ts';
+import { PemError, pemBlocks } from '../asn1/pem.ts';
 
 export interface ExportProblem {
   /** The file at fault, relative to the package folder; null for the package as a whole. */
@@ -59,7 +62,20 @@ const MAX_ANCHOR = 1024 * 1024;
 const MAX_BUNDLE = 16 * 1024 * 1024;
 
 function describeReadError(e: unknown): string {
-  if (e instanceof TooLargeError) return `is too large (${e.size} bytes)`;
+  if (e instanceof UntrustedReadError) {
+    switch (e.failure) {
+      case 'too-large':
+        return `is too large (${e.size ?? '?'} bytes)`;
+      case 'missing':
+        return 'is missing';
+      case 'link':
+        return 'is a symbolic link';
+      case 'special':
+        return 'is not a plain file';
+      case 'io':
+        return e.message;
+    }
+  }
   const code = typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : '';
   if (code === 'ENOENT') return 'is missing';
   if (code === 'ELOOP') return 'is a symbolic link';
@@ -279,7 +295,7 @@ async function checkSignature(
     problem(TRUST_ANCHOR_NAME, `holds a public key for ${keyId} that is not a valid SubjectPublicKeyInfo`);
     return;
   }
-  if (keyIdOfSpki(pub.spki) !== keyId) {
+  if (keyIdOf(pub.spki) !== keyId) {
     problem(TRUST_ANCHOR_NAME, `holds a public key whose SHA-256 is not its key id ${keyId}`);
     return;
   }
@@ -307,7 +323,14 @@ async function checkSignature(
     problem(TRUST_BUNDLE_NAME, 'could not be read as text');
     return;
   }
-  const blocks = bundleText.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+  let blocks: Buffer[];
+  try {
+    blocks = pemBlocks(bundleText).flatMap((b) => (b.label === 'CERTIFICATE' ? [b.der] : []));
+  } catch (e) {
+    if (!(e instanceof PemError)) throw e;
+    problem(TRUST_BUNDLE_NAME, `holds a damaged PEM block (${e.message})`);
+    return;
+  }
   let found = false;
   for (const block of blocks) {
     try {

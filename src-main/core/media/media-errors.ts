@@ -7,6 +7,7 @@
  */
 import { statfs } from 'node:fs/promises';
 import { DomainError } from '../errors.ts';
+import { UntrustedReadError } from '../fs/untrusted-read.ts';
 
 export function errnoOf(e: unknown): string | undefined {
   if (typeof e === 'object' && e !== null && 'code' in e && typeof (e as { code: unknown }).code === 'string') return (e as { code: string }).code;
@@ -72,8 +73,10 @@ export function mediaRemoved(mediaRoot: string, detail?: string): DomainError {
  * is reported as full rather than read-only.
  */
 export async function classifyWriteError(e: unknown, mediaRoot: string, stillNeeded: number, what: string): Promise<DomainError> {
-  if (e instanceof DomainError) return e;
-  const code = errnoOf(e);
+  // A read-back that failed in the system (not a refusal) is classified by its errno like a write.
+  const failedRead = e instanceof UntrustedReadError && e.errno !== undefined;
+  if (e instanceof DomainError && !failedRead) return e;
+  const code = failedRead ? e.errno : errnoOf(e);
   const detail = `${what}: ${e instanceof Error ? e.message : String(e)}`;
   if (code !== undefined && FULL.has(code)) return mediaFull(mediaRoot, stillNeeded, await freeBytesOf(mediaRoot), detail);
   if (code !== undefined && READ_ONLY.has(code)) return mediaReadOnly(mediaRoot, detail);

@@ -1,12 +1,13 @@
 /**
  * Reading a package folder without trusting it: list what is there with lstat
  * (links and special files are reported, never followed), and read files
- * through O_NOFOLLOW with a size cap.
+ * through the one untrusted-file reader (`core/fs/untrusted-read.ts`).
  */
-import { constants, type Dirent } from 'node:fs';
-import { open, readdir } from 'node:fs/promises';
+import { type Dirent } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { openUntrustedFile, readUntrustedFile } from '../fs/untrusted-read.ts';
 
 export type EntryKind = 'file' | 'folder' | 'symlink' | 'other';
 
@@ -40,40 +41,9 @@ export async function listTree(dir: string, maxDepth: number): Promise<FolderEnt
   return out;
 }
 
-export class TooLargeError extends Error {
-  readonly size: number;
-  constructor(size: number) {
-    super(`larger than allowed (${size} bytes)`);
-    this.size = size;
-  }
-}
-
-export class NotRegularFileError extends Error {}
-
-/** Read a regular file, refusing links (O_NOFOLLOW), special files (checked on the open descriptor) and anything over `maxBytes`. */
+/** Read a package file through the one untrusted-file reader: no links, no special files, nothing over `maxBytes`. */
 export async function readRegularFile(path: string, maxBytes: number): Promise<Uint8Array> {
-  // O_NONBLOCK: opening a FIFO for reading must not wait for a writer.
-  const fh = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  try {
-    const st = await fh.stat();
-    if (!st.isFile()) throw new NotRegularFileError('not a regular file');
-    if (st.size > maxBytes) throw new TooLargeError(st.size);
-    // Read up to one byte past the cap: a file that grows while being read is still caught.
-    const buf = new Uint8Array(Math.min(st.size, maxBytes) + 1);
-    let off = 0;
-    for (;;) {
-      const { bytesRead } = await fh.read(buf, off, buf.length - off, off);
-      if (bytesRead === 0) break;
-      off += bytesRead;
-      if (off === buf.length) {
-        if (off > maxBytes) throw new TooLargeError(off);
-        break;
-      }
-    }
-    return buf.subarray(0, off);
-  } finally {
-    await fh.close();
-  }
+  return await readUntrustedFile(path, { maxBytes, what: 'package' });
 }
 
 export function sha256Hex(bytes: Uint8Array): string {
@@ -82,10 +52,8 @@ export function sha256Hex(bytes: Uint8Array): string {
 
 /** Size and SHA-256 of a regular file, streamed; refuses links and special files. */
 export async function hashRegularFile(path: string): Promise<{ size: number; sha256: string }> {
-  const fh = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  const fh = await openUntrustedFile(path, { what: 'package' });
   try {
-    const st = await fh.stat();
-    if (!st.isFile()) throw new NotRegularFileError('not a regular file');
     const h = createHash('sha256');
     const buf = new Uint8Array(1 << 20);
     let size = 0;

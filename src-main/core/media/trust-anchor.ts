@@ -12,14 +12,14 @@
  * raw Ed25519 (RFC 8032) — what `openssl dgst -verify` / `pkeyutl -verify`
  * check.
  */
-import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { ALGORITHMS, KEY_ALGORITHMS, type KeyAlgorithm } from '../pki/algorithms.ts';
-
-export const KEY_STATES = ['draft', 'active', 'trusted', 'retired'] as const;
+import { KEY_STATES } from '../ca/key-state.ts';
+import { KEY_ID_RE } from '../asn1/key-id.ts';
 
 export const trustAnchorKeySchema = z.object({
-  key_id: z.string().regex(/^sha256:[0-9a-f]{64}$/),
+  key_id: z.string().regex(KEY_ID_RE),
   algorithm: z.enum(KEY_ALGORITHMS),
   public_key: z.string().regex(/^[A-Za-z0-9_-]+$/).max(4096),
   valid_from: z.iso.datetime(),
@@ -28,16 +28,13 @@ export const trustAnchorKeySchema = z.object({
 });
 
 export const trustAnchorSchema = z.object({
-  active_key_id: z.string().regex(/^sha256:[0-9a-f]{64}$/),
+  active_key_id: z.string().regex(KEY_ID_RE),
   keys: z.array(trustAnchorKeySchema).min(1).max(1000),
 });
 
 export type TrustAnchor = z.infer<typeof trustAnchorSchema>;
 export type TrustAnchorKey = z.infer<typeof trustAnchorKeySchema>;
 
-export function keyIdOfSpki(spkiDer: Uint8Array): string {
-  return 'sha256:' + createHash('sha256').update(spkiDer).digest('hex');
-}
 
 /** The trust-anchor.json bytes for the given keys (two-space JSON, final newline). */
 export function serializeTrustAnchor(anchor: TrustAnchor): Uint8Array {

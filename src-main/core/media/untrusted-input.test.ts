@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { mkdtemp, mkdir, readFile, writeFile, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readFileInFolder, readRequestFolder, readUntrustedFile, sniffFile, type UntrustedFile } from './untrusted-input.ts';
+import { readFileInFolder, readRequestFolder, readMediaFile, sniffFile, type UntrustedFile } from './untrusted-input.ts';
 import { run } from '../../testing/fat-testkit.ts';
 import { makeCrl, makeSigner, derToPem } from '../../testing/export-fixtures.ts';
 import { DomainError } from '../errors.ts';
@@ -43,7 +43,7 @@ describe('sniffing files from media', () => {
     ['issuer.crl', 'crl', 'der'],
     ['issuer.crl.pem', 'crl', 'pem'],
   ])('%s is %s (%s)', async (name, kind, encoding) => {
-    const r = await readUntrustedFile(f(name));
+    const r = await readMediaFile(f(name));
     expect(r.kind).toBe(kind);
     expect(r.encoding).toBe(encoding);
     expect(r.ders.length).toBe(1);
@@ -52,14 +52,14 @@ describe('sniffing files from media', () => {
   it('reads a PEM chain of several certificates, with text around the blocks', async () => {
     const pem = await readFile(f('cert.pem'), 'utf8');
     await writeFile(f('bundle.pem'), `subject=CN = Corp Root\n${pem}\nissuer: me\n${pem}`);
-    const r = await readUntrustedFile(f('bundle.pem'));
+    const r = await readMediaFile(f('bundle.pem'));
     expect(r).toMatchObject({ kind: 'certificate', encoding: 'pem', pemLabels: ['CERTIFICATE', 'CERTIFICATE'] });
     expect(r.ders).toHaveLength(2);
   });
 
   it('reads a text list of serials, normalising case, colons and 0x', async () => {
     await writeFile(f('serials.txt'), '# revoked at the branch office\n0A1B2C\n0x7fFF\n\n01:02:03  # laptop\r\n');
-    const r = await readUntrustedFile(f('serials.txt'), { accept: ['serial-list'] });
+    const r = await readMediaFile(f('serials.txt'), { accept: ['serial-list'] });
     expect(r.serials).toEqual(['0a1b2c', '7fff', '010203']);
   });
 
@@ -77,15 +77,15 @@ describe('sniffing files from media', () => {
     if (name === 'mixed.pem') content = new TextEncoder().encode((await readFile(f('cert.pem'), 'utf8')) + (await readFile(f('req.pem'), 'utf8')));
     if (name === 'truncated.der') content = (await readFile(f('cert.der'))).subarray(0, 100);
     await writeFile(f(name), content as Uint8Array);
-    await expect(readUntrustedFile(f(name))).rejects.toMatchObject({ code: 'FILE_TYPE_UNKNOWN', message: expect.stringMatching(why) });
+    await expect(readMediaFile(f(name))).rejects.toMatchObject({ code: 'FILE_TYPE_UNKNOWN', message: expect.stringMatching(why) });
   });
 
   it('refuses a private key on the medium without reading it as anything', async () => {
-    await expect(readUntrustedFile(f('key.pem'))).rejects.toMatchObject({ code: 'FILE_REFUSED', message: expect.stringContaining('private key') });
+    await expect(readMediaFile(f('key.pem'))).rejects.toMatchObject({ code: 'FILE_REFUSED', message: expect.stringContaining('private key') });
   });
 
   it('refuses a kind the caller did not ask for, naming what it is', async () => {
-    await expect(readUntrustedFile(f('cert.der'), { accept: ['csr'] })).rejects.toMatchObject({
+    await expect(readMediaFile(f('cert.der'), { accept: ['csr'] })).rejects.toMatchObject({
       code: 'FILE_TYPE_UNKNOWN',
       message: expect.stringMatching(/cert\.der is a certificate, but a certificate request \(CSR\) was expected/),
     });
@@ -93,23 +93,23 @@ describe('sniffing files from media', () => {
 
   it('refuses a file over the limit (FILE_TOO_LARGE), default 1 MB', async () => {
     await writeFile(f('huge.pem'), new Uint8Array(1024 * 1024 + 1));
-    await expect(readUntrustedFile(f('huge.pem'))).rejects.toMatchObject({ code: 'FILE_TOO_LARGE', message: expect.stringContaining('huge.pem') });
-    await expect(readUntrustedFile(f('req.der'), { maxBytes: 10 })).rejects.toMatchObject({ code: 'FILE_TOO_LARGE' });
+    await expect(readMediaFile(f('huge.pem'))).rejects.toMatchObject({ code: 'FILE_TOO_LARGE', message: expect.stringContaining('huge.pem') });
+    await expect(readMediaFile(f('req.der'), { maxBytes: 10 })).rejects.toMatchObject({ code: 'FILE_TOO_LARGE' });
   });
 
   it('refuses a symbolic link, even to a valid request', async () => {
     await symlink(f('req.pem'), f('link.pem'));
-    await expect(readUntrustedFile(f('link.pem'))).rejects.toMatchObject({ code: 'FILE_REFUSED', message: expect.stringContaining('symbolic link') });
+    await expect(readMediaFile(f('link.pem'))).rejects.toMatchObject({ code: 'FILE_REFUSED', message: expect.stringContaining('symbolic link') });
   });
 
   it('refuses a FIFO without blocking on it', async () => {
     const r = await run('mkfifo', [f('pipe.csr')]);
     expect(r.code).toBe(0);
-    await expect(readUntrustedFile(f('pipe.csr'))).rejects.toMatchObject({ code: 'FILE_REFUSED', message: expect.stringContaining('named pipe') });
+    await expect(readMediaFile(f('pipe.csr'))).rejects.toMatchObject({ code: 'FILE_REFUSED', message: expect.stringContaining('named pipe') });
   });
 
   it('refuses a device file', async () => {
-    await expect(readUntrustedFile('/dev/zero')).rejects.toMatchObject({ code: 'FILE_REFUSED' });
+    await expect(readMediaFile('/dev/zero')).rejects.toMatchObject({ code: 'FILE_REFUSED' });
   });
 
   it.each(['../etc/passwd', '/etc/passwd', 'sub/req.pem', '..', 'a\\..\\b', 'C:req.pem'])('refuses the name %j (no path traversal)', async (name) => {
@@ -183,5 +183,21 @@ describe('readRequestFolder', () => {
     await symlink(dir, join(root, 'link'));
     await expect(readRequestFolder(join(root, 'link'))).rejects.toMatchObject({ code: 'FILE_REFUSED' });
     await expect(readRequestFolder(join(root, 'nope'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('stops the whole read with BATCH_TOO_LARGE when the files together pass the total cap, before reading the one that passes it', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'airgap-requests-'));
+    const pem = await readFile(f('req.pem'));
+    for (const n of ['a', 'b', 'c', 'd']) await writeFile(join(root, `${n}.csr`), pem);
+    const all = await readRequestFolder(root, { accept: ['csr'], maxTotalBytes: pem.length * 4 });
+    expect(all.files.map((x) => x.ok)).toEqual([true, true, true, true]);
+    await expect(readRequestFolder(root, { accept: ['csr'], maxTotalBytes: pem.length * 4 - 1 })).rejects.toMatchObject({
+      code: 'BATCH_TOO_LARGE',
+      message: expect.stringMatching(/d\.csr .*Split the files/),
+    });
+    // A file refused on its own (too large, not a request) is not charged: the others still fit.
+    await writeFile(join(root, 'big.csr'), new Uint8Array(2048));
+    const mixed = await readRequestFolder(root, { accept: ['csr'], maxBytes: 1024, maxTotalBytes: pem.length * 4 });
+    expect(mixed.files.map((x) => (x.ok ? 'ok' : x.code))).toEqual(['ok', 'ok', 'FILE_TOO_LARGE', 'ok', 'ok']);
   });
 });

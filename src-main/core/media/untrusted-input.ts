@@ -1,21 +1,28 @@
 /**
  * Reading requests, chains and serial lists from removable media. Everything
- * on the medium is untrusted: each file is size-limited, opened without
- * following links (O_NOFOLLOW, and lstat before), refused if it is not a
- * plain file, and type-sniffed; nothing outside the chosen folder is read,
- * subfolders only when asked, and nothing is ever executed. Parsing with the
- * full checks stays with the importers; this hands them bytes and a kind.
+ * on the medium is untrusted: each file goes through the one untrusted-file
+ * reader (`core/fs/untrusted-read.ts`: no links, no blocking open, plain files
+ * only, a size cap, and for a folder a total cap), then is type-sniffed;
+ * nothing outside the chosen folder is read, subfolders only when asked, and
+ * nothing is ever executed. Parsing with the full checks stays with the
+ * importers; this hands them bytes and a kind.
  */
 import { lstat, readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { DomainError } from '../errors.ts';
+import { ReadBudget, readUntrustedFile } from '../fs/untrusted-read.ts';
 import { errnoOf } from './media-errors.ts';
-import { NotRegularFileError, TooLargeError, readRegularFile } from './package-files.ts';
 import { PEM_LABELS, parsePemBlocks, parseSerialList, sniffDer, type DerKind, type FileKind } from './asn1-sniff.ts';
 
 export type { FileKind } from './asn1-sniff.ts';
 
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
+/**
+ * The most one folder read takes in total (1 GiB): a batch of a million P-256
+ * requests (about 0.5 KiB each) fits; a million files of the per-file cap
+ * (1 TiB) does not reach memory.
+ */
+export const DEFAULT_MAX_FOLDER_BYTES = 1024 * 1024 * 1024;
 
 export interface UntrustedFile {
   /** Name relative to the folder read (with `/` below subfolders). */
@@ -99,29 +106,8 @@ export function safeEntryName(name: string): string | null {
 }
 
 /** Read and sniff one file the officer chose (e.g. a chain or a serial list). */
-export async function readUntrustedFile(path: string, opts: ReadFileOptions = {}, displayName = basename(path)): Promise<UntrustedFile> {
-  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_FILE_BYTES;
-  let st;
-  try {
-    st = await lstat(path);
-  } catch (e) {
-    if (errnoOf(e) === 'ENOENT') throw new DomainError('NOT_FOUND', `${displayName} does not exist (looked at ${path}). Check the medium and the file name.`);
-    throw new DomainError('IO_ERROR', `${displayName} could not be read from the medium (${errnoOf(e) ?? 'error'}). Check the medium and try again.`);
-  }
-  if (st.isSymbolicLink()) throw new DomainError('FILE_REFUSED', `${displayName} is a symbolic link; links are never followed on media. Copy the file itself onto the medium.`);
-  if (!st.isFile()) {
-    const what = st.isDirectory() ? 'a folder' : st.isFIFO() ? 'a named pipe (FIFO)' : st.isSocket() ? 'a socket' : 'a device or special file';
-    throw new DomainError('FILE_REFUSED', `${displayName} is ${what}, not a plain file; it was not read.`);
-  }
-  if (st.size > maxBytes) throw tooLarge(displayName, st.size, maxBytes);
-  let bytes: Uint8Array;
-  try {
-    bytes = await readRegularFile(path, maxBytes);
-  } catch (e) {
-    if (e instanceof TooLargeError) throw tooLarge(displayName, e.size, maxBytes);
-    if (e instanceof NotRegularFileError || errnoOf(e) === 'ELOOP') throw new DomainError('FILE_REFUSED', `${displayName} changed into a link or special file while being read; it was not read.`);
-    throw new DomainError('IO_ERROR', `${displayName} could not be read from the medium (${errnoOf(e) ?? 'error'}). Check the medium and try again.`);
-  }
+export async function readMediaFile(path: string, opts: ReadFileOptions & { budget?: ReadBudget } = {}, displayName = basename(path)): Promise<UntrustedFile> {
+  const bytes = await readUntrustedFile(path, { maxBytes: opts.maxBytes ?? DEFAULT_MAX_FILE_BYTES, what: 'input', displayName, ...(opts.budget ? { budget: opts.budget } : {}) });
   const sniffed = sniffFile(displayName, bytes);
   if (opts.accept && !opts.accept.includes(sniffed.kind)) {
     throw new DomainError(
@@ -132,15 +118,11 @@ export async function readUntrustedFile(path: string, opts: ReadFileOptions = {}
   return { name: displayName, path, bytes, ...sniffed };
 }
 
-function tooLarge(name: string, size: number, max: number): DomainError {
-  return new DomainError('FILE_TOO_LARGE', `${name} is ${size} bytes, more than the ${max} bytes allowed for a file from media; it was not read.`);
-}
-
 /** Read `name` (one segment) from `dir`: refuses traversal before touching the disk. */
 export async function readFileInFolder(dir: string, name: string, opts: ReadFileOptions = {}): Promise<UntrustedFile> {
   const why = safeEntryName(name);
   if (why) throw new DomainError('FILE_REFUSED', `"${name}" ${why}; it was not read.`);
-  return await readUntrustedFile(join(dir, name), opts, name);
+  return await readMediaFile(join(dir, name), opts, name);
 }
 
 export type FolderFileResult = { name: string; ok: true; file: UntrustedFile } | { name: string; ok: false; code: DomainError['code']; message: string };
@@ -159,6 +141,8 @@ export interface ReadFolderOptions extends ReadFileOptions {
   maxDepth?: number;
   /** Stop listing after this many files (default 10,000). */
   maxFiles?: number;
+  /** The most all files together may hold (default 1 GiB); beyond it the whole read is BATCH_TOO_LARGE. */
+  maxTotalBytes?: number;
 }
 
 const SYSTEM_FOLDERS = new Set(['system volume information', '$recycle.bin', 'lost+found']);
@@ -175,6 +159,7 @@ export async function readRequestFolder(dir: string, opts: ReadFolderOptions = {
   if (!st.isDirectory()) throw new DomainError('INVALID_INPUT', `${dir} is not a folder. Choose the folder that holds the files.`);
 
   const maxFiles = opts.maxFiles ?? 10_000;
+  const budget = new ReadBudget(opts.maxTotalBytes ?? DEFAULT_MAX_FOLDER_BYTES);
   const maxDepth = opts.recursive ? (opts.maxDepth ?? 4) : 0;
   const result: FolderReadResult = { dir, files: [], skipped: [] };
   const walk = async (rel: string, depth: number): Promise<void> => {
@@ -204,8 +189,10 @@ export async function readRequestFolder(dir: string, opts: ReadFolderOptions = {
       try {
         const why = safeEntryName(d.name);
         if (why) throw new DomainError('FILE_REFUSED', `"${name}" ${why}; it was not read.`);
-        result.files.push({ name, ok: true, file: await readUntrustedFile(join(dir, name), opts, name) });
+        result.files.push({ name, ok: true, file: await readMediaFile(join(dir, name), { ...opts, budget }, name) });
       } catch (e) {
+        // Over the total cap the batch stops: it is not one file's failure.
+        if (e instanceof DomainError && e.code === 'BATCH_TOO_LARGE') throw e;
         const err = e instanceof DomainError ? e : new DomainError('IO_ERROR', `${name} could not be read from the medium. Check the medium and try again.`);
         result.files.push({ name, ok: false, code: err.code, message: err.message });
       }

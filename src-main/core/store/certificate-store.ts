@@ -1,23 +1,12 @@
 import type { Db } from '../vault/database.ts';
 import { DomainError } from '../errors.ts';
+import type { CertificateSummary, CertStatus } from './certificate-summary.ts';
 
-export type CertStatus = 'valid' | 'revoked' | 'expired';
+export type { CertificateSummary, CertStatus };
 
-/** What lists show: everything but the DER. */
-export type CertificateSummary = Omit<IssuedCertificate, 'der'>;
-
-export interface IssuedCertificate {
-  serial: string;
-  issuerKeyId: string;
-  subject: string;
-  sans: string[];
-  profile: string;
-  notBefore: string;
-  notAfter: string;
-  issuedAt: string;
+/** A stored certificate: what lists show (CertificateSummary, everything but the DER) and its DER. */
+export interface IssuedCertificate extends CertificateSummary {
   der: Buffer;
-  revokedAt: string | null;
-  revocationReason: string | null;
 }
 
 interface Row {
@@ -238,9 +227,9 @@ export class CertificateStore {
     }
   }
 
-  /** How many certificates of an issuer are revoked (off the issuer index). */
+  /** How many certificates of an issuer are revoked (from the counts table). */
   countRevoked(issuerKeyId: string): number {
-    return this.db.prepare('SELECT count(*) FROM revocations WHERE issuer_key_id = ?').pluck().get(issuerKeyId) as number;
+    return this.counts(issuerKeyId).revoked;
   }
 
   lastCrl(issuerKeyId: string): CrlRecord | null {

@@ -5,12 +5,20 @@ import type { Vault } from '../vault/vault.ts';
  * and what they mean is the contract's business; this store only reads and
  * writes them, so `api/` holds no SQL.
  */
-export function readSettingValues(v: Vault): Array<{ key: string; value: string }> {
-  return v.db.prepare('SELECT key, value FROM settings').all() as Array<{ key: string; value: string }>;
-}
+export class SettingsStore {
+  private readonly vault: Vault;
 
-/** Upserts each entry; call inside the caller's transaction with its audit event. */
-export function putSettingValues(v: Vault, entries: ReadonlyArray<readonly [string, string]>): void {
-  const put = v.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
-  for (const [k, val] of entries) put.run(k, val);
+  constructor(vault: Vault) {
+    this.vault = vault;
+  }
+
+  values(): Array<{ key: string; value: string }> {
+    return this.vault.db.prepare('SELECT key, value FROM settings').all() as Array<{ key: string; value: string }>;
+  }
+
+  /** Upserts each entry; call inside the caller's transaction with its audit event. */
+  put(entries: ReadonlyArray<readonly [string, string]>): void {
+    const put = this.vault.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
+    for (const [k, val] of entries) put.run(k, val);
+  }
 }

@@ -3,7 +3,7 @@ import { DomainError } from '../errors.ts';
 import type { KeyAlgorithm } from '../pki/algorithms.ts';
 import { unwrapPrivateKey, wrapPrivateKey } from '../vault/private-key-wrap.ts';
 
-export type KeyState = 'draft' | 'active' | 'trusted' | 'retired';
+import type { KeyState } from '../ca/key-state.ts';
 
 export interface SigningKeyRecord {
   id: string;

@@ -8,15 +8,15 @@
  * the counter always equals the number of its audit events.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { fixedClock } from '../clock.ts';
-import { createTestVault, CRASH_COUNTER_KEY as COUNTER_KEY, CRASH_WRITE_ACTION as WRITE_ACTION, FIXED_NOW, OTHER_PASSPHRASE, TEST_PASSPHRASE, vaultKeyOf } from '../../testing/vault-fixtures.ts';
+import { addRawSigningKey, createTestVault, CRASH_COUNTER_KEY as COUNTER_KEY, everyPrivateKeySigns, CRASH_WRITE_ACTION as WRITE_ACTION, FIXED_NOW, OTHER_PASSPHRASE, TEST_PASSPHRASE, vaultKeyOf } from '../../testing/vault-fixtures.ts';
 import { removeTempDirs, tempDir } from '../../testing/temp-dir.ts';
 import { integrityCheck } from './database.ts';
-import { DATABASE_FILE, PENDING_HEADER_FILE } from './header.ts';
+import { DATABASE_FILE, HEADER_FILE, NEXT_DATABASE_FILE, parseHeader, PENDING_HEADER_FILE } from './header.ts';
 import { openUnlocked, readVaultHeader, unlockVault, type Vault } from './vault.ts';
 
 const WRITER = fileURLToPath(new URL('../../testing/crash-writer.ts', import.meta.url));
@@ -158,23 +158,33 @@ it(`survives ${KILLS} SIGKILLs at random moments of a write loop: old state or n
 
 const PASSPHRASE_KILLS = 40;
 
-it(`survives ${PASSPHRASE_KILLS} SIGKILLs at random moments of change-passphrase: the old passphrase or the new one opens, never neither`, async () => {
+it(`survives ${PASSPHRASE_KILLS} SIGKILLs at random moments of change-passphrase (a rekey): the old passphrase or the new one opens, never neither, and every private key signs`, async () => {
   const seed = Date.now() % 1_000_000;
   const random = prng(seed);
   const dir = join(tempDir('airgap-crash-pp-'), 'vault');
-  (await createTestVault(dir)).vault.close();
+  const created = (await createTestVault(dir)).vault;
+  // Private keys to wrap again on every change: a kill between their rewrap and the commit must leave them usable.
+  created.transaction(() => {
+    addRawSigningKey(created, 'crash-a');
+    addRawSigningKey(created, 'crash-b');
+  });
+  created.close();
   const clock = fixedClock(FIXED_NOW);
   let next: Promise<Writer> | null = startWriter(dir, ['change-passphrase']);
   let pendingLeft = 0;
+  let copyLeft = 0;
+  const generations = new Set<number>();
   const opened = { old: 0, new: 0 };
   for (let i = 0; i < PASSPHRASE_KILLS; i++) {
     const context = `kill ${i + 1} of ${PASSPHRASE_KILLS} (seed ${seed})`;
     const writer = await next!;
     next = i + 1 < PASSPHRASE_KILLS ? startWriter(dir, ['change-passphrase']) : null;
-    // Each change takes two Argon2id runs and three fsyncs: up to 600 ms lands anywhere in one or a few of them.
-    const r = await writer.go(Math.floor(random() * 600), true);
+    // An unlock and a change (two Argon2id runs, a copy of the database, its rekey, the fsyncs) take 0.4-0.8 s here:
+    // up to 1.2 s lands anywhere in the first cycle or the next.
+    const r = await writer.go(Math.floor(random() * 1200), true);
     expect(r.signal, `${context}: the writer exited by itself: ${r.stderr}`).toBe('SIGKILL');
     if (existsSync(join(dir, PENDING_HEADER_FILE))) pendingLeft += 1;
+    if (existsSync(join(dir, NEXT_DATABASE_FILE))) copyLeft += 1;
     let vault: Vault | null = null;
     for (const [name, passphrase] of [['old', TEST_PASSPHRASE], ['new', OTHER_PASSPHRASE]] as const) {
       vault = await unlockVault(dir, { passphrase }, { clock, actor: 'verifier' }).catch(() => null);
@@ -187,6 +197,10 @@ it(`survives ${PASSPHRASE_KILLS} SIGKILLs at random moments of change-passphrase
     try {
       expect(integrityCheck(vault!.db), context).toEqual([]);
       expect(vault!.audit.verify(), context).toMatchObject({ ok: true });
+      expect(everyPrivateKeySigns(vault!), context).toBe(2);
+      // The open finished or dropped whatever the kill left: one header, one database, nothing beside them.
+      expect(existsSync(join(dir, PENDING_HEADER_FILE)) || existsSync(join(dir, NEXT_DATABASE_FILE)), context).toBe(false);
+      generations.add(parseHeader(readFileSync(join(dir, HEADER_FILE))).generation ?? 0);
     } finally {
       vault!.close();
     }
@@ -194,8 +208,10 @@ it(`survives ${PASSPHRASE_KILLS} SIGKILLs at random moments of change-passphrase
   // The changes really happened between kills: each passphrase was the one in force at some check.
   expect(opened.old).toBeGreaterThan(0);
   expect(opened.new).toBeGreaterThan(0);
+  // Each committed change is a new vault key: many generations, each reached by a rekey.
+  expect(generations.size).toBeGreaterThan(2);
   console.log(
     `change-passphrase crash safety: ${PASSPHRASE_KILLS} kills survived (seed ${seed}); opened ${opened.old} times with the first passphrase, ${opened.new} with the second; ` +
-      `${pendingLeft} kills left a next header behind (between its write and its rename)`,
+      `${copyLeft} kills left a rekeyed database copy behind (before the commit), ${pendingLeft} a next header (before the commit, or between it and the rename); ${generations.size} generations seen`,
   );
 }, 300_000);

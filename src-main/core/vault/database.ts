@@ -17,6 +17,15 @@ export type Db = Database.Database;
  * secure_delete so freed pages are zeroed.
  */
 export function openEncryptedDatabase(path: string, dbKey: Uint8Array, opts: { create: boolean }): Db {
+  const db = openEncryptedDatabaseOrNull(path, dbKey, opts);
+  if (!db) {
+    throw new DomainError('VAULT_CORRUPT', 'The vault database cannot be decrypted with the unlocked key: the database file is damaged or belongs to another vault. Restore it from a backup.');
+  }
+  return db;
+}
+
+/** As openEncryptedDatabase, but null when the key does not decrypt the file (another key, or a damaged first page). */
+export function openEncryptedDatabaseOrNull(path: string, dbKey: Uint8Array, opts: { create: boolean }): Db | null {
   if (dbKey.length !== 32) throw new DomainError('INTERNAL', 'Database key has the wrong length.');
   let db: Db;
   try {
@@ -29,9 +38,9 @@ export function openEncryptedDatabase(path: string, dbKey: Uint8Array, opts: { c
     db.pragma(`key="x'${Buffer.from(dbKey).toString('hex')}'"`);
     // The first read proves the key: a wrong key or a damaged file gives SQLITE_NOTADB here.
     db.prepare('SELECT count(*) AS n FROM sqlite_master').get();
-  } catch (e) {
+  } catch {
     db.close();
-    throw new DomainError('VAULT_CORRUPT', 'The vault database cannot be decrypted with the unlocked key: the database file is damaged or belongs to another vault. Restore it from a backup.', String(e));
+    return null;
   }
   db.pragma('journal_mode = DELETE');
   db.pragma('synchronous = EXTRA');

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DomainError, type ErrorCode } from '../errors.ts';
 import { createTestVault, OTHER_PASSPHRASE, TEST_PASSPHRASE } from '../../testing/vault-fixtures.ts';
 import { hashDir, removeTempDirs, tempDir } from '../../testing/temp-dir.ts';
-import { DATABASE_FILE, HEADER_FILE, PENDING_HEADER_FILE, parseHeader } from './header.ts';
+import { DATABASE_FILE, HEADER_FILE, NEXT_DATABASE_FILE, PENDING_HEADER_FILE, parseHeader } from './header.ts';
 import { OWASP_MINIMUM } from './kdf.ts';
 import { unlockVault, type VaultCredentials } from './vault.ts';
 
@@ -86,17 +86,57 @@ describe('a slot change interrupted at each step', () => {
   });
 
   it.each([
-    ['the old passphrase', A],
-    ['the new passphrase', B],
-  ])('after its commit, before the rename: %s opens and finishes the change', async (_name, credentials) => {
+    ['its rekeyed copy of the database half written', 'partial'],
+    ['its rekeyed copy and its next header written', 'complete'],
+  ] as const)('a rekey interrupted before its commit (%s): the old passphrase opens and drops them, the new one does not open', async (_name, copy) => {
+    const { dir, oldHeader, oldDb } = await changedVault();
+    // The rekeyed database and header of the change that ran, put beside the state from before it.
+    if (copy === 'complete') {
+      renameSync(join(dir, HEADER_FILE), join(dir, PENDING_HEADER_FILE));
+      renameSync(join(dir, DATABASE_FILE), join(dir, NEXT_DATABASE_FILE));
+    } else {
+      writeFileSync(join(dir, NEXT_DATABASE_FILE), readFileSync(join(dir, DATABASE_FILE)).subarray(0, 4096));
+    }
+    writeFileSync(join(dir, HEADER_FILE), oldHeader);
+    copyFileSync(oldDb, join(dir, DATABASE_FILE));
+    expect(await codeOf(dir, B)).toBe('WRONG_PASSPHRASE');
+    expect(await codeOf(dir, A)).toBe('opened');
+    expect(existsSync(join(dir, NEXT_DATABASE_FILE))).toBe(false);
+    expect(existsSync(join(dir, PENDING_HEADER_FILE))).toBe(false);
+    expect(parseHeader(readFileSync(join(dir, HEADER_FILE))).generation).toBe(0);
+  });
+
+  it('after its commit, before the rename: the old passphrase is refused as revoked (the vault has a new key), changing nothing', async () => {
     const { dir, oldHeader } = await changedVault();
     renameSync(join(dir, HEADER_FILE), join(dir, PENDING_HEADER_FILE));
     writeFileSync(join(dir, HEADER_FILE), oldHeader);
-    expect(await codeOf(dir, credentials)).toBe('opened');
+    const before = hashDir(dir);
+    expect(await codeOf(dir, A)).toBe('CREDENTIAL_REVOKED');
+    expect(hashDir(dir)).toEqual(before);
+  });
+
+  it('after its commit, before the rename: the new passphrase opens and finishes the change', async () => {
+    const { dir, oldHeader } = await changedVault();
+    renameSync(join(dir, HEADER_FILE), join(dir, PENDING_HEADER_FILE));
+    writeFileSync(join(dir, HEADER_FILE), oldHeader);
+    expect(await codeOf(dir, B)).toBe('opened');
     expect(existsSync(join(dir, PENDING_HEADER_FILE))).toBe(false);
     expect(parseHeader(readFileSync(join(dir, HEADER_FILE))).generation).toBe(1);
     // Finished: from now on only the new passphrase opens.
     expect(await codeOf(dir, B)).toBe('opened');
     expect(await codeOf(dir, A)).toBe('WRONG_PASSPHRASE');
+  });
+
+  it('a slot added (no rekey) and committed before the rename: the old passphrase opens and finishes it', async () => {
+    const dir = join(tempDir('airgap-gen-'), 'vault');
+    const { vault } = await createTestVault(dir);
+    const oldHeader = readFileSync(join(dir, HEADER_FILE));
+    await vault.addPassphraseSlot({ passphrase: OTHER_PASSPHRASE, label: 'spare', actor: 'alice', cost: OWASP_MINIMUM });
+    vault.close();
+    renameSync(join(dir, HEADER_FILE), join(dir, PENDING_HEADER_FILE));
+    writeFileSync(join(dir, HEADER_FILE), oldHeader);
+    expect(await codeOf(dir, A)).toBe('opened');
+    expect(existsSync(join(dir, PENDING_HEADER_FILE))).toBe(false);
+    expect(parseHeader(readFileSync(join(dir, HEADER_FILE))).slots.map((s) => s.label)).toEqual(['passphrase', 'spare']);
   });
 });

@@ -14,7 +14,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../clock.ts';
 import { anyMutation, applyByteMutation, applyJsonMutation, refusalOf, refusalOfAsync, type Mutation } from '../../testing/mutations.ts';
-import { createTestVault, FIXED_NOW } from '../../testing/vault-fixtures.ts';
+import { downgradeToLegacyHeader } from '../../testing/legacy-vault.ts';
+import { createTestVault, FIXED_NOW, TEST_PASSPHRASE } from '../../testing/vault-fixtures.ts';
 import { hashDir, removeTempDirs, tempDir } from '../../testing/temp-dir.ts';
 import { DATABASE_FILE, HEADER_FILE, parseHeader, PENDING_HEADER_FILE, type VaultHeader } from './header.ts';
 import { unlockVault, type Vault } from './vault.ts';
@@ -38,10 +39,67 @@ beforeAll(async () => {
 });
 afterAll(removeTempDirs);
 
-function mutate(m: Mutation): Buffer {
+function mutate(m: Mutation, of: Buffer = genuine): Buffer {
   return m.kind.startsWith('json-')
-    ? Buffer.from(applyJsonMutation(genuine.toString('utf8'), m as Extract<Mutation, { kind: `json-${string}` }>))
-    : applyByteMutation(genuine, m as Exclude<Mutation, { kind: `json-${string}` }>);
+    ? Buffer.from(applyJsonMutation(of.toString('utf8'), m as Extract<Mutation, { kind: `json-${string}` }>))
+    : applyByteMutation(of, m as Exclude<Mutation, { kind: `json-${string}` }>);
+}
+
+/** A vault whose passphrase slot was removed (a rekey): its header from before and after, and its credential, the quorum that was kept. */
+let rekeyed: { dir: string; before: Buffer; after: Buffer; parsed: VaultHeader; shares: Array<{ label: string; content: string }> };
+/** A version 1 header, as vaults made before recipient slots have. */
+let legacy: Buffer;
+
+beforeAll(async () => {
+  const dir = join(tempDir('airgap-hdr-rekey-'), 'vault');
+  const { vault, shareFiles } = await createTestVault(dir, { quorum: { threshold: 2, total: 3 } });
+  const before = readFileSync(join(dir, HEADER_FILE));
+  await vault.removeSlot({ slotId: vault.header.slots.find((s) => s.type === 'passphrase')!.id, actor: 'alice' });
+  vault.close();
+  const after = readFileSync(join(dir, HEADER_FILE));
+  rekeyed = { dir, before, after, parsed: parseHeader(after), shares: shareFiles.slice(1, 3).map((content, i) => ({ label: `share-${i + 2}.json`, content })) };
+  const legacyDir = join(tempDir('airgap-hdr-legacy-'), 'vault');
+  const made = await createTestVault(legacyDir, { quorum: { threshold: 2, total: 3 } });
+  made.vault.close();
+  await downgradeToLegacyHeader(legacyDir, { passphrase: TEST_PASSPHRASE, shares: made.shareFiles });
+  legacy = readFileSync(join(legacyDir, HEADER_FILE));
+});
+
+/**
+ * The state after a slot change's commit, before its rename — the header from
+ * before in place, the next one (mutated) beside it — unlocked with the
+ * custodians' shares, 1000 times. Returns how often it finished (the genuine
+ * content); every other run must be a clean refusal that leaves the old header
+ * and the database as they were.
+ */
+async function interruptedChange(c: { dir: string; before: Buffer; after: Buffer; parsed: VaultHeader; shares: Array<{ label: string; content: string }> }): Promise<number> {
+  const headerPath = join(c.dir, HEADER_FILE);
+  const pendingPath = join(c.dir, PENDING_HEADER_FILE);
+  const genuineDir = hashDir(c.dir);
+  let finished = 0;
+  await fc.assert(
+    fc.asyncProperty(anyMutation, async (m) => {
+      writeFileSync(headerPath, c.before);
+      writeFileSync(pendingPath, mutate(m, c.after));
+      const dbBefore = readFileSync(join(c.dir, DATABASE_FILE));
+      const r = await refusalOfAsync(() => unlockVault(c.dir, { shares: c.shares }, { clock: fixedClock(FIXED_NOW), actor: 'mallory' }));
+      if (r.refused) {
+        expect(['HEADER_GENERATION_MISMATCH', 'CREDENTIAL_REVOKED', 'HEADER_TAMPERED', 'SHARE_MISMATCH', 'SHARE_CORRUPT', 'WRONG_PASSPHRASE', 'NOT_ENOUGH_SHARES']).toContain(r.code);
+        expect(readFileSync(headerPath).equals(c.before)).toBe(true);
+      } else {
+        finished += 1;
+        (r.value as Vault).close();
+        expect(isDeepStrictEqual(parseHeader(readFileSync(headerPath)), c.parsed)).toBe(true);
+        expect(readdirSync(c.dir).sort()).toEqual([HEADER_FILE, DATABASE_FILE].sort());
+      }
+      expect(readFileSync(join(c.dir, DATABASE_FILE)).equals(dbBefore)).toBe(true);
+      rmSync(pendingPath, { force: true });
+      writeFileSync(headerPath, c.after);
+    }),
+    { numRuns: 1000, timeout: 10_000 },
+  );
+  expect(hashDir(c.dir)).toBe(genuineDir);
+  return finished;
 }
 
 describe('mutated key-slot headers', () => {
@@ -93,34 +151,29 @@ describe('mutated key-slot headers', () => {
   });
 
   it('an interrupted slot change whose next header was mutated finishes only with the genuine content; otherwise it refuses and changes nothing (1000 mutations)', async () => {
-    const headerPath = join(dir, HEADER_FILE);
-    const pendingPath = join(dir, PENDING_HEADER_FILE);
-    const genuineDir = hashDir(dir);
-    let finished = 0;
-    await fc.assert(
-      fc.asyncProperty(anyMutation, async (m) => {
-        // The state after the commit, before the rename: the old header in place, the next one beside it.
-        const bytes = mutate(m);
-        writeFileSync(headerPath, previous);
-        writeFileSync(pendingPath, bytes);
-        const dbBefore = readFileSync(join(dir, DATABASE_FILE));
-        const r = await refusalOfAsync(() => unlockVault(dir, { shares }, { clock: fixedClock(FIXED_NOW), actor: 'mallory' }));
+    const finished = await interruptedChange({ dir, before: previous, after: genuine, parsed: original, shares });
+    expect(finished).toBeLessThan(1000 / 4);
+  });
+
+  it('a version 1 (legacy) header: parseHeader refuses with a header code or parses (2000 mutations)', () => {
+    expect(parseHeader(legacy).version).toBe(1);
+    let refused = 0;
+    fc.assert(
+      fc.property(anyMutation, (m) => {
+        const r = refusalOf(() => parseHeader(mutate(m, legacy)));
         if (r.refused) {
-          expect(['HEADER_GENERATION_MISMATCH', 'HEADER_TAMPERED', 'SHARE_MISMATCH', 'SHARE_CORRUPT', 'WRONG_PASSPHRASE', 'NOT_ENOUGH_SHARES']).toContain(r.code);
-          expect(readFileSync(headerPath).equals(previous)).toBe(true);
-        } else {
-          finished += 1;
-          (r.value as Vault).close();
-          expect(isDeepStrictEqual(parseHeader(readFileSync(headerPath)), original)).toBe(true);
-          expect(readdirSync(dir).sort()).toEqual([HEADER_FILE, DATABASE_FILE].sort());
+          refused += 1;
+          expect(['HEADER_CORRUPT', 'UNSUPPORTED_FORMAT']).toContain(r.code);
         }
-        expect(readFileSync(join(dir, DATABASE_FILE)).equals(dbBefore)).toBe(true);
-        rmSync(pendingPath, { force: true });
-        writeFileSync(headerPath, genuine);
       }),
-      { numRuns: 1000, timeout: 10_000 },
+      { numRuns: 2000 },
     );
-    expect(hashDir(dir)).toBe(genuineDir);
+    expect(refused).toBeGreaterThan(1000);
+  });
+
+  it('a rekey committed but not renamed, its next header mutated: it finishes only with the genuine content; otherwise a clean refusal, the old header and the database unchanged (1000 mutations)', async () => {
+    const finished = await interruptedChange(rekeyed);
+    expect(finished).toBeGreaterThan(0);
     expect(finished).toBeLessThan(1000 / 4);
   });
 });

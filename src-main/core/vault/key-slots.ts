@@ -1,25 +1,147 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 import { combine, split } from 'shamir-secret-sharing';
 import { DomainError } from '../errors.ts';
 import { open, seal } from './aead.ts';
 import { makeShareFile, parseShareFile, shareDigest, type CustodianShare } from './custodian-share.ts';
 import { deriveKek, newKdfParams, type KdfCost } from './kdf.ts';
-import { slotAad, type KeySlot, type PassphraseSlot, type QuorumSlot, type VaultHeader } from './header.ts';
+import { isRecipientSlot, slotAad, type KeySlot, type LegacySlot, type PassphraseSlot, type QuorumSlot, type RecipientSlot, type VaultHeader } from './header.ts';
 import { VAULT_KEY_BYTES } from './subkeys.ts';
+
+/**
+ * Key slots are X25519 recipients. A slot's secret (the Argon2id output of its
+ * passphrase, or the secret its custodians' shares combine to) yields an X25519
+ * private key (HKDF-SHA256); the header stores the public key, and the vault
+ * key is sealed to it with an ephemeral X25519 key: HKDF-SHA256 over the shared
+ * secret (salt: ephemeral and recipient public keys) gives an AES-256-GCM key,
+ * the slot's parameters are the associated data. Wrapping needs only the
+ * public key, so a rekey carries a new vault key to every remaining slot
+ * without their passphrases or shares.
+ *
+ * Legacy slots (header version 1) seal the vault key directly under the
+ * secret; only the secret can re-wrap them, so a slot is converted to a
+ * recipient slot when it is used to unlock (same id, label and parameters).
+ */
+const PKCS8_X25519_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
+const SPKI_X25519_PREFIX = Buffer.from('302a300506032b656e032100', 'hex');
 
 function newSlotId(): string {
   return randomUUID().slice(0, 8);
 }
 
-function wrapInto<S extends KeySlot>(slotWithoutWrap: Omit<S, 'wrap'>, vaultId: string, kek: Uint8Array, vaultKey: Uint8Array): S {
-  const placeholder = { ...slotWithoutWrap, wrap: { nonce: '', ciphertext: '' } } as S;
-  const sealed = seal(kek, vaultKey, slotAad(vaultId, placeholder));
-  return { ...slotWithoutWrap, wrap: { nonce: sealed.nonce.toString('base64url'), ciphertext: sealed.ciphertext.toString('base64url') } } as S;
+function slotPrivateKey(secret: Uint8Array): KeyObject {
+  const seed = Buffer.from(hkdfSync('sha256', secret, new Uint8Array(0), 'airgap-ca/v2/slot-x25519', 32));
+  const der = Buffer.concat([PKCS8_X25519_PREFIX, seed]);
+  try {
+    return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+  } finally {
+    seed.fill(0);
+    der.fill(0);
+  }
 }
 
-function unwrapWith(slot: KeySlot, vaultId: string, kek: Uint8Array): Buffer | null {
+function rawPublicKey(key: KeyObject): Buffer {
+  return (createPublicKey(key).export({ format: 'der', type: 'spki' }) as Buffer).subarray(SPKI_X25519_PREFIX.length);
+}
+
+function publicKeyFromRaw(raw: Uint8Array): KeyObject {
+  return createPublicKey({ key: Buffer.concat([SPKI_X25519_PREFIX, raw]), format: 'der', type: 'spki' });
+}
+
+/** The recipient (public key) a slot secret stands for, as the header stores it. */
+export function recipientOf(secret: Uint8Array): string {
+  return rawPublicKey(slotPrivateKey(secret)).toString('base64url');
+}
+
+/** HKDF over the X25519 shared secret; null for a low-order point (an all-zero secret, RFC 7748 6.1). */
+function sharedWrapKey(privateKey: KeyObject, publicKey: KeyObject, ephemeral: Uint8Array, recipient: Uint8Array): Buffer | null {
+  let shared: Buffer;
+  try {
+    shared = diffieHellman({ privateKey, publicKey });
+  } catch {
+    return null;
+  }
+  const zero = shared.every((b) => b === 0);
+  const key = zero ? null : Buffer.from(hkdfSync('sha256', shared, Buffer.concat([ephemeral, recipient]), 'airgap-ca/v2/slot-wrap', 32));
+  shared.fill(0);
+  return key;
+}
+
+/** Seals the vault key to the slot's recipient: what a rekey does for every remaining slot. */
+export function wrapToRecipient<S extends RecipientSlot>(slotWithoutWrap: Omit<S, 'wrap'>, vaultId: string, vaultKey: Uint8Array): S {
+  const recipient = Buffer.from(slotWithoutWrap.recipient, 'base64url');
+  const eph = generateKeyPairSync('x25519');
+  const ephemeral = rawPublicKey(eph.privateKey);
+  const kek = sharedWrapKey(eph.privateKey, publicKeyFromRaw(recipient), ephemeral, recipient);
+  if (!kek) {
+    throw new DomainError('HEADER_TAMPERED', `Key slot ${slotWithoutWrap.id} names a public key nothing can be sealed to: the vault header was altered. Restore the vault from a backup and investigate.`);
+  }
+  const placeholder = { ...slotWithoutWrap, wrap: { ephemeral: '', nonce: '', ciphertext: '' } } as S;
+  const sealed = seal(kek, vaultKey, slotAad(vaultId, placeholder));
+  kek.fill(0);
+  return {
+    ...slotWithoutWrap,
+    wrap: { ephemeral: ephemeral.toString('base64url'), nonce: sealed.nonce.toString('base64url'), ciphertext: sealed.ciphertext.toString('base64url') },
+  } as S;
+}
+
+function unwrapRecipient(slot: RecipientSlot, vaultId: string, secret: Uint8Array): Buffer | null {
+  const privateKey = slotPrivateKey(secret);
+  const recipient = Buffer.from(slot.recipient, 'base64url');
+  // The wrong secret yields another public key: refused before any sealed data is touched.
+  if (!rawPublicKey(privateKey).equals(recipient)) return null;
+  const ephemeral = Buffer.from(slot.wrap.ephemeral, 'base64url');
+  let ephemeralKey: KeyObject;
+  try {
+    ephemeralKey = publicKeyFromRaw(ephemeral);
+  } catch {
+    return null;
+  }
+  const kek = sharedWrapKey(privateKey, ephemeralKey, ephemeral, recipient);
+  if (!kek) return null;
+  const key = open(kek, { nonce: Buffer.from(slot.wrap.nonce, 'base64url'), ciphertext: Buffer.from(slot.wrap.ciphertext, 'base64url') }, slotAad(vaultId, slot));
+  kek.fill(0);
+  return key && key.length === VAULT_KEY_BYTES ? key : null;
+}
+
+function unwrapLegacy(slot: LegacySlot, vaultId: string, kek: Uint8Array): Buffer | null {
   const key = open(kek, { nonce: Buffer.from(slot.wrap.nonce, 'base64url'), ciphertext: Buffer.from(slot.wrap.ciphertext, 'base64url') }, slotAad(vaultId, slot));
   return key && key.length === VAULT_KEY_BYTES ? key : null;
+}
+
+/** What a slot's secret opens: the vault key, and for a legacy slot the recipient slot it becomes. */
+export interface SlotUnlock {
+  key: Buffer;
+  slotId: string;
+  /** Set for a legacy slot: the same slot as a recipient of the same vault key, to be written to the header. */
+  upgraded: RecipientSlot | null;
+}
+
+function unlockSlot(slot: KeySlot, vaultId: string, secret: Uint8Array): SlotUnlock | null {
+  if (isRecipientSlot(slot)) {
+    const key = unwrapRecipient(slot, vaultId, secret);
+    return key ? { key, slotId: slot.id, upgraded: null } : null;
+  }
+  const key = unwrapLegacy(slot, vaultId, secret);
+  if (!key) return null;
+  const { wrap: _wrap, ...params } = slot;
+  const upgraded = wrapToRecipient<RecipientSlot>({ ...params, recipient: recipientOf(secret) } as Omit<RecipientSlot, 'wrap'>, vaultId, key);
+  return { key, slotId: slot.id, upgraded };
+}
+
+/**
+ * The slot as a recipient of a new vault key (a rekey). A legacy slot cannot
+ * be carried over without its credential: refused, naming the slot.
+ */
+export function rewrapSlot(slot: KeySlot, vaultId: string, newVaultKey: Uint8Array): RecipientSlot {
+  if (!isRecipientSlot(slot)) {
+    const how = slot.type === 'passphrase' ? 'its passphrase' : "its custodians' shares";
+    throw new DomainError(
+      'SLOT_NEEDS_UPGRADE',
+      `Key slot ${slot.id} (${slot.type}, "${slot.label}") is in the format from before rekeying and cannot be given the new vault key without its credential. Unlock once with ${how} (that converts the slot), or remove it with "vault remove-slot ${slot.id}", then make this change again. The change was not made.`,
+    );
+  }
+  const { wrap: _wrap, ...params } = slot;
+  return wrapToRecipient<RecipientSlot>(params, vaultId, newVaultKey);
 }
 
 export async function createPassphraseSlot(args: {
@@ -31,25 +153,23 @@ export async function createPassphraseSlot(args: {
   now: Date;
 }): Promise<PassphraseSlot> {
   const kdf = newKdfParams(args.cost);
-  const base: Omit<PassphraseSlot, 'wrap'> = { id: newSlotId(), type: 'passphrase', created: args.now.toISOString(), label: args.label, kdf };
   const kek = await deriveKek(args.passphrase, kdf);
   try {
-    return wrapInto<PassphraseSlot>(base, args.vaultId, kek, args.vaultKey);
+    const base = { id: newSlotId(), type: 'passphrase' as const, created: args.now.toISOString(), label: args.label, kdf, recipient: recipientOf(kek) };
+    return wrapToRecipient<Extract<PassphraseSlot, RecipientSlot>>(base, args.vaultId, args.vaultKey);
   } finally {
     kek.fill(0);
   }
 }
 
-/** Tries every passphrase slot; null when none opens (wrong passphrase, or the slot's parameters were altered). */
-export async function unlockWithPassphrase(header: VaultHeader, passphrase: string): Promise<Buffer | null> {
-  for (const slot of header.slots) {
-    if (slot.type !== 'passphrase') continue;
-    const kek = await deriveKek(passphrase, slot.kdf);
-    const key = unwrapWith(slot, header.vaultId, kek);
+/** Tries one passphrase slot; null when it does not open (wrong passphrase, or the slot's parameters were altered). */
+export async function unlockPassphraseSlot(vaultId: string, slot: PassphraseSlot, passphrase: string): Promise<SlotUnlock | null> {
+  const kek = await deriveKek(passphrase, slot.kdf);
+  try {
+    return unlockSlot(slot, vaultId, kek);
+  } finally {
     kek.fill(0);
-    if (key) return key;
   }
-  return null;
 }
 
 export async function createQuorumSlot(args: {
@@ -64,29 +184,38 @@ export async function createQuorumSlot(args: {
   if (!Number.isInteger(threshold) || !Number.isInteger(total) || threshold < 2 || total < threshold || total > 255) {
     throw new DomainError('INVALID_INPUT', `A quorum must be K of N with 2 <= K <= N <= 255; got ${threshold} of ${total}.`);
   }
-  const kek = randomBytes(32);
+  const secret = randomBytes(32);
   // The library checks for a plain Uint8Array, not a Buffer.
-  const kekCopy = new Uint8Array(kek);
-  const shares = await split(kekCopy, total, threshold);
-  kekCopy.fill(0);
+  const secretCopy = new Uint8Array(secret);
+  const shares = await split(secretCopy, total, threshold);
+  secretCopy.fill(0);
   const id = newSlotId();
-  const base: Omit<QuorumSlot, 'wrap'> = {
+  const base = {
     id,
-    type: 'quorum',
+    type: 'quorum' as const,
     created: args.now.toISOString(),
     label: args.label,
     threshold,
     total,
     shareDigests: shares.map(shareDigest),
+    recipient: recipientOf(secret),
   };
-  const slot = wrapInto<QuorumSlot>(base, args.vaultId, kek, args.vaultKey);
+  const slot = wrapToRecipient<Extract<QuorumSlot, RecipientSlot>>(base, args.vaultId, args.vaultKey);
   const shareFiles = shares.map((s, i) =>
     makeShareFile({ vaultId: args.vaultId, slotId: id, threshold, total, index: i + 1, share: Buffer.from(s).toString('base64url') }),
   );
-  // The share files (strings) are what leaves; the raw shares and the key they split are done with.
-  kek.fill(0);
+  // The share files (strings) are what leaves; the raw shares and the secret they split are done with.
+  secret.fill(0);
   for (const s of shares) s.fill(0);
   return { slot, shareFiles };
+}
+
+function parsedOrNull(s: { label: string; content: string | Uint8Array }): CustodianShare | null {
+  try {
+    return parseShareFile(s.content, s.label);
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -94,9 +223,14 @@ export async function createQuorumSlot(args: {
  * on its own first (format, checksum, vault, slot, digest), so the error names
  * the share at fault; only then are they combined and the result verified.
  */
-export async function unlockWithShares(header: VaultHeader, shareTexts: ReadonlyArray<{ label: string; content: string | Uint8Array }>): Promise<Buffer> {
+export async function unlockWithShares(header: VaultHeader, shareTexts: ReadonlyArray<{ label: string; content: string | Uint8Array }>): Promise<SlotUnlock> {
   const quorumSlots = header.slots.filter((s): s is QuorumSlot => s.type === 'quorum');
   if (quorumSlots.length === 0) {
+    const first = shareTexts[0];
+    const share = first ? parsedOrNull(first) : null;
+    if (share && first && share.vaultId === header.vaultId) {
+      throw new DomainError('SHARE_MISMATCH', `${first.label} is for key slot ${share.slotId}, which this vault no longer has (it was removed): these shares open nothing of the vault. Unlock it with its passphrase.`);
+    }
     throw new DomainError('WRONG_PASSPHRASE', 'This vault has no custodian quorum slot: unlock it with its passphrase.');
   }
   const parsed: Array<{ label: string; share: CustodianShare }> = shareTexts.map((s) => ({ label: s.label, share: parseShareFile(s.content, s.label) }));
@@ -146,13 +280,13 @@ export async function unlockWithShares(header: VaultHeader, shareTexts: Readonly
   }
   const raw = parsed.slice(0, slot.threshold).map((p) => new Uint8Array(Buffer.from(p.share.share, 'base64url')));
   const combined = await combine(raw);
-  const kek = Buffer.from(combined);
-  const key = unwrapWith(slot, header.vaultId, kek);
+  const secret = Buffer.from(combined);
+  const unlocked = unlockSlot(slot, header.vaultId, secret);
   for (const r of raw) r.fill(0);
   combined.fill(0);
-  kek.fill(0);
-  if (!key) {
+  secret.fill(0);
+  if (!unlocked) {
     throw new DomainError('HEADER_TAMPERED', 'The shares are genuine but do not open their key slot: the vault header was altered. Restore the vault from a backup and investigate.');
   }
-  return key;
+  return unlocked;
 }

@@ -13,6 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../clock.ts';
 import { createTestVault, FIXED_NOW, openRawDatabase, TEST_PASSPHRASE, vaultKeyOf } from '../../testing/vault-fixtures.ts';
 import { removeTempDirs, tempDir } from '../../testing/temp-dir.ts';
+import { rechainPlain } from '../../testing/audit-tampering.ts';
 import { DomainError } from '../errors.ts';
 import { integrityCheck, type Db } from './database.ts';
 import { DATABASE_FILE } from './header.ts';
@@ -42,6 +43,7 @@ const CREATES: Record<number, string[]> = {
   2: ['index signing_keys_one_active', 'table key_chain', 'table link_certificates', 'table signing_keys'],
   3: ['index certificates_issued', 'index certificates_issuer', 'index certificates_not_after', 'index revocations_issuer', 'table certificate_der', 'table certificates', 'table crls', 'table exports', 'table revocations'],
   4: ['table trusted_roots'],
+  5: ['table audit_chain_key', 'trigger audit_chain_key_no_delete', 'trigger audit_chain_key_no_update'],
   6: [
     'table certificate_counts',
     'table certificate_search',
@@ -59,11 +61,9 @@ const CREATES: Record<number, string[]> = {
 };
 
 describe('migrations', () => {
-  it('are numbered 1, 2, 3 … in ascending order, and SCHEMA_VERSION is the last', () => {
-    const versions = MIGRATIONS.map((m) => m.version);
-    expect(versions[0]).toBe(1);
-    expect(versions).toEqual([...new Set(versions)].sort((a, b) => a - b));
-    expect(SCHEMA_VERSION).toBe(versions.at(-1));
+  it('are numbered 1, 2, 3 … without gaps, and SCHEMA_VERSION is the last', () => {
+    expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
+    expect(SCHEMA_VERSION).toBe(MIGRATIONS.length);
   });
 
   it.each(MIGRATIONS.map((m, i) => ({ version: m.version, previous: i === 0 ? 0 : (MIGRATIONS[i - 1] as (typeof MIGRATIONS)[number]).version, description: m.description })))(
@@ -92,7 +92,7 @@ describe('migrations', () => {
   );
 
   it('every shipped migration has its expectation above', () => {
-    expect(Object.keys(CREATES).map(Number)).toEqual(MIGRATIONS.map((m) => m.version).filter((v) => v <= 4 || v === 6));
+    expect(Object.keys(CREATES).map(Number)).toEqual(MIGRATIONS.map((m) => m.version).filter((v) => v <= 6));
   });
 
   it('keeps rows written at version 1 through all later migrations', () => {
@@ -107,6 +107,27 @@ describe('migrations', () => {
       expect(db.prepare('SELECT value FROM settings').all()).toEqual([{ value: '9' }]);
     } finally {
       db.close();
+    }
+  });
+
+  it('migration 5 makes a random 256-bit audit key covering the events after the ones already there', () => {
+    const keyOf = (db: Db) => db.prepare('SELECT key, keyed_from AS keyedFrom FROM audit_chain_key').all() as Array<{ key: Buffer; keyedFrom: number }>;
+    const [a, b] = [freshDb(), freshDb()];
+    try {
+      migrate(a, 4);
+      const insert = a.prepare("INSERT INTO audit_events (seq, at, actor, witnesses, action, details, prev_hash, hash) VALUES (?, 't', 'a', '[]', 'x', '{}', 'p', ?)");
+      for (const seq of [1, 2, 3]) insert.run(seq, `h${seq}`);
+      migrate(a);
+      migrate(b);
+      const [ka, kb] = [keyOf(a), keyOf(b)];
+      expect(ka).toHaveLength(1);
+      expect(ka[0]!.keyedFrom).toBe(4);
+      expect(kb[0]!.keyedFrom).toBe(1);
+      expect(ka[0]!.key).toHaveLength(32);
+      expect(ka[0]!.key.equals(kb[0]!.key)).toBe(false);
+    } finally {
+      a.close();
+      b.close();
     }
   });
 
@@ -157,8 +178,15 @@ describe('opening a vault', () => {
     vault.close();
     // Make it what an older Airgap CA wrote: only migration 1's objects, user_version 1.
     const raw = openRawDatabase(dir, await vaultKeyOf(dir));
+    // Version 1 hashed every event with plain SHA-256.
+    raw.exec('DROP TRIGGER audit_events_no_update; DROP TRIGGER audit_events_no_delete;');
+    rechainPlain(raw, vault.id, 1);
+    raw.exec(`
+      CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+      CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    `);
     raw.exec(
-      'DROP TABLE certificate_counts; DROP TABLE certificate_search; DROP TABLE trusted_roots; DROP TABLE exports; DROP TABLE crls; DROP TABLE revocations; DROP TABLE certificate_der; DROP TABLE certificates; DROP TABLE link_certificates; DROP TABLE key_chain; DROP TABLE signing_keys; PRAGMA user_version = 1;',
+      'DROP TRIGGER audit_chain_key_no_update; DROP TRIGGER audit_chain_key_no_delete; DROP TABLE audit_chain_key; DROP TABLE certificate_counts; DROP TABLE certificate_search; DROP TABLE trusted_roots; DROP TABLE exports; DROP TABLE crls; DROP TABLE revocations; DROP TABLE certificate_der; DROP TABLE certificates; DROP TABLE link_certificates; DROP TABLE key_chain; DROP TABLE signing_keys; PRAGMA user_version = 1;',
     );
     expect(objects(raw)).toEqual(CREATES[1]);
     raw.close();
@@ -167,7 +195,7 @@ describe('opening a vault', () => {
     try {
       expect(version(v.db)).toBe(SCHEMA_VERSION);
       expect(objects(v.db)).toEqual(expect.arrayContaining(Object.values(CREATES).flat()));
-      expect(v.audit.verify()).toMatchObject({ ok: true, count: 2 });
+      expect(v.audit.verify()).toMatchObject({ ok: true, count: 2, keyedFrom: 3 });
       expect(v.audit.list().map((e) => e.action)).toEqual(['vault.created', 'test.before-upgrade']);
       expect(integrityCheck(v.db)).toEqual([]);
       expect((v.db.prepare('SELECT count(*) AS n FROM signing_keys').get() as { n: number }).n).toBe(0);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3-multiple-ciphers';
 import { DomainError } from '../errors.ts';
 
@@ -10,6 +11,8 @@ export interface Migration {
   version: number;
   description: string;
   sql: string;
+  /** Work SQL cannot do well (e.g. a key from the OS's random source), in the same transaction, after `sql`. */
+  after?: (db: Database.Database) => void;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -135,6 +138,35 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 5,
+    description: 'the secret key of the keyed (HMAC-SHA256) audit chain',
+    sql: `
+      -- One row. The key is random, not derived from the vault key, so it
+      -- survives a rekey and the events already written keep verifying.
+      -- keyed_from is the first event whose hash is an HMAC under it: events
+      -- written before this migration keep their plain SHA-256 chain, and the
+      -- first keyed event links to the last plain hash, so checkpoints
+      -- already exported stay valid.
+      CREATE TABLE audit_chain_key (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        key BLOB NOT NULL CHECK (length(key) = 32),
+        keyed_from INTEGER NOT NULL CHECK (keyed_from >= 1)
+      ) STRICT;
+      CREATE TRIGGER audit_chain_key_no_update BEFORE UPDATE ON audit_chain_key
+        BEGIN SELECT RAISE(ABORT, 'the audit chain key never changes'); END;
+      CREATE TRIGGER audit_chain_key_no_delete BEFORE DELETE ON audit_chain_key
+        BEGIN SELECT RAISE(ABORT, 'the audit chain key never changes'); END;
+    `,
+    after: (db) => {
+      const key = randomBytes(32);
+      try {
+        db.prepare('INSERT INTO audit_chain_key (id, key, keyed_from) SELECT 1, ?, coalesce(max(seq), 0) + 1 FROM audit_events').run(key);
+      } finally {
+        key.fill(0);
+      }
+    },
+  },
+  {
     version: 6,
     description: 'a trigram index over certificate subjects and SANs for search, and certificate counts per issuer',
     sql: `
@@ -188,6 +220,7 @@ export function migrate(db: Database.Database, target: number = SCHEMA_VERSION):
     if (m.version <= current || m.version > target) continue;
     db.transaction(() => {
       db.exec(m.sql);
+      m.after?.(db);
       db.pragma(`user_version = ${m.version}`);
     })();
   }

@@ -1,4 +1,5 @@
 import { DomainError } from '../errors.ts';
+import type { Db } from './database.ts';
 import { open, seal } from './aead.ts';
 
 /**
@@ -17,4 +18,20 @@ export function unwrapPrivateKey(wrapKey: Uint8Array, keyId: string, nonce: Uint
     throw new DomainError('KEY_UNHEALTHY', `The private key of ${keyId} does not unwrap: its stored form is damaged. Restore the vault from a backup.`);
   }
   return pkcs8;
+}
+
+/** A rekey: every private key in the database unwrapped under the old wrap key and wrapped under the new one. Returns how many. */
+export function rewrapPrivateKeys(db: Db, from: Uint8Array, to: Uint8Array): number {
+  const rows = db.prepare('SELECT id, wrapped_private_key AS w, wrap_nonce AS n FROM signing_keys ORDER BY id').all() as Array<{ id: string; w: Buffer; n: Buffer }>;
+  const update = db.prepare('UPDATE signing_keys SET wrapped_private_key = ?, wrap_nonce = ? WHERE id = ?');
+  for (const r of rows) {
+    const pkcs8 = unwrapPrivateKey(from, r.id, r.n, r.w);
+    try {
+      const { nonce, wrapped } = wrapPrivateKey(to, r.id, pkcs8);
+      update.run(wrapped, nonce, r.id);
+    } finally {
+      pkcs8.fill(0);
+    }
+  }
+  return rows.length;
 }

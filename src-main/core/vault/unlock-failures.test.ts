@@ -13,7 +13,7 @@ import { DomainError, type ErrorCode } from '../errors.ts';
 import { createTestVault, FIXED_NOW, OTHER_PASSPHRASE, TEST_PASSPHRASE } from '../../testing/vault-fixtures.ts';
 import { hashDir, removeTempDirs, tempDir } from '../../testing/temp-dir.ts';
 import { makeShareFile, parseShareFile } from './custodian-share.ts';
-import { HEADER_FILE, type PassphraseSlot, type QuorumSlot, type VaultHeader } from './header.ts';
+import { HEADER_FILE, isRecipientSlot, type KeySlot, type PassphraseSlot, type QuorumSlot, type VaultHeader } from './header.ts';
 import { OWASP_MINIMUM } from './kdf.ts';
 import { createPassphraseSlot } from './key-slots.ts';
 import { createVault, unlockVault, type ShareInput, type VaultCredentials } from './vault.ts';
@@ -152,6 +152,10 @@ describe('header tampering', () => {
   const passSlot = (h: VaultHeader) => h.slots.find((s): s is PassphraseSlot => s.type === 'passphrase')!;
   const quorumSlot = (h: VaultHeader) => h.slots.find((s): s is QuorumSlot => s.type === 'quorum' && s.label !== 'second set')!;
   const flipB64 = (s: string) => (s[0] === 'A' ? 'B' : 'A') + s.slice(1);
+  const recipientOf = (slot: KeySlot) => {
+    if (!isRecipientSlot(slot)) throw new Error('a new vault has recipient slots only');
+    return slot;
+  };
   const attackerSlot = () =>
     createPassphraseSlot({ vaultId: vaultIdA, vaultKey: randomBytes(32), passphrase: OTHER_PASSPHRASE, cost: OWASP_MINIMUM, label: 'passphrase', now: new Date(FIXED_NOW) });
 
@@ -173,7 +177,11 @@ describe('header tampering', () => {
     ['vaultId', (h) => ({ ...h, vaultId: '00000000-0000-4000-8000-000000000000' }), 'WRONG_PASSPHRASE', 'SHARE_WRONG_VAULT'],
     ['database.cipher', (h) => ({ ...h, database: { ...h.database, cipher: 'rc4' as 'chacha20' } }), 'HEADER_CORRUPT', 'HEADER_CORRUPT'],
     ['slots[passphrase].kdf.memoryKiB (below OWASP)', (h) => (passSlot(h).kdf.memoryKiB = 1024, h), 'HEADER_CORRUPT', 'HEADER_CORRUPT'],
-    ['version', (h) => ({ ...h, version: 2 as 1 }), 'UNSUPPORTED_FORMAT', 'UNSUPPORTED_FORMAT'],
+    ['version (a later one)', (h) => ({ ...h, version: 3 as 2 }), 'UNSUPPORTED_FORMAT', 'UNSUPPORTED_FORMAT'],
+    ['version (set back to 1 beside recipient slots)', (h) => ({ ...h, version: 1 as 2 }), 'HEADER_CORRUPT', 'HEADER_CORRUPT'],
+    ['slots[passphrase].recipient', (h) => (recipientOf(passSlot(h)).recipient = flipB64(recipientOf(passSlot(h)).recipient), h), 'WRONG_PASSPHRASE', 'HEADER_TAMPERED'],
+    ['slots[passphrase].wrap.ephemeral', (h) => (recipientOf(passSlot(h)).wrap.ephemeral = flipB64(recipientOf(passSlot(h)).wrap.ephemeral), h), 'WRONG_PASSPHRASE', 'HEADER_TAMPERED'],
+    ['slots[quorum].recipient', (h) => (recipientOf(quorumSlot(h)).recipient = flipB64(recipientOf(quorumSlot(h)).recipient), h), 'HEADER_TAMPERED', 'HEADER_TAMPERED'],
   ];
 
   const cases = rows.map(([field, tamper, withPassphrase, withShares]) => ({ field, tamper, withPassphrase, withShares }));

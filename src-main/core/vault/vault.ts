@@ -1,42 +1,39 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, constants as fsConstants, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { AuditLog } from '../audit/audit-log.ts';
 import type { Clock } from '../clock.ts';
 import { DomainError } from '../errors.ts';
 import { fsyncDir, writeFileDurably } from '../fs/durable-write.ts';
-import { openEncryptedDatabase, type Db } from './database.ts';
+import { openEncryptedDatabase, openEncryptedDatabaseOrNull, type Db } from './database.ts';
 import {
   DATABASE_FILE,
   HEADER_FILE,
   HEADER_FORMAT,
   HEADER_VERSION,
+  NEXT_DATABASE_FILE,
   parseHeader,
   PENDING_HEADER_FILE,
   serializeHeader,
   signHeader,
   verifyHeaderMac,
   type KeySlot,
+  type QuorumSlot,
   type UnsignedHeader,
   type VaultHeader,
 } from './header.ts';
 import type { KdfCost } from './kdf.ts';
-import { createPassphraseSlot, createQuorumSlot, unlockWithPassphrase, unlockWithShares } from './key-slots.ts';
+import { createPassphraseSlot, createQuorumSlot, rewrapSlot, unlockPassphraseSlot, unlockWithShares, type SlotUnlock } from './key-slots.ts';
 import { checkPassphrasePolicy } from './passphrase-policy.ts';
+import { rewrapPrivateKeys } from './private-key-wrap.ts';
+import type { SlotSummary } from './slot-summary.ts';
+import { activeTransactionGuard, type TransactionWrites } from './transaction-guard.ts';
 import { constantTimeEqual, deriveSubkey, keyCommitment, VAULT_KEY_BYTES } from './subkeys.ts';
 
 export type ShareInput = { label: string; content: string | Uint8Array };
 export type VaultCredentials = { passphrase: string } | { shares: ShareInput[] };
 
-export interface SlotSummary {
-  id: string;
-  type: 'passphrase' | 'quorum';
-  label: string;
-  created: string;
-  threshold?: number;
-  total?: number;
-  kdf?: { memoryKiB: number; passes: number; parallelism: number };
-}
+export type { SlotSummary };
 
 export function summarizeSlot(s: KeySlot): SlotSummary {
   return s.type === 'passphrase'
@@ -59,25 +56,34 @@ export function readVaultHeader(dir: string): VaultHeader {
 /** An unlocked vault: the open database and the keys derived from the vault key. Lock with close(). */
 export class Vault {
   readonly dir: string;
-  readonly db: Db;
-  readonly audit: AuditLog;
   readonly clock: Clock;
   header: VaultHeader;
   /** The slot that unlocked this session: change-passphrase replaces this one. */
   readonly unlockedBySlot: string;
   private vaultKey: Buffer;
   private wrapKey: Buffer;
+  /** Replaced (with the audit log over it) when a rekey commits: callers read `vault.db` afresh for each operation. */
+  private database: Db;
+  private auditLog: AuditLog;
   private closed = false;
 
   constructor(args: { dir: string; db: Db; header: VaultHeader; vaultKey: Buffer; clock: Clock; unlockedBySlot: string }) {
     this.dir = args.dir;
-    this.db = args.db;
+    this.database = args.db;
     this.header = args.header;
     this.vaultKey = args.vaultKey;
     this.clock = args.clock;
     this.unlockedBySlot = args.unlockedBySlot;
     this.wrapKey = deriveSubkey(args.vaultKey, 'private-keys');
-    this.audit = new AuditLog(args.db, args.header.vaultId, args.clock);
+    this.auditLog = new AuditLog(args.db, args.header.vaultId, args.clock);
+  }
+
+  get db(): Db {
+    return this.database;
+  }
+
+  get audit(): AuditLog {
+    return this.auditLog;
   }
 
   get id(): string {
@@ -99,10 +105,15 @@ export class Vault {
     return deriveSubkey(this.vaultKey, 'backup');
   }
 
-  /** One SQLite transaction: the change and its audit event commit together or not at all. */
+  /**
+   * One SQLite transaction: the change and its audit event commit together or
+   * not at all. An outermost transaction opened under a guard (dispatch's, for
+   * one operation: transaction-guard.ts) is measured before it commits, and
+   * the guard may refuse it; a nested one is part of its outer transaction.
+   */
   transaction<T>(fn: () => T): T {
     this.assertOpen();
-    return this.db.transaction(fn)();
+    return guardedTransaction(this.db, fn);
   }
 
   /**
@@ -117,7 +128,7 @@ export class Vault {
     this.assertOpen();
     const { mac: _mac, ...unsigned } = this.header;
     const generation = headerGeneration(this.header) + 1;
-    const next = signHeader({ ...change(unsigned), generation }, this.vaultKey);
+    const next = signHeader({ ...change(unsigned), version: HEADER_VERSION, generation }, this.vaultKey);
     if (next.slots.length === 0) throw new DomainError('LAST_SLOT', 'The last key slot cannot be removed: the vault would never open again.');
     writeFileDurably(join(this.dir, PENDING_HEADER_FILE), serializeHeader(next));
     this.transaction(() => {
@@ -129,6 +140,110 @@ export class Vault {
     promotePendingHeader(this.dir);
   }
 
+  /**
+   * A credential change that revokes: a new random vault key. `buildSlots`
+   * returns every slot of the next header, wrapped to the new key (the kept
+   * ones re-wrapped to their recipients, so no credential is needed); a legacy
+   * slot it cannot re-wrap refuses before anything is written. One commit
+   * point (docs/architecture.md, "Rekeying"):
+   *   (1) a copy of the database file takes the change: private keys
+   *       wrapped again under the new private-keys subkey, the audit event, the
+   *       next header's digest and generation; then PRAGMA rekey to the new
+   *       database subkey; fsync. A crash leaves a stray copy, dropped on open.
+   *   (2) the next header, in full, beside the current one;
+   *   (3) the copy renamed over vault.db: the commit point;
+   *   (4) the next header renamed over the current one (the next open
+   *       finishes this when a crash came between 3 and 4).
+   */
+  private async rekey(buildSlots: (newVaultKey: Buffer) => Promise<KeySlot[]>, audit: { actor: string; action: string; details: Record<string, unknown> }): Promise<void> {
+    this.assertOpen();
+    const newKey = randomBytes(VAULT_KEY_BYTES);
+    const newWrapKey = deriveSubkey(newKey, 'private-keys');
+    let adopted = false;
+    try {
+      const slots = await buildSlots(newKey);
+      if (slots.length === 0) throw new DomainError('LAST_SLOT', 'The last key slot cannot be removed: the vault would never open again. Add another slot first.');
+      const generation = headerGeneration(this.header) + 1;
+      const { mac: _mac, ...unsigned } = this.header;
+      const next = signHeader({ ...unsigned, version: HEADER_VERSION, keyCommitment: keyCommitment(newKey, this.id), generation, slots }, newKey);
+      this.writeRekeyedCopy(newKey, newWrapKey, next, { ...audit, details: { ...audit.details, generation, rekeyed: true } });
+      try {
+        writeFileDurably(join(this.dir, PENDING_HEADER_FILE), serializeHeader(next));
+        renameSync(join(this.dir, NEXT_DATABASE_FILE), join(this.dir, DATABASE_FILE));
+      } catch (e) {
+        // Not committed (the rename is the commit and did not happen): the current header and database stay in force.
+        removeNextDatabase(this.dir);
+        rmSync(join(this.dir, PENDING_HEADER_FILE), { force: true });
+        throw e;
+      }
+      fsyncDir(this.dir);
+      // Committed: the session goes on under the new key, on the new file.
+      adopted = true;
+      this.database.close();
+      this.vaultKey.fill(0);
+      this.wrapKey.fill(0);
+      this.vaultKey = newKey;
+      this.wrapKey = newWrapKey;
+      this.header = next;
+      const dbKey = deriveSubkey(newKey, 'database');
+      try {
+        this.database = openEncryptedDatabase(join(this.dir, DATABASE_FILE), dbKey, { create: false });
+      } catch (e) {
+        this.close();
+        throw e;
+      } finally {
+        dbKey.fill(0);
+      }
+      this.auditLog = new AuditLog(this.database, this.id, this.clock);
+      promotePendingHeader(this.dir);
+    } finally {
+      if (!adopted) {
+        newKey.fill(0);
+        newWrapKey.fill(0);
+      }
+    }
+  }
+
+  /** Step 1 of a rekey: the rekeyed copy of the database, holding the change, durably on disk. */
+  private writeRekeyedCopy(newKey: Buffer, newWrapKey: Buffer, next: VaultHeader, audit: { actor: string; action: string; details: Record<string, unknown> }): void {
+    const copyPath = join(this.dir, NEXT_DATABASE_FILE);
+    removeNextDatabase(this.dir);
+    const oldDbKey = deriveSubkey(this.vaultKey, 'database');
+    const newDbKey = deriveSubkey(newKey, 'database');
+    try {
+      // A read transaction holds SQLite's shared lock while the file is copied: no other connection can
+      // commit meanwhile, and outside a write transaction the file holds every committed page (no journal).
+      this.database.exec('BEGIN');
+      try {
+        this.database.prepare('SELECT count(*) AS n FROM sqlite_master').get();
+        copyFileSync(join(this.dir, DATABASE_FILE), copyPath, fsConstants.COPYFILE_EXCL);
+      } finally {
+        this.database.exec('COMMIT');
+      }
+      chmodSync(copyPath, 0o600);
+      const copy = openEncryptedDatabase(copyPath, oldDbKey, { create: false });
+      try {
+        const copyAudit = new AuditLog(copy, this.id, this.clock);
+        guardedTransaction(copy, () => {
+          const privateKeys = rewrapPrivateKeys(copy, this.wrapKey, newWrapKey);
+          copyAudit.append({ actor: audit.actor, action: audit.action, details: { ...audit.details, privateKeysRewrapped: privateKeys } });
+          setMetaIn(copy, 'header_sha256', headerDigest(next));
+          setMetaIn(copy, GENERATION_META, String(next.generation ?? 0));
+        });
+        copy.pragma(`rekey="x'${newDbKey.toString('hex')}'"`);
+      } finally {
+        copy.close();
+      }
+      fsyncFile(copyPath);
+    } catch (e) {
+      removeNextDatabase(this.dir);
+      throw e;
+    } finally {
+      oldDbKey.fill(0);
+      newDbKey.fill(0);
+    }
+  }
+
   async addPassphraseSlot(args: { passphrase: string; label: string; actor: string; cost?: KdfCost }): Promise<SlotSummary> {
     checkPassphrasePolicy(args.passphrase);
     const slot = await createPassphraseSlot({ vaultId: this.id, vaultKey: this.vaultKey, passphrase: args.passphrase, cost: args.cost, label: args.label, now: this.clock.now() });
@@ -136,21 +251,54 @@ export class Vault {
     return summarizeSlot(slot);
   }
 
-  async addQuorumSlot(args: { threshold: number; total: number; label: string; actor: string }): Promise<{ slot: SlotSummary; shareFiles: string[] }> {
-    const { slot, shareFiles } = await createQuorumSlot({ vaultId: this.id, vaultKey: this.vaultKey, threshold: args.threshold, total: args.total, label: args.label, now: this.clock.now() });
-    await this.rewriteHeader((h) => ({ ...h, slots: [...h.slots, slot] }), {
-      actor: args.actor,
-      action: 'vault.slot-added',
-      details: { slot: slot.id, type: 'quorum', threshold: slot.threshold, total: slot.total, label: slot.label },
-    });
-    return { slot: summarizeSlot(slot), shareFiles };
+  /**
+   * Adds a custodian quorum slot. With `replaceSlot`, the new quorum takes that
+   * slot's place and the vault gets a new key (a rekey): the replaced slot's
+   * shares open nothing of the vault from then on. Its share files are then
+   * handed to `deliverShares` before the change commits (returned as it
+   * returns them): a quorum replaced by one whose shares were never written
+   * would leave the vault without that way in.
+   */
+  async addQuorumSlot(args: {
+    threshold: number;
+    total: number;
+    label: string;
+    actor: string;
+    replaceSlot?: string;
+    deliverShares?: (slotId: string, shareFiles: string[]) => string[];
+  }): Promise<{ slot: SlotSummary; shareFiles: string[] }> {
+    const make = (vaultKey: Buffer) => createQuorumSlot({ vaultId: this.id, vaultKey, threshold: args.threshold, total: args.total, label: args.label, now: this.clock.now() });
+    const details = (slot: QuorumSlot) => ({ slot: slot.id, type: 'quorum', threshold: slot.threshold, total: slot.total, label: slot.label });
+    if (args.replaceSlot === undefined) {
+      const { slot, shareFiles } = await make(this.vaultKey);
+      await this.rewriteHeader((h) => ({ ...h, slots: [...h.slots, slot] }), { actor: args.actor, action: 'vault.slot-added', details: details(slot) });
+      return { slot: summarizeSlot(slot), shareFiles };
+    }
+    const replaced = args.replaceSlot;
+    if (!this.header.slots.some((s) => s.id === replaced)) throw new DomainError('SLOT_NOT_FOUND', `This vault has no key slot ${replaced} to replace. "vault info" lists the slots.`);
+    let made: { slot: QuorumSlot; shareFiles: string[] } | undefined;
+    await this.rekey(
+      async (key) => {
+        const kept = this.header.slots.filter((s) => s.id !== replaced).map((s) => rewrapSlot(s, this.id, key));
+        const fresh = await make(key);
+        made = { slot: fresh.slot, shareFiles: args.deliverShares ? args.deliverShares(fresh.slot.id, fresh.shareFiles) : fresh.shareFiles };
+        return [...kept, fresh.slot];
+      },
+      { actor: args.actor, action: 'vault.slot-added', details: { replacedSlot: replaced } },
+    );
+    return { slot: summarizeSlot(made!.slot), shareFiles: made!.shareFiles };
   }
 
+  /** Removes a slot and gives the vault a new key: the removed slot's credential opens nothing of the vault from now on. */
   async removeSlot(args: { slotId: string; actor: string }): Promise<void> {
     const slot = this.header.slots.find((s) => s.id === args.slotId);
     if (!slot) throw new DomainError('SLOT_NOT_FOUND', `This vault has no key slot ${args.slotId}. "vault info" lists the slots.`);
     if (this.header.slots.length === 1) throw new DomainError('LAST_SLOT', 'The last key slot cannot be removed: the vault would never open again. Add another slot first.');
-    await this.rewriteHeader((h) => ({ ...h, slots: h.slots.filter((s) => s.id !== args.slotId) }), { actor: args.actor, action: 'vault.slot-removed', details: { slot: slot.id, type: slot.type } });
+    await this.rekey(async (key) => this.header.slots.filter((s) => s.id !== args.slotId).map((s) => rewrapSlot(s, this.id, key)), {
+      actor: args.actor,
+      action: 'vault.slot-removed',
+      details: { slot: slot.id, type: slot.type },
+    });
   }
 
   /** Replaces the passphrase slot that unlocked this session (or the only one); every other slot keeps working. */
@@ -161,13 +309,18 @@ export class Vault {
     if (!target) {
       throw new DomainError('SLOT_NOT_FOUND', 'It is not clear which passphrase to change: unlock with the passphrase you want to replace.');
     }
-    const slot = await createPassphraseSlot({ vaultId: this.id, vaultKey: this.vaultKey, passphrase: args.newPassphrase, cost: args.cost, label: target.label, now: this.clock.now() });
-    await this.rewriteHeader((h) => ({ ...h, slots: h.slots.map((s) => (s.id === target.id ? slot : s)) }), {
-      actor: args.actor,
-      action: 'vault.passphrase-changed',
-      details: { replacedSlot: target.id, slot: slot.id },
-    });
-    return summarizeSlot(slot);
+    let slot: KeySlot | undefined;
+    await this.rekey(
+      async (key) => {
+        // The others first: a legacy slot that cannot be carried over refuses before the Argon2id run.
+        const others = this.header.slots.map((s) => (s.id === target.id ? null : rewrapSlot(s, this.id, key)));
+        const fresh = await createPassphraseSlot({ vaultId: this.id, vaultKey: key, passphrase: args.newPassphrase, cost: args.cost, label: target.label, now: this.clock.now() });
+        slot = fresh;
+        return others.map((s) => s ?? fresh);
+      },
+      { actor: args.actor, action: 'vault.passphrase-changed', details: { replacedSlot: target.id } },
+    );
+    return summarizeSlot(slot!);
   }
 
   getMeta(key: string): string | undefined {
@@ -175,14 +328,14 @@ export class Vault {
   }
 
   setMeta(key: string, value: string): void {
-    this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+    setMetaIn(this.db, key, value);
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
     try {
-      this.db.close();
+      this.database.close();
     } finally {
       this.vaultKey.fill(0);
       this.wrapKey.fill(0);
@@ -197,6 +350,51 @@ export class Vault {
 }
 
 const GENERATION_META = 'header_generation';
+
+/**
+ * One SQLite transaction on `db` under the guard of the work running now
+ * (dispatch's write check): the vault's own transactions, and a rekey's
+ * transaction on the database copy that becomes the vault at its commit.
+ */
+function guardedTransaction<T>(db: Db, fn: () => T): T {
+  const guard = db.inTransaction ? undefined : activeTransactionGuard();
+  if (!guard) return db.transaction(fn)();
+  let writes: TransactionWrites = { auditEvents: 0, rowChanges: 0 };
+  const result = db.transaction(() => {
+    const before = writeCounters(db);
+    const r = fn();
+    const after = writeCounters(db);
+    writes = { auditEvents: after.lastSeq - before.lastSeq, rowChanges: after.changes - before.changes };
+    guard.beforeCommit(writes);
+    return r;
+  })();
+  guard.committed(writes);
+  return result;
+}
+
+/** This connection's row changes so far, and the last audit event's number. */
+function writeCounters(db: Db): { changes: number; lastSeq: number } {
+  return db.prepare('SELECT total_changes() AS changes, coalesce((SELECT max(seq) FROM audit_events), 0) AS lastSeq').get() as { changes: number; lastSeq: number };
+}
+
+function setMetaIn(db: Db, key: string, value: string): void {
+  db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+}
+
+function fsyncFile(path: string): void {
+  const fd = openSync(path, 'r+');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The rekeyed copy of a credential change that never reached its commit (and its journal): never part of the vault. */
+function removeNextDatabase(dir: string): void {
+  rmSync(join(dir, NEXT_DATABASE_FILE), { force: true });
+  rmSync(join(dir, `${NEXT_DATABASE_FILE}-journal`), { force: true });
+}
 
 function headerGeneration(h: VaultHeader): number {
   return h.generation ?? 0;
@@ -231,24 +429,48 @@ function generationMismatch(header: VaultHeader, dbGeneration: number): DomainEr
       );
 }
 
+const INTERRUPTED_CHANGE =
+  'This credential belongs to a slot change that was interrupted before it took effect: unlock with the credential from before the change, then make the change again.';
+
+/**
+ * A genuine header (its MAC holds under the key its credential opened) whose
+ * key does not open vault.db. With the next header of a committed rekey beside
+ * it, that is known: the credential was changed or removed by that rekey.
+ * Without, header and database are of different generations across a rekey —
+ * which of the two is older cannot be read from a database that does not open.
+ */
+function keyOpensNoDatabase(header: VaultHeader, rekeyCommitted: boolean): DomainError {
+  return rekeyCommitted
+    ? new DomainError(
+        'CREDENTIAL_REVOKED',
+        'This credential was changed or removed by a credential change that has taken effect (the vault has a new key since): it no longer opens this vault. Unlock with the new passphrase, or with the credential of a slot that was kept.',
+      )
+    : new DomainError(
+        'HEADER_GENERATION_MISMATCH',
+        `The vault header (generation ${headerGeneration(header)}) is genuine, but its key does not open vault.db: header and database are of different generations. Either this is an old header, put back from a copy or a backup — the credential that opened it was changed or removed since and the vault has a new key, so it opens nothing of the current vault: put back the current vault-header.json and unlock with a current credential — or vault.db was replaced by a copy from another generation (or is damaged): restore the whole vault from a backup with "vault restore", and investigate.`,
+      );
+}
+
 /**
  * Opens the database with a key already proven by the header's commitment,
  * checks that header and database are of one generation (finishing a slot
  * change that committed but had not yet renamed its header), and audits a
- * header change it has not seen.
+ * header change it has not seen. Null when the key does not decrypt vault.db
+ * (a header from before a rekey, or the next header of a rekey that never committed).
  */
-export function openUnlocked(dir: string, header: VaultHeader, vaultKey: Buffer, clock: Clock, unlockedBySlot: string, actor: string): Vault {
+function openWithHeader(dir: string, header: VaultHeader, vaultKey: Buffer, clock: Clock, unlockedBySlot: string, actor: string): Vault | null {
   if (!constantTimeEqual(keyCommitment(vaultKey, header.vaultId), header.keyCommitment)) {
     throw new DomainError('HEADER_TAMPERED', "The unlocked key does not match the vault header's key commitment: the header was altered. Restore the vault from a backup and investigate.");
   }
   verifyHeaderMac(header, vaultKey);
   const dbKey = deriveSubkey(vaultKey, 'database');
-  let db: Db;
+  let db: Db | null;
   try {
-    db = openEncryptedDatabase(join(dir, DATABASE_FILE), dbKey, { create: false });
+    db = openEncryptedDatabaseOrNull(join(dir, DATABASE_FILE), dbKey, { create: false });
   } finally {
     dbKey.fill(0);
   }
+  if (!db) return null;
   let current = header;
   try {
     const dbGeneration = Number((db.prepare('SELECT value FROM meta WHERE key = ?').get(GENERATION_META) as { value: string } | undefined)?.value ?? '0');
@@ -258,7 +480,7 @@ export function openUnlocked(dir: string, header: VaultHeader, vaultKey: Buffer,
       // Unlocked with the new credential of a change that committed but had not renamed its header yet.
       promotePendingHeader(dir);
     } else if (unlockedFromPending) {
-      throw new DomainError('WRONG_PASSPHRASE', 'This credential belongs to a slot change that was interrupted before it took effect: unlock with the credential from before the change, then make the change again.');
+      throw new DomainError('WRONG_PASSPHRASE', INTERRUPTED_CHANGE);
     } else if (pending && headerGeneration(pending) === dbGeneration && pending.vaultId === header.vaultId && headerGeneration(header) !== dbGeneration) {
       // The change committed (the database has its generation) but its header was not renamed yet: finish it.
       verifyHeaderMac(pending, vaultKey);
@@ -269,6 +491,8 @@ export function openUnlocked(dir: string, header: VaultHeader, vaultKey: Buffer,
       rmSync(join(dir, PENDING_HEADER_FILE), { force: true });
     }
     if (headerGeneration(current) !== dbGeneration) throw generationMismatch(current, dbGeneration);
+    // This key opened vault.db, so a rekeyed copy beside it never reached its commit.
+    if (existsSync(join(dir, NEXT_DATABASE_FILE))) removeNextDatabase(dir);
   } catch (e) {
     db.close();
     throw e;
@@ -285,36 +509,84 @@ export function openUnlocked(dir: string, header: VaultHeader, vaultKey: Buffer,
   return vault;
 }
 
+/** openWithHeader for a header and key that belong together (a new vault, a restored backup): a key that opens no database is refused. */
+export function openUnlocked(dir: string, header: VaultHeader, vaultKey: Buffer, clock: Clock, unlockedBySlot: string, actor: string): Vault {
+  const vault = openWithHeader(dir, header, vaultKey, clock, unlockedBySlot, actor);
+  if (!vault) throw keyOpensNoDatabase(header, false);
+  return vault;
+}
+
+export interface RecoveredKey {
+  key: Buffer;
+  slot: string;
+  /** A legacy slot that opened: the same slot as a recipient of the same key, for the header. */
+  upgraded: SlotUnlock['upgraded'];
+}
+
 /** Recovers the vault key from a passphrase or custodian shares; throws WRONG_PASSPHRASE or a share error. */
-export async function recoverVaultKey(header: VaultHeader, credentials: VaultCredentials): Promise<{ key: Buffer; slot: string }> {
+export async function recoverVaultKey(header: VaultHeader, credentials: VaultCredentials): Promise<RecoveredKey> {
   if ('passphrase' in credentials) {
     const slots = header.slots.filter((s) => s.type === 'passphrase');
     if (slots.length === 0) {
       throw new DomainError('WRONG_PASSPHRASE', "This vault has no passphrase slot: unlock it with the custodians' shares (--share FILE, once per share).");
     }
     for (const slot of slots) {
-      const key = await unlockWithPassphrase({ ...header, slots: [slot] }, credentials.passphrase);
-      if (key) return { key, slot: slot.id };
+      const opened = await unlockPassphraseSlot(header.vaultId, slot, credentials.passphrase);
+      if (opened) return { key: opened.key, slot: slot.id, upgraded: opened.upgraded };
     }
     throw new DomainError('WRONG_PASSPHRASE', 'Wrong passphrase: the vault stays locked. Check the passphrase (and the keyboard layout) and try again.');
   }
-  return { key: await unlockWithShares(header, credentials.shares), slot: 'quorum' };
+  const opened = await unlockWithShares(header, credentials.shares);
+  return { key: opened.key, slot: 'quorum', upgraded: opened.upgraded };
 }
 
+/** A legacy slot that just unlocked becomes a recipient slot (same key, same parameters), so later rekeys can carry it. */
+async function upgradeUnlockedSlot(vault: Vault, recovered: RecoveredKey, actor: string): Promise<Vault> {
+  const upgraded = recovered.upgraded;
+  if (!upgraded || !vault.header.slots.some((s) => s.id === upgraded.id)) return vault;
+  try {
+    await vault.rewriteHeader((h) => ({ ...h, slots: h.slots.map((s) => (s.id === upgraded.id ? upgraded : s)) }), {
+      actor,
+      action: 'vault.slot-upgraded',
+      details: { slot: upgraded.id, type: upgraded.type, note: 'converted to a recipient slot, so that a rekey can carry it' },
+    });
+  } catch (e) {
+    vault.close();
+    throw e;
+  }
+  return vault;
+}
+
+/**
+ * Unlocks with the current header, or with the next header of a change that
+ * committed but had not renamed it yet. The credential is tried against the
+ * current header first; when its key no longer opens vault.db (a rekey
+ * committed) or the credential is only in the next header, the next one.
+ */
 export async function unlockVault(dir: string, credentials: VaultCredentials, opts: { clock: Clock; actor: string }): Promise<Vault> {
   const header = readVaultHeader(dir);
-  let recovered: { key: Buffer; slot: string };
+  let fromHeader: RecoveredKey | null = null;
+  let refusal: unknown = null;
   try {
-    recovered = await recoverVaultKey(header, credentials);
+    fromHeader = await recoverVaultKey(header, credentials);
   } catch (e) {
-    // A slot change interrupted after its commit: the new credential is only in the next header yet.
-    const pending = readPendingHeader(dir);
-    if (!pending || pending.vaultId !== header.vaultId || headerGeneration(pending) !== headerGeneration(header) + 1) throw e;
-    const fromPending = await recoverVaultKey(pending, credentials).catch(() => null);
-    if (!fromPending) throw e;
-    return openUnlocked(dir, pending, fromPending.key, opts.clock, fromPending.slot, opts.actor);
+    refusal = e;
   }
-  return openUnlocked(dir, header, recovered.key, opts.clock, recovered.slot, opts.actor);
+  if (fromHeader) {
+    const vault = openWithHeader(dir, header, fromHeader.key, opts.clock, fromHeader.slot, opts.actor);
+    if (vault) return upgradeUnlockedSlot(vault, fromHeader, opts.actor);
+  }
+  const pending = readPendingHeader(dir);
+  const next = pending && pending.vaultId === header.vaultId && headerGeneration(pending) === headerGeneration(header) + 1 ? pending : null;
+  const fromPending = next ? await recoverVaultKey(next, credentials).catch(() => null) : null;
+  if (next && fromPending) {
+    const vault = openWithHeader(dir, next, fromPending.key, opts.clock, fromPending.slot, opts.actor);
+    if (vault) return upgradeUnlockedSlot(vault, fromPending, opts.actor);
+    // The next header's key opens nothing yet: a rekey that never reached its commit.
+    throw new DomainError('WRONG_PASSPHRASE', INTERRUPTED_CHANGE);
+  }
+  if (!fromHeader) throw refusal;
+  throw keyOpensNoDatabase(header, next !== null && !existsSync(join(dir, NEXT_DATABASE_FILE)));
 }
 
 export interface CreateVaultOptions {

@@ -6,6 +6,7 @@ import Button from '@mui/material/Button';
 import Toolbar from '@mui/material/Toolbar';
 import Typography from '@mui/material/Typography';
 import type { SessionStatus } from '../../../src-main/api/contract.ts';
+import { shown } from './shown.ts';
 
 /** Always on screen: the app's name, the vault's state, and Lock whenever the vault is open. */
 export function AppHeader({ status, onLock, locking }: { status: SessionStatus | null; onLock(): void; locking: boolean }) {
@@ -18,7 +19,7 @@ export function AppHeader({ status, onLock, locking }: { status: SessionStatus |
         </Typography>
         <Box sx={{ display: 'flex', alignItems: 'center', gap: 0.75, color: 'text.secondary' }} data-testid="vault-state">
           {unlocked ? <LockOpenIcon fontSize="small" aria-hidden /> : <LockIcon fontSize="small" aria-hidden />}
-          <Typography variant="body2">{!status ? '' : unlocked ? `Vault unlocked · ${status.actor ?? ''}` : status.vaultExists ? 'Vault locked' : 'No vault yet'}</Typography>
+          <Typography variant="body2">{!status ? '' : unlocked ? `Vault unlocked · ${shown(status.actor)}` : status.vaultExists ? 'Vault locked' : 'No vault yet'}</Typography>
         </Box>
         <Box sx={{ flexGrow: 1 }} />
         {unlocked ? (

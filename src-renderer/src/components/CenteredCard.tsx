@@ -2,6 +2,7 @@ import Box from '@mui/material/Box';
 import Paper from '@mui/material/Paper';
 import Typography from '@mui/material/Typography';
 import type { ReactNode } from 'react';
+import { shown } from './shown.ts';
 
 /** The frame of the create and unlock screens: one titled card in the middle. */
 export function CenteredCard({ title, subtitle, children }: { title: string; subtitle?: ReactNode; children: ReactNode }) {
@@ -16,7 +17,7 @@ export function CenteredCard({ title, subtitle, children }: { title: string; sub
             {subtitle}
           </Typography>
         ) : null}
-        {children}
+        {typeof children === 'string' ? shown(children) : children}
       </Paper>
     </Box>
   );

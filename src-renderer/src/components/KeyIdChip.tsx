@@ -4,6 +4,7 @@ import IconButton from '@mui/material/IconButton';
 import Tooltip from '@mui/material/Tooltip';
 import { useEffect, useState } from 'react';
 import { MONO_FONT } from '../theme.ts';
+import { shown } from './shown.ts';
 
 /** "sha256:1a2b3c4d5e6f…": enough to tell keys apart and to read aloud to a witness. */
 export function shortKeyId(id: string): string {
@@ -34,7 +35,7 @@ export function KeyIdChip({ id, name }: { id: string; name?: string }) {
       () => setState('refused'),
     );
   };
-  const label = `Copy key id${name ? ` of ${name}` : ''}`;
+  const label = `Copy key id${name ? ` of ${shown(name)}` : ''}`;
   const tip = state === 'copied' ? 'Copied the full key id' : state === 'refused' ? 'The clipboard refused: select the id and copy it by hand' : label;
   return (
     <Box component="span" sx={{ display: 'inline-flex', alignItems: 'center', gap: 0.25, whiteSpace: 'nowrap' }}>

@@ -14,3 +14,13 @@ export function LocalDateTime({ iso }: { iso: string }) {
     </time>
   );
 }
+
+/** " · valid until <date>" after a key's other facts; nothing for a key without a certificate. */
+export function ValidUntil({ iso }: { iso: string | null }) {
+  return iso ? (
+    <>
+      {' · valid until '}
+      <LocalDateTime iso={iso} />
+    </>
+  ) : null;
+}

@@ -11,6 +11,7 @@ import { useId, useState, type ChangeEvent } from 'react';
 import { useAppStore } from '../store/index.ts';
 import { FileChooseButton } from './FileChooseButton.tsx';
 import { MonoText } from './MonoText.tsx';
+import { shown } from './shown.ts';
 
 function neededText(threshold: number | null, chosen: number): string {
   if (threshold === null) return `${chosen} share file${chosen === 1 ? '' : 's'} chosen.`;
@@ -42,7 +43,7 @@ export function ShareFilePicker({ threshold, onChange }: { threshold: number | n
       setReadError(null);
       onChange();
     } catch {
-      setReadError(`${file.name} could not be read. Check the medium and choose the file again.`);
+      setReadError(`${shown(file.name)} could not be read. Check the medium and choose the file again.`);
     }
   };
 
@@ -59,7 +60,7 @@ export function ShareFilePicker({ threshold, onChange }: { threshold: number | n
               secondaryAction={
                 <IconButton
                   edge="end"
-                  aria-label={`Remove ${s.label}`}
+                  aria-label={`Remove ${shown(s.label)}`}
                   onClick={() => {
                     removeShare(i);
                     onChange();

@@ -10,6 +10,7 @@ import { MonoText } from '../components/MonoText.tsx';
 import { SECTIONS, WIZARDS } from '../console/sections.tsx';
 import { SharesWrittenNotice } from '../console/SharesWrittenNotice.tsx';
 import { useAppStore } from '../store/index.ts';
+import { shown } from '../components/shown.ts';
 
 /**
  * The unlocked console: a navigation list on the left, the chosen section (or
@@ -35,7 +36,7 @@ export function ConsoleScreen({ status }: { status: SessionStatus }) {
             Acting officer
           </Typography>
           <Typography variant="body2" data-testid="actor">
-            {status.actor ?? ''}
+            {shown(status.actor)}
           </Typography>
         </Box>
         <List>

@@ -14,6 +14,9 @@ export interface TranscriptLine {
   failed: boolean;
 }
 
+/** The ceremony's steps, in order (the wizard's step table lists them with their labels). */
+export type EmergencyStepId = 'participants' | 'checklist' | 'new-key' | 'confirm' | 'activated' | 'export' | 'transcript';
+
 export interface NewRootForm {
   name: string;
   algorithm: NewRootAlgorithm;
@@ -24,7 +27,7 @@ export interface EmergencyCeremony {
   /** The officer who started it (the session's actor then); a different officer must start over. */
   officer: string | null;
   startedAt: string | null;
-  step: number;
+  step: EmergencyStepId;
   witnesses: string[];
   /** "participant\u0000item id" -> acknowledged. */
   acks: Record<string, boolean>;
@@ -71,7 +74,7 @@ function fresh(): EmergencyCeremony {
   return {
     officer: null,
     startedAt: null,
-    step: 0,
+    step: 'participants',
     witnesses: [''],
     acks: {},
     keyChoice: 'draft',

@@ -27,6 +27,7 @@ import { MonoText } from '../../components/MonoText.tsx';
 import { MONO_FONT } from '../../theme.ts';
 import { CertStatusChip } from './CertStatusChip.tsx';
 import { REVOCATION_REASONS, reasonLabel, type RevocableReason } from './revocation-reasons.ts';
+import { shown } from '../../components/shown.ts';
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -35,7 +36,7 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
         {label}
       </Typography>
       <Typography component="dd" variant="body2" sx={{ m: 0, minWidth: 0 }}>
-        {children}
+        {typeof children === 'string' ? shown(children) : children}
       </Typography>
     </Box>
   );
@@ -120,7 +121,7 @@ function CertDetail({ serial, onClose, onRevoked }: { serial: string; onClose: (
                 <CopyTextButton text={cert.serial} label="Copy the serial number" />
               </Field>
               <Field label="Issuer">
-                {cert.issuerName ?? 'unknown key'}{' '}
+                {cert.issuerName === null ? 'unknown key' : shown(cert.issuerName)}{' '}
                 <MonoText>{cert.issuerKeyId}</MonoText>
                 <CopyTextButton text={cert.issuerKeyId} label="Copy the issuer key id" />
               </Field>

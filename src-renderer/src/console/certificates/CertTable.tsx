@@ -7,6 +7,7 @@ import type { CertView } from '../../../../src-main/api/contract.ts';
 import { LocalDateTime } from '../../components/LocalDateTime.tsx';
 import { MONO_FONT } from '../../theme.ts';
 import { CertStatusChip } from './CertStatusChip.tsx';
+import { shown } from '../../components/shown.ts';
 
 const ROW_HEIGHT = 44;
 const COLUMNS = 'minmax(0, 2.4fr) minmax(0, 1.5fr) minmax(0, 1.2fr) 104px 170px 96px';
@@ -97,21 +98,21 @@ export function CertTable({ total, queryKey, row, ensureRange, issuerName, onOpe
                         component="button"
                         type="button"
                         underline="hover"
-                        title={c.subject}
+                        title={shown(c.subject)}
                         onClick={(e) => {
                           e.stopPropagation();
                           onOpen(c.serial);
                         }}
                         sx={{ textAlign: 'left', maxWidth: '100%', overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', display: 'block' }}
                       >
-                        {shortSubject(c.subject)}
+                        {shown(shortSubject(c.subject))}
                       </Link>
                     </Box>
                     <Box role="cell" title={c.serial} sx={{ fontFamily: MONO_FONT, fontSize: '0.85rem', overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>
                       {c.serial}
                     </Box>
                     <Box role="cell" title={c.issuerKeyId} sx={{ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>
-                      {issuerName(c.issuerKeyId)}
+                      {shown(issuerName(c.issuerKeyId))}
                     </Box>
                     <Box role="cell">
                       <CertStatusChip status={c.status} />

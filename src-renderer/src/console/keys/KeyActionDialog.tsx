@@ -12,6 +12,7 @@ import type { KeyView } from '../../../../src-main/api/contract.ts';
 import { call, type ApiFailure } from '../../api.ts';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert.tsx';
 import { KeyIdChip } from '../../components/KeyIdChip.tsx';
+import { shown } from '../../components/shown.ts';
 
 export type KeyAction = 'retire' | 'promote' | 'activate';
 
@@ -49,7 +50,7 @@ export function KeyActionDialog({ action, k, defaultDays, onClose, onDone }: { a
   return (
     <Dialog open onClose={busy ? undefined : onClose} aria-labelledby="key-action-title" fullWidth maxWidth="sm">
       <DialogTitle id="key-action-title">
-        {TITLES[action]}: {k.name}
+        {TITLES[action]}: {shown(k.name)}
       </DialogTitle>
       <DialogContent>
         <Stack spacing={2}>

@@ -19,13 +19,17 @@ import { ApiErrorAlert } from '../../components/ApiErrorAlert.tsx';
 import { CopyTextButton } from '../../components/CopyTextButton.tsx';
 import { LocalDateTime } from '../../components/LocalDateTime.tsx';
 import { MonoText } from '../../components/MonoText.tsx';
+import { shown } from '../../components/shown.ts';
 
 const SHOWN = 2000;
 
+/** JSON escapes C0 but leaves bidi and zero-width characters: the whole line goes through shown(). */
 function detailsText(d: Record<string, unknown>): string {
-  return Object.entries(d)
-    .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
-    .join(' · ');
+  return shown(
+    Object.entries(d)
+      .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
+      .join(' · '),
+  );
 }
 
 function Verification({ v, error, onVerify }: { v: AuditVerificationView | null; error: ApiFailure | null; onVerify: () => void }) {
@@ -48,7 +52,7 @@ function Verification({ v, error, onVerify }: { v: AuditVerificationView | null;
   return (
     <Alert severity="error" variant="filled" data-testid="audit-verification" action={again}>
       <AlertTitle>Audit chain BROKEN at event {v.brokenAt}</AlertTitle>
-      {v.reason} Events from {v.brokenAt} on cannot be trusted: the log was altered outside Airgap CA. Stop, keep the workstation as it is, and report it to your security lead.
+      {shown(v.reason)} Events from {v.brokenAt} on cannot be trusted: the log was altered outside Airgap CA. Stop, keep the workstation as it is, and report it to your security lead.
     </Alert>
   );
 }
@@ -165,8 +169,8 @@ export function AuditSection() {
                     <LocalDateTime iso={e.at} />
                   </TableCell>
                   <TableCell>
-                    {e.actor}
-                    {e.witnesses.length ? <Typography variant="caption" component="div">witnesses: {e.witnesses.join(', ')}</Typography> : null}
+                    {shown(e.actor)}
+                    {e.witnesses.length ? <Typography variant="caption" component="div">witnesses: {shown(e.witnesses.join(', '))}</Typography> : null}
                   </TableCell>
                   <TableCell>
                     <MonoText>{e.action}</MonoText>

@@ -17,6 +17,7 @@ import type { CertStatusFilter } from '../../store/certs-slice.ts';
 import { CertDetailDrawer } from '../certificates/CertDetailDrawer.tsx';
 import { CertTable } from '../certificates/CertTable.tsx';
 import { useCertPages } from '../certificates/useCertPages.ts';
+import { shown } from '../../components/shown.ts';
 
 const SEARCH_DEBOUNCE_MS = 200;
 
@@ -80,7 +81,7 @@ export function CertificatesSection() {
             <MenuItem value="">All issuers</MenuItem>
             {issuers.map((k) => (
               <MenuItem key={k.id} value={k.id}>
-                {k.name} ({k.state})
+                {shown(k.name)} ({k.state})
               </MenuItem>
             ))}
           </Select>

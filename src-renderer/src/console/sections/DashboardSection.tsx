@@ -14,11 +14,12 @@ import type { AuditVerificationView, KeyView, LastExportView } from '../../../..
 import { call, type ApiFailure } from '../../api.ts';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert.tsx';
 import { KeyIdChip } from '../../components/KeyIdChip.tsx';
-import { LocalDateTime } from '../../components/LocalDateTime.tsx';
+import { LocalDateTime, ValidUntil } from '../../components/LocalDateTime.tsx';
 import { MonoText } from '../../components/MonoText.tsx';
 import { StateChip } from '../../components/StateChip.tsx';
 import { useAppStore } from '../../store/index.ts';
 import { timeLeftText } from '../key-time.ts';
+import { shown } from '../../components/shown.ts';
 
 /** Within this many days before NotAfter a key (or its chain) is flagged on the dashboard. */
 const EXPIRY_WARNING_DAYS = 90;
@@ -33,25 +34,25 @@ interface DashAlert {
 function alertsFor(keys: KeyView[], audit: AuditVerificationView | null): DashAlert[] {
   const out: DashAlert[] = [];
   if (audit && !audit.ok) {
-    out.push({ id: 'audit', severity: 'error', title: 'The audit chain is broken', text: `Event ${audit.brokenAt ?? '?'}: ${audit.reason ?? 'the chain does not verify'}. Stop and investigate before any ceremony; open the Audit log for details.` });
+    out.push({ id: 'audit', severity: 'error', title: 'The audit chain is broken', text: `Event ${audit.brokenAt ?? '?'}: ${audit.reason === null ? 'the chain does not verify' : shown(audit.reason)}. Stop and investigate before any ceremony; open the Audit log for details.` });
   }
   if (!keys.some((k) => k.state === 'active')) {
     out.push({ id: 'no-active', severity: 'warning', title: 'No active signing key', text: 'Nothing can be issued and no CRL can be signed. Create a sub-CA key or a standalone root and activate it.' });
   }
   for (const k of keys) {
     if (k.state !== 'active' && k.state !== 'trusted') continue;
-    if (k.crl.status === 'expired') out.push({ id: `crl-${k.id}`, severity: 'error', title: `CRL of ${k.name} has expired`, text: <>Its next update was due <LocalDateTime iso={k.crl.nextUpdate ?? ''} />. Export to removable media now: the export signs a fresh CRL.</> });
-    else if (k.crl.status === 'due') out.push({ id: `crl-${k.id}`, severity: 'warning', title: `CRL of ${k.name} is due`, text: <>Its next update is <LocalDateTime iso={k.crl.nextUpdate ?? ''} />. Export to removable media before then.</> });
-    else if (k.crl.status === 'none' && k.state === 'active') out.push({ id: `crl-${k.id}`, severity: 'info', title: `No CRL published yet for ${k.name}`, text: 'Agents that check revocation need one: the next export to removable media signs and includes it.' });
+    if (k.crl.status === 'expired') out.push({ id: `crl-${k.id}`, severity: 'error', title: `CRL of ${shown(k.name)} has expired`, text: <>Its next update was due <LocalDateTime iso={k.crl.nextUpdate ?? ''} />. Export to removable media now: the export signs a fresh CRL.</> });
+    else if (k.crl.status === 'due') out.push({ id: `crl-${k.id}`, severity: 'warning', title: `CRL of ${shown(k.name)} is due`, text: <>Its next update is <LocalDateTime iso={k.crl.nextUpdate ?? ''} />. Export to removable media before then.</> });
+    else if (k.crl.status === 'none' && k.state === 'active') out.push({ id: `crl-${k.id}`, severity: 'info', title: `No CRL published yet for ${shown(k.name)}`, text: 'Agents that check revocation need one: the next export to removable media signs and includes it.' });
     const days = k.health.daysToNotAfter;
     if (days !== null && days <= EXPIRY_WARNING_DAYS) {
-      out.push({ id: `exp-${k.id}`, severity: days <= 14 ? 'error' : 'warning', title: `${k.name} expires in ${Math.max(0, Math.floor(days))} days`, text: 'Prepare its successor: create a new key and activate it before this one expires.' });
+      out.push({ id: `exp-${k.id}`, severity: days <= 14 ? 'error' : 'warning', title: `${shown(k.name)} expires in ${Math.max(0, Math.floor(days))} days`, text: 'Prepare its successor: create a new key and activate it before this one expires.' });
     }
-    for (const [i, p] of k.health.problems.entries()) out.push({ id: `health-${k.id}-${i}`, severity: 'warning', title: `${k.name}: health check`, text: p });
+    for (const [i, p] of k.health.problems.entries()) out.push({ id: `health-${k.id}-${i}`, severity: 'warning', title: `${shown(k.name)}: health check`, text: shown(p) });
   }
   for (const k of keys) {
     if (k.state === 'draft' && k.chainLength > 0) {
-      out.push({ id: `draft-${k.id}`, severity: 'info', title: `${k.name} has its certificate but is not active yet`, text: 'Resume it below to review the chain and activate it.' });
+      out.push({ id: `draft-${k.id}`, severity: 'info', title: `${shown(k.name)} has its certificate but is not active yet`, text: 'Resume it below to review the chain and activate it.' });
     }
   }
   return out;
@@ -59,25 +60,20 @@ function alertsFor(keys: KeyView[], audit: AuditVerificationView | null): DashAl
 
 function KeyCard({ k, children }: { k: KeyView; children?: ReactNode }) {
   return (
-    <Paper variant="outlined" sx={{ p: 2 }} data-testid={`key-card-${k.state}`} aria-label={`${k.state} key ${k.name}`} component="section">
+    <Paper variant="outlined" sx={{ p: 2 }} data-testid={`key-card-${k.state}`} aria-label={`${k.state} key ${shown(k.name)}`} component="section">
       <Stack direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
         <Typography variant="subtitle1" component="h3" sx={{ fontWeight: 600 }}>
-          {k.name}
+          {shown(k.name)}
         </Typography>
         <StateChip state={k.state} />
         <KeyIdChip id={k.id} name={k.name} />
       </Stack>
       <Typography variant="body2" color="text.secondary" component="div" sx={{ mt: 0.5 }}>
         {k.algorithm}
-        {k.subject ? <> · {k.subject}</> : null}
-        {k.notAfter ? (
-          <>
-            {' '}
-            · valid until <LocalDateTime iso={k.notAfter} />
-          </>
-        ) : null}
+        {k.subject ? <> · {shown(k.subject)}</> : null}
+        <ValidUntil iso={k.notAfter} />
       </Typography>
-      {children}
+      {typeof children === 'string' ? shown(children) : children}
     </Paper>
   );
 }
@@ -148,7 +144,7 @@ export function DashboardSection() {
           {active ? (
             <KeyCard k={active}>
               <Typography variant="body2" sx={{ mt: 1 }} data-testid="active-health">
-                Health: {active.health.ok ? 'all checks pass' : active.health.problems.join('; ')}
+                Health: {active.health.ok ? 'all checks pass' : shown(active.health.problems.join('; '))}
               </Typography>
             </KeyCard>
           ) : keys ? (
@@ -186,7 +182,7 @@ export function DashboardSection() {
                   <Typography variant="body2">
                     {k.chainLength > 0 ? (k.selfSigned ? 'Self-signed, waiting to be activated.' : 'Chain imported, waiting to be activated.') : 'Waiting for its signed chain from the corporate root.'}
                   </Typography>
-                  <Button size="small" variant="outlined" onClick={() => openWizard(k.selfSigned ? 'root' : 'sub-ca', k.id)} aria-label={`Resume ${k.name}`}>
+                  <Button size="small" variant="outlined" onClick={() => openWizard(k.selfSigned ? 'root' : 'sub-ca', k.id)} aria-label={`Resume ${shown(k.name)}`}>
                     Resume
                   </Button>
                 </Stack>

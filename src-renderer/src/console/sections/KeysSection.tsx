@@ -18,6 +18,7 @@ import { StateChip } from '../../components/StateChip.tsx';
 import { useAppStore } from '../../store/index.ts';
 import { KeyActionDialog, type KeyAction } from '../keys/KeyActionDialog.tsx';
 import { timeLeftText } from '../key-time.ts';
+import { shown } from '../../components/shown.ts';
 
 function When({ iso }: { iso: string | null }) {
   return iso ? <LocalDateTime iso={iso} /> : <span aria-label="none">—</span>;
@@ -48,11 +49,11 @@ export function KeysSection() {
       case 'draft':
         return (
           <>
-            <Button size="small" onClick={() => openWizard(k.selfSigned ? 'root' : 'sub-ca', k.id)} aria-label={`Continue ${k.name} in its wizard`}>
+            <Button size="small" onClick={() => openWizard(k.selfSigned ? 'root' : 'sub-ca', k.id)} aria-label={`Continue ${shown(k.name)} in its wizard`}>
               Continue
             </Button>
             {k.chainLength > 0 ? (
-              <Button size="small" onClick={ask('activate')} aria-label={`Activate ${k.name}`}>
+              <Button size="small" onClick={ask('activate')} aria-label={`Activate ${shown(k.name)}`}>
                 Activate…
               </Button>
             ) : null}
@@ -60,13 +61,13 @@ export function KeysSection() {
         );
       case 'trusted':
         return (
-          <Button size="small" color="error" onClick={ask('retire')} aria-label={`Retire ${k.name}`}>
+          <Button size="small" color="error" onClick={ask('retire')} aria-label={`Retire ${shown(k.name)}`}>
             Retire…
           </Button>
         );
       case 'retired':
         return (
-          <Button size="small" onClick={ask('promote')} aria-label={`Promote ${k.name}`}>
+          <Button size="small" onClick={ask('promote')} aria-label={`Promote ${shown(k.name)}`}>
             Promote…
           </Button>
         );
@@ -118,7 +119,7 @@ export function KeysSection() {
             {(keys ?? []).map((k) => (
               <TableRow key={k.id} data-testid="key-row" data-key-name={k.name}>
                 <TableCell component="th" scope="row">
-                  {k.name}
+                  {shown(k.name)}
                 </TableCell>
                 <TableCell>
                   <StateChip state={k.state} />
@@ -144,7 +145,7 @@ export function KeysSection() {
                     <span aria-label="none">—</span>
                   )}
                 </TableCell>
-                <TableCell className="health">{k.state === 'draft' && k.chainLength === 0 ? 'no certificate yet' : k.health.ok ? 'OK' : k.health.problems.join('; ')}</TableCell>
+                <TableCell className="health">{k.state === 'draft' && k.chainLength === 0 ? 'no certificate yet' : k.health.ok ? 'OK' : shown(k.health.problems.join('; '))}</TableCell>
                 <TableCell>
                   <Stack direction="row" spacing={0.5}>
                     {actionsFor(k)}
@@ -167,7 +168,7 @@ export function KeysSection() {
           defaultDays={settings?.trustedWindowDays ?? null}
           onClose={() => setPending(null)}
           onDone={() => {
-            setDone(`${pending.key.name}: ${pending.action === 'retire' ? 'retired' : pending.action === 'promote' ? 'promoted to trusted' : 'activated'}.`);
+            setDone(`${shown(pending.key.name)}: ${pending.action === 'retire' ? 'retired' : pending.action === 'promote' ? 'promoted to trusted' : 'activated'}.`);
             setPending(null);
             void loadKeys();
           }}

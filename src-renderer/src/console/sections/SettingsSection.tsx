@@ -11,6 +11,7 @@ import { useAppStore } from '../../store/index.ts';
 import { ChangePassphraseForm } from '../settings/ChangePassphraseForm.tsx';
 import { KeySlotsPanel, slotText } from '../settings/KeySlotsPanel.tsx';
 import { PolicySettingsForm } from '../settings/PolicySettingsForm.tsx';
+import { shown } from '../../components/shown.ts';
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -19,9 +20,21 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
         {label}
       </Typography>
       <Typography component="dd" sx={{ m: 0 }}>
-        {children}
+        {typeof children === 'string' ? shown(children) : children}
       </Typography>
     </Box>
+  );
+}
+
+/** One titled panel of the settings page. */
+function Panel({ id, title, children }: { id: string; title: string; children: ReactNode }) {
+  return (
+    <Paper variant="outlined" sx={{ p: 3 }} component="section" aria-labelledby={`${id}-heading`}>
+      <Typography id={`${id}-heading`} variant="h6" component="h2" gutterBottom>
+        {title}
+      </Typography>
+      {typeof children === 'string' ? shown(children) : children}
+    </Paper>
   );
 }
 
@@ -41,16 +54,13 @@ export function SettingsSection({ status }: { status: SessionStatus }) {
         Settings
       </Typography>
       <Stack spacing={3}>
-        <Paper variant="outlined" sx={{ p: 3 }} component="section" aria-labelledby="vault-heading">
-          <Typography id="vault-heading" variant="h6" component="h2" gutterBottom>
-            Vault
-          </Typography>
+        <Panel id="vault" title="Vault">
           <Box component="dl" sx={{ m: 0 }}>
             <Fact label="Vault id">
               <MonoText>{status.vaultId ?? ''}</MonoText>
             </Fact>
             <Fact label="Acting officer">
-              <span>{status.actor ?? ''}</span>
+              <span>{shown(status.actor)}</span>
             </Fact>
             {info?.created ? (
               <Fact label="Created">
@@ -73,25 +83,16 @@ export function SettingsSection({ status }: { status: SessionStatus }) {
             ) : null}
           </Box>
           {infoError ? <ApiErrorAlert error={infoError} title="The vault's details could not be read" /> : null}
-        </Paper>
-        <Paper variant="outlined" sx={{ p: 3 }} component="section" aria-labelledby="policy-heading">
-          <Typography id="policy-heading" variant="h6" component="h2" gutterBottom>
-            Policies
-          </Typography>
+        </Panel>
+        <Panel id="policy" title="Policies">
           <PolicySettingsForm />
-        </Paper>
-        <Paper variant="outlined" sx={{ p: 3 }} component="section" aria-labelledby="passphrase-heading">
-          <Typography id="passphrase-heading" variant="h6" component="h2" gutterBottom>
-            Change passphrase
-          </Typography>
+        </Panel>
+        <Panel id="passphrase" title="Change passphrase">
           <ChangePassphraseForm />
-        </Paper>
-        <Paper variant="outlined" sx={{ p: 3 }} component="section" aria-labelledby="slots-heading">
-          <Typography id="slots-heading" variant="h6" component="h2" gutterBottom>
-            Key slots
-          </Typography>
+        </Panel>
+        <Panel id="slots" title="Key slots">
           <KeySlotsPanel />
-        </Paper>
+        </Panel>
       </Stack>
     </Box>
   );

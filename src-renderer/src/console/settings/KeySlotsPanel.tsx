@@ -21,12 +21,13 @@ import { PassphraseField } from '../../components/PassphraseField.tsx';
 import { PassphrasePolicyHint } from '../../components/PassphrasePolicyHint.tsx';
 import { QuorumFields, type QuorumDraft } from '../../components/QuorumFields.tsx';
 import { useAppStore } from '../../store/index.ts';
+import { shown } from '../../components/shown.ts';
 
 export function slotText(s: SlotInfo): string {
   const kind = s.type === 'quorum' ? `Custodian quorum, ${s.threshold ?? '?'} of ${s.total ?? '?'}` : 'Passphrase';
   // Default labels repeat the kind ("passphrase", "custodians 2 of 3"); show only labels an officer chose.
   const defaultLabel = s.type === 'quorum' ? `custodians ${s.threshold} of ${s.total}` : 'passphrase';
-  return s.label && s.label !== defaultLabel ? `${kind} (“${s.label}”)` : kind;
+  return s.label && s.label !== defaultLabel ? `${kind} (“${shown(s.label)}”)` : kind;
 }
 
 type Adding = 'none' | 'passphrase' | 'quorum';

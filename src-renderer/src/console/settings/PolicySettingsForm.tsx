@@ -1,11 +1,10 @@
-import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
-import Typography from '@mui/material/Typography';
 import { useEffect, useState } from 'react';
 import type { Settings } from '../../../../src-main/api/contract.ts';
-import { call, type ApiFailure } from '../../api.ts';
+import { useApiAction } from '../../components/api-action.ts';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert.tsx';
+import { SettingsForm } from '../../components/SettingsForm.tsx';
 import { useAppStore } from '../../store/index.ts';
 
 type Draft = Record<keyof Settings, string>;
@@ -26,10 +25,9 @@ export function PolicySettingsForm() {
   const settingsError = useAppStore((s) => s.settingsError);
   const loadSettings = useAppStore((s) => s.loadSettings);
   const refreshStatus = useAppStore((s) => s.refreshStatus);
+  const { run, busy, error } = useApiAction();
   const [edits, setEdits] = useState<Partial<Draft>>({});
-  const [error, setError] = useState<ApiFailure | null>(null);
   const [saved, setSaved] = useState(false);
-  const [busy, setBusy] = useState(false);
 
   useEffect(() => {
     void loadSettings();
@@ -40,30 +38,17 @@ export function PolicySettingsForm() {
   const draft: Draft = { ...toDraft(settings), ...edits };
 
   const save = async () => {
-    setBusy(true);
     setSaved(false);
     const num = (v: string) => (v.trim() === '' ? Number.NaN : Number(v));
-    const r = await call('settings.update', { trustedWindowDays: num(draft.trustedWindowDays), crlValidityDays: num(draft.crlValidityDays), autoLockMinutes: num(draft.autoLockMinutes) });
-    setBusy(false);
-    if (!r.ok) {
-      setError(r);
-      return;
-    }
-    setError(null);
+    const r = await run('settings.update', { trustedWindowDays: num(draft.trustedWindowDays), crlValidityDays: num(draft.crlValidityDays), autoLockMinutes: num(draft.autoLockMinutes) });
+    if (!r.ok) return;
     setSaved(true);
     setEdits({});
     await Promise.all([loadSettings(), refreshStatus()]);
   };
 
   return (
-    <Stack
-      spacing={2}
-      component="form"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void save();
-      }}
-    >
+    <SettingsForm onSubmit={() => void save()} submitLabel="Save settings" submitDisabled={busy} status={saved ? 'Saved.' : ''} statusTestId="settings-saved">
       <Stack direction={{ xs: 'column', md: 'row' }} spacing={2}>
         {FIELDS.map((f) => (
           <TextField
@@ -82,14 +67,6 @@ export function PolicySettingsForm() {
         ))}
       </Stack>
       {error ? <ApiErrorAlert error={error} title="The settings were not saved" /> : null}
-      <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
-        <Button type="submit" variant="contained" disabled={busy}>
-          Save settings
-        </Button>
-        <Typography role="status" color="success.main" data-testid="settings-saved">
-          {saved ? 'Saved.' : ''}
-        </Typography>
-      </Stack>
-    </Stack>
+    </SettingsForm>
   );
 }

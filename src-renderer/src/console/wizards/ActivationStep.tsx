@@ -6,13 +6,13 @@ import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { useEffect, useState } from 'react';
 import type { ActivationView, BundleView, KeyView, Settings } from '../../../../src-main/api/contract.ts';
-import { call, type ApiFailure } from '../../api.ts';
-import { ApiErrorAlert } from '../../components/ApiErrorAlert.tsx';
 import { KeyIdChip } from '../../components/KeyIdChip.tsx';
 import { LocalDateTime } from '../../components/LocalDateTime.tsx';
 import { StateChip } from '../../components/StateChip.tsx';
 import { useAppStore } from '../../store/index.ts';
-import { StepActions } from './WizardFrame.tsx';
+import { useKeyWizard } from './key-wizard.ts';
+import { StepActions, StepRefusal } from './WizardFrame.tsx';
+import { shown } from '../../components/shown.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -34,7 +34,7 @@ function BundleList({ label, keys }: { label: string; keys: Array<{ id: string; 
       <Box component="ul" sx={{ pl: 2.5, my: 0.5 }}>
         {keys.map((k) => (
           <li key={k.id}>
-            {k.name} ({k.state}) <KeyIdChip id={k.id} name={k.name} />
+            {shown(k.name)} ({k.state}) <KeyIdChip id={k.id} name={k.name} />
           </li>
         ))}
       </Box>
@@ -45,23 +45,23 @@ function BundleList({ label, keys }: { label: string; keys: Array<{ id: string; 
 /**
  * The activation step of the key wizards: what activating will do (the
  * previous active key becomes trusted until a date, the bundle before and
- * after), one confirm button, then what the api says it did.
+ * after), one confirm button, then on to the result. `linkNote` adds a line
+ * about the previous active key (a root signs a link certificate for a new root).
  */
-export function ActivationStep({ keyId, keyName, onBack, onActivated, linkNote }: { keyId: string; keyName: string; onBack?: () => void; onActivated(v: ActivationView): void; linkNote?: (previous: KeyView) => string | null }) {
+export function ActivationStep({ linkNote }: { linkNote?: (previous: KeyView, keyName: string) => string | null }) {
   const loadKeys = useAppStore((s) => s.loadKeys);
+  const { control, draft } = useKeyWizard();
+  const { go, run, busy } = control;
+  const { key, setActivation } = draft;
+  const keyId = key?.id ?? '';
+  const keyName = key?.name ?? '';
   const [before, setBefore] = useState<Before | null>(null);
-  const [error, setError] = useState<ApiFailure | null>(null);
-  const [loadError, setLoadError] = useState<ApiFailure | null>(null);
-  const [busy, setBusy] = useState(false);
 
   useEffect(() => {
     let live = true;
-    void Promise.all([call('key.list', {}), call('settings.get', {}), call('bundle.preview', {})]).then(([keys, settings, bundle]) => {
-      if (!live) return;
-      if (!keys.ok) return setLoadError(keys);
-      if (!settings.ok) return setLoadError(settings);
-      // With no active key yet the bundle is simply empty (NO_ACTIVE_KEY); any other refusal is shown.
-      if (!bundle.ok && bundle.code !== 'NO_ACTIVE_KEY') return setLoadError(bundle);
+    // With no active key yet the bundle is simply empty (NO_ACTIVE_KEY); any other refusal is shown.
+    void Promise.all([run('key.list', {}), run('settings.get', {}), run('bundle.preview', {}, { handles: ['NO_ACTIVE_KEY'] })]).then(([keys, settings, bundle]) => {
+      if (!live || !keys.ok || !settings.ok || (!bundle.ok && bundle.code !== 'NO_ACTIVE_KEY')) return;
       const current: BundleView = bundle.ok ? bundle.value : { pem: '', keys: [], certificates: 0 };
       const trustedUntil = new Date(Date.now() + settings.value.trustedWindowDays * DAY_MS).toISOString();
       setBefore({ previous: keys.value.find((k) => k.state === 'active') ?? null, settings: settings.value, bundle: current, trustedUntil });
@@ -69,36 +69,33 @@ export function ActivationStep({ keyId, keyName, onBack, onActivated, linkNote }
     return () => {
       live = false;
     };
-  }, [keyId]);
+  }, [keyId, run]);
 
   const activate = async () => {
-    setBusy(true);
-    const r = await call('key.activate', { key: keyId });
-    setBusy(false);
-    if (!r.ok) {
-      setError(r);
-      return;
-    }
+    const r = await run('key.activate', { key: keyId });
+    if (!r.ok) return;
     void loadKeys();
-    onActivated(r.value);
+    setActivation(r.value);
+    go('done');
   };
 
+  if (!key) return null;
   const trustedUntil = before?.trustedUntil ?? null;
   const after = before
     ? [...before.bundle.keys.filter((k) => k.id !== keyId).map((k) => (k.id === before.previous?.id ? { ...k, state: 'trusted' } : k)), { id: keyId, name: keyName, state: 'active' }]
     : [];
-  const link = before?.previous && linkNote ? linkNote(before.previous) : null;
+  const link = before?.previous && linkNote ? linkNote(before.previous, keyName) : null;
 
   return (
     <Stack spacing={2}>
       {before ? (
         <Alert severity="info" data-testid="activation-effect">
-          <AlertTitle>What activating {keyName} does</AlertTitle>
+          <AlertTitle>What activating {shown(keyName)} does</AlertTitle>
           <Box component="ul" sx={{ pl: 2.5, my: 0 }}>
-            <li>{keyName} becomes the only active key: it signs certificates and CRLs from now on.</li>
+            <li>{shown(keyName)} becomes the only active key: it signs certificates and CRLs from now on.</li>
             {before.previous && trustedUntil ? (
               <li>
-                {before.previous.name}, active now, becomes <strong>trusted until about <LocalDateTime iso={trustedUntil} /></strong> ({before.settings.trustedWindowDays} days, the trusted window in Settings), then can be retired.
+                {shown(before.previous.name)}, active now, becomes <strong>trusted until about <LocalDateTime iso={trustedUntil} /></strong> ({before.settings.trustedWindowDays} days, the trusted window in Settings), then can be retired.
               </li>
             ) : (
               <li>There is no active key now; nothing else changes state.</li>
@@ -113,30 +110,37 @@ export function ActivationStep({ keyId, keyName, onBack, onActivated, linkNote }
           <BundleList label="Trust bundle after activation" keys={after} />
         </Stack>
       ) : null}
-      {loadError ? <ApiErrorAlert error={loadError} title="The effect of activation could not be worked out" /> : null}
-      {error ? <ApiErrorAlert error={error} title="Activation was refused; nothing changed" /> : null}
-      <StepActions onBack={onBack}>
+      <StepRefusal title={before ? 'Activation was refused; nothing changed' : 'The effect of activation could not be worked out'} />
+      <StepActions onBack={() => go('review')}>
         <Button variant="contained" disabled={busy || !before} onClick={() => void activate()}>
-          Activate {keyName}
+          Activate {shown(keyName)}
         </Button>
       </StepActions>
     </Stack>
   );
 }
 
+/** The last step of the key wizards: the result of the activation, then on to the export. */
+export function ActivationResultStep() {
+  const openWizard = useAppStore((s) => s.openWizard);
+  const closeWizard = useAppStore((s) => s.closeWizard);
+  const { activation } = useKeyWizard().draft;
+  return activation ? <ActivationResult v={activation} onExport={() => openWizard('export')} onClose={closeWizard} /> : null;
+}
+
 /** What the api reports after activation: the new active key, the previous one's new state, the bundle. */
-export function ActivationResult({ v, onExport, onClose }: { v: ActivationView; onExport(): void; onClose(): void }) {
+function ActivationResult({ v, onExport, onClose }: { v: ActivationView; onExport(): void; onClose(): void }) {
   return (
     <Stack spacing={2}>
       <Alert severity="success" data-testid="activation-result">
-        <AlertTitle>{v.activated.name} is active</AlertTitle>
+        <AlertTitle>{shown(v.activated.name)} is active</AlertTitle>
         <Stack spacing={0.5}>
           <span>
             <StateChip state={v.activated.state} /> <KeyIdChip id={v.activated.id} name={v.activated.name} />
           </span>
           {v.previous ? (
             <span data-testid="activation-previous">
-              {v.previous.name} is now {v.previous.state}
+              {shown(v.previous.name)} is now {v.previous.state}
               {v.previous.trustedUntil ? (
                 <>
                   {' '}
@@ -146,7 +150,7 @@ export function ActivationResult({ v, onExport, onClose }: { v: ActivationView; 
               .
             </span>
           ) : null}
-          {v.linkCertificate ? <span data-testid="link-certificate">A link certificate was signed by {v.previous?.name ?? 'the previous root'} for the new root; it travels in the trust bundle.</span> : null}
+          {v.linkCertificate ? <span data-testid="link-certificate">A link certificate was signed by {v.previous ? shown(v.previous.name) : 'the previous root'} for the new root; it travels in the trust bundle.</span> : null}
           <span data-testid="bundle-count">The trust bundle now holds {v.bundleKeyIds.length} key{v.bundleKeyIds.length === 1 ? '' : 's'}.</span>
         </Stack>
       </Alert>

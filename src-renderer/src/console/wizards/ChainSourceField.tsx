@@ -5,6 +5,7 @@ import Typography from '@mui/material/Typography';
 import { useId, useState, type ChangeEvent } from 'react';
 import type { OpInput } from '../../../../src-main/api/contract.ts';
 import { FileChooseButton } from '../../components/FileChooseButton.tsx';
+import { shown } from '../../components/shown.ts';
 
 export type ChainSource = OpInput<'key.importChain'>['source'];
 
@@ -27,7 +28,7 @@ export function ChainSourceField({ path, onPath, picked, onPicked }: { path: str
       onPicked({ name: file.name, base64: toBase64(new Uint8Array(await file.arrayBuffer())) });
       setReadError(null);
     } catch {
-      setReadError(`${file.name} could not be read. Check the medium and choose it again.`);
+      setReadError(`${shown(file.name)} could not be read. Check the medium and choose it again.`);
     }
   };
   return (
@@ -59,7 +60,7 @@ export function ChainSourceField({ path, onPath, picked, onPicked }: { path: str
         </FileChooseButton>
         {picked ? (
           <Typography variant="body2" sx={{ mt: 1 }} data-testid="chain-picked">
-            Chosen: {picked.name}
+            Chosen: {shown(picked.name)}
           </Typography>
         ) : null}
       </Box>

@@ -5,6 +5,7 @@ import type { ChainCertificateView } from '../../../../src-main/api/contract.ts'
 import { KeyIdChip } from '../../components/KeyIdChip.tsx';
 import { LocalDateTime } from '../../components/LocalDateTime.tsx';
 import { MonoText } from '../../components/MonoText.tsx';
+import { shown } from '../../components/shown.ts';
 
 function role(c: ChainCertificateView, last: boolean): string {
   if (c.position === 0) return c.selfSigned ? 'This key (self-signed root)' : 'This key (leaf of the chain)';
@@ -25,12 +26,17 @@ export function ChainTree({ chain }: { chain: ChainCertificateView[] }) {
         >
           <Typography variant="subtitle2" component="div" sx={{ display: 'flex', alignItems: 'center', gap: 0.5 }}>
             <CheckCircle color="success" fontSize="small" aria-hidden />
-            {role(c, i === chain.length - 1)}: {c.subject}
+            {role(c, i === chain.length - 1)}: {shown(c.subject)}
           </Typography>
           <Typography variant="body2" component="div" color="text.secondary">
-            issued by {c.issuer} · serial <MonoText>{c.serial}</MonoText> · valid <LocalDateTime iso={c.notBefore} /> to <LocalDateTime iso={c.notAfter} />
+            issued by {shown(c.issuer)} · serial <MonoText>{c.serial}</MonoText> · valid <LocalDateTime iso={c.notBefore} /> to <LocalDateTime iso={c.notAfter} />
             {c.isCa ? ` · CA${c.pathLength !== null ? `, path length ${c.pathLength}` : ''}` : ' · not a CA'}
           </Typography>
+          {c.subjectSpoofing.length ? (
+            <Typography variant="body2" component="div" color="warning.main" data-testid="chain-cert-spoofing">
+              This name holds bidi or zero-width characters ({c.subjectSpoofing.join(', ')}): it may display as another name. Compare the root&apos;s fingerprint, not the name.
+            </Typography>
+          ) : null}
           <KeyIdChip id={c.keyId} />
         </Box>
       ))}

@@ -11,6 +11,7 @@ import { useEffect, useState } from 'react';
 import type { MediumView } from '../../../../src-main/api/contract.ts';
 import { call, type ApiFailure } from '../../api.ts';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert.tsx';
+import { shown } from '../../components/shown.ts';
 
 const OTHER = '__other__';
 
@@ -66,7 +67,7 @@ export function MediumFolderField({ value, onChange, legend }: { value: string; 
           }}
         >
           {(media ?? []).map((m) => (
-            <FormControlLabel key={m.path} value={m.path} control={<Radio />} label={`${m.label} — ${m.path}${m.freeBytes !== null ? ` (${sizeText(m.freeBytes)})` : ''}`} />
+            <FormControlLabel key={m.path} value={m.path} control={<Radio />} label={`${shown(m.label)} — ${shown(m.path)}${m.freeBytes !== null ? ` (${sizeText(m.freeBytes)})` : ''}`} />
           ))}
           <FormControlLabel value={OTHER} control={<Radio />} label="Another folder (type its path)" />
         </RadioGroup>
@@ -74,7 +75,7 @@ export function MediumFolderField({ value, onChange, legend }: { value: string; 
       {media && media.length === 0 ? <Typography color="text.secondary">No removable medium found. Insert and mount one, then look again, or type a folder.</Typography> : null}
       {problems.map((p) => (
         <Typography key={p} color="text.secondary" variant="body2">
-          {p}
+          {shown(p)}
         </Typography>
       ))}
       {selected === OTHER ? <TextField label="Folder path" value={value} onChange={(e) => onChange(e.target.value)} slotProps={{ htmlInput: { spellCheck: false } }} /> : null}

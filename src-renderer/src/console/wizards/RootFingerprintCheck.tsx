@@ -5,6 +5,7 @@ import Checkbox from '@mui/material/Checkbox';
 import FormControlLabel from '@mui/material/FormControlLabel';
 import Typography from '@mui/material/Typography';
 import type { ChainRootView } from '../../../../src-main/api/contract.ts';
+import { shown } from '../../components/shown.ts';
 
 /** 64 hex digits as AB:CD:… in lines of 8 bytes, so an officer can read it aloud line by line against the published one. */
 export function groupedFingerprint(hex: string): string[] {
@@ -23,7 +24,7 @@ export function RootFingerprintCheck({ root, confirmed, onConfirm }: { root: Cha
   return (
     <Alert severity={root.pinned ? 'success' : 'warning'} sx={{ mt: 2 }} data-testid="chain-root">
       <AlertTitle>{root.pinned ? 'The root is already pinned in this vault' : 'A root this vault does not know yet'}</AlertTitle>
-      <Typography variant="body2">{root.subject}</Typography>
+      <Typography variant="body2">{shown(root.subject)}</Typography>
       <Box component="pre" aria-label="Root certificate SHA-256 fingerprint" sx={{ fontFamily: 'monospace', fontSize: '0.9rem', my: 1, whiteSpace: 'pre' }} data-testid="chain-root-fingerprint">
         {groupedFingerprint(root.fingerprint).join('\n')}
       </Box>

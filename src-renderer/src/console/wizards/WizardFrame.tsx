@@ -7,67 +7,107 @@ import StepLabel from '@mui/material/StepLabel';
 import Stepper from '@mui/material/Stepper';
 import Typography from '@mui/material/Typography';
 import { useEffect, useRef, type ReactNode } from 'react';
-import type { ApiFailure } from '../../api.ts';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert.tsx';
-import { stepIndex, type WizardStepDef } from './wizard-state.ts';
+import { useAppStore } from '../../store/index.ts';
+import type { OpName } from '../../../../src-main/api/contract.ts';
+import { useOperationProgress } from '../../components/OperationProgress.tsx';
+import type { WizardId } from '../../store/nav-slice.ts';
+import { closeOrCancel, stepIndex, useWizard, useWizardControl, WizardContext, type WizardControl, type WizardStepDef } from './wizard-state.ts';
+import { shown } from '../../components/shown.ts';
 
 /**
  * A wizard's frame: title, MUI Stepper, the current step's heading and "what
- * happens next" line, its content, and the close button. Focus moves to the
- * step heading when the step changes, so keyboard and screen-reader users
- * start each step at its top.
+ * happens next" line, the current step (from the table), and the close
+ * button. It hands the steps the wizard's control (`useWizard()`). Focus moves
+ * to the step heading when the step changes, so keyboard and screen-reader
+ * users start each step at its top.
  */
 export function WizardFrame<Id extends string>({
   title,
   steps,
-  step,
+  control,
   onClose,
   closeLabel = 'Close wizard',
-  error = null,
-  errorTitle = 'The vault refused this step; nothing changed',
-  children,
+  closeDisabled = false,
+  closeColor = 'primary',
+  subtitle = null,
+  notice = null,
+  finished = false,
+  errorTitle,
 }: {
   title: string;
   steps: readonly WizardStepDef<Id>[];
-  step: Id;
-  onClose(): void;
+  control: WizardControl<Id>;
+  /** Without it there is no close button (the wizard has reached a point where it must be finished). */
+  onClose?: (() => void) | null;
   closeLabel?: string;
-  /** A refusal shown under the step, for wizards whose steps do not place it themselves. */
-  error?: ApiFailure | null;
+  closeDisabled?: boolean;
+  closeColor?: 'primary' | 'inherit';
+  /** A line under the title (who is taking part, since when). */
+  subtitle?: ReactNode;
+  /** Shown above the step, whatever the step (a read the whole wizard depends on failed). */
+  notice?: ReactNode;
+  /** The last step is done too: the stepper ticks it. */
+  finished?: boolean;
+  /** The title of a refusal the frame shows under a step that does not place it itself; without it, steps place theirs. */
   errorTitle?: string;
-  children: ReactNode;
 }) {
-  const active = stepIndex(steps, step);
+  const active = stepIndex(steps, control.step);
+  const current = steps[active];
+  const next = useAppStore((s) => (typeof current?.next === 'function' ? current.next(s) : (current?.next ?? '')));
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     heading.current?.focus();
   }, [active]);
+  const closeButton = onClose ? (
+    <Button color={closeColor} onClick={onClose} disabled={closeDisabled}>
+      {closeLabel}
+    </Button>
+  ) : null;
+  const CurrentStep = current?.Step;
   return (
     <Box sx={{ maxWidth: 960 }}>
-      <Stack direction="row" sx={{ alignItems: 'center', justifyContent: 'space-between', mb: 2 }}>
-        <Typography variant="h4" component="h1">
-          {title}
-        </Typography>
-        <Button onClick={onClose}>{closeLabel}</Button>
-      </Stack>
+      {subtitle ? (
+        <Stack direction="row" sx={{ alignItems: 'flex-start', justifyContent: 'space-between', gap: 2 }}>
+          <Box>
+            <Typography variant="h4" component="h1" gutterBottom>
+              {title}
+            </Typography>
+            <Typography variant="body2" color="text.secondary" sx={{ mb: 2 }}>
+              {subtitle}
+            </Typography>
+          </Box>
+          {closeButton}
+        </Stack>
+      ) : (
+        <Stack direction="row" sx={{ alignItems: 'center', justifyContent: 'space-between', mb: 2 }}>
+          <Typography variant="h4" component="h1">
+            {title}
+          </Typography>
+          {closeButton}
+        </Stack>
+      )}
       <Stepper activeStep={active} alternativeLabel sx={{ mb: 3 }} aria-label={`${title} steps`}>
-        {steps.map((s) => (
-          <Step key={s.id}>
+        {steps.map((s, i) => (
+          <Step key={s.id} completed={i < active || (finished && i === active)}>
             <StepLabel>{s.label}</StepLabel>
           </Step>
         ))}
       </Stepper>
+      {notice}
       <Paper variant="outlined" sx={{ p: 3 }} component="section" aria-labelledby="wizard-step-heading">
         <Typography id="wizard-step-heading" ref={heading} tabIndex={-1} variant="h6" component="h2" sx={{ outline: 'none' }}>
-          Step {active + 1} of {steps.length}: {steps[active]?.label}
+          Step {active + 1} of {steps.length}: {current?.title ?? current?.label}
         </Typography>
         <Typography variant="body2" color="text.secondary" sx={{ mb: 2 }} data-testid="wizard-next">
-          {steps[active]?.next}
+          {next}
         </Typography>
-        {children}
-        {error ? (
+        <WizardContext.Provider value={control as unknown as WizardControl}>
+          {CurrentStep ? <CurrentStep /> : null}
+        </WizardContext.Provider>
+        {errorTitle && control.error && !current?.placesRefusal ? (
           <Box sx={{ mt: 2 }}>
-            <ApiErrorAlert error={error} title={errorTitle} />
+            <ApiErrorAlert error={control.error} title={errorTitle} />
           </Box>
         ) : null}
       </Paper>
@@ -76,11 +116,43 @@ export function WizardFrame<Id extends string>({
 }
 
 /** Back and the step's main button, in that order, at the foot of a step. */
-export function StepActions({ onBack, children }: { onBack?: () => void; children?: ReactNode }) {
+export function StepActions({ onBack, children }: { onBack?: (() => void) | null; children?: ReactNode }) {
   return (
     <Stack direction="row" spacing={1} sx={{ mt: 3 }}>
       {onBack ? <Button onClick={onBack}>Back</Button> : null}
-      {children}
+      {typeof children === 'string' ? shown(children) : children}
     </Stack>
   );
+}
+
+/** The wizard's refusal, where a step places it (`spaced`: apart from what is above it). */
+export function StepRefusal({ title, spaced = false }: { title: string; spaced?: boolean }) {
+  const { error } = useWizard();
+  if (!error) return null;
+  const alert = <ApiErrorAlert error={error} title={title} />;
+  return spaced ? <Stack sx={{ mt: 2 }}>{alert}</Stack> : alert;
+}
+
+/** The foot of a wizard's last step: Done closes it. */
+export function FinishActions() {
+  const closeWizard = useAppStore((s) => s.closeWizard);
+  return (
+    <StepActions>
+      <Button variant="contained" onClick={closeWizard}>
+        Done
+      </Button>
+    </StepActions>
+  );
+}
+
+/**
+ * A wizard around one long operation that reports progress (the export, the
+ * batch issuance): it listens for the progress from the start, begins at its
+ * table's first step and offers Cancel until `doneFrom`, Close from there.
+ */
+export function ProgressWizard<Id extends string>({ wizard, title, steps, operation, doneFrom }: { wizard: WizardId; title: string; steps: readonly [WizardStepDef<Id>, ...WizardStepDef<Id>[]]; operation: OpName; doneFrom: Id }) {
+  const closeWizard = useAppStore((s) => s.closeWizard);
+  useOperationProgress(operation);
+  const control = useWizardControl<Id>(wizard, steps[0].id);
+  return <WizardFrame title={title} steps={steps} control={control} onClose={closeWizard} closeLabel={closeOrCancel(steps, control.step, doneFrom)} />;
 }

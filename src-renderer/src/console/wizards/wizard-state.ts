@@ -1,18 +1,69 @@
-import { useCallback, useState } from 'react';
-import { useAppStore } from '../../store/index.ts';
+import { createContext, useCallback, useContext, useMemo, useState, type ComponentType } from 'react';
+import { useApiAction, type ApiAction } from '../../components/api-action.ts';
+import { useAppStore, type AppStore } from '../../store/index.ts';
 import type { WizardId } from '../../store/nav-slice.ts';
 
-/** One row of a wizard's step table: the stepper, the order and Back/Next all derive from the table. */
+/** One row of a wizard's step table: the stepper, the order, the heading and the step shown all derive from the table. */
 export interface WizardStepDef<Id extends string = string> {
   id: Id;
+  /** The stepper's label; also the heading's, after "Step n of m:", unless `title` says more. */
   label: string;
+  title?: string;
   /** What happens next, shown under the step heading: the officer always knows what the next press does. */
-  next: string;
+  next: string | ((store: AppStore) => string);
+  /** The step itself; it reads its wizard's draft and `useWizard()`, so it takes no props. */
+  Step: ComponentType;
+  /** The step shows the wizard's refusal itself (where and with which title); otherwise the frame shows it under the step, when the wizard says how. */
+  placesRefusal?: true;
 }
 
 /** Position of a step in its table (for "has the wizard passed this step?"). */
 export function stepIndex<Id extends string>(steps: readonly WizardStepDef<Id>[], id: Id): number {
   return steps.findIndex((s) => s.id === id);
+}
+
+/** Where a wizard is and how it moves. */
+export interface WizardNav<Id extends string = string> {
+  /** Whose draft the steps read (steps shared by several wizards). */
+  wizard: WizardId;
+  step: Id;
+  /** To another step; the refusal shown belongs to the step left, so it goes. */
+  go(id: Id): void;
+  /** To another step, keeping the refusal (it explains why the wizard came back there). */
+  setStep(id: Id): void;
+}
+
+/** What the frame hands its steps: the navigation and the one way they call the api. */
+export type WizardControl<Id extends string = string> = WizardNav<Id> & ApiAction;
+
+export const WizardContext = createContext<WizardControl | null>(null);
+
+/** The open wizard's control, inside its frame. */
+export function useWizard<Id extends string>(): WizardControl<Id> {
+  const control = useContext(WizardContext);
+  if (!control) throw new Error('useWizard is used outside a WizardFrame');
+  // The frame was given this wizard's control; its step ids are the table's.
+  return control as unknown as WizardControl<Id>;
+}
+
+/**
+ * The control of a wizard whose step lives in its draft (so it survives an
+ * auto-lock) and whose api calls go through one useApiAction (busy flags and
+ * the refusal stay component state: after unlocking nothing runs and no stale
+ * refusal is shown).
+ */
+export function useWizardControl<Id extends string>(wizard: WizardId, initial: Id): WizardControl<Id> {
+  const [step, setStep] = useWizardField<Id>(wizard, 'step', initial);
+  const api = useApiAction();
+  const { setError } = api;
+  const go = useCallback(
+    (id: Id) => {
+      setError(null);
+      setStep(id);
+    },
+    [setError, setStep],
+  );
+  return useMemo(() => ({ ...api, wizard, step, go, setStep }), [api, wizard, step, go, setStep]);
 }
 
 /**
@@ -38,4 +89,9 @@ export function useWizardField<T>(wizard: WizardId, field: string, initial: T): 
     [wizard, field, read],
   );
   return [value, set];
+}
+
+/** "Cancel" while nothing is done, "Close" from the step on which the wizard's work is done. */
+export function closeOrCancel<Id extends string>(steps: readonly WizardStepDef<Id>[], step: Id, doneFrom: Id): 'Close' | 'Cancel' {
+  return stepIndex(steps, step) >= stepIndex(steps, doneFrom) ? 'Close' : 'Cancel';
 }

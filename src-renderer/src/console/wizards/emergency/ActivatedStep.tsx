@@ -7,20 +7,22 @@ import { KeyIdChip } from '../../../components/KeyIdChip.tsx';
 import { LocalDateTime } from '../../../components/LocalDateTime.tsx';
 import { useAppStore } from '../../../store/index.ts';
 import { KeySummary } from './KeySummary.tsx';
-import { StepFrame } from './StepFrame.tsx';
+import { CeremonyStep, useEmergencyWizard } from './CeremonyStep.tsx';
+import { shown } from '../../../components/shown.ts';
 
 /** What the activation did, as the api reports it (ActivationView). */
-export function ActivatedStep({ onNext }: { onNext: () => void }) {
+export function ActivatedStep() {
+  const { go } = useEmergencyWizard();
   const c = useAppStore((s) => s.emergency);
   const keys = useAppStore((s) => s.keys);
   const a = c.activation;
   if (!a) return null;
   const name = (id: string) => (keys ?? []).find((k) => k.id === id)?.name ?? '';
   return (
-    <StepFrame title="Activated" next="Next: write the export package (new trust bundle and the final CRL) to removable media for the agents." action={{ label: 'Next: export package', onClick: onNext }}>
+    <CeremonyStep action={{ label: 'Next: export package', onClick: () => go('export') }}>
       <Alert severity="success" data-testid="activation-result">
         <AlertTitle>
-          {a.activated.name} is the active key. {a.previous?.name ?? c.oldKey?.name ?? 'The old key'} is retired.
+          {shown(a.activated.name)} is the active key. {shown(a.previous?.name ?? c.oldKey?.name ?? 'The old key')} is retired.
         </AlertTitle>
         <span data-testid="revoked-count">
           {a.revokedCount} certificate{a.revokedCount === 1 ? '' : 's'} revoked (keyCompromise).
@@ -58,11 +60,11 @@ export function ActivatedStep({ onNext }: { onNext: () => void }) {
         <Stack spacing={0.5}>
           {a.bundleKeyIds.map((id) => (
             <Typography key={id} variant="body2" component="div">
-              {name(id)} <KeyIdChip id={id} name={name(id)} />
+              {shown(name(id))} <KeyIdChip id={id} name={name(id)} />
             </Typography>
           ))}
         </Stack>
       </Box>
-    </StepFrame>
+    </CeremonyStep>
   );
 }

@@ -8,19 +8,24 @@ import Typography from '@mui/material/Typography';
 import { ACK_SEPARATOR, namedWitnesses } from '../../../store/emergency-slice.ts';
 import { useAppStore } from '../../../store/index.ts';
 import { CHECKLIST } from './checklist-items.ts';
-import { StepFrame } from './StepFrame.tsx';
+import { CeremonyStep, useEmergencyWizard } from './CeremonyStep.tsx';
+import { shown } from '../../../components/shown.ts';
 
 /** One checkbox per item per participant: each of them confirms each item. */
-export function ChecklistStep({ onBack, onNext }: { onBack: () => void; onNext: () => void }) {
+export function ChecklistStep() {
   const c = useAppStore((s) => s.emergency);
   const setAck = useAppStore((s) => s.setEmergencyAck);
+  const log = useAppStore((s) => s.logEmergency);
+  const { go } = useEmergencyWizard();
   const participants = [c.officer ?? '', ...namedWitnesses(c)];
   const missing = participants.reduce((n, p) => n + CHECKLIST.filter((item) => !c.acks[p + ACK_SEPARATOR + item.id]).length, 0);
+  const onNext = () => {
+    for (const p of participants) log('checklist acknowledged', p, CHECKLIST.filter((i) => c.acks[p + ACK_SEPARATOR + i.id]).map((i) => i.short).join('; '));
+    go('new-key');
+  };
   return (
-    <StepFrame
-      title="Checklist"
-      onBack={onBack}
-      next="Next: choose the key that replaces the compromised one. Nothing in the vault has changed yet."
+    <CeremonyStep
+      onBack={() => go('participants')}
       action={{ label: 'Next: the new key', onClick: onNext, disabledReason: missing > 0 ? `${missing} acknowledgement${missing === 1 ? '' : 's'} still missing.` : null }}
     >
       <Typography variant="body2">Each participant reads each item aloud and ticks it in their own column.</Typography>
@@ -30,7 +35,7 @@ export function ChecklistStep({ onBack, onNext }: { onBack: () => void; onNext: 
             <TableCell scope="col">Item</TableCell>
             {participants.map((p) => (
               <TableCell key={p} scope="col" align="center">
-                {p}
+                {shown(p)}
               </TableCell>
             ))}
           </TableRow>
@@ -54,6 +59,6 @@ export function ChecklistStep({ onBack, onNext }: { onBack: () => void; onNext: 
           ))}
         </TableBody>
       </Table>
-    </StepFrame>
+    </CeremonyStep>
   );
 }

@@ -11,13 +11,13 @@ import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { useCallback, useEffect, useState } from 'react';
 import type { MediumView } from '../../../../../src-main/api/contract.ts';
-import { call, type ApiFailure } from '../../../api.ts';
-import { ApiErrorAlert } from '../../../components/ApiErrorAlert.tsx';
 import { CopyTextButton } from '../../../components/CopyTextButton.tsx';
 import { MonoText } from '../../../components/MonoText.tsx';
 import { OperationProgress } from '../../../components/OperationProgress.tsx';
 import { useAppStore } from '../../../store/index.ts';
-import { StepFrame } from './StepFrame.tsx';
+import { StepRefusal } from '../WizardFrame.tsx';
+import { CeremonyStep, useEmergencyWizard } from './CeremonyStep.tsx';
+import { shown } from '../../../components/shown.ts';
 
 function sizeText(bytes: number | null): string {
   if (bytes === null) return 'free space unknown';
@@ -26,7 +26,8 @@ function sizeText(bytes: number | null): string {
 }
 
 /** The export package to a chosen medium, read back and verified, here in the ceremony. */
-export function ExportStep({ onNext }: { onNext: () => void }) {
+export function ExportStep() {
+  const { go, run } = useEmergencyWizard();
   const c = useAppStore((s) => s.emergency);
   const patch = useAppStore((s) => s.patchEmergency);
   const exportTo = useAppStore((s) => s.exportEmergency);
@@ -34,25 +35,21 @@ export function ExportStep({ onNext }: { onNext: () => void }) {
   const busy = useAppStore((s) => s.emergencyBusy);
   const [media, setMedia] = useState<MediumView[] | null>(null);
   const [problems, setProblems] = useState<string[]>([]);
-  const [listError, setListError] = useState<ApiFailure | null>(null);
   const refresh = useCallback(() => {
-    void call('media.list', {}).then((r) => {
-      if (!r.ok) return setListError(r);
-      setListError(null);
+    void run('media.list', {}).then((r) => {
+      if (!r.ok) return;
       setMedia(r.value.media);
       setProblems(r.value.problems);
     });
-  }, []);
+  }, [run]);
   useEffect(refresh, [refresh]);
   const done = c.verified?.ok === true || c.exportSkipped;
   const medium = media?.find((m) => m.path === c.mediumPath) ?? null;
   const writing = busy === 'Writing the export package…';
 
   return (
-    <StepFrame
-      title="Export package"
-      next="Next: the ceremony's transcript, which you record in the audit log."
-      action={{ label: 'Next: transcript', onClick: onNext, disabledReason: done ? null : 'Write and verify the package, or skip the export.' }}
+    <CeremonyStep
+      action={{ label: 'Next: transcript', onClick: () => go('transcript'), disabledReason: done ? null : 'Write and verify the package, or skip the export.' }}
     >
       <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
         <Typography variant="body2" sx={{ flexGrow: 1 }}>
@@ -62,14 +59,14 @@ export function ExportStep({ onNext }: { onNext: () => void }) {
           Look for media again
         </Button>
       </Stack>
-      {listError ? <ApiErrorAlert error={listError} title="Removable media could not be listed" /> : null}
-      {media && media.length === 0 ? <Alert severity="warning">No removable medium found. {problems.join(' ')}</Alert> : null}
+      <StepRefusal title="Removable media could not be listed" />
+      {media && media.length === 0 ? <Alert severity="warning">No removable medium found. {shown(problems.join(' '))}</Alert> : null}
       {media && media.length > 0 ? (
         <FormControl>
           <FormLabel id="em-medium">Removable media</FormLabel>
           <RadioGroup aria-labelledby="em-medium" value={c.mediumPath ?? ''} onChange={(e) => patch({ mediumPath: e.target.value })}>
             {media.map((m) => (
-              <FormControlLabel key={m.path} value={m.path} disabled={Boolean(busy) || c.verified?.ok === true} control={<Radio />} label={`${m.label} — ${m.path} (${sizeText(m.freeBytes)})`} />
+              <FormControlLabel key={m.path} value={m.path} disabled={Boolean(busy) || c.verified?.ok === true} control={<Radio />} label={`${shown(m.label)} — ${shown(m.path)} (${sizeText(m.freeBytes)})`} />
             ))}
           </RadioGroup>
         </FormControl>
@@ -77,7 +74,7 @@ export function ExportStep({ onNext }: { onNext: () => void }) {
       {c.verified?.ok !== true ? (
         <Stack direction="row" spacing={2}>
           <Button variant="contained" onClick={() => medium && void exportTo(medium.path)} disabled={!medium || Boolean(busy)}>
-            {medium ? `Write the package to ${medium.label}` : 'Write the package'}
+            {medium ? `Write the package to ${shown(medium.label)}` : 'Write the package'}
           </Button>
           {!medium ? (
             <Typography variant="body2" color="text.secondary" sx={{ alignSelf: 'center' }}>
@@ -120,13 +117,13 @@ export function ExportStep({ onNext }: { onNext: () => void }) {
             <AlertTitle>The package on the medium does not verify: do not hand it out</AlertTitle>
             {c.verified.problems.map((p, i) => (
               <div key={i}>
-                {p.file ?? 'package'}: {p.message}
+                {shown(p.file ?? 'package')}: {shown(p.message)}
               </div>
             ))}
             Write it again to another medium.
           </Alert>
         )
       ) : null}
-    </StepFrame>
+    </CeremonyStep>
   );
 }

@@ -2,7 +2,8 @@ import Box from '@mui/material/Box';
 import Typography from '@mui/material/Typography';
 import type { KeyStateName, KeyView } from '../../../../../src-main/api/contract.ts';
 import { KeyIdChip } from '../../../components/KeyIdChip.tsx';
-import { LocalDateTime } from '../../../components/LocalDateTime.tsx';
+import { ValidUntil } from '../../../components/LocalDateTime.tsx';
+import { shown } from '../../../components/shown.ts';
 
 const STATE_WORD: Record<KeyStateName, string> = { draft: 'Draft', active: 'Active', trusted: 'Trusted', retired: 'Retired' };
 
@@ -12,7 +13,7 @@ export function KeySummary({ k }: { k: KeyView }) {
     <Box>
       <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, flexWrap: 'wrap' }}>
         <Typography component="span" sx={{ fontWeight: 600 }}>
-          {k.name}
+          {shown(k.name)}
         </Typography>
         <Box component="span" sx={{ border: 1, borderColor: 'divider', borderRadius: 1, px: 0.75, fontSize: '0.8rem' }} data-testid="key-state">
           {STATE_WORD[k.state]}
@@ -20,17 +21,12 @@ export function KeySummary({ k }: { k: KeyView }) {
         <KeyIdChip id={k.id} name={k.name} />
       </Box>
       <Typography variant="body2" color="text.secondary">
-        {k.subject ?? 'no certificate yet'} · {k.algorithm}
-        {k.notAfter ? (
-          <>
-            {' '}
-            · valid until <LocalDateTime iso={k.notAfter} />
-          </>
-        ) : null}
+        {k.subject === null ? 'no certificate yet' : shown(k.subject)} · {k.algorithm}
+        <ValidUntil iso={k.notAfter} />
       </Typography>
       {k.health.problems.map((p) => (
         <Typography key={p} variant="body2" color="warning.main">
-          {p}
+          {shown(p)}
         </Typography>
       ))}
     </Box>

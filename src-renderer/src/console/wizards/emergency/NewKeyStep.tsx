@@ -13,7 +13,7 @@ import type { KeyView } from '../../../../../src-main/api/contract.ts';
 import type { NewRootAlgorithm } from '../../../store/emergency-slice.ts';
 import { useAppStore } from '../../../store/index.ts';
 import { KeySummary } from './KeySummary.tsx';
-import { StepFrame } from './StepFrame.tsx';
+import { CeremonyStep, useEmergencyWizard } from './CeremonyStep.tsx';
 
 const ALGORITHM_LABELS: Record<NewRootAlgorithm, string> = {
   'ecdsa-p256': 'ECDSA P-256',
@@ -34,8 +34,10 @@ export function chosenKey(keys: readonly KeyView[] | null, c: { keyChoice: 'draf
   return (keys ?? []).find((k) => k.id === c.draftId && k.state === 'draft' && k.chainLength > 0) ?? null;
 }
 
-export function NewKeyStep({ onBack, onNext }: { onBack: () => void; onNext: () => void }) {
+export function NewKeyStep() {
   const c = useAppStore((s) => s.emergency);
+  const log = useAppStore((s) => s.logEmergency);
+  const { go } = useEmergencyWizard();
   const keys = useAppStore((s) => s.keys);
   const patch = useAppStore((s) => s.patchEmergency);
   const createRoot = useAppStore((s) => s.createEmergencyRoot);
@@ -46,11 +48,14 @@ export function NewKeyStep({ onBack, onNext }: { onBack: () => void; onNext: () 
   const formLocked = c.createdKey !== null;
   const formMissing = !c.newRoot.name.trim() ? 'Give the new root a name.' : !c.newRoot.subject.trim() ? 'Give the new root a subject, e.g. CN=Acme Emergency Root 2026,O=Acme.' : null;
 
+  const onNext = () => {
+    if (chosen) log('new key chosen', c.officer ?? '', `${chosen.name} (${chosen.id}), ${c.keyChoice === 'new' ? 'the root created in this ceremony' : 'a prepared draft'}; ${chosen.subject ?? ''}`);
+    go('confirm');
+  };
+
   return (
-    <StepFrame
-      title="The new key"
-      onBack={onBack}
-      next="Next: the confirmation step shows exactly what the activation will do; you confirm by typing the compromised key's short id."
+    <CeremonyStep
+      onBack={() => go('checklist')}
       action={{ label: 'Next: confirm', onClick: onNext, disabledReason: chosen ? null : c.keyChoice === 'draft' ? 'Choose a prepared draft.' : 'Create the new root first.' }}
     >
       <FormControl>
@@ -107,6 +112,6 @@ export function NewKeyStep({ onBack, onNext }: { onBack: () => void; onNext: () 
           )}
         </Stack>
       )}
-    </StepFrame>
+    </CeremonyStep>
   );
 }

@@ -7,18 +7,22 @@ import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { namedWitnesses } from '../../../store/emergency-slice.ts';
 import { useAppStore } from '../../../store/index.ts';
-import { StepFrame } from './StepFrame.tsx';
+import { CeremonyStep, useEmergencyWizard } from './CeremonyStep.tsx';
 
 /** Who is in the room: the officer (the session's actor) and at least one witness by name. */
-export function ParticipantsStep({ onNext }: { onNext: () => void }) {
+export function ParticipantsStep() {
   const c = useAppStore((s) => s.emergency);
   const patch = useAppStore((s) => s.patchEmergency);
+  const log = useAppStore((s) => s.logEmergency);
+  const { go } = useEmergencyWizard();
   const named = namedWitnesses(c);
   const setWitness = (i: number, v: string) => patch({ witnesses: c.witnesses.map((w, j) => (j === i ? v : w)) });
+  const onNext = () => {
+    log('participants', c.officer ?? '', `officer ${c.officer ?? ''}; witness${named.length === 1 ? '' : 'es'} ${named.join(', ')}`);
+    go('checklist');
+  };
   return (
-    <StepFrame
-      title="Participants"
-      next="Next: every participant acknowledges the checklist. Nothing in the vault changes until the confirmation step."
+    <CeremonyStep
       action={{ label: 'Next: checklist', onClick: onNext, disabledReason: named.length === 0 ? 'Name at least one witness to continue.' : null }}
     >
       <TextField label="Officer (signed in)" value={c.officer ?? ''} slotProps={{ input: { readOnly: true } }} helperText="The officer who unlocked the vault leads the ceremony and is named in the audit log." />
@@ -43,6 +47,6 @@ export function ParticipantsStep({ onNext }: { onNext: () => void }) {
           Add another witness
         </Button>
       </div>
-    </StepFrame>
+    </CeremonyStep>
   );
 }

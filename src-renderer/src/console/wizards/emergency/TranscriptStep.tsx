@@ -14,7 +14,8 @@ import { LocalTimeOfDay } from '../../../components/LocalTimeOfDay.tsx';
 import { MonoText } from '../../../components/MonoText.tsx';
 import { namedWitnesses, type EmergencyCeremony } from '../../../store/emergency-slice.ts';
 import { useAppStore } from '../../../store/index.ts';
-import { StepFrame } from './StepFrame.tsx';
+import { CeremonyStep } from './CeremonyStep.tsx';
+import { shown } from '../../../components/shown.ts';
 
 export function ceremonyOutcome(c: EmergencyCeremony): 'completed' | 'failed' | 'abandoned' {
   if (c.activation) return 'completed';
@@ -24,15 +25,19 @@ export function ceremonyOutcome(c: EmergencyCeremony): 'completed' | 'failed' | 
 const OUTCOME_TEXT = { completed: 'Completed: the new key is active', failed: 'Failed: the old key is still active', abandoned: 'Stopped: the old key is still active' } as const;
 
 /** Who, when, each step with its time; recorded as one audit event. */
-export function TranscriptStep({ onFinish }: { onFinish: () => void }) {
+export function TranscriptStep() {
   const c = useAppStore((s) => s.emergency);
   const record = useAppStore((s) => s.recordEmergency);
+  const reset = useAppStore((s) => s.resetEmergency);
+  const closeWizard = useAppStore((s) => s.closeWizard);
+  const onFinish = () => {
+    reset();
+    closeWizard();
+  };
   const outcome = ceremonyOutcome(c);
   const r = c.recorded;
   return (
-    <StepFrame
-      title="Transcript"
-      next={r ? 'The ceremony is over. Finish returns to the console.' : 'Recording writes this transcript to the audit log as one event, with the officer and the witnesses.'}
+    <CeremonyStep
       action={r ? { label: 'Finish', onClick: onFinish } : { label: 'Record the transcript in the audit log', onClick: () => void record(outcome) }}
     >
       <Box component="dl" sx={{ m: 0, display: 'grid', gridTemplateColumns: '160px 1fr', rowGap: 0.5 }}>
@@ -40,13 +45,13 @@ export function TranscriptStep({ onFinish }: { onFinish: () => void }) {
           Officer
         </Typography>
         <Typography component="dd" sx={{ m: 0 }}>
-          {c.officer}
+          {shown(c.officer)}
         </Typography>
         <Typography component="dt" color="text.secondary">
           Witnesses
         </Typography>
         <Typography component="dd" sx={{ m: 0 }}>
-          {namedWitnesses(c).join(', ')}
+          {shown(namedWitnesses(c).join(', '))}
         </Typography>
         <Typography component="dt" color="text.secondary">
           Started
@@ -79,8 +84,8 @@ export function TranscriptStep({ onFinish }: { onFinish: () => void }) {
               <TableCell>
                 {l.step} {l.failed ? <Chip size="small" color="error" label="Failed" /> : null}
               </TableCell>
-              <TableCell>{l.by}</TableCell>
-              <TableCell sx={{ overflowWrap: 'anywhere' }}>{l.detail}</TableCell>
+              <TableCell>{shown(l.by)}</TableCell>
+              <TableCell sx={{ overflowWrap: 'anywhere' }}>{shown(l.detail)}</TableCell>
             </TableRow>
           ))}
         </TableBody>
@@ -100,6 +105,6 @@ export function TranscriptStep({ onFinish }: { onFinish: () => void }) {
           </Typography>
         </Alert>
       ) : null}
-    </StepFrame>
+    </CeremonyStep>
   );
 }

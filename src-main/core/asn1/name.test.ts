@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readRoot } from './der-reader.ts';
-import { encodeName, escapeDnValue, parseName } from './distinguished-name.ts';
+import { encodeName, escapeDnValue, parseName } from './name.ts';
 import { OID } from './oids.ts';
 
 describe('RFC 4514 form of a Name', () => {

@@ -5,7 +5,10 @@
  *
  * Strict means DER, not BER (X.690 section 10): definite lengths only, in the
  * shortest form, and every length inside its parent. Anything else throws a
- * DerError, which callers turn into their own DomainError code.
+ * DerError, which callers turn into their own DomainError code. The one
+ * exception is the explicit lenient mode at the end of this file
+ * (readNodeLenient), which chain import uses to find certificates in BER
+ * containers; both modes share one header parser.
  */
 
 export class DerError extends Error {
@@ -23,29 +26,36 @@ export interface DerNode {
   readonly end: number;
 }
 
-/** Read the TLV at `offset`, which must end at or before `limit`. */
-export function readNode(buf: Uint8Array, offset: number, limit: number): DerNode {
+/**
+ * The one tag-and-length parser. `ber` is the lenient mode (see
+ * readNodeLenient): it also accepts the indefinite length (returned as null)
+ * and length octets that are not the shortest form.
+ */
+function readHeader(buf: Uint8Array, offset: number, limit: number, mode: 'der' | 'ber'): { tag: number; pos: number; length: number | null } {
   if (offset + 2 > limit) throw new DerError('truncated header');
   const tag = buf[offset] as number;
   // High tag numbers (X.690 8.1.2.4) never occur in the structures we read.
   if ((tag & 0x1f) === 0x1f) throw new DerError('high tag number');
-  let first = buf[offset + 1] as number;
+  const first = buf[offset + 1] as number;
   let pos = offset + 2;
-  let length: number;
-  if (first < 0x80) {
-    length = first;
-  } else {
-    first &= 0x7f;
-    // 0x80 is BER's indefinite length; more than 4 length octets is never needed here.
-    if (first === 0 || first > 4) throw new DerError('unsupported length form');
-    if (pos + first > limit) throw new DerError('truncated length');
-    if (buf[pos] === 0) throw new DerError('non-minimal length');
-    length = 0;
-    for (let i = 0; i < first; i++) length = length * 256 + (buf[pos + i] as number);
-    pos += first;
-    if (length < 0x80) throw new DerError('non-minimal length');
-  }
-  const end = pos + length;
+  if (first < 0x80) return { tag, pos, length: first };
+  if (first === 0x80 && mode === 'ber') return { tag, pos, length: null };
+  const n = first & 0x7f;
+  // 0x80 is BER's indefinite length; four length octets address 4 GiB, far beyond any input we accept.
+  if (n === 0 || n > 4) throw new DerError('unsupported length form');
+  if (pos + n > limit) throw new DerError('truncated length');
+  if (mode === 'der' && buf[pos] === 0) throw new DerError('non-minimal length');
+  let length = 0;
+  for (let i = 0; i < n; i++) length = length * 256 + (buf[pos + i] as number);
+  pos += n;
+  if (mode === 'der' && length < 0x80) throw new DerError('non-minimal length');
+  return { tag, pos, length };
+}
+
+/** Read the TLV at `offset`, which must end at or before `limit`. */
+export function readNode(buf: Uint8Array, offset: number, limit: number): DerNode {
+  const { tag, pos, length } = readHeader(buf, offset, limit, 'der');
+  const end = pos + (length as number);
   if (end > limit) throw new DerError('length exceeds parent');
   return { tag, start: offset, contentStart: pos, end };
 }
@@ -82,12 +92,6 @@ export function content(buf: Uint8Array, node: DerNode): Uint8Array {
 
 export function whole(buf: Uint8Array, node: DerNode): Uint8Array {
   return buf.subarray(node.start, node.end);
-}
-
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /** Dotted form of an OBJECT IDENTIFIER (X.690 8.19), rejecting non-minimal arcs. */
@@ -213,4 +217,48 @@ export function readTime(buf: Uint8Array, node: DerNode): Date {
     throw new DerError('impossible date');
   }
   return d;
+}
+
+/**
+ * The explicit lenient mode, for chain import only: certificate containers
+ * (PKCS#7 from Windows and corporate CAs) arrive in BER, with indefinite
+ * lengths (X.690 section 8.1.3.6) and non-minimal length octets. It only
+ * locates certificates so they can be cut out byte-exact (a certificate's
+ * signature covers its own bytes, so we never re-encode one); every
+ * certificate it finds is then read with the strict reader above.
+ * `contentEnd` is the end of the content proper, before any end-of-contents
+ * octets; `end` is past them.
+ */
+export interface LenientNode extends DerNode {
+  readonly contentEnd: number;
+  readonly constructed: boolean;
+}
+
+const MAX_LENIENT_DEPTH = 32;
+
+export function readNodeLenient(buf: Uint8Array, offset: number, limit: number, depth = 0): LenientNode {
+  if (depth > MAX_LENIENT_DEPTH) throw new DerError('nested too deep');
+  const { tag, pos, length } = readHeader(buf, offset, limit, 'ber');
+  const constructed = (tag & 0x20) !== 0;
+  if (length === null) {
+    // X.690 section 8.1.3.6: indefinite length, constructed only, ends at 00 00.
+    if (!constructed) throw new DerError('indefinite length on a primitive value');
+    for (let q = pos; ; q = readNodeLenient(buf, q, limit, depth + 1).end) {
+      if (q + 2 > limit) throw new DerError('missing end-of-contents');
+      if (buf[q] === 0 && buf[q + 1] === 0) return { tag, start: offset, contentStart: pos, contentEnd: q, end: q + 2, constructed };
+    }
+  }
+  if (pos + length > limit) throw new DerError('length exceeds parent');
+  return { tag, start: offset, contentStart: pos, contentEnd: pos + length, end: pos + length, constructed };
+}
+
+/** The children of a constructed node, read leniently. */
+export function childrenLenient(buf: Uint8Array, parent: LenientNode): LenientNode[] {
+  const out: LenientNode[] = [];
+  for (let p = parent.contentStart; p < parent.contentEnd; ) {
+    const t = readNodeLenient(buf, p, parent.contentEnd);
+    out.push(t);
+    p = t.end;
+  }
+  return out;
 }

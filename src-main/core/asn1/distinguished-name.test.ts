@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { formatDistinguishedName, nameFromDistinguishedName, parseDistinguishedName } from './distinguished-name.ts';
+import { readRoot } from './der-reader.ts';
+import { integer, oid, sequence, setOf } from './der-writer.ts';
+import * as x509 from '@peculiar/x509';
+import { NameError, encodeDistinguishedName, encodeName, formatName, parseDistinguishedName, parseName } from './name.ts';
+
+const nameFromDistinguishedName = (dn: string): x509.Name => new x509.Name(encodeDistinguishedName(dn));
+const formatDistinguishedName = (name: x509.Name | Uint8Array): string => formatName(name instanceof Uint8Array ? name : new Uint8Array(name.toArrayBuffer()));
+import { OID } from './oids.ts';
 
 describe('parseDistinguishedName', () => {
   it('reads RFC 4514 strings and encodes them most-significant first (C, O, CN)', () => {
@@ -51,5 +58,33 @@ describe('parseDistinguishedName', () => {
 
   it('shows an unreadable name without throwing', () => {
     expect(formatDistinguishedName(new Uint8Array([1, 2, 3]))).toBe('(unreadable name)');
+  });
+});
+
+describe('one attribute table for typed, parsed and printed names', () => {
+  it('prints a typed subject the same way from its DER, whichever reader reads it', () => {
+    const typed = 'CN=Acme\\, Inc. CA,SERIALNUMBER=42,OU=Ops,DC=example,C=DE';
+    const der = encodeDistinguishedName(typed);
+    const printed = 'CN=Acme\\, Inc. CA,serialNumber=42,OU=Ops,DC=example,C=DE';
+    expect(parseName(der, readRoot(der, 0x30, 'Name')).text).toBe(printed);
+    expect(formatName(der)).toBe(printed);
+    // The printed form reads back to the same DER.
+    expect(encodeDistinguishedName(printed).equals(der)).toBe(true);
+  });
+
+  it('uses one RFC 5280 upper bound for a typed subject and a request subject', () => {
+    const long = 'a'.repeat(65);
+    expect(() => parseDistinguishedName(`CN=${long}`)).toThrow(expect.objectContaining({ code: 'INVALID_SUBJECT', message: expect.stringMatching(/longer than 64/) }));
+    const der = encodeName([[{ type: OID.commonName, value: long }]]);
+    expect(() => parseName(der, readRoot(der, 0x30, 'Name'))).toThrow(new NameError('CN is longer than 64 characters'));
+    const ok = encodeDistinguishedName(`CN=${long.slice(1)}`);
+    expect(parseName(ok, readRoot(ok, 0x30, 'Name')).text).toBe(`CN=${long.slice(1)}`);
+  });
+
+  it('prints names it would not accept: other string types as text, other values as #hex', () => {
+    const bmp = Buffer.from([0x1e, 0x06, 0x00, 0x42, 0x00, 0x6d, 0x00, 0x70]);
+    const der = sequence(setOf(sequence(oid('1.2.3.4'), integer(1n))), setOf(sequence(oid(OID.commonName), bmp)));
+    expect(formatName(der)).toBe('CN=Bmp,1.2.3.4=#020101');
+    expect(formatName(sequence())).toBe('(empty name)');
   });
 });

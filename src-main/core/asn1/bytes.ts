@@ -1,15 +1,8 @@
 /**
- * Byte encodings the CA module hands across its API: PEM (RFC 7468), lowercase
- * hex and base64url (RFC 4648 section 5). Kept apart so every file encodes
- * the same way.
+ * Byte encodings handed across module boundaries: lowercase hex and
+ * base64url (RFC 4648 section 5), plain copies and comparison. Kept apart so
+ * every file encodes the same way; PEM lives in pem.ts.
  */
-
-/** RFC 7468 section 2: base64 lines of 64 characters between BEGIN/END lines. */
-export function toPem(der: Uint8Array, label: string): string {
-  const b64 = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('base64');
-  const lines = b64.match(/.{1,64}/g) ?? [];
-  return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
-}
 
 export function toHex(bytes: Uint8Array | ArrayBuffer): string {
   const u8 = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);

@@ -1,23 +1,26 @@
 /**
- * Roots and link certificates are linted with the Issuer's rules before the
- * CA key signs: a certificate that breaks a rule is refused with LINT_FAILED
- * naming the rule, and what passes is a certificate the lint accepts when it
- * reads the signed TBSCertificate back on its own.
+ * Roots and link certificates go through the Issuer's one signing path
+ * (issueCaCertificate): a certificate that breaks a lint rule is refused with
+ * LINT_FAILED naming the rule before the CA key signs, and what passes is a
+ * certificate the lint accepts when it reads the signed TBSCertificate back
+ * on its own.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as x509 from '@peculiar/x509';
 import { fixedClock } from '../clock.ts';
-import { lintTbsCertificate } from '../issuance/certificate-lint.ts';
-import { readCertificate } from '../issuance/certificate-reader.ts';
-import { PROFILES } from '../issuance/profiles.ts';
-import { caSignatureAlgorithm } from '../issuance/signature-algorithms.ts';
-import { generateSigningKey } from './key-material.ts';
-import type { GeneratedKey } from './key-material.ts';
-import { selfSignRoot } from './self-sign.ts';
-import { createLinkCertificate } from './link-cert.ts';
-import { signCertificate } from './cert-signer.ts';
-import { caBasicConstraints } from './ca-extensions.ts';
-import { randomSerialHex } from './serial.ts';
+import { lintTbsCertificate } from './certificate-lint.ts';
+import { readCertificate } from './certificate-reader.ts';
+import { PROFILES } from './profiles.ts';
+import { caSignatureAlgorithm } from './signature-algorithms.ts';
+import { Issuer } from './issuer.ts';
+import { authorityKeyIdentifierExtension, extension } from './certificate-extensions.ts';
+import { boolean, octetString, sequence } from '../asn1/der-writer.ts';
+import { encodeDistinguishedName } from '../asn1/name.ts';
+import { OID } from '../asn1/oids.ts';
+import { generateSigningKey } from '../ca/key-material.ts';
+import type { GeneratedKey } from '../ca/key-material.ts';
+import { rootKeyIdOfSpki, selfSignRoot } from '../ca/self-sign.ts';
+import { createLinkCertificate } from '../ca/link-cert.ts';
 
 const NOW = '2026-03-01T12:00:00.000Z';
 let oldKey: GeneratedKey;
@@ -35,23 +38,39 @@ describe('CA certificates are linted before they are signed', () => {
     expect((err as Error).message).toContain('lint rule subject-encoding failed');
   });
 
-  it('refuses a CA certificate without keyUsage with the lint rule key-usage, before the CA key signs', async () => {
-    const name = new x509.Name('CN=No Key Usage');
-    const ski = await x509.SubjectKeyIdentifierExtension.create(oldKey.spki);
-    const err: unknown = await signCertificate({
-      issuerAlgorithm: 'ecdsa-p256',
-      issuerPkcs8: oldKey.pkcs8,
-      issuerSpki: oldKey.spki,
-      subject: name,
-      issuer: name,
-      subjectSpki: oldKey.spki,
-      serialHex: randomSerialHex(),
-      notBefore: new Date(NOW),
-      notAfter: new Date(Date.parse(NOW) + 86_400_000),
-      extensions: [caBasicConstraints(undefined), ski, new x509.AuthorityKeyIdentifierExtension(ski.keyId)],
-      lint: { pathLen: undefined, subjectKeyId: Buffer.from(ski.keyId, 'hex') },
-    }).catch((e: unknown) => e);
+  it('refuses a CA certificate without keyUsage with the lint rule key-usage, before the CA key signs', () => {
+    const subjectDer = encodeDistinguishedName('CN=No Key Usage');
+    const keyId = rootKeyIdOfSpki(oldKey.spki);
+    const notBefore = new Date(NOW);
+    const notAfter = new Date(Date.parse(NOW) + 86_400_000);
+    const issuer = Issuer.selfSigned({ subjectDer, spkiDer: oldKey.spki, keyId, notBefore, notAfter, pathLen: undefined, privateKey: oldKey.pkcs8, algorithm: 'ecdsa-p256' });
+    let signed = 0;
+    const sign = issuer.signBytes.bind(issuer);
+    issuer.signBytes = (tbs) => {
+      signed++;
+      return sign(tbs);
+    };
+    const err: unknown = (() => {
+      try {
+        return issuer.issueCaCertificate({
+          subjectDer,
+          spkiDer: oldKey.spki,
+          notBefore,
+          notAfter,
+          pathLen: undefined,
+          subjectKeyId: keyId,
+          extensions: [
+            extension(OID.basicConstraints, true, sequence(boolean(true))),
+            extension(OID.subjectKeyIdentifier, false, octetString(keyId)),
+            authorityKeyIdentifierExtension(keyId),
+          ],
+        });
+      } catch (e) {
+        return e;
+      }
+    })();
     expect(err).toMatchObject({ code: 'LINT_FAILED', detail: 'key-usage' });
+    expect(signed).toBe(0);
   });
 
   it('a normal root and a link certificate pass the same lint when their signed TBSCertificate is read back', async () => {

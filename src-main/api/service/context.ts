@@ -1,0 +1,66 @@
+import type { Clock } from '../../core/clock.ts';
+import type { DetectDeps } from '../../core/media/detect.ts';
+import type { Vault } from '../../core/vault/vault.ts';
+import type { ProgressEvent } from '../contract/common.ts';
+import type { Settings } from '../contract/settings.ts';
+import { settingsOf, type Session, type SessionControl } from '../session.ts';
+import { storesOf, type Stores } from './stores.ts';
+
+/** What every handler may use, vault or not: the clock and the host's settings. */
+export interface HostContext {
+  readonly clock: Clock;
+  /** The vault folder this session works on (it may not exist yet). */
+  readonly vaultDir: string;
+  /** KDF cost for new passphrase slots; only tests lower it. */
+  readonly kdfCost: Session['kdfCost'];
+  readonly mediaDeps: DetectDeps;
+  readonly issuanceWorkerUrl: URL | undefined;
+  /** Reports progress of long work to the host (desktop window, CLI); a broken listener never breaks the work. */
+  progress(ev: ProgressEvent): void;
+}
+
+/**
+ * The context of an operation that needs an unlocked vault (`needsUnlock`):
+ * dispatch checked the lock before building it, so the vault is open and the
+ * actor known; handlers take them from here and never ask the session.
+ */
+export interface VaultContext extends HostContext {
+  readonly vault: Vault;
+  readonly stores: Stores;
+  /** Who unlocked the vault: the actor of every audit event this operation writes. */
+  readonly actor: string;
+  /** The current settings (read again on each call: settings.update changes them). */
+  settings(): Settings;
+}
+
+/**
+ * The context of an operation that runs without an unlocked vault (create,
+ * unlock, lock, restore, status, info, media list, export verify, profiles):
+ * the session's controls, and no way to the open vault.
+ */
+export interface VaultlessContext extends HostContext {
+  readonly session: SessionControl;
+  readonly vault?: never;
+}
+
+function hostOf(session: Session): HostContext {
+  return {
+    clock: session.clock,
+    vaultDir: session.vaultDir,
+    kdfCost: session.kdfCost,
+    mediaDeps: session.mediaDeps,
+    issuanceWorkerUrl: session.issuanceWorkerUrl,
+    progress: (ev) => session.progress(ev),
+  };
+}
+
+/** Throws VAULT_LOCKED (with the reason of the last lock) when the vault is not open. */
+export function vaultContext(session: Session): VaultContext {
+  const { vault, actor } = session.requireUnlocked();
+  const stores = storesOf(vault);
+  return { ...hostOf(session), vault, stores, actor, settings: () => settingsOf(stores.settings) };
+}
+
+export function vaultlessContext(session: Session): VaultlessContext {
+  return { ...hostOf(session), session };
+}

@@ -1,0 +1,9 @@
+/**
+ * The states of a signing key (draft -> active -> trusted -> retired),
+ * declared once: the lifecycle, the key store, the trust anchor schema and
+ * the api contract all read this tuple. Node-free, so the renderer's type
+ * project can import it through the contract.
+ */
+export const KEY_STATES = ['draft', 'active', 'trusted', 'retired'] as const;
+
+export type KeyState = (typeof KEY_STATES)[number];

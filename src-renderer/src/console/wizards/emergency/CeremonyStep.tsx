@@ -1,0 +1,68 @@
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import LinearProgress from '@mui/material/LinearProgress';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+import { useId, type ReactNode } from 'react';
+import { ApiErrorAlert } from '../../../components/ApiErrorAlert.tsx';
+import type { EmergencyStepId } from '../../../store/emergency-slice.ts';
+import { useAppStore } from '../../../store/index.ts';
+import { useWizard } from '../wizard-state.ts';
+import { shown } from '../../../components/shown.ts';
+
+/** The emergency ceremony's control, inside its frame. */
+export const useEmergencyWizard = () => useWizard<EmergencyStepId>();
+
+export interface StepAction {
+  label: string;
+  onClick: () => void;
+  /** Why the button is disabled, said next to it (and to screen readers). */
+  disabledReason?: string | null;
+  color?: 'primary' | 'error';
+}
+
+/**
+ * The body of one step of the emergency ceremony, inside the wizard frame
+ * (which draws its heading and what happens next): its content, the last
+ * refusal of a ceremony action, what is running, and Back / the step's main
+ * button. The ceremony's actions run in its slice, which writes each of them
+ * to the transcript.
+ */
+export function CeremonyStep({ onBack, action, children }: { onBack?: (() => void) | null; action?: StepAction | null; children: ReactNode }) {
+  const reasonId = useId();
+  const busy = useAppStore((s) => s.emergencyBusy);
+  const failure = useAppStore((s) => s.emergencyError);
+  const blocked = Boolean(action?.disabledReason);
+  return (
+    <Stack spacing={2}>
+      {typeof children === 'string' ? shown(children) : children}
+      {failure ? <ApiErrorAlert error={failure.error} title={failure.title} /> : null}
+      {busy ? (
+        <Box>
+          <Typography variant="body2" id={`${reasonId}-busy`} aria-live="polite">
+            {busy}
+          </Typography>
+          <LinearProgress aria-labelledby={`${reasonId}-busy`} />
+        </Box>
+      ) : null}
+      <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
+        {onBack ? (
+          <Button variant="outlined" onClick={onBack} disabled={Boolean(busy)}>
+            Back
+          </Button>
+        ) : null}
+        {action ? (
+          <Button variant="contained" color={action.color ?? 'primary'} onClick={action.onClick} disabled={blocked || Boolean(busy)} aria-describedby={blocked ? `${reasonId}-why` : undefined}>
+            {action.label}
+          </Button>
+        ) : null}
+        {blocked ? (
+          <Typography id={`${reasonId}-why`} variant="body2" color="text.secondary" data-testid="disabled-reason">
+            {action?.disabledReason}
+          </Typography>
+        ) : null}
+      </Stack>
+    </Stack>
+  );
+}
+

@@ -1,0 +1,29 @@
+import Alert from '@mui/material/Alert';
+import AlertTitle from '@mui/material/AlertTitle';
+import Typography from '@mui/material/Typography';
+import { CopyTextButton } from '../../../components/CopyTextButton.tsx';
+import { MonoText } from '../../../components/MonoText.tsx';
+import { FinishActions } from '../WizardFrame.tsx';
+import { counted, useIssueMediaDraft } from './issue-media-draft.ts';
+
+/** Where the certificates went, and what to do with the refused requests. */
+export function DoneStep() {
+  const { result, outDir } = useIssueMediaDraft();
+  if (!result) return null;
+  return (
+    <>
+      <Alert severity={result.failed === 0 ? 'success' : 'warning'} data-testid="issue-done">
+        <AlertTitle>
+          {counted(result.issued, 'certificate', 'certificates')} written to the medium
+          {result.failed > 0 ? `; ${counted(result.failed, 'file', 'files')} refused` : ''}
+        </AlertTitle>
+        The certificates are in <MonoText testId="issue-out-dir">{outDir}</MonoText> <CopyTextButton text={outDir} label="Copy the folder path" />, one <MonoText>.crt.pem</MonoText> per request.
+        {result.failed > 0 ? ' Refused requests were not signed; send them back to their owners with the reason shown on the previous step.' : ''}
+      </Alert>
+      <Typography variant="body2" sx={{ mt: 2 }}>
+        Eject (unmount) the medium before pulling it out.
+      </Typography>
+      <FinishActions />
+    </>
+  );
+}

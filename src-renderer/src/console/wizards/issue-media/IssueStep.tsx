@@ -1,0 +1,45 @@
+import Button from '@mui/material/Button';
+import { MonoText } from '../../../components/MonoText.tsx';
+import { OperationProgress } from '../../../components/OperationProgress.tsx';
+import { StepActions } from '../WizardFrame.tsx';
+import { FileCheckTable } from './FileCheckTable.tsx';
+import { useIssueMediaDraft, useIssueMediaWizard } from './issue-media-draft.ts';
+
+/** The batch being signed, with progress, then the result of each file. */
+export function IssueStep() {
+  const { go, busy } = useIssueMediaWizard();
+  const { result } = useIssueMediaDraft();
+  return (
+    <>
+      <OperationProgress operation="cert.issueBatch" label="Signing the requests" running={busy} />
+      {result ? (
+        <FileCheckTable
+          titleId="results-title"
+          title={`${result.issued} issued, ${result.failed} refused`}
+          countTestId="issue-result-count"
+          tableTestId="issue-results"
+          rowTestId="issue-result-row"
+          checkHeading="Result"
+          rows={result.results.map((r) =>
+            r.ok
+              ? {
+                  file: r.file,
+                  ok: true,
+                  text: (
+                    <>
+                      Issued, serial <MonoText>{r.serial}</MonoText>
+                    </>
+                  ),
+                }
+              : { file: r.file, ok: false, code: r.code, message: r.message },
+          )}
+        />
+      ) : null}
+      <StepActions>
+        <Button variant="contained" disabled={busy || !result} onClick={() => go('done')}>
+          Next: done
+        </Button>
+      </StepActions>
+    </>
+  );
+}

@@ -1,0 +1,46 @@
+import { useEffect } from 'react';
+import type { ActivationView, KeyDetailView, KeyView } from '../../../../src-main/api/contract.ts';
+import type { KeyBasics } from './KeyBasicsFields.tsx';
+import { useWizard, useWizardField, type WizardControl } from './wizard-state.ts';
+
+/** The wizards that make a new signing key: they share the basics, the activation and its result. */
+export type KeyWizardId = 'root' | 'sub-ca';
+
+/** The steps every key wizard has (the sub-CA wizard adds its CSR and chain steps between create and review). */
+export type KeyStepId = 'basics' | 'create' | 'review' | 'activate' | 'done';
+
+/** The choices and answers both key wizards keep over an auto-lock: the basics, the key once created, the activation. */
+export function useKeyDraft(wizard: KeyWizardId) {
+  const [basics, setBasics] = useWizardField<KeyBasics>(wizard, 'basics', { name: '', algorithm: 'ecdsa-p256', subject: '' });
+  const [key, setKey] = useWizardField<KeyView | null>(wizard, 'key', null);
+  const [activation, setActivation] = useWizardField<ActivationView | null>(wizard, 'activation', null);
+  return { basics, setBasics, key, setKey, activation, setActivation };
+}
+
+/** The key wizard whose frame a shared step is in. */
+export function useKeyWizard() {
+  const control = useWizard<KeyStepId>();
+  // Only the key wizards' tables hold the shared key steps.
+  return { control, draft: useKeyDraft(control.wizard as KeyWizardId) };
+}
+
+/**
+ * A key wizard opened for an existing draft loads it, once: while the
+ * wizard's draft holds no key. After that the draft is the wizard's memory,
+ * so a reopen after an auto-lock carries on where it was. `then` (stable)
+ * says where the loaded key puts the wizard.
+ */
+export function useResumeKey<Id extends string>(wizard: KeyWizardId, control: WizardControl<Id>, resumeKeyId: string | null, then: (key: KeyDetailView) => void) {
+  const { key, setKey, setBasics } = useKeyDraft(wizard);
+  const loaded = key !== null;
+  const { run } = control;
+  useEffect(() => {
+    if (!resumeKeyId || loaded) return;
+    void run('key.show', { key: resumeKeyId }).then((r) => {
+      if (!r.ok) return;
+      setKey(r.value);
+      setBasics((b) => ({ ...b, name: r.value.name, subject: r.value.subject ?? '' }));
+      then(r.value);
+    });
+  }, [resumeKeyId, loaded, run, setKey, setBasics, then]);
+}
