@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../core/clock.ts';
-import { readCertificate } from '../core/issuance/certificate-reader.ts';
+import { readCertificate } from '../core/asn1/certificate-reader.ts';
 import { pemBlocks, toPem } from '../core/asn1/pem.ts';
 import { normalizeSerialHex } from '../core/asn1/serial.ts';
 import { inProcessCli } from '../testing/cli-in-process.ts';
