@@ -23,7 +23,7 @@ async function layerProblems(filePath: string, code: string): Promise<string[]> 
 
 describe('refused imports are reported', () => {
   it.each([
-    ['core importing api', 'src-main/core/ca/x.ts', "import { dispatch } from '../../api/dispatch.ts'; void dispatch;", /core\/ may not import "src-main\/api\/dispatch.ts"/],
+    ['core importing api', 'src-main/core/keys/x.ts', "import { dispatch } from '../../api/dispatch.ts'; void dispatch;", /core\/ may not import "src-main\/api\/dispatch.ts"/],
     ['core importing electron', 'src-main/core/vault/x.ts', "import { app } from 'electron'; void app;", /core\/ may not import "electron"/],
     ['core importing React', 'src-main/core/media/x.ts', "import React from 'react'; void React;", /core\/ may not import "react"/],
     ['api importing the CLI', 'src-main/api/service/x.ts', "import { run } from '../../cli/main.ts'; void run;", /api\/ may not import "src-main\/cli\/main.ts"/],
@@ -45,7 +45,7 @@ describe('refused imports are reported', () => {
 
 describe('allowed imports are not', () => {
   it.each([
-    ['core importing node built-ins, its own folders and its packages', 'src-main/core/ca/x.ts',
+    ['core importing node built-ins, its own folders and its packages', 'src-main/core/keys/x.ts',
       "import { readFile } from 'node:fs/promises'; import { DomainError } from '../errors.ts'; import * as x509 from '@peculiar/x509'; void readFile; void DomainError; void x509;"],
     ['api importing core and the contract', 'src-main/api/service/x.ts',
       "import { DomainError } from '../../core/errors.ts'; import type { OpName } from '../contract.ts'; void DomainError; let o: OpName | undefined; void o;"],

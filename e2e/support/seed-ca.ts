@@ -55,7 +55,7 @@ export async function buildCaVault(dir: string, certificates = 0): Promise<void>
     const items = Array.from({ length: certificates }, (_, i) => ({ id: agentName(i), csr: agentCsr(agentName(i), subjectKey) }));
     const now = systemClock.now();
     const pkcs8 = keys.unwrapPrivateKey(k.id);
-    const outcomes = await issueBatch({ certificateDer: k.certificate!, privateKey: pkcs8, algorithm: k.algorithm }, items, { profile: 'agent', now, isSerialTaken: (s) => certs.isSerialTaken(s) });
+    const outcomes = await issueBatch({ certificateDer: k.certificate!, privateKey: pkcs8, algorithm: k.algorithm }, items, { profile: 'agent', now, takenSerials: (s) => certs.takenSerials(s) });
     pkcs8.fill(0);
     const issued = outcomes.flatMap((o) => (o.ok ? [o.certificate] : []));
     if (issued.length !== certificates) throw new Error(`seeding: ${certificates - issued.length} certificates failed to issue`);

@@ -1,7 +1,8 @@
 /**
  * A FIFO given where a file is expected is refused at once: open() with
  * O_NONBLOCK never waits for a writer. Through the real CLI as a child
- * process (a hang would hit the runner's timeout, not pass).
+ * process. No timing is asserted: a blocking open never returns, so a
+ * regression hangs the test until vitest's timeout fails it.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -28,11 +29,9 @@ describe('FIFOs as input files', () => {
   }, 60_000);
 
   it('the reader refuses a FIFO, a device and a folder without blocking', () => {
-    const started = Date.now();
     expect(() => readUntrustedFileSync(fifo, { maxBytes: 1024, what: 'test' })).toThrow(expect.objectContaining({ code: 'FILE_REFUSED', message: expect.stringContaining('named pipe') }));
     expect(() => readUntrustedFileSync('/dev/zero', { maxBytes: 1024, what: 'test' })).toThrow(expect.objectContaining({ code: 'FILE_REFUSED', message: expect.stringContaining('device') }));
     expect(() => readUntrustedFileSync(dir, { maxBytes: 1024, what: 'test' })).toThrow(expect.objectContaining({ code: 'FILE_REFUSED' }));
-    expect(Date.now() - started).toBeLessThan(1000);
   });
 
   it.each([
@@ -40,12 +39,8 @@ describe('FIFOs as input files', () => {
     ['backup', ['vault', 'restore', '--from', fifo], join(dir, 'restored')],
     ['share', ['--share', fifo, 'vault', 'verify'], vault],
   ])('a FIFO as %s: exit 1, FILE_REFUSED, at once', async (_what, args, vaultDir) => {
-    const started = Date.now();
     const r = await runCli(['--json', '--vault', vaultDir, ...args], { env: _what === 'share' ? { AIRGAP_CA_ACTOR: 'Alice' } : env });
-    const elapsed = Date.now() - started;
     expect(r.code).toBe(1);
     expect(jsonError(r).code).toBe('FILE_REFUSED');
-    // Node's own start-up is most of this; a blocking open would never return.
-    expect(elapsed).toBeLessThan(5000);
   });
 });

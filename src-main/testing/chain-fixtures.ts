@@ -1,7 +1,7 @@
 /**
  * Test support: certificates of any shape, good or broken, made with
  * @peculiar/x509 at fixed dates, and a thin OpenSSL runner. Used by the
- * *.test.ts files of core/ca only.
+ * *.test.ts files of core/keys only.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ import * as x509 from '@peculiar/x509';
 import { subtleCrypto } from '../core/pki/crypto-provider.ts';
 import { ALGORITHMS } from '../core/pki/algorithms.ts';
 import type { KeyAlgorithm } from '../core/pki/algorithms.ts';
-import { generateSigningKey, importSigningKey } from '../core/ca/key-material.ts';
+import { generateSigningKey, importSigningKey } from '../core/keys/key-material.ts';
 import { toBytes } from '../core/asn1/bytes.ts';
 import { toPem } from '../core/asn1/pem.ts';
 import { encodeDistinguishedName } from '../core/asn1/name.ts';

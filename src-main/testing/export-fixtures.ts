@@ -7,7 +7,7 @@ import { KeyObject, sign as nodeSign, type webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import { ALGORITHMS, type KeyAlgorithm } from '../core/pki/algorithms.ts';
 import { subtleCrypto } from '../core/pki/crypto-provider.ts';
-import { serializeTrustAnchor, type TrustAnchor } from '../core/media/trust-anchor.ts';
+import { serializeTrustAnchor, type TrustAnchor } from '../core/keys/trust-anchor.ts';
 import { keyIdOf } from '../core/asn1/key-id.ts';
 import type { ExportFile } from '../core/media/export-package.ts';
 

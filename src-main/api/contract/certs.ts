@@ -40,6 +40,8 @@ export interface BatchResult {
   issued: number;
   failed: number;
   results: BatchItemResult[];
+  /** The --bundle-out file (every certificate of the batch in one PEM file), when asked for and anything was issued. */
+  bundle: string | null;
   seconds: number;
 }
 
@@ -74,6 +76,7 @@ export const certOps = {
     z.strictObject({
       inDir: filePath,
       outDir: filePath,
+      bundleOut: filePath.optional(),
       profile: z.enum(PROFILE_NAMES).default('agent'),
       days: z.number().int().min(1).max(36500).optional(),
       truncate: z.boolean().default(false),

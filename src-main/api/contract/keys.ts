@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { KEY_ALGORITHMS } from '../../core/pki/key-algorithm-names.ts';
 import type { ErrorCode } from '../../core/errors.ts';
-import type { KeyState } from '../../core/ca/key-state.ts';
+import type { KeyState } from '../../core/keys/key-state.ts';
 import { empty, filePath, op, witnessList } from './common.ts';
 
 export type KeyStateName = KeyState;

@@ -1,4 +1,4 @@
-import { createChildCa } from '../../core/ca/child-ca.ts';
+import { createChildCa } from '../../core/keys/child-ca.ts';
 import { DomainError } from '../../core/errors.ts';
 import { SigningKeyStore } from '../../core/store/signing-key-store.ts';
 import type { CaSummary } from '../../core/store/ca-store.ts';

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { toPem } from '../../core/asn1/pem.ts';
 import { DomainError } from '../../core/errors.ts';
+import { writeNewFilesDurably, type NewFileResult } from '../../core/fs/batch-write.ts';
 import { writeFileDurably } from '../../core/fs/durable-write.ts';
 import { DEFAULT_CSR_MAX_BYTES, parseAndVerifyCsr } from '../../core/issuance/csr-intake.ts';
 import { crlToPem } from '../../core/issuance/crl-encoder.ts';
@@ -122,6 +123,8 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
     const days = caIssuanceDays(ctx.ca, input.profile, input.days);
     const outDir = resolve(input.outDir);
     if (!existsSync(outDir)) throw new DomainError('NOT_FOUND', `The output folder ${outDir} does not exist. Create it (or choose the medium's folder) first.`);
+    const bundleOut = input.bundleOut ? resolve(input.bundleOut) : null;
+    if (bundleOut && existsSync(bundleOut)) throw new DomainError('OUTPUT_EXISTS', `${bundleOut} already exists. Certificates are never written over an existing file.`);
     const folder = await readRequestFolder(resolve(input.inDir), { accept: ['csr'], maxFiles: 1_000_000 });
     const results: BatchItemResult[] = [];
     const items: Array<{ id: string; csr: Uint8Array }> = [];
@@ -133,24 +136,19 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
     }
     const now = ctx.clock.now();
     ctx.progress({ operation: 'cert.issueBatch', done: 0, total: items.length });
+    // Serials come back unique within the batch and unused in the vault (one look-up for the batch).
     const outcomes = await keys.withPrivateKey(k.id, (pkcs8) =>
       issueBatch({ certificateDer: k.certificate, privateKey: pkcs8, algorithm: k.algorithm }, items, {
         profile: input.profile,
         days,
         now,
         truncateToIssuer: input.truncate,
-        isSerialTaken: (s) => certs.isSerialTaken(s),
+        takenSerials: (s) => certs.takenSerials(s),
         onProgress: (done, total) => ctx.progress({ operation: 'cert.issueBatch', done, total }),
         ...(ctx.issuanceWorkerUrl ? { workerUrl: ctx.issuanceWorkerUrl } : {}),
       }),
     );
     const issued = outcomes.flatMap((o) => (o.ok ? [{ id: o.id, c: o.certificate }] : []));
-    // Serials are random 127-bit values; a clash inside one batch is checked anyway before the insert.
-    const seen = new Set<string>();
-    for (const { c } of issued) {
-      if (seen.has(c.serialHex) || certs.isSerialTaken(c.serialHex)) throw new DomainError('INTERNAL', 'Two certificates drew the same serial number; nothing was recorded. Run the batch again.');
-      seen.add(c.serialHex);
-    }
     v.transaction(() => {
       certs.insert(
         issued.map(({ c }) => ({
@@ -171,22 +169,22 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
         details: { issuerKeyId: k.id, profile: input.profile, from: resolve(input.inDir), to: outDir, issued: issued.length, failed: outcomes.length - issued.length + results.length, serials: issued.map(({ c }) => c.serialHex) },
       });
     });
-    // Recorded first, written second: a file that fails to write is reported, and its certificate can be exported again by serial.
-    for (const o of outcomes) {
-      if (!o.ok) {
-        results.push({ file: o.id, ok: false, serial: null, out: null, code: o.code, message: o.message });
-        continue;
-      }
-      const path = outName(o.id);
-      try {
-        writeFileDurably(path, Buffer.from(toPem(o.certificate.der, 'CERTIFICATE')), { exclusive: true, mode: 0o644 });
-        results.push({ file: o.id, ok: true, serial: o.certificate.serialHex, out: path, code: null, message: null });
-      } catch (e) {
-        results.push({ file: o.id, ok: false, serial: o.certificate.serialHex, out: null, code: 'IO_ERROR', message: `Issued and recorded as serial ${o.certificate.serialHex}, but ${path} could not be written (${(e as NodeJS.ErrnoException).code ?? 'error'}). Export it again with "cert show".` });
-      }
-    }
+    // Recorded first, written second, and reported written only after one sync of them all: a file that
+    // fails to write is reported, and its certificate can be exported again by serial.
+    const pems = issued.map(({ c }) => toPem(c.der, 'CERTIFICATE'));
+    const files = [...issued.map(({ id }, i) => ({ path: outName(id), bytes: Buffer.from(pems[i] as string) })), ...(bundleOut && issued.length ? [{ path: bundleOut, bytes: Buffer.from(pems.join('')) }] : [])];
+    const written = writeNewFilesDurably(files, { mode: 0o644 });
+    for (const o of outcomes) if (!o.ok) results.push({ file: o.id, ok: false, serial: null, out: null, code: o.code, message: o.message });
+    issued.forEach(({ id, c }, i) => {
+      const path = outName(id);
+      const w = written[i] as NewFileResult;
+      if (w.ok) results.push({ file: id, ok: true, serial: c.serialHex, out: path, code: null, message: null });
+      else results.push({ file: id, ok: false, serial: c.serialHex, out: null, code: 'IO_ERROR', message: `Issued and recorded as serial ${c.serialHex}, but ${path} could not be written (${w.errno}). Export it again with "cert show".` });
+    });
+    const bundle = bundleOut && issued.length ? (written[issued.length] as NewFileResult) : null;
+    if (bundle && !bundle.ok) throw new DomainError('IO_ERROR', `The certificates were issued, recorded and written one per file, but the bundle ${bundleOut} could not be written (${bundle.errno}). Build it from the files in ${outDir}.`);
     results.sort((a, b) => a.file.localeCompare(b.file));
-    return { issued: results.filter((r) => r.ok).length, failed: results.filter((r) => !r.ok).length, results, seconds: (Date.now() - started) / 1000 };
+    return { issued: results.filter((r) => r.ok).length, failed: results.filter((r) => !r.ok).length, results, bundle: bundle ? bundleOut : null, seconds: (Date.now() - started) / 1000 };
   },
 
   'cert.list': (input, ctx) => {
@@ -264,7 +262,8 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
     const out = input.out ? resolve(input.out) : null;
     if (out && existsSync(out)) throw new DomainError('OUTPUT_EXISTS', `${out} already exists. CRLs are never written over an existing file.`);
     const days = input.nextUpdateDays ?? ctx.settings().crlValidityDays;
-    const { record, der } = generateCrl({ keys, certs, now: ctx.clock.now() }, k, days);
+    const onProgress = (done: number, total: number) => ctx.progress({ operation: 'crl.generate', done, total });
+    const { record, der } = generateCrl({ keys, certs, now: ctx.clock.now(), onProgress }, k, days);
     v.transaction(() => {
       certs.storeCrl({ issuerKeyId: k.id, number: record.number, thisUpdate: record.thisUpdate, nextUpdate: record.nextUpdate, entries: record.entries, der });
       v.audit.append({ actor: ctx.actor, action: 'crl.generated', details: { issuerKeyId: k.id, number: record.number, thisUpdate: record.thisUpdate, nextUpdate: record.nextUpdate, entries: record.entries, file: out } });

@@ -1,5 +1,5 @@
-import { checkKeyHealth } from '../../core/ca/health.ts';
-import { readCertificate, isSelfSigned } from '../../core/ca/certificate-facts.ts';
+import { checkKeyHealth } from '../../core/keys/health.ts';
+import { readCertificateFacts, isSelfSigned } from '../../core/asn1/certificate-reader.ts';
 import { toPem } from '../../core/asn1/pem.ts';
 import type { Clock } from '../../core/clock.ts';
 import { DAY_MS } from '../../core/clock.ts';
@@ -21,7 +21,7 @@ export function crlStatus(certs: CertificateStore, keyId: string, now: Date): Cr
 
 export function chainView(ders: readonly Uint8Array[]): ChainCertificateView[] {
   return ders.map((der, position) => {
-    const f = readCertificate(der, `certificate ${position + 1}`);
+    const f = readCertificateFacts(der, `certificate ${position + 1}`);
     return {
       position,
       subject: f.subject,
@@ -40,7 +40,7 @@ export function chainView(ders: readonly Uint8Array[]): ChainCertificateView[] {
 
 export async function keyView(k: SigningKeyRecord, keys: SigningKeyStore, certs: CertificateStore, clock: Clock): Promise<KeyView> {
   const now = clock.now();
-  const facts = k.certificate ? readCertificate(k.certificate, `the certificate of key "${k.name}"`) : null;
+  const facts = k.certificate ? readCertificateFacts(k.certificate, `the certificate of key "${k.name}"`) : null;
   const health = await checkKeyHealth({
     id: k.id,
     algorithm: k.algorithm,

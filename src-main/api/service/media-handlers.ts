@@ -1,7 +1,7 @@
 import { createPrivateKey, sign as nodeSign } from 'node:crypto';
 import { resolve } from 'node:path';
-import { buildBundle } from '../../core/ca/bundle-builder.ts';
-import { buildTrustAnchor, serializeTrustAnchorDocument } from '../../core/ca/trust-anchor.ts';
+import { buildBundle } from '../../core/keys/bundle-builder.ts';
+import { buildTrustAnchor, serializeTrustAnchor } from '../../core/keys/trust-anchor.ts';
 import { DomainError, isDomainError } from '../../core/errors.ts';
 import { crlToPem } from '../../core/issuance/crl-encoder.ts';
 import { generateCrl } from '../../core/issuance/crl-publication.ts';
@@ -41,7 +41,7 @@ function packageContents(ctx: VaultContext): PackageContents {
   );
   const files: ExportFile[] = [
     { name: 'trust-bundle.pem', bytes: Buffer.from(bundle.pem, 'utf8') },
-    { name: 'trust-anchor.json', bytes: serializeTrustAnchorDocument(anchor) },
+    { name: 'trust-anchor.json', bytes: serializeTrustAnchor(anchor) },
   ];
   const newCrls: CrlRecord[] = [];
   const crls: ExportView['crls'] = [];

@@ -7,6 +7,7 @@ import type { Action } from '../context.ts';
 import { intFor } from '../options.ts';
 import { EXIT } from '../exit-codes.ts';
 import { lines, table } from '../format.ts';
+import { showProgress } from '../progress.ts';
 
 const profileOption = () => new Option('--profile <P>', 'certificate profile').choices([...PROFILE_NAMES]).default('agent');
 const reasonOption = () => new Option('--reason <REASON>', 'RFC 5280 revocation reason').choices([...REASON_NAMES]).default('unspecified');
@@ -58,22 +59,15 @@ export function certCommand(action: Action): Command {
     .description('sign every request in a folder; one failure does not stop the others')
     .requiredOption('--in <DIR>', 'folder of requests')
     .requiredOption('--out <DIR>', 'folder for the certificates (<request name>.crt.pem)')
+    .option('--bundle-out <FILE>', 'also write every certificate of the batch into this one PEM file (never overwritten)')
     .addOption(profileOption())
     .option('--days <N>', "validity in days (default: the profile's)", intFor('--days', 'cert.issueBatch', 'days'))
     .option('--truncate', "cut NotAfter back to the issuing key's NotAfter instead of refusing")
     .action(
-      action(async (ctx, opts: { in: string; out: string; profile: (typeof PROFILE_NAMES)[number]; days?: number; truncate?: boolean }) => {
+      action(async (ctx, opts: { in: string; out: string; bundleOut?: string; profile: (typeof PROFILE_NAMES)[number]; days?: number; truncate?: boolean }) => {
         await ctx.unlock();
-        let last = -1;
-        ctx.service.session.onProgress = (ev) => {
-          const pct = ev.total ? Math.floor((100 * ev.done) / ev.total) : 100;
-          if (!ctx.opts.json && pct !== last && process.stderr.isTTY) {
-            last = pct;
-            process.stderr.write(`\rissuing: ${ev.done}/${ev.total} (${pct}%)`);
-          }
-        };
-        const r = await ctx.call('cert.issueBatch', { inDir: opts.in, outDir: opts.out, profile: opts.profile, days: opts.days, truncate: Boolean(opts.truncate) });
-        if (!ctx.opts.json && process.stderr.isTTY) process.stderr.write('\n');
+        const done = showProgress(ctx, 'issuing');
+        const r = await ctx.call('cert.issueBatch', { inDir: opts.in, outDir: opts.out, bundleOut: opts.bundleOut, profile: opts.profile, days: opts.days, truncate: Boolean(opts.truncate) }).finally(done);
         const failures = r.results.filter((x) => !x.ok);
         const text = [
           `${r.issued} issued, ${r.failed} failed in ${r.seconds.toFixed(1)} s.`,
@@ -156,7 +150,8 @@ export function crlCommand(action: Action): Command {
     .action(
       action(async (ctx, opts: { issuer?: string; nextUpdateDays?: number; out: string; format: 'der' | 'pem' }) => {
         await ctx.unlock();
-        const r = await ctx.call('crl.generate', { issuer: opts.issuer, nextUpdateDays: opts.nextUpdateDays, out: opts.out, format: opts.format });
+        const done = showProgress(ctx, 'signing CRL');
+        const r = await ctx.call('crl.generate', { issuer: opts.issuer, nextUpdateDays: opts.nextUpdateDays, out: opts.out, format: opts.format }).finally(done);
         return { json: r, text: `CRL number ${r.number} written to ${r.file}: ${r.entries} revoked entries, valid until ${r.nextUpdate}.` };
       }),
     );

@@ -3,6 +3,7 @@ import { formatBytes } from '../../core/media/media-errors.ts';
 import type { Action } from '../context.ts';
 import { EXIT } from '../exit-codes.ts';
 import { lines, table } from '../format.ts';
+import { showProgress } from '../progress.ts';
 
 export function exportCommand(action: Action): Command {
   const exp = new Command('export').description('distribution packages on removable media');
@@ -14,11 +15,8 @@ export function exportCommand(action: Action): Command {
     .action(
       action(async (ctx, opts: { to: string }) => {
         await ctx.unlock();
-        ctx.service.session.onProgress = (ev) => {
-          if (!ctx.opts.json && process.stderr.isTTY) process.stderr.write(`\r${ev.item ?? ''}: ${ev.done}/${ev.total}      `);
-        };
-        const r = await ctx.call('export.media', { to: opts.to });
-        if (!ctx.opts.json && process.stderr.isTTY) process.stderr.write('\n');
+        const done = showProgress(ctx, 'exporting');
+        const r = await ctx.call('export.media', { to: opts.to }).finally(done);
         const text = [
           `Package written and read back: ${r.dir}`,
           lines([

@@ -7,9 +7,12 @@
  * shortest form, and every length inside its parent. Anything else throws a
  * DerError, which callers turn into their own DomainError code. The one
  * exception is the explicit lenient mode at the end of this file
- * (readNodeLenient), which chain import uses to find certificates in BER
- * containers; both modes share one header parser.
+ * (readNodeLenient, childrenLenient, derFromBer), which chain import uses to
+ * find certificates in BER containers and the certificate facts reader uses
+ * on certificates other CAs wrote; both modes share one header parser.
  */
+
+import { tlv } from './der-writer.ts';
 
 export class DerError extends Error {
   constructor(message: string) {
@@ -224,8 +227,9 @@ export function readTime(buf: Uint8Array, node: DerNode): Date {
  * (PKCS#7 from Windows and corporate CAs) arrive in BER, with indefinite
  * lengths (X.690 section 8.1.3.6) and non-minimal length octets. It only
  * locates certificates so they can be cut out byte-exact (a certificate's
- * signature covers its own bytes, so we never re-encode one); every
- * certificate it finds is then read with the strict reader above.
+ * signature covers its own bytes, so we never re-encode one for storage or
+ * verification); every certificate it finds is then read with the strict
+ * reader above, from its DER re-encoding (derFromBer) where it is BER.
  * `contentEnd` is the end of the content proper, before any end-of-contents
  * octets; `end` is past them.
  */
@@ -261,4 +265,30 @@ export function childrenLenient(buf: Uint8Array, parent: LenientNode): LenientNo
     p = t.end;
   }
   return out;
+}
+
+/**
+ * The lenient mode for a whole value (a certificate, an extension value): the
+ * DER re-encoding of a BER TLV, so the strict reader can then read it. It
+ * rewrites only what BER allows and DER forbids in the structures we read
+ * from other CAs: indefinite and non-minimal lengths, and a BOOLEAN TRUE that
+ * is not 0xFF. Anything else (a malformed time, a non-minimal INTEGER) is
+ * left for the strict reader to refuse. DER input comes back unchanged (the
+ * same bytes), so callers lose nothing by using it on well-formed input.
+ */
+export function derFromBer(buf: Uint8Array): Uint8Array {
+  const root = readNodeLenient(buf, 0, buf.length);
+  if (root.end !== buf.length) throw new DerError('trailing bytes');
+  const reencoded = reencode(buf, root, 0);
+  return reencoded.length === buf.length && reencoded.every((b, i) => b === buf[i]) ? buf : reencoded;
+}
+
+function reencode(buf: Uint8Array, node: LenientNode, depth: number): Uint8Array {
+  if (depth > MAX_LENIENT_DEPTH) throw new DerError('nested too deep');
+  if (!node.constructed) {
+    const value = buf.subarray(node.contentStart, node.contentEnd);
+    if (node.tag === 0x01 && value.length === 1 && value[0] !== 0) return tlv(0x01, Uint8Array.of(0xff));
+    return tlv(node.tag, value);
+  }
+  return tlv(node.tag, ...childrenLenient(buf, node).map((c) => reencode(buf, c, depth + 1)));
 }

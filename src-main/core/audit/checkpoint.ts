@@ -23,10 +23,11 @@ import { writeFileDurably } from '../fs/durable-write.ts';
 import { readUntrustedFileSync } from '../fs/untrusted-read.ts';
 import { verifyExportPackage } from '../media/export-verify.ts';
 import type { AuditHead } from '../media/package-format.ts';
-import { verifyDetached } from '../media/trust-anchor.ts';
+import { verifyDetached } from '../pki/signature-check.ts';
 import { ALGORITHMS, type KeyAlgorithm } from '../pki/algorithms.ts';
 import type { SigningKeyStore } from '../store/signing-key-store.ts';
 import type { Vault } from '../vault/vault.ts';
+import { KEY_ID_RE } from '../asn1/key-id.ts';
 
 export interface Checkpoint {
   /** Where it came from, for the officer. */
@@ -43,7 +44,6 @@ export const CHECKPOINT_FORMAT_VERSION = 1;
 export const CHECKPOINT_MAX_BYTES = 64 * 1024;
 
 const HEX64_RE = /^[0-9a-f]{64}$/;
-const KEY_ID_RE = /^sha256:[0-9a-f]{64}$/;
 const BASE64_RE = /^[A-Za-z0-9+/]+={0,2}$/;
 
 const checkpointFileSchema = z.strictObject({

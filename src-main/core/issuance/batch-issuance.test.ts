@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { issueBatch } from './batch-issuance.ts';
 import type { BatchItem } from './batch-issuance.ts';
 import { normalizeSerialHex } from '../asn1/serial.ts';
-import { readCertificate } from './certificate-reader.ts';
+import { readCertificate } from '../asn1/certificate-reader.ts';
 import { NOW, makeCsr, makeTestCa } from '../../testing/issuance-fixtures.ts';
 import type { TestCa } from '../../testing/issuance-fixtures.ts';
 
@@ -37,31 +37,43 @@ describe('issueBatch', () => {
 
   it('serials are unique within the batch and avoid those taken in the vault', async () => {
     const taken = new Set<string>();
-    const out = await issueBatch(ca.init, items, { profile: 'agent', now: NOW, workers: 1, chunkSize: 10, isSerialTaken: (h) => taken.has(h) });
+    const asked: number[] = [];
+    const takenSerials = (hs: readonly string[]) => {
+      asked.push(hs.length);
+      return new Set(hs.filter((h) => taken.has(h)));
+    };
+    const out = await issueBatch(ca.init, items, { profile: 'agent', now: NOW, workers: 2, chunkSize: 10, takenSerials });
     const serials = out.flatMap((o) => (o.ok ? [o.certificate.serialHex] : []));
     expect(new Set(serials).size).toBe(serials.length);
+    // One look-up for the whole batch, not one per certificate.
+    expect(asked).toEqual([serials.length]);
     // Pretend the vault already holds the first batch: a second batch whose workers cannot see the vault is fixed here.
     for (const s of serials) taken.add(s);
-    const again = await issueBatch(ca.init, items.slice(0, 5), { profile: 'agent', now: NOW, workers: 0, isSerialTaken: (h) => taken.has(h) });
+    const again = await issueBatch(ca.init, items.slice(0, 5), { profile: 'agent', now: NOW, workers: 0, takenSerials });
     for (const o of again) if (o.ok) expect(taken.has(o.certificate.serialHex)).toBe(false);
   });
 
-  it('a serial collision reported by the vault re-issues that certificate in the main thread', async () => {
+  it('a serial collision reported by the vault re-issues that certificate in the main thread, checked again', async () => {
     let first: string | undefined;
+    const asked: string[][] = [];
     const out = await issueBatch(ca.init, items.slice(0, 3), {
       profile: 'agent',
       now: NOW,
       workers: 1,
       chunkSize: 1,
       // The vault claims the first serial it is asked about is taken.
-      isSerialTaken: (h) => {
-        if (first === undefined) first = h;
-        return h === first;
+      takenSerials: (hs) => {
+        asked.push([...hs]);
+        first ??= hs[0];
+        return new Set(hs.filter((h) => h === first));
       },
     });
     const serials = out.flatMap((o) => (o.ok ? [o.certificate.serialHex] : []));
     expect(serials).toHaveLength(3);
     expect(serials).not.toContain(first);
+    // The batch once, then the redrawn serial alone.
+    expect(asked.map((a) => a.length)).toEqual([3, 1]);
+    expect(asked[1]).toEqual([serials[0]]);
   });
 
   it('refuses the whole batch when the issuer itself is unusable', async () => {

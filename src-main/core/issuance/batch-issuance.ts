@@ -1,12 +1,16 @@
 /**
- * Issue many requests at once (`cert issue-batch`), spread over worker
- * threads so every core signs. Each worker builds its own Issuer from the same
- * certificate and key; worker threads live in this process, so the private
- * key never leaves it.
+ * Issue many requests at once (`cert issue-batch`), spread over a pool of
+ * worker threads sized to the cores: each worker parses, checks, builds,
+ * lints, signs and re-verifies; this thread only hands out chunks and
+ * collects them, so the caller's reading, recording and writing never waits
+ * behind a signature. Each worker builds its own Issuer (its own key objects,
+ * made once) from the same certificate and key; worker threads live in this
+ * process, so the private key never leaves it.
  *
- * Serial uniqueness stays here in the main thread, where the caller's
- * `isSerialTaken` (the vault) lives: a worker's serial that collides with the
- * vault or with another certificate of the batch is re-issued here.
+ * Serial uniqueness is checked here once for the whole batch (one call to the
+ * caller's `takenSerials`, the vault's indexed look-up): a serial that
+ * collides with the vault or with another certificate of the batch is drawn
+ * again here. Serials are random 127-bit values, so that path is for safety.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -20,11 +24,12 @@ import type { IssuerInit } from './issuer.ts';
 export type { BatchItem, BatchOutcome } from './batch-issuance-item.ts';
 
 export interface BatchOptions extends BatchSettings {
-  /** Worker threads besides this one (which issues too); 0 issues in this thread only. Default: cores - 1. */
+  /** Worker threads that issue; 0 issues in this thread only. Default: one per core (at most one per chunk). */
   readonly workers?: number;
   /** Requests per message to a worker. */
   readonly chunkSize?: number;
-  readonly isSerialTaken?: (serialHex: string) => boolean;
+  /** Which of these serials are already taken (the vault); asked once per batch, and again only for a redrawn serial. */
+  readonly takenSerials?: (serialHex: readonly string[]) => ReadonlySet<string>;
   /** Called after each chunk with the number of requests done so far. */
   readonly onProgress?: (done: number, total: number) => void;
   /** Worker entry point, for bundlers that move it (default: the sibling batch-issuance-worker.ts). */
@@ -35,78 +40,87 @@ function settingsOf(o: BatchOptions): BatchSettings {
   return { profile: o.profile, days: o.days, now: o.now, truncateToIssuer: o.truncateToIssuer, pathLen: o.pathLen };
 }
 
+/** Runs the chunks on `count` workers; resolves when every chunk's result has been recorded. */
+async function runOnWorkers(url: URL, count: number, workerData: unknown, chunks: readonly ChunkRequest[], record: (r: ChunkResult) => void): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: count }, () => new Worker(url, { workerData }));
+  try {
+    await Promise.all(
+      workers.map(
+        (w) =>
+          new Promise<void>((resolve, reject) => {
+            let inFlight = 0;
+            let over = false;
+            const feed = (): void => {
+              const chunk = chunks[next++];
+              if (chunk) {
+                inFlight++;
+                w.postMessage(chunk);
+              } else if (inFlight === 0) {
+                over = true;
+                resolve();
+              }
+            };
+            w.on('message', (r: ChunkResult) => {
+              inFlight--;
+              record(r);
+              feed();
+            });
+            w.on('error', reject);
+            w.on('exit', (code) => {
+              if (!over) reject(new Error(`issuance worker exited with code ${code}`));
+            });
+            // Two chunks in flight, so a worker never waits for this thread.
+            feed();
+            feed();
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
+
 /** Outcomes in the order of `items`; never rejects for a bad request, only for a broken issuer or worker. */
 export async function issueBatch(init: IssuerInit, items: readonly BatchItem[], options: BatchOptions): Promise<BatchOutcome[]> {
   const issuer = createIssuer(init); // validates the issuer before any worker starts
   const settings = settingsOf(options);
   const total = items.length;
-  const chunkSize = Math.max(1, options.chunkSize ?? 100);
+  const chunkSize = Math.max(1, options.chunkSize ?? 64);
   const chunks: ChunkRequest[] = [];
   for (let i = 0; i < total; i += chunkSize) chunks.push({ index: i, items: items.slice(i, i + chunkSize) });
   const url = options.workerUrl ?? new URL('./batch-issuance-worker.ts', import.meta.url);
   // A bundle that did not ship the worker file (see workerUrl) still issues, in this thread only.
   const workerAvailable = url.protocol !== 'file:' || existsSync(fileURLToPath(url));
-  // This thread works too, so one worker per remaining core; a worker costs ~0.1 s to start.
-  const workerCount = workerAvailable ? Math.max(0, Math.min(options.workers ?? availableParallelism() - 1, chunks.length - 1)) : 0;
+  const workerCount = workerAvailable ? Math.max(0, Math.min(options.workers ?? availableParallelism(), chunks.length)) : 0;
 
   const outcomes: BatchOutcome[] = new Array<BatchOutcome>(total);
   let done = 0;
-  let next = 0;
-  const take = (): ChunkRequest | undefined => chunks[next++];
   const record = (r: ChunkResult): void => {
     r.outcomes.forEach((o, k) => (outcomes[r.index + k] = o));
     done += r.outcomes.length;
     options.onProgress?.(done, total);
   };
-
-  // Each worker imports the PKCS #8 key itself: one KeyObject shared by threads contends in OpenSSL.
-  const workers = Array.from({ length: workerCount }, () => new Worker(url, { workerData: { init, settings } }));
-  try {
-    const finished = workers.map(
-      (w) =>
-        new Promise<void>((resolve, reject) => {
-          let inFlight = 0;
-          let over = false;
-          const feed = (): void => {
-            const chunk = take();
-            if (chunk) {
-              inFlight++;
-              w.postMessage(chunk);
-            } else if (inFlight === 0) {
-              over = true;
-              resolve();
-            }
-          };
-          w.on('message', (r: ChunkResult) => {
-            inFlight--;
-            record(r);
-            feed();
-          });
-          w.on('error', reject);
-          w.on('exit', (code) => {
-            if (!over) reject(new Error(`issuance worker exited with code ${code}`));
-          });
-          // Two chunks in flight, so a worker never waits for this thread.
-          feed();
-          feed();
-        }),
-    );
-    for (let chunk = take(); chunk; chunk = take()) {
+  if (workerCount > 0) {
+    // Each worker imports the PKCS #8 key itself: one KeyObject shared by threads contends in OpenSSL.
+    await runOnWorkers(url, workerCount, { init, settings }, chunks, record);
+  } else {
+    for (const chunk of chunks) {
       record({ index: chunk.index, outcomes: chunk.items.map((item) => issueOne(issuer, item, settings)) });
-      // Let the workers' results in between chunks.
+      // Let progress reach the caller between chunks.
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    await Promise.all(finished);
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
   }
 
   // Uniqueness in the vault and within the batch (RFC 5280 4.1.2.2: unique per issuer).
+  const drawn = outcomes.flatMap((o) => (o.ok ? [o.certificate.serialHex] : []));
+  const inVault = options.takenSerials?.(drawn) ?? new Set<string>();
   const seen = new Set<string>();
-  const taken = (hex: string): boolean => seen.has(hex) || (options.isSerialTaken?.(hex) ?? false);
+  const taken = (hex: string): boolean => seen.has(hex) || (options.takenSerials?.([hex]).has(hex) ?? false);
   outcomes.forEach((o, i) => {
     if (!o.ok) return;
-    if (taken(o.certificate.serialHex)) outcomes[i] = issueOne(issuer, items[i] as BatchItem, settings, taken);
+    const hex = o.certificate.serialHex;
+    if (seen.has(hex) || inVault.has(hex)) outcomes[i] = issueOne(issuer, items[i] as BatchItem, settings, taken);
     const final = outcomes[i] as BatchOutcome;
     if (final.ok) seen.add(final.certificate.serialHex);
   });

@@ -21,6 +21,23 @@ export function keyUsageValue(usages: readonly KeyUsageName[]): Buffer {
   return namedBitString(usages.map((u) => KEY_USAGE_BIT[u]));
 }
 
+/** basicConstraints of a CA: cA TRUE, the optional pathLenConstraint; RFC 5280 4.2.1.9: CAs MUST mark it critical. */
+export function caBasicConstraintsExtension(pathLen: number | undefined): Buffer {
+  const fields = [boolean(true)];
+  if (pathLen !== undefined) fields.push(integer(pathLen));
+  return extension(OID.basicConstraints, true, sequence(...fields));
+}
+
+/** RFC 5280 4.2.1.6: with an empty subject the extension MUST be critical. */
+export function subjectAltNameExtension(sans: SubjectAltNames, critical: boolean): Buffer {
+  return extension(OID.subjectAltName, critical, encodeGeneralNames(sans));
+}
+
+/** RFC 5280 4.2.1.2: "Conforming CAs MUST mark this extension as non-critical." */
+export function subjectKeyIdentifierExtension(keyId: Uint8Array): Buffer {
+  return extension(OID.subjectKeyIdentifier, false, octetString(keyId));
+}
+
 /** AuthorityKeyIdentifier with keyIdentifier [0] only (RFC 5280 4.2.1.1). */
 export function authorityKeyIdentifierExtension(issuerKeyId: Uint8Array): Buffer {
   // RFC 5280 4.2.1.1: "Conforming CAs MUST mark this extension as non-critical."
@@ -56,19 +73,10 @@ function usageExtensions(profile: Profile, key: KeyDescription): Buffer[] {
 
 export function certificateExtensions(x: ExtensionInputs): Uint8Array[] {
   const out: Uint8Array[] = [];
-  if (x.profile.ca) {
-    // RFC 5280 4.2.1.9: CAs MUST mark basicConstraints critical in CA certificates.
-    const fields = [boolean(true)];
-    if (x.pathLen !== undefined) fields.push(integer(x.pathLen));
-    out.push(extension(OID.basicConstraints, true, sequence(...fields)));
-  }
+  if (x.profile.ca) out.push(caBasicConstraintsExtension(x.pathLen));
   out.push(...usageExtensions(x.profile, x.key));
-  if (sanCount(x.sans) > 0) {
-    // RFC 5280 4.2.1.6: with an empty subject the extension MUST be critical.
-    out.push(extension(OID.subjectAltName, x.subjectIsEmpty, encodeGeneralNames(x.sans)));
-  }
-  // RFC 5280 4.2.1.2: "Conforming CAs MUST mark this extension as non-critical."
-  out.push(extension(OID.subjectKeyIdentifier, false, octetString(x.subjectKeyId)));
+  if (sanCount(x.sans) > 0) out.push(subjectAltNameExtension(x.sans, x.subjectIsEmpty));
+  out.push(subjectKeyIdentifierExtension(x.subjectKeyId));
   out.push(x.authorityKeyIdExtension);
   if (x.profile.ocspNoCheck) {
     // RFC 6960 4.2.2.2.1: the value of the extension SHALL be NULL.

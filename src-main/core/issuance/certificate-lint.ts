@@ -13,8 +13,8 @@ import {
   readKeyUsage,
   readOctetStringValue,
   readTbsCertificate,
-} from './certificate-reader.ts';
-import type { ExtensionField, TbsCertificateView } from './certificate-reader.ts';
+} from '../asn1/certificate-reader.ts';
+import type { ExtensionField, TbsCertificateView } from '../asn1/certificate-reader.ts';
 import { bytesEqual } from '../asn1/bytes.ts';
 import { DerError, readRoot } from '../asn1/der-reader.ts';
 import { usesUtcTime } from '../asn1/der-writer.ts';

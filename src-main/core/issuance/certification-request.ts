@@ -1,25 +1,40 @@
 /**
- * Writes PKCS #10 requests (RFC 2986) with node:crypto keys. The CA itself
- * never needs one for its leaves; tests and bench/ use it to make thousands
- * of requests in seconds, where spawning OpenSSL per request takes minutes.
+ * The one PKCS #10 writer (RFC 2986), with node:crypto keys. Two callers with
+ * different jobs build on it: the sub-CA request a draft key sends to a
+ * corporate root (`core/keys/csr.ts`, which chooses the CA extensions and
+ * checks the key), and tests and bench/, which make thousands of leaf
+ * requests in seconds where spawning OpenSSL per request takes minutes.
+ * Requests are read by `csr-intake.ts`; both share the DER writer and the
+ * extension encoders of `certificate-extensions.ts`.
  */
 import { createPublicKey, sign } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { bitString, explicit, integer, nullValue, oid, sequence, setOf } from '../asn1/der-writer.ts';
-import { extension } from './certificate-extensions.ts';
+import { subjectAltNameExtension } from './certificate-extensions.ts';
 import { OID } from '../asn1/oids.ts';
-import { encodeGeneralNames, sanCount, NO_SANS } from './subject-alt-names.ts';
+import { sanCount } from './subject-alt-names.ts';
 import type { SubjectAltNames } from './subject-alt-names.ts';
+
+/** An AlgorithmIdentifier and the node:crypto digest that goes with it (null for Ed25519). */
+export interface RequestSignature {
+  readonly algorithmIdentifier: Uint8Array;
+  readonly digest: string | null;
+}
 
 export interface RequestInput {
   readonly subjectDer: Uint8Array;
   readonly privateKey: KeyObject;
   /** Defaults to the public half of privateKey. */
   readonly publicKey?: KeyObject;
+  /** Requested as subjectAltName (non-critical). */
   readonly sans?: SubjectAltNames;
+  /** Further extensions (Extension DER) to request, after the SANs. */
+  readonly extensions?: readonly Uint8Array[];
+  /** Defaults to the usual one for the key (signatureFor). */
+  readonly signature?: RequestSignature;
 }
 
-function signatureFor(key: KeyObject): { algorithmIdentifier: Buffer; digest: string | null } {
+function signatureFor(key: KeyObject): RequestSignature {
   switch (key.asymmetricKeyType) {
     case 'ec': {
       const curve = key.asymmetricKeyDetails?.namedCurve;
@@ -36,20 +51,22 @@ function signatureFor(key: KeyObject): { algorithmIdentifier: Buffer; digest: st
   }
 }
 
-/** CertificationRequestInfo DER, for callers that sign it themselves. */
-export function encodeRequestInfo(subjectDer: Uint8Array, spkiDer: Uint8Array, sans: SubjectAltNames = NO_SANS): Buffer {
+/**
+ * CertificationRequestInfo DER, for callers that sign it themselves. The
+ * extensions ride in one extensionRequest attribute (PKCS #9, RFC 2985
+ * section 5.4.2); without extensions the attributes are empty.
+ */
+export function encodeRequestInfo(subjectDer: Uint8Array, spkiDer: Uint8Array, extensions: readonly Uint8Array[] = []): Buffer {
   const attributes: Buffer[] = [];
-  if (sanCount(sans) > 0) {
-    const extensions = sequence(extension(OID.subjectAltName, false, encodeGeneralNames(sans)));
-    attributes.push(sequence(oid(OID.extensionRequest), setOf(extensions)));
-  }
+  if (extensions.length > 0) attributes.push(sequence(oid(OID.extensionRequest), setOf(sequence(...extensions))));
   return sequence(integer(0), subjectDer, spkiDer, explicit(0, ...attributes));
 }
 
 export function buildCertificationRequest(input: RequestInput): Buffer {
   const pub = input.publicKey ?? createPublicKey(input.privateKey);
   const spki = pub.export({ format: 'der', type: 'spki' });
-  const info = encodeRequestInfo(input.subjectDer, spki, input.sans);
-  const alg = signatureFor(input.privateKey);
+  const extensions = [...(input.sans && sanCount(input.sans) > 0 ? [subjectAltNameExtension(input.sans, false)] : []), ...(input.extensions ?? [])];
+  const info = encodeRequestInfo(input.subjectDer, spki, extensions);
+  const alg = input.signature ?? signatureFor(input.privateKey);
   return sequence(info, alg.algorithmIdentifier, bitString(sign(alg.digest, info, input.privateKey)));
 }

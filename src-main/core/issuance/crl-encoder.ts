@@ -24,13 +24,20 @@ export interface CrlEntryInput {
   readonly reason: ReasonName;
 }
 
+/** Entries that share a revocation time and reason (a fleet revoked at once): read and written without an object per entry. */
+export interface CrlEntryGroup {
+  readonly revokedAt: Date;
+  readonly reason: ReasonName;
+  readonly serialsHex: readonly string[];
+}
+
 export interface CrlInput {
   readonly issuer: Issuer;
   /** RFC 5280 5.2.3: non-negative, strictly increasing per issuer, at most 20 octets. */
   readonly crlNumber: bigint;
   readonly thisUpdate: Date;
   readonly nextUpdate: Date;
-  readonly entries: Iterable<CrlEntryInput>;
+  readonly entries: Iterable<CrlEntryInput> | { readonly groups: Iterable<CrlEntryGroup> };
 }
 
 /** Largest encoded entry: SEQUENCE header 2 + INTEGER 2+21 + GeneralizedTime 17 + reason extensions 14. */
@@ -94,51 +101,80 @@ class EntryArea {
 
 const HEX_LOWER_RE = /^[0-9a-f]+$/;
 
+/** Canonical lowercase hex of at most 20 octets, not zero; throws INVALID_INPUT otherwise. */
+function serialHexOf(hex: string): string {
+  // Fast path: canonical lowercase hex; anything else goes through normalization.
+  if (typeof hex !== 'string' || hex.length % 2 !== 0 || hex.length > 40 || hex.startsWith('00') || !HEX_LOWER_RE.test(hex)) {
+    const normalized = typeof hex === 'string' ? normalizeSerialHex(hex) : null;
+    if (normalized === null || normalized.length > 40) throw invalid(`Serial "${String(hex)}" is not a hex serial number of at most 20 octets.`);
+    hex = normalized;
+  }
+  if (hex === '00') throw invalid('Serial number 0 is not a valid certificate serial (RFC 5280 4.1.2.2).');
+  return hex;
+}
+
+/** The encoded revocationDate; throws INVALID_INPUT for a date DER cannot carry. */
+function revocationTime(revokedAt: Date, hex: string): Buffer {
+  const ms = revokedAt instanceof Date ? revokedAt.getTime() : NaN;
+  if (Number.isNaN(ms)) throw invalid(`Revocation date of serial ${hex} is not a valid date.`);
+  const d = new Date(ms);
+  const y = d.getUTCFullYear();
+  if (y < 0 || y > 9999) throw invalid(`Revocation date of serial ${hex} cannot be encoded.`);
+  return time(d);
+}
+
+/** The crlEntryExtensions for a reason (empty for unspecified); throws INVALID_REASON. */
+function reasonExtension(reason: ReasonName, hex: string): Buffer {
+  const ext = isReasonName(reason) ? REASON_EXTENSIONS.get(reason) : undefined;
+  if (ext === undefined) throw new DomainError('INVALID_REASON', `"${String(reason)}" is not an RFC 5280 revocation reason (serial ${hex}).`);
+  if (reason === 'removeFromCRL') throw new DomainError('INVALID_REASON', `removeFromCRL belongs in delta CRLs only (serial ${hex}).`);
+  // RFC 5280 5.3.1: the reasonCode "unspecified" SHOULD be absent.
+  return reason === 'unspecified' ? Buffer.alloc(0) : ext;
+}
+
+/** One revokedCertificates entry: SEQUENCE { serial INTEGER, revocationDate, crlEntryExtensions }. */
+function writeEntry(area: EntryArea, hex: string, when: Buffer, ext: Buffer): void {
+  const magnitude = hex.length >> 1;
+  const signByte = parseInt(hex.slice(0, 2), 16) >= 0x80 ? 1 : 0;
+  const intLen = magnitude + signByte;
+  const bodyLen = 2 + intLen + when.length + ext.length;
+  area.ensure(2 + bodyLen);
+  const b = area.buf;
+  let p = area.pos;
+  b[p++] = TAG.SEQUENCE;
+  b[p++] = bodyLen; // always < 0x80: at most 55 octets
+  b[p++] = TAG.INTEGER;
+  b[p++] = intLen;
+  if (signByte) b[p++] = 0;
+  p += b.write(hex, p, 'hex');
+  p += when.copy(b, p);
+  if (ext.length) p += ext.copy(b, p);
+  area.pos = p;
+}
+
 /** Write every entry; returns the entry count. */
-function writeEntries(area: EntryArea, entries: Iterable<CrlEntryInput>): number {
+function writeEntries(area: EntryArea, entries: CrlInput['entries']): number {
   let count = 0;
+  if ('groups' in entries) {
+    for (const g of entries.groups) {
+      const first = g.serialsHex[0] ?? '';
+      const when = revocationTime(g.revokedAt, first);
+      const ext = reasonExtension(g.reason, first);
+      for (const serial of g.serialsHex) writeEntry(area, serialHexOf(serial), when, ext);
+      count += g.serialsHex.length;
+    }
+    return count;
+  }
   let lastMs = NaN;
   let lastTime: Buffer = Buffer.alloc(0);
   for (const e of entries) {
-    let hex = e.serialHex;
-    // Fast path: canonical lowercase hex; anything else goes through normalization.
-    if (typeof hex !== 'string' || hex.length % 2 !== 0 || hex.length > 40 || hex.startsWith('00') || !HEX_LOWER_RE.test(hex)) {
-      const normalized = typeof hex === 'string' ? normalizeSerialHex(hex) : null;
-      if (normalized === null || normalized.length > 40) throw invalid(`Serial "${String(hex)}" is not a hex serial number of at most 20 octets.`);
-      hex = normalized;
-    }
-    if (hex === '00') throw invalid('Serial number 0 is not a valid certificate serial (RFC 5280 4.1.2.2).');
+    const hex = serialHexOf(e.serialHex);
     const ms = e.revokedAt instanceof Date ? e.revokedAt.getTime() : NaN;
-    if (ms !== lastMs) {
-      if (Number.isNaN(ms)) throw invalid(`Revocation date of serial ${hex} is not a valid date.`);
-      const d = new Date(ms);
-      const y = d.getUTCFullYear();
-      if (y < 0 || y > 9999) throw invalid(`Revocation date of serial ${hex} cannot be encoded.`);
-      lastTime = time(d);
+    if (ms !== lastMs || Number.isNaN(ms)) {
+      lastTime = revocationTime(e.revokedAt, hex);
       lastMs = ms;
     }
-    const ext = isReasonName(e.reason) ? REASON_EXTENSIONS.get(e.reason) : undefined;
-    if (ext === undefined) throw new DomainError('INVALID_REASON', `"${String(e.reason)}" is not an RFC 5280 revocation reason (serial ${hex}).`);
-    if (e.reason === 'removeFromCRL') throw new DomainError('INVALID_REASON', `removeFromCRL belongs in delta CRLs only (serial ${hex}).`);
-
-    const magnitude = hex.length >> 1;
-    const signByte = parseInt(hex.slice(0, 2), 16) >= 0x80 ? 1 : 0;
-    const intLen = magnitude + signByte;
-    // RFC 5280 5.3.1: the reasonCode "unspecified" SHOULD be absent.
-    const extLen = e.reason === 'unspecified' ? 0 : ext.length;
-    const bodyLen = 2 + intLen + lastTime.length + extLen;
-    area.ensure(2 + bodyLen);
-    const b = area.buf;
-    let p = area.pos;
-    b[p++] = TAG.SEQUENCE;
-    b[p++] = bodyLen; // always < 0x80: at most 55 octets
-    b[p++] = TAG.INTEGER;
-    b[p++] = intLen;
-    if (signByte) b[p++] = 0;
-    p += b.write(hex, p, 'hex');
-    p += lastTime.copy(b, p);
-    if (extLen) p += ext.copy(b, p);
-    area.pos = p;
+    writeEntry(area, hex, lastTime, reasonExtension(e.reason, hex));
     count++;
   }
   return count;
@@ -164,7 +200,7 @@ export function encodeCrl(input: CrlInput): Buffer {
   );
 
   const entriesStart = MAX_HEADER * 3 + head.length;
-  const expected = Array.isArray(input.entries) ? input.entries.length : 1024;
+  const expected = Array.isArray(input.entries) ? input.entries.length : 'groups' in input.entries && Array.isArray(input.entries.groups) ? input.entries.groups.reduce((n: number, g: CrlEntryGroup) => n + g.serialsHex.length, 0) : 1024;
   const area = new EntryArea(entriesStart, expected);
   const count = writeEntries(area, input.entries);
   const entriesLen = area.pos - entriesStart;

@@ -1,7 +1,15 @@
-/** CRL publication on a real vault: numbers only grow, drafts and keys without certificate are refused. */
+/**
+ * CRL publication on a real vault: numbers only grow, drafts and keys without
+ * certificate are refused, and a CRL read from the vault in chunks and groups
+ * holds exactly the vault's revocations, as OpenSSL parses it.
+ */
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { generateSigningKey } from '../ca/key-material.ts';
-import { selfSignRoot } from '../ca/self-sign.ts';
+import { generateSigningKey } from '../keys/key-material.ts';
+import { selfSignRoot } from '../keys/self-sign.ts';
 import { CertificateStore } from '../store/certificate-store.ts';
 import { SigningKeyStore } from '../store/signing-key-store.ts';
 import { createTestVault } from '../../testing/vault-fixtures.ts';
@@ -36,4 +44,60 @@ describe('generateCrl', () => {
     vault.transaction(() => certs.storeCrl({ issuerKeyId: g.keyId, number: seconds + 1000, thisUpdate: record.thisUpdate, nextUpdate: record.nextUpdate, entries: 0, der }));
     expect(generateCrl({ keys, certs, now: clock.now() }, keys.resolve(g.keyId), 7).record.number).toBe(seconds + 1001);
   });
+
+  it("a CRL of 70,000 certificates' revocations (several read chunks, times and reasons) holds exactly the vault's revocations, as OpenSSL parses it", async () => {
+    const dir = tempDir();
+    const { vault, clock } = await createTestVault(join(dir, 'vault'));
+    const keys = new SigningKeyStore(vault);
+    const certs = new CertificateStore(vault.db);
+    const g = await generateSigningKey('ecdsa-p256');
+    const cert = await selfSignRoot({ algorithm: 'ecdsa-p256', pkcs8: g.pkcs8, spki: g.spki, subject: 'CN=Root,O=Acme,C=DE', days: 365, clock });
+    vault.transaction(() => {
+      keys.insertDraft({ id: g.keyId, name: 'root', algorithm: 'ecdsa-p256', spki: g.spki, pkcs8: g.pkcs8, createdAt: clock.now().toISOString() });
+      keys.setCertificate(g.keyId, cert.der, []);
+      keys.setState(g.keyId, { state: 'active', trustedUntil: null, activatedAt: clock.now().toISOString() });
+    });
+    const now = clock.now();
+    const evenHex = (n: number) => {
+      const h = n.toString(16);
+      return h.length % 2 ? `0${h}` : h;
+    };
+    const kept = Array.from({ length: 70_000 }, (_, i) => ({
+      // Short serials (one or two octets) and long random ones, half of them with the high bit set (a sign octet in DER).
+      serial: i % 7 === 0 ? evenHex(i + 1) : randomBytes(16).toString('hex').replace(/^00/, '11'),
+      issuerKeyId: g.keyId,
+      subject: `CN=agent-${i}`,
+      sans: [],
+      profile: 'agent',
+      notBefore: now.toISOString(),
+      notAfter: new Date(now.getTime() + 86_400_000).toISOString(),
+      issuedAt: now.toISOString(),
+      der: Buffer.from([0x30, 0x00]),
+    }));
+    vault.transaction(() => {
+      certs.insert(kept);
+      // Revocations written straight (cert revoke's own path is tested elsewhere): three times, four reasons, a tenth not revoked.
+      const put = vault.db.prepare('INSERT INTO revocations (serial, issuer_key_id, revoked_at, reason) VALUES (?, ?, ?, ?)');
+      kept.forEach((r, i) => {
+        if (i % 10 === 3) return;
+        put.run(r.serial, g.keyId, new Date(now.getTime() - (i % 3) * 1000).toISOString(), ['keyCompromise', 'superseded', 'unspecified', 'cessationOfOperation'][i % 4]);
+      });
+    });
+    const upper = (hex: string) => hex.toUpperCase().replace(/^(00)+(?=..)/, '');
+    const expected = (vault.db.prepare('SELECT serial, reason, revoked_at FROM revocations').raw().all() as Array<[string, string, string]>).map(
+      ([serial, reason, at]) => `${upper(serial)} ${reason} ${new Date(at).toISOString()}`,
+    );
+    expect(expected).toHaveLength(63_000);
+    const { record, der } = generateCrl({ keys, certs, now }, keys.resolve(g.keyId), 7);
+    expect(record.entries).toBe(expected.length);
+    const ours = [...readCrl(der).entries()].map((e) => `${upper(e.serialHex.length % 2 ? `0${e.serialHex}` : e.serialHex)} ${e.reason} ${e.revokedAt.toISOString()}`).sort();
+    expect(ours).toEqual([...expected].sort());
+
+    // OpenSSL reads the same entries, with the same reasons.
+    writeFileSync(join(dir, 'vault.crl'), der);
+    const text = spawnSync('openssl', ['crl', '-inform', 'DER', '-in', join(dir, 'vault.crl'), '-noout', '-text'], { encoding: 'utf8', maxBuffer: 1 << 28 }).stdout;
+    const parsed = [...text.matchAll(/Serial Number: ([0-9A-F]+)\n\s+Revocation Date: [^\n]+(?:\n\s+CRL entry extensions:\n\s+X509v3 CRL Reason Code: ?\n\s+([A-Za-z ]+))?/g)].map((m) => `${upper(m[1]!)} ${(m[2] ?? 'Unspecified').trim()}`);
+    const opensslNames: Record<string, string> = { keyCompromise: 'Key Compromise', superseded: 'Superseded', unspecified: 'Unspecified', cessationOfOperation: 'Cessation Of Operation' };
+    expect(parsed.sort()).toEqual(expected.map((e) => { const [s, r] = e.split(' '); return `${s!} ${opensslNames[r!]!}`; }).sort());
+  }, 120_000);
 });

@@ -7,7 +7,7 @@
 import { verify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { DomainError } from '../errors.ts';
-import { readAuthorityKeyIdentifier, readExtensionList, readWrappedExtensions } from './certificate-reader.ts';
+import { readAuthorityKeyIdentifier, readExtensionList, readWrappedExtensions } from '../asn1/certificate-reader.ts';
 import { DerError, children, readBigInt, readBitString, readNode, readOid, readRoot, readSmallInt, readTime, whole } from '../asn1/der-reader.ts';
 import type { DerNode } from '../asn1/der-reader.ts';
 import { NameError, parseName } from '../asn1/name.ts';

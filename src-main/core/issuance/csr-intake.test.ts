@@ -8,6 +8,7 @@ import * as x509 from '@peculiar/x509';
 import type { ErrorCode } from '../errors.ts';
 import { extension } from './certificate-extensions.ts';
 import { encodeRequestInfo } from './certification-request.ts';
+import { subjectAltNameExtension } from './certificate-extensions.ts';
 import { parseAndVerifyCsr } from './csr-intake.ts';
 import { bitString, explicit, ia5String, integer, nullValue, octetString, oid, sequence, setOf, tlv, utf8String } from '../asn1/der-writer.ts';
 import { encodeName } from '../asn1/name.ts';
@@ -179,7 +180,7 @@ describe('parseAndVerifyCsr refuses bad requests, each with its own code', () =>
 describe('requests signed over their info as written', () => {
   it('a request built by encodeRequestInfo verifies and round-trips its SANs', () => {
     const sans = { dns: ['a.example'], ip: ['::ffff:192.0.2.1'], email: ['x@y.example'], uri: ['urn:uuid:1234'] };
-    const info = encodeRequestInfo(subjectName('roundtrip'), spkiOf(P256.publicKey), sans);
+    const info = encodeRequestInfo(subjectName('roundtrip'), spkiOf(P256.publicKey), [subjectAltNameExtension(sans, false)]);
     const der = sequence(info, sequence(oid(OID.ecdsaWithSha256)), bitString(sign('sha256', info, P256.privateKey)));
     expect(parseAndVerifyCsr(der).sans).toEqual({ ...sans, ip: ['::ffff:c000:201'] });
   });

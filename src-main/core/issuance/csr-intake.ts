@@ -10,7 +10,7 @@
 import { verify } from 'node:crypto';
 import { DomainError } from '../errors.ts';
 import { printableLine, spoofingCharacters } from '../safe-text.ts';
-import { readExtensionList } from './certificate-reader.ts';
+import { readExtensionList } from '../asn1/certificate-reader.ts';
 import { DerError, children, readBitString, readNode, readOid, readRoot, readSmallInt, whole } from '../asn1/der-reader.ts';
 import type { DerNode } from '../asn1/der-reader.ts';
 import { NameError, parseName } from '../asn1/name.ts';

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as x509 from '@peculiar/x509';
 import { fixedClock } from '../clock.ts';
 import { lintTbsCertificate } from './certificate-lint.ts';
-import { readCertificate } from './certificate-reader.ts';
+import { readCertificate } from '../asn1/certificate-reader.ts';
 import { PROFILES } from './profiles.ts';
 import { caSignatureAlgorithm } from './signature-algorithms.ts';
 import { Issuer } from './issuer.ts';
@@ -17,10 +17,10 @@ import { authorityKeyIdentifierExtension, extension } from './certificate-extens
 import { boolean, octetString, sequence } from '../asn1/der-writer.ts';
 import { encodeDistinguishedName } from '../asn1/name.ts';
 import { OID } from '../asn1/oids.ts';
-import { generateSigningKey } from '../ca/key-material.ts';
-import type { GeneratedKey } from '../ca/key-material.ts';
-import { rootKeyIdOfSpki, selfSignRoot } from '../ca/self-sign.ts';
-import { createLinkCertificate } from '../ca/link-cert.ts';
+import { generateSigningKey } from '../keys/key-material.ts';
+import type { GeneratedKey } from '../keys/key-material.ts';
+import { rootKeyIdOfSpki, selfSignRoot } from '../keys/self-sign.ts';
+import { createLinkCertificate } from '../keys/link-cert.ts';
 
 const NOW = '2026-03-01T12:00:00.000Z';
 let oldKey: GeneratedKey;

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DomainError } from '../errors.ts';
 import type { ErrorCode } from '../errors.ts';
 import { normalizeSerialHex } from '../asn1/serial.ts';
-import { readCertificate, readBasicConstraints, readKeyUsage } from './certificate-reader.ts';
+import { readCertificate, readBasicConstraints, readKeyUsage } from '../asn1/certificate-reader.ts';
 import { extension } from './certificate-extensions.ts';
 import { bitString, explicit, integer, oid, sequence, tlv } from '../asn1/der-writer.ts';
 import { createIssuer } from './issuer.ts';

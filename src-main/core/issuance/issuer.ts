@@ -11,7 +11,7 @@
  * build the TBSCertificate -> lint -> sign -> verify the signature with the
  * issuer's public key -> return. `issue` does it for leaves and sub-CAs from
  * a request, `issueCaCertificate` for self-signed roots and link
- * certificates (core/ca/self-sign.ts, core/ca/link-cert.ts). The random
+ * certificates (core/keys/self-sign.ts, core/keys/link-cert.ts). The random
  * source of serial numbers is injectable (`random`), so a TBSCertificate can
  * be reproduced byte for byte. Nothing is stored here; the caller records the
  * result.
@@ -24,8 +24,8 @@ import type { KeyAlgorithm } from '../pki/algorithms.ts';
 import { isKeyAlgorithm } from '../pki/algorithms.ts';
 import { authorityKeyIdentifierExtension, certificateExtensions } from './certificate-extensions.ts';
 import { lintTbsCertificate } from './certificate-lint.ts';
-import { readBasicConstraints, readCertificate, readKeyUsage, readOctetStringValue } from './certificate-reader.ts';
-import type { CertificateView } from './certificate-reader.ts';
+import { readBasicConstraints, readCertificate, readKeyUsage, readOctetStringValue } from '../asn1/certificate-reader.ts';
+import type { CertificateView } from '../asn1/certificate-reader.ts';
 import { DerError } from '../asn1/der-reader.ts';
 import { NameError, formatName, parseName } from '../asn1/name.ts';
 import { readRoot } from '../asn1/der-reader.ts';

@@ -15,8 +15,8 @@ import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../clock.ts';
 import { encodeDistinguishedName } from '../asn1/name.ts';
 import type { RandomBytes } from '../asn1/serial.ts';
-import { selfSignRoot } from '../ca/self-sign.ts';
-import { readCertificate } from './certificate-reader.ts';
+import { selfSignRoot } from '../keys/self-sign.ts';
+import { readCertificate } from '../asn1/certificate-reader.ts';
 import { buildCertificationRequest } from './certification-request.ts';
 import { Issuer } from './issuer.ts';
 

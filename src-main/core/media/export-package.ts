@@ -35,6 +35,7 @@ import {
 import { listTree, readRegularFile, sha256Hex } from './package-files.ts';
 import { classifyWriteError, errnoOf, mediaFull, spaceOf } from './media-errors.ts';
 import { verifyExportPackage } from './export-verify.ts';
+import { KEY_ID_RE } from '../asn1/key-id.ts';
 
 export interface ExportFile {
   /** Relative name with `/`, at most one folder level (`crl/<prefix>.crl`). */
@@ -83,7 +84,6 @@ export interface ExportResult {
   totalBytes: number;
 }
 
-const KEY_ID_RE = /^sha256:[0-9a-f]{64}$/;
 const MARKER_TEXT = new TextEncoder().encode(
   'This Airgap CA export did not finish writing. Do not use anything in this folder: delete it and export again.\n',
 );

@@ -7,7 +7,7 @@ import { assertExportPackage, verifyExportPackage } from './export-verify.ts';
 import { makeSigner, packageFiles, pemOfPublicKey, anchorFor, type TestSigner } from '../../testing/export-fixtures.ts';
 import { run } from '../../testing/fat-testkit.ts';
 import { serializeManifest, serializeSums, type Manifest } from './package-format.ts';
-import { serializeTrustAnchor } from './trust-anchor.ts';
+import { serializeTrustAnchor } from '../keys/trust-anchor.ts';
 import { sha256Hex } from './package-files.ts';
 import { DomainError } from '../errors.ts';
 import type { KeyAlgorithm } from '../pki/algorithms.ts';

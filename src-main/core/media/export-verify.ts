@@ -27,8 +27,9 @@ import {
 } from './package-format.ts';
 import { hashRegularFile, listTree, readRegularFile, sha256Hex, type FolderEntry } from './package-files.ts';
 import { UntrustedReadError } from '../fs/untrusted-read.ts';
-import { keyMatchesAlgorithm, publicKeyFromBase64url, trustAnchorSchema, verifyDetached, type TrustAnchorKey } from './trust-anchor.ts';
-import { keyIdOf } from '../asn1/key-id.ts';
+import { trustAnchorSchema, type TrustAnchorKey } from '../keys/trust-anchor.ts';
+import { keyMatchesAlgorithm, publicKeyFromBase64url, verifyDetached } from '../pki/signature-check.ts';
+import { isKeyId, keyIdOf } from '../asn1/key-id.ts';
 import { PemError, pemBlocks } from '../asn1/pem.ts';
 
 export interface ExportProblem {
@@ -372,7 +373,7 @@ export async function pinnedKeyIds(args: { trustAnchorPath?: string; keyIds?: re
   const ids = new Set<string>();
   for (const raw of args.keyIds ?? []) {
     const id = raw.trim().toLowerCase();
-    if (!/^sha256:[0-9a-f]{64}$/.test(id)) throw new DomainError('INVALID_INPUT', `"${raw}" is not a key id: a key id is "sha256:" and 64 hex digits, as "key list" and trust-anchor.json show it.`);
+    if (!isKeyId(id)) throw new DomainError('INVALID_INPUT', `"${raw}" is not a key id: a key id is "sha256:" and 64 hex digits, as "key list" and trust-anchor.json show it.`);
     ids.add(id);
   }
   if (args.trustAnchorPath !== undefined) {

@@ -4,6 +4,7 @@
  * writer and the verifier so that both sides agree byte for byte.
  */
 import { z } from 'zod';
+import { KEY_ID_RE } from '../asn1/key-id.ts';
 
 export const PACKAGE_FORMAT = 'airgap-ca-export';
 export const PACKAGE_FORMAT_VERSION = 1;
@@ -50,7 +51,6 @@ export interface AuditHead {
   hash: string;
 }
 
-const KEY_ID_RE = /^sha256:[0-9a-f]{64}$/;
 const HEX64_RE = /^[0-9a-f]{64}$/;
 /**
  * A segment is what FAT, exFAT, NTFS, APFS and ext4 all store unchanged:

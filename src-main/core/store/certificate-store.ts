@@ -74,6 +74,13 @@ export class CertificateStore {
     return this.db.prepare('SELECT 1 FROM certificates WHERE serial = ?').get(serial) !== undefined;
   }
 
+  /** Which of `serials` are taken: one indexed look-up for a whole batch. */
+  takenSerials(serials: readonly string[]): Set<string> {
+    if (serials.length === 0) return new Set();
+    const rows = this.db.prepare('SELECT serial FROM certificates WHERE serial IN (SELECT value FROM json_each(?))').pluck().all(JSON.stringify(serials)) as string[];
+    return new Set(rows);
+  }
+
   insert(certs: ReadonlyArray<Omit<IssuedCertificate, 'revokedAt' | 'revocationReason' | 'caId'>>): void {
     const put = this.db.prepare(
       'INSERT INTO certificates (serial, issuer_key_id, subject, sans, profile, not_before, not_after, issued_at, ca_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, (SELECT ca_id FROM signing_keys WHERE id = ?))',
@@ -115,25 +122,72 @@ export class CertificateStore {
       where.push('r.serial IS NULL AND c.not_after < ?');
       args.push(now);
     }
+    let from = 'certificates c';
+    const fromArgs: unknown[] = [];
     if (q.search) {
-      where.push("(c.serial LIKE ? ESCAPE '\\' OR c.subject LIKE ? ESCAPE '\\' OR c.sans LIKE ? ESCAPE '\\')");
-      const like = `%${q.search.replace(/[\\%_]/g, (m) => '\\' + m)}%`;
-      args.push(q.search.toLowerCase().replace(/[\\%_]/g, (m) => '\\' + m) + '%', like, like);
+      const escaped = q.search.replace(/[\\%_]/g, (m) => '\\' + m);
+      const like = `%${escaped}%`;
+      // A serial matches by prefix (serials are stored in lowercase hex), subject and SANs by substring, as SQL LIKE (ASCII case-insensitive).
+      const serialFrom = q.search.toLowerCase();
+      where.push("((c.serial >= ? AND c.serial < ?) OR c.subject LIKE ? ESCAPE '\\' OR c.sans LIKE ? ESCAPE '\\')");
+      args.push(serialFrom, `${serialFrom}\uffff`, like, like);
+      // Shorter than a trigram, or a NUL (which ends an FTS5 query string): every row is read, as before.
+      if ([...q.search].length >= 3 && !q.search.includes('\0')) {
+        // Candidates first, from the serial index and the trigram index: both find every row LIKE finds (and the
+        // trigram one a few more, it folds case beyond ASCII), and the LIKE above keeps exactly those.
+        from = `(SELECT serial FROM certificates WHERE serial >= ? AND serial < ? UNION SELECT serial FROM certificate_search WHERE certificate_search MATCH ?) hits CROSS JOIN certificates c ON c.serial = hits.serial`;
+        fromArgs.push(serialFrom, `${serialFrom}\uffff`, `"${q.search.replaceAll('"', '""')}"`);
+      }
     }
     const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const total = (this.db.prepare(`SELECT count(*) AS n FROM certificates c LEFT JOIN revocations r ON r.serial = c.serial ${w}`).get(...args) as { n: number }).n;
+    const total = q.search
+      ? (this.db.prepare(`SELECT count(*) AS n FROM ${from} LEFT JOIN revocations r ON r.serial = c.serial ${w}`).get(...fromArgs, ...args) as { n: number }).n
+      : this.countByStatus(q.issuerKeyId, q.status, q.now);
     const limit = q.limit ?? 1000;
     // Newest first; (issued_at, serial) is indexed, so a page is read off the index without sorting the fleet.
-    const rows = this.db.prepare(`${SELECT_CERTS} ${w} ORDER BY c.issued_at DESC, c.serial DESC LIMIT ? OFFSET ?`).all(...args, limit, q.offset ?? 0) as Row[];
+    const rows = this.db
+      .prepare(`SELECT c.*, r.revoked_at AS revoked_at, r.reason AS revocation_reason FROM ${from} LEFT JOIN revocations r ON r.serial = c.serial ${w} ORDER BY c.issued_at DESC, c.serial DESC LIMIT ? OFFSET ?`)
+      .all(...fromArgs, ...args, limit, q.offset ?? 0) as Row[];
     return { items: rows.map(toSummary), total };
   }
 
+  /** Issued and revoked per issuer (or over all issuers of the store's CA, or of the vault), from the counts table. */
+  private counts(issuerKeyId: string | undefined): { issued: number; revoked: number } {
+    const ofCa = this.caId === null ? '' : ' WHERE issuer_key_id IN (SELECT id FROM signing_keys WHERE ca_id = ?)';
+    const r = (
+      issuerKeyId === undefined
+        ? this.db.prepare(`SELECT coalesce(sum(issued), 0) AS issued, coalesce(sum(revoked), 0) AS revoked FROM certificate_counts${ofCa}`).get(...(this.caId === null ? [] : [this.caId]))
+        : this.db.prepare('SELECT issued, revoked FROM certificate_counts WHERE issuer_key_id = ?').get(issuerKeyId)
+    ) as { issued: number; revoked: number } | undefined;
+    return r ?? { issued: 0, revoked: 0 };
+  }
+
+  /** Expired and not revoked: read off the not_after index, so only expired rows are visited. */
+  private countExpiredUnrevoked(issuerKeyId: string | undefined, now: Date): number {
+    const byIssuer = issuerKeyId === undefined ? (this.caId === null ? '' : ' AND +c.ca_id = ?') : ' AND +c.issuer_key_id = ?';
+    const arg = issuerKeyId ?? this.caId;
+    return this.db
+      .prepare(`SELECT count(*) FROM certificates c INDEXED BY certificates_not_after WHERE c.not_after < ?${byIssuer} AND NOT EXISTS (SELECT 1 FROM revocations r WHERE r.serial = c.serial)`)
+      .pluck()
+      .get(now.toISOString(), ...(byIssuer === '' || arg === null ? [] : [arg])) as number;
+  }
+
+  /** How many certificates (of an issuer, or all) have a status, without counting every row. */
+  countByStatus(issuerKeyId: string | undefined, status: CertStatus | undefined, now: Date): number {
+    const { issued, revoked } = this.counts(issuerKeyId);
+    if (status === undefined) return issued;
+    if (status === 'revoked') return revoked;
+    const expired = this.countExpiredUnrevoked(issuerKeyId, now);
+    return status === 'expired' ? expired : issued - revoked - expired;
+  }
+
   countUnexpiredIssued(issuerKeyId: string, now: Date): number {
-    return (
-      this.db
-        .prepare('SELECT count(*) AS n FROM certificates c WHERE c.issuer_key_id = ? AND c.not_after >= ? AND NOT EXISTS (SELECT 1 FROM revocations r WHERE r.serial = c.serial)')
-        .get(issuerKeyId, now.toISOString()) as { n: number }
-    ).n;
+    return this.countByStatus(issuerKeyId, 'valid', now);
+  }
+
+  /** Every certificate of the store's CA (of the vault for a store of every CA). */
+  countAll(): number {
+    return this.counts(undefined).issued;
   }
 
   revoke(serial: string, reason: string, at: Date): CertificateSummary {
@@ -144,34 +198,55 @@ export class CertificateStore {
     this.db
       .prepare('INSERT INTO revocations (serial, issuer_key_id, revoked_at, reason, ca_id) VALUES (?, ?, ?, ?, (SELECT ca_id FROM certificates WHERE serial = ?))')
       .run(c.serial, c.issuerKeyId, at.toISOString(), reason, c.serial);
+    this.countRevocations(c.issuerKeyId, 1);
     return { ...c, revokedAt: at.toISOString(), revocationReason: reason };
   }
 
   /** Revokes every not-yet-revoked certificate of an issuer in one statement; returns how many. */
   revokeAllByIssuer(issuerKeyId: string, reason: string, at: Date): number {
-    return this.db
+    const n = this.db
       .prepare(
         'INSERT INTO revocations (serial, issuer_key_id, revoked_at, reason, ca_id) SELECT c.serial, c.issuer_key_id, ?, ?, c.ca_id FROM certificates c WHERE c.issuer_key_id = ? AND NOT EXISTS (SELECT 1 FROM revocations r WHERE r.serial = c.serial) ORDER BY c.serial',
       )
       .run(at.toISOString(), reason, issuerKeyId).changes;
+    this.countRevocations(issuerKeyId, n);
+    return n;
+  }
+
+  /** Revocations are counted here, once per statement, not by a trigger per row. */
+  private countRevocations(issuerKeyId: string, n: number): void {
+    if (n > 0) this.db.prepare('UPDATE certificate_counts SET revoked = revoked + ? WHERE issuer_key_id = ?').run(n, issuerKeyId);
   }
 
   /**
    * Every revoked certificate of an issuer, in storage order (a CRL's entries
-   * need no order, RFC 5280 5.1.2.6). A fleet revoked at once shares one
-   * revocation time, so equal timestamps share one Date.
+   * need no order, RFC 5280 5.1.2.6), as groups that share a revocation time
+   * and reason: read 65,536 rows at a time with the serials joined by SQLite,
+   * so a fleet revoked at once costs no object per certificate. Equal
+   * timestamps share one Date.
    */
-  *revokedEntries(issuerKeyId: string): Generator<{ serialHex: string; revokedAt: Date; reason: string }> {
-    const it = this.db.prepare('SELECT serial, revoked_at, reason FROM revocations WHERE issuer_key_id = ?').raw().iterate(issuerKeyId) as IterableIterator<[string, string, string]>;
-    let lastAt = '';
-    let lastDate = new Date(0);
-    for (const [serial, at, reason] of it) {
-      if (at !== lastAt) {
-        lastAt = at;
-        lastDate = new Date(at);
+  *revokedGroups(issuerKeyId: string): Generator<{ revokedAt: Date; reason: string; serialsHex: string[] }> {
+    const chunk = this.db
+      .prepare(
+        "SELECT revoked_at, reason, group_concat(serial, ','), max(rowid) FROM (SELECT rowid, serial, revoked_at, reason FROM revocations WHERE issuer_key_id = ? AND rowid > ? ORDER BY rowid LIMIT 65536) GROUP BY revoked_at, reason",
+      )
+      .raw();
+    const dates = new Map<string, Date>();
+    for (let after = 0; ; ) {
+      const rows = chunk.all(issuerKeyId, after) as Array<[string, string, string, number]>;
+      if (rows.length === 0) return;
+      for (const [at, reason, serials, last] of rows) {
+        after = Math.max(after, last);
+        let revokedAt = dates.get(at);
+        if (!revokedAt) dates.set(at, (revokedAt = new Date(at)));
+        yield { revokedAt, reason, serialsHex: serials.split(',') };
       }
-      yield { serialHex: serial, revokedAt: lastDate, reason };
     }
+  }
+
+  /** How many certificates of an issuer are revoked (from the counts table). */
+  countRevoked(issuerKeyId: string): number {
+    return this.counts(issuerKeyId).revoked;
   }
 
   lastCrl(issuerKeyId: string): CrlRecord | null {

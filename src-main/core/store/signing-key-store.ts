@@ -3,7 +3,7 @@ import { DomainError } from '../errors.ts';
 import type { KeyAlgorithm } from '../pki/algorithms.ts';
 import { unwrapPrivateKey, wrapPrivateKey } from '../vault/private-key-wrap.ts';
 
-import type { KeyState } from '../ca/key-state.ts';
+import type { KeyState } from '../keys/key-state.ts';
 
 export interface SigningKeyRecord {
   id: string;

@@ -44,11 +44,22 @@ const CREATES: Record<number, string[]> = {
   3: ['index certificates_issued', 'index certificates_issuer', 'index certificates_not_after', 'index revocations_issuer', 'table certificate_der', 'table certificates', 'table crls', 'table exports', 'table revocations'],
   4: ['table trusted_roots'],
   5: ['table audit_chain_key', 'trigger audit_chain_key_no_delete', 'trigger audit_chain_key_no_update'],
+  6: [
+    'table certificate_counts',
+    'table certificate_search',
+    'table certificate_search_config',
+    'table certificate_search_content',
+    'table certificate_search_data',
+    'table certificate_search_docsize',
+    'table certificate_search_idx',
+    'trigger certificates_count_delete',
+    'trigger certificates_count_insert',
+    'trigger certificates_search_delete',
+    'trigger certificates_search_insert',
+    'trigger certificates_search_update',
+  ],
   7: ['index certificates_ca', 'index revocations_ca', 'index signing_keys_ca', 'table cas', 'trigger signing_keys_ca_exists'],
 };
-
-/** A reserved number (held for another branch's migration until it is merged) creates nothing. */
-const WITH_SQL = MIGRATIONS.filter((m) => m.sql.trim() !== '');
 
 describe('migrations', () => {
   it('are numbered 1, 2, 3 … without gaps, and SCHEMA_VERSION is the last', () => {
@@ -56,13 +67,13 @@ describe('migrations', () => {
     expect(SCHEMA_VERSION).toBe(MIGRATIONS.length);
   });
 
-  it.each(WITH_SQL.map((m) => ({ version: m.version, previous: m.version - 1, description: m.description })))(
+  it.each(MIGRATIONS.map((m, i) => ({ version: m.version, previous: i === 0 ? 0 : (MIGRATIONS[i - 1] as (typeof MIGRATIONS)[number]).version, description: m.description })))(
     'migration $version ($description) applies on top of version $previous',
-    ({ version: v }) => {
+    ({ version: v, previous }) => {
       const db = freshDb();
       try {
-        migrate(db, v - 1);
-        expect(version(db)).toBe(v - 1);
+        migrate(db, previous);
+        expect(version(db)).toBe(previous);
         const before = objects(db);
         migrate(db, v);
         expect(version(db)).toBe(v);
@@ -82,7 +93,7 @@ describe('migrations', () => {
   );
 
   it('every shipped migration has its expectation above', () => {
-    expect(Object.keys(CREATES).map(Number)).toEqual(WITH_SQL.map((m) => m.version));
+    expect(Object.keys(CREATES).map(Number)).toEqual(MIGRATIONS.map((m) => m.version));
   });
 
   it('keeps rows written at version 1 through all later migrations', () => {
@@ -121,6 +132,27 @@ describe('migrations', () => {
     }
   });
 
+  it('migration 6 indexes and counts the certificates already in the vault, and keeps both in step afterwards', () => {
+    const db = freshDb();
+    try {
+      migrate(db, 4);
+      db.prepare("INSERT INTO signing_keys (id, name, algorithm, state, spki, wrapped_private_key, wrap_nonce, created_at) VALUES ('k', 'k', 'ecdsa-p256', 'active', x'00', x'00', x'00', 't')").run();
+      const put = db.prepare("INSERT INTO certificates (serial, issuer_key_id, subject, sans, profile, not_before, not_after, issued_at) VALUES (?, 'k', ?, ?, 'agent', 't', 't', 't')");
+      put.run('0a', 'CN=before-upgrade', '["DNS:old.example.com"]');
+      migrate(db);
+      put.run('0b', 'CN=after-upgrade', '["DNS:new.example.com"]');
+      const hits = (q: string) => (db.prepare('SELECT serial FROM certificate_search WHERE certificate_search MATCH ? ORDER BY serial').pluck().all(q) as string[]);
+      expect(hits('"upgrade"')).toEqual(['0a', '0b']);
+      expect(hits('"old.example"')).toEqual(['0a']);
+      expect(db.prepare('SELECT issuer_key_id, issued, revoked FROM certificate_counts').all()).toEqual([{ issuer_key_id: 'k', issued: 2, revoked: 0 }]);
+      db.prepare("DELETE FROM certificates WHERE serial = '0a'").run();
+      expect(hits('"upgrade"')).toEqual(['0b']);
+      expect(db.prepare('SELECT issued FROM certificate_counts').pluck().get()).toBe(1);
+    } finally {
+      db.close();
+    }
+  });
+
   it('a failing migration leaves the previous version and nothing of itself', () => {
     const db = freshDb();
     try {
@@ -155,7 +187,7 @@ describe('opening a vault', () => {
       CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     `);
     raw.exec(
-      'DROP TRIGGER audit_chain_key_no_update; DROP TRIGGER audit_chain_key_no_delete; DROP TABLE audit_chain_key; DROP TABLE trusted_roots; DROP TABLE cas; DROP TABLE exports; DROP TABLE crls; DROP TABLE revocations; DROP TABLE certificate_der; DROP TABLE certificates; DROP TABLE link_certificates; DROP TABLE key_chain; DROP TABLE signing_keys; PRAGMA user_version = 1;',
+      'DROP TRIGGER audit_chain_key_no_update; DROP TRIGGER audit_chain_key_no_delete; DROP TABLE audit_chain_key; DROP TABLE certificate_counts; DROP TABLE certificate_search; DROP TABLE trusted_roots; DROP TABLE cas; DROP TABLE exports; DROP TABLE crls; DROP TABLE revocations; DROP TABLE certificate_der; DROP TABLE certificates; DROP TABLE link_certificates; DROP TABLE key_chain; DROP TABLE signing_keys; PRAGMA user_version = 1;',
     );
     expect(objects(raw)).toEqual(CREATES[1]);
     raw.close();

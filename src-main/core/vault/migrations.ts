@@ -167,10 +167,45 @@ export const MIGRATIONS: readonly Migration[] = [
     },
   },
   {
-    // Placeholder: another branch's migration 6 (the certificate search index) takes this number at merge.
     version: 6,
-    description: 'reserved',
-    sql: '',
+    description: 'a trigram index over certificate subjects and SANs for search, and certificate counts per issuer',
+    sql: `
+      -- Substring search (cert list --search) without reading every row: FTS5's
+      -- trigram tokenizer answers any substring of three or more characters.
+      -- It keeps its own copy of the text with the serial (not the certificates
+      -- rowid, which VACUUM INTO may renumber), kept in step by triggers; the
+      -- store re-checks its hits with LIKE, so what matches does not change.
+      CREATE VIRTUAL TABLE certificate_search USING fts5(serial UNINDEXED, subject, sans, tokenize = 'trigram');
+      INSERT INTO certificate_search (serial, subject, sans) SELECT serial, subject, sans FROM certificates;
+      CREATE TRIGGER certificates_search_insert AFTER INSERT ON certificates
+        BEGIN INSERT INTO certificate_search (serial, subject, sans) VALUES (new.serial, new.subject, new.sans); END;
+      CREATE TRIGGER certificates_search_delete AFTER DELETE ON certificates
+        BEGIN DELETE FROM certificate_search WHERE serial = old.serial; END;
+      CREATE TRIGGER certificates_search_update AFTER UPDATE OF serial, subject, sans ON certificates
+        BEGIN
+          DELETE FROM certificate_search WHERE serial = old.serial;
+          INSERT INTO certificate_search (serial, subject, sans) VALUES (new.serial, new.subject, new.sans);
+        END;
+      -- Counts per issuer, so the dashboard and the certificates table of a
+      -- million certificates need no count(*) over every row. issued follows
+      -- certificates through triggers; revoked is kept by the certificate
+      -- store in the statement that revokes (a trigger per row would double
+      -- the cost of revoking a fleet).
+      CREATE TABLE certificate_counts (
+        issuer_key_id TEXT PRIMARY KEY,
+        issued INTEGER NOT NULL CHECK (issued >= 0),
+        revoked INTEGER NOT NULL CHECK (revoked >= 0)
+      ) STRICT;
+      INSERT INTO certificate_counts (issuer_key_id, issued, revoked)
+        SELECT c.issuer_key_id, count(*), (SELECT count(*) FROM revocations r WHERE r.issuer_key_id = c.issuer_key_id) FROM certificates c GROUP BY c.issuer_key_id;
+      CREATE TRIGGER certificates_count_insert AFTER INSERT ON certificates
+        BEGIN
+          INSERT INTO certificate_counts (issuer_key_id, issued, revoked) VALUES (new.issuer_key_id, 1, 0)
+            ON CONFLICT (issuer_key_id) DO UPDATE SET issued = issued + 1;
+        END;
+      CREATE TRIGGER certificates_count_delete AFTER DELETE ON certificates
+        BEGIN UPDATE certificate_counts SET issued = issued - 1 WHERE issuer_key_id = old.issuer_key_id; END;
+    `,
   },
   {
     version: 7,

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as x509 from '@peculiar/x509';
 import { KEY_ALGORITHMS } from '../pki/algorithms.ts';
+import { subtleCrypto } from '../pki/crypto-provider.ts';
 import type { KeyAlgorithm } from '../pki/algorithms.ts';
 import { fixedClock } from '../clock.ts';
 import type { GeneratedKey } from './key-material.ts';
@@ -128,6 +129,27 @@ describe('createSubCaRequest', () => {
     expect(ws.run('req', '-inform', 'DER', '-in', derFile, '-verify', '-noout')).toContain('verify OK');
     const pub = ws.run('req', '-in', pemFile, '-noout', '-pubkey');
     expect(pub).toBe(toPem(k.spki, 'PUBLIC KEY'));
+  });
+
+  it.each(KEY_ALGORITHMS)('%s: requests exactly basicConstraints, keyUsage and the method-1 SKI, as @peculiar/x509 reads them', async (alg) => {
+    const k = key(alg);
+    const req = new x509.Pkcs10CertificateRequest((await createSubCaRequest({ algorithm: alg, pkcs8: k.pkcs8, spki: k.spki, subject: 'CN=Acme Agents Issuing CA,O=Acme,C=DE', pathLength: 1 })).der);
+    expect(req.extensions.map((e) => [e.type, e.critical])).toEqual([['2.5.29.19', true], ['2.5.29.15', true], ['2.5.29.14', false]]);
+    const [bc, ku, ski] = req.extensions;
+    expect(bc).toBeInstanceOf(x509.BasicConstraintsExtension);
+    expect(bc).toMatchObject({ ca: true, pathLength: 1 });
+    expect(ku).toBeInstanceOf(x509.KeyUsagesExtension);
+    expect((ku as x509.KeyUsagesExtension).usages).toBe(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign);
+    expect(ski).toBeInstanceOf(x509.SubjectKeyIdentifierExtension);
+    expect((ski as x509.SubjectKeyIdentifierExtension).keyId).toBe((await x509.SubjectKeyIdentifierExtension.create(k.spki, false, subtleCrypto)).keyId);
+    expect(new Uint8Array(req.publicKey.rawData)).toEqual(k.spki);
+    expect(await req.verify(subtleCrypto)).toBe(true);
+  });
+
+  it('refuses a record whose algorithm is not its key\'s, and an unknown algorithm', async () => {
+    const k = key('ecdsa-p256');
+    await expect(createSubCaRequest({ algorithm: 'ecdsa-p384', pkcs8: k.pkcs8, spki: k.spki, subject: 'CN=A' })).rejects.toMatchObject({ code: 'KEY_UNHEALTHY' });
+    await expect(createSubCaRequest({ algorithm: 'dsa-1024' as KeyAlgorithm, pkcs8: k.pkcs8, spki: k.spki, subject: 'CN=A' })).rejects.toMatchObject({ code: 'UNSUPPORTED_ALGORITHM' });
   });
 
   it('a damaged request fails OpenSSL verification (the check above can fail)', async () => {

@@ -12,10 +12,9 @@
  *   4. every certificate's validity covers now (CHAIN_NOT_YET_VALID, CHAIN_EXPIRED)
  *   5. each certificate's validity nests in its issuer's (CHAIN_VALIDITY_NOT_NESTED)
  */
-import * as x509 from '@peculiar/x509';
 import { DomainError } from '../errors.ts';
-import type { CertificateFacts } from './certificate-facts.ts';
-import { isSelfIssued, isSelfSigned, keyIdsAgree, sameName, signedBy } from './certificate-facts.ts';
+import type { CertificateFacts } from '../asn1/certificate-reader.ts';
+import { KEY_USAGE, isSelfIssued, isSelfSigned, keyIdsAgree, sameName, signedBy } from '../asn1/certificate-reader.ts';
 
 const iso = (d: Date): string => d.toISOString().replace('.000Z', 'Z');
 
@@ -27,7 +26,7 @@ export function checkLeafIsCa(leaf: CertificateFacts): void {
     throw new DomainError('CHAIN_NOT_CA', `The certificate for this key, ${leaf.label}, is not a CA certificate (basicConstraints CA:true is ${leaf.basicConstraints ? 'false' : 'missing'}). Ask the corporate CA to sign the request with the sub-CA profile (CA:true).`);
   }
   // RFC 5280 section 4.2.1.3: keyCertSign is what allows verifying signatures on certificates.
-  if (leaf.keyUsage === null || (leaf.keyUsage & x509.KeyUsageFlags.keyCertSign) === 0) {
+  if (leaf.keyUsage === null || (leaf.keyUsage & KEY_USAGE.keyCertSign) === 0) {
     throw new DomainError('CHAIN_NO_KEYCERTSIGN', `The certificate for this key, ${leaf.label}, does not allow signing certificates (keyUsage keyCertSign is ${leaf.keyUsage === null ? 'missing: the whole keyUsage extension is absent' : 'not set'}). Ask the corporate CA to sign it with keyUsage keyCertSign and cRLSign.`);
   }
 }
@@ -70,7 +69,7 @@ export function checkIssuers(path: CertificateFacts[]): void {
     // intermediates we also require its presence (4.2.1.3: "Conforming CAs
     // MUST include this extension in certificates that contain public keys
     // that are used to validate digital signatures on other public key certificates").
-    if ((ca.keyUsage === null && !isRoot) || (ca.keyUsage !== null && (ca.keyUsage & x509.KeyUsageFlags.keyCertSign) === 0)) {
+    if ((ca.keyUsage === null && !isRoot) || (ca.keyUsage !== null && (ca.keyUsage & KEY_USAGE.keyCertSign) === 0)) {
       throw new DomainError('CHAIN_NO_KEYCERTSIGN', `The issuer ${ca.label} (position ${i + 1} from the leaf) does not allow signing certificates (keyUsage keyCertSign ${ca.keyUsage === null ? 'missing' : 'not set'}). Ask the corporate CA for the correct chain.`);
     }
     // 4.2.1.9: pathLenConstraint is the maximum number of non-self-issued

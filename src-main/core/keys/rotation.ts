@@ -5,7 +5,7 @@ import type { CertificateStore } from '../store/certificate-store.ts';
 import type { SigningKeyRecord, SigningKeyStore } from '../store/signing-key-store.ts';
 import type { Vault } from '../vault/vault.ts';
 import { buildBundle } from './bundle-builder.ts';
-import { isSelfSigned, readCertificate } from './certificate-facts.ts';
+import { isSelfSigned, readCertificateFacts } from '../asn1/certificate-reader.ts';
 import { planActivation, planEmergencyActivation, planPromote, planRetire, type KeyRecord, type TransitionPlan } from './lifecycle.ts';
 import { createLinkCertificate } from './link-cert.ts';
 
@@ -26,7 +26,7 @@ export interface RotationWorld {
 /** The lifecycle rules see keys as plain records: state, window, certificate validity, what they issued. */
 export function lifecycleRecords(keys: SigningKeyStore, certs: CertificateStore, now: Date): KeyRecord[] {
   return keys.list().map((k) => {
-    const facts = k.certificate ? readCertificate(k.certificate, `the certificate of key "${k.name}"`) : null;
+    const facts = k.certificate ? readCertificateFacts(k.certificate, `the certificate of key "${k.name}"`) : null;
     return {
       id: k.id,
       name: k.name,
@@ -91,8 +91,8 @@ export async function activateKey(world: RotationWorld, input: ActivateKeyInput)
   const previous = keys.active();
   // Standalone root rotation: the old root vouches for the new one, unless it is compromised.
   let link: Uint8Array | null = null;
-  const newFacts = k.certificate ? readCertificate(k.certificate, 'the new certificate') : null;
-  const oldFacts = previous?.certificate ? readCertificate(previous.certificate, 'the previous certificate') : null;
+  const newFacts = k.certificate ? readCertificateFacts(k.certificate, 'the new certificate') : null;
+  const oldFacts = previous?.certificate ? readCertificateFacts(previous.certificate, 'the previous certificate') : null;
   const bothRoots = newFacts && oldFacts && isSelfSigned(newFacts) && isSelfSigned(oldFacts);
   if (previous && bothRoots && !input.emergency && input.linkFromPrevious !== false) {
     const signed = await keys.withPrivateKey(previous.id, (pkcs8) =>

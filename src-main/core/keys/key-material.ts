@@ -22,7 +22,7 @@ export interface GeneratedKey {
   keyId: string;
 }
 
-function assertAlgorithm(alg: string): asserts alg is KeyAlgorithm {
+export function assertAlgorithm(alg: string): asserts alg is KeyAlgorithm {
   if (!isKeyAlgorithm(alg)) {
     throw new DomainError('UNSUPPORTED_ALGORITHM', `"${alg}" is not a supported key algorithm: use ecdsa-p256, ecdsa-p384, rsa-3072, rsa-4096 or ed25519.`);
   }

@@ -13,7 +13,7 @@
 import { DomainError } from '../errors.ts';
 import type { KeyState } from './key-state.ts';
 import { toPem } from '../asn1/pem.ts';
-import { readCertificate } from './certificate-facts.ts';
+import { readCertificateFacts } from '../asn1/certificate-reader.ts';
 import { createHash } from 'node:crypto';
 
 export interface DistributedKey {
@@ -51,7 +51,7 @@ export function distributedKeys<K extends DistributedKey>(keys: readonly K[]): K
       throw new DomainError('KEY_NO_CERTIFICATE', `Key ${k.id} is ${k.state} but has no certificate; the vault record is damaged. Run "key show" on it.`);
     }
     // The certificate must be the key's own: a mix-up here would hand agents the wrong anchor.
-    const facts = readCertificate(k.certificate, `the certificate of key ${k.id}`);
+    const facts = readCertificateFacts(k.certificate, `the certificate of key ${k.id}`);
     if (facts.keyId !== k.id) {
       throw new DomainError('INTERNAL', `The certificate stored for key ${k.id} certifies another key (${facts.keyId}); the vault record is damaged.`);
     }

@@ -14,8 +14,8 @@ import type { KeyState } from './key-state.ts';
 import { bytesEqual } from '../asn1/bytes.ts';
 import { importSigningKey, importVerifyKey, signingParams, spkiOfPrivateKey } from './key-material.ts';
 import { keyIdOf } from '../asn1/key-id.ts';
-import { readCertificate } from './certificate-facts.ts';
-import type { CertificateFacts } from './certificate-facts.ts';
+import { readCertificateFacts } from '../asn1/certificate-reader.ts';
+import type { CertificateFacts } from '../asn1/certificate-reader.ts';
 import { verifyOrderedChain } from './chain-verify.ts';
 
 /** Below this many days to NotAfter an active or trusted key gets a warning to plan its rotation. */
@@ -119,7 +119,7 @@ export async function checkKeyHealth(input: HealthInput): Promise<KeyHealth> {
   } else {
     let path: CertificateFacts[] | null = null;
     try {
-      path = [readCertificate(input.certificate, 'this key\'s certificate'), ...input.chain.map((d, i) => readCertificate(d, `chain certificate ${i + 2}`))];
+      path = [readCertificateFacts(input.certificate, 'this key\'s certificate'), ...input.chain.map((d, i) => readCertificateFacts(d, `chain certificate ${i + 2}`))];
     } catch (e) {
       problems.push(`A stored certificate is unreadable: ${isDomainError(e) ? e.message : 'damaged'}`);
       result.chainValidNow = false;

@@ -18,8 +18,8 @@ import type { KeyAlgorithm } from '../pki/algorithms.ts';
 import { DomainError } from '../errors.ts';
 import { bytesEqual } from '../asn1/bytes.ts';
 import type { RandomBytes } from '../asn1/serial.ts';
-import { readCertificate, isSelfIssued, isSelfSigned } from './certificate-facts.ts';
-import type { CertificateFacts } from './certificate-facts.ts';
+import { readCertificateFacts, isSelfIssued, isSelfSigned } from '../asn1/certificate-reader.ts';
+import type { CertificateFacts } from '../asn1/certificate-reader.ts';
 import { spkiOfPrivateKey } from './key-material.ts';
 import { Issuer } from '../issuance/issuer.ts';
 import type { SignedCertificate } from '../issuance/issuer.ts';
@@ -50,8 +50,8 @@ function requireRoot(c: CertificateFacts, which: string): void {
  * LINT_FAILED (nothing is signed), SIGNATURE_SELF_CHECK_FAILED.
  */
 export async function createLinkCertificate(input: LinkCertificateInput): Promise<SignedCertificate> {
-  const oldRoot = readCertificate(input.oldRoot.certificate, 'the old root certificate');
-  const newRoot = readCertificate(input.newRootCertificate, 'the new root certificate');
+  const oldRoot = readCertificateFacts(input.oldRoot.certificate, 'the old root certificate');
+  const newRoot = readCertificateFacts(input.newRootCertificate, 'the new root certificate');
   requireRoot(oldRoot, 'old root');
   requireRoot(newRoot, 'new root');
   if (bytesEqual(oldRoot.spki, newRoot.spki)) {
@@ -85,7 +85,7 @@ export async function createLinkCertificate(input: LinkCertificateInput): Promis
     subjectKeyId,
   });
   // Sanity: the link must not look like a root to chain builders.
-  const link = readCertificate(signed.der, 'the link certificate');
+  const link = readCertificateFacts(signed.der, 'the link certificate');
   if (isSelfSigned(link) || (isSelfIssued(link) && link.authorityKeyId === link.subjectKeyId)) {
     throw new DomainError('INTERNAL', 'The link certificate came out looking self-signed.');
   }

@@ -1,5 +1,6 @@
 /**
- * trust-anchor.json (docs/architecture.md, "Export packages"): the public keys the online side
+ * trust-anchor.json (docs/architecture.md, "Export packages"): its format
+ * (the schema a receiver parses it with) and how it is built. The public keys the online side
  * trusts, for checking the export's manifest signature and for agents that
  * pin keys rather than certificates.
  *
@@ -13,42 +14,48 @@
  * The fields come from the certificate itself, so the anchor cannot
  * disagree with the bundle.
  */
-import type { KeyAlgorithm } from '../pki/algorithms.ts';
+import { z } from 'zod';
+import { KEY_ALGORITHMS, type KeyAlgorithm } from '../pki/algorithms.ts';
+import { KEY_STATES } from './key-state.ts';
+import { KEY_ID_RE } from '../asn1/key-id.ts';
 import { DomainError } from '../errors.ts';
 import { distributedKeys } from './trust-bundle.ts';
 import type { DistributedKey } from './trust-bundle.ts';
-import { readCertificate } from './certificate-facts.ts';
+import { readCertificateFacts } from '../asn1/certificate-reader.ts';
 import { algorithmOfSpki } from './key-material.ts';
 import { toBase64Url } from '../asn1/bytes.ts';
 
-export interface TrustAnchorKeyEntry {
-  key_id: string;
-  algorithm: KeyAlgorithm;
-  public_key: string;
-  valid_from: string;
-  trusted_until?: string;
-  state: 'active' | 'trusted';
-}
+export const trustAnchorKeySchema = z.object({
+  key_id: z.string().regex(KEY_ID_RE),
+  algorithm: z.enum(KEY_ALGORITHMS),
+  public_key: z.string().regex(/^[A-Za-z0-9_-]+$/).max(4096),
+  valid_from: z.iso.datetime(),
+  trusted_until: z.iso.datetime().nullable().optional(),
+  state: z.enum(KEY_STATES),
+});
 
-export interface TrustAnchorDocument {
-  active_key_id: string;
-  keys: TrustAnchorKeyEntry[];
-}
+export const trustAnchorSchema = z.object({
+  active_key_id: z.string().regex(KEY_ID_RE),
+  keys: z.array(trustAnchorKeySchema).min(1).max(1000),
+});
+
+export type TrustAnchor = z.infer<typeof trustAnchorSchema>;
+export type TrustAnchorKey = z.infer<typeof trustAnchorKeySchema>;
 
 export interface AnchorKey extends DistributedKey {
   algorithm: KeyAlgorithm;
 }
 
 /** Throws what buildTrustBundle throws, and INTERNAL if a key's algorithm does not match its certificate. */
-export function buildTrustAnchor(keys: readonly AnchorKey[]): TrustAnchorDocument {
+export function buildTrustAnchor(keys: readonly AnchorKey[]): TrustAnchor {
   const ordered = distributedKeys(keys);
-  const entries = ordered.map((k): TrustAnchorKeyEntry => {
-    const cert = readCertificate(k.certificate as Uint8Array, `the certificate of key ${k.id}`);
+  const entries = ordered.map((k): TrustAnchorKey => {
+    const cert = readCertificateFacts(k.certificate as Uint8Array, `the certificate of key ${k.id}`);
     const alg = algorithmOfSpki(cert.spki);
     if (alg !== k.algorithm) {
       throw new DomainError('INTERNAL', `Key ${k.id} is recorded as ${k.algorithm} but its certificate holds a ${alg ?? 'different'} key; the vault record is damaged.`);
     }
-    const entry: TrustAnchorKeyEntry = {
+    const entry: TrustAnchorKey = {
       key_id: cert.keyId,
       algorithm: alg,
       public_key: toBase64Url(cert.spki),
@@ -58,10 +65,10 @@ export function buildTrustAnchor(keys: readonly AnchorKey[]): TrustAnchorDocumen
     if (k.state === 'trusted' && k.trustedUntil) entry.trusted_until = k.trustedUntil.toISOString();
     return entry;
   });
-  return { active_key_id: (entries[0] as TrustAnchorKeyEntry).key_id, keys: entries };
+  return { active_key_id: (entries[0] as TrustAnchorKey).key_id, keys: entries };
 }
 
-/** The file's bytes: two-space JSON with a final newline (the same form core/media writes). */
-export function serializeTrustAnchorDocument(doc: TrustAnchorDocument): Uint8Array {
+/** The file's bytes: two-space JSON with a final newline. */
+export function serializeTrustAnchor(doc: TrustAnchor): Uint8Array {
   return new TextEncoder().encode(JSON.stringify(doc, null, 2) + '\n');
 }

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY_MS, fixedClock } from '../clock.ts';
-import { trustAnchorSchema } from '../media/trust-anchor.ts';
+import { trustAnchorSchema } from './trust-anchor.ts';
 import type { KeyAlgorithm } from '../pki/algorithms.ts';
 import { selfSignRoot } from './self-sign.ts';
 import { importChain } from './chain-import.ts';
 import { applyPlan, planActivation, planEmergencyActivation, planPromote, planRetire } from './lifecycle.ts';
 import type { KeyRecord } from './lifecycle.ts';
 import { buildTrustBundle } from './trust-bundle.ts';
-import { buildTrustAnchor, serializeTrustAnchorDocument } from './trust-anchor.ts';
+import { buildTrustAnchor, serializeTrustAnchor } from './trust-anchor.ts';
 import type { AnchorKey } from './trust-anchor.ts';
 import { readChainFile } from './chain-file.ts';
 import { bytesEqual } from '../asn1/bytes.ts';
@@ -135,7 +135,7 @@ describe('the trust bundle in each state', () => {
 describe('trust-anchor.json', () => {
   it('lists active then trusted keys with their SPKI, in the format core/media reads', () => {
     const doc = buildTrustAnchor(keys);
-    expect(trustAnchorSchema.parse(JSON.parse(new TextDecoder().decode(serializeTrustAnchorDocument(doc))))).toEqual(doc);
+    expect(trustAnchorSchema.parse(JSON.parse(new TextDecoder().decode(serializeTrustAnchor(doc))))).toEqual(doc);
     expect(doc.active_key_id).toBe(ids.D);
     expect(doc.keys.map((k) => [k.key_id, k.state, k.algorithm])).toEqual([
       [ids.D, 'active', 'ecdsa-p384'],

@@ -27,8 +27,8 @@
 import type { Clock } from '../clock.ts';
 import { DomainError } from '../errors.ts';
 import { readChainFile } from './chain-file.ts';
-import type { CertificateFacts } from './certificate-facts.ts';
-import { claimsToBeRoot, isSelfSigned, keyIdsAgree, readCertificate, sameName, signedBy } from './certificate-facts.ts';
+import type { CertificateFacts } from '../asn1/certificate-reader.ts';
+import { claimsToBeRoot, isSelfSigned, keyIdsAgree, readCertificateFacts, sameName, signedBy } from '../asn1/certificate-reader.ts';
 import { checkIssuers, checkLeafIsCa, checkNesting, checkValidityNow, verifyOrderedChain } from './chain-verify.ts';
 import { bytesEqual } from '../asn1/bytes.ts';
 import { keyIdOf, shortKeyId } from '../asn1/key-id.ts';
@@ -94,7 +94,7 @@ function summary(c: CertificateFacts): ChainCertificateSummary {
 
 function readAll(input: Uint8Array, fileName: string, maxBytes: number | undefined): CertificateFacts[] {
   const opts = maxBytes === undefined ? { fileName } : { fileName, maxBytes };
-  return readChainFile(input, opts).map((fc) => readCertificate(fc.der, `certificate ${fc.position} in ${fileName}`));
+  return readChainFile(input, opts).map((fc) => readCertificateFacts(fc.der, `certificate ${fc.position} in ${fileName}`));
 }
 
 /** Find the issuer of `child` among `pool` by name and key id, confirmed by signature. */
@@ -199,7 +199,7 @@ export async function importChain(args: ChainImportInput): Promise<ImportedChain
  * Throws CHAIN_UNPARSEABLE, CHAIN_KEY_MISMATCH and the path codes.
  */
 export function verifyStoredChain(args: { certificate: Uint8Array; issuers: readonly Uint8Array[]; keySpki: Uint8Array; clock: Clock }): ChainCertificateSummary[] {
-  const path = [readCertificate(args.certificate, 'this key\'s certificate'), ...args.issuers.map((d, i) => readCertificate(d, `chain certificate ${i + 2}`))];
+  const path = [readCertificateFacts(args.certificate, 'this key\'s certificate'), ...args.issuers.map((d, i) => readCertificateFacts(d, `chain certificate ${i + 2}`))];
   const leaf = path[0] as CertificateFacts;
   if (!bytesEqual(leaf.spki, args.keySpki)) {
     throw new DomainError('CHAIN_KEY_MISMATCH', `The stored certificate ${leaf.label} is not for this key (${shortKeyId(keyIdOf(args.keySpki))}); the key record is damaged.`);
@@ -210,5 +210,5 @@ export function verifyStoredChain(args: { certificate: Uint8Array; issuers: read
 
 /** Subject, issuer, serial, validity and key id of one DER certificate, for listings. Throws CHAIN_UNPARSEABLE. */
 export function describeCertificate(der: Uint8Array): ChainCertificateSummary {
-  return summary(readCertificate(der, 'the certificate'));
+  return summary(readCertificateFacts(der, 'the certificate'));
 }
