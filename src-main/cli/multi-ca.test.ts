@@ -245,6 +245,11 @@ describe('several CAs in one vault, through the CLI', () => {
     expect((await ok(cli, ['--json', 'ca', 'show', 'web'])).json).toMatchObject({ name: 'web', purpose: 'server certificates' });
     expect((await cli(['--json', 'ca', 'show', 'servers'])).code).toBe(2);
     await ok(cli, ['--ca', 'web', 'key', 'create', '--name', 'web-2']);
+    const set = (await ok(cli, ['--json', 'ca', 'set', 'web', '--crl-validity', '2', '--profiles', 'server,agent'])).json as { settings: unknown };
+    expect(set.settings).toEqual({ trustedWindowDays: null, crlValidityDays: 2, allowedProfiles: ['server', 'agent'], defaultValidityDays: null });
+    expect(((await ok(cli, ['--json', 'ca', 'set', 'web', '--crl-validity', 'vault'])).json as { settings: { crlValidityDays: unknown } }).settings.crlValidityDays).toBeNull();
+    expect((await cli(['ca', 'set', 'web', '--profiles', 'bogus'])).code).toBe(2);
+    expect((await cli(['ca', 'set', 'web', '--trusted-window', '0'])).code).toBe(2);
 
     const events = ((await ok(cli, ['--json', 'audit', 'list'])).json as { events: Array<{ action: string; details: Record<string, unknown> }> }).events;
     const caEvents = events.filter((e) => /^(key|cert|crl|bundle|ca)\./.test(e.action));

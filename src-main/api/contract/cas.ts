@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { CaSummary } from '../../core/store/ca-summary.ts';
+import { PROFILE_NAMES } from '../../core/issuance/profile-names.ts';
 import { KEY_ALGORITHMS } from '../../core/pki/key-algorithm-names.ts';
 import { caName, empty, op } from './common.ts';
 
@@ -28,5 +29,16 @@ export const caOps = {
   ),
   'ca.list': op<CaView[]>()(empty, { mutates: false, needsUnlock: true }),
   'ca.show': op<CaView>()(z.strictObject({ name: caName }), { mutates: false, needsUnlock: true }),
+  'ca.update': op<CaView>()(
+    z.strictObject({
+      name: caName,
+      // null: follow the vault's setting again (for allowedProfiles: every profile; defaultValidityDays: the profile's default).
+      trustedWindowDays: z.number().int().min(1).max(3650).nullable().optional(),
+      crlValidityDays: z.number().int().min(1).max(366).nullable().optional(),
+      allowedProfiles: z.array(z.enum(PROFILE_NAMES)).min(1).max(PROFILE_NAMES.length).nullable().optional(),
+      defaultValidityDays: z.number().int().min(1).max(36500).nullable().optional(),
+    }),
+    { mutates: true, needsUnlock: true },
+  ),
   'ca.rename': op<CaView>()(z.strictObject({ name: caName, newName: caName }), { mutates: true, needsUnlock: true }),
 } as const;

@@ -1,7 +1,7 @@
 /**
  * The ca.* operations and the CA scope of dispatch on a real vault: refusals
  * change nothing, a CA's own setting wins over the vault's, and a key list of
- * every CA is only for key.list.
+ * every CA is only for key.list, ca.update sets a CA's own settings.
  */
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
@@ -62,9 +62,13 @@ describe('ca operations', () => {
 
   it("a CA's own trusted window wins over the vault's; the other CA keeps the vault's", async () => {
     await value('ca.create', { name: 'servers' });
-    const servers = (await value<Array<{ id: string; name: string }>>('ca.list', {})).find((c) => c.name === 'servers')!;
-    // No command sets a CA's settings yet: the column is written directly, as a later command will.
-    service.session.requireVault().db.prepare('UPDATE cas SET trusted_window_days = 3 WHERE id = ?').run(servers.id);
+    const before = await auditTotal();
+    const updated = await value<{ settings: Record<string, unknown> }>('ca.update', { name: 'servers', trustedWindowDays: 3 });
+    expect(updated.settings).toEqual({ trustedWindowDays: 3, crlValidityDays: null, allowedProfiles: null, defaultValidityDays: null });
+    expect(await auditTotal()).toBe(before + 1);
+    expect(await dispatch(service, 'ca.update', { name: 'servers' })).toMatchObject({ ok: false, code: 'INVALID_INPUT' });
+    expect(await dispatch(service, 'ca.update', { name: 'servers', trustedWindowDays: 0 })).toMatchObject({ ok: false, code: 'INVALID_INPUT' });
+    expect(await auditTotal()).toBe(before + 1);
     for (const ca of ['default', 'servers']) {
       await activeRoot(ca, `${ca}-1`);
       await activeRoot(ca, `${ca}-2`);
@@ -91,8 +95,7 @@ describe('ca operations', () => {
 
   it("a CA's allowed profiles refuse another profile before signing, and its default validity applies when the request names none", async () => {
     await value('ca.create', { name: 'agents' });
-    const agents = (await value<Array<{ id: string; name: string }>>('ca.list', {})).find((c) => c.name === 'agents')!;
-    service.session.requireVault().db.prepare(`UPDATE cas SET allowed_profiles = '["agent"]', default_validity_days = 10 WHERE id = ?`).run(agents.id);
+    const agents = await value<{ id: string }>('ca.update', { name: 'agents', allowedProfiles: ['agent'], defaultValidityDays: 10 });
     await activeRoot('agents', 'agents-root');
     await activeRoot('default', 'default-root');
     const source = { name: 'a.csr', base64: makeCsr('p256', 'agent-1').toString('base64') };
@@ -105,5 +108,9 @@ describe('ca operations', () => {
     // The default CA keeps the profile's own default (agent: 365 days) and every profile.
     const d = await value<{ notAfter: string }>('cert.issue', { ca: 'default', source, profile: 'agent' });
     expect(d.notAfter).toBe(new Date(Date.parse(FIXED_NOW) + 365 * DAY_MS).toISOString());
+    // null sets them back to following the vault and the profile.
+    await value('ca.update', { name: 'agents', allowedProfiles: null, defaultValidityDays: null });
+    const e = await value<{ notAfter: string }>('cert.issue', { ca: 'agents', source, profile: 'agent' });
+    expect(e.notAfter).toBe(new Date(Date.parse(FIXED_NOW) + 365 * DAY_MS).toISOString());
   });
 });

@@ -38,6 +38,19 @@ export const caHandlers: HandlersFor<keyof typeof caOps> = {
 
   'ca.show': (input, ctx) => caView(ctx, ctx.stores.cas.byName(input.name)),
 
+  'ca.update': (input, ctx) => {
+    const v = ctx.vault;
+    const { cas } = ctx.stores;
+    const { name, ...change } = input;
+    if (Object.values(change).every((x) => x === undefined)) throw new DomainError('INVALID_INPUT', 'Name at least one setting to change (--trusted-window, --crl-validity, --profiles, --default-days).');
+    const ca = cas.byName(name);
+    v.transaction(() => {
+      cas.updateSettings(ca.id, change);
+      v.audit.append({ actor: ctx.actor, action: 'ca.settings-changed', details: { ca: ca.name, caId: ca.id, from: ca.settings, to: cas.byId(ca.id)!.settings } });
+    });
+    return caView(ctx, cas.byId(ca.id)!);
+  },
+
   'ca.rename': (input, ctx) => {
     const v = ctx.vault;
     const { cas } = ctx.stores;

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { KEY_ALGORITHMS } from '../../core/pki/algorithms.ts';
+import { PROFILE_NAMES } from '../../core/issuance/profiles.ts';
 import type { CaView } from '../../api/contract.ts';
 import type { Action } from '../context.ts';
 import { lines, table } from '../format.ts';
@@ -16,6 +17,8 @@ function caDetails(c: CaView): string {
     ['Active key', c.activeKeyId],
     ['Trusted window', c.settings.trustedWindowDays === null ? "the vault's setting" : `${c.settings.trustedWindowDays} days`],
     ['CRL validity', c.settings.crlValidityDays === null ? "the vault's setting" : `${c.settings.crlValidityDays} days`],
+    ['Profiles', c.settings.allowedProfiles === null ? 'all' : c.settings.allowedProfiles.join(', ')],
+    ['Default validity', c.settings.defaultValidityDays === null ? "the profile's" : `${c.settings.defaultValidityDays} days`],
   ]);
 }
 
@@ -58,6 +61,31 @@ export function caCommand(action: Action): Command {
         await ctx.unlock();
         const c = await ctx.call('ca.show', { name });
         return { json: c, text: caDetails(c) };
+      }),
+    );
+
+  // "vault" (or "all" for --profiles) sets a setting back to following the vault's; commander keeps a parser's null as
+  // "no value", so the word is kept and turned into null below.
+  const orVault = (parse: (v: string) => number) => (v: string) => (v === 'vault' ? v : parse(v));
+  const unset = <T>(v: T | 'vault' | 'all' | undefined): T | null | undefined => (v === 'vault' || v === 'all' ? null : v);
+  ca.command('set')
+    .description("change a CA's own settings; \"vault\" makes one follow the vault's setting again")
+    .argument('<NAME>', "the CA's name")
+    .option('--trusted-window <DAYS|vault>', 'days a replaced active key of this CA stays trusted', orVault(intFor('--trusted-window', 'ca.update', 'trustedWindowDays')))
+    .option('--crl-validity <DAYS|vault>', "days from a CRL's thisUpdate to its nextUpdate", orVault(intFor('--crl-validity', 'ca.update', 'crlValidityDays')))
+    .option('--profiles <LIST|all>', `the profiles this CA issues, comma-separated (${PROFILE_NAMES.join(', ')})`, (v: string) => (v === 'all' ? v : v.split(',').map((p) => p.trim())))
+    .option('--default-days <DAYS|vault>', 'validity when a request names none (vault: the profile\'s default)', orVault(intFor('--default-days', 'ca.update', 'defaultValidityDays')))
+    .action(
+      action(async (ctx, name: string, opts: { trustedWindow?: number | 'vault'; crlValidity?: number | 'vault'; profiles?: Array<(typeof PROFILE_NAMES)[number]> | 'all'; defaultDays?: number | 'vault' }) => {
+        await ctx.unlock();
+        const c = await ctx.call('ca.update', {
+          name,
+          trustedWindowDays: unset(opts.trustedWindow),
+          crlValidityDays: unset(opts.crlValidity),
+          allowedProfiles: unset(opts.profiles),
+          defaultValidityDays: unset(opts.defaultDays),
+        });
+        return { json: c, text: `Settings of CA "${c.name}" changed.\n${caDetails(c)}` };
       }),
     );
 

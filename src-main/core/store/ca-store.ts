@@ -89,6 +89,16 @@ export class CaStore {
     return this.byId(id)!;
   }
 
+  /** Sets the given settings (null: back to the vault's); the others stay. */
+  updateSettings(id: string, change: Partial<CaSummary['settings']>): void {
+    const columns = { trustedWindowDays: 'trusted_window_days', crlValidityDays: 'crl_validity_days', allowedProfiles: 'allowed_profiles', defaultValidityDays: 'default_validity_days' } as const;
+    for (const [field, column] of Object.entries(columns) as Array<[keyof typeof columns, string]>) {
+      const v = change[field];
+      if (v === undefined) continue;
+      this.db.prepare(`UPDATE cas SET ${column} = ? WHERE id = ?`).run(Array.isArray(v) ? JSON.stringify(v) : v, id);
+    }
+  }
+
   rename(id: string, name: string): void {
     this.assertNameFree(name);
     this.db.prepare('UPDATE cas SET name = ? WHERE id = ?').run(name, id);
