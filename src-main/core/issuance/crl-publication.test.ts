@@ -77,10 +77,11 @@ describe('generateCrl', () => {
     vault.transaction(() => {
       certs.insert(kept);
       // Revocations written straight (cert revoke's own path is tested elsewhere): three times, four reasons, a tenth not revoked.
-      const put = vault.db.prepare('INSERT INTO revocations (serial, issuer_key_id, revoked_at, reason) VALUES (?, ?, ?, ?)');
+      const issuer = vault.db.prepare('INSERT INTO revocation_issuers (issuer_key_id) VALUES (?)').run(g.keyId).lastInsertRowid;
+      const put = vault.db.prepare('INSERT INTO revocations (serial, issuer, revoked_at, reason) VALUES (?, ?, ?, ?)');
       kept.forEach((r, i) => {
         if (i % 10 === 3) return;
-        put.run(r.serial, g.keyId, new Date(now.getTime() - (i % 3) * 1000).toISOString(), ['keyCompromise', 'superseded', 'unspecified', 'cessationOfOperation'][i % 4]);
+        put.run(r.serial, issuer, new Date(now.getTime() - (i % 3) * 1000).toISOString(), ['keyCompromise', 'superseded', 'unspecified', 'cessationOfOperation'][i % 4]);
       });
     });
     const upper = (hex: string) => hex.toUpperCase().replace(/^(00)+(?=..)/, '');

@@ -180,7 +180,7 @@ export class CertificateStore {
     if (c.revokedAt) {
       throw new DomainError('ALREADY_REVOKED', `Certificate ${c.serial} was already revoked at ${c.revokedAt} (${c.revocationReason}); nothing changed.`);
     }
-    this.db.prepare('INSERT INTO revocations (serial, issuer_key_id, revoked_at, reason) VALUES (?, ?, ?, ?)').run(c.serial, c.issuerKeyId, at.toISOString(), reason);
+    this.db.prepare('INSERT INTO revocations (issuer, serial, revoked_at, reason) VALUES (?, ?, ?, ?)').run(this.issuerRef(c.issuerKeyId), c.serial, at.toISOString(), reason);
     this.countRevocations(c.issuerKeyId, 1);
     return { ...c, revokedAt: at.toISOString(), revocationReason: reason };
   }
@@ -189,11 +189,17 @@ export class CertificateStore {
   revokeAllByIssuer(issuerKeyId: string, reason: string, at: Date): number {
     const n = this.db
       .prepare(
-        'INSERT INTO revocations (serial, issuer_key_id, revoked_at, reason) SELECT c.serial, c.issuer_key_id, ?, ? FROM certificates c WHERE c.issuer_key_id = ? AND NOT EXISTS (SELECT 1 FROM revocations r WHERE r.serial = c.serial) ORDER BY c.serial',
+        'INSERT INTO revocations (issuer, serial, revoked_at, reason) SELECT ?, c.serial, ?, ? FROM certificates c WHERE c.issuer_key_id = ? AND NOT EXISTS (SELECT 1 FROM revocations r WHERE r.serial = c.serial) ORDER BY c.serial',
       )
-      .run(at.toISOString(), reason, issuerKeyId).changes;
+      .run(this.issuerRef(issuerKeyId), at.toISOString(), reason, issuerKeyId).changes;
     this.countRevocations(issuerKeyId, n);
     return n;
+  }
+
+  /** The small integer a revocation row names its issuer by (made on the issuer's first revocation). */
+  private issuerRef(issuerKeyId: string): number {
+    this.db.prepare('INSERT INTO revocation_issuers (issuer_key_id) VALUES (?) ON CONFLICT (issuer_key_id) DO NOTHING').run(issuerKeyId);
+    return (this.db.prepare('SELECT id FROM revocation_issuers WHERE issuer_key_id = ?').get(issuerKeyId) as { id: number }).id;
   }
 
   /** Revocations are counted here, once per statement, not by a trigger per row. */
@@ -211,7 +217,7 @@ export class CertificateStore {
   *revokedGroups(issuerKeyId: string): Generator<{ revokedAt: Date; reason: string; serialsHex: string[] }> {
     const chunk = this.db
       .prepare(
-        "SELECT revoked_at, reason, group_concat(serial, ','), max(rowid) FROM (SELECT rowid, serial, revoked_at, reason FROM revocations WHERE issuer_key_id = ? AND rowid > ? ORDER BY rowid LIMIT 65536) GROUP BY revoked_at, reason",
+        "SELECT revoked_at, reason, group_concat(serial, ','), max(id) FROM (SELECT id, serial, revoked_at, reason FROM revocations WHERE issuer = (SELECT id FROM revocation_issuers WHERE issuer_key_id = ?) AND id > ? ORDER BY id LIMIT 65536) GROUP BY revoked_at, reason",
       )
       .raw();
     const dates = new Map<string, Date>();

@@ -207,6 +207,35 @@ export const MIGRATIONS: readonly Migration[] = [
         BEGIN UPDATE certificate_counts SET issued = issued - 1 WHERE issuer_key_id = old.issuer_key_id; END;
     `,
   },
+  {
+    version: 7,
+    description: 'narrower revocation rows: the issuer as a small integer, the row order kept',
+    sql: `
+      -- Revoking a fleet writes a million rows in one statement, and what that
+      -- costs is the bytes written to encrypted pages. Each row used to carry
+      -- the issuer's 71-character key id twice (row and issuer index); now it
+      -- carries a small integer from revocation_issuers. id is an explicit
+      -- INTEGER PRIMARY KEY (VACUUM INTO keeps it) and keeps the old rowid, so
+      -- the rows keep their order and a CRL lists its entries as before.
+      CREATE TABLE revocation_issuers (
+        id INTEGER PRIMARY KEY,
+        issuer_key_id TEXT NOT NULL UNIQUE
+      ) STRICT;
+      INSERT INTO revocation_issuers (issuer_key_id) SELECT DISTINCT issuer_key_id FROM revocations ORDER BY issuer_key_id;
+      CREATE TABLE revocations_narrow (
+        id INTEGER PRIMARY KEY,
+        issuer INTEGER NOT NULL REFERENCES revocation_issuers(id),
+        serial TEXT NOT NULL UNIQUE REFERENCES certificates(serial),
+        revoked_at TEXT NOT NULL,
+        reason TEXT NOT NULL
+      ) STRICT;
+      INSERT INTO revocations_narrow (id, issuer, serial, revoked_at, reason)
+        SELECT r.rowid, i.id, r.serial, r.revoked_at, r.reason FROM revocations r JOIN revocation_issuers i ON i.issuer_key_id = r.issuer_key_id ORDER BY r.rowid;
+      DROP TABLE revocations;
+      ALTER TABLE revocations_narrow RENAME TO revocations;
+      CREATE INDEX revocations_issuer ON revocations(issuer);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
