@@ -208,28 +208,45 @@ export class CertificateStore {
   }
 
   /**
-   * Every revoked certificate of an issuer, in storage order (a CRL's entries
-   * need no order, RFC 5280 5.1.2.6), as groups that share a revocation time
-   * and reason: read 65,536 rows at a time with the serials joined by SQLite,
-   * so a fleet revoked at once costs no object per certificate. Equal
-   * timestamps share one Date.
+   * Every revoked certificate of an issuer, in revocation order (a CRL's
+   * entries need no order, RFC 5280 5.1.2.6), as runs of consecutive rows that
+   * share a revocation time and reason. Read 65,536 rows at a time: a chunk
+   * whose rows all share one time and reason (a revoked fleet) comes back as
+   * one string of serials joined by SQLite, with no sort and no object per
+   * certificate; any other chunk is read row by row. Equal timestamps share
+   * one Date.
    */
   *revokedGroups(issuerKeyId: string): Generator<{ revokedAt: Date; reason: string; serialsHex: string[] }> {
-    const chunk = this.db
-      .prepare(
-        "SELECT revoked_at, reason, group_concat(serial, ','), max(id) FROM (SELECT id, serial, revoked_at, reason FROM revocations WHERE issuer = (SELECT id FROM revocation_issuers WHERE issuer_key_id = ?) AND id > ? ORDER BY id LIMIT 65536) GROUP BY revoked_at, reason",
-      )
-      .raw();
+    const ref = this.db.prepare('SELECT id FROM revocation_issuers WHERE issuer_key_id = ?').pluck().get(issuerKeyId) as number | undefined;
+    if (ref === undefined) return;
+    const chunk = 'SELECT id, serial, revoked_at, reason FROM revocations WHERE issuer = ? AND id > ? ORDER BY id LIMIT 65536';
+    const uniform = this.db.prepare(`SELECT max(id), min(revoked_at), max(revoked_at), min(reason), max(reason), group_concat(serial, ',') FROM (${chunk})`).raw();
+    const rows = this.db.prepare(chunk).raw();
     const dates = new Map<string, Date>();
+    const dateOf = (at: string) => {
+      let d = dates.get(at);
+      if (!d) dates.set(at, (d = new Date(at)));
+      return d;
+    };
     for (let after = 0; ; ) {
-      const rows = chunk.all(issuerKeyId, after) as Array<[string, string, string, number]>;
-      if (rows.length === 0) return;
-      for (const [at, reason, serials, last] of rows) {
-        after = Math.max(after, last);
-        let revokedAt = dates.get(at);
-        if (!revokedAt) dates.set(at, (revokedAt = new Date(at)));
-        yield { revokedAt, reason, serialsHex: serials.split(',') };
+      const [last, firstAt, lastAt, firstReason, lastReason, serials] = uniform.get(ref, after) as [number | null, string, string, string, string, string];
+      if (last === null) return;
+      if (firstAt === lastAt && firstReason === lastReason) {
+        yield { revokedAt: dateOf(firstAt), reason: firstReason, serialsHex: serials.split(',') };
+      } else {
+        let run: { revokedAt: Date; reason: string; serialsHex: string[] } | null = null;
+        let runAt = '';
+        for (const [, serial, at, reason] of rows.all(ref, after) as Array<[number, string, string, string]>) {
+          if (run && at === runAt && reason === run.reason) run.serialsHex.push(serial);
+          else {
+            if (run) yield run;
+            run = { revokedAt: dateOf(at), reason, serialsHex: [serial] };
+            runAt = at;
+          }
+        }
+        if (run) yield run;
       }
+      after = last;
     }
   }
 
