@@ -3,6 +3,8 @@ import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../core/clock.ts';
+import { SCHEMA_VERSION } from '../core/vault/migrations.ts';
+import { openRawDatabase, vaultKeyOf } from '../testing/vault-fixtures.ts';
 import { inProcessCli } from '../testing/cli-in-process.ts';
 import { removeTempDirs, tempDir } from '../testing/temp-dir.ts';
 
@@ -24,7 +26,7 @@ function legacyVault() {
   mkdirSync(vault);
   for (const f of ['vault-header.json', 'vault.db']) copyFileSync(join(FIXTURE, f), join(vault, f));
   const clock = fixedClock('2026-06-03T12:00:00Z');
-  return { dir, cli: inProcessCli({ vault, clock, env: { AIRGAP_CA_PASSPHRASE: PASS } }) };
+  return { dir, vault, cli: inProcessCli({ vault, clock, env: { AIRGAP_CA_PASSPHRASE: PASS } }) };
 }
 
 describe('a vault made before several CAs per vault', () => {
@@ -83,6 +85,25 @@ describe('a vault made before several CAs per vault', () => {
       ['cert.issued', 'default'],
       ['bundle.written', 'default'],
     ]);
+  });
+
+  it('passes through migrations 6, 7 and 8: the revocation in the narrow rows of 7, its issuer given the CA by 8', async () => {
+    const { vault, cli } = legacyVault();
+    expect((await cli(['key', 'list'])).code).toBe(0);
+    const raw = openRawDatabase(vault, await vaultKeyOf(vault, { passphrase: PASS }));
+    try {
+      expect(SCHEMA_VERSION).toBe(8);
+      expect(raw.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+      const rootA = raw.prepare("SELECT id FROM signing_keys WHERE name = 'root-a'").pluck().get() as string;
+      expect(raw.prepare('SELECT issuer_key_id, ca_id FROM revocation_issuers').raw().all()).toEqual([[rootA, 'default']]);
+      expect(raw.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('revocations')).toEqual(['id', 'issuer', 'serial', 'revoked_at', 'reason']);
+      expect(
+        raw.prepare("SELECT c.subject, r.reason, i.issuer_key_id FROM revocations r JOIN revocation_issuers i ON i.id = r.issuer JOIN certificates c ON c.serial = r.serial").raw().all(),
+      ).toEqual([['CN=agent-2', 'superseded', rootA]]);
+      expect(raw.prepare('SELECT issuer_key_id, issued, revoked FROM certificate_counts').raw().all()).toEqual([[rootA, 2, 1]]);
+    } finally {
+      raw.close();
+    }
   });
 
   it('with a second CA added, the commands of one CA need --ca, and "default" keeps everything it had', async () => {

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DAY_MS } from '../core/clock.ts';
 import { cliWithMedium } from '../testing/cli-in-process.ts';
 import { removeTempDirs } from '../testing/temp-dir.ts';
+import { openRawDatabase, vaultKeyOf } from '../testing/vault-fixtures.ts';
 
 afterAll(removeTempDirs);
 
@@ -91,7 +92,7 @@ describe('several CAs in one vault, through the CLI', () => {
   });
 
   it("a leaf of each CA verifies only against its own CA's bundle (OpenSSL), and a revocation in one never reaches the other's CRL", async () => {
-    const { cli, dir } = await twoCas();
+    const { cli, dir, env } = await twoCas();
     const out = (n: string) => join(dir, n);
     const agent = (await ok(cli, ['--json', '--ca', 'default', 'cert', 'issue', '--csr', request(dir, 'agent-1'), '--out', out('agent-1.crt')])).json as { serial: string; caId: string };
     const server = (await ok(cli, ['--json', '--ca', 'servers', 'cert', 'issue', '--csr', request(dir, 'web-1'), '--out', out('web-1.crt')])).json as { serial: string; caId: string };
@@ -119,6 +120,24 @@ describe('several CAs in one vault, through the CLI', () => {
     const crlOk = (bundle: string, crl: string) => spawnSync('openssl', ['crl', '-inform', 'DER', '-noout', '-CAfile', bundle, '-in', crl]).status === 0;
     expect(crlOk(out('servers.pem'), out('servers.crl'))).toBe(true);
     expect(crlOk(out('default.pem'), out('servers.crl'))).toBe(false);
+
+    // A revocation in the other CA reaches only that CA's CRL.
+    await ok(cli, ['--ca', 'servers', 'cert', 'revoke', server.serial, '--reason', 'superseded']);
+    await ok(cli, ['--ca', 'default', 'crl', 'generate', '--out', out('default-2.crl')]);
+    await ok(cli, ['--ca', 'servers', 'crl', 'generate', '--out', out('servers-2.crl')]);
+    expect(crlSerials(out('default-2.crl'))).toEqual([agent.serial.replace(/^0+/, '')]);
+    expect(crlSerials(out('servers-2.crl'))).toEqual([server.serial.replace(/^0+/, '')]);
+    // The revocation rows carry no CA: each issuer's row in revocation_issuers carries its key's.
+    const raw = openRawDatabase(join(dir, 'vault'), await vaultKeyOf(join(dir, 'vault'), { passphrase: env.AIRGAP_CA_PASSPHRASE }));
+    try {
+      expect(raw.prepare('SELECT k.name, i.ca_id = k.ca_id FROM revocation_issuers i JOIN signing_keys k ON k.id = i.issuer_key_id ORDER BY i.id').raw().all()).toEqual([
+        ['agents-1', 1],
+        ['servers-1', 1],
+      ]);
+      expect(raw.prepare("SELECT ca_id FROM revocation_issuers ORDER BY id").pluck().all()).toEqual(['default', server.caId]);
+    } finally {
+      raw.close();
+    }
   });
 
   it('without --ca a command of one CA is refused on a two-CA vault with exit 2 naming the CAs; an unknown CA is CA_NOT_FOUND', async () => {

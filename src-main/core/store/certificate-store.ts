@@ -195,9 +195,7 @@ export class CertificateStore {
     if (c.revokedAt) {
       throw new DomainError('ALREADY_REVOKED', `Certificate ${c.serial} was already revoked at ${c.revokedAt} (${c.revocationReason}); nothing changed.`);
     }
-    this.db
-      .prepare('INSERT INTO revocations (serial, issuer_key_id, revoked_at, reason, ca_id) VALUES (?, ?, ?, ?, (SELECT ca_id FROM certificates WHERE serial = ?))')
-      .run(c.serial, c.issuerKeyId, at.toISOString(), reason, c.serial);
+    this.db.prepare('INSERT INTO revocations (issuer, serial, revoked_at, reason) VALUES (?, ?, ?, ?)').run(this.issuerRef(c.issuerKeyId), c.serial, at.toISOString(), reason);
     this.countRevocations(c.issuerKeyId, 1);
     return { ...c, revokedAt: at.toISOString(), revocationReason: reason };
   }
@@ -206,11 +204,22 @@ export class CertificateStore {
   revokeAllByIssuer(issuerKeyId: string, reason: string, at: Date): number {
     const n = this.db
       .prepare(
-        'INSERT INTO revocations (serial, issuer_key_id, revoked_at, reason, ca_id) SELECT c.serial, c.issuer_key_id, ?, ?, c.ca_id FROM certificates c WHERE c.issuer_key_id = ? AND NOT EXISTS (SELECT 1 FROM revocations r WHERE r.serial = c.serial) ORDER BY c.serial',
+        'INSERT INTO revocations (issuer, serial, revoked_at, reason) SELECT ?, c.serial, ?, ? FROM certificates c WHERE c.issuer_key_id = ? AND NOT EXISTS (SELECT 1 FROM revocations r WHERE r.serial = c.serial) ORDER BY c.serial',
       )
-      .run(at.toISOString(), reason, issuerKeyId).changes;
+      .run(this.issuerRef(issuerKeyId), at.toISOString(), reason, issuerKeyId).changes;
     this.countRevocations(issuerKeyId, n);
     return n;
+  }
+
+  /**
+   * The small integer a revocation row names its issuer by (made on the issuer's first revocation, with the
+   * issuing key's CA): a revocation's CA is its issuer's, so the rows themselves carry no CA.
+   */
+  private issuerRef(issuerKeyId: string): number {
+    this.db
+      .prepare('INSERT INTO revocation_issuers (issuer_key_id, ca_id) VALUES (?, (SELECT ca_id FROM signing_keys WHERE id = ?)) ON CONFLICT (issuer_key_id) DO NOTHING')
+      .run(issuerKeyId, issuerKeyId);
+    return (this.db.prepare('SELECT id FROM revocation_issuers WHERE issuer_key_id = ?').get(issuerKeyId) as { id: number }).id;
   }
 
   /** Revocations are counted here, once per statement, not by a trigger per row. */
@@ -219,28 +228,45 @@ export class CertificateStore {
   }
 
   /**
-   * Every revoked certificate of an issuer, in storage order (a CRL's entries
-   * need no order, RFC 5280 5.1.2.6), as groups that share a revocation time
-   * and reason: read 65,536 rows at a time with the serials joined by SQLite,
-   * so a fleet revoked at once costs no object per certificate. Equal
-   * timestamps share one Date.
+   * Every revoked certificate of an issuer, in revocation order (a CRL's
+   * entries need no order, RFC 5280 5.1.2.6), as runs of consecutive rows that
+   * share a revocation time and reason. Read 65,536 rows at a time: a chunk
+   * whose rows all share one time and reason (a revoked fleet) comes back as
+   * one string of serials joined by SQLite, with no sort and no object per
+   * certificate; any other chunk is read row by row. Equal timestamps share
+   * one Date.
    */
   *revokedGroups(issuerKeyId: string): Generator<{ revokedAt: Date; reason: string; serialsHex: string[] }> {
-    const chunk = this.db
-      .prepare(
-        "SELECT revoked_at, reason, group_concat(serial, ','), max(rowid) FROM (SELECT rowid, serial, revoked_at, reason FROM revocations WHERE issuer_key_id = ? AND rowid > ? ORDER BY rowid LIMIT 65536) GROUP BY revoked_at, reason",
-      )
-      .raw();
+    const ref = this.db.prepare('SELECT id FROM revocation_issuers WHERE issuer_key_id = ?').pluck().get(issuerKeyId) as number | undefined;
+    if (ref === undefined) return;
+    const chunk = 'SELECT id, serial, revoked_at, reason FROM revocations WHERE issuer = ? AND id > ? ORDER BY id LIMIT 65536';
+    const uniform = this.db.prepare(`SELECT max(id), min(revoked_at), max(revoked_at), min(reason), max(reason), group_concat(serial, ',') FROM (${chunk})`).raw();
+    const rows = this.db.prepare(chunk).raw();
     const dates = new Map<string, Date>();
+    const dateOf = (at: string) => {
+      let d = dates.get(at);
+      if (!d) dates.set(at, (d = new Date(at)));
+      return d;
+    };
     for (let after = 0; ; ) {
-      const rows = chunk.all(issuerKeyId, after) as Array<[string, string, string, number]>;
-      if (rows.length === 0) return;
-      for (const [at, reason, serials, last] of rows) {
-        after = Math.max(after, last);
-        let revokedAt = dates.get(at);
-        if (!revokedAt) dates.set(at, (revokedAt = new Date(at)));
-        yield { revokedAt, reason, serialsHex: serials.split(',') };
+      const [last, firstAt, lastAt, firstReason, lastReason, serials] = uniform.get(ref, after) as [number | null, string, string, string, string, string];
+      if (last === null) return;
+      if (firstAt === lastAt && firstReason === lastReason) {
+        yield { revokedAt: dateOf(firstAt), reason: firstReason, serialsHex: serials.split(',') };
+      } else {
+        let run: { revokedAt: Date; reason: string; serialsHex: string[] } | null = null;
+        let runAt = '';
+        for (const [, serial, at, reason] of rows.all(ref, after) as Array<[number, string, string, string]>) {
+          if (run && at === runAt && reason === run.reason) run.serialsHex.push(serial);
+          else {
+            if (run) yield run;
+            run = { revokedAt: dateOf(at), reason, serialsHex: [serial] };
+            runAt = at;
+          }
+        }
+        if (run) yield run;
       }
+      after = last;
     }
   }
 
