@@ -11,4 +11,20 @@ process.removeAllListeners('warning');
 process.on('warning', (w) => {
   if (w.name !== 'ExperimentalWarning') process.stderr.write(`${w.name}: ${w.message}\n`);
 });
+// Node strips the types of every module the CLI loads on each start (about
+// half a second): its compile cache keeps the stripped and compiled code, keyed
+// by each source file's content, in a folder only this user can write
+// (NODE_DISABLE_COMPILE_CACHE=1 turns it off). A cache that cannot be made is
+// no reason to fail: the CLI then starts the slow way.
+try {
+  const { enableCompileCache } = await import('node:module');
+  const { mkdirSync } = await import('node:fs');
+  const { homedir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'airgap-ca', 'node-compile-cache');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  enableCompileCache(dir);
+} catch {
+  // Starts without the cache.
+}
 await import('../src-main/cli/main.ts');

@@ -7,6 +7,7 @@
 import type { z } from 'zod';
 import type { ApiResponse, Operation, ProgressEvent } from './contract/common.ts';
 import { auditOps } from './contract/audit.ts';
+import { caOps } from './contract/cas.ts';
 import { ceremonyOps } from './contract/ceremony.ts';
 import { certOps } from './contract/certs.ts';
 import { mediaOps } from './contract/media.ts';
@@ -16,6 +17,7 @@ import { vaultOps } from './contract/vault.ts';
 
 export const contract = {
   ...vaultOps,
+  ...caOps,
   ...keyOps,
   ...certOps,
   ...mediaOps,
@@ -52,6 +54,7 @@ export type { ApiResponse, ProgressEvent } from './contract/common.ts';
 export type { ErrorCode } from '../core/errors.ts';
 export type * from './contract/vault.ts';
 export type * from './contract/audit.ts';
+export type * from './contract/cas.ts';
 export type * from './contract/keys.ts';
 export type * from './contract/certs.ts';
 export type * from './contract/media.ts';

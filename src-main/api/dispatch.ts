@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { DomainError, isDomainError } from '../core/errors.ts';
 import { contract, type ApiResponse, type OpName } from './contract.ts';
 import { runGuarded } from '../core/vault/transaction-guard.ts';
+import { runInCaScope } from '../core/audit/audit-scope.ts';
+import type { CaScope } from './contract/common.ts';
 import type { Service } from './service.ts';
 import { vaultContext, vaultlessContext, type VaultContext, type VaultlessContext } from './service/context.ts';
 import { WriteCheck } from './write-check.ts';
@@ -34,13 +36,18 @@ export async function dispatch(service: Service, name: string, rawInput: unknown
     if (!parsed.success) throw new DomainError('INVALID_INPUT', describeZodError(parsed.error));
     session.checkIdle();
     // Built after the idle check: a locked vault refuses a needsUnlock operation here, with the reason.
-    const ctx = op.needsUnlock ? vaultContext(session) : vaultlessContext(session);
+    // An operation of one CA gets that CA's stores: an unknown or missing --ca is refused here (CA_NOT_FOUND, CA_REQUIRED).
+    const scope = (op as { ca?: CaScope }).ca;
+    const ctx = op.needsUnlock ? vaultContext(session, scope, scope ? (parsed.data as { ca?: string }).ca : undefined) : vaultlessContext(session);
     const handler = handlers[name] as (input: unknown, ctx: VaultContext | VaultlessContext) => unknown;
     // Every vault transaction the handler opens is checked against the operation's `mutates`.
     const writes = new WriteCheck(name, op.mutates);
+    // Every audit event of a CA's operation names the CA.
+    const ca = ctx.vault ? (ctx as VaultContext).ca : null;
+    const run = () => handler(parsed.data, ctx);
     let value: unknown;
     try {
-      value = await runGuarded(writes, () => handler(parsed.data, ctx));
+      value = await runGuarded(writes, () => (ca ? runInCaScope(ca.name, run) : run()));
     } catch (e) {
       writes.settle(false);
       throw e;

@@ -1,5 +1,6 @@
 import type { OpName } from './contract.ts';
 import type { Handler } from './service/handler.ts';
+import { caHandlers } from './service/ca-handlers.ts';
 import { auditHandlers } from './service/audit-handlers.ts';
 import { keyHandlers } from './service/key-handlers.ts';
 import { certHandlers } from './service/cert-handlers.ts';
@@ -14,6 +15,7 @@ export type Handlers = { [N in OpName]: Handler<N> };
 
 export const handlers: Handlers = {
   ...vaultHandlers,
+  ...caHandlers,
   ...keyHandlers,
   ...certHandlers,
   ...mediaHandlers,

@@ -9,7 +9,7 @@ import { printable } from '../core/safe-text.ts';
 
 /** A share file is a few hundred bytes of text; anything much larger is not one. */
 const MAX_SHARE_FILE_BYTES = 64 * 1024;
-import type { OpInput, OpName, OpResult } from '../api/contract.ts';
+import { contract, type OpInput, type OpName, type OpResult } from '../api/contract.ts';
 import { dispatch } from '../api/dispatch.ts';
 import { createService, type Service } from '../api/service.ts';
 import { defaultVaultDir } from '../api/vault-location.ts';
@@ -18,6 +18,7 @@ import { passphraseWithoutPrompt, promptHidden, takeSecretEnvironment } from './
 
 export interface GlobalOptions {
   vault?: string;
+  ca?: string;
   json?: boolean;
   actor?: string;
   passphraseFile?: string;
@@ -53,8 +54,15 @@ export class CliContext {
     return this.opts.witness ?? [];
   }
 
+  /** The CA named with --ca or AIRGAP_CA_CA; none: the vault's only CA (dispatch refuses when there are several). */
+  get ca(): string | undefined {
+    return this.opts.ca ?? (this.env.AIRGAP_CA_CA || undefined);
+  }
+
   async call<N extends OpName>(name: N, input: OpInput<N>): Promise<OpResult<N>> {
-    const r = await dispatch(this.service, name, input);
+    // Operations of one CA take the selected CA; the others never see --ca.
+    const scoped = (contract[name] as { ca?: unknown }).ca !== undefined && this.ca !== undefined;
+    const r = await dispatch(this.service, name, scoped ? { ...input, ca: this.ca } : input);
     if (!r.ok) throw new CliFailure(r.code, r.message);
     return r.value as OpResult<N>;
   }

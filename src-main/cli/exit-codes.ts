@@ -17,6 +17,7 @@ const LOCKED_CODES: ReadonlySet<ErrorCode> = new Set([
 
 export function exitCodeFor(code: ErrorCode): number {
   if (LOCKED_CODES.has(code)) return EXIT.locked;
-  if (code === 'INVALID_INPUT') return EXIT.usage;
+  // Which CA a command works on is part of its usage: a missing or unknown --ca is a usage error.
+  if (code === 'INVALID_INPUT' || code === 'CA_REQUIRED' || code === 'CA_NOT_FOUND') return EXIT.usage;
   return EXIT.failed;
 }

@@ -17,7 +17,7 @@ export function int(name: string, min: number, max: number): (v: string) => numb
 export function intFor(name: string, op: OpName, field: string): (v: string) => number {
   const shape = (contract[op].input as unknown as z.ZodObject).shape;
   let s: z.ZodType | undefined = shape[field];
-  while (s instanceof z.ZodOptional || s instanceof z.ZodDefault) s = s.unwrap() as z.ZodType;
+  while (s instanceof z.ZodOptional || s instanceof z.ZodDefault || s instanceof z.ZodNullable) s = s.unwrap() as z.ZodType;
   if (!(s instanceof z.ZodNumber) || s.minValue === null || s.maxValue === null) throw new Error(`${op}.${field} is not a bounded number`);
   return int(name, s.minValue, s.maxValue);
 }

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { auditCommand } from './commands/audit.ts';
 import { bundleCommand, keyCommand } from './commands/key.ts';
+import { caCommand } from './commands/ca.ts';
 import { certCommand, crlCommand } from './commands/cert.ts';
 import { exportCommand, mediaCommand } from './commands/media.ts';
 import { vaultCommand } from './commands/vault.ts';
@@ -24,6 +25,7 @@ export function buildProgram(rt: CliRuntime = processRuntime): Command {
   const program = new Command('airgap-ca')
     .description('Offline certificate authority: encrypted key vault, rotation ceremonies, trust bundles and CRLs on removable media.')
     .option('--vault <DIR>', 'the vault folder (default: AIRGAP_CA_VAULT or the app-data folder)')
+    .option('--ca <NAME>', 'the CA of the vault that key, cert, crl, bundle and export commands work on (default: AIRGAP_CA_CA, or the only CA)')
     .option('--json', 'print exactly one JSON document on stdout')
     .option('--actor <NAME>', 'who is acting, for the audit log (default: AIRGAP_CA_ACTOR or the OS user)')
     .option('--passphrase-file <FILE>', 'read the vault passphrase from FILE (or set AIRGAP_CA_PASSPHRASE)')
@@ -32,7 +34,7 @@ export function buildProgram(rt: CliRuntime = processRuntime): Command {
     .showHelpAfterError()
     .exitOverride();
 
-  for (const group of [vaultCommand(action), keyCommand(action), certCommand(action), crlCommand(action), bundleCommand(action), exportCommand(action), mediaCommand(action), auditCommand(action)]) program.addCommand(group);
+  for (const group of [vaultCommand(action), caCommand(action), keyCommand(action), certCommand(action), crlCommand(action), bundleCommand(action), exportCommand(action), mediaCommand(action), auditCommand(action)]) program.addCommand(group);
   configureTree(program, rt);
   return program;
 }

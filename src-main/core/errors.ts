@@ -34,6 +34,10 @@ export const ERROR_CODES = [
   'BACKUP_CORRUPT',
   'INTEGRITY_FAILED',
   'AUDIT_CHAIN_BROKEN',
+  // certificate authorities in the vault
+  'CA_REQUIRED',
+  'CA_NOT_FOUND',
+  'CA_NAME_TAKEN',
   // signing keys and their lifecycle
   'KEY_NOT_FOUND',
   'KEY_AMBIGUOUS',
@@ -74,6 +78,7 @@ export const ERROR_CODES = [
   'CSR_BAD_SUBJECT',
   'CSR_BAD_SAN',
   'PROFILE_UNKNOWN',
+  'PROFILE_NOT_ALLOWED',
   'SAN_REQUIRED',
   'VALIDITY_EXCEEDS_ISSUER',
   'LINT_FAILED',

@@ -70,7 +70,7 @@ export const certOps = {
       truncate: z.boolean().default(false),
       pathLength: z.number().int().min(0).max(16).optional(),
     }),
-    { mutates: true, needsUnlock: true },
+    { mutates: true, needsUnlock: true, ca: 'one' },
   ),
   'cert.issueBatch': op<BatchResult>()(
     z.strictObject({
@@ -81,7 +81,7 @@ export const certOps = {
       days: z.number().int().min(1).max(36500).optional(),
       truncate: z.boolean().default(false),
     }),
-    { mutates: true, needsUnlock: true },
+    { mutates: true, needsUnlock: true, ca: 'one' },
   ),
   'cert.list': op<{ items: CertView[]; total: number }>()(
     z.strictObject({
@@ -91,14 +91,14 @@ export const certOps = {
       limit: z.number().int().min(1).max(1_000_000).optional(),
       offset: z.number().int().min(0).optional(),
     }),
-    { mutates: false, needsUnlock: true },
+    { mutates: false, needsUnlock: true, ca: 'one' },
   ),
-  'cert.show': op<CertDetailView>()(z.strictObject({ serial }), { mutates: false, needsUnlock: true }),
-  'cert.revoke': op<CertView>()(z.strictObject({ serial, reason: reason.default('unspecified') }), { mutates: true, needsUnlock: true }),
-  'cert.revokeAll': op<{ issuerKeyId: string; revoked: number }>()(z.strictObject({ issuer: keyRef, reason: reason.default('unspecified') }), { mutates: true, needsUnlock: true }),
+  'cert.show': op<CertDetailView>()(z.strictObject({ serial }), { mutates: false, needsUnlock: true, ca: 'one' }),
+  'cert.revoke': op<CertView>()(z.strictObject({ serial, reason: reason.default('unspecified') }), { mutates: true, needsUnlock: true, ca: 'one' }),
+  'cert.revokeAll': op<{ issuerKeyId: string; revoked: number }>()(z.strictObject({ issuer: keyRef, reason: reason.default('unspecified') }), { mutates: true, needsUnlock: true, ca: 'one' }),
   'cert.revokeList': op<{ revoked: string[]; alreadyRevoked: string[]; unknown: string[] }>()(
     z.strictObject({ path: filePath, reason: reason.default('unspecified') }),
-    { mutates: true, needsUnlock: true },
+    { mutates: true, needsUnlock: true, ca: 'one' },
   ),
   'crl.generate': op<CrlResult>()(
     z.strictObject({
@@ -107,6 +107,6 @@ export const certOps = {
       out: filePath.optional(),
       format: z.enum(['der', 'pem']).default('der'),
     }),
-    { mutates: true, needsUnlock: true },
+    { mutates: true, needsUnlock: true, ca: 'one' },
   ),
 } as const;

@@ -28,19 +28,43 @@ export interface OperationOptions {
   mutates: boolean | WriteSpec;
   /** Needs an unlocked vault: its handler gets a VaultContext (api/service/context.ts), else a VaultlessContext. */
   needsUnlock: boolean;
+  /**
+   * Works on one CA of the vault (only with needsUnlock): the input gains an optional `ca` (the CA's
+   * name), and dispatch hands the handler that CA's stores. 'one': with several CAs and none named
+   * the operation is refused (CA_REQUIRED); 'oneOrAll': it then sees every CA.
+   */
+  ca?: CaScope;
 }
+
+export type CaScope = 'one' | 'oneOrAll';
+
+/** A CA's name as --ca gives it. */
+export const caName = z.string().trim().min(1, 'name the CA').max(100);
+
+/** The input schema of an operation that works on one CA: its own fields and `ca`. */
+export type WithCa<I extends z.ZodType, O extends OperationOptions> = O extends { ca: CaScope }
+  ? I extends z.ZodObject<infer S, infer C>
+    ? z.ZodObject<S & { ca: z.ZodOptional<typeof caName> }, C>
+    : never
+  : I;
 
 export interface Operation<I extends z.ZodType, R, O extends OperationOptions = OperationOptions> {
   input: I;
   mutates: O['mutates'];
   needsUnlock: O['needsUnlock'];
+  ca: O['ca'];
   /** Type-level only: the result type. */
   readonly _result?: R;
 }
 
 /** The options keep their literal types, so the handler's context follows from `needsUnlock`. */
 export function op<R>() {
-  return <I extends z.ZodType, const O extends OperationOptions>(input: I, opts: O): Operation<I, R, O> => ({ input, mutates: opts.mutates, needsUnlock: opts.needsUnlock });
+  return <I extends z.ZodType, const O extends OperationOptions>(input: I, opts: O): Operation<WithCa<I, O>, R, O> => ({
+    input: (opts.ca ? (input as unknown as z.ZodObject).extend({ ca: caName.optional() }) : input) as WithCa<I, O>,
+    mutates: opts.mutates,
+    needsUnlock: opts.needsUnlock,
+    ca: opts.ca,
+  });
 }
 
 export const empty = z.strictObject({});

@@ -23,6 +23,9 @@ export interface CrlStatusView {
 
 export interface KeyView {
   id: string;
+  /** The CA the key belongs to: its id and its name. */
+  caId: string;
+  ca: string;
   name: string;
   algorithm: string;
   state: KeyStateName;
@@ -112,22 +115,22 @@ const subject = z.string().trim().min(1, 'a subject DN is required, e.g. "CN=Acm
 export const keyOps = {
   'key.create': op<KeyView>()(
     z.strictObject({ name: z.string().trim().min(1).max(100).regex(/^[^\s].*$/), algorithm: z.enum(KEY_ALGORITHMS).default('ecdsa-p256') }),
-    { mutates: true, needsUnlock: true },
+    { mutates: true, needsUnlock: true, ca: 'one' },
   ),
-  'key.list': op<KeyView[]>()(empty, { mutates: false, needsUnlock: true }),
-  'key.show': op<KeyDetailView>()(z.strictObject({ key: keyRef }), { mutates: false, needsUnlock: true }),
+  'key.list': op<KeyView[]>()(empty, { mutates: false, needsUnlock: true, ca: 'oneOrAll' }),
+  'key.show': op<KeyDetailView>()(z.strictObject({ key: keyRef }), { mutates: false, needsUnlock: true, ca: 'one' }),
   'key.selfSign': op<KeyDetailView>()(
     z.strictObject({ key: keyRef, subject, days: z.number().int().min(1).max(36500).optional(), pathLength: z.number().int().min(0).max(16).optional() }),
     // The root is pinned (key.root-pinned) and self-signed (key.self-signed) in one transaction.
-    { mutates: { events: [2, 2] }, needsUnlock: true },
+    { mutates: { events: [2, 2] }, needsUnlock: true, ca: 'one' },
   ),
   'key.csr': op<{ file: string | null; pem: string; format: 'pem' | 'der' }>()(
     z.strictObject({ key: keyRef, subject, out: filePath.optional(), format: z.enum(['pem', 'der']).default('pem') }),
-    { mutates: true, needsUnlock: true },
+    { mutates: true, needsUnlock: true, ca: 'one' },
   ),
   'key.checkChain': op<ChainCheckView>()(
     z.strictObject({ key: keyRef, source: fileSource }),
-    { mutates: false, needsUnlock: true },
+    { mutates: false, needsUnlock: true, ca: 'one' },
   ),
   'key.importChain': op<KeyDetailView>()(
     z.strictObject({
@@ -137,7 +140,7 @@ export const keyOps = {
       rootFingerprint: z.string().trim().max(200).optional(),
     }),
     // key.chain-imported, preceded by key.root-pinned when the root is pinned now.
-    { mutates: { events: [1, 2] }, needsUnlock: true },
+    { mutates: { events: [1, 2] }, needsUnlock: true, ca: 'one' },
   ),
   'key.activate': op<ActivationView>()(
     z.strictObject({
@@ -148,13 +151,13 @@ export const keyOps = {
       /** Sign a link certificate from the previous self-signed root (standalone root rotation). Default: yes when both are roots. */
       linkFromPrevious: z.boolean().optional(),
     }),
-    { mutates: true, needsUnlock: true },
+    { mutates: true, needsUnlock: true, ca: 'one' },
   ),
   'key.retire': op<KeyView>()(
     z.strictObject({ key: keyRef, force: z.boolean().default(false), reason: z.string().trim().max(500).optional() }),
-    { mutates: true, needsUnlock: true },
+    { mutates: true, needsUnlock: true, ca: 'one' },
   ),
-  'key.promote': op<KeyView>()(z.strictObject({ key: keyRef, days: z.number().int().min(1).max(3650).optional() }), { mutates: true, needsUnlock: true }),
-  'bundle.preview': op<BundleView>()(empty, { mutates: false, needsUnlock: true }),
-  'bundle.write': op<BundleView & { file: string }>()(z.strictObject({ out: filePath }), { mutates: true, needsUnlock: true }),
+  'key.promote': op<KeyView>()(z.strictObject({ key: keyRef, days: z.number().int().min(1).max(3650).optional() }), { mutates: true, needsUnlock: true, ca: 'one' }),
+  'bundle.preview': op<BundleView>()(empty, { mutates: false, needsUnlock: true, ca: 'one' }),
+  'bundle.write': op<BundleView & { file: string }>()(z.strictObject({ out: filePath }), { mutates: true, needsUnlock: true, ca: 'one' }),
 } as const;

@@ -60,8 +60,8 @@ export interface RequestFolderView {
 export const mediaOps = {
   'media.list': op<{ media: MediumView[]; problems: string[] }>()(empty, { mutates: false, needsUnlock: false }),
   'media.readRequests': op<RequestFolderView>()(z.strictObject({ dir: filePath }), { mutates: false, needsUnlock: true }),
-  'export.preview': op<ExportPreview>()(empty, { mutates: false, needsUnlock: true }),
-  'export.media': op<ExportView>()(z.strictObject({ to: filePath }), { mutates: true, needsUnlock: true }),
+  'export.preview': op<ExportPreview>()(empty, { mutates: false, needsUnlock: true, ca: 'one' }),
+  'export.media': op<ExportView>()(z.strictObject({ to: filePath }), { mutates: true, needsUnlock: true, ca: 'one' }),
   'export.verify': op<ExportVerifyView>()(
     z.strictObject({
       dir: filePath,
@@ -72,5 +72,5 @@ export const mediaOps = {
     }),
     { mutates: false, needsUnlock: false },
   ),
-  'export.last': op<LastExportView | null>()(empty, { mutates: false, needsUnlock: true }),
+  'export.last': op<LastExportView | null>()(empty, { mutates: false, needsUnlock: true, ca: 'oneOrAll' }),
 } as const;

@@ -1,3 +1,4 @@
+import { caIssuanceDays } from '../../core/issuance/ca-policy.ts';
 import { existsSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { toPem } from '../../core/asn1/pem.ts';
@@ -28,6 +29,7 @@ function sanList(s: SubjectAltNames): string[] {
 export function certView(c: CertificateSummary, now: Date): CertView {
   return {
     serial: c.serial,
+    caId: c.caId,
     issuerKeyId: c.issuerKeyId,
     subject: c.subject,
     sans: c.sans,
@@ -77,11 +79,12 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
     const { bytes, name } = readBoundedInput(input.source, DEFAULT_CSR_MAX_BYTES, 'request');
     const csr = parseAndVerifyCsr(bytes);
     const now = ctx.clock.now();
+    const days = caIssuanceDays(ctx.ca, input.profile, input.days);
     const issued = keys.withPrivateKey(k.id, (pkcs8) =>
       createIssuer({ certificateDer: k.certificate, privateKey: pkcs8, algorithm: k.algorithm }).issue({
         csr,
         profile: input.profile,
-        days: input.days,
+        days,
         now,
         truncateToIssuer: input.truncate,
         pathLen: input.pathLength,
@@ -117,6 +120,7 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
     const v = ctx.vault;
     const { keys, certs } = ctx.stores;
     const k = activeIssuingKey(keys);
+    const days = caIssuanceDays(ctx.ca, input.profile, input.days);
     const outDir = resolve(input.outDir);
     if (!existsSync(outDir)) throw new DomainError('NOT_FOUND', `The output folder ${outDir} does not exist. Create it (or choose the medium's folder) first.`);
     const bundleOut = input.bundleOut ? resolve(input.bundleOut) : null;
@@ -136,7 +140,7 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
     const outcomes = await keys.withPrivateKey(k.id, (pkcs8) =>
       issueBatch({ certificateDer: k.certificate, privateKey: pkcs8, algorithm: k.algorithm }, items, {
         profile: input.profile,
-        days: input.days,
+        days,
         now,
         truncateToIssuer: input.truncate,
         takenSerials: (s) => certs.takenSerials(s),

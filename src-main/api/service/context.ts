@@ -1,7 +1,8 @@
 import type { Clock } from '../../core/clock.ts';
 import type { DetectDeps } from '../../core/media/detect.ts';
 import type { Vault } from '../../core/vault/vault.ts';
-import type { ProgressEvent } from '../contract/common.ts';
+import { CaStore, type CaSummary } from '../../core/store/ca-store.ts';
+import type { CaScope, ProgressEvent } from '../contract/common.ts';
 import type { Settings } from '../contract/settings.ts';
 import { settingsOf, type Session, type SessionControl } from '../session.ts';
 import { storesOf, type Stores } from './stores.ts';
@@ -26,6 +27,11 @@ export interface HostContext {
  */
 export interface VaultContext extends HostContext {
   readonly vault: Vault;
+  /**
+   * The CA the operation works on (its contract entry's `ca`): its stores are in `stores`, its
+   * settings in `settings()`. null: the operation is not a CA's, or sees every CA ('oneOrAll').
+   */
+  readonly ca: CaSummary | null;
   readonly stores: Stores;
   /** Who unlocked the vault: the actor of every audit event this operation writes. */
   readonly actor: string;
@@ -54,11 +60,23 @@ function hostOf(session: Session): HostContext {
   };
 }
 
-/** Throws VAULT_LOCKED (with the reason of the last lock) when the vault is not open. */
-export function vaultContext(session: Session): VaultContext {
+/** A CA's own settings where it has them, the vault's otherwise. */
+function caSettings(vaultSettings: Settings, ca: CaSummary | null): Settings {
+  if (!ca) return vaultSettings;
+  const own = ca.settings;
+  return { ...vaultSettings, trustedWindowDays: own.trustedWindowDays ?? vaultSettings.trustedWindowDays, crlValidityDays: own.crlValidityDays ?? vaultSettings.crlValidityDays };
+}
+
+/**
+ * Throws VAULT_LOCKED (with the reason of the last lock) when the vault is not open; for an operation
+ * of one CA (`scope`), CA_NOT_FOUND for an unknown name and CA_REQUIRED when several CAs leave it open.
+ */
+export function vaultContext(session: Session, scope?: CaScope, selection?: string): VaultContext {
   const { vault, actor } = session.requireUnlocked();
-  const stores = storesOf(vault);
-  return { ...hostOf(session), vault, stores, actor, settings: () => settingsOf(stores.settings) };
+  const cas = new CaStore(vault);
+  const ca = scope === 'one' ? cas.select(selection) : scope === 'oneOrAll' ? cas.selectOrAll(selection) : null;
+  const stores = storesOf(vault, ca);
+  return { ...hostOf(session), vault, ca, stores, actor, settings: () => caSettings(settingsOf(stores.settings), ca) };
 }
 
 export function vaultlessContext(session: Session): VaultlessContext {

@@ -53,6 +53,8 @@ export async function keyView(k: SigningKeyRecord, keys: SigningKeyStore, certs:
   });
   return {
     id: k.id,
+    caId: k.caId,
+    ca: k.caName,
     name: k.name,
     algorithm: k.algorithm,
     state: k.state,

@@ -68,10 +68,12 @@ export function keyCommand(action: Action): Command {
       action(async (ctx) => {
         await ctx.unlock();
         const ks = await ctx.call('key.list', {});
+        // Without --ca on a vault of several CAs the list holds every CA's keys: a CA column says whose.
+        const severalCas = new Set(ks.map((k) => k.caId)).size > 1;
         const text = ks.length
           ? table(
-              ['KEY', 'NAME', 'STATE', 'ALGORITHM', 'NOT BEFORE', 'NOT AFTER', 'TRUSTED UNTIL', 'CRL', 'HEALTH'],
-              ks.map((k) => [shortId(k.id), k.name, k.state, k.algorithm, k.notBefore, k.notAfter, k.trustedUntil, crlText(k), healthText(k)]),
+              [...(severalCas ? ['CA'] : []), 'KEY', 'NAME', 'STATE', 'ALGORITHM', 'NOT BEFORE', 'NOT AFTER', 'TRUSTED UNTIL', 'CRL', 'HEALTH'],
+              ks.map((k) => [...(severalCas ? [k.ca] : []), shortId(k.id), k.name, k.state, k.algorithm, k.notBefore, k.notAfter, k.trustedUntil, crlText(k), healthText(k)]),
             )
           : 'No signing keys yet. Create one with "key create --name NAME".';
         return { json: ks, text };

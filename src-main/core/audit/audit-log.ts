@@ -1,3 +1,4 @@
+import { currentAuditCa } from './audit-scope.ts';
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type Database from 'better-sqlite3-multiple-ciphers';
@@ -102,6 +103,9 @@ export class AuditLog {
     const last = this.db.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
     // JSON round trip drops undefined and turns dates into strings, so the stored details hash the same when read back.
     const details = JSON.parse(JSON.stringify(input.details ?? {})) as AuditDetails;
+    // An event of a CA's operation names the CA (audit-scope.ts); an event that names one itself keeps it.
+    const ca = currentAuditCa();
+    if (ca !== undefined && !('ca' in details)) details.ca = ca;
     const event: Omit<AuditEvent, 'hash'> = {
       seq: (last?.seq ?? 0) + 1,
       at: this.clock.now().toISOString(),

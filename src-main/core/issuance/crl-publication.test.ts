@@ -45,7 +45,7 @@ describe('generateCrl', () => {
     expect(generateCrl({ keys, certs, now: clock.now() }, keys.resolve(g.keyId), 7).record.number).toBe(seconds + 1001);
   });
 
-  it("a CRL of 70,000 certificates' revocations (several read chunks, times and reasons) holds exactly the vault's revocations, as OpenSSL parses it", async () => {
+  it("a CRL of 70,000 certificates' revocations (several read chunks, times and reasons) holds exactly the vault's revocations in the order they were revoked, as OpenSSL parses it", async () => {
     const dir = tempDir();
     const { vault, clock } = await createTestVault(join(dir, 'vault'));
     const keys = new SigningKeyStore(vault);
@@ -76,22 +76,25 @@ describe('generateCrl', () => {
     }));
     vault.transaction(() => {
       certs.insert(kept);
-      // Revocations written straight (cert revoke's own path is tested elsewhere): three times, four reasons, a tenth not revoked.
-      const put = vault.db.prepare('INSERT INTO revocations (serial, issuer_key_id, revoked_at, reason) VALUES (?, ?, ?, ?)');
+      // Revocations written straight (cert revoke's own path is tested elsewhere): a first read chunk
+      // of one time and reason (a revoked fleet), then three times, four reasons, a tenth not revoked.
+      const issuer = vault.db.prepare('INSERT INTO revocation_issuers (issuer_key_id) VALUES (?)').run(g.keyId).lastInsertRowid;
+      const put = vault.db.prepare('INSERT INTO revocations (serial, issuer, revoked_at, reason) VALUES (?, ?, ?, ?)');
       kept.forEach((r, i) => {
-        if (i % 10 === 3) return;
-        put.run(r.serial, g.keyId, new Date(now.getTime() - (i % 3) * 1000).toISOString(), ['keyCompromise', 'superseded', 'unspecified', 'cessationOfOperation'][i % 4]);
+        if (i < 66_000) put.run(r.serial, issuer, now.toISOString(), 'keyCompromise');
+        else if (i % 10 !== 3) put.run(r.serial, issuer, new Date(now.getTime() - (i % 3) * 1000).toISOString(), ['keyCompromise', 'superseded', 'unspecified', 'cessationOfOperation'][i % 4]);
       });
     });
     const upper = (hex: string) => hex.toUpperCase().replace(/^(00)+(?=..)/, '');
-    const expected = (vault.db.prepare('SELECT serial, reason, revoked_at FROM revocations').raw().all() as Array<[string, string, string]>).map(
+    const expected = (vault.db.prepare('SELECT serial, reason, revoked_at FROM revocations ORDER BY id').raw().all() as Array<[string, string, string]>).map(
       ([serial, reason, at]) => `${upper(serial)} ${reason} ${new Date(at).toISOString()}`,
     );
-    expect(expected).toHaveLength(63_000);
+    expect(expected).toHaveLength(69_600);
     const { record, der } = generateCrl({ keys, certs, now }, keys.resolve(g.keyId), 7);
     expect(record.entries).toBe(expected.length);
-    const ours = [...readCrl(der).entries()].map((e) => `${upper(e.serialHex.length % 2 ? `0${e.serialHex}` : e.serialHex)} ${e.reason} ${e.revokedAt.toISOString()}`).sort();
-    expect(ours).toEqual([...expected].sort());
+    const ours = [...readCrl(der).entries()].map((e) => `${upper(e.serialHex.length % 2 ? `0${e.serialHex}` : e.serialHex)} ${e.reason} ${e.revokedAt.toISOString()}`);
+    // In the order they were revoked.
+    expect(ours).toEqual(expected);
 
     // OpenSSL reads the same entries, with the same reasons.
     writeFileSync(join(dir, 'vault.crl'), der);

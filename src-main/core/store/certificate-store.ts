@@ -11,6 +11,7 @@ export interface IssuedCertificate extends CertificateSummary {
 
 interface Row {
   serial: string;
+  ca_id: string;
   issuer_key_id: string;
   subject: string;
   sans: string;
@@ -28,6 +29,7 @@ const SELECT_CERTS = 'SELECT c.*, r.revoked_at AS revoked_at, r.reason AS revoca
 function toSummary(r: Row): CertificateSummary {
   return {
     serial: r.serial,
+    caId: r.ca_id,
     issuerKeyId: r.issuer_key_id,
     subject: r.subject,
     sans: JSON.parse(r.sans) as string[],
@@ -54,12 +56,18 @@ export interface CrlRecord {
   der: Buffer;
 }
 
-/** Issued certificates, their revocation, and the CRLs published for each issuer. Callers run changes inside a vault transaction. */
+/**
+ * Issued certificates, their revocation, and the CRLs published for each issuer. Callers run changes inside a vault transaction.
+ * Every row takes its CA (ca_id) from its issuing key, so it cannot disagree with it. A store made for one CA
+ * (`caId`) finds, lists and revokes only that CA's certificates; without it, every CA's.
+ */
 export class CertificateStore {
   private readonly db: Db;
+  readonly caId: string | null;
 
-  constructor(db: Db) {
+  constructor(db: Db, caId: string | null = null) {
     this.db = db;
+    this.caId = caId;
   }
 
   isSerialTaken(serial: string): boolean {
@@ -73,20 +81,21 @@ export class CertificateStore {
     return new Set(rows);
   }
 
-  insert(certs: ReadonlyArray<Omit<IssuedCertificate, 'revokedAt' | 'revocationReason'>>): void {
+  insert(certs: ReadonlyArray<Omit<IssuedCertificate, 'revokedAt' | 'revocationReason' | 'caId'>>): void {
     const put = this.db.prepare(
-      'INSERT INTO certificates (serial, issuer_key_id, subject, sans, profile, not_before, not_after, issued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO certificates (serial, issuer_key_id, subject, sans, profile, not_before, not_after, issued_at, ca_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, (SELECT ca_id FROM signing_keys WHERE id = ?))',
     );
     const putDer = this.db.prepare('INSERT INTO certificate_der (serial, der) VALUES (?, ?)');
     for (const c of certs) {
-      put.run(c.serial, c.issuerKeyId, c.subject, JSON.stringify(c.sans), c.profile, c.notBefore, c.notAfter, c.issuedAt);
+      put.run(c.serial, c.issuerKeyId, c.subject, JSON.stringify(c.sans), c.profile, c.notBefore, c.notAfter, c.issuedAt, c.issuerKeyId);
       putDer.run(c.serial, c.der);
     }
   }
 
   get(serial: string): IssuedCertificate {
-    const r = this.db.prepare(`${SELECT_CERTS} WHERE c.serial = ?`).get(serial.toLowerCase()) as Row | undefined;
-    if (!r) throw new DomainError('CERT_NOT_FOUND', `No certificate with serial ${serial} was issued by this vault. "cert list" shows the serials.`);
+    const scoped = this.caId !== null;
+    const r = this.db.prepare(`${SELECT_CERTS} WHERE c.serial = ?${scoped ? ' AND c.ca_id = ?' : ''}`).get(serial.toLowerCase(), ...(scoped ? [this.caId] : [])) as Row | undefined;
+    if (!r) throw new DomainError('CERT_NOT_FOUND', `No certificate with serial ${serial} was issued by this ${scoped ? 'CA' : 'vault'}. "cert list" shows the serials.`);
     const der = (this.db.prepare('SELECT der FROM certificate_der WHERE serial = ?').get(r.serial) as { der: Buffer } | undefined)?.der;
     if (!der) throw new DomainError('VAULT_CORRUPT', `The stored certificate ${r.serial} has lost its DER. Run "vault verify" and restore from a backup.`);
     return { ...toSummary(r), der };
@@ -96,6 +105,10 @@ export class CertificateStore {
     const where: string[] = [];
     const args: unknown[] = [];
     const now = q.now.toISOString();
+    if (this.caId !== null) {
+      where.push('c.ca_id = ?');
+      args.push(this.caId);
+    }
     if (q.issuerKeyId) {
       where.push('c.issuer_key_id = ?');
       args.push(q.issuerKeyId);
@@ -138,11 +151,12 @@ export class CertificateStore {
     return { items: rows.map(toSummary), total };
   }
 
-  /** Issued and revoked per issuer (or over all issuers), from the counts table. */
+  /** Issued and revoked per issuer (or over all issuers of the store's CA, or of the vault), from the counts table. */
   private counts(issuerKeyId: string | undefined): { issued: number; revoked: number } {
+    const ofCa = this.caId === null ? '' : ' WHERE issuer_key_id IN (SELECT id FROM signing_keys WHERE ca_id = ?)';
     const r = (
       issuerKeyId === undefined
-        ? this.db.prepare('SELECT coalesce(sum(issued), 0) AS issued, coalesce(sum(revoked), 0) AS revoked FROM certificate_counts').get()
+        ? this.db.prepare(`SELECT coalesce(sum(issued), 0) AS issued, coalesce(sum(revoked), 0) AS revoked FROM certificate_counts${ofCa}`).get(...(this.caId === null ? [] : [this.caId]))
         : this.db.prepare('SELECT issued, revoked FROM certificate_counts WHERE issuer_key_id = ?').get(issuerKeyId)
     ) as { issued: number; revoked: number } | undefined;
     return r ?? { issued: 0, revoked: 0 };
@@ -150,11 +164,12 @@ export class CertificateStore {
 
   /** Expired and not revoked: read off the not_after index, so only expired rows are visited. */
   private countExpiredUnrevoked(issuerKeyId: string | undefined, now: Date): number {
-    const byIssuer = issuerKeyId === undefined ? '' : ' AND +c.issuer_key_id = ?';
+    const byIssuer = issuerKeyId === undefined ? (this.caId === null ? '' : ' AND +c.ca_id = ?') : ' AND +c.issuer_key_id = ?';
+    const arg = issuerKeyId ?? this.caId;
     return this.db
       .prepare(`SELECT count(*) FROM certificates c INDEXED BY certificates_not_after WHERE c.not_after < ?${byIssuer} AND NOT EXISTS (SELECT 1 FROM revocations r WHERE r.serial = c.serial)`)
       .pluck()
-      .get(now.toISOString(), ...(issuerKeyId === undefined ? [] : [issuerKeyId])) as number;
+      .get(now.toISOString(), ...(byIssuer === '' || arg === null ? [] : [arg])) as number;
   }
 
   /** How many certificates (of an issuer, or all) have a status, without counting every row. */
@@ -170,7 +185,7 @@ export class CertificateStore {
     return this.countByStatus(issuerKeyId, 'valid', now);
   }
 
-  /** Every certificate in the vault. */
+  /** Every certificate of the store's CA (of the vault for a store of every CA). */
   countAll(): number {
     return this.counts(undefined).issued;
   }
@@ -180,7 +195,7 @@ export class CertificateStore {
     if (c.revokedAt) {
       throw new DomainError('ALREADY_REVOKED', `Certificate ${c.serial} was already revoked at ${c.revokedAt} (${c.revocationReason}); nothing changed.`);
     }
-    this.db.prepare('INSERT INTO revocations (serial, issuer_key_id, revoked_at, reason) VALUES (?, ?, ?, ?)').run(c.serial, c.issuerKeyId, at.toISOString(), reason);
+    this.db.prepare('INSERT INTO revocations (issuer, serial, revoked_at, reason) VALUES (?, ?, ?, ?)').run(this.issuerRef(c.issuerKeyId), c.serial, at.toISOString(), reason);
     this.countRevocations(c.issuerKeyId, 1);
     return { ...c, revokedAt: at.toISOString(), revocationReason: reason };
   }
@@ -189,11 +204,22 @@ export class CertificateStore {
   revokeAllByIssuer(issuerKeyId: string, reason: string, at: Date): number {
     const n = this.db
       .prepare(
-        'INSERT INTO revocations (serial, issuer_key_id, revoked_at, reason) SELECT c.serial, c.issuer_key_id, ?, ? FROM certificates c WHERE c.issuer_key_id = ? AND NOT EXISTS (SELECT 1 FROM revocations r WHERE r.serial = c.serial) ORDER BY c.serial',
+        'INSERT INTO revocations (issuer, serial, revoked_at, reason) SELECT ?, c.serial, ?, ? FROM certificates c WHERE c.issuer_key_id = ? AND NOT EXISTS (SELECT 1 FROM revocations r WHERE r.serial = c.serial) ORDER BY c.serial',
       )
-      .run(at.toISOString(), reason, issuerKeyId).changes;
+      .run(this.issuerRef(issuerKeyId), at.toISOString(), reason, issuerKeyId).changes;
     this.countRevocations(issuerKeyId, n);
     return n;
+  }
+
+  /**
+   * The small integer a revocation row names its issuer by (made on the issuer's first revocation, with the
+   * issuing key's CA): a revocation's CA is its issuer's, so the rows themselves carry no CA.
+   */
+  private issuerRef(issuerKeyId: string): number {
+    this.db
+      .prepare('INSERT INTO revocation_issuers (issuer_key_id, ca_id) VALUES (?, (SELECT ca_id FROM signing_keys WHERE id = ?)) ON CONFLICT (issuer_key_id) DO NOTHING')
+      .run(issuerKeyId, issuerKeyId);
+    return (this.db.prepare('SELECT id FROM revocation_issuers WHERE issuer_key_id = ?').get(issuerKeyId) as { id: number }).id;
   }
 
   /** Revocations are counted here, once per statement, not by a trigger per row. */
@@ -202,28 +228,45 @@ export class CertificateStore {
   }
 
   /**
-   * Every revoked certificate of an issuer, in storage order (a CRL's entries
-   * need no order, RFC 5280 5.1.2.6), as groups that share a revocation time
-   * and reason: read 65,536 rows at a time with the serials joined by SQLite,
-   * so a fleet revoked at once costs no object per certificate. Equal
-   * timestamps share one Date.
+   * Every revoked certificate of an issuer, in revocation order (a CRL's
+   * entries need no order, RFC 5280 5.1.2.6), as runs of consecutive rows that
+   * share a revocation time and reason. Read 65,536 rows at a time: a chunk
+   * whose rows all share one time and reason (a revoked fleet) comes back as
+   * one string of serials joined by SQLite, with no sort and no object per
+   * certificate; any other chunk is read row by row. Equal timestamps share
+   * one Date.
    */
   *revokedGroups(issuerKeyId: string): Generator<{ revokedAt: Date; reason: string; serialsHex: string[] }> {
-    const chunk = this.db
-      .prepare(
-        "SELECT revoked_at, reason, group_concat(serial, ','), max(rowid) FROM (SELECT rowid, serial, revoked_at, reason FROM revocations WHERE issuer_key_id = ? AND rowid > ? ORDER BY rowid LIMIT 65536) GROUP BY revoked_at, reason",
-      )
-      .raw();
+    const ref = this.db.prepare('SELECT id FROM revocation_issuers WHERE issuer_key_id = ?').pluck().get(issuerKeyId) as number | undefined;
+    if (ref === undefined) return;
+    const chunk = 'SELECT id, serial, revoked_at, reason FROM revocations WHERE issuer = ? AND id > ? ORDER BY id LIMIT 65536';
+    const uniform = this.db.prepare(`SELECT max(id), min(revoked_at), max(revoked_at), min(reason), max(reason), group_concat(serial, ',') FROM (${chunk})`).raw();
+    const rows = this.db.prepare(chunk).raw();
     const dates = new Map<string, Date>();
+    const dateOf = (at: string) => {
+      let d = dates.get(at);
+      if (!d) dates.set(at, (d = new Date(at)));
+      return d;
+    };
     for (let after = 0; ; ) {
-      const rows = chunk.all(issuerKeyId, after) as Array<[string, string, string, number]>;
-      if (rows.length === 0) return;
-      for (const [at, reason, serials, last] of rows) {
-        after = Math.max(after, last);
-        let revokedAt = dates.get(at);
-        if (!revokedAt) dates.set(at, (revokedAt = new Date(at)));
-        yield { revokedAt, reason, serialsHex: serials.split(',') };
+      const [last, firstAt, lastAt, firstReason, lastReason, serials] = uniform.get(ref, after) as [number | null, string, string, string, string, string];
+      if (last === null) return;
+      if (firstAt === lastAt && firstReason === lastReason) {
+        yield { revokedAt: dateOf(firstAt), reason: firstReason, serialsHex: serials.split(',') };
+      } else {
+        let run: { revokedAt: Date; reason: string; serialsHex: string[] } | null = null;
+        let runAt = '';
+        for (const [, serial, at, reason] of rows.all(ref, after) as Array<[number, string, string, string]>) {
+          if (run && at === runAt && reason === run.reason) run.serialsHex.push(serial);
+          else {
+            if (run) yield run;
+            run = { revokedAt: dateOf(at), reason, serialsHex: [serial] };
+            runAt = at;
+          }
+        }
+        if (run) yield run;
       }
+      after = last;
     }
   }
 
@@ -240,6 +283,8 @@ export class CertificateStore {
   }
 
   storeCrl(c: CrlRecord): void {
-    this.db.prepare('INSERT INTO crls (issuer_key_id, number, this_update, next_update, entries, der) VALUES (?, ?, ?, ?, ?, ?)').run(c.issuerKeyId, c.number, c.thisUpdate, c.nextUpdate, c.entries, c.der);
+    this.db
+      .prepare('INSERT INTO crls (issuer_key_id, number, this_update, next_update, entries, der, ca_id) VALUES (?, ?, ?, ?, ?, ?, (SELECT ca_id FROM signing_keys WHERE id = ?))')
+      .run(c.issuerKeyId, c.number, c.thisUpdate, c.nextUpdate, c.entries, c.der, c.issuerKeyId);
   }
 }

@@ -8,6 +8,8 @@ export type CertStatus = 'valid' | 'revoked' | 'expired';
 
 export interface CertificateSummary {
   serial: string;
+  /** The CA of the issuing key. */
+  caId: string;
   issuerKeyId: string;
   subject: string;
   sans: string[];

@@ -8,22 +8,29 @@ export interface ExportLogEntry {
   manifestSha256: string;
 }
 
-/** The `exports` table: one row per package written to a medium. */
+/** The `exports` table: one row per package written to a medium, each of one CA (`caId`; without it, of every CA / the first CA). */
 export class ExportLogStore {
   private readonly vault: Vault;
+  private readonly caId: string | null;
 
-  constructor(vault: Vault) {
+  constructor(vault: Vault, caId: string | null = null) {
     this.vault = vault;
+    this.caId = caId;
   }
 
   /** Records a written package; call inside the transaction that appends its audit event. */
   record(e: ExportLogEntry): void {
-    this.vault.db.prepare('INSERT INTO exports (at, medium, folder, manifest_sha256) VALUES (?, ?, ?, ?)').run(e.at, e.medium, e.folder, e.manifestSha256);
+    this.vault.db
+      .prepare('INSERT INTO exports (at, medium, folder, manifest_sha256, ca_id) VALUES (?, ?, ?, ?, coalesce(?, (SELECT id FROM cas ORDER BY rowid LIMIT 1)))')
+      .run(e.at, e.medium, e.folder, e.manifestSha256, this.caId);
   }
 
-  /** The most recent export, or null when the vault has never exported. */
+  /** The most recent export (of the CA, or of any CA), or null when there was none. */
   last(): ExportLogEntry | null {
-    const r = this.vault.db.prepare('SELECT at, medium, folder, manifest_sha256 AS manifestSha256 FROM exports ORDER BY id DESC LIMIT 1').get() as ExportLogEntry | undefined;
+    const scoped = this.caId !== null;
+    const r = this.vault.db
+      .prepare(`SELECT at, medium, folder, manifest_sha256 AS manifestSha256 FROM exports${scoped ? ' WHERE ca_id = ?' : ''} ORDER BY id DESC LIMIT 1`)
+      .get(...(scoped ? [this.caId] : [])) as ExportLogEntry | undefined;
     return r ?? null;
   }
 }

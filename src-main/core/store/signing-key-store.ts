@@ -7,6 +7,9 @@ import type { KeyState } from '../keys/key-state.ts';
 
 export interface SigningKeyRecord {
   id: string;
+  /** The CA the key belongs to (table cas), its id and its name; it signs for no other. */
+  caId: string;
+  caName: string;
   name: string;
   algorithm: KeyAlgorithm;
   state: KeyState;
@@ -23,6 +26,8 @@ export interface SigningKeyRecord {
 
 interface Row {
   id: string;
+  ca_id: string;
+  ca_name: string;
   name: string;
   algorithm: string;
   state: string;
@@ -34,14 +39,34 @@ interface Row {
   retired_at: string | null;
 }
 
-const COLUMNS = 'id, name, algorithm, state, spki, certificate, created_at, activated_at, trusted_until, retired_at';
+const COLUMNS = 'id, ca_id, (SELECT c.name FROM cas c WHERE c.id = signing_keys.ca_id) AS ca_name, name, algorithm, state, spki, certificate, created_at, activated_at, trusted_until, retired_at';
 
-/** Signing keys in the vault database. Private keys go in wrapped and come out only through unwrapPrivateKey(). */
+/**
+ * Signing keys in the vault database. Private keys go in wrapped and come out only through unwrapPrivateKey().
+ * A store made for one CA (`caId`) sees, resolves, unwraps and links only that CA's keys, so the
+ * lifecycle rules that read it (one active key, the trusted window, the bundle) hold per CA and a
+ * key cannot be reached to sign for another CA. A store without `caId` sees every CA's keys
+ * (listing across CAs, checking a signature by key id); it creates a key only in a vault of one CA.
+ */
 export class SigningKeyStore {
   private readonly vault: Vault;
+  readonly caId: string | null;
 
-  constructor(vault: Vault) {
+  constructor(vault: Vault, caId: string | null = null) {
     this.vault = vault;
+    this.caId = caId;
+  }
+
+  /** A store of every CA creates a key only when the vault holds one CA: it is then that CA's. */
+  private soleCaId(): string {
+    const ids = this.db.prepare('SELECT id FROM cas').all() as Array<{ id: string }>;
+    if (ids.length !== 1) throw new DomainError('CA_REQUIRED', `This vault holds ${ids.length} CAs: a signing key is created inside one of them (--ca NAME).`);
+    return ids[0]!.id;
+  }
+
+  /** " AND ca_id = ?" and its argument when the store is one CA's. */
+  private scope(column = 'ca_id'): { sql: string; args: string[] } {
+    return this.caId === null ? { sql: '', args: [] } : { sql: ` AND ${column} = ?`, args: [this.caId] };
   }
 
   private get db() {
@@ -52,6 +77,8 @@ export class SigningKeyStore {
     const chain = (this.db.prepare('SELECT der FROM key_chain WHERE key_id = ? ORDER BY position').all(r.id) as Array<{ der: Buffer }>).map((c) => c.der);
     return {
       id: r.id,
+      caId: r.ca_id,
+      caName: r.ca_name,
       name: r.name,
       algorithm: r.algorithm as KeyAlgorithm,
       state: r.state as KeyState,
@@ -66,6 +93,7 @@ export class SigningKeyStore {
   }
 
   insertDraft(k: { id: string; name: string; algorithm: KeyAlgorithm; spki: Uint8Array; pkcs8: Uint8Array; createdAt: string }): void {
+    const caId = this.caId ?? this.soleCaId();
     if (this.db.prepare('SELECT 1 FROM signing_keys WHERE name = ?').get(k.name)) {
       throw new DomainError('KEY_NAME_TAKEN', `A signing key named "${k.name}" already exists. Key names are unique: choose another.`);
     }
@@ -74,14 +102,15 @@ export class SigningKeyStore {
     }
     const { nonce, wrapped } = wrapPrivateKey(this.vault.privateKeyWrapKey(), k.id, k.pkcs8);
     this.db
-      .prepare('INSERT INTO signing_keys (id, name, algorithm, state, spki, wrapped_private_key, wrap_nonce, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(k.id, k.name, k.algorithm, 'draft', Buffer.from(k.spki), wrapped, nonce, k.createdAt);
+      .prepare('INSERT INTO signing_keys (id, ca_id, name, algorithm, state, spki, wrapped_private_key, wrap_nonce, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(k.id, caId, k.name, k.algorithm, 'draft', Buffer.from(k.spki), wrapped, nonce, k.createdAt);
   }
 
   /** The PKCS#8 private key, for signing only; the caller zeroes it when done. */
   unwrapPrivateKey(id: string): Buffer {
-    const row = this.db.prepare('SELECT wrapped_private_key AS w, wrap_nonce AS n FROM signing_keys WHERE id = ?').get(id) as { w: Buffer; n: Buffer } | undefined;
-    if (!row) throw new DomainError('KEY_NOT_FOUND', `There is no signing key ${id}.`);
+    const s = this.scope();
+    const row = this.db.prepare(`SELECT wrapped_private_key AS w, wrap_nonce AS n FROM signing_keys WHERE id = ?${s.sql}`).get(id, ...s.args) as { w: Buffer; n: Buffer } | undefined;
+    if (!row) throw new DomainError('KEY_NOT_FOUND', `There is no signing key ${id}${this.caId === null ? '' : ' in this CA'}.`);
     return unwrapPrivateKey(this.vault.privateKeyWrapKey(), id, row.n, row.w);
   }
 
@@ -105,16 +134,22 @@ export class SigningKeyStore {
 
   list(): SigningKeyRecord[] {
     const order = "CASE state WHEN 'active' THEN 0 WHEN 'trusted' THEN 1 WHEN 'draft' THEN 2 ELSE 3 END, created_at";
-    return (this.db.prepare(`SELECT ${COLUMNS} FROM signing_keys ORDER BY ${order}`).all() as Row[]).map((r) => this.toRecord(r));
+    const s = this.scope();
+    return (this.db.prepare(`SELECT ${COLUMNS} FROM signing_keys WHERE 1${s.sql} ORDER BY ${order}`).all(...s.args) as Row[]).map((r) => this.toRecord(r));
   }
 
   get(id: string): SigningKeyRecord | null {
-    const r = this.db.prepare(`SELECT ${COLUMNS} FROM signing_keys WHERE id = ?`).get(id) as Row | undefined;
+    const s = this.scope();
+    const r = this.db.prepare(`SELECT ${COLUMNS} FROM signing_keys WHERE id = ?${s.sql}`).get(id, ...s.args) as Row | undefined;
     return r ? this.toRecord(r) : null;
   }
 
+  /** The CA's active key; for a store of every CA, the active key of the first CA (the vault-wide signer). */
   active(): SigningKeyRecord | null {
-    const r = this.db.prepare(`SELECT ${COLUMNS} FROM signing_keys WHERE state = 'active'`).get() as Row | undefined;
+    const s = this.scope();
+    const r = this.db
+      .prepare(`SELECT ${COLUMNS} FROM signing_keys WHERE state = 'active'${s.sql} ORDER BY (SELECT c.rowid FROM cas c WHERE c.id = signing_keys.ca_id) LIMIT 1`)
+      .get(...s.args) as Row | undefined;
     return r ? this.toRecord(r) : null;
   }
 
@@ -124,11 +159,12 @@ export class SigningKeyStore {
    */
   resolve(ref: string): SigningKeyRecord {
     const trimmed = ref.trim();
-    const byName = this.db.prepare(`SELECT ${COLUMNS} FROM signing_keys WHERE name = ?`).get(trimmed) as Row | undefined;
+    const s = this.scope();
+    const byName = this.db.prepare(`SELECT ${COLUMNS} FROM signing_keys WHERE name = ?${s.sql}`).get(trimmed, ...s.args) as Row | undefined;
     if (byName) return this.toRecord(byName);
     const hex = trimmed.toLowerCase().replace(/^sha256:/, '');
     if (/^[0-9a-f]{8,64}$/.test(hex)) {
-      const rows = this.db.prepare(`SELECT ${COLUMNS} FROM signing_keys WHERE substr(id, 8, ?) = ?`).all(hex.length, hex) as Row[];
+      const rows = this.db.prepare(`SELECT ${COLUMNS} FROM signing_keys WHERE substr(id, 8, ?) = ?${s.sql}`).all(hex.length, hex, ...s.args) as Row[];
       if (rows.length === 1) return this.toRecord(rows[0]!);
       if (rows.length > 1) {
         throw new DomainError('KEY_AMBIGUOUS', `"${ref}" matches ${rows.length} keys (${rows.map((r) => r.name).join(', ')}). Give more digits of the key id, or the key's name.`);
@@ -167,6 +203,9 @@ export class SigningKeyStore {
   }
 
   linkCertificates(): Array<{ newKeyId: string; oldKeyId: string; der: Buffer }> {
-    return (this.db.prepare('SELECT new_key_id AS newKeyId, old_key_id AS oldKeyId, der FROM link_certificates ORDER BY created_at').all() as Array<{ newKeyId: string; oldKeyId: string; der: Buffer }>);
+    const s = this.scope('k.ca_id');
+    return this.db
+      .prepare(`SELECT l.new_key_id AS newKeyId, l.old_key_id AS oldKeyId, l.der FROM link_certificates l JOIN signing_keys k ON k.id = l.new_key_id WHERE 1${s.sql} ORDER BY l.created_at`)
+      .all(...s.args) as Array<{ newKeyId: string; oldKeyId: string; der: Buffer }>;
   }
 }

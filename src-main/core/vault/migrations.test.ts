@@ -19,6 +19,12 @@ import { integrityCheck, type Db } from './database.ts';
 import { DATABASE_FILE } from './header.ts';
 import { migrate, MIGRATIONS, SCHEMA_VERSION } from './migrations.ts';
 import { unlockVault } from './vault.ts';
+import { generateCrl } from '../issuance/crl-publication.ts';
+import { readCrl } from '../issuance/crl-reader.ts';
+import { generateSigningKey } from '../keys/key-material.ts';
+import { selfSignRoot } from '../keys/self-sign.ts';
+import { CertificateStore } from '../store/certificate-store.ts';
+import { SigningKeyStore } from '../store/signing-key-store.ts';
 
 afterAll(removeTempDirs);
 
@@ -58,6 +64,10 @@ const CREATES: Record<number, string[]> = {
     'trigger certificates_search_insert',
     'trigger certificates_search_update',
   ],
+  // 7 rebuilds revocations (same name, same index name) around this table.
+  7: ['table revocation_issuers'],
+  // 8 also remakes signing_keys_one_active (same name) on (ca_id, state).
+  8: ['index certificates_ca', 'index signing_keys_ca', 'table cas', 'trigger signing_keys_ca_exists'],
 };
 
 describe('migrations', () => {
@@ -92,7 +102,7 @@ describe('migrations', () => {
   );
 
   it('every shipped migration has its expectation above', () => {
-    expect(Object.keys(CREATES).map(Number)).toEqual(MIGRATIONS.map((m) => m.version).filter((v) => v <= 6));
+    expect(Object.keys(CREATES).map(Number)).toEqual(MIGRATIONS.map((m) => m.version));
   });
 
   it('keeps rows written at version 1 through all later migrations', () => {
@@ -186,7 +196,7 @@ describe('opening a vault', () => {
       CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     `);
     raw.exec(
-      'DROP TRIGGER audit_chain_key_no_update; DROP TRIGGER audit_chain_key_no_delete; DROP TABLE audit_chain_key; DROP TABLE certificate_counts; DROP TABLE certificate_search; DROP TABLE trusted_roots; DROP TABLE exports; DROP TABLE crls; DROP TABLE revocations; DROP TABLE certificate_der; DROP TABLE certificates; DROP TABLE link_certificates; DROP TABLE key_chain; DROP TABLE signing_keys; PRAGMA user_version = 1;',
+      'DROP TRIGGER audit_chain_key_no_update; DROP TRIGGER audit_chain_key_no_delete; DROP TABLE audit_chain_key; DROP TABLE certificate_counts; DROP TABLE revocation_issuers; DROP TABLE certificate_search; DROP TABLE trusted_roots; DROP TABLE cas; DROP TABLE exports; DROP TABLE crls; DROP TABLE revocations; DROP TABLE certificate_der; DROP TABLE certificates; DROP TABLE link_certificates; DROP TABLE key_chain; DROP TABLE signing_keys; PRAGMA user_version = 1;',
     );
     expect(objects(raw)).toEqual(CREATES[1]);
     raw.close();
@@ -199,6 +209,92 @@ describe('opening a vault', () => {
       expect(v.audit.list().map((e) => e.action)).toEqual(['vault.created', 'test.before-upgrade']);
       expect(integrityCheck(v.db)).toEqual([]);
       expect((v.db.prepare('SELECT count(*) AS n FROM signing_keys').get() as { n: number }).n).toBe(0);
+    } finally {
+      v.close();
+    }
+  });
+
+  it('a vault at schema version 6 with revocations migrates to the narrow rows: same revocations in the same order, same counts, a byte-identical CRL', async () => {
+    const dir = join(tempDir(), 'vault');
+    const { vault } = await createTestVault(dir);
+    const keys = new SigningKeyStore(vault);
+    const certs = new CertificateStore(vault.db);
+    const now = clock.now();
+    // Ed25519 signs deterministically, so the same TBS gives the same CRL bytes.
+    const [a, b] = [await generateSigningKey('ed25519'), await generateSigningKey('ecdsa-p256')];
+    const root = await selfSignRoot({ algorithm: 'ed25519', pkcs8: a.pkcs8, spki: a.spki, subject: 'CN=Root,O=Acme,C=DE', days: 365, clock });
+    const rows = (issuer: string, n: number, tag: string) =>
+      Array.from({ length: n }, (_, i) => ({
+        serial: randomBytes(16).toString('hex').replace(/^[89a-f]/, '1'),
+        issuerKeyId: issuer,
+        subject: `CN=${tag}-${i}`,
+        sans: [],
+        profile: 'agent',
+        notBefore: now.toISOString(),
+        notAfter: new Date(now.getTime() + 86_400_000).toISOString(),
+        issuedAt: now.toISOString(),
+        der: Buffer.from([0x30, 0x00]),
+      }));
+    const [ofA, ofB] = [rows(a.keyId, 300, 'a'), rows(b.keyId, 40, 'b')];
+    vault.transaction(() => {
+      keys.insertDraft({ id: a.keyId, name: 'root', algorithm: 'ed25519', spki: a.spki, pkcs8: a.pkcs8, createdAt: now.toISOString() });
+      keys.insertDraft({ id: b.keyId, name: 'other', algorithm: 'ecdsa-p256', spki: b.spki, pkcs8: b.pkcs8, createdAt: now.toISOString() });
+      keys.setCertificate(a.keyId, root.der, []);
+      keys.setState(a.keyId, { state: 'active', trustedUntil: null, activatedAt: now.toISOString() });
+      certs.insert([...ofA, ...ofB]);
+      // Single revocations of both issuers at several times and reasons, interleaved, then a revoke-all of the first.
+      ofA.slice(0, 30).forEach((c, i) => {
+        certs.revoke(c.serial, ['superseded', 'keyCompromise', 'affiliationChanged'][i % 3]!, new Date(now.getTime() - (i % 4) * 60_000));
+        if (i < ofB.length) certs.revoke(ofB[i]!.serial, 'cessationOfOperation', now);
+      });
+      certs.revokeAllByIssuer(a.keyId, 'keyCompromise', now);
+    });
+    const crlOf = () => generateCrl({ keys, certs, now }, keys.resolve(a.keyId), 7).der;
+    const crlBefore = crlOf();
+    const revocations = (db: Db) =>
+      db.prepare('SELECT r.serial, i.issuer_key_id, r.revoked_at, r.reason FROM revocations r JOIN revocation_issuers i ON i.id = r.issuer ORDER BY r.id').raw().all();
+    const expected = revocations(vault.db);
+    expect(expected).toHaveLength(300 + 30);
+    const counts = vault.db.prepare('SELECT * FROM certificate_counts ORDER BY issuer_key_id').all();
+    vault.close();
+
+    // Make it what schema 6 wrote: no CAs (migration 8 undone), and the wide rows (issuer key id as text,
+    // an implicit rowid and an index on the text).
+    const raw = openRawDatabase(dir, await vaultKeyOf(dir));
+    raw.exec(`
+      DROP TRIGGER signing_keys_ca_exists; DROP INDEX signing_keys_ca; DROP INDEX certificates_ca; DROP INDEX signing_keys_one_active;
+      ALTER TABLE signing_keys DROP COLUMN ca_id; ALTER TABLE certificates DROP COLUMN ca_id; ALTER TABLE crls DROP COLUMN ca_id; ALTER TABLE exports DROP COLUMN ca_id;
+      DROP TABLE cas;
+      CREATE UNIQUE INDEX signing_keys_one_active ON signing_keys(state) WHERE state = 'active';
+      CREATE TABLE revocations_wide (serial TEXT PRIMARY KEY REFERENCES certificates(serial), issuer_key_id TEXT NOT NULL, revoked_at TEXT NOT NULL, reason TEXT NOT NULL) STRICT;
+      INSERT INTO revocations_wide (rowid, serial, issuer_key_id, revoked_at, reason)
+        SELECT r.id * 3, r.serial, i.issuer_key_id, r.revoked_at, r.reason FROM revocations r JOIN revocation_issuers i ON i.id = r.issuer ORDER BY r.id;
+      DROP TABLE revocations; DROP TABLE revocation_issuers;
+      ALTER TABLE revocations_wide RENAME TO revocations;
+      CREATE INDEX revocations_issuer ON revocations(issuer_key_id);
+      PRAGMA user_version = 6;
+    `);
+    expect(raw.prepare('SELECT serial, issuer_key_id, revoked_at, reason FROM revocations ORDER BY rowid').raw().all()).toEqual(expected);
+    raw.close();
+
+    const v = await unlockVault(dir, { passphrase: TEST_PASSPHRASE }, { clock, actor: 'alice' });
+    try {
+      expect(version(v.db)).toBe(SCHEMA_VERSION);
+      expect(integrityCheck(v.db)).toEqual([]);
+      expect(revocations(v.db)).toEqual(expected);
+      expect(v.db.prepare('SELECT * FROM certificate_counts ORDER BY issuer_key_id').all()).toEqual(counts);
+      const [keys2, certs2] = [new SigningKeyStore(v), new CertificateStore(v.db)];
+      const crlAfter = generateCrl({ keys: keys2, certs: certs2, now }, keys2.resolve(a.keyId), 7).der;
+      expect(crlAfter.equals(crlBefore)).toBe(true);
+      expect(readCrl(crlAfter).entryCount).toBe(300);
+      // The migrated issuer keeps its number: a new revocation of the other issuer joins its rows.
+      v.transaction(() => certs2.revoke(ofB[35]!.serial, 'superseded', now));
+      expect(certs2.get(ofB[35]!.serial).revokedAt).toBe(now.toISOString());
+      expect(v.db.prepare('SELECT count(*) FROM revocation_issuers').pluck().get()).toBe(2);
+      // Migration 8 then gives each issuer (not each revocation) the CA it belongs to.
+      expect(v.db.prepare('SELECT DISTINCT ca_id FROM revocation_issuers').pluck().all()).toEqual(['default']);
+      expect(v.db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('revocations')).toEqual(['id', 'issuer', 'serial', 'revoked_at', 'reason']);
+      expect(certs2.countRevoked(b.keyId)).toBe(31);
     } finally {
       v.close();
     }

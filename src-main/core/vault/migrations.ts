@@ -207,6 +207,77 @@ export const MIGRATIONS: readonly Migration[] = [
         BEGIN UPDATE certificate_counts SET issued = issued - 1 WHERE issuer_key_id = old.issuer_key_id; END;
     `,
   },
+  {
+    version: 7,
+    description: 'narrower revocation rows: the issuer as a small integer, the row order kept',
+    sql: `
+      -- Revoking a fleet writes a million rows in one statement, and what that
+      -- costs is the bytes written to encrypted pages. Each row used to carry
+      -- the issuer's 71-character key id twice (row and issuer index); now it
+      -- carries a small integer from revocation_issuers. id is an explicit
+      -- INTEGER PRIMARY KEY (VACUUM INTO keeps it) and keeps the old rowid, so
+      -- the rows keep their order and a CRL lists its entries as before.
+      CREATE TABLE revocation_issuers (
+        id INTEGER PRIMARY KEY,
+        issuer_key_id TEXT NOT NULL UNIQUE
+      ) STRICT;
+      INSERT INTO revocation_issuers (issuer_key_id) SELECT DISTINCT issuer_key_id FROM revocations ORDER BY issuer_key_id;
+      CREATE TABLE revocations_narrow (
+        id INTEGER PRIMARY KEY,
+        issuer INTEGER NOT NULL REFERENCES revocation_issuers(id),
+        serial TEXT NOT NULL UNIQUE REFERENCES certificates(serial),
+        revoked_at TEXT NOT NULL,
+        reason TEXT NOT NULL
+      ) STRICT;
+      INSERT INTO revocations_narrow (id, issuer, serial, revoked_at, reason)
+        SELECT r.rowid, i.id, r.serial, r.revoked_at, r.reason FROM revocations r JOIN revocation_issuers i ON i.issuer_key_id = r.issuer_key_id ORDER BY r.rowid;
+      DROP TABLE revocations;
+      ALTER TABLE revocations_narrow RENAME TO revocations;
+      CREATE INDEX revocations_issuer ON revocations(issuer);
+    `,
+  },
+  {
+    version: 8,
+    description: 'several certificate authorities in one vault, each with its own keys, certificates, revocations and CRLs',
+    sql: `
+      -- Per-CA settings are NULL while the CA follows the vault's setting of the same name.
+      CREATE TABLE cas (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        purpose TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL,
+        -- The CA of the vault whose key certified this CA's first key (ca create --parent), if any.
+        parent_id TEXT REFERENCES cas(id),
+        trusted_window_days INTEGER,
+        crl_validity_days INTEGER,
+        allowed_profiles TEXT,
+        default_validity_days INTEGER
+      ) STRICT;
+      -- A vault made before holds one CA, "default", which owns everything already there;
+      -- it was created with the vault (its first audit event), or now for a new vault.
+      INSERT INTO cas (id, name, purpose, created_at)
+        SELECT 'default', 'default', '', coalesce((SELECT min(at) FROM audit_events), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+      -- SQLite cannot add a REFERENCES column with a default while foreign keys are on: a key's CA is
+      -- checked by the trigger below, and certificates, revocation issuers and CRLs take their CA from
+      -- the issuing key's row when they are written (core/store/certificate-store.ts).
+      ALTER TABLE signing_keys ADD COLUMN ca_id TEXT NOT NULL DEFAULT 'default';
+      ALTER TABLE certificates ADD COLUMN ca_id TEXT NOT NULL DEFAULT 'default';
+      -- A revocation's CA is its issuer's: the CA goes on the issuer's row in revocation_issuers (one
+      -- per issuing key), not on each revocation, so the rows of a revoked fleet stay as narrow as
+      -- migration 7 made them; a CA's revocations are read off revocations_issuer.
+      ALTER TABLE revocation_issuers ADD COLUMN ca_id TEXT NOT NULL DEFAULT 'default';
+      ALTER TABLE crls ADD COLUMN ca_id TEXT NOT NULL DEFAULT 'default';
+      ALTER TABLE exports ADD COLUMN ca_id TEXT NOT NULL DEFAULT 'default';
+      CREATE TRIGGER signing_keys_ca_exists BEFORE INSERT ON signing_keys
+        WHEN NOT EXISTS (SELECT 1 FROM cas WHERE id = NEW.ca_id)
+        BEGIN SELECT RAISE(ABORT, 'a signing key belongs to a CA of the vault'); END;
+      -- One active key per CA, no longer per vault.
+      DROP INDEX signing_keys_one_active;
+      CREATE UNIQUE INDEX signing_keys_one_active ON signing_keys(ca_id, state) WHERE state = 'active';
+      CREATE INDEX signing_keys_ca ON signing_keys(ca_id);
+      CREATE INDEX certificates_ca ON certificates(ca_id, issued_at, serial);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -2,7 +2,7 @@ import Box from '@mui/material/Box';
 import Link from '@mui/material/Link';
 import Typography from '@mui/material/Typography';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef } from 'react';
+import { memo, useEffect, useRef } from 'react';
 import type { CertView } from '../../../../src-main/api/contract.ts';
 import { LocalDateTime } from '../../components/LocalDateTime.tsx';
 import { MONO_FONT } from '../../theme.ts';
@@ -22,20 +22,96 @@ function shortSubject(dn: string): string {
 interface Props {
   total: number;
   queryKey: string;
+  /** Changes whenever a page arrives: `row` is stable, so this is what tells the table to look again. */
+  loaded: number;
   row: (index: number) => CertView | undefined;
   ensureRange: (first: number, last: number) => void;
   issuerName: (keyId: string) => string;
   onOpen: (serial: string) => void;
 }
 
+interface RowProps {
+  index: number;
+  start: number;
+  c: CertView | undefined;
+  issuerName: (keyId: string) => string;
+  onOpen: (serial: string) => void;
+}
+
+/** One row, re-rendered only when its certificate, place or callbacks change (not on every keystroke or page arrival). */
+const CertRow = memo(function CertRow({ index, start, c, issuerName, onOpen }: RowProps) {
+  return (
+    <Box
+      role="row"
+      aria-rowindex={index + 2}
+      data-testid="cert-row"
+      data-index={index}
+      onClick={c ? () => onOpen(c.serial) : undefined}
+      sx={{
+        position: 'absolute',
+        top: 0,
+        left: 0,
+        right: 0,
+        height: ROW_HEIGHT,
+        transform: `translateY(${start}px)`,
+        display: 'grid',
+        gridTemplateColumns: COLUMNS,
+        gap: 2,
+        alignItems: 'center',
+        px: 2,
+        borderBottom: 1,
+        borderColor: 'divider',
+        cursor: c ? 'pointer' : 'default',
+        '&:hover': { bgcolor: 'action.hover' },
+      }}
+    >
+      {c ? (
+        <>
+          <Box role="cell" sx={{ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>
+            <Link
+              component="button"
+              type="button"
+              underline="hover"
+              title={shown(c.subject)}
+              onClick={(e) => {
+                e.stopPropagation();
+                onOpen(c.serial);
+              }}
+              sx={{ textAlign: 'left', maxWidth: '100%', overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', display: 'block' }}
+            >
+              {shown(shortSubject(c.subject))}
+            </Link>
+          </Box>
+          <Box role="cell" title={c.serial} sx={{ fontFamily: MONO_FONT, fontSize: '0.85rem', overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>
+            {c.serial}
+          </Box>
+          <Box role="cell" title={c.issuerKeyId} sx={{ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>
+            {shown(issuerName(c.issuerKeyId))}
+          </Box>
+          <Box role="cell">
+            <CertStatusChip status={c.status} />
+          </Box>
+          <Box role="cell">
+            <LocalDateTime iso={c.notAfter} />
+          </Box>
+          <Box role="cell">{c.profile}</Box>
+        </>
+      ) : (
+        <Box role="cell" sx={{ gridColumn: '1 / -1', color: 'text.secondary' }}>
+          Loading row {index + 1}…
+        </Box>
+      )}
+    </Box>
+  );
+});
+
 /**
  * A virtualized table: only the rows in view (plus a few) are in the DOM, and
  * the pages they need are fetched as the officer scrolls. ARIA table roles
  * with aria-rowcount tell a screen reader how many rows there are in all.
  */
-export function CertTable({ total, queryKey, row, ensureRange, issuerName, onOpen }: Props) {
+export const CertTable = memo(function CertTable({ total, queryKey, row, ensureRange, issuerName, onOpen }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
-  // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer's functions are not memoized by the compiler; this component stays uncompiled
   const virtualizer = useVirtualizer({ count: total, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
@@ -63,75 +139,11 @@ export function CertTable({ total, queryKey, row, ensureRange, issuerName, onOpe
       </Box>
       <Box ref={scrollRef} role="rowgroup" data-testid="cert-scroll" sx={{ height: 'max(320px, calc(100vh - 360px))', overflowY: 'auto', position: 'relative' }}>
         <Box sx={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-          {items.map((vi) => {
-            const c = row(vi.index);
-            return (
-              <Box
-                key={vi.key}
-                role="row"
-                aria-rowindex={vi.index + 2}
-                data-testid="cert-row"
-                data-index={vi.index}
-                onClick={c ? () => onOpen(c.serial) : undefined}
-                sx={{
-                  position: 'absolute',
-                  top: 0,
-                  left: 0,
-                  right: 0,
-                  height: ROW_HEIGHT,
-                  transform: `translateY(${vi.start}px)`,
-                  display: 'grid',
-                  gridTemplateColumns: COLUMNS,
-                  gap: 2,
-                  alignItems: 'center',
-                  px: 2,
-                  borderBottom: 1,
-                  borderColor: 'divider',
-                  cursor: c ? 'pointer' : 'default',
-                  '&:hover': { bgcolor: 'action.hover' },
-                }}
-              >
-                {c ? (
-                  <>
-                    <Box role="cell" sx={{ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>
-                      <Link
-                        component="button"
-                        type="button"
-                        underline="hover"
-                        title={shown(c.subject)}
-                        onClick={(e) => {
-                          e.stopPropagation();
-                          onOpen(c.serial);
-                        }}
-                        sx={{ textAlign: 'left', maxWidth: '100%', overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', display: 'block' }}
-                      >
-                        {shown(shortSubject(c.subject))}
-                      </Link>
-                    </Box>
-                    <Box role="cell" title={c.serial} sx={{ fontFamily: MONO_FONT, fontSize: '0.85rem', overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>
-                      {c.serial}
-                    </Box>
-                    <Box role="cell" title={c.issuerKeyId} sx={{ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>
-                      {shown(issuerName(c.issuerKeyId))}
-                    </Box>
-                    <Box role="cell">
-                      <CertStatusChip status={c.status} />
-                    </Box>
-                    <Box role="cell">
-                      <LocalDateTime iso={c.notAfter} />
-                    </Box>
-                    <Box role="cell">{c.profile}</Box>
-                  </>
-                ) : (
-                  <Box role="cell" sx={{ gridColumn: '1 / -1', color: 'text.secondary' }}>
-                    Loading row {vi.index + 1}…
-                  </Box>
-                )}
-              </Box>
-            );
-          })}
+          {items.map((vi) => (
+            <CertRow key={vi.key} index={vi.index} start={vi.start} c={row(vi.index)} issuerName={issuerName} onOpen={onOpen} />
+          ))}
         </Box>
       </Box>
     </Box>
   );
-}
+});

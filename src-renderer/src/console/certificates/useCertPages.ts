@@ -28,7 +28,7 @@ export function useCertPages(query: { search: string; issuer: string; status: st
   const [total, setTotal] = useState<number | null>(null);
   const [loadedKey, setLoadedKey] = useState<string | null>(null);
   const [error, setError] = useState<{ key: string; failure: ApiFailure } | null>(null);
-  const [, setTick] = useState(0);
+  const [loaded, setTick] = useState(0);
 
   const load = useCallback((page: number) => {
     const c = cache.current;
@@ -64,5 +64,5 @@ export function useCertPages(query: { search: string; issuer: string; status: st
   );
 
   const current = loadedKey === key;
-  return { total: current ? total : null, row, ensureRange, error: error?.key === key ? error.failure : null, queryKey: key, retry: () => load(0) };
+  return { total: current ? total : null, loaded, row, ensureRange, error: error?.key === key ? error.failure : null, queryKey: key, retry: () => load(0) };
 }

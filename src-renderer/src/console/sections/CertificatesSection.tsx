@@ -19,7 +19,14 @@ import { CertTable } from '../certificates/CertTable.tsx';
 import { useCertPages } from '../certificates/useCertPages.ts';
 import { shown } from '../../components/shown.ts';
 
-const SEARCH_DEBOUNCE_MS = 200;
+/**
+ * The search waits for typing to pause before it asks the vault. A serial
+ * (hex digits, perhaps with colons, as pasted from a certificate) arrives at
+ * once and is looked up almost at once: it is a range read off the serial index.
+ */
+const SEARCH_DEBOUNCE_MS = 150;
+const SERIAL_DEBOUNCE_MS = 40;
+const SERIAL_LIKE = /^[0-9a-f:]{8,}$/i;
 
 function useDebounced(value: string, ms: number): string {
   const [v, setV] = useState(value);
@@ -44,7 +51,7 @@ export function CertificatesSection() {
   const [keys, setKeys] = useState<KeyView[]>([]);
   const [keysError, setKeysError] = useState<ApiFailure | null>(null);
   const [openSerial, setOpenSerial] = useState<string | null>(null);
-  const debounced = useDebounced(search, SEARCH_DEBOUNCE_MS);
+  const debounced = useDebounced(search, SERIAL_LIKE.test(search.trim()) ? SERIAL_DEBOUNCE_MS : SEARCH_DEBOUNCE_MS);
   const pages = useCertPages({ search: debounced, issuer, status }, version);
 
   useEffect(() => {
@@ -111,7 +118,7 @@ export function CertificatesSection() {
       {pages.total === 0 && !searching ? (
         <Alert severity="info">{debounced.trim() || issuer || status ? 'No certificate matches. Clear the search or the filters.' : 'No certificate has been issued yet. Use “Issue from media…” to sign requests from a medium.'}</Alert>
       ) : (
-        <CertTable total={pages.total ?? 0} queryKey={pages.queryKey} row={pages.row} ensureRange={pages.ensureRange} issuerName={issuerName} onOpen={setOpenSerial} />
+        <CertTable total={pages.total ?? 0} queryKey={pages.queryKey} loaded={pages.loaded} row={pages.row} ensureRange={pages.ensureRange} issuerName={issuerName} onOpen={setOpenSerial} />
       )}
       <CertDetailDrawer serial={openSerial} onClose={() => setOpenSerial(null)} onRevoked={certsChanged} />
     </Box>

@@ -1,0 +1,119 @@
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { fixedClock } from '../core/clock.ts';
+import { SCHEMA_VERSION } from '../core/vault/migrations.ts';
+import { openRawDatabase, vaultKeyOf } from '../testing/vault-fixtures.ts';
+import { inProcessCli } from '../testing/cli-in-process.ts';
+import { removeTempDirs, tempDir } from '../testing/temp-dir.ts';
+
+afterAll(removeTempDirs);
+
+const FIXTURE = join(import.meta.dirname, '..', 'testing', 'golden', 'vault-schema5');
+/** The fixture's passphrase (README.md there): test-only. */
+const PASS = 'fixture passphrase, test only';
+
+function crlNumber(file: string): number {
+  const out = execFileSync('openssl', ['crl', '-inform', 'DER', '-noout', '-crlnumber', '-in', file]).toString();
+  return parseInt(out.trim().replace(/^crlNumber=(0x)?/, ''), 16);
+}
+
+/** A copy of the committed vault of schema version 5, and the CLI on it. */
+function legacyVault() {
+  const dir = tempDir();
+  const vault = join(dir, 'vault');
+  mkdirSync(vault);
+  for (const f of ['vault-header.json', 'vault.db']) copyFileSync(join(FIXTURE, f), join(vault, f));
+  const clock = fixedClock('2026-06-03T12:00:00Z');
+  return { dir, vault, cli: inProcessCli({ vault, clock, env: { AIRGAP_CA_PASSPHRASE: PASS } }) };
+}
+
+describe('a vault made before several CAs per vault', () => {
+  it('migrates into one CA named "default" with its keys, certificates, revocations, CRL numbers and audit chain unchanged', async () => {
+    const { dir, cli } = legacyVault();
+    const keys = (await cli(['--json', 'key', 'list'])).json as Array<{ id: string; name: string; state: string; ca: string; caId: string; trustedUntil: string | null; crl: { lastNumber: number | null } }>;
+    expect(keys.map((k) => [k.name, k.state, k.caId, k.ca])).toEqual([
+      ['root-b', 'active', 'default', 'default'],
+      ['root-a', 'trusted', 'default', 'default'],
+    ]);
+    expect(keys[1]!.trustedUntil).toBe('2026-07-02T12:00:00.000Z');
+    expect(keys.find((k) => k.name === 'root-a')!.crl.lastNumber).toBe(crlNumber(join(FIXTURE, 'a.crl')));
+    expect(keys.find((k) => k.name === 'root-b')!.crl.lastNumber).toBe(crlNumber(join(FIXTURE, 'b.crl')));
+
+    const cas = (await cli(['--json', 'ca', 'list'])).json as Array<{ id: string; name: string; keys: number; activeKeyId: string; purpose: string; created: string }>;
+    expect(cas).toHaveLength(1);
+    expect(cas[0]).toMatchObject({ id: 'default', name: 'default', keys: 2, activeKeyId: keys[0]!.id, purpose: '' });
+    // The CA is as old as the vault: its first audit event.
+    expect(cas[0]!.created).toBe('2026-06-01T12:00:00.000Z');
+
+    const certs = (await cli(['--json', 'cert', 'list'])).json as { items: Array<{ subject: string; status: string; caId: string; issuerKeyId: string }>; total: number };
+    expect(certs.total).toBe(2);
+    expect(certs.items.map((c) => [c.subject, c.status, c.caId, c.issuerKeyId]).sort()).toEqual([
+      ['CN=agent-1', 'valid', 'default', keys[1]!.id],
+      ['CN=agent-2', 'revoked', 'default', keys[1]!.id],
+    ]);
+
+    const verify = await cli(['--json', 'vault', 'verify']);
+    expect(verify.code).toBe(0);
+    expect(verify.json).toMatchObject({ ok: true, integrity: [], audit: { ok: true } });
+
+    // Every command works without --ca as before: a new CRL continues the numbers, issuance and the bundle work.
+    const crl = (await cli(['--json', 'crl', 'generate', '--issuer', 'root-a', '--out', join(dir, 'a2.crl')])).json as { number: number; entries: number };
+    expect(crl.number).toBeGreaterThan(crlNumber(join(FIXTURE, 'a.crl')));
+    expect(crl.entries).toBe(1);
+    const csr = join(dir, 'c.csr');
+    execFileSync('openssl', ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(dir, 'c.key'), '-out', csr, '-subj', '/CN=agent-3'], { stdio: 'ignore' });
+    const issued = await cli(['--json', 'cert', 'issue', '--csr', csr, '--out', join(dir, 'c.crt')]);
+    expect(issued.code, issued.stdout).toBe(0);
+    expect(issued.json).toMatchObject({ caId: 'default', issuerKeyId: keys[0]!.id });
+    expect((await cli(['bundle', 'write', '--out', join(dir, 'bundle.pem')])).code).toBe(0);
+    const bundle = readFileSync(join(dir, 'bundle.pem'), 'utf8');
+    expect(bundle.match(/BEGIN CERTIFICATE/g)).toHaveLength(3);
+    expect(execFileSync('openssl', ['verify', '-CAfile', join(dir, 'bundle.pem'), join(dir, 'c.crt')]).toString()).toContain('OK');
+
+    // The events written before the migration keep verifying; the new ones name the CA.
+    const audit = await cli(['--json', 'audit', 'verify']);
+    expect(audit.code).toBe(0);
+    const events = ((await cli(['--json', 'audit', 'list'])).json as { events: Array<{ action: string; at: string; details: Record<string, unknown> }> }).events;
+    const before = events.filter((e) => e.at < '2026-06-03');
+    const after = events.filter((e) => e.at >= '2026-06-03' && /^(cert|crl|bundle)\./.test(e.action));
+    expect(before.length).toBeGreaterThan(5);
+    expect(before.every((e) => !('ca' in e.details))).toBe(true);
+    expect(after.map((e) => [e.action, e.details.ca])).toEqual([
+      ['crl.generated', 'default'],
+      ['cert.issued', 'default'],
+      ['bundle.written', 'default'],
+    ]);
+  });
+
+  it('passes through migrations 6, 7 and 8: the revocation in the narrow rows of 7, its issuer given the CA by 8', async () => {
+    const { vault, cli } = legacyVault();
+    expect((await cli(['key', 'list'])).code).toBe(0);
+    const raw = openRawDatabase(vault, await vaultKeyOf(vault, { passphrase: PASS }));
+    try {
+      expect(SCHEMA_VERSION).toBe(8);
+      expect(raw.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+      const rootA = raw.prepare("SELECT id FROM signing_keys WHERE name = 'root-a'").pluck().get() as string;
+      expect(raw.prepare('SELECT issuer_key_id, ca_id FROM revocation_issuers').raw().all()).toEqual([[rootA, 'default']]);
+      expect(raw.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('revocations')).toEqual(['id', 'issuer', 'serial', 'revoked_at', 'reason']);
+      expect(
+        raw.prepare("SELECT c.subject, r.reason, i.issuer_key_id FROM revocations r JOIN revocation_issuers i ON i.id = r.issuer JOIN certificates c ON c.serial = r.serial").raw().all(),
+      ).toEqual([['CN=agent-2', 'superseded', rootA]]);
+      expect(raw.prepare('SELECT issuer_key_id, issued, revoked FROM certificate_counts').raw().all()).toEqual([[rootA, 2, 1]]);
+    } finally {
+      raw.close();
+    }
+  });
+
+  it('with a second CA added, the commands of one CA need --ca, and "default" keeps everything it had', async () => {
+    const { cli } = legacyVault();
+    expect((await cli(['ca', 'create', '--name', 'servers'])).code).toBe(0);
+    const refused = await cli(['--json', 'cert', 'list']);
+    expect(refused.code).toBe(2);
+    expect((refused.json as { error: { code: string; message: string } }).error).toMatchObject({ code: 'CA_REQUIRED' });
+    expect(((await cli(['--json', '--ca', 'default', 'cert', 'list'])).json as { total: number }).total).toBe(2);
+    expect(((await cli(['--json', '--ca', 'servers', 'cert', 'list'])).json as { total: number }).total).toBe(0);
+    expect(((await cli(['--json', '--ca', 'servers', 'key', 'list'])).json as unknown[]).length).toBe(0);
+  });
+});
