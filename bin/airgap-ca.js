@@ -20,8 +20,10 @@ try {
   const { enableCompileCache } = await import('node:module');
   const { mkdirSync } = await import('node:fs');
   const { homedir } = await import('node:os');
-  const { join } = await import('node:path');
-  const dir = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'airgap-ca', 'node-compile-cache');
+  const { isAbsolute, join } = await import('node:path');
+  // The XDG base-directory spec: a relative XDG_CACHE_HOME is ignored.
+  const xdg = process.env.XDG_CACHE_HOME;
+  const dir = join(xdg && isAbsolute(xdg) ? xdg : join(homedir(), '.cache'), 'airgap-ca', 'node-compile-cache');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   enableCompileCache(dir);
 } catch {
