@@ -18,6 +18,7 @@ import { CertDetailDrawer } from '../certificates/CertDetailDrawer.tsx';
 import { CertTable } from '../certificates/CertTable.tsx';
 import { useCertPages } from '../certificates/useCertPages.ts';
 import { shown } from '../../components/shown.ts';
+import { shortHex } from '../../components/KeyIdChip.tsx';
 
 const SEARCH_DEBOUNCE_MS = 200;
 
@@ -54,7 +55,7 @@ export function CertificatesSection() {
     });
   }, []);
 
-  const issuerName = useCallback((id: string) => keys.find((k) => k.id === id)?.name ?? `${id.slice(0, 19)}…`, [keys]);
+  const issuerName = useCallback((id: string) => keys.find((k) => k.id === id)?.name ?? shortHex(id), [keys]);
   const issuers = keys.filter((k) => k.state !== 'draft');
   const searching = search !== debounced || pages.total === null;
 
