@@ -13,7 +13,7 @@ import { shown } from '../../components/shown.ts';
 const ROW_HEIGHT = 44;
 // The issuer gets its width before the subject: it is what tells "Fleet Root 2025" from "Fleet Root 2026", and it wraps
 // rather than being cut. The serial is shortened in the middle to a fixed width (the full serial is in the drawer).
-const COLUMNS = 'minmax(0, 1.3fr) 12.5ch minmax(0, 1.7fr) 96px 148px 72px';
+const COLUMNS = 'minmax(0, 1.2fr) 11.5ch minmax(0, 1fr) 84px 128px 64px';
 const HEADERS = ['Subject', 'Serial', 'Issuer', 'Status', 'Not after', 'Profile'];
 
 /** The common name is what an officer recognises; the full DN stays in the drawer. */
@@ -56,7 +56,7 @@ export function CertTable({ total, queryKey, row, ensureRange, issuerName, onOpe
   return (
     <Box role="table" aria-label="Certificates" aria-rowcount={total + 1} data-testid="cert-table" sx={{ border: 1, borderColor: 'divider', borderRadius: 1, overflow: 'hidden' }}>
       <Box role="rowgroup">
-        <Box role="row" aria-rowindex={1} sx={{ display: 'grid', gridTemplateColumns: COLUMNS, gap: 2, px: 2, py: 1, bgcolor: 'action.hover', borderBottom: 1, borderColor: 'divider' }}>
+        <Box role="row" aria-rowindex={1} sx={{ display: 'grid', gridTemplateColumns: COLUMNS, gap: 1.5, px: 2, py: 1, bgcolor: 'action.hover', borderBottom: 1, borderColor: 'divider' }}>
           {HEADERS.map((h) => (
             <Typography key={h} role="columnheader" variant="subtitle2" component="div">
               {h}
@@ -85,7 +85,7 @@ export function CertTable({ total, queryKey, row, ensureRange, issuerName, onOpe
                   transform: `translateY(${vi.start}px)`,
                   display: 'grid',
                   gridTemplateColumns: COLUMNS,
-                  gap: 2,
+                  gap: 1.5,
                   alignItems: 'center',
                   px: 2,
                   borderBottom: 1,
@@ -125,7 +125,7 @@ export function CertTable({ total, queryKey, row, ensureRange, issuerName, onOpe
                     <Box role="cell">
                       <CertStatusChip status={c.status} />
                     </Box>
-                    <Box role="cell">
+                    <Box role="cell" sx={{ fontSize: '0.875rem', whiteSpace: 'nowrap' }}>
                       <LocalDateTime iso={c.notAfter} />
                     </Box>
                     <Box role="cell">{c.profile}</Box>
