@@ -6,16 +6,13 @@
  */
 import type { Locator, Page } from '@playwright/test';
 import { expect, test } from './fixtures/test.ts';
+import { LAPTOP_SIZES, SCHEMES } from './support/evidence.ts';
 import type { PageGlobals } from './page-globals.ts';
 import { PASSPHRASE, unlockWithPassphrase } from './support/ui.ts';
 
 test.use({ seedVault: { actor: 'Seed Officer', passphrase: PASSPHRASE } });
 
-const SIZES = [
-  { width: 1024, height: 768 },
-  { width: 1280, height: 720 },
-] as const;
-const SCHEMES = ['light', 'dark'] as const;
+const SIZES = LAPTOP_SIZES;
 
 /** The ring as computed on `el` (or, for a text field, on its box): an outline of 3 px in a visible style. */
 async function ringOf(el: Locator): Promise<{ style: string; width: string; color: string; shadow: string }> {

@@ -11,17 +11,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { expect, test } from './fixtures/test.ts';
+import { LAPTOP_SIZES, SCHEMES } from './support/evidence.ts';
 import { writeCsrPem } from './support/seed-ca.ts';
 import { activeRoot, openSeeder, type Seeder } from './support/seed-keys.ts';
 import { PASSPHRASE, openSection, unlockWithPassphrase } from './support/ui.ts';
 
 test.use({ seedVault: { actor: 'Seed Officer', passphrase: PASSPHRASE } });
 
-const SIZES = [
-  { width: 1024, height: 768 },
-  { width: 1280, height: 720 },
-] as const;
-const SCHEMES = ['light', 'dark'] as const;
+const SIZES = LAPTOP_SIZES;
 // As long as a key name may be, without a space to break it at.
 const LONG_NAME = 'Regional-issuing-CA-for-the-northern-fleet-depots-the-field-maintenance-agents-and-the-cranes-2026';
 

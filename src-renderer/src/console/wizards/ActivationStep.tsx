@@ -6,7 +6,7 @@ import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { useEffect, useState } from 'react';
 import type { ActivationView, BundleView, KeyView, Settings } from '../../../../src-main/api/contract.ts';
-import { KeyIdChip, KeyName } from '../../components/KeyIdChip.tsx';
+import { KeyIdChip } from '../../components/KeyIdChip.tsx';
 import { LocalDateTime } from '../../components/LocalDateTime.tsx';
 import { StateChip } from '../../components/StateChip.tsx';
 import { useAppStore } from '../../store/index.ts';
@@ -34,7 +34,7 @@ function BundleList({ label, keys }: { label: string; keys: Array<{ id: string; 
       <Box component="ul" sx={{ pl: 2.5, my: 0.5 }}>
         {keys.map((k) => (
           <li key={k.id}>
-            <KeyName id={k.id} name={k.name} /> ({k.state})
+            {shown(k.name)} ({k.state}) <KeyIdChip id={k.id} name={k.name} />
           </li>
         ))}
       </Box>
