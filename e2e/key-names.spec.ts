@@ -113,7 +113,8 @@ test('near names and a long name in the keys and certificates tables at 1024x768
   for (const serial of serials) {
     const cell = page.getByTestId('cert-row-serial').and(page.locator(`[title="${serial}"]`));
     await expect(cell).toHaveCount(1);
-    await expect(cell).toContainText('…');
+    // Four characters of its start and four of its end, whatever the serial's length.
+    await expect(cell).toHaveText(`${serial.slice(0, 4)} … ${serial.slice(-4)}`);
   }
   await a11y.check('certificates table with near issuer names');
 });

@@ -8,26 +8,26 @@ import { shown } from './shown.ts';
 
 const GROUP = 4;
 
-/** Hex in groups of four, the last group aligned to the end (so the ends read the same as the shortened form). */
+/** Hex in groups of four from its start. */
 function groupsOf(hex: string): string[] {
-  const out: string[] = [];
-  for (let end = hex.length; end > 0; end -= GROUP) out.unshift(hex.slice(Math.max(0, end - GROUP), end));
-  return out;
+  return hex.match(/.{1,4}/g) ?? [];
 }
 
 /**
  * Hex (a key id, a serial, a fingerprint, a hash) shortened in the middle, in
  * groups of four: "sha256:9d9a 4d7e … 0071 fa41". Two keys whose ids share a
  * prefix still differ on screen, and a witness reads the groups aloud.
- * `keep` groups stay at each end; a value that short is shown whole, grouped.
- * Colons and spaces in the value (a serial as OpenSSL prints it) are dropped.
+ * `keep` groups of four stay at each end (the first and the last characters
+ * of the value, whatever its length); a value that short is shown whole,
+ * grouped. Colons and spaces in the value (a serial as OpenSSL prints it) are
+ * dropped.
  */
 export function shortHex(value: string, keep = 2): string {
   const prefix = /^[a-z0-9-]+:(?=[0-9a-fA-F]{9})/.exec(value)?.[0] ?? '';
   const hex = value.slice(prefix.length).replace(/[\s:]/g, '');
-  const groups = groupsOf(hex);
-  if (groups.length <= keep * 2 + 1) return prefix + groups.join(' ');
-  return `${prefix}${groups.slice(0, keep).join(' ')} … ${groups.slice(-keep).join(' ')}`;
+  const ends = keep * GROUP;
+  if (hex.length <= ends * 2 + GROUP) return prefix + groupsOf(hex).join(' ');
+  return `${prefix}${groupsOf(hex.slice(0, ends)).join(' ')} … ${groupsOf(hex.slice(-ends)).join(' ')}`;
 }
 
 /** What a hex value is, for the copy button's label and what it says. */
