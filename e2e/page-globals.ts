@@ -11,10 +11,15 @@ export interface PageElement {
 export interface PageStyle {
   backgroundColor: string;
   color: string;
+  outlineStyle: string;
+  outlineWidth: string;
+  outlineColor: string;
+  boxShadow: string;
 }
 
 export interface PageDocument {
   body: PageElement;
+  activeElement: unknown;
   head: { append(node: unknown): void };
   createElement(tag: string): { textContent: string | null };
   addEventListener(type: 'securitypolicyviolation', listener: (e: { violatedDirective: string }) => void, options?: { once?: boolean }): void;

@@ -4,6 +4,13 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, type TestInfo } from '@playwright/test';
 import { ARTIFACTS_DIR } from '../fixtures/paths.ts';
 
+/** The two laptop sizes and the two colour schemes every console screen is judged at. */
+export const LAPTOP_SIZES = [
+  { width: 1024, height: 768 },
+  { width: 1280, height: 720 },
+] as const;
+export const SCHEMES = ['light', 'dark'] as const;
+
 export interface ScreenshotTaker {
   /** Saves e2e/artifacts/<spec>/<test>/<NN>-<name>.png and attaches it to the report. */
   take(name: string): Promise<string>;

@@ -4,13 +4,16 @@ import Typography from '@mui/material/Typography';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useRef } from 'react';
 import type { CertView } from '../../../../src-main/api/contract.ts';
+import { shortHex } from '../../components/KeyIdChip.tsx';
 import { LocalDateTime } from '../../components/LocalDateTime.tsx';
 import { MONO_FONT } from '../../theme.ts';
 import { CertStatusChip } from './CertStatusChip.tsx';
 import { shown } from '../../components/shown.ts';
 
 const ROW_HEIGHT = 44;
-const COLUMNS = 'minmax(0, 2.4fr) minmax(0, 1.5fr) minmax(0, 1.2fr) 104px 170px 96px';
+// The issuer gets its width before the subject: it is what tells "Fleet Root 2025" from "Fleet Root 2026", and it wraps
+// rather than being cut. The serial is shortened in the middle to a fixed width (the full serial is in the drawer).
+const COLUMNS = 'minmax(0, 1.2fr) 11.5ch minmax(0, 1fr) 84px 128px 64px';
 const HEADERS = ['Subject', 'Serial', 'Issuer', 'Status', 'Not after', 'Profile'];
 
 /** The common name is what an officer recognises; the full DN stays in the drawer. */
@@ -56,7 +59,7 @@ const CertRow = memo(function CertRow({ index, start, c, issuerName, onOpen }: R
         transform: `translateY(${start}px)`,
         display: 'grid',
         gridTemplateColumns: COLUMNS,
-        gap: 2,
+        gap: 1.5,
         alignItems: 'center',
         px: 2,
         borderBottom: 1,
@@ -82,16 +85,21 @@ const CertRow = memo(function CertRow({ index, start, c, issuerName, onOpen }: R
               {shown(shortSubject(c.subject))}
             </Link>
           </Box>
-          <Box role="cell" title={c.serial} sx={{ fontFamily: MONO_FONT, fontSize: '0.85rem', overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>
-            {c.serial}
+          <Box role="cell" title={c.serial} data-testid="cert-row-serial" sx={{ fontFamily: MONO_FONT, fontSize: '0.85rem', whiteSpace: 'nowrap' }}>
+            {shortHex(c.serial, 1)}
           </Box>
-          <Box role="cell" title={c.issuerKeyId} sx={{ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>
+          <Box
+            role="cell"
+            title={`${shown(issuerName(c.issuerKeyId))} (${c.issuerKeyId})`}
+            data-testid="cert-row-issuer"
+            sx={{ fontSize: '0.875rem', lineHeight: 1.25, overflowWrap: 'anywhere', display: '-webkit-box', WebkitLineClamp: 2, WebkitBoxOrient: 'vertical', overflow: 'hidden' }}
+          >
             {shown(issuerName(c.issuerKeyId))}
           </Box>
           <Box role="cell">
             <CertStatusChip status={c.status} />
           </Box>
-          <Box role="cell">
+          <Box role="cell" sx={{ fontSize: '0.875rem', whiteSpace: 'nowrap' }}>
             <LocalDateTime iso={c.notAfter} />
           </Box>
           <Box role="cell">{c.profile}</Box>
@@ -129,7 +137,7 @@ export const CertTable = memo(function CertTable({ total, queryKey, row, ensureR
   return (
     <Box role="table" aria-label="Certificates" aria-rowcount={total + 1} data-testid="cert-table" sx={{ border: 1, borderColor: 'divider', borderRadius: 1, overflow: 'hidden' }}>
       <Box role="rowgroup">
-        <Box role="row" aria-rowindex={1} sx={{ display: 'grid', gridTemplateColumns: COLUMNS, gap: 2, px: 2, py: 1, bgcolor: 'action.hover', borderBottom: 1, borderColor: 'divider' }}>
+        <Box role="row" aria-rowindex={1} sx={{ display: 'grid', gridTemplateColumns: COLUMNS, gap: 1.5, px: 2, py: 1, bgcolor: 'action.hover', borderBottom: 1, borderColor: 'divider' }}>
           {HEADERS.map((h) => (
             <Typography key={h} role="columnheader" variant="subtitle2" component="div">
               {h}

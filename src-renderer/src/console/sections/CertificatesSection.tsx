@@ -18,6 +18,7 @@ import { CertDetailDrawer } from '../certificates/CertDetailDrawer.tsx';
 import { CertTable } from '../certificates/CertTable.tsx';
 import { useCertPages } from '../certificates/useCertPages.ts';
 import { shown } from '../../components/shown.ts';
+import { shortHex } from '../../components/KeyIdChip.tsx';
 
 /**
  * The search waits for typing to pause before it asks the vault. A serial
@@ -61,7 +62,7 @@ export function CertificatesSection() {
     });
   }, []);
 
-  const issuerName = useCallback((id: string) => keys.find((k) => k.id === id)?.name ?? `${id.slice(0, 19)}…`, [keys]);
+  const issuerName = useCallback((id: string) => keys.find((k) => k.id === id)?.name ?? shortHex(id), [keys]);
   const issuers = keys.filter((k) => k.state !== 'draft');
   const searching = search !== debounced || pages.total === null;
 

@@ -1,5 +1,9 @@
+import KeyboardArrowDownIcon from '@mui/icons-material/KeyboardArrowDown';
+import KeyboardArrowUpIcon from '@mui/icons-material/KeyboardArrowUp';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
+import Collapse from '@mui/material/Collapse';
+import IconButton from '@mui/material/IconButton';
 import Stack from '@mui/material/Stack';
 import Table from '@mui/material/Table';
 import TableBody from '@mui/material/TableBody';
@@ -9,11 +13,12 @@ import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Paper from '@mui/material/Paper';
 import Typography from '@mui/material/Typography';
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import type { KeyView } from '../../../../src-main/api/contract.ts';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert.tsx';
 import { KeyIdChip } from '../../components/KeyIdChip.tsx';
 import { LocalDateTime } from '../../components/LocalDateTime.tsx';
+import { MonoText } from '../../components/MonoText.tsx';
 import { StateChip } from '../../components/StateChip.tsx';
 import { useAppStore } from '../../store/index.ts';
 import { KeyActionDialog, type KeyAction } from '../keys/KeyActionDialog.tsx';
@@ -22,6 +27,68 @@ import { shown } from '../../components/shown.ts';
 
 function When({ iso }: { iso: string | null }) {
   return iso ? <LocalDateTime iso={iso} /> : <span aria-label="none">—</span>;
+}
+
+const VISUALLY_HIDDEN = { position: 'absolute', width: '1px', height: '1px', overflow: 'hidden', whiteSpace: 'nowrap', clipPath: 'inset(50%)' } as const;
+
+/**
+ * One key: a row the officer decides on (name and short id, state, health,
+ * actions — always on screen, the name wrapping however long it is), and a
+ * row folded under it with the full key id and the dates.
+ */
+function KeyRows({ k, actions }: { k: KeyView; actions: ReactNode }) {
+  const [open, setOpen] = useState(false);
+  const detailsId = `key-details-${k.id.replace(/[^a-zA-Z0-9]/g, '')}`;
+  return (
+    <>
+      <TableRow data-testid="key-row" data-key-name={k.name} sx={{ '& > td, & > th': { borderBottom: open ? 0 : undefined } }}>
+        <TableCell padding="checkbox">
+          <IconButton size="small" aria-expanded={open} aria-controls={detailsId} aria-label={`${open ? 'Hide' : 'Show'} the key id and dates of ${shown(k.name)}`} onClick={() => setOpen((o) => !o)}>
+            {open ? <KeyboardArrowUpIcon fontSize="small" /> : <KeyboardArrowDownIcon fontSize="small" />}
+          </IconButton>
+        </TableCell>
+        <TableCell component="th" scope="row" sx={{ overflowWrap: 'anywhere', minWidth: '12ch' }}>
+          <Box data-testid="key-row-name">{shown(k.name)}</Box>
+          <KeyIdChip id={k.id} name={k.name} />
+        </TableCell>
+        <TableCell sx={{ whiteSpace: 'nowrap' }}>
+          <StateChip state={k.state} />
+          <Typography variant="caption" component="div" color="text.secondary">
+            {k.algorithm}
+          </Typography>
+          {k.trustedUntil && k.state === 'trusted' ? (
+            <Typography variant="caption" component="div" color="text.secondary">
+              {timeLeftText(k.trustedUntil)}
+            </Typography>
+          ) : null}
+        </TableCell>
+        <TableCell sx={{ minWidth: '10ch' }}>{k.state === 'draft' && k.chainLength === 0 ? 'no certificate yet' : k.health.ok ? 'OK' : shown(k.health.problems.join('; '))}</TableCell>
+        <TableCell sx={{ whiteSpace: 'nowrap' }}>
+          <Stack direction="row" spacing={0.5} sx={{ flexWrap: 'wrap', '& .MuiButton-root': { whiteSpace: 'nowrap' } }}>
+            {actions}
+          </Stack>
+        </TableCell>
+      </TableRow>
+      <TableRow data-testid="key-details" id={detailsId}>
+        <TableCell colSpan={5} sx={{ py: 0, ...(open ? {} : { borderBottom: 0 }) }}>
+          <Collapse in={open} unmountOnExit>
+            <Box component="dl" sx={{ display: 'grid', gridTemplateColumns: 'max-content 1fr', columnGap: 2, rowGap: 0.5, my: 1, '& dt': { color: 'text.secondary' }, '& dd': { m: 0 } }}>
+              <dt>Key id</dt>
+              <dd>
+                <MonoText>{k.id}</MonoText>
+              </dd>
+              <dt>Not before / Not after</dt>
+              <dd>
+                <When iso={k.notBefore} /> / <When iso={k.notAfter} />
+              </dd>
+              <dt>Trusted until</dt>
+              <dd>{k.trustedUntil && k.state === 'trusted' ? <LocalDateTime iso={k.trustedUntil} /> : <span aria-label="none">—</span>}</dd>
+            </Box>
+          </Collapse>
+        </TableCell>
+      </TableRow>
+    </>
+  );
 }
 
 /** Every signing key with the actions its state allows, and nothing else. */
@@ -101,61 +168,28 @@ export function KeysSection() {
           {done}
         </Typography>
       ) : null}
-      <TableContainer component={Paper} variant="outlined" sx={{ overflowX: 'auto' }}>
-        <Table size="small" aria-label="Signing keys" sx={{ '& td, & th': { whiteSpace: 'nowrap' }, '& td.health': { whiteSpace: 'normal', minWidth: 120 } }}>
+      <TableContainer component={Paper} variant="outlined">
+        <Table size="small" aria-label="Signing keys" sx={{ '& td, & th': { verticalAlign: 'top' } }}>
           <TableHead>
             <TableRow>
+              <TableCell padding="checkbox">
+                <Box component="span" sx={VISUALLY_HIDDEN}>
+                  Details
+                </Box>
+              </TableCell>
               <TableCell>Name</TableCell>
               <TableCell>State</TableCell>
-              <TableCell>Algorithm</TableCell>
-              <TableCell>Key id</TableCell>
-              <TableCell>Not before / Not after</TableCell>
-              <TableCell>Trusted until</TableCell>
               <TableCell>Health</TableCell>
               <TableCell>Actions</TableCell>
             </TableRow>
           </TableHead>
           <TableBody>
             {(keys ?? []).map((k) => (
-              <TableRow key={k.id} data-testid="key-row" data-key-name={k.name}>
-                <TableCell component="th" scope="row">
-                  {shown(k.name)}
-                </TableCell>
-                <TableCell>
-                  <StateChip state={k.state} />
-                </TableCell>
-                <TableCell>{k.algorithm}</TableCell>
-                <TableCell>
-                  <KeyIdChip id={k.id} name={k.name} />
-                </TableCell>
-                <TableCell>
-                  <When iso={k.notBefore} />
-                  <br />
-                  <When iso={k.notAfter} />
-                </TableCell>
-                <TableCell>
-                  {k.trustedUntil && k.state === 'trusted' ? (
-                    <>
-                      <LocalDateTime iso={k.trustedUntil} />
-                      <Typography variant="caption" component="div" color="text.secondary">
-                        {timeLeftText(k.trustedUntil)}
-                      </Typography>
-                    </>
-                  ) : (
-                    <span aria-label="none">—</span>
-                  )}
-                </TableCell>
-                <TableCell className="health">{k.state === 'draft' && k.chainLength === 0 ? 'no certificate yet' : k.health.ok ? 'OK' : shown(k.health.problems.join('; '))}</TableCell>
-                <TableCell>
-                  <Stack direction="row" spacing={0.5}>
-                    {actionsFor(k)}
-                  </Stack>
-                </TableCell>
-              </TableRow>
+              <KeyRows key={k.id} k={k} actions={actionsFor(k)} />
             ))}
             {keys && keys.length === 0 ? (
               <TableRow>
-                <TableCell colSpan={8}>No signing keys yet. Start with a new sub-CA key or a standalone root.</TableCell>
+                <TableCell colSpan={5}>No signing keys yet. Start with a new sub-CA key or a standalone root.</TableCell>
               </TableRow>
             ) : null}
           </TableBody>

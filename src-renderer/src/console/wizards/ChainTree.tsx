@@ -2,9 +2,8 @@ import CheckCircle from '@mui/icons-material/CheckCircle';
 import Box from '@mui/material/Box';
 import Typography from '@mui/material/Typography';
 import type { ChainCertificateView } from '../../../../src-main/api/contract.ts';
-import { KeyIdChip } from '../../components/KeyIdChip.tsx';
+import { HexChip, KeyIdChip } from '../../components/KeyIdChip.tsx';
 import { LocalDateTime } from '../../components/LocalDateTime.tsx';
-import { MonoText } from '../../components/MonoText.tsx';
 import { shown } from '../../components/shown.ts';
 
 function role(c: ChainCertificateView, last: boolean): string {
@@ -29,7 +28,7 @@ export function ChainTree({ chain }: { chain: ChainCertificateView[] }) {
             {role(c, i === chain.length - 1)}: {shown(c.subject)}
           </Typography>
           <Typography variant="body2" component="div" color="text.secondary">
-            issued by {shown(c.issuer)} · serial <MonoText>{c.serial}</MonoText> · valid <LocalDateTime iso={c.notBefore} /> to <LocalDateTime iso={c.notAfter} />
+            issued by {shown(c.issuer)} · serial <HexChip value={c.serial} kind="serial number" of={c.subject} /> · valid <LocalDateTime iso={c.notBefore} /> to <LocalDateTime iso={c.notAfter} />
             {c.isCa ? ` · CA${c.pathLength !== null ? `, path length ${c.pathLength}` : ''}` : ' · not a CA'}
           </Typography>
           {c.subjectSpoofing.length ? (

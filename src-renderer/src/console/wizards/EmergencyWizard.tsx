@@ -21,15 +21,16 @@ import type { WizardControl, WizardStepDef } from './wizard-state.ts';
 const STEPS: readonly WizardStepDef<EmergencyStepId>[] = [
   { id: 'participants', label: 'Participants', next: 'Next: every participant acknowledges the checklist. Nothing in the vault changes until the confirmation step.', Step: ParticipantsStep },
   { id: 'checklist', label: 'Checklist', next: 'Next: choose the key that replaces the compromised one. Nothing in the vault has changed yet.', Step: ChecklistStep },
-  { id: 'new-key', label: 'New key', title: 'The new key', next: "Next: the confirmation step shows exactly what the activation will do; you confirm by typing the compromised key's short id.", Step: NewKeyStep },
-  { id: 'confirm', label: 'Confirm', title: 'Confirm the emergency rotation', next: 'This is the step that changes the vault. After it, the old key cannot sign again; next you write the export package.', Step: ConfirmStep },
+  { id: 'new-key', label: 'New key', title: 'The new key', next: "Next: the confirmation step shows exactly what the activation will do; you confirm by typing the compromised key's short id.", Step: NewKeyStep, writes: true },
+  { id: 'confirm', label: 'Confirm', title: 'Confirm the emergency rotation', next: 'This is the step that changes the vault. After it, the old key cannot sign again; next you write the export package.', Step: ConfirmStep, writes: true },
   { id: 'activated', label: 'Activated', next: 'Next: write the export package (new trust bundle and the final CRL) to removable media for the agents.', Step: ActivatedStep },
-  { id: 'export', label: 'Export package', next: "Next: the ceremony's transcript, which you record in the audit log.", Step: ExportStep },
+  { id: 'export', label: 'Export package', next: "Next: the ceremony's transcript, which you record in the audit log.", Step: ExportStep, writes: true },
   {
     id: 'transcript',
     label: 'Transcript',
     next: (s) => (s.emergency.recorded ? 'The ceremony is over. Finish returns to the console.' : 'Recording writes this transcript to the audit log as one event, with the officer and the witnesses.'),
     Step: TranscriptStep,
+    writes: true,
   },
 ];
 
@@ -134,6 +135,7 @@ export function EmergencyWizard() {
       onClose={!c.recorded && c.step !== 'transcript' ? stop : null}
       closeLabel={c.log.length === 0 && !c.activation ? 'Cancel' : 'Stop the ceremony'}
       closeColor="inherit"
+      changed={c.log.length > 0 || Boolean(c.activation)}
       closeDisabled={Boolean(busy)}
       finished={c.recorded !== null}
       notice={keysError ? <ApiErrorAlert error={keysError} title="The signing keys could not be read" /> : null}

@@ -10,7 +10,7 @@ import type { WizardStepDef } from './wizard-state.ts';
 const STEPS: readonly [WizardStepDef<ExportStepId>, ...WizardStepDef<ExportStepId>[]] = [
   { id: 'medium', label: 'Choose the medium', next: 'Nothing is written yet. Next you see what the package will hold.', Step: MediumStep },
   { id: 'preview', label: 'Preview the package', next: 'Nothing is written yet. Next you write the package to the medium; due CRLs are regenerated then.', Step: PreviewStep },
-  { id: 'write', label: 'Write', next: 'Pressing Write creates a new folder on the medium, writes and reads back every file, and records the export in the audit log.', Step: WriteStep },
+  { id: 'write', label: 'Write', next: 'Pressing Write creates a new folder on the medium, writes and reads back every file, and records the export in the audit log.', Step: WriteStep, writes: true },
   { id: 'verify', label: 'Verification', next: 'The package was read back from the medium and checked against its signed manifest. Next: how to remove the medium safely.', Step: VerifyStep },
   { id: 'done', label: 'Safe to remove', next: 'The export is complete. Hand the medium over only after the system has unmounted it.', Step: SafeToRemoveStep },
 ];

@@ -10,7 +10,7 @@ import type { WizardStepDef } from './wizard-state.ts';
 const STEPS: readonly [WizardStepDef<IssueMediaStepId>, ...WizardStepDef<IssueMediaStepId>[]] = [
   { id: 'folder', label: 'Requests folder', next: 'Nothing is issued yet. Choose the medium and the folder holding the requests (CSRs); they are read and checked, not signed.', Step: FolderStep },
   { id: 'profile', label: 'Profile and validity', next: 'Nothing is issued yet. Next you confirm what will be signed.', Step: ProfileStep },
-  { id: 'confirm', label: 'Confirm', next: 'Nothing is issued until you press Issue. Then the active key signs every accepted request and the certificates are written to the output folder.', Step: ConfirmStep },
+  { id: 'confirm', label: 'Confirm', next: 'Nothing is issued until you press Issue. Then the active key signs every accepted request and the certificates are written to the output folder.', Step: ConfirmStep, writes: true },
   { id: 'issue', label: 'Issue', next: 'The certificates are recorded in the vault and written to the medium. Check the result of each file below.', Step: IssueStep },
   { id: 'done', label: 'Done', next: 'Eject (unmount) the medium before pulling it out, then carry the certificates to the agents.', Step: DoneStep },
 ];

@@ -12,7 +12,7 @@ import { useAppStore } from '../../store/index.ts';
 import type { OpName } from '../../../../src-main/api/contract.ts';
 import { useOperationProgress } from '../../components/OperationProgress.tsx';
 import type { WizardId } from '../../store/nav-slice.ts';
-import { closeOrCancel, stepIndex, useWizard, useWizardControl, WizardContext, type WizardControl, type WizardStepDef } from './wizard-state.ts';
+import { closeOrCancel, stepIndex, useWizard, useWizardControl, useWizardField, WizardContext, type WizardControl, type WizardStepDef } from './wizard-state.ts';
 import { shown } from '../../components/shown.ts';
 
 /**
@@ -21,6 +21,12 @@ import { shown } from '../../components/shown.ts';
  * button. It hands the steps the wizard's control (`useWizard()`). Focus moves
  * to the step heading when the step changes, so keyboard and screen-reader
  * users start each step at its top.
+ *
+ * Escape closes the wizard while nothing has changed yet: the officer has not
+ * reached the table's first step that writes (`writes`), not even by going
+ * Back from a later one, and the wizard does not say otherwise (`changed`).
+ * After that Escape does nothing; closing is the close button's deliberate
+ * press. An open dialog or menu takes its own Escape first.
  */
 export function WizardFrame<Id extends string>({
   title,
@@ -34,6 +40,7 @@ export function WizardFrame<Id extends string>({
   notice = null,
   finished = false,
   errorTitle,
+  changed = false,
 }: {
   title: string;
   steps: readonly WizardStepDef<Id>[];
@@ -51,6 +58,8 @@ export function WizardFrame<Id extends string>({
   finished?: boolean;
   /** The title of a refusal the frame shows under a step that does not place it itself; without it, steps place theirs. */
   errorTitle?: string;
+  /** Something was written although the steps reached are before the first writing one (the emergency's transcript has entries). */
+  changed?: boolean;
 }) {
   const active = stepIndex(steps, control.step);
   const current = steps[active];
@@ -59,8 +68,9 @@ export function WizardFrame<Id extends string>({
   useEffect(() => {
     heading.current?.focus();
   }, [active]);
+  const escapeCloses = useEscapeClose(steps, control, active, changed, closeDisabled ? null : (onClose ?? null));
   const closeButton = onClose ? (
-    <Button color={closeColor} onClick={onClose} disabled={closeDisabled}>
+    <Button color={closeColor} onClick={onClose} disabled={closeDisabled} aria-keyshortcuts={escapeCloses ? 'Escape' : undefined}>
       {closeLabel}
     </Button>
   ) : null;
@@ -113,6 +123,33 @@ export function WizardFrame<Id extends string>({
       </Paper>
     </Box>
   );
+}
+
+/**
+ * Escape closes the wizard (`close`) while it is unchanged; returns whether it
+ * does now. The furthest step reached is kept in the wizard's draft, so going
+ * Back to the first step after writing does not make Escape close again.
+ */
+function useEscapeClose<Id extends string>(steps: readonly WizardStepDef<Id>[], control: WizardControl<Id>, active: number, changed: boolean, close: (() => void) | null): boolean {
+  const [reached, setReached] = useWizardField<number>(control.wizard, 'furthestStep', active);
+  useEffect(() => {
+    if (active > reached) setReached(active);
+  }, [active, reached, setReached]);
+  const firstWrite = steps.findIndex((s) => s.writes);
+  const unchanged = !changed && Math.max(reached, active) < (firstWrite === -1 ? steps.length : firstWrite);
+  const enabled = unchanged && close !== null && !control.busy;
+  useEffect(() => {
+    if (!enabled || !close) return undefined;
+    const onKey = (e: KeyboardEvent) => {
+      // MUI's dialogs and menus handle their Escape and stop it; a modal still open (closing) keeps it too.
+      if (e.key !== 'Escape' || e.defaultPrevented || document.querySelector('.MuiModal-root')) return;
+      e.preventDefault();
+      close();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [enabled, close]);
+  return enabled;
 }
 
 /** Back and the step's main button, in that order, at the foot of a step. */

@@ -15,6 +15,8 @@ export interface WizardStepDef<Id extends string = string> {
   Step: ComponentType;
   /** The step shows the wizard's refusal itself (where and with which title); otherwise the frame shows it under the step, when the wizard says how. */
   placesRefusal?: true;
+  /** The step's action writes to the vault or a medium. Escape closes a wizard only before its first such step (see WizardFrame). */
+  writes?: true;
 }
 
 /** Position of a step in its table (for "has the wizard passed this step?"). */

@@ -3,7 +3,7 @@ import AlertTitle from '@mui/material/AlertTitle';
 import Box from '@mui/material/Box';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import { KeyIdChip } from '../../../components/KeyIdChip.tsx';
+import { KeyName } from '../../../components/KeyIdChip.tsx';
 import { LocalDateTime } from '../../../components/LocalDateTime.tsx';
 import { useAppStore } from '../../../store/index.ts';
 import { KeySummary } from './KeySummary.tsx';
@@ -49,7 +49,7 @@ export function ActivatedStep() {
         {a.finalCrls.length === 0 ? <Typography variant="body2">No final CRL was published (the old key has no certificate).</Typography> : null}
         {a.finalCrls.map((f) => (
           <Typography key={f.issuerKeyId} variant="body2" data-testid="final-crl">
-            CRL number {f.number} of <KeyIdChip id={f.issuerKeyId} name={name(f.issuerKeyId)} /> with {f.entries} entr{f.entries === 1 ? 'y' : 'ies'}; next update <LocalDateTime iso={f.nextUpdate} />
+            CRL number {f.number} of <KeyName id={f.issuerKeyId} name={name(f.issuerKeyId)} /> with {f.entries} entr{f.entries === 1 ? 'y' : 'ies'}; next update <LocalDateTime iso={f.nextUpdate} />
           </Typography>
         ))}
       </Box>
@@ -60,7 +60,7 @@ export function ActivatedStep() {
         <Stack spacing={0.5}>
           {a.bundleKeyIds.map((id) => (
             <Typography key={id} variant="body2" component="div">
-              {shown(name(id))} <KeyIdChip id={id} name={name(id)} />
+              <KeyName id={id} name={name(id)} />
             </Typography>
           ))}
         </Stack>

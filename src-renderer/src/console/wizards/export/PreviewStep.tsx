@@ -8,7 +8,7 @@ import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import type { ReactNode } from 'react';
 import type { ExportPreview } from '../../../../../src-main/api/contract.ts';
-import { KeyIdChip } from '../../../components/KeyIdChip.tsx';
+import { KeyIdChip, KeyName } from '../../../components/KeyIdChip.tsx';
 import { LocalDateTime } from '../../../components/LocalDateTime.tsx';
 import { MonoText } from '../../../components/MonoText.tsx';
 import { byteSize } from '../byte-size.ts';
@@ -95,7 +95,7 @@ function PreviewTables({ preview }: { preview: ExportPreview }) {
             {preview.crls.map((c) => (
               <TableRow key={c.issuerKeyId}>
                 <TableCell>
-                  <KeyIdChip id={c.issuerKeyId} />
+                  <KeyName id={c.issuerKeyId} name={preview.keys.find((k) => k.id === c.issuerKeyId)?.name} />
                 </TableCell>
                 <TableCell>{c.willRegenerate ? 'Regenerated and signed now (due, expired or missing)' : 'Current CRL copied as it is'}</TableCell>
                 <TableCell>{c.willRegenerate ? 'set when written' : c.nextUpdate ? <LocalDateTime iso={c.nextUpdate} /> : '—'}</TableCell>

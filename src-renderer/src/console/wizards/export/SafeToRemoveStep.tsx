@@ -4,7 +4,8 @@ import Table from '@mui/material/Table';
 import TableBody from '@mui/material/TableBody';
 import Typography from '@mui/material/Typography';
 import { CopyTextButton } from '../../../components/CopyTextButton.tsx';
-import { KeyIdChip } from '../../../components/KeyIdChip.tsx';
+import { KeyName } from '../../../components/KeyIdChip.tsx';
+import { useAppStore } from '../../../store/index.ts';
 import { MonoText } from '../../../components/MonoText.tsx';
 import { SummaryRow } from '../SummaryRow.tsx';
 import { FinishActions } from '../WizardFrame.tsx';
@@ -13,6 +14,7 @@ import { useExportDraft } from './export-draft.ts';
 /** What the officer needs before pulling the medium: eject first, the folder, the manifest hash, the signer. */
 export function SafeToRemoveStep() {
   const { written } = useExportDraft();
+  const signer = useAppStore((s) => s.keys?.find((k) => k.id === written?.signingKeyId));
   if (!written) return null;
   return (
     <>
@@ -32,7 +34,7 @@ export function SafeToRemoveStep() {
             <MonoText testId="export-manifest-hash">{written.manifestSha256}</MonoText> <CopyTextButton text={written.manifestSha256} label="Copy the manifest hash" />
           </SummaryRow>
           <SummaryRow label="Signed by">
-            <KeyIdChip id={written.signingKeyId} />
+            <KeyName id={written.signingKeyId} name={signer?.name} />
           </SummaryRow>
         </TableBody>
       </Table>

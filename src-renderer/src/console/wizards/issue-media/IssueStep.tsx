@@ -1,5 +1,5 @@
 import Button from '@mui/material/Button';
-import { MonoText } from '../../../components/MonoText.tsx';
+import { HexChip } from '../../../components/KeyIdChip.tsx';
 import { OperationProgress } from '../../../components/OperationProgress.tsx';
 import { StepActions } from '../WizardFrame.tsx';
 import { FileCheckTable } from './FileCheckTable.tsx';
@@ -27,7 +27,7 @@ export function IssueStep() {
                   ok: true,
                   text: (
                     <>
-                      Issued, serial <MonoText>{r.serial}</MonoText>
+                      Issued, serial <HexChip value={r.serial ?? ''} kind="serial number" />
                     </>
                   ),
                 }

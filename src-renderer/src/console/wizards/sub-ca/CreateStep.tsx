@@ -1,10 +1,9 @@
 import Alert from '@mui/material/Alert';
-import { KeyIdChip } from '../../../components/KeyIdChip.tsx';
+import { KeyName } from '../../../components/KeyIdChip.tsx';
 import { useAppStore } from '../../../store/index.ts';
 import { KeyBasicsSummary } from '../KeyBasicsSummary.tsx';
 import { CreateStepActions } from '../KeyBasicsStep.tsx';
 import { useSubCaDraft, useSubCaWizard } from './sub-ca-draft.ts';
-import { shown } from '../../../components/shown.ts';
 
 /** The confirm step: the key pair is generated in the vault as a draft. */
 export function CreateStep() {
@@ -25,7 +24,7 @@ export function CreateStep() {
       <KeyBasicsSummary basics={basics} />
       {key ? (
         <Alert severity="success" sx={{ mt: 2 }}>
-          Draft created: {shown(key.name)} <KeyIdChip id={key.id} name={key.name} />
+          Draft created: <KeyName id={key.id} name={key.name} />
         </Alert>
       ) : null}
       <CreateStepActions done={key !== null} onNext={() => go('csr')} confirmLabel="Create draft key" onConfirm={() => void create()} />

@@ -1,11 +1,10 @@
 import Button from '@mui/material/Button';
 import Typography from '@mui/material/Typography';
-import { KeyIdChip } from '../../../components/KeyIdChip.tsx';
+import { KeyName } from '../../../components/KeyIdChip.tsx';
 import { useAppStore } from '../../../store/index.ts';
 import { ChainSourceField } from '../ChainSourceField.tsx';
 import { StepActions } from '../WizardFrame.tsx';
 import { useSubCaDraft, useSubCaWizard } from './sub-ca-draft.ts';
-import { shown } from '../../../components/shown.ts';
 
 /** The signed chain as it came back from the corporate root: a file on the medium or one picked; checked, not stored. */
 export function SourceStep() {
@@ -27,7 +26,7 @@ export function SourceStep() {
     <>
       {key ? (
         <Typography sx={{ mb: 2 }}>
-          Chain for {shown(key.name)} <KeyIdChip id={key.id} name={key.name} />
+          Chain for <KeyName id={key.id} name={key.name} />
         </Typography>
       ) : null}
       <ChainSourceField path={path} onPath={setPath} picked={picked} onPicked={setPicked} />
