@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { KEY_ALGORITHMS } from '../../core/pki/key-algorithm-names.ts';
 import type { ErrorCode } from '../../core/errors.ts';
-import type { KeyState } from '../../core/keys/key-state.ts';
+import type { KeyState, RetiredReason } from '../../core/keys/key-state.ts';
 import { empty, filePath, op, witnessList } from './common.ts';
 
 export type KeyStateName = KeyState;
+export type { RetiredReason };
 
 export interface KeyHealthView {
   ok: boolean;
@@ -38,10 +39,21 @@ export interface KeyView {
   createdAt: string;
   activatedAt: string | null;
   retiredAt: string | null;
+  /**
+   * While the key is retired: when, by whom (the actor) and why — compromise when an emergency
+   * rotation retired it. by and reason are null for a key retired before the vault recorded them.
+   */
+  retired: RetiredView | null;
   chainLength: number;
   health: KeyHealthView;
   crl: CrlStatusView;
   unexpiredIssued: number;
+}
+
+export interface RetiredView {
+  at: string;
+  by: string | null;
+  reason: RetiredReason | null;
 }
 
 export interface ChainCertificateView {
