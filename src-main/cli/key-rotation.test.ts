@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DAY_MS, fixedClock } from '../core/clock.ts';
@@ -116,7 +116,9 @@ describe('rotation scenario through the CLI (clock injected, no sleeping)', () =
   it('a key retired by an emergency rotation is retired for compromise, with when and by whom; a routine retire says routine', async () => {
     const dir = tempDir();
     const clock = fixedClock('2026-03-01T12:00:00Z');
-    const cli = inProcessCli({ vault: join(dir, 'vault'), clock, env: { AIRGAP_CA_PASSPHRASE: PASS, AIRGAP_CA_ACTOR: 'Alice Officer' } });
+    const usb = join(dir, 'usb');
+    mkdirSync(usb);
+    const cli = inProcessCli({ vault: join(dir, 'vault'), clock, env: { AIRGAP_CA_PASSPHRASE: PASS, AIRGAP_CA_ACTOR: 'Alice Officer', AIRGAP_CA_MEDIA_ROOTS: usb } });
     type Listed = { name: string; state: string; retired: { at: string; by: string | null; reason: string | null } | null };
     expect((await cli(['vault', 'init'])).code).toBe(0);
     for (const name of ['root-a', 'root-b', 'root-c']) {
@@ -130,6 +132,8 @@ describe('rotation scenario through the CLI (clock injected, no sleeping)', () =
     const routineAt = clock.now().toISOString();
     expect((await cli(['--actor', 'Rita Routine', 'key', 'retire', 'root-a'])).code).toBe(0);
 
+    // An export before the emergency does not carry it.
+    expect((await cli(['export', 'media', '--to', usb])).code).toBe(0);
     clock.advance(DAY_MS);
     const emergencyAt = clock.now().toISOString();
     const emergency = await cli(['--json', '--witness', 'Bob Witness', 'key', 'activate', 'root-c', '--emergency']);
@@ -151,6 +155,14 @@ describe('rotation scenario through the CLI (clock injected, no sleeping)', () =
     expect((await cli(['key', 'show', 'root-b'])).stdout).toMatch(new RegExp(`Retired:\\s+retired for compromise on ${emergencyAt.replace(/\./g, '\\.')} by Alice Officer`));
     expect((await cli(['key', 'show', 'root-a'])).stdout).toMatch(/Retired:\s+retired \(routine\) on .* by Rita Routine/);
     expect((await cli(['key', 'show', 'root-c'])).stdout).not.toContain('Retired:');
+
+    // The rotation is not over until an export carries it.
+    const pending = 'The rotation away from "root-b" has not been exported: agents still trust it.';
+    expect(text).toContain(pending);
+    clock.advance(60_000);
+    expect((await cli(['export', 'media', '--to', usb])).code).toBe(0);
+    expect((await cli(['key', 'list'])).stdout).not.toContain('has not been exported');
+    expect((await cli(['key', 'list'])).stdout).toContain('was retired for compromise');
 
     // Promoted back to trusted, a key is no longer retired for any reason.
     const promoted = await cli(['--json', 'key', 'promote', 'root-b', '--days', '5']);

@@ -109,6 +109,16 @@ export interface ActivationView {
   finalCrls: Array<{ issuerKeyId: string; number: number; entries: number; nextUpdate: string }>;
 }
 
+/** The latest emergency rotation of the CA (or of any CA): the key it retired for compromise, and whether an export has carried it. */
+export interface CompromiseView {
+  key: KeyView;
+  /**
+   * The first export written at or after the rotation (every recorded export was read back and
+   * verified on its medium): its time, folder and manifest. Null: not exported, agents still trust the compromised key.
+   */
+  exported: { at: string; folder: string; manifestSha256: string } | null;
+}
+
 export interface BundleView {
   pem: string;
   keys: Array<{ id: string; name: string; state: KeyStateName }>;
@@ -131,6 +141,7 @@ export const keyOps = {
   ),
   'key.list': op<KeyView[]>()(empty, { mutates: false, needsUnlock: true, ca: 'oneOrAll' }),
   'key.show': op<KeyDetailView>()(z.strictObject({ key: keyRef }), { mutates: false, needsUnlock: true, ca: 'one' }),
+  'key.compromise': op<CompromiseView | null>()(empty, { mutates: false, needsUnlock: true, ca: 'oneOrAll' }),
   'key.selfSign': op<KeyDetailView>()(
     z.strictObject({ key: keyRef, subject, days: z.number().int().min(1).max(36500).optional(), pathLength: z.number().int().min(0).max(16).optional() }),
     // The root is pinned (key.root-pinned) and self-signed (key.self-signed) in one transaction.

@@ -81,6 +81,7 @@ export function keyCommand(action: Action): Command {
       action(async (ctx) => {
         await ctx.unlock();
         const ks = await ctx.call('key.list', {});
+        const compromise = await ctx.call('key.compromise', {});
         // Without --ca on a vault of several CAs the list holds every CA's keys: a CA column says whose.
         const severalCas = new Set(ks.map((k) => k.caId)).size > 1;
         const text = ks.length
@@ -92,7 +93,10 @@ export function keyCommand(action: Action): Command {
             ks
               .filter((k) => k.retired?.reason === 'compromise')
               .map((k) => `\nKey "${k.name}" (${shortId(k.id)}) was ${retiredText(k)}.`)
-              .join('')
+              .join('') +
+            (compromise && !compromise.exported
+              ? `\nThe rotation away from "${compromise.key.name}" has not been exported: agents still trust it. Export now with "export media --to DIR".`
+              : '')
           : 'No signing keys yet. Create one with "key create --name NAME".';
         return { json: ks, text };
       }),

@@ -189,6 +189,13 @@ export class SigningKeyStore {
     chain.forEach((der, i) => put.run(id, i, Buffer.from(der)));
   }
 
+  /** The key most recently retired for compromise (of the CA, or of any CA), or null. */
+  latestCompromised(): SigningKeyRecord | null {
+    const s = this.scope();
+    const r = this.db.prepare(`SELECT ${COLUMNS} FROM signing_keys WHERE state = 'retired' AND retired_reason = 'compromise'${s.sql} ORDER BY retired_at DESC LIMIT 1`).get(...s.args) as Row | undefined;
+    return r ? this.toRecord(r) : null;
+  }
+
   setState(
     id: string,
     change: { state: KeyState; activatedAt?: string | null; trustedUntil?: string | null; retiredAt?: string | null; retiredReason?: RetiredReason | null; retiredBy?: string | null },
