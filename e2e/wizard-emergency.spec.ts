@@ -8,10 +8,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
-import type { AuditEventView, ExportVerifyView, KeyView } from '../src-main/api/contract.ts';
+import type { AuditEventView, CompromiseView, ExportVerifyView, KeyView } from '../src-main/api/contract.ts';
 import { expect, test } from './fixtures/test.ts';
 import { must, OLD_ROOT, openVaultService, seedEmergencyVault, STANDBY_ROOT } from './support/emergency-seed.ts';
-import { OFFICER, unlockWithPassphrase } from './support/ui.ts';
+import { LAPTOP_SIZES, SCHEMES } from './support/evidence.ts';
+import { OFFICER, openSection, unlockWithPassphrase } from './support/ui.ts';
 
 const CERTIFICATES = 3;
 const WITNESSES = ['Bob Witness', 'Carol Witness'];
@@ -198,9 +199,12 @@ test.describe('emergency rotation ceremony', () => {
     await expect(page.getByRole('heading', { level: 1, name: 'Emergency rotation ceremony' })).toHaveCount(0);
   });
 
-  test('new root created on the key step; a refused step stays in the transcript; export skipped', async ({ host, shots, a11y }) => {
+  test('new root created on the key step; a refused step stays in the transcript; export skipped: the dashboard alarms until an export', async ({ host, shots, a11y }) => {
     const { page } = host;
     const seed = await seedEmergencyVault(host.vaultDir, host.workDir, 1);
+    const usb = join(host.workDir, 'usb-stick');
+    mkdirSync(usb);
+    process.env.AIRGAP_CA_MEDIA_ROOTS = usb;
     await page.reload();
     await openCeremony(page);
     await typeInto(page, page.getByLabel('Witness 1 name'), WITNESSES[0]!);
@@ -242,6 +246,7 @@ test.describe('emergency rotation ceremony', () => {
     await a11y.check('emergency: export skipped');
     await shots.take('export skipped');
     await pressOn(page, page.getByRole('button', { name: 'Next: transcript' }));
+    await expect(page.getByTestId('ceremony-outcome')).toHaveText('Incomplete — not exported: the new key is active, but agents still trust the compromised key');
     await expect(page.getByTestId('transcript-row').filter({ hasText: 'new root: create failed' })).toContainText('Failed');
     await a11y.check('emergency: transcript with a failed step');
     await shots.take('transcript with a failed step');
@@ -265,13 +270,69 @@ test.describe('emergency rotation ceremony', () => {
         'export skipped',
       ]);
       expect(steps[3]!.detail).toMatch(/^KEY_NAME_TAKEN: /);
-      expect(t).toMatchObject({ witnesses: [WITNESSES[0]], details: { outcome: 'completed' } });
+      expect(t).toMatchObject({ witnesses: [WITNESSES[0]], details: { outcome: 'incomplete' } });
       const keys = await must<KeyView[]>(s, 'key.list', {});
       expect(keys.find((k) => k.name === 'Emergency Root 2026')).toMatchObject({ state: 'active', selfSigned: true });
-      expect(keys.find((k) => k.id === seed.oldKeyId)).toMatchObject({ state: 'retired' });
+      expect(keys.find((k) => k.id === seed.oldKeyId)).toMatchObject({ state: 'retired', retired: { by: OFFICER, reason: 'compromise' } });
+      expect(await must<CompromiseView | null>(s, 'key.compromise', {})).toMatchObject({ key: { id: seed.oldKeyId }, exported: null });
     } finally {
       s.session.lock(null);
     }
+
+    // Back on the dashboard: a red banner names the compromised key, and stays.
+    await pressOn(page, page.getByRole('button', { name: 'Finish' }));
+    const banner = page.getByTestId('compromise-banner');
+    await expect(banner).toBeVisible();
+    await expect(banner).toHaveClass(/MuiAlert-filledError/);
+    await expect(banner).toContainText(`${OLD_ROOT} (sha256:`);
+    await expect(banner).toContainText(`was retired for compromise on`);
+    await expect(banner).toContainText(`by ${OFFICER}; the rotation has not been exported: agents still trust it. Export now.`);
+    await expect(banner.getByTestId('key-id')).toHaveAttribute('data-key-id', seed.oldKeyId);
+    await expect(page.getByText('Nothing needs attention.')).toHaveCount(0);
+    for (const size of LAPTOP_SIZES) {
+      for (const colorScheme of SCHEMES) {
+        await page.setViewportSize(size);
+        await page.emulateMedia({ colorScheme });
+        await expect(banner.getByRole('button', { name: 'Export now…' })).toBeInViewport();
+        await a11y.check(`dashboard, rotation not exported, ${size.width}x${size.height} ${colorScheme}`);
+        await shots.take(`dashboard, rotation not exported ${size.width}x${size.height} ${colorScheme}`);
+      }
+    }
+    // The compromised key is a red "Compromised", not a grey "Retired".
+    await openSection(page, 'Signing keys');
+    const oldRow = page.getByTestId('key-row').filter({ has: page.getByTestId('key-row-name').getByText(OLD_ROOT, { exact: true }) });
+    const chip = oldRow.getByTestId('state-chip');
+    await expect(chip).toHaveText('Compromised');
+    await expect(chip).toHaveClass(/MuiChip-colorError/);
+    for (const size of LAPTOP_SIZES) {
+      for (const colorScheme of SCHEMES) {
+        await page.setViewportSize(size);
+        await page.emulateMedia({ colorScheme });
+        await a11y.check(`keys table, compromised key, ${size.width}x${size.height} ${colorScheme}`);
+        await shots.take(`keys table, compromised key ${size.width}x${size.height} ${colorScheme}`);
+      }
+    }
+    // The button opens the export wizard.
+    await openSection(page, 'Dashboard');
+    await pressOn(page, banner.getByRole('button', { name: 'Export now…' }));
+    await expect(page.getByRole('heading', { level: 1, name: 'Export to removable media' })).toBeVisible();
+
+    // An export written after the rotation carries it: the banner is gone, the chip stays red.
+    const e = await openVaultService(host.vaultDir);
+    try {
+      await must(e, 'export.media', { to: usb });
+      expect(await must<CompromiseView | null>(e, 'key.compromise', {})).toMatchObject({ key: { id: seed.oldKeyId }, exported: { at: expect.any(String) } });
+    } finally {
+      e.session.lock(null);
+    }
+    await page.reload();
+    await unlockWithPassphrase(page);
+    await expect(page.getByTestId('dashboard-alerts')).toBeVisible();
+    await expect(page.getByTestId('last-export')).toBeVisible();
+    await expect(page.getByTestId('compromise-banner')).toHaveCount(0);
+    await shots.take('dashboard, rotation exported');
+    await openSection(page, 'Signing keys');
+    await expect(oldRow.getByTestId('state-chip')).toHaveText('Compromised');
   });
 
   test('stopped before the confirmation: nothing changed in the vault, the transcript says so', async ({ host, shots, a11y }) => {
