@@ -17,5 +17,7 @@ const COMPROMISED = { label: 'Compromised', color: 'error', variant: 'filled' } 
  */
 export function StateChip({ state, compromised = false }: { state: KeyStateName; compromised?: boolean }) {
   const l = state === 'retired' && compromised ? COMPROMISED : LOOK[state];
-  return <Chip size="small" label={l.label} color={l.color} variant={l.variant} sx={state === 'draft' ? { borderStyle: 'dashed' } : undefined} data-testid="state-chip" />;
+  // The dark theme's error red is too light for white text: the darker red keeps AA contrast in both.
+  const sx = state === 'draft' ? { borderStyle: 'dashed' } : l === COMPROMISED ? { bgcolor: 'error.dark', color: 'common.white' } : undefined;
+  return <Chip size="small" label={l.label} color={l.color} variant={l.variant} sx={sx} data-testid="state-chip" />;
 }
