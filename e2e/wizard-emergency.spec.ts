@@ -8,10 +8,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
-import type { AuditEventView, ExportVerifyView, KeyView } from '../src-main/api/contract.ts';
+import type { AuditEventView, CompromiseView, ExportVerifyView, KeyView } from '../src-main/api/contract.ts';
 import { expect, test } from './fixtures/test.ts';
 import { must, OLD_ROOT, openVaultService, seedEmergencyVault, STANDBY_ROOT } from './support/emergency-seed.ts';
-import { OFFICER, unlockWithPassphrase } from './support/ui.ts';
+import { LAPTOP_SIZES, SCHEMES } from './support/evidence.ts';
+import { OFFICER, openSection, unlockWithPassphrase } from './support/ui.ts';
 
 const CERTIFICATES = 3;
 const WITNESSES = ['Bob Witness', 'Carol Witness'];
@@ -38,6 +39,12 @@ async function acknowledgeAll(page: Page, participants: string[]): Promise<void>
   const boxes = page.getByRole('table', { name: 'Checklist acknowledgements' }).getByRole('checkbox');
   await expect(boxes).toHaveCount(4 * participants.length);
   for (let i = 0; i < 4 * participants.length; i += 1) await pressOn(page, boxes.nth(i), 'Space');
+}
+
+/** Switches the colour scheme and waits until the console has re-rendered in it, so axe does not sample a theme mid-change. */
+async function useScheme(page: Page, colorScheme: (typeof SCHEMES)[number]): Promise<void> {
+  await page.emulateMedia({ colorScheme });
+  await expect(page.locator('body')).toHaveCSS('background-color', colorScheme === 'dark' ? 'rgb(18, 18, 18)' : 'rgb(255, 255, 255)');
 }
 
 test.describe('emergency rotation ceremony', () => {
@@ -198,9 +205,12 @@ test.describe('emergency rotation ceremony', () => {
     await expect(page.getByRole('heading', { level: 1, name: 'Emergency rotation ceremony' })).toHaveCount(0);
   });
 
-  test('new root created on the key step; a refused step stays in the transcript; export skipped', async ({ host, shots, a11y }) => {
+  test('new root created on the key step; a refused step stays in the transcript; export skipped: the dashboard alarms until an export', async ({ host, shots, a11y }) => {
     const { page } = host;
     const seed = await seedEmergencyVault(host.vaultDir, host.workDir, 1);
+    const usb = join(host.workDir, 'usb-stick');
+    mkdirSync(usb);
+    process.env.AIRGAP_CA_MEDIA_ROOTS = usb;
     await page.reload();
     await openCeremony(page);
     await typeInto(page, page.getByLabel('Witness 1 name'), WITNESSES[0]!);
@@ -242,6 +252,7 @@ test.describe('emergency rotation ceremony', () => {
     await a11y.check('emergency: export skipped');
     await shots.take('export skipped');
     await pressOn(page, page.getByRole('button', { name: 'Next: transcript' }));
+    await expect(page.getByTestId('ceremony-outcome')).toHaveText('Incomplete — not exported: the new key is active, but agents still trust the compromised key');
     await expect(page.getByTestId('transcript-row').filter({ hasText: 'new root: create failed' })).toContainText('Failed');
     await a11y.check('emergency: transcript with a failed step');
     await shots.take('transcript with a failed step');
@@ -265,13 +276,80 @@ test.describe('emergency rotation ceremony', () => {
         'export skipped',
       ]);
       expect(steps[3]!.detail).toMatch(/^KEY_NAME_TAKEN: /);
-      expect(t).toMatchObject({ witnesses: [WITNESSES[0]], details: { outcome: 'completed' } });
+      expect(t).toMatchObject({ witnesses: [WITNESSES[0]], details: { outcome: 'incomplete' } });
       const keys = await must<KeyView[]>(s, 'key.list', {});
       expect(keys.find((k) => k.name === 'Emergency Root 2026')).toMatchObject({ state: 'active', selfSigned: true });
-      expect(keys.find((k) => k.id === seed.oldKeyId)).toMatchObject({ state: 'retired' });
+      expect(keys.find((k) => k.id === seed.oldKeyId)).toMatchObject({ state: 'retired', retired: { by: OFFICER, reason: 'compromise' } });
+      expect(await must<CompromiseView | null>(s, 'key.compromise', {})).toMatchObject({ key: { id: seed.oldKeyId }, exported: null });
     } finally {
       s.session.lock(null);
     }
+
+    // Back on the dashboard: a red banner names the compromised key, and stays.
+    await pressOn(page, page.getByRole('button', { name: 'Finish' }));
+    const banner = page.getByTestId('compromise-banner');
+    await expect(banner).toBeVisible();
+    await expect(banner).toHaveClass(/MuiAlert-colorError/);
+    await expect(banner).toContainText(`${OLD_ROOT} (sha256:`);
+    await expect(banner).toContainText(`was retired for compromise on`);
+    await expect(banner).toContainText(`by ${OFFICER}; the rotation has not been exported: agents still trust it. Export now.`);
+    await expect(banner.getByTestId('key-id')).toHaveAttribute('data-key-id', seed.oldKeyId);
+    await expect(page.getByText('Nothing needs attention.')).toHaveCount(0);
+    for (const colorScheme of SCHEMES) {
+      await useScheme(page, colorScheme);
+      for (const size of LAPTOP_SIZES) {
+        await page.setViewportSize(size);
+        await expect(banner.getByRole('button', { name: 'Export now…' })).toBeInViewport();
+        await a11y.check(`dashboard, rotation not exported, ${size.width}x${size.height} ${colorScheme}`);
+        await shots.take(`dashboard, rotation not exported ${size.width}x${size.height} ${colorScheme}`);
+      }
+    }
+    // The compromised key is a red "Compromised", not a grey "Retired".
+    await openSection(page, 'Signing keys');
+    const oldRow = page.getByTestId('key-row').filter({ has: page.getByTestId('key-row-name').getByText(OLD_ROOT, { exact: true }) });
+    const chip = oldRow.getByTestId('state-chip');
+    await expect(chip).toHaveText('Compromised');
+    await expect(chip).toHaveClass(/MuiChip-colorError/);
+    for (const colorScheme of SCHEMES) {
+      await useScheme(page, colorScheme);
+      for (const size of LAPTOP_SIZES) {
+        await page.setViewportSize(size);
+        await a11y.check(`keys table, compromised key, ${size.width}x${size.height} ${colorScheme}`);
+        await shots.take(`keys table, compromised key ${size.width}x${size.height} ${colorScheme}`);
+      }
+    }
+    // The button opens the export wizard; closed without exporting, the alarm stays.
+    await openSection(page, 'Dashboard');
+    const exportNow = banner.getByRole('button', { name: 'Export now…' });
+    await pressOn(page, exportNow);
+    await expect(page.getByRole('heading', { level: 1, name: 'Export to removable media' })).toBeVisible();
+    await page.keyboard.press('Escape');
+    await expect(banner).toBeVisible();
+
+    // An export written after the rotation carries it: the banner is gone, the chip stays red.
+    await pressOn(page, exportNow);
+    await pressOn(page, page.getByRole('radio', { name: /usb-stick/ }), 'Space');
+    await pressOn(page, page.getByRole('button', { name: 'Next: preview' }));
+    const toWrite = page.getByRole('button', { name: 'Next: write' });
+    await expect(toWrite).toBeEnabled();
+    await pressOn(page, toWrite);
+    await pressOn(page, page.getByRole('button', { name: 'Write the package' }));
+    await expect(page.getByTestId('export-verification')).toContainText('Verification OK');
+    await pressOn(page, page.getByRole('button', { name: 'Next: safe to remove' }));
+    await pressOn(page, page.getByRole('button', { name: 'Done' }));
+    await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
+    await expect(page.getByTestId('last-export')).toBeVisible();
+    await expect(page.getByTestId('compromise-banner')).toHaveCount(0);
+    await a11y.check('dashboard, rotation exported');
+    await shots.take('dashboard, rotation exported');
+    const e = await openVaultService(host.vaultDir);
+    try {
+      expect(await must<CompromiseView | null>(e, 'key.compromise', {})).toMatchObject({ key: { id: seed.oldKeyId }, exported: { at: expect.any(String) } });
+    } finally {
+      e.session.lock(null);
+    }
+    await openSection(page, 'Signing keys');
+    await expect(oldRow.getByTestId('state-chip')).toHaveText('Compromised');
   });
 
   test('stopped before the confirmation: nothing changed in the vault, the transcript says so', async ({ host, shots, a11y }) => {

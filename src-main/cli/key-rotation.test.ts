@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DAY_MS, fixedClock } from '../core/clock.ts';
@@ -111,6 +111,63 @@ describe('rotation scenario through the CLI (clock injected, no sleeping)', () =
     );
     expect(audit.events.find((e) => e.action === 'key.emergency-activated')?.witnesses).toEqual(['Bob Witness']);
     expect((await cli(['audit', 'verify'])).code).toBe(0);
+  });
+
+  it('a key retired by an emergency rotation is retired for compromise, with when and by whom; a routine retire says routine', async () => {
+    const dir = tempDir();
+    const clock = fixedClock('2026-03-01T12:00:00Z');
+    const usb = join(dir, 'usb');
+    mkdirSync(usb);
+    const cli = inProcessCli({ vault: join(dir, 'vault'), clock, env: { AIRGAP_CA_PASSPHRASE: PASS, AIRGAP_CA_ACTOR: 'Alice Officer', AIRGAP_CA_MEDIA_ROOTS: usb } });
+    type Listed = { name: string; state: string; retired: { at: string; by: string | null; reason: string | null } | null };
+    expect((await cli(['vault', 'init'])).code).toBe(0);
+    for (const name of ['root-a', 'root-b', 'root-c']) {
+      expect((await cli(['key', 'create', '--name', name])).code).toBe(0);
+      expect((await cli(['key', 'self-sign', name, '--subject', `CN=${name},O=Acme,C=DE`])).code).toBe(0);
+    }
+    expect((await cli(['key', 'activate', 'root-a'])).code).toBe(0);
+    clock.advance(DAY_MS);
+    expect((await cli(['key', 'activate', 'root-b', '--trusted-window', '1'])).code).toBe(0);
+    clock.advance(2 * DAY_MS);
+    const routineAt = clock.now().toISOString();
+    expect((await cli(['--actor', 'Rita Routine', 'key', 'retire', 'root-a'])).code).toBe(0);
+
+    // An export before the emergency does not carry it.
+    expect((await cli(['export', 'media', '--to', usb])).code).toBe(0);
+    clock.advance(DAY_MS);
+    const emergencyAt = clock.now().toISOString();
+    const emergency = await cli(['--json', '--witness', 'Bob Witness', 'key', 'activate', 'root-c', '--emergency']);
+    expect(emergency.code).toBe(0);
+    expect((emergency.json as { previous: Listed }).previous.retired).toEqual({ at: emergencyAt, by: 'Alice Officer', reason: 'compromise' });
+
+    const listed = (await cli(['--json', 'key', 'list'])).json as Listed[];
+    expect(listed.map((k) => [k.name, k.state, k.retired])).toEqual([
+      ['root-c', 'active', null],
+      ['root-a', 'retired', { at: routineAt, by: 'Rita Routine', reason: 'routine' }],
+      ['root-b', 'retired', { at: emergencyAt, by: 'Alice Officer', reason: 'compromise' }],
+    ]);
+    const text = (await cli(['key', 'list'])).stdout;
+    expect(text).toMatch(/root-b\s+retired \(compromise\)/);
+    expect(text).toMatch(/root-a\s+retired\s/);
+    expect(text).toContain(`Key "root-b" (`);
+    expect(text).toContain(`) was retired for compromise on ${emergencyAt} by Alice Officer.`);
+    expect(text).not.toContain('Key "root-a"');
+    expect((await cli(['key', 'show', 'root-b'])).stdout).toMatch(new RegExp(`Retired:\\s+retired for compromise on ${emergencyAt.replace(/\./g, '\\.')} by Alice Officer`));
+    expect((await cli(['key', 'show', 'root-a'])).stdout).toMatch(/Retired:\s+retired \(routine\) on .* by Rita Routine/);
+    expect((await cli(['key', 'show', 'root-c'])).stdout).not.toContain('Retired:');
+
+    // The rotation is not over until an export carries it.
+    const pending = 'The rotation away from "root-b" has not been exported: agents still trust it.';
+    expect(text).toContain(pending);
+    clock.advance(60_000);
+    expect((await cli(['export', 'media', '--to', usb])).code).toBe(0);
+    expect((await cli(['key', 'list'])).stdout).not.toContain('has not been exported');
+    expect((await cli(['key', 'list'])).stdout).toContain('was retired for compromise');
+
+    // Promoted back to trusted, a key is no longer retired for any reason.
+    const promoted = await cli(['--json', 'key', 'promote', 'root-b', '--days', '5']);
+    expect(promoted.code).toBe(0);
+    expect((promoted.json as Listed).retired).toBeNull();
   });
 
   it('refuses transitions the lifecycle forbids, with their codes and exit 1', async () => {

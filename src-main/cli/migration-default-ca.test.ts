@@ -87,12 +87,12 @@ describe('a vault made before several CAs per vault', () => {
     ]);
   });
 
-  it('passes through migrations 6, 7 and 8: the revocation in the narrow rows of 7, its issuer given the CA by 8', async () => {
+  it('passes through migrations 6, 7, 8 and 9: the revocation in the narrow rows of 7, its issuer given the CA by 8, no retire reason on keys not retired (9)', async () => {
     const { vault, cli } = legacyVault();
     expect((await cli(['key', 'list'])).code).toBe(0);
     const raw = openRawDatabase(vault, await vaultKeyOf(vault, { passphrase: PASS }));
     try {
-      expect(SCHEMA_VERSION).toBe(8);
+      expect(SCHEMA_VERSION).toBe(9);
       expect(raw.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
       const rootA = raw.prepare("SELECT id FROM signing_keys WHERE name = 'root-a'").pluck().get() as string;
       expect(raw.prepare('SELECT issuer_key_id, ca_id FROM revocation_issuers').raw().all()).toEqual([[rootA, 'default']]);
@@ -101,6 +101,10 @@ describe('a vault made before several CAs per vault', () => {
         raw.prepare("SELECT c.subject, r.reason, i.issuer_key_id FROM revocations r JOIN revocation_issuers i ON i.id = r.issuer JOIN certificates c ON c.serial = r.serial").raw().all(),
       ).toEqual([['CN=agent-2', 'superseded', rootA]]);
       expect(raw.prepare('SELECT issuer_key_id, issued, revoked FROM certificate_counts').raw().all()).toEqual([[rootA, 2, 1]]);
+      expect(raw.prepare('SELECT name, state, retired_reason, retired_by FROM signing_keys ORDER BY name').raw().all()).toEqual([
+        ['root-a', 'trusted', null, null],
+        ['root-b', 'active', null, null],
+      ]);
     } finally {
       raw.close();
     }

@@ -10,7 +10,9 @@ export interface CeremonyRecordView {
 }
 
 export const CEREMONY_KINDS = ['emergency-rotation'] as const;
-export const CEREMONY_OUTCOMES = ['completed', 'failed', 'abandoned'] as const;
+/** incomplete: the new key is active but the export was skipped, so agents still trust the compromised key. */
+export const CEREMONY_OUTCOMES = ['completed', 'incomplete', 'failed', 'abandoned'] as const;
+export type CeremonyOutcome = (typeof CEREMONY_OUTCOMES)[number];
 
 const transcriptStep = z.strictObject({
   at: z.iso.datetime({ offset: true }),

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { KEY_ALGORITHMS } from '../../core/pki/key-algorithm-names.ts';
 import type { ErrorCode } from '../../core/errors.ts';
-import type { KeyState } from '../../core/keys/key-state.ts';
+import type { KeyState, RetiredReason } from '../../core/keys/key-state.ts';
 import { empty, filePath, op, witnessList } from './common.ts';
 
 export type KeyStateName = KeyState;
+export type { RetiredReason };
 
 export interface KeyHealthView {
   ok: boolean;
@@ -38,10 +39,21 @@ export interface KeyView {
   createdAt: string;
   activatedAt: string | null;
   retiredAt: string | null;
+  /**
+   * While the key is retired: when, by whom (the actor) and why — compromise when an emergency
+   * rotation retired it. by and reason are null for a key retired before the vault recorded them.
+   */
+  retired: RetiredView | null;
   chainLength: number;
   health: KeyHealthView;
   crl: CrlStatusView;
   unexpiredIssued: number;
+}
+
+export interface RetiredView {
+  at: string;
+  by: string | null;
+  reason: RetiredReason | null;
 }
 
 export interface ChainCertificateView {
@@ -97,6 +109,16 @@ export interface ActivationView {
   finalCrls: Array<{ issuerKeyId: string; number: number; entries: number; nextUpdate: string }>;
 }
 
+/** The latest emergency rotation of the CA (or of any CA): the key it retired for compromise, and whether an export has carried it. */
+export interface CompromiseView {
+  key: KeyView;
+  /**
+   * The first export written at or after the rotation (every recorded export was read back and
+   * verified on its medium): its time, folder and manifest. Null: not exported, agents still trust the compromised key.
+   */
+  exported: { at: string; folder: string; manifestSha256: string } | null;
+}
+
 export interface BundleView {
   pem: string;
   keys: Array<{ id: string; name: string; state: KeyStateName }>;
@@ -119,6 +141,7 @@ export const keyOps = {
   ),
   'key.list': op<KeyView[]>()(empty, { mutates: false, needsUnlock: true, ca: 'oneOrAll' }),
   'key.show': op<KeyDetailView>()(z.strictObject({ key: keyRef }), { mutates: false, needsUnlock: true, ca: 'one' }),
+  'key.compromise': op<CompromiseView | null>()(empty, { mutates: false, needsUnlock: true, ca: 'oneOrAll' }),
   'key.selfSign': op<KeyDetailView>()(
     z.strictObject({ key: keyRef, subject, days: z.number().int().min(1).max(36500).optional(), pathLength: z.number().int().min(0).max(16).optional() }),
     // The root is pinned (key.root-pinned) and self-signed (key.self-signed) in one transaction.

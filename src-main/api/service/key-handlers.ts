@@ -11,6 +11,7 @@ import { selfSignRoot } from '../../core/keys/self-sign.ts';
 import { buildBundle } from '../../core/keys/bundle-builder.ts';
 import { DomainError, isDomainError } from '../../core/errors.ts';
 import { writeFileDurably } from '../../core/fs/durable-write.ts';
+import { ExportLogStore } from '../../core/store/export-log-store.ts';
 import type { SigningKeyRecord } from '../../core/store/signing-key-store.ts';
 import type { KeyView } from '../contract/keys.ts';
 import type { keyOps } from '../contract/keys.ts';
@@ -58,6 +59,15 @@ export const keyHandlers: HandlersFor<keyof typeof keyOps> = {
   'key.show': async (input, ctx) => {
     const { keys, certs } = ctx.stores;
     return keyDetailView(keys.resolve(input.key), keys, certs, ctx.clock);
+  },
+
+  'key.compromise': async (_i, ctx) => {
+    const { keys, certs } = ctx.stores;
+    const k = keys.latestCompromised();
+    if (!k?.retiredAt) return null;
+    // Exports are per CA: only an export of the compromised key's own CA carries its rotation.
+    const e = new ExportLogStore(ctx.vault, k.caId).firstSince(k.retiredAt);
+    return { key: await keyView(k, keys, certs, ctx.clock), exported: e ? { at: e.at, folder: e.folder, manifestSha256: e.manifestSha256 } : null };
   },
 
   'key.selfSign': async (input, ctx) => {

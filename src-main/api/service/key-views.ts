@@ -67,6 +67,7 @@ export async function keyView(k: SigningKeyRecord, keys: SigningKeyStore, certs:
     createdAt: k.createdAt,
     activatedAt: k.activatedAt,
     retiredAt: k.retiredAt,
+    retired: k.state === 'retired' && k.retiredAt ? { at: k.retiredAt, by: k.retiredBy, reason: k.retiredReason } : null,
     chainLength: k.certificate ? 1 + k.chain.length : 0,
     health: { ok: health.healthy, problems: [...health.problems, ...health.warnings], daysToNotAfter: health.daysToNotAfter },
     crl: crlStatus(certs, k.id, now),

@@ -28,11 +28,24 @@ function crlText(k: KeyView): string {
   }
 }
 
+/** "retired for compromise on DATE by ACTOR": why and by whom a retired key was retired; null while it is not retired. */
+export function retiredText(k: KeyView): string | null {
+  const r = k.retired;
+  if (!r) return null;
+  const why = r.reason === 'compromise' ? 'retired for compromise' : r.reason === 'routine' ? 'retired (routine)' : 'retired (reason not recorded)';
+  return `${why} on ${r.at}${r.by === null ? '' : ` by ${r.by}`}`;
+}
+
+function stateText(k: KeyView): string {
+  return k.retired?.reason === 'compromise' ? 'retired (compromise)' : k.state;
+}
+
 export function keyDetails(k: KeyView): string {
   return lines([
     ['Key', k.id],
     ['Name', k.name],
-    ['State', k.state],
+    ['State', stateText(k)],
+    ...(k.retired ? [['Retired', retiredText(k)] as [string, string | null]] : []),
     ['Algorithm', k.algorithm],
     ['Subject', k.subject],
     ['Issuer', k.selfSigned ? `${k.issuer} (self-signed root)` : k.issuer],
@@ -68,13 +81,22 @@ export function keyCommand(action: Action): Command {
       action(async (ctx) => {
         await ctx.unlock();
         const ks = await ctx.call('key.list', {});
+        const compromise = await ctx.call('key.compromise', {});
         // Without --ca on a vault of several CAs the list holds every CA's keys: a CA column says whose.
         const severalCas = new Set(ks.map((k) => k.caId)).size > 1;
         const text = ks.length
           ? table(
               [...(severalCas ? ['CA'] : []), 'KEY', 'NAME', 'STATE', 'ALGORITHM', 'NOT BEFORE', 'NOT AFTER', 'TRUSTED UNTIL', 'CRL', 'HEALTH'],
-              ks.map((k) => [...(severalCas ? [k.ca] : []), shortId(k.id), k.name, k.state, k.algorithm, k.notBefore, k.notAfter, k.trustedUntil, crlText(k), healthText(k)]),
-            )
+              ks.map((k) => [...(severalCas ? [k.ca] : []), shortId(k.id), k.name, stateText(k), k.algorithm, k.notBefore, k.notAfter, k.trustedUntil, crlText(k), healthText(k)]),
+            ) +
+            // A compromised key is said in full under the table: when and by whom.
+            ks
+              .filter((k) => k.retired?.reason === 'compromise')
+              .map((k) => `\nKey "${k.name}" (${shortId(k.id)}) was ${retiredText(k)}.`)
+              .join('') +
+            (compromise && !compromise.exported
+              ? `\nThe rotation away from "${compromise.key.name}" has not been exported: agents still trust it. Export now with "export media --to DIR".`
+              : '')
           : 'No signing keys yet. Create one with "key create --name NAME".';
         return { json: ks, text };
       }),

@@ -7,3 +7,7 @@
 export const KEY_STATES = ['draft', 'active', 'trusted', 'retired'] as const;
 
 export type KeyState = (typeof KEY_STATES)[number];
+
+/** Why a key was retired: routinely, or for compromise (an emergency rotation retired it). */
+export const RETIRED_REASONS = ['routine', 'compromise'] as const;
+export type RetiredReason = (typeof RETIRED_REASONS)[number];

@@ -40,9 +40,13 @@ export function lifecycleRecords(keys: SigningKeyStore, certs: CertificateStore,
   });
 }
 
-/** Applies a lifecycle plan's state changes to the store; the caller holds the transaction. */
-function applyChanges(keys: SigningKeyStore, plan: TransitionPlan): void {
+/**
+ * Applies a lifecycle plan's state changes to the store; the caller holds the transaction.
+ * A key retired records why and by whom: an emergency activation retires the compromised key.
+ */
+function applyChanges(keys: SigningKeyStore, plan: TransitionPlan, actor: string): void {
   const at = plan.at.toISOString();
+  const reason = plan.action === 'emergency-activate' ? 'compromise' : 'routine';
   // The old active key steps down before the new one steps up: the schema allows one active key at a time.
   const ordered = [...plan.changes].sort((a, b) => Number(b.from === 'active') - Number(a.from === 'active'));
   for (const c of ordered) {
@@ -50,7 +54,9 @@ function applyChanges(keys: SigningKeyStore, plan: TransitionPlan): void {
       state: c.to,
       trustedUntil: c.trustedUntil ? c.trustedUntil.toISOString() : null,
       ...(c.to === 'active' ? { activatedAt: at } : {}),
-      ...(c.to === 'retired' ? { retiredAt: at } : {}),
+      ...(c.to === 'retired' ? { retiredAt: at, retiredReason: reason, retiredBy: actor } : {}),
+      // Back from retired (promote): it is no longer retired, for any reason.
+      ...(c.from === 'retired' ? { retiredReason: null, retiredBy: null } : {}),
     });
   }
 }
@@ -103,7 +109,8 @@ export async function activateKey(world: RotationWorld, input: ActivateKeyInput)
   let revokedCount = 0;
   const finalCrls: ActivationOutcome['finalCrls'] = [];
   v.transaction(() => {
-    applyChanges(keys, plan);
+    const actor = world.requireActor();
+    applyChanges(keys, plan, actor);
     for (const issuer of plan.revokeIssuedBy) {
       revokedCount += certs.revokeAllByIssuer(issuer, 'keyCompromise', plan.at);
       // The compromised key publishes its final CRL in the same step, so the revocations can go out at once.
@@ -116,7 +123,7 @@ export async function activateKey(world: RotationWorld, input: ActivateKeyInput)
     }
     if (link && previous) keys.addLinkCertificate(k.id, previous.id, link, plan.at.toISOString());
     v.audit.append({
-      actor: world.requireActor(),
+      actor,
       witnesses: plan.witnesses,
       action: input.emergency ? 'key.emergency-activated' : 'key.activated',
       details: {
@@ -145,9 +152,10 @@ export function retireKey(world: RotationWorld, key: SigningKeyRecord, force: { 
   if (force && !force.reason) throw new DomainError('INVALID_INPUT', 'A forced retire needs --reason TEXT: it goes into the audit log.');
   const plan = planRetire(lifecycleRecords(keys, certs, clock.now()), key.id, { clock, force: force ? { reason: force.reason ?? '' } : undefined });
   v.transaction(() => {
-    applyChanges(keys, plan);
+    const actor = world.requireActor();
+    applyChanges(keys, plan, actor);
     v.audit.append({
-      actor: world.requireActor(),
+      actor,
       action: plan.forced ? 'key.retired-forced' : 'key.retired',
       details: { keyId: key.id, ...(plan.forced ? { reason: plan.forced.reason, overrode: plan.forced.overrode } : {}) },
     });
@@ -159,7 +167,8 @@ export function promoteKey(world: RotationWorld, key: SigningKeyRecord, trustedD
   const { vault: v, keys, certs, clock } = world;
   const plan = planPromote(lifecycleRecords(keys, certs, clock.now()), key.id, { clock, trustedDays });
   v.transaction(() => {
-    applyChanges(keys, plan);
-    v.audit.append({ actor: world.requireActor(), action: 'key.promoted', details: { keyId: key.id, trustedUntil: plan.changes[0]?.trustedUntil?.toISOString() ?? null } });
+    const actor = world.requireActor();
+    applyChanges(keys, plan, actor);
+    v.audit.append({ actor, action: 'key.promoted', details: { keyId: key.id, trustedUntil: plan.changes[0]?.trustedUntil?.toISOString() ?? null } });
   });
 }

@@ -25,6 +25,18 @@ export class ExportLogStore {
       .run(e.at, e.medium, e.folder, e.manifestSha256, this.caId);
   }
 
+  /**
+   * The first export (of the CA, or of any CA) written at or after `at`, or null. A row is recorded
+   * only after the package was read back from the medium and verified, so it is a verified export.
+   */
+  firstSince(at: string): ExportLogEntry | null {
+    const scoped = this.caId !== null;
+    const r = this.vault.db
+      .prepare(`SELECT at, medium, folder, manifest_sha256 AS manifestSha256 FROM exports WHERE at >= ?${scoped ? ' AND ca_id = ?' : ''} ORDER BY id LIMIT 1`)
+      .get(at, ...(scoped ? [this.caId] : [])) as ExportLogEntry | undefined;
+    return r ?? null;
+  }
+
   /** The most recent export (of the CA, or of any CA), or null when there was none. */
   last(): ExportLogEntry | null {
     const scoped = this.caId !== null;

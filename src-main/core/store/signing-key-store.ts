@@ -3,7 +3,7 @@ import { DomainError } from '../errors.ts';
 import type { KeyAlgorithm } from '../pki/algorithms.ts';
 import { unwrapPrivateKey, wrapPrivateKey } from '../vault/private-key-wrap.ts';
 
-import type { KeyState } from '../keys/key-state.ts';
+import type { KeyState, RetiredReason } from '../keys/key-state.ts';
 
 export interface SigningKeyRecord {
   id: string;
@@ -22,6 +22,9 @@ export interface SigningKeyRecord {
   activatedAt: string | null;
   trustedUntil: string | null;
   retiredAt: string | null;
+  /** Why the key was retired and by whom: compromise when an emergency rotation retired it. Null while not retired, or retired before the vault recorded it. */
+  retiredReason: RetiredReason | null;
+  retiredBy: string | null;
 }
 
 interface Row {
@@ -37,9 +40,11 @@ interface Row {
   activated_at: string | null;
   trusted_until: string | null;
   retired_at: string | null;
+  retired_reason: string | null;
+  retired_by: string | null;
 }
 
-const COLUMNS = 'id, ca_id, (SELECT c.name FROM cas c WHERE c.id = signing_keys.ca_id) AS ca_name, name, algorithm, state, spki, certificate, created_at, activated_at, trusted_until, retired_at';
+const COLUMNS = 'id, ca_id, (SELECT c.name FROM cas c WHERE c.id = signing_keys.ca_id) AS ca_name, name, algorithm, state, spki, certificate, created_at, activated_at, trusted_until, retired_at, retired_reason, retired_by';
 
 /**
  * Signing keys in the vault database. Private keys go in wrapped and come out only through unwrapPrivateKey().
@@ -89,6 +94,8 @@ export class SigningKeyStore {
       activatedAt: r.activated_at,
       trustedUntil: r.trusted_until,
       retiredAt: r.retired_at,
+      retiredReason: r.retired_reason as RetiredReason | null,
+      retiredBy: r.retired_by,
     };
   }
 
@@ -182,13 +189,25 @@ export class SigningKeyStore {
     chain.forEach((der, i) => put.run(id, i, Buffer.from(der)));
   }
 
-  setState(id: string, change: { state: KeyState; activatedAt?: string | null; trustedUntil?: string | null; retiredAt?: string | null }): void {
+  /** The key most recently retired for compromise (of the CA, or of any CA), or null. */
+  latestCompromised(): SigningKeyRecord | null {
+    const s = this.scope();
+    const r = this.db.prepare(`SELECT ${COLUMNS} FROM signing_keys WHERE state = 'retired' AND retired_reason = 'compromise'${s.sql} ORDER BY retired_at DESC LIMIT 1`).get(...s.args) as Row | undefined;
+    return r ? this.toRecord(r) : null;
+  }
+
+  setState(
+    id: string,
+    change: { state: KeyState; activatedAt?: string | null; trustedUntil?: string | null; retiredAt?: string | null; retiredReason?: RetiredReason | null; retiredBy?: string | null },
+  ): void {
     const sets = ['state = ?'];
     const args: unknown[] = [change.state];
     for (const [col, v] of [
       ['activated_at', change.activatedAt],
       ['trusted_until', change.trustedUntil],
       ['retired_at', change.retiredAt],
+      ['retired_reason', change.retiredReason],
+      ['retired_by', change.retiredBy],
     ] as const) {
       if (v !== undefined) {
         sets.push(`${col} = ?`);

@@ -68,6 +68,8 @@ const CREATES: Record<number, string[]> = {
   7: ['table revocation_issuers'],
   // 8 also remakes signing_keys_one_active (same name) on (ca_id, state).
   8: ['index certificates_ca', 'index signing_keys_ca', 'table cas', 'trigger signing_keys_ca_exists'],
+  // 9 also adds retired_reason and retired_by to signing_keys.
+  9: ['index signing_keys_compromised'],
 };
 
 describe('migrations', () => {
@@ -157,6 +159,36 @@ describe('migrations', () => {
       db.prepare("DELETE FROM certificates WHERE serial = '0a'").run();
       expect(hits('"upgrade"')).toEqual(['0b']);
       expect(db.prepare('SELECT issued FROM certificate_counts').pluck().get()).toBe(1);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('migration 9 says why the keys already retired were retired, and by whom, from the audit log', () => {
+    const db = freshDb();
+    try {
+      migrate(db, 8);
+      const key = db.prepare("INSERT INTO signing_keys (id, name, algorithm, state, spki, wrapped_private_key, wrap_nonce, created_at) VALUES (?, ?, 'ecdsa-p256', ?, x'00', x'00', x'00', 't')");
+      for (const [id, state] of [['routine', 'retired'], ['forced', 'retired'], ['compromised', 'retired'], ['promoted-back', 'trusted'], ['unknown', 'retired'], ['retired-twice', 'retired']] as const) key.run(id, id, state);
+      const event = db.prepare("INSERT INTO audit_events (seq, at, actor, witnesses, action, details, prev_hash, hash) VALUES (?, 't', ?, '[]', ?, ?, 'p', ?)");
+      const changes = (id: string) => JSON.stringify({ keyId: 'new', changes: [{ keyId: 'new', from: 'draft', to: 'active' }, { keyId: id, from: 'active', to: 'retired' }] });
+      event.run(1, 'Alice', 'key.retired', JSON.stringify({ keyId: 'routine' }), 'h1');
+      event.run(2, 'Bob', 'key.retired-forced', JSON.stringify({ keyId: 'forced', reason: 'r' }), 'h2');
+      event.run(3, 'Carol', 'key.emergency-activated', changes('compromised'), 'h3');
+      event.run(4, 'Dave', 'key.retired', JSON.stringify({ keyId: 'promoted-back' }), 'h4');
+      // Retired in an emergency, promoted back, then retired routinely: the latest retire counts.
+      event.run(5, 'Erin', 'key.emergency-activated', changes('retired-twice'), 'h5');
+      event.run(6, 'Frank', 'key.retired', JSON.stringify({ keyId: 'retired-twice' }), 'h6');
+      migrate(db);
+      expect(db.prepare('SELECT id, retired_reason AS reason, retired_by AS by FROM signing_keys ORDER BY id').all()).toEqual([
+        { id: 'compromised', reason: 'compromise', by: 'Carol' },
+        { id: 'forced', reason: 'routine', by: 'Bob' },
+        { id: 'promoted-back', reason: null, by: null },
+        { id: 'retired-twice', reason: 'routine', by: 'Frank' },
+        { id: 'routine', reason: 'routine', by: 'Alice' },
+        { id: 'unknown', reason: null, by: null },
+      ]);
+      expect(() => db.prepare("UPDATE signing_keys SET retired_reason = 'lost' WHERE id = 'unknown'").run()).toThrow(/CHECK constraint/);
     } finally {
       db.close();
     }
@@ -258,10 +290,11 @@ describe('opening a vault', () => {
     const counts = vault.db.prepare('SELECT * FROM certificate_counts ORDER BY issuer_key_id').all();
     vault.close();
 
-    // Make it what schema 6 wrote: no CAs (migration 8 undone), and the wide rows (issuer key id as text,
+    // Make it what schema 6 wrote: no retire reasons (migration 9 undone), no CAs (migration 8 undone), and the wide rows (issuer key id as text,
     // an implicit rowid and an index on the text).
     const raw = openRawDatabase(dir, await vaultKeyOf(dir));
     raw.exec(`
+      DROP INDEX signing_keys_compromised; ALTER TABLE signing_keys DROP COLUMN retired_reason; ALTER TABLE signing_keys DROP COLUMN retired_by;
       DROP TRIGGER signing_keys_ca_exists; DROP INDEX signing_keys_ca; DROP INDEX certificates_ca; DROP INDEX signing_keys_one_active;
       ALTER TABLE signing_keys DROP COLUMN ca_id; ALTER TABLE certificates DROP COLUMN ca_id; ALTER TABLE crls DROP COLUMN ca_id; ALTER TABLE exports DROP COLUMN ca_id;
       DROP TABLE cas;

@@ -278,6 +278,33 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX certificates_ca ON certificates(ca_id, issued_at, serial);
     `,
   },
+  {
+    version: 9,
+    description: 'why a signing key was retired (routine or compromise) and by whom',
+    sql: `
+      -- A key retired in an emergency rotation is compromised: agents that still trust it must get
+      -- the new bundle, and the console alarms until they can. NULL on a key that is not retired.
+      ALTER TABLE signing_keys ADD COLUMN retired_reason TEXT CHECK (retired_reason IN ('routine', 'compromise'));
+      ALTER TABLE signing_keys ADD COLUMN retired_by TEXT;
+      -- The console asks each CA for its latest compromised key on every dashboard.
+      CREATE INDEX signing_keys_compromised ON signing_keys(ca_id, retired_at) WHERE retired_reason = 'compromise';
+      -- Keys retired before: the latest audit event that retired each one says how and who. The
+      -- events are exact (one per retire, in the same transaction); a retired key without such an
+      -- event keeps NULL, unknown.
+      CREATE TEMP TABLE retire_events AS
+        SELECT e.seq, json_extract(e.details, '$.keyId') AS key_id, 'routine' AS reason, e.actor
+          FROM audit_events e WHERE e.action IN ('key.retired', 'key.retired-forced')
+        UNION ALL
+        SELECT e.seq, json_extract(c.value, '$.keyId'), 'compromise', e.actor
+          FROM audit_events e, json_each(e.details, '$.changes') c
+          WHERE e.action = 'key.emergency-activated' AND json_extract(c.value, '$.to') = 'retired';
+      UPDATE signing_keys SET
+          retired_reason = (SELECT r.reason FROM retire_events r WHERE r.key_id = signing_keys.id ORDER BY r.seq DESC LIMIT 1),
+          retired_by = (SELECT r.actor FROM retire_events r WHERE r.key_id = signing_keys.id ORDER BY r.seq DESC LIMIT 1)
+        WHERE state = 'retired';
+      DROP TABLE retire_events;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

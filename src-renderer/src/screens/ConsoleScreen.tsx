@@ -5,6 +5,7 @@ import ListItemButton from '@mui/material/ListItemButton';
 import ListItemText from '@mui/material/ListItemText';
 import Paper from '@mui/material/Paper';
 import Typography from '@mui/material/Typography';
+import { useEffect } from 'react';
 import type { SessionStatus } from '../../../src-main/api/contract.ts';
 import { MonoText } from '../components/MonoText.tsx';
 import { SECTIONS, WIZARDS } from '../console/sections.tsx';
@@ -23,6 +24,11 @@ export function ConsoleScreen({ status }: { status: SessionStatus }) {
   const wizardKeyId = useAppStore((s) => s.wizardKeyId);
   const goTo = useAppStore((s) => s.goTo);
   const current = SECTIONS.find((s) => s.id === section) ?? SECTIONS[0]!;
+  // A wizard that opens or closes starts at the top: a finished ceremony must not leave the
+  // dashboard scrolled past its alarms.
+  useEffect(() => {
+    document.scrollingElement?.scrollTo({ top: 0 });
+  }, [wizard]);
 
   return (
     <Box sx={{ display: 'flex', alignItems: 'stretch', minHeight: 'calc(100vh - 64px)' }}>

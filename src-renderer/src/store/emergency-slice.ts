@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { ActivationView, CeremonyRecordView, ExportVerifyView, ExportView, KeyView, OpInput } from '../../../src-main/api/contract.ts';
+import type { ActivationView, CeremonyOutcome, CeremonyRecordView, ExportVerifyView, ExportView, KeyView, OpInput } from '../../../src-main/api/contract.ts';
 import { call, type ApiFailure } from '../api.ts';
 import type { AppStore } from './index.ts';
 
@@ -65,7 +65,7 @@ export interface EmergencySlice {
   createEmergencyRoot(): Promise<boolean>;
   activateEmergency(newKey: KeyView, oldKey: KeyView): Promise<boolean>;
   exportEmergency(to: string): Promise<boolean>;
-  recordEmergency(outcome: 'completed' | 'failed' | 'abandoned'): Promise<boolean>;
+  recordEmergency(outcome: CeremonyOutcome): Promise<boolean>;
 }
 
 export const ACK_SEPARATOR = '\u0000';

@@ -10,10 +10,10 @@ import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { useEffect, useState, type ReactNode } from 'react';
-import type { AuditVerificationView, KeyView, LastExportView } from '../../../../src-main/api/contract.ts';
+import type { AuditVerificationView, CompromiseView, KeyView, LastExportView } from '../../../../src-main/api/contract.ts';
 import { call, type ApiFailure } from '../../api.ts';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert.tsx';
-import { KeyIdChip } from '../../components/KeyIdChip.tsx';
+import { KeyIdChip, KeyName } from '../../components/KeyIdChip.tsx';
 import { LocalDateTime, ValidUntil } from '../../components/LocalDateTime.tsx';
 import { MonoText } from '../../components/MonoText.tsx';
 import { StateChip } from '../../components/StateChip.tsx';
@@ -65,7 +65,7 @@ function KeyCard({ k, children }: { k: KeyView; children?: ReactNode }) {
         <Typography variant="subtitle1" component="h3" sx={{ fontWeight: 600 }}>
           {shown(k.name)}
         </Typography>
-        <StateChip state={k.state} />
+        <StateChip state={k.state} compromised={k.retired?.reason === 'compromise'} />
         <KeyIdChip id={k.id} name={k.name} />
       </Stack>
       <Typography variant="body2" color="text.secondary" component="div" sx={{ mt: 0.5 }}>
@@ -78,6 +78,30 @@ function KeyCard({ k, children }: { k: KeyView; children?: ReactNode }) {
   );
 }
 
+/**
+ * The alarm after an emergency rotation that no export has carried yet: the agents in the field
+ * still trust the compromised key. It stays until an export written (and verified) after the rotation.
+ */
+function CompromiseBanner({ c, onExport }: { c: CompromiseView; onExport: () => void }) {
+  const r = c.key.retired;
+  return (
+    <Alert
+      severity="error"
+      variant="filled"
+      data-testid="compromise-banner"
+      action={
+        <Button color="inherit" variant="outlined" onClick={onExport} sx={{ whiteSpace: 'nowrap', alignSelf: 'center' }}>
+          Export now…
+        </Button>
+      }
+    >
+      <AlertTitle>Rotation not exported: agents still trust a compromised key</AlertTitle>
+      <KeyName id={c.key.id} name={c.key.name} /> was retired for compromise{r ? <> on <LocalDateTime iso={r.at} /></> : null}
+      {r?.by ? <> by {shown(r.by)}</> : null}; the rotation has not been exported: agents still trust it. Export now.
+    </Alert>
+  );
+}
+
 /** The CA at a glance: which key signs, which are still trusted, what needs the officer now. */
 export function DashboardSection() {
   const keys = useAppStore((s) => s.keys);
@@ -87,12 +111,20 @@ export function DashboardSection() {
   const [audit, setAudit] = useState<AuditVerificationView | null>(null);
   const [lastExport, setLastExport] = useState<LastExportView | null | undefined>(undefined);
   const [error, setError] = useState<ApiFailure | null>(null);
+  const [compromise, setCompromise] = useState<CompromiseView | null>(null);
+  const wizard = useAppStore((s) => s.wizard);
 
   useEffect(() => {
     void loadKeys();
     void call('audit.verify', {}).then((r) => (r.ok ? setAudit(r.value) : setError(r)));
-    void call('export.last', {}).then((r) => (r.ok ? setLastExport(r.value) : setError(r)));
   }, [loadKeys]);
+  // Asked again whenever the keys change or a wizard closes: an emergency rotation raises the alarm, an export clears it.
+  useEffect(() => {
+    if (wizard !== null) return;
+    void call('export.last', {}).then((r) => (r.ok ? setLastExport(r.value) : setError(r)));
+    void call('key.compromise', {}).then((r) => (r.ok ? setCompromise(r.value) : setError(r)));
+  }, [keys, wizard]);
+  const pending = compromise && !compromise.exported ? compromise : null;
 
   const list = keys ?? [];
   const active = list.find((k) => k.state === 'active') ?? null;
@@ -127,13 +159,14 @@ export function DashboardSection() {
       {error ? <ApiErrorAlert error={error} title="Part of the dashboard could not be read" /> : null}
 
       <Stack spacing={1} sx={{ mb: 3 }} component="section" aria-label="Alerts" data-testid="dashboard-alerts">
+        {pending ? <CompromiseBanner c={pending} onExport={() => openWizard('export')} /> : null}
         {alerts.map((a) => (
           <Alert key={a.id} severity={a.severity} data-testid="dashboard-alert">
             <AlertTitle>{a.title}</AlertTitle>
             {a.text}
           </Alert>
         ))}
-        {keys && alerts.length === 0 ? <Alert severity="success">Nothing needs attention.</Alert> : null}
+        {keys && alerts.length === 0 && !pending ? <Alert severity="success">Nothing needs attention.</Alert> : null}
       </Stack>
 
       <Stack spacing={3}>
@@ -218,8 +251,9 @@ export function DashboardSection() {
               {retired.map((k) => (
                 <KeyCard key={k.id} k={k}>
                   {k.retiredAt ? (
-                    <Typography variant="body2" sx={{ mt: 1 }}>
-                      Retired <LocalDateTime iso={k.retiredAt} />
+                    <Typography variant="body2" sx={{ mt: 1 }} color={k.retired?.reason === 'compromise' ? 'error' : undefined} data-testid="retired-line">
+                      {k.retired?.reason === 'compromise' ? 'Retired for compromise' : 'Retired'} <LocalDateTime iso={k.retiredAt} />
+                      {k.retired?.by ? <> by {shown(k.retired.by)}</> : null}
                     </Typography>
                   ) : null}
                 </KeyCard>

@@ -52,7 +52,7 @@ function KeyRows({ k, actions }: { k: KeyView; actions: ReactNode }) {
           <KeyIdChip id={k.id} name={k.name} />
         </TableCell>
         <TableCell sx={{ whiteSpace: 'nowrap' }}>
-          <StateChip state={k.state} />
+          <StateChip state={k.state} compromised={k.retired?.reason === 'compromise'} />
           <Typography variant="caption" component="div" color="text.secondary">
             {k.algorithm}
           </Typography>

@@ -8,6 +8,7 @@ import TableCell from '@mui/material/TableCell';
 import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
+import type { CeremonyOutcome } from '../../../../../src-main/api/contract.ts';
 import { CopyTextButton } from '../../../components/CopyTextButton.tsx';
 import { LocalDateTime } from '../../../components/LocalDateTime.tsx';
 import { LocalTimeOfDay } from '../../../components/LocalTimeOfDay.tsx';
@@ -17,12 +18,18 @@ import { useAppStore } from '../../../store/index.ts';
 import { CeremonyStep } from './CeremonyStep.tsx';
 import { shown } from '../../../components/shown.ts';
 
-export function ceremonyOutcome(c: EmergencyCeremony): 'completed' | 'failed' | 'abandoned' {
-  if (c.activation) return 'completed';
+/** Activated but not exported is not over: agents keep trusting the compromised key until an export reaches them. */
+export function ceremonyOutcome(c: EmergencyCeremony): CeremonyOutcome {
+  if (c.activation) return c.verified?.ok === true ? 'completed' : 'incomplete';
   return c.log.some((l) => l.failed) ? 'failed' : 'abandoned';
 }
 
-const OUTCOME_TEXT = { completed: 'Completed: the new key is active', failed: 'Failed: the old key is still active', abandoned: 'Stopped: the old key is still active' } as const;
+const OUTCOME_TEXT: Record<CeremonyOutcome, string> = {
+  completed: 'Completed: the new key is active',
+  incomplete: 'Incomplete — not exported: the new key is active, but agents still trust the compromised key',
+  failed: 'Failed: the old key is still active',
+  abandoned: 'Stopped: the old key is still active',
+};
 
 /** Who, when, each step with its time; recorded as one audit event. */
 export function TranscriptStep() {
@@ -62,7 +69,7 @@ export function TranscriptStep() {
         <Typography component="dt" color="text.secondary">
           Outcome
         </Typography>
-        <Typography component="dd" sx={{ m: 0 }} data-testid="ceremony-outcome">
+        <Typography component="dd" sx={{ m: 0, ...(outcome === 'incomplete' ? { color: 'error.main', fontWeight: 600 } : {}) }} data-testid="ceremony-outcome">
           {OUTCOME_TEXT[outcome]}
         </Typography>
       </Box>
