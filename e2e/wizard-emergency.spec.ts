@@ -310,6 +310,8 @@ test.describe('emergency rotation ceremony', () => {
     const chip = oldRow.getByTestId('state-chip');
     await expect(chip).toHaveText('Compromised');
     await expect(chip).toHaveClass(/MuiChip-colorError/);
+    // ...and it is never offered back into the bundle.
+    await expect(oldRow.getByRole('button', { name: /^Promote/ })).toHaveCount(0);
     for (const colorScheme of SCHEMES) {
       await useScheme(page, colorScheme);
       for (const size of LAPTOP_SIZES) {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DAY_MS, fixedClock } from '../core/clock.ts';
 import { inProcessCli } from '../testing/cli-in-process.ts';
+import { jsonError } from '../testing/cli-runner.ts';
 import { removeTempDirs, tempDir } from '../testing/temp-dir.ts';
 
 const PASS = 'correct horse battery staple';
@@ -164,8 +165,15 @@ describe('rotation scenario through the CLI (clock injected, no sleeping)', () =
     expect((await cli(['key', 'list'])).stdout).not.toContain('has not been exported');
     expect((await cli(['key', 'list'])).stdout).toContain('was retired for compromise');
 
-    // Promoted back to trusted, a key is no longer retired for any reason.
-    const promoted = await cli(['--json', 'key', 'promote', 'root-b', '--days', '5']);
+    // A compromised key is never promoted back into the bundle; nothing changes.
+    const refused = await cli(['--json', 'key', 'promote', 'root-b', '--days', '5']);
+    expect(refused.code).toBe(1);
+    expect(jsonError(refused)).toMatchObject({ code: 'INVALID_TRANSITION', message: expect.stringContaining('was retired for compromise') });
+    const after = (await cli(['--json', 'key', 'list'])).json as Listed[];
+    expect(after.find((k) => k.name === 'root-b')).toMatchObject({ state: 'retired', retired: { at: emergencyAt, by: 'Alice Officer', reason: 'compromise' } });
+
+    // Promoted back to trusted, a routinely retired key is no longer retired.
+    const promoted = await cli(['--json', 'key', 'promote', 'root-a', '--days', '5']);
     expect(promoted.code).toBe(0);
     expect((promoted.json as Listed).retired).toBeNull();
   });

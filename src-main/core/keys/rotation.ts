@@ -165,6 +165,13 @@ export function retireKey(world: RotationWorld, key: SigningKeyRecord, force: { 
 /** Promotes a retired key back to trusted for `trustedDays`. */
 export function promoteKey(world: RotationWorld, key: SigningKeyRecord, trustedDays: number): void {
   const { vault: v, keys, certs, clock } = world;
+  // Trusted means "in the bundle every agent installs": a key retired for compromise never goes back there.
+  if (key.state === 'retired' && key.retiredReason === 'compromise') {
+    throw new DomainError(
+      'INVALID_TRANSITION',
+      `Key "${key.name}" (${key.id}) was retired for compromise${key.retiredAt ? ` on ${key.retiredAt}` : ''}${key.retiredBy ? ` by ${key.retiredBy}` : ''}: a compromised key is never trusted again. Nothing was changed. To trust a key again, create and activate a new one.`,
+    );
+  }
   const plan = planPromote(lifecycleRecords(keys, certs, clock.now()), key.id, { clock, trustedDays });
   v.transaction(() => {
     const actor = world.requireActor();

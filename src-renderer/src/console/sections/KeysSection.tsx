@@ -133,7 +133,8 @@ export function KeysSection() {
           </Button>
         );
       case 'retired':
-        return (
+        // A key retired for compromise never goes back into the bundle (the api refuses it too).
+        return k.retired?.reason === 'compromise' ? null : (
           <Button size="small" onClick={ask('promote')} aria-label={`Promote ${shown(k.name)}`}>
             Promote…
           </Button>
