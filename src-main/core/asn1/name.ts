@@ -26,6 +26,7 @@ import { DerError, children, readNode, readOid, readRoot, whole } from './der-re
 import type { DerNode } from './der-reader.ts';
 import { ia5String, oid, printableString, sequence, setOf, utf8String } from './der-writer.ts';
 import { OID } from './oids.ts';
+import { hasControlCharacters } from '../safe-text.ts';
 
 export class NameError extends Error {
   constructor(message: string) {
@@ -79,8 +80,6 @@ const RULES: Record<string, AttributeRule> = {
 /** X.680 41.4 PrintableString characters. */
 const PRINTABLE_RE = /^[A-Za-z0-9 '()+,\-./:=?]*$/;
 // C0 controls and DEL have no place in a name shown to people; NUL truncates names in C consumers.
-// eslint-disable-next-line no-control-regex
-const CONTROL_RE = /[\u0000-\u001f\u007f-\u009f]/;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export interface NameAttribute {
@@ -113,7 +112,7 @@ function decodeValue(buf: Uint8Array, node: DerNode, type: string): string {
     if (node.tag === PRINTABLE && !PRINTABLE_RE.test(value)) throw new NameError(`${rule.short} has characters PrintableString cannot hold`);
   }
   if (value.length === 0) throw new NameError(`${rule.short} is empty`);
-  if (CONTROL_RE.test(value)) throw new NameError(`${rule.short} holds control characters`);
+  if (hasControlCharacters(value)) throw new NameError(`${rule.short} holds control characters`);
   if ([...value].length > rule.max) throw new NameError(`${rule.short} is longer than ${rule.max} characters`);
   if (type === OID.countryName && !/^[A-Z]{2}$/.test(value)) throw new NameError('C must be two capital letters (ISO 3166)');
   return value;
