@@ -13,6 +13,7 @@
  */
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { DomainError } from '../errors.ts';
+import { checkEncryptedKeyCost } from './pkcs12.ts';
 
 export const MAX_KEY_FILE_BYTES = 64 * 1024;
 
@@ -101,6 +102,10 @@ export function readPrivateKeyFile(bytes: Uint8Array, password: Buffer | null): 
     const end = text.indexOf(endMarker, start);
     if (end < 0) throw unreadable('the PEM block has no END line');
     const block = text.slice(start, end + endMarker.length);
+    if (found.label === 'ENCRYPTED PRIVATE KEY') {
+      const body = text.slice(start + `-----BEGIN ${found.label}-----`.length, end).replace(/[^A-Za-z0-9+/=]/g, '');
+      checkEncryptedKeyCost(Buffer.from(body, 'base64'), 'key');
+    }
     const pkcs8 = toPkcs8(() => createPrivateKey({ key: block, format: 'pem', ...(encrypted ? { passphrase } : {}) }), encrypted, havePassword);
     const traditional = found.label === 'RSA PRIVATE KEY' || found.label === 'EC PRIVATE KEY';
     return { pkcs8, format: traditional ? (encrypted ? 'traditional-encrypted' : 'traditional') : encrypted ? 'pkcs8-encrypted' : 'pkcs8' };
@@ -108,6 +113,7 @@ export function readPrivateKeyFile(bytes: Uint8Array, password: Buffer | null): 
   if (buf[0] !== 0x30) throw unreadable('it is neither PEM nor DER');
   if (isEncryptedPkcs8Der(buf)) {
     if (!havePassword) throw refusal(null, true, false);
+    checkEncryptedKeyCost(buf, 'key');
     return { pkcs8: toPkcs8(() => createPrivateKey({ key: buf, format: 'der', type: 'pkcs8', passphrase }), true, true), format: 'pkcs8-encrypted' };
   }
   for (const type of ['pkcs8', 'pkcs1', 'sec1'] as const) {

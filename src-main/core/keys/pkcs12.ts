@@ -26,7 +26,7 @@
  * certificate, or several keys). Derived keys and password bytes are
  * zeroed after use.
  */
-import { createDecipheriv, createHash, createHmac, createPrivateKey, pbkdf2Sync, timingSafeEqual } from 'node:crypto';
+import { createDecipheriv, createHash, hash, createHmac, createPrivateKey, pbkdf2Sync, timingSafeEqual } from 'node:crypto';
 import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
 import { AuthenticatedSafe, CertBag, PFX, SafeContents, id_certBag, id_keyBag, id_pkcs8ShroudedKeyBag, id_x509Certificate } from '@peculiar/asn1-pfx';
 import { EncryptedContentInfo } from '@peculiar/asn1-cms';
@@ -66,8 +66,13 @@ const AES_CBC: Record<string, { name: string; keyBytes: number }> = {
   '2.16.840.1.101.3.4.1.42': { name: 'aes-256-cbc', keyBytes: 32 },
 };
 
-/** Iteration counts above this are a hostile file (a CPU sink), not a real one: OpenSSL writes 2048. */
-const MAX_ITERATIONS = 10_000_000;
+/**
+ * Iteration counts above these are a hostile file (a CPU sink), not a real one: OpenSSL writes 2048,
+ * Java and Windows 2,000-10,000. PBKDF2 runs in OpenSSL; the PKCS#12 derivation runs a hash per
+ * iteration here, so its bound is lower.
+ */
+const MAX_PBKDF2_ITERATIONS = 2_000_000;
+const MAX_PKCS12_KDF_ITERATIONS = 200_000;
 
 const CONVERT = 'Convert it with OpenSSL (openssl pkcs12 -legacy -in OLD.p12 -nodes | openssl pkcs12 -export -out NEW.p12) and import the new file.';
 
@@ -80,8 +85,11 @@ export interface Pkcs12Contents {
   keyProtection: 'pbes2' | 'pkcs12-3des' | 'none';
 }
 
-function unreadable(detail: string): DomainError {
-  return new DomainError('KEY_IMPORT_UNREADABLE', `The PKCS#12 file is damaged or not a PKCS#12 file (${detail}). Export it again (openssl pkcs12 -export) and import the new file.`);
+function unreadable(detail: string, file: 'PKCS#12' | 'key' = 'PKCS#12'): DomainError {
+  return new DomainError(
+    'KEY_IMPORT_UNREADABLE',
+    file === 'PKCS#12' ? `The PKCS#12 file is damaged or not a PKCS#12 file (${detail}). Export it again (openssl pkcs12 -export) and import the new file.` : `The encrypted key file is damaged (${detail}). Export the key again and import the new file.`,
+  );
 }
 
 function unsupported(what: string): DomainError {
@@ -102,18 +110,18 @@ function octets(der: ArrayBuffer, what: string): Buffer {
 }
 
 /** A DER walk of our own for the small parameter structures the asn1 packages do not model. */
-function walk<T>(what: string, fn: () => T): T {
+function walk<T>(what: string, fn: () => T, file: 'PKCS#12' | 'key' = 'PKCS#12'): T {
   try {
     return fn();
   } catch (e) {
-    if (e instanceof DerError) throw unreadable(`${what}: ${e.message}`);
+    if (e instanceof DerError) throw unreadable(`${what}: ${e.message}`, file);
     throw e;
   }
 }
 
-function iterationsOf(n: number, what: string): number {
-  if (!Number.isSafeInteger(n) || n < 1) throw unreadable(`${what} has no valid iteration count`);
-  if (n > MAX_ITERATIONS) throw unreadable(`${what} asks for ${n} iterations, more than the ${MAX_ITERATIONS} any real file uses`);
+function iterationsOf(n: number, what: string, max = MAX_PKCS12_KDF_ITERATIONS, file: 'PKCS#12' | 'key' = 'PKCS#12'): number {
+  if (!Number.isSafeInteger(n) || n < 1) throw unreadable(`${what} has no valid iteration count`, file);
+  if (n > max) throw unreadable(`${what} asks for ${n} iterations, more than the ${max} any real file uses`, file);
   return n;
 }
 
@@ -142,7 +150,7 @@ export function pkcs12Kdf(passwordBmp: Buffer, salt: Uint8Array, id: 1 | 2 | 3, 
   try {
     for (let done = 0; done < n; done += u) {
       let a = createHash(digest.name).update(d).update(i).digest();
-      for (let r = 1; r < iterations; r++) a = createHash(digest.name).update(a).digest();
+      for (let r = 1; r < iterations; r++) a = hash(digest.name, a, 'buffer');
       a.copy(out, done, 0, Math.min(u, n - done));
       if (done + u >= n) break;
       const b = fill(a).subarray(0, v);
@@ -221,7 +229,7 @@ function readPbes2(buf: Uint8Array): Pbes2 {
     const cipher = AES_CBC[oid];
     if (!cipher) throw unsupported(`the cipher of OID ${oid}`);
     if (!iv || iv.tag !== 0x04 || iv.end - iv.contentStart !== 16) throw new DerError('AES-CBC IV is not 16 octets');
-    return { salt: content(buf, salt), iterations: iterationsOf(readSmallInt(buf, count), 'PBKDF2'), keyLength, prf, cipher, iv: content(buf, iv) };
+    return { salt: content(buf, salt), iterations: iterationsOf(readSmallInt(buf, count), 'PBKDF2', MAX_PBKDF2_ITERATIONS), keyLength, prf, cipher, iv: content(buf, iv) };
   });
 }
 
@@ -288,6 +296,27 @@ function safeContentsOf(ci: { contentType: string; content: ArrayBuffer }, passw
   throw unreadable(`a part of unknown type ${ci.contentType}`);
 }
 
+/**
+ * Refuses an EncryptedPrivateKeyInfo whose PBKDF2 asks for more iterations than any real file
+ * (before OpenSSL is handed it: it would spin on a damaged count). Other schemes pass to OpenSSL.
+ */
+export function checkEncryptedKeyCost(der: Uint8Array, file: 'PKCS#12' | 'key' = 'PKCS#12'): void {
+  const params = walk('the encrypted key', () => {
+    const [algId] = children(der, readRoot(der, 0x30, 'EncryptedPrivateKeyInfo'));
+    const [oid, p] = algId ? children(der, algId) : [];
+    if (!oid) throw new DerError('no algorithm');
+    return readOid(der, oid) === OIDS.pbes2 && p ? der.subarray(p.start, p.end) : null;
+  }, file);
+  if (!params) return;
+  walk('the PBES2 parameters', () => {
+    const [kdf] = children(params, readRoot(params, 0x30, 'PBES2-params'));
+    const [kdfOid, kdfParams] = kdf ? children(params, kdf) : [];
+    if (!kdfOid || !kdfParams || readOid(params, kdfOid) !== OIDS.pbkdf2) return;
+    const count = children(params, kdfParams)[1];
+    if (count?.tag === 0x02) iterationsOf(readSmallInt(params, count), 'PBKDF2', MAX_PBKDF2_ITERATIONS, file);
+  }, file);
+}
+
 /** The key bag's PKCS#8: node:crypto decrypts the EncryptedPrivateKeyInfo (PBES2 or the PKCS#12 PBEs OpenSSL's default provider has). */
 function keyOfBag(bagId: string, value: ArrayBuffer, password: Buffer): { pkcs8: Buffer; protection: Pkcs12Contents['keyProtection'] } {
   const der = Buffer.from(value);
@@ -301,6 +330,7 @@ function keyOfBag(bagId: string, value: ArrayBuffer, password: Buffer): { pkcs8:
     return readOid(der, oid);
   });
   if (alg !== OIDS.pbes2 && alg !== OIDS.pbeSha1TripleDes) throw unsupported(alg === OIDS.pbeSha1Rc2_40 || alg === OIDS.pbeSha1Rc2_128 ? 'RC2 (OpenSSL\'s -legacy format)' : `the key algorithm of OID ${alg}`);
+  checkEncryptedKeyCost(der);
   const pkcs8 = exportPkcs8(() => createPrivateKey({ key: der, format: 'der', type: 'pkcs8', passphrase: password }));
   return { pkcs8, protection: alg === OIDS.pbes2 ? 'pbes2' : 'pkcs12-3des' };
 }
