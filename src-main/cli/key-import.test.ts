@@ -134,6 +134,25 @@ describe('key import: refusals change nothing', () => {
   });
 });
 
+describe('key import is per CA', () => {
+  it('lands in the CA named with --ca, its events name that CA, the other CA does not see it, and the same key cannot come in twice across CAs', async () => {
+    const { cli } = freshCli();
+    expect((await cli(['vault', 'init'])).code).toBe(0);
+    expect((await cli(['ca', 'create', '--name', 'old'])).code).toBe(0);
+    expect(errorCode(await cli(['--json', 'key', 'import', '--name', 'old-root', '--key', path('p8.key'), '--cert', path('p8.pem')]))).toBe('CA_REQUIRED');
+    const r = await cli(['--json', '--ca', 'old', 'key', 'import', '--name', 'old-root', '--key', path('p8.key'), '--cert', path('p8.pem'), '--state', 'active']);
+    expect(errorCode(r)).toBe('ok');
+    expect((r.json as { ca: string; state: string })).toMatchObject({ ca: 'old', state: 'active' });
+    expect(errorCode(await cli(['--json', '--ca', 'default', 'key', 'show', 'old-root']))).toBe('KEY_NOT_FOUND');
+    expect(errorCode(await cli(['--json', '--ca', 'default', 'key', 'import', '--name', 'again', '--key', path('p8.key'), '--cert', path('p8.pem')]))).toBe('KEY_IMPORT_DUPLICATE');
+    const audit = (await cli(['--json', 'audit', 'list'])).json as { events: Array<{ action: string; details: { ca?: string } }> };
+    expect(audit.events.filter((e) => e.action === 'key.imported' || e.action === 'key.root-pinned').map((e) => [e.action, e.details.ca])).toEqual([
+      ['key.root-pinned', 'old'],
+      ['key.imported', 'old'],
+    ]);
+  });
+});
+
 describe('an imported OpenSSL root keeps issuing', () => {
   it('issues a certificate and a CRL that OpenSSL verifies against the original root certificate file', async () => {
     const { cli } = freshCli();
