@@ -44,6 +44,8 @@ beforeAll(() => {
   openssl('rsa', '-in', 'trad.key', '-traditional', '-out', 'trad.rsa.key');
   makeRoot('tradenc', ['ec', '-pkeyopt', 'ec_paramgen_curve:P-256']);
   openssl('ec', '-in', 'tradenc.key', '-aes256', '-out', 'tradenc.enc.key', '-passout', 'file:pw');
+  makeRoot('p8der', ['ed25519']);
+  openssl('pkey', '-in', 'p8der.key', '-outform', 'DER', '-out', 'p8der.key.der');
   makeRoot('p12', ['ec', '-pkeyopt', 'ec_paramgen_curve:P-256']);
   openssl('pkcs12', '-export', '-inkey', 'p12.key', '-in', 'p12.pem', '-out', 'p12.p12', '-passout', 'file:pw');
   makeRoot('p12des', ['ec', '-pkeyopt', 'ec_paramgen_curve:P-256']);
@@ -67,11 +69,12 @@ function freshCli() {
 }
 
 describe('key import: the forms OpenSSL writes', () => {
-  it('imports PKCS#8, encrypted PKCS#8, traditional RSA and encrypted traditional EC PEM, and PKCS#12 (AES/PBKDF2 and 3DES), each as a wrapped key with its certificate', async () => {
+  it('imports PKCS#8 (PEM, and DER for Ed25519), encrypted PKCS#8, traditional RSA and encrypted traditional EC PEM, and PKCS#12 (AES/PBKDF2 and 3DES), each as a wrapped key with its certificate', async () => {
     const { cli } = freshCli();
     expect((await cli(['vault', 'init'])).code).toBe(0);
     const cases: Array<{ name: string; args: string[]; source: string; algorithm: string }> = [
       { name: 'p8', args: ['--key', path('p8.key'), '--cert', path('p8.pem')], source: 'pkcs8', algorithm: 'ecdsa-p256' },
+      { name: 'p8der', args: ['--key', path('p8der.key.der'), '--cert', path('p8der.pem')], source: 'pkcs8', algorithm: 'ed25519' },
       { name: 'p8enc', args: ['--key', path('p8enc.enc.key'), '--cert', path('p8enc.pem'), '--key-password-file', path('pw')], source: 'pkcs8-encrypted', algorithm: 'ecdsa-p384' },
       { name: 'trad', args: ['--key', path('trad.rsa.key'), '--cert', path('trad.pem')], source: 'traditional', algorithm: 'rsa-3072' },
       { name: 'tradenc', args: ['--key', path('tradenc.enc.key'), '--cert', path('tradenc.pem'), '--key-password-file', path('pw')], source: 'traditional-encrypted', algorithm: 'ecdsa-p256' },
