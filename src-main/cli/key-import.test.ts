@@ -53,6 +53,8 @@ beforeAll(() => {
   openssl('pkcs12', '-export', '-legacy', '-inkey', 'p12.key', '-in', 'p12.pem', '-out', 'legacy.p12', '-passout', 'file:pw');
   makeRoot('notca', ['ec', '-pkeyopt', 'ec_paramgen_curve:P-256'], ['-addext', 'basicConstraints=critical,CA:FALSE', '-addext', 'keyUsage=critical,digitalSignature']);
   makeRoot('rsa2048', ['rsa:2048']);
+  // OpenSSL's default root: basicConstraints CA:TRUE, no keyUsage at all.
+  makeRoot('noku', ['ec', '-pkeyopt', 'ec_paramgen_curve:P-256'], []);
   // A sub-CA of an OpenSSL root, with its chain.
   makeRoot('corp', ['ec', '-pkeyopt', 'ec_paramgen_curve:P-256']);
   openssl('req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'sub.key', '-out', 'sub.csr', '-subj', '/CN=Old Issuing CA/O=Old CA');
@@ -110,6 +112,7 @@ describe('key import: refusals change nothing', () => {
     const refusals: Array<[string, string[]]> = [
       ['CHAIN_KEY_MISMATCH', ['--key', path('p8enc.enc.key'), '--cert', path('trad.pem'), '--key-password-file', path('pw')]],
       ['CHAIN_NOT_CA', ['--key', path('notca.key'), '--cert', path('notca.pem')]],
+      ['CHAIN_NO_KEYCERTSIGN', ['--key', path('noku.key'), '--cert', path('noku.pem')]],
       ['KEY_IMPORT_WRONG_PASSWORD', ['--key', path('p8enc.enc.key'), '--cert', path('p8enc.pem'), '--key-password-file', path('wrong-pw')]],
       ['KEY_IMPORT_WRONG_PASSWORD', ['--key', path('tradenc.enc.key'), '--cert', path('tradenc.pem'), '--key-password-file', path('wrong-pw')]],
       ['KEY_IMPORT_WRONG_PASSWORD', ['--p12', path('p12.p12'), '--key-password-file', path('wrong-pw')]],

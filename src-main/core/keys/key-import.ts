@@ -7,7 +7,7 @@
  *   the key:          KEY_IMPORT_* (key-file.ts, pkcs12.ts), UNSUPPORTED_ALGORITHM
  *                     (not one of the vault's key algorithms)
  *   the certificate:  CHAIN_UNPARSEABLE, CHAIN_KEY_MISMATCH (no certificate
- *                     for this private key)
+ *                     for this private key), CHAIN_NOT_CA, CHAIN_NO_KEYCERTSIGN
  *   a root:           CHAIN_UNRELATED_CERT (certificates besides it), then the
  *                     stored-chain checks (CHAIN_NOT_CA, CHAIN_NO_KEYCERTSIGN,
  *                     validity, the self-signature)
@@ -21,7 +21,7 @@ import { DomainError } from '../errors.ts';
 import { toPem } from '../asn1/pem.ts';
 import { bytesEqual } from '../asn1/bytes.ts';
 import { keyIdOf } from '../asn1/key-id.ts';
-import { isSelfSigned, readCertificateFacts } from '../asn1/certificate-reader.ts';
+import { KEY_USAGE, isSelfSigned, readCertificateFacts, type CertificateFacts } from '../asn1/certificate-reader.ts';
 import type { KeyAlgorithm } from '../pki/algorithms.ts';
 import { subtleCrypto } from '../pki/crypto-provider.ts';
 import { readChainFile } from './chain-file.ts';
@@ -101,6 +101,7 @@ export async function prepareKeyImport(input: KeyImportInput): Promise<PreparedK
     if (!leaf) {
       throw new DomainError('CHAIN_KEY_MISMATCH', `No certificate given is for this private key (${keyId}): ${pool.map((c) => c.label).join('; ') || 'none'}. Give the CA certificate that belongs to this key.`);
     }
+    assertUsableCaCertificate(leaf);
     const now = input.clock;
     let result: Omit<PreparedKeyImport, 'pkcs8' | 'spki' | 'keyId' | 'algorithm' | 'source'>;
     if (isSelfSigned(leaf)) {
@@ -121,6 +122,20 @@ export async function prepareKeyImport(input: KeyImportInput): Promise<PreparedK
   } catch (e) {
     k.pkcs8.fill(0);
     throw e;
+  }
+}
+
+/**
+ * The certificate will sign certificates here, so it must say it may (RFC 5280 4.2.1.9, 4.2.1.3): told in
+ * the words of an import (the chain checks repeat this later in the words of a corporate chain).
+ */
+function assertUsableCaCertificate(leaf: CertificateFacts): void {
+  const reissue = 'Reissue it with basicConstraints=critical,CA:TRUE and keyUsage=critical,keyCertSign,cRLSign (openssl req -x509 … -addext),; nothing was imported.';
+  if (!leaf.basicConstraints?.ca) {
+    throw new DomainError('CHAIN_NOT_CA', `The certificate for this key, ${leaf.label}, is not a CA certificate (basicConstraints CA:TRUE is ${leaf.basicConstraints ? 'false' : 'missing'}), so this vault cannot issue with it. ${reissue}`);
+  }
+  if (leaf.keyUsage === null || (leaf.keyUsage & KEY_USAGE.keyCertSign) === 0) {
+    throw new DomainError('CHAIN_NO_KEYCERTSIGN', `The certificate for this key, ${leaf.label}, does not allow signing certificates (keyUsage ${leaf.keyUsage === null ? 'is absent' : 'lacks keyCertSign'}), so this vault cannot issue with it. ${reissue}`);
   }
 }
 
