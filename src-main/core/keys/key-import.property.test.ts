@@ -15,11 +15,16 @@ import { opensslWorkspace } from '../../testing/chain-fixtures.ts';
 import { applyByteMutations, derMutations } from '../../testing/mutations.ts';
 import { readPrivateKeyFile } from './key-file.ts';
 import { pkcs12Kdf, readPkcs12 } from './pkcs12.ts';
+import { checkCertificatesForImport } from '../issuance/certificate-import.ts';
+import { checkCrlForImport } from '../issuance/crl-import.ts';
 
 const PASSWORD = 'fuzzing password';
 const ws = opensslWorkspace();
 const keyFiles: Record<string, Uint8Array> = {};
 const p12Files: Record<string, Uint8Array> = {};
+let rootDer: Uint8Array;
+let leafDer: Uint8Array;
+let crlDer: Uint8Array;
 
 beforeAll(() => {
   ws.write('pw', `${PASSWORD}\n`);
@@ -33,9 +38,26 @@ beforeAll(() => {
   ws.run('pkcs12', '-export', '-inkey', 'k.pem', '-in', 'c.pem', '-out', 'aes.p12', '-passout', 'file:pw');
   ws.run('pkcs12', '-export', '-inkey', 'k.pem', '-in', 'c.pem', '-out', 'des.p12', '-passout', 'file:pw', '-certpbe', 'PBE-SHA1-3DES', '-keypbe', 'PBE-SHA1-3DES', '-macalg', 'sha1');
   for (const f of ['aes.p12', 'des.p12']) p12Files[f] = ws.read(f);
+  // What the root issued and published: a leaf, and a CRL revoking it.
+  ws.run('req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'leaf.key', '-out', 'leaf.csr', '-subj', '/CN=leaf');
+  ws.run('x509', '-req', '-in', 'leaf.csr', '-CA', 'c.pem', '-CAkey', 'k.pem', '-set_serial', '0x77', '-days', '10', '-outform', 'DER', '-out', 'leaf.der');
+  ws.write('index.txt', '');
+  ws.write('crlnumber', '10\n');
+  ws.write('ca.cnf', `[ca]\ndefault_ca = c\n[c]\ndatabase = ${ws.path('index.txt')}\ncrlnumber = ${ws.path('crlnumber')}\ndefault_md = sha256\ndefault_crl_days = 5\ncertificate = ${ws.path('c.pem')}\nprivate_key = ${ws.path('k.pem')}\n`);
+  ws.run('x509', '-in', 'leaf.der', '-inform', 'DER', '-out', 'leaf.pem');
+  ws.run('ca', '-config', 'ca.cnf', '-revoke', 'leaf.pem');
+  ws.run('ca', '-config', 'ca.cnf', '-gencrl', '-out', 'c.crl.pem');
+  ws.run('crl', '-in', 'c.crl.pem', '-outform', 'DER', '-out', 'c.crl');
+  ws.run('x509', '-in', 'c.pem', '-outform', 'DER', '-out', 'c.der');
+  rootDer = ws.read('c.der');
+  leafDer = ws.read('leaf.der');
+  crlDer = ws.read('c.crl');
   // The unmutated inputs read: the properties below are not vacuous.
   for (const bytes of Object.values(keyFiles)) expect(readPrivateKeyFile(bytes, Buffer.from(PASSWORD)).pkcs8.length).toBeGreaterThan(0);
   for (const bytes of Object.values(p12Files)) expect(readPkcs12(bytes, Buffer.from(PASSWORD)).certificates).toHaveLength(1);
+  const noLookup = () => 'free' as const;
+  expect(checkCertificatesForImport([{ name: 'leaf', ders: [leafDer] }], { certificate: rootDer, chain: [] }, noLookup)[0]?.ok).toBe(true);
+  expect(checkCrlForImport(crlDer, { certificate: rootDer, lastNumber: null, issuedSerial: () => true }).entries).toHaveLength(1);
   // A file re-MACed without a change still reads, so mutations inside reach the parts behind the MAC.
   for (const bytes of Object.values(p12Files)) expect(readPkcs12(remac(bytes, (inner) => inner), Buffer.from(PASSWORD)).certificates).toHaveLength(1);
 });
@@ -79,6 +101,30 @@ describe('key file and PKCS#12 readers under mutation', () => {
         return cleanOutcome(() => readPkcs12(bytes, Buffer.from(PASSWORD)));
       }),
       { numRuns: 200, seed: 1412 + name.length },
+    );
+  });
+
+  it('a mutated certificate for cert import: accepted or refused with a code, one outcome per file, never a throw', () => {
+    fc.assert(
+      fc.property(derMutations, (muts) => {
+        const [outcome] = checkCertificatesForImport([{ name: 'mutated', ders: [applyByteMutations(leafDer, muts)] }], { certificate: rootDer, chain: [] }, () => 'free');
+        return outcome !== undefined && (outcome.ok || (ERROR_CODES as readonly string[]).includes(outcome.code));
+      }),
+      { numRuns: 300, seed: 1414 },
+    );
+  });
+
+  it('a mutated CRL for crl import: a clean refusal or a CRL whose signature verified', () => {
+    fc.assert(
+      fc.property(derMutations, (muts) => {
+        try {
+          return checkCrlForImport(applyByteMutations(crlDer, muts), { certificate: rootDer, lastNumber: null, issuedSerial: () => true }).number >= 0;
+        } catch (e) {
+          if (isDomainError(e) && (ERROR_CODES as readonly string[]).includes(e.code)) return true;
+          throw e;
+        }
+      }),
+      { numRuns: 300, seed: 1415 },
     );
   });
 });
