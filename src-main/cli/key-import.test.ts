@@ -42,6 +42,9 @@ beforeAll(() => {
   openssl('pkcs8', '-topk8', '-in', 'p8enc.key', '-out', 'p8enc.enc.key', '-passout', 'file:pw');
   makeRoot('trad', ['rsa:3072']);
   openssl('rsa', '-in', 'trad.key', '-traditional', '-out', 'trad.rsa.key');
+  // "openssl ecparam -genkey" writes an EC PARAMETERS block before the EC PRIVATE KEY.
+  openssl('ecparam', '-name', 'secp384r1', '-genkey', '-out', 'ecparam.key');
+  openssl('req', '-x509', '-key', 'ecparam.key', '-out', 'ecparam.pem', '-days', '3650', '-subj', '/CN=ecparam/O=Old CA', ...CA_EXT);
   makeRoot('tradenc', ['ec', '-pkeyopt', 'ec_paramgen_curve:P-256']);
   openssl('ec', '-in', 'tradenc.key', '-aes256', '-out', 'tradenc.enc.key', '-passout', 'file:pw');
   makeRoot('p8der', ['ed25519']);
@@ -79,6 +82,7 @@ describe('key import: the forms OpenSSL writes', () => {
       { name: 'p8der', args: ['--key', path('p8der.key.der'), '--cert', path('p8der.pem')], source: 'pkcs8', algorithm: 'ed25519' },
       { name: 'p8enc', args: ['--key', path('p8enc.enc.key'), '--cert', path('p8enc.pem'), '--key-password-file', path('pw')], source: 'pkcs8-encrypted', algorithm: 'ecdsa-p384' },
       { name: 'trad', args: ['--key', path('trad.rsa.key'), '--cert', path('trad.pem')], source: 'traditional', algorithm: 'rsa-3072' },
+      { name: 'ecparam', args: ['--key', path('ecparam.key'), '--cert', path('ecparam.pem')], source: 'traditional', algorithm: 'ecdsa-p384' },
       { name: 'tradenc', args: ['--key', path('tradenc.enc.key'), '--cert', path('tradenc.pem'), '--key-password-file', path('pw')], source: 'traditional-encrypted', algorithm: 'ecdsa-p256' },
       { name: 'p12', args: ['--p12', path('p12.p12'), '--key-password-file', path('pw')], source: 'pkcs12', algorithm: 'ecdsa-p256' },
       { name: 'p12des', args: ['--p12', path('p12des.p12'), '--key-password-file', path('pw')], source: 'pkcs12', algorithm: 'ecdsa-p256' },
