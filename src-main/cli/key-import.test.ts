@@ -245,7 +245,20 @@ describe("an imported CA's past issuance: cert import and crl import", () => {
     const foreignCa = join(ca, 'foreign.cnf');
     writeFileSync(foreignCa, readFileSync(join(ca, 'ca.cnf'), 'utf8').replace(path('p8.pem'), path('corp.pem')).replace(path('p8.key'), path('corp.key')));
     openssl('ca', '-config', foreignCa, '-gencrl', '-out', join(ca, 'foreign.crl'));
-    expect(errorCode(await cli(['--json', 'crl', 'import', '--issuer', 'old-root', '--file', join(ca, 'foreign.crl')]))).toBe('CRL_IMPORT_FOREIGN');
+    // A CRL revoking a certificate the vault was never given, and a version 1 CRL (no cRLNumber): refused, nothing changed.
+    sign('never-imported.pem', 'p8', '0x1009');
+    const other = join(ca, 'other.cnf');
+    writeFileSync(join(ca, 'index2.txt'), '');
+    writeFileSync(other, readFileSync(join(ca, 'ca.cnf'), 'utf8').replace(`${ca}/index.txt`, `${ca}/index2.txt`));
+    openssl('ca', '-config', other, '-revoke', join(issued, 'never-imported.pem'));
+    openssl('ca', '-config', other, '-gencrl', '-out', join(ca, 'unknown.crl'));
+    writeFileSync(join(ca, 'v1.cnf'), readFileSync(join(ca, 'ca.cnf'), 'utf8').replace(/^crlnumber = .*$/m, ''));
+    openssl('ca', '-config', join(ca, 'v1.cnf'), '-gencrl', '-out', join(ca, 'v1.crl'));
+    const unchanged = hashDir(vault);
+    for (const [file, code] of [['foreign.crl', 'CRL_IMPORT_FOREIGN'], ['unknown.crl', 'CRL_IMPORT_UNKNOWN_SERIAL'], ['v1.crl', 'CRL_IMPORT_NO_NUMBER'], ['index.txt', 'CRL_UNPARSEABLE']] as const) {
+      expect(errorCode(await cli(['--json', 'crl', 'import', '--issuer', 'old-root', '--file', join(ca, file)])), file).toBe(code);
+    }
+    expect(hashDir(vault)).toBe(unchanged);
 
     const imported = await cli(['--json', 'crl', 'import', '--issuer', 'old-root', '--file', join(ca, 'older.crl')]);
     expect(errorCode(imported)).toBe('ok');
