@@ -1,6 +1,7 @@
 import type { Clock } from '../core/clock.ts';
 import { DomainError } from '../core/errors.ts';
 import { systemDeps, type DetectDeps } from '../core/media/detect.ts';
+import { systemEjectDeps, type EjectDeps } from '../core/media/eject.ts';
 import { fileFailureStore, UnlockThrottle } from '../core/vault/unlock-throttle.ts';
 import type { Vault } from '../core/vault/vault.ts';
 import type { ProgressEvent } from './contract/common.ts';
@@ -28,6 +29,8 @@ export interface SessionOptions {
   kdfCost?: { memoryKiB: number; passes: number; parallelism: number };
   /** How removable media are found (commands, environment); tests pass their own AIRGAP_CA_MEDIA_ROOTS. */
   mediaDeps?: DetectDeps;
+  /** How media are ejected (tools, mount table); default the platform's own. */
+  ejectDeps?: EjectDeps;
   /** The batch-issuance worker's entry when a bundler moved it (the desktop app); default: next to its source. */
   issuanceWorkerUrl?: URL;
 }
@@ -71,6 +74,7 @@ export class Session implements SessionControl {
   readonly throttle: UnlockThrottle;
   readonly kdfCost: SessionOptions['kdfCost'];
   readonly mediaDeps: DetectDeps;
+  readonly ejectDeps: EjectDeps;
   readonly issuanceWorkerUrl: URL | undefined;
   actor: string | null;
   lockedReason: string | null = null;
@@ -87,6 +91,7 @@ export class Session implements SessionControl {
     this.throttle = new UnlockThrottle(opts.sleep, fileFailureStore(opts.vaultDir));
     this.kdfCost = opts.kdfCost;
     this.mediaDeps = opts.mediaDeps ?? systemDeps();
+    this.ejectDeps = opts.ejectDeps ?? systemEjectDeps();
     this.issuanceWorkerUrl = opts.issuanceWorkerUrl;
   }
 

@@ -61,6 +61,8 @@ async function waitUntil(what: string, cond: () => Promise<boolean>, child: Chil
 export interface FatMount {
   image: string;
   mountpoint: string;
+  /** Settles when fusefat has exited (after an unmount from outside too), so the image is complete. */
+  exited: Promise<void>;
   /** Unmount cleanly (fusermount -u) and wait for fusefat to finish writing the image. */
   unmount(): Promise<void>;
   /** Pull the medium: SIGKILL fusefat; every access to the mount point then fails with ENOTCONN until `cleanup`. */
@@ -79,6 +81,7 @@ export async function mountFat(image: string, mountpoint: string, opts: { readOn
   const m: FatMount = {
     image,
     mountpoint,
+    exited,
     async unmount() {
       if (gone) return;
       await must('fusermount', ['-u', mountpoint]);

@@ -52,6 +52,14 @@ export interface LastExportView {
   manifestSha256: string;
 }
 
+/** A medium ejected through the platform (core/media/eject.ts): safe to remove. */
+export interface EjectView {
+  path: string;
+  device: string | null;
+  method: 'udisksctl' | 'fusermount' | 'umount' | 'diskutil' | 'windows-shell';
+  poweredOff: boolean;
+}
+
 export interface RequestFolderView {
   dir: string;
   files: Array<{ name: string; ok: boolean; kind: string | null; code: string | null; message: string | null }>;
@@ -59,6 +67,8 @@ export interface RequestFolderView {
 
 export const mediaOps = {
   'media.list': op<{ media: MediumView[]; problems: string[] }>()(empty, { mutates: false, needsUnlock: false }),
+  /** Unmount/eject the medium mounted at `path`; MEDIA_BUSY while something holds it. The vault is not touched. */
+  'media.eject': op<EjectView>()(z.strictObject({ path: filePath }), { mutates: false, needsUnlock: false }),
   'media.readRequests': op<RequestFolderView>()(z.strictObject({ dir: filePath }), { mutates: false, needsUnlock: true }),
   'export.preview': op<ExportPreview>()(empty, { mutates: false, needsUnlock: true, ca: 'one' }),
   'export.media': op<ExportView>()(z.strictObject({ to: filePath }), { mutates: true, needsUnlock: true, ca: 'one' }),

@@ -1,5 +1,6 @@
 import type { Clock } from '../../core/clock.ts';
 import type { DetectDeps } from '../../core/media/detect.ts';
+import type { EjectDeps } from '../../core/media/eject.ts';
 import type { Vault } from '../../core/vault/vault.ts';
 import { CaStore, type CaSummary } from '../../core/store/ca-store.ts';
 import type { CaScope, ProgressEvent } from '../contract/common.ts';
@@ -15,6 +16,7 @@ export interface HostContext {
   /** KDF cost for new passphrase slots; only tests lower it. */
   readonly kdfCost: Session['kdfCost'];
   readonly mediaDeps: DetectDeps;
+  readonly ejectDeps: EjectDeps;
   readonly issuanceWorkerUrl: URL | undefined;
   /** Reports progress of long work to the host (desktop window, CLI); a broken listener never breaks the work. */
   progress(ev: ProgressEvent): void;
@@ -55,6 +57,7 @@ function hostOf(session: Session): HostContext {
     vaultDir: session.vaultDir,
     kdfCost: session.kdfCost,
     mediaDeps: session.mediaDeps,
+    ejectDeps: session.ejectDeps,
     issuanceWorkerUrl: session.issuanceWorkerUrl,
     progress: (ev) => session.progress(ev),
   };

@@ -6,6 +6,7 @@ import { DomainError, isDomainError } from '../../core/errors.ts';
 import { crlToPem } from '../../core/issuance/crl-encoder.ts';
 import { generateCrl } from '../../core/issuance/crl-publication.ts';
 import { detectRemovableMedia } from '../../core/media/detect.ts';
+import { ejectMedium } from '../../core/media/eject.ts';
 import { writeExportPackage, type ExportFile } from '../../core/media/export-package.ts';
 import { pinnedKeyIds, verifyExportPackage } from '../../core/media/export-verify.ts';
 import { readRequestFolder } from '../../core/media/untrusted-input.ts';
@@ -70,6 +71,8 @@ export const mediaHandlers: HandlersFor<keyof typeof mediaOps> = {
     const r = await detectRemovableMedia(ctx.mediaDeps);
     return { media: r.media, problems: r.problems };
   },
+
+  'media.eject': async (input, ctx) => await ejectMedium(input.path, ctx.ejectDeps),
 
   'media.readRequests': async (input) => {
     const r = await readRequestFolder(resolve(input.dir), { accept: ['csr'] });

@@ -25,7 +25,7 @@ export function exportCommand(action: Action): Command {
             ['Files', `${r.files.length} (${formatBytes(r.totalBytes)})`],
             ['CRLs', r.crls.map((c) => `#${c.number}${c.regenerated ? ' (new)' : ''}`).join(', ') || '-'],
           ]),
-          'It is safe to remove the medium once your system has flushed it (eject it first).',
+          'Eject the medium before removing it: media eject --path DIR.',
         ].join('\n');
         return { json: r, text };
       }),
@@ -66,6 +66,17 @@ export function mediaCommand(action: Action): Command {
           ...r.problems.map((p) => `note: ${p}`),
         ].join('\n');
         return { json: r, text };
+      }),
+    );
+  media
+    .command('eject')
+    .description('unmount and eject a medium through the platform; refused while something holds it open')
+    .requiredOption('--path <DIR>', "the medium's mount point (see \"media list\")")
+    .action(
+      action(async (ctx, opts: { path: string }) => {
+        const r = await ctx.call('media.eject', { path: opts.path });
+        const how = r.poweredOff ? 'unmounted and powered off' : 'unmounted';
+        return { json: r, text: `Ejected ${r.path}${r.device ? ` (${r.device})` : ''}: ${how} with ${r.method}. It is safe to remove the medium now.` };
       }),
     );
   return media;

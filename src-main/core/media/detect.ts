@@ -39,6 +39,10 @@ export const TOOL_LOCATIONS: Readonly<Record<string, readonly string[]>> = {
   lsblk: ['/usr/bin/lsblk', '/bin/lsblk', '/usr/sbin/lsblk', '/sbin/lsblk'],
   findmnt: ['/usr/bin/findmnt', '/bin/findmnt', '/usr/sbin/findmnt', '/sbin/findmnt'],
   diskutil: ['/usr/sbin/diskutil'],
+  udisksctl: ['/usr/bin/udisksctl', '/bin/udisksctl'],
+  umount: ['/usr/bin/umount', '/bin/umount', '/usr/sbin/umount', '/sbin/umount'],
+  fusermount3: ['/usr/bin/fusermount3', '/bin/fusermount3'],
+  fusermount: ['/usr/bin/fusermount', '/bin/fusermount'],
   'powershell.exe': ['%SystemRoot%\\System32\\WindowsPowerShell\\v1.0\\powershell.exe'],
 };
 
