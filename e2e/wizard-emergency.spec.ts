@@ -337,7 +337,7 @@ test.describe('emergency rotation ceremony', () => {
     await pressOn(page, toWrite);
     await pressOn(page, page.getByRole('button', { name: 'Write the package' }));
     await expect(page.getByTestId('export-verification')).toContainText('Verification OK');
-    await pressOn(page, page.getByRole('button', { name: 'Next: safe to remove' }));
+    await pressOn(page, page.getByRole('button', { name: 'Next: eject' }));
     await pressOn(page, page.getByRole('button', { name: 'Done' }));
     await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
     await expect(page.getByTestId('last-export')).toBeVisible();

@@ -4,6 +4,7 @@
  * AIRGAP_CA_MEDIA_ROOTS as the medium. The package on the medium is checked
  * through dispatch (export.verify), not through the UI.
  */
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,8 +13,10 @@ import type { ExportVerifyView } from '../src-main/api/contract.ts';
 import { dispatch } from '../src-main/api/dispatch.ts';
 import { createService } from '../src-main/api/service.ts';
 import { systemClock } from '../src-main/core/clock.ts';
+import { makeFatImage, mountFat, mtoolsList, mtoolsRead } from '../src-main/testing/fat-testkit.ts';
 import { expect, test } from './fixtures/test.ts';
 import { CA_KEY_NAME, copyCaVault } from './support/seed-ca.ts';
+import { LAPTOP_SIZES, SCHEMES } from './support/evidence.ts';
 import { ui, unlockWithPassphrase } from './support/ui.ts';
 
 /** The preview loads asynchronously: press "Next: write" only once it is enabled. */
@@ -28,10 +31,24 @@ async function pressOn(page: Page, target: Locator, key = 'Enter'): Promise<void
   await page.keyboard.press(key);
 }
 
+/** axe and a screenshot at both laptop sizes, light and dark; back to light at the first size afterwards. */
+async function everyLook(page: Page, a11y: { check(s: string): Promise<void> }, shots: { take(s: string): Promise<string> }, name: string): Promise<void> {
+  for (const colorScheme of SCHEMES) {
+    await page.emulateMedia({ colorScheme });
+    await expect(page.locator('body')).toHaveCSS('background-color', colorScheme === 'dark' ? 'rgb(18, 18, 18)' : 'rgb(255, 255, 255)');
+    for (const size of LAPTOP_SIZES) {
+      await page.setViewportSize(size);
+      await a11y.check(`export: ${name}, ${size.width}x${size.height} ${colorScheme}`);
+      await shots.take(`${name} ${size.width}x${size.height} ${colorScheme}`);
+    }
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
 const stepHeading = (page: Page, n: number, name: string) => page.getByRole('heading', { level: 2, name: `Step ${n} of 5: ${name}` });
 
 async function openExportWizard(page: Page, vaultDir: string, usb: string): Promise<void> {
-  mkdirSync(usb);
+  if (!existsSync(usb)) mkdirSync(usb);
   process.env.AIRGAP_CA_MEDIA_ROOTS = usb;
   await copyCaVault(vaultDir);
   await page.reload();
@@ -55,9 +72,15 @@ async function chooseMediumAndPreview(page: Page, usb: string): Promise<void> {
 }
 
 test.describe('export wizard', () => {
-  test('medium, preview, write with verification, safe to remove; the manifest hash matches export verify', async ({ host, shots, a11y }) => {
+  test('medium, preview, write with verification, eject (busy, then done), safe to remove; the manifest hash matches export verify', async ({ host, shots, a11y }) => {
     const { page } = host;
     const usb = join(host.workDir, 'USB-EXPORT');
+    // A real FAT volume mounted through FUSE: Eject is the real fusermount -u.
+    const image = join(host.workDir, 'usb-export.img');
+    await makeFatImage(image, 4096);
+    mkdirSync(usb);
+    const fat = await mountFat(image, usb);
+    try {
     await openExportWizard(page, host.vaultDir, usb);
     await expect(page.getByTestId('wizard-next')).toContainText('Nothing is written yet');
     await a11y.check('export: choose the medium');
@@ -92,9 +115,15 @@ test.describe('export wizard', () => {
     await a11y.check('export: verification');
     await shots.take('verification OK');
 
-    await pressOn(page, page.getByRole('button', { name: 'Next: safe to remove' }));
-    await expect(stepHeading(page, 5, 'Safe to remove')).toBeVisible();
-    await expect(page.getByTestId('safe-to-remove')).toContainText('Eject (unmount) the medium');
+    await expect(page.getByTestId('export-written')).toContainText(/^Written: 7 written = 4 files \+ manifest, signature, SHA256SUMS; all verified/);
+    await expect(page.getByTestId('export-verification')).toContainText('the 4 files listed in the signed manifest match');
+
+    await pressOn(page, page.getByRole('button', { name: 'Next: eject' }));
+    await expect(stepHeading(page, 5, 'Eject and remove')).toBeVisible();
+    await expect(page.getByTestId('eject-first')).toContainText('Eject first');
+    await expect(page.getByTestId('safe-to-remove')).toHaveCount(0);
+    await expect(page.getByTestId('export-count')).toHaveText('7 written = 4 files + manifest, signature, SHA256SUMS; all verified');
+    await everyLook(page, a11y, shots, 'eject first');
     const folder = (await page.getByTestId('export-folder').textContent())!.trim();
     const hash = (await page.getByTestId('export-manifest-hash').textContent())!.trim();
     expect(readdirSync(usb)).toEqual([folder]);
@@ -107,11 +136,39 @@ test.describe('export wizard', () => {
     const v = (verified as { ok: true; value: ExportVerifyView }).value;
     expect(v.ok).toBe(true);
     expect(v.manifestSha256).toBe(hash);
-    await a11y.check('export: safe to remove');
-    await shots.take('safe to remove');
+
+    // A process whose folder is on the medium holds it: Eject is refused, the step stays amber.
+    const holder = spawn('sleep', ['600'], { cwd: usb, stdio: 'ignore' });
+    await new Promise<void>((r) => holder.once('spawn', () => r()));
+    try {
+      await pressOn(page, page.getByRole('button', { name: 'Eject', exact: true }));
+      await expect(page.getByTestId('api-error')).toContainText('Not ejected: the medium is in use');
+      await expect(page.getByTestId('api-error')).toContainText(`sleep (process ${holder.pid})`);
+      await expect(page.getByTestId('api-error')).toContainText('MEDIA_BUSY');
+      await expect(page.getByTestId('eject-first')).toBeVisible();
+      await expect(page.getByTestId('safe-to-remove')).toHaveCount(0);
+      await everyLook(page, a11y, shots, 'eject refused, medium busy');
+    } finally {
+      holder.kill('SIGKILL');
+      await new Promise<void>((r) => (holder.exitCode !== null || holder.signalCode !== null ? r() : holder.once('exit', () => r())));
+    }
+
+    await pressOn(page, page.getByRole('button', { name: 'Eject', exact: true }));
+    await expect(page.getByTestId('safe-to-remove')).toContainText('Safe to remove');
+    await expect(page.getByTestId('eject-first')).toHaveCount(0);
+    await expect(page.getByTestId('api-error')).toHaveCount(0);
+    await fat.exited;
+    expect(readFileSync('/proc/self/mounts', 'utf8').split('\n').some((l) => l.split(' ')[1] === usb)).toBe(false);
+    // The package is complete on the image, read by an independent FAT reader after the eject.
+    expect(await mtoolsList(image, `/${folder}`)).toEqual(expect.arrayContaining(['MANIFEST.json', 'MANIFEST.json.sig', 'SHA256SUMS', 'trust-bundle.pem', 'trust-anchor.json']));
+    expect(createHash('sha256').update(await mtoolsRead(image, `/${folder}/MANIFEST.json`)).digest('hex')).toBe(hash);
+    await everyLook(page, a11y, shots, 'safe to remove');
 
     await pressOn(page, page.getByRole('button', { name: 'Done' }));
     await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
+    } finally {
+      await fat.cleanup();
+    }
   });
 
   test('the medium disappears before writing: the api error is shown on the write step, Retry succeeds once it is back', async ({ host, shots, a11y }) => {

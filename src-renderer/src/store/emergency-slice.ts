@@ -45,6 +45,8 @@ export interface EmergencyCeremony {
   exported: ExportView | null;
   verified: ExportVerifyView | null;
   exportSkipped: boolean;
+  /** The medium the package was written to has been ejected through the platform. */
+  ejected: boolean;
   /** Stopped before the end: the transcript says so. */
   stopped: boolean;
   log: TranscriptLine[];
@@ -89,6 +91,7 @@ function fresh(): EmergencyCeremony {
     exported: null,
     verified: null,
     exportSkipped: false,
+    ejected: false,
     stopped: false,
     log: [],
     recorded: null,

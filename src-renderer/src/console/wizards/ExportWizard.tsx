@@ -11,15 +11,15 @@ const STEPS: readonly [WizardStepDef<ExportStepId>, ...WizardStepDef<ExportStepI
   { id: 'medium', label: 'Choose the medium', next: 'Nothing is written yet. Next you see what the package will hold.', Step: MediumStep },
   { id: 'preview', label: 'Preview the package', next: 'Nothing is written yet. Next you write the package to the medium; due CRLs are regenerated then.', Step: PreviewStep },
   { id: 'write', label: 'Write', next: 'Pressing Write creates a new folder on the medium, writes and reads back every file, and records the export in the audit log.', Step: WriteStep, writes: true },
-  { id: 'verify', label: 'Verification', next: 'The package was read back from the medium and checked against its signed manifest. Next: how to remove the medium safely.', Step: VerifyStep },
-  { id: 'done', label: 'Safe to remove', next: 'The export is complete. Hand the medium over only after the system has unmounted it.', Step: SafeToRemoveStep },
+  { id: 'verify', label: 'Verification', next: 'The package was read back from the medium and checked against its signed manifest. Next: eject the medium.', Step: VerifyStep },
+  { id: 'done', label: 'Eject and remove', next: 'The export is complete. Hand the medium over once it says "Safe to remove".', Step: SafeToRemoveStep },
 ];
 
 /**
  * Wizard 5, export to removable media: choose the volume, preview the
  * package (export.preview), write it (export.media, the only mutating step)
- * with progress, verify it from the medium (export.verify), then the facts
- * the officer needs before pulling the medium.
+ * with progress, verify it from the medium (export.verify), then eject it
+ * (media.eject) with what was written.
  */
 export function ExportWizard() {
   return <ProgressWizard wizard="export" title="Export to removable media" steps={STEPS} operation="export.media" doneFrom="verify" />;

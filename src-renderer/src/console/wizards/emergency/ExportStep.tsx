@@ -11,6 +11,7 @@ import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { useCallback, useEffect, useState } from 'react';
 import type { MediumView } from '../../../../../src-main/api/contract.ts';
+import { writtenCountText } from '../../../components/EjectMedium.tsx';
 import { CopyTextButton } from '../../../components/CopyTextButton.tsx';
 import { MonoText } from '../../../components/MonoText.tsx';
 import { OperationProgress } from '../../../components/OperationProgress.tsx';
@@ -110,7 +111,7 @@ export function ExportStep() {
         c.verified.ok ? (
           <Alert severity="success" data-testid="export-verified">
             <AlertTitle>Verified: read back, the {c.verified.files} files listed in the signed manifest match</AlertTitle>
-            Safe to remove the medium once the system has unmounted it.
+            {c.exported ? `${writtenCountText(c.exported.files, true)}. ` : ''}Eject the medium on the last step, before you remove it.
           </Alert>
         ) : (
           <Alert severity="error" data-testid="export-verified">

@@ -9,6 +9,7 @@ import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import type { CeremonyOutcome } from '../../../../../src-main/api/contract.ts';
+import { EjectMedium, writtenCountText } from '../../../components/EjectMedium.tsx';
 import { CopyTextButton } from '../../../components/CopyTextButton.tsx';
 import { LocalDateTime } from '../../../components/LocalDateTime.tsx';
 import { LocalTimeOfDay } from '../../../components/LocalTimeOfDay.tsx';
@@ -37,6 +38,12 @@ export function TranscriptStep() {
   const record = useAppStore((s) => s.recordEmergency);
   const reset = useAppStore((s) => s.resetEmergency);
   const closeWizard = useAppStore((s) => s.closeWizard);
+  const patch = useAppStore((s) => s.patchEmergency);
+  const log = useAppStore((s) => s.logEmergency);
+  const onEjected = () => {
+    if (!c.recorded) log('medium ejected', c.officer ?? '', c.mediumPath ?? '');
+    patch({ ejected: true });
+  };
   const onFinish = () => {
     reset();
     closeWizard();
@@ -47,6 +54,14 @@ export function TranscriptStep() {
     <CeremonyStep
       action={r ? { label: 'Finish', onClick: onFinish } : { label: 'Record the transcript in the audit log', onClick: () => void record(outcome) }}
     >
+      {c.exported && c.mediumPath ? (
+        <>
+          <Typography variant="body2" data-testid="emergency-written">
+            Package on the medium: {writtenCountText(c.exported.files, c.verified?.ok === true)}, in <MonoText>{c.exported.dir}</MonoText>
+          </Typography>
+          <EjectMedium path={c.mediumPath} ejected={c.ejected} onEjected={onEjected} />
+        </>
+      ) : null}
       <Box component="dl" sx={{ m: 0, display: 'grid', gridTemplateColumns: '160px 1fr', rowGap: 0.5 }}>
         <Typography component="dt" color="text.secondary">
           Officer

@@ -1,8 +1,7 @@
-import Alert from '@mui/material/Alert';
-import AlertTitle from '@mui/material/AlertTitle';
 import Table from '@mui/material/Table';
 import TableBody from '@mui/material/TableBody';
 import Typography from '@mui/material/Typography';
+import { EjectMedium, writtenCountText } from '../../../components/EjectMedium.tsx';
 import { CopyTextButton } from '../../../components/CopyTextButton.tsx';
 import { KeyName } from '../../../components/KeyIdChip.tsx';
 import { useAppStore } from '../../../store/index.ts';
@@ -11,19 +10,19 @@ import { SummaryRow } from '../SummaryRow.tsx';
 import { FinishActions } from '../WizardFrame.tsx';
 import { useExportDraft } from './export-draft.ts';
 
-/** What the officer needs before pulling the medium: eject first, the folder, the manifest hash, the signer. */
+/** The final step: Eject (amber until the system has let go, then green), and what was written: count, folder, manifest hash, signer. */
 export function SafeToRemoveStep() {
-  const { written } = useExportDraft();
+  const { medium, written, verified, ejected, setEjected } = useExportDraft();
   const signer = useAppStore((s) => s.keys?.find((k) => k.id === written?.signingKeyId));
   if (!written) return null;
   return (
     <>
-      <Alert severity="success" sx={{ mb: 2 }} data-testid="safe-to-remove">
-        <AlertTitle>Safe to remove — after you eject it</AlertTitle>
-        Eject (unmount) the medium in the system before pulling it out; pulling a mounted medium can lose what was just written.
-      </Alert>
+      <EjectMedium path={medium} ejected={ejected} onEjected={() => setEjected(true)} />
       <Table size="small" aria-label="Export summary">
         <TableBody>
+          <SummaryRow label="Written">
+            <span data-testid="export-count">{writtenCountText(written.files, verified?.ok === true)}</span>
+          </SummaryRow>
           <SummaryRow label="Folder">
             <MonoText testId="export-folder">{written.folderName}</MonoText>
           </SummaryRow>

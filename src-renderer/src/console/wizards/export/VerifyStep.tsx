@@ -3,6 +3,7 @@ import AlertTitle from '@mui/material/AlertTitle';
 import Button from '@mui/material/Button';
 import Typography from '@mui/material/Typography';
 import { MonoText } from '../../../components/MonoText.tsx';
+import { writtenCountText } from '../../../components/EjectMedium.tsx';
 import { byteSize } from '../byte-size.ts';
 import { StepActions, StepRefusal } from '../WizardFrame.tsx';
 import { useExportDraft, useExportWizard } from './export-draft.ts';
@@ -23,7 +24,7 @@ export function VerifyStep() {
     <>
       {written ? (
         <Typography variant="body2" data-testid="export-written">
-          Written: {written.files.length} files, {byteSize(written.totalBytes)} to <MonoText testId="export-dir">{written.dir}</MonoText>
+          Written: {writtenCountText(written.files, verified?.ok === true)} ({byteSize(written.totalBytes)}) to <MonoText testId="export-dir">{written.dir}</MonoText>
         </Typography>
       ) : null}
       <StepRefusal title="The package could not be read back" />
@@ -31,7 +32,7 @@ export function VerifyStep() {
         verified.ok ? (
           <Alert severity="success" data-testid="export-verification" sx={{ mt: 2 }}>
             <AlertTitle>Verification OK</AlertTitle>
-            Read back from the medium: the {verified.files} files listed in the signed manifest match their sizes and SHA-256.
+            Read back from the medium: the {verified.files} files listed in the signed manifest match their sizes and SHA-256, and the manifest&apos;s signature and SHA256SUMS check out.
           </Alert>
         ) : (
           <Alert severity="error" data-testid="export-verification" sx={{ mt: 2 }}>
@@ -50,7 +51,7 @@ export function VerifyStep() {
       <StepActions>
         {verified?.ok ? (
           <Button variant="contained" onClick={() => go('done')}>
-            Next: safe to remove
+            Next: eject
           </Button>
         ) : (
           <>

@@ -12,5 +12,6 @@ export function useExportDraft() {
   const [preview, setPreview] = useWizardField<ExportPreview | null>('export', 'preview', null);
   const [written, setWritten] = useWizardField<ExportView | null>('export', 'written', null);
   const [verified, setVerified] = useWizardField<ExportVerifyView | null>('export', 'verified', null);
-  return { medium, setMedium, preview, setPreview, written, setWritten, verified, setVerified };
+  const [ejected, setEjected] = useWizardField('export', 'ejected', false);
+  return { medium, setMedium, preview, setPreview, written, setWritten, verified, setVerified, ejected, setEjected };
 }

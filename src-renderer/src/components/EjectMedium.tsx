@@ -1,0 +1,66 @@
+import Alert from '@mui/material/Alert';
+import AlertTitle from '@mui/material/AlertTitle';
+import Button from '@mui/material/Button';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+import type { ExportFileView } from '../../../src-main/api/contract.ts';
+import { useApiAction } from './api-action.ts';
+import { ApiErrorAlert } from './ApiErrorAlert.tsx';
+import { MonoText } from './MonoText.tsx';
+import { shown } from './shown.ts';
+
+/** The files every package carries besides its content: they make the count differ from the manifest's. */
+const PACKAGE_OWN = ['MANIFEST.json', 'MANIFEST.json.sig', 'SHA256SUMS'];
+
+/**
+ * What was written, counted so that it agrees with the verification: the
+ * manifest lists the content files; the manifest itself, its signature and
+ * SHA256SUMS come on top.
+ */
+export function writtenCountText(files: readonly Pick<ExportFileView, 'name'>[], verified: boolean): string {
+  const own = files.filter((f) => PACKAGE_OWN.includes(f.name.split('/').pop() ?? '')).length;
+  const content = files.length - own;
+  const extra = own === PACKAGE_OWN.length ? ' + manifest, signature, SHA256SUMS' : own > 0 ? ` + ${own} package files` : '';
+  return `${files.length} written = ${content} file${content === 1 ? '' : 's'}${extra}${verified ? '; all verified' : ''}`;
+}
+
+/**
+ * The last thing before the medium leaves the machine: Eject through the
+ * platform (media.eject). Amber "Eject first" until the system has let go of
+ * the volume; green "Safe to remove" only after; a busy volume stays amber
+ * with the platform's answer (who holds it).
+ */
+export function EjectMedium({ path, ejected, onEjected }: { path: string; ejected: boolean; onEjected: () => void }) {
+  const { run, busy, error } = useApiAction();
+  const eject = async () => {
+    const r = await run('media.eject', { path });
+    if (r.ok) onEjected();
+  };
+  if (ejected) {
+    return (
+      <Alert severity="success" data-testid="safe-to-remove" sx={{ mb: 2 }}>
+        <AlertTitle>Safe to remove</AlertTitle>
+        The system has ejected <MonoText>{path}</MonoText>. You can pull the medium out now.
+      </Alert>
+    );
+  }
+  return (
+    <Stack spacing={1} sx={{ mb: 2 }}>
+      <Alert
+        severity="warning"
+        data-testid="eject-first"
+        action={
+          <Button variant="contained" onClick={() => void eject()} disabled={busy} sx={{ whiteSpace: 'nowrap' }}>
+            {busy ? 'Ejecting…' : 'Eject'}
+          </Button>
+        }
+      >
+        <AlertTitle>Eject first</AlertTitle>
+        <Typography variant="body2" component="span">
+          The medium at <MonoText>{shown(path)}</MonoText> is still mounted. Pulling it out now can lose what was just written.
+        </Typography>
+      </Alert>
+      {error ? <ApiErrorAlert error={error} title={error.code === 'MEDIA_BUSY' ? 'Not ejected: the medium is in use' : 'Not ejected'} /> : null}
+    </Stack>
+  );
+}
