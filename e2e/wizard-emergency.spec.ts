@@ -138,6 +138,7 @@ test.describe('emergency rotation ceremony', () => {
     await shots.take('export, medium chosen');
     await pressOn(page, page.getByRole('button', { name: 'Write the package to usb-stick' }));
     await expect(page.getByTestId('export-verified')).toContainText('files listed in the signed manifest match');
+    await expect(page.getByTestId('export-verified')).toContainText('Eject the medium on the last step');
     const exportDir = (await page.getByTestId('export-result').locator('span').first().textContent())!.trim();
     await a11y.check('emergency: export verified');
     await shots.take('export verified');
@@ -146,6 +147,10 @@ test.describe('emergency rotation ceremony', () => {
     // Transcript: every step with its time, recorded in the audit log.
     await expect(page.getByRole('heading', { level: 2, name: 'Transcript' })).toBeFocused();
     await expect(page.getByTestId('ceremony-outcome')).toHaveText('Completed: the new key is active');
+    // The last step carries the medium: what was written, and amber "Eject first" until it is ejected.
+    await expect(page.getByTestId('emergency-written')).toContainText(/\d+ written = \d+ files \+ manifest, signature, SHA256SUMS; all verified/);
+    await expect(page.getByTestId('eject-first')).toContainText('Eject first');
+    await expect(page.getByTestId('safe-to-remove')).toHaveCount(0);
     const rows = page.getByTestId('transcript-row');
     const shownSteps = await rows.evaluateAll((trs) => trs.map((tr) => ((tr as unknown as { cells: Array<{ textContent: string | null }> }).cells[1]?.textContent ?? '').trim()));
     await expect(rows.first().locator('time')).toHaveAttribute('title', / UTC$/);

@@ -111,9 +111,16 @@ export function KeySlotsPanel() {
             divider
             data-testid="key-slot"
             secondaryAction={
-              <Button color="error" size="small" onClick={() => setRemoving(s)} aria-label={`Remove slot ${slotText(s)}`}>
-                Remove…
-              </Button>
+              // The last slot cannot be removed (the vault could never be opened again): no button to be refused.
+              (info?.slots.length ?? 0) > 1 ? (
+                <Button color="error" size="small" onClick={() => setRemoving(s)} aria-label={`Remove slot ${slotText(s)}`}>
+                  Remove…
+                </Button>
+              ) : (
+                <Typography variant="body2" color="text.secondary" data-testid="last-slot-note">
+                  The only slot: add another to remove it
+                </Typography>
+              )
             }
           >
             <ListItemText
