@@ -305,6 +305,28 @@ export const MIGRATIONS: readonly Migration[] = [
       DROP TABLE retire_events;
     `,
   },
+  {
+    version: 11,
+    description: 'renewals: which certificate each renewal request renewed, keyed by the request it served',
+    sql: `
+      -- One row per certificate issued from a renewal request (cert renew-batch). csr_sha256 is the
+      -- SHA-256 of the inner PKCS #10 request's DER: the same request presented again is served the
+      -- certificate already issued for it, never a second one (unique per CA). renews is the
+      -- certificate it replaces, renewed at most once; signer the certificate that signed the
+      -- request (renews itself, or the device's bootstrap certificate).
+      CREATE TABLE renewals (
+        serial TEXT PRIMARY KEY REFERENCES certificates(serial),
+        ca_id TEXT NOT NULL REFERENCES cas(id),
+        csr_sha256 TEXT NOT NULL CHECK (length(csr_sha256) = 64),
+        renews TEXT NOT NULL UNIQUE REFERENCES certificates(serial),
+        signer TEXT NOT NULL REFERENCES certificates(serial),
+        renewed_at TEXT NOT NULL
+      ) STRICT;
+      CREATE UNIQUE INDEX renewals_request ON renewals(ca_id, csr_sha256);
+      -- A bootstrap-signed renewal looks up the device's management certificate by subject.
+      CREATE INDEX certificates_subject ON certificates(ca_id, subject);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
