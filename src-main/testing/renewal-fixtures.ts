@@ -6,11 +6,10 @@
  * tests use OpenSSL itself.
  */
 import { createHash, sign, type KeyObject } from 'node:crypto';
-import { Attribute, CertificateChoices, CertificateSet, ContentInfo, EncapsulatedContent, EncapsulatedContentInfo, IssuerAndSerialNumber, SignedData, SignerIdentifier, SignerInfo, SignerInfos } from '@peculiar/asn1-cms';
+import { Attribute, CertificateChoices, CertificateSet, ContentInfo, DigestAlgorithmIdentifiers, EncapsulatedContent, EncapsulatedContentInfo, IssuerAndSerialNumber, SignedData, SignerIdentifier, SignerInfo, SignerInfos } from '@peculiar/asn1-cms';
 import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
 import { AlgorithmIdentifier, Certificate } from '@peculiar/asn1-x509';
-import { setOf } from '../core/asn1/der-writer.ts';
-import { oid as oidDer, octetString } from '../core/asn1/der-writer.ts';
+import { oid as oidDer, octetString, setOf } from '../core/asn1/der-writer.ts';
 
 const ID_DATA = '1.2.840.113549.1.7.1';
 const ID_SIGNED_DATA = '1.2.840.113549.1.7.2';
@@ -37,7 +36,7 @@ export function signRenewal(content: Uint8Array, signerCertDer: Uint8Array, sign
   });
   const sd = new SignedData({
     version: 1,
-    digestAlgorithms: [new AlgorithmIdentifier({ algorithm: SHA256 })],
+    digestAlgorithms: new DigestAlgorithmIdentifiers([new AlgorithmIdentifier({ algorithm: SHA256 })]),
     encapContentInfo: new EncapsulatedContentInfo({ eContentType: ID_DATA, eContent: new EncapsulatedContent({ single: new OctetString(content) }) }),
     certificates: new CertificateSet([cert, ...more.map((m) => AsnConvert.parse(m, Certificate))].map((c) => new CertificateChoices({ certificate: c }))),
     signerInfos: new SignerInfos([signer]),
