@@ -206,13 +206,13 @@ async function renewalAmongRequests({ host, shots, a11y }: { host: { page: Page;
   expect(readdirSync(requests).filter((f) => f.startsWith('renewal-report-'))).toHaveLength(2);
 }
 
-test('issue from media: a renewal request among plain CSRs is recognised and renewed with the certificate that signed it (light)', async (fixtures) => {
-  await renewalAmongRequests(fixtures, 'light');
+test('issue from media: a renewal request among plain CSRs is recognised and renewed with the certificate that signed it (light)', async ({ host, shots, a11y }) => {
+  await renewalAmongRequests({ host, shots, a11y }, 'light');
 });
 
 test.describe('dark', () => {
   test.use({ colorScheme: 'dark' });
-  test('issue from media: a renewal request among plain CSRs is recognised and renewed (dark)', async (fixtures) => {
-    await renewalAmongRequests(fixtures, 'dark');
+  test('issue from media: a renewal request among plain CSRs is recognised and renewed (dark)', async ({ host, shots, a11y }) => {
+    await renewalAmongRequests({ host, shots, a11y }, 'dark');
   });
 });

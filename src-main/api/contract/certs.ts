@@ -66,7 +66,7 @@ export interface RenewalBatchResult {
   requests: RenewalLineView[];
   /** Serials revoked as superseded (--supersede). */
   superseded: string[];
-  /** Plain certificate requests in the folder, left for cert issue-batch. */
+  /** Files in the folder that are not renewal requests: plain certificate requests (for cert issue-batch), certificates and reports of earlier batches. */
   skipped: string[];
   report: { json: string; csv: string };
   seconds: number;

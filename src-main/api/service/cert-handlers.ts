@@ -211,12 +211,13 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
     for (let n = 2; !input.report && (existsSync(reportJson) || existsSync(reportJson.replace(/\.json$/, '.csv'))); n++) reportJson = defaultReport(n);
     const reportCsv = `${reportJson.replace(/\.json$/i, '')}.csv`;
     for (const f of [reportJson, reportCsv]) if (existsSync(f)) throw new DomainError('OUTPUT_EXISTS', `${f} already exists; reports are never written over an existing file. Nothing was renewed.`);
-    const folder = await readRequestFolder(resolve(input.inDir), { accept: ['pkcs7', 'csr'], maxFiles: 1_000_000 });
+    const folder = await readRequestFolder(resolve(input.inDir), { accept: ['pkcs7', 'csr', 'certificate'], maxFiles: 1_000_000 });
     const skipped: string[] = [];
     const inputs: RenewalInput[] = [];
     for (const f of folder.files) {
-      if (!f.ok) inputs.push({ file: f.name, ok: false, code: f.code, message: f.message });
-      else if (f.file.kind === 'csr') skipped.push(f.name);
+      // Plain requests are cert issue-batch's; certificates and reports are what an earlier batch wrote into the same folder.
+      if (f.ok ? f.file.kind === 'csr' || f.file.kind === 'certificate' : /^renewal-report-[^/]*\.(json|csv)$/.test(f.name)) skipped.push(f.name);
+      else if (!f.ok) inputs.push({ file: f.name, ok: false, code: f.code, message: f.message });
       else inputs.push({ file: f.name, ok: true, bytes: f.file.bytes });
     }
     ctx.progress({ operation: 'cert.renewBatch', done: 0, total: inputs.length });

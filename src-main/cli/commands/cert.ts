@@ -95,7 +95,7 @@ export function certCommand(action: Action): Command {
         const text = [
           `${c.received} received, ${c.validated} validated, ${c.issued} issued, ${c.alreadyIssued} already issued (replays served), ${c.refused} refused${Object.keys(c.refusedByCode).length ? ` (${Object.entries(c.refusedByCode).map(([k, n]) => `${k} ${n}`).join(', ')})` : ''} in ${r.seconds.toFixed(1)} s.`,
           ...(r.superseded.length ? [`${r.superseded.length} renewed certificates revoked (superseded). Publish a new CRL: "crl generate".`] : []),
-          ...(r.skipped.length ? [`${r.skipped.length} plain certificate requests skipped (sign them with "cert issue-batch").`] : []),
+          ...(r.skipped.length ? [`${r.skipped.length} files skipped: plain certificate requests (sign them with "cert issue-batch"), certificates and reports.`] : []),
           '',
           table(['FILE', 'AGENT SERIAL', 'NEW SERIAL', 'STATUS', 'CODE'], r.requests.map((x) => [x.file, x.agentSerial ?? '-', x.newSerial ?? '-', x.status, x.code ?? '-'])),
           ...(refused.length ? ['', 'Refused:', table(['FILE', 'CODE', 'WHY'], refused.map((f) => [f.file, f.code, f.message]))] : []),
