@@ -11,6 +11,7 @@ import { generateCrl } from '../../core/issuance/crl-publication.ts';
 import { issueBatch } from '../../core/issuance/batch-issuance.ts';
 import { createIssuer } from '../../core/issuance/issuer.ts';
 import { activeIssuingKey } from '../../core/issuance/issuing-key.ts';
+import { issuedRecord } from '../../core/issuance/issued-record.ts';
 import { looksLikeRenewalRequest } from '../../core/issuance/cms-signed-data.ts';
 import { renewBatch, type RenewalInput } from '../../core/issuance/renewal-batch.ts';
 import { RENEWAL_REPORT_FORMAT, renewalReportCsv, renewalReportJson, type RenewalReport, type RenewalReportLine } from '../../core/issuance/renewal-report.ts';
@@ -18,7 +19,6 @@ import { RenewalStore } from '../../core/store/renewal-store.ts';
 import { PROFILES } from '../../core/issuance/profiles.ts';
 import { normalizeSerialHex } from '../../core/asn1/serial.ts';
 import { parseRevocationReason, type ReasonName } from '../../core/issuance/revocation-reasons.ts';
-import type { SubjectAltNames } from '../../core/issuance/subject-alt-names.ts';
 import { readMediaFile, readRequestFolder } from '../../core/media/untrusted-input.ts';
 import { CertificateStore, statusOf, type CertificateSummary, type IssuedCertificate as StoredCert } from '../../core/store/certificate-store.ts';
 import type { SigningKeyStore } from '../../core/store/signing-key-store.ts';
@@ -26,10 +26,6 @@ import type { BatchItemResult, CertDetailView, CertView } from '../contract/cert
 import type { certOps } from '../contract/certs.ts';
 import type { HandlersFor } from './handler.ts';
 import { readBoundedInput } from './input-files.ts';
-
-function sanList(s: SubjectAltNames): string[] {
-  return [...s.dns.map((d) => `DNS:${d}`), ...s.ip.map((i) => `IP:${i}`), ...s.email.map((e) => `email:${e}`), ...s.uri.map((u) => `URI:${u}`)];
-}
 
 export function certView(c: CertificateSummary, now: Date): CertView {
   return {
@@ -99,17 +95,7 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
         isSerialTaken: (s) => certs.isSerialTaken(s),
       }),
     );
-    const record = {
-      serial: issued.serialHex,
-      issuerKeyId: k.id,
-      subject: issued.subject,
-      sans: sanList(issued.sans),
-      profile: issued.profile,
-      notBefore: issued.notBefore.toISOString(),
-      notAfter: issued.notAfter.toISOString(),
-      issuedAt: now.toISOString(),
-      der: issued.der,
-    };
+    const record = issuedRecord(issued, k.id, now);
     v.transaction(() => {
       certs.insert([record]);
       v.audit.append({
@@ -161,19 +147,7 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
     );
     const issued = outcomes.flatMap((o) => (o.ok ? [{ id: o.id, c: o.certificate }] : []));
     v.transaction(() => {
-      certs.insert(
-        issued.map(({ c }) => ({
-          serial: c.serialHex,
-          issuerKeyId: k.id,
-          subject: c.subject,
-          sans: sanList(c.sans),
-          profile: c.profile,
-          notBefore: c.notBefore.toISOString(),
-          notAfter: c.notAfter.toISOString(),
-          issuedAt: now.toISOString(),
-          der: c.der,
-        })),
-      );
+      certs.insert(issued.map(({ c }) => issuedRecord(c, k.id, now)));
       v.audit.append({
         actor: ctx.actor,
         action: 'cert.batch-issued',

@@ -36,8 +36,8 @@ import { caIssuanceDays } from './ca-policy.ts';
 import { readSignedData } from './cms-signed-data.ts';
 import { parseAndVerifyCsr } from './csr-intake.ts';
 import { activeIssuingKey } from './issuing-key.ts';
+import { issuedRecord, sanList } from './issued-record.ts';
 import type { IssuedCertificate } from './issuer.ts';
-import type { SubjectAltNames } from './subject-alt-names.ts';
 
 export type RenewalStatus = 'issued' | 'already-issued' | 'refused';
 
@@ -104,10 +104,6 @@ export interface RenewalBatchResult {
 }
 
 const IN_BUNDLE = new Set(['active', 'trusted']);
-
-function sanList(s: SubjectAltNames): string[] {
-  return [...s.dns.map((d) => `DNS:${d}`), ...s.ip.map((i) => `IP:${i}`), ...s.email.map((e) => `email:${e}`), ...s.uri.map((u) => `URI:${u}`)];
-}
 
 const sameSans = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && [...a].sort().every((x, i) => x === [...b].sort()[i]);
 
@@ -314,19 +310,7 @@ export async function renewBatch(w: RenewalWorld, inputs: readonly RenewalInput[
   const counts = countLines(lines, decisions.filter((d) => d !== null).length);
   w.vault.transaction(() => {
     const at = w.now.toISOString();
-    w.certs.insert(
-      issued.map(({ c }) => ({
-        serial: c.serialHex,
-        issuerKeyId: k.id,
-        subject: c.subject,
-        sans: sanList(c.sans),
-        profile: c.profile,
-        notBefore: c.notBefore.toISOString(),
-        notAfter: c.notAfter.toISOString(),
-        issuedAt: at,
-        der: c.der,
-      })),
-    );
+    w.certs.insert(issued.map(({ c }) => issuedRecord(c, k.id, w.now)));
     w.renewals.insert(issued.map(({ d, c }) => ({ serial: c.serialHex, csrSha256: d.csrSha256, renews: d.renewed.serial, signer: d.signer.serial, renewedAt: at })));
     if (opts.supersede) {
       // Once the successor is recorded (above, in this transaction): the renewed certificate, and that of a replay served now.
