@@ -24,15 +24,7 @@ import { sniffDer } from '../media/asn1-sniff.ts';
 
 export const DEFAULT_CMS_MAX_BYTES = 1024 * 1024;
 
-const CMS = {
-  signedData: '1.2.840.113549.1.7.2',
-  data: '1.2.840.113549.1.7.1',
-  contentType: '1.2.840.113549.1.9.3',
-  messageDigest: '1.2.840.113549.1.9.4',
-  sha256: '2.16.840.1.101.3.4.2.1',
-  sha384: '2.16.840.1.101.3.4.2.2',
-  sha512: '2.16.840.1.101.3.4.2.3',
-} as const;
+const CMS = { signedData: OID.cmsSignedData, data: OID.cmsData, contentType: OID.cmsContentType, messageDigest: OID.cmsMessageDigest, sha256: OID.sha256, sha384: OID.sha384, sha512: OID.sha512 } as const;
 
 const DIGESTS: Readonly<Record<string, 'sha256' | 'sha384' | 'sha512'>> = { [CMS.sha256]: 'sha256', [CMS.sha384]: 'sha384', [CMS.sha512]: 'sha512' };
 
