@@ -18,7 +18,8 @@ import { passphraseWithoutPrompt, promptHidden, takeSecretEnvironment } from './
 
 export interface GlobalOptions {
   vault?: string;
-  ca?: string;
+  /** Every --ca given, in order. */
+  ca?: string[];
   json?: boolean;
   actor?: string;
   passphraseFile?: string;
@@ -54,9 +55,15 @@ export class CliContext {
     return this.opts.witness ?? [];
   }
 
-  /** The CA named with --ca or AIRGAP_CA_CA; none: the vault's only CA (dispatch refuses when there are several). */
+  /** The CA named with --ca (the last one, as before --ca could be repeated) or AIRGAP_CA_CA; none: the vault's only CA (dispatch refuses when there are several). */
   get ca(): string | undefined {
-    return this.opts.ca ?? (this.env.AIRGAP_CA_CA || undefined);
+    return this.opts.ca?.at(-1) ?? (this.env.AIRGAP_CA_CA || undefined);
+  }
+
+  /** Every CA named with --ca, else AIRGAP_CA_CA, else none: the CAs of an export package (none: every CA). */
+  get cas(): string[] {
+    if (this.opts.ca?.length) return [...new Set(this.opts.ca)];
+    return this.env.AIRGAP_CA_CA ? [this.env.AIRGAP_CA_CA] : [];
   }
 
   async call<N extends OpName>(name: N, input: OpInput<N>): Promise<OpResult<N>> {
