@@ -151,7 +151,7 @@ function parseManifest(bytes: Uint8Array, problem: Report): AnyManifest | null {
 /** A several-CA manifest's own consistency: one safe folder per CA, its signature file in it, no key signing for two CAs, every file in a CA's folder. */
 function checkCaList(m: MultiCaManifest, problem: Report): void {
   const folders = new Set<string>();
-  const signers = new Map<string, string>();
+  const signers = new Map<string, MultiCaManifest['cas'][number]>();
   const ids = new Set<string>();
   for (const c of m.cas) {
     const why = packageNameProblem(c.folder);
@@ -161,9 +161,12 @@ function checkCaList(m: MultiCaManifest, problem: Report): void {
     if (ids.has(c.id)) problem(MANIFEST_NAME, `lists CA ${c.id} twice`);
     ids.add(c.id);
     if (c.signature_file !== `${c.folder}/${SIGNATURE_NAME}`) problem(MANIFEST_NAME, `names ${c.signature_file} as the signature of CA "${c.name}"; it must be ${c.folder}/${SIGNATURE_NAME}`);
+    // Which of the two is the forged one the package cannot tell: both are refused.
     const other = signers.get(c.signing_key_id);
-    if (other !== undefined) problem(MANIFEST_NAME, `names ${c.signing_key_id} as the signer of both CA "${other}" and CA "${c.name}": one key signs for one CA`, 'EXPORT_SIGNER_WRONG_CA');
-    signers.set(c.signing_key_id, c.name);
+    if (other !== undefined) {
+      for (const file of [other.signature_file, c.signature_file]) problem(file, `is by ${c.signing_key_id}, which the manifest names as the signer of both CA "${other.name}" and CA "${c.name}": one key signs for one CA`, 'EXPORT_SIGNER_WRONG_CA');
+    }
+    signers.set(c.signing_key_id, c);
   }
   for (const f of m.files) {
     const top = f.name.split('/')[0] ?? '';
@@ -467,10 +470,9 @@ function checkAcrossCas(checked: ReadonlyArray<{ signer: { keyId: string; signat
       if (!a.key.signatureOk && sig && b.key.signatureOk && verifyDetached(b.key.entry.algorithm, b.key.pub.key, manifestBytes, sig)) {
         problem(a.signer.signatureFile, `is a signature by ${b.signer.keyId}, the key of CA "${b.signer.ca?.name}", not by CA "${a.signer.ca?.name}"'s own key ${a.signer.keyId}`, 'EXPORT_SIGNER_WRONG_CA');
       }
+      // A key belongs to one CA; which anchor was rewritten the package cannot tell, so both CAs are refused.
       const shared = a.key.anchorKeyIds.find((id) => b.key!.anchorKeyIds.includes(id));
-      if (shared !== undefined && a.signer.folder < b.signer.folder) {
-        problem(`${a.signer.folder}/${TRUST_ANCHOR_NAME}`, `holds ${shared}, which the trust anchor of CA "${b.signer.ca?.name}" holds too: a key belongs to one CA`, 'EXPORT_SIGNER_WRONG_CA');
-      }
+      if (shared !== undefined) problem(`${a.signer.folder}/${TRUST_ANCHOR_NAME}`, `holds ${shared}, which the trust anchor of CA "${b.signer.ca?.name}" holds too: a key belongs to one CA`, 'EXPORT_SIGNER_WRONG_CA');
     }
   }
 }

@@ -180,7 +180,7 @@ export const CA_FOLDER_PREFIX = 'ca-';
 /**
  * Folder names for CAs, in the order given (the vault's: oldest first), so a
  * CA keeps its folder whichever others are exported with it: `ca-` and the
- * name with anything but letters, digits, ".", "-" and "_" turned into "-",
+ * name without accents, anything but letters, digits, ".", "-" and "_" turned into "-",
  * lowercased (FAT folds case), at most 40 characters; a name that is taken
  * already (or empty) gets the first 8 characters of the CA's id after it.
  */
@@ -190,6 +190,7 @@ export function caFolderNames(cas: ReadonlyArray<{ id: string; name: string }>):
   for (const c of cas) {
     const slug = c.name
       .normalize('NFKD')
+      .replace(/\p{M}+/gu, '')
       .replace(/[^A-Za-z0-9._-]+/g, '-')
       .replace(/^[-.]+|[-.]+$/g, '')
       .toLowerCase()
