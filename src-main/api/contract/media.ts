@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { RemovableMedium } from '../../core/media/medium.ts';
+import type { CaVerdict, ExportProblem, ExportVerifyCode } from '../../core/media/package-verdict.ts';
 import { caName, empty, filePath, op } from './common.ts';
 
 /** A removable medium as detection reports it: declared once in core/media/medium.ts. */
@@ -63,26 +64,14 @@ export interface EmergencyExportView {
   revocationRequest: boolean;
 }
 
-export type ExportVerifyCode = 'EXPORT_VERIFY_FAILED' | 'EXPORT_SIGNER_NOT_PINNED' | 'EXPORT_CA_MISSING' | 'EXPORT_FILE_MISPLACED' | 'EXPORT_SIGNER_WRONG_CA';
-
-/** The verdict on one CA of a checked package. */
-export interface ExportVerifyCaView {
-  /** null in a package of one CA (format version 1 names none). */
-  id: string | null;
-  name: string | null;
-  folder: string;
-  signingKeyId: string;
-  ok: boolean;
-  code: ExportVerifyCode | null;
-  problems: Array<{ file: string | null; message: string; code?: ExportVerifyCode }>;
-  /** Its signer had to be one of the receiver's keys. */
-  pinned: boolean;
-}
+/** The verdicts of a package check: declared once in core/media/package-verdict.ts. */
+export type { ExportVerifyCode };
+export type ExportVerifyCaView = CaVerdict;
 
 export interface ExportVerifyView {
   ok: boolean;
   dir: string;
-  problems: Array<{ file: string | null; message: string; code?: ExportVerifyCode }>;
+  problems: ExportProblem[];
   manifestSha256: string | null;
   /** The signer of a package of one CA; null for several CAs (see `cas`) or an unreadable manifest. */
   signingKeyId: string | null;

@@ -38,34 +38,13 @@ import { trustAnchorSchema, type TrustAnchorKey } from '../keys/trust-anchor.ts'
 import { keyMatchesAlgorithm, publicKeyFromBase64url, verifyDetached } from '../pki/signature-check.ts';
 import { isKeyId, keyIdOf } from '../asn1/key-id.ts';
 import { PemError, pemBlocks } from '../asn1/pem.ts';
+import type { CaVerdict, ExportProblem, ExportVerifyCode } from './package-verdict.ts';
 
-/** The codes a package check ends in: one per kind of tampering a receiver must tell apart. */
-export type ExportVerifyCode = 'EXPORT_VERIFY_FAILED' | 'EXPORT_SIGNER_NOT_PINNED' | 'EXPORT_CA_MISSING' | 'EXPORT_FILE_MISPLACED' | 'EXPORT_SIGNER_WRONG_CA';
+export type { CaVerdict, ExportProblem, ExportVerifyCode };
 
-export interface ExportProblem {
-  /** The file at fault, relative to the package folder; null for the package as a whole. */
-  file: string | null;
-  message: string;
-  /** Set for the problems that have a code of their own (a CA dropped, a file of another CA, another CA's signer). */
-  code?: ExportVerifyCode;
-}
-
-/** The verdict on one CA of the package: its files (under its folder) and its signature over the manifest. */
-export interface CaVerifyResult {
-  /** The CA's id and name as the manifest gives them; null in a package of one CA (format version 1 names none). */
-  id: string | null;
-  name: string | null;
-  /** Its folder ('' in a package of one CA: the files are at the top). */
-  folder: string;
-  signingKeyId: string;
-  ok: boolean;
-  code: ExportVerifyCode | null;
-  /** The problems in this CA's folder and with its signature. */
-  problems: ExportProblem[];
-  /** The key that signed for this CA, when its signature checked out. */
+/** A CA's verdict, with the key that signed for it when its signature checked out. */
+export interface CaVerifyResult extends CaVerdict {
   signingKey: TrustAnchorKey | null;
-  /** Whether this CA's signer had to be one of the receiver's keys (a pin was given and the CA is one of those asked for). */
-  pinned: boolean;
 }
 
 export interface ExportVerifyResult {
@@ -124,27 +103,36 @@ function describeReadError(e: unknown): string {
 
 type Report = (file: string | null, message: string, code?: ExportVerifyCode) => void;
 
+/** A package file's JSON, or undefined with a problem reported. */
+function parseJsonFile(bytes: Uint8Array, file: string, problem: Report): unknown {
+  try {
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) as unknown;
+  } catch {
+    problem(file, 'is not valid UTF-8 JSON');
+    return undefined;
+  }
+}
+
+/** "path: message" of a schema's first complaint, for a problem's text. */
+function firstIssue(error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> }): string {
+  const issue = error.issues[0];
+  return issue ? `${issue.path.map(String).join('.') || 'top level'}: ${issue.message}` : 'invalid';
+}
+
 /** The manifest from its bytes, by its format version; a problem when it is neither version. */
 function parseManifest(bytes: Uint8Array, problem: Report): AnyManifest | null {
-  let json: unknown;
-  try {
-    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-  } catch {
-    problem(MANIFEST_NAME, 'is not valid UTF-8 JSON');
-    return null;
-  }
+  const json = parseJsonFile(bytes, MANIFEST_NAME, problem);
+  if (json === undefined) return null;
   const version = (json as { format_version?: unknown } | null)?.format_version;
   if (version === MULTI_CA_FORMAT_VERSION) {
     const parsed = multiCaManifestSchema.safeParse(json);
     if (parsed.success) return parsed.data as MultiCaManifest;
-    const issue = parsed.error.issues[0];
-    problem(MANIFEST_NAME, `is not a version 2 Airgap CA manifest (${issue ? `${issue.path.join('.') || 'top level'}: ${issue.message}` : 'invalid'})`);
+    problem(MANIFEST_NAME, `is not a version 2 Airgap CA manifest (${firstIssue(parsed.error)})`);
     return null;
   }
   const parsed = manifestSchema.safeParse(json);
   if (parsed.success) return parsed.data as Manifest;
-  const issue = parsed.error.issues[0];
-  problem(MANIFEST_NAME, `is not a version 1 Airgap CA manifest (${issue ? `${issue.path.join('.') || 'top level'}: ${issue.message}` : 'invalid'})`);
+  problem(MANIFEST_NAME, `is not a version 1 Airgap CA manifest (${firstIssue(parsed.error)})`);
   return null;
 }
 
@@ -502,17 +490,11 @@ async function checkSignature(
   const anchorListed = listed.find((f) => f.name === anchorName);
   if (!anchorListed || sha256Hex(anchorBytes) !== anchorListed.sha256 || actualHash.get(anchorName) !== anchorListed.sha256) return null;
 
-  let anchorJson: unknown;
-  try {
-    anchorJson = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(anchorBytes));
-  } catch {
-    problem(anchorName, 'is not valid UTF-8 JSON');
-    return null;
-  }
+  const anchorJson = parseJsonFile(anchorBytes, anchorName, problem);
+  if (anchorJson === undefined) return null;
   const anchor = trustAnchorSchema.safeParse(anchorJson);
   if (!anchor.success) {
-    const issue = anchor.error.issues[0];
-    problem(anchorName, `is not a trust anchor (${issue ? `${issue.path.join('.') || 'top level'}: ${issue.message}` : 'invalid'})`);
+    problem(anchorName, `is not a trust anchor (${firstIssue(anchor.error)})`);
     return null;
   }
   if (anchor.data.active_key_id !== keyId) problem(manifestFile, `is signed by ${keyId}, but ${anchorName} names ${anchor.data.active_key_id} as the active key`);

@@ -134,27 +134,29 @@ const manifestFileSchema = z
   .strict();
 const auditHeadSchema = z.object({ seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER), hash: z.string().regex(HEX64_RE) }).strict();
 
+/** The members both versions of the manifest share. */
+const manifestCommon = {
+  format: z.literal(PACKAGE_FORMAT),
+  created: z.iso.datetime(),
+  vault_id: z.string().min(1).max(200),
+  actor: z.string().min(1).max(200),
+  audit_head: auditHeadSchema.optional(),
+};
+
 export const manifestSchema = z
   .object({
-    format: z.literal(PACKAGE_FORMAT),
+    ...manifestCommon,
     format_version: z.literal(PACKAGE_FORMAT_VERSION),
-    created: z.iso.datetime(),
-    vault_id: z.string().min(1).max(200),
-    actor: z.string().min(1).max(200),
     signing_key_id: z.string().regex(KEY_ID_RE),
     signature_file: z.literal(SIGNATURE_NAME),
     files: z.array(manifestFileSchema).max(10_000),
-    audit_head: auditHeadSchema.optional(),
   })
   .strict();
 
 export const multiCaManifestSchema = z
   .object({
-    format: z.literal(PACKAGE_FORMAT),
+    ...manifestCommon,
     format_version: z.literal(MULTI_CA_FORMAT_VERSION),
-    created: z.iso.datetime(),
-    vault_id: z.string().min(1).max(200),
-    actor: z.string().min(1).max(200),
     cas: z
       .array(
         z
@@ -170,7 +172,6 @@ export const multiCaManifestSchema = z
       .min(2)
       .max(100),
     files: z.array(manifestFileSchema).max(100_000),
-    audit_head: auditHeadSchema.optional(),
   })
   .strict();
 
