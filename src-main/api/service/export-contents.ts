@@ -65,7 +65,7 @@ export function emergencyFactsOf(vault: Vault, stores: Stores, ca: CaSummary): E
   if (!k?.retiredAt || !k.certificate) return null;
   const cert = readCertificateFacts(k.certificate, `the certificate of key ${k.name}`);
   const event = vault.audit
-    .list({ action: 'key.emergency-activated' })
+    .list({ action: 'key.emergency-activated', since: k.retiredAt })
     .reverse()
     .find((e) => ((e.details as { changes?: Array<{ keyId?: string; to?: string }> }).changes ?? []).some((c) => c.keyId === k.id && c.to === 'retired'));
   const replacementId = (event?.details as { keyId?: unknown } | undefined)?.keyId;
