@@ -32,7 +32,6 @@ export function CaSwitcher() {
         value={caName}
         onChange={(e) => selectCa(e.target.value)}
         disabled={locked}
-        helperText={locked ? 'Close the wizard to switch CA.' : cas.length > 1 ? `${cas.length} CAs in this vault` : undefined}
         slotProps={{ htmlInput: { 'data-testid': 'ca-select' } }}
       >
         {cas.map((c) => (
@@ -41,6 +40,12 @@ export function CaSwitcher() {
           </MenuItem>
         ))}
       </TextField>
+      {/* Apart from the field: a disabled field's own helper text is greyed below the contrast a reader needs. */}
+      {locked || cas.length > 1 ? (
+        <Typography variant="caption" color="text.secondary" component="div" sx={{ mt: 0.5 }}>
+          {locked ? 'Close the wizard to switch CA.' : `${cas.length} CAs in this vault`}
+        </Typography>
+      ) : null}
       {parent ? (
         <Typography variant="caption" color="text.secondary" component="div" data-testid="ca-parent" sx={{ mt: 0.5, overflowWrap: 'anywhere' }}>
           Issuing CA under {shown(parent.name)}
