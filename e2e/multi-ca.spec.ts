@@ -33,6 +33,8 @@ async function judgeEverywhere(page: Page, take: (name: string) => Promise<strin
 }
 
 test('two CAs: switcher, overview of every CA, a wizard inside the second CA changes only it, certificates filtered by CA', async ({ host, shots, a11y }) => {
+  // Twelve judged screens (four each of three) with axe on six of them.
+  test.setTimeout(120_000);
   const { page } = host;
   await copyTwoCaVault(host.vaultDir);
   await page.reload();
@@ -135,6 +137,8 @@ test('two CAs: switcher, overview of every CA, a wizard inside the second CA cha
 });
 
 test('an issuing CA under a CA of the vault, from the console: the parent signs its first key here, it is activated inside the new CA', async ({ host, shots, a11y }) => {
+  // Twelve judged screens (four each of three) with axe on six of them.
+  test.setTimeout(120_000);
   const { page } = host;
   await copyTwoCaVault(host.vaultDir);
   await page.reload();

@@ -2,12 +2,7 @@ import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Chip from '@mui/material/Chip';
 import Paper from '@mui/material/Paper';
-import Table from '@mui/material/Table';
-import TableBody from '@mui/material/TableBody';
-import TableCell from '@mui/material/TableCell';
-import TableContainer from '@mui/material/TableContainer';
-import TableHead from '@mui/material/TableHead';
-import TableRow from '@mui/material/TableRow';
+import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { useEffect, useState } from 'react';
 import type { CaView, KeyView } from '../../../../src-main/api/contract.ts';
@@ -40,20 +35,20 @@ async function readRows(cas: readonly CaView[]): Promise<CaRow[] | ApiFailure> {
 }
 
 function HealthCell({ active }: { active: KeyView | null }) {
-  if (!active) return <Typography variant="body2" color="text.secondary">no active key</Typography>;
+  if (!active) return <>no active key</>;
   if (active.health.ok) return <Chip size="small" color="success" variant="outlined" label="All checks pass" />;
   return (
-    <Typography variant="body2" color="error" sx={{ overflowWrap: 'anywhere' }}>
+    <Typography variant="body2" component="span" color="error">
       {shown(active.health.problems.join('; '))}
     </Typography>
   );
 }
 
 function CrlCell({ next }: { next: CaStanding['nextCrl'] }) {
-  if (!next) return <Typography variant="body2" color="text.secondary">none published</Typography>;
+  if (!next) return <>none published</>;
   const note = CRL_TEXT[next.status];
   return (
-    <Typography variant="body2" color={next.status === 'expired' ? 'error' : next.status === 'due' ? 'warning.main' : undefined}>
+    <Typography variant="body2" component="span" color={next.status === 'expired' ? 'error' : next.status === 'due' ? 'warning.main' : undefined}>
       <LocalDateTime iso={next.at} />
       {note ? ` (${note})` : null}
     </Typography>
@@ -61,25 +56,25 @@ function CrlCell({ next }: { next: CaStanding['nextCrl'] }) {
 }
 
 function TrustedCell({ trusted }: { trusted: KeyView[] }) {
-  if (trusted.length === 0) return <Typography variant="body2" color="text.secondary">none</Typography>;
+  if (trusted.length === 0) return <>none</>;
   const first = trusted[0]!;
   return (
-    <Typography variant="body2">
+    <>
       {trusted.length} {trusted.length === 1 ? 'key' : 'keys'}
       {first.trustedUntil ? (
         <>
           ; the first until <LocalDateTime iso={first.trustedUntil} /> ({timeLeftText(first.trustedUntil)})
         </>
       ) : null}
-    </Typography>
+    </>
   );
 }
 
 /**
  * Every CA of the vault at a glance, above the selected CA's dashboard: its
  * active key, that key's health, when its next CRL is due, the keys still in
- * their trusted window and where its rotation stands. A row's button switches
- * the console to that CA. Read again whenever the selected CA's keys change or
+ * their trusted window and where its rotation stands. A card's Switch button
+ * shows that CA below. Read again whenever the selected CA's keys change or
  * a wizard closes.
  */
 export function CaOverview({ cas }: { cas: readonly CaView[] }) {
@@ -108,61 +103,65 @@ export function CaOverview({ cas }: { cas: readonly CaView[] }) {
         All certificate authorities ({cas.length})
       </Typography>
       {error ? <ApiErrorAlert error={error} title="The overview of the CAs could not be read" /> : null}
-      <TableContainer component={Paper} variant="outlined">
-        <Table size="small" aria-labelledby="ca-overview-heading">
-          <TableHead>
-            <TableRow>
-              <TableCell sx={{ width: '18%' }}>CA</TableCell>
-              <TableCell sx={{ width: '22%' }}>Active key</TableCell>
-              <TableCell>Health</TableCell>
-              <TableCell>Next CRL due</TableCell>
-              <TableCell>Trusted window</TableCell>
-              <TableCell>Rotation</TableCell>
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {(rows ?? []).map(({ ca, standing }) => {
-              const selected = ca.name === caName;
-              const parent = parentName(ca);
-              return (
-                <TableRow key={ca.id} selected={selected} aria-current={selected ? 'true' : undefined} data-testid="ca-overview-row" data-ca={ca.name}>
-                  <TableCell component="th" scope="row" sx={{ overflowWrap: 'anywhere' }}>
-                    {selected ? (
-                      <Typography variant="body2" sx={{ fontWeight: 600 }}>
-                        {shown(ca.name)} (shown below)
-                      </Typography>
-                    ) : (
-                      <Button size="small" sx={{ textTransform: 'none', p: 0, minWidth: 0, textAlign: 'left', justifyContent: 'flex-start' }} onClick={() => selectCa(ca.name)} aria-label={`Switch to the CA ${ca.name}`}>
-                        {shown(ca.name)}
-                      </Button>
-                    )}
-                    {parent ? (
-                      <Typography variant="caption" color="text.secondary" component="div">
-                        under {shown(parent)}
-                      </Typography>
-                    ) : null}
-                  </TableCell>
-                  <TableCell sx={{ overflowWrap: 'anywhere' }}>{standing.active ? <KeyName id={standing.active.id} name={standing.active.name} /> : <Typography variant="body2" color="text.secondary">none</Typography>}</TableCell>
-                  <TableCell>
-                    <HealthCell active={standing.active} />
-                  </TableCell>
-                  <TableCell>
-                    <CrlCell next={standing.nextCrl} />
-                  </TableCell>
-                  <TableCell>
-                    <TrustedCell trusted={standing.trusted} />
-                  </TableCell>
-                  <TableCell data-testid="ca-rotation">
-                    <Typography variant="body2" color={standing.rotation.severity === 'error' ? 'error' : standing.rotation.severity === 'warning' ? 'warning.main' : undefined}>
-                      {shown(standing.rotation.text)}
-                    </Typography>
-                  </TableCell>
-                </TableRow>
-              );
-            })}
-          </TableBody>
-        </Table>
-      </TableContainer>
+      {/* One card per CA, as many abreast as fit: names and key ids wrap inside their card, nothing runs off screen. */}
+      <Box component="ul" sx={{ listStyle: 'none', p: 0, m: 0, display: 'grid', gap: 1.5, gridTemplateColumns: 'repeat(auto-fill, minmax(300px, 1fr))' }}>
+        {(rows ?? []).map(({ ca, standing }) => {
+          const selected = ca.name === caName;
+          const parent = parentName(ca);
+          return (
+            <Paper
+              key={ca.id}
+              component="li"
+              variant="outlined"
+              aria-current={selected ? 'true' : undefined}
+              aria-label={`CA ${ca.name}`}
+              data-testid="ca-overview-row"
+              data-ca={ca.name}
+              sx={{ p: 1.5, minWidth: 0, borderWidth: selected ? 2 : 1, borderColor: selected ? 'primary.main' : 'divider' }}
+            >
+              <Stack direction="row" sx={{ alignItems: 'baseline', justifyContent: 'space-between', gap: 1 }}>
+                <Typography variant="subtitle1" component="h3" sx={{ fontWeight: 600, overflowWrap: 'anywhere' }}>
+                  {shown(ca.name)}
+                </Typography>
+                {selected ? (
+                  <Chip size="small" color="primary" label="Shown below" />
+                ) : (
+                  <Button size="small" variant="outlined" onClick={() => selectCa(ca.name)} aria-label={`Switch to the CA ${ca.name}`} sx={{ flexShrink: 0 }}>
+                    Switch
+                  </Button>
+                )}
+              </Stack>
+              {parent ? (
+                <Typography variant="caption" color="text.secondary" component="div">
+                  Issuing CA under {shown(parent)}
+                </Typography>
+              ) : null}
+              <Box component="dl" sx={{ m: 0, mt: 1, display: 'grid', gridTemplateColumns: 'auto 1fr', columnGap: 1.5, rowGap: 0.5, alignItems: 'baseline', '& dt': { color: 'text.secondary', typography: 'body2' }, '& dd': { m: 0, minWidth: 0, typography: 'body2', overflowWrap: 'anywhere' } }}>
+                <dt>Active key</dt>
+                <dd>{standing.active ? <KeyName id={standing.active.id} name={standing.active.name} /> : 'none'}</dd>
+                <dt>Health</dt>
+                <dd>
+                  <HealthCell active={standing.active} />
+                </dd>
+                <dt>Next CRL</dt>
+                <dd>
+                  <CrlCell next={standing.nextCrl} />
+                </dd>
+                <dt>Trusted</dt>
+                <dd>
+                  <TrustedCell trusted={standing.trusted} />
+                </dd>
+                <dt>Rotation</dt>
+                <dd data-testid="ca-rotation">
+                  <Typography variant="body2" component="span" color={standing.rotation.severity === 'error' ? 'error' : standing.rotation.severity === 'warning' ? 'warning.main' : undefined}>
+                    {shown(standing.rotation.text)}
+                  </Typography>
+                </dd>
+              </Box>
+            </Paper>
+          );
+        })}
+      </Box>
     </Box>
   );
 }
