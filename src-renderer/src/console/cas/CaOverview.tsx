@@ -137,8 +137,13 @@ export function CaOverview({ cas }: { cas: readonly CaView[] }) {
                 </Typography>
               ) : null}
               <Box component="dl" sx={{ m: 0, mt: 1, display: 'grid', gridTemplateColumns: 'auto 1fr', columnGap: 1.5, rowGap: 0.5, alignItems: 'baseline', '& dt': { color: 'text.secondary', typography: 'body2' }, '& dd': { m: 0, minWidth: 0, typography: 'body2', overflowWrap: 'anywhere' } }}>
-                <dt>Active key</dt>
-                <dd>{standing.active ? <KeyName id={standing.active.id} name={standing.active.name} /> : 'none'}</dd>
+                {/* The key across the card: its name and grouped id need the width. */}
+                <Box component="dt" sx={{ gridColumn: '1 / -1' }}>
+                  Active key
+                </Box>
+                <Box component="dd" sx={{ gridColumn: '1 / -1', mb: 0.5 }}>
+                  {standing.active ? <KeyName id={standing.active.id} name={standing.active.name} /> : 'none'}
+                </Box>
                 <dt>Health</dt>
                 <dd>
                   <HealthCell active={standing.active} />

@@ -141,7 +141,7 @@ function SelectedCaNotice() {
   if (!cas || cas.length < 2 || caName === null) return null;
   return (
     <Alert severity="info" icon={false} sx={{ mb: 2 }} data-testid="wizard-ca">
-      In the CA <strong>{shown(caName)}</strong>: this wizard changes only this CA. The other {cas.length - 1 === 1 ? 'CA' : `${cas.length - 1} CAs`} of the vault stay as they are.
+      In the CA <strong>{shown(caName)}</strong>: this wizard changes only this CA. {cas.length === 2 ? 'The other CA of the vault stays as it is.' : `The other ${cas.length - 1} CAs of the vault stay as they are.`}
     </Alert>
   );
 }

@@ -42,7 +42,7 @@ export function BasicsStep() {
         <FormControl>
           <FormLabel id="new-ca-kind">What signs the new CA</FormLabel>
           <RadioGroup aria-labelledby="new-ca-kind" value={issuing ? 'issuing' : 'own'} onChange={(e) => kindChanged(e.target.value)}>
-            <FormControlLabel value="own" control={<Radio />} label="Nothing yet: an empty CA. You then create its first key inside it (a standalone root, or a sub-CA key for a corporate root)." />
+            <FormControlLabel value="own" control={<Radio />} sx={{ mb: 1 }} label="Nothing yet: an empty CA. You then create its first key inside it (a standalone root, or a sub-CA key for a corporate root)." />
             <FormControlLabel
               value="issuing"
               control={<Radio />}
