@@ -9,6 +9,7 @@
  */
 import type { Page } from '@playwright/test';
 import type { CertView, KeyView } from '../src-main/api/contract.ts';
+import type { AppHost } from './fixtures/app-host.ts';
 import { expect, test } from './fixtures/test.ts';
 import { must, openVaultService } from './support/emergency-seed.ts';
 import { LAPTOP_SIZES, SCHEMES } from './support/evidence.ts';
@@ -32,17 +33,22 @@ async function judgeEverywhere(page: Page, take: (name: string) => Promise<strin
   await page.emulateMedia({ colorScheme: 'light' });
 }
 
-test('two CAs: switcher, overview of every CA, a wizard inside the second CA changes only it, certificates filtered by CA', async ({ host, shots, a11y }) => {
-  // Twelve judged screens (four each of three) with axe on six of them.
-  test.setTimeout(120_000);
-  const { page } = host;
-  await copyTwoCaVault(host.vaultDir);
-  await page.reload();
-  await unlockWithPassphrase(page);
+// Each test judges eight to twelve screens (four each), with axe on half of them.
+test.describe.configure({ timeout: 120_000 });
 
-  // The switcher under the vault id starts in the vault's first CA.
+/** The two-CA vault in the window, unlocked: the switcher under the vault id starts in the vault's first CA. */
+async function openTwoCas(host: AppHost): Promise<void> {
+  await copyTwoCaVault(host.vaultDir);
+  await host.page.reload();
+  await unlockWithPassphrase(host.page);
+  await expect(switcher(host.page)).toHaveText('default');
+}
+
+test('two CAs: switcher, overview of every CA, a wizard inside the second CA changes only it, certificates filtered by CA', async ({ host, shots, a11y }) => {
+  const { page } = host;
+  await openTwoCas(host);
+
   await expect(ui(page).vaultId).toBeVisible();
-  await expect(switcher(page)).toHaveText('default');
   await expect(page.getByTestId('ca-switcher')).toContainText('2 CAs in this vault');
 
   // The overview: one row per CA, each with its own active key, health, CRL and rotation.
@@ -137,13 +143,8 @@ test('two CAs: switcher, overview of every CA, a wizard inside the second CA cha
 });
 
 test('an issuing CA under a CA of the vault, from the console: the parent signs its first key here, it is activated inside the new CA', async ({ host, shots, a11y }) => {
-  // Twelve judged screens (four each of three) with axe on six of them.
-  test.setTimeout(120_000);
   const { page } = host;
-  await copyTwoCaVault(host.vaultDir);
-  await page.reload();
-  await unlockWithPassphrase(page);
-  await expect(switcher(page)).toHaveText('default');
+  await openTwoCas(host);
 
   await page.getByRole('button', { name: 'New CA…' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'New certificate authority' })).toBeVisible();
