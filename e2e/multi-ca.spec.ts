@@ -178,7 +178,8 @@ test('an issuing CA under a CA of the vault, from the console: the parent signs 
   await page.getByRole('button', { name: 'Create Fleet Issuing under default' }).click();
 
   await expect(page.getByTestId('new-ca-created')).toContainText('The CA Fleet Issuing is in the vault');
-  await expect(page.getByTestId('new-ca-created')).toContainText('signed by default');
+  await expect(page.getByTestId('new-ca-created')).toContainText('Fleet Issuing 2026 (sha256:');
+  await expect(page.getByTestId('new-ca-created')).toContainText('signed by the active key of default');
   // The switcher stays locked while the wizard is open.
   await expect(page.getByTestId('ca-switcher')).toContainText('Close the wizard to switch CA.');
   await shots.take('new CA: created');

@@ -1,7 +1,7 @@
 import Alert from '@mui/material/Alert';
 import AlertTitle from '@mui/material/AlertTitle';
 import Button from '@mui/material/Button';
-import { HexChip, KeyIdChip } from '../../../components/KeyIdChip.tsx';
+import { HexChip, KeyName } from '../../../components/KeyIdChip.tsx';
 import { shown } from '../../../components/shown.ts';
 import { useAppStore } from '../../../store/index.ts';
 import { StepActions } from '../WizardFrame.tsx';
@@ -25,7 +25,7 @@ export function DoneStep() {
         <AlertTitle>The CA {shown(created.name)} is in the vault</AlertTitle>
         {created.firstKeyId ? (
           <>
-            Its first key {shown(key.name.trim())} <KeyIdChip id={created.firstKeyId} name={key.name} /> is a draft holding its certificate (serial <HexChip value={created.serial ?? ''} kind="serial number" />), signed by {shown(parent)}. It signs nothing until you activate it in {shown(created.name)}.
+            Its first key <KeyName id={created.firstKeyId} name={key.name.trim()} /> is a draft holding its certificate (serial <HexChip value={created.serial ?? ''} kind="serial number" />), signed by the active key of {shown(parent)}. It signs nothing until you activate it in {shown(created.name)}.
           </>
         ) : (
           <>It has no key yet. Create its first key inside it: a standalone root, or a sub-CA key for a corporate root.</>
