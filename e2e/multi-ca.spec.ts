@@ -34,7 +34,7 @@ async function judgeEverywhere(page: Page, take: (name: string) => Promise<strin
 }
 
 // Each test judges eight to twelve screens (four each), with axe on half of them.
-test.describe.configure({ timeout: 120_000 });
+test.describe.configure({ timeout: 180_000 });
 
 /** The two-CA vault in the window, unlocked: the switcher under the vault id starts in the vault's first CA. */
 async function openTwoCas(host: AppHost): Promise<void> {
