@@ -9,7 +9,7 @@ import { printable } from '../core/safe-text.ts';
 
 /** A share file is a few hundred bytes of text; anything much larger is not one. */
 const MAX_SHARE_FILE_BYTES = 64 * 1024;
-import { contract, type OpInput, type OpName, type OpResult } from '../api/contract.ts';
+import { isCaScoped, type OpInput, type OpName, type OpResult } from '../api/contract.ts';
 import { dispatch } from '../api/dispatch.ts';
 import { createService, type Service } from '../api/service.ts';
 import { defaultVaultDir } from '../api/vault-location.ts';
@@ -68,7 +68,7 @@ export class CliContext {
 
   async call<N extends OpName>(name: N, input: OpInput<N>): Promise<OpResult<N>> {
     // Operations of one CA take the selected CA; the others never see --ca.
-    const scoped = (contract[name] as { ca?: unknown }).ca !== undefined && this.ca !== undefined;
+    const scoped = isCaScoped(name) && this.ca !== undefined;
     const r = await dispatch(this.service, name, scoped ? { ...input, ca: this.ca } : input);
     if (!r.ok) throw new CliFailure(r.code, r.message);
     return r.value as OpResult<N>;
