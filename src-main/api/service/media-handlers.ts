@@ -15,11 +15,15 @@ import type { ExportView, mediaOps } from '../contract/media.ts';
 import type { VaultContext } from './context.ts';
 import type { HandlersFor } from './handler.ts';
 import { crlStatus } from './key-views.ts';
+import { addScheduledCrls } from './crl-schedule-handlers.ts';
+import { CrlScheduleStore, type NewCrlSchedule } from '../../core/store/crl-schedule-store.ts';
 
 interface PackageContents {
   files: ExportFile[];
   /** CRLs made for this export: stored in the vault only once the package is written and verified. */
   newCrls: CrlRecord[];
+  /** Pre-signed sets signed again for this export (they were stale): stored with the export's record. */
+  newSchedules: NewCrlSchedule[];
   crls: ExportView['crls'];
   activeKeyId: string;
   keys: Array<{ id: string; name: string; state: string }>;
@@ -46,6 +50,7 @@ function packageContents(ctx: VaultContext): PackageContents {
   const newCrls: CrlRecord[] = [];
   const crls: ExportView['crls'] = [];
   const now = ctx.clock.now();
+  const published: Array<{ key: (typeof all)[number]; current: CrlRecord | null }> = [];
   for (const k of all) {
     if (k.state === 'draft' || !k.certificate) continue;
     const status = crlStatus(certs, k.id, now).status;
@@ -57,12 +62,14 @@ function packageContents(ctx: VaultContext): PackageContents {
       newCrls.push(record);
       regenerated = true;
     }
+    published.push({ key: k, current: record });
     if (!record) continue;
     const prefix = k.id.slice('sha256:'.length, 'sha256:'.length + 16);
     files.push({ name: `crl/${prefix}.crl`, bytes: record.der }, { name: `crl/${prefix}.crl.pem`, bytes: Buffer.from(crlToPem(record.der), 'utf8') });
     crls.push({ issuerKeyId: k.id, number: record.number, nextUpdate: record.nextUpdate, regenerated });
   }
-  return { files, newCrls, crls, activeKeyId: active.id, keys: bundle.keys };
+  const newSchedules = addScheduledCrls(ctx, published, 'crl', files);
+  return { files, newCrls, newSchedules, crls, activeKeyId: active.id, keys: bundle.keys };
 }
 
 export const mediaHandlers: HandlersFor<keyof typeof mediaOps> = {
@@ -118,11 +125,12 @@ export const mediaHandlers: HandlersFor<keyof typeof mediaOps> = {
       });
       v.transaction(() => {
         for (const crl of c.newCrls) certs.storeCrl(crl);
+        for (const s of c.newSchedules) new CrlScheduleStore(v.db).insert(s);
         ctx.stores.exportLog.record({ at: ctx.clock.now().toISOString(), medium: mediaRoot, folder: result.dir, manifestSha256: result.manifestSha256 });
         v.audit.append({
           actor,
           action: 'export.written',
-          details: { dir: result.dir, manifestSha256: result.manifestSha256, signingKeyId: active.id, files: result.files.length, bytes: result.totalBytes, crls: c.crls.map((x) => ({ issuerKeyId: x.issuerKeyId, number: x.number, regenerated: x.regenerated })) },
+          details: { dir: result.dir, manifestSha256: result.manifestSha256, signingKeyId: active.id, files: result.files.length, bytes: result.totalBytes, crls: c.crls.map((x) => ({ issuerKeyId: x.issuerKeyId, number: x.number, regenerated: x.regenerated })), presignedAgain: c.newSchedules.map((s) => ({ issuerKeyId: s.issuerKeyId, numbers: s.crls.map((x) => x.number) })) },
         });
       });
       return { dir: result.dir, folderName: result.folderName, manifestSha256: result.manifestSha256, signingKeyId: active.id, files: result.files, totalBytes: result.totalBytes, crls: c.crls };

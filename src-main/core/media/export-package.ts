@@ -19,6 +19,8 @@ import { DomainError } from '../errors.ts';
 import {
   INCOMPLETE_MARKER,
   MANIFEST_NAME,
+  MAX_FOLDER_LEVELS,
+  foldersOf,
   PACKAGE_FORMAT,
   PACKAGE_FORMAT_VERSION,
   PARTIAL_SUFFIX,
@@ -38,7 +40,7 @@ import { verifyExportPackage } from './export-verify.ts';
 import { KEY_ID_RE } from '../asn1/key-id.ts';
 
 export interface ExportFile {
-  /** Relative name with `/`, at most one folder level (`crl/<prefix>.crl`). */
+  /** Relative name with `/`, at most MAX_FOLDER_LEVELS folder levels (`crl/<prefix>.crl`, `crl/scheduled/…`). */
   name: string;
   bytes: Uint8Array;
 }
@@ -200,7 +202,8 @@ export async function writeExportPackage(opts: WriteExportOptions): Promise<Expo
   // Up-front space check: every file takes whole allocation units (FAT clusters), plus the marker and the folders.
   const space = await spaceOf(mediaRoot);
   const unit = Math.max(space?.blockSize ?? 4096, 4096);
-  const subfolderCount = new Set(toWrite.filter((f) => f.name.includes('/')).map((f) => f.name.split('/')[0])).size;
+  const subfolders = [...new Set(toWrite.flatMap((f) => foldersOf(f.name)))];
+  const subfolderCount = subfolders.length;
   const need = toWrite.reduce((n, f) => n + Math.ceil(Math.max(f.bytes.length, 1) / unit) * unit, 0) + (subfolderCount + 2) * unit;
   if (space !== null && space.freeBytes < need) throw mediaFull(mediaRoot, need, space.freeBytes, 'checked before writing');
 
@@ -226,7 +229,7 @@ export async function writeExportPackage(opts: WriteExportOptions): Promise<Expo
     created.push(join(dir, INCOMPLETE_MARKER));
     await fsyncPath(dir);
 
-    const subfolders = [...new Set(toWrite.filter((f) => f.name.includes('/')).map((f) => f.name.split('/')[0] as string))];
+    // Outer folders come first (foldersOf lists them outermost first), so each mkdir has its parent.
     for (const sub of subfolders) {
       current = sub;
       await mkdir(join(dir, sub));
@@ -244,7 +247,7 @@ export async function writeExportPackage(opts: WriteExportOptions): Promise<Expo
       if (await exists(finalPath)) throw new DomainError('EXPORT_EXISTS', `${f.name} appeared in ${dir} while the export was being written; nothing is overwritten. Remove the folder and export again.`);
       created.push(finalPath);
       await rename(tmpPath, finalPath);
-      await fsyncPath(f.name.includes('/') ? join(dir, f.name.split('/')[0] as string) : dir);
+      await fsyncPath(join(dir, ...f.name.split('/').slice(0, -1)));
       bytesDone += f.bytes.length;
     }
     await fsyncPath(dir);
@@ -288,7 +291,7 @@ export async function writeExportPackage(opts: WriteExportOptions): Promise<Expo
 }
 
 async function readBack(dir: string, written: readonly ExportFile[], progress: (p: ExportProgress) => void | Promise<void>, bytesTotal: number): Promise<void> {
-  const tree = await listTree(dir, 1);
+  const tree = await listTree(dir, MAX_FOLDER_LEVELS);
   const want = new Set([INCOMPLETE_MARKER, ...written.map((f) => f.name)]);
   for (const e of tree) {
     if (e.kind === 'folder') continue;

@@ -14,6 +14,8 @@ import { DomainError } from '../errors.ts';
 import {
   INCOMPLETE_MARKER,
   MANIFEST_NAME,
+  MAX_FOLDER_LEVELS,
+  foldersOf,
   SIGNATURE_NAME,
   SUMS_NAME,
   TRUST_ANCHOR_NAME,
@@ -107,7 +109,7 @@ export async function verifyExportPackage(dir: string, opts: VerifyOptions = {})
 
   let tree: FolderEntry[];
   try {
-    tree = await listTree(dir, 1);
+    tree = await listTree(dir, MAX_FOLDER_LEVELS);
   } catch (e) {
     problem(null, `the package folder ${describeReadError(e)}`);
     return result;
@@ -186,7 +188,7 @@ export async function verifyExportPackage(dir: string, opts: VerifyOptions = {})
   // No extra files or folders.
   const expected = new Set<string>([MANIFEST_NAME, SIGNATURE_NAME, SUMS_NAME, ...listed.map((f) => f.name)]);
   if (opts.allowIncompleteMarker) expected.add(INCOMPLETE_MARKER);
-  const expectedFolders = new Set(listed.filter((f) => f.name.includes('/')).map((f) => f.name.split('/')[0] as string));
+  const expectedFolders = new Set(listed.flatMap((f) => foldersOf(f.name)));
   for (const e of tree) {
     if (e.kind === 'file' && !expected.has(e.name) && manifest) problem(e.name, 'is not listed in the manifest');
     if (e.kind === 'folder' && !expectedFolders.has(e.name) && manifest) problem(e.name, 'is a folder the manifest does not account for');

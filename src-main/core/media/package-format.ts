@@ -61,10 +61,19 @@ const SEGMENT_RE = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}$/;
 /** Names DOS devices keep for themselves on FAT/NTFS, whatever the extension (CON.txt is CON). */
 const DOS_DEVICE_RE = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i;
 
-/** Why `name` can't be a package file name, or null when it can. Names use `/` and at most one folder level (`crl/…`). */
+/** Folder levels a package file may sit in: `crl/scheduled/<file>` needs two; one more for a CA's own folder. */
+export const MAX_FOLDER_LEVELS = 3;
+
+/** Every folder a file name lies in, outermost first (`crl/scheduled/x.crl`: `crl`, `crl/scheduled`). */
+export function foldersOf(name: string): string[] {
+  const segments = name.split('/');
+  return segments.slice(0, -1).map((_, i) => segments.slice(0, i + 1).join('/'));
+}
+
+/** Why `name` can't be a package file name, or null when it can. Names use `/` and at most MAX_FOLDER_LEVELS folder levels (`crl/…`). */
 export function packageNameProblem(name: string): string | null {
   const segments = name.split('/');
-  if (segments.length > 2) return 'has more than one folder level';
+  if (segments.length > MAX_FOLDER_LEVELS + 1) return `has more than ${MAX_FOLDER_LEVELS} folder levels`;
   for (const s of segments) {
     if (!SEGMENT_RE.test(s)) return 'may contain only letters, digits, ".", "-" and "_" (not starting with ".")';
     if (DOS_DEVICE_RE.test(s)) return 'is a reserved device name on FAT and NTFS';
