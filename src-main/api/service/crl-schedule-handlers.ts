@@ -47,7 +47,7 @@ function scheduledView(s: CrlSchedule, st: ScheduleStaleness): ScheduledCrlsView
     signedAt: s.createdAt,
     stale: st.stale,
     staleReason: st.stale ? st.reason : null,
-    staleMessage: st.stale ? `The ${s.crls.length} pre-signed CRLs (numbers ${first.number}–${last.number}) are stale: ${st.message}. The next export ("export media") signs them again; until then do not publish them.` : null,
+    staleMessage: st.stale ? `The ${s.crls.length} pre-signed CRLs (numbers ${first.number}–${last.number}) are stale: ${st.message}. The next export signs them again; until then do not publish them.` : null,
   };
 }
 
