@@ -176,6 +176,18 @@ describe('crl presign, crl calendar and pre-signed CRLs in the export', () => {
       await ok(['--ca', 'lab', 'key', 'activate', k]);
     }
     await ok(['--ca', 'lab', 'key', 'retire', 'lab-1', '--force', '--reason', 'test']);
+    // A third CA whose retired key revoked a certificate that is still valid: it must keep publishing.
+    await ok(['ca', 'create', '--name', 'old']);
+    await ok(['--ca', 'old', 'key', 'create', '--name', 'old-1']);
+    await ok(['--ca', 'old', 'key', 'self-sign', 'old-1', '--subject', 'CN=old-1', '--days', '40']);
+    await ok(['--ca', 'old', 'key', 'activate', 'old-1']);
+    writeFileSync(join(dir, 'old-agent.csr'), makeCsr('p256', 'old-agent'));
+    const oldSerial = ((await ok(['--json', '--ca', 'old', 'cert', 'issue', '--csr', join(dir, 'old-agent.csr'), '--out', join(dir, 'old-agent.pem'), '--days', '30'])).json as { serial: string }).serial;
+    await ok(['--ca', 'old', 'cert', 'revoke', oldSerial]);
+    await ok(['--ca', 'old', 'key', 'create', '--name', 'old-2']);
+    await ok(['--ca', 'old', 'key', 'self-sign', 'old-2', '--subject', 'CN=old-2']);
+    await ok(['--ca', 'old', 'key', 'activate', 'old-2']);
+    await ok(['--ca', 'old', 'key', 'retire', 'old-1', '--force', '--reason', 'test']);
     const vaultDir = join(dir, 'vault');
     const before = hashDir(vaultDir);
     const cases: Array<[string[], number, string]> = [
@@ -183,6 +195,8 @@ describe('crl presign, crl calendar and pre-signed CRLs in the export', () => {
       [['--ca', 'default', 'crl', 'presign', '--issuer', 'root', '--count', '121'], 2, 'INVALID_INPUT'],
       [['--ca', 'default', 'crl', 'presign', '--issuer', 'root', '--count', '3', '--validity-days', '2'], 1, 'PRESIGN_VALIDITY_TOO_SHORT'],
       [['--ca', 'lab', 'crl', 'presign', '--issuer', 'lab-1', '--count', '3'], 1, 'PRESIGN_NOT_NEEDED'],
+      // old-1's certificate ends in 40 days: ten 7-day CRLs would run past it.
+      [['--ca', 'old', 'crl', 'presign', '--issuer', 'old-1', '--count', '10', '--validity-days', '7'], 1, 'VALIDITY_EXCEEDS_ISSUER'],
     ];
     for (const [args, exit, code] of cases) {
       const r = await cli(['--json', ...args]);
@@ -192,7 +206,13 @@ describe('crl presign, crl calendar and pre-signed CRLs in the export', () => {
     expect(hashDir(vaultDir)).toBe(before);
     // The retired key without live revocations is not on the calendar; both CAs' publishing keys are.
     const cal = (await ok(['--json', 'crl', 'calendar'])).json as CrlCalendarView;
-    expect(cal.entries.map((e) => `${e.ca}/${e.keyName}`).sort()).toEqual(['default/root', 'lab/lab-2']);
+    expect(cal.entries.map((e) => `${e.ca}/${e.keyName}`).sort()).toEqual(['default/root', 'lab/lab-2', 'old/old-1', 'old/old-2']);
+    expect(cal.entries.find((e) => e.keyName === 'old-1')).toMatchObject({ state: 'retired', liveRevocations: 1, lastCrl: null, status: 'none' });
+    // A retired key with a live revocation may pre-sign; each CRL lists it.
+    const p = (await ok(['--json', '--ca', 'old', 'crl', 'presign', '--issuer', 'old-1', '--count', '2', '--validity-days', '5'])).json as PresignView;
+    expect(p.crls.map((c) => c.entries)).toEqual([1, 1]);
+    expect(at(p.crls[0]!.thisUpdate)).toBe(Math.floor(clock.now().getTime() / 1000) * 1000);
+    expect(at(p.crls[1]!.thisUpdate) - at(p.crls[0]!.thisUpdate)).toBe(3 * DAY_MS);
   });
 
   it('--ics writes RFC 5545 that Python\'s icalendar parses: one event with an alarm per deadline, CRLF, folded lines', async () => {
@@ -238,5 +258,13 @@ print(json.dumps({'version': str(cal['VERSION']), 'events': out}))`,
     expect([again.code, codeOf(again)]).toEqual([1, 'OUTPUT_EXISTS']);
     expect(readFileSync(ics).equals(raw)).toBe(true);
     expect(existsSync(`${ics}.partial`)).toBe(false);
+  });
+
+  it('a regular CRL after pre-signing makes them stale too (they would go back in number), and says so', async () => {
+    const r = await ok(['--ca', 'default', 'crl', 'generate', '--out', join(dir, 'later.crl')]);
+    expect(r.stdout).toContain('a newer CRL (number');
+    const cal = (await ok(['--json', '--ca', 'default', 'crl', 'calendar'])).json as CrlCalendarView;
+    expect(cal.entries[0]!.scheduled).toMatchObject({ stale: true, staleReason: 'superseded' });
+    expect(opensslCrl(join(dir, 'later.crl')).number).toBeGreaterThan(cal.entries[0]!.scheduled!.lastNumber);
   });
 });

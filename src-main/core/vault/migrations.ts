@@ -326,14 +326,12 @@ export const MIGRATIONS: readonly Migration[] = [
         replaced_at TEXT
       ) STRICT;
       CREATE INDEX crl_schedules_issuer ON crl_schedules(issuer_key_id, id);
+      -- The columns of crls, and the set each CRL belongs to; apart from crls, so that a key's
+      -- current CRL (the last of crls) is never one whose window has not opened yet.
       CREATE TABLE scheduled_crls (
         schedule_id INTEGER NOT NULL REFERENCES crl_schedules(id),
-        issuer_key_id TEXT NOT NULL REFERENCES signing_keys(id),
-        number INTEGER NOT NULL,
-        this_update TEXT NOT NULL,
-        next_update TEXT NOT NULL,
-        entries INTEGER NOT NULL,
-        der BLOB NOT NULL,
+        issuer_key_id TEXT NOT NULL REFERENCES signing_keys(id), number INTEGER NOT NULL,
+        this_update TEXT NOT NULL, next_update TEXT NOT NULL, entries INTEGER NOT NULL, der BLOB NOT NULL,
         PRIMARY KEY (issuer_key_id, number)
       ) STRICT;
       CREATE INDEX scheduled_crls_schedule ON scheduled_crls(schedule_id, number);
