@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { CrlCalendarEntry } from '../../api/contract.ts';
+import type { CrlCalendarEntry, CrlCalendarView } from '../../api/contract.ts';
 import type { Action, CliContext } from '../context.ts';
 import { int, intFor } from '../options.ts';
 import { table } from '../format.ts';
@@ -26,7 +26,13 @@ function calendarRow(e: CrlCalendarEntry): Array<string | number | null> {
  * output of commands after which they may have gone stale (a revocation, a new CRL); empty when none.
  */
 export async function staleScheduleNotice(ctx: CliContext): Promise<string> {
-  const cal = await ctx.call('crl.calendar', {});
+  let cal: CrlCalendarView;
+  try {
+    cal = await ctx.call('crl.calendar', {});
+  } catch {
+    // The command itself succeeded; a calendar that cannot be read must not make it look failed.
+    return '\nThe CRL calendar could not be read: run "crl calendar" to see whether pre-signed CRLs are stale.';
+  }
   const stale = cal.entries.filter((e) => e.scheduled?.stale);
   return stale.map((e) => `\nWarning: CA "${e.ca}", key ${keyLabel(e)}: ${e.scheduled!.staleMessage}`).join('');
 }
