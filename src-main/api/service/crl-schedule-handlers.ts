@@ -9,7 +9,8 @@ import { presignCrls, scheduleStaleness, type ScheduleStaleness } from '../../co
 import { crlToPem } from '../../core/issuance/crl-encoder.ts';
 import type { CertificateStore, CrlRecord } from '../../core/store/certificate-store.ts';
 import { CrlScheduleStore, type CrlSchedule, type NewCrlSchedule } from '../../core/store/crl-schedule-store.ts';
-import type { SigningKeyRecord } from '../../core/store/signing-key-store.ts';
+import type { SigningKeyRecord, SigningKeyStore } from '../../core/store/signing-key-store.ts';
+import type { Db } from '../../core/vault/database.ts';
 import type { CrlCalendarEntry, crlScheduleOps, ScheduledCrlsView } from '../contract/crls.ts';
 import type { VaultContext } from './context.ts';
 import type { HandlersFor } from './handler.ts';
@@ -118,6 +119,14 @@ function calendarEvents(entries: readonly CrlCalendarEntry[], marginDays: number
   });
 }
 
+/** What the export hook reads: the vault's database, one CA's keys and certificates, and the time. */
+export interface ScheduleWorld {
+  db: Db;
+  keys: SigningKeyStore;
+  certs: CertificateStore;
+  now: Date;
+}
+
 /** The CRLs a stale (or newly chained) set needs and the export's files for one issuer; nothing is stored here. */
 interface ScheduledExport {
   files: Array<{ name: string; bytes: Uint8Array }>;
@@ -132,10 +141,9 @@ interface ScheduledExport {
  * CRL (`current`, `regenerated`), and only the CRLs that have not expired. The caller adds
  * SCHEDULE.json (scheduleJson) once for all issuers of the folder.
  */
-function scheduledCrlsForExport(ctx: VaultContext, k: SigningKeyRecord, current: CrlRecord | null, crlFolder: string): ScheduledExport {
-  const { keys, certs } = ctx.stores;
-  const schedules = new CrlScheduleStore(ctx.vault.db);
-  const now = ctx.clock.now();
+function scheduledCrlsForExport(w: ScheduleWorld, k: SigningKeyRecord, current: CrlRecord | null, crlFolder: string): ScheduledExport {
+  const { keys, certs, now } = w;
+  const schedules = new CrlScheduleStore(w.db);
   const s = schedules.current(k.id);
   const out: ScheduledExport = { files: [], resigned: null, schedule: [] };
   if (!s || s.crls.length === 0) return out;
@@ -168,8 +176,8 @@ function scheduleJson(entries: ScheduledExport['schedule']): Uint8Array {
  * SCHEDULE.json under `<crlFolder>/scheduled/` to `files`; returns the sets signed again, which the
  * export stores with its record once the package is written and verified.
  */
-export function addScheduledCrls(ctx: VaultContext, issuers: ReadonlyArray<{ key: SigningKeyRecord; current: CrlRecord | null }>, crlFolder: string, files: Array<{ name: string; bytes: Uint8Array }>): NewCrlSchedule[] {
-  const parts = issuers.map((i) => scheduledCrlsForExport(ctx, i.key, i.current, crlFolder));
+export function addScheduledCrls(w: ScheduleWorld, issuers: ReadonlyArray<{ key: SigningKeyRecord; current: CrlRecord | null }>, crlFolder: string, files: Array<{ name: string; bytes: Uint8Array }>): NewCrlSchedule[] {
+  const parts = issuers.map((i) => scheduledCrlsForExport(w, i.key, i.current, crlFolder));
   const schedule = parts.flatMap((p) => p.schedule);
   if (schedule.length) files.push(...parts.flatMap((p) => p.files), { name: `${crlFolder}/scheduled/SCHEDULE.json`, bytes: scheduleJson(schedule) });
   return parts.flatMap((p) => (p.resigned ? [p.resigned] : []));

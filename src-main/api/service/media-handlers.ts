@@ -68,7 +68,7 @@ function packageContents(ctx: VaultContext): PackageContents {
     files.push({ name: `crl/${prefix}.crl`, bytes: record.der }, { name: `crl/${prefix}.crl.pem`, bytes: Buffer.from(crlToPem(record.der), 'utf8') });
     crls.push({ issuerKeyId: k.id, number: record.number, nextUpdate: record.nextUpdate, regenerated });
   }
-  const newSchedules = addScheduledCrls(ctx, published, 'crl', files);
+  const newSchedules = addScheduledCrls({ db: ctx.vault.db, keys, certs, now }, published, 'crl', files);
   return { files, newCrls, newSchedules, crls, activeKeyId: active.id, keys: bundle.keys };
 }
 
