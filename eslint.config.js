@@ -10,7 +10,7 @@ import layers from './eslint-rules/layers.js';
 // renderer -> (types of) contract; cli, electron -> api -> core.
 const CORE_PACKAGES = [
   '@peculiar/x509', '@peculiar/asn1-*', 'asn1js', 'zod', 'canonicalize', 'better-sqlite3-multiple-ciphers',
-  'reflect-metadata', 'shamir-secret-sharing',
+  'reflect-metadata', 'shamir-secret-sharing', 'pkcs11js',
 ];
 const CONTRACT = ['src-main/api/contract.ts', 'src-main/api/contract/**'];
 const layer = (name, allow, allowTypes = []) => ({ 'layers/allowed-imports': ['error', { layer: name, allow, allowTypes }] });

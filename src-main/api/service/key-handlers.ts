@@ -76,8 +76,8 @@ export const keyHandlers: HandlersFor<keyof typeof keyOps> = {
     const k = keys.resolve(input.key);
     draftOnly(k, 'be self-signed');
     if (k.certificate) throw new DomainError('INVALID_TRANSITION', `Draft "${k.name}" already has a certificate. Activate it, or create a new key.`);
-    const cert = await keys.withPrivateKey(k.id, (pkcs8) =>
-      selfSignRoot({ algorithm: k.algorithm, pkcs8, spki: k.spki, subject: input.subject, days: input.days, pathLength: input.pathLength, clock: ctx.clock }),
+    const cert = await keys.withSigner(k.id, (signer) =>
+      selfSignRoot({ algorithm: k.algorithm, signer, spki: k.spki, subject: input.subject, days: input.days, pathLength: input.pathLength, clock: ctx.clock }),
     );
     v.transaction(() => {
       keys.setCertificate(k.id, cert.der, []);
@@ -95,7 +95,7 @@ export const keyHandlers: HandlersFor<keyof typeof keyOps> = {
     const k = keys.resolve(input.key);
     draftOnly(k, 'export a CSR');
     const out = input.out ? assertNewFile(input.out) : null;
-    const req = await keys.withPrivateKey(k.id, (pkcs8) => createSubCaRequest({ algorithm: k.algorithm, pkcs8, spki: k.spki, subject: input.subject }));
+    const req = await keys.withSigner(k.id, (signer) => createSubCaRequest({ algorithm: k.algorithm, signer, spki: k.spki, subject: input.subject }));
     const bytes = encodeRequest(req, input.format);
     v.transaction(() => {
       if (out) writeFileDurably(out, bytes, { exclusive: true, mode: 0o644 });

@@ -1,4 +1,4 @@
-import { createPrivateKey, sign as nodeSign } from 'node:crypto';
+import { signAndVerify } from '../../core/signing/signer.ts';
 import { resolve } from 'node:path';
 import { buildBundle } from '../../core/keys/bundle-builder.ts';
 import { buildTrustAnchor, serializeTrustAnchor } from '../../core/keys/trust-anchor.ts';
@@ -9,7 +9,6 @@ import { detectRemovableMedia } from '../../core/media/detect.ts';
 import { writeExportPackage, type ExportFile } from '../../core/media/export-package.ts';
 import { pinnedKeyIds, verifyExportPackage } from '../../core/media/export-verify.ts';
 import { readRequestFolder } from '../../core/media/untrusted-input.ts';
-import { ALGORITHMS } from '../../core/pki/algorithms.ts';
 import type { CrlRecord } from '../../core/store/certificate-store.ts';
 import type { ExportView, mediaOps } from '../contract/media.ts';
 import type { VaultContext } from './context.ts';
@@ -97,7 +96,6 @@ export const mediaHandlers: HandlersFor<keyof typeof mediaOps> = {
     try {
       const c = packageContents(ctx);
       const active = keys.get(c.activeKeyId)!;
-      const digest = ALGORITHMS[active.algorithm].nodeDigest;
       const result = await writeExportPackage({
         mediaRoot,
         vaultId: v.id,
@@ -106,14 +104,7 @@ export const mediaHandlers: HandlersFor<keyof typeof mediaOps> = {
         createdAt: ctx.clock.now(),
         files: c.files,
         auditHead: v.audit.head(),
-        sign: async (manifest) => {
-          const pkcs8 = keys.unwrapPrivateKey(active.id);
-          try {
-            return nodeSign(digest, manifest, createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }));
-          } finally {
-            pkcs8.fill(0);
-          }
-        },
+        sign: async (manifest) => keys.withSigner(active.id, (signer) => signAndVerify(signer, active.spki, manifest, 'export manifest')),
         onProgress: (p) => ctx.progress({ operation: 'export.media', done: p.filesDone, total: p.filesTotal, item: p.file ?? p.phase }),
       });
       v.transaction(() => {
