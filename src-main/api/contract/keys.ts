@@ -22,6 +22,8 @@ export interface CrlStatusView {
   status: 'none' | 'ok' | 'due' | 'expired';
 }
 
+const keyName = z.string().trim().min(1).max(100).regex(/^[^\s].*$/);
+
 export interface KeyView {
   id: string;
   /** The CA the key belongs to: its id and its name. */
@@ -48,6 +50,39 @@ export interface KeyView {
   health: KeyHealthView;
   crl: CrlStatusView;
   unexpiredIssued: number;
+  /** Where the private key lives when it is on a PKCS#11 token (null: wrapped in the vault), and whether it is usable now. */
+  token: TokenKeyView | null;
+}
+
+export interface TokenKeyView {
+  label: string;
+  serial: string;
+  manufacturer: string;
+  model: string;
+  /** CKA_ID, lowercase hex. */
+  ckaId: string;
+  ckaLabel: string;
+  origin: 'generated' | 'adopted';
+  /** OK: present and signs; UNCHECKED: present, no PIN to try a signature; else the error code (TOKEN_NOT_PRESENT, TOKEN_PIN_INCORRECT, …). */
+  status: 'OK' | 'UNCHECKED' | ErrorCode;
+  message: string;
+}
+
+/** Which token: by its label or by its serial number (exactly one). */
+const tokenSelector = z
+  .strictObject({ label: z.string().trim().min(1).max(32).optional(), serial: z.string().trim().min(1).max(16).optional() })
+  .refine((t) => (t.label === undefined) !== (t.serial === undefined), { message: 'name the token by its label or by its serial number, not both' });
+
+export interface TokenView {
+  label: string;
+  serial: string;
+  manufacturer: string;
+  model: string;
+  slot: number;
+  initialized: boolean;
+  pinLocked: boolean;
+  /** The token supports CKM_EDDSA, so Ed25519 keys can be made on it. */
+  eddsa: boolean;
 }
 
 export interface RetiredView {
@@ -136,9 +171,15 @@ const subject = z.string().trim().min(1, 'a subject DN is required, e.g. "CN=Acm
 
 export const keyOps = {
   'key.create': op<KeyView>()(
-    z.strictObject({ name: z.string().trim().min(1).max(100).regex(/^[^\s].*$/), algorithm: z.enum(KEY_ALGORITHMS).default('ecdsa-p256') }),
+    z.strictObject({ name: keyName, algorithm: z.enum(KEY_ALGORITHMS).default('ecdsa-p256'), token: tokenSelector.optional() }),
     { mutates: true, needsUnlock: true, ca: 'one' },
   ),
+  'key.adopt': op<KeyView>()(
+    z.strictObject({ name: keyName, token: tokenSelector, id: z.string().trim().toLowerCase().regex(/^([0-9a-f]{2}){1,128}$/, 'CKA_ID as hex digits, two per byte') }),
+    { mutates: true, needsUnlock: true, ca: 'one' },
+  ),
+  'token.list': op<TokenView[]>()(empty, { mutates: false, needsUnlock: true }),
+
   'key.list': op<KeyView[]>()(empty, { mutates: false, needsUnlock: true, ca: 'oneOrAll' }),
   'key.show': op<KeyDetailView>()(z.strictObject({ key: keyRef }), { mutates: false, needsUnlock: true, ca: 'one' }),
   'key.compromise': op<CompromiseView | null>()(empty, { mutates: false, needsUnlock: true, ca: 'oneOrAll' }),

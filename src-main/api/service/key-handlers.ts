@@ -6,6 +6,8 @@ import { certificateFingerprint, checkChainRoot, TrustedRootStore } from '../../
 import { DEFAULT_MAX_CHAIN_BYTES } from '../../core/keys/chain-file.ts';
 import { createSubCaRequest, encodeRequest } from '../../core/keys/csr.ts';
 import { generateSigningKey } from '../../core/keys/key-material.ts';
+import { listTokens } from '../../core/token/pkcs11.ts';
+import { adoptKeyFromToken, createKeyOnToken, type TokenKeyWorld } from '../../core/token/token-keys.ts';
 import { activateKey, promoteKey, retireKey, type RotationWorld } from '../../core/keys/rotation.ts';
 import { selfSignRoot } from '../../core/keys/self-sign.ts';
 import { buildBundle } from '../../core/keys/bundle-builder.ts';
@@ -31,6 +33,10 @@ function draftOnly(k: SigningKeyRecord, what: string): void {
   if (k.state !== 'draft') throw new DomainError('INVALID_TRANSITION', `Key "${k.name}" is ${k.state}; only a draft key can ${what}. Create a new key for a new certificate.`);
 }
 
+function tokenWorld(ctx: VaultContext): TokenKeyWorld {
+  return { vault: ctx.vault, keys: ctx.stores.keys, actor: ctx.actor, now: ctx.clock.now() };
+}
+
 function rotationWorld(ctx: VaultContext): RotationWorld {
   return { vault: ctx.vault, keys: ctx.stores.keys, certs: ctx.stores.certs, clock: ctx.clock, actor: ctx.actor, requireActor: () => ctx.actor };
 }
@@ -39,6 +45,10 @@ export const keyHandlers: HandlersFor<keyof typeof keyOps> = {
   'key.create': async (input, ctx) => {
     const v = ctx.vault;
     const { keys, certs } = ctx.stores;
+    if (input.token) {
+      const id = createKeyOnToken(tokenWorld(ctx), { name: input.name, algorithm: input.algorithm, token: input.token });
+      return keyView(keys.resolve(id), keys, certs, ctx.clock);
+    }
     const g = await generateSigningKey(input.algorithm);
     try {
       v.transaction(() => {
@@ -50,6 +60,14 @@ export const keyHandlers: HandlersFor<keyof typeof keyOps> = {
     }
     return keyView(keys.resolve(g.keyId), keys, certs, ctx.clock);
   },
+
+  'key.adopt': async (input, ctx) => {
+    const { keys, certs } = ctx.stores;
+    const id = adoptKeyFromToken(tokenWorld(ctx), { name: input.name, token: input.token, ckaId: input.id });
+    return keyView(keys.resolve(id), keys, certs, ctx.clock);
+  },
+
+  'token.list': async (_i, ctx) => listTokens(ctx.stores.keys.pkcs11ModulePath()),
 
   'key.list': async (_i, ctx) => {
     const { keys, certs } = ctx.stores;

@@ -141,6 +141,11 @@ export class SigningKeyStore {
     return t ?? null;
   }
 
+  /** This session's token PIN, if the host has one (in memory only). */
+  tokenPin(): string | undefined {
+    return this.vault.tokenAccess.pin();
+  }
+
   /** The PKCS#11 module this session loads: AIRGAP_CA_PKCS11_MODULE, else the vault's settings.pkcs11Module. */
   pkcs11ModulePath(): string {
     const row = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(PKCS11_MODULE_SETTING) as { value: string } | undefined;
@@ -166,11 +171,12 @@ export class SigningKeyStore {
       .run(k.id, t.label, t.serial, t.manufacturer, t.model, t.ckaId, t.ckaLabel, t.origin);
   }
 
-  private assertNewKey(id: string, name: string): void {
+  /** KEY_NAME_TAKEN when the name (or, given, the key id) is taken. */
+  assertNewKey(id: string | null, name: string): void {
     if (this.db.prepare('SELECT 1 FROM signing_keys WHERE name = ?').get(name)) {
       throw new DomainError('KEY_NAME_TAKEN', `A signing key named "${name}" already exists. Key names are unique: choose another.`);
     }
-    if (this.db.prepare('SELECT 1 FROM signing_keys WHERE id = ?').get(id)) {
+    if (id !== null && this.db.prepare('SELECT 1 FROM signing_keys WHERE id = ?').get(id)) {
       throw new DomainError('KEY_NAME_TAKEN', `The vault already holds key ${id}.`);
     }
   }

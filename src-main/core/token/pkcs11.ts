@@ -11,7 +11,7 @@
  * finalised: login state is the process's (PKCS#11 2.40 section 5.4), so a
  * worker thread that finalised would log every other thread out.
  */
-import { createHash, createPublicKey, randomBytes } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { DomainError, isDomainError } from '../errors.ts';
@@ -312,9 +312,9 @@ export class TokenSession {
       { type: m.CKA_PRIVATE, value: true },
       { type: m.CKA_SENSITIVE, value: true },
       { type: m.CKA_EXTRACTABLE, value: false },
-      { type: m.CKA_SIGN, value: true },
+      ...SIGN_ONLY_PRIVATE(m),
     ];
-    const pub = [...common, { type: m.CKA_CLASS, value: m.CKO_PUBLIC_KEY }, { type: m.CKA_PRIVATE, value: false }, { type: m.CKA_VERIFY, value: true }];
+    const pub = [...common, { type: m.CKA_CLASS, value: m.CKO_PUBLIC_KEY }, { type: m.CKA_PRIVATE, value: false }, ...VERIFY_ONLY_PUBLIC(m)];
     let mechanism: number;
     if (algorithm === 'rsa-3072' || algorithm === 'rsa-4096') {
       mechanism = m.CKM_RSA_PKCS_KEY_PAIR_GEN;
@@ -333,6 +333,72 @@ export class TokenSession {
     guard(`generate a ${algorithm} key pair`, () => this.#p.C_GenerateKeyPair(this.session, { mechanism }, pub, priv));
     const spki = this.publicKeySpki(ckaId);
     if (!spki) throw new DomainError('TOKEN_ERROR', 'The token made the key pair but shows no public key for it.');
+    return spki;
+  }
+
+  /** Removes both halves of a key pair this session made (a key the vault then failed to record). */
+  destroyKeyPair(ckaId: Buffer): void {
+    const m = pkcs11js();
+    for (const cls of [m.CKO_PRIVATE_KEY, m.CKO_PUBLIC_KEY]) for (const h of this.find(cls, ckaId)) guard('remove a key', () => this.#p.C_DestroyObject(this.session, h));
+  }
+
+  /** CKA_LABEL of an object, '' when it has none. */
+  label(handle: Handle): string {
+    const m = pkcs11js();
+    return this.attributes(handle, [m.CKA_LABEL]).get(m.CKA_LABEL)?.toString('utf8') ?? '';
+  }
+
+  /**
+   * An existing private key (PKCS#8) put on the token as CKA_TOKEN, CKA_PRIVATE,
+   * CKA_SENSITIVE and not CKA_EXTRACTABLE, with its public key object beside it
+   * (same CKA_ID and label). Returns the SPKI. The caller zeroes `pkcs8`; the
+   * JWK the values pass through lives only inside this call.
+   */
+  importKeyPair(algorithm: KeyAlgorithm, pkcs8: Uint8Array, ckaId: Buffer, label: string): Uint8Array {
+    const m = pkcs11js();
+    const priv = createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' });
+    const jwk = priv.export({ format: 'jwk' });
+    const b = (v: string | undefined): Buffer => Buffer.from(v ?? '', 'base64url');
+    const common = [
+      { type: m.CKA_TOKEN, value: true },
+      { type: m.CKA_ID, value: ckaId },
+      { type: m.CKA_LABEL, value: label },
+    ];
+    const protection = [
+      { type: m.CKA_CLASS, value: m.CKO_PRIVATE_KEY },
+      { type: m.CKA_PRIVATE, value: true },
+      { type: m.CKA_SENSITIVE, value: true },
+      { type: m.CKA_EXTRACTABLE, value: false },
+      ...SIGN_ONLY_PRIVATE(m),
+    ];
+    const pubClass = [{ type: m.CKA_CLASS, value: m.CKO_PUBLIC_KEY }, { type: m.CKA_PRIVATE, value: false }, ...VERIFY_ONLY_PUBLIC(m)];
+    let privAttrs: Pkcs11Types.Template;
+    let pubAttrs: Pkcs11Types.Template;
+    if (jwk.kty === 'RSA') {
+      const rsa = [{ type: m.CKA_KEY_TYPE, value: m.CKK_RSA }, { type: m.CKA_MODULUS, value: b(jwk.n) }, { type: m.CKA_PUBLIC_EXPONENT, value: b(jwk.e) }];
+      privAttrs = [...common, ...protection, ...rsa,
+        { type: m.CKA_PRIVATE_EXPONENT, value: b(jwk.d) }, { type: m.CKA_PRIME_1, value: b(jwk.p) }, { type: m.CKA_PRIME_2, value: b(jwk.q) },
+        { type: m.CKA_EXPONENT_1, value: b(jwk.dp) }, { type: m.CKA_EXPONENT_2, value: b(jwk.dq) }, { type: m.CKA_COEFFICIENT, value: b(jwk.qi) }];
+      pubAttrs = [...common, ...pubClass, ...rsa];
+    } else {
+      const curve = CURVES[algorithm];
+      if (!curve) throw new DomainError('UNSUPPORTED_ALGORITHM', `A ${algorithm} key cannot be put on a token.`);
+      const edwards = curve.crv === 'Ed25519';
+      const keyType = { type: m.CKA_KEY_TYPE, value: edwards ? CKK_EC_EDWARDS : m.CKK_EC };
+      const params = { type: m.CKA_EC_PARAMS, value: Buffer.from(curve.params, 'hex') };
+      const point = edwards ? b(jwk.x) : Buffer.concat([Buffer.from([4]), b(jwk.x), b(jwk.y)]);
+      privAttrs = [...common, ...protection, keyType, params, { type: m.CKA_VALUE, value: b(jwk.d) }];
+      pubAttrs = [...common, ...pubClass, keyType, params, { type: m.CKA_EC_POINT, value: Buffer.concat([Buffer.from([0x04, point.length]), point]) }];
+    }
+    guard('store the private key', () => this.#p.C_CreateObject(this.session, privAttrs));
+    try {
+      guard('store the public key', () => this.#p.C_CreateObject(this.session, pubAttrs));
+    } catch (e) {
+      this.destroyKeyPair(ckaId);
+      throw e;
+    }
+    const spki = this.publicKeySpki(ckaId);
+    if (!spki) throw new DomainError('TOKEN_ERROR', 'The token stored the key but shows no public key for it.');
     return spki;
   }
 
@@ -361,6 +427,19 @@ export class TokenSession {
     return curve && algorithm !== 'ed25519' ? ecdsaRawToDer(raw) : raw;
   }
 }
+
+/** A CA key signs and does nothing else: no decryption, unwrapping or derivation with it. */
+const SIGN_ONLY_PRIVATE = (m: Pkcs11Module): Pkcs11Types.Attribute[] => [
+  { type: m.CKA_SIGN, value: true },
+  { type: m.CKA_DECRYPT, value: false },
+  { type: m.CKA_UNWRAP, value: false },
+  { type: m.CKA_DERIVE, value: false },
+];
+const VERIFY_ONLY_PUBLIC = (m: Pkcs11Module): Pkcs11Types.Attribute[] => [
+  { type: m.CKA_VERIFY, value: true },
+  { type: m.CKA_ENCRYPT, value: false },
+  { type: m.CKA_WRAP, value: false },
+];
 
 /** RFC 8017 9.2 note 1: the DER DigestInfo prefix of a SHA-256 hash. */
 const SHA256_DIGEST_INFO = Buffer.from('3031300d060960864801650304020105000420', 'hex');
