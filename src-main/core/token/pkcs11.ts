@@ -116,7 +116,8 @@ export function loadModule(path: string): PKCS11 {
     throw new DomainError('TOKEN_MODULE_MISSING', `${path} is not a PKCS#11 module that loads here. Point settings.pkcs11Module or AIRGAP_CA_PKCS11_MODULE at the token's PKCS#11 library.`, e instanceof Error ? e.message : String(e));
   }
   try {
-    p.C_Initialize();
+    // Batch workers sign from several threads at once: the module must lock with the OS's primitives.
+    p.C_Initialize({ flags: m.CKF_OS_LOCKING_OK });
   } catch (e) {
     // Another thread of this process initialised it first: the library is shared.
     if (cryptokiCode(e) !== 'CKR_CRYPTOKI_ALREADY_INITIALIZED') throw tokenError(e, 'initialise the PKCS#11 module');
