@@ -256,4 +256,33 @@ describe('other algorithms and adopting an existing key pair', () => {
     const missing = await o.cli(['--json', '--pin-file', o.token.pinFile, 'key', 'adopt', '--name', 'nothing', '--token', o.token.label, '--id', 'abcd']);
     expect(jsonError(missing).code).toBe('TOKEN_KEY_MISSING');
   });
+  it('imports an existing CA key onto the token (key import --token): not extractable, no wrapped copy; the imported root keeps issuing what OpenSSL verifies against its original certificate', async () => {
+    const run = (args: string[]) => execFileSync('openssl', args, { cwd: o.dir, stdio: 'pipe' });
+    run(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', 'old.key']);
+    run(['req', '-x509', '-new', '-key', 'old.key', '-subj', '/CN=Old Root', '-days', '365', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign', '-out', 'old.pem']);
+    const keyBefore = readFileSync(join(o.dir, 'old.key'));
+    // As a child process: the certificate OpenSSL just made is valid from now, and this file's in-process clock is a minute back.
+    const k = ok(await o.child(['--json', '--pin-file', o.token.pinFile, 'key', 'import', '--name', 'old-root', '--key', join(o.dir, 'old.key'), '--cert', join(o.dir, 'old.pem'), '--state', 'active', '--token', o.token.label])) as {
+      id: string;
+      state: string;
+      token: { ckaId: string; origin: string; status: string };
+    };
+    expect([k.state, k.token.origin, k.token.status]).toEqual(['active', 'imported', 'OK']);
+    expect(readFileSync(join(o.dir, 'old.key')).equals(keyBefore)).toBe(true);
+    const priv = o.token.pkcs11Tool(['--list-objects']).split(/\n(?=\S)/).find((b) => b.startsWith('Private Key Object') && b.includes(`ID:         ${k.token.ckaId}`));
+    // A key written to the token (not made there) is never "always sensitive" nor "never extractable" in PKCS#11's
+    // terms; what keeps it there is CKA_SENSITIVE true and CKA_EXTRACTABLE false, so pkcs11-tool lists no "extractable".
+    const access = /Access:\s+(.*)/.exec(priv ?? '')?.[1] ?? '';
+    expect(access.split(', ')).toContain('sensitive');
+    expect(access.split(', ')).not.toContain('extractable');
+    const raw = openRawDatabase(o.vault, await vaultKeyOf(o.vault, { passphrase: PASS }));
+    try {
+      expect(raw.prepare('SELECT length(wrapped_private_key) FROM signing_keys WHERE id = ?').pluck().get(k.id)).toBe(0);
+    } finally {
+      raw.close();
+    }
+    writeFileSync(join(o.dir, 'leaf.csr'), makeCsr('p256', 'leaf-of-old'));
+    ok(await o.child(['--pin-file', o.token.pinFile, 'cert', 'issue', '--csr', join(o.dir, 'leaf.csr'), '--days', '30', '--out', join(o.dir, 'leaf.pem')]));
+    expect(openssl(['verify', '-x509_strict', '-CAfile', 'old.pem', 'leaf.pem'], o.dir)).toEqual({ status: 0, out: 'leaf.pem: OK\n' });
+  });
 });

@@ -18,8 +18,8 @@ export interface TokenBinding {
   /** CKA_ID, lowercase hex. */
   ckaId: string;
   ckaLabel: string;
-  /** Made on the token by "key create --token", or taken over by "key adopt". */
-  origin: 'generated' | 'adopted';
+  /** Made on the token by "key create --token", taken over by "key adopt", or put there by "key import --token". */
+  origin: 'generated' | 'adopted' | 'imported';
 }
 
 export interface SigningKeyRecord {

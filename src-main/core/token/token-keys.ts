@@ -1,7 +1,7 @@
 /**
  * Keys whose private half lives on a PKCS#11 token: made there
  * (`key create --token`), taken over (`key adopt`), or put there from a file
- * (`putKeyOnToken`, for `key import --token`). In each case the key pair is
+ * (`withKeyPutOnToken`, for `key import --token`). In each case the key pair is
  * checked before the vault records anything (it signs, the signature
  * verifies, the private key is sensitive and not extractable), and the vault
  * records the token's identity, the CKA_ID and the public key: never private
@@ -27,13 +27,13 @@ export interface TokenKeyWorld {
 }
 
 /** A logged-in session with the selected token; TOKEN_PIN_REQUIRED without a PIN. */
-function openSelected(world: TokenKeyWorld, selector: TokenSelector): TokenSession {
-  const pin = world.keys.tokenPin();
+function openSelected(keys: SigningKeyStore, selector: TokenSelector): TokenSession {
+  const pin = keys.tokenPin();
   const which = selector.serial !== undefined ? `with serial ${selector.serial}` : `"${selector.label ?? ''}"`;
   if (pin === undefined) {
     throw new DomainError('TOKEN_PIN_REQUIRED', `Token ${which} needs its user PIN: give --pin-file FILE or AIRGAP_CA_PIN, or run on a terminal to be asked.`);
   }
-  return new TokenSession(world.keys.pkcs11ModulePath(), selector, pin);
+  return new TokenSession(keys.pkcs11ModulePath(), selector, pin);
 }
 
 /** The label a key made by this vault carries on the token: which vault, which key. */
@@ -72,7 +72,7 @@ function record(world: TokenKeyWorld, name: string, algorithm: KeyAlgorithm, spk
 /** A new key pair generated on the token, recorded as a draft (audit key.created). Returns its key id. */
 export function createKeyOnToken(world: TokenKeyWorld, input: { name: string; algorithm: KeyAlgorithm; token: TokenSelector }): string {
   world.keys.assertNewKey(null, input.name);
-  const session = openSelected(world, input.token);
+  const session = openSelected(world.keys, input.token);
   try {
     const ckaId = session.freshCkaId();
     const label = tokenKeyLabel(world.vault.id, input.name);
@@ -92,7 +92,7 @@ export function createKeyOnToken(world: TokenKeyWorld, input: { name: string; al
 /** An existing key pair on the token (by CKA_ID) recorded as a draft (audit key.adopted). Returns its key id. */
 export function adoptKeyFromToken(world: TokenKeyWorld, input: { name: string; token: TokenSelector; ckaId: string }): string {
   world.keys.assertNewKey(null, input.name);
-  const session = openSelected(world, input.token);
+  const session = openSelected(world.keys, input.token);
   try {
     const ckaId = Buffer.from(input.ckaId, 'hex');
     const key = session.privateKey(ckaId);
@@ -109,23 +109,30 @@ export function adoptKeyFromToken(world: TokenKeyWorld, input: { name: string; t
   }
 }
 
+/** A key just put on the token, not yet in the vault: what the vault records of it. */
+export interface PlacedTokenKey {
+  readonly spki: Uint8Array;
+  readonly token: TokenBinding;
+}
+
 /**
  * An existing private key (PKCS#8 DER, as a key import reads it) put on the
- * token, not extractable, and recorded as a draft (audit `action`). The caller
- * zeroes `pkcs8`. This is where `key import --token` plugs in: parse and check
- * the key and certificate as for an import into the vault, then call this
- * instead of insertDraft, and record the certificate on the returned key id.
+ * token, sensitive and not extractable, checked, and handed to `record`,
+ * which writes the vault (insertTokenKey instead of insertDraft, in its own
+ * transaction). When `record` throws, the key is removed from the token
+ * again: a refused import leaves neither the vault nor the token changed.
+ * The caller zeroes `pkcs8`. `key import --token` uses this.
  */
-export function putKeyOnToken(world: TokenKeyWorld, input: { name: string; algorithm: KeyAlgorithm; pkcs8: Uint8Array; token: TokenSelector; action?: string }): string {
-  world.keys.assertNewKey(null, input.name);
-  const session = openSelected(world, input.token);
+export function withKeyPutOnToken<T>(keys: SigningKeyStore, vaultId: string, input: { name: string; algorithm: KeyAlgorithm; pkcs8: Uint8Array; token: TokenSelector }, record: (placed: PlacedTokenKey) => T): T {
+  keys.assertNewKey(null, input.name);
+  const session = openSelected(keys, input.token);
   try {
     const ckaId = session.freshCkaId();
-    const label = tokenKeyLabel(world.vault.id, input.name);
+    const label = tokenKeyLabel(vaultId, input.name);
     const spki = session.importKeyPair(input.algorithm, input.pkcs8, ckaId, label);
     try {
       checkKeyOnToken(session, ckaId, input.algorithm, spki);
-      return record(world, input.name, input.algorithm, spki, bindingOf(session, ckaId, label, 'generated'), input.action ?? 'key.imported');
+      return record({ spki, token: bindingOf(session, ckaId, label, 'imported') });
     } catch (e) {
       session.destroyKeyPair(ckaId);
       throw e;
@@ -133,4 +140,9 @@ export function putKeyOnToken(world: TokenKeyWorld, input: { name: string; algor
   } finally {
     session.close();
   }
+}
+
+/** withKeyPutOnToken recorded as a bare draft (audit `action`, default key.imported). Returns its key id. */
+export function putKeyOnToken(world: TokenKeyWorld, input: { name: string; algorithm: KeyAlgorithm; pkcs8: Uint8Array; token: TokenSelector; action?: string }): string {
+  return withKeyPutOnToken(world.keys, world.vault.id, input, (placed) => record(world, input.name, input.algorithm, placed.spki, placed.token, input.action ?? 'key.imported'));
 }

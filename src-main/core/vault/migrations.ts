@@ -320,7 +320,7 @@ export const MIGRATIONS: readonly Migration[] = [
         token_model TEXT NOT NULL,
         cka_id TEXT NOT NULL CHECK (length(cka_id) BETWEEN 2 AND 256 AND cka_id NOT GLOB '*[^0-9a-f]*'),
         cka_label TEXT NOT NULL,
-        origin TEXT NOT NULL CHECK (origin IN ('generated', 'adopted')),
+        origin TEXT NOT NULL CHECK (origin IN ('generated', 'adopted', 'imported')),
         UNIQUE (token_serial, cka_id)
       ) STRICT;
       CREATE TRIGGER token_keys_hold_no_private_key BEFORE INSERT ON token_keys
