@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { KEY_ALGORITHMS } from '../../core/pki/key-algorithm-names.ts';
 import type { ErrorCode } from '../../core/errors.ts';
 import type { KeyState, RetiredReason } from '../../core/keys/key-state.ts';
+import type { TokenBinding } from '../../core/token/token-binding.ts';
 import { empty, filePath, op, witnessList } from './common.ts';
 
 export type KeyStateName = KeyState;
@@ -54,15 +55,7 @@ export interface KeyView {
   token: TokenKeyView | null;
 }
 
-export interface TokenKeyView {
-  label: string;
-  serial: string;
-  manufacturer: string;
-  model: string;
-  /** CKA_ID, lowercase hex. */
-  ckaId: string;
-  ckaLabel: string;
-  origin: 'generated' | 'adopted' | 'imported';
+export interface TokenKeyView extends TokenBinding {
   /** OK: present and signs; UNCHECKED: present, no PIN to try a signature; else the error code (TOKEN_NOT_PRESENT, TOKEN_PIN_INCORRECT, …). */
   status: 'OK' | 'UNCHECKED' | ErrorCode;
   message: string;

@@ -8,19 +8,9 @@ import { SoftwareSigner } from '../signing/signer.ts';
 import type { Signer } from '../signing/signer.ts';
 import { openTokenSigner } from '../token/pkcs11-signer.ts';
 import { PKCS11_MODULE_SETTING, resolveModulePath } from '../token/token-access.ts';
+import type { TokenBinding } from '../token/token-binding.ts';
 
-/** Where a token key lives (table token_keys): the token's identity and the key's CKA_ID. */
-export interface TokenBinding {
-  label: string;
-  serial: string;
-  manufacturer: string;
-  model: string;
-  /** CKA_ID, lowercase hex. */
-  ckaId: string;
-  ckaLabel: string;
-  /** Made on the token by "key create --token", taken over by "key adopt", or put there by "key import --token". */
-  origin: 'generated' | 'adopted' | 'imported';
-}
+export type { TokenBinding };
 
 export interface SigningKeyRecord {
   id: string;
