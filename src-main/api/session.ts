@@ -1,5 +1,5 @@
 import type { Clock } from '../core/clock.ts';
-import { NO_TOKEN_ACCESS, type TokenAccess } from '../core/token/token-access.ts';
+import type { TokenAccess } from '../core/token/token-access.ts';
 import { DomainError } from '../core/errors.ts';
 import { systemDeps, type DetectDeps } from '../core/media/detect.ts';
 import { fileFailureStore, UnlockThrottle } from '../core/vault/unlock-throttle.ts';
@@ -62,6 +62,8 @@ export interface SessionControl {
   settings(): Settings;
   /** The open vault's counts (`vault info`), or null when it is locked. */
   counts(): { keys: number; certificates: number; auditEvents: number } | null;
+  /** Hold (or forget, null) the token PIN a host without its own PIN source (the desktop app) was given; in memory only, forgotten on lock. */
+  holdTokenPin(pin: string | null): void;
 }
 
 /**
@@ -94,7 +96,14 @@ export class Session implements SessionControl {
     this.kdfCost = opts.kdfCost;
     this.mediaDeps = opts.mediaDeps ?? systemDeps();
     this.issuanceWorkerUrl = opts.issuanceWorkerUrl;
-    this.tokenAccess = opts.tokens ?? NO_TOKEN_ACCESS;
+    // A host with no PIN source of its own (the desktop app) hands the PIN over with token.setPin.
+    this.tokenAccess = opts.tokens ?? { moduleFromEnvironment: undefined, pin: () => this.heldPin ?? undefined };
+  }
+
+  private heldPin: string | null = null;
+
+  holdTokenPin(pin: string | null): void {
+    this.heldPin = pin;
   }
 
   get unlocked(): boolean {
@@ -114,6 +123,7 @@ export class Session implements SessionControl {
   }
 
   lock(reason: string | null): void {
+    this.heldPin = null;
     if (this.vault) this.vault.close();
     this.vault = null;
     this.lockedReason = reason;

@@ -180,6 +180,8 @@ export const keyOps = {
     { mutates: true, needsUnlock: true, ca: 'one' },
   ),
   'token.list': op<TokenView[]>()(empty, { mutates: false, needsUnlock: true }),
+  // The desktop app's PIN field: held in this session's memory until the vault locks (null forgets it); never stored.
+  'token.setPin': op<{ held: boolean }>()(z.strictObject({ pin: z.string().min(1).max(256).nullable() }), { mutates: false, needsUnlock: false }),
 
   'key.list': op<KeyView[]>()(empty, { mutates: false, needsUnlock: true, ca: 'oneOrAll' }),
   'key.show': op<KeyDetailView>()(z.strictObject({ key: keyRef }), { mutates: false, needsUnlock: true, ca: 'one' }),

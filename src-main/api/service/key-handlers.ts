@@ -83,6 +83,11 @@ export const keyHandlers: HandlersFor<keyof typeof keyOps> = {
 
   'token.list': async (_i, ctx) => listTokens(ctx.stores.keys.pkcs11ModulePath()),
 
+  'token.setPin': async (input, ctx) => {
+    ctx.session.holdTokenPin(input.pin);
+    return { held: input.pin !== null };
+  },
+
   'key.list': async (_i, ctx) => {
     const { keys, certs } = ctx.stores;
     return Promise.all(keys.list().map((k) => keyView(k, keys, certs, ctx.clock)));

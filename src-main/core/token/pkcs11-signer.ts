@@ -46,7 +46,7 @@ export class TokenSigner implements Signer {
 /** A signer for a token key; TOKEN_PIN_REQUIRED when the caller has no PIN for it. */
 export function openTokenSigner(spec: Omit<TokenKeySpec, 'pin'> & { pin: string | undefined }): TokenSigner {
   if (spec.pin === undefined) {
-    throw new DomainError('TOKEN_PIN_REQUIRED', `Key on token "${spec.tokenLabel}" (serial ${spec.tokenSerial}) needs the token's user PIN: give --pin-file FILE or AIRGAP_CA_PIN, or run on a terminal to be asked.`);
+    throw new DomainError('TOKEN_PIN_REQUIRED', `Key on token "${spec.tokenLabel}" (serial ${spec.tokenSerial}) needs the token's user PIN: give --pin-file FILE or AIRGAP_CA_PIN, or run on a terminal to be asked (in the app: the PIN field).`);
   }
   return new TokenSigner({ ...spec, pin: spec.pin });
 }

@@ -16,6 +16,11 @@ import { SOFTHSM_MODULE, softHsm } from '../../testing/softhsm.ts';
 import { removeTempDirs, tempDir } from '../../testing/temp-dir.ts';
 import { ecdsaRawToDer, tokenError, TokenSession } from './pkcs11.ts';
 import { putKeyOnToken } from './token-keys.ts';
+import { dispatch } from '../../api/dispatch.ts';
+import { createService } from '../../api/service.ts';
+import { fixedClock } from '../clock.ts';
+import { OWASP_MINIMUM } from '../vault/kdf.ts';
+import { TEST_PASSPHRASE } from '../../testing/vault-fixtures.ts';
 
 afterAll(removeTempDirs);
 
@@ -97,5 +102,28 @@ describe('tokenError', () => {
     const e = tokenError(new Error(`${ckr}:5\n    at PKCS11.C_Login`), 'log in');
     expect(e.code).toBe(code);
     expect(e.detail).toContain(ckr);
+  });
+});
+
+describe('a host without its own PIN source (the desktop app)', () => {
+  it('takes the module from settings.pkcs11Module and the PIN from token.setPin, held until the vault locks', async () => {
+    const service = createService({ vaultDir: join(tempDir(), 'vault'), clock: fixedClock(new Date()), kdfCost: OWASP_MINIMUM, logger: { error: () => undefined } });
+    const call = async (name: string, input: unknown) => dispatch(service, name as never, input as never);
+    expect((await call('vault.create', { actor: 'alice', passphrase: TEST_PASSPHRASE })).ok).toBe(true);
+    const noModule = await call('key.create', { name: 'desk', token: { label: token.label } });
+    expect(noModule, JSON.stringify(noModule)).toMatchObject({ ok: false, code: 'TOKEN_MODULE_MISSING' });
+    expect(await call('settings.update', { pkcs11Module: SOFTHSM_MODULE })).toMatchObject({ ok: true, value: { pkcs11Module: SOFTHSM_MODULE } });
+    expect(await call('key.create', { name: 'desk', token: { label: token.label } })).toMatchObject({ ok: false, code: 'TOKEN_PIN_REQUIRED' });
+    expect(await call('token.setPin', { pin: token.pin })).toEqual({ ok: true, value: { held: true } });
+    const created = await call('key.create', { name: 'desk', token: { label: token.label } });
+    expect(created).toMatchObject({ ok: true, value: { name: 'desk', token: { serial: token.serial, status: 'OK' } } });
+    expect(await call('key.selfSign', { key: 'desk', subject: 'CN=Desk Root' })).toMatchObject({ ok: true });
+
+    expect((await call('vault.lock', {})).ok).toBe(true);
+    expect((await call('vault.unlock', { actor: 'alice', credentials: { passphrase: TEST_PASSPHRASE } })).ok).toBe(true);
+    const shown = await call('key.show', { key: 'desk' });
+    // The PIN went with the lock: the key is checked without logging in.
+    expect(shown).toMatchObject({ ok: true, value: { token: { status: 'UNCHECKED' } } });
+    service.session.lock(null);
   });
 });

@@ -28,12 +28,14 @@ export interface TokenKeyWorld {
 
 /** A logged-in session with the selected token; TOKEN_PIN_REQUIRED without a PIN. */
 function openSelected(keys: SigningKeyStore, selector: TokenSelector): TokenSession {
+  // A missing module is said first: no PIN helps then.
+  const modulePath = keys.pkcs11ModulePath();
   const pin = keys.tokenPin();
   const which = selector.serial !== undefined ? `with serial ${selector.serial}` : `"${selector.label ?? ''}"`;
   if (pin === undefined) {
-    throw new DomainError('TOKEN_PIN_REQUIRED', `Token ${which} needs its user PIN: give --pin-file FILE or AIRGAP_CA_PIN, or run on a terminal to be asked.`);
+    throw new DomainError('TOKEN_PIN_REQUIRED', `Token ${which} needs its user PIN: give --pin-file FILE or AIRGAP_CA_PIN, or run on a terminal to be asked (in the app: the PIN field).`);
   }
-  return new TokenSession(keys.pkcs11ModulePath(), selector, pin);
+  return new TokenSession(modulePath, selector, pin);
 }
 
 /** The label a key made by this vault carries on the token: which vault, which key. */
