@@ -10,6 +10,7 @@ import { auditOps } from './contract/audit.ts';
 import { caOps } from './contract/cas.ts';
 import { ceremonyOps } from './contract/ceremony.ts';
 import { certOps } from './contract/certs.ts';
+import { crlScheduleOps } from './contract/crls.ts';
 import { mediaOps } from './contract/media.ts';
 import { keyOps } from './contract/keys.ts';
 import { settingsOps } from './contract/settings.ts';
@@ -20,6 +21,7 @@ export const contract = {
   ...caOps,
   ...keyOps,
   ...certOps,
+  ...crlScheduleOps,
   ...mediaOps,
   ...auditOps,
   ...settingsOps,
@@ -67,6 +69,7 @@ export type * from './contract/audit.ts';
 export type * from './contract/cas.ts';
 export type * from './contract/keys.ts';
 export type * from './contract/certs.ts';
+export type * from './contract/crls.ts';
 export type * from './contract/media.ts';
 export type * from './contract/settings.ts';
 export type * from './contract/ceremony.ts';

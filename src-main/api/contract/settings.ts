@@ -8,11 +8,18 @@ export interface Settings {
   trustedWindowDays: number;
   /** Days from a CRL's thisUpdate to its nextUpdate. */
   crlValidityDays: number;
+  /**
+   * Days before a CRL (or the last pre-signed one) expires by which the next ceremony must publish
+   * its successor (`crl calendar`), and the overlap of consecutive pre-signed CRLs (`crl presign`).
+   */
+  crlSafetyMarginDays: number;
+  /** Days a bootstrap certificate is valid when the request names no validity. */
+  bootstrapValidityDays: number;
   /** Path of the PKCS#11 module (.so/.dll/.dylib) keys on tokens are reached through; AIRGAP_CA_PKCS11_MODULE wins over it. null: none. */
   pkcs11Module: string | null;
 }
 
-export const DEFAULT_SETTINGS: Settings = { autoLockMinutes: 5, trustedWindowDays: 30, crlValidityDays: 7, pkcs11Module: null };
+export const DEFAULT_SETTINGS: Settings = { autoLockMinutes: 5, trustedWindowDays: 30, crlValidityDays: 7, crlSafetyMarginDays: 2, bootstrapValidityDays: 1825, pkcs11Module: null };
 
 export const settingsOps = {
   'settings.get': op<Settings>()(empty, { mutates: false, needsUnlock: true }),
@@ -21,6 +28,8 @@ export const settingsOps = {
       autoLockMinutes: z.number().int().min(1).max(240).optional(),
       trustedWindowDays: z.number().int().min(1).max(3650).optional(),
       crlValidityDays: z.number().int().min(1).max(366).optional(),
+      crlSafetyMarginDays: z.number().int().min(1).max(60).optional(),
+      bootstrapValidityDays: z.number().int().min(1).max(3650).optional(),
       // An absolute path: the module is loaded into this process, so it is named exactly.
       pkcs11Module: z.string().trim().min(1).max(4096).startsWith('/').or(z.string().regex(/^[A-Za-z]:\\/)).nullable().optional(),
     }),

@@ -1,3 +1,4 @@
+import { looksLikeRenewalRequest } from '../../core/issuance/cms-signed-data.ts';
 import { resolve } from 'node:path';
 import { DomainError, isDomainError } from '../../core/errors.ts';
 import { detectRemovableMedia } from '../../core/media/detect.ts';
@@ -6,6 +7,7 @@ import { pinnedKeyIds, verifyExportPackage } from '../../core/media/export-verif
 import { emergencyFiles } from '../../core/media/emergency-package.ts';
 import { readRequestFolder } from '../../core/media/untrusted-input.ts';
 import { ExportLogStore } from '../../core/store/export-log-store.ts';
+import { CrlScheduleStore } from '../../core/store/crl-schedule-store.ts';
 import type { ExportCaView, mediaOps } from '../contract/media.ts';
 import type { VaultContext } from './context.ts';
 import { assemblePackage, caPackageFiles, crlFiles, emergencyFactsOf, manifestSigner, packageCas, type AssembledPackage } from './export-contents.ts';
@@ -29,10 +31,16 @@ export const mediaHandlers: HandlersFor<keyof typeof mediaOps> = {
   },
 
   'media.readRequests': async (input) => {
-    const r = await readRequestFolder(resolve(input.dir), { accept: ['csr'] });
+    // Renewal requests (CMS around a CSR) are recognised among the plain requests; any other PKCS #7 is refused as before.
+    const r = await readRequestFolder(resolve(input.dir), { accept: ['csr', 'pkcs7'] });
     return {
       dir: r.dir,
-      files: r.files.map((f) => (f.ok ? { name: f.name, ok: true, kind: f.file.kind, code: null, message: null } : { name: f.name, ok: false, kind: null, code: f.code, message: f.message })),
+      files: r.files.map((f) => {
+        if (!f.ok) return { name: f.name, ok: false, kind: null, code: f.code, message: f.message };
+        if (f.file.kind !== 'pkcs7') return { name: f.name, ok: true, kind: f.file.kind, code: null, message: null };
+        if (looksLikeRenewalRequest(f.file)) return { name: f.name, ok: true, kind: 'renewal', code: null, message: null };
+        return { name: f.name, ok: false, kind: null, code: 'FILE_TYPE_UNKNOWN', message: `${f.name} is a PKCS#7 bundle, but a certificate request (CSR) or a renewal request was expected here.` };
+      }),
     };
   },
 
@@ -72,6 +80,7 @@ export const mediaHandlers: HandlersFor<keyof typeof mediaOps> = {
         // One row per CA: each CA's last export (and whether its emergency rotation went out) is its own.
         for (const p of pkg.parts) {
           for (const crl of p.newCrls) p.stores.certs.storeCrl(crl);
+          for (const sched of p.newSchedules) new CrlScheduleStore(v.db).insert(sched);
           new ExportLogStore(v, p.ca.id).record({ at: ctx.clock.now().toISOString(), medium: mediaRoot, folder: result.dir, manifestSha256: result.manifestSha256 });
         }
         v.audit.append({
@@ -86,6 +95,7 @@ export const mediaHandlers: HandlersFor<keyof typeof mediaOps> = {
             bytes: result.totalBytes,
             crls: crls.map((x) => ({ issuerKeyId: x.issuerKeyId, number: x.number, regenerated: x.regenerated })),
             emergency: cas.filter((c) => c.emergency).map((c) => c.name),
+            presignedAgain: pkg.parts.flatMap((p) => p.newSchedules.map((sched) => ({ issuerKeyId: sched.issuerKeyId, numbers: sched.crls.map((x) => x.number) }))),
           },
         });
       });
