@@ -15,9 +15,11 @@ export interface Settings {
   crlSafetyMarginDays: number;
   /** Days a bootstrap certificate is valid when the request names no validity. */
   bootstrapValidityDays: number;
+  /** Path of the PKCS#11 module (.so/.dll/.dylib) keys on tokens are reached through; AIRGAP_CA_PKCS11_MODULE wins over it. null: none. */
+  pkcs11Module: string | null;
 }
 
-export const DEFAULT_SETTINGS: Settings = { autoLockMinutes: 5, trustedWindowDays: 30, crlValidityDays: 7, crlSafetyMarginDays: 2, bootstrapValidityDays: 1825 };
+export const DEFAULT_SETTINGS: Settings = { autoLockMinutes: 5, trustedWindowDays: 30, crlValidityDays: 7, crlSafetyMarginDays: 2, bootstrapValidityDays: 1825, pkcs11Module: null };
 
 export const settingsOps = {
   'settings.get': op<Settings>()(empty, { mutates: false, needsUnlock: true }),
@@ -28,6 +30,8 @@ export const settingsOps = {
       crlValidityDays: z.number().int().min(1).max(366).optional(),
       crlSafetyMarginDays: z.number().int().min(1).max(60).optional(),
       bootstrapValidityDays: z.number().int().min(1).max(3650).optional(),
+      // An absolute path: the module is loaded into this process, so it is named exactly.
+      pkcs11Module: z.string().trim().min(1).max(4096).startsWith('/').or(z.string().regex(/^[A-Za-z]:\\/)).nullable().optional(),
     }),
     // Values equal to the current ones change nothing and write nothing.
     { mutates: { transactions: [0, 1] }, needsUnlock: true },

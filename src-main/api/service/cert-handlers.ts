@@ -94,8 +94,8 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
     const csr = parseAndVerifyCsr(bytes);
     const now = ctx.clock.now();
     const days = caIssuanceDays(ctx.ca, input.profile, input.days ?? (input.profile === 'bootstrap' ? ctx.settings().bootstrapValidityDays : undefined));
-    const issued = keys.withPrivateKey(k.id, (pkcs8) =>
-      createIssuer({ certificateDer: k.certificate, privateKey: pkcs8, algorithm: k.algorithm }).issue({
+    const issued = keys.withSigner(k.id, (signer) =>
+      createIssuer({ certificateDer: k.certificate, privateKey: signer, algorithm: k.algorithm }).issue({
         csr,
         profile: input.profile,
         days,
@@ -144,8 +144,8 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
     const now = ctx.clock.now();
     ctx.progress({ operation: 'cert.issueBatch', done: 0, total: items.length });
     // Serials come back unique within the batch and unused in the vault (one look-up for the batch).
-    const outcomes = await keys.withPrivateKey(k.id, (pkcs8) =>
-      issueBatch({ certificateDer: k.certificate, privateKey: pkcs8, algorithm: k.algorithm }, items, {
+    const outcomes = await keys.withSigner(k.id, (signer) =>
+      issueBatch({ certificateDer: k.certificate, privateKey: signer, algorithm: k.algorithm }, items, {
         profile: input.profile,
         days,
         now,

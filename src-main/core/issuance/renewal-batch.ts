@@ -270,8 +270,8 @@ export async function renewBatch(w: RenewalWorld, inputs: readonly RenewalInput[
   const accepted = decisions.flatMap((d, i) => (d?.kind === 'accepted' ? [{ i, d }] : []));
   const items: BatchItem[] = accepted.map(({ i, d }) => ({ id: String(i), csr: d.csrDer, settings: { profile: d.profile, days: d.days } }));
   const outcomes = items.length
-    ? await w.keys.withPrivateKey(k.id, (pkcs8) =>
-        issueBatch({ certificateDer: k.certificate, privateKey: pkcs8, algorithm: k.algorithm }, items, {
+    ? await w.keys.withSigner(k.id, (signer) =>
+        issueBatch({ certificateDer: k.certificate, privateKey: signer, algorithm: k.algorithm }, items, {
           profile: 'agent',
           now: w.now,
           takenSerials: (s) => w.certs.takenSerials(s),

@@ -359,6 +359,29 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX scheduled_crls_schedule ON scheduled_crls(schedule_id, number);
     `,
   },
+  {
+    version: 13,
+    description: 'signing keys whose private key lives on a PKCS#11 token',
+    sql: `
+      -- A token key's private key never enters the vault: its signing_keys row keeps empty
+      -- wrapped_private_key and wrap_nonce, and this row says where the key is. token_serial picks
+      -- the token (labels need not be unique); cka_id (lowercase hex) picks the key on it.
+      CREATE TABLE token_keys (
+        key_id TEXT PRIMARY KEY REFERENCES signing_keys(id),
+        token_label TEXT NOT NULL,
+        token_serial TEXT NOT NULL,
+        token_manufacturer TEXT NOT NULL,
+        token_model TEXT NOT NULL,
+        cka_id TEXT NOT NULL CHECK (length(cka_id) BETWEEN 2 AND 256 AND cka_id NOT GLOB '*[^0-9a-f]*'),
+        cka_label TEXT NOT NULL,
+        origin TEXT NOT NULL CHECK (origin IN ('generated', 'adopted', 'imported')),
+        UNIQUE (token_serial, cka_id)
+      ) STRICT;
+      CREATE TRIGGER token_keys_hold_no_private_key BEFORE INSERT ON token_keys
+        WHEN (SELECT length(wrapped_private_key) FROM signing_keys WHERE id = NEW.key_id) <> 0
+        BEGIN SELECT RAISE(ABORT, 'a token key holds no wrapped private key in the vault'); END;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -7,9 +7,11 @@ import { ApiErrorAlert } from '../../components/ApiErrorAlert.tsx';
 import { SettingsForm } from '../../components/SettingsForm.tsx';
 import { useAppStore } from '../../store/index.ts';
 
-type Draft = Record<keyof Settings, string>;
+/** The numeric policy settings this form edits (the PKCS#11 module path is set elsewhere). */
+type PolicyKey = Exclude<keyof Settings, 'pkcs11Module'>;
+type Draft = Record<PolicyKey, string>;
 
-const FIELDS: Array<{ key: keyof Settings; label: string; help: string }> = [
+const FIELDS: Array<{ key: PolicyKey; label: string; help: string }> = [
   { key: 'trustedWindowDays', label: 'Trusted window (days)', help: 'How long a replaced active key stays in the trust bundle.' },
   { key: 'crlValidityDays', label: 'CRL validity (days)', help: 'From a CRL’s thisUpdate to its nextUpdate.' },
   { key: 'crlSafetyMarginDays', label: 'CRL safety margin (days)', help: 'The next ceremony is due this long before the CRLs run out.' },
