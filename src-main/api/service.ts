@@ -5,6 +5,7 @@ import { auditHandlers } from './service/audit-handlers.ts';
 import { keyHandlers } from './service/key-handlers.ts';
 import { certHandlers } from './service/cert-handlers.ts';
 import { ceremonyHandlers } from './service/ceremony-handlers.ts';
+import { fleetHandlers } from './service/fleet-handlers.ts';
 import { mediaHandlers } from './service/media-handlers.ts';
 import { settingsHandlers } from './service/settings-handlers.ts';
 import { vaultHandlers } from './service/vault-handlers.ts';
@@ -22,6 +23,7 @@ export const handlers: Handlers = {
   ...auditHandlers,
   ...settingsHandlers,
   ...ceremonyHandlers,
+  ...fleetHandlers,
 };
 
 export interface Service {

@@ -8,9 +8,11 @@ export interface Settings {
   trustedWindowDays: number;
   /** Days from a CRL's thisUpdate to its nextUpdate. */
   crlValidityDays: number;
+  /** Percent of known agents that must have a receipt for a bundle holding a staged key before it is activated. */
+  activationReadiness: number;
 }
 
-export const DEFAULT_SETTINGS: Settings = { autoLockMinutes: 5, trustedWindowDays: 30, crlValidityDays: 7 };
+export const DEFAULT_SETTINGS: Settings = { autoLockMinutes: 5, trustedWindowDays: 30, crlValidityDays: 7, activationReadiness: 100 };
 
 export const settingsOps = {
   'settings.get': op<Settings>()(empty, { mutates: false, needsUnlock: true }),
@@ -19,6 +21,7 @@ export const settingsOps = {
       autoLockMinutes: z.number().int().min(1).max(240).optional(),
       trustedWindowDays: z.number().int().min(1).max(3650).optional(),
       crlValidityDays: z.number().int().min(1).max(366).optional(),
+      activationReadiness: z.number().int().min(0).max(100).optional(),
     }),
     // Values equal to the current ones change nothing and write nothing.
     { mutates: { transactions: [0, 1] }, needsUnlock: true },

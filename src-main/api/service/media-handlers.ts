@@ -2,9 +2,11 @@ import { createPrivateKey, sign as nodeSign } from 'node:crypto';
 import { resolve } from 'node:path';
 import { buildBundle } from '../../core/keys/bundle-builder.ts';
 import { buildTrustAnchor, serializeTrustAnchor } from '../../core/keys/trust-anchor.ts';
+import { planBundleVersion, recordBundleVersion, type PlannedBundleVersion } from '../../core/fleet/bundle-version.ts';
+import { FleetStore } from '../../core/store/fleet-store.ts';
 import { DomainError, isDomainError } from '../../core/errors.ts';
 import { crlToPem } from '../../core/issuance/crl-encoder.ts';
-import { generateCrl } from '../../core/issuance/crl-publication.ts';
+import { generateCrl, publishesCrl } from '../../core/issuance/crl-publication.ts';
 import { detectRemovableMedia } from '../../core/media/detect.ts';
 import { writeExportPackage, type ExportFile } from '../../core/media/export-package.ts';
 import { pinnedKeyIds, verifyExportPackage } from '../../core/media/export-verify.ts';
@@ -23,6 +25,9 @@ interface PackageContents {
   crls: ExportView['crls'];
   activeKeyId: string;
   keys: Array<{ id: string; name: string; state: string }>;
+  /** The bundle's version: recorded in the vault only once the package is written and verified. */
+  bundle: PlannedBundleVersion;
+  fleet: FleetStore;
 }
 
 /**
@@ -36,8 +41,11 @@ function packageContents(ctx: VaultContext): PackageContents {
   if (!active) throw new DomainError('NO_ACTIVE_KEY', 'There is no active signing key to sign the package with. Activate a key first.');
   const bundle = buildBundle(keys);
   const all = keys.list();
+  const fleet = new FleetStore(ctx.vault.db, active.caId);
+  const version = planBundleVersion(fleet, bundle.pem, bundle.keys.map((k) => k.id));
   const anchor = buildTrustAnchor(
     all.map((k) => ({ id: k.id, state: k.state, trustedUntil: k.trustedUntil ? new Date(k.trustedUntil) : undefined, certificate: k.certificate, chain: k.chain, algorithm: k.algorithm })),
+    { version: version.version, sha256: version.sha256 },
   );
   const files: ExportFile[] = [
     { name: 'trust-bundle.pem', bytes: Buffer.from(bundle.pem, 'utf8') },
@@ -47,7 +55,7 @@ function packageContents(ctx: VaultContext): PackageContents {
   const crls: ExportView['crls'] = [];
   const now = ctx.clock.now();
   for (const k of all) {
-    if (k.state === 'draft' || !k.certificate) continue;
+    if (!publishesCrl(k) || !k.certificate) continue;
     const status = crlStatus(certs, k.id, now).status;
     let record = certs.lastCrl(k.id);
     let regenerated = false;
@@ -62,7 +70,7 @@ function packageContents(ctx: VaultContext): PackageContents {
     files.push({ name: `crl/${prefix}.crl`, bytes: record.der }, { name: `crl/${prefix}.crl.pem`, bytes: Buffer.from(crlToPem(record.der), 'utf8') });
     crls.push({ issuerKeyId: k.id, number: record.number, nextUpdate: record.nextUpdate, regenerated });
   }
-  return { files, newCrls, crls, activeKeyId: active.id, keys: bundle.keys };
+  return { files, newCrls, crls, activeKeyId: active.id, keys: bundle.keys, bundle: version, fleet };
 }
 
 export const mediaHandlers: HandlersFor<keyof typeof mediaOps> = {
@@ -106,6 +114,7 @@ export const mediaHandlers: HandlersFor<keyof typeof mediaOps> = {
         createdAt: ctx.clock.now(),
         files: c.files,
         auditHead: v.audit.head(),
+        bundle: { version: c.bundle.version, sha256: c.bundle.sha256 },
         sign: async (manifest) => {
           const pkcs8 = keys.unwrapPrivateKey(active.id);
           try {
@@ -118,11 +127,12 @@ export const mediaHandlers: HandlersFor<keyof typeof mediaOps> = {
       });
       v.transaction(() => {
         for (const crl of c.newCrls) certs.storeCrl(crl);
+        recordBundleVersion(c.fleet, c.bundle, ctx.clock.now());
         ctx.stores.exportLog.record({ at: ctx.clock.now().toISOString(), medium: mediaRoot, folder: result.dir, manifestSha256: result.manifestSha256 });
         v.audit.append({
           actor,
           action: 'export.written',
-          details: { dir: result.dir, manifestSha256: result.manifestSha256, signingKeyId: active.id, files: result.files.length, bytes: result.totalBytes, crls: c.crls.map((x) => ({ issuerKeyId: x.issuerKeyId, number: x.number, regenerated: x.regenerated })) },
+          details: { dir: result.dir, manifestSha256: result.manifestSha256, signingKeyId: active.id, bundleVersion: c.bundle.version, bundleSha256: c.bundle.sha256, files: result.files.length, bytes: result.totalBytes, crls: c.crls.map((x) => ({ issuerKeyId: x.issuerKeyId, number: x.number, regenerated: x.regenerated })) },
         });
       });
       return { dir: result.dir, folderName: result.folderName, manifestSha256: result.manifestSha256, signingKeyId: active.id, files: result.files, totalBytes: result.totalBytes, crls: c.crls };

@@ -67,6 +67,8 @@ export interface WriteExportOptions {
   sign: (manifestBytes: Uint8Array) => Promise<Uint8Array>;
   /** The vault's audit head, carried in the manifest (null for a vault with no events). */
   auditHead?: AuditHead | null;
+  /** The version and SHA-256 of the package's trust-bundle.pem, carried in the manifest. */
+  bundle?: { version: number; sha256: string };
   /** Called before each file and between phases; awaited. */
   onProgress?: (p: ExportProgress) => void | Promise<void>;
   /** Verify the written package as a receiver would before reporting done (default true). */
@@ -179,6 +181,7 @@ export async function writeExportPackage(opts: WriteExportOptions): Promise<Expo
     signature_file: SIGNATURE_NAME,
     files: payload,
     ...(opts.auditHead ? { audit_head: { seq: opts.auditHead.seq, hash: opts.auditHead.hash } } : {}),
+    ...(opts.bundle ? { bundle_version: opts.bundle.version, bundle_sha256: opts.bundle.sha256 } : {}),
   };
   const manifestBytes = serializeManifest(manifest);
   const signature = await opts.sign(manifestBytes);

@@ -43,6 +43,9 @@ export interface Manifest {
    * written before it existed.
    */
   audit_head?: AuditHead;
+  /** The version of trust-bundle.pem (per CA, only grows) and the SHA-256 of its bytes; absent in older packages. */
+  bundle_version?: number;
+  bundle_sha256?: string;
 }
 
 /** The last audit event: its sequence number and chain hash (64 lowercase hex). */
@@ -105,6 +108,8 @@ export const manifestSchema = z
       )
       .max(10_000),
     audit_head: z.object({ seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER), hash: z.string().regex(HEX64_RE) }).strict().optional(),
+    bundle_version: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+    bundle_sha256: z.string().regex(HEX64_RE).optional(),
   })
   .strict();
 
