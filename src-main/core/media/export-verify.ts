@@ -282,12 +282,19 @@ async function checkSignature(
     return;
   }
   if (anchor.data.active_key_id !== keyId) problem(MANIFEST_NAME, `is signed by ${keyId}, but trust-anchor.json names ${anchor.data.active_key_id} as the active key`);
+  // The bundle version travels twice, signed in the manifest and in the anchor; both name the package's own bundle.
+  const listedBundle = manifest.files.find((f) => f.name === TRUST_BUNDLE_NAME);
+  if (manifest.bundle_sha256 !== undefined && listedBundle && manifest.bundle_sha256 !== listedBundle.sha256) problem(MANIFEST_NAME, `names bundle ${manifest.bundle_sha256}, but its ${TRUST_BUNDLE_NAME} is ${listedBundle.sha256}`);
+  if (anchor.data.bundle_version !== manifest.bundle_version || anchor.data.bundle_sha256 !== manifest.bundle_sha256) {
+    problem(TRUST_ANCHOR_NAME, `names bundle version ${anchor.data.bundle_version ?? 'none'} (${anchor.data.bundle_sha256 ?? 'no digest'}), the manifest ${manifest.bundle_version ?? 'none'} (${manifest.bundle_sha256 ?? 'no digest'})`);
+  }
   const key = anchor.data.keys.find((k) => k.key_id === keyId);
   if (!key) {
     problem(MANIFEST_NAME, `names signing key ${keyId}, which trust-anchor.json does not hold`);
     return;
   }
-  if (key.state === 'retired' || key.state === 'draft') problem(TRUST_ANCHOR_NAME, `marks signing key ${keyId} as ${key.state}`);
+  // A staged key is trusted by agents but signs nothing, a package manifest included.
+  if (key.state === 'retired' || key.state === 'draft' || key.state === 'staged') problem(TRUST_ANCHOR_NAME, `marks signing key ${keyId} as ${key.state}`);
 
   let pub: ReturnType<typeof publicKeyFromBase64url>;
   try {
