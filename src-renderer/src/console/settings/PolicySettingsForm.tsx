@@ -13,10 +13,11 @@ const FIELDS: Array<{ key: keyof Settings; label: string; help: string }> = [
   { key: 'trustedWindowDays', label: 'Trusted window (days)', help: 'How long a replaced active key stays in the trust bundle.' },
   { key: 'crlValidityDays', label: 'CRL validity (days)', help: 'From a CRL’s thisUpdate to its nextUpdate.' },
   { key: 'autoLockMinutes', label: 'Auto-lock (minutes)', help: 'The vault locks itself after this long without activity.' },
+  { key: 'activationReadiness', label: 'Activation readiness (%)', help: 'Agents that must have reported a bundle holding a staged key before it is activated.' },
 ];
 
 function toDraft(s: Settings): Draft {
-  return { trustedWindowDays: String(s.trustedWindowDays), crlValidityDays: String(s.crlValidityDays), autoLockMinutes: String(s.autoLockMinutes) };
+  return { trustedWindowDays: String(s.trustedWindowDays), crlValidityDays: String(s.crlValidityDays), autoLockMinutes: String(s.autoLockMinutes), activationReadiness: String(s.activationReadiness) };
 }
 
 /** Trusted window, CRL validity and auto-lock: the api checks the ranges and answers the stored values. */
@@ -40,7 +41,7 @@ export function PolicySettingsForm() {
   const save = async () => {
     setSaved(false);
     const num = (v: string) => (v.trim() === '' ? Number.NaN : Number(v));
-    const r = await run('settings.update', { trustedWindowDays: num(draft.trustedWindowDays), crlValidityDays: num(draft.crlValidityDays), autoLockMinutes: num(draft.autoLockMinutes) });
+    const r = await run('settings.update', { trustedWindowDays: num(draft.trustedWindowDays), crlValidityDays: num(draft.crlValidityDays), autoLockMinutes: num(draft.autoLockMinutes), activationReadiness: num(draft.activationReadiness) });
     if (!r.ok) return;
     setSaved(true);
     setEdits({});
