@@ -168,11 +168,10 @@ export const keyHandlers: HandlersFor<keyof typeof keyOps> = {
   },
 
   'key.stage': async (input, ctx) => {
-    const world = rotationWorld(ctx);
-    const { keys, certs } = world;
-    const k = keys.resolve(input.key);
-    const bundleKeyIds = stageKey(world, k);
-    return { staged: await keyView(keys.resolve(k.id), keys, certs, ctx.clock), bundleKeyIds };
+    const { keys, certs } = ctx.stores;
+    const id = keys.resolve(input.key).id;
+    const bundleKeyIds = stageKey(rotationWorld(ctx), keys.resolve(id));
+    return { staged: await keyView(keys.resolve(id), keys, certs, ctx.clock), bundleKeyIds };
   },
 
   'key.rollback': async (input, ctx) => {

@@ -6,12 +6,12 @@
  * each refusal is counted under its own code and nothing is stored for it.
  */
 import { createHash, createPublicKey, verify } from 'node:crypto';
-import { readdir, lstat } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readCertificateFacts } from '../asn1/certificate-reader.ts';
 import { DomainError, isDomainError, type ErrorCode } from '../errors.ts';
 import { ReadBudget, readUntrustedFile } from '../fs/untrusted-read.ts';
-import { safeEntryName } from '../media/untrusted-input.ts';
+import { checkMediaFolder, safeEntryName } from '../media/untrusted-input.ts';
 import type { CertificateStore } from '../store/certificate-store.ts';
 import type { FleetStore, ReceiptRecord } from '../store/fleet-store.ts';
 import type { ReceiptOutcome } from './fleet-views.ts';
@@ -42,14 +42,7 @@ function verifyAgentSignature(spki: Uint8Array, data: Uint8Array, signature: Uin
 }
 
 async function receiptNames(dir: string): Promise<string[]> {
-  let st;
-  try {
-    st = await lstat(dir);
-  } catch {
-    throw new DomainError('NOT_FOUND', `The folder ${dir} does not exist. Check that the medium is inserted and the folder name is right.`);
-  }
-  if (st.isSymbolicLink()) throw new DomainError('FILE_REFUSED', `The folder ${dir} is a symbolic link; links are never followed on media. Choose the folder itself.`);
-  if (!st.isDirectory()) throw new DomainError('INVALID_INPUT', `${dir} is not a folder. Choose the folder that holds the *${RECEIPT_SUFFIX} files.`);
+  await checkMediaFolder(dir, `the *${RECEIPT_SUFFIX} files`);
   const names = (await readdir(dir)).filter((n) => n.endsWith(RECEIPT_SUFFIX) && !n.startsWith('.')).sort();
   if (names.length > MAX_RECEIPT_FILES) {
     throw new DomainError('BATCH_TOO_LARGE', `${dir} holds ${names.length} receipt files, more than the ${MAX_RECEIPT_FILES} one import reads; nothing was imported. Split them into several folders.`);

@@ -325,9 +325,7 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
       CREATE INDEX bundle_versions_sha256 ON bundle_versions(ca_id, sha256);
       CREATE TABLE bundle_version_keys (
-        ca_id TEXT NOT NULL,
-        version INTEGER NOT NULL,
-        key_id TEXT NOT NULL,
+        ca_id TEXT NOT NULL, version INTEGER NOT NULL, key_id TEXT NOT NULL,
         PRIMARY KEY (ca_id, version, key_id),
         FOREIGN KEY (ca_id, version) REFERENCES bundle_versions(ca_id, version)
       ) STRICT;
@@ -337,6 +335,7 @@ export const MIGRATIONS: readonly Migration[] = [
         ca_id TEXT NOT NULL,
         agent_serial TEXT NOT NULL REFERENCES certificates(serial),
         bundle_version INTEGER NOT NULL,
+        -- installed_at is the agent's own word (checked against its certificate's validity); imported_at the vault's clock.
         installed_at TEXT NOT NULL,
         imported_at TEXT NOT NULL,
         receipt_sha256 TEXT NOT NULL,
