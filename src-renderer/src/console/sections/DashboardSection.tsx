@@ -20,6 +20,7 @@ import { StateChip } from '../../components/StateChip.tsx';
 import { useAppStore } from '../../store/index.ts';
 import { timeLeftText } from '../key-time.ts';
 import { shown } from '../../components/shown.ts';
+import { RotationPanel } from './RotationPanel.tsx';
 
 /** Within this many days before NotAfter a key (or its chain) is flagged on the dashboard. */
 const EXPIRY_WARNING_DAYS = 90;
@@ -223,6 +224,8 @@ export function DashboardSection() {
             ))}
           </Stack>
         </Box>
+
+        <RotationPanel keys={keys} />
 
         <Box component="section" aria-labelledby="dash-export">
           <Typography id="dash-export" variant="h6" component="h2" gutterBottom>
