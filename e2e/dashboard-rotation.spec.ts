@@ -1,0 +1,65 @@
+/**
+ * The dashboard's rotation panel on a vault in mid-rotation, seeded through the real dispatch
+ * with OpenSSL playing the agents: "Root Z" trusted with one of its two agents renewed under the
+ * active key, "Root B" staged and reported by one of the two agents. Screenshots at both laptop
+ * sizes, light and dark; axe clean.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from './fixtures/test.ts';
+import { LAPTOP_SIZES, SCHEMES } from './support/evidence.ts';
+import { activeRoot, DAY_MS, openSeeder } from './support/seed-keys.ts';
+import { PASSPHRASE, unlockWithPassphrase } from './support/ui.ts';
+import { makeAgent, opensslSerial, writeReceipt } from '../src-main/testing/fleet-agents.ts';
+
+test.use({ seedVault: { actor: 'Seed Officer', passphrase: PASSPHRASE } });
+
+test('rotation panel: trusting percent, remaining leaves, days left and whether activating or retiring is safe', async ({ host, shots, a11y }) => {
+  const { page } = host;
+  const work = join(host.vaultDir, '..', 'agents');
+  mkdirSync(work);
+  const s = await openSeeder(host.vaultDir);
+  const issue = async (agent: { csr: string }, out: string) => {
+    const c = await s.call('cert.issue', { source: { path: agent.csr }, out: join(work, out), profile: 'agent' });
+    return { serial: opensslSerial(join(work, out)), notBefore: c.notBefore };
+  };
+  await activeRoot(s, 'Root Z');
+  const agents = [makeAgent(work, 'agent-1', 'ec'), makeAgent(work, 'agent-2', 'rsa')];
+  const z1 = await issue(agents[0]!, 'z1.pem');
+  await issue(agents[1]!, 'z2.pem');
+  await s.advance(DAY_MS);
+  await activeRoot(s, 'Root A', 30);
+  await issue(makeAgent(work, 'agent-1', 'ec', '-a'), 'a1.pem');
+  const b = await s.call('key.create', { name: 'Root B', algorithm: 'ecdsa-p256' });
+  await s.call('key.selfSign', { key: b.id, subject: 'CN=Root B,O=Acme' });
+  await s.call('key.stage', { key: b.id });
+  const bundle = await s.call('bundle.write', { out: join(work, 'bundle.pem') });
+  const inbox = join(work, 'inbox');
+  mkdirSync(inbox);
+  writeReceipt(inbox, 'agent-1', agents[0]!, { bundleSha256: bundle.bundleSha256, serial: z1.serial, installedAt: new Date(new Date(z1.notBefore).getTime() + 3_600_000).toISOString() });
+  expect(await s.call('fleet.importReceipts', { dir: inbox })).toMatchObject({ accepted: 1 });
+  s.close();
+
+  await unlockWithPassphrase(page);
+  const panel = page.getByTestId('rotation-panel');
+  await expect(panel).toBeVisible();
+  await expect(panel).toContainText('2 known agents, 1 receipt imported; bundle version 1.');
+  const key = (name: string) => panel.getByTestId('rotation-key').filter({ hasText: name });
+  await expect(key('Root B')).toContainText('Trusted by 1 of 2 known agents (50%); activation needs 100%');
+  await expect(key('Root B')).toContainText('Activate: not yet');
+  await expect(key('Root B')).toContainText('Retire: safe now');
+  await expect(key('Root B').getByRole('progressbar')).toHaveAttribute('aria-valuenow', '50');
+  await expect(key('Root B').getByTestId('trust-chart')).toContainText('50%');
+  await expect(key('Root Z')).toContainText('1 of 2 live certificates remain (1 superseded)');
+  await expect(key('Root Z')).toContainText(/(29|30) days left in its window/);
+  await expect(key('Root Z')).toContainText('Retire: not yet');
+  await a11y.check('dashboard with the rotation panel');
+  for (const size of LAPTOP_SIZES) {
+    for (const colorScheme of SCHEMES) {
+      await page.setViewportSize(size);
+      await page.emulateMedia({ colorScheme });
+      await panel.scrollIntoViewIfNeeded();
+      await shots.take(`rotation panel ${size.width}x${size.height} ${colorScheme}`);
+    }
+  }
+});
