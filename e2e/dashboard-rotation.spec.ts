@@ -39,6 +39,8 @@ test('rotation panel: trusting percent, remaining leaves, days left and whether 
   writeReceipt(inbox, 'agent-1', agents[0]!, { bundleSha256: bundle.bundleSha256, serial: z1.serial, installedAt: new Date(new Date(z1.notBefore).getTime() + 3_600_000).toISOString() });
   expect(await s.call('fleet.importReceipts', { dir: inbox })).toMatchObject({ accepted: 1 });
   s.close();
+  // The window's service clock follows the seeder's, which moved a day ahead.
+  await host.advanceClock(DAY_MS);
 
   await unlockWithPassphrase(page);
   const panel = page.getByTestId('rotation-panel');
@@ -51,7 +53,7 @@ test('rotation panel: trusting percent, remaining leaves, days left and whether 
   await expect(key('Root B').getByRole('progressbar')).toHaveAttribute('aria-valuenow', '50');
   await expect(key('Root B').getByTestId('trust-chart')).toContainText('50%');
   await expect(key('Root Z')).toContainText('1 of 2 live certificates remain (1 superseded)');
-  await expect(key('Root Z')).toContainText(/(29|30) days left in its window/);
+  await expect(key('Root Z')).toContainText('30 days left in its window');
   await expect(key('Root Z')).toContainText('Retire: not yet');
   await a11y.check('dashboard with the rotation panel');
   for (const size of LAPTOP_SIZES) {
