@@ -60,7 +60,6 @@ test('rotation panel: trusting percent, remaining leaves, days left and whether 
     for (const colorScheme of SCHEMES) {
       await page.setViewportSize(size);
       await page.emulateMedia({ colorScheme });
-      await panel.scrollIntoViewIfNeeded();
       await shots.take(`rotation panel ${size.width}x${size.height} ${colorScheme}`);
     }
   }
