@@ -1,5 +1,6 @@
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
 import Chip from '@mui/material/Chip';
 import LinearProgress from '@mui/material/LinearProgress';
 import Paper from '@mui/material/Paper';
@@ -11,6 +12,7 @@ import { call, type ApiFailure } from '../../api.ts';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert.tsx';
 import { StateChip } from '../../components/StateChip.tsx';
 import { shown } from '../../components/shown.ts';
+import { useAppStore } from '../../store/index.ts';
 
 function Meter({ label, value, testId }: { label: string; value: number; testId: string }) {
   return (
@@ -92,6 +94,7 @@ function KeyRotation({ k, s }: { k: KeyFleetStatus; s: FleetStatus }) {
  * it is safe now. Read again whenever the keys change.
  */
 export function RotationPanel({ keys }: { keys: KeyView[] | null }) {
+  const openWizard = useAppStore((s) => s.openWizard);
   const [status, setStatus] = useState<FleetStatus | null>(null);
   const [error, setError] = useState<ApiFailure | null>(null);
   const rotating = (keys ?? []).some((k) => k.state === 'staged' || k.state === 'trusted');
@@ -115,9 +118,14 @@ export function RotationPanel({ keys }: { keys: KeyView[] | null }) {
   const shownKeys = status?.keys.filter((k) => k.state === 'staged' || k.state === 'trusted') ?? [];
   return (
     <Box component="section" aria-labelledby="dash-rotation" data-testid="rotation-panel">
-      <Typography id="dash-rotation" variant="h6" component="h2" gutterBottom>
-        Rotation
-      </Typography>
+      <Stack direction="row" sx={{ alignItems: 'center', justifyContent: 'space-between', flexWrap: 'wrap', gap: 1, mb: 1 }}>
+        <Typography id="dash-rotation" variant="h6" component="h2">
+          Rotation
+        </Typography>
+        <Button variant="outlined" onClick={() => openWizard('receipts')}>
+          Import receipts…
+        </Button>
+      </Stack>
       {error ? <ApiErrorAlert error={error} title="The fleet status could not be read" /> : null}
       {status ? (
         <Stack spacing={1}>
