@@ -39,6 +39,16 @@ export type AirgapApi = { [N in OpName]: (input: OpInput<N>) => Promise<ApiRespo
 
 export const OPERATION_NAMES = Object.keys(contract) as OpName[];
 
+/** The operations of one CA (their contract entry has `ca`): their input takes the CA's name as `ca`, as the CLI's --ca. */
+export type CaScopedOpName = { [N in OpName]: Contract[N]['ca'] extends 'one' | 'oneOrAll' ? N : never }[OpName];
+
+/** Is this operation one CA's? The CLI adds --ca to exactly these; the console adds the CA it shows (built into the renderer). */
+export function isCaScoped(name: OpName): name is CaScopedOpName {
+  return contract[name].ca !== undefined;
+}
+
+export const CA_SCOPED_OPERATION_NAMES: CaScopedOpName[] = OPERATION_NAMES.filter(isCaScoped);
+
 /** Sent by main when the session locked itself (idle timer); the renderer returns to the unlock screen. */
 export interface LockedNotice {
   reason: string | null;

@@ -1,76 +1,25 @@
-import { createPrivateKey, sign as nodeSign } from 'node:crypto';
 import { resolve } from 'node:path';
-import { buildBundle } from '../../core/keys/bundle-builder.ts';
-import { buildTrustAnchor, serializeTrustAnchor } from '../../core/keys/trust-anchor.ts';
-import { planBundleVersion, recordBundleVersion, type PlannedBundleVersion } from '../../core/fleet/bundle-version.ts';
-import { FleetStore } from '../../core/store/fleet-store.ts';
 import { DomainError, isDomainError } from '../../core/errors.ts';
-import { crlToPem } from '../../core/issuance/crl-encoder.ts';
-import { generateCrl, publishesCrl } from '../../core/issuance/crl-publication.ts';
 import { detectRemovableMedia } from '../../core/media/detect.ts';
-import { writeExportPackage, type ExportFile } from '../../core/media/export-package.ts';
+import { writeExportPackage } from '../../core/media/export-package.ts';
 import { pinnedKeyIds, verifyExportPackage } from '../../core/media/export-verify.ts';
+import { emergencyFiles } from '../../core/media/emergency-package.ts';
 import { readRequestFolder } from '../../core/media/untrusted-input.ts';
-import { ALGORITHMS } from '../../core/pki/algorithms.ts';
-import type { CrlRecord } from '../../core/store/certificate-store.ts';
-import type { ExportView, mediaOps } from '../contract/media.ts';
+import { ExportLogStore } from '../../core/store/export-log-store.ts';
+import type { ExportCaView, mediaOps } from '../contract/media.ts';
 import type { VaultContext } from './context.ts';
+import { recordPartBundle, assemblePackage, caPackageFiles, crlFiles, emergencyFactsOf, manifestSigner, packageCas, type AssembledPackage } from './export-contents.ts';
 import type { HandlersFor } from './handler.ts';
-import { crlStatus } from './key-views.ts';
 
-interface PackageContents {
-  files: ExportFile[];
-  /** CRLs made for this export: stored in the vault only once the package is written and verified. */
-  newCrls: CrlRecord[];
-  crls: ExportView['crls'];
-  activeKeyId: string;
-  keys: Array<{ id: string; name: string; state: string }>;
-  /** The bundle's version: recorded in the vault only once the package is written and verified. */
-  bundle: PlannedBundleVersion;
-  fleet: FleetStore;
+/** The package for the CAs asked for (`cas`, or `ca`; neither: every CA with an active key). */
+function packageFor(ctx: VaultContext, input: { cas?: string[] | undefined; ca?: string | undefined }): AssembledPackage & { skipped: Array<{ ca: string; reason: string }> } {
+  const names = [...(input.cas ?? []), ...(input.ca === undefined ? [] : [input.ca])];
+  const { cas, skipped } = packageCas(ctx, names);
+  return { ...assemblePackage(ctx, cas.map((ca) => caPackageFiles(ctx, ca))), skipped };
 }
 
-/**
- * What goes on the medium: the trust bundle, trust-anchor.json, and every
- * issuer's latest CRL — regenerated when it is due, expired or missing for an
- * active or trusted key; a retired key's final CRL travels as it is.
- */
-function packageContents(ctx: VaultContext): PackageContents {
-  const { keys, certs } = ctx.stores;
-  const active = keys.active();
-  if (!active) throw new DomainError('NO_ACTIVE_KEY', 'There is no active signing key to sign the package with. Activate a key first.');
-  const bundle = buildBundle(keys);
-  const all = keys.list();
-  const fleet = new FleetStore(ctx.vault.db, active.caId);
-  const version = planBundleVersion(fleet, bundle.pem, bundle.keys.map((k) => k.id));
-  const anchor = buildTrustAnchor(
-    all.map((k) => ({ id: k.id, state: k.state, trustedUntil: k.trustedUntil ? new Date(k.trustedUntil) : undefined, certificate: k.certificate, chain: k.chain, algorithm: k.algorithm })),
-    { version: version.version, sha256: version.sha256 },
-  );
-  const files: ExportFile[] = [
-    { name: 'trust-bundle.pem', bytes: Buffer.from(bundle.pem, 'utf8') },
-    { name: 'trust-anchor.json', bytes: serializeTrustAnchor(anchor) },
-  ];
-  const newCrls: CrlRecord[] = [];
-  const crls: ExportView['crls'] = [];
-  const now = ctx.clock.now();
-  for (const k of all) {
-    if (!publishesCrl(k) || !k.certificate) continue;
-    const status = crlStatus(certs, k.id, now).status;
-    let record = certs.lastCrl(k.id);
-    let regenerated = false;
-    if (k.state !== 'retired' && status !== 'ok') {
-      const made = generateCrl({ keys, certs, now: ctx.clock.now() }, k, ctx.settings().crlValidityDays);
-      record = { issuerKeyId: k.id, number: made.record.number, thisUpdate: made.record.thisUpdate, nextUpdate: made.record.nextUpdate, entries: made.record.entries, der: made.der };
-      newCrls.push(record);
-      regenerated = true;
-    }
-    if (!record) continue;
-    const prefix = k.id.slice('sha256:'.length, 'sha256:'.length + 16);
-    files.push({ name: `crl/${prefix}.crl`, bytes: record.der }, { name: `crl/${prefix}.crl.pem`, bytes: Buffer.from(crlToPem(record.der), 'utf8') });
-    crls.push({ issuerKeyId: k.id, number: record.number, nextUpdate: record.nextUpdate, regenerated });
-  }
-  return { files, newCrls, crls, activeKeyId: active.id, keys: bundle.keys, bundle: version, fleet };
+function caViews(pkg: AssembledPackage): ExportCaView[] {
+  return pkg.parts.map((p) => ({ id: p.ca.id, name: p.ca.name, folder: pkg.folders.get(p.ca.id) ?? '', signingKeyId: p.active.id, crls: p.crls, emergency: p.emergency !== null }));
 }
 
 export const mediaHandlers: HandlersFor<keyof typeof mediaOps> = {
@@ -87,55 +36,62 @@ export const mediaHandlers: HandlersFor<keyof typeof mediaOps> = {
     };
   },
 
-  'export.preview': (_i, ctx) => {
-    const c = packageContents(ctx);
+  'export.preview': (input, ctx) => {
+    const pkg = packageFor(ctx, input);
     return {
-      files: c.files.map((f) => ({ name: f.name, size: f.bytes.length })),
-      keys: c.keys,
-      crls: c.crls.map((x) => ({ issuerKeyId: x.issuerKeyId, willRegenerate: x.regenerated, nextUpdate: x.nextUpdate })),
-      totalBytes: c.files.reduce((n, f) => n + f.bytes.length, 0),
+      files: pkg.files.map((f) => ({ name: f.name, size: f.bytes.length })),
+      keys: pkg.parts.flatMap((p) => p.keys),
+      crls: pkg.parts.flatMap((p) => p.crls.map((x) => ({ issuerKeyId: x.issuerKeyId, willRegenerate: x.regenerated, nextUpdate: x.nextUpdate }))),
+      totalBytes: pkg.files.reduce((n, f) => n + f.bytes.length, 0),
+      formatVersion: pkg.parts.length === 1 ? 1 : 2,
+      cas: caViews(pkg).map((c) => ({ id: c.id, name: c.name, folder: c.folder, signingKeyId: c.signingKeyId, emergency: c.emergency })),
+      skipped: pkg.skipped,
     };
   },
 
   'export.media': async (input, ctx) => {
     const v = ctx.vault;
     const actor = ctx.actor;
-    const { keys, certs } = ctx.stores;
     const mediaRoot = resolve(input.to);
     try {
-      const c = packageContents(ctx);
-      const active = keys.get(c.activeKeyId)!;
-      const digest = ALGORITHMS[active.algorithm].nodeDigest;
+      const pkg = packageFor(ctx, input);
       const result = await writeExportPackage({
         mediaRoot,
         vaultId: v.id,
         actor,
-        signingKeyId: active.id,
         createdAt: ctx.clock.now(),
-        files: c.files,
+        files: pkg.files,
+        ...pkg.signing,
         auditHead: v.audit.head(),
-        bundle: { version: c.bundle.version, sha256: c.bundle.sha256 },
-        sign: async (manifest) => {
-          const pkcs8 = keys.unwrapPrivateKey(active.id);
-          try {
-            return nodeSign(digest, manifest, createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }));
-          } finally {
-            pkcs8.fill(0);
-          }
-        },
+        bundle: pkg.bundle,
         onProgress: (p) => ctx.progress({ operation: 'export.media', done: p.filesDone, total: p.filesTotal, item: p.file ?? p.phase }),
       });
+      const cas = caViews(pkg);
+      const crls = pkg.parts.flatMap((p) => p.crls);
+      const one = pkg.parts.length === 1 ? pkg.parts[0]! : null;
       v.transaction(() => {
-        for (const crl of c.newCrls) certs.storeCrl(crl);
-        recordBundleVersion(c.fleet, c.bundle, ctx.clock.now());
-        ctx.stores.exportLog.record({ at: ctx.clock.now().toISOString(), medium: mediaRoot, folder: result.dir, manifestSha256: result.manifestSha256 });
+        // One row per CA: each CA's last export (and whether its emergency rotation went out) is its own.
+        for (const p of pkg.parts) {
+          for (const crl of p.newCrls) p.stores.certs.storeCrl(crl);
+          recordPartBundle(p, ctx.clock.now());
+          new ExportLogStore(v, p.ca.id).record({ at: ctx.clock.now().toISOString(), medium: mediaRoot, folder: result.dir, manifestSha256: result.manifestSha256 });
+        }
         v.audit.append({
           actor,
           action: 'export.written',
-          details: { dir: result.dir, manifestSha256: result.manifestSha256, signingKeyId: active.id, bundleVersion: c.bundle.version, bundleSha256: c.bundle.sha256, files: result.files.length, bytes: result.totalBytes, crls: c.crls.map((x) => ({ issuerKeyId: x.issuerKeyId, number: x.number, regenerated: x.regenerated })) },
+          details: {
+            ...(one ? { ca: one.ca.name } : { cas: cas.map((c) => ({ ca: c.name, folder: c.folder, signingKeyId: c.signingKeyId })) }),
+            dir: result.dir,
+            manifestSha256: result.manifestSha256,
+            signingKeyId: cas[0]!.signingKeyId,
+            files: result.files.length,
+            bytes: result.totalBytes,
+            crls: crls.map((x) => ({ issuerKeyId: x.issuerKeyId, number: x.number, regenerated: x.regenerated })),
+            emergency: cas.filter((c) => c.emergency).map((c) => c.name),
+          },
         });
       });
-      return { dir: result.dir, folderName: result.folderName, manifestSha256: result.manifestSha256, signingKeyId: active.id, files: result.files, totalBytes: result.totalBytes, crls: c.crls };
+      return { dir: result.dir, folderName: result.folderName, manifestSha256: result.manifestSha256, signingKeyId: cas[0]!.signingKeyId, files: result.files, totalBytes: result.totalBytes, crls, formatVersion: one ? 1 : 2, cas, skipped: pkg.skipped };
     } catch (e) {
       // The vault stays as it was, except for an honest record that the export failed.
       const code = isDomainError(e) ? e.code : 'INTERNAL';
@@ -144,22 +100,67 @@ export const mediaHandlers: HandlersFor<keyof typeof mediaOps> = {
     }
   },
 
+  'export.emergency': async (input, ctx) => {
+    const v = ctx.vault;
+    const ca = ctx.ca!;
+    const part = caPackageFiles(ctx, ca);
+    const facts = emergencyFactsOf(v, part.stores, ca);
+    if (!facts) throw new DomainError('NO_EMERGENCY', `The CA "${ca.name}" has had no emergency rotation: no key of it was retired for compromise, so there is no emergency package to write.`);
+    // The receiver checks the signature against the CA's trust anchor and bundle, so they travel with it; the rest is the emergency itself.
+    const crl = part.stores.certs.lastCrl(facts.compromised.keyId);
+    const files = [...part.files.filter((f) => f.name === 'trust-bundle.pem' || f.name === 'trust-anchor.json'), ...(crl ? crlFiles(crl.issuerKeyId, crl.der) : []), ...emergencyFiles(facts)];
+    const mediaRoot = resolve(input.to);
+    const result = await writeExportPackage({
+      mediaRoot,
+      vaultId: v.id,
+      actor: ctx.actor,
+      createdAt: ctx.clock.now(),
+      files,
+      signingKeyId: part.active.id,
+      sign: manifestSigner(part.stores.keys, part.active),
+      auditHead: v.audit.head(),
+      bundle: { version: part.bundle.version, sha256: part.bundle.sha256 },
+      folderSuffix: 'emergency',
+    });
+    // Not an export of the fleet's files (its regenerated CRLs are not in it): nothing goes into the exports table.
+    // Its trust bundle is one the vault wrote, though: receipts may name it.
+    v.transaction(() => {
+      recordPartBundle(part, ctx.clock.now());
+      v.audit.append({
+        actor: ctx.actor,
+        action: 'export.emergency-written',
+        details: { dir: result.dir, manifestSha256: result.manifestSha256, signingKeyId: part.active.id, compromisedKeyId: facts.compromised.keyId, reissue: facts.reissue.length, revocationRequest: !facts.compromised.selfSigned },
+      });
+    });
+    return {
+      dir: result.dir,
+      folderName: result.folderName,
+      manifestSha256: result.manifestSha256,
+      signingKeyId: part.active.id,
+      files: result.files,
+      compromisedKeyId: facts.compromised.keyId,
+      compromisedAt: facts.at,
+      reissue: facts.reissue.length,
+      revocationRequest: !facts.compromised.selfSigned,
+    };
+  },
+
   'export.verify': async (input) => {
     const trusted = await pinnedKeyIds({ trustAnchorPath: input.trustAnchor === undefined ? undefined : resolve(input.trustAnchor), keyIds: input.keyIds });
-    const r = await verifyExportPackage(resolve(input.dir), trusted === undefined ? {} : { trustedKeyIds: trusted });
-    const signer = r.manifest?.signing_key_id ?? null;
-    const signerNotPinned = trusted !== undefined && signer !== null && !trusted.includes(signer);
+    const r = await verifyExportPackage(resolve(input.dir), { ...(trusted === undefined ? {} : { trustedKeyIds: trusted }), ...(input.cas ? { cas: input.cas } : {}) });
     return {
       pinned: trusted !== undefined,
       trustedKeyIds: trusted ?? [],
-      code: r.ok ? null : signerNotPinned ? 'EXPORT_SIGNER_NOT_PINNED' : 'EXPORT_VERIFY_FAILED',
+      code: r.code,
       ok: r.ok,
       dir: r.dir,
       problems: r.problems,
       manifestSha256: r.manifestSha256,
-      signingKeyId: r.manifest?.signing_key_id ?? null,
+      signingKeyId: r.manifest?.format_version === 1 ? r.manifest.signing_key_id : null,
       created: r.manifest?.created ?? null,
       files: r.manifest?.files.length ?? 0,
+      formatVersion: r.manifest?.format_version ?? null,
+      cas: r.cas.map((c) => ({ id: c.id, name: c.name, folder: c.folder, signingKeyId: c.signingKeyId, ok: c.ok, code: c.code, problems: c.problems, pinned: c.pinned })),
     };
   },
 

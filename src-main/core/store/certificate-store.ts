@@ -270,6 +270,14 @@ export class CertificateStore {
     }
   }
 
+  /** The certificates of an issuer revoked at exactly `at` for `reason` (the ones an emergency rotation revoked), by serial. */
+  revokedTogether(issuerKeyId: string, at: string, reason: string): CertificateSummary[] {
+    const rows = this.db
+      .prepare(`${SELECT_CERTS} WHERE c.issuer_key_id = ? AND r.revoked_at = ? AND r.reason = ?${this.caId === null ? '' : ' AND c.ca_id = ?'} ORDER BY c.serial`)
+      .all(issuerKeyId, at, reason, ...(this.caId === null ? [] : [this.caId])) as Row[];
+    return rows.map(toSummary);
+  }
+
   /** How many certificates of an issuer are revoked (from the counts table). */
   countRevoked(issuerKeyId: string): number {
     return this.counts(issuerKeyId).revoked;

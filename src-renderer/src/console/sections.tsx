@@ -12,6 +12,7 @@ import { AuditSection } from './sections/AuditSection.tsx';
 import { ExportWizard } from './wizards/ExportWizard.tsx';
 import { ReceiptsWizard } from './wizards/ReceiptsWizard.tsx';
 import { IssueFromMediaWizard } from './wizards/IssueFromMediaWizard.tsx';
+import { NewCaWizard } from './wizards/NewCaWizard.tsx';
 
 /**
  * The console's sections and wizards, in navigation order. Each section and
@@ -43,5 +44,6 @@ export const WIZARDS: Readonly<Record<WizardId, WizardEntry>> = {
   emergency: { id: 'emergency', label: 'Emergency rotation', render: () => <EmergencyWizard /> },
   'issue-media': { id: 'issue-media', label: 'Issue from media', render: () => <IssueFromMediaWizard /> },
   export: { id: 'export', label: 'Export to removable media', render: () => <ExportWizard /> },
+  'new-ca': { id: 'new-ca', label: 'New certificate authority', render: () => <NewCaWizard /> },
   receipts: { id: 'receipts', label: 'Import receipts from a medium', render: () => <ReceiptsWizard /> },
 };

@@ -21,6 +21,7 @@ import { useAppStore } from '../../store/index.ts';
 import { timeLeftText } from '../key-time.ts';
 import { shown } from '../../components/shown.ts';
 import { RotationPanel } from './RotationPanel.tsx';
+import { CaOverview } from '../cas/CaOverview.tsx';
 
 /** Within this many days before NotAfter a key (or its chain) is flagged on the dashboard. */
 const EXPIRY_WARNING_DAYS = 90;
@@ -114,6 +115,9 @@ export function DashboardSection() {
   const [error, setError] = useState<ApiFailure | null>(null);
   const [compromise, setCompromise] = useState<CompromiseView | null>(null);
   const wizard = useAppStore((s) => s.wizard);
+  const cas = useAppStore((s) => s.cas);
+  const caName = useAppStore((s) => s.caName);
+  const several = cas !== null && cas.length > 1;
 
   useEffect(() => {
     void loadKeys();
@@ -139,6 +143,12 @@ export function DashboardSection() {
       <Typography variant="h4" component="h1" gutterBottom>
         Dashboard
       </Typography>
+      {several ? <CaOverview cas={cas} /> : null}
+      {several ? (
+        <Typography variant="h5" component="h2" gutterBottom data-testid="dashboard-ca">
+          CA {shown(caName ?? '')}
+        </Typography>
+      ) : null}
       <Stack direction="row" sx={{ gap: 1, flexWrap: 'wrap', mb: 3 }} role="group" aria-label="Ceremonies">
         <Button variant="contained" onClick={() => openWizard('sub-ca')}>
           New sub-CA key…
