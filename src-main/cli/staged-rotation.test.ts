@@ -285,3 +285,35 @@ describe('key rollback', () => {
     expect(((await ok(cli, ['key', 'show', 'root-b'])) as { retired: { reason: string } }).retired.reason).toBe('routine');
   });
 });
+
+describe('bundle versions in a package of several CAs', () => {
+  it("each CA's entry of the manifest names its own bundle version, the pair of the trust anchor in its folder", async () => {
+    const { usb, cli } = setup();
+    await ok(cli, ['vault', 'init']);
+    await ok(cli, ['ca', 'create', '--name', 'second']);
+    for (const ca of ['default', 'second']) {
+      await ok(cli, ['--ca', ca, 'key', 'create', '--name', `root-${ca}`]);
+      await ok(cli, ['--ca', ca, 'key', 'self-sign', `root-${ca}`, '--subject', `CN=Root ${ca}`]);
+      await ok(cli, ['--ca', ca, 'key', 'activate', `root-${ca}`]);
+    }
+    // The second CA wrote a bundle before: its versions count on from there, the first CA's from 1.
+    await ok(cli, ['--ca', 'second', 'bundle', 'write', '--out', join(usb, '..', 'second-1.pem')]);
+    await ok(cli, ['--ca', 'second', 'key', 'create', '--name', 'root-second-b']);
+    await ok(cli, ['--ca', 'second', 'key', 'self-sign', 'root-second-b', '--subject', 'CN=Root second B']);
+    await ok(cli, ['--ca', 'second', 'key', 'stage', 'root-second-b']);
+    const exported = (await ok(cli, ['export', 'media', '--to', usb])) as { dir: string };
+    const manifest = JSON.parse(readFileSync(join(exported.dir, 'MANIFEST.json'), 'utf8')) as { format_version: number; cas: Array<{ name: string; folder: string; bundle_version: number; bundle_sha256: string }> };
+    expect(manifest.format_version).toBe(2);
+    expect(manifest.cas.map((c) => [c.name, c.bundle_version])).toEqual([
+      ['default', 1],
+      ['second', 2],
+    ]);
+    for (const c of manifest.cas) {
+      const anchor = JSON.parse(readFileSync(join(exported.dir, c.folder, 'trust-anchor.json'), 'utf8')) as { bundle_version: number; bundle_sha256: string };
+      expect([anchor.bundle_version, anchor.bundle_sha256]).toEqual([c.bundle_version, c.bundle_sha256]);
+      expect(c.bundle_sha256).toBe(createHash('sha256').update(readFileSync(join(exported.dir, c.folder, 'trust-bundle.pem'))).digest('hex'));
+    }
+    expect((await cli(['export', 'verify', exported.dir])).code).toBe(0);
+    expect(((await ok(cli, ['--ca', 'second', 'fleet', 'status'])) as Status).bundle?.version).toBe(2);
+  });
+});
