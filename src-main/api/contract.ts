@@ -11,6 +11,7 @@ import { caOps } from './contract/cas.ts';
 import { ceremonyOps } from './contract/ceremony.ts';
 import { fleetOps } from './contract/fleet.ts';
 import { certOps } from './contract/certs.ts';
+import { crlScheduleOps } from './contract/crls.ts';
 import { mediaOps } from './contract/media.ts';
 import { keyOps } from './contract/keys.ts';
 import { settingsOps } from './contract/settings.ts';
@@ -21,6 +22,7 @@ export const contract = {
   ...caOps,
   ...keyOps,
   ...certOps,
+  ...crlScheduleOps,
   ...mediaOps,
   ...auditOps,
   ...settingsOps,
@@ -69,6 +71,7 @@ export type * from './contract/audit.ts';
 export type * from './contract/cas.ts';
 export type * from './contract/keys.ts';
 export type * from './contract/certs.ts';
+export type * from './contract/crls.ts';
 export type * from './contract/media.ts';
 export type * from './contract/settings.ts';
 export type * from './contract/ceremony.ts';

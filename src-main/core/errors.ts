@@ -99,6 +99,8 @@ export const ERROR_CODES = [
   'INVALID_REASON',
   'CRL_ISSUER_INVALID',
   'CRL_UNPARSEABLE',
+  'PRESIGN_VALIDITY_TOO_SHORT',
+  'PRESIGN_NOT_NEEDED',
   // removable media and files
   'MEDIA_NOT_FOUND',
   'MEDIA_FULL',

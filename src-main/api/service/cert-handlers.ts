@@ -301,7 +301,8 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
     const { bytes, name } = readBoundedInput(input.source, MAX_IMPORTED_CRL_BYTES, 'CRL');
     const crl = checkCrlForImport(bytes, {
       certificate: k.certificate,
-      lastNumber: certs.lastCrl(k.id)?.number ?? null,
+      // Pre-signed CRLs count: an imported CRL numbered below them would make the numbers go back.
+      lastNumber: certs.highestCrlNumber(k.id) || null,
       issuedSerial: (serial) => certs.isSerialTaken(serial) && certs.get(serial).issuerKeyId === k.id,
     });
     let revoked = 0;

@@ -28,6 +28,8 @@ import type { ExportView } from '../contract/media.ts';
 import { settingsOf } from '../session.ts';
 import { caSettings, type VaultContext } from './context.ts';
 import { crlStatus } from './key-views.ts';
+import { addScheduledCrls } from './crl-schedule-handlers.ts';
+import type { NewCrlSchedule } from '../../core/store/crl-schedule-store.ts';
 import { storesOf, type Stores } from './stores.ts';
 
 /** One CA's part of a package. */
@@ -39,6 +41,8 @@ export interface CaPackagePart {
   files: ExportFile[];
   /** CRLs made for this export: stored in the vault only once the package is written and verified. */
   newCrls: CrlRecord[];
+  /** Pre-signed sets signed again for this export (they were stale): stored with the export's record. */
+  newSchedules: NewCrlSchedule[];
   crls: ExportView['crls'];
   keys: Array<{ id: string; name: string; state: string }>;
   /** The emergency rotation whose files this part carries, or null. */
@@ -151,6 +155,7 @@ export function caPackageFiles(ctx: VaultContext, ca: CaSummary): CaPackagePart 
   const crls: ExportView['crls'] = [];
   const now = ctx.clock.now();
   const crlValidityDays = caSettings(settingsOf(stores.settings), ca).crlValidityDays;
+  const published: Array<{ key: SigningKeyRecord; current: CrlRecord | null }> = [];
   for (const k of all) {
     if (!publishesCrl(k) || !k.certificate) continue;
     const status = crlStatus(certs, k.id, now).status;
@@ -162,13 +167,15 @@ export function caPackageFiles(ctx: VaultContext, ca: CaSummary): CaPackagePart 
       newCrls.push(record);
       regenerated = true;
     }
+    published.push({ key: k, current: record });
     if (!record) continue;
     files.push(...crlFiles(k.id, record.der));
     crls.push({ issuerKeyId: k.id, number: record.number, nextUpdate: record.nextUpdate, regenerated });
   }
+  const newSchedules = addScheduledCrls({ db: ctx.vault.db, keys, certs, now }, published, 'crl', files);
   const emergency = unexportedEmergency(ctx.vault, stores, ca);
   if (emergency) files.push(...emergencyFiles(emergency));
-  return { ca, stores, active, files, newCrls, crls, keys: bundle.keys, emergency, bundle: version, fleet };
+  return { ca, stores, active, files, newCrls, newSchedules, crls, keys: bundle.keys, emergency, bundle: version, fleet };
 }
 
 /** The CAs a package carries: those named (each must exist), or every CA of the vault that has an active key. */

@@ -6,6 +6,7 @@ import { pinnedKeyIds, verifyExportPackage } from '../../core/media/export-verif
 import { emergencyFiles } from '../../core/media/emergency-package.ts';
 import { readRequestFolder } from '../../core/media/untrusted-input.ts';
 import { ExportLogStore } from '../../core/store/export-log-store.ts';
+import { CrlScheduleStore } from '../../core/store/crl-schedule-store.ts';
 import type { ExportCaView, mediaOps } from '../contract/media.ts';
 import type { VaultContext } from './context.ts';
 import { recordPartBundle, assemblePackage, caPackageFiles, crlFiles, emergencyFactsOf, manifestSigner, packageCas, type AssembledPackage } from './export-contents.ts';
@@ -74,6 +75,7 @@ export const mediaHandlers: HandlersFor<keyof typeof mediaOps> = {
         for (const p of pkg.parts) {
           for (const crl of p.newCrls) p.stores.certs.storeCrl(crl);
           recordPartBundle(p, ctx.clock.now());
+          for (const sched of p.newSchedules) new CrlScheduleStore(v.db).insert(sched);
           new ExportLogStore(v, p.ca.id).record({ at: ctx.clock.now().toISOString(), medium: mediaRoot, folder: result.dir, manifestSha256: result.manifestSha256 });
         }
         v.audit.append({
@@ -88,6 +90,7 @@ export const mediaHandlers: HandlersFor<keyof typeof mediaOps> = {
             bytes: result.totalBytes,
             crls: crls.map((x) => ({ issuerKeyId: x.issuerKeyId, number: x.number, regenerated: x.regenerated })),
             emergency: cas.filter((c) => c.emergency).map((c) => c.name),
+            presignedAgain: pkg.parts.flatMap((p) => p.newSchedules.map((sched) => ({ issuerKeyId: sched.issuerKeyId, numbers: sched.crls.map((x) => x.number) }))),
           },
         });
       });

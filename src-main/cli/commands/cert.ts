@@ -8,6 +8,7 @@ import { intFor } from '../options.ts';
 import { EXIT } from '../exit-codes.ts';
 import { lines, table } from '../format.ts';
 import { showProgress } from '../progress.ts';
+import { addCrlScheduleCommands, staleScheduleNotice } from './crl-schedule.ts';
 
 const profileOption = () => new Option('--profile <P>', 'certificate profile').choices([...PROFILE_NAMES]).default('agent');
 const reasonOption = () => new Option('--reason <REASON>', 'RFC 5280 revocation reason').choices([...REASON_NAMES]).default('unspecified');
@@ -124,14 +125,14 @@ export function certCommand(action: Action): Command {
         await ctx.unlock();
         if (opts.serialsFile) {
           const r = await ctx.call('cert.revokeList', { path: opts.serialsFile, reason: opts.reason });
-          return { json: r, text: `${r.revoked.length} certificates revoked (${opts.reason}); ${r.alreadyRevoked.length} were already revoked. Publish a new CRL: "crl generate".` };
+          return { json: r, text: `${r.revoked.length} certificates revoked (${opts.reason}); ${r.alreadyRevoked.length} were already revoked. Publish a new CRL: "crl generate".${await staleScheduleNotice(ctx)}` };
         }
         if (serial) {
           const c = await ctx.call('cert.revoke', { serial, reason: opts.reason });
-          return { json: c, text: `Certificate ${c.serial} revoked (${c.revocationReason}). Publish a new CRL: "crl generate".` };
+          return { json: c, text: `Certificate ${c.serial} revoked (${c.revocationReason}). Publish a new CRL: "crl generate".${await staleScheduleNotice(ctx)}` };
         }
         const r = await ctx.call('cert.revokeAll', { issuer: opts.issuer!, reason: opts.reason });
-        return { json: r, text: `${r.revoked} certificates of ${r.issuerKeyId} revoked (${opts.reason}). Publish a new CRL: "crl generate --issuer ${opts.issuer}".` };
+        return { json: r, text: `${r.revoked} certificates of ${r.issuerKeyId} revoked (${opts.reason}). Publish a new CRL: "crl generate --issuer ${opts.issuer}".${await staleScheduleNotice(ctx)}` };
       }),
     );
 
@@ -170,7 +171,7 @@ export function crlCommand(action: Action): Command {
         await ctx.unlock();
         const done = showProgress(ctx, 'signing CRL');
         const r = await ctx.call('crl.generate', { issuer: opts.issuer, nextUpdateDays: opts.nextUpdateDays, out: opts.out, format: opts.format }).finally(done);
-        return { json: r, text: `CRL number ${r.number} written to ${r.file}: ${r.entries} revoked entries, valid until ${r.nextUpdate}.` };
+        return { json: r, text: `CRL number ${r.number} written to ${r.file}: ${r.entries} revoked entries, valid until ${r.nextUpdate}.${await staleScheduleNotice(ctx)}` };
       }),
     );
   crl
@@ -185,5 +186,6 @@ export function crlCommand(action: Action): Command {
         return { json: r, text: `CRL number ${r.number} recorded (${r.entries} entries: ${r.revoked} revocation(s) recorded, ${r.alreadyRevoked} already known). The next CRL is numbered above ${r.number}.` };
       }),
     );
+  addCrlScheduleCommands(crl, action);
   return crl;
 }

@@ -20,6 +20,7 @@ import {
   INCOMPLETE_MARKER,
   MANIFEST_NAME,
   MAX_FOLDER_LEVELS,
+  foldersOf,
   MULTI_CA_FORMAT_VERSION,
   PACKAGE_FORMAT,
   PACKAGE_FORMAT_VERSION,
@@ -163,16 +164,10 @@ function validate(opts: WriteExportOptions): void {
     if (seen.has(key)) throw invalid(`The export file name "${f.name}" appears twice (names are compared ignoring case, as FAT does).`);
     seen.add(key);
   }
-  const folders = new Set(opts.files.flatMap((f) => parentFolders(f.name)).map((d) => d.toLowerCase()));
+  const folders = new Set(opts.files.flatMap((f) => foldersOf(f.name)).map((d) => d.toLowerCase()));
   for (const f of opts.files) {
     if (folders.has(f.name.toLowerCase())) throw invalid(`The export file name "${f.name}" is also used as a folder.`);
   }
-}
-
-/** Every folder a file name lies in, outermost first: `a/b/c.crl` → `a`, `a/b`. */
-function parentFolders(name: string): string[] {
-  const parts = name.split('/');
-  return parts.slice(0, -1).map((_, i) => parts.slice(0, i + 1).join('/'));
 }
 
 function parentOf(name: string): string | null {
@@ -271,7 +266,7 @@ export async function writeExportPackage(opts: WriteExportOptions): Promise<Expo
   // Up-front space check: every file takes whole allocation units (FAT clusters), plus the marker and the folders.
   const space = await spaceOf(mediaRoot);
   const unit = Math.max(space?.blockSize ?? 4096, 4096);
-  const subfolders = [...new Set(toWrite.flatMap((f) => parentFolders(f.name)))].sort((a, b) => a.split('/').length - b.split('/').length || (a < b ? -1 : 1));
+  const subfolders = [...new Set(toWrite.flatMap((f) => foldersOf(f.name)))].sort((a, b) => a.split('/').length - b.split('/').length || (a < b ? -1 : 1));
   const subfolderCount = subfolders.length;
   const need = toWrite.reduce((n, f) => n + Math.ceil(Math.max(f.bytes.length, 1) / unit) * unit, 0) + (subfolderCount + 2) * unit;
   if (space !== null && space.freeBytes < need) throw mediaFull(mediaRoot, need, space.freeBytes, 'checked before writing');

@@ -15,6 +15,7 @@ import {
   INCOMPLETE_MARKER,
   MANIFEST_NAME,
   MAX_FOLDER_LEVELS,
+  foldersOf,
   MULTI_CA_FORMAT_VERSION,
   PACKAGE_FORMAT_VERSION,
   SIGNATURE_NAME,
@@ -273,7 +274,7 @@ export async function verifyExportPackage(dir: string, opts: VerifyOptions = {})
   const signatureFiles = signers.map((s) => s.signatureFile);
   const expected = new Set<string>([MANIFEST_NAME, SUMS_NAME, ...signatureFiles, ...listed.map((f) => f.name)]);
   if (opts.allowIncompleteMarker) expected.add(INCOMPLETE_MARKER);
-  const expectedFolders = new Set([...listed.map((f) => f.name), ...signatureFiles].flatMap(parentFoldersOf));
+  const expectedFolders = new Set([...listed.map((f) => f.name), ...signatureFiles].flatMap(foldersOf));
   const extras: string[] = [];
   for (const e of tree) {
     if (e.kind === 'file' && !expected.has(e.name) && manifest) {
@@ -347,11 +348,6 @@ const CODE_ORDER: readonly ExportVerifyCode[] = ['EXPORT_CA_MISSING', 'EXPORT_SI
 /** The most telling code: a dropped CA, another CA's signer, a file of another CA, then an unpinned signer; else EXPORT_VERIFY_FAILED. */
 function codeOf(problems: readonly ExportProblem[], notPinned: boolean): ExportVerifyCode {
   return CODE_ORDER.find((c) => problems.some((p) => p.code === c)) ?? (notPinned ? 'EXPORT_SIGNER_NOT_PINNED' : 'EXPORT_VERIFY_FAILED');
-}
-
-function parentFoldersOf(name: string): string[] {
-  const parts = name.split('/');
-  return parts.slice(0, -1).map((_, i) => parts.slice(0, i + 1).join('/'));
 }
 
 /** SHA256SUMS must cover exactly the listed files plus the manifest and its signatures, with the same hashes, in the order the manifest determines. */

@@ -114,6 +114,12 @@ const SEGMENT_RE = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}$/;
 /** Names DOS devices keep for themselves on FAT/NTFS, whatever the extension (CON.txt is CON). */
 const DOS_DEVICE_RE = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i;
 
+/** Every folder a file name lies in, outermost first (`crl/scheduled/x.crl`: `crl`, `crl/scheduled`). */
+export function foldersOf(name: string): string[] {
+  const segments = name.split('/');
+  return segments.slice(0, -1).map((_, i) => segments.slice(0, i + 1).join('/'));
+}
+
 /** Why `name` can't be a package file name, or null when it can. Names use `/` and at most three folder levels (`ca-<name>/crl/scheduled/…`). */
 export function packageNameProblem(name: string): string | null {
   const segments = name.split('/');

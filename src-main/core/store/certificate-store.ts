@@ -290,6 +290,25 @@ export class CertificateStore {
     return r ? { issuerKeyId: r.issuer_key_id, number: r.number, thisUpdate: r.this_update, nextUpdate: r.next_update, entries: r.entries, der: r.der } : null;
   }
 
+  /**
+   * The highest CRL number the issuer has used, pre-signed CRLs included (0 when none): the next
+   * one must be above it, or a pre-signed CRL published later would go back in number.
+   */
+  highestCrlNumber(issuerKeyId: string): number {
+    return this.db
+      .prepare('SELECT max(coalesce((SELECT max(number) FROM crls WHERE issuer_key_id = @id), 0), coalesce((SELECT max(number) FROM scheduled_crls WHERE issuer_key_id = @id), 0))')
+      .pluck()
+      .get({ id: issuerKeyId }) as number;
+  }
+
+  /** Revoked certificates of an issuer that have not expired yet: while there are any, a retired key must keep publishing. */
+  countLiveRevoked(issuerKeyId: string, now: Date): number {
+    return this.db
+      .prepare('SELECT count(*) FROM revocations r JOIN certificates c ON c.serial = r.serial WHERE r.issuer = (SELECT i.id FROM revocation_issuers i WHERE i.issuer_key_id = ?) AND c.not_after > ?')
+      .pluck()
+      .get(issuerKeyId, now.toISOString()) as number;
+  }
+
   storeCrl(c: CrlRecord): void {
     this.db
       .prepare('INSERT INTO crls (issuer_key_id, number, this_update, next_update, entries, der, ca_id) VALUES (?, ?, ?, ?, ?, ?, (SELECT ca_id FROM signing_keys WHERE id = ?))')

@@ -22,6 +22,7 @@ import { timeLeftText } from '../key-time.ts';
 import { shown } from '../../components/shown.ts';
 import { RotationPanel } from './RotationPanel.tsx';
 import { CaOverview } from '../cas/CaOverview.tsx';
+import { CrlTimeline, StalePresignedAlerts, useCrlCalendar } from '../CrlCalendarPanel.tsx';
 
 /** Within this many days before NotAfter a key (or its chain) is flagged on the dashboard. */
 const EXPIRY_WARNING_DAYS = 90;
@@ -130,6 +131,8 @@ export function DashboardSection() {
     void call('key.compromise', {}).then((r) => (r.ok ? setCompromise(r.value) : setError(r)));
   }, [keys, wizard]);
   const pending = compromise && !compromise.exported ? compromise : null;
+  const crlCalendar = useCrlCalendar();
+  const staleCrls = crlCalendar.calendar?.staleSchedules ?? 0;
 
   const list = keys ?? [];
   const active = list.find((k) => k.state === 'active') ?? null;
@@ -171,13 +174,14 @@ export function DashboardSection() {
 
       <Stack spacing={1} sx={{ mb: 3 }} component="section" aria-label="Alerts" data-testid="dashboard-alerts">
         {pending ? <CompromiseBanner c={pending} onExport={() => openWizard('export')} /> : null}
+        <StalePresignedAlerts calendar={crlCalendar.calendar} />
         {alerts.map((a) => (
           <Alert key={a.id} severity={a.severity} data-testid="dashboard-alert">
             <AlertTitle>{a.title}</AlertTitle>
             {a.text}
           </Alert>
         ))}
-        {keys && alerts.length === 0 && !pending ? <Alert severity="success">Nothing needs attention.</Alert> : null}
+        {keys && alerts.length === 0 && !pending && staleCrls === 0 ? <Alert severity="success">Nothing needs attention.</Alert> : null}
       </Stack>
 
       <Stack spacing={3}>
@@ -195,6 +199,8 @@ export function DashboardSection() {
             <Typography color="text.secondary">No key is active.</Typography>
           ) : null}
         </Box>
+
+        <CrlTimeline calendar={crlCalendar.calendar} error={crlCalendar.error} />
 
         <Box component="section" aria-labelledby="dash-trusted">
           <Typography id="dash-trusted" variant="h6" component="h2" gutterBottom>
