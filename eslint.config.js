@@ -10,7 +10,7 @@ import layers from './eslint-rules/layers.js';
 // renderer -> (types of) contract; cli, electron -> api -> core.
 const CORE_PACKAGES = [
   '@peculiar/x509', '@peculiar/asn1-*', 'asn1js', 'zod', 'canonicalize', 'better-sqlite3-multiple-ciphers',
-  'reflect-metadata', 'shamir-secret-sharing',
+  'reflect-metadata', 'shamir-secret-sharing', 'pkcs11js',
 ];
 const CONTRACT = ['src-main/api/contract.ts', 'src-main/api/contract/**'];
 const layer = (name, allow, allowTypes = []) => ({ 'layers/allowed-imports': ['error', { layer: name, allow, allowTypes }] });
@@ -25,6 +25,7 @@ const LAYERS = {
     // The views it shares with core, declared once there (docs/architecture.md, "Contract views and core types").
     'src-main/core/store/certificate-summary.ts', 'src-main/core/store/ca-summary.ts', 'src-main/core/vault/slot-summary.ts', 'src-main/core/media/medium.ts',
     'src-main/core/fleet/fleet-views.ts',
+    'src-main/core/token/token-binding.ts',
     'src-main/core/media/package-verdict.ts',
   ]),
   api: layer('api/', ['node:**', 'zod', 'src-main/api/**', 'src-main/core/**']),

@@ -1,4 +1,5 @@
 import type { Clock } from '../core/clock.ts';
+import type { TokenAccess } from '../core/token/token-access.ts';
 import { DomainError } from '../core/errors.ts';
 import { systemDeps, type DetectDeps } from '../core/media/detect.ts';
 import { fileFailureStore, UnlockThrottle } from '../core/vault/unlock-throttle.ts';
@@ -30,13 +31,17 @@ export interface SessionOptions {
   mediaDeps?: DetectDeps;
   /** The batch-issuance worker's entry when a bundler moved it (the desktop app); default: next to its source. */
   issuanceWorkerUrl?: URL;
+  /** How tokens are reached: AIRGAP_CA_PKCS11_MODULE and the user PIN the host holds (in memory only). */
+  tokens?: TokenAccess;
 }
 
 /** The settings as the contract types them: the defaults, overridden by what the vault stores. */
 export function settingsOf(store: SettingsStore): Settings {
   const s: Settings = { ...DEFAULT_SETTINGS };
   for (const { key, value } of store.values()) {
-    if (key in s) (s as unknown as Record<string, number>)[key] = Number(value);
+    // The module path is text ('' once cleared); every other setting is a number.
+    if (key === 'pkcs11Module') s.pkcs11Module = value === '' ? null : value;
+    else if (key in s) (s as unknown as Record<string, number>)[key] = Number(value);
   }
   return s;
 }
@@ -57,6 +62,8 @@ export interface SessionControl {
   settings(): Settings;
   /** The open vault's counts (`vault info`), or null when it is locked. */
   counts(): { keys: number; certificates: number; auditEvents: number } | null;
+  /** Hold (or forget, null) the token PIN a host without its own PIN source (the desktop app) was given; in memory only, forgotten on lock. */
+  holdTokenPin(pin: string | null): void;
 }
 
 /**
@@ -72,6 +79,7 @@ export class Session implements SessionControl {
   readonly kdfCost: SessionOptions['kdfCost'];
   readonly mediaDeps: DetectDeps;
   readonly issuanceWorkerUrl: URL | undefined;
+  readonly tokenAccess: TokenAccess;
   actor: string | null;
   lockedReason: string | null = null;
   /** Set by the host (Electron window, e2e bridge, CLI) to show progress of long work. */
@@ -88,6 +96,14 @@ export class Session implements SessionControl {
     this.kdfCost = opts.kdfCost;
     this.mediaDeps = opts.mediaDeps ?? systemDeps();
     this.issuanceWorkerUrl = opts.issuanceWorkerUrl;
+    // A host with no PIN source of its own (the desktop app) hands the PIN over with token.setPin.
+    this.tokenAccess = opts.tokens ?? { moduleFromEnvironment: undefined, pin: () => this.heldPin ?? undefined };
+  }
+
+  private heldPin: string | null = null;
+
+  holdTokenPin(pin: string | null): void {
+    this.heldPin = pin;
   }
 
   get unlocked(): boolean {
@@ -107,6 +123,7 @@ export class Session implements SessionControl {
   }
 
   lock(reason: string | null): void {
+    this.heldPin = null;
     if (this.vault) this.vault.close();
     this.vault = null;
     this.lockedReason = reason;

@@ -14,7 +14,7 @@ import { dispatch } from '../api/dispatch.ts';
 import { createService, type Service } from '../api/service.ts';
 import { defaultVaultDir } from '../api/vault-location.ts';
 import { EXIT, exitCodeFor } from './exit-codes.ts';
-import { passphraseWithoutPrompt, promptHidden, takeSecretEnvironment } from './secrets.ts';
+import { passphraseWithoutPrompt, pinWithoutPrompt, promptHidden, takeSecretEnvironment } from './secrets.ts';
 
 export interface GlobalOptions {
   vault?: string;
@@ -23,6 +23,7 @@ export interface GlobalOptions {
   json?: boolean;
   actor?: string;
   passphraseFile?: string;
+  pinFile?: string;
   share?: string[];
   witness?: string[];
 }
@@ -44,7 +45,26 @@ export class CliContext {
   constructor(opts: GlobalOptions, env: NodeJS.ProcessEnv = process.env, clock: Clock = systemClock, kdfCost?: CliRuntime['kdfCost']) {
     this.opts = opts;
     this.env = env;
-    this.service = createService({ vaultDir: opts.vault ?? defaultVaultDir(env), clock, defaultActor: this.actor, kdfCost, mediaDeps: { ...systemDeps(), env } });
+    this.service = createService({
+      vaultDir: opts.vault ?? defaultVaultDir(env),
+      clock,
+      defaultActor: this.actor,
+      kdfCost,
+      mediaDeps: { ...systemDeps(), env },
+      tokens: { moduleFromEnvironment: env.AIRGAP_CA_PKCS11_MODULE || undefined, pin: () => this.tokenPin() },
+    });
+  }
+
+  #pin: string | undefined;
+  #pinRead = false;
+
+  /** The token PIN from --pin-file or AIRGAP_CA_PIN (read once), or the one asked for; undefined before either. */
+  tokenPin(): string | undefined {
+    if (!this.#pinRead) {
+      this.#pinRead = true;
+      this.#pin = pinWithoutPrompt({ pinFile: this.opts.pinFile, env: this.env });
+    }
+    return this.#pin;
   }
 
   get actor(): string {
@@ -69,7 +89,13 @@ export class CliContext {
   async call<N extends OpName>(name: N, input: OpInput<N>): Promise<OpResult<N>> {
     // Operations of one CA take the selected CA; the others never see --ca.
     const scoped = isCaScoped(name) && this.ca !== undefined;
-    const r = await dispatch(this.service, name, scoped ? { ...input, ca: this.ca } : input);
+    let r = await dispatch(this.service, name, scoped ? { ...input, ca: this.ca } : input);
+    // A token key needs the PIN and none was given: ask once on a terminal, then run the operation again
+    // (it refused before anything was signed or written).
+    if (!r.ok && r.code === 'TOKEN_PIN_REQUIRED' && this.tokenPin() === undefined && process.stdin.isTTY) {
+      this.#pin = await promptHidden('Token PIN: ', 'TOKEN_PIN_REQUIRED');
+      r = await dispatch(this.service, name, scoped ? { ...input, ca: this.ca } : input);
+    }
     if (!r.ok) throw new CliFailure(r.code, r.message);
     return r.value as OpResult<N>;
   }

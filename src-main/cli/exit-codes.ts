@@ -13,6 +13,10 @@ const LOCKED_CODES: ReadonlySet<ErrorCode> = new Set([
   'SHARE_MISMATCH',
   'HEADER_GENERATION_MISMATCH',
   'CREDENTIAL_REVOKED',
+  // The token's user PIN is a credential like the passphrase.
+  'TOKEN_PIN_REQUIRED',
+  'TOKEN_PIN_INCORRECT',
+  'TOKEN_PIN_LOCKED',
 ]);
 
 export function exitCodeFor(code: ErrorCode): number {

@@ -87,12 +87,14 @@ describe('a vault made before several CAs per vault', () => {
     ]);
   });
 
-  it('passes through migrations 6, 7, 8 and 9: the revocation in the narrow rows of 7, its issuer given the CA by 8, no retire reason on keys not retired (9)', async () => {
+  it('passes through migrations 6, 7, 8, 9, 11 and 13: the revocation in the narrow rows of 7, its issuer given the CA by 8, no retire reason on keys not retired (9), no renewals yet (11), no key on a token and every private key still wrapped (13)', async () => {
     const { vault, cli } = legacyVault();
     expect((await cli(['key', 'list'])).code).toBe(0);
     const raw = openRawDatabase(vault, await vaultKeyOf(vault, { passphrase: PASS }));
     try {
-      expect(SCHEMA_VERSION).toBe(12);
+      expect(SCHEMA_VERSION).toBe(13);
+      expect(raw.prepare('SELECT count(*) FROM renewals').pluck().get()).toBe(0);
+      expect(raw.prepare("SELECT name FROM sqlite_master WHERE name = 'certificates_subject'").pluck().get()).toBe('certificates_subject');
       expect(raw.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
       const rootA = raw.prepare("SELECT id FROM signing_keys WHERE name = 'root-a'").pluck().get() as string;
       expect(raw.prepare('SELECT issuer_key_id, ca_id FROM revocation_issuers').raw().all()).toEqual([[rootA, 'default']]);
@@ -105,6 +107,8 @@ describe('a vault made before several CAs per vault', () => {
         ['root-a', 'trusted', null, null],
         ['root-b', 'active', null, null],
       ]);
+      expect(raw.prepare('SELECT count(*) FROM token_keys').pluck().get()).toBe(0);
+      expect(raw.prepare('SELECT min(length(wrapped_private_key)) FROM signing_keys').pluck().get()).toBeGreaterThan(0);
     } finally {
       raw.close();
     }

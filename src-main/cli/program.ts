@@ -6,6 +6,7 @@ import { certCommand, crlCommand } from './commands/cert.ts';
 import { exportCommand, mediaCommand } from './commands/media.ts';
 import { fleetCommand } from './commands/fleet.ts';
 import { vaultCommand } from './commands/vault.ts';
+import { tokenCommand } from './commands/token.ts';
 import { EXIT } from './exit-codes.ts';
 import { makeAction, processRuntime, type CliRuntime } from './context.ts';
 
@@ -30,12 +31,13 @@ export function buildProgram(rt: CliRuntime = processRuntime): Command {
     .option('--json', 'print exactly one JSON document on stdout')
     .option('--actor <NAME>', 'who is acting, for the audit log (default: AIRGAP_CA_ACTOR or the OS user)')
     .option('--passphrase-file <FILE>', 'read the vault passphrase from FILE (or set AIRGAP_CA_PASSPHRASE)')
+    .option('--pin-file <FILE>', 'read the PKCS#11 token user PIN from FILE (or set AIRGAP_CA_PIN; else asked on a terminal)')
     .option('--share <FILE>', 'a custodian share file; repeat once per share', collect)
     .option('--witness <NAME>', 'a witness of this ceremony step; repeatable', collect)
     .showHelpAfterError()
     .exitOverride();
 
-  for (const group of [vaultCommand(action), caCommand(action), keyCommand(action), certCommand(action), crlCommand(action), bundleCommand(action), exportCommand(action), mediaCommand(action), fleetCommand(action), auditCommand(action)]) program.addCommand(group);
+  for (const group of [vaultCommand(action), caCommand(action), keyCommand(action), certCommand(action), crlCommand(action), bundleCommand(action), exportCommand(action), mediaCommand(action), fleetCommand(action), auditCommand(action), tokenCommand(action)]) program.addCommand(group);
   configureTree(program, rt);
   return program;
 }

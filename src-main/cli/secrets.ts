@@ -5,21 +5,26 @@ import { readUntrustedFileSync } from '../core/fs/untrusted-read.ts';
  * Passphrases come from a file, the environment or a terminal prompt: never a
  * command-line argument (it would show in `ps` and in shell history).
  */
-export function readPassphraseFile(path: string): string {
+export function readPassphraseFile(path: string, what: 'passphrase' | 'PIN' = 'passphrase'): string {
   let text: string;
   try {
-    text = readUntrustedFileSync(path, { maxBytes: 64 * 1024, what: 'passphrase' }).toString('utf8');
+    text = readUntrustedFileSync(path, { maxBytes: 64 * 1024, what }).toString('utf8');
   } catch (e) {
     if (isDomainError(e) && e.code === 'FILE_REFUSED') throw e;
-    throw new DomainError('INVALID_INPUT', `Cannot read the passphrase file ${path} (${isDomainError(e) ? e.message : ((e as NodeJS.ErrnoException).code ?? 'error')}).`);
+    throw new DomainError('INVALID_INPUT', `Cannot read the ${what} file ${path} (${isDomainError(e) ? e.message : ((e as NodeJS.ErrnoException).code ?? 'error')}).`);
   }
   // One trailing newline is the editor's, not the passphrase's.
   return text.replace(/\r?\n$/, '');
 }
 
-export async function promptHidden(question: string): Promise<string> {
+/** Asks on the terminal without echo; `refusal` is the code of a cancel (VAULT_LOCKED for the passphrase). */
+export async function promptHidden(question: string, refusal: 'VAULT_LOCKED' | 'TOKEN_PIN_REQUIRED' = 'VAULT_LOCKED'): Promise<string> {
   const stdin = process.stdin;
-  if (!stdin.isTTY) throw new DomainError('VAULT_LOCKED', 'No passphrase was given: use --passphrase-file FILE or AIRGAP_CA_PASSPHRASE (there is no terminal to ask on).');
+  if (!stdin.isTTY) {
+    throw refusal === 'VAULT_LOCKED'
+      ? new DomainError('VAULT_LOCKED', 'No passphrase was given: use --passphrase-file FILE or AIRGAP_CA_PASSPHRASE (there is no terminal to ask on).')
+      : new DomainError('TOKEN_PIN_REQUIRED', 'No token PIN was given: use --pin-file FILE or AIRGAP_CA_PIN (there is no terminal to ask on).');
+  }
   process.stderr.write(question);
   stdin.setRawMode(true);
   stdin.resume();
@@ -37,7 +42,7 @@ export async function promptHidden(question: string): Promise<string> {
     const onData = (chunk: string) => {
       for (const ch of chunk) {
         if (ch === '\r' || ch === '\n') return done();
-        if (ch === '\u0003') return done(new DomainError('VAULT_LOCKED', 'Cancelled: the vault stays locked.'));
+        if (ch === '\u0003') return done(refusal === 'VAULT_LOCKED' ? new DomainError('VAULT_LOCKED', 'Cancelled: the vault stays locked.') : new DomainError('TOKEN_PIN_REQUIRED', 'Cancelled: nothing was signed.'));
         if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
         else value += ch;
       }
@@ -56,6 +61,12 @@ export function passphraseWithoutPrompt(src: SecretSources): string | undefined 
   if (src.passphraseFile) return readPassphraseFile(src.passphraseFile);
   if (src.env.AIRGAP_CA_PASSPHRASE !== undefined) return src.env.AIRGAP_CA_PASSPHRASE;
   return undefined;
+}
+
+/** The token PIN from --pin-file or AIRGAP_CA_PIN, or undefined when neither gives one. */
+export function pinWithoutPrompt(src: { pinFile?: string | undefined; env: NodeJS.ProcessEnv }): string | undefined {
+  if (src.pinFile) return readPassphraseFile(src.pinFile, 'PIN');
+  return src.env.AIRGAP_CA_PIN;
 }
 
 /** Environment variables that carry a secret: read once, then gone from the process. */

@@ -3,6 +3,7 @@ import { KEY_ALGORITHMS } from '../../core/pki/key-algorithm-names.ts';
 import type { ErrorCode } from '../../core/errors.ts';
 import type { KeyState, RetiredReason } from '../../core/keys/key-state.ts';
 import type { Readiness, RemainingLeaf } from '../../core/fleet/fleet-views.ts';
+import type { TokenBinding } from '../../core/token/token-binding.ts';
 import { empty, filePath, op, witnessList } from './common.ts';
 
 export type KeyStateName = KeyState;
@@ -22,6 +23,8 @@ export interface CrlStatusView {
   /** none: never published; due: nextUpdate within 2 days; expired: nextUpdate passed. */
   status: 'none' | 'ok' | 'due' | 'expired';
 }
+
+const keyName = z.string().trim().min(1).max(100).regex(/^[^\s].*$/);
 
 export interface KeyView {
   id: string;
@@ -49,6 +52,31 @@ export interface KeyView {
   health: KeyHealthView;
   crl: CrlStatusView;
   unexpiredIssued: number;
+  /** Where the private key lives when it is on a PKCS#11 token (null: wrapped in the vault), and whether it is usable now. */
+  token: TokenKeyView | null;
+}
+
+export interface TokenKeyView extends TokenBinding {
+  /** OK: present and signs; UNCHECKED: present, no PIN to try a signature; else the error code (TOKEN_NOT_PRESENT, TOKEN_PIN_INCORRECT, …). */
+  status: 'OK' | 'UNCHECKED' | ErrorCode;
+  message: string;
+}
+
+/** Which token: by its label or by its serial number (exactly one). */
+const tokenSelector = z
+  .strictObject({ label: z.string().trim().min(1).max(32).optional(), serial: z.string().trim().min(1).max(16).optional() })
+  .refine((t) => (t.label === undefined) !== (t.serial === undefined), { message: 'name the token by its label or by its serial number, not both' });
+
+export interface TokenView {
+  label: string;
+  serial: string;
+  manufacturer: string;
+  model: string;
+  slot: number;
+  initialized: boolean;
+  pinLocked: boolean;
+  /** The token supports CKM_EDDSA, so Ed25519 keys can be made on it. */
+  eddsa: boolean;
 }
 
 export interface RetiredView {
@@ -172,9 +200,17 @@ const subject = z.string().trim().min(1, 'a subject DN is required, e.g. "CN=Acm
 
 export const keyOps = {
   'key.create': op<KeyView>()(
-    z.strictObject({ name: z.string().trim().min(1).max(100).regex(/^[^\s].*$/), algorithm: z.enum(KEY_ALGORITHMS).default('ecdsa-p256') }),
+    z.strictObject({ name: keyName, algorithm: z.enum(KEY_ALGORITHMS).default('ecdsa-p256'), token: tokenSelector.optional() }),
     { mutates: true, needsUnlock: true, ca: 'one' },
   ),
+  'key.adopt': op<KeyView>()(
+    z.strictObject({ name: keyName, token: tokenSelector, id: z.string().trim().toLowerCase().regex(/^([0-9a-f]{2}){1,128}$/, 'CKA_ID as hex digits, two per byte') }),
+    { mutates: true, needsUnlock: true, ca: 'one' },
+  ),
+  'token.list': op<TokenView[]>()(empty, { mutates: false, needsUnlock: true }),
+  // The desktop app's PIN field: held in this session's memory until the vault locks (null forgets it); never stored.
+  'token.setPin': op<{ held: boolean }>()(z.strictObject({ pin: z.string().min(1).max(256).nullable() }), { mutates: false, needsUnlock: false }),
+
   'key.list': op<KeyView[]>()(empty, { mutates: false, needsUnlock: true, ca: 'oneOrAll' }),
   'key.show': op<KeyDetailView>()(z.strictObject({ key: keyRef }), { mutates: false, needsUnlock: true, ca: 'one' }),
   'key.compromise': op<CompromiseView | null>()(empty, { mutates: false, needsUnlock: true, ca: 'oneOrAll' }),
@@ -214,6 +250,8 @@ export const keyOps = {
         rootFingerprint: z.string().trim().max(200).optional(),
         state: z.enum(['draft', 'active', 'trusted']).default('draft'),
         trustedWindowDays: z.number().int().min(1).max(3650).optional(),
+        /** Put the private key on this PKCS#11 token (not extractable) instead of wrapping it in the vault. */
+        token: tokenSelector.optional(),
       }),
     // key.imported, preceded by key.root-pinned when the root is pinned now.
     { mutates: { events: [1, 2] }, needsUnlock: true, ca: 'one' },

@@ -102,6 +102,7 @@ export interface LastExportView {
 
 export interface RequestFolderView {
   dir: string;
+  /** kind: `csr` for a plain request, `renewal` for a renewal request (CMS signed by the agent's certificate, checked only when renewed). */
   files: Array<{ name: string; ok: boolean; kind: string | null; code: string | null; message: string | null }>;
 }
 

@@ -75,6 +75,8 @@ export function vaultContext(session: Session, scope?: CaScope, selection?: stri
   const { vault, actor } = session.requireUnlocked();
   const cas = new CaStore(vault);
   const ca = scope === 'one' ? cas.select(selection) : scope === 'oneOrAll' ? cas.selectOrAll(selection) : null;
+  // Token keys sign with this session's PIN and module: the stores reach them through the vault.
+  vault.tokenAccess = session.tokenAccess;
   const stores = storesOf(vault, ca);
   return { ...hostOf(session), vault, ca, stores, actor, settings: () => caSettings(settingsOf(stores.settings), ca) };
 }

@@ -5,7 +5,7 @@
  * one CA keeps today's layout at the top, a package of several gets a folder
  * per CA and one manifest every CA's active key co-signs.
  */
-import { createPrivateKey, sign as nodeSign } from 'node:crypto';
+import { signAndVerify } from '../../core/signing/signer.ts';
 import { buildBundle } from '../../core/keys/bundle-builder.ts';
 import { buildTrustAnchor, serializeTrustAnchor } from '../../core/keys/trust-anchor.ts';
 import { DomainError } from '../../core/errors.ts';
@@ -18,7 +18,6 @@ import { emergencyFiles, type EmergencyFacts } from '../../core/media/emergency-
 import type { ExportCaSigner, ExportFile, ExportSigning, SignManifest } from '../../core/media/export-package.ts';
 import { sha256Hex } from '../../core/media/package-files.ts';
 import { caFolderNames } from '../../core/media/package-format.ts';
-import { ALGORITHMS } from '../../core/pki/algorithms.ts';
 import { CaStore, type CaSummary } from '../../core/store/ca-store.ts';
 import { CertificateStore, type CrlRecord } from '../../core/store/certificate-store.ts';
 import { ExportLogStore } from '../../core/store/export-log-store.ts';
@@ -64,8 +63,8 @@ export function crlFileName(keyId: string): string {
 
 /** Signs a manifest with a key of the vault: the private key is unwrapped only for the signature and wiped after. */
 export function manifestSigner(keys: SigningKeyStore, key: SigningKeyRecord): SignManifest {
-  const digest = ALGORITHMS[key.algorithm].nodeDigest;
-  return async (manifest) => keys.withPrivateKey(key.id, (pkcs8) => nodeSign(digest, manifest, createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' })));
+  // Through the key's Signer (vault or token), verified with the stored public key before it is written.
+  return async (manifest) => keys.withSigner(key.id, (signer) => signAndVerify(signer, key.spki, manifest, 'export manifest'));
 }
 
 /**

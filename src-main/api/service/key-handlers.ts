@@ -4,6 +4,8 @@ import { certificateFingerprint, checkChainRoot, TrustedRootStore } from '../../
 import { DEFAULT_MAX_CHAIN_BYTES } from '../../core/keys/chain-file.ts';
 import { createSubCaRequest, encodeRequest } from '../../core/keys/csr.ts';
 import { generateSigningKey } from '../../core/keys/key-material.ts';
+import { listTokens } from '../../core/token/pkcs11.ts';
+import { adoptKeyFromToken, createKeyOnToken, withKeyPutOnToken, type PlacedTokenKey, type TokenKeyWorld } from '../../core/token/token-keys.ts';
 import { prepareKeyImport } from '../../core/keys/key-import.ts';
 import { MAX_KEY_FILE_BYTES } from '../../core/keys/key-file.ts';
 import { MAX_PKCS12_BYTES } from '../../core/keys/pkcs12.ts';
@@ -29,6 +31,10 @@ function draftOnly(k: SigningKeyRecord, what: string): void {
   if (k.state !== 'draft') throw new DomainError('INVALID_TRANSITION', `Key "${k.name}" is ${k.state}; only a draft key can ${what}. Create a new key for a new certificate.`);
 }
 
+function tokenWorld(ctx: VaultContext): TokenKeyWorld {
+  return { vault: ctx.vault, keys: ctx.stores.keys, actor: ctx.actor, now: ctx.clock.now() };
+}
+
 /** Which key material `key.import` was given: a key file with its certificate, or a PKCS#12 file. */
 function importedKeyFiles(input: { keyFile?: FileSource; certificate?: FileSource; p12?: FileSource }): { file: Uint8Array; certificate: Uint8Array } | { p12: Uint8Array } {
   if (input.p12 && !input.keyFile && !input.certificate) return { p12: readBoundedInput(input.p12, MAX_PKCS12_BYTES, 'PKCS#12').bytes };
@@ -46,6 +52,10 @@ export const keyHandlers: HandlersFor<keyof typeof keyOps> = {
   'key.create': async (input, ctx) => {
     const v = ctx.vault;
     const { keys, certs } = ctx.stores;
+    if (input.token) {
+      const id = createKeyOnToken(tokenWorld(ctx), { name: input.name, algorithm: input.algorithm, token: input.token });
+      return keyView(keys.resolve(id), keys, certs, ctx.clock);
+    }
     const g = await generateSigningKey(input.algorithm);
     try {
       v.transaction(() => {
@@ -56,6 +66,19 @@ export const keyHandlers: HandlersFor<keyof typeof keyOps> = {
       g.pkcs8.fill(0);
     }
     return keyView(keys.resolve(g.keyId), keys, certs, ctx.clock);
+  },
+
+  'key.adopt': async (input, ctx) => {
+    const { keys, certs } = ctx.stores;
+    const id = adoptKeyFromToken(tokenWorld(ctx), { name: input.name, token: input.token, ckaId: input.id });
+    return keyView(keys.resolve(id), keys, certs, ctx.clock);
+  },
+
+  'token.list': async (_i, ctx) => listTokens(ctx.stores.keys.pkcs11ModulePath()),
+
+  'token.setPin': async (input, ctx) => {
+    ctx.session.holdTokenPin(input.pin);
+    return { held: input.pin !== null };
   },
 
   'key.list': async (_i, ctx) => {
@@ -83,8 +106,8 @@ export const keyHandlers: HandlersFor<keyof typeof keyOps> = {
     const k = keys.resolve(input.key);
     draftOnly(k, 'be self-signed');
     if (k.certificate) throw new DomainError('INVALID_TRANSITION', `Draft "${k.name}" already has a certificate. Activate it, or create a new key.`);
-    const cert = await keys.withPrivateKey(k.id, (pkcs8) =>
-      selfSignRoot({ algorithm: k.algorithm, pkcs8, spki: k.spki, subject: input.subject, days: input.days, pathLength: input.pathLength, clock: ctx.clock }),
+    const cert = await keys.withSigner(k.id, (signer) =>
+      selfSignRoot({ algorithm: k.algorithm, signer, spki: k.spki, subject: input.subject, days: input.days, pathLength: input.pathLength, clock: ctx.clock }),
     );
     v.transaction(() => {
       keys.setCertificate(k.id, cert.der, []);
@@ -102,7 +125,7 @@ export const keyHandlers: HandlersFor<keyof typeof keyOps> = {
     const k = keys.resolve(input.key);
     draftOnly(k, 'export a CSR');
     const out = input.out ? assertNewFile(input.out) : null;
-    const req = await keys.withPrivateKey(k.id, (pkcs8) => createSubCaRequest({ algorithm: k.algorithm, pkcs8, spki: k.spki, subject: input.subject }));
+    const req = await keys.withSigner(k.id, (signer) => createSubCaRequest({ algorithm: k.algorithm, signer, spki: k.spki, subject: input.subject }));
     const bytes = encodeRequest(req, input.format);
     v.transaction(() => {
       if (out) writeFileDurably(out, bytes, { exclusive: true, mode: 0o644 });
@@ -184,8 +207,12 @@ export const keyHandlers: HandlersFor<keyof typeof keyOps> = {
       pinNow = checkChainRoot(p.root, pinned || p.selfSigned, input.rootFingerprint).pinNow || (p.selfSigned && !pinned);
       const now = ctx.clock.now();
       const trustedUntil = input.state === 'trusted' ? new Date(now.getTime() + (input.trustedWindowDays ?? ctx.settings().trustedWindowDays) * DAY_MS).toISOString() : null;
-      v.transaction(() => {
-        keys.insertDraft({ id: p.keyId, name: input.name, algorithm: p.algorithm, spki: p.spki, pkcs8: p.pkcs8, createdAt: now.toISOString() });
+      // With --token the key goes onto the token first (removed again if this transaction fails), and the vault records where it is.
+      const recordImport = (placed: PlacedTokenKey | null) => v.transaction(() => {
+        if (placed) {
+          if (!Buffer.from(placed.spki).equals(Buffer.from(p.spki))) throw new DomainError('SIGNATURE_SELF_CHECK_FAILED', 'The token holds the imported key with another public key than the certificate\'s; nothing was imported.');
+          keys.insertTokenKey({ id: p.keyId, name: input.name, algorithm: p.algorithm, spki: p.spki, createdAt: now.toISOString(), token: placed.token });
+        } else keys.insertDraft({ id: p.keyId, name: input.name, algorithm: p.algorithm, spki: p.spki, pkcs8: p.pkcs8, createdAt: now.toISOString() });
         keys.setCertificate(p.keyId, p.certificate, p.issuers);
         if (pinNow) {
           roots.pin({ der: p.root.der, subject: p.root.subject }, 'import', now);
@@ -207,9 +234,12 @@ export const keyHandlers: HandlersFor<keyof typeof keyOps> = {
             certificate: { subject: leaf.subject, serial: leaf.serialHex, notBefore: leaf.notBefore, notAfter: leaf.notAfter, fingerprint: certificateFingerprint(p.certificate) },
             root: { subject: p.root.subject, fingerprint: p.root.fingerprint },
             chain: p.certificates.map((c) => ({ subject: c.subject, serial: c.serialHex, keyId: c.keyId })),
+            ...(placed ? { token: { label: placed.token.label, serial: placed.token.serial, ckaId: placed.token.ckaId, ckaLabel: placed.token.ckaLabel } } : {}),
           },
         });
       });
+      if (input.token) withKeyPutOnToken(keys, v.id, { name: input.name, algorithm: p.algorithm, pkcs8: p.pkcs8, token: input.token }, recordImport);
+      else recordImport(null);
     } finally {
       p.pkcs8.fill(0);
     }

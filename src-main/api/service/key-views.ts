@@ -1,4 +1,5 @@
 import { checkKeyHealth } from '../../core/keys/health.ts';
+import { checkTokenKey, type TokenKeyRef } from '../../core/token/token-health.ts';
 import { readCertificateFacts, isSelfSigned } from '../../core/asn1/certificate-reader.ts';
 import { toPem } from '../../core/asn1/pem.ts';
 import type { Clock } from '../../core/clock.ts';
@@ -41,7 +42,9 @@ export function chainView(ders: readonly Uint8Array[]): ChainCertificateView[] {
 export async function keyView(k: SigningKeyRecord, keys: SigningKeyStore, certs: CertificateStore, clock: Clock): Promise<KeyView> {
   const now = clock.now();
   const facts = k.certificate ? readCertificateFacts(k.certificate, `the certificate of key "${k.name}"`) : null;
+  const tokenCheck = k.token ? checkTokenKey({ ...tokenKeyRef(k, keys), pin: keys.tokenPin() }) : null;
   const health = await checkKeyHealth({
+    tokenCheck: tokenCheck ? () => tokenCheck : undefined,
     id: k.id,
     algorithm: k.algorithm,
     state: k.state,
@@ -72,7 +75,14 @@ export async function keyView(k: SigningKeyRecord, keys: SigningKeyStore, certs:
     health: { ok: health.healthy, problems: [...health.problems, ...health.warnings], daysToNotAfter: health.daysToNotAfter },
     crl: crlStatus(certs, k.id, now),
     unexpiredIssued: certs.countUnexpiredIssued(k.id, now),
+    token: k.token && tokenCheck ? { ...k.token, status: tokenCheck.status, message: tokenCheck.message } : null,
   };
+}
+
+/** What the token check needs of a token key's record. */
+function tokenKeyRef(k: SigningKeyRecord, keys: SigningKeyStore): Omit<TokenKeyRef, 'pin'> {
+  const t = k.token!;
+  return { modulePath: () => keys.pkcs11ModulePath(), tokenSerial: t.serial, tokenLabel: t.label, ckaId: t.ckaId, algorithm: k.algorithm, spki: k.spki };
 }
 
 export async function keyDetailView(k: SigningKeyRecord, keys: SigningKeyStore, certs: CertificateStore, clock: Clock): Promise<KeyDetailView> {

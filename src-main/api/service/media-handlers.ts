@@ -1,3 +1,4 @@
+import { looksLikeRenewalRequest } from '../../core/issuance/cms-signed-data.ts';
 import { resolve } from 'node:path';
 import { DomainError, isDomainError } from '../../core/errors.ts';
 import { detectRemovableMedia } from '../../core/media/detect.ts';
@@ -30,10 +31,16 @@ export const mediaHandlers: HandlersFor<keyof typeof mediaOps> = {
   },
 
   'media.readRequests': async (input) => {
-    const r = await readRequestFolder(resolve(input.dir), { accept: ['csr'] });
+    // Renewal requests (CMS around a CSR) are recognised among the plain requests; any other PKCS #7 is refused as before.
+    const r = await readRequestFolder(resolve(input.dir), { accept: ['csr', 'pkcs7'] });
     return {
       dir: r.dir,
-      files: r.files.map((f) => (f.ok ? { name: f.name, ok: true, kind: f.file.kind, code: null, message: null } : { name: f.name, ok: false, kind: null, code: f.code, message: f.message })),
+      files: r.files.map((f) => {
+        if (!f.ok) return { name: f.name, ok: false, kind: null, code: f.code, message: f.message };
+        if (f.file.kind !== 'pkcs7') return { name: f.name, ok: true, kind: f.file.kind, code: null, message: null };
+        if (looksLikeRenewalRequest(f.file)) return { name: f.name, ok: true, kind: 'renewal', code: null, message: null };
+        return { name: f.name, ok: false, kind: null, code: 'FILE_TYPE_UNKNOWN', message: `${f.name} is a PKCS#7 bundle, but a certificate request (CSR) or a renewal request was expected here.` };
+      }),
     };
   },
 

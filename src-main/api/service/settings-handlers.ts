@@ -7,10 +7,10 @@ export const settingsHandlers: HandlersFor<keyof typeof settingsOps> = {
   'settings.update': (input, ctx) => {
     const v = ctx.vault;
     const before = ctx.settings();
-    const changes = Object.entries(input).filter(([k, val]) => val !== undefined && (before as unknown as Record<string, number>)[k] !== val);
+    const changes = Object.entries(input).filter(([k, val]) => val !== undefined && (before as unknown as Record<string, unknown>)[k] !== val);
     if (changes.length === 0) return before;
     v.transaction(() => {
-      ctx.stores.settings.put(changes.map(([k, val]) => [k, String(val)] as const));
+      ctx.stores.settings.put(changes.map(([k, val]) => [k, val === null ? '' : String(val)] as const));
       v.audit.append({ actor: ctx.actor, action: 'settings.updated', details: Object.fromEntries(changes.map(([k, val]) => [k, { from: (before as unknown as Record<string, number>)[k], to: val }])) });
     });
     return ctx.settings();

@@ -79,6 +79,36 @@ export function certCommand(action: Action): Command {
     );
 
   cert
+    .command('renew-batch')
+    .description("renew agents' certificates from a folder of renewal requests (CMS signed by the certificate being renewed)")
+    .requiredOption('--in <DIR>', 'folder of renewal requests (.p7m/.cms/.p7s, PEM or DER)')
+    .requiredOption('--out <DIR>', 'folder for the certificates (<request name>.crt.pem) and the report')
+    .option('--report <FILE>', 'the JSON report (the CSV goes beside it, .csv); default renewal-report-<time>.json in --out')
+    .option('--days <N>', "validity in days (default: the profile's, 365 for agents)", intFor('--days', 'cert.renewBatch', 'days'))
+    .option('--supersede', 'revoke each renewed certificate (reason superseded) once its successor is recorded')
+    .action(
+      action(async (ctx, opts: { in: string; out: string; report?: string; days?: number; supersede?: boolean }) => {
+        await ctx.unlock();
+        const done = showProgress(ctx, 'renewing');
+        const r = await ctx.call('cert.renewBatch', { inDir: opts.in, outDir: opts.out, report: opts.report, days: opts.days, supersede: Boolean(opts.supersede) }).finally(done);
+        const c = r.counts;
+        const refused = r.requests.filter((x) => x.status === 'refused');
+        const text = [
+          `${c.received} received, ${c.validated} validated, ${c.issued} issued, ${c.alreadyIssued} already issued (replays served), ${c.refused} refused${Object.keys(c.refusedByCode).length ? ` (${Object.entries(c.refusedByCode).map(([k, n]) => `${k} ${n}`).join(', ')})` : ''} in ${r.seconds.toFixed(1)} s.`,
+          ...(r.superseded.length ? [`${r.superseded.length} renewed certificates revoked (superseded). Publish a new CRL: "crl generate".`] : []),
+          ...(r.skipped.length ? [`${r.skipped.length} files skipped: plain certificate requests (sign them with "cert issue-batch"), certificates and reports.`] : []),
+          '',
+          table(['FILE', 'AGENT SERIAL', 'NEW SERIAL', 'STATUS', 'CODE'], r.requests.map((x) => [x.file, x.agentSerial ?? '-', x.newSerial ?? '-', x.status, x.code ?? '-'])),
+          ...(refused.length ? ['', 'Refused:', table(['FILE', 'CODE', 'WHY'], refused.map((f) => [f.file, f.code, f.message]))] : []),
+          '',
+          `Report: ${r.report.json}`,
+          `        ${r.report.csv}`,
+        ].join('\n');
+        return { json: r, text, exitCode: refused.length > 0 ? EXIT.failed : EXIT.ok };
+      }),
+    );
+
+  cert
     .command('list')
     .description('issued certificates')
     .option('--issuer <KEY>', 'only those a key issued')

@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { KEY_ALGORITHMS } from '../../core/pki/algorithms.ts';
 import { hasControlCharacters, printableLine } from '../../core/safe-text.ts';
 import type { KeyView } from '../../api/contract.ts';
+import { DomainError } from '../../core/errors.ts';
 import type { Action } from '../context.ts';
 import { intFor } from '../options.ts';
 import { lines, table } from '../format.ts';
@@ -57,7 +58,21 @@ export function keyDetails(k: KeyView): string {
     ['Issued, unexpired', k.unexpiredIssued],
     ['CRL', crlText(k)],
     ['Health', healthText(k)],
+    ...(k.token ? [['Lives on', tokenText(k.token)] as [string, string | null]] : []),
   ]);
+}
+
+/** Where a token key lives, and whether it is usable now. */
+function tokenText(t: NonNullable<KeyView['token']>): string {
+  return `token "${t.label}" (serial ${t.serial}, ${t.manufacturer} ${t.model}), CKA_ID ${t.ckaId}: ${t.status === 'OK' ? 'present, signs' : `${t.status}: ${t.message}`}`;
+}
+
+/** --token LABEL or --token-serial SERIAL (not both); undefined for neither. */
+function tokenSelector(opts: { token?: string; tokenSerial?: string }): { label: string } | { serial: string } | undefined {
+  if (opts.token !== undefined && opts.tokenSerial !== undefined) throw new DomainError('INVALID_INPUT', 'Give --token LABEL or --token-serial SERIAL, not both.');
+  if (opts.token !== undefined) return { label: opts.token };
+  if (opts.tokenSerial !== undefined) return { serial: opts.tokenSerial };
+  return undefined;
 }
 
 export function keyCommand(action: Action): Command {
@@ -65,14 +80,34 @@ export function keyCommand(action: Action): Command {
 
   key
     .command('create')
-    .description('generate a draft signing key in the vault')
+    .description('generate a draft signing key in the vault, or on a PKCS#11 token (--token)')
     .requiredOption('--name <NAME>', 'a unique name for the key')
     .addOption(new Option('--algorithm <ALG>', 'key algorithm').choices([...KEY_ALGORITHMS]).default('ecdsa-p256'))
+    .option('--token <LABEL>', 'generate the key pair on the PKCS#11 token with this label (its private key never leaves it)')
+    .option('--token-serial <SERIAL>', 'the token by its serial number instead of its label')
     .action(
-      action(async (ctx, opts: { name: string; algorithm: (typeof KEY_ALGORITHMS)[number] }) => {
+      action(async (ctx, opts: { name: string; algorithm: (typeof KEY_ALGORITHMS)[number]; token?: string; tokenSerial?: string }) => {
         await ctx.unlock();
-        const k = await ctx.call('key.create', { name: opts.name, algorithm: opts.algorithm });
-        return { json: k, text: `Draft key created.\n${keyDetails(k)}` };
+        const token = tokenSelector(opts);
+        const k = await ctx.call('key.create', { name: opts.name, algorithm: opts.algorithm, ...(token ? { token } : {}) });
+        return { json: k, text: `Draft key created${token ? ' on the token' : ''}.\n${keyDetails(k)}` };
+      }),
+    );
+
+  key
+    .command('adopt')
+    .description('take an existing key pair on a PKCS#11 token into the vault as a draft')
+    .requiredOption('--name <NAME>', 'a unique name for the key')
+    .option('--token <LABEL>', 'the token by its label')
+    .option('--token-serial <SERIAL>', 'the token by its serial number')
+    .requiredOption('--id <HEX>', "the key pair's CKA_ID on the token, in hex")
+    .action(
+      action(async (ctx, opts: { name: string; token?: string; tokenSerial?: string; id: string }) => {
+        const token = tokenSelector(opts);
+        if (!token) throw new DomainError('INVALID_INPUT', 'Name the token: --token LABEL or --token-serial SERIAL.');
+        await ctx.unlock();
+        const k = await ctx.call('key.adopt', { name: opts.name, token, id: opts.id });
+        return { json: k, text: `Draft key adopted from the token.\n${keyDetails(k)}` };
       }),
     );
 
@@ -197,10 +232,14 @@ export function keyCommand(action: Action): Command {
     .option('--root-fingerprint <HEX>', "SHA-256 of the chain's root certificate, when the vault does not trust that root yet (a sub-CA)")
     .addOption(new Option('--state <STATE>', 'where the key lands in the lifecycle').choices(['draft', 'active', 'trusted']).default('draft'))
     .option('--trusted-window <DAYS>', 'with --state trusted: days it stays in the trust bundle (default: the setting)', intFor('--trusted-window', 'key.import', 'trustedWindowDays'))
+    .option('--token <LABEL>', 'put the private key on the PKCS#11 token with this label (not extractable) instead of wrapping it in the vault')
+    .option('--token-serial <SERIAL>', 'the token by its serial number instead of its label')
     .action(
-      action(async (ctx, opts: { name: string; key?: string; cert?: string; p12?: string; chain?: string; keyPasswordFile?: string; rootFingerprint?: string; state: 'draft' | 'active' | 'trusted'; trustedWindow?: number }) => {
+      action(async (ctx, opts: { name: string; key?: string; cert?: string; p12?: string; chain?: string; keyPasswordFile?: string; rootFingerprint?: string; state: 'draft' | 'active' | 'trusted'; trustedWindow?: number; token?: string; tokenSerial?: string }) => {
+        const token = tokenSelector(opts);
         await ctx.unlock();
         const input = {
+          ...(token ? { token } : {}),
           name: opts.name,
           ...(opts.key ? { keyFile: { path: opts.key } } : {}),
           ...(opts.cert ? { certificate: { path: opts.cert } } : {}),

@@ -13,7 +13,8 @@
  * its keys, whatever their state since), and anyone holding the CA's trust
  * anchor can check it with OpenSSL without the vault.
  */
-import { createPrivateKey, createPublicKey, sign as nodeSign } from 'node:crypto';
+import { createPublicKey } from 'node:crypto';
+import { signAndVerify } from '../signing/signer.ts';
 import { existsSync, lstatSync } from 'node:fs';
 import { lstat } from 'node:fs/promises';
 import canonicalize from 'canonicalize';
@@ -24,7 +25,7 @@ import { readUntrustedFileSync } from '../fs/untrusted-read.ts';
 import { verifyExportPackage } from '../media/export-verify.ts';
 import { manifestSigners, type AuditHead } from '../media/package-format.ts';
 import { verifyDetached } from '../pki/signature-check.ts';
-import { ALGORITHMS, type KeyAlgorithm } from '../pki/algorithms.ts';
+import type { KeyAlgorithm } from '../pki/algorithms.ts';
 import type { SigningKeyStore } from '../store/signing-key-store.ts';
 import type { Vault } from '../vault/vault.ts';
 import { KEY_ID_RE } from '../asn1/key-id.ts';
@@ -76,7 +77,7 @@ export function writeAuditCheckpoint(args: { vault: Vault; keys: SigningKeyStore
   const head = vault.audit.head();
   if (!head) throw new DomainError('AUDIT_CHAIN_BROKEN', 'The audit log is empty, so there is no head to checkpoint: the database was altered.');
   const unsigned = { format: CHECKPOINT_FORMAT, format_version: CHECKPOINT_FORMAT_VERSION, vault_id: vault.id, created: args.now.toISOString(), audit_head: head, signing_key_id: active.id } as const;
-  const signature = keys.withPrivateKey(active.id, (pkcs8) => nodeSign(ALGORITHMS[active.algorithm].nodeDigest, signedBytes(unsigned), createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' })));
+  const signature = keys.withSigner(active.id, (signer) => signAndVerify(signer, active.spki, signedBytes(unsigned), 'audit checkpoint'));
   const checkpoint: CheckpointFile = { ...unsigned, signature: signature.toString('base64') };
   writeFileDurably(out, Buffer.from(JSON.stringify(checkpoint, null, 2) + '\n', 'utf8'), { exclusive: true, mode: 0o644 });
   vault.transaction(() => vault.audit.append({ actor: args.actor, action: 'audit.checkpoint-written', details: { file: out, seq: head.seq, hash: head.hash, signingKeyId: active.id } }));

@@ -102,8 +102,10 @@ export async function issueBatch(init: IssuerInit, items: readonly BatchItem[], 
     options.onProgress?.(done, total);
   };
   if (workerCount > 0) {
-    // Each worker imports the PKCS #8 key itself: one KeyObject shared by threads contends in OpenSSL.
-    await runOnWorkers(url, workerCount, { init, settings }, chunks, record);
+    // Each worker opens its own signer from the spec: a software key imports the PKCS #8 itself (one
+    // KeyObject shared by threads contends in OpenSSL); a token key gets a session of its own.
+    const { privateKey: _held, ...facts } = init;
+    await runOnWorkers(url, workerCount, { init: facts, signerSpec: issuer.signer.spec(), settings }, chunks, record);
   } else {
     for (const chunk of chunks) {
       record({ index: chunk.index, outcomes: chunk.items.map((item) => issueOne(issuer, item, settings)) });

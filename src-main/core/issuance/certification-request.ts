@@ -13,6 +13,9 @@ import { bitString, explicit, integer, nullValue, oid, sequence, setOf } from '.
 import { subjectAltNameExtension } from './certificate-extensions.ts';
 import { OID } from '../asn1/oids.ts';
 import { sanCount } from './subject-alt-names.ts';
+import { isSigner } from '../signing/signer.ts';
+import type { Signer } from '../signing/signer.ts';
+import { caSignatureAlgorithm } from './signature-algorithms.ts';
 import type { SubjectAltNames } from './subject-alt-names.ts';
 
 /** An AlgorithmIdentifier and the node:crypto digest that goes with it (null for Ed25519). */
@@ -23,7 +26,8 @@ export interface RequestSignature {
 
 export interface RequestInput {
   readonly subjectDer: Uint8Array;
-  readonly privateKey: KeyObject;
+  /** The key that signs: a node:crypto private key, or a CA key's Signer (vault or token). */
+  readonly privateKey: KeyObject | Signer;
   /** Defaults to the public half of privateKey. */
   readonly publicKey?: KeyObject;
   /** Requested as subjectAltName (non-critical). */
@@ -63,10 +67,14 @@ export function encodeRequestInfo(subjectDer: Uint8Array, spkiDer: Uint8Array, e
 }
 
 export function buildCertificationRequest(input: RequestInput): Buffer {
-  const pub = input.publicKey ?? createPublicKey(input.privateKey);
-  const spki = pub.export({ format: 'der', type: 'spki' });
+  const key = input.privateKey;
+  const spki = input.publicKey?.export({ format: 'der', type: 'spki' }) ?? (isSigner(key) ? Buffer.from(key.spki) : createPublicKey(key).export({ format: 'der', type: 'spki' }));
   const extensions = [...(input.sans && sanCount(input.sans) > 0 ? [subjectAltNameExtension(input.sans, false)] : []), ...(input.extensions ?? [])];
   const info = encodeRequestInfo(input.subjectDer, spki, extensions);
-  const alg = input.signature ?? signatureFor(input.privateKey);
-  return sequence(info, alg.algorithmIdentifier, bitString(sign(alg.digest, info, input.privateKey)));
+  if (isSigner(key)) {
+    const alg = input.signature ?? caSignatureAlgorithm(key.algorithm);
+    return sequence(info, alg.algorithmIdentifier, bitString(key.sign(info)));
+  }
+  const alg = input.signature ?? signatureFor(key);
+  return sequence(info, alg.algorithmIdentifier, bitString(sign(alg.digest, info, key)));
 }

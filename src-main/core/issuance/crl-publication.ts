@@ -61,8 +61,8 @@ export function signCrl(world: CrlWorld, k: SigningKeyRecord, at: { number: numb
   const { onProgress } = world;
   const total = certs.countRevoked(k.id);
   onProgress?.(0, total);
-  const der = keys.withPrivateKey(k.id, (pkcs8) => {
-    const issuer = createIssuer({ certificateDer: k.certificate!, privateKey: pkcs8, algorithm: k.algorithm });
+  const der = keys.withSigner(k.id, (signer) => {
+    const issuer = createIssuer({ certificateDer: k.certificate!, privateKey: signer, algorithm: k.algorithm });
     return encodeCrl({
       issuer,
       crlNumber: BigInt(number),

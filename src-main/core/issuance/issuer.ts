@@ -16,9 +16,9 @@
  * be reproduced byte for byte. Nothing is stored here; the caller records the
  * result.
  */
-import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
+import { createPublicKey, verify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import { DomainError, rethrowAs } from '../errors.ts';
+import { DomainError, isDomainError, rethrowAs } from '../errors.ts';
 import type { LintExpectations } from './certificate-lint.ts';
 import type { KeyAlgorithm } from '../pki/algorithms.ts';
 import { isKeyAlgorithm } from '../pki/algorithms.ts';
@@ -46,12 +46,14 @@ import type { KeyDescription } from './subject-public-key.ts';
 import { encodeSignedStructure, encodeTbsCertificate } from './tbs-certificate.ts';
 import type { TbsCertificateFields } from './tbs-certificate.ts';
 import { validityWindow } from './validity-window.ts';
+import { asSigner } from '../signing/signer.ts';
+import type { Signer } from '../signing/signer.ts';
 
 export interface IssuerInit {
   /** The CA certificate, DER. */
   readonly certificateDer: Uint8Array;
-  /** The CA private key as PKCS #8 DER (unwrapped from the vault for this session), or an already imported KeyObject. */
-  readonly privateKey: Uint8Array | KeyObject;
+  /** The CA key's Signer (vault or token), or its private key as PKCS #8 DER (unwrapped from the vault for this session) or an imported KeyObject. */
+  readonly privateKey: Uint8Array | KeyObject | Signer;
   readonly algorithm: KeyAlgorithm;
   /** Where serial numbers come from; the CSPRNG when absent. */
   readonly random?: RandomBytes | undefined;
@@ -66,7 +68,7 @@ export interface SelfSignedIssuerInit {
   readonly notBefore: Date;
   readonly notAfter: Date;
   readonly pathLen: number | undefined;
-  readonly privateKey: Uint8Array | KeyObject;
+  readonly privateKey: Uint8Array | KeyObject | Signer;
   readonly algorithm: KeyAlgorithm;
   readonly random?: RandomBytes | undefined;
 }
@@ -245,7 +247,7 @@ export class Issuer {
   /** AlgorithmIdentifier DER of this issuer's signatures. */
   readonly signatureAlgorithm: Buffer;
   readonly #digest: 'sha256' | 'sha384' | null;
-  readonly #privateKey: KeyObject;
+  readonly #signer: Signer;
   readonly #akiExtension: Buffer;
   readonly #random: RandomBytes | undefined;
 
@@ -276,10 +278,7 @@ export class Issuer {
       throw new DomainError('UNSUPPORTED_ALGORITHM', "The issuing key's certificate holds a public key that cannot be read.", e instanceof Error ? e.message : String(e));
     }
     try {
-      this.#privateKey =
-        init.privateKey instanceof Uint8Array
-          ? createPrivateKey({ key: Buffer.from(init.privateKey.buffer, init.privateKey.byteOffset, init.privateKey.length), format: 'der', type: 'pkcs8' })
-          : init.privateKey;
+      this.#signer = asSigner(init.algorithm, init.privateKey);
     } catch (e) {
       throw new DomainError('CHAIN_KEY_MISMATCH', 'The issuing private key cannot be read.', e instanceof Error ? e.message : String(e));
     }
@@ -292,8 +291,10 @@ export class Issuer {
     const probe = Buffer.from('airgap-ca issuer key check');
     let matches: boolean;
     try {
-      matches = verify(this.#digest, probe, this.publicKey, sign(this.#digest, probe, this.#privateKey));
-    } catch {
+      matches = verify(this.#digest, probe, this.publicKey, this.#signer.sign(probe));
+    } catch (e) {
+      // A token that cannot sign (removed, PIN, key gone) says so with its own code.
+      if (isDomainError(e)) throw e;
       matches = false;
     }
     if (!matches) throw new DomainError('CHAIN_KEY_MISMATCH', "The issuing private key does not belong to the issuing key's certificate.");
@@ -301,7 +302,12 @@ export class Issuer {
 
   /** Sign DER bytes (a TBSCertificate or TBSCertList) with the issuer's key. */
   signBytes(tbs: Uint8Array): Buffer {
-    return sign(this.#digest, tbs, this.#privateKey);
+    return this.#signer.sign(tbs);
+  }
+
+  /** The Signer behind this issuer (batch issuance hands its spec to each worker). */
+  get signer(): Signer {
+    return this.#signer;
   }
 
   /** Verify a signature of ours with the issuer certificate's public key. */

@@ -53,8 +53,8 @@ export async function createChildCa(world: { vault: Vault; clock: Clock; actor: 
   try {
     const request = await createSubCaRequest({ algorithm: input.key.algorithm, pkcs8: g.pkcs8, spki: g.spki, subject: input.key.subject });
     const now = clock.now();
-    const issued = parentKeys.withPrivateKey(signer.id, (pkcs8) =>
-      createIssuer({ certificateDer: signerCert, privateKey: pkcs8, algorithm: signer.algorithm }).issue({
+    const issued = parentKeys.withSigner(signer.id, (parentSigner) =>
+      createIssuer({ certificateDer: signerCert, privateKey: parentSigner, algorithm: signer.algorithm }).issue({
         csr: parseAndVerifyCsr(request.der),
         profile: 'sub-ca',
         days: input.key.days,

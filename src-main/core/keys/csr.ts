@@ -7,14 +7,15 @@
  * writer, `core/issuance/certification-request.ts`, with the extension
  * encoders and signature algorithms the Issuer uses.
  */
-import { createPrivateKey, createPublicKey } from 'node:crypto';
 import type { KeyAlgorithm } from '../pki/algorithms.ts';
 import { DomainError } from '../errors.ts';
 import { encodeDistinguishedName } from '../asn1/name.ts';
 import { bytesEqual, toBytes } from '../asn1/bytes.ts';
 import { readRoot } from '../asn1/der-reader.ts';
 import { toPem } from '../asn1/pem.ts';
-import { algorithmOfSpki, assertAlgorithm, spkiOfPrivateKey } from './key-material.ts';
+import { algorithmOfSpki, assertAlgorithm } from './key-material.ts';
+import { signerFor } from '../signing/signer.ts';
+import type { Signer } from '../signing/signer.ts';
 import { checkPathLength } from './ca-extensions.ts';
 import { buildCertificationRequest } from '../issuance/certification-request.ts';
 import { parseAndVerifyCsr } from '../issuance/csr-intake.ts';
@@ -28,8 +29,9 @@ export type CsrFormat = 'pem' | 'der';
 
 export interface CsrInput {
   algorithm: KeyAlgorithm;
-  /** The draft's PKCS#8, used for this one signature. */
-  pkcs8: Uint8Array;
+  /** The draft's PKCS#8, used for this one signature; or its Signer (vault or token). */
+  pkcs8?: Uint8Array;
+  signer?: Signer;
   /** The draft's SPKI as stored with the key record. */
   spki: Uint8Array;
   /** RFC 4514 string, e.g. "CN=Acme Agents Issuing CA,O=Acme,C=DE". */
@@ -53,21 +55,16 @@ export interface SubCaRequest {
 export async function createSubCaRequest(input: CsrInput): Promise<SubCaRequest> {
   const subjectDer = encodeDistinguishedName(input.subject);
   const pathLength = checkPathLength(input.pathLength);
-  if (!bytesEqual(spkiOfPrivateKey(input.pkcs8), input.spki)) {
-    throw new DomainError('KEY_UNHEALTHY', 'The stored private key does not belong to this key\'s public key; the key record is damaged. Do not use this key.');
-  }
+  const signer = signerFor(input.algorithm, input, input.spki, 'The stored private key does not belong to this key\'s public key; the key record is damaged. Do not use this key.');
   assertAlgorithm(input.algorithm);
   if (algorithmOfSpki(input.spki) !== input.algorithm) {
     throw new DomainError('KEY_UNHEALTHY', `The private key does not import as ${input.algorithm}: the stored key is damaged or of another algorithm. Run "key show" to check the key's health.`);
   }
-  const privateKey = createPrivateKey({ key: Buffer.from(input.pkcs8), format: 'der', type: 'pkcs8' });
-  const publicKey = createPublicKey({ key: Buffer.from(input.spki), format: 'der', type: 'spki' });
   // Method 1 (SHA-1) like our roots' SKI: what the corporate CA is asked to copy.
   const keyBits = readSubjectPublicKey(input.spki, readRoot(input.spki, 0x30, 'SubjectPublicKeyInfo')).keyBits;
   const der = buildCertificationRequest({
     subjectDer,
-    privateKey,
-    publicKey,
+    privateKey: signer,
     signature: caSignatureAlgorithm(input.algorithm),
     extensions: [caBasicConstraintsExtension(pathLength), extension(OID.keyUsage, true, keyUsageValue(['keyCertSign', 'cRLSign'])), subjectKeyIdentifierExtension(rootKeyIdentifier(keyBits))],
   });

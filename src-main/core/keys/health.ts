@@ -4,6 +4,7 @@
  * together, is the chain valid now, how long until the certificate expires.
  * Never throws for a sick key - every fault is a sentence in `problems`.
  */
+import type { TokenKeyCheck } from '../token/token-health.ts';
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.ts';
 import { DAY_MS } from '../clock.ts';
@@ -31,6 +32,8 @@ export interface HealthInput {
    * a problem. The bytes it returns are zeroed after the check.
    */
   unwrapPrivateKey: () => Promise<Uint8Array> | Uint8Array;
+  /** For a key on a token, instead of unwrapping: the token check (core/token/token-health.ts). */
+  tokenCheck?: (() => TokenKeyCheck) | undefined;
   certificate: Uint8Array | null;
   /** Issuers above the certificate, nearest first, up to the root; empty for a standalone root. */
   chain: readonly Uint8Array[];
@@ -57,7 +60,14 @@ export interface KeyHealth {
   warnings: string[];
 }
 
-async function checkPrivateKey(input: HealthInput, problems: string[]): Promise<{ usable: boolean; matches: boolean }> {
+async function checkPrivateKey(input: HealthInput, problems: string[], warnings: string[]): Promise<{ usable: boolean; matches: boolean }> {
+  if (input.tokenCheck) {
+    const t = input.tokenCheck();
+    // Without the PIN the signature cannot be tried: a warning, not a fault of the key.
+    if (t.status === 'UNCHECKED') warnings.push(t.message);
+    else if (t.status !== 'OK') problems.push(`${t.message} [${t.status}]`);
+    return { usable: t.signs, matches: t.status === 'OK' || t.status === 'UNCHECKED' };
+  }
   let pkcs8: Uint8Array;
   try {
     pkcs8 = await input.unwrapPrivateKey();
@@ -100,7 +110,7 @@ export async function checkKeyHealth(input: HealthInput): Promise<KeyHealth> {
   if (keyIdOf(input.spki) !== input.id) {
     problems.push('The key id does not match the stored public key; the key record is damaged.');
   }
-  const pk = await checkPrivateKey(input, problems);
+  const pk = await checkPrivateKey(input, problems, warnings);
   const result: KeyHealth = {
     keyId: input.id,
     healthy: false,

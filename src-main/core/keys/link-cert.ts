@@ -20,7 +20,8 @@ import { bytesEqual } from '../asn1/bytes.ts';
 import type { RandomBytes } from '../asn1/serial.ts';
 import { readCertificateFacts, isSelfIssued, isSelfSigned } from '../asn1/certificate-reader.ts';
 import type { CertificateFacts } from '../asn1/certificate-reader.ts';
-import { spkiOfPrivateKey } from './key-material.ts';
+import { signerFor } from '../signing/signer.ts';
+import type { Signer } from '../signing/signer.ts';
 import { Issuer } from '../issuance/issuer.ts';
 import type { SignedCertificate } from '../issuance/issuer.ts';
 import { rootKeyIdOfSpki } from './self-sign.ts';
@@ -28,7 +29,7 @@ import { truncateToSecond } from '../issuance/validity-window.ts';
 
 export interface LinkCertificateInput {
   /** The previous active root: it signs. */
-  oldRoot: { algorithm: KeyAlgorithm; pkcs8: Uint8Array; certificate: Uint8Array };
+  oldRoot: { algorithm: KeyAlgorithm; pkcs8?: Uint8Array; signer?: Signer; certificate: Uint8Array };
   /** The new root's self-signed certificate: the link repeats its subject, key and basicConstraints. */
   newRootCertificate: Uint8Array;
   clock: Clock;
@@ -57,9 +58,7 @@ export async function createLinkCertificate(input: LinkCertificateInput): Promis
   if (bytesEqual(oldRoot.spki, newRoot.spki)) {
     throw new DomainError('INVALID_INPUT', 'The old and the new root have the same key; a link certificate joins two different keys.');
   }
-  if (!bytesEqual(spkiOfPrivateKey(input.oldRoot.pkcs8), oldRoot.spki)) {
-    throw new DomainError('KEY_UNHEALTHY', `The private key given for the old root does not belong to ${oldRoot.label}. Run the key health check.`);
-  }
+  const signer = signerFor(input.oldRoot.algorithm, input.oldRoot, oldRoot.spki, `The private key given for the old root does not belong to ${oldRoot.label}. Run the key health check.`);
   const now = truncateToSecond(input.clock.now());
   const notBefore = new Date(Math.max(now.getTime(), oldRoot.notBefore.getTime(), newRoot.notBefore.getTime()));
   const notAfter = new Date(Math.min(oldRoot.notAfter.getTime(), newRoot.notAfter.getTime()));
@@ -75,7 +74,7 @@ export async function createLinkCertificate(input: LinkCertificateInput): Promis
   // The link repeats the new root's SKI; a root without one gets the method-1 identifier roots carry.
   const subjectKeyId = newRoot.subjectKeyId ? Buffer.from(newRoot.subjectKeyId, 'hex') : rootKeyIdOfSpki(newRoot.spki);
   // The old root signs through the one signing path; its key id (SKI) becomes the link's AKI.
-  const issuer = new Issuer({ certificateDer: input.oldRoot.certificate, privateKey: input.oldRoot.pkcs8, algorithm: input.oldRoot.algorithm, random: input.random });
+  const issuer = new Issuer({ certificateDer: input.oldRoot.certificate, privateKey: signer, algorithm: input.oldRoot.algorithm, random: input.random });
   const signed = issuer.issueCaCertificate({
     subjectDer: newRoot.subjectDer,
     spkiDer: newRoot.spki,

@@ -144,8 +144,8 @@ export async function activateKey(world: RotationWorld, input: ActivateKeyInput)
   const oldFacts = previous?.certificate ? readCertificateFacts(previous.certificate, 'the previous certificate') : null;
   const bothRoots = newFacts && oldFacts && isSelfSigned(newFacts) && isSelfSigned(oldFacts);
   if (previous && bothRoots && !input.emergency && input.linkFromPrevious !== false) {
-    const signed = await keys.withPrivateKey(previous.id, (pkcs8) =>
-      createLinkCertificate({ oldRoot: { algorithm: previous.algorithm, pkcs8, certificate: previous.certificate! }, newRootCertificate: k.certificate!, clock }),
+    const signed = await keys.withSigner(previous.id, (signer) =>
+      createLinkCertificate({ oldRoot: { algorithm: previous.algorithm, signer, certificate: previous.certificate! }, newRootCertificate: k.certificate!, clock }),
     );
     link = signed.der;
   }

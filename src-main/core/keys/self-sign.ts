@@ -18,10 +18,10 @@ import type { Clock } from '../clock.ts';
 import { DAY_MS } from '../clock.ts';
 import { DomainError, rethrowAs } from '../errors.ts';
 import { encodeDistinguishedName } from '../asn1/name.ts';
-import { bytesEqual } from '../asn1/bytes.ts';
 import { readRoot } from '../asn1/der-reader.ts';
 import type { RandomBytes } from '../asn1/serial.ts';
-import { spkiOfPrivateKey } from './key-material.ts';
+import { signerFor } from '../signing/signer.ts';
+import type { Signer } from '../signing/signer.ts';
 import { checkPathLength } from './ca-extensions.ts';
 import { Issuer } from '../issuance/issuer.ts';
 import type { SignedCertificate } from '../issuance/issuer.ts';
@@ -34,8 +34,9 @@ export const MAX_CERT_DAYS = 36500;
 
 export interface SelfSignInput {
   algorithm: KeyAlgorithm;
-  /** The draft's PKCS#8 as unwrapped from the vault; used for this signature only. */
-  pkcs8: Uint8Array;
+  /** The draft's PKCS#8 as unwrapped from the vault, used for this signature only; or its Signer (vault or token). */
+  pkcs8?: Uint8Array;
+  signer?: Signer;
   /** The draft's SPKI as stored with the key record. */
   spki: Uint8Array;
   /** RFC 4514 string, e.g. "CN=Acme Agents CA,O=Acme,C=DE". */
@@ -79,12 +80,10 @@ export async function selfSignRoot(input: SelfSignInput): Promise<SignedCertific
   const subjectDer = encodeDistinguishedName(input.subject);
   const days = checkDays(input.days ?? DEFAULT_ROOT_DAYS);
   const pathLen = checkPathLength(input.pathLength);
-  if (!bytesEqual(spkiOfPrivateKey(input.pkcs8), input.spki)) {
-    throw new DomainError('KEY_UNHEALTHY', 'The stored private key does not belong to this key\'s public key; the key record is damaged. Do not use this key.');
-  }
+  const signer = signerFor(input.algorithm, input, input.spki, 'The stored private key does not belong to this key\'s public key; the key record is damaged. Do not use this key.');
   const notBefore = truncateToSecond(input.clock.now());
   const notAfter = new Date(notBefore.getTime() + days * DAY_MS);
   const keyId = rootKeyIdOfSpki(input.spki);
-  const issuer = Issuer.selfSigned({ subjectDer, spkiDer: input.spki, keyId, notBefore, notAfter, pathLen, privateKey: input.pkcs8, algorithm: input.algorithm, random: input.random });
+  const issuer = Issuer.selfSigned({ subjectDer, spkiDer: input.spki, keyId, notBefore, notAfter, pathLen, privateKey: signer, algorithm: input.algorithm, random: input.random });
   return issuer.issueCaCertificate({ subjectDer, spkiDer: input.spki, notBefore, notAfter, pathLen, subjectKeyId: keyId });
 }

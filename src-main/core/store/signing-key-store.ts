@@ -4,6 +4,13 @@ import type { KeyAlgorithm } from '../pki/algorithms.ts';
 import { unwrapPrivateKey, wrapPrivateKey } from '../vault/private-key-wrap.ts';
 
 import type { KeyState, RetiredReason } from '../keys/key-state.ts';
+import { SoftwareSigner } from '../signing/signer.ts';
+import type { Signer } from '../signing/signer.ts';
+import { openTokenSigner } from '../token/pkcs11-signer.ts';
+import { PKCS11_MODULE_SETTING, resolveModulePath } from '../token/token-access.ts';
+import type { TokenBinding } from '../token/token-binding.ts';
+
+export type { TokenBinding };
 
 export interface SigningKeyRecord {
   id: string;
@@ -27,6 +34,8 @@ export interface SigningKeyRecord {
   retiredBy: string | null;
   /** When the key was staged (in the bundle, signing nothing); null unless it is staged. */
   stagedAt: string | null;
+  /** The token the private key lives on; null for a key wrapped in the vault. */
+  token: TokenBinding | null;
 }
 
 interface Row {
@@ -48,6 +57,20 @@ interface Row {
 }
 
 const COLUMNS = 'id, ca_id, (SELECT c.name FROM cas c WHERE c.id = signing_keys.ca_id) AS ca_name, name, algorithm, state, spki, certificate, created_at, activated_at, trusted_until, retired_at, retired_reason, retired_by, staged_at';
+
+/** Runs `fn`, then `release`: after its promise settles when it is async, also when it throws. */
+function thenRelease<T>(fn: () => T, release: () => void): T {
+  let result: T;
+  try {
+    result = fn();
+  } catch (e) {
+    release();
+    throw e;
+  }
+  if (result instanceof Promise) return result.finally(release) as T;
+  release();
+  return result;
+}
 
 /**
  * Signing keys in the vault database. Private keys go in wrapped and come out only through unwrapPrivateKey().
@@ -101,17 +124,61 @@ export class SigningKeyStore {
       retiredReason: r.retired_reason as RetiredReason | null,
       retiredBy: r.retired_by,
       stagedAt: r.staged_at,
+      token: this.tokenBinding(r.id),
     };
+  }
+
+  /** The token a key lives on, or null when the vault wraps its private key. */
+  tokenBinding(id: string): TokenBinding | null {
+    const t = this.db
+      .prepare('SELECT token_label AS label, token_serial AS serial, token_manufacturer AS manufacturer, token_model AS model, cka_id AS ckaId, cka_label AS ckaLabel, origin FROM token_keys WHERE key_id = ?')
+      .get(id) as TokenBinding | undefined;
+    return t ?? null;
+  }
+
+  /** This session's token PIN, if the host has one (in memory only). */
+  tokenPin(): string | undefined {
+    return this.vault.tokenAccess.pin();
+  }
+
+  /** The PKCS#11 module this session loads: AIRGAP_CA_PKCS11_MODULE, else the vault's settings.pkcs11Module. */
+  pkcs11ModulePath(): string {
+    const row = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(PKCS11_MODULE_SETTING) as { value: string } | undefined;
+    return resolveModulePath(this.vault.tokenAccess, row?.value);
+  }
+
+  /**
+   * A draft whose private key lives on a token: the row holds the public key and
+   * empty wrapped-key columns, token_keys where the private key is.
+   */
+  insertTokenKey(k: { id: string; name: string; algorithm: KeyAlgorithm; spki: Uint8Array; createdAt: string; token: TokenBinding }): void {
+    const caId = this.caId ?? this.soleCaId();
+    this.assertNewKey(k.id, k.name);
+    const t = k.token;
+    if (this.db.prepare('SELECT 1 FROM token_keys WHERE token_serial = ? AND cka_id = ?').get(t.serial, t.ckaId)) {
+      throw new DomainError('KEY_NAME_TAKEN', `The vault already holds the key with CKA_ID ${t.ckaId} on token ${t.serial}.`);
+    }
+    this.db
+      .prepare('INSERT INTO signing_keys (id, ca_id, name, algorithm, state, spki, wrapped_private_key, wrap_nonce, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(k.id, caId, k.name, k.algorithm, 'draft', Buffer.from(k.spki), Buffer.alloc(0), Buffer.alloc(0), k.createdAt);
+    this.db
+      .prepare('INSERT INTO token_keys (key_id, token_label, token_serial, token_manufacturer, token_model, cka_id, cka_label, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(k.id, t.label, t.serial, t.manufacturer, t.model, t.ckaId, t.ckaLabel, t.origin);
+  }
+
+  /** KEY_NAME_TAKEN when the name (or, given, the key id) is taken. */
+  assertNewKey(id: string | null, name: string): void {
+    if (this.db.prepare('SELECT 1 FROM signing_keys WHERE name = ?').get(name)) {
+      throw new DomainError('KEY_NAME_TAKEN', `A signing key named "${name}" already exists. Key names are unique: choose another.`);
+    }
+    if (id !== null && this.db.prepare('SELECT 1 FROM signing_keys WHERE id = ?').get(id)) {
+      throw new DomainError('KEY_NAME_TAKEN', `The vault already holds key ${id}.`);
+    }
   }
 
   insertDraft(k: { id: string; name: string; algorithm: KeyAlgorithm; spki: Uint8Array; pkcs8: Uint8Array; createdAt: string }): void {
     const caId = this.caId ?? this.soleCaId();
-    if (this.db.prepare('SELECT 1 FROM signing_keys WHERE name = ?').get(k.name)) {
-      throw new DomainError('KEY_NAME_TAKEN', `A signing key named "${k.name}" already exists. Key names are unique: choose another.`);
-    }
-    if (this.db.prepare('SELECT 1 FROM signing_keys WHERE id = ?').get(k.id)) {
-      throw new DomainError('KEY_NAME_TAKEN', `The vault already holds key ${k.id}.`);
-    }
+    this.assertNewKey(k.id, k.name);
     const { nonce, wrapped } = wrapPrivateKey(this.vault.privateKeyWrapKey(), k.id, k.pkcs8);
     this.db
       .prepare('INSERT INTO signing_keys (id, ca_id, name, algorithm, state, spki, wrapped_private_key, wrap_nonce, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
@@ -121,6 +188,8 @@ export class SigningKeyStore {
   /** The PKCS#8 private key, for signing only; the caller zeroes it when done. */
   unwrapPrivateKey(id: string): Buffer {
     const s = this.scope();
+    const token = this.tokenBinding(id);
+    if (token) throw new DomainError('INVALID_TRANSITION', `The private key of ${id} lives on token "${token.label}" (serial ${token.serial}); it never leaves the token.`);
     const row = this.db.prepare(`SELECT wrapped_private_key AS w, wrap_nonce AS n FROM signing_keys WHERE id = ?${s.sql}`).get(id, ...s.args) as { w: Buffer; n: Buffer } | undefined;
     if (!row) throw new DomainError('KEY_NOT_FOUND', `There is no signing key ${id}${this.caId === null ? '' : ' in this CA'}.`);
     return unwrapPrivateKey(this.vault.privateKeyWrapKey(), id, row.n, row.w);
@@ -132,16 +201,30 @@ export class SigningKeyStore {
    */
   withPrivateKey<T>(id: string, fn: (pkcs8: Buffer) => T): T {
     const pkcs8 = this.unwrapPrivateKey(id);
-    let result: T;
-    try {
-      result = fn(pkcs8);
-    } catch (e) {
-      pkcs8.fill(0);
-      throw e;
-    }
-    if (result instanceof Promise) return result.finally(() => pkcs8.fill(0)) as T;
-    pkcs8.fill(0);
-    return result;
+    return thenRelease(() => fn(pkcs8), () => pkcs8.fill(0));
+  }
+
+  /**
+   * Runs `fn` with the key's Signer and releases it afterwards (zeroes the
+   * unwrapped PKCS#8, closes the token session), also when `fn` is async or
+   * throws. A key on a token signs on the token, with this session's PIN.
+   */
+  withSigner<T>(id: string, fn: (signer: Signer) => T): T {
+    const record = this.get(id);
+    if (!record) throw new DomainError('KEY_NOT_FOUND', `There is no signing key ${id}${this.caId === null ? '' : ' in this CA'}.`);
+    const token = record.token;
+    if (!token) return this.withPrivateKey(id, (pkcs8) => fn(new SoftwareSigner(record.algorithm, pkcs8)));
+    const signer = openTokenSigner({
+      kind: 'pkcs11',
+      modulePath: this.pkcs11ModulePath(),
+      tokenSerial: token.serial,
+      tokenLabel: token.label,
+      ckaId: token.ckaId,
+      algorithm: record.algorithm,
+      spki: new Uint8Array(record.spki),
+      pin: this.vault.tokenAccess.pin(),
+    });
+    return thenRelease(() => fn(signer), () => signer.close());
   }
 
   list(): SigningKeyRecord[] {

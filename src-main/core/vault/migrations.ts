@@ -343,8 +343,30 @@ export const MIGRATIONS: readonly Migration[] = [
         FOREIGN KEY (ca_id, bundle_version) REFERENCES bundle_versions(ca_id, version)
       ) STRICT;
       CREATE INDEX fleet_receipts_version ON fleet_receipts(ca_id, bundle_version);
-      -- Fleet status asks, per certificate, whether its subject has a newer live certificate.
-      CREATE INDEX certificates_ca_subject ON certificates(ca_id, subject);
+      -- Fleet status asks, per certificate, whether its subject has a newer live certificate: it uses
+      -- the index certificates_subject (ca_id, subject) of migration 11, not a second copy of it.
+    `,
+  },
+  {
+    version: 11,
+    description: 'renewals: which certificate each renewal request renewed, keyed by the request it served',
+    sql: `
+      -- One row per certificate issued from a renewal request (cert renew-batch). csr_sha256 is the
+      -- SHA-256 of the inner PKCS #10 request's DER: the same request presented again is served the
+      -- certificate already issued for it, never a second one (unique per CA). renews is the
+      -- certificate it replaces, renewed at most once; signer the certificate that signed the
+      -- request (renews itself, or the device's bootstrap certificate).
+      CREATE TABLE renewals (
+        serial TEXT PRIMARY KEY REFERENCES certificates(serial),
+        ca_id TEXT NOT NULL REFERENCES cas(id),
+        csr_sha256 TEXT NOT NULL CHECK (length(csr_sha256) = 64),
+        renews TEXT NOT NULL UNIQUE REFERENCES certificates(serial),
+        signer TEXT NOT NULL REFERENCES certificates(serial),
+        renewed_at TEXT NOT NULL
+      ) STRICT;
+      CREATE UNIQUE INDEX renewals_request ON renewals(ca_id, csr_sha256);
+      -- A bootstrap-signed renewal looks up the device's management certificate by subject.
+      CREATE INDEX certificates_subject ON certificates(ca_id, subject);
     `,
   },
   {
@@ -377,6 +399,29 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (issuer_key_id, number)
       ) STRICT;
       CREATE INDEX scheduled_crls_schedule ON scheduled_crls(schedule_id, number);
+    `,
+  },
+  {
+    version: 13,
+    description: 'signing keys whose private key lives on a PKCS#11 token',
+    sql: `
+      -- A token key's private key never enters the vault: its signing_keys row keeps empty
+      -- wrapped_private_key and wrap_nonce, and this row says where the key is. token_serial picks
+      -- the token (labels need not be unique); cka_id (lowercase hex) picks the key on it.
+      CREATE TABLE token_keys (
+        key_id TEXT PRIMARY KEY REFERENCES signing_keys(id),
+        token_label TEXT NOT NULL,
+        token_serial TEXT NOT NULL,
+        token_manufacturer TEXT NOT NULL,
+        token_model TEXT NOT NULL,
+        cka_id TEXT NOT NULL CHECK (length(cka_id) BETWEEN 2 AND 256 AND cka_id NOT GLOB '*[^0-9a-f]*'),
+        cka_label TEXT NOT NULL,
+        origin TEXT NOT NULL CHECK (origin IN ('generated', 'adopted', 'imported')),
+        UNIQUE (token_serial, cka_id)
+      ) STRICT;
+      CREATE TRIGGER token_keys_hold_no_private_key BEFORE INSERT ON token_keys
+        WHEN (SELECT length(wrapped_private_key) FROM signing_keys WHERE id = NEW.key_id) <> 0
+        BEGIN SELECT RAISE(ABORT, 'a token key holds no wrapped private key in the vault'); END;
     `,
   },
 ];

@@ -22,7 +22,8 @@ export function unwrapPrivateKey(wrapKey: Uint8Array, keyId: string, nonce: Uint
 
 /** A rekey: every private key in the database unwrapped under the old wrap key and wrapped under the new one. Returns how many. */
 export function rewrapPrivateKeys(db: Db, from: Uint8Array, to: Uint8Array): number {
-  const rows = db.prepare('SELECT id, wrapped_private_key AS w, wrap_nonce AS n FROM signing_keys ORDER BY id').all() as Array<{ id: string; w: Buffer; n: Buffer }>;
+  // A key on a token has nothing wrapped here (empty blobs): there is nothing to rewrap.
+  const rows = db.prepare('SELECT id, wrapped_private_key AS w, wrap_nonce AS n FROM signing_keys WHERE length(wrapped_private_key) > 0 ORDER BY id').all() as Array<{ id: string; w: Buffer; n: Buffer }>;
   const update = db.prepare('UPDATE signing_keys SET wrapped_private_key = ?, wrap_nonce = ? WHERE id = ?');
   for (const r of rows) {
     const pkcs8 = unwrapPrivateKey(from, r.id, r.n, r.w);

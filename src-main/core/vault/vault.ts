@@ -26,6 +26,7 @@ import type { KdfCost } from './kdf.ts';
 import { createPassphraseSlot, createQuorumSlot, rewrapSlot, unlockPassphraseSlot, unlockWithShares, type SlotUnlock } from './key-slots.ts';
 import { checkPassphrasePolicy } from './passphrase-policy.ts';
 import { rewrapPrivateKeys } from './private-key-wrap.ts';
+import { NO_TOKEN_ACCESS, type TokenAccess } from '../token/token-access.ts';
 import type { SlotSummary } from './slot-summary.ts';
 import { activeTransactionGuard, type TransactionWrites } from './transaction-guard.ts';
 import { constantTimeEqual, deriveSubkey, keyCommitment, VAULT_KEY_BYTES } from './subkeys.ts';
@@ -66,6 +67,8 @@ export class Vault {
   private database: Db;
   private auditLog: AuditLog;
   private closed = false;
+  /** How this session reaches PKCS#11 tokens (module path from the environment, the PIN); set by the session. */
+  tokenAccess: TokenAccess = NO_TOKEN_ACCESS;
 
   constructor(args: { dir: string; db: Db; header: VaultHeader; vaultKey: Buffer; clock: Clock; unlockedBySlot: string }) {
     this.dir = args.dir;

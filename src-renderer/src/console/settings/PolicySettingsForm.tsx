@@ -7,21 +7,24 @@ import { ApiErrorAlert } from '../../components/ApiErrorAlert.tsx';
 import { SettingsForm } from '../../components/SettingsForm.tsx';
 import { useAppStore } from '../../store/index.ts';
 
-type Draft = Record<keyof Settings, string>;
+/** The numeric policy settings this form edits (the PKCS#11 module path is set elsewhere). */
+type PolicyKey = Exclude<keyof Settings, 'pkcs11Module'>;
+type Draft = Record<PolicyKey, string>;
 
-const FIELDS: Array<{ key: keyof Settings; label: string; help: string }> = [
+const FIELDS: Array<{ key: PolicyKey; label: string; help: string }> = [
   { key: 'trustedWindowDays', label: 'Trusted window (days)', help: 'How long a replaced active key stays in the trust bundle.' },
   { key: 'crlValidityDays', label: 'CRL validity (days)', help: 'From a CRL’s thisUpdate to its nextUpdate.' },
   { key: 'crlSafetyMarginDays', label: 'CRL safety margin (days)', help: 'The next ceremony is due this long before the CRLs run out.' },
   { key: 'autoLockMinutes', label: 'Auto-lock (minutes)', help: 'The vault locks itself after this long without activity.' },
+  { key: 'bootstrapValidityDays', label: 'Bootstrap validity (days)', help: 'How long a bootstrap certificate is valid unless the issuance says otherwise.' },
   { key: 'activationReadiness', label: 'Activation readiness (%)', help: 'Agents that must have reported a bundle holding a staged key before it is activated.' },
 ];
 
 function toDraft(s: Settings): Draft {
-  return { trustedWindowDays: String(s.trustedWindowDays), crlValidityDays: String(s.crlValidityDays), crlSafetyMarginDays: String(s.crlSafetyMarginDays), autoLockMinutes: String(s.autoLockMinutes), activationReadiness: String(s.activationReadiness) };
+  return { trustedWindowDays: String(s.trustedWindowDays), crlValidityDays: String(s.crlValidityDays), crlSafetyMarginDays: String(s.crlSafetyMarginDays), autoLockMinutes: String(s.autoLockMinutes), bootstrapValidityDays: String(s.bootstrapValidityDays), activationReadiness: String(s.activationReadiness) };
 }
 
-/** Trusted window, CRL validity and auto-lock: the api checks the ranges and answers the stored values. */
+/** Trusted window, CRL validity, auto-lock and bootstrap validity: the api checks the ranges and answers the stored values. */
 export function PolicySettingsForm() {
   const settings = useAppStore((s) => s.settings);
   const settingsError = useAppStore((s) => s.settingsError);
@@ -42,7 +45,7 @@ export function PolicySettingsForm() {
   const save = async () => {
     setSaved(false);
     const num = (v: string) => (v.trim() === '' ? Number.NaN : Number(v));
-    const r = await run('settings.update', { trustedWindowDays: num(draft.trustedWindowDays), crlValidityDays: num(draft.crlValidityDays), crlSafetyMarginDays: num(draft.crlSafetyMarginDays), autoLockMinutes: num(draft.autoLockMinutes), activationReadiness: num(draft.activationReadiness) });
+    const r = await run('settings.update', { trustedWindowDays: num(draft.trustedWindowDays), crlValidityDays: num(draft.crlValidityDays), crlSafetyMarginDays: num(draft.crlSafetyMarginDays), autoLockMinutes: num(draft.autoLockMinutes), bootstrapValidityDays: num(draft.bootstrapValidityDays), activationReadiness: num(draft.activationReadiness) });
     if (!r.ok) return;
     setSaved(true);
     setEdits({});

@@ -1,0 +1,150 @@
+/**
+ * Keys whose private half lives on a PKCS#11 token: made there
+ * (`key create --token`), taken over (`key adopt`), or put there from a file
+ * (`withKeyPutOnToken`, for `key import --token`). In each case the key pair is
+ * checked before the vault records anything (it signs, the signature
+ * verifies, the private key is sensitive and not extractable), and the vault
+ * records the token's identity, the CKA_ID and the public key: never private
+ * material. A key made on the token that the vault then fails to record is
+ * removed from the token again, so a refusal changes nothing anywhere.
+ */
+import { randomBytes } from 'node:crypto';
+import { DomainError } from '../errors.ts';
+import type { KeyAlgorithm } from '../pki/algorithms.ts';
+import { keyIdOf } from '../asn1/key-id.ts';
+import { algorithmOfSpki } from '../keys/key-material.ts';
+import { verifiesWith } from '../signing/signer.ts';
+import type { SigningKeyStore, TokenBinding } from '../store/signing-key-store.ts';
+import type { Vault } from '../vault/vault.ts';
+import { TokenSession } from './pkcs11.ts';
+import type { TokenSelector } from './pkcs11.ts';
+
+export interface TokenKeyWorld {
+  readonly vault: Vault;
+  readonly keys: SigningKeyStore;
+  readonly actor: string;
+  readonly now: Date;
+}
+
+/** A logged-in session with the selected token; TOKEN_PIN_REQUIRED without a PIN. */
+function openSelected(keys: SigningKeyStore, selector: TokenSelector): TokenSession {
+  // A missing module is said first: no PIN helps then.
+  const modulePath = keys.pkcs11ModulePath();
+  const pin = keys.tokenPin();
+  const which = selector.serial !== undefined ? `with serial ${selector.serial}` : `"${selector.label ?? ''}"`;
+  if (pin === undefined) {
+    throw new DomainError('TOKEN_PIN_REQUIRED', `Token ${which} needs its user PIN: give --pin-file FILE or AIRGAP_CA_PIN, or run on a terminal to be asked (in the app: the PIN field).`);
+  }
+  return new TokenSession(modulePath, selector, pin);
+}
+
+/** The label a key made by this vault carries on the token: which vault, which key. */
+export function tokenKeyLabel(vaultId: string, name: string): string {
+  return `airgap-ca ${vaultId.slice(0, 8)} ${name}`;
+}
+
+/** The key signs and verifies as `spki`, and its private half cannot leave the token. */
+function checkKeyOnToken(session: TokenSession, ckaId: Buffer, algorithm: KeyAlgorithm, spki: Uint8Array): void {
+  const key = session.privateKey(ckaId);
+  const p = session.privateKeyProtection(key);
+  if (!p.sensitive || p.extractable || !p.onToken) {
+    throw new DomainError('TOKEN_KEY_EXTRACTABLE', `The private key with CKA_ID ${ckaId.toString('hex')} can leave the token (CKA_SENSITIVE ${p.sensitive}, CKA_EXTRACTABLE ${p.extractable}, CKA_TOKEN ${p.onToken}): a CA key must be sensitive and not extractable. Make a new key on the token with "key create --token".`);
+  }
+  const probe = randomBytes(32);
+  if (!verifiesWith(algorithm, spki, probe, session.sign(key, algorithm, probe))) {
+    throw new DomainError('SIGNATURE_SELF_CHECK_FAILED', `The key with CKA_ID ${ckaId.toString('hex')} on token "${session.identity.label}" does not sign as its public key: the token's objects do not belong together. Nothing was recorded.`);
+  }
+}
+
+function bindingOf(session: TokenSession, ckaId: Buffer, ckaLabel: string, origin: TokenBinding['origin']): TokenBinding {
+  const t = session.identity;
+  return { label: t.label, serial: t.serial, manufacturer: t.manufacturer, model: t.model, ckaId: ckaId.toString('hex'), ckaLabel, origin };
+}
+
+/** Record the checked token key as a draft, with its audit event. */
+function record(world: TokenKeyWorld, name: string, algorithm: KeyAlgorithm, spki: Uint8Array, token: TokenBinding, action: string): string {
+  const id = keyIdOf(spki);
+  world.vault.transaction(() => {
+    world.keys.insertTokenKey({ id, name, algorithm, spki, createdAt: world.now.toISOString(), token });
+    world.vault.audit.append({ actor: world.actor, action, details: { keyId: id, name, algorithm, token: { label: token.label, serial: token.serial, ckaId: token.ckaId, ckaLabel: token.ckaLabel } } });
+  });
+  return id;
+}
+
+/** A new key pair generated on the token, recorded as a draft (audit key.created). Returns its key id. */
+export function createKeyOnToken(world: TokenKeyWorld, input: { name: string; algorithm: KeyAlgorithm; token: TokenSelector }): string {
+  world.keys.assertNewKey(null, input.name);
+  const session = openSelected(world.keys, input.token);
+  try {
+    const ckaId = session.freshCkaId();
+    const label = tokenKeyLabel(world.vault.id, input.name);
+    const spki = session.generateKeyPair(input.algorithm, ckaId, label);
+    try {
+      checkKeyOnToken(session, ckaId, input.algorithm, spki);
+      return record(world, input.name, input.algorithm, spki, bindingOf(session, ckaId, label, 'generated'), 'key.created');
+    } catch (e) {
+      session.destroyKeyPair(ckaId);
+      throw e;
+    }
+  } finally {
+    session.close();
+  }
+}
+
+/** An existing key pair on the token (by CKA_ID) recorded as a draft (audit key.adopted). Returns its key id. */
+export function adoptKeyFromToken(world: TokenKeyWorld, input: { name: string; token: TokenSelector; ckaId: string }): string {
+  world.keys.assertNewKey(null, input.name);
+  const session = openSelected(world.keys, input.token);
+  try {
+    const ckaId = Buffer.from(input.ckaId, 'hex');
+    const key = session.privateKey(ckaId);
+    const spki = session.publicKeySpki(ckaId);
+    if (!spki) {
+      throw new DomainError('TOKEN_KEY_MISSING', `Token "${session.identity.label}" holds a private key with CKA_ID ${input.ckaId} but no public key object beside it, so the vault cannot learn its public key. Store the public key on the token with the same CKA_ID (pkcs11-tool --write-object FILE --type pubkey --id ${input.ckaId}) and try again.`);
+    }
+    const algorithm = algorithmOfSpki(spki);
+    if (!algorithm) throw new DomainError('UNSUPPORTED_ALGORITHM', 'The key on the token is not one this CA can use: ecdsa-p256, ecdsa-p384, rsa-3072, rsa-4096 or ed25519.');
+    checkKeyOnToken(session, ckaId, algorithm, spki);
+    return record(world, input.name, algorithm, spki, bindingOf(session, ckaId, session.label(key), 'adopted'), 'key.adopted');
+  } finally {
+    session.close();
+  }
+}
+
+/** A key just put on the token, not yet in the vault: what the vault records of it. */
+export interface PlacedTokenKey {
+  readonly spki: Uint8Array;
+  readonly token: TokenBinding;
+}
+
+/**
+ * An existing private key (PKCS#8 DER, as a key import reads it) put on the
+ * token, sensitive and not extractable, checked, and handed to `record`,
+ * which writes the vault (insertTokenKey instead of insertDraft, in its own
+ * transaction). When `record` throws, the key is removed from the token
+ * again: a refused import leaves neither the vault nor the token changed.
+ * The caller zeroes `pkcs8`. `key import --token` uses this.
+ */
+export function withKeyPutOnToken<T>(keys: SigningKeyStore, vaultId: string, input: { name: string; algorithm: KeyAlgorithm; pkcs8: Uint8Array; token: TokenSelector }, record: (placed: PlacedTokenKey) => T): T {
+  keys.assertNewKey(null, input.name);
+  const session = openSelected(keys, input.token);
+  try {
+    const ckaId = session.freshCkaId();
+    const label = tokenKeyLabel(vaultId, input.name);
+    const spki = session.importKeyPair(input.algorithm, input.pkcs8, ckaId, label);
+    try {
+      checkKeyOnToken(session, ckaId, input.algorithm, spki);
+      return record({ spki, token: bindingOf(session, ckaId, label, 'imported') });
+    } catch (e) {
+      session.destroyKeyPair(ckaId);
+      throw e;
+    }
+  } finally {
+    session.close();
+  }
+}
+
+/** withKeyPutOnToken recorded as a bare draft (audit `action`, default key.imported). Returns its key id. */
+export function putKeyOnToken(world: TokenKeyWorld, input: { name: string; algorithm: KeyAlgorithm; pkcs8: Uint8Array; token: TokenSelector; action?: string }): string {
+  return withKeyPutOnToken(world.keys, world.vault.id, input, (placed) => record(world, input.name, input.algorithm, placed.spki, placed.token, input.action ?? 'key.imported'));
+}
