@@ -15,6 +15,11 @@ export function setConsoleCa(name: string | null): void {
   consoleCa = name;
 }
 
+/** The CA the console shows, for operations that take a list of CAs and would otherwise carry every CA (export). */
+export function consoleCaName(): string | undefined {
+  return consoleCa ?? undefined;
+}
+
 /** Is this operation one CA's, so that its input takes `ca`? */
 export function isCaScopedOp(name: OpName): name is CaScopedOpName {
   return CA_SCOPED.has(name);

@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { ActivationView, CeremonyOutcome, CeremonyRecordView, ExportVerifyView, ExportView, KeyView, OpInput } from '../../../src-main/api/contract.ts';
-import { call, type ApiFailure } from '../api.ts';
+import { call, consoleCaName, type ApiFailure } from '../api.ts';
 import type { AppStore } from './index.ts';
 
 export type NewRootAlgorithm = NonNullable<OpInput<'key.create'>['algorithm']>;
@@ -180,7 +180,7 @@ export const createEmergencySlice: StateCreator<AppStore, [], [], EmergencySlice
     exportEmergency: async (to) => {
       set({ emergencyBusy: 'Writing the export package…', emergencyError: null });
       try {
-        const r = await call('export.media', { to });
+        const r = await call('export.media', { to, ca: consoleCaName() });
         if (!r.ok) {
           fail('The export package was not written', 'export failed', r);
           return false;

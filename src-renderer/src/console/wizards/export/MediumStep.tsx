@@ -1,6 +1,7 @@
 import Button from '@mui/material/Button';
 import Typography from '@mui/material/Typography';
 import { MediumFolderField } from '../MediumFolderField.tsx';
+import { consoleCaName } from '../../../api.ts';
 import { StepActions } from '../WizardFrame.tsx';
 import { useExportDraft, useExportWizard } from './export-draft.ts';
 
@@ -13,7 +14,7 @@ export function MediumStep() {
   const toPreview = () => {
     go('preview');
     setPreview(null);
-    void run('export.preview', {}).then((r) => {
+    void run('export.preview', { ca: consoleCaName() }).then((r) => {
       if (r.ok) setPreview(r.value);
     });
   };

@@ -3,6 +3,7 @@ import Typography from '@mui/material/Typography';
 import { MonoText } from '../../../components/MonoText.tsx';
 import { OperationProgress } from '../../../components/OperationProgress.tsx';
 import { useAppStore } from '../../../store/index.ts';
+import { consoleCaName } from '../../../api.ts';
 import { StepActions, StepRefusal } from '../WizardFrame.tsx';
 import { useExportDraft, useExportWizard } from './export-draft.ts';
 
@@ -15,7 +16,7 @@ export function WriteStep() {
   const write = () =>
     busyWhile(async () => {
       clearProgress('export.media');
-      const r = await run('export.media', { to: medium });
+      const r = await run('export.media', { to: medium, ca: consoleCaName() });
       if (!r.ok) return;
       setWritten(r.value);
       const v = await run('export.verify', { dir: r.value.dir });
