@@ -9,6 +9,7 @@ import type { ApiResponse, Operation, ProgressEvent } from './contract/common.ts
 import { auditOps } from './contract/audit.ts';
 import { caOps } from './contract/cas.ts';
 import { ceremonyOps } from './contract/ceremony.ts';
+import { fleetOps } from './contract/fleet.ts';
 import { certOps } from './contract/certs.ts';
 import { crlScheduleOps } from './contract/crls.ts';
 import { mediaOps } from './contract/media.ts';
@@ -26,6 +27,7 @@ export const contract = {
   ...auditOps,
   ...settingsOps,
   ...ceremonyOps,
+  ...fleetOps,
 } as const;
 
 export type Contract = typeof contract;
@@ -73,4 +75,5 @@ export type * from './contract/crls.ts';
 export type * from './contract/media.ts';
 export type * from './contract/settings.ts';
 export type * from './contract/ceremony.ts';
+export type * from './contract/fleet.ts';
 export { DEFAULT_SETTINGS } from './contract/settings.ts';

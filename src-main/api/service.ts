@@ -6,6 +6,7 @@ import { keyHandlers } from './service/key-handlers.ts';
 import { certHandlers } from './service/cert-handlers.ts';
 import { crlScheduleHandlers } from './service/crl-schedule-handlers.ts';
 import { ceremonyHandlers } from './service/ceremony-handlers.ts';
+import { fleetHandlers } from './service/fleet-handlers.ts';
 import { mediaHandlers } from './service/media-handlers.ts';
 import { settingsHandlers } from './service/settings-handlers.ts';
 import { vaultHandlers } from './service/vault-handlers.ts';
@@ -24,6 +25,7 @@ export const handlers: Handlers = {
   ...auditHandlers,
   ...settingsHandlers,
   ...ceremonyHandlers,
+  ...fleetHandlers,
 };
 
 export interface Service {

@@ -114,6 +114,34 @@ describe('a vault made before several CAs per vault', () => {
     }
   });
 
+  it('passes through migration 10: no key staged, no bundle versions or receipts yet; fleet status, staging and bundle versions work on it', async () => {
+    const { dir, vault, cli } = legacyVault();
+    const status = await cli(['--json', 'fleet', 'status']);
+    expect(status.code, status.stdout).toBe(0);
+    expect(status.json).toMatchObject({ agents: 1, receipts: 0, bundle: null, threshold: 100 });
+    // root-a issued both certificates: agent-2's was revoked (superseded), agent-1's is live and not superseded.
+    expect((status.json as { keys: unknown[] }).keys).toEqual([
+      expect.objectContaining({ name: 'root-b', state: 'active', liveLeaves: 0 }),
+      expect.objectContaining({ name: 'root-a', state: 'trusted', liveLeaves: 1, superseded: 0, remaining: 1, safeToRetire: false }),
+    ]);
+    const raw = openRawDatabase(vault, await vaultKeyOf(vault, { passphrase: PASS }));
+    try {
+      expect(raw.prepare('SELECT name, staged_at FROM signing_keys ORDER BY name').raw().all()).toEqual([
+        ['root-a', null],
+        ['root-b', null],
+      ]);
+      expect(raw.prepare('SELECT count(*) FROM bundle_versions').pluck().get()).toBe(0);
+    } finally {
+      raw.close();
+    }
+    const written = await cli(['--json', 'bundle', 'write', '--out', join(dir, 'bundle.pem')]);
+    expect(written.json).toMatchObject({ bundleVersion: 1 });
+    expect((await cli(['key', 'create', '--name', 'root-c'])).code).toBe(0);
+    expect((await cli(['key', 'self-sign', 'root-c', '--subject', 'CN=Root C'])).code).toBe(0);
+    expect(((await cli(['--json', 'key', 'stage', 'root-c'])).json as { staged: { state: string } }).staged.state).toBe('staged');
+    expect(((await cli(['--json', 'bundle', 'write', '--out', join(dir, 'bundle-2.pem')])).json as { bundleVersion: number }).bundleVersion).toBe(2);
+  });
+
   it('passes through migration 12: the old CRLs are on the calendar, and pre-signed CRLs continue each key\'s numbers', async () => {
     const { cli } = legacyVault();
     const cal = (await cli(['--json', 'crl', 'calendar'])).json as { entries: Array<{ keyName: string; state: string; lastCrl: { number: number } | null; scheduled: unknown }> };

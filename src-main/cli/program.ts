@@ -4,6 +4,7 @@ import { bundleCommand, keyCommand } from './commands/key.ts';
 import { caCommand } from './commands/ca.ts';
 import { certCommand, crlCommand } from './commands/cert.ts';
 import { exportCommand, mediaCommand } from './commands/media.ts';
+import { fleetCommand } from './commands/fleet.ts';
 import { vaultCommand } from './commands/vault.ts';
 import { tokenCommand } from './commands/token.ts';
 import { EXIT } from './exit-codes.ts';
@@ -36,7 +37,7 @@ export function buildProgram(rt: CliRuntime = processRuntime): Command {
     .showHelpAfterError()
     .exitOverride();
 
-  for (const group of [vaultCommand(action), caCommand(action), keyCommand(action), certCommand(action), crlCommand(action), bundleCommand(action), exportCommand(action), mediaCommand(action), auditCommand(action), tokenCommand(action)]) program.addCommand(group);
+  for (const group of [vaultCommand(action), caCommand(action), keyCommand(action), certCommand(action), crlCommand(action), bundleCommand(action), exportCommand(action), mediaCommand(action), fleetCommand(action), auditCommand(action), tokenCommand(action)]) program.addCommand(group);
   configureTree(program, rt);
   return program;
 }

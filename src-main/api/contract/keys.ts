@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { KEY_ALGORITHMS } from '../../core/pki/key-algorithm-names.ts';
 import type { ErrorCode } from '../../core/errors.ts';
 import type { KeyState, RetiredReason } from '../../core/keys/key-state.ts';
+import type { Readiness, RemainingLeaf } from '../../core/fleet/fleet-views.ts';
 import type { TokenBinding } from '../../core/token/token-binding.ts';
 import { empty, filePath, op, witnessList } from './common.ts';
 
@@ -135,6 +136,26 @@ export interface ActivationView {
   bundleKeyIds: string[];
   /** Emergency only: the retired key's final CRL, listing everything it issued as revoked. */
   finalCrls: Array<{ issuerKeyId: string; number: number; entries: number; nextUpdate: string }>;
+  /** draft: activated without staging (the fleet learns the key only from the link and the window); staged: it was in the bundle first. */
+  from: 'draft' | 'staged';
+  /** A staged key (not in an emergency): the fleet's readiness when it was activated. */
+  readiness: Readiness | null;
+  /** The officer's reason when a staged key was activated below the readiness threshold (--force). */
+  forcedReason: string | null;
+}
+
+/** key.stage: the key, now staged, and the keys of the trust bundle that now holds it. */
+export interface StageView {
+  staged: KeyView;
+  bundleKeyIds: string[];
+}
+
+/** key.rollback: the key active again, the key that stepped back (staged or retired), and what the latter issued that is still live. */
+export interface RollbackView {
+  restored: KeyView;
+  steppedBack: KeyView;
+  issued: RemainingLeaf[];
+  bundleKeyIds: string[];
 }
 
 /** The latest emergency rotation of the CA (or of any CA): the key it retired for compromise, and whether an export has carried it. */
@@ -159,6 +180,13 @@ export interface BundleView {
   pem: string;
   keys: Array<{ id: string; name: string; state: KeyStateName }>;
   certificates: number;
+}
+
+/** bundle.write: the bundle with its version (per CA, only grows) and the SHA-256 of the file's exact bytes. */
+export interface WrittenBundleView extends BundleView {
+  file: string;
+  bundleVersion: number;
+  bundleSha256: string;
 }
 
 /** A file the main process reads (CLI, media) or one the officer picked in the UI (content as base64). */
@@ -236,6 +264,9 @@ export const keyOps = {
       witnesses: witnessList.default([]),
       /** Sign a link certificate from the previous self-signed root (standalone root rotation). Default: yes when both are roots. */
       linkFromPrevious: z.boolean().optional(),
+      /** Activate a staged key below settings.activationReadiness; needs reason (audited). */
+      force: z.boolean().default(false),
+      reason: z.string().trim().max(500).optional(),
     }),
     { mutates: true, needsUnlock: true, ca: 'one' },
   ),
@@ -243,7 +274,12 @@ export const keyOps = {
     z.strictObject({ key: keyRef, force: z.boolean().default(false), reason: z.string().trim().max(500).optional() }),
     { mutates: true, needsUnlock: true, ca: 'one' },
   ),
+  'key.stage': op<StageView>()(z.strictObject({ key: keyRef }), { mutates: true, needsUnlock: true, ca: 'one' }),
+  'key.rollback': op<RollbackView>()(
+    z.strictObject({ reason: z.string().trim().max(500).optional(), retire: z.boolean().default(false) }),
+    { mutates: true, needsUnlock: true, ca: 'one' },
+  ),
   'key.promote': op<KeyView>()(z.strictObject({ key: keyRef, days: z.number().int().min(1).max(3650).optional() }), { mutates: true, needsUnlock: true, ca: 'one' }),
   'bundle.preview': op<BundleView>()(empty, { mutates: false, needsUnlock: true, ca: 'one' }),
-  'bundle.write': op<BundleView & { file: string }>()(z.strictObject({ out: filePath }), { mutates: true, needsUnlock: true, ca: 'one' }),
+  'bundle.write': op<WrittenBundleView>()(z.strictObject({ out: filePath }), { mutates: true, needsUnlock: true, ca: 'one' }),
 } as const;

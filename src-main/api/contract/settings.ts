@@ -17,9 +17,11 @@ export interface Settings {
   bootstrapValidityDays: number;
   /** Path of the PKCS#11 module (.so/.dll/.dylib) keys on tokens are reached through; AIRGAP_CA_PKCS11_MODULE wins over it. null: none. */
   pkcs11Module: string | null;
+  /** Percent of known agents that must have a receipt for a bundle holding a staged key before it is activated. */
+  activationReadiness: number;
 }
 
-export const DEFAULT_SETTINGS: Settings = { autoLockMinutes: 5, trustedWindowDays: 30, crlValidityDays: 7, crlSafetyMarginDays: 2, bootstrapValidityDays: 1825, pkcs11Module: null };
+export const DEFAULT_SETTINGS: Settings = { autoLockMinutes: 5, trustedWindowDays: 30, crlValidityDays: 7, crlSafetyMarginDays: 2, bootstrapValidityDays: 1825, pkcs11Module: null, activationReadiness: 100 };
 
 export const settingsOps = {
   'settings.get': op<Settings>()(empty, { mutates: false, needsUnlock: true }),
@@ -32,6 +34,7 @@ export const settingsOps = {
       bootstrapValidityDays: z.number().int().min(1).max(3650).optional(),
       // An absolute path: the module is loaded into this process, so it is named exactly.
       pkcs11Module: z.string().trim().min(1).max(4096).startsWith('/').or(z.string().regex(/^[A-Za-z]:\\/)).nullable().optional(),
+      activationReadiness: z.number().int().min(0).max(100).optional(),
     }),
     // Values equal to the current ones change nothing and write nothing.
     { mutates: { transactions: [0, 1] }, needsUnlock: true },

@@ -10,7 +10,9 @@ import { buildBundle } from '../../core/keys/bundle-builder.ts';
 import { buildTrustAnchor, serializeTrustAnchor } from '../../core/keys/trust-anchor.ts';
 import { DomainError } from '../../core/errors.ts';
 import { crlToPem } from '../../core/issuance/crl-encoder.ts';
-import { generateCrl } from '../../core/issuance/crl-publication.ts';
+import { generateCrl, publishesCrl } from '../../core/issuance/crl-publication.ts';
+import { planBundleVersion, recordBundleVersion, type PlannedBundleVersion } from '../../core/fleet/bundle-version.ts';
+import { FleetStore } from '../../core/store/fleet-store.ts';
 import { isSelfSigned, readCertificateFacts } from '../../core/asn1/certificate-reader.ts';
 import { emergencyFiles, type EmergencyFacts } from '../../core/media/emergency-package.ts';
 import type { ExportCaSigner, ExportFile, ExportSigning, SignManifest } from '../../core/media/export-package.ts';
@@ -44,6 +46,14 @@ export interface CaPackagePart {
   keys: Array<{ id: string; name: string; state: string }>;
   /** The emergency rotation whose files this part carries, or null. */
   emergency: EmergencyFacts | null;
+  /** The version of this CA's bundle: recorded in the vault only once the package is written and verified (recordPartBundle). */
+  bundle: PlannedBundleVersion;
+  fleet: FleetStore;
+}
+
+/** Records a written and verified part's bundle version, in the export's transaction. */
+export function recordPartBundle(part: CaPackagePart, at: Date): void {
+  recordBundleVersion(part.fleet, part.bundle, at);
 }
 
 /** The name of a key's CRL in its CA's folder: the first 16 hex digits of its key id. */
@@ -130,8 +140,11 @@ export function caPackageFiles(ctx: VaultContext, ca: CaSummary): CaPackagePart 
   if (!active) throw new DomainError('NO_ACTIVE_KEY', `The CA "${ca.name}" has no active signing key to sign its part of the package with. Activate a key in it first, or export the other CAs with --ca NAME.`);
   const bundle = buildBundle(keys);
   const all = keys.list();
+  const fleet = new FleetStore(ctx.vault.db, ca.id);
+  const version = planBundleVersion(fleet, bundle.pem, bundle.keys.map((k) => k.id));
   const anchor = buildTrustAnchor(
     all.map((k) => ({ id: k.id, state: k.state, trustedUntil: k.trustedUntil ? new Date(k.trustedUntil) : undefined, certificate: k.certificate, chain: k.chain, algorithm: k.algorithm })),
+    { version: version.version, sha256: version.sha256 },
   );
   const files: ExportFile[] = [
     { name: 'trust-bundle.pem', bytes: Buffer.from(bundle.pem, 'utf8') },
@@ -143,7 +156,7 @@ export function caPackageFiles(ctx: VaultContext, ca: CaSummary): CaPackagePart 
   const crlValidityDays = caSettings(settingsOf(stores.settings), ca).crlValidityDays;
   const published: Array<{ key: SigningKeyRecord; current: CrlRecord | null }> = [];
   for (const k of all) {
-    if (k.state === 'draft' || !k.certificate) continue;
+    if (!publishesCrl(k) || !k.certificate) continue;
     const status = crlStatus(certs, k.id, now).status;
     let record = certs.lastCrl(k.id);
     let regenerated = false;
@@ -161,7 +174,7 @@ export function caPackageFiles(ctx: VaultContext, ca: CaSummary): CaPackagePart 
   const newSchedules = addScheduledCrls({ db: ctx.vault.db, keys, certs, now }, published, 'crl', files);
   const emergency = unexportedEmergency(ctx.vault, stores, ca);
   if (emergency) files.push(...emergencyFiles(emergency));
-  return { ca, stores, active, files, newCrls, newSchedules, crls, keys: bundle.keys, emergency };
+  return { ca, stores, active, files, newCrls, newSchedules, crls, keys: bundle.keys, emergency, bundle: version, fleet };
 }
 
 /** The CAs a package carries: those named (each must exist), or every CA of the vault that has an active key. */
@@ -188,18 +201,33 @@ export interface AssembledPackage {
   signing: ExportSigning;
   /** Each part's folder ('' for a package of one CA). */
   folders: Map<string, string>;
+  /** A package of one CA: its bundle's version, for the manifest (several CAs carry theirs in signing.cas). */
+  bundle: { version: number; sha256: string } | undefined;
 }
 
 /** The parts in one package: at the top for one CA; for several, each CA's files under its folder and one signer per CA. */
 export function assemblePackage(ctx: VaultContext, parts: CaPackagePart[]): AssembledPackage {
   const [only] = parts;
   if (parts.length === 1 && only) {
-    return { parts, files: only.files, signing: { signingKeyId: only.active.id, sign: manifestSigner(only.stores.keys, only.active) }, folders: new Map([[only.ca.id, '']]) };
+    return {
+      parts,
+      files: only.files,
+      signing: { signingKeyId: only.active.id, sign: manifestSigner(only.stores.keys, only.active) },
+      folders: new Map([[only.ca.id, '']]),
+      bundle: { version: only.bundle.version, sha256: only.bundle.sha256 },
+    };
   }
   // Folders are named over every CA of the vault, oldest first, so a CA keeps its folder whichever others come along.
   const names = caFolderNames(new CaStore(ctx.vault).list());
   const folders = new Map(parts.map((p) => [p.ca.id, names.get(p.ca.id)!]));
-  const cas: ExportCaSigner[] = parts.map((p) => ({ id: p.ca.id, name: p.ca.name, folder: folders.get(p.ca.id)!, signingKeyId: p.active.id, sign: manifestSigner(p.stores.keys, p.active) }));
+  const cas: ExportCaSigner[] = parts.map((p) => ({
+    id: p.ca.id,
+    name: p.ca.name,
+    folder: folders.get(p.ca.id)!,
+    signingKeyId: p.active.id,
+    sign: manifestSigner(p.stores.keys, p.active),
+    bundle: { version: p.bundle.version, sha256: p.bundle.sha256 },
+  }));
   const files = parts.flatMap((p) => p.files.map((f) => ({ name: `${folders.get(p.ca.id)}/${f.name}`, bytes: f.bytes })));
-  return { parts, files, signing: { cas }, folders };
+  return { parts, files, signing: { cas }, folders, bundle: undefined };
 }

@@ -1,6 +1,4 @@
 import { spoofingCharacters } from '../../core/safe-text.ts';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { importChain } from '../../core/keys/chain-import.ts';
 import { certificateFingerprint, checkChainRoot, TrustedRootStore } from '../../core/keys/trusted-roots.ts';
 import { DEFAULT_MAX_CHAIN_BYTES } from '../../core/keys/chain-file.ts';
@@ -13,7 +11,9 @@ import { MAX_KEY_FILE_BYTES } from '../../core/keys/key-file.ts';
 import { MAX_PKCS12_BYTES } from '../../core/keys/pkcs12.ts';
 import { DAY_MS } from '../../core/clock.ts';
 import { SigningKeyStore } from '../../core/store/signing-key-store.ts';
-import { activateKey, promoteKey, retireKey, type RotationWorld } from '../../core/keys/rotation.ts';
+import { activateKey, promoteKey, retireKey, rollbackKey, stageKey, type RotationWorld } from '../../core/keys/rotation.ts';
+import { planBundleVersion, recordBundleVersion } from '../../core/fleet/bundle-version.ts';
+import { FleetStore } from '../../core/store/fleet-store.ts';
 import { selfSignRoot } from '../../core/keys/self-sign.ts';
 import { buildBundle } from '../../core/keys/bundle-builder.ts';
 import { DomainError, isDomainError } from '../../core/errors.ts';
@@ -24,15 +24,8 @@ import type { KeyImportView, KeyView } from '../contract/keys.ts';
 import type { keyOps } from '../contract/keys.ts';
 import type { VaultContext } from './context.ts';
 import type { HandlersFor } from './handler.ts';
-import { readBoundedInput, type FileSource } from './input-files.ts';
+import { assertNewFile, readBoundedInput, type FileSource } from './input-files.ts';
 import { chainView, keyDetailView, keyView } from './key-views.ts';
-
-/** Pre-write refusal: never overwrite an output (Boulder's ceremony rule). */
-function assertNewFile(path: string): string {
-  const out = resolve(path);
-  if (existsSync(out)) throw new DomainError('OUTPUT_EXISTS', `${out} already exists. Outputs are never overwritten: choose a new file name.`);
-  return out;
-}
 
 function draftOnly(k: SigningKeyRecord, what: string): void {
   if (k.state !== 'draft') throw new DomainError('INVALID_TRANSITION', `Key "${k.name}" is ${k.state}; only a draft key can ${what}. Create a new key for a new certificate.`);
@@ -265,6 +258,8 @@ export const keyHandlers: HandlersFor<keyof typeof keyOps> = {
       trustedWindowDays: input.trustedWindowDays ?? ctx.settings().trustedWindowDays,
       linkFromPrevious: input.linkFromPrevious,
       crlValidityDays: ctx.settings().crlValidityDays,
+      readinessThreshold: ctx.settings().activationReadiness,
+      force: input.force ? { reason: input.reason ?? '' } : null,
     });
     return {
       activated: await keyView(keys.resolve(outcome.activatedId), keys, certs, ctx.clock),
@@ -273,6 +268,28 @@ export const keyHandlers: HandlersFor<keyof typeof keyOps> = {
       linkCertificate: outcome.linkCertificate,
       bundleKeyIds: outcome.bundleKeyIds,
       finalCrls: outcome.finalCrls,
+      from: outcome.from,
+      readiness: outcome.readiness,
+      forcedReason: outcome.forcedReason,
+    };
+  },
+
+  'key.stage': async (input, ctx) => {
+    const { keys, certs } = ctx.stores;
+    const id = keys.resolve(input.key).id;
+    const bundleKeyIds = stageKey(rotationWorld(ctx), keys.resolve(id));
+    return { staged: await keyView(keys.resolve(id), keys, certs, ctx.clock), bundleKeyIds };
+  },
+
+  'key.rollback': async (input, ctx) => {
+    const world = rotationWorld(ctx);
+    const { keys, certs } = world;
+    const r = rollbackKey(world, { reason: input.reason, retire: input.retire });
+    return {
+      restored: await keyView(keys.resolve(r.restoredId), keys, certs, ctx.clock),
+      steppedBack: await keyView(keys.resolve(r.steppedBackId), keys, certs, ctx.clock),
+      issued: r.issued,
+      bundleKeyIds: r.bundleKeyIds,
     };
   },
 
@@ -301,11 +318,15 @@ export const keyHandlers: HandlersFor<keyof typeof keyOps> = {
     const v = ctx.vault;
     const out = assertNewFile(input.out);
     const { der: _der, ...view } = buildBundle(ctx.stores.keys);
+    if (!ctx.ca) throw new DomainError('INTERNAL', 'bundle.write ran without its CA.');
+    const fleet = new FleetStore(v.db, ctx.ca.id);
+    const version = planBundleVersion(fleet, view.pem, view.keys.map((k) => k.id));
     v.transaction(() => {
+      recordBundleVersion(fleet, version, ctx.clock.now());
       writeFileDurably(out, Buffer.from(view.pem, 'utf8'), { exclusive: true, mode: 0o644 });
-      v.audit.append({ actor: ctx.actor, action: 'bundle.written', details: { file: out, keyIds: view.keys.map((k) => k.id) } });
+      v.audit.append({ actor: ctx.actor, action: 'bundle.written', details: { file: out, keyIds: view.keys.map((k) => k.id), bundleVersion: version.version, bundleSha256: version.sha256 } });
     });
-    return { ...view, file: out };
+    return { ...view, file: out, bundleVersion: version.version, bundleSha256: version.sha256 };
   },
 };
 

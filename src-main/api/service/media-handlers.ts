@@ -11,7 +11,7 @@ import { ExportLogStore } from '../../core/store/export-log-store.ts';
 import { CrlScheduleStore } from '../../core/store/crl-schedule-store.ts';
 import type { ExportCaView, mediaOps } from '../contract/media.ts';
 import type { VaultContext } from './context.ts';
-import { assemblePackage, caPackageFiles, crlFiles, emergencyFactsOf, manifestSigner, packageCas, type AssembledPackage } from './export-contents.ts';
+import { recordPartBundle, assemblePackage, caPackageFiles, crlFiles, emergencyFactsOf, manifestSigner, packageCas, type AssembledPackage } from './export-contents.ts';
 import type { HandlersFor } from './handler.ts';
 
 /** The package for the CAs asked for (`cas`, or `ca`; neither: every CA with an active key). */
@@ -74,6 +74,7 @@ export const mediaHandlers: HandlersFor<keyof typeof mediaOps> = {
         files: pkg.files,
         ...pkg.signing,
         auditHead: v.audit.head(),
+        bundle: pkg.bundle,
         onProgress: (p) => ctx.progress({ operation: 'export.media', done: p.filesDone, total: p.filesTotal, item: p.file ?? p.phase }),
       });
       const cas = caViews(pkg);
@@ -83,6 +84,7 @@ export const mediaHandlers: HandlersFor<keyof typeof mediaOps> = {
         // One row per CA: each CA's last export (and whether its emergency rotation went out) is its own.
         for (const p of pkg.parts) {
           for (const crl of p.newCrls) p.stores.certs.storeCrl(crl);
+          recordPartBundle(p, ctx.clock.now());
           for (const sched of p.newSchedules) new CrlScheduleStore(v.db).insert(sched);
           new ExportLogStore(v, p.ca.id).record({ at: ctx.clock.now().toISOString(), medium: mediaRoot, folder: result.dir, manifestSha256: result.manifestSha256 });
         }
@@ -130,16 +132,19 @@ export const mediaHandlers: HandlersFor<keyof typeof mediaOps> = {
       signingKeyId: part.active.id,
       sign: manifestSigner(part.stores.keys, part.active),
       auditHead: v.audit.head(),
+      bundle: { version: part.bundle.version, sha256: part.bundle.sha256 },
       folderSuffix: 'emergency',
     });
     // Not an export of the fleet's files (its regenerated CRLs are not in it): nothing goes into the exports table.
-    v.transaction(() =>
+    // Its trust bundle is one the vault wrote, though: receipts may name it.
+    v.transaction(() => {
+      recordPartBundle(part, ctx.clock.now());
       v.audit.append({
         actor: ctx.actor,
         action: 'export.emergency-written',
         details: { dir: result.dir, manifestSha256: result.manifestSha256, signingKeyId: part.active.id, compromisedKeyId: facts.compromised.keyId, reissue: facts.reissue.length, revocationRequest: !facts.compromised.selfSigned },
-      }),
-    );
+      });
+    });
     return {
       dir: result.dir,
       folderName: result.folderName,

@@ -204,6 +204,23 @@ export function keyCommand(action: Action): Command {
     );
 
   key
+    .command('stage')
+    .description('put a draft into the trust bundle and trust anchor (state staged) without signing with it, so the fleet learns it first')
+    .argument('<KEY>', 'the draft key, with its certificate')
+    .action(
+      action(async (ctx, ref: string) => {
+        await ctx.unlock();
+        const r = await ctx.call('key.stage', { key: ref });
+        const text = [
+          `Key "${r.staged.name}" is staged: it is in the trust bundle and trust-anchor.json, and signs nothing yet.`,
+          `The trust bundle now holds ${r.bundleKeyIds.length} key(s): ${r.bundleKeyIds.map(shortId).join(', ')}.`,
+          'Next: export the bundle ("export media --to DIR"), import the agents\' receipts ("fleet import-receipts --from DIR"), and activate it when "fleet status" says it is safe.',
+        ].join('\n');
+        return { json: r, text };
+      }),
+    );
+
+  key
     .command('import')
     .description("bring an existing CA's key in: a private key with its CA certificate, or a PKCS#12 file")
     .requiredOption('--name <NAME>', 'a unique name for the key')
@@ -249,13 +266,15 @@ export function keyCommand(action: Action): Command {
 
   key
     .command('activate')
-    .description('make a draft the active key; the previous active key stays trusted for the window')
-    .argument('<KEY>', 'the draft key')
+    .description('make a draft or staged key the active key; the previous active key stays trusted for the window')
+    .argument('<KEY>', 'the draft or staged key')
     .option('--trusted-window <DAYS>', 'days the previous active key stays in the trust bundle', intFor('--trusted-window', 'key.activate', 'trustedWindowDays'))
     .option('--emergency', 'retire the previous active key now and revoke what it issued (needs --witness)')
     .option('--no-link', 'do not sign a link certificate from the previous root')
+    .option('--force', 'activate a staged key although fewer agents than settings.activationReadiness trust it (audited; needs --reason)')
+    .option('--reason <TEXT>', 'why (required with --force)')
     .action(
-      action(async (ctx, ref: string, opts: { trustedWindow?: number; emergency?: boolean; link: boolean }) => {
+      action(async (ctx, ref: string, opts: { trustedWindow?: number; emergency?: boolean; link: boolean; force?: boolean; reason?: string }) => {
         await ctx.unlock();
         const r = await ctx.call('key.activate', {
           key: ref,
@@ -263,6 +282,8 @@ export function keyCommand(action: Action): Command {
           emergency: Boolean(opts.emergency),
           witnesses: ctx.witnesses,
           linkFromPrevious: opts.link ? undefined : false,
+          force: Boolean(opts.force),
+          reason: opts.reason,
         });
         const prev = r.previous
           ? r.previous.state === 'retired'
@@ -274,6 +295,12 @@ export function keyCommand(action: Action): Command {
           prev,
           ...(r.linkCertificate ? ['A link certificate from the previous root was signed and added to the trust bundle.'] : []),
           `The trust bundle now holds ${r.bundleKeyIds.length} key(s): ${r.bundleKeyIds.map(shortId).join(', ')}.`,
+          ...(r.readiness
+            ? [`Fleet readiness: ${r.readiness.trusting} of ${r.readiness.agents} known agents (${r.readiness.percent}%) trusted it; the threshold is ${r.readiness.threshold}%.${r.forcedReason !== null ? ` Activated below it with --force: "${r.forcedReason}" (audited).` : ''}`]
+            : []),
+          ...(r.from === 'draft' && r.previous && !opts.emergency
+            ? ['It was activated straight from draft: agents learn it from the link certificate and the trusted window. Staging first ("key stage") lets the fleet learn a key in advance, and "fleet status" shows when it has.']
+            : []),
         ].join('\n');
         return { json: r, text };
       }),
@@ -281,15 +308,38 @@ export function keyCommand(action: Action): Command {
 
   key
     .command('retire')
-    .description('drop a trusted key from the trust bundle')
-    .argument('<KEY>', 'the trusted key')
-    .option('--force', 'retire even before the window ends or while its certificates are valid (audited)')
+    .description('drop a trusted (or staged) key from the trust bundle')
+    .argument('<KEY>', 'the trusted or staged key')
+    .option('--force', 'retire even before the window ends or while agents still hold only its certificates (audited)')
     .option('--reason <TEXT>', 'why (required with --force)')
     .action(
       action(async (ctx, ref: string, opts: { force?: boolean; reason?: string }) => {
         await ctx.unlock();
         const k = await ctx.call('key.retire', { key: ref, force: Boolean(opts.force), reason: opts.reason });
         return { json: k, text: `Key "${k.name}" retired: it is no longer in the trust bundle. "key promote ${k.name}" brings it back.` };
+      }),
+    );
+
+  key
+    .command('rollback')
+    .description('make the previous key (trusted, window open) active again; the active key becomes staged, or retired with --retire')
+    .option('--reason <TEXT>', 'why (audited)')
+    .option('--retire', 'retire the key rolled back from instead of staging it; what it issued is listed')
+    .action(
+      action(async (ctx, opts: { reason?: string; retire?: boolean }) => {
+        await ctx.unlock();
+        const r = await ctx.call('key.rollback', { reason: opts.reason, retire: Boolean(opts.retire) });
+        const issued = r.issued.length
+          ? r.steppedBack.state === 'retired'
+            ? `\nIt issued ${r.issued.length} live certificate(s) whose agents must be re-issued under "${r.restored.name}":\n` +
+              table(['SERIAL', 'SUBJECT', 'NOT AFTER'], r.issued.map((l) => [l.serial, l.subject, l.notAfter]))
+            : `\nThe ${r.issued.length} live certificate(s) it issued keep validating: it stays in the trust bundle as a staged key.`
+          : '';
+        const text = [
+          `Rolled back: key "${r.restored.name}" is active again; "${r.steppedBack.name}" is now ${r.steppedBack.state}.`,
+          `The trust bundle now holds ${r.bundleKeyIds.length} key(s): ${r.bundleKeyIds.map(shortId).join(', ')}. Export it so the fleet follows.`,
+        ].join('\n') + issued;
+        return { json: r, text };
       }),
     );
 
@@ -319,7 +369,10 @@ export function bundleCommand(action: Action): Command {
       action(async (ctx, opts: { out: string }) => {
         await ctx.unlock();
         const b = await ctx.call('bundle.write', { out: opts.out });
-        return { json: b, text: `Trust bundle written to ${b.file}: ${b.certificates} certificates for ${b.keys.map((k) => `${k.name} (${k.state})`).join(', ')}.` };
+        return {
+          json: b,
+          text: `Trust bundle version ${b.bundleVersion} written to ${b.file}: ${b.certificates} certificates for ${b.keys.map((k) => `${k.name} (${k.state})`).join(', ')}.\nbundle_sha256: ${b.bundleSha256}`,
+        };
       }),
     );
   return bundle;

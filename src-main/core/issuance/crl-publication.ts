@@ -34,6 +34,14 @@ export function nextCrlNumber(certs: CertificateStore, issuerKeyId: string, now:
   return Math.max(certs.highestCrlNumber(issuerKeyId) + 1, Math.floor(now.getTime() / 1000));
 }
 
+/**
+ * Whether a key publishes CRLs: not a draft, and not a staged key that never signed (it signs
+ * nothing); a key staged by a rollback was active, and its CRL covers what it issued.
+ */
+export function publishesCrl(k: Pick<SigningKeyRecord, 'state' | 'activatedAt'>): boolean {
+  return k.state !== 'draft' && !(k.state === 'staged' && k.activatedAt === null);
+}
+
 /** Signs the current CRL of key `k`, valid for `days`; the private key is unwrapped only for the signature. */
 export function generateCrl(world: CrlWorld, k: SigningKeyRecord, days: number): { record: PublishedCrl; der: Buffer } {
   const { certs, now } = world;
@@ -46,7 +54,7 @@ export function generateCrl(world: CrlWorld, k: SigningKeyRecord, days: number):
  */
 export function signCrl(world: CrlWorld, k: SigningKeyRecord, at: { number: number; thisUpdate: Date; nextUpdate: Date }): { record: PublishedCrl; der: Buffer } {
   const { keys, certs } = world;
-  if (k.state === 'draft') throw new DomainError('CRL_ISSUER_INVALID', `Key "${k.name}" is a draft: it has issued nothing and cannot publish a CRL.`);
+  if (!publishesCrl(k)) throw new DomainError('CRL_ISSUER_INVALID', `Key "${k.name}" is ${k.state === 'draft' ? 'a draft' : 'staged and has never been active'}: it has issued nothing and cannot publish a CRL.`);
   if (!k.certificate) throw new DomainError('KEY_NO_CERTIFICATE', `Key "${k.name}" has no certificate to publish a CRL under.`);
   const { number } = at;
   let entries = 0;

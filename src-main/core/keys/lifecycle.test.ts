@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DAY_MS, fixedClock } from '../clock.ts';
 import type { KeyRecord, TransitionPlan } from './lifecycle.ts';
 import type { KeyState } from './key-state.ts';
-import { applyPlan, planActivation, planEmergencyActivation, planPromote, planRetire } from './lifecycle.ts';
+import { applyPlan, planActivation, planEmergencyActivation, planPromote, planRetire, planRollback, planStage } from './lifecycle.ts';
 import { codeOf } from '../../testing/refusals.ts';
 
 const NOW = new Date('2025-06-01T00:00:00Z');
@@ -14,22 +14,25 @@ const A: KeyRecord = { id: id('a'), name: 'root-a', state: 'active', ...cert, un
 const T: KeyRecord = { id: id('b'), name: 'root-b', state: 'trusted', ...cert, trustedUntil: new Date('2025-05-01T00:00:00Z'), unexpiredIssuedCount: 0 };
 const R: KeyRecord = { id: id('c'), name: 'root-c', state: 'retired', ...cert, unexpiredIssuedCount: 0 };
 const D: KeyRecord = { id: id('d'), name: 'root-d', state: 'draft', ...cert, unexpiredIssuedCount: 0 };
-const world = [A, T, R, D];
-const byState: Record<KeyState, KeyRecord> = { active: A, trusted: T, retired: R, draft: D };
+const S: KeyRecord = { id: id('e'), name: 'root-e', state: 'staged', ...cert, unexpiredIssuedCount: 0 };
+const world = [A, T, R, D, S];
+const byState: Record<KeyState, KeyRecord> = { active: A, trusted: T, retired: R, draft: D, staged: S };
 
 const actions = {
   activate: (k: KeyRecord) => planActivation(world, k.id, { clock }),
   emergency: (k: KeyRecord) => planEmergencyActivation(world, k.id, { clock, witnesses: ['Wendy Witness'] }),
   retire: (k: KeyRecord) => planRetire(world, k.id, { clock }),
   promote: (k: KeyRecord) => planPromote(world, k.id, { clock }),
+  stage: (k: KeyRecord) => planStage(world, k.id, { clock }),
 };
 
 describe('every transition from every state', () => {
   const expected: Record<keyof typeof actions, Record<KeyState, string>> = {
-    activate: { draft: 'ok', active: 'INVALID_TRANSITION', trusted: 'INVALID_TRANSITION', retired: 'INVALID_TRANSITION' },
-    emergency: { draft: 'ok', active: 'INVALID_TRANSITION', trusted: 'INVALID_TRANSITION', retired: 'INVALID_TRANSITION' },
-    retire: { draft: 'INVALID_TRANSITION', active: 'INVALID_TRANSITION', trusted: 'ok', retired: 'INVALID_TRANSITION' },
-    promote: { draft: 'INVALID_TRANSITION', active: 'INVALID_TRANSITION', trusted: 'INVALID_TRANSITION', retired: 'ok' },
+    activate: { draft: 'ok', staged: 'ok', active: 'INVALID_TRANSITION', trusted: 'INVALID_TRANSITION', retired: 'INVALID_TRANSITION' },
+    emergency: { draft: 'ok', staged: 'ok', active: 'INVALID_TRANSITION', trusted: 'INVALID_TRANSITION', retired: 'INVALID_TRANSITION' },
+    retire: { draft: 'INVALID_TRANSITION', staged: 'ok', active: 'INVALID_TRANSITION', trusted: 'ok', retired: 'INVALID_TRANSITION' },
+    promote: { draft: 'INVALID_TRANSITION', staged: 'INVALID_TRANSITION', active: 'INVALID_TRANSITION', trusted: 'INVALID_TRANSITION', retired: 'ok' },
+    stage: { draft: 'ok', staged: 'INVALID_TRANSITION', active: 'INVALID_TRANSITION', trusted: 'INVALID_TRANSITION', retired: 'INVALID_TRANSITION' },
   };
   const rows = Object.entries(expected).flatMap(([action, states]) =>
     Object.entries(states).map(([state, code]) => ({ action: action as keyof typeof actions, state: state as KeyState, code })),
@@ -94,15 +97,21 @@ describe('retire and the trusted window', () => {
     expect(plan.forced).toBeNull();
   });
 
-  it('is refused while unexpired issued certificates exist, even after the window, and that refusal comes first', () => {
-    expect(codeOf(() => planRetire([A, { ...T, unexpiredIssuedCount: 3 }], T.id, { clock }))).toBe('RETIRE_REFUSED_ISSUED');
-    expect(codeOf(() => planRetire([A, { ...open, unexpiredIssuedCount: 1 }], T.id, { clock }))).toBe('RETIRE_REFUSED_ISSUED');
+  it('is refused while live issued certificates remain, even after the window, and that refusal comes first', () => {
+    expect(codeOf(() => planRetire([A, { ...T, unexpiredIssuedCount: 3 }], T.id, { clock }))).toBe('RETIRE_REFUSED_LIVE_LEAVES');
+    expect(codeOf(() => planRetire([A, { ...open, unexpiredIssuedCount: 1 }], T.id, { clock }))).toBe('RETIRE_REFUSED_LIVE_LEAVES');
+    expect(() => planRetire([A, { ...T, unexpiredIssuedCount: 3, remainingLeafCount: 2 }], T.id, { clock })).toThrow(/still has 2 live certificates .*\(1 more is superseded/);
+  });
+
+  it('superseded leaves do not block: only the remaining ones count', () => {
+    const plan = planRetire([A, { ...T, unexpiredIssuedCount: 5, remainingLeafCount: 0 }], T.id, { clock });
+    expect(plan.changes).toEqual([{ keyId: T.id, name: 'root-b', from: 'trusted', to: 'retired', trustedUntil: null }]);
   });
 
   it('can be forced with a reason, and the plan records what was overridden', () => {
     const plan = planRetire([A, { ...open, unexpiredIssuedCount: 2 }], T.id, { clock, force: { reason: '  key ceremony decided early retirement ' } });
     expect(plan.changes[0]?.to).toBe('retired');
-    expect(plan.forced).toEqual({ reason: 'key ceremony decided early retirement', overrode: ['RETIRE_REFUSED_ISSUED', 'RETIRE_REFUSED_WINDOW'] });
+    expect(plan.forced).toEqual({ reason: 'key ceremony decided early retirement', overrode: ['RETIRE_REFUSED_LIVE_LEAVES', 'RETIRE_REFUSED_WINDOW'] });
     expect(planRetire([A, T], T.id, { clock, force: { reason: 'tidy up' } }).forced).toEqual({ reason: 'tidy up', overrode: [] });
   });
 
@@ -145,7 +154,7 @@ describe('emergency activation', () => {
     expect(plan.revokeIssuedBy).toEqual([A.id]);
     expect(plan.witnesses).toEqual(['Wendy', 'Victor']);
     const after = applyPlan(world, plan);
-    expect(after.map((k) => [k.name, k.state])).toEqual([['root-a', 'retired'], ['root-b', 'trusted'], ['root-c', 'retired'], ['root-d', 'active']]);
+    expect(after.map((k) => [k.name, k.state])).toEqual([['root-a', 'retired'], ['root-b', 'trusted'], ['root-c', 'retired'], ['root-d', 'active'], ['root-e', 'staged']]);
   });
 
   const refusals: { field: string; code: string; keys: KeyRecord[]; witnesses: string[]; actor?: string }[] = [
@@ -178,5 +187,42 @@ describe('a rotation without cutting off agents', () => {
     c.advance(30 * DAY_MS);
     keys = applyPlan(keys, planRetire(keys, A.id, { clock: c }));
     expect(keys.map((k) => k.state)).toEqual(['retired', 'active']);
+  });
+});
+
+describe('stage and rollback', () => {
+  it('stages a draft with a valid certificate; without an active key the first key is activated directly', () => {
+    expect(planStage(world, D.id, { clock }).changes).toEqual([{ keyId: D.id, name: 'root-d', from: 'draft', to: 'staged', trustedUntil: null }]);
+    expect(codeOf(() => planStage([D], D.id, { clock }))).toBe('NO_ACTIVE_KEY');
+    expect(codeOf(() => planStage([A, { ...D, hasCertificate: false }], D.id, { clock }))).toBe('KEY_NO_CERTIFICATE');
+  });
+
+  it('activating a staged key demotes the active key as for a draft', () => {
+    const plan = planActivation(world, S.id, { clock });
+    expect(plan.changes.map((c) => [c.name, c.from, c.to])).toEqual([
+      ['root-e', 'staged', 'active'],
+      ['root-a', 'active', 'trusted'],
+    ]);
+  });
+
+  it('rolls back to the trusted key demoted last: it becomes active, the active key staged (or retired)', () => {
+    const older: KeyRecord = { ...T, id: id('9'), name: 'root-old', trustedUntil: new Date('2025-06-10T00:00:00Z') };
+    const newer: KeyRecord = { ...T, trustedUntil: new Date('2025-06-20T00:00:00Z') };
+    const plan = planRollback([A, older, newer], { clock });
+    expect(plan.action).toBe('rollback');
+    expect(plan.changes).toEqual([
+      { keyId: newer.id, name: 'root-b', from: 'trusted', to: 'active', trustedUntil: null },
+      { keyId: A.id, name: 'root-a', from: 'active', to: 'staged', trustedUntil: null },
+    ]);
+    expect(applyPlan([A, older, newer], plan).map((k) => k.state)).toEqual(['staged', 'trusted', 'active']);
+    expect(planRollback([A, newer], { clock, retire: true }).changes[1]?.to).toBe('retired');
+  });
+
+  it('refuses a rollback with nothing to roll back to', () => {
+    expect(codeOf(() => planRollback([A, T], { clock }))).toBe('ROLLBACK_UNAVAILABLE'); // T's window closed
+    expect(codeOf(() => planRollback([A, R, D], { clock }))).toBe('ROLLBACK_UNAVAILABLE');
+    expect(codeOf(() => planRollback([D], { clock }))).toBe('ROLLBACK_UNAVAILABLE');
+    const expired: KeyRecord = { ...T, trustedUntil: new Date('2025-06-20T00:00:00Z'), certificateNotAfter: new Date('2025-05-01T00:00:00Z') };
+    expect(codeOf(() => planRollback([A, expired], { clock }))).toBe('CHAIN_EXPIRED');
   });
 });

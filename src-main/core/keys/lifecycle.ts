@@ -2,7 +2,9 @@
  * The signing-key state machine (docs/architecture.md, "Key lifecycle") as pure rules:
  *
  *   draft -> active -> trusted -> retired,   retired -> trusted (re-promote)
+ *   draft -> staged -> active (staging: in the bundle first, signing later)
  *   emergency: draft -> active and the previous active -> retired at once
+ *   rollback: active -> staged (or retired) and the previous key, trusted, -> active
  *
  * Each plan* function reads the key records and returns a TransitionPlan:
  * the complete list of state changes to apply. The integrator applies all of
@@ -35,6 +37,11 @@ export interface KeyRecord {
   trustedUntil?: Date;
   /** Certificates this key issued that are neither expired nor revoked. */
   unexpiredIssuedCount: number;
+  /**
+   * Of those, the ones whose subject has no newer live certificate from another key of the CA:
+   * the agents retiring this key would cut off. Defaults to unexpiredIssuedCount.
+   */
+  remainingLeafCount?: number;
 }
 
 export interface StateChange {
@@ -46,7 +53,7 @@ export interface StateChange {
   trustedUntil: Date | null;
 }
 
-export type TransitionAction = 'activate' | 'emergency-activate' | 'retire' | 'promote';
+export type TransitionAction = 'activate' | 'emergency-activate' | 'retire' | 'promote' | 'stage' | 'rollback';
 
 export interface TransitionPlan {
   action: TransitionAction;
@@ -109,14 +116,15 @@ function checkCertificateNow(k: KeyRecord, now: Date, doing: string): void {
 
 function activationTarget(keys: readonly KeyRecord[], keyId: string, now: Date): KeyRecord {
   const k = findKey(keys, keyId);
-  if (k.state !== 'draft') {
+  if (k.state !== 'draft' && k.state !== 'staged') {
     const hint: Record<KeyState, string> = {
       draft: '',
+      staged: '',
       active: 'It is already the active key.',
       trusted: 'A key that was active once does not become active again; create and activate a new key.',
       retired: 'A retired key can only be promoted back to trusted ("key promote"); to sign again, create and activate a new key.',
     };
-    throw new DomainError('INVALID_TRANSITION', `Only a draft key can be activated, and ${label(k)} is ${k.state}. ${hint[k.state]}`);
+    throw new DomainError('INVALID_TRANSITION', `Only a draft or staged key can be activated, and ${label(k)} is ${k.state}. ${hint[k.state]}`);
   }
   checkCertificateNow(k, now, 'be activated');
   return k;
@@ -127,7 +135,30 @@ function basePlan(action: TransitionAction, keyId: string, at: Date): Transition
 }
 
 /**
- * activate(draft): the draft becomes the only active key; the previous
+ * stage(draft): the draft, with a certificate valid now, goes into the trust bundle and the
+ * trust anchor (state staged) while the active key keeps signing, so the fleet learns it
+ * before it signs anything. Needs an active key: the first key of a CA is activated directly.
+ *
+ * Throws KEY_NOT_FOUND, INVALID_TRANSITION (not a draft), KEY_NO_CERTIFICATE,
+ * CHAIN_EXPIRED / CHAIN_NOT_YET_VALID, NO_ACTIVE_KEY.
+ */
+export function planStage(keys: readonly KeyRecord[], keyId: string, opts: { clock: Clock }): TransitionPlan {
+  const now = opts.clock.now();
+  const k = findKey(keys, keyId);
+  if (k.state !== 'draft') {
+    throw new DomainError('INVALID_TRANSITION', `Only a draft key can be staged, and ${label(k)} is ${k.state}.${k.state === 'staged' ? ' It is already in the trust bundle; activate it when the fleet has it ("fleet status").' : ''}`);
+  }
+  checkCertificateNow(k, now, 'be staged');
+  if (!activeKeyOf(keys)) {
+    throw new DomainError('NO_ACTIVE_KEY', `There is no active key yet, so there is no fleet to prepare: activate ${label(k)} directly ("key activate").`);
+  }
+  const plan = basePlan('stage', keyId, now);
+  plan.changes.push({ keyId: k.id, name: k.name, from: 'draft', to: 'staged', trustedUntil: null });
+  return plan;
+}
+
+/**
+ * activate(draft or staged): the key becomes the only active key; the previous
  * active key becomes trusted until now + trustedWindowDays, so agents keep
  * accepting what it issued while the new bundle spreads.
  *
@@ -141,7 +172,7 @@ export function planActivation(keys: readonly KeyRecord[], keyId: string, opts: 
   const target = activationTarget(keys, keyId, now);
   const previous = activeKeyOf(keys);
   const plan = basePlan('activate', keyId, now);
-  plan.changes.push({ keyId: target.id, name: target.name, from: 'draft', to: 'active', trustedUntil: null });
+  plan.changes.push({ keyId: target.id, name: target.name, from: target.state, to: 'active', trustedUntil: null });
   if (previous) {
     plan.changes.push({ keyId: previous.id, name: previous.name, from: 'active', to: 'trusted', trustedUntil: new Date(now.getTime() + windowDays * DAY_MS) });
   }
@@ -188,21 +219,22 @@ export function planEmergencyActivation(keys: readonly KeyRecord[], keyId: strin
   }
   const plan = basePlan('emergency-activate', keyId, now);
   plan.witnesses = witnesses;
-  plan.changes.push({ keyId: target.id, name: target.name, from: 'draft', to: 'active', trustedUntil: null });
+  plan.changes.push({ keyId: target.id, name: target.name, from: target.state, to: 'active', trustedUntil: null });
   plan.changes.push({ keyId: previous.id, name: previous.name, from: 'active', to: 'retired', trustedUntil: null });
   plan.revokeIssuedBy = [previous.id];
   return plan;
 }
 
 /**
- * retire(trusted): the key leaves the trust bundle. Refused while
- * certificates it issued are unexpired (RETIRE_REFUSED_ISSUED, checked first)
- * or before its trustedUntil (RETIRE_REFUSED_WINDOW; at trustedUntil itself
- * the window is over), unless forced with a non-empty reason: the plan then
- * records which refusals were overridden, for the audit.
+ * retire(trusted or staged): the key leaves the trust bundle. Refused while
+ * certificates it issued are live and not superseded - their subject has no
+ * newer live certificate from another key (RETIRE_REFUSED_LIVE_LEAVES, checked
+ * first) - or before a trusted key's trustedUntil (RETIRE_REFUSED_WINDOW; at
+ * trustedUntil itself the window is over), unless forced with a non-empty
+ * reason: the plan then records which refusals were overridden, for the audit.
  *
  * Throws KEY_NOT_FOUND, INVALID_TRANSITION (active, draft or already
- * retired), RETIRE_REFUSED_ISSUED, RETIRE_REFUSED_WINDOW, INVALID_INPUT
+ * retired), RETIRE_REFUSED_LIVE_LEAVES, RETIRE_REFUSED_WINDOW, INVALID_INPUT
  * (force without a reason).
  */
 export function planRetire(keys: readonly KeyRecord[], keyId: string, opts: { clock: Clock; force?: { reason: string } }): TransitionPlan {
@@ -223,12 +255,17 @@ export function planRetire(keys: readonly KeyRecord[], keyId: string, opts: { cl
     if (reason === '') throw new DomainError('INVALID_INPUT', 'A forced retire needs a reason (--reason TEXT); it goes into the audit log.');
   }
   const overrode: ErrorCode[] = [];
-  const inWindow = k.trustedUntil !== undefined && now.getTime() < k.trustedUntil.getTime();
-  if (k.unexpiredIssuedCount > 0) {
+  const inWindow = k.state === 'trusted' && k.trustedUntil !== undefined && now.getTime() < k.trustedUntil.getTime();
+  const remaining = k.remainingLeafCount ?? k.unexpiredIssuedCount;
+  if (remaining > 0) {
     if (reason === null) {
-      throw new DomainError('RETIRE_REFUSED_ISSUED', `${label(k)} still has ${k.unexpiredIssuedCount} unexpired certificate${k.unexpiredIssuedCount === 1 ? '' : 's'} it issued; retiring it would cut those agents off. Wait until they expire or are replaced${inWindow ? ` (its trusted window also runs until ${iso(k.trustedUntil as Date)})` : ''}, or use --force with --reason.`);
+      const superseded = k.unexpiredIssuedCount - remaining;
+      throw new DomainError(
+        'RETIRE_REFUSED_LIVE_LEAVES',
+        `${label(k)} still has ${remaining} live certificate${remaining === 1 ? '' : 's'} it issued whose agent${remaining === 1 ? ' has' : 's have'} no newer certificate from another key${superseded > 0 ? ` (${superseded} more ${superseded === 1 ? 'is' : 'are'} superseded and no longer count)` : ''}; retiring it would cut ${remaining === 1 ? 'that agent' : 'those agents'} off. Have them renew under the active key ("fleet remaining --key ${k.name} --out FILE" lists them)${inWindow ? `; its trusted window also runs until ${iso(k.trustedUntil as Date)}` : ''}, or use --force with --reason.`,
+      );
     }
-    overrode.push('RETIRE_REFUSED_ISSUED');
+    overrode.push('RETIRE_REFUSED_LIVE_LEAVES');
   }
   if (inWindow) {
     if (reason === null) {
@@ -237,7 +274,7 @@ export function planRetire(keys: readonly KeyRecord[], keyId: string, opts: { cl
     overrode.push('RETIRE_REFUSED_WINDOW');
   }
   const plan = basePlan('retire', keyId, now);
-  plan.changes.push({ keyId: k.id, name: k.name, from: 'trusted', to: 'retired', trustedUntil: null });
+  plan.changes.push({ keyId: k.id, name: k.name, from: k.state, to: 'retired', trustedUntil: null });
   if (reason !== null) plan.forced = { reason, overrode };
   return plan;
 }
@@ -259,6 +296,35 @@ export function planPromote(keys: readonly KeyRecord[], keyId: string, opts: { c
   checkCertificateNow(k, now, 'be trusted again');
   const plan = basePlan('promote', keyId, now);
   plan.changes.push({ keyId: k.id, name: k.name, from: 'retired', to: 'trusted', trustedUntil: new Date(now.getTime() + days * DAY_MS) });
+  return plan;
+}
+
+/**
+ * rollback: the active key (defective, say) steps back - to staged, so what it issued keeps
+ * validating, or to retired with `retire` - and the key it replaced, trusted with its window
+ * still open, becomes active again. The previous key is the trusted key demoted last (the
+ * latest trustedUntil).
+ *
+ * Throws ROLLBACK_UNAVAILABLE (no active key, or no trusted key inside its window),
+ * CHAIN_EXPIRED / CHAIN_NOT_YET_VALID (the previous key's certificate), INTERNAL.
+ */
+export function planRollback(keys: readonly KeyRecord[], opts: { clock: Clock; retire?: boolean }): TransitionPlan {
+  const now = opts.clock.now();
+  const current = activeKeyOf(keys);
+  if (!current) throw new DomainError('ROLLBACK_UNAVAILABLE', 'There is no active key, so there is nothing to roll back. Nothing was changed.');
+  const previous = keys
+    .filter((k) => k.state === 'trusted' && k.trustedUntil !== undefined && k.trustedUntil.getTime() > now.getTime())
+    .sort((a, b) => (b.trustedUntil as Date).getTime() - (a.trustedUntil as Date).getTime())[0];
+  if (!previous) {
+    throw new DomainError(
+      'ROLLBACK_UNAVAILABLE',
+      `There is no key to roll back to: a rollback makes the previous key active again, and no trusted key of this CA is inside its trusted window. ${label(current)} stays active; nothing was changed. To replace it, stage and activate a new key.`,
+    );
+  }
+  checkCertificateNow(previous, now, 'become active again');
+  const plan = basePlan('rollback', previous.id, now);
+  plan.changes.push({ keyId: previous.id, name: previous.name, from: 'trusted', to: 'active', trustedUntil: null });
+  plan.changes.push({ keyId: current.id, name: current.name, from: 'active', to: opts.retire ? 'retired' : 'staged', trustedUntil: null });
   return plan;
 }
 

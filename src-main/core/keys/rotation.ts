@@ -6,7 +6,9 @@ import type { SigningKeyRecord, SigningKeyStore } from '../store/signing-key-sto
 import type { Vault } from '../vault/vault.ts';
 import { buildBundle } from './bundle-builder.ts';
 import { isSelfSigned, readCertificateFacts } from '../asn1/certificate-reader.ts';
-import { planActivation, planEmergencyActivation, planPromote, planRetire, type KeyRecord, type TransitionPlan } from './lifecycle.ts';
+import { planActivation, planEmergencyActivation, planPromote, planRetire, planRollback, planStage, type KeyRecord, type TransitionPlan } from './lifecycle.ts';
+import { FleetStore, type RemainingLeaf } from '../store/fleet-store.ts';
+import { DEFAULT_ACTIVATION_READINESS, readinessOf, type Readiness } from '../fleet/fleet-status.ts';
 import { createLinkCertificate } from './link-cert.ts';
 
 /**
@@ -23,10 +25,14 @@ export interface RotationWorld {
   requireActor: () => string;
 }
 
-/** The lifecycle rules see keys as plain records: state, window, certificate validity, what they issued. */
-export function lifecycleRecords(keys: SigningKeyStore, certs: CertificateStore, now: Date): KeyRecord[] {
+/**
+ * The lifecycle rules see keys as plain records: state, window, certificate validity, what they
+ * issued - and with the vault's database, how many of those leaves are not superseded.
+ */
+export function lifecycleRecords(keys: SigningKeyStore, certs: CertificateStore, now: Date, vault?: Vault): KeyRecord[] {
   return keys.list().map((k) => {
     const facts = k.certificate ? readCertificateFacts(k.certificate, `the certificate of key "${k.name}"`) : null;
+    const leaves = vault ? new FleetStore(vault.db, k.caId).leafCounts(k.id, now) : null;
     return {
       id: k.id,
       name: k.name,
@@ -36,6 +42,7 @@ export function lifecycleRecords(keys: SigningKeyStore, certs: CertificateStore,
       certificateNotAfter: facts?.notAfter,
       trustedUntil: k.trustedUntil ? new Date(k.trustedUntil) : undefined,
       unexpiredIssuedCount: certs.countUnexpiredIssued(k.id, now),
+      ...(leaves ? { remainingLeafCount: leaves.live - leaves.superseded } : {}),
     };
   });
 }
@@ -47,6 +54,7 @@ export function lifecycleRecords(keys: SigningKeyStore, certs: CertificateStore,
 function applyChanges(keys: SigningKeyStore, plan: TransitionPlan, actor: string): void {
   const at = plan.at.toISOString();
   const reason = plan.action === 'emergency-activate' ? 'compromise' : 'routine';
+  const stagedAt = at;
   // The old active key steps down before the new one steps up: the schema allows one active key at a time.
   const ordered = [...plan.changes].sort((a, b) => Number(b.from === 'active') - Number(a.from === 'active'));
   for (const c of ordered) {
@@ -54,6 +62,7 @@ function applyChanges(keys: SigningKeyStore, plan: TransitionPlan, actor: string
       state: c.to,
       trustedUntil: c.trustedUntil ? c.trustedUntil.toISOString() : null,
       ...(c.to === 'active' ? { activatedAt: at } : {}),
+      ...(c.to === 'staged' ? { stagedAt } : {}),
       ...(c.to === 'retired' ? { retiredAt: at, retiredReason: reason, retiredBy: actor } : {}),
       // Back from retired (promote): it is no longer retired, for any reason.
       ...(c.from === 'retired' ? { retiredReason: null, retiredBy: null } : {}),
@@ -70,6 +79,10 @@ export interface ActivateKeyInput {
   linkFromPrevious: boolean | undefined;
   /** Validity of the final CRL a compromised key publishes in an emergency. */
   crlValidityDays: number;
+  /** settings.activationReadiness: the percent of known agents that must trust a staged key before it signs (default 100). */
+  readinessThreshold?: number;
+  /** Activate a staged key below the readiness threshold: the officer's reason, audited. */
+  force?: { reason: string } | null;
 }
 
 export interface ActivationOutcome {
@@ -79,6 +92,35 @@ export interface ActivationOutcome {
   linkCertificate: boolean;
   bundleKeyIds: string[];
   finalCrls: Array<{ issuerKeyId: string; number: number; entries: number; nextUpdate: string }>;
+  /** The state the key was activated from: a staged key was in the bundle before it signed. */
+  from: 'draft' | 'staged';
+  /** For a staged key (not in an emergency): the fleet's readiness when it was activated. */
+  readiness: Readiness | null;
+  /** The reason, when a staged key was activated below the readiness threshold. */
+  forcedReason: string | null;
+}
+
+function keyLabel(k: SigningKeyRecord): string {
+  return `"${k.name}" (${k.id.slice(0, 7 + 16)})`;
+}
+
+/**
+ * A staged key signs only once enough of the fleet trusts it (READINESS_INCOMPLETE, with the
+ * numbers), unless forced with a reason. Returns the readiness and the reason a force used.
+ */
+function checkReadiness(world: RotationWorld, k: SigningKeyRecord, input: ActivateKeyInput): { readiness: Readiness | null; forcedReason: string | null } {
+  if (k.state !== 'staged' || input.emergency) return { readiness: null, forcedReason: null };
+  const r = readinessOf(new FleetStore(world.vault.db, k.caId), k.id, world.clock.now(), input.readinessThreshold ?? DEFAULT_ACTIVATION_READINESS);
+  if (r.ready) return { readiness: r, forcedReason: null };
+  const reason = input.force?.reason.trim() ?? '';
+  if (input.force && reason === '') throw new DomainError('INVALID_INPUT', 'A forced activation needs --reason TEXT: it goes into the audit log.');
+  if (!input.force) {
+    throw new DomainError(
+      'READINESS_INCOMPLETE',
+      `Only ${r.trusting} of ${r.agents} known agents (${r.percent}%) have sent a receipt for a trust bundle holding key ${keyLabel(k)}; activation needs ${r.threshold}% (settings.activationReadiness). Agents that do not trust it yet would reject what it signs. Import their receipts ("fleet import-receipts --from DIR"), see who is missing ("fleet status"), or activate anyway with --force --reason TEXT. Nothing was changed.`,
+    );
+  }
+  return { readiness: r, forcedReason: reason };
 }
 
 /**
@@ -91,6 +133,7 @@ export async function activateKey(world: RotationWorld, input: ActivateKeyInput)
   const { vault: v, keys, certs, clock } = world;
   const k = input.key;
   const records = lifecycleRecords(keys, certs, clock.now());
+  const { readiness, forcedReason } = checkReadiness(world, k, input);
   const plan = input.emergency
     ? planEmergencyActivation(records, k.id, { clock, witnesses: input.witnesses, actor: world.actor ?? undefined })
     : planActivation(records, k.id, { clock, trustedWindowDays: input.trustedWindowDays });
@@ -133,6 +176,9 @@ export async function activateKey(world: RotationWorld, input: ActivateKeyInput)
         revokedIssuers: plan.revokeIssuedBy,
         finalCrls,
         linkCertificateFrom: link && previous ? previous.id : null,
+        from: k.state === 'staged' ? 'staged' : 'draft',
+        ...(readiness ? { readiness: { agents: readiness.agents, trusting: readiness.trusting, percent: readiness.percent, threshold: readiness.threshold } } : {}),
+        ...(forcedReason !== null ? { forced: { reason: forcedReason, overrode: ['READINESS_INCOMPLETE'] } } : {}),
       },
     });
   });
@@ -143,14 +189,66 @@ export async function activateKey(world: RotationWorld, input: ActivateKeyInput)
     linkCertificate: link !== null,
     bundleKeyIds: buildBundle(keys).keys.map((b) => b.id),
     finalCrls,
+    from: k.state === 'staged' ? 'staged' : 'draft',
+    readiness,
+    forcedReason,
   };
+}
+
+/** Stages a draft: into the bundle and the trust anchor, signing nothing (key.staged). Returns the bundle's key ids. */
+export function stageKey(world: RotationWorld, key: SigningKeyRecord): string[] {
+  const { vault: v, keys, certs, clock } = world;
+  const plan = planStage(lifecycleRecords(keys, certs, clock.now()), key.id, { clock });
+  v.transaction(() => {
+    const actor = world.requireActor();
+    applyChanges(keys, plan, actor);
+    v.audit.append({ actor, action: 'key.staged', details: { keyId: key.id } });
+  });
+  return buildBundle(keys).keys.map((b) => b.id);
+}
+
+export interface RollbackOutcome {
+  /** The key active again. */
+  restoredId: string;
+  /** The key that stepped back, and what it became. */
+  steppedBackId: string;
+  to: 'staged' | 'retired';
+  /** The live certificates the stepped-back key issued (with --retire: the agents to re-issue). */
+  issued: RemainingLeaf[];
+  bundleKeyIds: string[];
+}
+
+/**
+ * Rollback: the previous key (trusted, window open) is active again; the key that replaced it
+ * becomes staged - still in the bundle, so what it issued keeps validating - or retired.
+ * One transaction, one key.rolled-back event.
+ */
+export function rollbackKey(world: RotationWorld, opts: { reason: string | undefined; retire: boolean }): RollbackOutcome {
+  const { vault: v, keys, certs, clock } = world;
+  const now = clock.now();
+  const plan = planRollback(lifecycleRecords(keys, certs, now), { clock, retire: opts.retire });
+  const back = plan.changes.find((c) => c.from === 'active');
+  if (!back) throw new DomainError('INTERNAL', 'A rollback plan without the key that steps back.');
+  const stepped = keys.get(back.keyId);
+  const issued = stepped ? new FleetStore(v.db, stepped.caId).remainingLeaves(stepped.id, now) : [];
+  const reason = opts.reason?.trim() || null;
+  v.transaction(() => {
+    const actor = world.requireActor();
+    applyChanges(keys, plan, actor);
+    v.audit.append({
+      actor,
+      action: 'key.rolled-back',
+      details: { keyId: plan.keyId, from: back.keyId, to: back.to, reason, liveIssued: issued.length, ...(opts.retire ? { issuedSerials: issued.map((l) => l.serial) } : {}) },
+    });
+  });
+  return { restoredId: plan.keyId, steppedBackId: back.keyId, to: back.to === 'retired' ? 'retired' : 'staged', issued, bundleKeyIds: buildBundle(keys).keys.map((b) => b.id) };
 }
 
 /** Retires a key; a forced retire of a key that still vouches for certificates needs a reason, recorded in the audit log. */
 export function retireKey(world: RotationWorld, key: SigningKeyRecord, force: { reason: string | undefined } | null): void {
   const { vault: v, keys, certs, clock } = world;
   if (force && !force.reason) throw new DomainError('INVALID_INPUT', 'A forced retire needs --reason TEXT: it goes into the audit log.');
-  const plan = planRetire(lifecycleRecords(keys, certs, clock.now()), key.id, { clock, force: force ? { reason: force.reason ?? '' } : undefined });
+  const plan = planRetire(lifecycleRecords(keys, certs, clock.now(), v), key.id, { clock, force: force ? { reason: force.reason ?? '' } : undefined });
   v.transaction(() => {
     const actor = world.requireActor();
     applyChanges(keys, plan, actor);

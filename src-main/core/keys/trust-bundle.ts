@@ -1,12 +1,13 @@
 /**
- * The trust bundle (docs/architecture.md, "Trust bundle"): PEM of every active and trusted
- * key's CA certificate, each followed by its chain up to the root,
+ * The trust bundle (docs/architecture.md, "Trust bundle"): PEM of every active, trusted and
+ * staged key's CA certificate, each followed by its chain up to the root,
  * deduplicated, never a retired or draft key.
  *
  * Order (stable, so two exports of the same vault are byte-identical):
  *   1. the active key, then its chain upward;
  *   2. trusted keys by trustedUntil, latest first (the most recently
- *      demoted key first), ties by key id; each followed by its chain.
+ *      demoted key first), ties by key id; each followed by its chain;
+ *   3. staged keys (in the bundle so the fleet learns them before they sign), by key id.
  * A certificate already written (a shared corporate root, say) is not
  * written again.
  */
@@ -34,7 +35,7 @@ export interface TrustBundle {
   keyIds: string[];
 }
 
-/** Active + trusted keys in bundle order. Throws NO_ACTIVE_KEY, INTERNAL (two active keys). */
+/** Active, trusted and staged keys in bundle order. Throws NO_ACTIVE_KEY, INTERNAL (two active keys). */
 export function distributedKeys<K extends DistributedKey>(keys: readonly K[]): K[] {
   const active = keys.filter((k) => k.state === 'active');
   if (active.length === 0) {
@@ -46,7 +47,8 @@ export function distributedKeys<K extends DistributedKey>(keys: readonly K[]): K
   const trusted = keys
     .filter((k) => k.state === 'trusted')
     .sort((a, b) => (b.trustedUntil?.getTime() ?? 0) - (a.trustedUntil?.getTime() ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  for (const k of [...active, ...trusted]) {
+  const staged = keys.filter((k) => k.state === 'staged').sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  for (const k of [...active, ...trusted, ...staged]) {
     if (!k.certificate) {
       throw new DomainError('KEY_NO_CERTIFICATE', `Key ${k.id} is ${k.state} but has no certificate; the vault record is damaged. Run "key show" on it.`);
     }
@@ -56,7 +58,12 @@ export function distributedKeys<K extends DistributedKey>(keys: readonly K[]): K
       throw new DomainError('INTERNAL', `The certificate stored for key ${k.id} certifies another key (${facts.keyId}); the vault record is damaged.`);
     }
   }
-  return [...active, ...trusted];
+  return [...active, ...trusted, ...staged];
+}
+
+/** The SHA-256 of the exact trust-bundle.pem bytes (lowercase hex): what receipts from the fleet name. */
+export function bundleSha256(pem: string): string {
+  return createHash('sha256').update(pem, 'utf8').digest('hex');
 }
 
 /** Throws NO_ACTIVE_KEY, KEY_NO_CERTIFICATE, INTERNAL, CHAIN_UNPARSEABLE (a stored certificate is damaged). */

@@ -66,6 +66,13 @@ export interface ExportCaSigner {
   folder: string;
   signingKeyId: string;
   sign: SignManifest;
+  /** The version and SHA-256 of the CA's trust-bundle.pem, carried in its entry of the manifest. */
+  bundle?: { version: number; sha256: string };
+}
+
+/** The manifest members naming a trust bundle's version (none when it has none). */
+function bundleMembers(b: { version: number; sha256: string } | undefined): { bundle_version?: number; bundle_sha256?: string } {
+  return b ? { bundle_version: b.version, bundle_sha256: b.sha256 } : {};
 }
 
 /**
@@ -85,6 +92,8 @@ export type WriteExportOptions = ExportSigning & {
   files: readonly ExportFile[];
   /** The vault's audit head, carried in the manifest (null for a vault with no events). */
   auditHead?: AuditHead | null;
+  /** The version and SHA-256 of the package's trust-bundle.pem, carried in the manifest. */
+  bundle?: { version: number; sha256: string };
   /** Called before each file and between phases; awaited. */
   onProgress?: (p: ExportProgress) => void | Promise<void>;
   /** Verify the written package as a receiver would before reporting done (default true). */
@@ -226,11 +235,11 @@ export async function writeExportPackage(opts: WriteExportOptions): Promise<Expo
   const head = opts.auditHead ? { audit_head: { seq: opts.auditHead.seq, hash: opts.auditHead.hash } } : {};
   const manifest: AnyManifest =
     opts.cas === undefined
-      ? { ...common, format_version: PACKAGE_FORMAT_VERSION, signing_key_id: opts.signingKeyId, signature_file: SIGNATURE_NAME, files: payload, ...head }
+      ? { ...common, format_version: PACKAGE_FORMAT_VERSION, signing_key_id: opts.signingKeyId, signature_file: SIGNATURE_NAME, files: payload, ...head, ...bundleMembers(opts.bundle) }
       : {
           ...common,
           format_version: MULTI_CA_FORMAT_VERSION,
-          cas: opts.cas.map((c) => ({ id: c.id, name: c.name, folder: c.folder, signing_key_id: c.signingKeyId, signature_file: `${c.folder}/${SIGNATURE_NAME}` })),
+          cas: opts.cas.map((c) => ({ id: c.id, name: c.name, folder: c.folder, signing_key_id: c.signingKeyId, signature_file: `${c.folder}/${SIGNATURE_NAME}`, ...bundleMembers(c.bundle) })),
           files: payload,
           ...head,
         };

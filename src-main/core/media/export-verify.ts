@@ -463,7 +463,7 @@ function checkAcrossCas(checked: ReadonlyArray<{ signer: { keyId: string; signat
 
 async function checkSignature(
   dir: string,
-  signer: { keyId: string; signatureFile: string; folder: string },
+  signer: { keyId: string; signatureFile: string; folder: string; bundleVersion?: number; bundleSha256?: string },
   manifestBytes: Uint8Array,
   sigBytes: Uint8Array,
   listed: readonly ManifestFile[],
@@ -494,12 +494,19 @@ async function checkSignature(
     return null;
   }
   if (anchor.data.active_key_id !== keyId) problem(manifestFile, `is signed by ${keyId}, but ${anchorName} names ${anchor.data.active_key_id} as the active key`);
+  // The bundle version travels twice, signed in the manifest and in the anchor; both name the CA's own bundle.
+  const listedBundle = listed.find((f) => f.name === bundleName);
+  if (signer.bundleSha256 !== undefined && listedBundle && signer.bundleSha256 !== listedBundle.sha256) problem(manifestFile, `names bundle ${signer.bundleSha256}, but ${bundleName} is ${listedBundle.sha256}`);
+  if (anchor.data.bundle_version !== signer.bundleVersion || anchor.data.bundle_sha256 !== signer.bundleSha256) {
+    problem(anchorName, `names bundle version ${anchor.data.bundle_version ?? 'none'} (${anchor.data.bundle_sha256 ?? 'no digest'}), the manifest ${signer.bundleVersion ?? 'none'} (${signer.bundleSha256 ?? 'no digest'})`);
+  }
   const key = anchor.data.keys.find((k) => k.key_id === keyId);
   if (!key) {
     problem(manifestFile, `names signing key ${keyId}, which ${anchorName} does not hold`);
     return null;
   }
-  if (key.state === 'retired' || key.state === 'draft') problem(anchorName, `marks signing key ${keyId} as ${key.state}`);
+  // A staged key is trusted by agents but signs nothing, a package manifest included.
+  if (key.state === 'retired' || key.state === 'draft' || key.state === 'staged') problem(anchorName, `marks signing key ${keyId} as ${key.state}`);
 
   let pub: ReturnType<typeof publicKeyFromBase64url>;
   try {

@@ -47,6 +47,9 @@ export interface Manifest {
    * written before it existed.
    */
   audit_head?: AuditHead;
+  /** The version of trust-bundle.pem (per CA, only grows) and the SHA-256 of its bytes; absent in older packages. */
+  bundle_version?: number;
+  bundle_sha256?: string;
 }
 
 /** One CA of a several-CA package: whose folder it is and which key co-signed the manifest. */
@@ -59,6 +62,9 @@ export interface ManifestCa {
   signing_key_id: string;
   /** `<folder>/MANIFEST.json.sig`: this CA's active key's signature over the exact bytes of MANIFEST.json. */
   signature_file: string;
+  /** The version of this CA's trust-bundle.pem (per CA, only grows) and the SHA-256 of its bytes. */
+  bundle_version?: number;
+  bundle_sha256?: string;
 }
 
 /**
@@ -81,9 +87,15 @@ export interface MultiCaManifest {
 export type AnyManifest = Manifest | MultiCaManifest;
 
 /** Who signed a manifest, and with which file: one signer for a package of one CA (folder ''), one per CA otherwise. */
-export function manifestSigners(m: AnyManifest): Array<{ keyId: string; signatureFile: string; folder: string; ca: { id: string; name: string } | null }> {
-  if (m.format_version === PACKAGE_FORMAT_VERSION) return [{ keyId: m.signing_key_id, signatureFile: m.signature_file, folder: '', ca: null }];
-  return m.cas.map((c) => ({ keyId: c.signing_key_id, signatureFile: c.signature_file, folder: c.folder, ca: { id: c.id, name: c.name } }));
+export function manifestSigners(
+  m: AnyManifest,
+): Array<{ keyId: string; signatureFile: string; folder: string; ca: { id: string; name: string } | null; bundleVersion?: number; bundleSha256?: string }> {
+  const bundle = (b: { bundle_version?: number; bundle_sha256?: string }) => ({
+    ...(b.bundle_version !== undefined ? { bundleVersion: b.bundle_version } : {}),
+    ...(b.bundle_sha256 !== undefined ? { bundleSha256: b.bundle_sha256 } : {}),
+  });
+  if (m.format_version === PACKAGE_FORMAT_VERSION) return [{ keyId: m.signing_key_id, signatureFile: m.signature_file, folder: '', ca: null, ...bundle(m) }];
+  return m.cas.map((c) => ({ keyId: c.signing_key_id, signatureFile: c.signature_file, folder: c.folder, ca: { id: c.id, name: c.name }, ...bundle(c) }));
 }
 
 /** The last audit event: its sequence number and chain hash (64 lowercase hex). */
@@ -140,6 +152,12 @@ const manifestFileSchema = z
   .strict();
 const auditHeadSchema = z.object({ seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER), hash: z.string().regex(HEX64_RE) }).strict();
 
+/** The version and SHA-256 of a CA's trust-bundle.pem (absent in packages written before them). */
+const bundleVersionMembers = {
+  bundle_version: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+  bundle_sha256: z.string().regex(HEX64_RE).optional(),
+};
+
 /** The members both versions of the manifest share. */
 const manifestCommon = {
   format: z.literal(PACKAGE_FORMAT),
@@ -156,6 +174,7 @@ export const manifestSchema = z
     signing_key_id: z.string().regex(KEY_ID_RE),
     signature_file: z.literal(SIGNATURE_NAME),
     files: z.array(manifestFileSchema).max(10_000),
+    ...bundleVersionMembers,
   })
   .strict();
 
@@ -172,6 +191,7 @@ export const multiCaManifestSchema = z
             folder: z.string().max(100),
             signing_key_id: z.string().regex(KEY_ID_RE),
             signature_file: z.string().max(200),
+            ...bundleVersionMembers,
           })
           .strict(),
       )

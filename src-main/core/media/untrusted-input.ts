@@ -147,8 +147,8 @@ export interface ReadFolderOptions extends ReadFileOptions {
 
 const SYSTEM_FOLDERS = new Set(['system volume information', '$recycle.bin', 'lost+found']);
 
-/** Read every file in the chosen folder (e.g. a folder of CSRs for `cert issue-batch`). */
-export async function readRequestFolder(dir: string, opts: ReadFolderOptions = {}): Promise<FolderReadResult> {
+/** The folder the officer chose on a medium: it exists, is no link, is a folder. Throws NOT_FOUND, FILE_REFUSED, INVALID_INPUT. */
+export async function checkMediaFolder(dir: string, holds = 'the files'): Promise<void> {
   let st;
   try {
     st = await lstat(dir);
@@ -156,7 +156,12 @@ export async function readRequestFolder(dir: string, opts: ReadFolderOptions = {
     throw new DomainError('NOT_FOUND', `The folder ${dir} does not exist. Check that the medium is inserted and the folder name is right.`);
   }
   if (st.isSymbolicLink()) throw new DomainError('FILE_REFUSED', `The folder ${dir} is a symbolic link; links are never followed on media. Choose the folder itself.`);
-  if (!st.isDirectory()) throw new DomainError('INVALID_INPUT', `${dir} is not a folder. Choose the folder that holds the files.`);
+  if (!st.isDirectory()) throw new DomainError('INVALID_INPUT', `${dir} is not a folder. Choose the folder that holds ${holds}.`);
+}
+
+/** Read every file in the chosen folder (e.g. a folder of CSRs for `cert issue-batch`). */
+export async function readRequestFolder(dir: string, opts: ReadFolderOptions = {}): Promise<FolderReadResult> {
+  await checkMediaFolder(dir);
 
   const maxFiles = opts.maxFiles ?? 10_000;
   const budget = new ReadBudget(opts.maxTotalBytes ?? DEFAULT_MAX_FOLDER_BYTES);

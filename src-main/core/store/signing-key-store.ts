@@ -32,6 +32,8 @@ export interface SigningKeyRecord {
   /** Why the key was retired and by whom: compromise when an emergency rotation retired it. Null while not retired, or retired before the vault recorded it. */
   retiredReason: RetiredReason | null;
   retiredBy: string | null;
+  /** When the key was staged (in the bundle, signing nothing); null unless it is staged. */
+  stagedAt: string | null;
   /** The token the private key lives on; null for a key wrapped in the vault. */
   token: TokenBinding | null;
 }
@@ -51,9 +53,10 @@ interface Row {
   retired_at: string | null;
   retired_reason: string | null;
   retired_by: string | null;
+  staged_at: string | null;
 }
 
-const COLUMNS = 'id, ca_id, (SELECT c.name FROM cas c WHERE c.id = signing_keys.ca_id) AS ca_name, name, algorithm, state, spki, certificate, created_at, activated_at, trusted_until, retired_at, retired_reason, retired_by';
+const COLUMNS = 'id, ca_id, (SELECT c.name FROM cas c WHERE c.id = signing_keys.ca_id) AS ca_name, name, algorithm, state, spki, certificate, created_at, activated_at, trusted_until, retired_at, retired_reason, retired_by, staged_at';
 
 /** Runs `fn`, then `release`: after its promise settles when it is async, also when it throws. */
 function thenRelease<T>(fn: () => T, release: () => void): T {
@@ -109,7 +112,8 @@ export class SigningKeyStore {
       caName: r.ca_name,
       name: r.name,
       algorithm: r.algorithm as KeyAlgorithm,
-      state: r.state as KeyState,
+      // A staged key is stored as a draft with staged_at (migration 10).
+      state: r.state === 'draft' && r.staged_at !== null ? 'staged' : (r.state as KeyState),
       spki: r.spki,
       certificate: r.certificate,
       chain,
@@ -119,6 +123,7 @@ export class SigningKeyStore {
       retiredAt: r.retired_at,
       retiredReason: r.retired_reason as RetiredReason | null,
       retiredBy: r.retired_by,
+      stagedAt: r.staged_at,
       token: this.tokenBinding(r.id),
     };
   }
@@ -223,7 +228,7 @@ export class SigningKeyStore {
   }
 
   list(): SigningKeyRecord[] {
-    const order = "CASE state WHEN 'active' THEN 0 WHEN 'trusted' THEN 1 WHEN 'draft' THEN 2 ELSE 3 END, created_at";
+    const order = "CASE WHEN state = 'active' THEN 0 WHEN state = 'trusted' THEN 1 WHEN staged_at IS NOT NULL THEN 2 WHEN state = 'draft' THEN 3 ELSE 4 END, created_at";
     const s = this.scope();
     return (this.db.prepare(`SELECT ${COLUMNS} FROM signing_keys WHERE 1${s.sql} ORDER BY ${order}`).all(...s.args) as Row[]).map((r) => this.toRecord(r));
   }
@@ -281,10 +286,12 @@ export class SigningKeyStore {
 
   setState(
     id: string,
-    change: { state: KeyState; activatedAt?: string | null; trustedUntil?: string | null; retiredAt?: string | null; retiredReason?: RetiredReason | null; retiredBy?: string | null },
+    change: { state: KeyState; activatedAt?: string | null; trustedUntil?: string | null; retiredAt?: string | null; retiredReason?: RetiredReason | null; retiredBy?: string | null; stagedAt?: string },
   ): void {
-    const sets = ['state = ?'];
-    const args: unknown[] = [change.state];
+    // staged is stored as draft + staged_at; any other state clears staged_at.
+    const sets = ['state = ?', 'staged_at = ?'];
+    if (change.state === 'staged' && change.stagedAt === undefined) throw new DomainError('INTERNAL', `Staging key ${id} needs the time it was staged.`);
+    const args: unknown[] = [change.state === 'staged' ? 'draft' : change.state, change.state === 'staged' ? change.stagedAt : null];
     for (const [col, v] of [
       ['activated_at', change.activatedAt],
       ['trusted_until', change.trustedUntil],

@@ -70,6 +70,14 @@ const CREATES: Record<number, string[]> = {
   8: ['index certificates_ca', 'index signing_keys_ca', 'table cas', 'trigger signing_keys_ca_exists'],
   // 9 also adds retired_reason and retired_by to signing_keys.
   9: ['index signing_keys_compromised'],
+  // 10 also adds staged_at to signing_keys.
+  10: [
+    'index bundle_versions_sha256',
+    'index fleet_receipts_version',
+    'table bundle_version_keys',
+    'table bundle_versions',
+    'table fleet_receipts',
+  ],
   11: ['index certificates_subject', 'index renewals_request', 'table renewals'],
   12: ['index crl_schedules_issuer', 'index scheduled_crls_schedule', 'table crl_schedules', 'table scheduled_crls'],
   13: ['table token_keys', 'trigger token_keys_hold_no_private_key'],
@@ -234,7 +242,7 @@ describe('opening a vault', () => {
       CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     `);
     raw.exec(
-      'DROP TABLE token_keys; DROP TABLE scheduled_crls; DROP TABLE crl_schedules; DROP INDEX certificates_subject; DROP TABLE renewals; DROP TRIGGER audit_chain_key_no_update; DROP TRIGGER audit_chain_key_no_delete; DROP TABLE audit_chain_key; DROP TABLE certificate_counts; DROP TABLE revocation_issuers; DROP TABLE certificate_search; DROP TABLE trusted_roots; DROP TABLE cas; DROP TABLE exports; DROP TABLE crls; DROP TABLE revocations; DROP TABLE certificate_der; DROP TABLE certificates; DROP TABLE link_certificates; DROP TABLE key_chain; DROP TABLE signing_keys; PRAGMA user_version = 1;',
+      'DROP TABLE token_keys; DROP TABLE scheduled_crls; DROP TABLE crl_schedules; DROP INDEX certificates_subject; DROP TABLE renewals; DROP TRIGGER audit_chain_key_no_update; DROP TRIGGER audit_chain_key_no_delete; DROP TABLE audit_chain_key; DROP TABLE certificate_counts; DROP TABLE revocation_issuers; DROP TABLE certificate_search; DROP TABLE trusted_roots; DROP TABLE fleet_receipts; DROP TABLE bundle_version_keys; DROP TABLE bundle_versions; DROP TABLE cas; DROP TABLE exports; DROP TABLE crls; DROP TABLE revocations; DROP TABLE certificate_der; DROP TABLE certificates; DROP TABLE link_certificates; DROP TABLE key_chain; DROP TABLE signing_keys; PRAGMA user_version = 1;',
     );
     expect(objects(raw)).toEqual(CREATES[1]);
     raw.close();
@@ -296,11 +304,12 @@ describe('opening a vault', () => {
     const counts = vault.db.prepare('SELECT * FROM certificate_counts ORDER BY issuer_key_id').all();
     vault.close();
 
-    // Make it what schema 6 wrote: no token keys (migration 13 undone), no pre-signed CRLs (migration 12 undone), no renewals (migration 11 undone), no retire reasons (migration 9 undone), no CAs (migration 8 undone), and the wide rows (issuer key id as text,
+    // Make it what schema 6 wrote: no token keys (migration 13 undone), no pre-signed CRLs (migration 12 undone), no renewals (migration 11 undone), no fleet tables or staged keys (migration 10 undone), no retire reasons (migration 9 undone), no CAs (migration 8 undone), and the wide rows (issuer key id as text,
     // an implicit rowid and an index on the text).
     const raw = openRawDatabase(dir, await vaultKeyOf(dir));
     raw.exec(`
       DROP TABLE token_keys; DROP TABLE scheduled_crls; DROP TABLE crl_schedules; DROP INDEX certificates_subject; DROP TABLE renewals;
+      DROP TABLE fleet_receipts; DROP TABLE bundle_version_keys; DROP TABLE bundle_versions; ALTER TABLE signing_keys DROP COLUMN staged_at;
       DROP INDEX signing_keys_compromised; ALTER TABLE signing_keys DROP COLUMN retired_reason; ALTER TABLE signing_keys DROP COLUMN retired_by;
       DROP TRIGGER signing_keys_ca_exists; DROP INDEX signing_keys_ca; DROP INDEX certificates_ca; DROP INDEX signing_keys_one_active;
       ALTER TABLE signing_keys DROP COLUMN ca_id; ALTER TABLE certificates DROP COLUMN ca_id; ALTER TABLE crls DROP COLUMN ca_id; ALTER TABLE exports DROP COLUMN ca_id;

@@ -306,6 +306,48 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 10,
+    description: 'staged keys, the versions of each CA\'s trust bundle, and receipts from the fleet',
+    sql: `
+      -- A staged key is in the trust bundle but signs nothing. signing_keys.state keeps the CHECK of
+      -- migration 2 (SQLite changes a CHECK only by rebuilding the table, which the keys' chains and
+      -- certificates reference), so a staged key is stored as a draft with staged_at set; the key store
+      -- reads it as state "staged". NULL on every other key.
+      ALTER TABLE signing_keys ADD COLUMN staged_at TEXT;
+      -- Every trust bundle the vault wrote for a CA (bundle write, an export): a number that only grows
+      -- per CA, the SHA-256 of the exact trust-bundle.pem bytes, and which keys it holds.
+      CREATE TABLE bundle_versions (
+        ca_id TEXT NOT NULL REFERENCES cas(id),
+        version INTEGER NOT NULL CHECK (version >= 1),
+        sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (ca_id, version)
+      ) STRICT;
+      CREATE INDEX bundle_versions_sha256 ON bundle_versions(ca_id, sha256);
+      CREATE TABLE bundle_version_keys (
+        ca_id TEXT NOT NULL, version INTEGER NOT NULL, key_id TEXT NOT NULL,
+        PRIMARY KEY (ca_id, version, key_id),
+        FOREIGN KEY (ca_id, version) REFERENCES bundle_versions(ca_id, version)
+      ) STRICT;
+      -- A receipt: the agent holding the certificate agent_serial installed that bundle version, signed
+      -- by the agent's own key. One per agent certificate and bundle version.
+      CREATE TABLE fleet_receipts (
+        ca_id TEXT NOT NULL,
+        agent_serial TEXT NOT NULL REFERENCES certificates(serial),
+        bundle_version INTEGER NOT NULL,
+        -- installed_at is the agent's own word (checked against its certificate's validity); imported_at the vault's clock.
+        installed_at TEXT NOT NULL,
+        imported_at TEXT NOT NULL,
+        receipt_sha256 TEXT NOT NULL,
+        PRIMARY KEY (ca_id, agent_serial, bundle_version),
+        FOREIGN KEY (ca_id, bundle_version) REFERENCES bundle_versions(ca_id, version)
+      ) STRICT;
+      CREATE INDEX fleet_receipts_version ON fleet_receipts(ca_id, bundle_version);
+      -- Fleet status asks, per certificate, whether its subject has a newer live certificate: it uses
+      -- the index certificates_subject (ca_id, subject) of migration 11, not a second copy of it.
+    `,
+  },
+  {
     version: 11,
     description: 'renewals: which certificate each renewal request renewed, keyed by the request it served',
     sql: `

@@ -6,6 +6,8 @@ const LOOK: Record<KeyStateName, { label: string; color: 'success' | 'primary' |
   active: { label: 'Active', color: 'success', variant: 'filled' },
   trusted: { label: 'Trusted', color: 'primary', variant: 'outlined' },
   draft: { label: 'Draft', color: 'default', variant: 'outlined' },
+  // In the bundle, not signing: outlined like trusted, dashed like a draft.
+  staged: { label: 'Staged', color: 'primary', variant: 'outlined' },
   retired: { label: 'Retired', color: 'default', variant: 'filled' },
 };
 
@@ -18,6 +20,6 @@ const COMPROMISED = { label: 'Compromised', color: 'error', variant: 'filled' } 
 export function StateChip({ state, compromised = false }: { state: KeyStateName; compromised?: boolean }) {
   const l = state === 'retired' && compromised ? COMPROMISED : LOOK[state];
   // The dark theme's error red is too light for white text: the darker red keeps AA contrast in both.
-  const sx = state === 'draft' ? { borderStyle: 'dashed' } : l === COMPROMISED ? { bgcolor: 'error.dark', color: 'common.white' } : undefined;
+  const sx = state === 'draft' || state === 'staged' ? { borderStyle: 'dashed' } : l === COMPROMISED ? { bgcolor: 'error.dark', color: 'common.white' } : undefined;
   return <Chip size="small" label={l.label} color={l.color} variant={l.variant} sx={sx} data-testid="state-chip" />;
 }

@@ -10,6 +10,7 @@ import { EmergencyWizard } from './wizards/EmergencyWizard.tsx';
 import { CertificatesSection } from './sections/CertificatesSection.tsx';
 import { AuditSection } from './sections/AuditSection.tsx';
 import { ExportWizard } from './wizards/ExportWizard.tsx';
+import { ReceiptsWizard } from './wizards/ReceiptsWizard.tsx';
 import { IssueFromMediaWizard } from './wizards/IssueFromMediaWizard.tsx';
 import { NewCaWizard } from './wizards/NewCaWizard.tsx';
 
@@ -44,4 +45,5 @@ export const WIZARDS: Readonly<Record<WizardId, WizardEntry>> = {
   'issue-media': { id: 'issue-media', label: 'Issue from media', render: () => <IssueFromMediaWizard /> },
   export: { id: 'export', label: 'Export to removable media', render: () => <ExportWizard /> },
   'new-ca': { id: 'new-ca', label: 'New certificate authority', render: () => <NewCaWizard /> },
+  receipts: { id: 'receipts', label: 'Import receipts from a medium', render: () => <ReceiptsWizard /> },
 };

@@ -1,4 +1,6 @@
 import Alert from '@mui/material/Alert';
+import Checkbox from '@mui/material/Checkbox';
+import FormControlLabel from '@mui/material/FormControlLabel';
 import Button from '@mui/material/Button';
 import Dialog from '@mui/material/Dialog';
 import DialogActions from '@mui/material/DialogActions';
@@ -14,13 +16,17 @@ import { ApiErrorAlert } from '../../components/ApiErrorAlert.tsx';
 import { KeyIdChip } from '../../components/KeyIdChip.tsx';
 import { shown } from '../../components/shown.ts';
 
-export type KeyAction = 'retire' | 'promote' | 'activate';
+export type KeyAction = 'retire' | 'promote' | 'activate' | 'stage' | 'rollback';
 
 const TITLES: Record<KeyAction, string> = {
   retire: 'Retire key',
   promote: 'Promote key back to trusted',
   activate: 'Activate key',
+  stage: 'Stage key',
+  rollback: 'Roll back from key',
 };
+
+const BUTTON: Record<KeyAction, string> = { retire: 'Retire', promote: 'Promote', activate: 'Activate', stage: 'Stage', rollback: 'Roll back' };
 
 /**
  * One deliberate step on one key: what will happen, then the api call. A
@@ -32,16 +38,28 @@ export function KeyActionDialog({ action, k, defaultDays, onClose, onDone }: { a
   const [error, setError] = useState<ApiFailure | null>(null);
   const [reason, setReason] = useState('');
   const [days, setDays] = useState(defaultDays === null ? '' : String(defaultDays));
-  const forceOffered = action === 'retire' && error !== null && error.code.startsWith('RETIRE_REFUSED');
+  // A refused retire, or a staged key the fleet does not trust enough yet, can be forced with a reason.
+  const forceOffered = error !== null && ((action === 'retire' && error.code.startsWith('RETIRE_REFUSED')) || (action === 'activate' && error.code === 'READINESS_INCOMPLETE'));
+  const [retireOnRollback, setRetireOnRollback] = useState(false);
+
+  const send = () => {
+    switch (action) {
+      case 'retire':
+        return (force: boolean) => call('key.retire', force ? { key: k.id, force: true, reason } : { key: k.id });
+      case 'promote':
+        return () => call('key.promote', days.trim() === '' ? { key: k.id } : { key: k.id, days: Number(days) });
+      case 'activate':
+        return (force: boolean) => call('key.activate', force ? { key: k.id, force: true, reason } : { key: k.id });
+      case 'stage':
+        return () => call('key.stage', { key: k.id });
+      case 'rollback':
+        return () => call('key.rollback', { retire: retireOnRollback, ...(reason.trim() ? { reason } : {}) });
+    }
+  };
 
   const run = async (force: boolean) => {
     setBusy(true);
-    const r =
-      action === 'retire'
-        ? await call('key.retire', force ? { key: k.id, force: true, reason } : { key: k.id })
-        : action === 'promote'
-          ? await call('key.promote', days.trim() === '' ? { key: k.id } : { key: k.id, days: Number(days) })
-          : await call('key.activate', { key: k.id });
+    const r = await send()(force);
     setBusy(false);
     if (r.ok) onDone();
     else setError(r);
@@ -68,13 +86,33 @@ export function KeyActionDialog({ action, k, defaultDays, onClose, onDone }: { a
             </>
           ) : null}
           {action === 'activate' ? (
-            <DialogContentText>This key becomes the only active key and signs from now on. The current active key, if any, becomes trusted for the configured trusted window.</DialogContentText>
+            <DialogContentText>
+              This key becomes the only active key and signs from now on. The current active key, if any, becomes trusted for the configured trusted window.
+              {k.state === 'staged'
+                ? ' A staged key is activated only once enough of the known agents have reported a bundle that holds it (the activation readiness setting).'
+                : ' Staging it first lets the fleet learn the key in advance.'}
+            </DialogContentText>
+          ) : null}
+          {action === 'stage' ? (
+            <DialogContentText>
+              The key goes into the trust bundle and the trust anchor as staged, and signs nothing yet. Export it so agents learn it, import their receipts, and activate it when the fleet has it.
+            </DialogContentText>
+          ) : null}
+          {action === 'rollback' ? (
+            <>
+              <DialogContentText>
+                The key this one replaced, still trusted, becomes active again. This key becomes staged: it stays in the trust bundle, so what it issued keeps validating, and signs nothing. Or retire
+                it: the agents holding its certificates then need new ones.
+              </DialogContentText>
+              <FormControlLabel control={<Checkbox checked={retireOnRollback} onChange={(e) => setRetireOnRollback(e.target.checked)} />} label="Retire this key instead of staging it" />
+              <TextField label="Reason (for the audit log)" value={reason} onChange={(e) => setReason(e.target.value)} multiline minRows={2} />
+            </>
           ) : null}
           {error ? <ApiErrorAlert error={error} title={`${TITLES[action]} was refused`} /> : null}
           {forceOffered ? (
             <>
-              <Alert severity="warning">You can retire it anyway. The override and your reason are written to the audit log.</Alert>
-              <TextField label="Reason for retiring anyway" value={reason} onChange={(e) => setReason(e.target.value)} multiline minRows={2} required />
+              <Alert severity="warning">You can {action === 'retire' ? 'retire' : 'activate'} it anyway. The override and your reason are written to the audit log.</Alert>
+              <TextField label={`Reason for ${action === 'retire' ? 'retiring' : 'activating'} anyway`} value={reason} onChange={(e) => setReason(e.target.value)} multiline minRows={2} required />
             </>
           ) : null}
         </Stack>
@@ -85,11 +123,11 @@ export function KeyActionDialog({ action, k, defaultDays, onClose, onDone }: { a
         </Button>
         {forceOffered ? (
           <Button color="error" variant="contained" disabled={busy || reason.trim() === ''} onClick={() => void run(true)}>
-            Retire anyway
+            {action === 'retire' ? 'Retire anyway' : 'Activate anyway'}
           </Button>
         ) : (
           <Button color={action === 'retire' ? 'error' : 'primary'} variant="contained" disabled={busy} onClick={() => void run(false)}>
-            {action === 'retire' ? 'Retire' : action === 'promote' ? 'Promote' : 'Activate'}
+            {BUTTON[action]}
           </Button>
         )}
       </DialogActions>

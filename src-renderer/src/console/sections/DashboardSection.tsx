@@ -20,6 +20,7 @@ import { StateChip } from '../../components/StateChip.tsx';
 import { useAppStore } from '../../store/index.ts';
 import { timeLeftText } from '../key-time.ts';
 import { shown } from '../../components/shown.ts';
+import { RotationPanel } from './RotationPanel.tsx';
 import { CaOverview } from '../cas/CaOverview.tsx';
 import { CrlTimeline, StalePresignedAlerts, useCrlCalendar } from '../CrlCalendarPanel.tsx';
 
@@ -239,6 +240,8 @@ export function DashboardSection() {
             ))}
           </Stack>
         </Box>
+
+        <RotationPanel keys={keys} />
 
         <Box component="section" aria-labelledby="dash-export">
           <Typography id="dash-export" variant="h6" component="h2" gutterBottom>

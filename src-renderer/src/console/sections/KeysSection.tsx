@@ -91,6 +91,14 @@ function KeyRows({ k, actions }: { k: KeyView; actions: ReactNode }) {
   );
 }
 
+const DONE_WORDS: Record<KeyAction, string> = {
+  retire: 'retired',
+  promote: 'promoted to trusted',
+  activate: 'activated',
+  stage: 'staged: it is in the trust bundle and signs nothing yet',
+  rollback: 'rolled back: the key it replaced is active again',
+};
+
 /** Every signing key with the actions its state allows, and nothing else. */
 export function KeysSection() {
   const keys = useAppStore((s) => s.keys);
@@ -120,10 +128,26 @@ export function KeysSection() {
               Continue
             </Button>
             {k.chainLength > 0 ? (
-              <Button size="small" onClick={ask('activate')} aria-label={`Activate ${shown(k.name)}`}>
-                Activate…
-              </Button>
+              <>
+                <Button size="small" onClick={ask('stage')} aria-label={`Stage ${shown(k.name)}`}>
+                  Stage…
+                </Button>
+                <Button size="small" onClick={ask('activate')} aria-label={`Activate ${shown(k.name)}`}>
+                  Activate…
+                </Button>
+              </>
             ) : null}
+          </>
+        );
+      case 'staged':
+        return (
+          <>
+            <Button size="small" onClick={ask('activate')} aria-label={`Activate ${shown(k.name)}`}>
+              Activate…
+            </Button>
+            <Button size="small" color="error" onClick={ask('retire')} aria-label={`Retire ${shown(k.name)}`}>
+              Retire…
+            </Button>
           </>
         );
       case 'trusted':
@@ -140,7 +164,12 @@ export function KeysSection() {
           </Button>
         );
       case 'active':
-        return (
+        // A rollback needs the key this one replaced, still trusted inside its window.
+        return (keys ?? []).some((o) => o.caId === k.caId && o.state === 'trusted' && o.trustedUntil !== null && new Date(o.trustedUntil).getTime() > Date.now()) ? (
+          <Button size="small" onClick={ask('rollback')} aria-label={`Roll back from ${shown(k.name)}`}>
+            Roll back…
+          </Button>
+        ) : (
           <Typography variant="body2" color="text.secondary">
             Signing now
           </Typography>
@@ -203,7 +232,7 @@ export function KeysSection() {
           defaultDays={settings?.trustedWindowDays ?? null}
           onClose={() => setPending(null)}
           onDone={() => {
-            setDone(`${shown(pending.key.name)}: ${pending.action === 'retire' ? 'retired' : pending.action === 'promote' ? 'promoted to trusted' : 'activated'}.`);
+            setDone(`${shown(pending.key.name)}: ${DONE_WORDS[pending.action]}.`);
             setPending(null);
             void loadKeys();
           }}

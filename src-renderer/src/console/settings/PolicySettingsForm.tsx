@@ -17,10 +17,11 @@ const FIELDS: Array<{ key: PolicyKey; label: string; help: string }> = [
   { key: 'crlSafetyMarginDays', label: 'CRL safety margin (days)', help: 'The next ceremony is due this long before the CRLs run out.' },
   { key: 'autoLockMinutes', label: 'Auto-lock (minutes)', help: 'The vault locks itself after this long without activity.' },
   { key: 'bootstrapValidityDays', label: 'Bootstrap validity (days)', help: 'How long a bootstrap certificate is valid unless the issuance says otherwise.' },
+  { key: 'activationReadiness', label: 'Activation readiness (%)', help: 'Agents that must have reported a bundle holding a staged key before it is activated.' },
 ];
 
 function toDraft(s: Settings): Draft {
-  return { trustedWindowDays: String(s.trustedWindowDays), crlValidityDays: String(s.crlValidityDays), crlSafetyMarginDays: String(s.crlSafetyMarginDays), autoLockMinutes: String(s.autoLockMinutes), bootstrapValidityDays: String(s.bootstrapValidityDays) };
+  return { trustedWindowDays: String(s.trustedWindowDays), crlValidityDays: String(s.crlValidityDays), crlSafetyMarginDays: String(s.crlSafetyMarginDays), autoLockMinutes: String(s.autoLockMinutes), bootstrapValidityDays: String(s.bootstrapValidityDays), activationReadiness: String(s.activationReadiness) };
 }
 
 /** Trusted window, CRL validity, auto-lock and bootstrap validity: the api checks the ranges and answers the stored values. */
@@ -44,7 +45,7 @@ export function PolicySettingsForm() {
   const save = async () => {
     setSaved(false);
     const num = (v: string) => (v.trim() === '' ? Number.NaN : Number(v));
-    const r = await run('settings.update', { trustedWindowDays: num(draft.trustedWindowDays), crlValidityDays: num(draft.crlValidityDays), crlSafetyMarginDays: num(draft.crlSafetyMarginDays), autoLockMinutes: num(draft.autoLockMinutes), bootstrapValidityDays: num(draft.bootstrapValidityDays) });
+    const r = await run('settings.update', { trustedWindowDays: num(draft.trustedWindowDays), crlValidityDays: num(draft.crlValidityDays), crlSafetyMarginDays: num(draft.crlSafetyMarginDays), autoLockMinutes: num(draft.autoLockMinutes), bootstrapValidityDays: num(draft.bootstrapValidityDays), activationReadiness: num(draft.activationReadiness) });
     if (!r.ok) return;
     setSaved(true);
     setEdits({});

@@ -5,7 +5,7 @@ import { KeyIdChip } from '../../../components/KeyIdChip.tsx';
 import { ValidUntil } from '../../../components/LocalDateTime.tsx';
 import { shown } from '../../../components/shown.ts';
 
-const STATE_WORD: Record<KeyStateName, string> = { draft: 'Draft', active: 'Active', trusted: 'Trusted', retired: 'Retired' };
+const STATE_WORD: Record<KeyStateName, string> = { draft: 'Draft', staged: 'Staged', active: 'Active', trusted: 'Trusted', retired: 'Retired' };
 
 /** A key in one block: name and state, id with copy, subject, algorithm, validity end, health problems. */
 export function KeySummary({ k }: { k: KeyView }) {

@@ -7,7 +7,7 @@ export type IssueMediaStepId = 'folder' | 'profile' | 'confirm' | 'issue' | 'don
 export const useIssueMediaWizard = () => useWizard<IssueMediaStepId>();
 
 /** The medium's folder, or a folder below it; the separator follows the medium's own path. */
-function joinPath(root: string, sub: string): string {
+export function joinMediumPath(root: string, sub: string): string {
   const s = sub.trim().replace(/^[\\/]+|[\\/]+$/g, '');
   if (s === '') return root.trim();
   const sep = root.includes('\\') && !root.includes('/') ? '\\' : '/';
@@ -30,7 +30,7 @@ export function useIssueMediaDraft() {
   const accepted = readable - renewals;
   return {
     medium, setMedium, sub, setSub, requests, setRequests, profiles, setProfiles, profile, setProfile, days, setDays, outDir, setOutDir, result, setResult,
-    inDir: joinPath(medium, sub),
+    inDir: joinMediumPath(medium, sub),
     accepted,
     renewals,
     refused: (requests?.files.length ?? 0) - readable,
