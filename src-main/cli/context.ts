@@ -12,7 +12,8 @@ const MAX_SHARE_FILE_BYTES = 64 * 1024;
 import { contract, type OpInput, type OpName, type OpResult } from '../api/contract.ts';
 import { dispatch } from '../api/dispatch.ts';
 import { createService, type Service } from '../api/service.ts';
-import { defaultVaultDir } from '../api/vault-location.ts';
+import { fileLogger, type Logger } from '../api/session.ts';
+import { defaultLogFile, defaultVaultDir } from '../api/vault-location.ts';
 import { EXIT, exitCodeFor } from './exit-codes.ts';
 import { passphraseWithoutPrompt, promptHidden, takeSecretEnvironment } from './secrets.ts';
 
@@ -40,10 +41,10 @@ export class CliContext {
   readonly opts: GlobalOptions;
   readonly env: NodeJS.ProcessEnv;
 
-  constructor(opts: GlobalOptions, env: NodeJS.ProcessEnv = process.env, clock: Clock = systemClock, kdfCost?: CliRuntime['kdfCost']) {
+  constructor(opts: GlobalOptions, env: NodeJS.ProcessEnv = process.env, clock: Clock = systemClock, kdfCost?: CliRuntime['kdfCost'], logger?: Logger) {
     this.opts = opts;
     this.env = env;
-    this.service = createService({ vaultDir: opts.vault ?? defaultVaultDir(env), clock, defaultActor: this.actor, kdfCost, mediaDeps: { ...systemDeps(), env } });
+    this.service = createService({ vaultDir: opts.vault ?? defaultVaultDir(env), clock, defaultActor: this.actor, kdfCost, mediaDeps: { ...systemDeps(), env }, ...(logger ? { logger } : {}) });
   }
 
   get actor(): string {
@@ -140,8 +141,10 @@ export function makeAction(rt: CliRuntime): Action {
       const cmd = args[args.length - 1] as Command;
       const globals = globalsOf(cmd);
       let ctx: CliContext | undefined;
+      // Details of failures (stack traces, raw I/O errors) go to the log file, never to the terminal.
+      const logger = fileLogger(defaultLogFile(rt.env), rt.stderr);
       try {
-        ctx = new CliContext(globals, rt.env, rt.clock, rt.kdfCost);
+        ctx = new CliContext(globals, rt.env, rt.clock, rt.kdfCost, logger);
         const result = await body(ctx, ...(args.slice(0, -1) as A));
         // Text output carries certificate names and file names: escapes and bidi controls are shown, never obeyed.
         rt.stdout(globals.json ? JSON.stringify(result.json, null, 2) + '\n' : printable(result.text.endsWith('\n') ? result.text : result.text + '\n'));
@@ -149,8 +152,8 @@ export function makeAction(rt: CliRuntime): Action {
       } catch (e) {
         const known = e instanceof CliFailure || isDomainError(e);
         const code: ErrorCode = known ? e.code : 'INTERNAL';
-        const message = known ? e.message : 'Airgap CA hit an internal error; nothing was changed. Run again with the same input to reproduce, and report it.';
-        if (!known) rt.stderr(`[airgap-ca] ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+        const message = known ? e.message : `Airgap CA hit an internal error in the command line; the details are in the log ${logger.path}. "airgap-ca audit list" shows what the vault recorded. Report it, with the same input to reproduce it.`;
+        if (!known) logger.error('cli: unexpected failure', e instanceof Error ? (e.stack ?? e.message) : String(e));
         if (globals.json) rt.stdout(JSON.stringify({ error: { code, message } }) + '\n');
         else rt.stderr(printable(`error (${code}): ${message}\n`));
         rt.setExitCode(exitCodeFor(code));

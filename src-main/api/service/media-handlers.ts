@@ -15,6 +15,7 @@ import type { ExportView, mediaOps } from '../contract/media.ts';
 import type { VaultContext } from './context.ts';
 import type { HandlersFor } from './handler.ts';
 import { crlStatus } from './key-views.ts';
+import { recordFailure } from '../../core/fs/recorded-output.ts';
 
 interface PackageContents {
   files: ExportFile[];
@@ -129,8 +130,7 @@ export const mediaHandlers: HandlersFor<keyof typeof mediaOps> = {
     } catch (e) {
       // The vault stays as it was, except for an honest record that the export failed.
       const code = isDomainError(e) ? e.code : 'INTERNAL';
-      v.transaction(() => v.audit.append({ actor, action: 'export.failed', details: { to: mediaRoot, code, message: isDomainError(e) ? e.message : 'internal error' } }));
-      throw e;
+      recordFailure(e, 'export.failed', () => v.transaction(() => v.audit.append({ actor, action: 'export.failed', details: { to: mediaRoot, code, message: isDomainError(e) ? e.message : 'internal error' } })));
     }
   },
 
