@@ -5,7 +5,7 @@
  * changed — the caller knows that and passes it — and what to do next; the
  * raw error goes into the detail, for the log only.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statfsSync } from 'node:fs';
 import { dirname, parse } from 'node:path';
 import { DomainError, isDomainError, type ErrorCode } from '../errors.ts';
 
@@ -24,9 +24,21 @@ function codeOf(e: unknown): string | undefined {
 export function isIoFailure(e: unknown): boolean {
   if (isDomainError(e)) return false;
   const code = codeOf(e);
+  // A system call's failure carries its errno and syscall, whether or not Node knows the errno's name.
+  if (typeof e === 'object' && e !== null && typeof (e as NodeJS.ErrnoException).errno === 'number' && typeof (e as NodeJS.ErrnoException).syscall === 'string') return true;
   if (code === undefined) return false;
   if (code.startsWith('SQLITE_')) return code.startsWith('SQLITE_IOERR') || code === 'SQLITE_FULL' || code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN');
   return /^E[A-Z0-9]+$/.test(code);
+}
+
+/** Free bytes for an unprivileged writer at `dir`; Infinity when unknown (size reported as zero, or it cannot be asked). */
+function freeBytes(dir: string): number {
+  try {
+    const s = statfsSync(dir);
+    return Number(s.blocks) === 0 ? Infinity : Number(s.bavail) * Number(s.bsize);
+  } catch {
+    return Infinity;
+  }
 }
 
 /** The folder a path lives in, or the nearest one of its ancestors that still exists. */
@@ -51,6 +63,8 @@ export function ioErrorCode(e: unknown, path: string): IoErrorCode {
   if (READ_ONLY.has(code) || code.startsWith('SQLITE_READONLY')) return 'READ_ONLY';
   if (GONE.has(code)) return 'MEDIA_REMOVED';
   if (code === 'ENOENT' && nearestExisting(path) !== dirname(path)) return 'MEDIA_REMOVED';
+  // Some drivers (fusefat) refuse new data on a full volume with EPERM: ask for the free space.
+  if ((code === 'EPERM' || code === 'EACCES') && freeBytes(dirname(path)) < 4096) return 'DISK_FULL';
   return 'IO_ERROR';
 }
 
