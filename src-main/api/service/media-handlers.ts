@@ -6,7 +6,7 @@ import { DomainError, isDomainError } from '../../core/errors.ts';
 import { crlToPem } from '../../core/issuance/crl-encoder.ts';
 import { generateCrl } from '../../core/issuance/crl-publication.ts';
 import { detectRemovableMedia } from '../../core/media/detect.ts';
-import { writeExportPackage, type ExportFile } from '../../core/media/export-package.ts';
+import { writeExportPackage, type ExportFile, type ExportResult } from '../../core/media/export-package.ts';
 import { pinnedKeyIds, verifyExportPackage } from '../../core/media/export-verify.ts';
 import { readRequestFolder } from '../../core/media/untrusted-input.ts';
 import { ALGORITHMS } from '../../core/pki/algorithms.ts';
@@ -99,6 +99,18 @@ export const mediaHandlers: HandlersFor<keyof typeof mediaOps> = {
       const c = packageContents(ctx);
       const active = keys.get(c.activeKeyId)!;
       const digest = ALGORITHMS[active.algorithm].nodeDigest;
+      // Recorded (new CRLs, the export log, export.written) after the package verifies and before it is
+      // complete on the medium: a package a receiver would accept is always one the vault recorded.
+      const record = (result: ExportResult): void =>
+        v.transaction(() => {
+          for (const crl of c.newCrls) certs.storeCrl(crl);
+          ctx.stores.exportLog.record({ at: ctx.clock.now().toISOString(), medium: mediaRoot, folder: result.dir, manifestSha256: result.manifestSha256 });
+          v.audit.append({
+            actor,
+            action: 'export.written',
+            details: { dir: result.dir, manifestSha256: result.manifestSha256, signingKeyId: active.id, files: result.files.length, bytes: result.totalBytes, crls: c.crls.map((x) => ({ issuerKeyId: x.issuerKeyId, number: x.number, regenerated: x.regenerated })) },
+          });
+        });
       const result = await writeExportPackage({
         mediaRoot,
         vaultId: v.id,
@@ -116,15 +128,7 @@ export const mediaHandlers: HandlersFor<keyof typeof mediaOps> = {
           }
         },
         onProgress: (p) => ctx.progress({ operation: 'export.media', done: p.filesDone, total: p.filesTotal, item: p.file ?? p.phase }),
-      });
-      v.transaction(() => {
-        for (const crl of c.newCrls) certs.storeCrl(crl);
-        ctx.stores.exportLog.record({ at: ctx.clock.now().toISOString(), medium: mediaRoot, folder: result.dir, manifestSha256: result.manifestSha256 });
-        v.audit.append({
-          actor,
-          action: 'export.written',
-          details: { dir: result.dir, manifestSha256: result.manifestSha256, signingKeyId: active.id, files: result.files.length, bytes: result.totalBytes, crls: c.crls.map((x) => ({ issuerKeyId: x.issuerKeyId, number: x.number, regenerated: x.regenerated })) },
-        });
+        record,
       });
       return { dir: result.dir, folderName: result.folderName, manifestSha256: result.manifestSha256, signingKeyId: active.id, files: result.files, totalBytes: result.totalBytes, crls: c.crls };
     } catch (e) {

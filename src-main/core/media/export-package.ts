@@ -71,6 +71,12 @@ export interface WriteExportOptions {
   onProgress?: (p: ExportProgress) => void | Promise<void>;
   /** Verify the written package as a receiver would before reporting done (default true). */
   verifyAfterWrite?: boolean;
+  /**
+   * Records the package in the vault (what it signed: new CRLs, the event) once it is written and
+   * verified, before the marker goes: a package never becomes complete that the vault has not recorded.
+   * A failure here removes the package like any other.
+   */
+  record?: (written: ExportResult) => void;
 }
 
 export interface ExportResult {
@@ -265,6 +271,9 @@ export async function writeExportPackage(opts: WriteExportOptions): Promise<Expo
         );
       }
     }
+
+    current = '(recording in the vault)';
+    opts.record?.({ dir, folderName, manifestSha256, files: resultFiles, totalBytes: bytesTotal });
 
     // The commit point: only now does the folder become a package.
     current = INCOMPLETE_MARKER;
