@@ -5,6 +5,16 @@ import { randomBytes } from 'node:crypto';
 /** What fsync on a folder answers where folders can't be synced (some FUSE and network file systems): not a failure. */
 const DIR_SYNC_UNSUPPORTED = new Set(['EINVAL', 'ENOTSUP', 'EOPNOTSUPP', 'EISDIR', 'EBADF', 'ENOSYS']);
 
+/** fsync a file that is already written (opened for writing: some systems refuse fsync on a read-only descriptor). */
+export function fsyncFile(path: string): void {
+  const fd = openSync(path, 'r+');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
  * fsync a directory so that a rename inside it survives power loss (POSIX; a
  * no-op where directories can't be opened or synced). A sync that fails (EIO)

@@ -10,9 +10,8 @@
  * vault cannot be read (unknown).
  */
 import { dirname } from 'node:path';
-import { closeSync, fsyncSync, openSync } from 'node:fs';
 import { DomainError, isDomainError } from '../errors.ts';
-import { fsyncDir } from '../fs/durable-write.ts';
+import { fsyncDir, fsyncFile } from '../fs/durable-write.ts';
 import { ioError, isIoFailure } from '../fs/io-errors.ts';
 import type { Db } from './database.ts';
 
@@ -44,15 +43,6 @@ export function commitOutcome(db: Db, mark: CommitMark | null, attempts = 3): Co
     }
   }
   return 'unknown';
-}
-
-function fsyncPath(path: string): void {
-  const fd = openSync(path, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 function eventText(mark: CommitMark): string {
@@ -90,7 +80,7 @@ export function runTransactionTruthfully<T>(db: Db, body: (atCommit: (mark: Comm
       throw ioError(e, { path, doing: 'committing to the vault', changed: `It is not known whether the change was recorded: the vault could not be read back.${which}`, then: 'run "airgap-ca vault verify" and "airgap-ca audit list" before running the command again' });
     }
     try {
-      fsyncPath(path);
+      fsyncFile(path);
       fsyncDir(dirname(path));
     } catch (e2) {
       throw ioError(e2, { path, doing: 'syncing the vault', changed: `The change was recorded (${eventText(m)}), but it could not be made durable: a power loss now could undo it.`, then: 'check with "airgap-ca audit list" that the event is still there' });

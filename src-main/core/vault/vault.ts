@@ -1,10 +1,10 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { chmodSync, closeSync, constants as fsConstants, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, constants as fsConstants, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { AuditLog } from '../audit/audit-log.ts';
 import type { Clock } from '../clock.ts';
 import { DomainError } from '../errors.ts';
-import { fsyncDir, writeFileDurably } from '../fs/durable-write.ts';
+import { fsyncDir, fsyncFile, writeFileDurably } from '../fs/durable-write.ts';
 import { ioError } from '../fs/io-errors.ts';
 import { openEncryptedDatabase, openEncryptedDatabaseOrNull, type Db } from './database.ts';
 import {
@@ -405,15 +405,6 @@ function writeCounters(db: Db): { changes: number; lastSeq: number } {
 
 function setMetaIn(db: Db, key: string, value: string): void {
   db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
-}
-
-function fsyncFile(path: string): void {
-  const fd = openSync(path, 'r+');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** The rekeyed copy of a credential change that never reached its commit (and its journal): never part of the vault. */
