@@ -55,6 +55,26 @@ export interface CrlResult {
   bytes: number;
 }
 
+/** `cert.import`: one outcome per file of the folder, in name order. */
+export interface CertImportResult {
+  issuerKeyId: string;
+  imported: number;
+  refused: number;
+  results: Array<{ file: string; ok: boolean; serial: string | null; code: string | null; message: string | null }>;
+}
+
+/** `crl.import`: the CRL recorded as the key's last one, and the revocations it brought. */
+export interface CrlImportResult {
+  issuerKeyId: string;
+  number: number;
+  thisUpdate: string;
+  nextUpdate: string;
+  entries: number;
+  /** Revocations recorded from the CRL's entries; those the vault had already are counted apart. */
+  revoked: number;
+  alreadyRevoked: number;
+}
+
 const reason = z.enum(REASON_NAMES as [string, ...string[]]);
 const serial = z.string().trim().regex(/^(0x)?[0-9a-fA-F:]{1,80}$/, 'a serial number is hex digits, e.g. 5f3a09c1d2');
 const keyRef = z.string().trim().min(1).max(200);
@@ -100,6 +120,12 @@ export const certOps = {
     z.strictObject({ path: filePath, reason: reason.default('unspecified') }),
     { mutates: true, needsUnlock: true, ca: 'one' },
   ),
+  'cert.import': op<CertImportResult>()(
+    z.strictObject({ issuer: keyRef, dir: filePath }),
+    // One transaction with one cert.imported event when anything was imported; none when every file was refused.
+    { mutates: { transactions: [0, 1] }, needsUnlock: true, ca: 'one' },
+  ),
+  'crl.import': op<CrlImportResult>()(z.strictObject({ issuer: keyRef, source: fileSource }), { mutates: true, needsUnlock: true, ca: 'one' }),
   'crl.generate': op<CrlResult>()(
     z.strictObject({
       issuer: keyRef.optional(),

@@ -119,6 +119,14 @@ export interface CompromiseView {
   exported: { at: string; folder: string; manifestSha256: string } | null;
 }
 
+/** What `key.import` brought in: the key as stored, where it came from and the root its chain ends in. */
+export interface KeyImportView extends KeyDetailView {
+  /** The form of the key given: a key file (PKCS#8, encrypted PKCS#8, traditional OpenSSL PEM/DER) or PKCS#12. */
+  source: 'pkcs8' | 'pkcs8-encrypted' | 'traditional' | 'traditional-encrypted' | 'pkcs12';
+  /** The root the certificate's chain ends in (the certificate itself for a root), and whether this import pinned it. */
+  root: { subject: string; fingerprint: string; pinnedNow: boolean };
+}
+
 export interface BundleView {
   pem: string;
   keys: Array<{ id: string; name: string; state: KeyStateName }>;
@@ -163,6 +171,23 @@ export const keyOps = {
       rootFingerprint: z.string().trim().max(200).optional(),
     }),
     // key.chain-imported, preceded by key.root-pinned when the root is pinned now.
+    { mutates: { events: [1, 2] }, needsUnlock: true, ca: 'one' },
+  ),
+  'key.import': op<KeyImportView>()(
+    z.strictObject({
+        name: z.string().trim().min(1).max(100).regex(/^[^\s].*$/),
+        /** The private key file (PKCS#8 PEM/DER, encrypted PKCS#8, traditional OpenSSL PEM/DER) with its certificate file; or a PKCS#12 file. */
+        keyFile: fileSource.optional(),
+        certificate: fileSource.optional(),
+        p12: fileSource.optional(),
+        chain: fileSource.optional(),
+        /** The key file's or PKCS#12 file's password; never from a command-line argument (the CLI reads a file or prompts). */
+        password: z.string().max(1024).optional(),
+        rootFingerprint: z.string().trim().max(200).optional(),
+        state: z.enum(['draft', 'active', 'trusted']).default('draft'),
+        trustedWindowDays: z.number().int().min(1).max(3650).optional(),
+      }),
+    // key.imported, preceded by key.root-pinned when the root is pinned now.
     { mutates: { events: [1, 2] }, needsUnlock: true, ca: 'one' },
   ),
   'key.activate': op<ActivationView>()(

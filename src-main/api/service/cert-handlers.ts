@@ -14,9 +14,13 @@ import { normalizeSerialHex } from '../../core/asn1/serial.ts';
 import { parseRevocationReason, type ReasonName } from '../../core/issuance/revocation-reasons.ts';
 import type { SubjectAltNames } from '../../core/issuance/subject-alt-names.ts';
 import { readMediaFile, readRequestFolder } from '../../core/media/untrusted-input.ts';
+import { checkCertificatesForImport } from '../../core/issuance/certificate-import.ts';
+import { checkCrlForImport, MAX_IMPORTED_CRL_BYTES } from '../../core/issuance/crl-import.ts';
+import { certificateFingerprint } from '../../core/keys/trusted-roots.ts';
+import { CertificateStore } from '../../core/store/certificate-store.ts';
 import { statusOf, type CertificateSummary, type IssuedCertificate as StoredCert } from '../../core/store/certificate-store.ts';
 import type { SigningKeyRecord, SigningKeyStore } from '../../core/store/signing-key-store.ts';
-import type { BatchItemResult, CertDetailView, CertView } from '../contract/certs.ts';
+import type { BatchItemResult, CertDetailView, CertImportResult, CertView } from '../contract/certs.ts';
 import type { certOps } from '../contract/certs.ts';
 import type { HandlersFor } from './handler.ts';
 import { readBoundedInput } from './input-files.ts';
@@ -52,6 +56,13 @@ function activeIssuingKey(keys: SigningKeyStore): SigningKeyRecord & { certifica
   const k = keys.active();
   if (!k) throw new DomainError('NO_ACTIVE_KEY', 'There is no active signing key to issue with. Create a key, give it a certificate and activate it first.');
   if (!k.certificate) throw new DomainError('KEY_NO_CERTIFICATE', `The active key "${k.name}" has no certificate.`);
+  return k as SigningKeyRecord & { certificate: Buffer };
+}
+
+/** A key that recorded or published nothing of its own yet still needs its certificate to check what it issued. */
+function keyWithCertificate(keys: SigningKeyStore, ref: string): SigningKeyRecord & { certificate: Buffer } {
+  const k = keys.resolve(ref);
+  if (!k.certificate) throw new DomainError('KEY_NO_CERTIFICATE', `Key "${k.name}" has no certificate, so what it issued cannot be checked against it. Give it its certificate first.`);
   return k as SigningKeyRecord & { certificate: Buffer };
 }
 
@@ -257,6 +268,62 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
       v.audit.append({ actor: ctx.actor, action: 'cert.revoked-list', details: { file: file.path, reason, revoked: out.revoked, alreadyRevoked: out.alreadyRevoked } });
     });
     return out;
+  },
+
+  'cert.import': async (input, ctx): Promise<CertImportResult> => {
+    const v = ctx.vault;
+    const { keys, certs } = ctx.stores;
+    const k = keyWithCertificate(keys, input.issuer);
+    const dir = resolve(input.dir);
+    const folder = await readRequestFolder(dir, { accept: ['certificate'], maxFiles: 1_000_000 });
+    // Serials are unique across the vault (every CA): a serial held by any certificate is taken.
+    const everyCa = new CertificateStore(v.db);
+    const checked = checkCertificatesForImport(
+      folder.files.flatMap((f) => (f.ok ? [{ name: f.name, ders: f.file.ders }] : [])),
+      { certificate: k.certificate, chain: k.chain },
+      (serial, fingerprint) => (!everyCa.isSerialTaken(serial) ? 'free' : certificateFingerprint(everyCa.get(serial).der) === fingerprint ? 'same' : 'other'),
+    );
+    const results: CertImportResult['results'] = folder.files.flatMap((f) => (f.ok ? [] : [{ file: f.name, ok: false, serial: null, code: f.code, message: f.message }]));
+    const accepted = checked.flatMap((c) => (c.ok ? [c.certificate] : []));
+    for (const c of checked) results.push(c.ok ? { file: c.name, ok: true, serial: c.certificate.serial, code: null, message: null } : { file: c.name, ok: false, serial: null, code: c.code, message: c.message });
+    results.sort((a, b) => a.file.localeCompare(b.file));
+    const refused = results.length - accepted.length;
+    if (accepted.length > 0) {
+      v.transaction(() => {
+        // issuedAt is the certificate's notBefore: when it was issued, as near as the certificate tells.
+        certs.insert(accepted.map((c) => ({ serial: c.serial, issuerKeyId: k.id, subject: c.subject, sans: sanList(c.sans), profile: 'imported', notBefore: c.notBefore, notAfter: c.notAfter, issuedAt: c.notBefore, der: Buffer.from(c.der) })));
+        v.audit.append({ actor: ctx.actor, action: 'cert.imported', details: { issuerKeyId: k.id, from: dir, imported: accepted.length, refused, serials: accepted.map((c) => c.serial) } });
+      });
+    }
+    return { issuerKeyId: k.id, imported: accepted.length, refused, results };
+  },
+
+  'crl.import': (input, ctx) => {
+    const v = ctx.vault;
+    const { keys, certs } = ctx.stores;
+    const k = keyWithCertificate(keys, input.issuer);
+    const { bytes, name } = readBoundedInput(input.source, MAX_IMPORTED_CRL_BYTES, 'CRL');
+    const crl = checkCrlForImport(bytes, {
+      certificate: k.certificate,
+      lastNumber: certs.lastCrl(k.id)?.number ?? null,
+      issuedSerial: (serial) => certs.isSerialTaken(serial) && certs.get(serial).issuerKeyId === k.id,
+    });
+    let revoked = 0;
+    let alreadyRevoked = 0;
+    v.transaction(() => {
+      for (const e of crl.entries) {
+        // removeFromCRL belongs to delta CRLs: such an entry revokes nothing.
+        if (e.reason === 'removeFromCRL') continue;
+        if (certs.get(e.serialHex).revokedAt) alreadyRevoked++;
+        else {
+          certs.revoke(e.serialHex, e.reason, e.revokedAt);
+          revoked++;
+        }
+      }
+      certs.storeCrl({ issuerKeyId: k.id, number: crl.number, thisUpdate: crl.thisUpdate, nextUpdate: crl.nextUpdate, entries: crl.entryCount, der: Buffer.from(crl.der) });
+      v.audit.append({ actor: ctx.actor, action: 'crl.imported', details: { issuerKeyId: k.id, file: name, number: crl.number, thisUpdate: crl.thisUpdate, nextUpdate: crl.nextUpdate, entries: crl.entryCount, revoked, alreadyRevoked } });
+    });
+    return { issuerKeyId: k.id, number: crl.number, thisUpdate: crl.thisUpdate, nextUpdate: crl.nextUpdate, entries: crl.entryCount, revoked, alreadyRevoked };
   },
 
   'crl.generate': (input, ctx) => {

@@ -6,18 +6,23 @@ import { certificateFingerprint, checkChainRoot, TrustedRootStore } from '../../
 import { DEFAULT_MAX_CHAIN_BYTES } from '../../core/keys/chain-file.ts';
 import { createSubCaRequest, encodeRequest } from '../../core/keys/csr.ts';
 import { generateSigningKey } from '../../core/keys/key-material.ts';
+import { prepareKeyImport } from '../../core/keys/key-import.ts';
+import { MAX_KEY_FILE_BYTES } from '../../core/keys/key-file.ts';
+import { MAX_PKCS12_BYTES } from '../../core/keys/pkcs12.ts';
+import { DAY_MS } from '../../core/clock.ts';
+import { SigningKeyStore } from '../../core/store/signing-key-store.ts';
 import { activateKey, promoteKey, retireKey, type RotationWorld } from '../../core/keys/rotation.ts';
 import { selfSignRoot } from '../../core/keys/self-sign.ts';
 import { buildBundle } from '../../core/keys/bundle-builder.ts';
 import { DomainError, isDomainError } from '../../core/errors.ts';
 import { ExportLogStore } from '../../core/store/export-log-store.ts';
 import type { SigningKeyRecord } from '../../core/store/signing-key-store.ts';
-import type { KeyView } from '../contract/keys.ts';
+import type { KeyImportView, KeyView } from '../contract/keys.ts';
 import type { keyOps } from '../contract/keys.ts';
 import type { VaultContext } from './context.ts';
 import type { HandlersFor } from './handler.ts';
 import { writeRecordedOutput } from '../../core/fs/recorded-output.ts';
-import { readBoundedInput } from './input-files.ts';
+import { readBoundedInput, type FileSource } from './input-files.ts';
 import { chainView, keyDetailView, keyView } from './key-views.ts';
 
 /** Pre-write refusal: never overwrite an output (Boulder's ceremony rule). */
@@ -29,6 +34,15 @@ function assertNewFile(path: string): string {
 
 function draftOnly(k: SigningKeyRecord, what: string): void {
   if (k.state !== 'draft') throw new DomainError('INVALID_TRANSITION', `Key "${k.name}" is ${k.state}; only a draft key can ${what}. Create a new key for a new certificate.`);
+}
+
+/** Which key material `key.import` was given: a key file with its certificate, or a PKCS#12 file. */
+function importedKeyFiles(input: { keyFile?: FileSource; certificate?: FileSource; p12?: FileSource }): { file: Uint8Array; certificate: Uint8Array } | { p12: Uint8Array } {
+  if (input.p12 && !input.keyFile && !input.certificate) return { p12: readBoundedInput(input.p12, MAX_PKCS12_BYTES, 'PKCS#12').bytes };
+  if (input.keyFile && input.certificate && !input.p12) {
+    return { file: readBoundedInput(input.keyFile, MAX_KEY_FILE_BYTES, 'key').bytes, certificate: readBoundedInput(input.certificate, DEFAULT_MAX_CHAIN_BYTES, 'certificate').bytes };
+  }
+  throw new DomainError('INVALID_INPUT', input.p12 ? 'A PKCS#12 file holds the key and its certificate: give --p12 FILE alone, without --key or --cert.' : 'Give the private key with its CA certificate (--key FILE --cert FILE), or a PKCS#12 file (--p12 FILE).');
 }
 
 function rotationWorld(ctx: VaultContext): RotationWorld {
@@ -145,6 +159,69 @@ export const keyHandlers: HandlersFor<keyof typeof keyOps> = {
       });
     });
     return keyDetailView(keys.resolve(k.id), keys, certs, ctx.clock);
+  },
+
+  'key.import': async (input, ctx): Promise<KeyImportView> => {
+    const v = ctx.vault;
+    const { keys, certs } = ctx.stores;
+    if (input.trustedWindowDays !== undefined && input.state !== 'trusted') throw new DomainError('INVALID_INPUT', '--trusted-window goes with --state trusted only.');
+    const key = importedKeyFiles(input);
+    const chain = input.chain ? readBoundedInput(input.chain, DEFAULT_MAX_CHAIN_BYTES, 'chain').bytes : undefined;
+    if (input.state === 'active') {
+      const a = keys.active();
+      if (a) {
+        throw new DomainError('KEY_IMPORT_ACTIVE_EXISTS', `This CA already has an active key, "${a.name}" (${a.id}); a CA has one active key. Nothing was imported. Import this key as a draft (without --state) and activate it with "key activate", which keeps "${a.name}" trusted for the window, or with --state trusted beside it.`);
+      }
+    }
+    const password = input.password === undefined ? null : Buffer.from(input.password, 'utf8');
+    let prepared;
+    try {
+      prepared = await prepareKeyImport({ key, ...(chain ? { chain } : {}), password, clock: ctx.clock });
+    } finally {
+      password?.fill(0);
+    }
+    const p = prepared;
+    let pinNow: boolean;
+    try {
+      const existing = new SigningKeyStore(v).get(p.keyId);
+      if (existing) throw new DomainError('KEY_IMPORT_DUPLICATE', `This private key is already in the vault: key "${existing.name}" (${existing.id}) of CA "${existing.caName}". Nothing was imported; a key is held once.`);
+      const roots = new TrustedRootStore(v.db);
+      const pinned = roots.isPinned(p.root.fingerprint);
+      // A self-signed root comes with its own private key: holding the key is what vouches for it, as for "key self-sign".
+      pinNow = checkChainRoot(p.root, pinned || p.selfSigned, input.rootFingerprint).pinNow || (p.selfSigned && !pinned);
+      const now = ctx.clock.now();
+      const trustedUntil = input.state === 'trusted' ? new Date(now.getTime() + (input.trustedWindowDays ?? ctx.settings().trustedWindowDays) * DAY_MS).toISOString() : null;
+      v.transaction(() => {
+        keys.insertDraft({ id: p.keyId, name: input.name, algorithm: p.algorithm, spki: p.spki, pkcs8: p.pkcs8, createdAt: now.toISOString() });
+        keys.setCertificate(p.keyId, p.certificate, p.issuers);
+        if (pinNow) {
+          roots.pin({ der: p.root.der, subject: p.root.subject }, 'import', now);
+          v.audit.append({ actor: ctx.actor, action: 'key.root-pinned', details: { keyId: p.keyId, subject: p.root.subject, fingerprint: p.root.fingerprint, source: 'import' } });
+        }
+        if (input.state === 'active') keys.setState(p.keyId, { state: 'active', activatedAt: now.toISOString() });
+        if (input.state === 'trusted') keys.setState(p.keyId, { state: 'trusted', trustedUntil });
+        const leaf = p.certificates[0]!;
+        v.audit.append({
+          actor: ctx.actor,
+          action: 'key.imported',
+          details: {
+            keyId: p.keyId,
+            name: input.name,
+            algorithm: p.algorithm,
+            source: p.source,
+            state: input.state,
+            trustedUntil,
+            certificate: { subject: leaf.subject, serial: leaf.serialHex, notBefore: leaf.notBefore, notAfter: leaf.notAfter, fingerprint: certificateFingerprint(p.certificate) },
+            root: { subject: p.root.subject, fingerprint: p.root.fingerprint },
+            chain: p.certificates.map((c) => ({ subject: c.subject, serial: c.serialHex, keyId: c.keyId })),
+          },
+        });
+      });
+    } finally {
+      p.pkcs8.fill(0);
+    }
+    const view = await keyDetailView(keys.resolve(p.keyId), keys, certs, ctx.clock);
+    return { ...view, source: p.source, root: { subject: p.root.subject, fingerprint: p.root.fingerprint, pinnedNow: pinNow } };
   },
 
   'key.activate': async (input, ctx) => {

@@ -136,6 +136,24 @@ export function certCommand(action: Action): Command {
       }),
     );
 
+  cert
+    .command('import')
+    .description('record the certificates an imported CA key issued before it came into the vault')
+    .requiredOption('--issuer <KEY>', 'the key that issued them')
+    .requiredOption('--from <DIR>', 'folder of certificates (PEM or DER, one per file)')
+    .action(
+      action(async (ctx, opts: { issuer: string; from: string }) => {
+        await ctx.unlock();
+        const r = await ctx.call('cert.import', { issuer: opts.issuer, dir: opts.from });
+        const refused = r.results.filter((x) => !x.ok);
+        const text = [
+          `${r.imported} certificate(s) imported, ${r.refused} refused.`,
+          ...(refused.length ? ['', 'Refused:', table(['FILE', 'CODE', 'WHY'], refused.map((f) => [f.file, f.code, f.message]))] : []),
+        ].join('\n');
+        return { json: r, text, exitCode: r.refused > 0 ? EXIT.failed : EXIT.ok };
+      }),
+    );
+
   return cert;
 }
 
@@ -154,6 +172,18 @@ export function crlCommand(action: Action): Command {
         const done = showProgress(ctx, 'signing CRL');
         const r = await ctx.call('crl.generate', { issuer: opts.issuer, nextUpdateDays: opts.nextUpdateDays, out: opts.out, format: opts.format }).finally(done);
         return { json: r, text: `CRL number ${r.number} written to ${r.file}: ${r.entries} revoked entries, valid until ${r.nextUpdate}.` };
+      }),
+    );
+  crl
+    .command('import')
+    .description("record an imported key's last CRL: the next CRL is numbered above it, and its revocations are kept")
+    .requiredOption('--issuer <KEY>', 'the key that published it')
+    .requiredOption('--file <FILE>', 'the CRL (PEM or DER)')
+    .action(
+      action(async (ctx, opts: { issuer: string; file: string }) => {
+        await ctx.unlock();
+        const r = await ctx.call('crl.import', { issuer: opts.issuer, source: { path: opts.file } });
+        return { json: r, text: `CRL number ${r.number} recorded (${r.entries} entries: ${r.revoked} revocation(s) recorded, ${r.alreadyRevoked} already known). The next CRL is numbered above ${r.number}.` };
       }),
     );
   return crl;

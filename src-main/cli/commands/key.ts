@@ -5,6 +5,8 @@ import type { KeyView } from '../../api/contract.ts';
 import type { Action } from '../context.ts';
 import { intFor } from '../options.ts';
 import { lines, table } from '../format.ts';
+import { CliFailure } from '../context.ts';
+import { promptHidden, readPassphraseFile } from '../secrets.ts';
 
 function shortId(id: string): string {
   return id.slice(0, 7 + 16);
@@ -163,6 +165,46 @@ export function keyCommand(action: Action): Command {
           ? `\nWARNING: ${flagged.map((c) => printableLine(c.subject)).join('; ')} ${flagged.length === 1 ? 'has' : 'have'} control, bidi or zero-width characters in the name${chars.length ? ` (${chars.join(', ')})` : ''}: it may display as another name. Compare the root fingerprint, not the name.`
           : '';
         return { json: k, text: `Chain imported and checked (${k.chain.length} certificates). Activate with "key activate ${k.name}".${warning}\n${keyDetails(k)}` };
+      }),
+    );
+
+  key
+    .command('import')
+    .description("bring an existing CA's key in: a private key with its CA certificate, or a PKCS#12 file")
+    .requiredOption('--name <NAME>', 'a unique name for the key')
+    .option('--key <FILE>', 'the private key: PKCS#8 (PEM or DER, encrypted or not) or traditional OpenSSL RSA/EC PEM')
+    .option('--cert <FILE>', "the key's CA certificate (PEM or DER)")
+    .option('--p12 <FILE>', 'a PKCS#12 file holding the key and its certificate (openssl pkcs12 -export)')
+    .option('--chain <FILE>', 'the issuers above the certificate, up to the root (PEM bundle, DER or PKCS#7), for a sub-CA')
+    .option('--key-password-file <FILE>', "the key file's or PKCS#12 file's password (else a hidden prompt on a terminal)")
+    .option('--root-fingerprint <HEX>', "SHA-256 of the chain's root certificate, when the vault does not trust that root yet (a sub-CA)")
+    .addOption(new Option('--state <STATE>', 'where the key lands in the lifecycle').choices(['draft', 'active', 'trusted']).default('draft'))
+    .option('--trusted-window <DAYS>', 'with --state trusted: days it stays in the trust bundle (default: the setting)', intFor('--trusted-window', 'key.import', 'trustedWindowDays'))
+    .action(
+      action(async (ctx, opts: { name: string; key?: string; cert?: string; p12?: string; chain?: string; keyPasswordFile?: string; rootFingerprint?: string; state: 'draft' | 'active' | 'trusted'; trustedWindow?: number }) => {
+        await ctx.unlock();
+        const input = {
+          name: opts.name,
+          ...(opts.key ? { keyFile: { path: opts.key } } : {}),
+          ...(opts.cert ? { certificate: { path: opts.cert } } : {}),
+          ...(opts.p12 ? { p12: { path: opts.p12 } } : {}),
+          ...(opts.chain ? { chain: { path: opts.chain } } : {}),
+          rootFingerprint: opts.rootFingerprint,
+          state: opts.state,
+          trustedWindowDays: opts.trustedWindow,
+        };
+        const fromFile = opts.keyPasswordFile === undefined ? undefined : readPassphraseFile(opts.keyPasswordFile);
+        let k;
+        try {
+          k = await ctx.call('key.import', { ...input, ...(fromFile === undefined ? {} : { password: fromFile }) });
+        } catch (e) {
+          // An encrypted key without --key-password-file: ask on the terminal (never as an argument), once.
+          if (!(e instanceof CliFailure && e.code === 'KEY_IMPORT_PASSWORD_REQUIRED' && fromFile === undefined && process.stdin.isTTY)) throw e;
+          k = await ctx.call('key.import', { ...input, password: await promptHidden(`Password of ${opts.p12 ?? opts.key}: `) });
+        }
+        const where = k.state === 'draft' ? `It is a draft: activate it with "key activate ${k.name}".` : k.state === 'active' ? 'It is the active key of this CA.' : `It is trusted until ${k.trustedUntil}.`;
+        const pinned = k.root.pinnedNow ? `\nRoot pinned: ${printableLine(k.root.subject)}, SHA-256 ${k.root.fingerprint}.` : '';
+        return { json: k, text: `Key imported from ${k.source}. ${where}${pinned}\n${keyDetails(k)}` };
       }),
     );
 
