@@ -187,7 +187,9 @@ async function runOnce(op: Operation, mode: FaultMode | null, index: number): Pr
   const err = errorOf(run);
   const succeeded = run.code === 0 && run.json !== undefined && err === null;
   if (run.signal) problems.push(`the process was killed by ${run.signal} (stderr: ${run.stderr.slice(0, 300)})`);
-  const result = run.signal ? `killed by ${run.signal}` : succeeded ? 'success' : err ? err.code : 'no answer';
+  // A batch answers with its results and exit 1 when some of its files could not be written.
+  const batch = !succeeded && !err && run.code === 1 ? (run.json as { results?: Array<{ ok: boolean; serial: string | null; out: string | null; code: string | null; message: string | null }> } | undefined)?.results : undefined;
+  const result = run.signal ? `killed by ${run.signal}` : succeeded ? 'success' : err ? err.code : batch ? 'files reported not written' : 'no answer';
   if (/\n\s+at .+:\d+:\d+\)?\n/.test(run.stderr)) problems.push(`a stack trace on stderr: ${run.stderr.slice(0, 300)}`);
   if (err?.code === 'INTERNAL') problems.push(`INTERNAL: ${err.message} (log: ${run.stderr.slice(0, 200)})`);
   if (op.name === 'vault restore' && !existsSync(checkedDir)) {
@@ -219,6 +221,10 @@ async function runOnce(op: Operation, mode: FaultMode | null, index: number): Pr
     const pkg = join(d.usb, name);
     if (name.endsWith('-INCOMPLETE') || existsSync(join(pkg, 'INCOMPLETE'))) continue;
     if (!after.events.some((e) => e.action === 'export.written' && e.details.dir === pkg)) problems.push(`the complete package ${pkg} is not recorded (no export.written)`);
+  }
+  for (const r of batch ?? []) {
+    if (r.ok) problems.push(...ok(r.serial !== null && after.serials.has(r.serial) && r.out !== null && existsSync(r.out), `batch item ${String(r.serial)} reported written is not real`));
+    else if (r.serial !== null) problems.push(...ok(after.serials.has(r.serial) && (r.message ?? '').includes(`cert show ${r.serial} --out FILE`), `batch item ${r.serial} reported recorded (${String(r.message)}) is not, or names no way to write it`));
   }
   if (succeeded) {
     if (!fresh.some((e) => e.action === op.action)) problems.push(`reported done, but the vault has no ${op.action} event`);

@@ -190,7 +190,7 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
       const path = outName(id);
       const w = written[i] as NewFileResult;
       if (w.ok) results.push({ file: id, ok: true, serial: c.serialHex, out: path, code: null, message: null });
-      else results.push({ file: id, ok: false, serial: c.serialHex, out: null, code: 'IO_ERROR', message: `Issued and recorded as serial ${c.serialHex}, but ${path} could not be written (${w.errno}). Export it again with "cert show".` });
+      else results.push({ file: id, ok: false, serial: c.serialHex, out: null, code: 'IO_ERROR', message: `Issued and recorded as serial ${c.serialHex}, but ${path} could not be written (${w.errno}). Write it with "airgap-ca cert show ${c.serialHex} --out FILE".` });
     });
     const bundle = bundleOut && issued.length ? (written[issued.length] as NewFileResult) : null;
     if (bundle && !bundle.ok) throw new DomainError('IO_ERROR', `The certificates were issued, recorded and written one per file, but the bundle ${bundleOut} could not be written (${bundle.errno}). Build it from the files in ${outDir}.`);
