@@ -74,7 +74,8 @@ export async function dispatch(service: Service, name: string, rawInput: unknown
       return { ok: false, code: io.code, message: withRecorded(io.message, recorded) };
     }
     session.logger.error(`${name}: unexpected failure`, e instanceof Error ? (e.stack ?? e.message) : String(e));
-    return { ok: false, code: 'INTERNAL', message: withRecorded('Airgap CA hit an internal error; nothing was changed by the failed step. The details are in the log.', recorded) };
+    const log = session.logger.path ? ` (${session.logger.path})` : '';
+    return { ok: false, code: 'INTERNAL', message: withRecorded(`Airgap CA hit an internal error; nothing was changed by the failed step. The details are in the log${log}.`, recorded) };
   }
 }
 

@@ -13,6 +13,8 @@ import { vaultCounts } from '../core/store/vault-counts.ts';
 export interface Logger {
   /** Detail for operators and developers; never a passphrase, never key material. */
   error(message: string, detail?: string): void;
+  /** The file it writes to, when it writes to one: an answer can say where the detail is. */
+  readonly path?: string;
 }
 
 export const stderrLogger: Logger = {
@@ -24,7 +26,7 @@ export const stderrLogger: Logger = {
  * keeps the terminal free of stack traces: when the file cannot be written,
  * one line on stderr says so, without the detail.
  */
-export function fileLogger(path: string, stderr: (s: string) => void): Logger & { readonly path: string } {
+export function fileLogger(path: string, stderr: (s: string) => void): Logger & { path: string } {
   return {
     path,
     error: (message, detail) => {
