@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
 import type { Plugin } from 'vite';
-import { OPERATION_NAMES } from './src-main/api/contract.ts';
+import { CA_SCOPED_OPERATION_NAMES, OPERATION_NAMES } from './src-main/api/contract.ts';
 import { metaContentSecurityPolicy } from './src-main/electron/content-security-policy.ts';
 
 const root = import.meta.dirname;
@@ -66,6 +66,11 @@ export default defineConfig(({ command }) => {
       root: resolve(root, 'src-renderer'),
       base: './',
       html: { cspNonce: styleNonce },
+      define: {
+        // The operations of one CA, from the contract at build time: the console adds the CA it shows
+        // to exactly these calls, as the CLI adds --ca (src-renderer/src/api.ts).
+        __AIRGAP_CA_SCOPED_OPERATIONS__: JSON.stringify(CA_SCOPED_OPERATION_NAMES),
+      },
       build: {
         outDir: resolve(root, 'out/renderer'),
         // A smaller bundle parses faster at every start; sources stay readable in the repo.

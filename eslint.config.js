@@ -24,6 +24,7 @@ const LAYERS = {
     'src-main/core/issuance/revocation-reasons.ts', 'src-main/core/pki/key-algorithm-names.ts', 'src-main/core/keys/key-state.ts',
     // The views it shares with core, declared once there (docs/architecture.md, "Contract views and core types").
     'src-main/core/store/certificate-summary.ts', 'src-main/core/store/ca-summary.ts', 'src-main/core/vault/slot-summary.ts', 'src-main/core/media/medium.ts',
+    'src-main/core/media/package-verdict.ts',
   ]),
   api: layer('api/', ['node:**', 'zod', 'src-main/api/**', 'src-main/core/**']),
   // The shells reach the domain through dispatch; the few core modules they name are listed one by one.

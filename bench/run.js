@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 // cli-batch.ts and vault-search.ts are the end-to-end section: the real CLI against OpenSSL, and a vault of a million certificates.
-const benches = ['issue.ts', 'crl.ts', 'vault-revocation.ts', 'vault.ts', 'cli-batch.ts', 'vault-search.ts'];
+const benches = ['issue.ts', 'crl.ts', 'vault-revocation.ts', 'vault.ts', 'cli-batch.ts', 'renewal-batch.ts', 'vault-search.ts'];
 const started = Date.now();
 let failed = 0;
 for (const b of benches) {

@@ -146,3 +146,73 @@ test('issue from media: an auto-lock in the middle keeps the folder, its preview
   await expect(page.getByLabel('Folder on the medium (optional)')).toHaveValue('requests');
   await expect(page.getByTestId('requests-count')).toHaveText('1 request can be signed, 0 refused');
 });
+
+/** The folder step and the results with a renewal request among plain CSRs, at both window sizes. */
+async function renewalAmongRequests({ host, shots, a11y }: { host: { page: Page; workDir: string; vaultDir: string }; shots: { take(name: string): Promise<string> }; a11y: { check(screen: string): Promise<void> } }, theme: string): Promise<void> {
+  const { page } = host;
+  const usb = join(host.workDir, 'USB-RENEWALS');
+  const requests = join(usb, 'requests');
+  mkdirSync(requests, { recursive: true });
+  const made = join(host.workDir, 'openssl');
+  copyFileSync(opensslCsr(made, 'agent-new'), join(requests, 'agent-new.csr'));
+  process.env.AIRGAP_CA_MEDIA_ROOTS = usb;
+
+  // An enrolled agent: its certificate from the vault, then its renewal signed with it (OpenSSL as the agent).
+  await copyCaVault(host.vaultDir);
+  const seeder = await openVaultService(host.vaultDir);
+  const current = await must<{ serial: string; pem: string }>(seeder, 'cert.issue', { source: { path: opensslCsr(made, 'agent-old') } });
+  const bundle = await must<BundleView>(seeder, 'bundle.preview', {});
+  seeder.session.lock(null);
+  writeFileSync(join(made, 'agent-old.crt'), current.pem);
+  const next = join(made, 'next.der');
+  execFileSync('openssl', ['req', '-in', opensslCsr(join(made, 'next'), 'agent-old'), '-outform', 'DER', '-out', next], { stdio: 'ignore' });
+  execFileSync('openssl', ['cms', '-sign', '-binary', '-nodetach', '-outform', 'DER', '-md', 'sha256', '-signer', join(made, 'agent-old.crt'), '-inkey', join(made, 'agent-old.key'), '-in', next, '-out', join(requests, 'agent-old.p7m')], { stdio: 'ignore' });
+  const bundleFile = join(host.workDir, 'bundle.pem');
+  writeFileSync(bundleFile, bundle.pem);
+
+  await page.reload();
+  await unlockWithPassphrase(page);
+  await pressOn(page, page.getByRole('button', { name: 'Issue from media…' }));
+  await pressOn(page, page.getByRole('radio', { name: /USB-RENEWALS/ }), 'Space');
+  await page.getByLabel('Folder on the medium (optional)').fill('requests');
+  await pressOn(page, page.getByRole('button', { name: 'Read the requests' }));
+  await expect(page.getByTestId('requests-count')).toHaveText('1 request can be signed, 1 renewal request can be renewed, 0 refused');
+  await expect(page.getByTestId('request-row').filter({ hasText: 'agent-old.p7m' })).toContainText('OK: a renewal request');
+  await expect(page.getByTestId('request-row').filter({ hasText: 'agent-new.csr' })).toContainText('OK: a certificate request');
+  await a11y.check(`issue from media: a renewal among requests (${theme})`);
+  for (const [width, height] of [[1024, 768], [1280, 720]] as const) {
+    await page.setViewportSize({ width, height });
+    await shots.take(`renewal among requests ${width}x${height} ${theme}`);
+  }
+
+  await pressOn(page, page.getByRole('button', { name: 'Next: profile' }));
+  await expect(page.getByRole('button', { name: 'Next: confirm' })).toBeEnabled();
+  await pressOn(page, page.getByRole('button', { name: 'Next: confirm' }));
+  await expect(page.getByTestId('issue-summary')).toContainText('1 renewal request: each checked against the certificate that signed it');
+  await a11y.check(`issue from media: confirm with a renewal (${theme})`);
+  await pressOn(page, page.getByRole('button', { name: 'Issue 2 certificates' }));
+  await expect(page.getByTestId('issue-result-count')).toHaveText('2 issued, 0 refused');
+  await expect(page.getByTestId('issue-result-row')).toHaveCount(2);
+  for (const f of ['agent-old.p7m', 'agent-new.csr']) await expect(page.getByTestId('issue-result-row').filter({ hasText: f })).toContainText(/Issued, serial [0-9a-f]+/);
+  await a11y.check(`issue from media: results with a renewal (${theme})`);
+  for (const [width, height] of [[1024, 768], [1280, 720]] as const) {
+    await page.setViewportSize({ width, height });
+    await shots.take(`renewal results ${width}x${height} ${theme}`);
+  }
+  // The renewed certificate is the agent's, for its new key, and OpenSSL accepts it; the renewal's report is beside it.
+  const renewed = join(requests, 'agent-old.crt.pem');
+  expect(execFileSync('openssl', ['verify', '-CAfile', bundleFile, renewed], { encoding: 'utf8' })).toContain(': OK');
+  expect(execFileSync('openssl', ['x509', '-noout', '-pubkey', '-in', renewed], { encoding: 'utf8' })).toBe(execFileSync('openssl', ['pkey', '-pubout', '-in', join(made, 'next', 'agent-old.key')], { encoding: 'utf8' }));
+  expect(readdirSync(requests).filter((f) => f.startsWith('renewal-report-'))).toHaveLength(2);
+}
+
+test('issue from media: a renewal request among plain CSRs is recognised and renewed with the certificate that signed it (light)', async ({ host, shots, a11y }) => {
+  await renewalAmongRequests({ host, shots, a11y }, 'light');
+});
+
+test.describe('dark', () => {
+  test.use({ colorScheme: 'dark' });
+  test('issue from media: a renewal request among plain CSRs is recognised and renewed (dark)', async ({ host, shots, a11y }) => {
+    await renewalAmongRequests({ host, shots, a11y }, 'dark');
+  });
+});

@@ -10,6 +10,7 @@ import { auditOps } from './contract/audit.ts';
 import { caOps } from './contract/cas.ts';
 import { ceremonyOps } from './contract/ceremony.ts';
 import { certOps } from './contract/certs.ts';
+import { crlScheduleOps } from './contract/crls.ts';
 import { mediaOps } from './contract/media.ts';
 import { keyOps } from './contract/keys.ts';
 import { settingsOps } from './contract/settings.ts';
@@ -20,6 +21,7 @@ export const contract = {
   ...caOps,
   ...keyOps,
   ...certOps,
+  ...crlScheduleOps,
   ...mediaOps,
   ...auditOps,
   ...settingsOps,
@@ -36,6 +38,16 @@ export type OpResult<N extends OpName> = Contract[N] extends Operation<z.ZodType
 export type AirgapApi = { [N in OpName]: (input: OpInput<N>) => Promise<ApiResponse<OpResult<N>>> };
 
 export const OPERATION_NAMES = Object.keys(contract) as OpName[];
+
+/** The operations of one CA (their contract entry has `ca`): their input takes the CA's name as `ca`, as the CLI's --ca. */
+export type CaScopedOpName = { [N in OpName]: Contract[N]['ca'] extends 'one' | 'oneOrAll' ? N : never }[OpName];
+
+/** Is this operation one CA's? The CLI adds --ca to exactly these; the console adds the CA it shows (built into the renderer). */
+export function isCaScoped(name: OpName): name is CaScopedOpName {
+  return contract[name].ca !== undefined;
+}
+
+export const CA_SCOPED_OPERATION_NAMES: CaScopedOpName[] = OPERATION_NAMES.filter(isCaScoped);
 
 /** Sent by main when the session locked itself (idle timer); the renderer returns to the unlock screen. */
 export interface LockedNotice {
@@ -57,6 +69,7 @@ export type * from './contract/audit.ts';
 export type * from './contract/cas.ts';
 export type * from './contract/keys.ts';
 export type * from './contract/certs.ts';
+export type * from './contract/crls.ts';
 export type * from './contract/media.ts';
 export type * from './contract/settings.ts';
 export type * from './contract/ceremony.ts';

@@ -4,6 +4,7 @@ import { caHandlers } from './service/ca-handlers.ts';
 import { auditHandlers } from './service/audit-handlers.ts';
 import { keyHandlers } from './service/key-handlers.ts';
 import { certHandlers } from './service/cert-handlers.ts';
+import { crlScheduleHandlers } from './service/crl-schedule-handlers.ts';
 import { ceremonyHandlers } from './service/ceremony-handlers.ts';
 import { mediaHandlers } from './service/media-handlers.ts';
 import { settingsHandlers } from './service/settings-handlers.ts';
@@ -18,6 +19,7 @@ export const handlers: Handlers = {
   ...caHandlers,
   ...keyHandlers,
   ...certHandlers,
+  ...crlScheduleHandlers,
   ...mediaHandlers,
   ...auditHandlers,
   ...settingsHandlers,

@@ -9,7 +9,7 @@ import { printable } from '../core/safe-text.ts';
 
 /** A share file is a few hundred bytes of text; anything much larger is not one. */
 const MAX_SHARE_FILE_BYTES = 64 * 1024;
-import { contract, type OpInput, type OpName, type OpResult } from '../api/contract.ts';
+import { isCaScoped, type OpInput, type OpName, type OpResult } from '../api/contract.ts';
 import { dispatch } from '../api/dispatch.ts';
 import { createService, type Service } from '../api/service.ts';
 import { fileLogger, type Logger } from '../api/session.ts';
@@ -19,7 +19,8 @@ import { passphraseWithoutPrompt, promptHidden, takeSecretEnvironment } from './
 
 export interface GlobalOptions {
   vault?: string;
-  ca?: string;
+  /** Every --ca given, in order. */
+  ca?: string[];
   json?: boolean;
   actor?: string;
   passphraseFile?: string;
@@ -55,14 +56,20 @@ export class CliContext {
     return this.opts.witness ?? [];
   }
 
-  /** The CA named with --ca or AIRGAP_CA_CA; none: the vault's only CA (dispatch refuses when there are several). */
+  /** The CA named with --ca (the last one, as before --ca could be repeated) or AIRGAP_CA_CA; none: the vault's only CA (dispatch refuses when there are several). */
   get ca(): string | undefined {
-    return this.opts.ca ?? (this.env.AIRGAP_CA_CA || undefined);
+    return this.opts.ca?.at(-1) ?? (this.env.AIRGAP_CA_CA || undefined);
+  }
+
+  /** Every CA named with --ca, else AIRGAP_CA_CA, else none: the CAs of an export package (none: every CA). */
+  get cas(): string[] {
+    if (this.opts.ca?.length) return [...new Set(this.opts.ca)];
+    return this.env.AIRGAP_CA_CA ? [this.env.AIRGAP_CA_CA] : [];
   }
 
   async call<N extends OpName>(name: N, input: OpInput<N>): Promise<OpResult<N>> {
     // Operations of one CA take the selected CA; the others never see --ca.
-    const scoped = (contract[name] as { ca?: unknown }).ca !== undefined && this.ca !== undefined;
+    const scoped = isCaScoped(name) && this.ca !== undefined;
     const r = await dispatch(this.service, name, scoped ? { ...input, ca: this.ca } : input);
     if (!r.ok) throw new CliFailure(r.code, r.message);
     return r.value as OpResult<N>;

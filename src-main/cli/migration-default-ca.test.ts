@@ -87,12 +87,14 @@ describe('a vault made before several CAs per vault', () => {
     ]);
   });
 
-  it('passes through migrations 6, 7, 8 and 9: the revocation in the narrow rows of 7, its issuer given the CA by 8, no retire reason on keys not retired (9)', async () => {
+  it('passes through migrations 6, 7, 8, 9 and 11: the revocation in the narrow rows of 7, its issuer given the CA by 8, no retire reason on keys not retired (9), no renewals yet (11)', async () => {
     const { vault, cli } = legacyVault();
     expect((await cli(['key', 'list'])).code).toBe(0);
     const raw = openRawDatabase(vault, await vaultKeyOf(vault, { passphrase: PASS }));
     try {
-      expect(SCHEMA_VERSION).toBe(9);
+      expect(SCHEMA_VERSION).toBe(12);
+      expect(raw.prepare('SELECT count(*) FROM renewals').pluck().get()).toBe(0);
+      expect(raw.prepare("SELECT name FROM sqlite_master WHERE name = 'certificates_subject'").pluck().get()).toBe('certificates_subject');
       expect(raw.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
       const rootA = raw.prepare("SELECT id FROM signing_keys WHERE name = 'root-a'").pluck().get() as string;
       expect(raw.prepare('SELECT issuer_key_id, ca_id FROM revocation_issuers').raw().all()).toEqual([[rootA, 'default']]);
@@ -108,6 +110,20 @@ describe('a vault made before several CAs per vault', () => {
     } finally {
       raw.close();
     }
+  });
+
+  it('passes through migration 12: the old CRLs are on the calendar, and pre-signed CRLs continue each key\'s numbers', async () => {
+    const { cli } = legacyVault();
+    const cal = (await cli(['--json', 'crl', 'calendar'])).json as { entries: Array<{ keyName: string; state: string; lastCrl: { number: number } | null; scheduled: unknown }> };
+    expect(cal.entries.map((e) => [e.keyName, e.state, e.lastCrl?.number, e.scheduled]).sort()).toEqual([
+      ['root-a', 'trusted', crlNumber(join(FIXTURE, 'a.crl')), null],
+      ['root-b', 'active', crlNumber(join(FIXTURE, 'b.crl')), null],
+    ]);
+    const p = await cli(['--json', 'crl', 'presign', '--issuer', 'root-a', '--count', '2']);
+    expect(p.code).toBe(0);
+    const numbers = (p.json as { crls: Array<{ number: number; entries: number }> }).crls;
+    expect(numbers[0]!.number).toBeGreaterThan(crlNumber(join(FIXTURE, 'a.crl')));
+    expect(numbers.map((c) => c.entries)).toEqual([1, 1]);
   });
 
   it('with a second CA added, the commands of one CA need --ca, and "default" keeps everything it had', async () => {

@@ -142,7 +142,7 @@ describe('several CAs in one vault, through the CLI', () => {
 
   it('without --ca a command of one CA is refused on a two-CA vault with exit 2 naming the CAs; an unknown CA is CA_NOT_FOUND', async () => {
     const { cli, dir, env, usb } = await twoCas();
-    for (const args of [['key', 'create', '--name', 'x'], ['cert', 'list'], ['crl', 'generate', '--out', join(dir, 'x.crl')], ['bundle', 'write', '--out', join(dir, 'x.pem')], ['export', 'media', '--to', usb]]) {
+    for (const args of [['key', 'create', '--name', 'x'], ['cert', 'list'], ['crl', 'generate', '--out', join(dir, 'x.crl')], ['bundle', 'write', '--out', join(dir, 'x.pem')], ['export', 'emergency', '--to', usb], ['audit', 'checkpoint', '--out', join(dir, 'cp.json')]]) {
       const r = await cli(['--json', ...args]);
       expect(r.code, args.join(' ')).toBe(2);
       const e = (r.json as { error: { code: string; message: string } }).error;

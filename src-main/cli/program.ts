@@ -25,7 +25,7 @@ export function buildProgram(rt: CliRuntime = processRuntime): Command {
   const program = new Command('airgap-ca')
     .description('Offline certificate authority: encrypted key vault, rotation ceremonies, trust bundles and CRLs on removable media.')
     .option('--vault <DIR>', 'the vault folder (default: AIRGAP_CA_VAULT or the app-data folder)')
-    .option('--ca <NAME>', 'the CA of the vault that key, cert, crl, bundle and export commands work on (default: AIRGAP_CA_CA, or the only CA)')
+    .option('--ca <NAME>', 'the CA of the vault that key, cert, crl, bundle, export and audit checkpoint commands work on (default: AIRGAP_CA_CA, or the only CA); repeat for export media/verify', collect)
     .option('--json', 'print exactly one JSON document on stdout')
     .option('--actor <NAME>', 'who is acting, for the audit log (default: AIRGAP_CA_ACTOR or the OS user)')
     .option('--passphrase-file <FILE>', 'read the vault passphrase from FILE (or set AIRGAP_CA_PASSPHRASE)')

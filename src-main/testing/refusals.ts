@@ -25,7 +25,9 @@ export function codeOf(fn: () => unknown): Outcome {
 /** The code `work` is refused with, or 'ok'; `onValue` disposes of what it resolved to (a vault to close). */
 export async function codeOfAsync(work: Promise<unknown>, onValue?: (value: unknown) => void): Promise<Outcome> {
   try {
-    onValue?.(await work);
+    // Awaited first: `onValue?.(await work)` would skip the await itself when there is no onValue.
+    const value = await work;
+    onValue?.(value);
     return 'ok';
   } catch (e) {
     return codeOfThrown(e);

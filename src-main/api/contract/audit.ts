@@ -50,6 +50,7 @@ export const auditOps = {
     }),
     { mutates: false, needsUnlock: true },
   ),
-  'audit.checkpoint': op<AuditCheckpointView>()(z.strictObject({ out: filePath }), { mutates: true, needsUnlock: true }),
+  // Signed by the active key of the CA named (the vault's only CA by default): on a vault of several CAs the officer says whose key vouches for the head.
+  'audit.checkpoint': op<AuditCheckpointView>()(z.strictObject({ out: filePath }), { mutates: true, needsUnlock: true, ca: 'one' }),
   'audit.export': op<{ file: string; events: number }>()(z.strictObject({ out: filePath }), { mutates: true, needsUnlock: true }),
 } as const;

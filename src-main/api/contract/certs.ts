@@ -45,6 +45,33 @@ export interface BatchResult {
   seconds: number;
 }
 
+/** One request of a renewal batch (`cert renew-batch`), as its report lists it. */
+export interface RenewalLineView {
+  file: string;
+  status: 'issued' | 'already-issued' | 'refused';
+  /** The agent's certificate being renewed, once known. */
+  agentSerial: string | null;
+  /** The certificate issued for the request (in this batch, or before for a replay). */
+  newSerial: string | null;
+  code: string | null;
+  message: string | null;
+  /** The certificate file, when written or already there. */
+  out: string | null;
+}
+
+export interface RenewalBatchResult {
+  ca: string;
+  issuerKeyId: string;
+  counts: { received: number; validated: number; issued: number; alreadyIssued: number; refused: number; refusedByCode: Record<string, number> };
+  requests: RenewalLineView[];
+  /** Serials revoked as superseded (--supersede). */
+  superseded: string[];
+  /** Files in the folder that are not renewal requests: plain certificate requests (for cert issue-batch), certificates and reports of earlier batches. */
+  skipped: string[];
+  report: { json: string; csv: string };
+  seconds: number;
+}
+
 export interface CrlResult {
   issuerKeyId: string;
   number: number;
@@ -100,6 +127,19 @@ export const certOps = {
       profile: z.enum(PROFILE_NAMES).default('agent'),
       days: z.number().int().min(1).max(36500).optional(),
       truncate: z.boolean().default(false),
+      /** Leave renewal requests (CMS) in the folder to cert.renewBatch instead of refusing them. */
+      skipRenewals: z.boolean().default(false),
+    }),
+    { mutates: true, needsUnlock: true, ca: 'one' },
+  ),
+  'cert.renewBatch': op<RenewalBatchResult>()(
+    z.strictObject({
+      inDir: filePath,
+      outDir: filePath,
+      /** The JSON report (the CSV goes beside it, .csv); default renewal-report-<time>.json in outDir. */
+      report: filePath.optional(),
+      days: z.number().int().min(1).max(36500).optional(),
+      supersede: z.boolean().default(false),
     }),
     { mutates: true, needsUnlock: true, ca: 'one' },
   ),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { RemovableMedium } from '../../core/media/medium.ts';
-import { empty, filePath, op } from './common.ts';
+import type { CaVerdict, ExportProblem, ExportVerifyCode } from '../../core/media/package-verdict.ts';
+import { caName, empty, filePath, op } from './common.ts';
 
 /** A removable medium as detection reports it: declared once in core/media/medium.ts. */
 export type MediumView = RemovableMedium;
@@ -11,15 +12,32 @@ export interface ExportFileView {
   sha256: string;
 }
 
+/** One CA of a written package: its folder ('' when the package holds only it: its files are at the top) and its signer. */
+export interface ExportCaView {
+  id: string;
+  name: string;
+  folder: string;
+  signingKeyId: string;
+  crls: Array<{ issuerKeyId: string; number: number; nextUpdate: string; regenerated: boolean }>;
+  /** The package carries this CA's emergency files (EMERGENCY.json …): its latest emergency rotation had not been exported yet. */
+  emergency: boolean;
+}
+
 export interface ExportView {
   dir: string;
   folderName: string;
   manifestSha256: string;
+  /** The signer of the package's first CA (of its only one, for a package of one CA); every CA's is in `cas`. */
   signingKeyId: string;
   files: ExportFileView[];
   totalBytes: number;
-  /** CRLs written to the package, and whether they were regenerated because they were due. */
+  /** CRLs written to the package (of every CA in it), and whether they were regenerated because they were due. */
   crls: Array<{ issuerKeyId: string; number: number; nextUpdate: string; regenerated: boolean }>;
+  /** 1: one CA, today's layout at the top; 2: several CAs, a folder each and one manifest they co-sign. */
+  formatVersion: 1 | 2;
+  cas: ExportCaView[];
+  /** CAs of the vault left out because they have no active key (only when no CA was named). */
+  skipped: Array<{ ca: string; reason: string }>;
 }
 
 export interface ExportPreview {
@@ -27,13 +45,35 @@ export interface ExportPreview {
   keys: Array<{ id: string; name: string; state: string }>;
   crls: Array<{ issuerKeyId: string; willRegenerate: boolean; nextUpdate: string | null }>;
   totalBytes: number;
+  formatVersion: 1 | 2;
+  cas: Array<{ id: string; name: string; folder: string; signingKeyId: string; emergency: boolean }>;
+  skipped: Array<{ ca: string; reason: string }>;
 }
+
+/** The emergency files of a CA written on their own (`export emergency`). */
+export interface EmergencyExportView {
+  dir: string;
+  folderName: string;
+  manifestSha256: string;
+  signingKeyId: string;
+  files: ExportFileView[];
+  compromisedKeyId: string;
+  compromisedAt: string;
+  reissue: number;
+  /** Whether a revocation request for the CA that certified the compromised key is among the files (it was a sub-CA). */
+  revocationRequest: boolean;
+}
+
+/** The verdicts of a package check: declared once in core/media/package-verdict.ts. */
+export type { ExportVerifyCode };
+export type ExportVerifyCaView = CaVerdict;
 
 export interface ExportVerifyView {
   ok: boolean;
   dir: string;
-  problems: Array<{ file: string | null; message: string }>;
+  problems: ExportProblem[];
   manifestSha256: string | null;
+  /** The signer of a package of one CA; null for several CAs (see `cas`) or an unreadable manifest. */
   signingKeyId: string | null;
   created: string | null;
   files: number;
@@ -41,8 +81,16 @@ export interface ExportVerifyView {
   pinned: boolean;
   /** The key ids the signer had to be one of (empty when not pinned). */
   trustedKeyIds: string[];
-  /** Why it failed: EXPORT_SIGNER_NOT_PINNED when the signer is not one of trustedKeyIds, else EXPORT_VERIFY_FAILED; null when ok. */
-  code: 'EXPORT_SIGNER_NOT_PINNED' | 'EXPORT_VERIFY_FAILED' | null;
+  /**
+   * Why it failed, null when ok: EXPORT_CA_MISSING (a CA of the manifest, or one asked for, is not there), EXPORT_SIGNER_WRONG_CA
+   * (a CA's part is signed by another CA's key), EXPORT_FILE_MISPLACED (a file of one CA in another's folder),
+   * EXPORT_SIGNER_NOT_PINNED (a signer is not one of trustedKeyIds), else EXPORT_VERIFY_FAILED.
+   */
+  code: ExportVerifyCode | null;
+  /** 1 or 2 (see ExportView.formatVersion); null when the manifest could not be read. */
+  formatVersion: number | null;
+  /** One verdict per CA of the package. */
+  cas: ExportVerifyCaView[];
 }
 
 export interface LastExportView {
@@ -54,14 +102,20 @@ export interface LastExportView {
 
 export interface RequestFolderView {
   dir: string;
+  /** kind: `csr` for a plain request, `renewal` for a renewal request (CMS signed by the agent's certificate, checked only when renewed). */
   files: Array<{ name: string; ok: boolean; kind: string | null; code: string | null; message: string | null }>;
 }
+
+const packageCas = z.array(caName).min(1).max(100).optional();
 
 export const mediaOps = {
   'media.list': op<{ media: MediumView[]; problems: string[] }>()(empty, { mutates: false, needsUnlock: false }),
   'media.readRequests': op<RequestFolderView>()(z.strictObject({ dir: filePath }), { mutates: false, needsUnlock: true }),
-  'export.preview': op<ExportPreview>()(empty, { mutates: false, needsUnlock: true, ca: 'one' }),
-  'export.media': op<ExportView>()(z.strictObject({ to: filePath }), { mutates: true, needsUnlock: true, ca: 'one' }),
+  // Which CAs a package carries: `cas` (names), or `ca` (one name, as the console names its selected CA); neither: every CA with an active key.
+  'export.preview': op<ExportPreview>()(z.strictObject({ cas: packageCas, ca: caName.optional() }), { mutates: false, needsUnlock: true }),
+  'export.media': op<ExportView>()(z.strictObject({ to: filePath, cas: packageCas, ca: caName.optional() }), { mutates: true, needsUnlock: true }),
+  /** The CA's emergency files on their own, in a package folder of their own (not an export of the fleet's files: nothing is recorded as exported). */
+  'export.emergency': op<EmergencyExportView>()(z.strictObject({ to: filePath }), { mutates: true, needsUnlock: true, ca: 'one' }),
   'export.verify': op<ExportVerifyView>()(
     z.strictObject({
       dir: filePath,
@@ -69,6 +123,8 @@ export const mediaOps = {
       trustAnchor: filePath.optional(),
       /** Key ids ("sha256:…") the manifest may be signed by. */
       keyIds: z.array(z.string().trim().max(100)).max(100).optional(),
+      /** The CAs (names or ids) the pins are for; each must be in the package. */
+      cas: packageCas,
     }),
     { mutates: false, needsUnlock: false },
   ),

@@ -8,9 +8,16 @@ export interface Settings {
   trustedWindowDays: number;
   /** Days from a CRL's thisUpdate to its nextUpdate. */
   crlValidityDays: number;
+  /**
+   * Days before a CRL (or the last pre-signed one) expires by which the next ceremony must publish
+   * its successor (`crl calendar`), and the overlap of consecutive pre-signed CRLs (`crl presign`).
+   */
+  crlSafetyMarginDays: number;
+  /** Days a bootstrap certificate is valid when the request names no validity. */
+  bootstrapValidityDays: number;
 }
 
-export const DEFAULT_SETTINGS: Settings = { autoLockMinutes: 5, trustedWindowDays: 30, crlValidityDays: 7 };
+export const DEFAULT_SETTINGS: Settings = { autoLockMinutes: 5, trustedWindowDays: 30, crlValidityDays: 7, crlSafetyMarginDays: 2, bootstrapValidityDays: 1825 };
 
 export const settingsOps = {
   'settings.get': op<Settings>()(empty, { mutates: false, needsUnlock: true }),
@@ -19,6 +26,8 @@ export const settingsOps = {
       autoLockMinutes: z.number().int().min(1).max(240).optional(),
       trustedWindowDays: z.number().int().min(1).max(3650).optional(),
       crlValidityDays: z.number().int().min(1).max(366).optional(),
+      crlSafetyMarginDays: z.number().int().min(1).max(60).optional(),
+      bootstrapValidityDays: z.number().int().min(1).max(3650).optional(),
     }),
     // Values equal to the current ones change nothing and write nothing.
     { mutates: { transactions: [0, 1] }, needsUnlock: true },

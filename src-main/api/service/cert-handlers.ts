@@ -1,5 +1,5 @@
 import { caIssuanceDays } from '../../core/issuance/ca-policy.ts';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { toPem } from '../../core/asn1/pem.ts';
 import { DomainError } from '../../core/errors.ts';
@@ -9,26 +9,26 @@ import { crlToPem } from '../../core/issuance/crl-encoder.ts';
 import { generateCrl } from '../../core/issuance/crl-publication.ts';
 import { issueBatch } from '../../core/issuance/batch-issuance.ts';
 import { createIssuer } from '../../core/issuance/issuer.ts';
+import { activeIssuingKey } from '../../core/issuance/issuing-key.ts';
+import { issuedRecord, sanList } from '../../core/issuance/issued-record.ts';
+import { looksLikeRenewalRequest } from '../../core/issuance/cms-signed-data.ts';
+import { renewBatch, type RenewalInput } from '../../core/issuance/renewal-batch.ts';
+import { RENEWAL_REPORT_FORMAT, renewalReportCsv, renewalReportJson, type RenewalReport, type RenewalReportLine } from '../../core/issuance/renewal-report.ts';
+import { RenewalStore } from '../../core/store/renewal-store.ts';
 import { PROFILES } from '../../core/issuance/profiles.ts';
 import { normalizeSerialHex } from '../../core/asn1/serial.ts';
 import { parseRevocationReason, type ReasonName } from '../../core/issuance/revocation-reasons.ts';
-import type { SubjectAltNames } from '../../core/issuance/subject-alt-names.ts';
 import { readMediaFile, readRequestFolder } from '../../core/media/untrusted-input.ts';
 import { checkCertificatesForImport } from '../../core/issuance/certificate-import.ts';
 import { checkCrlForImport, MAX_IMPORTED_CRL_BYTES } from '../../core/issuance/crl-import.ts';
 import { certificateFingerprint } from '../../core/keys/trusted-roots.ts';
-import { CertificateStore } from '../../core/store/certificate-store.ts';
-import { statusOf, type CertificateSummary, type IssuedCertificate as StoredCert } from '../../core/store/certificate-store.ts';
+import { CertificateStore, statusOf, type CertificateSummary, type IssuedCertificate as StoredCert } from '../../core/store/certificate-store.ts';
 import type { SigningKeyRecord, SigningKeyStore } from '../../core/store/signing-key-store.ts';
 import type { BatchItemResult, CertDetailView, CertImportResult, CertView } from '../contract/certs.ts';
 import type { certOps } from '../contract/certs.ts';
 import type { HandlersFor } from './handler.ts';
 import { readBoundedInput } from './input-files.ts';
 import { writeRecordedOutput } from '../../core/fs/recorded-output.ts';
-
-function sanList(s: SubjectAltNames): string[] {
-  return [...s.dns.map((d) => `DNS:${d}`), ...s.ip.map((i) => `IP:${i}`), ...s.email.map((e) => `email:${e}`), ...s.uri.map((u) => `URI:${u}`)];
-}
 
 export function certView(c: CertificateSummary, now: Date): CertView {
   return {
@@ -52,11 +52,14 @@ function detailView(c: StoredCert, keys: SigningKeyStore, now: Date): CertDetail
   return { ...certView(c, now), pem: toPem(c.der, 'CERTIFICATE'), issuerName: issuer?.name ?? null };
 }
 
-function activeIssuingKey(keys: SigningKeyStore): SigningKeyRecord & { certificate: Buffer } {
-  const k = keys.active();
-  if (!k) throw new DomainError('NO_ACTIVE_KEY', 'There is no active signing key to issue with. Create a key, give it a certificate and activate it first.');
-  if (!k.certificate) throw new DomainError('KEY_NO_CERTIFICATE', `The active key "${k.name}" has no certificate.`);
-  return k as SigningKeyRecord & { certificate: Buffer };
+/** Where a request's certificate goes: `<request name>.crt.pem` in the output folder. */
+function certificateFileName(outDir: string, file: string): string {
+  return join(outDir, `${basename(file, extname(file))}.crt.pem`);
+}
+
+/** 20261202T041500Z: a report's name, one per batch. */
+function compactTime(d: Date): string {
+  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
 }
 
 /** A key that recorded or published nothing of its own yet still needs its certificate to check what it issued. */
@@ -90,7 +93,7 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
     const { bytes, name } = readBoundedInput(input.source, DEFAULT_CSR_MAX_BYTES, 'request');
     const csr = parseAndVerifyCsr(bytes);
     const now = ctx.clock.now();
-    const days = caIssuanceDays(ctx.ca, input.profile, input.days);
+    const days = caIssuanceDays(ctx.ca, input.profile, input.days ?? (input.profile === 'bootstrap' ? ctx.settings().bootstrapValidityDays : undefined));
     const issued = keys.withPrivateKey(k.id, (pkcs8) =>
       createIssuer({ certificateDer: k.certificate, privateKey: pkcs8, algorithm: k.algorithm }).issue({
         csr,
@@ -102,17 +105,7 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
         isSerialTaken: (s) => certs.isSerialTaken(s),
       }),
     );
-    const record = {
-      serial: issued.serialHex,
-      issuerKeyId: k.id,
-      subject: issued.subject,
-      sans: sanList(issued.sans),
-      profile: issued.profile,
-      notBefore: issued.notBefore.toISOString(),
-      notAfter: issued.notAfter.toISOString(),
-      issuedAt: now.toISOString(),
-      der: issued.der,
-    };
+    const record = issuedRecord(issued, k.id, now);
     v.transaction(() => {
       certs.insert([record]);
       v.audit.append({
@@ -131,17 +124,20 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
     const v = ctx.vault;
     const { keys, certs } = ctx.stores;
     const k = activeIssuingKey(keys);
-    const days = caIssuanceDays(ctx.ca, input.profile, input.days);
+    const days = caIssuanceDays(ctx.ca, input.profile, input.days ?? (input.profile === 'bootstrap' ? ctx.settings().bootstrapValidityDays : undefined));
     const outDir = resolve(input.outDir);
     if (!existsSync(outDir)) throw new DomainError('NOT_FOUND', `The output folder ${outDir} does not exist. Create it (or choose the medium's folder) first.`);
     const bundleOut = input.bundleOut ? resolve(input.bundleOut) : null;
     if (bundleOut && existsSync(bundleOut)) throw new DomainError('OUTPUT_EXISTS', `${bundleOut} already exists. Certificates are never written over an existing file.`);
-    const folder = await readRequestFolder(resolve(input.inDir), { accept: ['csr'], maxFiles: 1_000_000 });
+    const folder = await readRequestFolder(resolve(input.inDir), { accept: input.skipRenewals ? ['csr', 'pkcs7'] : ['csr'], maxFiles: 1_000_000 });
     const results: BatchItemResult[] = [];
     const items: Array<{ id: string; csr: Uint8Array }> = [];
-    const outName = (file: string) => join(outDir, `${basename(file, extname(file))}.crt.pem`);
+    const outName = (file: string) => certificateFileName(outDir, file);
     for (const f of folder.files) {
-      if (!f.ok) results.push({ file: f.name, ok: false, serial: null, out: null, code: f.code, message: f.message });
+      // Renewal requests are cert.renewBatch's; any other PKCS #7 is refused as before.
+      if (f.ok && f.file.kind === 'pkcs7') {
+        if (!looksLikeRenewalRequest(f.file)) results.push({ file: f.name, ok: false, serial: null, out: null, code: 'FILE_TYPE_UNKNOWN', message: `${f.name} is a PKCS#7 bundle, but a certificate request (CSR) was expected here.` });
+      } else if (!f.ok) results.push({ file: f.name, ok: false, serial: null, out: null, code: f.code, message: f.message });
       else if (existsSync(outName(f.name))) results.push({ file: f.name, ok: false, serial: null, out: null, code: 'OUTPUT_EXISTS', message: `${outName(f.name)} already exists; this request was not issued again.` });
       else items.push({ id: f.name, csr: f.file.bytes });
     }
@@ -161,19 +157,7 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
     );
     const issued = outcomes.flatMap((o) => (o.ok ? [{ id: o.id, c: o.certificate }] : []));
     v.transaction(() => {
-      certs.insert(
-        issued.map(({ c }) => ({
-          serial: c.serialHex,
-          issuerKeyId: k.id,
-          subject: c.subject,
-          sans: sanList(c.sans),
-          profile: c.profile,
-          notBefore: c.notBefore.toISOString(),
-          notAfter: c.notAfter.toISOString(),
-          issuedAt: now.toISOString(),
-          der: c.der,
-        })),
-      );
+      certs.insert(issued.map(({ c }) => issuedRecord(c, k.id, now)));
       v.audit.append({
         actor: ctx.actor,
         action: 'cert.batch-issued',
@@ -196,6 +180,71 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
     if (bundle && !bundle.ok) throw new DomainError('IO_ERROR', `The certificates were issued, recorded and written one per file, but the bundle ${bundleOut} could not be written (${bundle.errno}). Build it from the files in ${outDir}.`);
     results.sort((a, b) => a.file.localeCompare(b.file));
     return { issued: results.filter((r) => r.ok).length, failed: results.filter((r) => !r.ok).length, results, bundle: bundle ? bundleOut : null, seconds: (Date.now() - started) / 1000 };
+  },
+
+  'cert.renewBatch': async (input, ctx) => {
+    const started = Date.now();
+    const { keys, certs, cas } = ctx.stores;
+    const ca = ctx.ca ?? cas.select(undefined);
+    const now = ctx.clock.now();
+    const outDir = resolve(input.outDir);
+    if (!existsSync(outDir)) throw new DomainError('NOT_FOUND', `The output folder ${outDir} does not exist. Create it (or choose the medium's folder) first.`);
+    // One report per batch: a second batch in the same second gets the next free name.
+    const defaultReport = (n: number) => join(outDir, `renewal-report-${compactTime(now)}${n > 1 ? `-${n}` : ''}.json`);
+    let reportJson = input.report ? resolve(input.report) : defaultReport(1);
+    for (let n = 2; !input.report && (existsSync(reportJson) || existsSync(reportJson.replace(/\.json$/, '.csv'))); n++) reportJson = defaultReport(n);
+    const reportCsv = `${reportJson.replace(/\.json$/i, '')}.csv`;
+    for (const f of [reportJson, reportCsv]) if (existsSync(f)) throw new DomainError('OUTPUT_EXISTS', `${f} already exists; reports are never written over an existing file. Nothing was renewed.`);
+    const folder = await readRequestFolder(resolve(input.inDir), { accept: ['pkcs7', 'csr', 'certificate'], maxFiles: 1_000_000 });
+    const skipped: string[] = [];
+    const inputs: RenewalInput[] = [];
+    for (const f of folder.files) {
+      // Plain requests are cert issue-batch's; certificates and reports are what an earlier batch wrote into the same folder.
+      if (f.ok ? f.file.kind === 'csr' || f.file.kind === 'certificate' : /^renewal-report-[^/]*\.(json|csv)$/.test(f.name)) skipped.push(f.name);
+      else if (!f.ok) inputs.push({ file: f.name, ok: false, code: f.code, message: f.message });
+      else inputs.push({ file: f.name, ok: true, bytes: f.file.bytes });
+    }
+    ctx.progress({ operation: 'cert.renewBatch', done: 0, total: inputs.length });
+    const r = await renewBatch(
+      { vault: ctx.vault, ca, keys, certs, allCerts: new CertificateStore(ctx.vault.db), caName: (id) => cas.byId(id)?.name ?? id, renewals: new RenewalStore(ctx.vault.db, ca.id), actor: ctx.actor, now },
+      inputs,
+      {
+        days: input.days,
+        supersede: input.supersede,
+        from: resolve(input.inDir),
+        to: outDir,
+        report: reportJson,
+        outputTaken: (file) => existsSync(certificateFileName(outDir, file)),
+        onProgress: (done, total) => ctx.progress({ operation: 'cert.renewBatch', done, total }),
+        workerUrl: ctx.issuanceWorkerUrl,
+      },
+    );
+    // Recorded first; then the certificate files (a replay's only when its file is missing), all made durable by one sync.
+    const lines: RenewalReportLine[] = r.lines.map((l) => ({ ...l, out: null }));
+    const pending: Array<{ line: RenewalReportLine; path: string; bytes: Buffer }> = [];
+    for (const line of lines) {
+      if (line.status === 'refused' || !line.newSerial) continue;
+      const path = certificateFileName(outDir, line.file);
+      const bytes = Buffer.from(toPem(r.certificates.get(line.newSerial) as Buffer, 'CERTIFICATE'));
+      if (line.status === 'issued' || !existsSync(path)) pending.push({ line, path, bytes });
+      else if (readFileSync(path).equals(bytes)) line.out = path;
+      else line.message = `${path} exists with other content; it was not overwritten. Export certificate ${line.newSerial} with "cert show".`;
+    }
+    const written = writeNewFilesDurably(pending.map(({ path, bytes }) => ({ path, bytes })), { mode: 0o644 });
+    pending.forEach(({ line, path }, i) => {
+      const w = written[i] as NewFileResult;
+      if (w.ok) line.out = path;
+      else line.message = `Recorded as serial ${line.newSerial}, but ${path} could not be written (${w.errno}). Export it again with "cert show".`;
+    });
+    const report: RenewalReport = { format: RENEWAL_REPORT_FORMAT, format_version: 1, ca: ca.name, created: now.toISOString(), issuerKeyId: r.issuerKeyId, inDir: resolve(input.inDir), outDir, supersede: input.supersede, counts: r.counts, superseded: r.superseded, requests: lines };
+    const [json, csv] = writeNewFilesDurably([
+      { path: reportJson, bytes: Buffer.from(renewalReportJson(report)) },
+      { path: reportCsv, bytes: Buffer.from(renewalReportCsv(lines)) },
+    ], { mode: 0o644 });
+    for (const [w, path] of [[json, reportJson], [csv, reportCsv]] as const) {
+      if (!w?.ok) throw new DomainError('IO_ERROR', `The renewals were recorded and their certificates written, but the report ${path} could not be written (${w?.ok === false ? w.errno : 'error'}). The audit log holds the batch's counts and serials.`);
+    }
+    return { ca: ca.name, issuerKeyId: r.issuerKeyId, counts: r.counts, requests: lines, superseded: r.superseded, skipped, report: { json: reportJson, csv: reportCsv }, seconds: (Date.now() - started) / 1000 };
   },
 
   'cert.list': (input, ctx) => {
@@ -305,7 +354,8 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
     const { bytes, name } = readBoundedInput(input.source, MAX_IMPORTED_CRL_BYTES, 'CRL');
     const crl = checkCrlForImport(bytes, {
       certificate: k.certificate,
-      lastNumber: certs.lastCrl(k.id)?.number ?? null,
+      // Pre-signed CRLs count: an imported CRL numbered below them would make the numbers go back.
+      lastNumber: certs.highestCrlNumber(k.id) || null,
       issuedSerial: (serial) => certs.isSerialTaken(serial) && certs.get(serial).issuerKeyId === k.id,
     });
     let revoked = 0;

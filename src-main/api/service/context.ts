@@ -61,7 +61,7 @@ function hostOf(session: Session): HostContext {
 }
 
 /** A CA's own settings where it has them, the vault's otherwise. */
-function caSettings(vaultSettings: Settings, ca: CaSummary | null): Settings {
+export function caSettings(vaultSettings: Settings, ca: CaSummary | null): Settings {
   if (!ca) return vaultSettings;
   const own = ca.settings;
   return { ...vaultSettings, trustedWindowDays: own.trustedWindowDays ?? vaultSettings.trustedWindowDays, crlValidityDays: own.crlValidityDays ?? vaultSettings.crlValidityDays };

@@ -1,69 +1,28 @@
-import { createPrivateKey, sign as nodeSign } from 'node:crypto';
+import { looksLikeRenewalRequest } from '../../core/issuance/cms-signed-data.ts';
 import { resolve } from 'node:path';
-import { buildBundle } from '../../core/keys/bundle-builder.ts';
-import { buildTrustAnchor, serializeTrustAnchor } from '../../core/keys/trust-anchor.ts';
 import { DomainError, isDomainError } from '../../core/errors.ts';
-import { crlToPem } from '../../core/issuance/crl-encoder.ts';
-import { generateCrl } from '../../core/issuance/crl-publication.ts';
 import { detectRemovableMedia } from '../../core/media/detect.ts';
-import { writeExportPackage, type ExportFile, type ExportResult } from '../../core/media/export-package.ts';
+import { writeExportPackage, type ExportResult } from '../../core/media/export-package.ts';
 import { pinnedKeyIds, verifyExportPackage } from '../../core/media/export-verify.ts';
+import { emergencyFiles } from '../../core/media/emergency-package.ts';
 import { readRequestFolder } from '../../core/media/untrusted-input.ts';
-import { ALGORITHMS } from '../../core/pki/algorithms.ts';
-import type { CrlRecord } from '../../core/store/certificate-store.ts';
-import type { ExportView, mediaOps } from '../contract/media.ts';
+import { ExportLogStore } from '../../core/store/export-log-store.ts';
+import { CrlScheduleStore } from '../../core/store/crl-schedule-store.ts';
+import type { ExportCaView, mediaOps } from '../contract/media.ts';
 import type { VaultContext } from './context.ts';
+import { assemblePackage, caPackageFiles, crlFiles, emergencyFactsOf, manifestSigner, packageCas, type AssembledPackage } from './export-contents.ts';
 import type { HandlersFor } from './handler.ts';
-import { crlStatus } from './key-views.ts';
 import { recordFailure } from '../../core/fs/recorded-output.ts';
 
-interface PackageContents {
-  files: ExportFile[];
-  /** CRLs made for this export: stored in the vault only once the package is written and verified. */
-  newCrls: CrlRecord[];
-  crls: ExportView['crls'];
-  activeKeyId: string;
-  keys: Array<{ id: string; name: string; state: string }>;
+/** The package for the CAs asked for (`cas`, or `ca`; neither: every CA with an active key). */
+function packageFor(ctx: VaultContext, input: { cas?: string[] | undefined; ca?: string | undefined }): AssembledPackage & { skipped: Array<{ ca: string; reason: string }> } {
+  const names = [...(input.cas ?? []), ...(input.ca === undefined ? [] : [input.ca])];
+  const { cas, skipped } = packageCas(ctx, names);
+  return { ...assemblePackage(ctx, cas.map((ca) => caPackageFiles(ctx, ca))), skipped };
 }
 
-/**
- * What goes on the medium: the trust bundle, trust-anchor.json, and every
- * issuer's latest CRL — regenerated when it is due, expired or missing for an
- * active or trusted key; a retired key's final CRL travels as it is.
- */
-function packageContents(ctx: VaultContext): PackageContents {
-  const { keys, certs } = ctx.stores;
-  const active = keys.active();
-  if (!active) throw new DomainError('NO_ACTIVE_KEY', 'There is no active signing key to sign the package with. Activate a key first.');
-  const bundle = buildBundle(keys);
-  const all = keys.list();
-  const anchor = buildTrustAnchor(
-    all.map((k) => ({ id: k.id, state: k.state, trustedUntil: k.trustedUntil ? new Date(k.trustedUntil) : undefined, certificate: k.certificate, chain: k.chain, algorithm: k.algorithm })),
-  );
-  const files: ExportFile[] = [
-    { name: 'trust-bundle.pem', bytes: Buffer.from(bundle.pem, 'utf8') },
-    { name: 'trust-anchor.json', bytes: serializeTrustAnchor(anchor) },
-  ];
-  const newCrls: CrlRecord[] = [];
-  const crls: ExportView['crls'] = [];
-  const now = ctx.clock.now();
-  for (const k of all) {
-    if (k.state === 'draft' || !k.certificate) continue;
-    const status = crlStatus(certs, k.id, now).status;
-    let record = certs.lastCrl(k.id);
-    let regenerated = false;
-    if (k.state !== 'retired' && status !== 'ok') {
-      const made = generateCrl({ keys, certs, now: ctx.clock.now() }, k, ctx.settings().crlValidityDays);
-      record = { issuerKeyId: k.id, number: made.record.number, thisUpdate: made.record.thisUpdate, nextUpdate: made.record.nextUpdate, entries: made.record.entries, der: made.der };
-      newCrls.push(record);
-      regenerated = true;
-    }
-    if (!record) continue;
-    const prefix = k.id.slice('sha256:'.length, 'sha256:'.length + 16);
-    files.push({ name: `crl/${prefix}.crl`, bytes: record.der }, { name: `crl/${prefix}.crl.pem`, bytes: Buffer.from(crlToPem(record.der), 'utf8') });
-    crls.push({ issuerKeyId: k.id, number: record.number, nextUpdate: record.nextUpdate, regenerated });
-  }
-  return { files, newCrls, crls, activeKeyId: active.id, keys: bundle.keys };
+function caViews(pkg: AssembledPackage): ExportCaView[] {
+  return pkg.parts.map((p) => ({ id: p.ca.id, name: p.ca.name, folder: pkg.folders.get(p.ca.id) ?? '', signingKeyId: p.active.id, crls: p.crls, emergency: p.emergency !== null }));
 }
 
 export const mediaHandlers: HandlersFor<keyof typeof mediaOps> = {
@@ -73,64 +32,79 @@ export const mediaHandlers: HandlersFor<keyof typeof mediaOps> = {
   },
 
   'media.readRequests': async (input) => {
-    const r = await readRequestFolder(resolve(input.dir), { accept: ['csr'] });
+    // Renewal requests (CMS around a CSR) are recognised among the plain requests; any other PKCS #7 is refused as before.
+    const r = await readRequestFolder(resolve(input.dir), { accept: ['csr', 'pkcs7'] });
     return {
       dir: r.dir,
-      files: r.files.map((f) => (f.ok ? { name: f.name, ok: true, kind: f.file.kind, code: null, message: null } : { name: f.name, ok: false, kind: null, code: f.code, message: f.message })),
+      files: r.files.map((f) => {
+        if (!f.ok) return { name: f.name, ok: false, kind: null, code: f.code, message: f.message };
+        if (f.file.kind !== 'pkcs7') return { name: f.name, ok: true, kind: f.file.kind, code: null, message: null };
+        if (looksLikeRenewalRequest(f.file)) return { name: f.name, ok: true, kind: 'renewal', code: null, message: null };
+        return { name: f.name, ok: false, kind: null, code: 'FILE_TYPE_UNKNOWN', message: `${f.name} is a PKCS#7 bundle, but a certificate request (CSR) or a renewal request was expected here.` };
+      }),
     };
   },
 
-  'export.preview': (_i, ctx) => {
-    const c = packageContents(ctx);
+  'export.preview': (input, ctx) => {
+    const pkg = packageFor(ctx, input);
     return {
-      files: c.files.map((f) => ({ name: f.name, size: f.bytes.length })),
-      keys: c.keys,
-      crls: c.crls.map((x) => ({ issuerKeyId: x.issuerKeyId, willRegenerate: x.regenerated, nextUpdate: x.nextUpdate })),
-      totalBytes: c.files.reduce((n, f) => n + f.bytes.length, 0),
+      files: pkg.files.map((f) => ({ name: f.name, size: f.bytes.length })),
+      keys: pkg.parts.flatMap((p) => p.keys),
+      crls: pkg.parts.flatMap((p) => p.crls.map((x) => ({ issuerKeyId: x.issuerKeyId, willRegenerate: x.regenerated, nextUpdate: x.nextUpdate }))),
+      totalBytes: pkg.files.reduce((n, f) => n + f.bytes.length, 0),
+      formatVersion: pkg.parts.length === 1 ? 1 : 2,
+      cas: caViews(pkg).map((c) => ({ id: c.id, name: c.name, folder: c.folder, signingKeyId: c.signingKeyId, emergency: c.emergency })),
+      skipped: pkg.skipped,
     };
   },
 
   'export.media': async (input, ctx) => {
     const v = ctx.vault;
     const actor = ctx.actor;
-    const { keys, certs } = ctx.stores;
     const mediaRoot = resolve(input.to);
     try {
-      const c = packageContents(ctx);
-      const active = keys.get(c.activeKeyId)!;
-      const digest = ALGORITHMS[active.algorithm].nodeDigest;
-      // Recorded (new CRLs, the export log, export.written) after the package verifies and before it is
-      // complete on the medium: a package a receiver would accept is always one the vault recorded.
+      const pkg = packageFor(ctx, input);
+      const cas = caViews(pkg);
+      const crls = pkg.parts.flatMap((p) => p.crls);
+      const one = pkg.parts.length === 1 ? pkg.parts[0]! : null;
+      // Recorded (new CRLs, schedules, the export log, export.written) after the package verifies and before it
+      // is complete on the medium: a package a receiver would accept is always one the vault recorded.
       const record = (result: ExportResult): void =>
         v.transaction(() => {
-          for (const crl of c.newCrls) certs.storeCrl(crl);
-          ctx.stores.exportLog.record({ at: ctx.clock.now().toISOString(), medium: mediaRoot, folder: result.dir, manifestSha256: result.manifestSha256 });
+          // One row per CA: each CA's last export (and whether its emergency rotation went out) is its own.
+          for (const p of pkg.parts) {
+            for (const crl of p.newCrls) p.stores.certs.storeCrl(crl);
+            for (const sched of p.newSchedules) new CrlScheduleStore(v.db).insert(sched);
+            new ExportLogStore(v, p.ca.id).record({ at: ctx.clock.now().toISOString(), medium: mediaRoot, folder: result.dir, manifestSha256: result.manifestSha256 });
+          }
           v.audit.append({
             actor,
             action: 'export.written',
-            details: { dir: result.dir, manifestSha256: result.manifestSha256, signingKeyId: active.id, files: result.files.length, bytes: result.totalBytes, crls: c.crls.map((x) => ({ issuerKeyId: x.issuerKeyId, number: x.number, regenerated: x.regenerated })) },
+            details: {
+              ...(one ? { ca: one.ca.name } : { cas: cas.map((c) => ({ ca: c.name, folder: c.folder, signingKeyId: c.signingKeyId })) }),
+              dir: result.dir,
+              manifestSha256: result.manifestSha256,
+              signingKeyId: cas[0]!.signingKeyId,
+              files: result.files.length,
+              bytes: result.totalBytes,
+              crls: crls.map((x) => ({ issuerKeyId: x.issuerKeyId, number: x.number, regenerated: x.regenerated })),
+              emergency: cas.filter((c) => c.emergency).map((c) => c.name),
+              presignedAgain: pkg.parts.flatMap((p) => p.newSchedules.map((sched) => ({ issuerKeyId: sched.issuerKeyId, numbers: sched.crls.map((x) => x.number) }))),
+            },
           });
         });
       const result = await writeExportPackage({
         mediaRoot,
         vaultId: v.id,
         actor,
-        signingKeyId: active.id,
         createdAt: ctx.clock.now(),
-        files: c.files,
+        files: pkg.files,
+        ...pkg.signing,
         auditHead: v.audit.head(),
-        sign: async (manifest) => {
-          const pkcs8 = keys.unwrapPrivateKey(active.id);
-          try {
-            return nodeSign(digest, manifest, createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }));
-          } finally {
-            pkcs8.fill(0);
-          }
-        },
         onProgress: (p) => ctx.progress({ operation: 'export.media', done: p.filesDone, total: p.filesTotal, item: p.file ?? p.phase }),
         record,
       });
-      return { dir: result.dir, folderName: result.folderName, manifestSha256: result.manifestSha256, signingKeyId: active.id, files: result.files, totalBytes: result.totalBytes, crls: c.crls };
+      return { dir: result.dir, folderName: result.folderName, manifestSha256: result.manifestSha256, signingKeyId: cas[0]!.signingKeyId, files: result.files, totalBytes: result.totalBytes, crls, formatVersion: one ? 1 : 2, cas, skipped: pkg.skipped };
     } catch (e) {
       // The vault stays as it was, except for an honest record that the export failed.
       const code = isDomainError(e) ? e.code : 'INTERNAL';
@@ -138,22 +112,67 @@ export const mediaHandlers: HandlersFor<keyof typeof mediaOps> = {
     }
   },
 
+  'export.emergency': async (input, ctx) => {
+    const v = ctx.vault;
+    const ca = ctx.ca!;
+    const part = caPackageFiles(ctx, ca);
+    const facts = emergencyFactsOf(v, part.stores, ca);
+    if (!facts) throw new DomainError('NO_EMERGENCY', `The CA "${ca.name}" has had no emergency rotation: no key of it was retired for compromise, so there is no emergency package to write.`);
+    // The receiver checks the signature against the CA's trust anchor and bundle, so they travel with it; the rest is the emergency itself.
+    const crl = part.stores.certs.lastCrl(facts.compromised.keyId);
+    const files = [...part.files.filter((f) => f.name === 'trust-bundle.pem' || f.name === 'trust-anchor.json'), ...(crl ? crlFiles(crl.issuerKeyId, crl.der) : []), ...emergencyFiles(facts)];
+    const mediaRoot = resolve(input.to);
+    // Recorded before the package is complete on the medium (docs/architecture.md, "Writing outside the vault").
+    // Not an export of the fleet's files (its regenerated CRLs are not in it): nothing goes into the exports table.
+    const record = (written: ExportResult): void =>
+      v.transaction(() =>
+        v.audit.append({
+          actor: ctx.actor,
+          action: 'export.emergency-written',
+          details: { dir: written.dir, manifestSha256: written.manifestSha256, signingKeyId: part.active.id, compromisedKeyId: facts.compromised.keyId, reissue: facts.reissue.length, revocationRequest: !facts.compromised.selfSigned },
+        }),
+      );
+    const result = await writeExportPackage({
+      mediaRoot,
+      vaultId: v.id,
+      actor: ctx.actor,
+      createdAt: ctx.clock.now(),
+      files,
+      signingKeyId: part.active.id,
+      sign: manifestSigner(part.stores.keys, part.active),
+      auditHead: v.audit.head(),
+      folderSuffix: 'emergency',
+      record,
+    });
+    return {
+      dir: result.dir,
+      folderName: result.folderName,
+      manifestSha256: result.manifestSha256,
+      signingKeyId: part.active.id,
+      files: result.files,
+      compromisedKeyId: facts.compromised.keyId,
+      compromisedAt: facts.at,
+      reissue: facts.reissue.length,
+      revocationRequest: !facts.compromised.selfSigned,
+    };
+  },
+
   'export.verify': async (input) => {
     const trusted = await pinnedKeyIds({ trustAnchorPath: input.trustAnchor === undefined ? undefined : resolve(input.trustAnchor), keyIds: input.keyIds });
-    const r = await verifyExportPackage(resolve(input.dir), trusted === undefined ? {} : { trustedKeyIds: trusted });
-    const signer = r.manifest?.signing_key_id ?? null;
-    const signerNotPinned = trusted !== undefined && signer !== null && !trusted.includes(signer);
+    const r = await verifyExportPackage(resolve(input.dir), { ...(trusted === undefined ? {} : { trustedKeyIds: trusted }), ...(input.cas ? { cas: input.cas } : {}) });
     return {
       pinned: trusted !== undefined,
       trustedKeyIds: trusted ?? [],
-      code: r.ok ? null : signerNotPinned ? 'EXPORT_SIGNER_NOT_PINNED' : 'EXPORT_VERIFY_FAILED',
+      code: r.code,
       ok: r.ok,
       dir: r.dir,
       problems: r.problems,
       manifestSha256: r.manifestSha256,
-      signingKeyId: r.manifest?.signing_key_id ?? null,
+      signingKeyId: r.manifest?.format_version === 1 ? r.manifest.signing_key_id : null,
       created: r.manifest?.created ?? null,
       files: r.manifest?.files.length ?? 0,
+      formatVersion: r.manifest?.format_version ?? null,
+      cas: r.cas.map((c) => ({ id: c.id, name: c.name, folder: c.folder, signingKeyId: c.signingKeyId, ok: c.ok, code: c.code, problems: c.problems, pinned: c.pinned })),
     };
   },
 

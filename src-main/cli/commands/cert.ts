@@ -8,6 +8,7 @@ import { intFor } from '../options.ts';
 import { EXIT } from '../exit-codes.ts';
 import { lines, table } from '../format.ts';
 import { showProgress } from '../progress.ts';
+import { addCrlScheduleCommands, staleScheduleNotice } from './crl-schedule.ts';
 
 const profileOption = () => new Option('--profile <P>', 'certificate profile').choices([...PROFILE_NAMES]).default('agent');
 const reasonOption = () => new Option('--reason <REASON>', 'RFC 5280 revocation reason').choices([...REASON_NAMES]).default('unspecified');
@@ -78,6 +79,36 @@ export function certCommand(action: Action): Command {
     );
 
   cert
+    .command('renew-batch')
+    .description("renew agents' certificates from a folder of renewal requests (CMS signed by the certificate being renewed)")
+    .requiredOption('--in <DIR>', 'folder of renewal requests (.p7m/.cms/.p7s, PEM or DER)')
+    .requiredOption('--out <DIR>', 'folder for the certificates (<request name>.crt.pem) and the report')
+    .option('--report <FILE>', 'the JSON report (the CSV goes beside it, .csv); default renewal-report-<time>.json in --out')
+    .option('--days <N>', "validity in days (default: the profile's, 365 for agents)", intFor('--days', 'cert.renewBatch', 'days'))
+    .option('--supersede', 'revoke each renewed certificate (reason superseded) once its successor is recorded')
+    .action(
+      action(async (ctx, opts: { in: string; out: string; report?: string; days?: number; supersede?: boolean }) => {
+        await ctx.unlock();
+        const done = showProgress(ctx, 'renewing');
+        const r = await ctx.call('cert.renewBatch', { inDir: opts.in, outDir: opts.out, report: opts.report, days: opts.days, supersede: Boolean(opts.supersede) }).finally(done);
+        const c = r.counts;
+        const refused = r.requests.filter((x) => x.status === 'refused');
+        const text = [
+          `${c.received} received, ${c.validated} validated, ${c.issued} issued, ${c.alreadyIssued} already issued (replays served), ${c.refused} refused${Object.keys(c.refusedByCode).length ? ` (${Object.entries(c.refusedByCode).map(([k, n]) => `${k} ${n}`).join(', ')})` : ''} in ${r.seconds.toFixed(1)} s.`,
+          ...(r.superseded.length ? [`${r.superseded.length} renewed certificates revoked (superseded). Publish a new CRL: "crl generate".`] : []),
+          ...(r.skipped.length ? [`${r.skipped.length} files skipped: plain certificate requests (sign them with "cert issue-batch"), certificates and reports.`] : []),
+          '',
+          table(['FILE', 'AGENT SERIAL', 'NEW SERIAL', 'STATUS', 'CODE'], r.requests.map((x) => [x.file, x.agentSerial ?? '-', x.newSerial ?? '-', x.status, x.code ?? '-'])),
+          ...(refused.length ? ['', 'Refused:', table(['FILE', 'CODE', 'WHY'], refused.map((f) => [f.file, f.code, f.message]))] : []),
+          '',
+          `Report: ${r.report.json}`,
+          `        ${r.report.csv}`,
+        ].join('\n');
+        return { json: r, text, exitCode: refused.length > 0 ? EXIT.failed : EXIT.ok };
+      }),
+    );
+
+  cert
     .command('list')
     .description('issued certificates')
     .option('--issuer <KEY>', 'only those a key issued')
@@ -125,14 +156,14 @@ export function certCommand(action: Action): Command {
         await ctx.unlock();
         if (opts.serialsFile) {
           const r = await ctx.call('cert.revokeList', { path: opts.serialsFile, reason: opts.reason });
-          return { json: r, text: `${r.revoked.length} certificates revoked (${opts.reason}); ${r.alreadyRevoked.length} were already revoked. Publish a new CRL: "crl generate".` };
+          return { json: r, text: `${r.revoked.length} certificates revoked (${opts.reason}); ${r.alreadyRevoked.length} were already revoked. Publish a new CRL: "crl generate".${await staleScheduleNotice(ctx)}` };
         }
         if (serial) {
           const c = await ctx.call('cert.revoke', { serial, reason: opts.reason });
-          return { json: c, text: `Certificate ${c.serial} revoked (${c.revocationReason}). Publish a new CRL: "crl generate".` };
+          return { json: c, text: `Certificate ${c.serial} revoked (${c.revocationReason}). Publish a new CRL: "crl generate".${await staleScheduleNotice(ctx)}` };
         }
         const r = await ctx.call('cert.revokeAll', { issuer: opts.issuer!, reason: opts.reason });
-        return { json: r, text: `${r.revoked} certificates of ${r.issuerKeyId} revoked (${opts.reason}). Publish a new CRL: "crl generate --issuer ${opts.issuer}".` };
+        return { json: r, text: `${r.revoked} certificates of ${r.issuerKeyId} revoked (${opts.reason}). Publish a new CRL: "crl generate --issuer ${opts.issuer}".${await staleScheduleNotice(ctx)}` };
       }),
     );
 
@@ -171,7 +202,7 @@ export function crlCommand(action: Action): Command {
         await ctx.unlock();
         const done = showProgress(ctx, 'signing CRL');
         const r = await ctx.call('crl.generate', { issuer: opts.issuer, nextUpdateDays: opts.nextUpdateDays, out: opts.out, format: opts.format }).finally(done);
-        return { json: r, text: `CRL number ${r.number} written to ${r.file}: ${r.entries} revoked entries, valid until ${r.nextUpdate}.` };
+        return { json: r, text: `CRL number ${r.number} written to ${r.file}: ${r.entries} revoked entries, valid until ${r.nextUpdate}.${await staleScheduleNotice(ctx)}` };
       }),
     );
   crl
@@ -186,5 +217,6 @@ export function crlCommand(action: Action): Command {
         return { json: r, text: `CRL number ${r.number} recorded (${r.entries} entries: ${r.revoked} revocation(s) recorded, ${r.alreadyRevoked} already known). The next CRL is numbered above ${r.number}.` };
       }),
     );
+  addCrlScheduleCommands(crl, action);
   return crl;
 }

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { formatBytes } from '../../core/media/media-errors.ts';
+import type { OpResult } from '../../api/contract.ts';
 import type { Action } from '../context.ts';
 import { EXIT } from '../exit-codes.ts';
 import { lines, table } from '../format.ts';
@@ -10,21 +11,25 @@ export function exportCommand(action: Action): Command {
 
   exp
     .command('media')
-    .description('write a signed package (trust bundle, trust anchor, CRLs) to a medium')
+    .description('write a signed package (trust bundle, trust anchor, CRLs of every CA, or of those named with --ca) to a medium')
     .requiredOption('--to <DIR>', 'the mounted medium (see "media list")')
     .action(
       action(async (ctx, opts: { to: string }) => {
         await ctx.unlock();
         const done = showProgress(ctx, 'exporting');
-        const r = await ctx.call('export.media', { to: opts.to }).finally(done);
+        const r = await ctx.call('export.media', { to: opts.to, cas: ctx.cas.length ? ctx.cas : undefined }).finally(done);
         const text = [
           `Package written and read back: ${r.dir}`,
           lines([
             ['Manifest SHA-256', r.manifestSha256],
-            ['Signed by', r.signingKeyId],
+            ...(r.formatVersion === 1
+              ? ([['Signed by', r.signingKeyId]] as Array<[string, string]>)
+              : r.cas.map((c): [string, string] => [`CA ${c.name}`, `${c.folder}/, signed by ${c.signingKeyId}`])),
             ['Files', `${r.files.length} (${formatBytes(r.totalBytes)})`],
             ['CRLs', r.crls.map((c) => `#${c.number}${c.regenerated ? ' (new)' : ''}`).join(', ') || '-'],
           ]),
+          ...r.cas.filter((c) => c.emergency).map((c) => `The package carries the emergency files of CA "${c.name}" (EMERGENCY.json, the re-issue list and, for a sub-CA, the revocation request).`),
+          ...r.skipped.map((s) => `Not in the package: CA "${s.ca}" (${s.reason}).`),
           'It is safe to remove the medium once your system has flushed it (eject it first).',
         ].join('\n');
         return { json: r, text };
@@ -32,23 +37,60 @@ export function exportCommand(action: Action): Command {
     );
 
   exp
+    .command('emergency')
+    .description("write the CA's emergency files (EMERGENCY.json, re-issue list, revocation request for a sub-CA) as a signed package of their own")
+    .requiredOption('--to <DIR>', 'the mounted medium or folder')
+    .action(
+      action(async (ctx, opts: { to: string }) => {
+        await ctx.unlock();
+        const r = await ctx.call('export.emergency', { to: opts.to });
+        const text = [
+          `Emergency package written and read back: ${r.dir}`,
+          lines([
+            ['Compromised key', `${r.compromisedKeyId} (retired ${r.compromisedAt})`],
+            ['To re-issue', `${r.reissue} certificate${r.reissue === 1 ? '' : 's'} (EMERGENCY-reissue.csv)`],
+            ['Revocation request', r.revocationRequest ? 'REVOCATION-REQUEST.txt and .json: send them to the CA that certified the compromised key' : 'none (the compromised key was a root of its own)'],
+            ['Signed by', r.signingKeyId],
+          ]),
+        ].join('\n');
+        return { json: r, text };
+      }),
+    );
+
+  exp
     .command('verify')
-    .description('check a package as the receiving side would; exit 1 on any mismatch')
+    .description('check a package as the receiving side would, every CA in it; exit 1 on any mismatch')
     .argument('<DIR>', 'the package folder')
     .option('--trust-anchor <FILE>', 'a trust-anchor.json this side already trusts: the manifest must be signed by one of its keys')
     .option('--key-id <ID>', 'a key id (sha256:…) the manifest may be signed by (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .action(
       action(async (ctx, dir: string, opts: { trustAnchor?: string; keyId: string[] }) => {
-        const r = await ctx.call('export.verify', { dir, trustAnchor: opts.trustAnchor, keyIds: opts.keyId.length ? opts.keyId : undefined });
-        const text = r.ok
-          ? r.pinned
-            ? `Package OK: ${r.files} files, hashes and sizes match, manifest signed by ${r.signingKeyId}, one of the keys you trust (created ${r.created}).`
-            : `Package consistent: ${r.files} files, hashes and sizes match, manifest signed by ${r.signingKeyId} (created ${r.created}).\nOnly the package's own consistency was checked: it names its own signer. Give --trust-anchor FILE or --key-id ID to check who signed it.`
-          : [`Package FAILED verification (${r.code}):`, ...r.problems.map((p) => `  ${p.file ?? '(package)'}: ${p.message}`)].join('\n');
-        return { json: r, text, exitCode: r.ok ? EXIT.ok : EXIT.failed };
+        const r = await ctx.call('export.verify', { dir, trustAnchor: opts.trustAnchor, keyIds: opts.keyId.length ? opts.keyId : undefined, cas: ctx.cas.length ? ctx.cas : undefined });
+        return { json: r, text: verifyText(r), exitCode: r.ok ? EXIT.ok : EXIT.failed };
       }),
     );
   return exp;
+}
+
+function verifyText(r: OpResult<'export.verify'>): string {
+  if (!r.ok) {
+    return [
+      `Package FAILED verification (${r.code}):`,
+      ...r.problems.map((p) => `  ${p.file ?? '(package)'}: ${p.message}${p.code ? ` [${p.code}]` : ''}`),
+      ...(r.formatVersion === 2 ? r.cas.map((c) => `  CA ${c.name}: ${c.ok ? 'OK' : `FAILED (${c.code})`}`) : []),
+    ].join('\n');
+  }
+  const notPinned = "Only the package's own consistency was checked: it names its own signers. Give --trust-anchor FILE or --key-id ID to check who signed it.";
+  if (r.formatVersion === 1) {
+    return r.pinned
+      ? `Package OK: ${r.files} files, hashes and sizes match, manifest signed by ${r.signingKeyId}, one of the keys you trust (created ${r.created}).`
+      : `Package consistent: ${r.files} files, hashes and sizes match, manifest signed by ${r.signingKeyId} (created ${r.created}).\n${notPinned}`;
+  }
+  return [
+    `Package ${r.pinned ? 'OK' : 'consistent'}: ${r.cas.length} CAs, ${r.files} files, hashes and sizes match (created ${r.created}).`,
+    ...r.cas.map((c) => `  CA ${c.name} (${c.folder}/): signed by ${c.signingKeyId}${c.pinned ? ', one of the keys you trust' : ''}`),
+    ...(r.pinned ? [] : [notPinned]),
+  ].join('\n');
 }
 
 export function mediaCommand(action: Action): Command {

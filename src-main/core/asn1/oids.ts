@@ -14,6 +14,14 @@ export const OID = {
   ecdsaWithSha256: '1.2.840.10045.4.3.2',
   ecdsaWithSha384: '1.2.840.10045.4.3.3',
   ecdsaWithSha512: '1.2.840.10045.4.3.4',
+  // CMS (RFC 5652) content types and signed attributes, and the digests it names (RFC 5754)
+  cmsData: '1.2.840.113549.1.7.1',
+  cmsSignedData: '1.2.840.113549.1.7.2',
+  cmsContentType: '1.2.840.113549.1.9.3',
+  cmsMessageDigest: '1.2.840.113549.1.9.4',
+  sha256: '2.16.840.1.101.3.4.2.1',
+  sha384: '2.16.840.1.101.3.4.2.2',
+  sha512: '2.16.840.1.101.3.4.2.3',
   // PKCS #9 attributes
   extensionRequest: '1.2.840.113549.1.9.14',
   challengePassword: '1.2.840.113549.1.9.7',

@@ -22,7 +22,7 @@ import { DomainError } from '../errors.ts';
 import { writeRecordedOutput } from '../fs/recorded-output.ts';
 import { readUntrustedFileSync } from '../fs/untrusted-read.ts';
 import { verifyExportPackage } from '../media/export-verify.ts';
-import type { AuditHead } from '../media/package-format.ts';
+import { manifestSigners, type AuditHead } from '../media/package-format.ts';
 import { verifyDetached } from '../pki/signature-check.ts';
 import { ALGORITHMS, type KeyAlgorithm } from '../pki/algorithms.ts';
 import type { SigningKeyStore } from '../store/signing-key-store.ts';
@@ -141,8 +141,9 @@ export async function readPackageCheckpoint(dir: string, vaultId: string, isOwnK
   if (r.manifest.vault_id !== vaultId) {
     throw new DomainError('CHECKPOINT_INVALID', `The package ${dir} was exported by another vault (${r.manifest.vault_id}), not this one (${vaultId}).`);
   }
-  if (!isOwnKey(r.manifest.signing_key_id)) {
-    throw new DomainError('CHECKPOINT_INVALID', `The package ${dir} is signed by ${r.manifest.signing_key_id}, which is not a key of this vault.`);
+  // Every signer (one per CA of the package) must be this vault's: one foreign co-signature makes it someone else's statement.
+  for (const s of manifestSigners(r.manifest)) {
+    if (!isOwnKey(s.keyId)) throw new DomainError('CHECKPOINT_INVALID', `The package ${dir} is signed by ${s.keyId}, which is not a key of this vault.`);
   }
   if (!r.manifest.audit_head) {
     throw new DomainError('CHECKPOINT_INVALID', `The package ${dir} carries no audit head (it was written by an older Airgap CA). Use a newer package as the checkpoint.`);

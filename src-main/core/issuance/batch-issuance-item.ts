@@ -10,6 +10,8 @@ export interface BatchItem {
   /** The caller's name for the request (its file name, say). */
   readonly id: string;
   readonly csr: Uint8Array;
+  /** This request's own profile and validity (a renewal keeps the profile of the certificate it renews); else the batch's. */
+  readonly settings?: { readonly profile: string; readonly days: number | undefined };
 }
 
 /** The cloneable part of the batch options (no callbacks). */
@@ -39,8 +41,8 @@ export function issueOne(issuer: Issuer, item: BatchItem, s: BatchSettings, isSe
   try {
     const certificate = issuer.issue({
       csr: item.csr,
-      profile: s.profile,
-      days: s.days,
+      profile: item.settings?.profile ?? s.profile,
+      days: item.settings ? item.settings.days : s.days,
       now: s.now,
       truncateToIssuer: s.truncateToIssuer,
       pathLen: s.pathLen,

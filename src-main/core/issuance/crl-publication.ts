@@ -28,19 +28,27 @@ export interface PublishedCrl {
 /**
  * CRL numbers must only ever grow for an issuer (RFC 5280 5.2.3), even after
  * the vault is restored from an older backup: the number is the larger of the
- * last one stored plus one and the current Unix time in seconds.
+ * last one stored (pre-signed CRLs included) plus one and the current Unix time in seconds.
  */
 export function nextCrlNumber(certs: CertificateStore, issuerKeyId: string, now: Date): number {
-  const last = certs.lastCrl(issuerKeyId)?.number ?? 0;
-  return Math.max(last + 1, Math.floor(now.getTime() / 1000));
+  return Math.max(certs.highestCrlNumber(issuerKeyId) + 1, Math.floor(now.getTime() / 1000));
 }
 
 /** Signs the current CRL of key `k`, valid for `days`; the private key is unwrapped only for the signature. */
 export function generateCrl(world: CrlWorld, k: SigningKeyRecord, days: number): { record: PublishedCrl; der: Buffer } {
-  const { keys, certs, now } = world;
+  const { certs, now } = world;
+  return signCrl(world, k, { number: nextCrlNumber(certs, k.id, now), thisUpdate: now, nextUpdate: new Date(now.getTime() + days * DAY_MS) });
+}
+
+/**
+ * Signs a CRL of key `k` with the given number and window, listing every revocation of the key
+ * known now (a pre-signed CRL's window lies in the future; its entries are today's).
+ */
+export function signCrl(world: CrlWorld, k: SigningKeyRecord, at: { number: number; thisUpdate: Date; nextUpdate: Date }): { record: PublishedCrl; der: Buffer } {
+  const { keys, certs } = world;
   if (k.state === 'draft') throw new DomainError('CRL_ISSUER_INVALID', `Key "${k.name}" is a draft: it has issued nothing and cannot publish a CRL.`);
   if (!k.certificate) throw new DomainError('KEY_NO_CERTIFICATE', `Key "${k.name}" has no certificate to publish a CRL under.`);
-  const number = nextCrlNumber(certs, k.id, now);
+  const { number } = at;
   let entries = 0;
   const { onProgress } = world;
   const total = certs.countRevoked(k.id);
@@ -50,8 +58,8 @@ export function generateCrl(world: CrlWorld, k: SigningKeyRecord, days: number):
     return encodeCrl({
       issuer,
       crlNumber: BigInt(number),
-      thisUpdate: now,
-      nextUpdate: new Date(now.getTime() + days * DAY_MS),
+      thisUpdate: at.thisUpdate,
+      nextUpdate: at.nextUpdate,
       entries: {
         groups: (function* () {
           for (const g of certs.revokedGroups(k.id)) {
@@ -65,7 +73,7 @@ export function generateCrl(world: CrlWorld, k: SigningKeyRecord, days: number):
     });
   });
   onProgress?.(entries, total);
-  const thisUpdate = new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString();
-  const nextUpdate = new Date(Math.floor((now.getTime() + days * DAY_MS) / 1000) * 1000).toISOString();
+  const thisUpdate = new Date(Math.floor(at.thisUpdate.getTime() / 1000) * 1000).toISOString();
+  const nextUpdate = new Date(Math.floor(at.nextUpdate.getTime() / 1000) * 1000).toISOString();
   return { record: { issuerKeyId: k.id, number, thisUpdate, nextUpdate, entries, bytes: der.length }, der };
 }

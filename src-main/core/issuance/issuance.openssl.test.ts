@@ -38,10 +38,10 @@ function verify(dir: string, leaf: string, extra: string[] = []): { status: numb
   return openssl(['verify', '-attime', VERIFY_AT, '-CAfile', 'ca.pem', ...extra, leaf], dir);
 }
 
-const PURPOSE: Record<ProfileName, string> = { agent: 'sslclient', server: 'sslserver', 'sub-ca': 'any', 'ocsp-signer': 'ocsphelper' };
+const PURPOSE: Record<ProfileName, string> = { agent: 'sslclient', server: 'sslserver', 'sub-ca': 'any', 'ocsp-signer': 'ocsphelper', bootstrap: 'sslclient' };
 
 describe.each(KEY_ALGORITHMS)('OpenSSL accepts what a %s CA issues', (alg) => {
-  it.each(['agent', 'server', 'sub-ca', 'ocsp-signer'] as const)('%s profile', (profile) => {
+  it.each(['agent', 'server', 'sub-ca', 'ocsp-signer', 'bootstrap'] as const)('%s profile', (profile) => {
     const issued = ca(alg).issuer.issue({ csr: makeCsr('p256', `${profile}-1`, SANS), profile, now: NOW });
     withTempDir((dir) => {
       writeFiles(dir, { 'ca.pem': ca(alg).pem, 'leaf.pem': certPem(issued) });

@@ -88,6 +88,20 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     ocspNoCheck: true,
     keyUsage: () => ['digitalSignature'],
   },
+  // Issued once per device at enrollment. It is an ordinary client certificate to everything that
+  // reads the bundle; only renewal treats it apart: it may sign a renewal request once the device's
+  // management certificate has expired (core/issuance/renewal-checks.ts).
+  bootstrap: {
+    name: 'bootstrap',
+    description: 'Bootstrap client certificate (clientAuth, digitalSignature): issued once per device at enrollment, signs its renewal after the management certificate has expired; 5 years by default (setting).',
+    defaultDays: 1825,
+    maxDays: 3650,
+    ca: false,
+    sanRequired: false,
+    extendedKeyUsage: [OID.kpClientAuth],
+    ocspNoCheck: false,
+    keyUsage: () => ['digitalSignature'],
+  },
 };
 
 export function isProfileName(name: string): name is ProfileName {

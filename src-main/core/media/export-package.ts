@@ -19,6 +19,9 @@ import { DomainError } from '../errors.ts';
 import {
   INCOMPLETE_MARKER,
   MANIFEST_NAME,
+  MAX_FOLDER_LEVELS,
+  foldersOf,
+  MULTI_CA_FORMAT_VERSION,
   PACKAGE_FORMAT,
   PACKAGE_FORMAT_VERSION,
   PARTIAL_SUFFIX,
@@ -28,8 +31,8 @@ import {
   packageNameProblem,
   serializeManifest,
   serializeSums,
+  type AnyManifest,
   type AuditHead,
-  type Manifest,
   type ManifestFile,
 } from './package-format.ts';
 import { listTree, readRegularFile, sha256Hex } from './package-files.ts';
@@ -38,7 +41,7 @@ import { verifyExportPackage } from './export-verify.ts';
 import { KEY_ID_RE } from '../asn1/key-id.ts';
 
 export interface ExportFile {
-  /** Relative name with `/`, at most one folder level (`crl/<prefix>.crl`). */
+  /** Relative name with `/`, at most three folder levels (`crl/<prefix>.crl`, `ca-<name>/crl/<prefix>.crl`). */
   name: string;
   bytes: Uint8Array;
 }
@@ -53,31 +56,48 @@ export interface ExportProgress {
   bytesTotal: number;
 }
 
-export interface WriteExportOptions {
+/** Detached signature over the manifest bytes by a CA's active key (node:crypto sign() format). */
+export type SignManifest = (manifestBytes: Uint8Array) => Promise<Uint8Array>;
+
+/** One CA of a package of several: its folder (every one of its files is under it) and its active key. */
+export interface ExportCaSigner {
+  id: string;
+  name: string;
+  folder: string;
+  signingKeyId: string;
+  sign: SignManifest;
+}
+
+/**
+ * Who signs: a package of one CA names its active key and is signed with it
+ * (MANIFEST.json.sig, format version 1); a package of several CAs lists them,
+ * each co-signing the one manifest (`<folder>/MANIFEST.json.sig`, format version 2).
+ */
+export type ExportSigning = { signingKeyId: string; sign: SignManifest; cas?: undefined } | { cas: readonly ExportCaSigner[]; signingKeyId?: undefined; sign?: undefined };
+
+export type WriteExportOptions = ExportSigning & {
   /** The mounted medium's folder (from listRemovableMedia or AIRGAP_CA_MEDIA_ROOTS). */
   mediaRoot: string;
   vaultId: string;
   actor: string;
-  /** `sha256:<hex>` of the active key; `sign` must sign with it. */
-  signingKeyId: string;
   createdAt: Date;
-  /** trust-bundle.pem, trust-anchor.json, crl/<prefix>.crl, crl/<prefix>.crl.pem … */
+  /** trust-bundle.pem, trust-anchor.json, crl/<prefix>.crl, crl/<prefix>.crl.pem … (under each CA's folder for several CAs) */
   files: readonly ExportFile[];
-  /** Detached signature over the manifest bytes by the active key (node:crypto sign() format). */
-  sign: (manifestBytes: Uint8Array) => Promise<Uint8Array>;
   /** The vault's audit head, carried in the manifest (null for a vault with no events). */
   auditHead?: AuditHead | null;
   /** Called before each file and between phases; awaited. */
   onProgress?: (p: ExportProgress) => void | Promise<void>;
   /** Verify the written package as a receiver would before reporting done (default true). */
   verifyAfterWrite?: boolean;
+  /** Appended to the folder name (`airgap-ca-<time>-<vault>-<suffix>`), e.g. for a package of emergency files only. */
+  folderSuffix?: string;
   /**
    * Records the package in the vault (what it signed: new CRLs, the event) once it is written and
    * verified, before the marker goes: a package never becomes complete that the vault has not recorded.
    * A failure here removes the package like any other.
    */
   record?: (written: ExportResult) => void;
-}
+};
 
 export interface ExportResult {
   /** The package folder on the medium. */
@@ -98,8 +118,36 @@ function invalid(message: string): DomainError {
   return new DomainError('INVALID_INPUT', message);
 }
 
+/** The signers of the package, each with the signature file it writes. */
+function signersOf(opts: WriteExportOptions): Array<{ keyId: string; signatureFile: string; sign: SignManifest }> {
+  if (opts.cas === undefined) return [{ keyId: opts.signingKeyId, signatureFile: SIGNATURE_NAME, sign: opts.sign }];
+  return opts.cas.map((c) => ({ keyId: c.signingKeyId, signatureFile: `${c.folder}/${SIGNATURE_NAME}`, sign: c.sign }));
+}
+
+function validateCas(cas: readonly ExportCaSigner[], files: readonly ExportFile[]): void {
+  if (cas.length < 2) throw invalid('A package of several CAs needs at least two; write a package of one CA with its signing key instead.');
+  const folders = new Set<string>();
+  const keyIds = new Set<string>();
+  for (const c of cas) {
+    const why = packageNameProblem(c.folder);
+    if (why || c.folder.includes('/')) throw invalid(`The folder "${c.folder}" of CA "${c.name}" ${why ?? 'must be one folder level'}.`);
+    if (folders.has(c.folder.toLowerCase())) throw invalid(`Two CAs of the package use the folder "${c.folder}".`);
+    folders.add(c.folder.toLowerCase());
+    // One key signs for one CA: a key that signed twice would let one CA's signature stand for another's.
+    if (keyIds.has(c.signingKeyId)) throw invalid(`The key ${c.signingKeyId} is named as the signer of two CAs.`);
+    keyIds.add(c.signingKeyId);
+  }
+  for (const f of files) {
+    const [top, ...rest] = f.name.split('/');
+    if (rest.length === 0 || !folders.has((top ?? '').toLowerCase())) throw invalid(`The export file "${f.name}" is not inside the folder of a CA of the package.`);
+    if (rest.join('/').toLowerCase() === SIGNATURE_NAME.toLowerCase()) throw invalid(`The export file name "${f.name}" is reserved for the CA's signature.`);
+  }
+}
+
 function validate(opts: WriteExportOptions): void {
-  if (!KEY_ID_RE.test(opts.signingKeyId)) throw invalid('The signing key id must be "sha256:" followed by 64 lowercase hex digits.');
+  for (const s of signersOf(opts)) if (!KEY_ID_RE.test(s.keyId)) throw invalid('The signing key id must be "sha256:" followed by 64 lowercase hex digits.');
+  if (opts.cas !== undefined) validateCas(opts.cas, opts.files);
+  if (opts.folderSuffix !== undefined && !/^[a-z0-9-]{1,20}$/.test(opts.folderSuffix)) throw invalid('The package folder suffix may hold only lowercase letters, digits and "-".');
   if (opts.actor.trim() === '' || opts.actor.length > 200) throw invalid('The exporting actor must be a name of 1 to 200 characters.');
   if (Number.isNaN(opts.createdAt.getTime())) throw invalid('The export time is not a valid date.');
   if (opts.vaultId.replace(/[^0-9a-zA-Z]/g, '').length < 8) throw invalid('The vault id needs at least 8 letters or digits.');
@@ -113,10 +161,15 @@ function validate(opts: WriteExportOptions): void {
     if (seen.has(key)) throw invalid(`The export file name "${f.name}" appears twice (names are compared ignoring case, as FAT does).`);
     seen.add(key);
   }
-  const folders = new Set(opts.files.filter((f) => f.name.includes('/')).map((f) => f.name.split('/')[0]?.toLowerCase()));
+  const folders = new Set(opts.files.flatMap((f) => foldersOf(f.name)).map((d) => d.toLowerCase()));
   for (const f of opts.files) {
     if (folders.has(f.name.toLowerCase())) throw invalid(`The export file name "${f.name}" is also used as a folder.`);
   }
+}
+
+function parentOf(name: string): string | null {
+  const i = name.lastIndexOf('/');
+  return i < 0 ? null : name.slice(0, i);
 }
 
 async function fsyncPath(path: string): Promise<void> {
@@ -170,35 +223,39 @@ export async function writeExportPackage(opts: WriteExportOptions): Promise<Expo
     );
   }
 
-  const folderName = packageFolderName(opts.createdAt, opts.vaultId);
+  const folderName = packageFolderName(opts.createdAt, opts.vaultId) + (opts.folderSuffix ? `-${opts.folderSuffix}` : '');
   const dir = join(mediaRoot, folderName);
 
   // Everything is computed and signed before the medium is touched: a signing failure leaves nothing behind.
   const payload: ManifestFile[] = opts.files.map((f) => ({ name: f.name, size: f.bytes.length, sha256: sha256Hex(f.bytes) }));
-  const manifest: Manifest = {
-    format: PACKAGE_FORMAT,
-    format_version: PACKAGE_FORMAT_VERSION,
-    created: opts.createdAt.toISOString(),
-    vault_id: opts.vaultId,
-    actor: opts.actor,
-    signing_key_id: opts.signingKeyId,
-    signature_file: SIGNATURE_NAME,
-    files: payload,
-    ...(opts.auditHead ? { audit_head: { seq: opts.auditHead.seq, hash: opts.auditHead.hash } } : {}),
-  };
+  const common = { format: PACKAGE_FORMAT, created: opts.createdAt.toISOString(), vault_id: opts.vaultId, actor: opts.actor } as const;
+  const head = opts.auditHead ? { audit_head: { seq: opts.auditHead.seq, hash: opts.auditHead.hash } } : {};
+  const manifest: AnyManifest =
+    opts.cas === undefined
+      ? { ...common, format_version: PACKAGE_FORMAT_VERSION, signing_key_id: opts.signingKeyId, signature_file: SIGNATURE_NAME, files: payload, ...head }
+      : {
+          ...common,
+          format_version: MULTI_CA_FORMAT_VERSION,
+          cas: opts.cas.map((c) => ({ id: c.id, name: c.name, folder: c.folder, signing_key_id: c.signingKeyId, signature_file: `${c.folder}/${SIGNATURE_NAME}` })),
+          files: payload,
+          ...head,
+        };
   const manifestBytes = serializeManifest(manifest);
-  const signature = await opts.sign(manifestBytes);
-  if (!(signature instanceof Uint8Array) || signature.length === 0) throw new DomainError('INTERNAL', 'Signing the export manifest produced no signature.');
+  const signatures: ExportFile[] = [];
+  for (const s of signersOf(opts)) {
+    const signature = await s.sign(manifestBytes);
+    if (!(signature instanceof Uint8Array) || signature.length === 0) throw new DomainError('INTERNAL', 'Signing the export manifest produced no signature.');
+    signatures.push({ name: s.signatureFile, bytes: signature });
+  }
   const manifestSha256 = sha256Hex(manifestBytes);
-  const sigSha256 = sha256Hex(signature);
-  const sums = serializeSums([...payload, { name: MANIFEST_NAME, sha256: manifestSha256 }, { name: SIGNATURE_NAME, sha256: sigSha256 }]);
+  const sums = serializeSums([...payload, { name: MANIFEST_NAME, sha256: manifestSha256 }, ...signatures.map((f) => ({ name: f.name, sha256: sha256Hex(f.bytes) }))]);
 
   const toWrite: ExportFile[] = [
     ...opts.files,
     { name: SUMS_NAME, bytes: sums },
-    // The manifest and its signature last: a package without them is visibly unfinished.
+    // The manifest and its signatures last: a package without them is visibly unfinished.
     { name: MANIFEST_NAME, bytes: manifestBytes },
-    { name: SIGNATURE_NAME, bytes: signature },
+    ...signatures,
   ];
   const resultFiles: ManifestFile[] = toWrite.map((f) => ({ name: f.name, size: f.bytes.length, sha256: sha256Hex(f.bytes) }));
   const bytesTotal = toWrite.reduce((n, f) => n + f.bytes.length, 0);
@@ -206,7 +263,8 @@ export async function writeExportPackage(opts: WriteExportOptions): Promise<Expo
   // Up-front space check: every file takes whole allocation units (FAT clusters), plus the marker and the folders.
   const space = await spaceOf(mediaRoot);
   const unit = Math.max(space?.blockSize ?? 4096, 4096);
-  const subfolderCount = new Set(toWrite.filter((f) => f.name.includes('/')).map((f) => f.name.split('/')[0])).size;
+  const subfolders = [...new Set(toWrite.flatMap((f) => foldersOf(f.name)))].sort((a, b) => a.split('/').length - b.split('/').length || (a < b ? -1 : 1));
+  const subfolderCount = subfolders.length;
   const need = toWrite.reduce((n, f) => n + Math.ceil(Math.max(f.bytes.length, 1) / unit) * unit, 0) + (subfolderCount + 2) * unit;
   if (space !== null && space.freeBytes < need) throw mediaFull(mediaRoot, need, space.freeBytes, 'checked before writing');
 
@@ -232,13 +290,14 @@ export async function writeExportPackage(opts: WriteExportOptions): Promise<Expo
     created.push(join(dir, INCOMPLETE_MARKER));
     await fsyncPath(dir);
 
-    const subfolders = [...new Set(toWrite.filter((f) => f.name.includes('/')).map((f) => f.name.split('/')[0] as string))];
+    // Outer folders first, each made durable in its parent before anything goes into it.
     for (const sub of subfolders) {
       current = sub;
       await mkdir(join(dir, sub));
       createdDirs.push(join(dir, sub));
+      const parent = parentOf(sub);
+      await fsyncPath(parent === null ? dir : join(dir, parent));
     }
-    if (subfolders.length > 0) await fsyncPath(dir);
 
     for (const [i, f] of toWrite.entries()) {
       current = f.name;
@@ -250,7 +309,8 @@ export async function writeExportPackage(opts: WriteExportOptions): Promise<Expo
       if (await exists(finalPath)) throw new DomainError('EXPORT_EXISTS', `${f.name} appeared in ${dir} while the export was being written; nothing is overwritten. Remove the folder and export again.`);
       created.push(finalPath);
       await rename(tmpPath, finalPath);
-      await fsyncPath(f.name.includes('/') ? join(dir, f.name.split('/')[0] as string) : dir);
+      const parent = parentOf(f.name);
+      await fsyncPath(parent === null ? dir : join(dir, parent));
       bytesDone += f.bytes.length;
     }
     await fsyncPath(dir);
@@ -261,7 +321,7 @@ export async function writeExportPackage(opts: WriteExportOptions): Promise<Expo
     await readBack(dir, toWrite, progress, bytesTotal);
 
     if (opts.verifyAfterWrite ?? true) {
-      const v = await verifyExportPackage(dir, { allowIncompleteMarker: true, trustedKeyIds: [opts.signingKeyId] });
+      const v = await verifyExportPackage(dir, { allowIncompleteMarker: true, trustedKeyIds: signersOf(opts).map((x) => x.keyId) });
       if (!v.ok || v.manifestSha256 !== manifestSha256) {
         const first = v.problems[0];
         throw new DomainError(
@@ -297,7 +357,7 @@ export async function writeExportPackage(opts: WriteExportOptions): Promise<Expo
 }
 
 async function readBack(dir: string, written: readonly ExportFile[], progress: (p: ExportProgress) => void | Promise<void>, bytesTotal: number): Promise<void> {
-  const tree = await listTree(dir, 1);
+  const tree = await listTree(dir, MAX_FOLDER_LEVELS);
   const want = new Set([INCOMPLETE_MARKER, ...written.map((f) => f.name)]);
   for (const e of tree) {
     if (e.kind === 'folder') continue;

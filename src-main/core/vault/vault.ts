@@ -672,6 +672,8 @@ export async function createVault(opts: CreateVaultOptions): Promise<{ vault: Va
         action: 'vault.created',
         details: { vaultId, slots: slots.map((s) => ({ id: s.id, type: s.type, ...(s.type === 'quorum' ? { threshold: s.threshold, total: s.total } : {}) })) },
       });
+      // The migrations made the first CA before the vault had any data; it was created with the vault, its first event.
+      vault.db.prepare("UPDATE cas SET created_at = (SELECT min(at) FROM audit_events) WHERE id = 'default'").run();
     });
     vault.close();
     writeFileDurably(join(staging, HEADER_FILE), serializeHeader(header));

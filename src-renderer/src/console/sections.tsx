@@ -11,6 +11,7 @@ import { CertificatesSection } from './sections/CertificatesSection.tsx';
 import { AuditSection } from './sections/AuditSection.tsx';
 import { ExportWizard } from './wizards/ExportWizard.tsx';
 import { IssueFromMediaWizard } from './wizards/IssueFromMediaWizard.tsx';
+import { NewCaWizard } from './wizards/NewCaWizard.tsx';
 
 /**
  * The console's sections and wizards, in navigation order. Each section and
@@ -42,4 +43,5 @@ export const WIZARDS: Readonly<Record<WizardId, WizardEntry>> = {
   emergency: { id: 'emergency', label: 'Emergency rotation', render: () => <EmergencyWizard /> },
   'issue-media': { id: 'issue-media', label: 'Issue from media', render: () => <IssueFromMediaWizard /> },
   export: { id: 'export', label: 'Export to removable media', render: () => <ExportWizard /> },
+  'new-ca': { id: 'new-ca', label: 'New certificate authority', render: () => <NewCaWizard /> },
 };

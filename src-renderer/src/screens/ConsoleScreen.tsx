@@ -7,7 +7,10 @@ import Paper from '@mui/material/Paper';
 import Typography from '@mui/material/Typography';
 import { useEffect } from 'react';
 import type { SessionStatus } from '../../../src-main/api/contract.ts';
+import Alert from '@mui/material/Alert';
+import { ApiErrorAlert } from '../components/ApiErrorAlert.tsx';
 import { MonoText } from '../components/MonoText.tsx';
+import { CaSwitcher } from '../console/cas/CaSwitcher.tsx';
 import { SECTIONS, WIZARDS } from '../console/sections.tsx';
 import { SharesWrittenNotice } from '../console/SharesWrittenNotice.tsx';
 import { useAppStore } from '../store/index.ts';
@@ -24,6 +27,13 @@ export function ConsoleScreen({ status }: { status: SessionStatus }) {
   const wizardKeyId = useAppStore((s) => s.wizardKeyId);
   const goTo = useAppStore((s) => s.goTo);
   const current = SECTIONS.find((s) => s.id === section) ?? SECTIONS[0]!;
+  const caName = useAppStore((s) => s.caName);
+  const casError = useAppStore((s) => s.casError);
+  const loadCas = useAppStore((s) => s.loadCas);
+  // Every section and wizard works in one CA: nothing is shown before the vault's CAs are read.
+  useEffect(() => {
+    void loadCas();
+  }, [loadCas]);
   // A wizard that opens or closes starts at the top: a finished ceremony must not leave the
   // dashboard scrolled past its alarms.
   useEffect(() => {
@@ -38,6 +48,7 @@ export function ConsoleScreen({ status }: { status: SessionStatus }) {
             Vault
           </Typography>
           <MonoText testId="vault-id">{status.vaultId ?? ''}</MonoText>
+          <CaSwitcher />
           <Typography variant="caption" color="text.secondary" component="div" sx={{ mt: 1 }}>
             Acting officer
           </Typography>
@@ -57,7 +68,15 @@ export function ConsoleScreen({ status }: { status: SessionStatus }) {
       </Paper>
       <Box component="main" sx={{ flexGrow: 1, minWidth: 0, px: 4, py: 3 }}>
         <SharesWrittenNotice />
-        {wizard ? WIZARDS[wizard].render(wizardKeyId) : current.render(status)}
+        {casError ? <ApiErrorAlert error={casError} title="The certificate authorities of this vault could not be read" /> : null}
+        {caName === null ? (
+          casError ? null : <Alert severity="info">Reading the certificate authorities of this vault…</Alert>
+        ) : wizard ? (
+          WIZARDS[wizard].render(wizardKeyId)
+        ) : (
+          // Keyed by the CA: a switch starts each section afresh, with nothing read for the previous CA.
+          <Box key={caName}>{current.render(status)}</Box>
+        )}
       </Box>
     </Box>
   );

@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import { createCasSlice, type CasSlice } from './cas-slice.ts';
 import { createCertsSlice, type CertsSlice } from './certs-slice.ts';
 import { createEmergencySlice, type EmergencySlice } from './emergency-slice.ts';
 import { createKeysSlice, type KeysSlice } from './keys-slice.ts';
@@ -10,10 +11,11 @@ import { createVaultInfoSlice, type VaultInfoSlice } from './vault-info-slice.ts
 import { createWizardDraftsSlice, type WizardDraftsSlice } from './wizard-drafts-slice.ts';
 
 /** One store, one slice per concern. */
-export type AppStore = SessionSlice & SharesSlice & VaultInfoSlice & NavSlice & CertsSlice & ProgressSlice & KeysSlice & EmergencySlice & WizardDraftsSlice;
+export type AppStore = SessionSlice & CasSlice & SharesSlice & VaultInfoSlice & NavSlice & CertsSlice & ProgressSlice & KeysSlice & EmergencySlice & WizardDraftsSlice;
 
 export const useAppStore = create<AppStore>()((...a) => ({
   ...createSessionSlice(...a),
+  ...createCasSlice(...a),
   ...createSharesSlice(...a),
   ...createVaultInfoSlice(...a),
   ...createNavSlice(...a),

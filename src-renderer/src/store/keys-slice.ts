@@ -13,13 +13,16 @@ export interface KeysSlice {
   loadSettings(): Promise<void>;
 }
 
-export const createKeysSlice: StateCreator<AppStore, [], [], KeysSlice> = (set) => ({
+export const createKeysSlice: StateCreator<AppStore, [], [], KeysSlice> = (set, get) => ({
   keys: null,
   keysError: null,
   settings: null,
   settingsError: null,
   loadKeys: async () => {
+    const ca = get().caName;
     const r = await call('key.list', {});
+    // An answer for the CA shown before a switch is not this CA's keys.
+    if (get().caName !== ca) return;
     if (r.ok) set({ keys: r.value, keysError: null });
     else set({ keysError: r });
   },

@@ -2,7 +2,7 @@ import type { StateCreator } from 'zustand';
 import type { AppStore } from './index.ts';
 
 export type SectionId = 'dashboard' | 'keys' | 'certificates' | 'audit' | 'settings';
-export type WizardId = 'sub-ca' | 'root' | 'emergency' | 'issue-media' | 'export';
+export type WizardId = 'sub-ca' | 'root' | 'emergency' | 'issue-media' | 'export' | 'new-ca';
 
 /** Where the officer is in the console: one section, or one wizard on top of it. */
 export interface NavSlice {

@@ -43,15 +43,16 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
 }
 
 /** One certificate: its fields, SANs, PEM (with copy), status, and revocation with an RFC 5280 reason. */
-export function CertDetailDrawer({ serial, onClose, onRevoked }: { serial: string | null; onClose: () => void; onRevoked: () => void }) {
+export function CertDetailDrawer({ serial, ca, onClose, onRevoked }: { serial: string | null; ca: string | null; onClose: () => void; onRevoked: () => void }) {
   return (
     <Drawer anchor="right" open={serial !== null} onClose={onClose} slotProps={{ paper: { sx: { width: { xs: '100%', sm: 560 } }, role: 'dialog', 'aria-labelledby': 'cert-drawer-title' } as object }}>
-      {serial ? <CertDetail key={serial} serial={serial} onClose={onClose} onRevoked={onRevoked} /> : null}
+      {serial ? <CertDetail key={serial} serial={serial} ca={ca} onClose={onClose} onRevoked={onRevoked} /> : null}
     </Drawer>
   );
 }
 
-function CertDetail({ serial, onClose, onRevoked }: { serial: string; onClose: () => void; onRevoked: () => void }) {
+/** `ca`: the CA whose certificate it is (the table's CA filter); null: the CA the console shows. */
+function CertDetail({ serial, ca, onClose, onRevoked }: { serial: string; ca: string | null; onClose: () => void; onRevoked: () => void }) {
   const [cert, setCert] = useState<CertDetailView | null>(null);
   const [loadError, setLoadError] = useState<ApiFailure | null>(null);
   const [reason, setReason] = useState<RevocableReason | ''>('');
@@ -61,13 +62,13 @@ function CertDetail({ serial, onClose, onRevoked }: { serial: string; onClose: (
 
   const load = useCallback(
     (s: string) =>
-      call('cert.show', { serial: s }).then((r) => {
+      call('cert.show', { serial: s, ...(ca !== null ? { ca } : {}) }).then((r) => {
         if (r.ok) {
           setCert(r.value);
           setLoadError(null);
         } else setLoadError(r);
       }),
-    [],
+    [ca],
   );
 
   useEffect(() => {
@@ -77,7 +78,7 @@ function CertDetail({ serial, onClose, onRevoked }: { serial: string; onClose: (
   const revoke = async () => {
     if (!cert) return;
     setRevoking(true);
-    const r = await call('cert.revoke', { serial: cert.serial, reason });
+    const r = await call('cert.revoke', { serial: cert.serial, reason, ...(ca !== null ? { ca } : {}) });
     setRevoking(false);
     setConfirming(false);
     if (!r.ok) {

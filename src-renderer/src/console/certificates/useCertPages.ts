@@ -13,12 +13,13 @@ interface PageCache {
 
 /**
  * The certificate list as pages of cert.list, fetched when the table needs
- * them and kept for the current query only: 100,000 rows never sit in React
+ * them and kept for the current query only (the CA is part of the query): 100,000 rows never sit in React
  * state at once. A new query (or `version`) starts a fresh cache; answers for
  * an old query are dropped.
  */
-export function useCertPages(query: { search: string; issuer: string; status: string }, version: number) {
+export function useCertPages(query: { search: string; issuer: string; status: string; ca: string | null }, version: number) {
   const input: OpInput<'cert.list'> = {
+    ...(query.ca !== null ? { ca: query.ca } : {}),
     ...(query.search.trim() ? { search: query.search.trim() } : {}),
     ...(query.issuer ? { issuer: query.issuer } : {}),
     ...(query.status ? { status: query.status as 'valid' | 'revoked' | 'expired' } : {}),

@@ -49,18 +49,27 @@ export function CertificatesSection() {
   const setStatus = useAppStore((s) => s.setCertStatus);
   const certsChanged = useAppStore((s) => s.certsChanged);
   const openWizard = useAppStore((s) => s.openWizard);
+  const cas = useAppStore((s) => s.cas);
+  const caName = useAppStore((s) => s.caName);
+  const certCa = useAppStore((s) => s.certCa);
+  const setCertCa = useAppStore((s) => s.setCertCa);
+  // The table lists one CA's certificates: the filter's, else the CA the console shows.
+  const listedCa = certCa ?? caName;
+  const several = cas !== null && cas.length > 1;
   const [keys, setKeys] = useState<KeyView[]>([]);
   const [keysError, setKeysError] = useState<ApiFailure | null>(null);
   const [openSerial, setOpenSerial] = useState<string | null>(null);
   const debounced = useDebounced(search, SERIAL_LIKE.test(search.trim()) ? SERIAL_DEBOUNCE_MS : SEARCH_DEBOUNCE_MS);
-  const pages = useCertPages({ search: debounced, issuer, status }, version);
+  const pages = useCertPages({ search: debounced, issuer, status, ca: listedCa }, version);
 
   useEffect(() => {
-    void call('key.list', {}).then((r) => {
-      if (r.ok) setKeys(r.value);
-      else setKeysError(r);
+    void call('key.list', listedCa !== null ? { ca: listedCa } : {}).then((r) => {
+      if (r.ok) {
+        setKeys(r.value);
+        setKeysError(null);
+      } else setKeysError(r);
     });
-  }, []);
+  }, [listedCa]);
 
   const issuerName = useCallback((id: string) => keys.find((k) => k.id === id)?.name ?? shortHex(id), [keys]);
   const issuers = keys.filter((k) => k.state !== 'draft');
@@ -82,6 +91,19 @@ export function CertificatesSection() {
         </Stack>
       </Stack>
       <Stack direction={{ xs: 'column', md: 'row' }} spacing={2} sx={{ mb: 2 }}>
+        {several ? (
+          <FormControl sx={{ minWidth: 200 }}>
+            <InputLabel id="cert-ca-label">Certificate authority</InputLabel>
+            <Select labelId="cert-ca-label" label="Certificate authority" value={listedCa ?? ''} onChange={(e) => setCertCa(e.target.value === caName ? null : e.target.value)} data-testid="cert-ca-filter">
+              {cas.map((c) => (
+                <MenuItem key={c.id} value={c.name}>
+                  {shown(c.name)}
+                  {c.name === caName ? ' (the CA shown)' : ''}
+                </MenuItem>
+              ))}
+            </Select>
+          </FormControl>
+        ) : null}
         <TextField label="Search subject, SAN or serial" value={search} onChange={(e) => setSearch(e.target.value)} sx={{ flexGrow: 1 }} slotProps={{ htmlInput: { 'data-testid': 'cert-search' } }} />
         <FormControl sx={{ minWidth: 220 }}>
           <InputLabel id="cert-issuer-label">Issuer</InputLabel>
@@ -121,7 +143,7 @@ export function CertificatesSection() {
       ) : (
         <CertTable total={pages.total ?? 0} queryKey={pages.queryKey} loaded={pages.loaded} row={pages.row} ensureRange={pages.ensureRange} issuerName={issuerName} onOpen={setOpenSerial} />
       )}
-      <CertDetailDrawer serial={openSerial} onClose={() => setOpenSerial(null)} onRevoked={certsChanged} />
+      <CertDetailDrawer serial={openSerial} ca={listedCa} onClose={() => setOpenSerial(null)} onRevoked={certsChanged} />
     </Box>
   );
 }

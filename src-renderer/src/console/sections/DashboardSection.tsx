@@ -20,6 +20,8 @@ import { StateChip } from '../../components/StateChip.tsx';
 import { useAppStore } from '../../store/index.ts';
 import { timeLeftText } from '../key-time.ts';
 import { shown } from '../../components/shown.ts';
+import { CaOverview } from '../cas/CaOverview.tsx';
+import { CrlTimeline, StalePresignedAlerts, useCrlCalendar } from '../CrlCalendarPanel.tsx';
 
 /** Within this many days before NotAfter a key (or its chain) is flagged on the dashboard. */
 const EXPIRY_WARNING_DAYS = 90;
@@ -113,6 +115,9 @@ export function DashboardSection() {
   const [error, setError] = useState<ApiFailure | null>(null);
   const [compromise, setCompromise] = useState<CompromiseView | null>(null);
   const wizard = useAppStore((s) => s.wizard);
+  const cas = useAppStore((s) => s.cas);
+  const caName = useAppStore((s) => s.caName);
+  const several = cas !== null && cas.length > 1;
 
   useEffect(() => {
     void loadKeys();
@@ -125,6 +130,8 @@ export function DashboardSection() {
     void call('key.compromise', {}).then((r) => (r.ok ? setCompromise(r.value) : setError(r)));
   }, [keys, wizard]);
   const pending = compromise && !compromise.exported ? compromise : null;
+  const crlCalendar = useCrlCalendar();
+  const staleCrls = crlCalendar.calendar?.staleSchedules ?? 0;
 
   const list = keys ?? [];
   const active = list.find((k) => k.state === 'active') ?? null;
@@ -138,6 +145,12 @@ export function DashboardSection() {
       <Typography variant="h4" component="h1" gutterBottom>
         Dashboard
       </Typography>
+      {several ? <CaOverview cas={cas} /> : null}
+      {several ? (
+        <Typography variant="h5" component="h2" gutterBottom data-testid="dashboard-ca">
+          CA {shown(caName ?? '')}
+        </Typography>
+      ) : null}
       <Stack direction="row" sx={{ gap: 1, flexWrap: 'wrap', mb: 3 }} role="group" aria-label="Ceremonies">
         <Button variant="contained" onClick={() => openWizard('sub-ca')}>
           New sub-CA key…
@@ -160,13 +173,14 @@ export function DashboardSection() {
 
       <Stack spacing={1} sx={{ mb: 3 }} component="section" aria-label="Alerts" data-testid="dashboard-alerts">
         {pending ? <CompromiseBanner c={pending} onExport={() => openWizard('export')} /> : null}
+        <StalePresignedAlerts calendar={crlCalendar.calendar} />
         {alerts.map((a) => (
           <Alert key={a.id} severity={a.severity} data-testid="dashboard-alert">
             <AlertTitle>{a.title}</AlertTitle>
             {a.text}
           </Alert>
         ))}
-        {keys && alerts.length === 0 && !pending ? <Alert severity="success">Nothing needs attention.</Alert> : null}
+        {keys && alerts.length === 0 && !pending && staleCrls === 0 ? <Alert severity="success">Nothing needs attention.</Alert> : null}
       </Stack>
 
       <Stack spacing={3}>
@@ -184,6 +198,8 @@ export function DashboardSection() {
             <Typography color="text.secondary">No key is active.</Typography>
           ) : null}
         </Box>
+
+        <CrlTimeline calendar={crlCalendar.calendar} error={crlCalendar.error} />
 
         <Box component="section" aria-labelledby="dash-trusted">
           <Typography id="dash-trusted" variant="h6" component="h2" gutterBottom>

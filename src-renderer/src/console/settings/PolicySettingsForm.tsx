@@ -12,14 +12,16 @@ type Draft = Record<keyof Settings, string>;
 const FIELDS: Array<{ key: keyof Settings; label: string; help: string }> = [
   { key: 'trustedWindowDays', label: 'Trusted window (days)', help: 'How long a replaced active key stays in the trust bundle.' },
   { key: 'crlValidityDays', label: 'CRL validity (days)', help: 'From a CRL’s thisUpdate to its nextUpdate.' },
+  { key: 'crlSafetyMarginDays', label: 'CRL safety margin (days)', help: 'The next ceremony is due this long before the CRLs run out.' },
   { key: 'autoLockMinutes', label: 'Auto-lock (minutes)', help: 'The vault locks itself after this long without activity.' },
+  { key: 'bootstrapValidityDays', label: 'Bootstrap validity (days)', help: 'How long a bootstrap certificate is valid unless the issuance says otherwise.' },
 ];
 
 function toDraft(s: Settings): Draft {
-  return { trustedWindowDays: String(s.trustedWindowDays), crlValidityDays: String(s.crlValidityDays), autoLockMinutes: String(s.autoLockMinutes) };
+  return { trustedWindowDays: String(s.trustedWindowDays), crlValidityDays: String(s.crlValidityDays), crlSafetyMarginDays: String(s.crlSafetyMarginDays), autoLockMinutes: String(s.autoLockMinutes), bootstrapValidityDays: String(s.bootstrapValidityDays) };
 }
 
-/** Trusted window, CRL validity and auto-lock: the api checks the ranges and answers the stored values. */
+/** Trusted window, CRL validity, auto-lock and bootstrap validity: the api checks the ranges and answers the stored values. */
 export function PolicySettingsForm() {
   const settings = useAppStore((s) => s.settings);
   const settingsError = useAppStore((s) => s.settingsError);
@@ -40,7 +42,7 @@ export function PolicySettingsForm() {
   const save = async () => {
     setSaved(false);
     const num = (v: string) => (v.trim() === '' ? Number.NaN : Number(v));
-    const r = await run('settings.update', { trustedWindowDays: num(draft.trustedWindowDays), crlValidityDays: num(draft.crlValidityDays), autoLockMinutes: num(draft.autoLockMinutes) });
+    const r = await run('settings.update', { trustedWindowDays: num(draft.trustedWindowDays), crlValidityDays: num(draft.crlValidityDays), crlSafetyMarginDays: num(draft.crlSafetyMarginDays), autoLockMinutes: num(draft.autoLockMinutes), bootstrapValidityDays: num(draft.bootstrapValidityDays) });
     if (!r.ok) return;
     setSaved(true);
     setEdits({});

@@ -1,3 +1,4 @@
+import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Paper from '@mui/material/Paper';
@@ -41,6 +42,7 @@ export function WizardFrame<Id extends string>({
   finished = false,
   errorTitle,
   changed = false,
+  caNotice,
 }: {
   title: string;
   steps: readonly WizardStepDef<Id>[];
@@ -60,6 +62,8 @@ export function WizardFrame<Id extends string>({
   errorTitle?: string;
   /** Something was written although the steps reached are before the first writing one (the emergency's transcript has entries). */
   changed?: boolean;
+  /** What the wizard says of the CA it changes; by default, in a vault of several CAs, that it changes only the selected one. */
+  caNotice?: ReactNode;
 }) {
   const active = stepIndex(steps, control.step);
   const current = steps[active];
@@ -104,6 +108,7 @@ export function WizardFrame<Id extends string>({
           </Step>
         ))}
       </Stepper>
+      {caNotice === undefined ? <SelectedCaNotice /> : caNotice}
       {notice}
       <Paper variant="outlined" sx={{ p: 3 }} component="section" aria-labelledby="wizard-step-heading">
         <Typography id="wizard-step-heading" ref={heading} tabIndex={-1} variant="h6" component="h2" sx={{ outline: 'none' }}>
@@ -122,6 +127,22 @@ export function WizardFrame<Id extends string>({
         ) : null}
       </Paper>
     </Box>
+  );
+}
+
+/**
+ * In a vault of several CAs, the CA the wizard changes, named above its steps:
+ * the wizard was started in the CA the console shows and stays in it (the
+ * switcher is locked while it is open). A vault of one CA shows nothing here.
+ */
+function SelectedCaNotice() {
+  const cas = useAppStore((s) => s.cas);
+  const caName = useAppStore((s) => s.caName);
+  if (!cas || cas.length < 2 || caName === null) return null;
+  return (
+    <Alert severity="info" icon={false} sx={{ mb: 2 }} data-testid="wizard-ca">
+      In the CA <strong>{shown(caName)}</strong>: this wizard changes only this CA. {cas.length === 2 ? 'The other CA of the vault stays as it is.' : `The other ${cas.length - 1} CAs of the vault stay as they are.`}
+    </Alert>
   );
 }
 

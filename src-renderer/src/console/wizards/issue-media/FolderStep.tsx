@@ -9,7 +9,7 @@ import { counted, useIssueMediaDraft, useIssueMediaWizard } from './issue-media-
 /** The requests folder: media.readRequests shows which files will be signed and which are refused, and why. */
 export function FolderStep() {
   const { go, run, busy } = useIssueMediaWizard();
-  const { medium, setMedium, sub, setSub, inDir, requests, setRequests, profiles, setProfiles, outDir, setOutDir, accepted, refused } = useIssueMediaDraft();
+  const { medium, setMedium, sub, setSub, inDir, requests, setRequests, profiles, setProfiles, outDir, setOutDir, accepted, renewals, refused } = useIssueMediaDraft();
 
   const readRequests = async () => {
     setRequests(null);
@@ -57,17 +57,20 @@ export function FolderStep() {
         <FileCheckTable
           sx={{ mt: 2 }}
           titleId="requests-title"
-          title={requests.files.length === 0 ? 'No files in this folder' : `${counted(accepted, 'request', 'requests')} can be signed, ${refused} refused`}
+          title={requests.files.length === 0 ? 'No files in this folder' : `${counted(accepted, 'request', 'requests')} can be signed, ${renewals > 0 ? `${counted(renewals, 'renewal request', 'renewal requests')} can be renewed, ` : ''}${refused} refused`}
           countTestId="requests-count"
           tableTestId="requests-table"
           rowTestId="request-row"
           checkHeading="Check"
           hideEmpty
-          rows={requests.files.map((f) => ({ file: f.name, ...(f.ok ? { ok: true, text: 'OK: a certificate request' } : { ok: false, code: f.code, message: f.message }) }))}
+          rows={requests.files.map((f) => ({
+            file: f.name,
+            ...(f.ok ? { ok: true, text: f.kind === 'renewal' ? "OK: a renewal request, signed with the agent's certificate (checked when it is renewed)" : 'OK: a certificate request' } : { ok: false, code: f.code, message: f.message }),
+          }))}
         />
       ) : null}
       <StepActions>
-        <Button variant="contained" disabled={!requests || accepted === 0} onClick={() => void toProfile()}>
+        <Button variant="contained" disabled={!requests || accepted + renewals === 0} onClick={() => void toProfile()}>
           Next: profile
         </Button>
       </StepActions>

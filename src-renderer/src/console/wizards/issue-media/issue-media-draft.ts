@@ -24,12 +24,16 @@ export function useIssueMediaDraft() {
   const [days, setDays] = useWizardField('issue-media', 'days', '');
   const [outDir, setOutDir] = useWizardField('issue-media', 'outDir', '');
   const [result, setResult] = useWizardField<BatchResult | null>('issue-media', 'result', null);
-  const accepted = requests?.files.filter((f) => f.ok).length ?? 0;
+  const readable = requests?.files.filter((f) => f.ok).length ?? 0;
+  // Renewal requests go to cert.renewBatch (each keeps the profile of the certificate it renews); the plain ones to cert.issueBatch.
+  const renewals = requests?.files.filter((f) => f.ok && f.kind === 'renewal').length ?? 0;
+  const accepted = readable - renewals;
   return {
     medium, setMedium, sub, setSub, requests, setRequests, profiles, setProfiles, profile, setProfile, days, setDays, outDir, setOutDir, result, setResult,
     inDir: joinPath(medium, sub),
     accepted,
-    refused: (requests?.files.length ?? 0) - accepted,
+    renewals,
+    refused: (requests?.files.length ?? 0) - readable,
     chosen: profiles?.find((p) => p.name === profile) ?? null,
   };
 }

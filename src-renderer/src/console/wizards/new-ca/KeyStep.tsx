@@ -1,0 +1,32 @@
+import Button from '@mui/material/Button';
+import TextField from '@mui/material/TextField';
+import { KeyBasicsFields } from '../KeyBasicsFields.tsx';
+import { StepActions } from '../WizardFrame.tsx';
+import { useNewCaDraft, useNewCaWizard } from './new-ca-draft.ts';
+
+/** The issuing CA's first key: name, algorithm, subject and validity of the certificate its parent signs. */
+export function KeyStep() {
+  const { go } = useNewCaWizard();
+  const { key, setKey, days, setDays } = useNewCaDraft();
+  const badDays = days.trim() !== '' && !(Number.isInteger(Number(days)) && Number(days) >= 1);
+  return (
+    <>
+      <KeyBasicsFields value={key} onChange={setKey} nameLocked={false} subjectHelp='The issuing CA’s name in its certificate, e.g. "CN=Fleet Issuing CA 2026,O=Acme".' />
+      <TextField
+        label="Validity (days, optional)"
+        type="number"
+        value={days}
+        onChange={(e) => setDays(e.target.value)}
+        error={badDays}
+        helperText={badDays ? 'A whole number of days, 1 or more; or leave it empty.' : 'Empty: the sub-CA profile’s default. Never beyond the parent’s own certificate.'}
+        sx={{ mt: 2 }}
+        slotProps={{ htmlInput: { min: 1, inputMode: 'numeric' } }}
+      />
+      <StepActions onBack={() => go('basics')}>
+        <Button variant="contained" disabled={key.name.trim() === '' || key.subject.trim() === '' || badDays} onClick={() => go('create')}>
+          Next
+        </Button>
+      </StepActions>
+    </>
+  );
+}

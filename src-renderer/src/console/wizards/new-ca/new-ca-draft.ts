@@ -1,0 +1,23 @@
+import type { CaView } from '../../../../../src-main/api/contract.ts';
+import type { KeyBasics } from '../KeyBasicsFields.tsx';
+import { useWizard, useWizardField } from '../wizard-state.ts';
+
+export type NewCaStepId = 'basics' | 'key' | 'create' | 'done';
+
+/** What ca.create answered: the CA, and with a parent its first key and that key's certificate serial. */
+export type CreatedCa = CaView & { firstKeyId: string | null; serial: string | null };
+
+/** The new-CA wizard's control, inside its frame. */
+export const useNewCaWizard = () => useWizard<NewCaStepId>();
+
+/** The new CA's choices and the api's answer, kept over an auto-lock. */
+export function useNewCaDraft() {
+  const [name, setName] = useWizardField('new-ca', 'name', '');
+  const [purpose, setPurpose] = useWizardField('new-ca', 'purpose', '');
+  /** '': a CA of its own; else the name of the CA of this vault whose active key certifies the new CA's first key. */
+  const [parent, setParent] = useWizardField('new-ca', 'parent', '');
+  const [key, setKey] = useWizardField<KeyBasics>('new-ca', 'key', { name: '', algorithm: 'ecdsa-p256', subject: '' });
+  const [days, setDays] = useWizardField('new-ca', 'days', '');
+  const [created, setCreated] = useWizardField<CreatedCa | null>('new-ca', 'created', null);
+  return { name, setName, purpose, setPurpose, parent, setParent, key, setKey, days, setDays, created, setCreated, issuing: parent !== '' };
+}
