@@ -124,7 +124,7 @@ export const mediaHandlers: HandlersFor<keyof typeof mediaOps> = {
     const mediaRoot = resolve(input.to);
     // Recorded before the package is complete on the medium (docs/architecture.md, "Writing outside the vault").
     // Not an export of the fleet's files (its regenerated CRLs are not in it): nothing goes into the exports table.
-    const record = (written: ExportResult): void =>
+    const record = (written: ExportResult): void => {
       v.transaction(() =>
         v.audit.append({
           actor: ctx.actor,
@@ -132,6 +132,7 @@ export const mediaHandlers: HandlersFor<keyof typeof mediaOps> = {
           details: { dir: written.dir, manifestSha256: written.manifestSha256, signingKeyId: part.active.id, compromisedKeyId: facts.compromised.keyId, reissue: facts.reissue.length, revocationRequest: !facts.compromised.selfSigned },
         }),
       );
+    };
     const result = await writeExportPackage({
       mediaRoot,
       vaultId: v.id,
