@@ -1,5 +1,8 @@
 import { z } from 'zod';
+import { join } from 'node:path';
 import { DomainError, isDomainError } from '../core/errors.ts';
+import { ioError, isIoFailure } from '../core/fs/io-errors.ts';
+import { DATABASE_FILE } from '../core/vault/header.ts';
 import { contract, type ApiResponse, type OpName } from './contract.ts';
 import { runGuarded } from '../core/vault/transaction-guard.ts';
 import { runInCaScope } from '../core/audit/audit-scope.ts';
@@ -29,6 +32,7 @@ function describeZodError(e: z.ZodError): string {
  */
 export async function dispatch(service: Service, name: string, rawInput: unknown): Promise<ApiResponse<unknown>> {
   const { session, handlers } = service;
+  let writes: WriteCheck | undefined;
   try {
     if (!isOpName(name)) throw new DomainError('INVALID_INPUT', `There is no operation named "${name}".`);
     const op = contract[name];
@@ -41,31 +45,57 @@ export async function dispatch(service: Service, name: string, rawInput: unknown
     const ctx = op.needsUnlock ? vaultContext(session, scope, scope ? (parsed.data as { ca?: string }).ca : undefined) : vaultlessContext(session);
     const handler = handlers[name] as (input: unknown, ctx: VaultContext | VaultlessContext) => unknown;
     // Every vault transaction the handler opens is checked against the operation's `mutates`.
-    const writes = new WriteCheck(name, op.mutates);
+    const check = new WriteCheck(name, op.mutates);
+    writes = check;
     // Every audit event of a CA's operation names the CA.
     const ca = ctx.vault ? (ctx as VaultContext).ca : null;
     const run = () => handler(parsed.data, ctx);
     let value: unknown;
     try {
-      value = await runGuarded(writes, () => (ca ? runInCaScope(ca.name, run) : run()));
+      value = await runGuarded(check, () => (ca ? runInCaScope(ca.name, run) : run()));
     } catch (e) {
-      writes.settle(false);
+      check.settle(false);
       throw e;
     }
-    writes.settle(true);
+    check.settle(true);
     if (op.needsUnlock) session.touch();
     return { ok: true, value };
   } catch (e) {
+    const recorded = writes?.committedEvents ?? [];
     if (isDomainError(e)) {
-      if (e.code === 'INTERNAL' && e.detail) session.logger.error(`${name}: ${e.message}`, e.detail);
-      return { ok: false, code: e.code, message: e.message };
+      if (e.detail && (e.code === 'INTERNAL' || isIoCode(e.code))) session.logger.error(`${name}: ${e.message}`, e.detail);
+      return { ok: false, code: e.code, message: withRecorded(e.message, recorded) };
     }
     const err = e as NodeJS.ErrnoException;
-    if (err && typeof err.code === 'string' && ['ENOSPC', 'EACCES', 'EROFS', 'EPERM', 'ENOENT', 'EEXIST', 'EIO'].includes(err.code)) {
-      const message = err.code === 'EEXIST' ? `${err.path ?? 'The output'} already exists; outputs are never overwritten. Choose a new name.` : `The file operation failed (${err.code}${err.path ? ` on ${err.path}` : ''}). Check the path, the free space and the permissions, then try again.`;
-      return { ok: false, code: err.code === 'EEXIST' ? 'OUTPUT_EXISTS' : 'IO_ERROR', message };
+    if (err && err.code === 'EEXIST') return { ok: false, code: 'OUTPUT_EXISTS', message: withRecorded(`${err.path ?? 'The output'} already exists; outputs are never overwritten. Choose a new name.`, recorded) };
+    if (isIoFailure(e)) {
+      const io = ioError(e, { path: err.path ?? join(session.vaultDir, DATABASE_FILE), doing: describeOperation(name), changed: 'Nothing was changed.', then: 'run the command again' });
+      session.logger.error(`${name}: ${io.message}`, io.detail);
+      return { ok: false, code: io.code, message: withRecorded(io.message, recorded) };
     }
     session.logger.error(`${name}: unexpected failure`, e instanceof Error ? (e.stack ?? e.message) : String(e));
-    return { ok: false, code: 'INTERNAL', message: 'Airgap CA hit an internal error; nothing was changed by the failed step. The details are in the log.' };
+    const log = session.logger.path ? ` (${session.logger.path})` : '';
+    return { ok: false, code: 'INTERNAL', message: withRecorded(`Airgap CA hit an internal error; nothing was changed by the failed step. The details are in the log${log}.`, recorded) };
   }
+}
+
+function isIoCode(code: string): boolean {
+  return code === 'IO_ERROR' || code === 'DISK_FULL' || code === 'READ_ONLY' || code === 'MEDIA_REMOVED';
+}
+
+function describeOperation(name: string): string {
+  return `the operation ${name}`;
+}
+
+/**
+ * A failure after the operation committed something must not read as if the
+ * vault were unchanged: "nothing was changed" becomes "this step changed
+ * nothing" and the committed audit events are named.
+ */
+function withRecorded(message: string, recorded: ReadonlyArray<{ seq: number; action: string }>): string {
+  // A message that already says the changes were recorded (and the audit log names them) needs no list.
+  if (recorded.length === 0 || message.includes('after recording its changes')) return message;
+  const list = recorded.map((r) => `audit event ${r.seq} (${r.action})`).join(', ');
+  const scoped = message.replace(/\b[Nn]othing was changed( by the failed step)?/g, (m) => (m.startsWith('N') ? 'The failed step changed nothing else' : 'the failed step changed nothing else'));
+  return `${scoped} Recorded in the vault before the failure, and kept: ${list}.`;
 }

@@ -1,3 +1,5 @@
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Clock } from '../core/clock.ts';
 import type { TokenAccess } from '../core/token/token-access.ts';
 import { DomainError } from '../core/errors.ts';
@@ -13,11 +15,32 @@ import { vaultCounts } from '../core/store/vault-counts.ts';
 export interface Logger {
   /** Detail for operators and developers; never a passphrase, never key material. */
   error(message: string, detail?: string): void;
+  /** The file it writes to, when it writes to one: an answer can say where the detail is. */
+  readonly path?: string;
 }
 
 export const stderrLogger: Logger = {
   error: (message, detail) => process.stderr.write(`[airgap-ca] ${message}${detail ? `: ${detail}` : ''}\n`),
 };
+
+/**
+ * A logger that appends to `path` (created readable by the user only) and
+ * keeps the terminal free of stack traces: when the file cannot be written,
+ * one line on stderr says so, without the detail.
+ */
+export function fileLogger(path: string, stderr: (s: string) => void): Logger & { path: string } {
+  return {
+    path,
+    error: (message, detail) => {
+      try {
+        mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+        appendFileSync(path, `${new Date().toISOString()} ${message}${detail ? `\n  ${detail.replaceAll('\n', '\n  ')}` : ''}\n`, { mode: 0o600 });
+      } catch (e) {
+        stderr(`[airgap-ca] the detail of this failure could not be written to the log ${path} (${(e as NodeJS.ErrnoException).code ?? 'error'}).\n`);
+      }
+    },
+  };
+}
 
 export interface SessionOptions {
   vaultDir: string;

@@ -31,6 +31,7 @@ export class WriteCheck implements TransactionGuard {
   private readonly rule: { events: Range; transactions: Range } | null;
   private committedCount = 0;
   private refused: string | null = null;
+  private readonly recorded: Array<{ seq: number; action: string }> = [];
 
   constructor(operation: string, mutates: boolean | WriteSpec) {
     this.operation = operation;
@@ -52,6 +53,12 @@ export class WriteCheck implements TransactionGuard {
 
   committed(w: TransactionWrites): void {
     if (w.rowChanges > 0) this.committedCount += 1;
+    if (w.lastEvent) this.recorded.push(w.lastEvent);
+  }
+
+  /** The audit events of the transactions that committed so far (the last of each): what a failure must not call unchanged. */
+  get committedEvents(): ReadonlyArray<{ seq: number; action: string }> {
+    return this.recorded;
   }
 
   /** After the handler; `succeeded`: it returned a result. Throws INTERNAL when the operation broke its declaration. */

@@ -12,7 +12,8 @@ const MAX_SHARE_FILE_BYTES = 64 * 1024;
 import { isCaScoped, type OpInput, type OpName, type OpResult } from '../api/contract.ts';
 import { dispatch } from '../api/dispatch.ts';
 import { createService, type Service } from '../api/service.ts';
-import { defaultVaultDir } from '../api/vault-location.ts';
+import { fileLogger, type Logger } from '../api/session.ts';
+import { defaultLogFile, defaultVaultDir } from '../api/vault-location.ts';
 import { EXIT, exitCodeFor } from './exit-codes.ts';
 import { passphraseWithoutPrompt, pinWithoutPrompt, promptHidden, takeSecretEnvironment } from './secrets.ts';
 
@@ -42,7 +43,7 @@ export class CliContext {
   readonly opts: GlobalOptions;
   readonly env: NodeJS.ProcessEnv;
 
-  constructor(opts: GlobalOptions, env: NodeJS.ProcessEnv = process.env, clock: Clock = systemClock, kdfCost?: CliRuntime['kdfCost']) {
+  constructor(opts: GlobalOptions, env: NodeJS.ProcessEnv = process.env, clock: Clock = systemClock, kdfCost?: CliRuntime['kdfCost'], logger?: Logger) {
     this.opts = opts;
     this.env = env;
     this.service = createService({
@@ -52,6 +53,7 @@ export class CliContext {
       kdfCost,
       mediaDeps: { ...systemDeps(), env },
       tokens: { moduleFromEnvironment: env.AIRGAP_CA_PKCS11_MODULE || undefined, pin: () => this.tokenPin() },
+      ...(logger ? { logger } : {}),
     });
   }
 
@@ -173,8 +175,10 @@ export function makeAction(rt: CliRuntime): Action {
       const cmd = args[args.length - 1] as Command;
       const globals = globalsOf(cmd);
       let ctx: CliContext | undefined;
+      // Details of failures (stack traces, raw I/O errors) go to the log file, never to the terminal.
+      const logger = fileLogger(defaultLogFile(rt.env), rt.stderr);
       try {
-        ctx = new CliContext(globals, rt.env, rt.clock, rt.kdfCost);
+        ctx = new CliContext(globals, rt.env, rt.clock, rt.kdfCost, logger);
         const result = await body(ctx, ...(args.slice(0, -1) as A));
         // Text output carries certificate names and file names: escapes and bidi controls are shown, never obeyed.
         rt.stdout(globals.json ? JSON.stringify(result.json, null, 2) + '\n' : printable(result.text.endsWith('\n') ? result.text : result.text + '\n'));
@@ -182,8 +186,8 @@ export function makeAction(rt: CliRuntime): Action {
       } catch (e) {
         const known = e instanceof CliFailure || isDomainError(e);
         const code: ErrorCode = known ? e.code : 'INTERNAL';
-        const message = known ? e.message : 'Airgap CA hit an internal error; nothing was changed. Run again with the same input to reproduce, and report it.';
-        if (!known) rt.stderr(`[airgap-ca] ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+        const message = known ? e.message : `Airgap CA hit an internal error in the command line; the details are in the log ${logger.path}. "airgap-ca audit list" shows what the vault recorded. Report it, with the same input to reproduce it.`;
+        if (!known) logger.error('cli: unexpected failure', e instanceof Error ? (e.stack ?? e.message) : String(e));
         if (globals.json) rt.stdout(JSON.stringify({ error: { code, message } }) + '\n');
         else rt.stderr(printable(`error (${code}): ${message}\n`));
         rt.setExitCode(exitCodeFor(code));

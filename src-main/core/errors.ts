@@ -9,6 +9,8 @@ export const ERROR_CODES = [
   'INVALID_INPUT',
   'NOT_FOUND',
   'IO_ERROR',
+  'DISK_FULL',
+  'READ_ONLY',
   'OUTPUT_EXISTS',
   // vault and unlocking
   'VAULT_NOT_FOUND',

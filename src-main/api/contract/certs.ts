@@ -153,7 +153,7 @@ export const certOps = {
     }),
     { mutates: false, needsUnlock: true, ca: 'one' },
   ),
-  'cert.show': op<CertDetailView>()(z.strictObject({ serial }), { mutates: false, needsUnlock: true, ca: 'one' }),
+  'cert.show': op<CertDetailView & { out: string | null }>()(z.strictObject({ serial, out: filePath.optional() }), { mutates: false, needsUnlock: true, ca: 'one' }),
   'cert.revoke': op<CertView>()(z.strictObject({ serial, reason: reason.default('unspecified') }), { mutates: true, needsUnlock: true, ca: 'one' }),
   'cert.revokeAll': op<{ issuerKeyId: string; revoked: number }>()(z.strictObject({ issuer: keyRef, reason: reason.default('unspecified') }), { mutates: true, needsUnlock: true, ca: 'one' }),
   'cert.revokeList': op<{ revoked: string[]; alreadyRevoked: string[]; unknown: string[] }>()(

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DomainError } from '../../core/errors.ts';
 import { readCheckpoint, writeAuditCheckpoint } from '../../core/audit/checkpoint.ts';
-import { writeFileDurably } from '../../core/fs/durable-write.ts';
+import { writeRecordedOutput } from '../../core/fs/recorded-output.ts';
 import { SigningKeyStore } from '../../core/store/signing-key-store.ts';
 import type { auditOps } from '../contract/audit.ts';
 import type { HandlersFor } from './handler.ts';
@@ -41,7 +41,7 @@ export const auditHandlers: HandlersFor<keyof typeof auditOps> = {
     // The export is itself an event; it is written first so the exported chain includes it.
     v.transaction(() => v.audit.append({ actor: ctx.actor, action: 'audit.exported', details: { file: out } }));
     for (const e of v.audit.iterate()) lines.push(JSON.stringify(e));
-    writeFileDurably(out, Buffer.from(lines.join('\n') + '\n', 'utf8'), { exclusive: true, mode: 0o644 });
+    writeRecordedOutput(out, Buffer.from(lines.join('\n') + '\n', 'utf8'), { what: `The export (audit event ${lines.length}, audit.exported)`, again: '"airgap-ca audit export --out FILE"' });
     return { file: out, events: lines.length };
   },
 };

@@ -4,7 +4,6 @@ import { basename, extname, join, resolve } from 'node:path';
 import { toPem } from '../../core/asn1/pem.ts';
 import { DomainError } from '../../core/errors.ts';
 import { writeNewFilesDurably, type NewFileResult } from '../../core/fs/batch-write.ts';
-import { writeFileDurably } from '../../core/fs/durable-write.ts';
 import { DEFAULT_CSR_MAX_BYTES, parseAndVerifyCsr } from '../../core/issuance/csr-intake.ts';
 import { crlToPem } from '../../core/issuance/crl-encoder.ts';
 import { generateCrl } from '../../core/issuance/crl-publication.ts';
@@ -29,6 +28,7 @@ import type { BatchItemResult, CertDetailView, CertImportResult, CertView } from
 import type { certOps } from '../contract/certs.ts';
 import type { HandlersFor } from './handler.ts';
 import { readBoundedInput } from './input-files.ts';
+import { writeRecordedOutput } from '../../core/fs/recorded-output.ts';
 
 export function certView(c: CertificateSummary, now: Date): CertView {
   return {
@@ -113,9 +113,9 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
         action: 'cert.issued',
         details: { serial: record.serial, issuerKeyId: k.id, subject: record.subject, sans: record.sans, profile: record.profile, notAfter: record.notAfter, truncated: issued.truncated, request: name },
       });
-      // Inside the transaction: if the file cannot be written, the record rolls back with it.
-      if (out) writeFileDurably(out, Buffer.from(toPem(issued.der, 'CERTIFICATE')), { exclusive: true, mode: 0o644 });
     });
+    // Recorded first (committed), written second: a certificate file never exists that the vault does not know.
+    if (out) writeRecordedOutput(out, Buffer.from(toPem(issued.der, 'CERTIFICATE')), { what: `Certificate serial ${record.serial}`, again: `"airgap-ca cert show ${record.serial} --out FILE"` });
     return { ...detailView(certs.get(record.serial), keys, now), out, truncated: issued.truncated };
   },
 
@@ -174,7 +174,7 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
       const path = outName(id);
       const w = written[i] as NewFileResult;
       if (w.ok) results.push({ file: id, ok: true, serial: c.serialHex, out: path, code: null, message: null });
-      else results.push({ file: id, ok: false, serial: c.serialHex, out: null, code: 'IO_ERROR', message: `Issued and recorded as serial ${c.serialHex}, but ${path} could not be written (${w.errno}). Export it again with "cert show".` });
+      else results.push({ file: id, ok: false, serial: c.serialHex, out: null, code: 'IO_ERROR', message: `Issued and recorded as serial ${c.serialHex}, but ${path} could not be written (${w.errno}). Write it with "airgap-ca cert show ${c.serialHex} --out FILE".` });
     });
     const bundle = bundleOut && issued.length ? (written[issued.length] as NewFileResult) : null;
     if (bundle && !bundle.ok) throw new DomainError('IO_ERROR', `The certificates were issued, recorded and written one per file, but the bundle ${bundleOut} could not be written (${bundle.errno}). Build it from the files in ${outDir}.`);
@@ -257,7 +257,11 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
 
   'cert.show': (input, ctx) => {
     const { keys, certs } = ctx.stores;
-    return detailView(certs.get(parseSerial(input.serial)), keys, ctx.clock.now());
+    const c = certs.get(parseSerial(input.serial));
+    const out = input.out ? resolve(input.out) : null;
+    if (out && existsSync(out)) throw new DomainError('OUTPUT_EXISTS', `${out} already exists. Certificates are never written over an existing file.`);
+    if (out) writeRecordedOutput(out, Buffer.from(toPem(c.der, 'CERTIFICATE')), { what: `Certificate serial ${c.serial}`, again: `"airgap-ca cert show ${c.serial} --out FILE"` });
+    return { ...detailView(c, keys, ctx.clock.now()), out };
   },
 
   'cert.revoke': (input, ctx) => {
@@ -384,8 +388,9 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
     v.transaction(() => {
       certs.storeCrl({ issuerKeyId: k.id, number: record.number, thisUpdate: record.thisUpdate, nextUpdate: record.nextUpdate, entries: record.entries, der });
       v.audit.append({ actor: ctx.actor, action: 'crl.generated', details: { issuerKeyId: k.id, number: record.number, thisUpdate: record.thisUpdate, nextUpdate: record.nextUpdate, entries: record.entries, file: out } });
-      if (out) writeFileDurably(out, input.format === 'pem' ? Buffer.from(crlToPem(der)) : der, { exclusive: true, mode: 0o644 });
     });
+    // Its number is consumed once recorded; a file that then fails is said so, and a new CRL replaces it.
+    if (out) writeRecordedOutput(out, input.format === 'pem' ? Buffer.from(crlToPem(der)) : der, { what: `CRL number ${record.number} of ${k.id}`, again: `"airgap-ca crl generate --out FILE" (a new CRL, the next number)` });
     // The answer keeps its field order (file before bytes): scripts read the JSON.
     const { bytes, ...facts } = record;
     return { ...facts, file: out, bytes };

@@ -17,13 +17,13 @@ import { FleetStore } from '../../core/store/fleet-store.ts';
 import { selfSignRoot } from '../../core/keys/self-sign.ts';
 import { buildBundle } from '../../core/keys/bundle-builder.ts';
 import { DomainError, isDomainError } from '../../core/errors.ts';
-import { writeFileDurably } from '../../core/fs/durable-write.ts';
 import { ExportLogStore } from '../../core/store/export-log-store.ts';
 import type { SigningKeyRecord } from '../../core/store/signing-key-store.ts';
 import type { KeyImportView, KeyView } from '../contract/keys.ts';
 import type { keyOps } from '../contract/keys.ts';
 import type { VaultContext } from './context.ts';
 import type { HandlersFor } from './handler.ts';
+import { writeRecordedOutput } from '../../core/fs/recorded-output.ts';
 import { assertNewFile, readBoundedInput, type FileSource } from './input-files.ts';
 import { chainView, keyDetailView, keyView } from './key-views.ts';
 
@@ -128,9 +128,9 @@ export const keyHandlers: HandlersFor<keyof typeof keyOps> = {
     const req = await keys.withSigner(k.id, (signer) => createSubCaRequest({ algorithm: k.algorithm, signer, spki: k.spki, subject: input.subject }));
     const bytes = encodeRequest(req, input.format);
     v.transaction(() => {
-      if (out) writeFileDurably(out, bytes, { exclusive: true, mode: 0o644 });
       v.audit.append({ actor: ctx.actor, action: 'key.csr-exported', details: { keyId: k.id, subject: input.subject, file: out, format: input.format } });
     });
+    if (out) writeRecordedOutput(out, bytes, { what: `The request of key "${k.name}" (key.csr-exported)`, again: `"airgap-ca key csr ${k.name} --subject DN --out FILE"` });
     return { file: out, pem: req.pem, format: input.format };
   },
 
@@ -323,9 +323,9 @@ export const keyHandlers: HandlersFor<keyof typeof keyOps> = {
     const version = planBundleVersion(fleet, view.pem, view.keys.map((k) => k.id));
     v.transaction(() => {
       recordBundleVersion(fleet, version, ctx.clock.now());
-      writeFileDurably(out, Buffer.from(view.pem, 'utf8'), { exclusive: true, mode: 0o644 });
       v.audit.append({ actor: ctx.actor, action: 'bundle.written', details: { file: out, keyIds: view.keys.map((k) => k.id), bundleVersion: version.version, bundleSha256: version.sha256 } });
     });
+    writeRecordedOutput(out, Buffer.from(view.pem, 'utf8'), { what: 'The trust bundle (bundle.written)', again: '"airgap-ca bundle write --out FILE"' });
     return { ...view, file: out, bundleVersion: version.version, bundleSha256: version.sha256 };
   },
 };

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { DomainError, isDomainError } from '../../core/errors.ts';
 import { detectRemovableMedia } from '../../core/media/detect.ts';
 import { ejectMedium } from '../../core/media/eject.ts';
-import { writeExportPackage } from '../../core/media/export-package.ts';
+import { writeExportPackage, type ExportResult } from '../../core/media/export-package.ts';
 import { pinnedKeyIds, verifyExportPackage } from '../../core/media/export-verify.ts';
 import { emergencyFiles } from '../../core/media/emergency-package.ts';
 import { readRequestFolder } from '../../core/media/untrusted-input.ts';
@@ -13,6 +13,7 @@ import type { ExportCaView, mediaOps } from '../contract/media.ts';
 import type { VaultContext } from './context.ts';
 import { recordPartBundle, assemblePackage, caPackageFiles, crlFiles, emergencyFactsOf, manifestSigner, packageCas, type AssembledPackage } from './export-contents.ts';
 import type { HandlersFor } from './handler.ts';
+import { recordFailure } from '../../core/fs/recorded-output.ts';
 
 /** The package for the CAs asked for (`cas`, or `ca`; neither: every CA with an active key). */
 function packageFor(ctx: VaultContext, input: { cas?: string[] | undefined; ca?: string | undefined }): AssembledPackage & { skipped: Array<{ ca: string; reason: string }> } {
@@ -66,6 +67,36 @@ export const mediaHandlers: HandlersFor<keyof typeof mediaOps> = {
     const mediaRoot = resolve(input.to);
     try {
       const pkg = packageFor(ctx, input);
+      const cas = caViews(pkg);
+      const crls = pkg.parts.flatMap((p) => p.crls);
+      const one = pkg.parts.length === 1 ? pkg.parts[0]! : null;
+      // Recorded (new CRLs, schedules, the export log, export.written) after the package verifies and before it
+      // is complete on the medium: a package a receiver would accept is always one the vault recorded.
+      const record = (result: ExportResult): void =>
+        v.transaction(() => {
+          // One row per CA: each CA's last export (and whether its emergency rotation went out) is its own.
+          for (const p of pkg.parts) {
+            for (const crl of p.newCrls) p.stores.certs.storeCrl(crl);
+            recordPartBundle(p, ctx.clock.now());
+            for (const sched of p.newSchedules) new CrlScheduleStore(v.db).insert(sched);
+            new ExportLogStore(v, p.ca.id).record({ at: ctx.clock.now().toISOString(), medium: mediaRoot, folder: result.dir, manifestSha256: result.manifestSha256 });
+          }
+          v.audit.append({
+            actor,
+            action: 'export.written',
+            details: {
+              ...(one ? { ca: one.ca.name } : { cas: cas.map((c) => ({ ca: c.name, folder: c.folder, signingKeyId: c.signingKeyId })) }),
+              dir: result.dir,
+              manifestSha256: result.manifestSha256,
+              signingKeyId: cas[0]!.signingKeyId,
+              files: result.files.length,
+              bytes: result.totalBytes,
+              crls: crls.map((x) => ({ issuerKeyId: x.issuerKeyId, number: x.number, regenerated: x.regenerated })),
+              emergency: cas.filter((c) => c.emergency).map((c) => c.name),
+              presignedAgain: pkg.parts.flatMap((p) => p.newSchedules.map((sched) => ({ issuerKeyId: sched.issuerKeyId, numbers: sched.crls.map((x) => x.number) }))),
+            },
+          });
+        });
       const result = await writeExportPackage({
         mediaRoot,
         vaultId: v.id,
@@ -76,40 +107,13 @@ export const mediaHandlers: HandlersFor<keyof typeof mediaOps> = {
         auditHead: v.audit.head(),
         bundle: pkg.bundle,
         onProgress: (p) => ctx.progress({ operation: 'export.media', done: p.filesDone, total: p.filesTotal, item: p.file ?? p.phase }),
-      });
-      const cas = caViews(pkg);
-      const crls = pkg.parts.flatMap((p) => p.crls);
-      const one = pkg.parts.length === 1 ? pkg.parts[0]! : null;
-      v.transaction(() => {
-        // One row per CA: each CA's last export (and whether its emergency rotation went out) is its own.
-        for (const p of pkg.parts) {
-          for (const crl of p.newCrls) p.stores.certs.storeCrl(crl);
-          recordPartBundle(p, ctx.clock.now());
-          for (const sched of p.newSchedules) new CrlScheduleStore(v.db).insert(sched);
-          new ExportLogStore(v, p.ca.id).record({ at: ctx.clock.now().toISOString(), medium: mediaRoot, folder: result.dir, manifestSha256: result.manifestSha256 });
-        }
-        v.audit.append({
-          actor,
-          action: 'export.written',
-          details: {
-            ...(one ? { ca: one.ca.name } : { cas: cas.map((c) => ({ ca: c.name, folder: c.folder, signingKeyId: c.signingKeyId })) }),
-            dir: result.dir,
-            manifestSha256: result.manifestSha256,
-            signingKeyId: cas[0]!.signingKeyId,
-            files: result.files.length,
-            bytes: result.totalBytes,
-            crls: crls.map((x) => ({ issuerKeyId: x.issuerKeyId, number: x.number, regenerated: x.regenerated })),
-            emergency: cas.filter((c) => c.emergency).map((c) => c.name),
-            presignedAgain: pkg.parts.flatMap((p) => p.newSchedules.map((sched) => ({ issuerKeyId: sched.issuerKeyId, numbers: sched.crls.map((x) => x.number) }))),
-          },
-        });
+        record,
       });
       return { dir: result.dir, folderName: result.folderName, manifestSha256: result.manifestSha256, signingKeyId: cas[0]!.signingKeyId, files: result.files, totalBytes: result.totalBytes, crls, formatVersion: one ? 1 : 2, cas, skipped: pkg.skipped };
     } catch (e) {
       // The vault stays as it was, except for an honest record that the export failed.
       const code = isDomainError(e) ? e.code : 'INTERNAL';
-      v.transaction(() => v.audit.append({ actor, action: 'export.failed', details: { to: mediaRoot, code, message: isDomainError(e) ? e.message : 'internal error' } }));
-      throw e;
+      recordFailure(e, 'export.failed', () => v.transaction(() => v.audit.append({ actor, action: 'export.failed', details: { to: mediaRoot, code, message: isDomainError(e) ? e.message : 'internal error' } })));
     }
   },
 
@@ -123,6 +127,19 @@ export const mediaHandlers: HandlersFor<keyof typeof mediaOps> = {
     const crl = part.stores.certs.lastCrl(facts.compromised.keyId);
     const files = [...part.files.filter((f) => f.name === 'trust-bundle.pem' || f.name === 'trust-anchor.json'), ...(crl ? crlFiles(crl.issuerKeyId, crl.der) : []), ...emergencyFiles(facts)];
     const mediaRoot = resolve(input.to);
+    // Recorded before the package is complete on the medium (docs/architecture.md, "Writing outside the vault").
+    // Not an export of the fleet's files (its regenerated CRLs are not in it): nothing goes into the exports table.
+    // Its trust bundle is one the vault wrote, though: receipts may name it.
+    const record = (written: ExportResult): void => {
+      v.transaction(() => {
+        recordPartBundle(part, ctx.clock.now());
+        v.audit.append({
+          actor: ctx.actor,
+          action: 'export.emergency-written',
+          details: { dir: written.dir, manifestSha256: written.manifestSha256, signingKeyId: part.active.id, compromisedKeyId: facts.compromised.keyId, reissue: facts.reissue.length, revocationRequest: !facts.compromised.selfSigned },
+        });
+      });
+    };
     const result = await writeExportPackage({
       mediaRoot,
       vaultId: v.id,
@@ -134,16 +151,7 @@ export const mediaHandlers: HandlersFor<keyof typeof mediaOps> = {
       auditHead: v.audit.head(),
       bundle: { version: part.bundle.version, sha256: part.bundle.sha256 },
       folderSuffix: 'emergency',
-    });
-    // Not an export of the fleet's files (its regenerated CRLs are not in it): nothing goes into the exports table.
-    // Its trust bundle is one the vault wrote, though: receipts may name it.
-    v.transaction(() => {
-      recordPartBundle(part, ctx.clock.now());
-      v.audit.append({
-        actor: ctx.actor,
-        action: 'export.emergency-written',
-        details: { dir: result.dir, manifestSha256: result.manifestSha256, signingKeyId: part.active.id, compromisedKeyId: facts.compromised.keyId, reissue: facts.reissue.length, revocationRequest: !facts.compromised.selfSigned },
-      });
+      record,
     });
     return {
       dir: result.dir,

@@ -130,11 +130,12 @@ export function certCommand(action: Action): Command {
     .command('show')
     .description('one certificate, with its PEM')
     .argument('<SERIAL>', 'serial number (hex)')
+    .option('--out <FILE>', 'also write the certificate to FILE (PEM; never overwritten): a file that an issuance could not write')
     .action(
-      action(async (ctx, serial: string) => {
+      action(async (ctx, serial: string, opts: { out?: string }) => {
         await ctx.unlock();
-        const c = await ctx.call('cert.show', { serial });
-        return { json: c, text: `${certLines(c)}\n\n${c.pem}` };
+        const c = await ctx.call('cert.show', { serial, out: opts.out });
+        return { json: c, text: `${c.out ? `Certificate written to ${c.out}.\n` : ''}${certLines(c)}\n\n${c.pem}` };
       }),
     );
 

@@ -20,7 +20,7 @@ import { lstat } from 'node:fs/promises';
 import canonicalize from 'canonicalize';
 import { z } from 'zod';
 import { DomainError } from '../errors.ts';
-import { writeFileDurably } from '../fs/durable-write.ts';
+import { writeRecordedOutput } from '../fs/recorded-output.ts';
 import { readUntrustedFileSync } from '../fs/untrusted-read.ts';
 import { verifyExportPackage } from '../media/export-verify.ts';
 import { manifestSigners, type AuditHead } from '../media/package-format.ts';
@@ -66,8 +66,8 @@ function signedBytes(unsigned: Omit<CheckpointFile, 'signature'>): Buffer {
 
 /**
  * Sign the vault's current audit head with the active key and write it to
- * `out` (durably, never over an existing file), then record
- * `audit.checkpoint-written`. Nothing is recorded when the file cannot be written.
+ * `out` (durably, never over an existing file), after recording
+ * `audit.checkpoint-written`: a file that then fails is reported as recorded but not written.
  */
 export function writeAuditCheckpoint(args: { vault: Vault; keys: SigningKeyStore; out: string; actor: string; now: Date }): { file: string; checkpoint: CheckpointFile } {
   const { vault, keys, out } = args;
@@ -79,8 +79,9 @@ export function writeAuditCheckpoint(args: { vault: Vault; keys: SigningKeyStore
   const unsigned = { format: CHECKPOINT_FORMAT, format_version: CHECKPOINT_FORMAT_VERSION, vault_id: vault.id, created: args.now.toISOString(), audit_head: head, signing_key_id: active.id } as const;
   const signature = keys.withSigner(active.id, (signer) => signAndVerify(signer, active.spki, signedBytes(unsigned), 'audit checkpoint'));
   const checkpoint: CheckpointFile = { ...unsigned, signature: signature.toString('base64') };
-  writeFileDurably(out, Buffer.from(JSON.stringify(checkpoint, null, 2) + '\n', 'utf8'), { exclusive: true, mode: 0o644 });
-  vault.transaction(() => vault.audit.append({ actor: args.actor, action: 'audit.checkpoint-written', details: { file: out, seq: head.seq, hash: head.hash, signingKeyId: active.id } }));
+  // Recorded first, written second (docs/architecture.md, "Writing outside the vault").
+  const event = vault.transaction(() => vault.audit.append({ actor: args.actor, action: 'audit.checkpoint-written', details: { file: out, seq: head.seq, hash: head.hash, signingKeyId: active.id } }));
+  writeRecordedOutput(out, Buffer.from(JSON.stringify(checkpoint, null, 2) + '\n', 'utf8'), { what: `The checkpoint of audit event ${head.seq} (audit event ${event.seq}, audit.checkpoint-written)`, again: '"airgap-ca audit checkpoint --out FILE"' });
   return { file: out, checkpoint };
 }
 

@@ -100,6 +100,12 @@ export type WriteExportOptions = ExportSigning & {
   verifyAfterWrite?: boolean;
   /** Appended to the folder name (`airgap-ca-<time>-<vault>-<suffix>`), e.g. for a package of emergency files only. */
   folderSuffix?: string;
+  /**
+   * Records the package in the vault (what it signed: new CRLs, the event) once it is written and
+   * verified, before the marker goes: a package never becomes complete that the vault has not recorded.
+   * A failure here removes the package like any other.
+   */
+  record?: (written: ExportResult) => void;
 };
 
 export interface ExportResult {
@@ -334,6 +340,9 @@ export async function writeExportPackage(opts: WriteExportOptions): Promise<Expo
         );
       }
     }
+
+    current = '(recording in the vault)';
+    opts.record?.({ dir, folderName, manifestSha256, files: resultFiles, totalBytes: bytesTotal });
 
     // The commit point: only now does the folder become a package.
     current = INCOMPLETE_MARKER;

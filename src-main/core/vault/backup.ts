@@ -4,8 +4,10 @@ import { basename, dirname, join, resolve } from 'node:path';
 import canonicalize from 'canonicalize';
 import { z } from 'zod';
 import type { Clock } from '../clock.ts';
-import { DomainError } from '../errors.ts';
+import { DomainError, isDomainError } from '../errors.ts';
 import { fsyncDir, writeFileDurably } from '../fs/durable-write.ts';
+import { ioError, isIoFailure } from '../fs/io-errors.ts';
+import { recordFailure } from '../fs/recorded-output.ts';
 import { readUntrustedFileSync } from '../fs/untrusted-read.ts';
 import { open, seal } from './aead.ts';
 import { integrityCheck } from './database.ts';
@@ -40,21 +42,26 @@ export function writeBackup(vault: Vault, outPath: string, opts: { actor: string
   try {
     // The event goes in first, so the snapshot carries the record of its own making.
     vault.transaction(() => vault.audit.append({ actor: opts.actor, action: 'vault.backup', details: { file: out } }));
-    vault.db.exec(`VACUUM INTO '${snapshot.replaceAll("'", "''")}'`);
-    const payload = readFileSync(snapshot);
-    const nonce = randomBytes(12);
-    const metaLine = canonicalize({ vaultId: vault.id, created: opts.clock.now().toISOString(), header: vault.header, nonce: nonce.toString('base64url') }) ?? '';
-    const backupKey = vault.backupKey();
-    const sealed = seal(backupKey, payload, Buffer.from(metaLine), nonce);
-    backupKey.fill(0);
-    const file = Buffer.concat([Buffer.from(MAGIC), Buffer.from(metaLine + '\n'), sealed.ciphertext]);
+    let file: Buffer;
     try {
+      vault.db.exec(`VACUUM INTO '${snapshot.replaceAll("'", "''")}'`);
+      const payload = readFileSync(snapshot);
+      const nonce = randomBytes(12);
+      const metaLine = canonicalize({ vaultId: vault.id, created: opts.clock.now().toISOString(), header: vault.header, nonce: nonce.toString('base64url') }) ?? '';
+      const backupKey = vault.backupKey();
+      const sealed = seal(backupKey, payload, Buffer.from(metaLine), nonce);
+      backupKey.fill(0);
+      file = Buffer.concat([Buffer.from(MAGIC), Buffer.from(metaLine + '\n'), sealed.ciphertext]);
       mkdirSync(dirname(out), { recursive: true });
       writeFileDurably(out, file, { exclusive: true });
     } catch (e) {
-      // The snapshot already holds a "vault.backup" event; say in the live log that the file never landed.
-      vault.transaction(() => vault.audit.append({ actor: opts.actor, action: 'vault.backup-failed', details: { file: out, error: (e as NodeJS.ErrnoException).code ?? 'error' } }));
-      throw e;
+      // The vault already holds a "vault.backup" event; say in the live log that the file never landed.
+      // A file error names its path; SQLite's (the snapshot, in the vault folder) does not.
+      const where = (e as NodeJS.ErrnoException).path ?? vault.dir;
+      const failure = isIoFailure(e)
+        ? ioError(e, { path: where, doing: 'making the backup', changed: 'The vault recorded the backup (vault.backup) and then that it failed (vault.backup-failed); no backup file was left under that name.', then: 'back up again' })
+        : e;
+      recordFailure(failure, 'vault.backup-failed', () => vault.transaction(() => vault.audit.append({ actor: opts.actor, action: 'vault.backup-failed', details: { file: out, error: (e as NodeJS.ErrnoException).code ?? 'error' } })));
     }
     return { bytes: file.length, file: out };
   } finally {
@@ -123,12 +130,25 @@ export async function restoreBackup(args: { file: string; dir: string; credentia
     }
     fsyncDir(staging);
     renameSync(staging, dir);
-    fsyncDir(dirname(dir));
   } catch (e) {
     rmSync(staging, { recursive: true, force: true });
+    if (isIoFailure(e)) throw ioError(e, { path: staging, doing: 'writing the restored vault', changed: 'Nothing was restored: the partly written folder was removed.', then: 'restore again' });
     throw e;
   }
-  const vault = openUnlocked(dir, header, key, args.clock, slot, args.actor);
-  vault.transaction(() => vault.audit.append({ actor: args.actor, action: 'vault.restored', details: { from: resolve(args.file), backupCreated: meta.created } }));
-  return vault;
+  // From here the restored vault exists under its name: a failure says so.
+  const restored = `The vault was restored into ${dir} and verified`;
+  try {
+    fsyncDir(dirname(dir));
+    const vault = openUnlocked(dir, header, key, args.clock, slot, args.actor);
+    try {
+      vault.transaction(() => vault.audit.append({ actor: args.actor, action: 'vault.restored', details: { from: resolve(args.file), backupCreated: meta.created } }));
+    } catch (e) {
+      vault.close();
+      throw e;
+    }
+    return vault;
+  } catch (e) {
+    if (!isIoFailure(e) && !(isDomainError(e) && ['IO_ERROR', 'DISK_FULL', 'READ_ONLY', 'MEDIA_REMOVED'].includes(e.code))) throw e;
+    throw ioError(e, { path: dir, doing: 'finishing the restore', changed: `${restored}, but its vault.restored event was not recorded (or the folder could not be synced).`, then: 'unlock it with "airgap-ca --vault DIR vault verify"; to start over, delete the folder and restore again' });
+  }
 }

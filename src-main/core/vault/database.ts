@@ -1,6 +1,7 @@
 import { chmodSync } from 'node:fs';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { DomainError } from '../errors.ts';
+import { ioError, isIoFailure } from '../fs/io-errors.ts';
 import { migrate } from './migrations.ts';
 
 export type Db = Database.Database;
@@ -38,8 +39,10 @@ export function openEncryptedDatabaseOrNull(path: string, dbKey: Uint8Array, opt
     db.pragma(`key="x'${Buffer.from(dbKey).toString('hex')}'"`);
     // The first read proves the key: a wrong key or a damaged file gives SQLITE_NOTADB here.
     db.prepare('SELECT count(*) AS n FROM sqlite_master').get();
-  } catch {
+  } catch (e) {
     db.close();
+    // A disk that fails the first read (or the rollback of a hot journal) is not a wrong key: say so, never "wrong vault".
+    if (isIoFailure(e)) throw ioError(e, { path, doing: 'opening the vault database', changed: 'Nothing was changed.', then: 'unlock again' });
     return null;
   }
   db.pragma('journal_mode = DELETE');

@@ -6,6 +6,8 @@ export interface TransactionWrites {
   auditEvents: number;
   /** Rows inserted, updated or deleted (the audit events included). */
   rowChanges: number;
+  /** The last audit event it appended, if any: what an answer after a failure names as recorded. */
+  lastEvent?: { seq: number; action: string } | null;
 }
 
 /**

@@ -1,10 +1,11 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { chmodSync, closeSync, constants as fsConstants, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, constants as fsConstants, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { AuditLog } from '../audit/audit-log.ts';
 import type { Clock } from '../clock.ts';
 import { DomainError } from '../errors.ts';
-import { fsyncDir, writeFileDurably } from '../fs/durable-write.ts';
+import { fsyncDir, fsyncFile, writeFileDurably } from '../fs/durable-write.ts';
+import { ioError } from '../fs/io-errors.ts';
 import { openEncryptedDatabase, openEncryptedDatabaseOrNull, type Db } from './database.ts';
 import {
   DATABASE_FILE,
@@ -29,6 +30,7 @@ import { rewrapPrivateKeys } from './private-key-wrap.ts';
 import { NO_TOKEN_ACCESS, type TokenAccess } from '../token/token-access.ts';
 import type { SlotSummary } from './slot-summary.ts';
 import { activeTransactionGuard, type TransactionWrites } from './transaction-guard.ts';
+import { commitMark, runTransactionTruthfully, type CommitMark } from './commit-outcome.ts';
 import { constantTimeEqual, deriveSubkey, keyCommitment, VAULT_KEY_BYTES } from './subkeys.ts';
 
 export type ShareInput = { label: string; content: string | Uint8Array };
@@ -179,7 +181,13 @@ export class Vault {
         rmSync(join(this.dir, PENDING_HEADER_FILE), { force: true });
         throw e;
       }
-      fsyncDir(this.dir);
+      // Committed (the rename happened): a folder sync that fails now does not undo it, and the session must follow it.
+      let unsynced: unknown;
+      try {
+        fsyncDir(this.dir);
+      } catch (e) {
+        unsynced = e;
+      }
       // Committed: the session goes on under the new key, on the new file.
       adopted = true;
       this.database.close();
@@ -198,7 +206,19 @@ export class Vault {
         dbKey.fill(0);
       }
       this.auditLog = new AuditLog(this.database, this.id, this.clock);
-      promotePendingHeader(this.dir);
+      try {
+        promotePendingHeader(this.dir);
+      } catch (e) {
+        unsynced ??= e;
+      }
+      if (unsynced !== undefined) {
+        throw ioError(unsynced, {
+          path: this.dir,
+          doing: 'syncing the vault folder',
+          changed: `The change was made (${audit.action}): the vault has its new key and the new credential opens it; the folder could not be synced, so a power loss now could bring back the old state (the next unlock finishes a pending header).`,
+          then: 'run "airgap-ca vault verify" with the new credential',
+        });
+      }
     } finally {
       if (!adopted) {
         newKey.fill(0);
@@ -360,18 +380,24 @@ const GENERATION_META = 'header_generation';
  * transaction on the database copy that becomes the vault at its commit.
  */
 function guardedTransaction<T>(db: Db, fn: () => T): T {
-  const guard = db.inTransaction ? undefined : activeTransactionGuard();
-  if (!guard) return db.transaction(fn)();
+  if (db.inTransaction) return db.transaction(fn)();
+  const guard = activeTransactionGuard();
   let writes: TransactionWrites = { auditEvents: 0, rowChanges: 0 };
-  const result = db.transaction(() => {
-    const before = writeCounters(db);
-    const r = fn();
-    const after = writeCounters(db);
-    writes = { auditEvents: after.lastSeq - before.lastSeq, rowChanges: after.changes - before.changes };
-    guard.beforeCommit(writes);
-    return r;
-  })();
-  guard.committed(writes);
+  // An I/O error at or after COMMIT is answered by reading back what the transaction wrote (commit-outcome.ts).
+  const result = runTransactionTruthfully(db, (atCommit: (mark: CommitMark | null, value: T) => void) =>
+    db.transaction(() => {
+      const before = writeCounters(db);
+      const r = fn();
+      const after = writeCounters(db);
+      writes = { auditEvents: after.lastSeq - before.lastSeq, rowChanges: after.changes - before.changes };
+      guard?.beforeCommit(writes);
+      const mark = commitMark(db, before.lastSeq);
+      writes = { ...writes, lastEvent: mark && { seq: mark.seq, action: mark.action } };
+      atCommit(mark, r);
+      return r;
+    })(),
+  );
+  guard?.committed(writes);
   return result;
 }
 
@@ -382,15 +408,6 @@ function writeCounters(db: Db): { changes: number; lastSeq: number } {
 
 function setMetaIn(db: Db, key: string, value: string): void {
   db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
-}
-
-function fsyncFile(path: string): void {
-  const fd = openSync(path, 'r+');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** The rekeyed copy of a credential change that never reached its commit (and its journal): never part of the vault. */

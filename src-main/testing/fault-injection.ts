@@ -1,0 +1,174 @@
+/**
+ * Test support (not shipped behaviour): the real CLI (`node bin/airgap-ca.js`)
+ * run under libfiu's POSIX preload (Debian fiu-utils, `fiu-run -x`), so that
+ * fsync, fdatasync, pwrite, write and rename fail inside Node and inside
+ * SQLite as a failing disk would make them fail, and the process survives and
+ * answers. Then the vault is opened and checked as an auditor would: it
+ * opens, SQLite's integrity check and the audit chain pass, every
+ * certificate file on disk is one the vault recorded, every success it
+ * reported is in the vault, every "nothing was changed" is true.
+ */
+import { execFile } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { normalizeSerialHex } from '../core/asn1/serial.ts';
+import { fixedClock } from '../core/clock.ts';
+import { integrityCheck } from '../core/vault/database.ts';
+import { unlockVault } from '../core/vault/vault.ts';
+import { CLI_BIN } from './cli-runner.ts';
+
+/** The libfiu failure points of the calls that write and make durable (fiu-utils' function list). */
+export const FAULT_POINTS = ['posix/io/sync/fsync', 'posix/io/sync/fdatasync', 'posix/io/rw/pwrite', 'posix/io/rw/write', 'posix/io/dir/rename'] as const;
+export type FaultPoint = (typeof FAULT_POINTS)[number];
+
+/** errno values a failing disk gives (failinfo): EIO, ENOSPC, EROFS. */
+export const ERRNOS = { EIO: 5, ENOSPC: 28, EROFS: 30 } as const;
+
+export type FaultMode =
+  | { kind: 'random' }
+  | { kind: 'once'; point: FaultPoint; probability: number; errno: number }
+  | { kind: 'forever'; point: FaultPoint; errno: number };
+
+/**
+ * The fiu-run control commands of a mode. "random" is the reproduction of the
+ * issue (syncs 30 %, pwrite 5 %) plus rename (20 %). A write(2) that fails
+ * anywhere in the process makes libuv abort (its wakeup descriptor), a crash
+ * rather than an error, so write faults are put under Node's fs calls only
+ * (libfiu's stack match on uv_fs_write, the function every fs write goes
+ * through); that makes fail-once the first such write.
+ */
+export function fiuCommands(mode: FaultMode): string[] {
+  switch (mode.kind) {
+    case 'random':
+      return [
+        'enable_random name=posix/io/sync/*,probability=0.3',
+        'enable_random name=posix/io/rw/pwrite,probability=0.05',
+        'enable_random name=posix/io/dir/rename,probability=0.2',
+      ];
+    case 'once':
+      // write(2) is failed only under Node's fs calls: libuv aborts the process when a write to its own wakeup descriptor fails.
+      if (mode.point === 'posix/io/rw/write') return [`enable_stack_by_name name=${mode.point},func_name=uv_fs_write,failinfo=${mode.errno},onetime`];
+      return [`enable_random name=${mode.point},probability=${mode.probability},failinfo=${mode.errno},onetime`];
+    case 'forever':
+      if (mode.point === 'posix/io/rw/write') return [`enable_stack_by_name name=${mode.point},func_name=uv_fs_write,failinfo=${mode.errno}`];
+      return [`enable name=${mode.point},failinfo=${mode.errno}`];
+  }
+}
+
+export function describeMode(mode: FaultMode): string {
+  if (mode.kind === 'random') return 'random';
+  return `${mode.kind} ${mode.point.split('/').pop()} errno ${mode.errno}`;
+}
+
+export interface FaultRun {
+  code: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+  /** The one JSON document on stdout, or undefined (a write to stdout that failed). */
+  json: unknown;
+}
+
+/** One CLI child under fiu-run; `env` is all it gets besides PATH (no passphrase: it comes from a file). */
+export function runUnderFaults(args: string[], mode: FaultMode | null, env: Record<string, string>, seed: number): Promise<FaultRun> {
+  const fiu = mode ? ['-x', '-f', '', ...fiuCommands(mode).flatMap((c) => ['-c', c])] : null;
+  const [cmd, argv] = fiu ? ['fiu-run', [...fiu, process.execPath, CLI_BIN, ...args]] : [process.execPath, [CLI_BIN, ...args]];
+  return new Promise((resolve) => {
+    execFile(cmd, argv, { env: { PATH: process.env.PATH ?? '', FIU_PRNG_SEED: String(seed), ...env }, maxBuffer: 16 * 1024 * 1024, timeout: 120_000 }, (err, stdout, stderr) => {
+      const e = err as (NodeJS.ErrnoException & { code?: unknown; signal?: string | null }) | null;
+      let json: unknown;
+      try {
+        json = stdout.trim() ? JSON.parse(stdout) : undefined;
+      } catch {
+        json = undefined;
+      }
+      resolve({ code: e ? (typeof e.code === 'number' ? e.code : null) : 0, signal: e?.signal ?? null, stdout, stderr, json });
+    });
+  });
+}
+
+/** Runs `jobs` at most `width` at a time (the machine's cores are shared). */
+export async function pool<T>(jobs: Array<() => Promise<T>>, width: number): Promise<T[]> {
+  const out: T[] = new Array<T>(jobs.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < jobs.length) {
+      const i = next++;
+      out[i] = await (jobs[i] as () => Promise<T>)();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(width, jobs.length) }, worker));
+  return out;
+}
+
+export interface VaultState {
+  /** The last audit event, or null for an empty chain. */
+  head: { seq: number; hash: string } | null;
+  events: Array<{ seq: number; action: string; details: Record<string, unknown> }>;
+  serials: Set<string>;
+  revoked: Set<string>;
+  crlNumbers: Set<string>;
+  activeKeyName: string | null;
+  /** Which passphrase opened it. */
+  passphrase: string;
+}
+
+/**
+ * Opens the vault with the first passphrase that works and reads what the
+ * checks need; throws (the test fails) when it does not open, its integrity
+ * check finds a problem or its audit chain is broken.
+ */
+export async function inspectVault(dir: string, passphrases: readonly string[]): Promise<VaultState> {
+  let lastError: unknown;
+  for (const passphrase of passphrases) {
+    let vault;
+    try {
+      vault = await unlockVault(dir, { passphrase }, { clock: fixedClock(new Date()), actor: 'auditor' });
+    } catch (e) {
+      lastError = e;
+      continue;
+    }
+    try {
+      const problems = integrityCheck(vault.db);
+      if (problems.length) throw new Error(`${dir}: integrity check: ${problems.join('; ')}`);
+      const chain = vault.audit.verify();
+      if (!chain.ok) throw new Error(`${dir}: audit chain broken at ${chain.brokenAt}: ${chain.reason}`);
+      const events = vault.db.prepare('SELECT seq, action, details FROM audit_events ORDER BY seq').all() as Array<{ seq: number; action: string; details: string }>;
+      const certs = vault.db.prepare('SELECT c.serial, r.revoked_at AS revokedAt FROM certificates c LEFT JOIN revocations r ON r.serial = c.serial').all() as Array<{ serial: string; revokedAt: string | null }>;
+      const crls = vault.db.prepare('SELECT number FROM crls').all() as Array<{ number: string | number }>;
+      const active = vault.db.prepare("SELECT name FROM signing_keys WHERE state = 'active'").get() as { name: string } | undefined;
+      return {
+        head: vault.audit.head(),
+        events: events.map((e) => ({ seq: e.seq, action: e.action, details: JSON.parse(e.details) as Record<string, unknown> })),
+        serials: new Set(certs.map((c) => c.serial)),
+        revoked: new Set(certs.filter((c) => c.revokedAt !== null).map((c) => c.serial)),
+        crlNumbers: new Set(crls.map((c) => String(c.number))),
+        activeKeyName: active?.name ?? null,
+        passphrase,
+      };
+    } finally {
+      vault.close();
+    }
+  }
+  throw new Error(`${dir}: the vault does not open: ${lastError instanceof Error ? lastError.message : String(lastError)}`);
+}
+
+/** Every file under `dir`, recursively (dotfiles included), as full paths. */
+export function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...filesUnder(p));
+    else out.push(p);
+  }
+  return out;
+}
+
+/** The serial (lowercase hex, as the vault stores it) of each certificate in a PEM file; [] for a file that holds none. */
+export function certificateSerials(path: string): string[] {
+  const text = readFileSync(path, 'latin1');
+  const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  return blocks.map((b) => normalizeSerialHex(new X509Certificate(b).serialNumber) ?? 'unreadable');
+}
