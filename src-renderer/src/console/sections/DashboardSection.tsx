@@ -1,3 +1,4 @@
+import { KeyWhere } from '../keys/KeyWhere.tsx';
 import ExpandMoreIcon from '@mui/icons-material/ExpandMore';
 import Accordion from '@mui/material/Accordion';
 import AccordionDetails from '@mui/material/AccordionDetails';
@@ -193,6 +194,9 @@ export function DashboardSection() {
             <KeyCard k={active}>
               <Typography variant="body2" sx={{ mt: 1 }} data-testid="active-health">
                 Health: {active.health.ok ? 'all checks pass' : shown(active.health.problems.join('; '))}
+              </Typography>
+              <Typography variant="body2" sx={{ mt: 0.5 }}>
+                <KeyWhere k={active} testId="active-where" />
               </Typography>
             </KeyCard>
           ) : keys ? (

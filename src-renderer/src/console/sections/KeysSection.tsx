@@ -1,3 +1,4 @@
+import { KeyWhere } from '../keys/KeyWhere.tsx';
 import KeyboardArrowDownIcon from '@mui/icons-material/KeyboardArrowDown';
 import KeyboardArrowUpIcon from '@mui/icons-material/KeyboardArrowUp';
 import Box from '@mui/material/Box';
@@ -80,6 +81,10 @@ function KeyRows({ k, actions }: { k: KeyView; actions: ReactNode }) {
               <dt>Not before / Not after</dt>
               <dd>
                 <When iso={k.notBefore} /> / <When iso={k.notAfter} />
+              </dd>
+              <dt>Where the key lives</dt>
+              <dd>
+                <KeyWhere k={k} testId="key-where" />
               </dd>
               <dt>Trusted until</dt>
               <dd>{k.trustedUntil && k.state === 'trusted' ? <LocalDateTime iso={k.trustedUntil} /> : <span aria-label="none">—</span>}</dd>

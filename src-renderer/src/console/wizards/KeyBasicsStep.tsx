@@ -1,5 +1,6 @@
 import Button from '@mui/material/Button';
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
+import { KeyLocationFields } from './KeyLocationFields.tsx';
 import { KeyBasicsFields } from './KeyBasicsFields.tsx';
 import { useKeyWizard } from './key-wizard.ts';
 import { StepActions } from './WizardFrame.tsx';
@@ -8,13 +9,25 @@ import { shown } from '../../components/shown.ts';
 /** The first step of a key wizard: name, algorithm and subject (locked once the key exists), then any fields of its own. */
 export function KeyBasicsStep({ subjectHelp, children }: { subjectHelp: string; children?: ReactNode }) {
   const { control, draft } = useKeyWizard();
-  const { basics, setBasics, key } = draft;
+  const { basics, setBasics, location, setLocation, key } = draft;
+  // The token PIN lives in this step only: handed to the session on Next, then cleared.
+  const [pin, setPin] = useState('');
+  const tokenIncomplete = location.kind === 'token' && key === null && (location.serial === '' || pin === '');
+  const next = async () => {
+    if (location.kind === 'token' && key === null) {
+      const r = await control.run('token.setPin', { pin });
+      setPin('');
+      if (!r.ok) return;
+    }
+    control.go('create');
+  };
   return (
     <>
       <KeyBasicsFields value={basics} onChange={setBasics} nameLocked={key !== null} subjectHelp={subjectHelp} />
+      <KeyLocationFields value={location} onChange={setLocation} locked={key !== null} pin={pin} onPin={setPin} />
       {typeof children === 'string' ? shown(children) : children}
       <StepActions>
-        <Button variant="contained" disabled={basics.name.trim() === '' || basics.subject.trim() === ''} onClick={() => control.go('create')}>
+        <Button variant="contained" disabled={control.busy || basics.name.trim() === '' || basics.subject.trim() === '' || tokenIncomplete} onClick={() => void next()}>
           Next
         </Button>
       </StepActions>

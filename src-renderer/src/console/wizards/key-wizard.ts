@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import type { ActivationView, KeyDetailView, KeyView } from '../../../../src-main/api/contract.ts';
 import type { KeyBasics } from './KeyBasicsFields.tsx';
+import { IN_THE_VAULT, type KeyLocation } from './key-location.ts';
 import { useWizard, useWizardField, type WizardControl } from './wizard-state.ts';
 
 /** The wizards that make a new signing key: they share the basics, the activation and its result. */
@@ -13,8 +14,9 @@ export type KeyStepId = 'basics' | 'create' | 'review' | 'activate' | 'done';
 export function useKeyDraft(wizard: KeyWizardId) {
   const [basics, setBasics] = useWizardField<KeyBasics>(wizard, 'basics', { name: '', algorithm: 'ecdsa-p256', subject: '' });
   const [key, setKey] = useWizardField<KeyView | null>(wizard, 'key', null);
+  const [location, setLocation] = useWizardField<KeyLocation>(wizard, 'location', IN_THE_VAULT);
   const [activation, setActivation] = useWizardField<ActivationView | null>(wizard, 'activation', null);
-  return { basics, setBasics, key, setKey, activation, setActivation };
+  return { basics, setBasics, location, setLocation, key, setKey, activation, setActivation };
 }
 
 /** The key wizard whose frame a shared step is in. */

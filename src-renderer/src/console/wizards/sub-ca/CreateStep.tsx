@@ -4,15 +4,19 @@ import { useAppStore } from '../../../store/index.ts';
 import { KeyBasicsSummary } from '../KeyBasicsSummary.tsx';
 import { CreateStepActions } from '../KeyBasicsStep.tsx';
 import { useSubCaDraft, useSubCaWizard } from './sub-ca-draft.ts';
+import { keyCreateInput, TOKEN_CODES, useTokenRefusal } from '../key-location.ts';
+import { TokenRefusalAlert } from '../KeyLocationFields.tsx';
 
 /** The confirm step: the key pair is generated in the vault as a draft. */
 export function CreateStep() {
   const loadKeys = useAppStore((s) => s.loadKeys);
   const { go, run } = useSubCaWizard();
-  const { basics, key, setKey } = useSubCaDraft();
+  const { basics, location, key, setKey } = useSubCaDraft();
+  const [tokenRefusal, noteToken] = useTokenRefusal();
 
   const create = async () => {
-    const r = await run('key.create', { name: basics.name, algorithm: basics.algorithm });
+    const r = await run('key.create', keyCreateInput(basics.name, basics.algorithm, location), { handles: TOKEN_CODES });
+    noteToken(r);
     if (!r.ok) return;
     setKey(r.value);
     go('csr');
@@ -21,7 +25,8 @@ export function CreateStep() {
 
   return (
     <>
-      <KeyBasicsSummary basics={basics} />
+      <KeyBasicsSummary basics={basics} location={location} />
+      {tokenRefusal ? <TokenRefusalAlert code={tokenRefusal} /> : null}
       {key ? (
         <Alert severity="success" sx={{ mt: 2 }}>
           Draft created: <KeyName id={key.id} name={key.name} />
