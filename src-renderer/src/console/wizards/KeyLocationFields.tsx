@@ -41,7 +41,9 @@ export function KeyLocationFields({ value, onChange, locked, pin, onPin }: { val
     const r = await run('token.list', {});
     setTokens(r.ok ? r.value.filter((t) => t.initialized) : null);
   }, [run]);
-  const chosen = onToken ? (tokens?.find((t) => t.serial === value.serial) ?? null) : null;
+  // Back from the next step, before the tokens are listed again, the picker still shows the one chosen.
+  const options: Array<Pick<TokenView, 'label' | 'serial' | 'pinLocked'>> = tokens ?? (onToken && value.serial !== '' ? [{ label: value.label, serial: value.serial, pinLocked: false }] : []);
+  const chosen = onToken ? (options.find((t) => t.serial === value.serial) ?? null) : null;
   return (
     <Stack spacing={2} sx={{ mt: 2 }}>
       <FormControl disabled={locked}>
@@ -66,18 +68,18 @@ export function KeyLocationFields({ value, onChange, locked, pin, onPin }: { val
           ) : null}
           {error ? isTokenCode(error.code) ? <TokenRefusalAlert code={error.code} /> : <ApiErrorAlert error={error} title="The tokens could not be listed" /> : null}
           <Stack direction="row" spacing={2} sx={{ alignItems: 'flex-start' }}>
-            <FormControl sx={{ minWidth: '28ch' }} disabled={!tokens || tokens.length === 0}>
+            <FormControl sx={{ minWidth: '28ch' }} disabled={options.length === 0}>
               <InputLabel id="key-token-label">Token</InputLabel>
               <Select
                 labelId="key-token-label"
                 label="Token"
                 value={chosen ? chosen.serial : ''}
                 onChange={(e) => {
-                  const t = tokens?.find((x) => x.serial === e.target.value);
+                  const t = options.find((x) => x.serial === e.target.value);
                   if (t) onChange({ kind: 'token', label: t.label, serial: t.serial });
                 }}
               >
-                {(tokens ?? []).map((t) => (
+                {options.map((t) => (
                   <MenuItem key={t.serial} value={t.serial} disabled={t.pinLocked}>
                     {shown(t.label)} (serial {t.serial}){t.pinLocked ? ', PIN locked' : ''}
                   </MenuItem>
