@@ -24,6 +24,17 @@ test('standalone root on a token: pick it by label and serial, a wrong PIN refus
   // Twelve screens, each judged by axe at two sizes and two schemes: more than the default minute on a shared machine.
   test.setTimeout(180_000);
   const { page } = host;
+  /** Axe and a screenshot at both laptop sizes, light and dark. */
+  const judged = async (screen: string, shot: string) => {
+    for (const size of LAPTOP_SIZES) {
+      for (const colorScheme of SCHEMES) {
+        await page.setViewportSize(size);
+        await page.emulateMedia({ colorScheme });
+        await a11y.check(`${screen} ${size.width}x${size.height} ${colorScheme}`);
+        await shots.take(`${shot} ${size.width}x${size.height} ${colorScheme}`);
+      }
+    }
+  };
   const seeder = await openSeeder(host.vaultDir);
   await seeder.call('settings.update', { pkcs11Module: SOFTHSM_MODULE });
   seeder.close();
@@ -38,14 +49,7 @@ test('standalone root on a token: pick it by label and serial, a wrong PIN refus
   const pin = page.getByLabel('Token PIN');
   await expect(pin).toHaveAttribute('type', 'password');
   await pin.fill('999999');
-  for (const size of LAPTOP_SIZES) {
-    for (const colorScheme of SCHEMES) {
-      await page.setViewportSize(size);
-      await page.emulateMedia({ colorScheme });
-      await a11y.check(`token choice ${size.width}x${size.height} ${colorScheme}`);
-      await shots.take(`where the key lives ${size.width}x${size.height} ${colorScheme}`);
-    }
-  }
+  await judged('token choice', 'where the key lives');
   await page.getByRole('button', { name: 'Next' }).click();
   await expect(page.getByTestId('key-location')).toHaveText(`On token officer-token (serial ${TOKEN.serial}): generated there, it never leaves the token`);
   await page.getByRole('button', { name: 'Create key and self-sign' }).click();
@@ -77,25 +81,11 @@ test('standalone root on a token: pick it by label and serial, a wrong PIN refus
   await expect(row.getByTestId('state-chip')).toHaveText('Active');
   await row.getByRole('button', { name: /Show the key id and dates/ }).click();
   await expect(page.getByTestId('key-where')).toHaveText(`On token officer-token (serial ${TOKEN.serial}): present, the key signs`);
-  for (const size of LAPTOP_SIZES) {
-    for (const colorScheme of SCHEMES) {
-      await page.setViewportSize(size);
-      await page.emulateMedia({ colorScheme });
-      await a11y.check(`keys table ${size.width}x${size.height} ${colorScheme}`);
-      await shots.take(`keys table token key ${size.width}x${size.height} ${colorScheme}`);
-    }
-  }
+  await judged('keys table', 'keys table token key');
 
   await openSection(page, 'Dashboard');
   await expect(page.getByTestId('active-where')).toHaveText(`On token officer-token (serial ${TOKEN.serial}): present, the key signs`);
-  for (const size of LAPTOP_SIZES) {
-    for (const colorScheme of SCHEMES) {
-      await page.setViewportSize(size);
-      await page.emulateMedia({ colorScheme });
-      await a11y.check(`dashboard ${size.width}x${size.height} ${colorScheme}`);
-      await shots.take(`dashboard active key on token ${size.width}x${size.height} ${colorScheme}`);
-    }
-  }
+  await judged('dashboard', 'dashboard active key on token');
   // The PIN never reached the page's storage.
   expect(await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }))).not.toContain(TOKEN.pin);
 });

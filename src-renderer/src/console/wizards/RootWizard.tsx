@@ -13,7 +13,7 @@ import { useWizardControl, type WizardStepDef } from './wizard-state.ts';
 
 const STEPS: readonly WizardStepDef<RootStepId>[] = [
   { id: 'basics', label: 'Algorithm and subject', next: 'Nothing is stored yet. Next you confirm, and the key is generated and signs its own root certificate.', Step: BasicsStep },
-  { id: 'create', label: 'Create and self-sign', next: 'Confirming generates the key pair in the vault and self-signs its certificate. It stays a draft until you activate it.', Step: CreateStep, writes: true },
+  { id: 'create', label: 'Create and self-sign', next: 'Confirming generates the key pair (in the vault, or on the token you chose) and self-signs its certificate. It stays a draft until you activate it.', Step: CreateStep, writes: true },
   { id: 'review', label: 'Review', next: 'Check the certificate below. Next you see what activation changes before you confirm it.', Step: ReviewStep },
   { id: 'activate', label: 'Activate', next: 'Nothing changes until you press Activate. The effect is shown below.', Step: ActivateStep, placesRefusal: true, writes: true },
   { id: 'done', label: 'Export', next: 'Agents learn about the new root only from an export to removable media.', Step: ActivationResultStep },

@@ -13,8 +13,8 @@ import { WizardFrame } from './WizardFrame.tsx';
 import { useWizardControl, type WizardStepDef } from './wizard-state.ts';
 
 const STEPS: readonly WizardStepDef<SubCaStepId>[] = [
-  { id: 'basics', label: 'Algorithm and subject', next: 'Nothing is stored yet. Next you confirm, and the draft key is generated inside the vault.', Step: BasicsStep },
-  { id: 'create', label: 'Create the draft', next: 'Confirming generates the key pair in the vault as a draft. Next, its certificate signing request (CSR) goes to a removable medium.', Step: CreateStep, writes: true },
+  { id: 'basics', label: 'Algorithm and subject', next: 'Nothing is stored yet. Next you confirm, and the draft key is generated.', Step: BasicsStep },
+  { id: 'create', label: 'Create the draft', next: 'Confirming generates the key pair (in the vault, or on the token you chose) as a draft. Next, its certificate signing request (CSR) goes to a removable medium.', Step: CreateStep, writes: true },
   { id: 'csr', label: 'Write the CSR', next: 'Writing the CSR records it in the audit log. Then take the medium to the corporate root; when the signed chain comes back, resume this key from the dashboard.', Step: CsrStep, writes: true },
   { id: 'source', label: 'Import the signed chain', next: 'Checking reads the chain and verifies it against this draft; nothing is stored until you confirm on the next step.', Step: SourceStep },
   { id: 'review', label: 'Review the chain', next: 'If every check is green, confirm to store the chain with the draft. A red check stores nothing.', Step: ReviewStep, writes: true },

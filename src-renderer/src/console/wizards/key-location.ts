@@ -6,47 +6,37 @@ export type KeyLocation = { kind: 'vault' } | { kind: 'token'; label: string; se
 
 export const IN_THE_VAULT: KeyLocation = { kind: 'vault' };
 
-/** The codes a token can answer with; the key wizards show these in their own words, not the CLI's. */
-export const TOKEN_CODES: readonly ErrorCode[] = [
-  'TOKEN_MODULE_MISSING',
-  'TOKEN_NOT_PRESENT',
-  'TOKEN_AMBIGUOUS',
-  'TOKEN_PIN_REQUIRED',
-  'TOKEN_PIN_INCORRECT',
-  'TOKEN_PIN_LOCKED',
-  'TOKEN_KEY_MISSING',
-  'TOKEN_KEY_EXTRACTABLE',
-  'TOKEN_MECHANISM_UNSUPPORTED',
-  'TOKEN_ERROR',
-];
+type TokenCode = Extract<ErrorCode, `TOKEN_${string}`>;
 
-export const isTokenCode = (code: ErrorCode): boolean => TOKEN_CODES.includes(code);
+const PIN_REFUSED = { title: 'The token refused the PIN', text: 'Go back, type the token’s user PIN again and press Next. After a few wrong tries the token locks its PIN.' };
 
 /**
- * What a token refusal means for the officer at the workstation, and what to
- * do: the api's own messages name CLI sources (a PIN file, environment
- * variables) that the desktop app does not use. Nothing was created.
+ * What each token refusal means for the officer at the workstation, and
+ * what to do: the api's own messages name CLI sources (a PIN file,
+ * environment variables) that the desktop app does not use. Keyed by every
+ * TOKEN_ code of the contract, so a new one cannot be left without words.
  */
+const TOKEN_TEXT: Record<TokenCode, { title: string; text: string }> = {
+  TOKEN_MODULE_MISSING: { title: 'No token software is set up', text: 'The vault has no PKCS#11 module, or the module file cannot be loaded. An administrator sets its path once on this workstation ("airgap-ca token module PATH"). Until then, keep the key in the vault.' },
+  TOKEN_NOT_PRESENT: { title: 'The token is not plugged in', text: 'Insert the token, press "Look for tokens again", choose it and enter its PIN.' },
+  TOKEN_AMBIGUOUS: { title: 'More than one token matches', text: 'Remove the tokens you do not mean to use, look for tokens again and choose the one by its serial number.' },
+  TOKEN_PIN_REQUIRED: PIN_REFUSED,
+  TOKEN_PIN_INCORRECT: PIN_REFUSED,
+  TOKEN_PIN_LOCKED: { title: 'The token’s PIN is locked', text: 'Too many wrong PINs were entered. The token’s security officer must unlock it (with the SO PIN) before it can be used; nothing was created.' },
+  TOKEN_MECHANISM_UNSUPPORTED: { title: 'This token cannot make this kind of key', text: 'Go back and choose another algorithm (ECDSA P-256 works on most tokens), or keep the key in the vault.' },
+  TOKEN_KEY_MISSING: { title: 'The key is no longer on the token', text: 'Someone removed it from the token, or a different token is plugged in. Insert the token the key was made on.' },
+  TOKEN_KEY_EXTRACTABLE: { title: 'The key on the token could be copied off it', text: 'The token marks this key as extractable, so the vault will not use it. Make the key on the token with this wizard instead.' },
+  TOKEN_ERROR: { title: 'The token did not answer as expected', text: 'Remove and insert the token, then try again. If it keeps failing, keep the key in the vault and report the token.' },
+};
+
+/** The codes a token can answer with; the key wizards show these in their own words, not the CLI's. */
+export const TOKEN_CODES = Object.keys(TOKEN_TEXT) as readonly ErrorCode[];
+
+export const isTokenCode = (code: ErrorCode): code is TokenCode => TOKEN_CODES.includes(code);
+
+/** A token refusal (or any other code, as the generic token failure) in officer words. Nothing was created. */
 export function tokenRefusalText(code: ErrorCode): { title: string; text: string } {
-  switch (code) {
-    case 'TOKEN_MODULE_MISSING':
-      return { title: 'No token software is set up', text: 'The vault has no PKCS#11 module, or the module file cannot be loaded. An administrator sets its path once on this workstation ("airgap-ca token module PATH"). Until then, keep the key in the vault.' };
-    case 'TOKEN_NOT_PRESENT':
-      return { title: 'The token is not plugged in', text: 'Insert the token, press "Look for tokens again", choose it and enter its PIN.' };
-    case 'TOKEN_AMBIGUOUS':
-      return { title: 'More than one token matches', text: 'Remove the tokens you do not mean to use, look for tokens again and choose the one by its serial number.' };
-    case 'TOKEN_PIN_REQUIRED':
-    case 'TOKEN_PIN_INCORRECT':
-      return { title: 'The token refused the PIN', text: 'Go back, type the token’s user PIN again and press Next. After a few wrong tries the token locks its PIN.' };
-    case 'TOKEN_PIN_LOCKED':
-      return { title: 'The token’s PIN is locked', text: 'Too many wrong PINs were entered. The token’s security officer must unlock it (with the SO PIN) before it can be used; nothing was created.' };
-    case 'TOKEN_MECHANISM_UNSUPPORTED':
-      return { title: 'This token cannot make this kind of key', text: 'Go back and choose another algorithm (ECDSA P-256 works on most tokens), or keep the key in the vault.' };
-    case 'TOKEN_KEY_MISSING':
-      return { title: 'The key is no longer on the token', text: 'Someone removed it from the token, or a different token is plugged in. Insert the token the key was made on.' };
-    default:
-      return { title: 'The token did not answer as expected', text: 'Remove and insert the token, then try again. If it keeps failing, keep the key in the vault and report the token.' };
-  }
+  return isTokenCode(code) ? TOKEN_TEXT[code] : TOKEN_TEXT.TOKEN_ERROR;
 }
 
 /** The key.create input for the officer's choices: `token` only when the key goes on one. */

@@ -10,7 +10,7 @@ import { TokenRefusalAlert } from '../KeyLocationFields.tsx';
 
 const num = (v: string): number | undefined => (v.trim() === '' ? undefined : Number(v));
 
-/** The confirm step: the key pair is generated in the vault and self-signs its certificate. */
+/** The confirm step: the key pair is generated (in the vault or on the chosen token) and self-signs its certificate. */
 export function CreateStep() {
   const loadKeys = useAppStore((s) => s.loadKeys);
   const { go, run, busyWhile } = useRootWizard();
