@@ -28,7 +28,18 @@ export interface StepAction {
  * button. The ceremony's actions run in its slice, which writes each of them
  * to the transcript.
  */
-export function CeremonyStep({ onBack, action, children }: { onBack?: (() => void) | null; action?: StepAction | null; children: ReactNode }) {
+export function CeremonyStep({
+  onBack,
+  action,
+  children,
+  pinned,
+}: {
+  onBack?: (() => void) | null;
+  action?: StepAction | null;
+  children: ReactNode;
+  /** Pins the controls to the bottom of the window, with what it holds (a sentence, a field, Stop) around them: the step's button never scrolls away. */
+  pinned?: { above: ReactNode; field: ReactNode; after: ReactNode } | null;
+}) {
   const reasonId = useId();
   const busy = useAppStore((s) => s.emergencyBusy);
   const failure = useAppStore((s) => s.emergencyError);
@@ -45,7 +56,13 @@ export function CeremonyStep({ onBack, action, children }: { onBack?: (() => voi
           <LinearProgress aria-labelledby={`${reasonId}-busy`} />
         </Box>
       ) : null}
-      <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
+      <Box
+        data-testid={pinned ? 'pinned-actions' : undefined}
+        sx={pinned ? { position: 'sticky', bottom: 0, zIndex: 2, bgcolor: 'background.paper', borderTop: 2, borderColor: 'error.main', mx: -3, mb: -3, px: 3, py: 1.5 } : undefined}
+      >
+      {pinned?.above}
+      <Stack direction="row" spacing={2} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }}>
+        {pinned?.field}
         {onBack ? (
           <Button variant="outlined" onClick={onBack} disabled={Boolean(busy)}>
             Back
@@ -61,7 +78,9 @@ export function CeremonyStep({ onBack, action, children }: { onBack?: (() => voi
             {action?.disabledReason}
           </Typography>
         ) : null}
+        {pinned?.after}
       </Stack>
+      </Box>
     </Stack>
   );
 }
