@@ -10,7 +10,7 @@ import { namedWitnesses, type EmergencyStepId } from '../../store/emergency-slic
 import { useAppStore } from '../../store/index.ts';
 import { ActivatedStep } from './emergency/ActivatedStep.tsx';
 import { ChecklistStep } from './emergency/ChecklistStep.tsx';
-import { ConfirmStep } from './emergency/ConfirmStep.tsx';
+import { ConfirmStep, rotationKeys } from './emergency/ConfirmStep.tsx';
 import { ExportStep } from './emergency/ExportStep.tsx';
 import { NewKeyStep } from './emergency/NewKeyStep.tsx';
 import { ParticipantsStep } from './emergency/ParticipantsStep.tsx';
@@ -89,6 +89,9 @@ export function EmergencyWizard() {
   const witnesses = namedWitnesses(c);
 
   const { stop, label: stopLabel } = useStopCeremony(control.go);
+  const keys = useAppStore((s) => s.keys);
+  // The confirmation pins its own Stop next to its button; one Stop on the screen, not two.
+  const stopPinned = c.step === 'confirm' && rotationKeys(keys, c) !== null;
 
   if (c.officer && actor && c.officer !== actor && !c.recorded) {
     return (
@@ -120,7 +123,7 @@ export function EmergencyWizard() {
           ) : null}
         </>
       }
-      onClose={!c.recorded && c.step !== 'transcript' ? stop : null}
+      onClose={!c.recorded && c.step !== 'transcript' && !stopPinned ? stop : null}
       closeLabel={stopLabel}
       closeColor="inherit"
       changed={c.log.length > 0 || Boolean(c.activation)}

@@ -12,7 +12,7 @@ import Typography from '@mui/material/Typography';
 import { useEffect, useState } from 'react';
 import type { BundleView, KeyView } from '../../../../../src-main/api/contract.ts';
 import { MONO_FONT } from '../../../theme.ts';
-import { namedWitnesses } from '../../../store/emergency-slice.ts';
+import { namedWitnesses, type EmergencyCeremony } from '../../../store/emergency-slice.ts';
 import { useAppStore } from '../../../store/index.ts';
 import { StepRefusal } from '../WizardFrame.tsx';
 import { fingerprintEnding } from './KeySummary.tsx';
@@ -32,14 +32,21 @@ export function typedEndingMatches(typed: string, ending: string): boolean {
   return t !== '' && (t.startsWith('sha256:') ? t.slice(7) : t) === ending;
 }
 
+/** The key rotated away from (the active one) and the key rotated to, once there are both: then the confirmation shows, with its pinned bar. */
+export function rotationKeys(keys: readonly KeyView[] | null, c: EmergencyCeremony): { oldKey: KeyView; newKey: KeyView } | null {
+  const oldKey = (keys ?? []).find((k) => k.state === 'active') ?? null;
+  const newKey = chosenKey(keys, c);
+  return oldKey && newKey ? { oldKey, newKey } : null;
+}
+
 /** The confirmation, once there is a key to rotate away from and a key to rotate to; else why not. */
 export function ConfirmStep() {
   const c = useAppStore((s) => s.emergency);
   const keys = useAppStore((s) => s.keys);
   const { go } = useEmergencyWizard();
   const oldKey = (keys ?? []).find((k) => k.state === 'active') ?? null;
-  const newKey = chosenKey(keys, c);
-  if (oldKey && newKey) return <Confirmation oldKey={oldKey} newKey={newKey} />;
+  const rotation = rotationKeys(keys, c);
+  if (rotation) return <Confirmation oldKey={rotation.oldKey} newKey={rotation.newKey} />;
   return (
     <Alert severity="warning" action={<Button onClick={() => go('new-key')}>Back</Button>}>
       {oldKey ? 'The chosen key is no longer a draft with a certificate: choose the new key again.' : 'There is no active key, so there is nothing to rotate away from: activate a key with the standalone root or sub-CA wizard instead.'}
