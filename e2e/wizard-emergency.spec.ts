@@ -108,10 +108,10 @@ test.describe('emergency rotation ceremony', () => {
     const grouped = (id: string) => `sha256:${id.slice(7).match(/.{4}/g)!.join(' ')}`;
     const out = page.getByTestId('panel-out');
     const into = page.getByTestId('panel-in');
-    await expect(out).toContainText('OUT — compromised, retired now');
+    await expect(out).toContainText('OUT — compromised');
     await expect(out).toContainText(OLD_ROOT);
     await expect(out.getByTestId('panel-fingerprint')).toHaveText(grouped(seed.oldKeyId));
-    await expect(into).toContainText('IN — new, active from now');
+    await expect(into).toContainText('IN — the new key');
     await expect(into).toContainText(STANDBY_ROOT);
     await expect(into.getByTestId('panel-fingerprint')).toHaveText(grouped(seed.standbyKeyId));
     // Red out, green in: the two panels never look alike.
@@ -134,12 +134,12 @@ test.describe('emergency rotation ceremony', () => {
     const bar = page.getByTestId('pinned-actions');
     await expect(activate).toBeDisabled();
     await a11y.check('emergency: confirm');
-    const field = page.getByLabel('New key’s fingerprint, last 2 groups');
+    const field = page.getByLabel('IN key: last 2 groups');
     const ending = seed.standbyKeyId.slice(-8);
     // The compromised key's short id (what the old step asked for) is refused, and so is a near miss.
     await typeInto(page, field, seed.oldKeyId.slice(7, 15));
     await expect(activate).toBeDisabled();
-    await expect(page.getByTestId('disabled-reason')).toHaveText(`That is not how the paper record ends for ${STANDBY_ROOT}: read it again with the witnesses.`);
+    await expect(page.getByTestId('disabled-reason')).toHaveText(`Not how the paper record ends for ${STANDBY_ROOT}: read it again.`);
     const wrong = `${ending.slice(0, 4)} ${ending[4] === 'f' ? '0' : 'f'}${ending.slice(5)}`;
     await typeInto(page, field, wrong);
     await expect(activate).toBeDisabled();
@@ -156,6 +156,9 @@ test.describe('emergency rotation ceremony', () => {
           expect(box.y + box.height).toBeLessThanOrEqual(size.height);
           expect(box.x + box.width).toBeLessThanOrEqual(size.width);
         }
+        // Field, button and Stop on one row: the bar stays short.
+        const row = [(await field.boundingBox())!, (await activate.boundingBox())!, (await bar.getByRole('button', { name: 'Stop the ceremony' }).boundingBox())!];
+        expect(Math.max(...row.map((b) => b.y)) - Math.min(...row.map((b) => b.y))).toBeLessThan(row[0]!.height);
         await a11y.check(`emergency: confirm ${size.width}x${size.height} ${colorScheme}`);
         await page.screenshot({ path: await shots.take(`confirm ${size.width}x${size.height} ${colorScheme}`), animations: 'disabled', caret: 'hide' });
       }
@@ -297,7 +300,7 @@ test.describe('emergency rotation ceremony', () => {
     await pressOn(page, page.getByRole('button', { name: 'Next: confirm' }));
 
     const created = (await page.getByTestId('panel-in').getByTestId('panel-fingerprint').getAttribute('data-hex'))!;
-    await typeInto(page, page.getByLabel('New key’s fingerprint, last 2 groups'), created.slice(-8));
+    await typeInto(page, page.getByLabel('IN key: last 2 groups'), created.slice(-8));
     await pressOn(page, page.getByRole('button', { name: 'Retire & activate' }));
     await expect(page.getByTestId('revoked-count')).toHaveText('1 certificate revoked (keyCompromise).');
     await pressOn(page, page.getByRole('button', { name: 'Next: export package' }));

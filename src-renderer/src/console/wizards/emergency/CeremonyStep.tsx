@@ -44,6 +44,11 @@ export function CeremonyStep({
   const busy = useAppStore((s) => s.emergencyBusy);
   const failure = useAppStore((s) => s.emergencyError);
   const blocked = Boolean(action?.disabledReason);
+  const reason = (
+    <Typography id={`${reasonId}-why`} variant="body2" color="text.secondary" data-testid="disabled-reason">
+      {action?.disabledReason}
+    </Typography>
+  );
   return (
     <Stack spacing={2}>
       {typeof children === 'string' ? shown(children) : children}
@@ -58,28 +63,29 @@ export function CeremonyStep({
       ) : null}
       <Box
         data-testid={pinned ? 'pinned-actions' : undefined}
-        sx={pinned ? { position: 'sticky', bottom: 0, zIndex: 2, bgcolor: 'background.paper', borderTop: 2, borderColor: 'error.main', mx: -3, mb: -3, px: 3, py: 1.5 } : undefined}
+        sx={
+          pinned
+            ? { position: 'sticky', bottom: 0, zIndex: 2, bgcolor: 'background.paper', borderTop: 2, borderColor: 'error.main', mx: -3, mb: -3, px: 3, py: 1.5, '& .MuiButton-root': { textTransform: 'none', fontSize: '1rem' } }
+            : undefined
+        }
       >
-      {pinned?.above}
-      <Stack direction="row" spacing={2} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }}>
-        {pinned?.field}
-        {onBack ? (
-          <Button variant="outlined" onClick={onBack} disabled={Boolean(busy)}>
-            Back
-          </Button>
-        ) : null}
-        {action ? (
-          <Button variant="contained" color={action.color ?? 'primary'} onClick={action.onClick} disabled={blocked || Boolean(busy)} aria-describedby={blocked ? `${reasonId}-why` : undefined}>
-            {action.label}
-          </Button>
-        ) : null}
-        {blocked ? (
-          <Typography id={`${reasonId}-why`} variant="body2" color="text.secondary" data-testid="disabled-reason">
-            {action?.disabledReason}
-          </Typography>
-        ) : null}
-        {pinned?.after}
-      </Stack>
+        {pinned?.above}
+        <Stack direction="row" spacing={pinned ? 1.5 : 2} useFlexGap sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
+          {pinned?.field}
+          {onBack ? (
+            <Button variant="outlined" onClick={onBack} disabled={Boolean(busy)}>
+              Back
+            </Button>
+          ) : null}
+          {action ? (
+            <Button variant="contained" color={action.color ?? 'primary'} onClick={action.onClick} disabled={blocked || Boolean(busy)} aria-describedby={blocked ? `${reasonId}-why` : undefined}>
+              {action.label}
+            </Button>
+          ) : null}
+          {blocked && !pinned ? reason : null}
+          {pinned?.after}
+        </Stack>
+        {blocked && pinned ? <Box sx={{ mt: 0.5 }}>{reason}</Box> : null}
       </Box>
     </Stack>
   );

@@ -17,7 +17,7 @@ import { useAppStore } from '../../../store/index.ts';
 import { StepRefusal } from '../WizardFrame.tsx';
 import { fingerprintEnding } from './KeySummary.tsx';
 import { useStopCeremony } from './stop-ceremony.ts';
-import { KeyName, shortHex } from '../../../components/KeyIdChip.tsx';
+import { HexChip } from '../../../components/KeyIdChip.tsx';
 import { chosenKey } from './NewKeyStep.tsx';
 import { CeremonyStep, useEmergencyWizard } from './CeremonyStep.tsx';
 import { shown } from '../../../components/shown.ts';
@@ -66,19 +66,16 @@ function RotationPanel({ side, k }: { side: 'out' | 'in'; k: KeyView }) {
       sx={{ flex: '1 1 0', minWidth: 0, border: 2, borderColor: `${tone}.main`, borderRadius: 1, p: 1.5, bgcolor: (t) => alpha(t.palette[tone].main, t.palette.mode === 'dark' ? 0.16 : 0.06) }}
     >
       <Typography sx={{ fontWeight: 800, letterSpacing: '0.06em', color: (t) => (t.palette.mode === 'dark' ? t.palette[tone].light : t.palette[tone].dark) }} data-testid="panel-word">
-        {out ? 'OUT — compromised, retired now' : 'IN — new, active from now'}
+        {out ? 'OUT — compromised' : 'IN — the new key'}
       </Typography>
       <Typography sx={{ fontWeight: 700, fontSize: '1.1rem', overflowWrap: 'anywhere' }}>{shown(k.name)}</Typography>
       <Typography variant="body2" color="text.secondary" sx={{ overflowWrap: 'anywhere' }}>
         {k.subject === null ? 'no certificate yet' : shown(k.subject)} · {k.algorithm}
       </Typography>
-      <Typography variant="body2" color="text.secondary" sx={{ mt: 0.5 }}>
-        Fingerprint
-      </Typography>
-      <Box sx={{ fontFamily: MONO_FONT, fontSize: '0.95rem', lineHeight: 1.5 }} data-testid="panel-fingerprint" data-hex={k.id}>
-        {shortHex(k.id, 16)}
+      {/* The whole fingerprint, grouped, wrapping between groups (the chip alone keeps to one line). */}
+      <Box sx={{ mt: 0.5, fontSize: '1rem', lineHeight: 1.5, '& > span': { display: 'inline', whiteSpace: 'normal' } }}>
+        <HexChip value={k.id} kind="fingerprint" of={k.name} keep={16} testId="panel-fingerprint" />
       </Box>
-      <KeyName id={k.id} name={k.name} />
     </Box>
   );
 }
@@ -111,23 +108,23 @@ function Confirmation({ oldKey, newKey }: { oldKey: KeyView; newKey: KeyView }) 
         disabledReason: matches
           ? null
           : c.typedId.trim()
-            ? `That is not how the paper record ends for ${shown(newKey.name)}: read it again with the witnesses.`
+            ? `Not how the paper record ends for ${shown(newKey.name)}: read it again.`
             : 'Type the last two groups of the new key’s fingerprint as the witnesses read them from the paper record.',
       }}
       pinned={{
         above: (
           <Typography variant="body2" sx={{ fontWeight: 700, mb: 1 }} data-testid="changes-vault">
-            This is the step that changes the vault: {shown(oldKey.name)} is retired and never signs again; {shown(newKey.name)} becomes the active key.
+            This is the step that changes the vault: {shown(oldKey.name)} never signs again, {shown(newKey.name)} becomes the active key.
           </Typography>
         ),
         field: (
           <TextField
             size="small"
-            label="New key’s fingerprint, last 2 groups"
+            label="IN key: last 2 groups"
             value={c.typedId}
             onChange={(e) => patch({ typedId: e.target.value })}
             autoComplete="off"
-            sx={{ width: 260 }}
+            sx={{ width: 200 }}
             slotProps={{ htmlInput: { spellCheck: false, style: { fontFamily: MONO_FONT }, 'aria-describedby': 'em-paper-where' } }}
             error={c.typedId.trim() !== '' && !matches}
           />
