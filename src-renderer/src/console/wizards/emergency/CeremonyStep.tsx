@@ -65,7 +65,7 @@ export function CeremonyStep({
         data-testid={pinned ? 'pinned-actions' : undefined}
         sx={
           pinned
-            ? { position: 'sticky', bottom: 0, zIndex: 2, bgcolor: 'background.paper', borderTop: 2, borderColor: 'error.main', mx: -3, mb: -3, px: 3, py: 1.5, '& .MuiButton-root': { textTransform: 'none', fontSize: '1rem' } }
+            ? { position: 'sticky', bottom: 0, zIndex: 2, bgcolor: 'background.paper', borderTop: 2, borderColor: 'error.main', mx: -3, mb: -3, px: 3, py: 1.5, '& .MuiButton-root': { textTransform: 'none' } }
             : undefined
         }
       >

@@ -124,7 +124,7 @@ function Confirmation({ oldKey, newKey }: { oldKey: KeyView; newKey: KeyView }) 
             value={c.typedId}
             onChange={(e) => patch({ typedId: e.target.value })}
             autoComplete="off"
-            sx={{ width: 200 }}
+            sx={{ width: 190 }}
             slotProps={{ htmlInput: { spellCheck: false, style: { fontFamily: MONO_FONT }, 'aria-describedby': 'em-paper-where' } }}
             error={c.typedId.trim() !== '' && !matches}
           />
