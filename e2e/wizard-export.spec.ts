@@ -73,6 +73,8 @@ async function chooseMediumAndPreview(page: Page, usb: string): Promise<void> {
 
 test.describe('export wizard', () => {
   test('medium, preview, write with verification, eject (busy, then done), safe to remove; the manifest hash matches export verify', async ({ host, shots, a11y }) => {
+    // A real FAT mount, two ejects and axe plus screenshots at four sizes and schemes: more than the default minute on a busy machine.
+    test.setTimeout(150_000);
     const { page } = host;
     const usb = join(host.workDir, 'USB-EXPORT');
     // A real FAT volume mounted through FUSE: Eject is the real fusermount -u.

@@ -32,6 +32,9 @@ export function screenshotTaker(page: Page, testInfo: TestInfo): ScreenshotTaker
       n += 1;
       mkdirSync(dir, { recursive: true });
       const path = join(dir, `${String(n).padStart(2, '0')}-${slug(name)}.png`);
+      // A screen that scrolls sideways hides what is to its right (an action, a key's id): never at a laptop size.
+      const sideways = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+      expect(sideways, `"${name}" scrolls sideways by ${sideways} px`).toBeLessThanOrEqual(0);
       await page.screenshot({ path, fullPage: true, animations: 'disabled', caret: 'hide' });
       await testInfo.attach(name, { path, contentType: 'image/png' });
       return path;

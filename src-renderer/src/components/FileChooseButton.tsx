@@ -38,7 +38,7 @@ export function FileChooseButton(props: {
         aria-label={props.inputLabel}
         data-testid={props.testId}
         onChange={props.onChange}
-        sx={{ position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)', clipPath: 'inset(50%)', whiteSpace: 'nowrap', opacity: 0 }}
+        sx={{ position: 'absolute', width: '1px', height: '1px', overflow: 'hidden', clip: 'rect(0 0 0 0)', clipPath: 'inset(50%)', whiteSpace: 'nowrap', opacity: 0 }}
       />
     </Button>
   );

@@ -39,7 +39,7 @@ function TrustChart({ k, agents }: { k: KeyFleetStatus; agents: number }) {
   }, []);
   return (
     <Box component="table" sx={{ borderCollapse: 'collapse', width: '100%' }} aria-label={`Agents trusting ${shown(k.name)} per day`} data-testid="trust-chart">
-      <Box component="thead" sx={{ position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)' }}>
+      <Box component="thead" sx={{ position: 'absolute', width: '1px', height: '1px', overflow: 'hidden', clip: 'rect(0 0 0 0)' }}>
         <tr>
           <th scope="col">Day</th>
           <th scope="col">Agents trusting it</th>
