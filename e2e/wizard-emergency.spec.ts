@@ -98,26 +98,73 @@ test.describe('emergency rotation ceremony', () => {
     await a11y.check('emergency: new key');
     await pressOn(page, page.getByRole('radio', { name: `Use ${STANDBY_ROOT}` }), 'Space');
     await expect(toConfirm).toBeEnabled();
+    // What the witnesses write on the paper record: the whole fingerprint, in groups.
+    await expect(page.getByTestId('paper-fingerprint')).toHaveText(`sha256:${seed.standbyKeyId.slice(7).match(/.{4}/g)!.join(' ')}`);
     await shots.take('new key, prepared draft chosen');
     await pressOn(page, toConfirm);
 
-    // Typed confirmation: the effect, and a button that needs the old key's short id.
+    // Typed confirmation: OUT (red) → IN (green) with full fingerprints, a pinned bar, and the new key's fingerprint ending read from the paper record.
     await expect(page.getByRole('heading', { level: 2, name: 'Confirm the emergency rotation' })).toBeFocused();
-    const short = seed.oldKeyId.slice(7, 15);
-    await expect(page.getByTestId('old-short-id')).toHaveText(short);
+    const grouped = (id: string) => `sha256:${id.slice(7).match(/.{4}/g)!.join(' ')}`;
+    const out = page.getByTestId('panel-out');
+    const into = page.getByTestId('panel-in');
+    await expect(out).toContainText('OUT — compromised');
+    await expect(out).toContainText(OLD_ROOT);
+    await expect(out.getByTestId('panel-fingerprint')).toHaveText(grouped(seed.oldKeyId));
+    await expect(into).toContainText('IN — the new key');
+    await expect(into).toContainText(STANDBY_ROOT);
+    await expect(into.getByTestId('panel-fingerprint')).toHaveText(grouped(seed.standbyKeyId));
+    // Red out, green in: the two panels never look alike.
+    type StyleGlobals = { getComputedStyle(el: unknown): { borderTopColor: string } };
+    const borderOf = (panel: Locator) => panel.evaluate((el) => (globalThis as unknown as StyleGlobals).getComputedStyle(el).borderTopColor);
+    const outBorder = await borderOf(out);
+    const inBorder = await borderOf(into);
+    expect(outBorder).not.toBe(inBorder);
+    expect(outBorder).toMatch(/^rgb\((\d+), (\d+), (\d+)\)$/);
+    const [or, og] = outBorder.match(/\d+/g)!.map(Number);
+    const [ir, ig] = inBorder.match(/\d+/g)!.map(Number);
+    expect(or! > og!).toBe(true);
+    expect(ig! > ir!).toBe(true);
+    // Nothing to copy from just above the field: the step says where to read it, and the old short id is not offered.
+    await expect(page.getByTestId('old-short-id')).toHaveCount(0);
+    await expect(page.getByTestId('paper-where')).toContainText('paper record');
     await expect(page.getByTestId('revoke-count')).toContainText(`${CERTIFICATES} unexpired certificates it issued are revoked with reason keyCompromise`);
     await expect(page.getByTestId('bundle-after')).toContainText(`The trust bundle will hold only ${STANDBY_ROOT} (active).`);
-    const activate = page.getByRole('button', { name: `Retire ${OLD_ROOT} and activate ${STANDBY_ROOT}` });
+    const activate = page.getByRole('button', { name: 'Retire & activate' });
+    const bar = page.getByTestId('pinned-actions');
     await expect(activate).toBeDisabled();
     await a11y.check('emergency: confirm');
-    const wrong = (short[0] === 'f' ? '0' : 'f') + short.slice(1);
-    await typeInto(page, page.getByLabel('Short id of the compromised key'), wrong);
+    const field = page.getByLabel('IN key: last 2 groups');
+    const ending = seed.standbyKeyId.slice(-8);
+    // The compromised key's short id (what the old step asked for) is refused, and so is a near miss.
+    await typeInto(page, field, seed.oldKeyId.slice(7, 15));
     await expect(activate).toBeDisabled();
-    await expect(page.getByTestId('disabled-reason')).toHaveText('That is not the compromised key’s short id.');
-    await shots.take('confirm, wrong short id');
-    await typeInto(page, page.getByLabel('Short id of the compromised key'), short);
+    await expect(page.getByTestId('disabled-reason')).toHaveText(`Not how the paper record ends for ${STANDBY_ROOT}: read it again.`);
+    const wrong = `${ending.slice(0, 4)} ${ending[4] === 'f' ? '0' : 'f'}${ending.slice(5)}`;
+    await typeInto(page, field, wrong);
+    await expect(activate).toBeDisabled();
+    await shots.take('confirm, wrong fingerprint ending');
+    // The bar with Stop, the sentence and the button is in the window at both laptop sizes, light and dark, without scrolling.
+    for (const colorScheme of SCHEMES) {
+      await useScheme(page, colorScheme);
+      for (const size of LAPTOP_SIZES) {
+        await page.setViewportSize(size);
+        await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
+        for (const target of [activate, bar.getByRole('button', { name: 'Stop the ceremony' }), page.getByTestId('changes-vault'), field]) {
+          const box = (await target.boundingBox())!;
+          expect(box.y).toBeGreaterThanOrEqual(0);
+          expect(box.y + box.height).toBeLessThanOrEqual(size.height);
+          expect(box.x + box.width).toBeLessThanOrEqual(size.width);
+        }
+        await a11y.check(`emergency: confirm ${size.width}x${size.height} ${colorScheme}`);
+        await page.screenshot({ path: await shots.take(`confirm ${size.width}x${size.height} ${colorScheme}`), animations: 'disabled', caret: 'hide' });
+      }
+    }
+    await useScheme(page, 'light');
+    // As the paper shows it: in groups, upper case, with the prefix; all accepted.
+    await typeInto(page, field, `${ending.slice(0, 4).toUpperCase()} ${ending.slice(4)}`);
     await expect(activate).toBeEnabled();
-    await shots.take('confirm, short id typed');
+    await shots.take('confirm, fingerprint ending typed');
     await pressOn(page, activate);
 
     // Activated: what the api reports.
@@ -249,8 +296,9 @@ test.describe('emergency rotation ceremony', () => {
     await expect(page.getByText('Officer Alice Officer, witnessed by Bob Witness')).toBeVisible();
     await pressOn(page, page.getByRole('button', { name: 'Next: confirm' }));
 
-    await typeInto(page, page.getByLabel('Short id of the compromised key'), `sha256:${seed.oldKeyId.slice(7, 15).toUpperCase()}`);
-    await pressOn(page, page.getByRole('button', { name: `Retire ${OLD_ROOT} and activate Emergency Root 2026` }));
+    const created = (await page.getByTestId('panel-in').getByTestId('panel-fingerprint').getAttribute('data-hex'))!;
+    await typeInto(page, page.getByLabel('IN key: last 2 groups'), created.slice(-8));
+    await pressOn(page, page.getByRole('button', { name: 'Retire & activate' }));
     await expect(page.getByTestId('revoked-count')).toHaveText('1 certificate revoked (keyCompromise).');
     await pressOn(page, page.getByRole('button', { name: 'Next: export package' }));
     await pressOn(page, page.getByRole('button', { name: 'Skip the export for now' }));
@@ -370,7 +418,9 @@ test.describe('emergency rotation ceremony', () => {
     await pressOn(page, page.getByRole('button', { name: 'Next: the new key' }));
     await pressOn(page, page.getByRole('radio', { name: `Use ${STANDBY_ROOT}` }), 'Space');
     await pressOn(page, page.getByRole('button', { name: 'Next: confirm' }));
-    await pressOn(page, page.getByRole('button', { name: 'Stop the ceremony' }));
+    // On the confirmation, Stop is pinned next to the button (and only there).
+    await expect(page.getByRole('button', { name: 'Stop the ceremony' })).toHaveCount(1);
+    await pressOn(page, page.getByTestId('pinned-actions').getByRole('button', { name: 'Stop the ceremony' }));
     await expect(page.getByTestId('ceremony-outcome')).toHaveText('Stopped: the old key is still active');
     await pressOn(page, page.getByRole('button', { name: 'Record the transcript in the audit log' }));
     await expect(page.getByTestId('transcript-recorded')).toBeVisible();

@@ -162,7 +162,7 @@ export const createEmergencySlice: StateCreator<AppStore, [], [], EmergencySlice
       const c = get().emergency;
       const witnesses = namedWitnesses(c);
       set({ emergencyBusy: 'Activating the new key…', emergencyError: null });
-      log('typed confirmation', officer(), `typed the short id of ${oldKey.name} (${oldKey.id}) to confirm`);
+      log('typed confirmation', officer(), `typed the last two groups of ${newKey.name}'s fingerprint (${newKey.id}) as read from the paper record, to retire ${oldKey.name} (${oldKey.id})`);
       try {
         const r = await call('key.activate', { key: newKey.id, emergency: true, witnesses });
         if (!r.ok) {

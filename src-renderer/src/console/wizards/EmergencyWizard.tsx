@@ -10,18 +10,19 @@ import { namedWitnesses, type EmergencyStepId } from '../../store/emergency-slic
 import { useAppStore } from '../../store/index.ts';
 import { ActivatedStep } from './emergency/ActivatedStep.tsx';
 import { ChecklistStep } from './emergency/ChecklistStep.tsx';
-import { ConfirmStep } from './emergency/ConfirmStep.tsx';
+import { ConfirmStep, rotationKeys } from './emergency/ConfirmStep.tsx';
 import { ExportStep } from './emergency/ExportStep.tsx';
 import { NewKeyStep } from './emergency/NewKeyStep.tsx';
 import { ParticipantsStep } from './emergency/ParticipantsStep.tsx';
 import { TranscriptStep } from './emergency/TranscriptStep.tsx';
+import { useStopCeremony } from './emergency/stop-ceremony.ts';
 import { WizardFrame } from './WizardFrame.tsx';
 import type { WizardControl, WizardStepDef } from './wizard-state.ts';
 
 const STEPS: readonly WizardStepDef<EmergencyStepId>[] = [
   { id: 'participants', label: 'Participants', next: 'Next: every participant acknowledges the checklist. Nothing in the vault changes until the confirmation step.', Step: ParticipantsStep },
   { id: 'checklist', label: 'Checklist', next: 'Next: choose the key that replaces the compromised one. Nothing in the vault has changed yet.', Step: ChecklistStep },
-  { id: 'new-key', label: 'New key', title: 'The new key', next: "Next: the confirmation step shows exactly what the activation will do; you confirm by typing the compromised key's short id.", Step: NewKeyStep, writes: true },
+  { id: 'new-key', label: 'New key', title: 'The new key', next: "Next: the confirmation step shows exactly what the activation will do; you confirm by typing the new key's fingerprint ending as the witnesses read it from the paper record.", Step: NewKeyStep, writes: true },
   { id: 'confirm', label: 'Confirm', title: 'Confirm the emergency rotation', next: 'This is the step that changes the vault. After it, the old key cannot sign again; next you write the export package.', Step: ConfirmStep, writes: true },
   { id: 'activated', label: 'Activated', next: 'Next: write the export package (new trust bundle and the final CRL) to removable media for the agents.', Step: ActivatedStep },
   { id: 'export', label: 'Export package', next: "Next: the ceremony's transcript, which you record in the audit log.", Step: ExportStep, writes: true },
@@ -73,11 +74,7 @@ export function EmergencyWizard() {
   const keysError = useAppStore((s) => s.keysError);
   const loadKeys = useAppStore((s) => s.loadKeys);
   const start = useAppStore((s) => s.startEmergency);
-  const reset = useAppStore((s) => s.resetEmergency);
-  const patch = useAppStore((s) => s.patchEmergency);
-  const log = useAppStore((s) => s.logEmergency);
   const busy = useAppStore((s) => s.emergencyBusy);
-  const closeWizard = useAppStore((s) => s.closeWizard);
   const control = useEmergencyControl();
   const actor = status?.actor ?? '';
 
@@ -91,16 +88,10 @@ export function EmergencyWizard() {
   const officer = c.officer ?? '';
   const witnesses = namedWitnesses(c);
 
-  const stop = () => {
-    if (c.log.length === 0 && !c.activation) {
-      reset();
-      closeWizard();
-      return;
-    }
-    log('ceremony stopped', officer, c.activation ? 'stopped after the activation, before the end' : 'stopped before the activation: the old key is still active');
-    patch({ stopped: true });
-    control.go('transcript');
-  };
+  const { stop, label: stopLabel } = useStopCeremony(control.go);
+  const keys = useAppStore((s) => s.keys);
+  // The confirmation pins its own Stop next to its button; one Stop on the screen, not two.
+  const stopPinned = c.step === 'confirm' && rotationKeys(keys, c) !== null;
 
   if (c.officer && actor && c.officer !== actor && !c.recorded) {
     return (
@@ -132,8 +123,8 @@ export function EmergencyWizard() {
           ) : null}
         </>
       }
-      onClose={!c.recorded && c.step !== 'transcript' ? stop : null}
-      closeLabel={c.log.length === 0 && !c.activation ? 'Cancel' : 'Stop the ceremony'}
+      onClose={!c.recorded && c.step !== 'transcript' && !stopPinned ? stop : null}
+      closeLabel={stopLabel}
       closeColor="inherit"
       changed={c.log.length > 0 || Boolean(c.activation)}
       closeDisabled={Boolean(busy)}

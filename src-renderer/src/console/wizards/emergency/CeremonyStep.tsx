@@ -28,11 +28,27 @@ export interface StepAction {
  * button. The ceremony's actions run in its slice, which writes each of them
  * to the transcript.
  */
-export function CeremonyStep({ onBack, action, children }: { onBack?: (() => void) | null; action?: StepAction | null; children: ReactNode }) {
+export function CeremonyStep({
+  onBack,
+  action,
+  children,
+  pinned,
+}: {
+  onBack?: (() => void) | null;
+  action?: StepAction | null;
+  children: ReactNode;
+  /** Pins the controls to the bottom of the window, with what it holds (a sentence, a field, Stop) around them: the step's button never scrolls away. */
+  pinned?: { above: ReactNode; field: ReactNode; after: ReactNode } | null;
+}) {
   const reasonId = useId();
   const busy = useAppStore((s) => s.emergencyBusy);
   const failure = useAppStore((s) => s.emergencyError);
   const blocked = Boolean(action?.disabledReason);
+  const reason = (
+    <Typography id={`${reasonId}-why`} variant="body2" color="text.secondary" data-testid="disabled-reason">
+      {action?.disabledReason}
+    </Typography>
+  );
   return (
     <Stack spacing={2}>
       {typeof children === 'string' ? shown(children) : children}
@@ -45,23 +61,32 @@ export function CeremonyStep({ onBack, action, children }: { onBack?: (() => voi
           <LinearProgress aria-labelledby={`${reasonId}-busy`} />
         </Box>
       ) : null}
-      <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
-        {onBack ? (
-          <Button variant="outlined" onClick={onBack} disabled={Boolean(busy)}>
-            Back
-          </Button>
-        ) : null}
-        {action ? (
-          <Button variant="contained" color={action.color ?? 'primary'} onClick={action.onClick} disabled={blocked || Boolean(busy)} aria-describedby={blocked ? `${reasonId}-why` : undefined}>
-            {action.label}
-          </Button>
-        ) : null}
-        {blocked ? (
-          <Typography id={`${reasonId}-why`} variant="body2" color="text.secondary" data-testid="disabled-reason">
-            {action?.disabledReason}
-          </Typography>
-        ) : null}
-      </Stack>
+      <Box
+        data-testid={pinned ? 'pinned-actions' : undefined}
+        sx={
+          pinned
+            ? { position: 'sticky', bottom: 0, zIndex: 2, bgcolor: 'background.paper', borderTop: 2, borderColor: 'error.main', mx: -3, mb: -3, px: 3, py: 1.5, '& .MuiButton-root': { textTransform: 'none' } }
+            : undefined
+        }
+      >
+        {pinned?.above}
+        <Stack direction="row" spacing={pinned ? 1.5 : 2} useFlexGap sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
+          {pinned?.field}
+          {onBack ? (
+            <Button variant="outlined" onClick={onBack} disabled={Boolean(busy)}>
+              Back
+            </Button>
+          ) : null}
+          {action ? (
+            <Button variant="contained" color={action.color ?? 'primary'} onClick={action.onClick} disabled={blocked || Boolean(busy)} aria-describedby={blocked ? `${reasonId}-why` : undefined}>
+              {action.label}
+            </Button>
+          ) : null}
+          {blocked && !pinned ? reason : null}
+          {pinned?.after}
+        </Stack>
+        {blocked && pinned ? <Box sx={{ mt: 0.5 }}>{reason}</Box> : null}
+      </Box>
     </Stack>
   );
 }

@@ -33,7 +33,7 @@ export function KeySummary({ k }: { k: KeyView }) {
   );
 }
 
-/** The first 8 hex digits after "sha256:": what the officer types to confirm, read aloud to the witnesses. */
-export function shortId8(id: string): string {
-  return (id.startsWith('sha256:') ? id.slice(7) : id).slice(0, 8);
+/** The last 8 hex digits of a key's fingerprint (its last two groups of four): what the witnesses read back from the paper record. */
+export function fingerprintEnding(id: string): string {
+  return (id.startsWith('sha256:') ? id.slice(7) : id).slice(-8).toLowerCase();
 }

@@ -1,4 +1,5 @@
 import Alert from '@mui/material/Alert';
+import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import FormControl from '@mui/material/FormControl';
 import FormControlLabel from '@mui/material/FormControlLabel';
@@ -13,6 +14,9 @@ import type { KeyView } from '../../../../../src-main/api/contract.ts';
 import type { NewRootAlgorithm } from '../../../store/emergency-slice.ts';
 import { useAppStore } from '../../../store/index.ts';
 import { KeySummary } from './KeySummary.tsx';
+import { shortHex } from '../../../components/KeyIdChip.tsx';
+import { shown } from '../../../components/shown.ts';
+import { MONO_FONT } from '../../../theme.ts';
 import { CeremonyStep, useEmergencyWizard } from './CeremonyStep.tsx';
 
 const ALGORITHM_LABELS: Record<NewRootAlgorithm, string> = {
@@ -112,6 +116,19 @@ export function NewKeyStep() {
           )}
         </Stack>
       )}
+      {chosen ? (
+        <Alert severity="info" icon={false} data-testid="paper-record">
+          <Typography variant="body2" sx={{ fontWeight: 700 }}>
+            For the paper record: {shown(chosen.name)}
+          </Typography>
+          <Box sx={{ fontFamily: MONO_FONT, fontSize: '1rem', lineHeight: 1.6 }} data-testid="paper-fingerprint">
+            {shortHex(chosen.id, 16)}
+          </Box>
+          <Typography variant="body2">
+            Witnesses: write this fingerprint on the ceremony&apos;s paper record now, group by group (a prepared draft&apos;s should already be on the record of the ceremony that made it: compare). At the confirmation you read its last two groups back to the officer.
+          </Typography>
+        </Alert>
+      ) : null}
     </CeremonyStep>
   );
 }
