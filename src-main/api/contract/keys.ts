@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { KEY_ALGORITHMS } from '../../core/pki/key-algorithm-names.ts';
 import type { ErrorCode } from '../../core/errors.ts';
-import type { KeyState, RetiredReason } from '../../core/keys/key-state.ts';
-import type { Readiness, RemainingLeaf } from '../../core/fleet/fleet-views.ts';
+import type { ActivationFacts, KeyState, RetiredReason } from '../../core/keys/key-state.ts';
+import type { RemainingLeaf } from '../../core/fleet/fleet-views.ts';
 import type { TokenBinding } from '../../core/token/token-binding.ts';
 import { empty, filePath, op, witnessList } from './common.ts';
 
@@ -127,21 +127,10 @@ export interface KeyDetailView extends KeyView {
   chainPem: string | null;
 }
 
-export interface ActivationView {
+export interface ActivationView extends ActivationFacts {
   activated: KeyView;
   /** The key that was active before, as it is now (trusted, or retired in an emergency). */
   previous: KeyView | null;
-  revokedCount: number;
-  linkCertificate: boolean;
-  bundleKeyIds: string[];
-  /** Emergency only: the retired key's final CRL, listing everything it issued as revoked. */
-  finalCrls: Array<{ issuerKeyId: string; number: number; entries: number; nextUpdate: string }>;
-  /** draft: activated without staging (the fleet learns the key only from the link and the window); staged: it was in the bundle first. */
-  from: 'draft' | 'staged';
-  /** A staged key (not in an emergency): the fleet's readiness when it was activated. */
-  readiness: Readiness | null;
-  /** The officer's reason when a staged key was activated below the readiness threshold (--force). */
-  forcedReason: string | null;
 }
 
 /** key.stage: the key, now staged, and the keys of the trust bundle that now holds it. */

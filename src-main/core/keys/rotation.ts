@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.ts';
+import type { ActivationFacts } from './key-state.ts';
 import { DomainError } from '../errors.ts';
 import { generateCrl } from '../issuance/crl-publication.ts';
 import type { CertificateStore } from '../store/certificate-store.ts';
@@ -85,19 +86,9 @@ export interface ActivateKeyInput {
   force?: { reason: string } | null;
 }
 
-export interface ActivationOutcome {
+export interface ActivationOutcome extends ActivationFacts {
   activatedId: string;
   previousId: string | null;
-  revokedCount: number;
-  linkCertificate: boolean;
-  bundleKeyIds: string[];
-  finalCrls: Array<{ issuerKeyId: string; number: number; entries: number; nextUpdate: string }>;
-  /** The state the key was activated from: a staged key was in the bundle before it signed. */
-  from: 'draft' | 'staged';
-  /** For a staged key (not in an emergency): the fleet's readiness when it was activated. */
-  readiness: Readiness | null;
-  /** The reason, when a staged key was activated below the readiness threshold. */
-  forcedReason: string | null;
 }
 
 function keyLabel(k: SigningKeyRecord): string {
