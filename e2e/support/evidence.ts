@@ -33,6 +33,7 @@ export function screenshotTaker(page: Page, testInfo: TestInfo): ScreenshotTaker
       mkdirSync(dir, { recursive: true });
       const path = join(dir, `${String(n).padStart(2, '0')}-${slug(name)}.png`);
       // A screen that scrolls sideways hides what is to its right (an action, a key's id): never at a laptop size.
+      await settled(page);
       const sideways = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
       expect(sideways, `"${name}" scrolls sideways by ${sideways} px`).toBeLessThanOrEqual(0);
       await page.screenshot({ path, fullPage: true, animations: 'disabled', caret: 'hide' });
@@ -40,6 +41,23 @@ export function screenshotTaker(page: Page, testInfo: TestInfo): ScreenshotTaker
       return path;
     },
   };
+}
+
+/**
+ * The console follows the system colour scheme through a media query that React hears a frame
+ * or more after `emulateMedia`: until the page's own `color-scheme` (set by CssBaseline) says the
+ * scheme asked for, the old colours are on screen and no transition has started yet. Waits for
+ * that, then for two frames so the new styles are applied and their transitions are running.
+ */
+async function settled(page: Page): Promise<void> {
+  // Polled from outside: the page's CSP forbids the eval that `waitForFunction` needs.
+  await expect
+    .poll(() => page.evaluate<boolean>("getComputedStyle(document.documentElement).colorScheme === (matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light')"), {
+      message: 'the console took up the colour scheme asked for',
+      intervals: [20, 50, 100],
+    })
+    .toBe(true);
+  await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve(undefined))))');
 }
 
 export interface A11yChecker {
@@ -53,6 +71,7 @@ export function a11yChecker(page: Page, testInfo: TestInfo): A11yChecker {
       // Colours are measured on the settled page: a button that has just become enabled is still
       // fading its colour in (MUI transitions), and axe would sample the contrast mid-way. Endless
       // animations (progress spinners) never finish and are not waited for.
+      await settled(page);
       await page.evaluate(
         'Promise.all(document.getAnimations().filter((a) => a.effect?.getTiming().iterations !== Infinity).map((a) => a.finished.catch(() => undefined))).then(() => undefined)',
       );
