@@ -113,7 +113,7 @@ test('import receipts wizard: the folder checked with refused files and their re
   await expect(page.getByTestId('receipts-done')).toContainText('1 already imported before, 1 refused and not stored');
   await a11y.check('receipts wizard: done');
   await shots.take('receipts imported');
-  await page.getByRole('button', { name: 'Close', exact: true }).click();
+  await page.getByRole('button', { name: 'Close wizard' }).click();
 
   const b = page.getByTestId('rotation-key').filter({ hasText: 'Root B' });
   await expect(b).toContainText('Trusted by 2 of 2 known agents (100%)');

@@ -150,7 +150,7 @@ test.describe('emergency rotation ceremony', () => {
       for (const size of LAPTOP_SIZES) {
         await page.setViewportSize(size);
         await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
-        for (const target of [activate, bar.getByRole('button', { name: 'Stop the ceremony' }), page.getByTestId('changes-vault'), field]) {
+        for (const target of [activate, bar.getByRole('button', { name: 'Close wizard' }), page.getByTestId('changes-vault'), field]) {
           const box = (await target.boundingBox())!;
           expect(box.y).toBeGreaterThanOrEqual(0);
           expect(box.y + box.height).toBeLessThanOrEqual(size.height);
@@ -419,8 +419,8 @@ test.describe('emergency rotation ceremony', () => {
     await pressOn(page, page.getByRole('radio', { name: `Use ${STANDBY_ROOT}` }), 'Space');
     await pressOn(page, page.getByRole('button', { name: 'Next: confirm' }));
     // On the confirmation, Stop is pinned next to the button (and only there).
-    await expect(page.getByRole('button', { name: 'Stop the ceremony' })).toHaveCount(1);
-    await pressOn(page, page.getByTestId('pinned-actions').getByRole('button', { name: 'Stop the ceremony' }));
+    await expect(page.getByRole('button', { name: 'Close wizard' })).toHaveCount(1);
+    await pressOn(page, page.getByTestId('pinned-actions').getByRole('button', { name: 'Close wizard' }));
     await expect(page.getByTestId('ceremony-outcome')).toHaveText('Stopped: the old key is still active');
     await pressOn(page, page.getByRole('button', { name: 'Record the transcript in the audit log' }));
     await expect(page.getByTestId('transcript-recorded')).toBeVisible();

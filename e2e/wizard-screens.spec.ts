@@ -14,11 +14,11 @@ const SIZES = [
 ] as const;
 const SCHEMES = ['light', 'dark'] as const;
 const WIZARDS = [
-  { button: 'New sub-CA key…', title: 'New sub-CA key' },
-  { button: 'New standalone root…', title: 'New standalone root' },
-  { button: 'Issue from media…', title: 'Issue from media' },
-  { button: 'Export…', title: 'Export to removable media' },
-  { button: 'Emergency rotation…', title: 'Emergency rotation ceremony' },
+  { button: 'New sub-CA key…', title: 'New sub-CA key', tone: 'routine' },
+  { button: 'New standalone root…', title: 'New standalone root', tone: 'routine' },
+  { button: 'Issue from media…', title: 'Issue from media', tone: 'routine' },
+  { button: 'Export…', title: 'Export to removable media', tone: 'routine' },
+  { button: 'Emergency rotation…', title: 'Emergency rotation ceremony', tone: 'danger' },
 ] as const;
 
 async function shootAllSizes(page: Page, take: (name: string) => Promise<string>, name: string): Promise<void> {
@@ -41,8 +41,15 @@ test('every wizard at 1024x768 and 1280x720, light and dark', async ({ host, sho
     await page.setViewportSize(SIZES[1]);
     await page.getByRole('button', { name: w.button }).click();
     await expect(page.getByRole('heading', { level: 1, name: w.title })).toBeVisible();
+    // One close control, named and drawn the same in every wizard; the emergency ceremony alone has the red danger accent.
+    const close = page.getByRole('button', { name: 'Close wizard' });
+    await expect(close).toHaveCount(1);
+    await expect(close).toHaveClass(/MuiButton-outlined/);
+    await expect(page.getByRole('button', { name: /^(Close|Cancel|Stop the ceremony)$/ })).toHaveCount(0);
+    await expect(page.getByTestId('wizard-frame')).toHaveAttribute('data-tone', w.tone);
+    await expect(page.getByTestId('danger-band')).toHaveCount(w.tone === 'danger' ? 1 : 0);
     await shootAllSizes(page, (n) => shots.take(n), w.title);
-    await page.getByRole('button', { name: /^(Close wizard|Cancel)$/ }).click();
+    await page.getByRole('button', { name: 'Close wizard' }).click();
     await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
   }
 });

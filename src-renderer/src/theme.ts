@@ -22,7 +22,8 @@ export function buildTheme(mode: 'light' | 'dark'): Theme {
       fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif',
     },
     components: {
-      MuiButton: { defaultProps: { disableElevation: true } },
+      // Sentence case: a button reads as its words, not as an all-caps shout; it never breaks onto a second line.
+      MuiButton: { defaultProps: { disableElevation: true }, styleOverrides: { root: { textTransform: 'none', whiteSpace: 'nowrap' } } },
       // Buttons, icon buttons, tabs, list items, checkboxes and radios are all ButtonBase.
       MuiButtonBase: { styleOverrides: { root: { '&.Mui-focusVisible, &:focus-visible': ring } } },
       MuiLink: { styleOverrides: { root: { '&:focus-visible, &.Mui-focusVisible': ring } } },

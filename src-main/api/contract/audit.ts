@@ -43,6 +43,8 @@ export const auditOps = {
     }),
     { mutates: false, needsUnlock: true },
   ),
+  /** The action names the log holds (each once, alphabetical): the console's action filter chooses among them. */
+  'audit.actions': op<{ actions: string[] }>()(z.strictObject({}), { mutates: false, needsUnlock: true }),
   'audit.verify': op<AuditVerificationView>()(
     z.strictObject({
       /** An export package folder whose signed MANIFEST.json carries the audit head to look for, or a checkpoint file written by audit.checkpoint. */

@@ -14,6 +14,8 @@ export const auditHandlers: HandlersFor<keyof typeof auditOps> = {
     return { events: v.audit.list({ since, action: input.action, limit: input.limit }), total: v.audit.count() };
   },
 
+  'audit.actions': (_input, ctx) => ({ actions: ctx.vault.audit.actions() }),
+
   'audit.verify': async (input, ctx) => {
     const v = ctx.vault;
     const r = v.audit.verify();

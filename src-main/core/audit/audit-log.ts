@@ -143,6 +143,11 @@ export class AuditLog {
     return (this.db.prepare(sql).all(...args) as Row[]).map(rowToEvent);
   }
 
+  /** Every action name the log holds, once each, in alphabetical order: what the audit log's filter offers. */
+  actions(): string[] {
+    return (this.db.prepare('SELECT DISTINCT action FROM audit_events ORDER BY action').all() as { action: string }[]).map((r) => r.action);
+  }
+
   *iterate(): Generator<AuditEvent> {
     for (const r of this.db.prepare('SELECT * FROM audit_events ORDER BY seq').iterate() as IterableIterator<Row>) yield rowToEvent(r);
   }

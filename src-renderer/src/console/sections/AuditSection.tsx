@@ -1,6 +1,10 @@
 import Alert from '@mui/material/Alert';
 import AlertTitle from '@mui/material/AlertTitle';
+import KeyboardArrowDownIcon from '@mui/icons-material/KeyboardArrowDown';
+import KeyboardArrowRightIcon from '@mui/icons-material/KeyboardArrowRight';
 import Box from '@mui/material/Box';
+import IconButton from '@mui/material/IconButton';
+import MenuItem from '@mui/material/MenuItem';
 import Button from '@mui/material/Button';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
@@ -12,7 +16,7 @@ import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import { useCallback, useEffect, useState } from 'react';
+import { Fragment, useCallback, useEffect, useMemo, useState } from 'react';
 import type { AuditEventView, AuditVerificationView } from '../../../../src-main/api/contract.ts';
 import { call, type ApiFailure } from '../../api.ts';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert.tsx';
@@ -20,15 +24,128 @@ import { CopyTextButton } from '../../components/CopyTextButton.tsx';
 import { LocalDateTime } from '../../components/LocalDateTime.tsx';
 import { MonoText } from '../../components/MonoText.tsx';
 import { shown } from '../../components/shown.ts';
+import { MONO_FONT } from '../../theme.ts';
 
 const SHOWN = 2000;
 
-/** JSON escapes C0 but leaves bidi and zero-width characters: the whole line goes through shown(). */
-function detailsText(d: Record<string, unknown>): string {
+/** The details on one line, read at a glance ("serial 1A2B · reason keyCompromise"); the row's JSON has them in full. JSON escapes C0 but leaves bidi and zero-width characters: the whole line goes through shown(). */
+export function detailsText(d: Record<string, unknown>): string {
   return shown(
     Object.entries(d)
-      .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
+      .map(([k, v]) => `${k} ${typeof v === 'string' ? v : Array.isArray(v) && v.every((x) => typeof x !== 'object') ? v.join(', ') : JSON.stringify(v)}`)
       .join(' · '),
+  );
+}
+
+/** One event as JSON, the way the export writes it, indented; through shown() like every text from the vault. */
+function eventJson(e: AuditEventView): string {
+  return shown(JSON.stringify(e, null, 2));
+}
+
+const MONTHS = Array.from({ length: 12 }, (_, m) => new Intl.DateTimeFormat(undefined, { month: 'short' }).format(new Date(2000, m, 1)));
+/** The order the officer's locale writes a date in (day month year, month day year, …): the picker's three fields follow it, as the log's dates do. */
+const DATE_ORDER = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' })
+  .formatToParts(new Date(2000, 0, 2))
+  .map((p) => p.type)
+  .filter((t): t is 'day' | 'month' | 'year' => t === 'day' || t === 'month' || t === 'year');
+
+/** A day of the log: "since" is its start, local time. */
+export interface SinceDay {
+  year: number;
+  month: number;
+  day: number;
+}
+
+/** The start of the day, local time, as the api's ISO instant; a day past the month's end (31 Feb) is its last day. */
+export function sinceIso(d: SinceDay): string {
+  const last = new Date(d.year, d.month + 1, 0).getDate();
+  return new Date(d.year, d.month, Math.min(d.day, last)).toISOString();
+}
+
+/**
+ * The "Since" picker: day, month and year as three lists in the locale's
+ * order, so the date reads as the log's dates do ("1 Dec 2026"), not as a
+ * browser's mm/dd/yyyy field. Empty is "any time".
+ */
+function SincePicker({ value, years, onChange }: { value: SinceDay | null; years: number[]; onChange: (v: SinceDay | null) => void }) {
+  const today = new Date();
+  const base = value ?? { year: today.getFullYear(), month: today.getMonth(), day: today.getDate() };
+  const fields = {
+    day: (
+      <TextField key="day" select size="small" label="Day" value={value ? String(value.day) : ''} onChange={(e) => onChange({ ...base, day: Number(e.target.value) })} sx={{ width: 80 }}>
+        {Array.from({ length: 31 }, (_, i) => (
+          <MenuItem key={i + 1} value={String(i + 1)}>
+            {i + 1}
+          </MenuItem>
+        ))}
+      </TextField>
+    ),
+    month: (
+      <TextField key="month" select size="small" label="Month" value={value ? String(value.month) : ''} onChange={(e) => onChange({ ...base, month: Number(e.target.value) })} sx={{ width: 100 }}>
+        {MONTHS.map((m, i) => (
+          <MenuItem key={m} value={String(i)}>
+            {m}
+          </MenuItem>
+        ))}
+      </TextField>
+    ),
+    year: (
+      <TextField key="year" select size="small" label="Year" value={value ? String(value.year) : ''} onChange={(e) => onChange({ ...base, year: Number(e.target.value) })} sx={{ width: 100 }}>
+        {years.map((y) => (
+          <MenuItem key={y} value={String(y)}>
+            {y}
+          </MenuItem>
+        ))}
+      </TextField>
+    ),
+  };
+  return (
+    <Stack direction="row" spacing={1} role="group" aria-label="Since (local time, from the start of the day)" sx={{ alignItems: 'center' }}>
+      <Typography variant="body2" sx={{ whiteSpace: 'nowrap' }}>
+        Since
+      </Typography>
+      {DATE_ORDER.map((t) => fields[t])}
+    </Stack>
+  );
+}
+
+/** One event: a line read at a glance (when, who, the action whole, its details on one line); it opens to the event's JSON. */
+function EventRow({ e, broken }: { e: AuditEventView; broken: boolean }) {
+  const [open, setOpen] = useState(false);
+  const jsonId = `audit-json-${e.seq}`;
+  return (
+    <Fragment>
+      <TableRow data-testid="audit-row" selected={broken} sx={{ '& > td': { borderBottom: open ? 0 : undefined } }}>
+        <TableCell padding="checkbox">
+          <IconButton size="small" onClick={() => setOpen((o) => !o)} aria-expanded={open} aria-controls={open ? jsonId : undefined} aria-label={`Event ${e.seq}: ${open ? 'hide' : 'show'} its JSON`}>
+            {open ? <KeyboardArrowDownIcon /> : <KeyboardArrowRightIcon />}
+          </IconButton>
+        </TableCell>
+        <TableCell>{e.seq}</TableCell>
+        <TableCell sx={{ whiteSpace: 'nowrap' }}>
+          <LocalDateTime iso={e.at} />
+        </TableCell>
+        <TableCell sx={{ whiteSpace: 'nowrap' }}>
+          {shown(e.actor)}
+          {e.witnesses.length ? <Typography variant="caption" component="div">witnesses: {shown(e.witnesses.join(', '))}</Typography> : null}
+        </TableCell>
+        <TableCell sx={{ whiteSpace: 'nowrap' }} data-testid="audit-action">
+          <MonoText>{e.action}</MonoText>
+        </TableCell>
+        <TableCell sx={{ width: '100%', maxWidth: 0, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', fontSize: '0.8rem' }} title={detailsText(e.details)}>
+          {detailsText(e.details)}
+        </TableCell>
+      </TableRow>
+      {open ? (
+        <TableRow data-testid="audit-json-row">
+          <TableCell colSpan={6} sx={{ pt: 0 }}>
+            <Box component="pre" id={jsonId} data-testid="audit-json" sx={{ m: 0, p: 1.5, bgcolor: 'action.hover', borderRadius: 1, fontFamily: MONO_FONT, fontSize: '0.8rem', whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>
+              {eventJson(e)}
+            </Box>
+          </TableCell>
+        </TableRow>
+      ) : null}
+    </Fragment>
   );
 }
 
@@ -64,9 +181,10 @@ export function AuditSection() {
   const [events, setEvents] = useState<AuditEventView[] | null>(null);
   const [total, setTotal] = useState(0);
   const [listError, setListError] = useState<ApiFailure | null>(null);
+  const [actions, setActions] = useState<string[]>([]);
   const [action, setAction] = useState('');
-  const [since, setSince] = useState('');
-  const [filter, setFilter] = useState<{ action: string; since: string }>({ action: '', since: '' });
+  const [since, setSince] = useState<SinceDay | null>(null);
+  const [filter, setFilter] = useState<{ action: string; since: SinceDay | null }>({ action: '', since: null });
   const [out, setOut] = useState('');
   const [exported, setExported] = useState<{ file: string; events: number } | null>(null);
   const [exportError, setExportError] = useState<ApiFailure | null>(null);
@@ -83,10 +201,13 @@ export function AuditSection() {
 
   useEffect(() => verify(), [verify]);
 
+  // The actions the log holds, from the vault: the filter chooses among them (asked again after an export adds its own).
   useEffect(() => {
-    // datetime-local is the officer's local time; the api takes an ISO instant.
-    const sinceIso = filter.since ? new Date(filter.since).toISOString() : undefined;
-    void call('audit.list', { limit: SHOWN, ...(filter.action ? { action: filter.action } : {}), ...(sinceIso ? { since: sinceIso } : {}) }).then((r) => {
+    void call('audit.actions', {}).then((r) => (r.ok ? setActions(r.value.actions) : setListError(r)));
+  }, [exported]);
+
+  useEffect(() => {
+    void call('audit.list', { limit: SHOWN, ...(filter.action ? { action: filter.action } : {}), ...(filter.since ? { since: sinceIso(filter.since) } : {}) }).then((r) => {
       if (r.ok) {
         setEvents([...r.value.events].reverse());
         setTotal(r.value.total);
@@ -94,6 +215,15 @@ export function AuditSection() {
       } else setListError(r);
     });
   }, [filter, exported]);
+
+  // The years the picker offers: from the oldest event shown (or a chosen year) to this year.
+  const years = useMemo(() => {
+    const now = new Date().getFullYear();
+    const seen = (events ?? []).map((e) => new Date(e.at).getFullYear()).filter((y) => !Number.isNaN(y));
+    const from = Math.min(now, ...seen, ...(since ? [since.year] : []));
+    const to = Math.max(now, ...seen);
+    return Array.from({ length: to - from + 1 }, (_, i) => to - i);
+  }, [events, since]);
 
   const doExport = async () => {
     setExporting(true);
@@ -108,6 +238,7 @@ export function AuditSection() {
     }
   };
 
+  const brokenAt = verification?.brokenAt ?? null;
   return (
     <Box>
       <Typography variant="h4" component="h1" gutterBottom>
@@ -124,20 +255,29 @@ export function AuditSection() {
           component="form"
           onSubmit={(e) => {
             e.preventDefault();
-            setFilter({ action: action.trim(), since });
+            setFilter({ action, since });
           }}
         >
-          <Stack direction={{ xs: 'column', md: 'row' }} spacing={2} sx={{ mb: 2, alignItems: { md: 'center' } }}>
-            <TextField label="Action" placeholder="e.g. cert.revoked" value={action} onChange={(e) => setAction(e.target.value)} size="small" />
-            <TextField label="Since (local time)" type="datetime-local" value={since} onChange={(e) => setSince(e.target.value)} size="small" slotProps={{ inputLabel: { shrink: true } }} />
+          <Stack direction="row" useFlexGap spacing={2} sx={{ mb: 2, alignItems: 'center', flexWrap: 'wrap' }}>
+            <TextField select label="Action" value={action} onChange={(e) => setAction(e.target.value)} size="small" sx={{ minWidth: 240 }} slotProps={{ select: { displayEmpty: true }, inputLabel: { shrink: true } }}>
+              <MenuItem value="">
+                <em>Every action</em>
+              </MenuItem>
+              {actions.map((a) => (
+                <MenuItem key={a} value={a} sx={{ fontFamily: MONO_FONT }}>
+                  {shown(a)}
+                </MenuItem>
+              ))}
+            </TextField>
+            <SincePicker value={since} years={years} onChange={setSince} />
             <Button type="submit" variant="outlined">
               Apply filters
             </Button>
             <Button
               onClick={() => {
                 setAction('');
-                setSince('');
-                setFilter({ action: '', since: '' });
+                setSince(null);
+                setFilter({ action: '', since: null });
               }}
             >
               Clear
@@ -147,13 +287,18 @@ export function AuditSection() {
         {listError ? <ApiErrorAlert error={listError} title="The audit events could not be read" /> : null}
         {events ? (
           <Typography variant="body2" color="text.secondary" sx={{ mb: 1 }} data-testid="audit-count" aria-live="polite">
-            {events.length} event{events.length === 1 ? '' : 's'} shown, newest first ({total} in the log{events.length >= SHOWN ? `; the first ${SHOWN} matching — narrow with “Since”` : ''})
+            {events.length} event{events.length === 1 ? '' : 's'} shown, newest first ({total} in the log{events.length >= SHOWN ? `; the first ${SHOWN} matching — narrow with “Since”` : ''}). Open a row for its JSON.
           </Typography>
         ) : null}
         <TableContainer sx={{ maxHeight: 'max(320px, calc(100vh - 460px))' }} tabIndex={0} aria-label="Audit events (scrollable)">
           <Table size="small" stickyHeader aria-label="Audit events">
             <TableHead>
               <TableRow>
+                <TableCell padding="checkbox">
+                  <Box component="span" sx={{ position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)' }}>
+                    JSON
+                  </Box>
+                </TableCell>
                 <TableCell>#</TableCell>
                 <TableCell>When</TableCell>
                 <TableCell>Actor</TableCell>
@@ -163,20 +308,7 @@ export function AuditSection() {
             </TableHead>
             <TableBody>
               {(events ?? []).map((e) => (
-                <TableRow key={e.seq} data-testid="audit-row" selected={verification?.brokenAt !== null && verification?.brokenAt !== undefined && e.seq >= verification.brokenAt}>
-                  <TableCell>{e.seq}</TableCell>
-                  <TableCell sx={{ whiteSpace: 'nowrap' }}>
-                    <LocalDateTime iso={e.at} />
-                  </TableCell>
-                  <TableCell>
-                    {shown(e.actor)}
-                    {e.witnesses.length ? <Typography variant="caption" component="div">witnesses: {shown(e.witnesses.join(', '))}</Typography> : null}
-                  </TableCell>
-                  <TableCell>
-                    <MonoText>{e.action}</MonoText>
-                  </TableCell>
-                  <TableCell sx={{ wordBreak: 'break-word', fontSize: '0.8rem' }}>{detailsText(e.details)}</TableCell>
-                </TableRow>
+                <EventRow key={e.seq} e={e} broken={brokenAt !== null && e.seq >= brokenAt} />
               ))}
             </TableBody>
           </Table>

@@ -35,6 +35,13 @@ interface DashAlert {
   text: ReactNode;
 }
 
+const RANK: Record<DashAlert['severity'], number> = { error: 0, warning: 1, info: 2 };
+
+/** Errors first, then warnings, then information; in each, the order they were found in (a stable sort). */
+export function bySeverity<T extends { severity: DashAlert['severity'] }>(alerts: readonly T[]): T[] {
+  return [...alerts].sort((a, b) => RANK[a.severity] - RANK[b.severity]);
+}
+
 function alertsFor(keys: KeyView[], audit: AuditVerificationView | null): DashAlert[] {
   const out: DashAlert[] = [];
   if (audit && !audit.ok) {
@@ -59,7 +66,7 @@ function alertsFor(keys: KeyView[], audit: AuditVerificationView | null): DashAl
       out.push({ id: `draft-${k.id}`, severity: 'info', title: `${shown(k.name)} has its certificate but is not active yet`, text: 'Resume it below to review the chain and activate it.' });
     }
   }
-  return out;
+  return bySeverity(out);
 }
 
 function KeyCard({ k, children }: { k: KeyView; children?: ReactNode }) {
@@ -106,6 +113,29 @@ function CompromiseBanner({ c, onExport }: { c: CompromiseView; onExport: () => 
   );
 }
 
+/**
+ * The emergency actions, apart from the routine ceremonies: a red-edged area
+ * with its own heading, so the rotation after a compromise is found at once
+ * and never pressed for a routine one.
+ */
+function DangerArea({ onEmergency }: { onEmergency: () => void }) {
+  return (
+    <Box
+      component="section"
+      aria-labelledby="dash-danger"
+      data-testid="danger-area"
+      sx={{ display: 'flex', alignItems: 'center', gap: 1.5, ml: 'auto', px: 1.5, py: 0.75, border: 2, borderColor: 'error.main', borderRadius: 1 }}
+    >
+      <Typography id="dash-danger" variant="subtitle2" component="h2" color="error" sx={{ fontWeight: 700, whiteSpace: 'nowrap' }}>
+        Key compromised?
+      </Typography>
+      <Button variant="outlined" color="error" onClick={onEmergency}>
+        Emergency rotation…
+      </Button>
+    </Box>
+  );
+}
+
 /** The CA at a glance: which key signs, which are still trusted, what needs the officer now. */
 export function DashboardSection() {
   const keys = useAppStore((s) => s.keys);
@@ -141,6 +171,9 @@ export function DashboardSection() {
   const drafts = list.filter((k) => k.state === 'draft');
   const retired = list.filter((k) => k.state === 'retired');
   const alerts = keys ? alertsFor(list, audit) : [];
+  // What needs the officer now (errors, then warnings) above the active key; information below it, one line each.
+  const urgent = alerts.filter((a) => a.severity !== 'info');
+  const notes = alerts.filter((a) => a.severity === 'info');
 
   return (
     <Box sx={{ maxWidth: 1100 }}>
@@ -153,22 +186,22 @@ export function DashboardSection() {
           CA {shown(caName ?? '')}
         </Typography>
       ) : null}
-      <Stack direction="row" sx={{ gap: 1, flexWrap: 'wrap', mb: 3 }} role="group" aria-label="Ceremonies">
-        <Button variant="contained" onClick={() => openWizard('sub-ca')}>
-          New sub-CA key…
-        </Button>
-        <Button variant="contained" onClick={() => openWizard('root')}>
-          New standalone root…
-        </Button>
-        <Button variant="outlined" onClick={() => openWizard('issue-media')}>
-          Issue from media…
-        </Button>
-        <Button variant="outlined" onClick={() => openWizard('export')}>
-          Export…
-        </Button>
-        <Button variant="outlined" color="error" onClick={() => openWizard('emergency')}>
-          Emergency rotation…
-        </Button>
+      <Stack direction="row" sx={{ gap: 2, flexWrap: 'wrap', alignItems: 'stretch', mb: 3 }}>
+        <Stack direction="row" sx={{ gap: 1, flexWrap: 'wrap', alignItems: 'center' }} role="group" aria-label="Ceremonies">
+          <Button variant="contained" onClick={() => openWizard('export')}>
+            Export…
+          </Button>
+          <Button variant="outlined" onClick={() => openWizard('issue-media')}>
+            Issue from media…
+          </Button>
+          <Button variant="outlined" onClick={() => openWizard('sub-ca')}>
+            New sub-CA key…
+          </Button>
+          <Button variant="outlined" onClick={() => openWizard('root')}>
+            New standalone root…
+          </Button>
+        </Stack>
+        <DangerArea onEmergency={() => openWizard('emergency')} />
       </Stack>
       {keysError ? <ApiErrorAlert error={keysError} title="The signing keys could not be read" /> : null}
       {error ? <ApiErrorAlert error={error} title="Part of the dashboard could not be read" /> : null}
@@ -176,13 +209,13 @@ export function DashboardSection() {
       <Stack spacing={1} sx={{ mb: 3 }} component="section" aria-label="Alerts" data-testid="dashboard-alerts">
         {pending ? <CompromiseBanner c={pending} onExport={() => openWizard('export')} /> : null}
         <StalePresignedAlerts calendar={crlCalendar.calendar} />
-        {alerts.map((a) => (
-          <Alert key={a.id} severity={a.severity} data-testid="dashboard-alert">
+        {urgent.map((a) => (
+          <Alert key={a.id} severity={a.severity} data-testid="dashboard-alert" data-severity={a.severity}>
             <AlertTitle>{a.title}</AlertTitle>
             {a.text}
           </Alert>
         ))}
-        {keys && alerts.length === 0 && !pending && staleCrls === 0 ? <Alert severity="success">Nothing needs attention.</Alert> : null}
+        {keys && urgent.length === 0 && !pending && staleCrls === 0 ? <Alert severity="success">{notes.length ? 'Nothing needs attention now.' : 'Nothing needs attention.'}</Alert> : null}
       </Stack>
 
       <Stack spacing={3}>
@@ -203,6 +236,16 @@ export function DashboardSection() {
             <Typography color="text.secondary">No key is active.</Typography>
           ) : null}
         </Box>
+
+        {notes.length ? (
+          <Stack spacing={0.5} component="section" aria-label="Notes" data-testid="dashboard-notes">
+            {notes.map((a) => (
+              <Alert key={a.id} severity="info" data-testid="dashboard-alert" data-severity="info" sx={{ py: 0 }}>
+                <strong>{a.title}.</strong> {a.text}
+              </Alert>
+            ))}
+          </Stack>
+        ) : null}
 
         <CrlTimeline calendar={crlCalendar.calendar} error={crlCalendar.error} />
 

@@ -88,7 +88,7 @@ export function EmergencyWizard() {
   const officer = c.officer ?? '';
   const witnesses = namedWitnesses(c);
 
-  const { stop, label: stopLabel } = useStopCeremony(control.go);
+  const { stop, hint: stopHint } = useStopCeremony(control.go);
   const keys = useAppStore((s) => s.keys);
   // The confirmation pins its own Stop next to its button; one Stop on the screen, not two.
   const stopPinned = c.step === 'confirm' && rotationKeys(keys, c) !== null;
@@ -124,8 +124,8 @@ export function EmergencyWizard() {
         </>
       }
       onClose={!c.recorded && c.step !== 'transcript' && !stopPinned ? stop : null}
-      closeLabel={stopLabel}
-      closeColor="inherit"
+      closeHint={stopHint}
+      tone="danger"
       changed={c.log.length > 0 || Boolean(c.activation)}
       closeDisabled={Boolean(busy)}
       finished={c.recorded !== null}

@@ -22,5 +22,5 @@ const STEPS: readonly [WizardStepDef<ExportStepId>, ...WizardStepDef<ExportStepI
  * (media.eject) with what was written.
  */
 export function ExportWizard() {
-  return <ProgressWizard wizard="export" title="Export to removable media" steps={STEPS} operation="export.media" doneFrom="verify" />;
+  return <ProgressWizard wizard="export" title="Export to removable media" steps={STEPS} operation="export.media" />;
 }

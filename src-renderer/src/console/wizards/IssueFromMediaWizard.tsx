@@ -22,5 +22,5 @@ const STEPS: readonly [WizardStepDef<IssueMediaStepId>, ...WizardStepDef<IssueMe
  * with progress and a result per file, and where the certificates went.
  */
 export function IssueFromMediaWizard() {
-  return <ProgressWizard wizard="issue-media" title="Issue from media" steps={STEPS} operation="cert.issueBatch" doneFrom="issue" />;
+  return <ProgressWizard wizard="issue-media" title="Issue from media" steps={STEPS} operation="cert.issueBatch" />;
 }

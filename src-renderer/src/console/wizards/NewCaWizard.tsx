@@ -5,7 +5,7 @@ import { DoneStep } from './new-ca/DoneStep.tsx';
 import { KeyStep } from './new-ca/KeyStep.tsx';
 import { useNewCaDraft, type NewCaStepId } from './new-ca/new-ca-draft.ts';
 import { WizardFrame } from './WizardFrame.tsx';
-import { closeOrCancel, useWizardControl, type WizardStepDef } from './wizard-state.ts';
+import { useWizardControl, type WizardStepDef } from './wizard-state.ts';
 
 const BASICS: WizardStepDef<NewCaStepId> = { id: 'basics', label: 'Name and parent', next: 'Nothing is stored yet. Next you confirm what will be created.', Step: BasicsStep };
 const KEY: WizardStepDef<NewCaStepId> = { id: 'key', label: 'Its first key', next: 'Nothing is stored yet. The parent CA’s active key will sign this key’s certificate when you confirm.', Step: KeyStep };
@@ -28,5 +28,5 @@ export function NewCaWizard() {
   const control = useWizardControl<NewCaStepId>('new-ca', 'basics');
   const { issuing } = useNewCaDraft();
   const steps = issuing ? ISSUING_STEPS : OWN_STEPS;
-  return <WizardFrame title="New certificate authority" steps={steps} control={control} onClose={closeWizard} closeLabel={closeOrCancel(steps, control.step, 'done')} caNotice={null} />;
+  return <WizardFrame title="New certificate authority" steps={steps} control={control} onClose={closeWizard} caNotice={null} />;
 }

@@ -16,5 +16,5 @@ const STEPS: readonly WizardStepDef<ReceiptsStepId>[] = [
 export function ReceiptsWizard() {
   const closeWizard = useAppStore((s) => s.closeWizard);
   const control = useWizardControl<ReceiptsStepId>('receipts', 'folder');
-  return <WizardFrame title="Import receipts from a medium" steps={STEPS} control={control} onClose={closeWizard} closeLabel={control.step === 'done' ? 'Close' : 'Close wizard'} />;
+  return <WizardFrame title="Import receipts from a medium" steps={STEPS} control={control} onClose={closeWizard} />;
 }

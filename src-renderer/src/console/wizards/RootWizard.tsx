@@ -39,5 +39,5 @@ export function RootWizard({ resumeKeyId }: { resumeKeyId: string | null }) {
     [setSigned, setStep],
   );
   useResumeKey('root', control, resumeKeyId, resumed);
-  return <WizardFrame title="New standalone root" steps={STEPS} control={control} onClose={closeWizard} closeLabel={control.step === 'done' ? 'Close' : 'Close wizard'} errorTitle="The vault refused this step" />;
+  return <WizardFrame title="New standalone root" steps={STEPS} control={control} onClose={closeWizard} errorTitle="The vault refused this step" />;
 }

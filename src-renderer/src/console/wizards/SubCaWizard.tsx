@@ -43,5 +43,5 @@ export function SubCaWizard({ resumeKeyId }: { resumeKeyId: string | null }) {
     [setImported, setCheck, setStep],
   );
   useResumeKey('sub-ca', control, resumeKeyId, resumed);
-  return <WizardFrame title="New sub-CA key" steps={STEPS} control={control} onClose={closeWizard} closeLabel={control.step === 'done' ? 'Close' : 'Close wizard'} errorTitle="The vault refused this step; nothing changed" />;
+  return <WizardFrame title="New sub-CA key" steps={STEPS} control={control} onClose={closeWizard} errorTitle="The vault refused this step; nothing changed" />;
 }

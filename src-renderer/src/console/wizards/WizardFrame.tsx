@@ -1,3 +1,6 @@
+import ArrowBackIcon from '@mui/icons-material/ArrowBack';
+import CloseIcon from '@mui/icons-material/Close';
+import ReportIcon from '@mui/icons-material/Report';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
@@ -6,20 +9,26 @@ import Stack from '@mui/material/Stack';
 import Step from '@mui/material/Step';
 import StepLabel from '@mui/material/StepLabel';
 import Stepper from '@mui/material/Stepper';
+import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useId, useRef, type ReactNode } from 'react';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert.tsx';
 import { useAppStore } from '../../store/index.ts';
 import type { OpName } from '../../../../src-main/api/contract.ts';
 import { useOperationProgress } from '../../components/OperationProgress.tsx';
 import type { WizardId } from '../../store/nav-slice.ts';
-import { closeOrCancel, stepIndex, useWizard, useWizardControl, useWizardField, WizardContext, type WizardControl, type WizardStepDef } from './wizard-state.ts';
+import { stepIndex, useWizard, useWizardControl, useWizardField, WizardContext, type WizardControl, type WizardStepDef } from './wizard-state.ts';
 import { shown } from '../../components/shown.ts';
 
 /**
  * A wizard's frame: title, MUI Stepper, the current step's heading and "what
  * happens next" line, the current step (from the table), and the close
- * button. It hands the steps the wizard's control (`useWizard()`). Focus moves
+ * control. Every wizard has the same controls: one close control, "Close
+ * wizard", in the same place and style (what closing does at this point is its
+ * hint, `closeHint`), and Back in one style (`BackButton`). A danger flow
+ * (`tone="danger"`, the emergency ceremony) carries its own red accent: a red
+ * band with a warning sign above the title, red stepper and a red outline
+ * round the step, so it never looks like a routine wizard. It hands the steps the wizard's control (`useWizard()`). Focus moves
  * to the step heading when the step changes, so keyboard and screen-reader
  * users start each step at its top.
  *
@@ -34,9 +43,9 @@ export function WizardFrame<Id extends string>({
   steps,
   control,
   onClose,
-  closeLabel = 'Close wizard',
+  closeHint = null,
   closeDisabled = false,
-  closeColor = 'primary',
+  tone = 'routine',
   subtitle = null,
   notice = null,
   finished = false,
@@ -49,9 +58,11 @@ export function WizardFrame<Id extends string>({
   control: WizardControl<Id>;
   /** Without it there is no close button (the wizard has reached a point where it must be finished). */
   onClose?: (() => void) | null;
-  closeLabel?: string;
+  /** What closing does now, when it is more than leaving (the ceremony records its stop): the close control's tooltip and description. */
+  closeHint?: string | null;
   closeDisabled?: boolean;
-  closeColor?: 'primary' | 'inherit';
+  /** A danger flow (the emergency ceremony) has its own red accent. */
+  tone?: 'routine' | 'danger';
   /** A line under the title (who is taking part, since when). */
   subtitle?: ReactNode;
   /** Shown above the step, whatever the step (a read the whole wizard depends on failed). */
@@ -73,14 +84,22 @@ export function WizardFrame<Id extends string>({
     heading.current?.focus();
   }, [active]);
   const escapeCloses = useEscapeClose(steps, control, active, changed, closeDisabled ? null : (onClose ?? null));
-  const closeButton = onClose ? (
-    <Button color={closeColor} onClick={onClose} disabled={closeDisabled} aria-keyshortcuts={escapeCloses ? 'Escape' : undefined}>
-      {closeLabel}
-    </Button>
-  ) : null;
+  const closeButton = onClose ? <CloseWizardButton onClose={onClose} disabled={closeDisabled} hint={closeHint} escape={escapeCloses} /> : null;
   const CurrentStep = current?.Step;
+  const danger = tone === 'danger';
   return (
-    <Box sx={{ maxWidth: 960 }}>
+    <Box sx={{ maxWidth: 960 }} data-tone={tone} data-testid="wizard-frame">
+      {danger ? (
+        <Box
+          data-testid="danger-band"
+          sx={{ display: 'flex', alignItems: 'center', gap: 1, mb: 2, px: 2, py: 1, borderRadius: 1, bgcolor: '#b3261e', color: '#fff', fontWeight: 700 }}
+        >
+          <ReportIcon aria-hidden />
+          <Typography component="p" sx={{ fontWeight: 700 }}>
+            Danger: emergency procedure. Every step is recorded in the transcript.
+          </Typography>
+        </Box>
+      ) : null}
       {subtitle ? (
         <Stack direction="row" sx={{ alignItems: 'flex-start', justifyContent: 'space-between', gap: 2 }}>
           <Box>
@@ -101,7 +120,12 @@ export function WizardFrame<Id extends string>({
           {closeButton}
         </Stack>
       )}
-      <Stepper activeStep={active} alternativeLabel sx={{ mb: 3 }} aria-label={`${title} steps`}>
+      <Stepper
+        activeStep={active}
+        alternativeLabel
+        sx={{ mb: 3, ...(danger ? { '& .MuiStepIcon-root.Mui-active, & .MuiStepIcon-root.Mui-completed': { color: 'error.main' } } : {}) }}
+        aria-label={`${title} steps`}
+      >
         {steps.map((s, i) => (
           <Step key={s.id} completed={i < active || (finished && i === active)}>
             <StepLabel>{s.label}</StepLabel>
@@ -110,7 +134,7 @@ export function WizardFrame<Id extends string>({
       </Stepper>
       {caNotice === undefined ? <SelectedCaNotice /> : caNotice}
       {notice}
-      <Paper variant="outlined" sx={{ p: 3 }} component="section" aria-labelledby="wizard-step-heading">
+      <Paper variant="outlined" sx={{ p: 3, ...(danger ? { borderColor: 'error.main', borderWidth: 2, borderTopWidth: 6 } : {}) }} component="section" aria-labelledby="wizard-step-heading">
         <Typography id="wizard-step-heading" ref={heading} tabIndex={-1} variant="h6" component="h2" sx={{ outline: 'none' }}>
           Step {active + 1} of {steps.length}: {current?.title ?? current?.label}
         </Typography>
@@ -173,11 +197,55 @@ function useEscapeClose<Id extends string>(steps: readonly WizardStepDef<Id>[], 
   return enabled;
 }
 
+/**
+ * The one close control of every wizard: "Close wizard", outlined with a
+ * cross, in the frame's header (the emergency confirmation pins the same
+ * control in its action bar). `hint` says what closing does now.
+ */
+export function CloseWizardButton({ onClose, disabled = false, hint = null, escape = false }: { onClose: () => void; disabled?: boolean; hint?: string | null; escape?: boolean }) {
+  const hintId = useId();
+  const button = (
+    <Button
+      variant="outlined"
+      color="inherit"
+      startIcon={<CloseIcon aria-hidden />}
+      onClick={onClose}
+      disabled={disabled}
+      aria-keyshortcuts={escape ? 'Escape' : undefined}
+      aria-describedby={hint ? hintId : undefined}
+      sx={{ flexShrink: 0, whiteSpace: 'nowrap' }}
+      data-testid="close-wizard"
+    >
+      Close wizard
+    </Button>
+  );
+  if (!hint) return button;
+  return (
+    <>
+      <Tooltip title={hint}>
+        <span>{button}</span>
+      </Tooltip>
+      <Box component="span" id={hintId} sx={{ display: 'none' }}>
+        {hint}
+      </Box>
+    </>
+  );
+}
+
+/** Back, one style in every wizard: outlined, with an arrow. */
+export function BackButton({ onClick, disabled = false }: { onClick: () => void; disabled?: boolean }) {
+  return (
+    <Button variant="outlined" startIcon={<ArrowBackIcon aria-hidden />} onClick={onClick} disabled={disabled} sx={{ whiteSpace: 'nowrap' }}>
+      Back
+    </Button>
+  );
+}
+
 /** Back and the step's main button, in that order, at the foot of a step. */
 export function StepActions({ onBack, children }: { onBack?: (() => void) | null; children?: ReactNode }) {
   return (
     <Stack direction="row" spacing={1} sx={{ mt: 3 }}>
-      {onBack ? <Button onClick={onBack}>Back</Button> : null}
+      {onBack ? <BackButton onClick={onBack} /> : null}
       {typeof children === 'string' ? shown(children) : children}
     </Stack>
   );
@@ -205,12 +273,12 @@ export function FinishActions() {
 
 /**
  * A wizard around one long operation that reports progress (the export, the
- * batch issuance): it listens for the progress from the start, begins at its
- * table's first step and offers Cancel until `doneFrom`, Close from there.
+ * batch issuance): it listens for the progress from the start and begins at
+ * its table's first step.
  */
-export function ProgressWizard<Id extends string>({ wizard, title, steps, operation, doneFrom }: { wizard: WizardId; title: string; steps: readonly [WizardStepDef<Id>, ...WizardStepDef<Id>[]]; operation: OpName; doneFrom: Id }) {
+export function ProgressWizard<Id extends string>({ wizard, title, steps, operation }: { wizard: WizardId; title: string; steps: readonly [WizardStepDef<Id>, ...WizardStepDef<Id>[]]; operation: OpName }) {
   const closeWizard = useAppStore((s) => s.closeWizard);
   useOperationProgress(operation);
   const control = useWizardControl<Id>(wizard, steps[0].id);
-  return <WizardFrame title={title} steps={steps} control={control} onClose={closeWizard} closeLabel={closeOrCancel(steps, control.step, doneFrom)} />;
+  return <WizardFrame title={title} steps={steps} control={control} onClose={closeWizard} />;
 }

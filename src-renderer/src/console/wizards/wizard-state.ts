@@ -93,7 +93,3 @@ export function useWizardField<T>(wizard: WizardId, field: string, initial: T): 
   return [value, set];
 }
 
-/** "Cancel" while nothing is done, "Close" from the step on which the wizard's work is done. */
-export function closeOrCancel<Id extends string>(steps: readonly WizardStepDef<Id>[], step: Id, doneFrom: Id): 'Close' | 'Cancel' {
-  return stepIndex(steps, step) >= stepIndex(steps, doneFrom) ? 'Close' : 'Cancel';
-}

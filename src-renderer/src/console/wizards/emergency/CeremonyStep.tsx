@@ -8,6 +8,7 @@ import { ApiErrorAlert } from '../../../components/ApiErrorAlert.tsx';
 import type { EmergencyStepId } from '../../../store/emergency-slice.ts';
 import { useAppStore } from '../../../store/index.ts';
 import { useWizard } from '../wizard-state.ts';
+import { BackButton } from '../WizardFrame.tsx';
 import { shown } from '../../../components/shown.ts';
 
 /** The emergency ceremony's control, inside its frame. */
@@ -73,9 +74,7 @@ export function CeremonyStep({
         <Stack direction="row" spacing={pinned ? 1.5 : 2} useFlexGap sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
           {pinned?.field}
           {onBack ? (
-            <Button variant="outlined" onClick={onBack} disabled={Boolean(busy)}>
-              Back
-            </Button>
+            <BackButton onClick={onBack} disabled={Boolean(busy)} />
           ) : null}
           {action ? (
             <Button variant="contained" color={action.color ?? 'primary'} onClick={action.onClick} disabled={blocked || Boolean(busy)} aria-describedby={blocked ? `${reasonId}-why` : undefined}>

@@ -3,7 +3,6 @@ import AlertTitle from '@mui/material/AlertTitle';
 import Box from '@mui/material/Box';
 import Stack from '@mui/material/Stack';
 import { alpha } from '@mui/material/styles';
-import Button from '@mui/material/Button';
 import List from '@mui/material/List';
 import ListItem from '@mui/material/ListItem';
 import ListItemText from '@mui/material/ListItemText';
@@ -14,7 +13,7 @@ import type { BundleView, KeyView } from '../../../../../src-main/api/contract.t
 import { MONO_FONT } from '../../../theme.ts';
 import { namedWitnesses, type EmergencyCeremony } from '../../../store/emergency-slice.ts';
 import { useAppStore } from '../../../store/index.ts';
-import { StepRefusal } from '../WizardFrame.tsx';
+import { BackButton, CloseWizardButton, StepRefusal } from '../WizardFrame.tsx';
 import { fingerprintEnding } from './KeySummary.tsx';
 import { useStopCeremony } from './stop-ceremony.ts';
 import { HexChip } from '../../../components/KeyIdChip.tsx';
@@ -48,7 +47,7 @@ export function ConfirmStep() {
   const rotation = rotationKeys(keys, c);
   if (rotation) return <Confirmation oldKey={rotation.oldKey} newKey={rotation.newKey} />;
   return (
-    <Alert severity="warning" action={<Button onClick={() => go('new-key')}>Back</Button>}>
+    <Alert severity="warning" action={<BackButton onClick={() => go('new-key')} />}>
       {oldKey ? 'The chosen key is no longer a draft with a certificate: choose the new key again.' : 'There is no active key, so there is nothing to rotate away from: activate a key with the standalone root or sub-CA wizard instead.'}
     </Alert>
   );
@@ -86,7 +85,7 @@ function Confirmation({ oldKey, newKey }: { oldKey: KeyView; newKey: KeyView }) 
   const patch = useAppStore((s) => s.patchEmergency);
   const activate = useAppStore((s) => s.activateEmergency);
   const { go, run } = useEmergencyWizard();
-  const { stop, label: stopLabel } = useStopCeremony(go);
+  const { stop, hint: stopHint } = useStopCeremony(go);
   const busy = useAppStore((s) => s.emergencyBusy);
   const [bundle, setBundle] = useState<BundleView | null>(null);
   useEffect(() => {
@@ -130,9 +129,9 @@ function Confirmation({ oldKey, newKey }: { oldKey: KeyView; newKey: KeyView }) 
           />
         ),
         after: (
-          <Button variant="outlined" color="inherit" onClick={stop} disabled={Boolean(busy)} sx={{ ml: 'auto' }}>
-            {stopLabel}
-          </Button>
+          <Box sx={{ ml: 'auto' }}>
+            <CloseWizardButton onClose={stop} disabled={Boolean(busy)} hint={stopHint} />
+          </Box>
         ),
       }}
     >

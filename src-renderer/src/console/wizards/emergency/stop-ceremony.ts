@@ -4,10 +4,10 @@ import type { EmergencyStepId } from '../../../store/emergency-slice.ts';
 /**
  * Stopping the ceremony: before anything was logged it simply closes; after,
  * the stop goes into the transcript and the ceremony ends on its transcript
- * step, so the frame's close control and the confirmation's pinned bar stop
- * it the same way.
+ * step, so the frame's close control and the confirmation's pinned bar (the
+ * same "Close wizard" control) stop it the same way; `hint` says which.
  */
-export function useStopCeremony(go: (id: EmergencyStepId) => void): { stop: () => void; label: string } {
+export function useStopCeremony(go: (id: EmergencyStepId) => void): { stop: () => void; hint: string } {
   const c = useAppStore((s) => s.emergency);
   const reset = useAppStore((s) => s.resetEmergency);
   const patch = useAppStore((s) => s.patchEmergency);
@@ -24,5 +24,5 @@ export function useStopCeremony(go: (id: EmergencyStepId) => void): { stop: () =
     patch({ stopped: true });
     go('transcript');
   };
-  return { stop, label: pristine ? 'Cancel' : 'Stop the ceremony' };
+  return { stop, hint: pristine ? 'Nothing has been done yet: closing ends the ceremony without a trace.' : 'Closing stops the ceremony: the stop is recorded and the ceremony ends on its transcript.' };
 }
