@@ -33,6 +33,7 @@ async function shootAllSizes(page: Page, take: (name: string) => Promise<string>
 }
 
 test('every wizard at 1024x768 and 1280x720, light and dark', async ({ host, shots }) => {
+  test.setTimeout(240_000);
   const { page } = host;
   await copyCaVault(host.vaultDir);
   await page.reload();

@@ -37,9 +37,12 @@ export function detailsText(d: Record<string, unknown>): string {
   );
 }
 
-/** One event as JSON, the way the export writes it, indented; through shown() like every text from the vault. */
+/** One event as JSON, the way the export writes it, indented; each line through shown() like every text from the vault (JSON has escaped the newlines inside strings already). */
 function eventJson(e: AuditEventView): string {
-  return shown(JSON.stringify(e, null, 2));
+  return JSON.stringify(e, null, 2)
+    .split('\n')
+    .map((line) => shown(line))
+    .join('\n');
 }
 
 const MONTHS = Array.from({ length: 12 }, (_, m) => new Intl.DateTimeFormat(undefined, { month: 'short' }).format(new Date(2000, m, 1)));

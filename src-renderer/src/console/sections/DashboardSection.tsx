@@ -124,9 +124,9 @@ function DangerArea({ onEmergency }: { onEmergency: () => void }) {
       component="section"
       aria-labelledby="dash-danger"
       data-testid="danger-area"
-      sx={{ display: 'flex', alignItems: 'center', gap: 1.5, ml: 'auto', px: 1.5, py: 0.75, border: 2, borderColor: 'error.main', borderRadius: 1 }}
+      sx={{ display: 'flex', alignItems: 'center', gap: 1.5, px: 1.5, py: 0.75, border: 2, borderColor: 'error.main', borderRadius: 1 }}
     >
-      <Typography id="dash-danger" variant="subtitle2" component="h2" color="error" sx={{ fontWeight: 700, whiteSpace: 'nowrap' }}>
+      <Typography id="dash-danger" variant="subtitle2" component="h2" sx={{ fontWeight: 700, whiteSpace: 'nowrap', color: (t) => (t.palette.mode === 'dark' ? '#ff8a80' : t.palette.error.dark) }}>
         Key compromised?
       </Typography>
       <Button variant="outlined" color="error" onClick={onEmergency}>
@@ -177,17 +177,19 @@ export function DashboardSection() {
 
   return (
     <Box sx={{ maxWidth: 1100 }}>
-      <Typography variant="h4" component="h1" gutterBottom>
-        Dashboard
-      </Typography>
+      <Stack direction="row" sx={{ alignItems: 'center', justifyContent: 'space-between', gap: 2, flexWrap: 'wrap', mb: 2 }}>
+        <Typography variant="h4" component="h1">
+          Dashboard
+        </Typography>
+        <DangerArea onEmergency={() => openWizard('emergency')} />
+      </Stack>
       {several ? <CaOverview cas={cas} /> : null}
       {several ? (
         <Typography variant="h5" component="h2" gutterBottom data-testid="dashboard-ca">
           CA {shown(caName ?? '')}
         </Typography>
       ) : null}
-      <Stack direction="row" sx={{ gap: 2, flexWrap: 'wrap', alignItems: 'stretch', mb: 3 }}>
-        <Stack direction="row" sx={{ gap: 1, flexWrap: 'wrap', alignItems: 'center' }} role="group" aria-label="Ceremonies">
+      <Stack direction="row" sx={{ gap: 1, flexWrap: 'wrap', alignItems: 'center', mb: 3 }} role="group" aria-label="Ceremonies" data-testid="ceremonies">
           <Button variant="contained" onClick={() => openWizard('export')}>
             Export…
           </Button>
@@ -200,8 +202,6 @@ export function DashboardSection() {
           <Button variant="outlined" onClick={() => openWizard('root')}>
             New standalone root…
           </Button>
-        </Stack>
-        <DangerArea onEmergency={() => openWizard('emergency')} />
       </Stack>
       {keysError ? <ApiErrorAlert error={keysError} title="The signing keys could not be read" /> : null}
       {error ? <ApiErrorAlert error={error} title="Part of the dashboard could not be read" /> : null}
