@@ -42,7 +42,7 @@ async function tabTo(page: Page, target: Locator, max = 40): Promise<void> {
 
 test('Tab shows a visible focus ring on buttons, list items, text fields and checkboxes, light and dark', async ({ host, shots, a11y }) => {
   // Eight screenshots, axe twice and some eighty Tab presses: near a minute alone, more beside other specs.
-  test.setTimeout(120_000);
+  test.setTimeout(300_000);
   const { page } = host;
   await unlockWithPassphrase(page);
   const rings = new Set<string>();

@@ -48,7 +48,7 @@ async function useScheme(page: Page, colorScheme: (typeof SCHEMES)[number]): Pro
 }
 
 test.describe('emergency rotation ceremony', () => {
-  test.describe.configure({ timeout: 120_000 });
+  test.describe.configure({ timeout: 360_000 });
 
   test('prepared draft: witnesses, checklist, typed confirmation, activation, export, transcript in the audit log', async ({ host, shots, a11y }) => {
     const { page } = host;
