@@ -23,7 +23,7 @@ async function everyLook(page: Page, a11y: { check(s: string): Promise<void> }, 
 
 test('quorum vault (2 of 3): each share written to its own medium, verified and ejected; stopping early says what it means; the written shares unlock', async ({ host, shots, a11y }) => {
   // Two real FAT mounts, two ejects, and axe plus screenshots at four sizes and schemes for several states: more than a minute on a busy machine.
-  test.setTimeout(300_000);
+  test.setTimeout(480_000);
   const { page } = host;
   const u = ui(page);
   const sticks: FatMount[] = [];
