@@ -21,7 +21,7 @@ const LAYERS = {
   // The contract is loaded by the renderer too: zod and the Node-free core modules that define its unions.
   contract: layer('api/contract', [
     'zod', ...CONTRACT, 'src-main/core/errors.ts', 'src-main/core/issuance/profile-names.ts',
-    'src-main/core/issuance/revocation-reasons.ts', 'src-main/core/pki/key-algorithm-names.ts', 'src-main/core/keys/key-state.ts',
+    'src-main/core/issuance/revocation-reasons.ts', 'src-main/core/pki/key-algorithm-names.ts', 'src-main/core/keys/key-state.ts', 'src-main/core/ceremony/kit-kinds.ts',
     // The views it shares with core, declared once there (docs/architecture.md, "Contract views and core types").
     'src-main/core/store/certificate-summary.ts', 'src-main/core/store/ca-summary.ts', 'src-main/core/vault/slot-summary.ts', 'src-main/core/media/medium.ts',
     'src-main/core/fleet/fleet-views.ts',
