@@ -182,7 +182,7 @@ dl.meta dd { margin: 0; overflow-wrap: anywhere; }
 ol.steps { margin: 0; padding-left: 7mm; }
 ol.steps li { margin: 0 0 1.6mm; padding-left: 1mm; }
 ol.steps .tick { display: inline-block; width: 4mm; height: 4mm; border: 0.35mm solid #000; margin-right: 2mm; vertical-align: -0.7mm; }
-ol.steps .init { float: right; font-size: 8.5pt; color: #333; }
+ol.steps .init { float: right; margin-left: 4mm; font-size: 8.5pt; color: #333; }
 section.key { border: 0.35mm solid #000; padding: 2.5mm 3mm; margin: 0 0 3mm; break-inside: avoid; page-break-inside: avoid; }
 section.role-out { border-width: 0.9mm; border-style: dashed; }
 section.role-in { border-width: 0.9mm; }
@@ -220,7 +220,7 @@ export function buildCeremonyKit(input: CeremonyKitInput): CeremonyKit {
   const local = localTime(input.at, input.timeZone);
   const css = input.paper === 'letter' ? CSS.replace('size: A4;', 'size: letter;') : CSS;
   const styleHash = createHash('sha256').update(css, 'utf8').digest('base64');
-  const csp = `default-src 'none'; style-src 'sha256-${styleHash}'; img-src 'none'; font-src 'none'; script-src 'none'; connect-src 'none'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'`;
+  const csp = `default-src 'none'; style-src 'sha256-${styleHash}'; img-src 'none'; font-src 'none'; script-src 'none'; connect-src 'none'; form-action 'none'; base-uri 'none'`;
   const title = TITLES[input.ceremony];
 
   // Two witness lines at least: a ceremony names its witnesses on paper when the console did not.
@@ -262,7 +262,7 @@ export function buildCeremonyKit(input: CeremonyKitInput): CeremonyKit {
     '</dl>',
     '</header>',
     '<h2>Steps</h2>',
-    `<ol class="steps">${STEPS[input.ceremony].map((s) => `<li><span class="tick"></span>${s}<span class="init">time ______ initials ______</span></li>`).join('')}</ol>`,
+    `<ol class="steps">${STEPS[input.ceremony].map((s) => `<li><span class="init">time ______ initials ______</span><span class="tick"></span>${s}</li>`).join('')}</ol>`,
     `<h2>Fingerprints</h2>`,
     '<p class="small">Each group of four hex digits is two bytes; under it, their two words from the PGP word list (the first from the even list, the second from the odd list). One person reads the words from the screen, another follows on this sheet.</p>',
     keys.map(({ k, hex }) => keyBlock(k, hex)).join(''),

@@ -144,7 +144,7 @@ function Confirmation({ oldKey, newKey }: { oldKey: KeyView; newKey: KeyView }) 
         <RotationPanel side="in" k={newKey} />
       </Stack>
       <Typography variant="body2" id="em-paper-where" data-testid="paper-where">
-        Witnesses: take the paper record on which you wrote {shown(newKey.name)}&apos;s fingerprint on the New key step (for a prepared draft, the record of the ceremony that made it), check every group against IN above, then read its last two groups aloud; the officer types them below.
+        Witnesses: take the printed ceremony kit (or the paper record on which you wrote {shown(newKey.name)}&apos;s fingerprint on the New key step; for a prepared draft, the record of the ceremony that made it), check every group against IN above, then read its last two groups aloud — the kit boxes them; the officer types them below.
       </Typography>
       <Alert severity="warning" data-testid="emergency-effects">
         <AlertTitle>What happens when you confirm</AlertTitle>
