@@ -42,9 +42,9 @@ const LAYERS = {
     'src-main/api/vault-location.ts', 'src-main/core/clock.ts', 'src-main/core/pki/crypto-provider.ts',
   ]),
   // The renderer talks only to window.airgap: UI packages, its own files, and the contract's types;
-  // and the one pure, Node-free text-escaping module, so window and terminal escape alike.
+  // and the pure, Node-free modules the window shares with the terminal and the printed kit: text escaping, the read-back of a fingerprint.
   renderer: layer('the renderer', [
-    'src-renderer/**', 'src-main/core/safe-text.ts', 'react', 'react/**', 'react-dom', 'react-dom/**', '@mui/**', '@emotion/**', 'zustand', 'zustand/**',
+    'src-renderer/**', 'src-main/core/safe-text.ts', 'src-main/core/ceremony/read-back.ts', 'src-main/core/ceremony/pgp-words.ts', 'react', 'react/**', 'react-dom', 'react-dom/**', '@mui/**', '@emotion/**', 'zustand', 'zustand/**',
     '@tanstack/react-virtual',
   ], CONTRACT),
   // Tests and the test kits in src-main/testing/ may reach every layer of src-main; nothing else may import a kit.

@@ -82,7 +82,7 @@ test.describe('ceremony kit', () => {
 
     // The sheet as it prints, in Chromium: nothing but its own markup, and the boxed read-back.
     const browser = await chromium.launch({ executablePath: DEBIAN_CHROMIUM });
-    let readBack = '';
+    const readBack = await (async () => {
     try {
       const sheet = await browser.newPage({ viewport: { width: 794, height: 1123 } });
       const blocked: string[] = [];
@@ -99,8 +99,8 @@ test.describe('ceremony kit', () => {
       await expect(sheet.locator('section.role-in table.fp .hex')).toHaveText(groups(seed.standbyKeyId));
       await expect(sheet.locator('section.role-out table.fp .hex')).toHaveText(groups(seed.oldKeyId));
       await expect(sheet.locator('.sig p:not(.small)')).toHaveText([`Officer: ${OFFICER}`, `Witness: ${WITNESSES[0]}`, `Witness: ${WITNESSES[1]}`]);
-      readBack = (await sheet.locator('.readback .mono').textContent())!.trim();
-      expect(readBack).toBe(groups(seed.standbyKeyId).slice(-2).join(' '));
+      const boxed = (await sheet.locator('.readback .mono').textContent())!.trim();
+      expect(boxed).toBe(groups(seed.standbyKeyId).slice(-2).join(' '));
       // The style is allowed by its hash: it applies (the OUT block's label is white on black).
       await expect(sheet.locator('section.role-out .role')).toHaveCSS('background-color', 'rgb(0, 0, 0)');
       const dir = join(ARTIFACTS_DIR, 'ceremony-kit');
@@ -109,9 +109,11 @@ test.describe('ceremony kit', () => {
       await sheet.pdf({ path: join(dir, 'emergency-kit-a4.pdf'), format: 'A4', printBackground: true, preferCSSPageSize: true });
       expect(blocked.filter((t) => /Content Security Policy|Refused/i.test(t))).toEqual([]);
       expect(requests).toEqual([`file://${file}`]);
+      return boxed;
     } finally {
       await browser.close();
     }
+    })();
 
     // The confirmation: what the witnesses read off the paper unlocks it.
     await pressOn(page, page.getByRole('button', { name: 'Next: confirm' }));
