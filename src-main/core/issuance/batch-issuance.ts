@@ -30,6 +30,8 @@ export interface BatchOptions extends BatchSettings {
   readonly takenSerials?: (serialHex: readonly string[]) => ReadonlySet<string>;
   /** Called after each chunk with the number of requests done so far. */
   readonly onProgress?: (done: number, total: number) => void;
+  /** Called with each chunk's outcomes as they arrive (before serials are checked against the vault: a redrawn serial comes back changed). */
+  readonly onChunk?: (outcomes: readonly BatchOutcome[]) => void;
   /** Worker entry point, for bundlers that move it (default: the sibling batch-issuance-worker.ts). */
   readonly workerUrl?: URL;
   /** Workers the caller started (and closes): this batch sets them up with its issuer and uses them. */
@@ -57,6 +59,7 @@ export async function issueBatch(init: IssuerInit, items: readonly BatchItem[], 
   const record = (r: ChunkResult): void => {
     r.outcomes.forEach((o, k) => (outcomes[r.index + k] = o));
     done += r.outcomes.length;
+    options.onChunk?.(r.outcomes);
     options.onProgress?.(done, total);
   };
   if (workerCount > 0 && chunks.length > 0) {
