@@ -316,7 +316,7 @@ export async function renewBatch(w: RenewalWorld, inputs: readonly RenewalInput[
       // Once the successor is recorded (above, in this transaction): the renewed certificate, and that of a replay served now.
       for (const serial of [...issued.map(({ d }) => d.renewed.serial), ...served.map((p) => p.renews)]) {
         if (superseded.includes(serial) || w.certs.get(serial).revokedAt) continue;
-        w.certs.revoke(serial, 'superseded', w.now);
+        w.certs.revoke(serial, 'superseded', w.now, w.actor);
         superseded.push(serial);
       }
     }
