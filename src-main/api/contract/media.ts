@@ -41,7 +41,8 @@ export interface ExportView {
 }
 
 export interface ExportPreview {
-  files: Array<{ name: string; size: number }>;
+  /** size null: a CRL the write signs first (regenerated, or a pre-signed set signed again); the preview signs nothing. */
+  files: Array<{ name: string; size: number | null }>;
   keys: Array<{ id: string; name: string; state: string }>;
   crls: Array<{ issuerKeyId: string; willRegenerate: boolean; nextUpdate: string | null }>;
   totalBytes: number;

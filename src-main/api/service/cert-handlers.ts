@@ -307,7 +307,7 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
     const serial = parseSerial(input.serial);
     const reason = reasonOf(input.reason);
     const revoked = v.transaction(() => {
-      const c = certs.revoke(serial, reason, now);
+      const c = certs.revoke(serial, reason, now, ctx.actor);
       v.audit.append({ actor: ctx.actor, action: 'cert.revoked', details: { serial: c.serial, issuerKeyId: c.issuerKeyId, reason } });
       return c;
     });
@@ -321,7 +321,7 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
     const now = ctx.clock.now();
     const reason = reasonOf(input.reason);
     const revoked = v.transaction(() => {
-      const n = certs.revokeAllByIssuer(k.id, reason, now);
+      const n = certs.revokeAllByIssuer(k.id, reason, now, ctx.actor);
       v.audit.append({ actor: ctx.actor, action: 'cert.revoked-all', details: { issuerKeyId: k.id, reason, revoked: n } });
       return n;
     });
@@ -342,7 +342,7 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
         if (!certs.isSerialTaken(serial)) out.unknown.push(serial);
         else if (certs.get(serial).revokedAt) out.alreadyRevoked.push(serial);
         else {
-          certs.revoke(serial, reason, now);
+          certs.revoke(serial, reason, now, ctx.actor);
           out.revoked.push(serial);
         }
       }
@@ -402,7 +402,7 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
         if (e.reason === 'removeFromCRL') continue;
         if (certs.get(e.serialHex).revokedAt) alreadyRevoked++;
         else {
-          certs.revoke(e.serialHex, e.reason, e.revokedAt);
+          certs.revoke(e.serialHex, e.reason, e.revokedAt, ctx.actor);
           revoked++;
         }
       }

@@ -16,10 +16,10 @@ import type { HandlersFor } from './handler.ts';
 import { recordFailure } from '../../core/fs/recorded-output.ts';
 
 /** The package for the CAs asked for (`cas`, or `ca`; neither: every CA with an active key). */
-function packageFor(ctx: VaultContext, input: { cas?: string[] | undefined; ca?: string | undefined }): AssembledPackage & { skipped: Array<{ ca: string; reason: string }> } {
+function packageFor(ctx: VaultContext, input: { cas?: string[] | undefined; ca?: string | undefined }, opts: { preview?: boolean } = {}): AssembledPackage & { skipped: Array<{ ca: string; reason: string }> } {
   const names = [...(input.cas ?? []), ...(input.ca === undefined ? [] : [input.ca])];
   const { cas, skipped } = packageCas(ctx, names);
-  return { ...assemblePackage(ctx, cas.map((ca) => caPackageFiles(ctx, ca))), skipped };
+  return { ...assemblePackage(ctx, cas.map((ca) => caPackageFiles(ctx, ca, opts))), skipped };
 }
 
 function caViews(pkg: AssembledPackage): ExportCaView[] {
@@ -49,9 +49,10 @@ export const mediaHandlers: HandlersFor<keyof typeof mediaOps> = {
   },
 
   'export.preview': (input, ctx) => {
-    const pkg = packageFor(ctx, input);
+    // Signs nothing: a CRL the write would sign first (regenerated, or a stale pre-signed set) is listed by name, its size null.
+    const pkg = packageFor(ctx, input, { preview: true });
     return {
-      files: pkg.files.map((f) => ({ name: f.name, size: f.bytes.length })),
+      files: [...pkg.files.map((f) => ({ name: f.name, size: f.bytes.length as number | null })), ...pkg.unsigned.map((name) => ({ name, size: null }))],
       keys: pkg.parts.flatMap((p) => p.keys),
       crls: pkg.parts.flatMap((p) => p.crls.map((x) => ({ issuerKeyId: x.issuerKeyId, willRegenerate: x.regenerated, nextUpdate: x.nextUpdate }))),
       totalBytes: pkg.files.reduce((n, f) => n + f.bytes.length, 0),

@@ -360,7 +360,7 @@ function finish(
       // Once the successor is recorded (above, in this transaction): the renewed certificate, and that of a replay served now.
       for (const serial of [...issued.map(({ d }) => d.renewed.serial), ...served.map((p) => p.renews)]) {
         if (superseded.includes(serial) || w.certs.get(serial).revokedAt) continue;
-        w.certs.revoke(serial, 'superseded', w.now);
+        w.certs.revoke(serial, 'superseded', w.now, w.actor);
         superseded.push(serial);
       }
     }

@@ -81,6 +81,8 @@ const CREATES: Record<number, string[]> = {
   11: ['index certificates_subject', 'index renewals_request', 'table renewals'],
   12: ['index crl_schedules_issuer', 'index scheduled_crls_schedule', 'table crl_schedules', 'table scheduled_crls'],
   13: ['table token_keys', 'trigger token_keys_hold_no_private_key'],
+  // 14 also rebuilds revocations (same name, same index name) with an event column.
+  14: ['table revocation_events'],
 };
 
 describe('migrations', () => {
@@ -242,7 +244,7 @@ describe('opening a vault', () => {
       CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     `);
     raw.exec(
-      'DROP TABLE token_keys; DROP TABLE scheduled_crls; DROP TABLE crl_schedules; DROP INDEX certificates_subject; DROP TABLE renewals; DROP TRIGGER audit_chain_key_no_update; DROP TRIGGER audit_chain_key_no_delete; DROP TABLE audit_chain_key; DROP TABLE certificate_counts; DROP TABLE revocation_issuers; DROP TABLE certificate_search; DROP TABLE trusted_roots; DROP TABLE fleet_receipts; DROP TABLE bundle_version_keys; DROP TABLE bundle_versions; DROP TABLE cas; DROP TABLE exports; DROP TABLE crls; DROP TABLE revocations; DROP TABLE certificate_der; DROP TABLE certificates; DROP TABLE link_certificates; DROP TABLE key_chain; DROP TABLE signing_keys; PRAGMA user_version = 1;',
+      'DROP TABLE token_keys; DROP TABLE scheduled_crls; DROP TABLE crl_schedules; DROP INDEX certificates_subject; DROP TABLE renewals; DROP TRIGGER audit_chain_key_no_update; DROP TRIGGER audit_chain_key_no_delete; DROP TABLE audit_chain_key; DROP TABLE certificate_counts; DROP TABLE revocation_issuers; DROP TABLE certificate_search; DROP TABLE trusted_roots; DROP TABLE fleet_receipts; DROP TABLE bundle_version_keys; DROP TABLE bundle_versions; DROP TABLE cas; DROP TABLE exports; DROP TABLE crls; DROP TABLE revocations; DROP TABLE revocation_events; DROP TABLE certificate_der; DROP TABLE certificates; DROP TABLE link_certificates; DROP TABLE key_chain; DROP TABLE signing_keys; PRAGMA user_version = 1;',
     );
     expect(objects(raw)).toEqual(CREATES[1]);
     raw.close();
@@ -290,21 +292,21 @@ describe('opening a vault', () => {
       certs.insert([...ofA, ...ofB]);
       // Single revocations of both issuers at several times and reasons, interleaved, then a revoke-all of the first.
       ofA.slice(0, 30).forEach((c, i) => {
-        certs.revoke(c.serial, ['superseded', 'keyCompromise', 'affiliationChanged'][i % 3]!, new Date(now.getTime() - (i % 4) * 60_000));
-        if (i < ofB.length) certs.revoke(ofB[i]!.serial, 'cessationOfOperation', now);
+        certs.revoke(c.serial, ['superseded', 'keyCompromise', 'affiliationChanged'][i % 3]!, new Date(now.getTime() - (i % 4) * 60_000), 'alice');
+        if (i < ofB.length) certs.revoke(ofB[i]!.serial, 'cessationOfOperation', now, 'alice');
       });
-      certs.revokeAllByIssuer(a.keyId, 'keyCompromise', now);
+      certs.revokeAllByIssuer(a.keyId, 'keyCompromise', now, 'alice');
     });
     const crlOf = () => generateCrl({ keys, certs, now }, keys.resolve(a.keyId), 7).der;
     const crlBefore = crlOf();
     const revocations = (db: Db) =>
-      db.prepare('SELECT r.serial, i.issuer_key_id, r.revoked_at, r.reason FROM revocations r JOIN revocation_issuers i ON i.id = r.issuer ORDER BY r.id').raw().all();
+      db.prepare('SELECT r.serial, i.issuer_key_id, e.revoked_at, e.reason FROM revocations r JOIN revocation_issuers i ON i.id = r.issuer JOIN revocation_events e ON e.id = r.event ORDER BY r.id').raw().all();
     const expected = revocations(vault.db);
     expect(expected).toHaveLength(300 + 30);
     const counts = vault.db.prepare('SELECT * FROM certificate_counts ORDER BY issuer_key_id').all();
     vault.close();
 
-    // Make it what schema 6 wrote: no token keys (migration 13 undone), no pre-signed CRLs (migration 12 undone), no renewals (migration 11 undone), no fleet tables or staged keys (migration 10 undone), no retire reasons (migration 9 undone), no CAs (migration 8 undone), and the wide rows (issuer key id as text,
+    // Make it what schema 6 wrote: no revocation events (migration 14 undone), no token keys (migration 13 undone), no pre-signed CRLs (migration 12 undone), no renewals (migration 11 undone), no fleet tables or staged keys (migration 10 undone), no retire reasons (migration 9 undone), no CAs (migration 8 undone), and the wide rows (issuer key id as text,
     // an implicit rowid and an index on the text).
     const raw = openRawDatabase(dir, await vaultKeyOf(dir));
     raw.exec(`
@@ -317,8 +319,8 @@ describe('opening a vault', () => {
       CREATE UNIQUE INDEX signing_keys_one_active ON signing_keys(state) WHERE state = 'active';
       CREATE TABLE revocations_wide (serial TEXT PRIMARY KEY REFERENCES certificates(serial), issuer_key_id TEXT NOT NULL, revoked_at TEXT NOT NULL, reason TEXT NOT NULL) STRICT;
       INSERT INTO revocations_wide (rowid, serial, issuer_key_id, revoked_at, reason)
-        SELECT r.id * 3, r.serial, i.issuer_key_id, r.revoked_at, r.reason FROM revocations r JOIN revocation_issuers i ON i.id = r.issuer ORDER BY r.id;
-      DROP TABLE revocations; DROP TABLE revocation_issuers;
+        SELECT r.id * 3, r.serial, i.issuer_key_id, e.revoked_at, e.reason FROM revocations r JOIN revocation_issuers i ON i.id = r.issuer JOIN revocation_events e ON e.id = r.event ORDER BY r.id;
+      DROP TABLE revocations; DROP TABLE revocation_issuers; DROP TABLE revocation_events;
       ALTER TABLE revocations_wide RENAME TO revocations;
       CREATE INDEX revocations_issuer ON revocations(issuer_key_id);
       PRAGMA user_version = 6;
@@ -337,12 +339,13 @@ describe('opening a vault', () => {
       expect(crlAfter.equals(crlBefore)).toBe(true);
       expect(readCrl(crlAfter).entryCount).toBe(300);
       // The migrated issuer keeps its number: a new revocation of the other issuer joins its rows.
-      v.transaction(() => certs2.revoke(ofB[35]!.serial, 'superseded', now));
+      v.transaction(() => certs2.revoke(ofB[35]!.serial, 'superseded', now, 'alice'));
       expect(certs2.get(ofB[35]!.serial).revokedAt).toBe(now.toISOString());
       expect(v.db.prepare('SELECT count(*) FROM revocation_issuers').pluck().get()).toBe(2);
       // Migration 8 then gives each issuer (not each revocation) the CA it belongs to.
       expect(v.db.prepare('SELECT DISTINCT ca_id FROM revocation_issuers').pluck().all()).toEqual(['default']);
-      expect(v.db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('revocations')).toEqual(['id', 'issuer', 'serial', 'revoked_at', 'reason']);
+      // Migration 14 then moves each revocation's time and reason into its event.
+      expect(v.db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('revocations')).toEqual(['id', 'issuer', 'serial', 'event']);
       expect(certs2.countRevoked(b.keyId)).toBe(31);
     } finally {
       v.close();
