@@ -31,7 +31,7 @@ export function SignedBy({ signer }: { signer: RequestFolderView['signer'] }) {
       {signer ? (
         <>
           <strong>Signed by</strong> <KeyName id={signer.keyId} name={signer.name} />
-          {signer.ca ? `, the active key of ${shown(signer.ca)}` : ''}
+          {signer.ca ? `, the active key of the CA “${shown(signer.ca)}”` : ''}
         </>
       ) : (
         <strong>This CA has no active key: nothing can be signed until one is activated.</strong>
@@ -64,7 +64,7 @@ function RequestCells({ f }: { f: RequestFolderFileView }) {
           </Typography>
         )}
       </TableCell>
-      <TableCell sx={{ ...wrap, whiteSpace: 'nowrap' }} data-testid="request-key">
+      <TableCell sx={wrap} data-testid="request-key">
         {keyText(r.key)}
       </TableCell>
       <TableCell sx={wrap} data-testid="request-extensions">
@@ -106,9 +106,9 @@ export function RequestTable({ files, ticked, onTicked }: { files: readonly Requ
               slotProps={{ input: { 'aria-label': all ? 'Untick every request' : `Tick every request that can be signed (${tickable.length})` } }}
             />
           </TableCell>
-          <TableCell sx={{ width: '18%' }}>File</TableCell>
-          <TableCell sx={{ width: '34%' }}>Subject and SANs</TableCell>
-          <TableCell sx={{ width: '13%' }}>Key</TableCell>
+          <TableCell sx={{ width: '17%' }}>File</TableCell>
+          <TableCell sx={{ width: '33%' }}>Subject and SANs</TableCell>
+          <TableCell sx={{ width: '15%' }}>Key</TableCell>
           <TableCell>Requested extensions</TableCell>
         </TableRow>
       </TableHead>
