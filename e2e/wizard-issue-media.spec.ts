@@ -146,7 +146,7 @@ test('issue from media: one row per request with a tick box, only ticked request
   // Step 4: issue exactly the ticked ones.
   await pressOn(page, page.getByRole('button', { name: 'Issue 2 certificates' }));
   await expect(stepHeading(page, 4, 'Issue')).toBeVisible();
-  await expect(page.getByTestId('issue-result-count')).toHaveText('2 issued, 0 refused');
+  await expect(page.getByTestId('issue-result-count')).toHaveText('2 issued, 0 refused', { timeout: 90_000 });
   await expect(page.getByTestId('operation-progress-text')).toContainText('2 of 2 (100%)');
   await expect(page.getByTestId('issue-result-row')).toHaveCount(2);
   for (const cn of ['agent-a', 'agent-b']) await expect(page.getByTestId('issue-result-row').filter({ hasText: `${cn}.csr` })).toContainText(/Issued, serial [0-9a-f]+/);
@@ -284,7 +284,7 @@ async function renewalAmongRequests({ host, shots, a11y }: { host: { page: Page;
   await expect(page.getByTestId('issue-summary')).toContainText('1 renewal request: each checked against the certificate that signed it');
   await a11y.check(`issue from media: confirm with a renewal (${theme})`);
   await pressOn(page, page.getByRole('button', { name: 'Issue 2 certificates' }));
-  await expect(page.getByTestId('issue-result-count')).toHaveText('2 issued, 0 refused');
+  await expect(page.getByTestId('issue-result-count')).toHaveText('2 issued, 0 refused', { timeout: 90_000 });
   await expect(page.getByTestId('issue-result-row')).toHaveCount(2);
   for (const f of ['agent-old.p7m', 'agent-new.csr']) await expect(page.getByTestId('issue-result-row').filter({ hasText: f })).toContainText(/Issued, serial [0-9a-f]+/);
   await a11y.check(`issue from media: results with a renewal (${theme})`);
