@@ -64,7 +64,7 @@ function RequestCells({ f }: { f: RequestFolderFileView }) {
           </Typography>
         )}
       </TableCell>
-      <TableCell sx={wrap} data-testid="request-key">
+      <TableCell sx={{ verticalAlign: 'top' }} data-testid="request-key">
         {keyText(r.key)}
       </TableCell>
       <TableCell sx={wrap} data-testid="request-extensions">
