@@ -109,10 +109,46 @@ export interface EjectView {
   poweredOff: boolean;
 }
 
+/** An extension a request asks for (core/issuance/request-preview.ts); the profile decides all but the SANs. */
+export interface RequestedExtensionView {
+  oid: string;
+  /** RFC 5280 name (`basicConstraints`), or the OID when unknown. */
+  name: string;
+  critical: boolean;
+  /** What it asks (`CA: yes, path length 0`, `digitalSignature, keyEncipherment`, `clientAuth`), or null. */
+  detail: string | null;
+}
+
+/** What one request asks for: shown in a row before the officer ticks it. */
+export interface RequestPreviewView {
+  /** RFC 4514 (`CN=agent-7,O=Acme`); empty when named by SANs only. */
+  subject: string;
+  /** `DNS:…`, `IP:…`, `email:…`, `URI:…`. */
+  sans: string[];
+  key: { type: 'ec' | 'rsa' | 'ed25519'; curve: string | null; bits: number; label: string };
+  extensions: RequestedExtensionView[];
+  /** It asks for basicConstraints CA: yes; no batch profile signs it as a CA. */
+  asksForCa: boolean;
+}
+
+export interface RequestFolderFileView {
+  name: string;
+  ok: boolean;
+  /** `csr` for a plain request, `renewal` for a renewal request (CMS signed by the agent's certificate, checked only when renewed). */
+  kind: 'csr' | 'renewal' | null;
+  /** SHA-256 of the file's bytes (hex): what cert.issueBatch / cert.renewBatch `files` name it by. Null when unreadable. */
+  sha256: string | null;
+  /** What it asks for (for a renewal, the request inside it, its signature not yet checked); null when refused. */
+  request: RequestPreviewView | null;
+  code: string | null;
+  message: string | null;
+}
+
 export interface RequestFolderView {
   dir: string;
-  /** kind: `csr` for a plain request, `renewal` for a renewal request (CMS signed by the agent's certificate, checked only when renewed). */
-  files: Array<{ name: string; ok: boolean; kind: string | null; code: string | null; message: string | null }>;
+  /** The key that would sign: the CA's active key, or null when it has none (then nothing can be issued). */
+  signer: { keyId: string; name: string; algorithm: string; ca: string } | null;
+  files: RequestFolderFileView[];
 }
 
 const packageCas = z.array(caName).min(1).max(100).optional();
@@ -121,7 +157,8 @@ export const mediaOps = {
   'media.list': op<{ media: MediumView[]; problems: string[] }>()(empty, { mutates: false, needsUnlock: false }),
   /** Unmount/eject the medium mounted at `path`; MEDIA_BUSY while something holds it. The vault is not touched. */
   'media.eject': op<EjectView>()(z.strictObject({ path: filePath }), { mutates: false, needsUnlock: false }),
-  'media.readRequests': op<RequestFolderView>()(z.strictObject({ dir: filePath }), { mutates: false, needsUnlock: true }),
+  /** Each request of the folder read, checked and described (subject, SANs, key, requested extensions), with the CA's active key that would sign. */
+  'media.readRequests': op<RequestFolderView>()(z.strictObject({ dir: filePath }), { mutates: false, needsUnlock: true, ca: 'one' }),
   // Which CAs a package carries: `cas` (names), or `ca` (one name, as the console names its selected CA); neither: every CA with an active key.
   'export.preview': op<ExportPreview>()(z.strictObject({ cas: packageCas, ca: caName.optional() }), { mutates: false, needsUnlock: true }),
   'export.media': op<ExportView>()(z.strictObject({ to: filePath, cas: packageCas, ca: caName.optional() }), { mutates: true, needsUnlock: true }),

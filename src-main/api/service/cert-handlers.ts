@@ -11,6 +11,7 @@ import { issueBatch, type BatchOutcome } from '../../core/issuance/batch-issuanc
 import type { IssuedCertificate } from '../../core/issuance/issuer.ts';
 import { createIssuer } from '../../core/issuance/issuer.ts';
 import { activeIssuingKey } from '../../core/issuance/issuing-key.ts';
+import { checkSigner, chosenRequests } from './chosen-requests.ts';
 import { issuedRecord, sanList } from '../../core/issuance/issued-record.ts';
 import { looksLikeRenewalRequest } from '../../core/issuance/cms-signed-data.ts';
 import { renewBatch, type RenewalInput } from '../../core/issuance/renewal-batch.ts';
@@ -149,6 +150,7 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
     const v = ctx.vault;
     const { keys, certs } = ctx.stores;
     const k = activeIssuingKey(keys);
+    checkSigner(k, input.signingKeyId);
     const days = caIssuanceDays(ctx.ca, input.profile, input.days ?? (input.profile === 'bootstrap' ? ctx.settings().bootstrapValidityDays : undefined));
     const outDir = resolve(input.outDir);
     if (!existsSync(outDir)) throw new DomainError('NOT_FOUND', `The output folder ${outDir} does not exist. Create it (or choose the medium's folder) first.`);
@@ -158,7 +160,9 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
     const results: BatchItemResult[] = [];
     const items: Array<{ id: string; csr: Uint8Array }> = [];
     const outName = (file: string) => certificateFileName(outDir, file);
-    for (const f of folder.files) {
+    // Only the requests the officer ticked, each still as shown (api/service/chosen-requests.ts).
+    const chosen = chosenRequests(folder, input.files, (f) => f.file.kind === 'csr', 'is a renewal request: renew it with cert.renewBatch, not as a plain request');
+    for (const f of chosen) {
       // Renewal requests are cert.renewBatch's; any other PKCS #7 is refused as before.
       if (f.ok && f.file.kind === 'pkcs7') {
         if (!looksLikeRenewalRequest(f.file)) results.push({ file: f.name, ok: false, serial: null, out: null, code: 'FILE_TYPE_UNKNOWN', message: `${f.name} is a PKCS#7 bundle, but a certificate request (CSR) was expected here.` });
@@ -232,9 +236,12 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
     const reportCsv = `${reportJson.replace(/\.json$/i, '')}.csv`;
     for (const f of [reportJson, reportCsv]) if (existsSync(f)) throw new DomainError('OUTPUT_EXISTS', `${f} already exists; reports are never written over an existing file. Nothing was renewed.`);
     const folder = await readRequestFolder(resolve(input.inDir), { accept: ['pkcs7', 'csr', 'certificate'], maxFiles: 1_000_000 });
+    checkSigner(keys.active(), input.signingKeyId);
     const skipped: string[] = [];
     const inputs: RenewalInput[] = [];
-    for (const f of folder.files) {
+    // Only the renewal requests the officer ticked, each still as shown (api/service/chosen-requests.ts).
+    const chosen = chosenRequests(folder, input.files, (f) => f.file.kind === 'pkcs7', 'is not a renewal request: issue it with cert.issueBatch');
+    for (const f of chosen) {
       // Plain requests are cert issue-batch's; certificates and reports are what an earlier batch wrote into the same folder.
       if (f.ok ? f.file.kind === 'csr' || f.file.kind === 'certificate' : /^renewal-report-[^/]*\.(json|csv)$/.test(f.name)) skipped.push(f.name);
       else if (!f.ok) inputs.push({ file: f.name, ok: false, code: f.code, message: f.message });

@@ -7,6 +7,7 @@ import { writeExportPackage, type ExportResult } from '../../core/media/export-p
 import { pinnedKeyIds, verifyExportPackage } from '../../core/media/export-verify.ts';
 import { emergencyFiles } from '../../core/media/emergency-package.ts';
 import { readRequestFolder } from '../../core/media/untrusted-input.ts';
+import { fileSha256, previewRenewalRequest, previewRequest } from '../../core/issuance/request-preview.ts';
 import { ExportLogStore } from '../../core/store/export-log-store.ts';
 import { CrlScheduleStore } from '../../core/store/crl-schedule-store.ts';
 import type { ExportCaView, mediaOps } from '../contract/media.ts';
@@ -34,16 +35,27 @@ export const mediaHandlers: HandlersFor<keyof typeof mediaOps> = {
 
   'media.eject': async (input, ctx) => await ejectMedium(input.path, ctx.ejectDeps),
 
-  'media.readRequests': async (input) => {
+  'media.readRequests': async (input, ctx) => {
     // Renewal requests (CMS around a CSR) are recognised among the plain requests; any other PKCS #7 is refused as before.
+    // Each request is parsed and verified here, so the row the officer ticks shows what would be signed.
     const r = await readRequestFolder(resolve(input.dir), { accept: ['csr', 'pkcs7'] });
+    const active = ctx.stores.keys.active();
+    const refused = (name: string, code: string, message: string) => ({ name, ok: false, kind: null, sha256: null, request: null, code, message });
     return {
       dir: r.dir,
+      signer: active?.certificate ? { keyId: active.id, name: active.name, algorithm: active.algorithm, ca: ctx.ca?.name ?? '' } : null,
       files: r.files.map((f) => {
-        if (!f.ok) return { name: f.name, ok: false, kind: null, code: f.code, message: f.message };
-        if (f.file.kind !== 'pkcs7') return { name: f.name, ok: true, kind: f.file.kind, code: null, message: null };
-        if (looksLikeRenewalRequest(f.file)) return { name: f.name, ok: true, kind: 'renewal', code: null, message: null };
-        return { name: f.name, ok: false, kind: null, code: 'FILE_TYPE_UNKNOWN', message: `${f.name} is a PKCS#7 bundle, but a certificate request (CSR) or a renewal request was expected here.` };
+        if (!f.ok) return refused(f.name, f.code, f.message);
+        const sha256 = fileSha256(f.file.bytes);
+        const renewal = f.file.kind === 'pkcs7';
+        if (renewal && !looksLikeRenewalRequest(f.file)) return refused(f.name, 'FILE_TYPE_UNKNOWN', `${f.name} is a PKCS#7 bundle, but a certificate request (CSR) or a renewal request was expected here.`);
+        try {
+          const request = renewal ? previewRenewalRequest(f.file.ders[0]!) : previewRequest(f.file.bytes);
+          return { name: f.name, ok: true, kind: renewal ? ('renewal' as const) : ('csr' as const), sha256, request, code: null, message: null };
+        } catch (e) {
+          if (!isDomainError(e)) throw e;
+          return refused(f.name, e.code, `${f.name}${renewal ? ' (the request inside this renewal)' : ''}: ${e.message}`);
+        }
       }),
     };
   },
