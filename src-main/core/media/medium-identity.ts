@@ -103,7 +103,7 @@ function missing(id: Pick<MediumIdentity, 'label' | 'uuid' | 'serial'>): string 
 }
 
 async function linuxIdentity(path: string, deps: IdentityDeps): Promise<MediumIdentity> {
-  let mount: ReturnType<typeof parseFindmnt> = null;
+  let mount: ReturnType<typeof parseFindmnt>;
   try {
     mount = parseFindmnt(await deps.run('findmnt', [...FINDMNT_ARGS, path]));
   } catch {
