@@ -64,8 +64,17 @@ function useCirculation(): { list: CirculationListView | null; error: ApiFailure
   useEffect(() => {
     if (wizard === null) reload();
   }, [keys, wizard, reload]);
-  return { list, error, reload };
+  // The alerts and the panel each read the list: a change made in one is read again by both.
+  useEffect(() => {
+    changed.add(reload);
+    return () => {
+      changed.delete(reload);
+    };
+  }, [reload]);
+  return { list, error, reload: () => changed.forEach((f) => f()) };
 }
+
+const changed = new Set<() => void>();
 
 interface KeyAtRisk {
   keyId: string;
@@ -139,7 +148,8 @@ function WithdrawDialog({ target, onClose, onDone }: { target: { e: CirculationE
       </DialogContent>
       <DialogActions>
         <Button onClick={onClose}>Cancel</Button>
-        <Button variant="contained" color={how === 'destroyed' ? 'error' : 'primary'} onClick={() => void confirm()} disabled={busy}>
+        {/* error.dark: white on the dark scheme's lighter error.main is below 4.5:1. */}
+        <Button variant="contained" color={how === 'destroyed' ? 'error' : 'primary'} sx={how === 'destroyed' ? { bgcolor: 'error.dark' } : undefined} onClick={() => void confirm()} disabled={busy}>
           {how === 'destroyed' ? 'Mark destroyed' : 'Mark collected'}
         </Button>
       </DialogActions>
@@ -158,10 +168,10 @@ function MediumCard({ e, onWithdraw }: { e: CirculationExportView; onWithdraw: (
         {e.risk === 'retired' ? <Chip size="small" color="warning" label="Trusts a retired key" /> : null}
         {e.kind === 'emergency' ? <Chip size="small" variant="outlined" label="Emergency files" /> : null}
         <Box sx={{ flexGrow: 1 }} />
-        <Button size="small" variant="outlined" onClick={() => onWithdraw('collected')} aria-label={`Mark export ${e.id} collected`}>
+        <Button size="small" variant="outlined" onClick={() => onWithdraw('collected')} aria-label={`Mark collected, export ${e.id}`}>
           Mark collected
         </Button>
-        <Button size="small" variant="outlined" color="error" onClick={() => onWithdraw('destroyed')} aria-label={`Mark export ${e.id} destroyed`}>
+        <Button size="small" variant="outlined" color="error" onClick={() => onWithdraw('destroyed')} aria-label={`Mark destroyed, export ${e.id}`}>
           Mark destroyed
         </Button>
       </Stack>
