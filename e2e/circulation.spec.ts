@@ -39,6 +39,7 @@ test('media in circulation: the red alert while FLEET-07 still trusts the compro
   await expect(alert).toContainText('Media in circulation still trust compromised Fleet Root 2025 (export of');
   await expect(alert).toContainText(`folder ${fleet07})`);
   await expect(alert).not.toContainText('FLEET-08');
+  await expect(page.getByText('Nothing needs attention.')).toHaveCount(0);
 
   const panel = page.getByTestId('circulation-panel');
   await expect(panel.getByTestId('circulation-medium-1')).toContainText('Trusts a compromised key');

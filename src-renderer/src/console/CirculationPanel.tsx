@@ -98,6 +98,11 @@ function atRisk(list: CirculationListView | null): KeyAtRisk[] {
   return [...byKey.values()].sort((a, b) => (a.reason === b.reason ? 0 : a.reason === 'compromise' ? -1 : 1));
 }
 
+/** How many keys media in the field still trust although the vault retired them (the dashboard's "nothing needs attention" waits for 0). */
+export function useCirculationAtRisk(): number {
+  return atRisk(useCirculation().list).length;
+}
+
 /** The alarm, one alert per key still trusted by media in the field: red for a compromised key, amber for a retired one. */
 export function CirculationAlerts() {
   const { list } = useCirculation();

@@ -24,7 +24,7 @@ import { shown } from '../../components/shown.ts';
 import { RotationPanel } from './RotationPanel.tsx';
 import { CaOverview } from '../cas/CaOverview.tsx';
 import { CrlTimeline, StalePresignedAlerts, useCrlCalendar } from '../CrlCalendarPanel.tsx';
-import { CirculationAlerts, CirculationPanel } from '../CirculationPanel.tsx';
+import { CirculationAlerts, CirculationPanel, useCirculationAtRisk } from '../CirculationPanel.tsx';
 
 /** Within this many days before NotAfter a key (or its chain) is flagged on the dashboard. */
 const EXPIRY_WARNING_DAYS = 90;
@@ -135,6 +135,7 @@ export function DashboardSection() {
   const pending = compromise && !compromise.exported ? compromise : null;
   const crlCalendar = useCrlCalendar();
   const staleCrls = crlCalendar.calendar?.staleSchedules ?? 0;
+  const mediaAtRisk = useCirculationAtRisk();
 
   const list = keys ?? [];
   const active = list.find((k) => k.state === 'active') ?? null;
@@ -184,7 +185,7 @@ export function DashboardSection() {
             {a.text}
           </Alert>
         ))}
-        {keys && alerts.length === 0 && !pending && staleCrls === 0 ? <Alert severity="success">Nothing needs attention.</Alert> : null}
+        {keys && alerts.length === 0 && !pending && staleCrls === 0 && mediaAtRisk === 0 ? <Alert severity="success">Nothing needs attention.</Alert> : null}
       </Stack>
 
       <Stack spacing={3}>
