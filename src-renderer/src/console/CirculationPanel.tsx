@@ -229,7 +229,7 @@ function timeline(keys: KeyView[], list: CirculationListView | null): TimelineEn
   for (const e of list?.exports ?? []) {
     const bundles = e.cas.map((c) => `${c.caName} bundle v${c.bundleVersion ?? '?'}`).join(', ');
     const state = e.withdrawn ? ` — ${e.withdrawn}` : e.risk === 'compromised' ? ' — still out, trusts a compromised key' : e.risk === 'retired' ? ' — still out, trusts a retired key' : ' — out in the field';
-    out.push({ id: `e-${e.id}`, at: e.at, tone: e.risk === 'compromised' ? 'error' : e.risk === 'retired' ? 'warning' : 'info', text: <>{e.kind === 'emergency' ? 'Emergency files' : 'Export'} {e.id} to {shown(mediumName(e))} ({shown(bundles)}){state}</> });
+    out.push({ id: `e-${e.id}`, at: e.at, tone: e.withdrawn ? 'neutral' : e.risk === 'compromised' ? 'error' : e.risk === 'retired' ? 'warning' : 'info', text: <>{e.kind === 'emergency' ? 'Emergency files' : 'Export'} {e.id} to {shown(mediumName(e))} ({shown(bundles)}){state}</> });
   }
   return out.sort((a, b) => a.at.localeCompare(b.at));
 }
