@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RemovableMedium } from '../../core/media/medium.ts';
+import type { MediumIdentity, RemovableMedium } from '../../core/media/medium.ts';
 import type { CaVerdict, ExportProblem, ExportVerifyCode } from '../../core/media/package-verdict.ts';
 import { caName, empty, filePath, op } from './common.ts';
 
@@ -101,6 +101,43 @@ export interface LastExportView {
   manifestSha256: string;
 }
 
+/** What the platform said about the medium a package went on (core/media/medium-identity.ts); null fields are unknown, `note` says why. */
+export type MediumIdentityView = MediumIdentity;
+
+/** One package written to a medium, as the circulation record keeps it (migration 15). */
+export interface CirculationExportView {
+  /** The number to name it by (export collect). */
+  id: number;
+  /** export: `export media`; emergency: `export emergency`. */
+  kind: 'export' | 'emergency';
+  at: string;
+  actor: string;
+  folder: string;
+  manifestSha256: string;
+  medium: MediumIdentityView;
+  /** True while it is out in the field (neither collected nor destroyed). */
+  out: boolean;
+  withdrawn: 'collected' | 'destroyed' | null;
+  withdrawnAt: string | null;
+  withdrawnBy: string | null;
+  withdrawnNote: string | null;
+  /** The CAs it carries, each with its bundle version (null: unknown, written before the vault recorded it) and that bundle's keys. */
+  cas: Array<{ caId: string; caName: string; bundleVersion: number | null; keys: Array<{ id: string; name: string; state: string; retiredReason: string | null; retiredAt: string | null }> }>;
+  /** While out: `compromised` when it carries a key retired for compromise, `retired` when only routinely retired ones; else null. */
+  risk: 'compromised' | 'retired' | null;
+  /** The keys it carries that the vault has retired since (whatever `out` is). */
+  untrustedKeys: Array<{ caId: string; caName: string; keyId: string; keyName: string; reason: 'compromise' | 'retired'; retiredAt: string | null }>;
+}
+
+export interface CirculationListView {
+  /** Oldest first: those out in the field, or every one with `all`. */
+  exports: CirculationExportView[];
+  /** How many are out in the field. */
+  out: number;
+  /** How many of those carry a retired or compromised key. */
+  atRisk: number;
+}
+
 /** A medium ejected through the platform (core/media/eject.ts): safe to remove. */
 export interface EjectView {
   path: string;
@@ -177,4 +214,15 @@ export const mediaOps = {
     { mutates: false, needsUnlock: false },
   ),
   'export.last': op<LastExportView | null>()(empty, { mutates: false, needsUnlock: true, ca: 'oneOrAll' }),
+  /** The packages written to media (every CA): those out in the field, or with `all` every one. */
+  'export.list': op<CirculationListView>()(z.strictObject({ all: z.boolean().optional() }), { mutates: false, needsUnlock: true }),
+  /** Marks the medium of export `id` collected or destroyed (audited); refused when it already was. */
+  'export.collect': op<CirculationExportView>()(
+    z.strictObject({
+      id: z.number().int().min(1, 'give the export number (see "export list")'),
+      how: z.enum(['collected', 'destroyed']),
+      note: z.string().trim().min(1).max(500).optional(),
+    }),
+    { mutates: true, needsUnlock: true },
+  ),
 } as const;

@@ -24,6 +24,7 @@ import { shown } from '../../components/shown.ts';
 import { RotationPanel } from './RotationPanel.tsx';
 import { CaOverview } from '../cas/CaOverview.tsx';
 import { CrlTimeline, StalePresignedAlerts, useCrlCalendar } from '../CrlCalendarPanel.tsx';
+import { CirculationAlerts, CirculationPanel, useCirculationAtRisk } from '../CirculationPanel.tsx';
 
 /** Within this many days before NotAfter a key (or its chain) is flagged on the dashboard. */
 const EXPIRY_WARNING_DAYS = 90;
@@ -134,6 +135,7 @@ export function DashboardSection() {
   const pending = compromise && !compromise.exported ? compromise : null;
   const crlCalendar = useCrlCalendar();
   const staleCrls = crlCalendar.calendar?.staleSchedules ?? 0;
+  const mediaAtRisk = useCirculationAtRisk();
 
   const list = keys ?? [];
   const active = list.find((k) => k.state === 'active') ?? null;
@@ -175,6 +177,7 @@ export function DashboardSection() {
 
       <Stack spacing={1} sx={{ mb: 3 }} component="section" aria-label="Alerts" data-testid="dashboard-alerts">
         {pending ? <CompromiseBanner c={pending} onExport={() => openWizard('export')} /> : null}
+        <CirculationAlerts />
         <StalePresignedAlerts calendar={crlCalendar.calendar} />
         {alerts.map((a) => (
           <Alert key={a.id} severity={a.severity} data-testid="dashboard-alert">
@@ -182,7 +185,7 @@ export function DashboardSection() {
             {a.text}
           </Alert>
         ))}
-        {keys && alerts.length === 0 && !pending && staleCrls === 0 ? <Alert severity="success">Nothing needs attention.</Alert> : null}
+        {keys && alerts.length === 0 && !pending && staleCrls === 0 && mediaAtRisk === 0 ? <Alert severity="success">Nothing needs attention.</Alert> : null}
       </Stack>
 
       <Stack spacing={3}>
@@ -246,6 +249,8 @@ export function DashboardSection() {
         </Box>
 
         <RotationPanel keys={keys} />
+
+        <CirculationPanel />
 
         <Box component="section" aria-labelledby="dash-export">
           <Typography id="dash-export" variant="h6" component="h2" gutterBottom>
