@@ -194,7 +194,7 @@ export function KeySlotsPanel() {
         <Dialog open onClose={() => setRemoving(null)} aria-labelledby="remove-slot-title">
           <DialogTitle id="remove-slot-title">Remove {slotText(removing)}?</DialogTitle>
           <DialogContent>
-            <DialogContentText>Whoever holds this passphrase or these shares can no longer open the vault. The api refuses to remove the last slot.</DialogContentText>
+            <DialogContentText>Whoever holds this passphrase or these shares can no longer open the vault. The vault never removes its last slot.</DialogContentText>
           </DialogContent>
           <DialogActions>
             <Button onClick={() => setRemoving(null)}>Cancel</Button>
