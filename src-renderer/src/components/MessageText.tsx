@@ -15,3 +15,12 @@ export function MessageText({ text }: { text: string | null | undefined }) {
     </>
   );
 }
+
+/** A refusal shown as a field's error (its helper text): the message, and its code kept for the log book. */
+export function FieldRefusal({ refusal }: { refusal: { code: string; message: string } }) {
+  return (
+    <span data-testid="field-refusal" data-code={refusal.code}>
+      <MessageText text={refusal.message} />
+    </span>
+  );
+}

@@ -37,6 +37,7 @@ const RULES: ReadonlyArray<readonly [RegExp, string]> = [
   // A forced step's reason: the console's reason field.
   [/ \(--reason TEXT\)/g, ''],
   [/ needs --reason TEXT:/g, ' needs a reason:'],
+  [/ \(--share FILE, once per share\)/g, ''],
   // Generic last resorts: what the command line names, the console says in its words.
   [/ Run "key list" to see the keys\./g, ' The Signing keys section lists them.'],
   [/\bthe api\b/gi, 'the vault'],
