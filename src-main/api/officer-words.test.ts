@@ -126,6 +126,19 @@ describe('UTC times in a message', () => {
   });
 });
 
+describe('full key ids in a message', () => {
+  const id = `sha256:${'0123456789abcdef'.repeat(4)}`;
+  it('are parts of their own beside the times, in the order of the message', () => {
+    expect(messagePartsOf(`key "Root" (${id}) is trusted until 2027-01-02T20:08:25.249Z.`)).toEqual([{ text: 'key "Root" (' }, { id }, { text: ') is trusted until ' }, { iso: '2027-01-02T20:08:25.249Z' }, { text: '.' }]);
+  });
+  it('only when whole: a prefix of an id stays text', () => {
+    expect(messagePartsOf('key (sha256:0123456789abcdef)')).toEqual([{ text: 'key (sha256:0123456789abcdef)' }]);
+  });
+  it('stay whole in a line of text', () => {
+    expect(officerLine(`Retire ${id} later.`)).toBe(`Retire ${id} later.`);
+  });
+});
+
 function messagePartsOf(m: string) {
   return messageParts(m);
 }

@@ -56,18 +56,23 @@ export const CLI_TRACE = /(?:^|[\s("])--[a-z][a-z-]*|\bAIRGAP_CA_[A-Z]+\b|"airga
 /** An exact UTC time as the vault writes it (ISO 8601, `Z`), e.g. 2027-01-02T20:08:25.249Z. */
 export const ISO_UTC = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?Z\b/g;
 
-export type MessagePart = { text: string } | { iso: string };
+/** A full key id (or fingerprint) in a message: shown shortened in groups of four, the full value on hover. */
+const FULL_ID = /\bsha256:[0-9a-f]{64}\b/g;
 
-/** Splits a message into text and the UTC times in it, so each time can be shown in local time (UTC on hover). */
+export type MessagePart = { text: string } | { iso: string } | { id: string };
+
+/** Splits a message into text, the UTC times and the full key ids in it, so each time can be shown in local time (UTC on hover), each id grouped (in full on hover). */
 export function messageParts(message: string): MessagePart[] {
   const parts: MessagePart[] = [];
   let last = 0;
-  for (const m of message.matchAll(ISO_UTC)) {
-    const at = m.index;
-    if (Number.isNaN(new Date(m[0]).getTime())) continue;
+  const found = [...message.matchAll(ISO_UTC)].filter((m) => !Number.isNaN(new Date(m[0]).getTime())).map((m) => ({ at: m.index, value: m[0], part: { iso: m[0] } as MessagePart }));
+  found.push(...[...message.matchAll(FULL_ID)].map((m) => ({ at: m.index, value: m[0], part: { id: m[0] } as MessagePart })));
+  found.sort((a, b) => a.at - b.at);
+  for (const m of found) {
+    const at = m.at;
     if (at > last) parts.push({ text: message.slice(last, at) });
-    parts.push({ iso: m[0] });
-    last = at + m[0].length;
+    parts.push(m.part);
+    last = at + m.value.length;
   }
   if (last < message.length || parts.length === 0) parts.push({ text: message.slice(last) });
   return parts;
@@ -83,6 +88,6 @@ const localFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', ti
  */
 export function officerLine(message: string): string {
   return messageParts(officerWords(message))
-    .map((p) => ('iso' in p ? localFormat.format(new Date(p.iso)) : p.text))
+    .map((p) => ('iso' in p ? localFormat.format(new Date(p.iso)) : 'id' in p ? p.id : p.text))
     .join('');
 }
