@@ -85,7 +85,7 @@ describe('the console says the command line\u2019s instructions in its own words
   it('words the retire refusal the way the dialog offers it', () => {
     const m = 'key "Fleet Root 2025" (sha256:0123456789abcdef) is trusted until 2027-01-02T20:08:25.249Z; agents may not have the new trust bundle yet. Retire it after that, or use --force with --reason.';
     expect(officerWords(m)).toBe(
-      'key "Fleet Root 2025" (sha256:0123456789abcdef) is trusted until 2027-01-02T20:08:25.249Z; agents may not have the new trust bundle yet. Retire it after that, or retire it anyway: the console asks for a reason, which goes into the audit log.',
+      'Key "Fleet Root 2025" (sha256:0123456789abcdef) is trusted until 2027-01-02T20:08:25.249Z; agents may not have the new trust bundle yet. Retire it after that, or retire it anyway: the console asks for a reason, which goes into the audit log.',
     );
   });
 

@@ -126,7 +126,7 @@ export function keyCommand(action: Action): Command {
             // A compromised key is said in full under the table: when and by whom.
             ks
               .filter((k) => k.retired?.reason === 'compromise')
-              .map((k) => `\nKey ${identity(k.name, k.id)} was ${retiredText(k)}.`)
+              .map((k) => `\nKey "${k.name}" (${k.id}) was ${retiredText(k)}.`)
               .join('') +
             (compromise && !compromise.exported
               ? `\nThe rotation away from "${compromise.key.name}" has not been exported: agents still trust it. Export now with "export media --to DIR".`

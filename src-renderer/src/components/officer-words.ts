@@ -47,7 +47,8 @@ const RULES: ReadonlyArray<readonly [RegExp, string]> = [
 export function officerWords(message: string): string {
   let text = message;
   for (const [pattern, replacement] of RULES) text = text.replace(pattern, replacement);
-  return text;
+  // A refusal that starts with a key's label ("key "Root 2025" (…) is trusted …") is a sentence.
+  return text.replace(/^key "/, 'Key "');
 }
 
 /** What still reads as the command line: a flag (--name), an environment variable, a quoted command ("airgap-ca …", "key list"), a setting's key. */
