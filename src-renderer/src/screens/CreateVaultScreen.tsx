@@ -13,7 +13,7 @@ import { CenteredCard } from '../components/CenteredCard.tsx';
 import { MonoText } from '../components/MonoText.tsx';
 import { PassphraseField } from '../components/PassphraseField.tsx';
 import { PassphrasePolicyHint } from '../components/PassphrasePolicyHint.tsx';
-import { QuorumFields, type QuorumDraft } from '../components/QuorumFields.tsx';
+import { holdersOf, QuorumFields, type QuorumDraft } from '../components/QuorumFields.tsx';
 import { useAppStore } from '../store/index.ts';
 import { FieldRefusal } from '../components/MessageText.tsx';
 import { refusalApart, refusalAt } from '../components/field-refusal.ts';
@@ -22,7 +22,7 @@ function toInput(actor: string, passphrase: string, withQuorum: boolean, q: Quor
   return {
     actor,
     passphrase: passphrase === '' ? undefined : passphrase,
-    quorum: withQuorum ? { threshold: Number(q.threshold), total: Number(q.total), sharesDir: q.sharesDir } : undefined,
+    quorum: withQuorum ? { threshold: Number(q.threshold), total: Number(q.total), ...holdersOf(q) } : undefined,
   };
 }
 
@@ -33,7 +33,7 @@ export function CreateVaultScreen({ vaultDir }: { vaultDir: string }) {
   const [passphrase, setPassphrase] = useState('');
   const [confirm, setConfirm] = useState('');
   const [withQuorum, setWithQuorum] = useState(false);
-  const [quorum, setQuorum] = useState<QuorumDraft>({ threshold: '2', total: '3', sharesDir: '' });
+  const [quorum, setQuorum] = useState<QuorumDraft>({ threshold: '2', total: '3', holders: [] });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiFailure | null>(null);
 

@@ -1,4 +1,3 @@
-import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Dialog from '@mui/material/Dialog';
 import DialogActions from '@mui/material/DialogActions';
@@ -19,7 +18,7 @@ import { LocalDateTime } from '../../components/LocalDateTime.tsx';
 import { MonoText } from '../../components/MonoText.tsx';
 import { PassphraseField } from '../../components/PassphraseField.tsx';
 import { PassphrasePolicyHint } from '../../components/PassphrasePolicyHint.tsx';
-import { QuorumFields, type QuorumDraft } from '../../components/QuorumFields.tsx';
+import { holdersOf, QuorumFields, type QuorumDraft } from '../../components/QuorumFields.tsx';
 import { useAppStore } from '../../store/index.ts';
 import { shown } from '../../components/shown.ts';
 import { FieldRefusal } from '../../components/MessageText.tsx';
@@ -42,12 +41,13 @@ export function KeySlotsPanel() {
   const [label, setLabel] = useState('');
   const [pass, setPass] = useState('');
   const [confirm, setConfirm] = useState('');
-  const [quorum, setQuorum] = useState<QuorumDraft>({ threshold: '2', total: '3', sharesDir: '' });
+  const [quorum, setQuorum] = useState<QuorumDraft>({ threshold: '2', total: '3', holders: [] });
   const [removing, setRemoving] = useState<SlotInfo | null>(null);
   const [error, setError] = useState<ApiFailure | null>(null);
   const passphraseRefusal = refusalAt(error, 'newPassphrase');
   const [notice, setNotice] = useState<string | null>(null);
-  const [shareFiles, setShareFiles] = useState<string[]>([]);
+  const setHeldShares = useAppStore((s) => s.setHeldShares);
+  const holding = useAppStore((s) => s.heldShares !== null);
   const [busy, setBusy] = useState(false);
 
   const reset = () => {
@@ -79,15 +79,15 @@ export function KeySlotsPanel() {
 
   const addQuorum = async () => {
     setBusy(true);
-    const r = await call('vault.addQuorumSlot', { threshold: Number(quorum.threshold), total: Number(quorum.total), sharesDir: quorum.sharesDir, ...(label.trim() ? { label } : {}) });
+    const r = await call('vault.addQuorumSlot', { threshold: Number(quorum.threshold), total: Number(quorum.total), ...holdersOf(quorum), ...(label.trim() ? { label } : {}) });
     setBusy(false);
     if (!r.ok) {
       setError(r);
       return;
     }
     reset();
-    setShareFiles(r.value.shareFiles);
-    setNotice(`Quorum slot added: ${r.value.slot.threshold ?? '?'} of ${r.value.slot.total ?? '?'} custodians. Hand one share file to each custodian, then delete them from this folder.`);
+    setHeldShares(r.value.heldShares);
+    setNotice(`Quorum slot added: ${r.value.slot.threshold ?? '?'} of ${r.value.slot.total ?? '?'} custodians. Write each share to its own medium now (above).`);
     await loadVaultInfo();
   };
 
@@ -142,22 +142,13 @@ export function KeySlotsPanel() {
           {notice}
         </Typography>
       ) : null}
-      {shareFiles.length > 0 ? (
-        <Box component="ul" sx={{ m: 0 }} aria-label="Share files written">
-          {shareFiles.map((f) => (
-            <li key={f}>
-              <MonoText>{f}</MonoText>
-            </li>
-          ))}
-        </Box>
-      ) : null}
       {refusalApart(error, ['newPassphrase']) ? <ApiErrorAlert error={error!} title="The key slots were not changed" /> : null}
       {adding === 'none' ? (
         <Stack direction="row" spacing={1}>
           <Button variant="outlined" onClick={() => startAdding('passphrase')}>
             Add passphrase slot…
           </Button>
-          <Button variant="outlined" onClick={() => startAdding('quorum')}>
+          <Button variant="outlined" onClick={() => startAdding('quorum')} disabled={holding} title={holding ? 'Finish writing the shares of the new quorum first' : undefined}>
             Add quorum slot…
           </Button>
         </Stack>
