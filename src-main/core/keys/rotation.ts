@@ -92,7 +92,7 @@ export interface ActivationOutcome extends ActivationFacts {
 }
 
 function keyLabel(k: SigningKeyRecord): string {
-  return `"${k.name}" (${k.id.slice(0, 7 + 16)})`;
+  return `"${k.name}" (${k.id})`;
 }
 
 /**

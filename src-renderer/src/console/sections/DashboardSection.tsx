@@ -21,6 +21,7 @@ import { StateChip } from '../../components/StateChip.tsx';
 import { useAppStore } from '../../store/index.ts';
 import { timeLeftText } from '../key-time.ts';
 import { shown } from '../../components/shown.ts';
+import { officerLine } from '../../components/officer-words.ts';
 import { RotationPanel } from './RotationPanel.tsx';
 import { CaOverview } from '../cas/CaOverview.tsx';
 import { CrlTimeline, StalePresignedAlerts, useCrlCalendar } from '../CrlCalendarPanel.tsx';
@@ -53,7 +54,7 @@ function alertsFor(keys: KeyView[], audit: AuditVerificationView | null): DashAl
     if (days !== null && days <= EXPIRY_WARNING_DAYS) {
       out.push({ id: `exp-${k.id}`, severity: days <= 14 ? 'error' : 'warning', title: `${shown(k.name)} expires in ${Math.max(0, Math.floor(days))} days`, text: 'Prepare its successor: create a new key and activate it before this one expires.' });
     }
-    for (const [i, p] of k.health.problems.entries()) out.push({ id: `health-${k.id}-${i}`, severity: 'warning', title: `${shown(k.name)}: health check`, text: shown(p) });
+    for (const [i, p] of k.health.problems.entries()) out.push({ id: `health-${k.id}-${i}`, severity: 'warning', title: `${shown(k.name)}: health check`, text: officerLine(shown(p)) });
   }
   for (const k of keys) {
     if (k.state === 'draft' && k.chainLength > 0) {
@@ -196,7 +197,7 @@ export function DashboardSection() {
           {active ? (
             <KeyCard k={active}>
               <Typography variant="body2" sx={{ mt: 1 }} data-testid="active-health">
-                Health: {active.health.ok ? 'all checks pass' : shown(active.health.problems.join('; '))}
+                Health: {active.health.ok ? 'all checks pass' : officerLine(shown(active.health.problems.join('; ')))}
               </Typography>
               <Typography variant="body2" sx={{ mt: 0.5 }}>
                 <KeyWhere k={active} testId="active-where" />

@@ -21,6 +21,8 @@ import { PassphrasePolicyHint } from '../../components/PassphrasePolicyHint.tsx'
 import { holdersOf, QuorumFields, type QuorumDraft } from '../../components/QuorumFields.tsx';
 import { useAppStore } from '../../store/index.ts';
 import { shown } from '../../components/shown.ts';
+import { FieldRefusal } from '../../components/MessageText.tsx';
+import { refusalApart, refusalAt } from '../../components/field-refusal.ts';
 
 export function slotText(s: SlotInfo): string {
   const kind = s.type === 'quorum' ? `Custodian quorum, ${s.threshold ?? '?'} of ${s.total ?? '?'}` : 'Passphrase';
@@ -42,6 +44,7 @@ export function KeySlotsPanel() {
   const [quorum, setQuorum] = useState<QuorumDraft>({ threshold: '2', total: '3', holders: [] });
   const [removing, setRemoving] = useState<SlotInfo | null>(null);
   const [error, setError] = useState<ApiFailure | null>(null);
+  const passphraseRefusal = refusalAt(error, 'newPassphrase');
   const [notice, setNotice] = useState<string | null>(null);
   const setHeldShares = useAppStore((s) => s.setHeldShares);
   const holding = useAppStore((s) => s.heldShares !== null);
@@ -139,7 +142,7 @@ export function KeySlotsPanel() {
           {notice}
         </Typography>
       ) : null}
-      {error ? <ApiErrorAlert error={error} title="The key slots were not changed" /> : null}
+      {refusalApart(error, ['newPassphrase']) ? <ApiErrorAlert error={error!} title="The key slots were not changed" /> : null}
       {adding === 'none' ? (
         <Stack direction="row" spacing={1}>
           <Button variant="outlined" onClick={() => startAdding('passphrase')}>
@@ -156,7 +159,17 @@ export function KeySlotsPanel() {
             void addPassphrase();
           }}>
           <TextField label="Slot label" value={label} onChange={(e) => setLabel(e.target.value)} helperText="Who holds it, e.g. “deputy officer”." />
-          <PassphraseField label="Slot passphrase" value={pass} onChange={setPass} autoComplete="new-password" helperText={<PassphrasePolicyHint length={pass.length} />} />
+          <PassphraseField
+            label="Slot passphrase"
+            value={pass}
+            onChange={(v) => {
+              setPass(v);
+              if (passphraseRefusal) setError(null);
+            }}
+            autoComplete="new-password"
+            error={passphraseRefusal !== null}
+            helperText={passphraseRefusal ? <FieldRefusal refusal={passphraseRefusal} /> : <PassphrasePolicyHint length={pass.length} />}
+          />
           <PassphraseField label="Confirm slot passphrase" value={confirm} onChange={setConfirm} autoComplete="new-password" error={confirm !== '' && confirm !== pass} helperText={confirm !== '' && confirm !== pass ? 'Does not match yet.' : ' '} />
           <Stack direction="row" spacing={1}>
             <Button type="submit" variant="contained" disabled={busy || pass === '' || pass !== confirm}>
@@ -185,7 +198,7 @@ export function KeySlotsPanel() {
         <Dialog open onClose={() => setRemoving(null)} aria-labelledby="remove-slot-title">
           <DialogTitle id="remove-slot-title">Remove {slotText(removing)}?</DialogTitle>
           <DialogContent>
-            <DialogContentText>Whoever holds this passphrase or these shares can no longer open the vault. The api refuses to remove the last slot.</DialogContentText>
+            <DialogContentText>Whoever holds this passphrase or these shares can no longer open the vault. The vault never removes its last slot.</DialogContentText>
           </DialogContent>
           <DialogActions>
             <Button onClick={() => setRemoving(null)}>Cancel</Button>
