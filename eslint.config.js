@@ -21,7 +21,7 @@ const LAYERS = {
   // The contract is loaded by the renderer too: zod and the Node-free core modules that define its unions.
   contract: layer('api/contract', [
     'zod', ...CONTRACT, 'src-main/core/errors.ts', 'src-main/core/issuance/profile-names.ts',
-    'src-main/core/issuance/revocation-reasons.ts', 'src-main/core/pki/key-algorithm-names.ts', 'src-main/core/keys/key-state.ts',
+    'src-main/core/issuance/revocation-reasons.ts', 'src-main/core/pki/key-algorithm-names.ts', 'src-main/core/keys/key-state.ts', 'src-main/core/ceremony/kit-kinds.ts',
     // The views it shares with core, declared once there (docs/architecture.md, "Contract views and core types").
     'src-main/core/store/certificate-summary.ts', 'src-main/core/store/ca-summary.ts', 'src-main/core/vault/slot-summary.ts', 'src-main/core/media/medium.ts',
     'src-main/core/fleet/fleet-views.ts',
@@ -35,20 +35,20 @@ const LAYERS = {
     'src-main/api/session.ts', 'src-main/api/vault-location.ts', 'src-main/core/errors.ts', 'src-main/core/clock.ts',
     'src-main/core/pki/crypto-provider.ts', 'src-main/core/pki/algorithms.ts', 'src-main/core/media/detect.ts',
     'src-main/core/media/media-errors.ts', 'src-main/core/issuance/profiles.ts', 'src-main/core/issuance/revocation-reasons.ts',
-    'src-main/core/fs/untrusted-read.ts', 'src-main/core/safe-text.ts',
+    'src-main/core/fs/untrusted-read.ts', 'src-main/core/safe-text.ts', 'src-main/core/issuance/issuance-pool.ts',
   ]),
   electron: layer('electron/', [
     'node:**', 'electron', 'src-main/electron/**', ...CONTRACT, 'src-main/api/dispatch.ts', 'src-main/api/service.ts',
     'src-main/api/vault-location.ts', 'src-main/core/clock.ts', 'src-main/core/pki/crypto-provider.ts',
   ]),
   // The renderer talks only to window.airgap: UI packages, its own files, and the contract's types;
-  // and the one pure, Node-free text-escaping module, so window and terminal escape alike.
+  // and the pure, Node-free modules the window shares with the terminal and the printed kit: text escaping, the read-back of a fingerprint.
   renderer: layer('the renderer', [
-    'src-renderer/**', 'src-main/core/safe-text.ts', 'react', 'react/**', 'react-dom', 'react-dom/**', '@mui/**', '@emotion/**', 'zustand', 'zustand/**',
+    'src-renderer/**', 'src-main/core/safe-text.ts', 'src-main/core/ceremony/read-back.ts', 'src-main/core/ceremony/pgp-words.ts', 'react', 'react/**', 'react-dom', 'react-dom/**', '@mui/**', '@emotion/**', 'zustand', 'zustand/**',
     '@tanstack/react-virtual',
   ], CONTRACT),
   // Tests and the test kits in src-main/testing/ may reach every layer of src-main; nothing else may import a kit.
-  tests: layer('a test', ['node:**', 'vitest', 'fast-check', 'eslint', 'commander', 'src-main/**', 'src-renderer/src/components/shown.ts', ...CORE_PACKAGES]),
+  tests: layer('a test', ['node:**', 'vitest', 'fast-check', 'eslint', 'commander', 'src-main/**', 'src-renderer/src/components/shown.ts', 'src-renderer/src/components/officer-words.ts', ...CORE_PACKAGES]),
 };
 
 export default tseslint.config(

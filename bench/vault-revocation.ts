@@ -55,11 +55,13 @@ try {
     certs.insert(batch);
   });
   console.log(`setup: ${fmtInt(count)} certificate rows written in ${fmtSeconds((performance.now() - t) / 1000)}`);
+  // Writing a million rows can take longer than the auto-lock on a busy machine.
+  service.session.touch();
 
   const revokeTimes: number[] = [];
   const revokeCpu: number[] = [];
   for (let r = 0; r < runs; r++) {
-    if (r > 0) vault.db.prepare('DELETE FROM revocations').run();
+    if (r > 0) vault.db.exec('DELETE FROM revocations; DELETE FROM revocation_events; UPDATE certificate_counts SET revoked = 0;');
     t = performance.now();
     const cpu = process.cpuUsage();
     const res = await call(service, 'cert.revokeAll', { issuer: 'fleet', reason: 'keyCompromise' });

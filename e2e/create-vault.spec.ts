@@ -1,7 +1,9 @@
 import { expect, test } from './fixtures/test.ts';
+import { LAPTOP_SIZES, SCHEMES } from './support/evidence.ts';
 import { OFFICER, PASSPHRASE, openSection, ui, vaultIdOnDisk } from './support/ui.ts';
 
 test('create a vault: a weak passphrase is refused without losing input, then the console shows the new vault id', async ({ host, shots, a11y }) => {
+  test.setTimeout(180_000);
   const { page } = host;
   const u = ui(page);
 
@@ -15,11 +17,28 @@ test('create a vault: a weak passphrase is refused without losing input, then th
   await expect(page.getByTestId('passphrase-policy')).toHaveText('At least 12 characters (9 so far)');
   await u.confirm.fill('too short');
   await u.createButton.click();
-  await expect(u.apiError).toContainText('WEAK_PASSPHRASE');
+  // The refusal stands under the passphrase field (its description), not in an alert apart.
+  await expect(u.passphrase).toHaveAccessibleDescription(/The passphrase has 9 characters; at least 12 are required/);
+  await expect(u.passphrase).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByTestId('field-refusal')).toHaveAttribute('data-code', 'WEAK_PASSPHRASE');
+  await expect(u.apiError).toHaveCount(0);
   await expect(u.officerName).toHaveValue(OFFICER);
   await expect(u.passphrase).toHaveValue('too short');
-  await a11y.check('create vault, api error');
-  await shots.take('weak passphrase refused by the api');
+  for (const size of LAPTOP_SIZES) {
+    for (const colorScheme of SCHEMES) {
+      await page.setViewportSize(size);
+      await page.emulateMedia({ colorScheme });
+      await a11y.check(`create vault, passphrase refused ${size.width}x${size.height} ${colorScheme}`);
+      await shots.take(`weak passphrase refused next to its field ${size.width}x${size.height} ${colorScheme}`);
+    }
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+
+  // Editing the passphrase drops the refusal: "has 9 characters" never stands next to a longer one.
+  await u.passphrase.pressSequentially(' still', { delay: 0 });
+  await expect(page.getByTestId('field-refusal')).toHaveCount(0);
+  await expect(u.passphrase).toHaveAccessibleDescription('At least 12 characters (15 so far, long enough)');
+  await expect(u.passphrase).not.toHaveAttribute('aria-invalid', 'true');
 
   await u.confirm.fill('something else entirely');
   await expect(page.getByText('Does not match the passphrase yet.')).toBeVisible();

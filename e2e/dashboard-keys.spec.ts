@@ -187,7 +187,7 @@ test('settings: policies saved, the last slot cannot be removed, passphrase chan
   await u.officerName.fill(OFFICER);
   await u.passphrase.fill(PASSPHRASE);
   await u.unlockButton.click();
-  await expect(u.apiError).toContainText('WRONG_PASSPHRASE');
+  await expect(page.getByTestId('field-refusal')).toHaveAttribute('data-code', 'WRONG_PASSPHRASE');
   await unlockWithPassphrase(page, OFFICER, next);
   await openSection(page, 'Settings');
   await expect(page.getByLabel('Trusted window (days)')).toHaveValue('45');

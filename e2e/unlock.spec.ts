@@ -27,13 +27,18 @@ test.describe('unlock and lock', () => {
     await u.officerName.fill(OFFICER);
     await u.passphrase.fill('not the passphrase at all');
     await u.unlockButton.click();
-    await expect(u.apiError).toContainText('WRONG_PASSPHRASE');
+    // Said under the passphrase field, and gone once the passphrase is edited.
+    await expect(page.getByTestId('field-refusal')).toHaveAttribute('data-code', 'WRONG_PASSPHRASE');
+    await expect(u.passphrase).toHaveAttribute('aria-invalid', 'true');
+    await expect(u.apiError).toHaveCount(0);
     await expect(u.officerName).toHaveValue(OFFICER);
     await expect(u.unlockHeading).toBeVisible();
     await a11y.check('unlock, wrong passphrase');
     await shots.take('wrong passphrase');
 
     await u.passphrase.fill(PASSPHRASE);
+    await expect(page.getByTestId('field-refusal')).toHaveCount(0);
+    await expect(u.passphrase).not.toHaveAttribute('aria-invalid', 'true');
     await u.passphrase.press('Enter');
     await expect(u.consoleHeading).toBeVisible();
     await expect(page.getByTestId('actor')).toHaveText(OFFICER);

@@ -6,12 +6,13 @@
  * against the trust bundle the vault answers through dispatch.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import type { BundleView } from '../src-main/api/contract.ts';
 import { expect, test } from './fixtures/test.ts';
 import { must, openVaultService, opensslCsr } from './support/emergency-seed.ts';
+import { LAPTOP_SIZES, SCHEMES } from './support/evidence.ts';
 import { copyCaVault } from './support/seed-ca.ts';
 import { ui, unlockWithPassphrase } from './support/ui.ts';
 
@@ -24,19 +25,43 @@ async function pressOn(page: Page, target: Locator, key = 'Enter'): Promise<void
 
 const stepHeading = (page: Page, n: number, name: string) => page.getByRole('heading', { level: 2, name: `Step ${n} of 5: ${name}` });
 
-test('issue from media: refused file previewed, profile and validity, progress to the total, per-file results, certificates on the medium verify with OpenSSL', async ({ host, shots, a11y }) => {
+/** Every laptop size and colour scheme: axe clean, no sideways scroll, a screenshot each. */
+async function judge(page: Page, shots: { take(name: string): Promise<string> }, a11y: { check(screen: string): Promise<void> }, name: string): Promise<void> {
+  for (const size of LAPTOP_SIZES) {
+    for (const colorScheme of SCHEMES) {
+      await page.setViewportSize(size);
+      await page.emulateMedia({ colorScheme });
+      await a11y.check(`issue from media: ${name} ${size.width}x${size.height} ${colorScheme}`);
+      await shots.take(`${name} ${size.width}x${size.height} ${colorScheme}`);
+    }
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+/** A request made by OpenSSL that asks to be a CA (basicConstraints CA:TRUE, keyCertSign), RSA 3072. */
+function caAskingCsr(dir: string, cn: string): string {
+  mkdirSync(dir, { recursive: true });
+  const csr = join(dir, `${cn}.csr`);
+  execFileSync('openssl', ['req', '-new', '-newkey', 'rsa:3072', '-nodes', '-keyout', join(dir, `${cn}.key`), '-out', csr, '-subj', `/O=Acme Fleet/CN=${cn}`, '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], { stdio: 'ignore' });
+  return csr;
+}
+
+test('issue from media: one row per request with a tick box, only ticked requests signed, the signer named, CA requests kept out; certificates verify with OpenSSL', async ({ host, shots, a11y }) => {
+  test.setTimeout(600_000);
   const { page } = host;
   const usb = join(host.workDir, 'USB-REQUESTS');
   const requests = join(usb, 'requests');
   mkdirSync(requests, { recursive: true });
   const made = join(host.workDir, 'openssl');
   for (const cn of AGENTS) copyFileSync(opensslCsr(made, cn), join(requests, `${cn}.csr`));
+  copyFileSync(caAskingCsr(made, 'rogue-ca'), join(requests, 'rogue-ca.csr'));
   writeFileSync(join(requests, 'notes.csr'), 'this is not a certificate request\n');
   process.env.AIRGAP_CA_MEDIA_ROOTS = usb;
 
   await copyCaVault(host.vaultDir);
   const seeder = await openVaultService(host.vaultDir);
   const bundle = await must<BundleView>(seeder, 'bundle.preview', {});
+  const activeKey = (await must<Array<{ id: string; name: string; state: string }>>(seeder, 'key.list', {})).find((k) => k.state === 'active')!;
   seeder.session.lock(null);
   const bundleFile = join(host.workDir, 'bundle.pem');
   writeFileSync(bundleFile, bundle.pem);
@@ -48,61 +73,92 @@ test('issue from media: refused file previewed, profile and validity, progress t
   await expect(stepHeading(page, 1, 'Requests folder')).toBeFocused();
   await expect(page.getByTestId('wizard-next')).toContainText('Nothing is issued yet');
 
-  // Step 1: the medium, a folder on it, and the requests read and checked.
+  // Step 1: the medium, a folder on it, and one row per request: subject, SANs, key, requested extensions.
   const radio = page.getByRole('radio', { name: /USB-REQUESTS/ });
   await pressOn(page, radio, 'Space');
   await expect(radio).toBeChecked();
   await page.getByLabel('Folder on the medium (optional)').fill('requests');
   await pressOn(page, page.getByRole('button', { name: 'Read the requests' }));
-  await expect(page.getByTestId('requests-count')).toHaveText('3 requests can be signed, 1 refused');
-  await expect(page.getByTestId('request-row').filter({ hasText: 'notes.csr' })).toContainText('Refused');
-  for (const cn of AGENTS) await expect(page.getByTestId('request-row').filter({ hasText: `${cn}.csr` })).toContainText('OK');
-  await a11y.check('issue from media: requests folder');
-  await shots.take('requests folder read, one refused');
+  await expect(page.getByTestId('requests-count')).toHaveText('3 requests can be signed, 1 refused, 1 asking to be a CA');
+  const signer = page.getByTestId('issue-signer');
+  await expect(signer).toContainText(`Signed by ${activeKey.name} (sha256:`);
+  await expect(signer.getByTestId('key-id')).toHaveAttribute('data-key-id', activeKey.id);
+  // Shortened in the middle in groups of four; the full id on hover.
+  const hex = activeKey.id.slice('sha256:'.length);
+  await expect(signer.locator(`[title="${activeKey.id}"]`)).toHaveText(`sha256:${hex.slice(0, 4)} ${hex.slice(4, 8)} … ${hex.slice(-8, -4)} ${hex.slice(-4)}`);
+  const row = (file: string) => page.getByTestId('request-row').filter({ hasText: file });
+  await expect(row('notes.csr')).toContainText('Refused');
+  await expect(row('notes.csr').getByRole('checkbox')).toBeDisabled();
+  for (const cn of AGENTS) {
+    await expect(row(`${cn}.csr`)).toContainText(`CN=${cn},O=Acme Fleet`);
+    await expect(row(`${cn}.csr`).getByTestId('request-sans')).toHaveText(`DNS:${cn}.fleet.example`);
+    await expect(row(`${cn}.csr`).getByTestId('request-key')).toHaveText('ECDSA P-256');
+    await expect(row(`${cn}.csr`).getByTestId('request-extensions')).toHaveText('none');
+    await expect(row(`${cn}.csr`).getByRole('checkbox')).not.toBeChecked();
+  }
+  await expect(row('rogue-ca.csr').getByTestId('request-key')).toHaveText('RSA 3072-bit');
+  await expect(row('rogue-ca.csr').getByTestId('request-extensions')).toContainText('basicConstraints (critical): CA: yes; keyUsage (critical): keyCertSign, cRLSign');
+  await expect(row('rogue-ca.csr').getByRole('checkbox')).toBeDisabled();
+  await expect(page.getByTestId('requests-ca-elsewhere')).toContainText('New certificate authority');
+  // Nothing ticked yet: nothing can go on.
+  await expect(page.getByRole('button', { name: 'Next: profile' })).toBeDisabled();
+  await judge(page, shots, a11y, 'requests read, none ticked');
 
-  // Step 2: profile and validity; Back keeps the folder and its preview.
+  // Tick all, then untick agent-c, by keyboard.
+  await pressOn(page, page.getByRole('checkbox', { name: 'Tick every request that can be signed (3)' }), 'Space');
+  for (const cn of AGENTS) await expect(row(`${cn}.csr`).getByRole('checkbox')).toBeChecked();
+  await pressOn(page, page.getByRole('checkbox', { name: 'Sign agent-c.csr (CN=agent-c,O=Acme Fleet)' }), 'Space');
+  await expect(row('agent-c.csr').getByRole('checkbox')).not.toBeChecked();
+  await expect(page.getByTestId('requests-ticked')).toHaveText('Ticked: 2 requests.');
+  await a11y.check('issue from media: two of three ticked');
+  await shots.take('two of three ticked');
+
+  // Step 2: end-entity profiles only, with where a CA request goes; Back keeps the folder, its rows and the ticks.
   await pressOn(page, page.getByRole('button', { name: 'Next: profile' }));
   await expect(stepHeading(page, 2, 'Profile and validity')).toBeVisible();
   await expect(page.getByRole('radio', { name: /^agent/ })).toBeChecked();
+  await expect(page.getByRole('radio', { name: /^sub-ca/ })).toHaveCount(0);
+  await expect(page.getByRole('radio', { name: /^server/ })).toHaveCount(1);
+  await expect(page.getByTestId('profile-ca-elsewhere')).toContainText('Requests for a certificate authority (sub-CA) are not signed here');
   await expect(page.getByLabel('Write the certificates to (an existing folder)')).toHaveValue(requests);
   await pressOn(page, page.getByRole('button', { name: 'Back' }));
   await expect(stepHeading(page, 1, 'Requests folder')).toBeVisible();
-  await expect(page.getByTestId('requests-count')).toHaveText('3 requests can be signed, 1 refused');
+  await expect(page.getByTestId('requests-ticked')).toHaveText('Ticked: 2 requests.');
   await pressOn(page, page.getByRole('button', { name: 'Next: profile' }));
   await expect(stepHeading(page, 2, 'Profile and validity')).toBeVisible();
   await page.getByLabel('Validity in days (optional)').fill('90');
   await a11y.check('issue from media: profile and validity');
   await shots.take('profile and validity');
 
-  // Step 3: confirm; nothing issued yet. (The profiles load asynchronously: press only once enabled.)
+  // Step 3: confirm: the signer, the ticked requests one per row; nothing issued yet.
   await expect(page.getByRole('button', { name: 'Next: confirm' })).toBeEnabled();
   await pressOn(page, page.getByRole('button', { name: 'Next: confirm' }));
   await expect(stepHeading(page, 3, 'Confirm')).toBeVisible();
+  await expect(page.getByTestId('issue-signer')).toContainText(`Signed by ${activeKey.name} (sha256:`);
   const summary = page.getByTestId('issue-summary');
-  await expect(summary).toContainText('3 requests (1 refused file is skipped)');
+  await expect(summary).toContainText('2 ticked requests (3 other files are not signed)');
   await expect(summary).toContainText('90 days');
+  await expect(page.getByTestId('chosen-row')).toHaveCount(2);
+  for (const cn of ['agent-a', 'agent-b']) await expect(page.getByTestId('chosen-row').filter({ hasText: `${cn}.csr` })).toContainText(`DNS:${cn}.fleet.example`);
   expect(readdirSync(requests).filter((f) => f.endsWith('.crt.pem'))).toEqual([]);
-  await a11y.check('issue from media: confirm');
-  await shots.take('confirm');
+  await judge(page, shots, a11y, 'confirm');
 
-  // Step 4: issue, progress to the total, a result per file.
-  await pressOn(page, page.getByRole('button', { name: 'Issue 3 certificates' }));
+  // Step 4: issue exactly the ticked ones.
+  await pressOn(page, page.getByRole('button', { name: 'Issue 2 certificates' }));
   await expect(stepHeading(page, 4, 'Issue')).toBeVisible();
-  await expect(page.getByTestId('issue-result-count')).toHaveText('3 issued, 1 refused');
-  await expect(page.getByTestId('operation-progress-text')).toContainText('3 of 3 (100%)');
-  await expect(page.getByTestId('issue-result-row')).toHaveCount(4);
-  await expect(page.getByTestId('issue-result-row').filter({ hasText: 'notes.csr' })).toContainText('Refused');
-  for (const cn of AGENTS) await expect(page.getByTestId('issue-result-row').filter({ hasText: `${cn}.csr` })).toContainText(/Issued, serial [0-9a-f]+/);
+  await expect(page.getByTestId('issue-result-count')).toHaveText('2 issued, 0 refused', { timeout: 90_000 });
+  await expect(page.getByTestId('operation-progress-text')).toContainText('2 of 2 (100%)');
+  await expect(page.getByTestId('issue-result-row')).toHaveCount(2);
+  for (const cn of ['agent-a', 'agent-b']) await expect(page.getByTestId('issue-result-row').filter({ hasText: `${cn}.csr` })).toContainText(/Issued, serial [0-9a-f]+/);
   await a11y.check('issue from media: results');
   await shots.take('issued, per-file results');
 
-  // Step 5: where the certificates went; they are on the medium and OpenSSL accepts them.
+  // Step 5: only the ticked requests got certificates, and OpenSSL accepts them.
   await pressOn(page, page.getByRole('button', { name: 'Next: done' }));
   await expect(stepHeading(page, 5, 'Done')).toBeVisible();
   await expect(page.getByTestId('issue-out-dir')).toHaveText(requests);
-  await expect(page.getByTestId('issue-done')).toContainText('3 certificates written to the medium; 1 file refused');
-  for (const cn of AGENTS) expect(existsSync(join(requests, `${cn}.crt.pem`))).toBe(true);
-  expect(existsSync(join(requests, 'notes.crt.pem'))).toBe(false);
+  await expect(page.getByTestId('issue-done')).toContainText('2 certificates written to the medium');
+  expect(readdirSync(requests).filter((f) => f.endsWith('.crt.pem')).sort()).toEqual(['agent-a.crt.pem', 'agent-b.crt.pem']);
   const verify = execFileSync('openssl', ['verify', '-CAfile', bundleFile, join(requests, 'agent-a.crt.pem')], { encoding: 'utf8' });
   expect(verify).toContain(': OK');
   const subject = execFileSync('openssl', ['x509', '-noout', '-subject', '-in', join(requests, 'agent-b.crt.pem')], { encoding: 'utf8' });
@@ -112,6 +168,36 @@ test('issue from media: refused file previewed, profile and validity, progress t
 
   await pressOn(page, page.getByRole('button', { name: 'Done' }));
   await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
+});
+
+test('issue from media: a ticked request swapped on the medium after it was shown is refused by the main process, nothing signed', async ({ host }) => {
+  test.setTimeout(180_000);
+  const { page } = host;
+  const usb = join(host.workDir, 'USB-SWAP');
+  const requests = join(usb, 'requests');
+  mkdirSync(requests, { recursive: true });
+  const made = join(host.workDir, 'openssl');
+  copyFileSync(opensslCsr(made, 'agent-a'), join(requests, 'agent-a.csr'));
+  process.env.AIRGAP_CA_MEDIA_ROOTS = usb;
+  await copyCaVault(host.vaultDir);
+  await page.reload();
+  await unlockWithPassphrase(page);
+  await pressOn(page, page.getByRole('button', { name: 'Issue from media…' }));
+  await pressOn(page, page.getByRole('radio', { name: /USB-SWAP/ }), 'Space');
+  await page.getByLabel('Folder on the medium (optional)').fill('requests');
+  await pressOn(page, page.getByRole('button', { name: 'Read the requests' }));
+  await pressOn(page, page.getByRole('checkbox', { name: /^Sign agent-a\.csr/ }), 'Space');
+  await pressOn(page, page.getByRole('button', { name: 'Next: profile' }));
+  await expect(page.getByRole('button', { name: 'Next: confirm' })).toBeEnabled();
+  await pressOn(page, page.getByRole('button', { name: 'Next: confirm' }));
+  await expect(page.getByTestId('chosen-row')).toContainText('CN=agent-a');
+  // Someone swaps the file for another request under the same name.
+  copyFileSync(opensslCsr(join(made, 'evil'), 'intruder'), join(requests, 'agent-a.csr'));
+  await pressOn(page, page.getByRole('button', { name: 'Issue 1 certificate' }));
+  await expect(stepHeading(page, 3, 'Confirm')).toBeVisible();
+  await expect(page.getByText('Nothing was issued')).toBeVisible();
+  await expect(page.getByText(/agent-a\.csr changed on the medium since it was shown to you/)).toBeVisible();
+  expect(readdirSync(requests).filter((f) => f.endsWith('.crt.pem'))).toEqual([]);
 });
 
 test('issue from media: an auto-lock in the middle keeps the folder, its preview, the profile and the validity', async ({ host, shots }) => {
@@ -129,6 +215,7 @@ test('issue from media: an auto-lock in the middle keeps the folder, its preview
   await page.getByLabel('Folder on the medium (optional)').fill('requests');
   await pressOn(page, page.getByRole('button', { name: 'Read the requests' }));
   await expect(page.getByTestId('requests-count')).toHaveText('1 request can be signed, 0 refused');
+  await pressOn(page, page.getByRole('checkbox', { name: /^Sign agent-a\.csr/ }), 'Space');
   await pressOn(page, page.getByRole('button', { name: 'Next: profile' }));
   await expect(stepHeading(page, 2, 'Profile and validity')).toBeVisible();
   await page.getByLabel('Validity in days (optional)').fill('90');
@@ -145,10 +232,12 @@ test('issue from media: an auto-lock in the middle keeps the folder, its preview
   await expect(page.getByRole('radio', { name: /USB-LOCKED/ })).toBeChecked();
   await expect(page.getByLabel('Folder on the medium (optional)')).toHaveValue('requests');
   await expect(page.getByTestId('requests-count')).toHaveText('1 request can be signed, 0 refused');
+  await expect(page.getByRole('checkbox', { name: /^Sign agent-a\.csr/ })).toBeChecked();
 });
 
 /** The folder step and the results with a renewal request among plain CSRs, at both window sizes. */
 async function renewalAmongRequests({ host, shots, a11y }: { host: { page: Page; workDir: string; vaultDir: string }; shots: { take(name: string): Promise<string> }; a11y: { check(screen: string): Promise<void> } }, theme: string): Promise<void> {
+  test.setTimeout(240_000);
   const { page } = host;
   const usb = join(host.workDir, 'USB-RENEWALS');
   const requests = join(usb, 'requests');
@@ -176,9 +265,13 @@ async function renewalAmongRequests({ host, shots, a11y }: { host: { page: Page;
   await pressOn(page, page.getByRole('radio', { name: /USB-RENEWALS/ }), 'Space');
   await page.getByLabel('Folder on the medium (optional)').fill('requests');
   await pressOn(page, page.getByRole('button', { name: 'Read the requests' }));
-  await expect(page.getByTestId('requests-count')).toHaveText('1 request can be signed, 1 renewal request can be renewed, 0 refused');
-  await expect(page.getByTestId('request-row').filter({ hasText: 'agent-old.p7m' })).toContainText('OK: a renewal request');
-  await expect(page.getByTestId('request-row').filter({ hasText: 'agent-new.csr' })).toContainText('OK: a certificate request');
+  await expect(page.getByTestId('requests-count')).toHaveText('2 requests can be signed, 0 refused');
+  // The renewal's row shows the request inside it: the agent's subject and SANs, its new key.
+  await expect(page.getByTestId('request-row').filter({ hasText: 'agent-old.p7m' })).toContainText('Renewal request: checked against the certificate that signed it');
+  await expect(page.getByTestId('request-row').filter({ hasText: 'agent-old.p7m' })).toContainText('DNS:agent-old.fleet.example');
+  await expect(page.getByTestId('request-row').filter({ hasText: 'agent-new.csr' })).toContainText('CN=agent-new,O=Acme Fleet');
+  await pressOn(page, page.getByRole('checkbox', { name: /^Tick every request/ }), 'Space');
+  await expect(page.getByTestId('requests-ticked')).toHaveText('Ticked: 1 request and 1 renewal request.');
   await a11y.check(`issue from media: a renewal among requests (${theme})`);
   for (const [width, height] of [[1024, 768], [1280, 720]] as const) {
     await page.setViewportSize({ width, height });
@@ -191,7 +284,7 @@ async function renewalAmongRequests({ host, shots, a11y }: { host: { page: Page;
   await expect(page.getByTestId('issue-summary')).toContainText('1 renewal request: each checked against the certificate that signed it');
   await a11y.check(`issue from media: confirm with a renewal (${theme})`);
   await pressOn(page, page.getByRole('button', { name: 'Issue 2 certificates' }));
-  await expect(page.getByTestId('issue-result-count')).toHaveText('2 issued, 0 refused');
+  await expect(page.getByTestId('issue-result-count')).toHaveText('2 issued, 0 refused', { timeout: 90_000 });
   await expect(page.getByTestId('issue-result-row')).toHaveCount(2);
   for (const f of ['agent-old.p7m', 'agent-new.csr']) await expect(page.getByTestId('issue-result-row').filter({ hasText: f })).toContainText(/Issued, serial [0-9a-f]+/);
   await a11y.check(`issue from media: results with a renewal (${theme})`);

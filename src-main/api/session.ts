@@ -11,6 +11,7 @@ import type { ProgressEvent } from './contract/common.ts';
 import { DEFAULT_SETTINGS, type Settings } from './contract/settings.ts';
 import { SettingsStore } from '../core/store/settings-store.ts';
 import { vaultCounts } from '../core/store/vault-counts.ts';
+import type { HeldShares } from './service/held-shares.ts';
 
 export interface Logger {
   /** Detail for operators and developers; never a passphrase, never key material. */
@@ -90,6 +91,12 @@ export interface SessionControl {
   counts(): { keys: number; certificates: number; auditEvents: number } | null;
   /** Hold (or forget, null) the token PIN a host without its own PIN source (the desktop app) was given; in memory only, forgotten on lock. */
   holdTokenPin(pin: string | null): void;
+  /** A new quorum's shares held for delivery one medium at a time (vault.writeShare); null when none. */
+  readonly heldShares: HeldShares | null;
+  /** Hold new shares (the ones held before are given up first, recorded). */
+  holdShares(shares: HeldShares | null): void;
+  /** Stop holding the shares without giving them up here: the caller ends their delivery. */
+  takeHeldShares(): HeldShares | null;
 }
 
 /**
@@ -134,6 +141,36 @@ export class Session implements SessionControl {
     this.heldPin = pin;
   }
 
+  private held: HeldShares | null = null;
+
+  get heldShares(): HeldShares | null {
+    return this.held;
+  }
+
+  holdShares(shares: HeldShares | null): void {
+    this.releaseHeld('new shares were made');
+    this.held = shares;
+  }
+
+  takeHeldShares(): HeldShares | null {
+    const held = this.held;
+    this.held = null;
+    return held;
+  }
+
+  /** Gives up the held shares: those not written are recorded as discarded while the vault is still open. */
+  private releaseHeld(reason: string): void {
+    const held = this.held;
+    if (!held) return;
+    this.held = null;
+    try {
+      held.release(this.openVault, this.actor, reason);
+    } catch (e) {
+      held.clear();
+      this.logger.error('could not record the custodian shares given up', e instanceof Error ? e.message : String(e));
+    }
+  }
+
   get unlocked(): boolean {
     return this.vault !== null && this.vault.isOpen;
   }
@@ -143,6 +180,7 @@ export class Session implements SessionControl {
   }
 
   attach(vault: Vault, actor: string): void {
+    this.releaseHeld('another vault was opened');
     this.vault?.close();
     this.vault = vault;
     this.actor = actor;
@@ -152,6 +190,7 @@ export class Session implements SessionControl {
 
   lock(reason: string | null): void {
     this.heldPin = null;
+    this.releaseHeld(reason ? `the vault was ${reason}` : 'the vault was locked');
     if (this.vault) this.vault.close();
     this.vault = null;
     this.lockedReason = reason;

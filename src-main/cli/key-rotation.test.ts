@@ -120,7 +120,7 @@ describe('rotation scenario through the CLI (clock injected, no sleeping)', () =
     const usb = join(dir, 'usb');
     mkdirSync(usb);
     const cli = inProcessCli({ vault: join(dir, 'vault'), clock, env: { AIRGAP_CA_PASSPHRASE: PASS, AIRGAP_CA_ACTOR: 'Alice Officer', AIRGAP_CA_MEDIA_ROOTS: usb } });
-    type Listed = { name: string; state: string; retired: { at: string; by: string | null; reason: string | null } | null };
+    type Listed = { id: string; name: string; state: string; retired: { at: string; by: string | null; reason: string | null } | null };
     expect((await cli(['vault', 'init'])).code).toBe(0);
     for (const name of ['root-a', 'root-b', 'root-c']) {
       expect((await cli(['key', 'create', '--name', name])).code).toBe(0);
@@ -148,8 +148,10 @@ describe('rotation scenario through the CLI (clock injected, no sleeping)', () =
       ['root-b', 'retired', { at: emergencyAt, by: 'Alice Officer', reason: 'compromise' }],
     ]);
     const text = (await cli(['key', 'list'])).stdout;
-    expect(text).toMatch(/root-b\s+retired \(compromise\)/);
-    expect(text).toMatch(/root-a\s+retired\s/);
+    // Each key named with its full id, "Name (sha256:…)", never a shortened one.
+    expect(text).toMatch(/root-b \(sha256:[0-9a-f]{64}\)\s+retired \(compromise\)/);
+    expect(text).toMatch(/root-a \(sha256:[0-9a-f]{64}\)\s+retired\s/);
+    expect(text).toContain(`Key "root-b" (${listed[2]!.id}) was retired for compromise`);
     expect(text).toContain(`Key "root-b" (`);
     expect(text).toContain(`) was retired for compromise on ${emergencyAt} by Alice Officer.`);
     expect(text).not.toContain('Key "root-a"');

@@ -1,5 +1,12 @@
-import { installCryptoProvider } from '../core/pki/crypto-provider.ts';
-import { runCli } from './program.ts';
+import { prewarmIssuancePool } from '../core/issuance/issuance-pool.ts';
 
+// A batch signs on worker threads: start them first, so they load their modules while this thread
+// loads the CLI's, unlocks (Argon2id) and reads the request files. An idle pool holds nothing open.
+const args = process.argv.slice(2);
+const cert = args.indexOf('cert');
+if (cert >= 0 && args.slice(cert + 1).some((a) => a === 'issue-batch' || a === 'renew-batch') && !args.includes('--help') && !args.includes('-h')) prewarmIssuancePool();
+
+const { installCryptoProvider } = await import('../core/pki/crypto-provider.ts');
+const { runCli } = await import('./program.ts');
 installCryptoProvider();
 await runCli(process.argv);

@@ -92,16 +92,20 @@ describe('a vault made before several CAs per vault', () => {
     expect((await cli(['key', 'list'])).code).toBe(0);
     const raw = openRawDatabase(vault, await vaultKeyOf(vault, { passphrase: PASS }));
     try {
-      expect(SCHEMA_VERSION).toBe(13);
+      expect(SCHEMA_VERSION).toBe(15);
       expect(raw.prepare('SELECT count(*) FROM renewals').pluck().get()).toBe(0);
       expect(raw.prepare("SELECT name FROM sqlite_master WHERE name = 'certificates_subject'").pluck().get()).toBe('certificates_subject');
       expect(raw.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
       const rootA = raw.prepare("SELECT id FROM signing_keys WHERE name = 'root-a'").pluck().get() as string;
       expect(raw.prepare('SELECT issuer_key_id, ca_id FROM revocation_issuers').raw().all()).toEqual([[rootA, 'default']]);
-      expect(raw.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('revocations')).toEqual(['id', 'issuer', 'serial', 'revoked_at', 'reason']);
+      // Migration 14: the revocation's time and reason are its event's; made before, its actor is not known.
+      expect(raw.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('revocations')).toEqual(['id', 'issuer', 'serial', 'event']);
       expect(
-        raw.prepare("SELECT c.subject, r.reason, i.issuer_key_id FROM revocations r JOIN revocation_issuers i ON i.id = r.issuer JOIN certificates c ON c.serial = r.serial").raw().all(),
-      ).toEqual([['CN=agent-2', 'superseded', rootA]]);
+        raw
+          .prepare('SELECT c.subject, e.reason, e.actor, i.issuer_key_id FROM revocations r JOIN revocation_issuers i ON i.id = r.issuer JOIN revocation_events e ON e.id = r.event JOIN certificates c ON c.serial = r.serial')
+          .raw()
+          .all(),
+      ).toEqual([['CN=agent-2', 'superseded', null, rootA]]);
       expect(raw.prepare('SELECT issuer_key_id, issued, revoked FROM certificate_counts').raw().all()).toEqual([[rootA, 2, 1]]);
       expect(raw.prepare('SELECT name, state, retired_reason, retired_by FROM signing_keys ORDER BY name').raw().all()).toEqual([
         ['root-a', 'trusted', null, null],

@@ -248,7 +248,7 @@ describe('several CAs in one vault, through the CLI', () => {
       ['servers', 'servers-1'],
     ]);
     const text = (await ok(cli, ['key', 'list'])).stdout.split('\n');
-    expect(text[0]).toMatch(/^CA\s+KEY\s+NAME/);
+    expect(text[0]).toMatch(/^CA\s+KEY\s+STATE/);
     expect(text.slice(1).filter(Boolean).map((l) => l.split(/\s+/)[0]).sort()).toEqual(['default', 'servers']);
 
     const cas = (await ok(cli, ['--json', 'ca', 'list'])).json as Array<{ name: string; keys: number; activeKeyId: string | null }>;

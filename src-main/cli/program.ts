@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { auditCommand } from './commands/audit.ts';
 import { bundleCommand, keyCommand } from './commands/key.ts';
 import { caCommand } from './commands/ca.ts';
+import { ceremonyCommand } from './commands/ceremony.ts';
 import { certCommand, crlCommand } from './commands/cert.ts';
 import { exportCommand, mediaCommand } from './commands/media.ts';
 import { fleetCommand } from './commands/fleet.ts';
@@ -37,7 +38,7 @@ export function buildProgram(rt: CliRuntime = processRuntime): Command {
     .showHelpAfterError()
     .exitOverride();
 
-  for (const group of [vaultCommand(action), caCommand(action), keyCommand(action), certCommand(action), crlCommand(action), bundleCommand(action), exportCommand(action), mediaCommand(action), fleetCommand(action), auditCommand(action), tokenCommand(action)]) program.addCommand(group);
+  for (const group of [vaultCommand(action), caCommand(action), keyCommand(action), certCommand(action), crlCommand(action), bundleCommand(action), exportCommand(action), mediaCommand(action), fleetCommand(action), auditCommand(action), ceremonyCommand(action), tokenCommand(action)]) program.addCommand(group);
   configureTree(program, rt);
   return program;
 }

@@ -134,7 +134,7 @@ describe('a staged rotation through the CLI, OpenSSL playing the agents', () => 
     const ready = await status(cli);
     expect(ready).toMatchObject({ agents: 2, receipts: 2 });
     expect(keyIn(ready, 'root-b')).toMatchObject({ trusting: 2, trustingPercent: 100, safeToActivate: true });
-    expect((await cli(['fleet', 'status'])).stdout).toMatch(/root-b\s+staged\s+2 \(100%\)/);
+    expect((await cli(['fleet', 'status'])).stdout).toMatch(/root-b \(sha256:[0-9a-f]{64}\)\s+staged\s+2 \(100%\)/);
 
     // 100%: allowed; A becomes trusted for the window and the answer carries the readiness.
     const activated = await cli(['--json', 'key', 'activate', 'root-b', '--trusted-window', '30']);

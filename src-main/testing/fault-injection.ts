@@ -135,7 +135,7 @@ export async function inspectVault(dir: string, passphrases: readonly string[]):
       const chain = vault.audit.verify();
       if (!chain.ok) throw new Error(`${dir}: audit chain broken at ${chain.brokenAt}: ${chain.reason}`);
       const events = vault.db.prepare('SELECT seq, action, details FROM audit_events ORDER BY seq').all() as Array<{ seq: number; action: string; details: string }>;
-      const certs = vault.db.prepare('SELECT c.serial, r.revoked_at AS revokedAt FROM certificates c LEFT JOIN revocations r ON r.serial = c.serial').all() as Array<{ serial: string; revokedAt: string | null }>;
+      const certs = vault.db.prepare('SELECT c.serial, r.serial AS revokedAt FROM certificates c LEFT JOIN revocations r ON r.serial = c.serial').all() as Array<{ serial: string; revokedAt: string | null }>;
       const crls = vault.db.prepare('SELECT number FROM crls').all() as Array<{ number: string | number }>;
       const active = vault.db.prepare("SELECT name FROM signing_keys WHERE state = 'active'").get() as { name: string } | undefined;
       return {

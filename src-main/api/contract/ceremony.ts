@@ -1,5 +1,26 @@
 import { z } from 'zod';
-import { actorName, op, witnessList } from './common.ts';
+import { CEREMONY_KIT_KINDS, KIT_PAPER_SIZES, type CeremonyKitKind, type KitFingerprint } from '../../core/ceremony/kit-kinds.ts';
+import { actorName, filePath, op, witnessList } from './common.ts';
+
+export { CEREMONY_KIT_KINDS, KIT_PAPER_SIZES };
+export type { CeremonyKitKind, KitFingerprint };
+
+/** What ceremony.kit answers: the sheet written, what it prints, and the event that records it. */
+export interface CeremonyKitView {
+  file: string;
+  ceremony: CeremonyKitKind;
+  /** SHA-256 of the HTML file, as the audit event records it. */
+  sha256: string;
+  vaultId: string;
+  at: string;
+  timeZone: string;
+  /** Every fingerprint on the sheet, in its order, with its PGP words. */
+  fingerprints: KitFingerprint[];
+  /** The audit head the sheet prints (the event before its own). */
+  auditHead: { seq: number; hash: string } | null;
+  /** The ceremony.kit-written event. */
+  event: { seq: number; hash: string };
+}
 
 /** What ceremony.record answers: where the transcript sits in the audit chain. */
 export interface CeremonyRecordView {
@@ -48,6 +69,27 @@ export const ceremonyTranscript = z
 
 export type CeremonyTranscript = z.output<typeof ceremonyTranscript>;
 
+const keyRef = z.string().trim().min(1, 'name the key (its id, an 8+ digit id prefix, or its name)').max(200);
+
 export const ceremonyOps = {
   'ceremony.record': op<CeremonyRecordView>()(ceremonyTranscript, { mutates: true, needsUnlock: true }),
+  /**
+   * The printed ceremony kit: one HTML sheet (docs/architecture.md, "Ceremony kit"), recorded
+   * (ceremony.kit-written) before it is written. `key` is the ceremony's new key (for an emergency:
+   * IN; OUT is the CA's active key). `out` names the file, or `to` a folder the sheet is written into
+   * under its own name; exactly one of the two.
+   */
+  'ceremony.kit': op<CeremonyKitView>()(
+    z.strictObject({
+      ceremony: z.enum(CEREMONY_KIT_KINDS),
+      key: keyRef,
+      witnesses: witnessList.default([]),
+      out: filePath.optional(),
+      to: filePath.optional(),
+      paper: z.enum(KIT_PAPER_SIZES).default('a4'),
+      /** The local time zone printed next to UTC (IANA name); default the host's. */
+      timeZone: z.string().trim().min(1).max(64).optional(),
+    }),
+    { mutates: true, needsUnlock: true, ca: 'one' },
+  ),
 } as const;

@@ -105,6 +105,19 @@ export interface CrlImportResult {
 const reason = z.enum(REASON_NAMES as [string, ...string[]]);
 const serial = z.string().trim().regex(/^(0x)?[0-9a-fA-F:]{1,80}$/, 'a serial number is hex digits, e.g. 5f3a09c1d2');
 const keyRef = z.string().trim().min(1).max(200);
+const keyId = z.string().regex(/^sha256:[0-9a-f]{64}$/, 'a key id is sha256: and 64 lowercase hex digits');
+/** The requests the officer ticked: a name in the folder read (no path) and the SHA-256 of the bytes shown. */
+const chosenFiles = z
+  .array(
+    z.strictObject({
+      name: z.string().min(1).max(1024).refine((n) => !n.split('/').includes('..') && !n.startsWith('/') && !n.includes('\\'), 'a file name inside the folder read, without ".." or a leading "/"'),
+      sha256: z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 is 64 lowercase hex digits'),
+    }),
+  )
+  .min(1, 'tick at least one request')
+  .max(1_000_000)
+  .refine((fs) => new Set(fs.map((f) => f.name)).size === fs.length, 'each file at most once')
+  .optional();
 
 export const certOps = {
   'cert.profiles': op<ProfileView[]>()(empty, { mutates: false, needsUnlock: false }),
@@ -129,6 +142,10 @@ export const certOps = {
       truncate: z.boolean().default(false),
       /** Leave renewal requests (CMS) in the folder to cert.renewBatch instead of refusing them. */
       skipRenewals: z.boolean().default(false),
+      /** Only these files of inDir (as media.readRequests named them), each still with that SHA-256; others are left unsigned. */
+      files: chosenFiles,
+      /** The key the officer was shown as the signer: refused (SIGNER_CHANGED) when the active key is another. */
+      signingKeyId: keyId.optional(),
     }),
     { mutates: true, needsUnlock: true, ca: 'one' },
   ),
@@ -140,6 +157,9 @@ export const certOps = {
       report: filePath.optional(),
       days: z.number().int().min(1).max(36500).optional(),
       supersede: z.boolean().default(false),
+      /** Only these renewal requests of inDir, each still with that SHA-256 (as for cert.issueBatch). */
+      files: chosenFiles,
+      signingKeyId: keyId.optional(),
     }),
     { mutates: true, needsUnlock: true, ca: 'one' },
   ),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RemovableMedium } from '../../core/media/medium.ts';
+import type { MediumIdentity, RemovableMedium } from '../../core/media/medium.ts';
 import type { CaVerdict, ExportProblem, ExportVerifyCode } from '../../core/media/package-verdict.ts';
 import { caName, empty, filePath, op } from './common.ts';
 
@@ -41,7 +41,8 @@ export interface ExportView {
 }
 
 export interface ExportPreview {
-  files: Array<{ name: string; size: number }>;
+  /** size null: a CRL the write signs first (regenerated, or a pre-signed set signed again); the preview signs nothing. */
+  files: Array<{ name: string; size: number | null }>;
   keys: Array<{ id: string; name: string; state: string }>;
   crls: Array<{ issuerKeyId: string; willRegenerate: boolean; nextUpdate: string | null }>;
   totalBytes: number;
@@ -100,6 +101,43 @@ export interface LastExportView {
   manifestSha256: string;
 }
 
+/** What the platform said about the medium a package went on (core/media/medium-identity.ts); null fields are unknown, `note` says why. */
+export type MediumIdentityView = MediumIdentity;
+
+/** One package written to a medium, as the circulation record keeps it (migration 15). */
+export interface CirculationExportView {
+  /** The number to name it by (export collect). */
+  id: number;
+  /** export: `export media`; emergency: `export emergency`. */
+  kind: 'export' | 'emergency';
+  at: string;
+  actor: string;
+  folder: string;
+  manifestSha256: string;
+  medium: MediumIdentityView;
+  /** True while it is out in the field (neither collected nor destroyed). */
+  out: boolean;
+  withdrawn: 'collected' | 'destroyed' | null;
+  withdrawnAt: string | null;
+  withdrawnBy: string | null;
+  withdrawnNote: string | null;
+  /** The CAs it carries, each with its bundle version (null: unknown, written before the vault recorded it) and that bundle's keys. */
+  cas: Array<{ caId: string; caName: string; bundleVersion: number | null; keys: Array<{ id: string; name: string; state: string; retiredReason: string | null; retiredAt: string | null }> }>;
+  /** While out: `compromised` when it carries a key retired for compromise, `retired` when only routinely retired ones; else null. */
+  risk: 'compromised' | 'retired' | null;
+  /** The keys it carries that the vault has retired since (whatever `out` is). */
+  untrustedKeys: Array<{ caId: string; caName: string; keyId: string; keyName: string; reason: 'compromise' | 'retired'; retiredAt: string | null }>;
+}
+
+export interface CirculationListView {
+  /** Oldest first: those out in the field, or every one with `all`. */
+  exports: CirculationExportView[];
+  /** How many are out in the field. */
+  out: number;
+  /** How many of those carry a retired or compromised key. */
+  atRisk: number;
+}
+
 /** A medium ejected through the platform (core/media/eject.ts): safe to remove. */
 export interface EjectView {
   path: string;
@@ -108,10 +146,46 @@ export interface EjectView {
   poweredOff: boolean;
 }
 
+/** An extension a request asks for (core/issuance/request-preview.ts); the profile decides all but the SANs. */
+export interface RequestedExtensionView {
+  oid: string;
+  /** RFC 5280 name (`basicConstraints`), or the OID when unknown. */
+  name: string;
+  critical: boolean;
+  /** What it asks (`CA: yes, path length 0`, `digitalSignature, keyEncipherment`, `clientAuth`), or null. */
+  detail: string | null;
+}
+
+/** What one request asks for: shown in a row before the officer ticks it. */
+export interface RequestPreviewView {
+  /** RFC 4514 (`CN=agent-7,O=Acme`); empty when named by SANs only. */
+  subject: string;
+  /** `DNS:…`, `IP:…`, `email:…`, `URI:…`. */
+  sans: string[];
+  key: { type: 'ec' | 'rsa' | 'ed25519'; curve: string | null; bits: number; label: string };
+  extensions: RequestedExtensionView[];
+  /** It asks for basicConstraints CA: yes; no batch profile signs it as a CA. */
+  asksForCa: boolean;
+}
+
+export interface RequestFolderFileView {
+  name: string;
+  ok: boolean;
+  /** `csr` for a plain request, `renewal` for a renewal request (CMS signed by the agent's certificate, checked only when renewed). */
+  kind: 'csr' | 'renewal' | null;
+  /** SHA-256 of the file's bytes (hex): what cert.issueBatch / cert.renewBatch `files` name it by. Null when unreadable. */
+  sha256: string | null;
+  /** What it asks for (for a renewal, the request inside it, its signature not yet checked); null when refused. */
+  request: RequestPreviewView | null;
+  code: string | null;
+  message: string | null;
+}
+
 export interface RequestFolderView {
   dir: string;
-  /** kind: `csr` for a plain request, `renewal` for a renewal request (CMS signed by the agent's certificate, checked only when renewed). */
-  files: Array<{ name: string; ok: boolean; kind: string | null; code: string | null; message: string | null }>;
+  /** The key that would sign: the CA's active key, or null when it has none (then nothing can be issued). */
+  signer: { keyId: string; name: string; algorithm: string; ca: string } | null;
+  files: RequestFolderFileView[];
 }
 
 const packageCas = z.array(caName).min(1).max(100).optional();
@@ -120,7 +194,8 @@ export const mediaOps = {
   'media.list': op<{ media: MediumView[]; problems: string[] }>()(empty, { mutates: false, needsUnlock: false }),
   /** Unmount/eject the medium mounted at `path`; MEDIA_BUSY while something holds it. The vault is not touched. */
   'media.eject': op<EjectView>()(z.strictObject({ path: filePath }), { mutates: false, needsUnlock: false }),
-  'media.readRequests': op<RequestFolderView>()(z.strictObject({ dir: filePath }), { mutates: false, needsUnlock: true }),
+  /** Each request of the folder read, checked and described (subject, SANs, key, requested extensions), with the CA's active key that would sign. */
+  'media.readRequests': op<RequestFolderView>()(z.strictObject({ dir: filePath }), { mutates: false, needsUnlock: true, ca: 'one' }),
   // Which CAs a package carries: `cas` (names), or `ca` (one name, as the console names its selected CA); neither: every CA with an active key.
   'export.preview': op<ExportPreview>()(z.strictObject({ cas: packageCas, ca: caName.optional() }), { mutates: false, needsUnlock: true }),
   'export.media': op<ExportView>()(z.strictObject({ to: filePath, cas: packageCas, ca: caName.optional() }), { mutates: true, needsUnlock: true }),
@@ -139,4 +214,15 @@ export const mediaOps = {
     { mutates: false, needsUnlock: false },
   ),
   'export.last': op<LastExportView | null>()(empty, { mutates: false, needsUnlock: true, ca: 'oneOrAll' }),
+  /** The packages written to media (every CA): those out in the field, or with `all` every one. */
+  'export.list': op<CirculationListView>()(z.strictObject({ all: z.boolean().optional() }), { mutates: false, needsUnlock: true }),
+  /** Marks the medium of export `id` collected or destroyed (audited); refused when it already was. */
+  'export.collect': op<CirculationExportView>()(
+    z.strictObject({
+      id: z.number().int().min(1, 'give the export number (see "export list")'),
+      how: z.enum(['collected', 'destroyed']),
+      note: z.string().trim().min(1).max(500).optional(),
+    }),
+    { mutates: true, needsUnlock: true },
+  ),
 } as const;

@@ -30,6 +30,23 @@ export interface SessionStatus {
   quorumThreshold: number | null;
 }
 
+/** A new quorum's shares while the main process holds them for delivery one medium at a time; never the shares themselves. */
+export interface HeldSharesView {
+  slotId: string;
+  threshold: number;
+  total: number;
+  shares: Array<{ index: number; holder: string | null; written: boolean; file: string | null }>;
+}
+
+/** The end of a delivery: which shares were written, which were given up (and whose), and what that means for the quorum. */
+export interface SharesReleased extends HeldSharesView {
+  written: number[];
+  discarded: Array<{ index: number; holder: string | null }>;
+  /** Whether the written shares reach the threshold: false means this quorum slot can never open the vault. */
+  canUnlock: boolean;
+  meaning: string;
+}
+
 export interface VaultVerification {
   ok: boolean;
   integrity: string[];
@@ -44,28 +61,38 @@ const credentials = z.union([
 const quorumSpec = z.strictObject({
   threshold: z.number().int().min(2).max(255),
   total: z.number().int().min(2).max(255),
-  sharesDir: filePath,
+  /** All N share files into this one folder. Without it the shares are held for vault.writeShare, one medium each. */
+  sharesDir: filePath.optional(),
+  /** Who receives each share, in order (share 1 first): named when it is written, in the audit log. */
+  holders: z.array(z.string().trim().min(1, 'a holder name is empty').max(100)).max(255).optional(),
 });
 
 export const vaultOps = {
   'session.status': op<SessionStatus>()(empty, { mutates: false, needsUnlock: false }),
   'vault.info': op<VaultInfo>()(empty, { mutates: false, needsUnlock: false }),
-  'vault.create': op<{ vaultId: string; shareFiles: string[]; slots: SlotInfo[] }>()(
+  'vault.create': op<{ vaultId: string; shareFiles: string[]; heldShares: HeldSharesView | null; slots: SlotInfo[] }>()(
     z.strictObject({ actor: z.string().trim().min(1).max(100), passphrase: z.string().max(1024).optional(), quorum: quorumSpec.optional() }),
     { mutates: true, needsUnlock: false },
   ),
   // Writes only to record a key-slot header change it finds (vault.header-changed: a crash during a slot change).
   // Up to two: a header change seen for the first time (vault.header-changed), a legacy slot converted (vault.slot-upgraded).
   'vault.unlock': op<SessionStatus>()(z.strictObject({ actor: z.string().trim().min(1).max(100), credentials }), { mutates: { transactions: [0, 2] }, needsUnlock: false }),
-  'vault.lock': op<SessionStatus>()(empty, { mutates: false, needsUnlock: false }),
+  // Writes only when shares are still held: vault.shares-discarded names the ones not written.
+  'vault.lock': op<SessionStatus>()(empty, { mutates: { transactions: [0, 1] }, needsUnlock: false }),
   'vault.verify': op<VaultVerification>()(empty, { mutates: false, needsUnlock: true }),
   'vault.changePassphrase': op<SlotInfo>()(z.strictObject({ newPassphrase: z.string().max(1024) }), { mutates: true, needsUnlock: true }),
   'vault.addPassphraseSlot': op<SlotInfo>()(z.strictObject({ passphrase: z.string().max(1024), label: z.string().trim().min(1).max(100) }), { mutates: true, needsUnlock: true }),
-  'vault.addQuorumSlot': op<{ slot: SlotInfo; shareFiles: string[] }>()(
+  'vault.addQuorumSlot': op<{ slot: SlotInfo; shareFiles: string[]; heldShares: HeldSharesView | null }>()(
     /** replaceSlot: the new quorum takes that slot's place, and the vault gets a new key. */
     quorumSpec.extend({ label: z.string().trim().min(1).max(100).optional(), replaceSlot: z.string().min(1).max(64).optional() }),
     { mutates: true, needsUnlock: true },
   ),
+  /** The shares held for delivery, or null. */
+  'vault.heldShares': op<HeldSharesView | null>()(empty, { mutates: false, needsUnlock: true }),
+  /** Write held share `index` into `dir` (its own medium), read it back, record vault.share-written with the holder. */
+  'vault.writeShare': op<{ file: string; held: HeldSharesView }>()(z.strictObject({ index: z.number().int().min(1).max(255), dir: filePath }), { mutates: true, needsUnlock: true }),
+  /** End the delivery: the shares not written are forgotten (vault.shares-discarded names them). */
+  'vault.releaseShares': op<SharesReleased>()(empty, { mutates: { transactions: [0, 1] }, needsUnlock: true }),
   'vault.removeSlot': op<VaultInfo>()(z.strictObject({ slotId: z.string().min(1).max(64) }), { mutates: true, needsUnlock: true }),
   'vault.backup': op<{ file: string; bytes: number }>()(z.strictObject({ out: filePath }), { mutates: true, needsUnlock: true }),
   'vault.restore': op<{ vaultId: string; dir: string; auditHead: { seq: number; hash: string } | null; checkpoint: { source: string; seq: number; status: 'contains' | 'behind' | 'differs' } | null }>()(

@@ -3,13 +3,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { toPem } from '../../core/asn1/pem.ts';
 import { DomainError } from '../../core/errors.ts';
-import { writeNewFilesDurably, type NewFileResult } from '../../core/fs/batch-write.ts';
+import { discardStaged, publishStaged, stageNewFile, writeNewFilesDurably, type NewFileResult, type StagedFile } from '../../core/fs/batch-write.ts';
 import { DEFAULT_CSR_MAX_BYTES, parseAndVerifyCsr } from '../../core/issuance/csr-intake.ts';
 import { crlToPem } from '../../core/issuance/crl-encoder.ts';
 import { generateCrl } from '../../core/issuance/crl-publication.ts';
-import { issueBatch } from '../../core/issuance/batch-issuance.ts';
+import { issueBatch, type BatchOutcome } from '../../core/issuance/batch-issuance.ts';
+import type { IssuedCertificate } from '../../core/issuance/issuer.ts';
 import { createIssuer } from '../../core/issuance/issuer.ts';
 import { activeIssuingKey } from '../../core/issuance/issuing-key.ts';
+import { checkSigner, chosenRequests } from './chosen-requests.ts';
 import { issuedRecord, sanList } from '../../core/issuance/issued-record.ts';
 import { looksLikeRenewalRequest } from '../../core/issuance/cms-signed-data.ts';
 import { renewBatch, type RenewalInput } from '../../core/issuance/renewal-batch.ts';
@@ -80,6 +82,30 @@ function reasonOf(name: string): ReasonName {
   return parseRevocationReason(name);
 }
 
+/** The batch's answer: one result per request file, in name order. */
+function finishIssueBatch(
+  outcomes: readonly BatchOutcome[],
+  issued: ReadonlyArray<{ id: string; c: IssuedCertificate }>,
+  written: readonly NewFileResult[],
+  results: BatchItemResult[],
+  outName: (file: string) => string,
+  bundleOut: string | null,
+  outDir: string,
+  started: number,
+) {
+  for (const o of outcomes) if (!o.ok) results.push({ file: o.id, ok: false, serial: null, out: null, code: o.code, message: o.message });
+  issued.forEach(({ id, c }, i) => {
+    const path = outName(id);
+    const w = written[i] as NewFileResult;
+    if (w.ok) results.push({ file: id, ok: true, serial: c.serialHex, out: path, code: null, message: null });
+    else results.push({ file: id, ok: false, serial: c.serialHex, out: null, code: 'IO_ERROR', message: `Issued and recorded as serial ${c.serialHex}, but ${path} could not be written (${w.errno}). Write it with "airgap-ca cert show ${c.serialHex} --out FILE".` });
+  });
+  const bundle = bundleOut && issued.length ? (written[issued.length] as NewFileResult) : null;
+  if (bundle && !bundle.ok) throw new DomainError('IO_ERROR', `The certificates were issued, recorded and written one per file, but the bundle ${bundleOut} could not be written (${bundle.errno}). Build it from the files in ${outDir}.`);
+  results.sort((a, b) => a.file.localeCompare(b.file));
+  return { issued: results.filter((r) => r.ok).length, failed: results.filter((r) => !r.ok).length, results, bundle: bundle ? bundleOut : null, seconds: (Date.now() - started) / 1000 };
+}
+
 export const certHandlers: HandlersFor<keyof typeof certOps> = {
   'cert.profiles': () =>
     Object.values(PROFILES).map((p) => ({ name: p.name, description: p.description, defaultDays: p.defaultDays, maxDays: p.maxDays, ca: p.ca, sanRequired: p.sanRequired, extendedKeyUsage: [...p.extendedKeyUsage] })),
@@ -124,6 +150,7 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
     const v = ctx.vault;
     const { keys, certs } = ctx.stores;
     const k = activeIssuingKey(keys);
+    checkSigner(k, input.signingKeyId);
     const days = caIssuanceDays(ctx.ca, input.profile, input.days ?? (input.profile === 'bootstrap' ? ctx.settings().bootstrapValidityDays : undefined));
     const outDir = resolve(input.outDir);
     if (!existsSync(outDir)) throw new DomainError('NOT_FOUND', `The output folder ${outDir} does not exist. Create it (or choose the medium's folder) first.`);
@@ -133,7 +160,9 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
     const results: BatchItemResult[] = [];
     const items: Array<{ id: string; csr: Uint8Array }> = [];
     const outName = (file: string) => certificateFileName(outDir, file);
-    for (const f of folder.files) {
+    // Only the requests the officer ticked, each still as shown (api/service/chosen-requests.ts).
+    const chosen = chosenRequests(folder, input.files, (f) => f.file.kind === 'csr', 'is a renewal request: renew it with cert.renewBatch, not as a plain request');
+    for (const f of chosen) {
       // Renewal requests are cert.renewBatch's; any other PKCS #7 is refused as before.
       if (f.ok && f.file.kind === 'pkcs7') {
         if (!looksLikeRenewalRequest(f.file)) results.push({ file: f.name, ok: false, serial: null, out: null, code: 'FILE_TYPE_UNKNOWN', message: `${f.name} is a PKCS#7 bundle, but a certificate request (CSR) was expected here.` });
@@ -143,43 +172,54 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
     }
     const now = ctx.clock.now();
     ctx.progress({ operation: 'cert.issueBatch', done: 0, total: items.length });
-    // Serials come back unique within the batch and unused in the vault (one look-up for the batch).
-    const outcomes = await keys.withSigner(k.id, (signer) =>
-      issueBatch({ certificateDer: k.certificate, privateKey: signer, algorithm: k.algorithm }, items, {
-        profile: input.profile,
-        days,
-        now,
-        truncateToIssuer: input.truncate,
-        takenSerials: (s) => certs.takenSerials(s),
-        onProgress: (done, total) => ctx.progress({ operation: 'cert.issueBatch', done, total }),
-        ...(ctx.issuanceWorkerUrl ? { workerUrl: ctx.issuanceWorkerUrl } : {}),
-      }),
-    );
-    const issued = outcomes.flatMap((o) => (o.ok ? [{ id: o.id, c: o.certificate }] : []));
-    v.transaction(() => {
-      certs.insert(issued.map(({ c }) => issuedRecord(c, k.id, now)));
-      v.audit.append({
-        actor: ctx.actor,
-        action: 'cert.batch-issued',
-        details: { issuerKeyId: k.id, profile: input.profile, from: resolve(input.inDir), to: outDir, issued: issued.length, failed: outcomes.length - issued.length + results.length, serials: issued.map(({ c }) => c.serialHex) },
+    // Each certificate is written under a hidden temporary name as its chunk comes back, while the
+    // workers sign the rest; it gets its name only once the batch is recorded (below).
+    const staged = new Map<string, StagedFile>();
+    const pemOf = (der: Uint8Array) => Buffer.from(toPem(der, 'CERTIFICATE'));
+    try {
+      // Serials come back unique within the batch and unused in the vault (one look-up for the batch).
+      const outcomes = await keys.withSigner(k.id, (signer) =>
+        issueBatch({ certificateDer: k.certificate, privateKey: signer, algorithm: k.algorithm }, items, {
+          profile: input.profile,
+          days,
+          now,
+          truncateToIssuer: input.truncate,
+          takenSerials: (s) => certs.takenSerials(s),
+          onChunk: (chunk) => {
+            for (const o of chunk) if (o.ok) staged.set(o.id, stageNewFile(outName(o.id), pemOf(o.certificate.der), { mode: 0o644 }));
+          },
+          onProgress: (done, total) => ctx.progress({ operation: 'cert.issueBatch', done, total }),
+          ...(ctx.issuanceWorkerUrl ? { workerUrl: ctx.issuanceWorkerUrl } : {}),
+        }),
+      );
+      const issued = outcomes.flatMap((o) => (o.ok ? [{ id: o.id, c: o.certificate }] : []));
+      // A serial drawn again (it collided) changed its certificate: that file is written again.
+      const files = issued.map(({ id, c }) => {
+        const pem = pemOf(c.der);
+        const s = staged.get(id);
+        if (s && Buffer.from(s.bytes).equals(pem)) return s;
+        if (s) discardStaged([s]);
+        const again = stageNewFile(outName(id), pem, { mode: 0o644 });
+        staged.set(id, again);
+        return again;
       });
-    });
-    // Recorded first, written second, and reported written only after one sync of them all: a file that
-    // fails to write is reported, and its certificate can be exported again by serial.
-    const pems = issued.map(({ c }) => toPem(c.der, 'CERTIFICATE'));
-    const files = [...issued.map(({ id }, i) => ({ path: outName(id), bytes: Buffer.from(pems[i] as string) })), ...(bundleOut && issued.length ? [{ path: bundleOut, bytes: Buffer.from(pems.join('')) }] : [])];
-    const written = writeNewFilesDurably(files, { mode: 0o644 });
-    for (const o of outcomes) if (!o.ok) results.push({ file: o.id, ok: false, serial: null, out: null, code: o.code, message: o.message });
-    issued.forEach(({ id, c }, i) => {
-      const path = outName(id);
-      const w = written[i] as NewFileResult;
-      if (w.ok) results.push({ file: id, ok: true, serial: c.serialHex, out: path, code: null, message: null });
-      else results.push({ file: id, ok: false, serial: c.serialHex, out: null, code: 'IO_ERROR', message: `Issued and recorded as serial ${c.serialHex}, but ${path} could not be written (${w.errno}). Write it with "airgap-ca cert show ${c.serialHex} --out FILE".` });
-    });
-    const bundle = bundleOut && issued.length ? (written[issued.length] as NewFileResult) : null;
-    if (bundle && !bundle.ok) throw new DomainError('IO_ERROR', `The certificates were issued, recorded and written one per file, but the bundle ${bundleOut} could not be written (${bundle.errno}). Build it from the files in ${outDir}.`);
-    results.sort((a, b) => a.file.localeCompare(b.file));
-    return { issued: results.filter((r) => r.ok).length, failed: results.filter((r) => !r.ok).length, results, bundle: bundle ? bundleOut : null, seconds: (Date.now() - started) / 1000 };
+      v.transaction(() => {
+        certs.insert(issued.map(({ c }) => issuedRecord(c, k.id, now)));
+        v.audit.append({
+          actor: ctx.actor,
+          action: 'cert.batch-issued',
+          details: { issuerKeyId: k.id, profile: input.profile, from: resolve(input.inDir), to: outDir, issued: issued.length, failed: outcomes.length - issued.length + results.length, serials: issued.map(({ c }) => c.serialHex) },
+        });
+      });
+      // Recorded first, named second, and reported written only after one sync of them all: a file that
+      // fails to write is reported, and its certificate can be exported again by serial.
+      const bundleFile = bundleOut && issued.length ? [stageNewFile(bundleOut, Buffer.concat(files.map((f) => f.bytes)), { mode: 0o644 })] : [];
+      const written = publishStaged([...files, ...bundleFile], { mode: 0o644 });
+      return finishIssueBatch(outcomes, issued, written, results, outName, bundleOut, outDir, started);
+    } finally {
+      // Nothing staged outlives a batch that failed before naming its files.
+      discardStaged([...staged.values()]);
+    }
   },
 
   'cert.renewBatch': async (input, ctx) => {
@@ -196,9 +236,12 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
     const reportCsv = `${reportJson.replace(/\.json$/i, '')}.csv`;
     for (const f of [reportJson, reportCsv]) if (existsSync(f)) throw new DomainError('OUTPUT_EXISTS', `${f} already exists; reports are never written over an existing file. Nothing was renewed.`);
     const folder = await readRequestFolder(resolve(input.inDir), { accept: ['pkcs7', 'csr', 'certificate'], maxFiles: 1_000_000 });
+    checkSigner(keys.active(), input.signingKeyId);
     const skipped: string[] = [];
     const inputs: RenewalInput[] = [];
-    for (const f of folder.files) {
+    // Only the renewal requests the officer ticked, each still as shown (api/service/chosen-requests.ts).
+    const chosen = chosenRequests(folder, input.files, (f) => f.file.kind === 'pkcs7', 'is not a renewal request: issue it with cert.issueBatch');
+    for (const f of chosen) {
       // Plain requests are cert issue-batch's; certificates and reports are what an earlier batch wrote into the same folder.
       if (f.ok ? f.file.kind === 'csr' || f.file.kind === 'certificate' : /^renewal-report-[^/]*\.(json|csv)$/.test(f.name)) skipped.push(f.name);
       else if (!f.ok) inputs.push({ file: f.name, ok: false, code: f.code, message: f.message });
@@ -271,7 +314,7 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
     const serial = parseSerial(input.serial);
     const reason = reasonOf(input.reason);
     const revoked = v.transaction(() => {
-      const c = certs.revoke(serial, reason, now);
+      const c = certs.revoke(serial, reason, now, ctx.actor);
       v.audit.append({ actor: ctx.actor, action: 'cert.revoked', details: { serial: c.serial, issuerKeyId: c.issuerKeyId, reason } });
       return c;
     });
@@ -285,7 +328,7 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
     const now = ctx.clock.now();
     const reason = reasonOf(input.reason);
     const revoked = v.transaction(() => {
-      const n = certs.revokeAllByIssuer(k.id, reason, now);
+      const n = certs.revokeAllByIssuer(k.id, reason, now, ctx.actor);
       v.audit.append({ actor: ctx.actor, action: 'cert.revoked-all', details: { issuerKeyId: k.id, reason, revoked: n } });
       return n;
     });
@@ -306,7 +349,7 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
         if (!certs.isSerialTaken(serial)) out.unknown.push(serial);
         else if (certs.get(serial).revokedAt) out.alreadyRevoked.push(serial);
         else {
-          certs.revoke(serial, reason, now);
+          certs.revoke(serial, reason, now, ctx.actor);
           out.revoked.push(serial);
         }
       }
@@ -366,7 +409,7 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
         if (e.reason === 'removeFromCRL') continue;
         if (certs.get(e.serialHex).revokedAt) alreadyRevoked++;
         else {
-          certs.revoke(e.serialHex, e.reason, e.revokedAt);
+          certs.revoke(e.serialHex, e.reason, e.revokedAt, ctx.actor);
           revoked++;
         }
       }

@@ -39,6 +39,8 @@ export interface VaultContext extends HostContext {
   readonly actor: string;
   /** The current settings (read again on each call: settings.update changes them). */
   settings(): Settings;
+  /** A new quorum's shares held for delivery one medium at a time (held-shares.ts). */
+  readonly custodianShares: Pick<SessionControl, 'heldShares' | 'holdShares' | 'takeHeldShares'>;
 }
 
 /**
@@ -81,7 +83,7 @@ export function vaultContext(session: Session, scope?: CaScope, selection?: stri
   // Token keys sign with this session's PIN and module: the stores reach them through the vault.
   vault.tokenAccess = session.tokenAccess;
   const stores = storesOf(vault, ca);
-  return { ...hostOf(session), vault, ca, stores, actor, settings: () => caSettings(settingsOf(stores.settings), ca) };
+  return { ...hostOf(session), vault, ca, stores, actor, settings: () => caSettings(settingsOf(stores.settings), ca), custodianShares: session };
 }
 
 export function vaultlessContext(session: Session): VaultlessContext {

@@ -5,8 +5,9 @@ import { serializeCalendar, type CalendarEvent } from '../../core/calendar/ics.t
 import { DAY_MS } from '../../core/clock.ts';
 import { DomainError } from '../../core/errors.ts';
 import { writeFileDurably } from '../../core/fs/durable-write.ts';
-import { presignCrls, scheduleStaleness, type ScheduleStaleness } from '../../core/issuance/crl-schedule.ts';
+import { planSchedule, presignCrls, scheduleStaleness, type ScheduleStaleness } from '../../core/issuance/crl-schedule.ts';
 import { crlToPem } from '../../core/issuance/crl-encoder.ts';
+import { crlFileStem } from '../../core/media/package-format.ts';
 import type { CertificateStore, CrlRecord } from '../../core/store/certificate-store.ts';
 import { CrlScheduleStore, type CrlSchedule, type NewCrlSchedule } from '../../core/store/crl-schedule-store.ts';
 import type { SigningKeyRecord, SigningKeyStore } from '../../core/store/signing-key-store.ts';
@@ -141,7 +142,7 @@ interface ScheduledExport {
  * CRL (`current`, `regenerated`), and only the CRLs that have not expired. The caller adds
  * SCHEDULE.json (scheduleJson) once for all issuers of the folder.
  */
-function scheduledCrlsForExport(w: ScheduleWorld, k: SigningKeyRecord, current: CrlRecord | null, crlFolder: string): ScheduledExport {
+function scheduledCrlsForExport(w: ScheduleWorld, k: SigningKeyRecord, current: CrlRecord | null, crlFolder: string, preview: Preview | null): ScheduledExport {
   const { keys, certs, now } = w;
   const schedules = new CrlScheduleStore(w.db);
   const s = schedules.current(k.id);
@@ -149,20 +150,37 @@ function scheduledCrlsForExport(w: ScheduleWorld, k: SigningKeyRecord, current: 
   if (!s || s.crls.length === 0) return out;
   let crls = s.crls;
   const lastNumber = s.crls[s.crls.length - 1]!.number;
-  if (staleness(s, schedules, certs).stale || (current !== null && current.number > lastNumber)) {
+  const chained = preview?.planned ?? current;
+  if (staleness(s, schedules, certs).stale || (chained !== null && chained.number > lastNumber)) {
     if (!publishes(k, certs, now).yes) return out;
-    const after = current ? { number: current.number, nextUpdate: current.nextUpdate } : null;
+    const after = chained ? { number: chained.number, nextUpdate: chained.nextUpdate } : null;
+    if (preview) {
+      // A preview signs nothing: the set the export would sign again, by name.
+      for (const p of planSchedule({ count: s.crls.length, validityDays: s.validityDays, overlapDays: s.overlapDays, after }, certs.highestCrlNumber(k.id), now)) {
+        const name = `${crlFolder}/scheduled/${crlFileStem(k.id)}-${p.number}.crl`;
+        preview.unsigned.push(name, `${name}.pem`);
+      }
+      preview.schedule = true;
+      return out;
+    }
     out.resigned = presignCrls({ keys, certs, schedules, now }, k, { count: s.crls.length, validityDays: s.validityDays, overlapDays: s.overlapDays, after });
     crls = out.resigned.crls;
   }
-  const prefix = k.id.slice('sha256:'.length, 'sha256:'.length + 16);
   for (const c of crls) {
     if (new Date(c.nextUpdate).getTime() <= now.getTime()) continue;
-    const name = `${prefix}-${c.number}.crl`;
+    const name = `${crlFileStem(k.id)}-${c.number}.crl`;
     out.files.push({ name: `${crlFolder}/scheduled/${name}`, bytes: c.der }, { name: `${crlFolder}/scheduled/${name}.pem`, bytes: Buffer.from(crlToPem(c.der), 'utf8') });
     out.schedule.push({ issuerKeyId: k.id, file: name, number: c.number, thisUpdate: c.thisUpdate, nextUpdate: c.nextUpdate, sha256: createHash('sha256').update(c.der).digest('hex') });
   }
   return out;
+}
+
+/** A preview's part in the export hook: the CRL a regeneration would make, and the names of what would be signed. */
+interface Preview {
+  planned: { number: number; nextUpdate: string } | null;
+  unsigned: string[];
+  /** Set when a stale set would be signed again. */
+  schedule: boolean;
 }
 
 /** SCHEDULE.json: when the online side publishes each pre-signed CRL (at its thisUpdate), in publication order. */
@@ -176,10 +194,24 @@ function scheduleJson(entries: ScheduledExport['schedule']): Uint8Array {
  * SCHEDULE.json under `<crlFolder>/scheduled/` to `files`; returns the sets signed again, which the
  * export stores with its record once the package is written and verified.
  */
-export function addScheduledCrls(w: ScheduleWorld, issuers: ReadonlyArray<{ key: SigningKeyRecord; current: CrlRecord | null }>, crlFolder: string, files: Array<{ name: string; bytes: Uint8Array }>): NewCrlSchedule[] {
-  const parts = issuers.map((i) => scheduledCrlsForExport(w, i.key, i.current, crlFolder));
+export function addScheduledCrls(
+  w: ScheduleWorld,
+  issuers: ReadonlyArray<{ key: SigningKeyRecord; current: CrlRecord | null; planned?: { number: number; nextUpdate: string } }>,
+  crlFolder: string,
+  files: Array<{ name: string; bytes: Uint8Array }>,
+  /** For a preview: the names of the files writing would sign first go here, and nothing is signed. */
+  unsigned: string[] | null = null,
+): NewCrlSchedule[] {
+  let resignedInPreview = false;
+  const parts = issuers.map((i) => {
+    const preview: Preview | null = unsigned ? { planned: i.planned ?? null, unsigned, schedule: false } : null;
+    const part = scheduledCrlsForExport(w, i.key, i.current, crlFolder, preview);
+    resignedInPreview ||= preview?.schedule ?? false;
+    return part;
+  });
   const schedule = parts.flatMap((p) => p.schedule);
   if (schedule.length) files.push(...parts.flatMap((p) => p.files), { name: `${crlFolder}/scheduled/SCHEDULE.json`, bytes: scheduleJson(schedule) });
+  else if (resignedInPreview && unsigned) unsigned.push(`${crlFolder}/scheduled/SCHEDULE.json`);
   return parts.flatMap((p) => (p.resigned ? [p.resigned] : []));
 }
 

@@ -10,14 +10,15 @@ import { buildBundle } from '../../core/keys/bundle-builder.ts';
 import { buildTrustAnchor, serializeTrustAnchor } from '../../core/keys/trust-anchor.ts';
 import { DomainError } from '../../core/errors.ts';
 import { crlToPem } from '../../core/issuance/crl-encoder.ts';
-import { generateCrl, publishesCrl } from '../../core/issuance/crl-publication.ts';
+import { generateCrl, nextCrlNumber, publishesCrl } from '../../core/issuance/crl-publication.ts';
+import { DAY_MS } from '../../core/clock.ts';
 import { planBundleVersion, recordBundleVersion, type PlannedBundleVersion } from '../../core/fleet/bundle-version.ts';
 import { FleetStore } from '../../core/store/fleet-store.ts';
 import { isSelfSigned, readCertificateFacts } from '../../core/asn1/certificate-reader.ts';
 import { emergencyFiles, type EmergencyFacts } from '../../core/media/emergency-package.ts';
 import type { ExportCaSigner, ExportFile, ExportSigning, SignManifest } from '../../core/media/export-package.ts';
 import { sha256Hex } from '../../core/media/package-files.ts';
-import { caFolderNames } from '../../core/media/package-format.ts';
+import { caFolderNames, crlFileStem } from '../../core/media/package-format.ts';
 import { CaStore, type CaSummary } from '../../core/store/ca-store.ts';
 import { CertificateStore, type CrlRecord } from '../../core/store/certificate-store.ts';
 import { ExportLogStore } from '../../core/store/export-log-store.ts';
@@ -38,6 +39,8 @@ export interface CaPackagePart {
   active: SigningKeyRecord;
   /** Named relative to the CA's folder: trust-bundle.pem, trust-anchor.json, crl/…, and the emergency files after an emergency rotation. */
   files: ExportFile[];
+  /** A preview's CRL files that writing the package would sign first (due, expired or missing; stale pre-signed): named, not made. */
+  unsigned: string[];
   /** CRLs made for this export: stored in the vault only once the package is written and verified. */
   newCrls: CrlRecord[];
   /** Pre-signed sets signed again for this export (they were stale): stored with the export's record. */
@@ -58,7 +61,7 @@ export function recordPartBundle(part: CaPackagePart, at: Date): void {
 
 /** The name of a key's CRL in its CA's folder: the first 16 hex digits of its key id. */
 export function crlFileName(keyId: string): string {
-  return `crl/${keyId.slice('sha256:'.length, 'sha256:'.length + 16)}.crl`;
+  return `crl/${crlFileStem(keyId)}.crl`;
 }
 
 /** Signs a manifest with a key of the vault: the private key is unwrapped only for the signature and wiped after. */
@@ -133,7 +136,9 @@ export function crlFiles(keyId: string, der: Uint8Array): ExportFile[] {
  * for an active or trusted key; a retired key's final CRL travels as it is —
  * and, for the first export after an emergency rotation, its emergency files.
  */
-export function caPackageFiles(ctx: VaultContext, ca: CaSummary): CaPackagePart {
+export function caPackageFiles(ctx: VaultContext, ca: CaSummary, opts: { preview?: boolean } = {}): CaPackagePart {
+  const preview = opts.preview === true;
+  const unsigned: string[] = [];
   const stores = storesOf(ctx.vault, ca);
   const { keys, certs } = stores;
   const active = keys.active();
@@ -154,12 +159,20 @@ export function caPackageFiles(ctx: VaultContext, ca: CaSummary): CaPackagePart 
   const crls: ExportView['crls'] = [];
   const now = ctx.clock.now();
   const crlValidityDays = caSettings(settingsOf(stores.settings), ca).crlValidityDays;
-  const published: Array<{ key: SigningKeyRecord; current: CrlRecord | null }> = [];
+  const published: Array<{ key: SigningKeyRecord; current: CrlRecord | null; planned?: { number: number; nextUpdate: string } }> = [];
   for (const k of all) {
     if (!publishesCrl(k) || !k.certificate) continue;
     const status = crlStatus(certs, k.id, now).status;
     let record = certs.lastCrl(k.id);
     let regenerated = false;
+    if (k.state !== 'retired' && status !== 'ok' && preview) {
+      // A preview signs nothing: it names the files and what the CRL would be (number, nextUpdate).
+      const plan = plannedCrl(certs, k.id, now, crlValidityDays);
+      unsigned.push(...crlFiles(k.id, new Uint8Array()).map((f) => f.name));
+      crls.push({ issuerKeyId: k.id, number: plan.number, nextUpdate: plan.nextUpdate, regenerated: true });
+      published.push({ key: k, current: null, planned: plan });
+      continue;
+    }
     if (k.state !== 'retired' && status !== 'ok') {
       const made = generateCrl({ keys, certs, now: ctx.clock.now() }, k, crlValidityDays);
       record = { issuerKeyId: k.id, number: made.record.number, thisUpdate: made.record.thisUpdate, nextUpdate: made.record.nextUpdate, entries: made.record.entries, der: made.der };
@@ -171,10 +184,15 @@ export function caPackageFiles(ctx: VaultContext, ca: CaSummary): CaPackagePart 
     files.push(...crlFiles(k.id, record.der));
     crls.push({ issuerKeyId: k.id, number: record.number, nextUpdate: record.nextUpdate, regenerated });
   }
-  const newSchedules = addScheduledCrls({ db: ctx.vault.db, keys, certs, now }, published, 'crl', files);
+  const newSchedules = addScheduledCrls({ db: ctx.vault.db, keys, certs, now }, published, 'crl', files, preview ? unsigned : null);
   const emergency = unexportedEmergency(ctx.vault, stores, ca);
   if (emergency) files.push(...emergencyFiles(emergency));
-  return { ca, stores, active, files, newCrls, newSchedules, crls, keys: bundle.keys, emergency, bundle: version, fleet };
+  return { ca, stores, active, files, unsigned, newCrls, newSchedules, crls, keys: bundle.keys, emergency, bundle: version, fleet };
+}
+
+/** The number and nextUpdate a CRL of key `keyId` signed now would have (what generateCrl gives it), without signing it. */
+function plannedCrl(certs: CertificateStore, keyId: string, now: Date, days: number): { number: number; nextUpdate: string } {
+  return { number: nextCrlNumber(certs, keyId, now), nextUpdate: new Date(Math.floor((now.getTime() + days * DAY_MS) / 1000) * 1000).toISOString() };
 }
 
 /** The CAs a package carries: those named (each must exist), or every CA of the vault that has an active key. */
@@ -198,6 +216,8 @@ export function packageCas(ctx: VaultContext, names: readonly string[]): { cas: 
 export interface AssembledPackage {
   parts: CaPackagePart[];
   files: ExportFile[];
+  /** A preview's files that writing would sign first, by name (see CaPackagePart.unsigned). */
+  unsigned: string[];
   signing: ExportSigning;
   /** Each part's folder ('' for a package of one CA). */
   folders: Map<string, string>;
@@ -212,6 +232,7 @@ export function assemblePackage(ctx: VaultContext, parts: CaPackagePart[]): Asse
     return {
       parts,
       files: only.files,
+      unsigned: only.unsigned,
       signing: { signingKeyId: only.active.id, sign: manifestSigner(only.stores.keys, only.active) },
       folders: new Map([[only.ca.id, '']]),
       bundle: { version: only.bundle.version, sha256: only.bundle.sha256 },
@@ -229,5 +250,6 @@ export function assemblePackage(ctx: VaultContext, parts: CaPackagePart[]): Asse
     bundle: { version: p.bundle.version, sha256: p.bundle.sha256 },
   }));
   const files = parts.flatMap((p) => p.files.map((f) => ({ name: `${folders.get(p.ca.id)}/${f.name}`, bytes: f.bytes })));
-  return { parts, files, signing: { cas }, folders, bundle: undefined };
+  const unsigned = parts.flatMap((p) => p.unsigned.map((name) => `${folders.get(p.ca.id)}/${name}`));
+  return { parts, files, unsigned, signing: { cas }, folders, bundle: undefined };
 }

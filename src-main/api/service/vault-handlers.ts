@@ -15,6 +15,7 @@ import type { SessionControl } from '../session.ts';
 import type { VaultlessContext } from './context.ts';
 import type { HandlersFor } from './handler.ts';
 import { vaultCounts } from '../../core/store/vault-counts.ts';
+import { HeldShares, shareFileName } from './held-shares.ts';
 
 /** A restore refused after the fact: the folder did not exist before, so removing it changes nothing. */
 function discardRestored(vault: Vault): void {
@@ -62,7 +63,7 @@ function info(dir: string, counts: VaultInfo['counts']): VaultInfo {
 function writeShareFiles(dir: string, vaultId: string, slotId: string, files: string[]): string[] {
   const target = resolve(dir);
   mkdirSync(target, { recursive: true });
-  const paths = files.map((_, i) => join(target, `airgap-ca-${vaultId.slice(0, 8)}-${slotId}-share-${i + 1}-of-${files.length}.json`));
+  const paths = files.map((_, i) => join(target, shareFileName(vaultId, slotId, i + 1, files.length)));
   const clash = paths.find((p) => existsSync(p));
   if (clash) throw new DomainError('OUTPUT_EXISTS', `${clash} already exists. Choose an empty folder for the custodian shares.`);
   paths.forEach((p, i) => writeFileDurably(p, Buffer.from(files[i]!, 'utf8'), { exclusive: true, mode: 0o600 }));
@@ -77,6 +78,13 @@ async function refuseRemovable(ctx: VaultlessContext): Promise<void> {
       'VAULT_ON_REMOVABLE_MEDIA',
       `The vault folder ${ctx.vaultDir} is on removable media (${medium?.label || medium?.path}). The live vault must stay on the workstation's internal disk: use --vault with a folder there, and carry only backups and exports on media.`,
     );
+  }
+}
+
+/** Holder names, when given, name every share: one per share, in order. */
+function checkHolders(q: { total: number; holders?: string[] | undefined }): void {
+  if (q.holders !== undefined && q.holders.length !== q.total) {
+    throw new DomainError('INVALID_INPUT', `${q.holders.length} holder name${q.holders.length === 1 ? '' : 's'} given for ${q.total} shares. Name one holder per share, or none.`);
   }
 }
 
@@ -105,6 +113,7 @@ export const vaultHandlers: HandlersFor<keyof typeof vaultOps> = {
   'vault.info': (_i, ctx) => info(ctx.vaultDir, ctx.session.counts()),
 
   'vault.create': async (input, ctx) => {
+    if (input.quorum) checkHolders(input.quorum);
     await refuseRemovable(ctx);
     const { vault, shareFiles } = await createVault({
       dir: ctx.vaultDir,
@@ -115,17 +124,18 @@ export const vaultHandlers: HandlersFor<keyof typeof vaultOps> = {
       actor: input.actor,
     });
     let paths: string[] = [];
+    let held: HeldShares | null = null;
+    const slotId = vault.header.slots.find((s) => s.type === 'quorum')?.id ?? 'quorum';
     try {
-      if (input.quorum) {
-        const slot = vault.header.slots.find((s) => s.type === 'quorum');
-        paths = writeShareFiles(input.quorum.sharesDir, vault.id, slot?.id ?? 'quorum', shareFiles);
-      }
+      if (input.quorum?.sharesDir !== undefined) paths = writeShareFiles(input.quorum.sharesDir, vault.id, slotId, shareFiles);
+      else if (input.quorum) held = new HeldShares(vault.id, slotId, input.quorum.threshold, input.quorum.total, shareFiles, input.quorum.holders);
     } catch (e) {
       vault.close();
       throw e;
     }
     ctx.session.attach(vault, input.actor);
-    return { vaultId: vault.id, shareFiles: paths, slots: vault.header.slots.map(summarizeSlot) };
+    ctx.session.holdShares(held);
+    return { vaultId: vault.id, shareFiles: paths, heldShares: held?.view() ?? null, slots: vault.header.slots.map(summarizeSlot) };
   },
 
   'vault.unlock': async (input, ctx) => {
@@ -158,6 +168,16 @@ export const vaultHandlers: HandlersFor<keyof typeof vaultOps> = {
 
   'vault.addQuorumSlot': async (input, ctx) => {
     const v = ctx.vault;
+    checkHolders(input);
+    const waiting = ctx.custodianShares.heldShares;
+    if (waiting) {
+      const left = waiting.view().shares.filter((x: { written: boolean }) => !x.written).length;
+      throw new DomainError('INVALID_INPUT', `${left} share${left === 1 ? '' : 's'} of quorum slot ${waiting.slotId} ${left === 1 ? 'is' : 'are'} still waiting to be written. Finish writing them (or end that delivery) before adding another quorum.`);
+    }
+    const sharesDir = input.sharesDir;
+    if (input.replaceSlot !== undefined && sharesDir === undefined) {
+      throw new DomainError('INVALID_INPUT', `A quorum that replaces slot ${input.replaceSlot} writes its shares before the change commits, so it needs a folder for them. Give a folder, or add the quorum without replacing and remove the old slot once its shares are delivered.`);
+    }
     const { slot, shareFiles } = await v.addQuorumSlot({
       threshold: input.threshold,
       total: input.total,
@@ -165,9 +185,28 @@ export const vaultHandlers: HandlersFor<keyof typeof vaultOps> = {
       actor: ctx.actor,
       replaceSlot: input.replaceSlot,
       // A replacing quorum's shares are written before its change commits.
-      ...(input.replaceSlot !== undefined ? { deliverShares: (slotId: string, files: string[]) => writeShareFiles(input.sharesDir, v.id, slotId, files) } : {}),
+      ...(input.replaceSlot !== undefined && sharesDir !== undefined ? { deliverShares: (slotId: string, files: string[]) => writeShareFiles(sharesDir, v.id, slotId, files) } : {}),
     });
-    return { slot, shareFiles: input.replaceSlot !== undefined ? shareFiles : writeShareFiles(input.sharesDir, v.id, slot.id, shareFiles) };
+    if (input.replaceSlot !== undefined) return { slot, shareFiles, heldShares: null };
+    if (sharesDir !== undefined) return { slot, shareFiles: writeShareFiles(sharesDir, v.id, slot.id, shareFiles), heldShares: null };
+    const held = new HeldShares(v.id, slot.id, input.threshold, input.total, shareFiles, input.holders);
+    ctx.custodianShares.holdShares(held);
+    return { slot, shareFiles: [], heldShares: held.view() };
+  },
+
+  'vault.heldShares': (_i, ctx) => ctx.custodianShares.heldShares?.view() ?? null,
+
+  'vault.writeShare': (input, ctx) => {
+    const held = ctx.custodianShares.heldShares;
+    if (!held) throw new DomainError('NO_HELD_SHARES', 'No custodian shares are waiting to be written: they are held only from the quorum\'s creation until its delivery ends or the vault locks. Add a new quorum slot to make new shares.');
+    const { file } = held.write(ctx.vault, ctx.actor, input.index, input.dir);
+    return { file, held: held.view() };
+  },
+
+  'vault.releaseShares': (_i, ctx) => {
+    const held = ctx.custodianShares.takeHeldShares();
+    if (!held) throw new DomainError('NO_HELD_SHARES', 'No custodian shares are waiting to be written; there is nothing to end.');
+    return held.release(ctx.vault, ctx.actor, 'the officer ended the delivery');
   },
 
   'vault.removeSlot': async (input, ctx) => {

@@ -1,11 +1,8 @@
 import { Command, Option } from 'commander';
 import type { FleetStatus, ReceiptImportView } from '../../api/contract.ts';
 import type { Action } from '../context.ts';
-import { lines, table } from '../format.ts';
+import { identity, lines, table } from '../format.ts';
 
-function shortId(id: string): string {
-  return id.slice(0, 7 + 16);
-}
 
 function yesNo(v: boolean | null): string {
   return v === null ? '-' : v ? 'yes' : 'no';
@@ -29,8 +26,7 @@ function statusText(s: FleetStatus): string {
     ['Activation needs', `${s.threshold}% of agents`],
   ]);
   const rows = s.keys.map((k) => [
-    shortId(k.keyId),
-    k.name,
+    identity(k.name, k.keyId),
     k.state,
     `${k.trusting} (${k.trustingPercent}%)`,
     k.liveLeaves,
@@ -40,7 +36,7 @@ function statusText(s: FleetStatus): string {
     yesNo(k.safeToActivate),
     yesNo(k.safeToRetire),
   ]);
-  return head + '\n\n' + table(['KEY', 'NAME', 'STATE', 'TRUSTING', 'LIVE', 'SUPERSEDED', 'REMAINING', 'DAYS LEFT', 'SAFE TO ACTIVATE', 'SAFE TO RETIRE'], rows);
+  return head + '\n\n' + table(['KEY', 'STATE', 'TRUSTING', 'LIVE', 'SUPERSEDED', 'REMAINING', 'DAYS LEFT', 'SAFE TO ACTIVATE', 'SAFE TO RETIRE'], rows);
 }
 
 export function fleetCommand(action: Action): Command {
@@ -80,7 +76,8 @@ export function fleetCommand(action: Action): Command {
       action(async (ctx, opts: { key: string; out: string; format: 'csv' | 'json' }) => {
         await ctx.unlock();
         const r = await ctx.call('fleet.remaining', { key: opts.key, out: opts.out, format: opts.format });
-        return { json: r, text: `${r.count} certificate(s) of ${shortId(r.keyId)} remain; the list is in ${r.file} (${r.format}).` };
+        const k = await ctx.call('key.show', { key: r.keyId });
+        return { json: r, text: `${r.count} certificate(s) of ${identity(k.name, r.keyId)} remain; the list is in ${r.file} (${r.format}).` };
       }),
     );
 

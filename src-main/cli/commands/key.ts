@@ -5,13 +5,10 @@ import type { KeyView } from '../../api/contract.ts';
 import { DomainError } from '../../core/errors.ts';
 import type { Action } from '../context.ts';
 import { intFor } from '../options.ts';
-import { lines, table } from '../format.ts';
+import { identities, identity, lines, table } from '../format.ts';
 import { CliFailure } from '../context.ts';
 import { promptHidden, readPassphraseFile } from '../secrets.ts';
 
-function shortId(id: string): string {
-  return id.slice(0, 7 + 16);
-}
 
 function healthText(k: KeyView): string {
   if (k.health.ok && k.health.problems.length === 0) return 'ok';
@@ -123,13 +120,13 @@ export function keyCommand(action: Action): Command {
         const severalCas = new Set(ks.map((k) => k.caId)).size > 1;
         const text = ks.length
           ? table(
-              [...(severalCas ? ['CA'] : []), 'KEY', 'NAME', 'STATE', 'ALGORITHM', 'NOT BEFORE', 'NOT AFTER', 'TRUSTED UNTIL', 'CRL', 'HEALTH'],
-              ks.map((k) => [...(severalCas ? [k.ca] : []), shortId(k.id), k.name, stateText(k), k.algorithm, k.notBefore, k.notAfter, k.trustedUntil, crlText(k), healthText(k)]),
+              [...(severalCas ? ['CA'] : []), 'KEY', 'STATE', 'ALGORITHM', 'NOT BEFORE', 'NOT AFTER', 'TRUSTED UNTIL', 'CRL', 'HEALTH'],
+              ks.map((k) => [...(severalCas ? [k.ca] : []), identity(k.name, k.id), stateText(k), k.algorithm, k.notBefore, k.notAfter, k.trustedUntil, crlText(k), healthText(k)]),
             ) +
             // A compromised key is said in full under the table: when and by whom.
             ks
               .filter((k) => k.retired?.reason === 'compromise')
-              .map((k) => `\nKey "${k.name}" (${shortId(k.id)}) was ${retiredText(k)}.`)
+              .map((k) => `\nKey "${k.name}" (${k.id}) was ${retiredText(k)}.`)
               .join('') +
             (compromise && !compromise.exported
               ? `\nThe rotation away from "${compromise.key.name}" has not been exported: agents still trust it. Export now with "export media --to DIR".`
@@ -213,7 +210,7 @@ export function keyCommand(action: Action): Command {
         const r = await ctx.call('key.stage', { key: ref });
         const text = [
           `Key "${r.staged.name}" is staged: it is in the trust bundle and trust-anchor.json, and signs nothing yet.`,
-          `The trust bundle now holds ${r.bundleKeyIds.length} key(s): ${r.bundleKeyIds.map(shortId).join(', ')}.`,
+          `The trust bundle now holds ${r.bundleKeyIds.length} key(s): ${identities(r.bundleKeyIds, await ctx.call('key.list', {}))}.`,
           'Next: export the bundle ("export media --to DIR"), import the agents\' receipts ("fleet import-receipts --from DIR"), and activate it when "fleet status" says it is safe.',
         ].join('\n');
         return { json: r, text };
@@ -294,7 +291,7 @@ export function keyCommand(action: Action): Command {
           `Key "${r.activated.name}" is now active.`,
           prev,
           ...(r.linkCertificate ? ['A link certificate from the previous root was signed and added to the trust bundle.'] : []),
-          `The trust bundle now holds ${r.bundleKeyIds.length} key(s): ${r.bundleKeyIds.map(shortId).join(', ')}.`,
+          `The trust bundle now holds ${r.bundleKeyIds.length} key(s): ${identities(r.bundleKeyIds, await ctx.call('key.list', {}))}.`,
           ...(r.readiness
             ? [`Fleet readiness: ${r.readiness.trusting} of ${r.readiness.agents} known agents (${r.readiness.percent}%) trusted it; the threshold is ${r.readiness.threshold}%.${r.forcedReason !== null ? ` Activated below it with --force: "${r.forcedReason}" (audited).` : ''}`]
             : []),
@@ -337,7 +334,7 @@ export function keyCommand(action: Action): Command {
           : '';
         const text = [
           `Rolled back: key "${r.restored.name}" is active again; "${r.steppedBack.name}" is now ${r.steppedBack.state}.`,
-          `The trust bundle now holds ${r.bundleKeyIds.length} key(s): ${r.bundleKeyIds.map(shortId).join(', ')}. Export it so the fleet follows.`,
+          `The trust bundle now holds ${r.bundleKeyIds.length} key(s): ${identities(r.bundleKeyIds, await ctx.call('key.list', {}))}. Export it so the fleet follows.`,
         ].join('\n') + issued;
         return { json: r, text };
       }),

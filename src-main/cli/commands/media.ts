@@ -5,6 +5,7 @@ import type { Action } from '../context.ts';
 import { EXIT } from '../exit-codes.ts';
 import { lines, table } from '../format.ts';
 import { showProgress } from '../progress.ts';
+import { int } from '../options.ts';
 
 export function exportCommand(action: Action): Command {
   const exp = new Command('export').description('distribution packages on removable media');
@@ -33,6 +34,32 @@ export function exportCommand(action: Action): Command {
           'Eject the medium before removing it: media eject --path DIR.',
         ].join('\n');
         return { json: r, text };
+      }),
+    );
+
+  exp
+    .command('list')
+    .description('the packages written to media that are out in the field (with --all, every one): medium, bundle versions, keys, and which carry a retired or compromised key')
+    .option('--all', 'also those marked collected or destroyed')
+    .action(
+      action(async (ctx, opts: { all?: boolean }) => {
+        await ctx.unlock();
+        const r = await ctx.call('export.list', { all: opts.all === true ? true : undefined });
+        return { json: r, text: circulationText(r) };
+      }),
+    );
+
+  exp
+    .command('collect')
+    .description('mark the medium of an export collected (back in the officer\'s hands) or destroyed: it is no longer out in the field (audited)')
+    .argument('<NUMBER>', 'the export number (see "export list")', int('NUMBER', 1, Number.MAX_SAFE_INTEGER))
+    .option('--destroyed', 'the medium was destroyed, not collected')
+    .option('--note <TEXT>', 'a note for the record (who returned it, how it was destroyed)')
+    .action(
+      action(async (ctx, id: number, opts: { destroyed?: boolean; note?: string }) => {
+        await ctx.unlock();
+        const r = await ctx.call('export.collect', { id, how: opts.destroyed === true ? 'destroyed' : 'collected', note: opts.note });
+        return { json: r, text: `Export ${r.id} (${mediumText(r.medium)}, written ${r.at}) is marked ${r.withdrawn ?? ''} by ${r.withdrawnBy ?? ''}: it no longer counts as out in the field.` };
       }),
     );
 
@@ -70,6 +97,33 @@ export function exportCommand(action: Action): Command {
       }),
     );
   return exp;
+}
+
+/** How a medium is named to the officer: its label, else its folder; with its UUID and serial, or "unknown". */
+function mediumText(m: OpResult<'export.list'>['exports'][number]['medium']): string {
+  const name = m.label !== null ? `"${m.label}"` : `no label, ${m.path}`;
+  return `${name}, UUID ${m.uuid ?? 'unknown'}, serial ${m.serial ?? 'unknown'}`;
+}
+
+function circulationText(r: OpResult<'export.list'>): string {
+  if (r.exports.length === 0) return r.out === 0 ? 'No medium is out in the field: every package written was collected or destroyed (or none was written).' : '';
+  const blocks = r.exports.map((e) => {
+    const state = e.withdrawn === null ? 'OUT IN THE FIELD' : `${e.withdrawn} ${e.withdrawnAt ?? ''} by ${e.withdrawnBy ?? ''}`;
+    return [
+      `Export ${e.id}${e.kind === 'emergency' ? ' (emergency files)' : ''}: ${state}`,
+      lines([
+        ['Written', `${e.at} by ${e.actor}`],
+        ['Medium', mediumText(e.medium)],
+        ...(e.medium.note ? ([['', e.medium.note]] as Array<[string, string]>) : []),
+        ['Folder', e.folder],
+        ['Manifest SHA-256', e.manifestSha256],
+        ...e.cas.map((c): [string, string] => [`CA ${c.caName}`, `bundle version ${c.bundleVersion ?? 'unknown'}: ${c.keys.map((k) => `${k.name} (${k.id})${k.state === 'retired' ? (k.retiredReason === 'compromise' ? ' COMPROMISED' : ' retired') : ''}`).join(', ') || 'no keys known'}`]),
+      ]),
+      ...(e.risk === 'compromised' ? [`DANGER: this medium still trusts a compromised key: ${e.untrustedKeys.filter((u) => u.reason === 'compromise').map((u) => `${u.keyName} (${u.keyId})`).join(', ')}. Collect or destroy it (export collect ${e.id}).`] : []),
+      ...(e.risk === 'retired' ? [`This medium still trusts a retired key: ${e.untrustedKeys.map((u) => `${u.keyName} (${u.keyId})`).join(', ')}.`] : []),
+    ].join('\n');
+  });
+  return [...blocks, `${r.out} out in the field, ${r.atRisk} of them carrying a retired or compromised key.`].join('\n\n');
 }
 
 function verifyText(r: OpResult<'export.verify'>): string {

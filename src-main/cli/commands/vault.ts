@@ -1,7 +1,8 @@
+import { resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { DomainError } from '../../core/errors.ts';
-import type { SlotInfo } from '../../api/contract.ts';
-import type { Action, CliContext } from '../context.ts';
+import type { HeldSharesView, SharesReleased, SlotInfo } from '../../api/contract.ts';
+import { CliFailure, type Action, type CliContext } from '../context.ts';
 import { EXIT } from '../exit-codes.ts';
 import { lines, table } from '../format.ts';
 import { passphraseWithoutPrompt, promptHidden, readPassphraseFile } from '../secrets.ts';
@@ -29,6 +30,62 @@ async function newPassphrase(ctx: CliContext, file: string | undefined): Promise
   return a;
 }
 
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** --share-out and --holder, checked before anything is created: one folder (own medium) per share, distinct; holders one per share or none. */
+function checkShareOptions(total: number | undefined, o: { shareOut?: string[]; holder?: string[]; sharesDir?: string }): void {
+  if (o.shareOut && o.sharesDir) throw new DomainError('INVALID_INPUT', 'Give either --shares-dir DIR (every share into one folder) or one --share-out DIR per share (each share on its own medium), not both.');
+  if (total === undefined) {
+    if (o.shareOut || o.holder) throw new DomainError('INVALID_INPUT', '--share-out and --holder only go with --quorum K/N.');
+    return;
+  }
+  if (!o.shareOut && !o.sharesDir) throw new DomainError('INVALID_INPUT', `--quorum needs one --share-out DIR per share (${total}: each share on its own medium) or --shares-dir DIR (all in one folder).`);
+  if (o.shareOut && o.shareOut.length !== total) throw new DomainError('INVALID_INPUT', `${o.shareOut.length} --share-out folder${o.shareOut.length === 1 ? '' : 's'} given for ${total} shares. Give one --share-out DIR per share, each on its own medium. Nothing was created.`);
+  if (o.shareOut) {
+    const seen = new Map<string, number>();
+    o.shareOut.forEach((d, i) => {
+      const key = resolve(d);
+      const first = seen.get(key);
+      if (first !== undefined) throw new DomainError('SHARES_TOGETHER', `--share-out ${d} is given for share ${first} and share ${i + 1}. Each share goes to its own medium: give a different folder for each. Nothing was created.`);
+      seen.set(key, i + 1);
+    });
+  }
+  if (o.holder && o.holder.length !== total) throw new DomainError('INVALID_INPUT', `${o.holder.length} --holder name${o.holder.length === 1 ? '' : 's'} given for ${total} shares. Name one holder per share (in the order of --share-out), or none. Nothing was created.`);
+}
+
+function shareLabel(s: { index: number; holder: string | null }, total: number): string {
+  return `share ${s.index} of ${total}${s.holder ? ` (holder ${s.holder})` : ''}`;
+}
+
+/** Writes held share i to the i-th --share-out folder, each verified; then ends the delivery and says what any share not written means. */
+async function deliverShares(ctx: CliContext, held: HeldSharesView, dirs: string[]): Promise<{ released: SharesReleased; failure: string | null }> {
+  let failure: string | null = null;
+  for (const s of held.shares) {
+    try {
+      await ctx.call('vault.writeShare', { index: s.index, dir: dirs[s.index - 1]! });
+    } catch (e) {
+      if (!(e instanceof CliFailure)) throw e;
+      failure = `${e.code}: ${e.message}`;
+      break;
+    }
+  }
+  const released = await ctx.call('vault.releaseShares', {});
+  return { released, failure };
+}
+
+function deliveryText(d: { released: SharesReleased; failure: string | null }): string[] {
+  const total = d.released.total;
+  return [
+    'Custodian shares, each on its own medium (written and read back):',
+    ...d.released.shares.map((s) => `  ${shareLabel(s, total)}: ${s.written ? s.file : 'NOT WRITTEN'}`),
+    ...(d.failure ? [`Stopped at the first share that could not be written: ${d.failure}`] : []),
+    d.released.meaning,
+    ...(d.released.discarded.length === 0 ? ['Eject each medium and hand it to its holder; keep the media apart.'] : []),
+  ];
+}
+
 /** Said after every change that revokes a credential: a backup carries the header of its day. */
 const REKEYED_NOTE = 'The vault has a new key (database re-encrypted, private keys wrapped again):';
 const OLD_BACKUPS_NOTE = 'Backups made before this change still open with the old credentials: destroy them or keep them as safe as the old passphrase or shares.';
@@ -40,11 +97,13 @@ export function vaultCommand(action: Action): Command {
     .command('init')
     .description('create a vault (passphrase from --passphrase-file, AIRGAP_CA_PASSPHRASE or a prompt)')
     .option('--quorum <K/N>', 'split the vault key among N custodians, any K of whom unlock it (no passphrase slot unless --also-passphrase)', parseQuorum)
-    .option('--shares-dir <DIR>', 'where to write the N custodian share files (with --quorum)')
+    .option('--share-out <DIR>', 'with --quorum: the folder on the medium for one share; repeat once per share, in order (share 1 first)', collect)
+    .option('--holder <NAME>', 'with --quorum: who receives a share; repeat once per share, in the order of --share-out (named in the audit log)', collect)
+    .option('--shares-dir <DIR>', 'with --quorum: write all N share files into this one folder instead (move them apart yourself)')
     .option('--also-passphrase', 'with --quorum: add a passphrase slot too, so one passphrase alone also opens the vault')
     .action(
-      action(async (ctx, opts: { quorum?: { threshold: number; total: number }; sharesDir?: string; alsoPassphrase?: boolean }) => {
-        if (opts.quorum && !opts.sharesDir) throw new DomainError('INVALID_INPUT', '--quorum needs --shares-dir DIR for the custodian share files.');
+      action(async (ctx, opts: { quorum?: { threshold: number; total: number }; sharesDir?: string; shareOut?: string[]; holder?: string[]; alsoPassphrase?: boolean }) => {
+        checkShareOptions(opts.quorum?.total, opts);
         if (opts.alsoPassphrase && !opts.quorum) throw new DomainError('INVALID_INPUT', '--also-passphrase only goes with --quorum (a vault without a quorum always has a passphrase slot).');
         // A quorum vault has no passphrase slot unless asked for explicitly: a passphrase
         // lying in the environment must not quietly undo the k-of-n the custodians rely on.
@@ -52,15 +111,22 @@ export function vaultCommand(action: Action): Command {
         const r = await ctx.call('vault.create', {
           actor: ctx.actor,
           passphrase,
-          quorum: opts.quorum && opts.sharesDir ? { ...opts.quorum, sharesDir: opts.sharesDir } : undefined,
+          quorum: opts.quorum ? { ...opts.quorum, ...(opts.sharesDir !== undefined ? { sharesDir: opts.sharesDir } : {}), ...(opts.holder ? { holders: opts.holder } : {}) } : undefined,
         });
+        const delivered = r.heldShares && opts.shareOut ? await deliverShares(ctx, r.heldShares, opts.shareOut) : null;
         const text = [
           `Vault ${r.vaultId} created in ${ctx.service.session.vaultDir}.`,
           'Key slots:',
           ...r.slots.map((s) => `  ${s.id}  ${s.type === 'quorum' ? `custodian quorum, ${s.threshold} of ${s.total} shares` : 'passphrase'}`),
-          ...(r.shareFiles.length ? ['Custodian share files (hand one to each custodian, then delete them here):', ...r.shareFiles.map((f) => `  ${f}`)] : []),
+          ...(r.shareFiles.length ? ['Custodian share files, all in one folder (move each to its own medium for its custodian, then delete them here):', ...r.shareFiles.map((f) => `  ${f}`)] : []),
+          ...(delivered ? deliveryText(delivered) : []),
         ].join('\n');
-        return { json: { vaultId: r.vaultId, dir: ctx.service.session.vaultDir, slots: r.slots, shareFiles: r.shareFiles }, text };
+        const shareFiles = delivered ? delivered.released.shares.flatMap((s) => (s.file ? [s.file] : [])) : r.shareFiles;
+        return {
+          json: { vaultId: r.vaultId, dir: ctx.service.session.vaultDir, slots: r.slots, shareFiles, ...(delivered ? { shares: delivered.released } : {}) },
+          text,
+          ...(delivered?.released.discarded.length ? { exitCode: EXIT.failed } : {}),
+        };
       }),
     );
 
@@ -142,14 +208,34 @@ export function vaultCommand(action: Action): Command {
     .command('add-quorum')
     .description('add a custodian quorum slot (K of N shares)')
     .requiredOption('--quorum <K/N>', 'K of N custodians', parseQuorum)
-    .requiredOption('--shares-dir <DIR>', 'where to write the share files')
+    .option('--share-out <DIR>', 'the folder on the medium for one share; repeat once per share, in order (share 1 first)', collect)
+    .option('--holder <NAME>', 'who receives a share; repeat once per share, in the order of --share-out (named in the audit log)', collect)
+    .option('--shares-dir <DIR>', 'write all N share files into this one folder instead (needed with --replace)')
     .option('--replace <SLOT>', 'the slot the new quorum replaces (the vault then gets a new key)')
     .action(
-      action(async (ctx, opts: { quorum: { threshold: number; total: number }; sharesDir: string; replace?: string }) => {
+      action(async (ctx, opts: { quorum: { threshold: number; total: number }; sharesDir?: string; shareOut?: string[]; holder?: string[]; replace?: string }) => {
+        checkShareOptions(opts.quorum.total, opts);
+        if (opts.replace !== undefined && opts.shareOut) throw new DomainError('INVALID_INPUT', '--replace writes the new shares before the change commits: give --shares-dir DIR, or add the quorum with --share-out and remove the old slot afterwards.');
         await ctx.unlock();
-        const r = await ctx.call('vault.addQuorumSlot', { ...opts.quorum, sharesDir: opts.sharesDir, ...(opts.replace !== undefined ? { replaceSlot: opts.replace } : {}) });
+        const r = await ctx.call('vault.addQuorumSlot', {
+          ...opts.quorum,
+          ...(opts.sharesDir !== undefined ? { sharesDir: opts.sharesDir } : {}),
+          ...(opts.holder ? { holders: opts.holder } : {}),
+          ...(opts.replace !== undefined ? { replaceSlot: opts.replace } : {}),
+        });
+        const delivered = r.heldShares && opts.shareOut ? await deliverShares(ctx, r.heldShares, opts.shareOut) : null;
         const replaced = opts.replace === undefined ? '' : ` It replaces slot ${opts.replace}. ${REKEYED_NOTE} the replaced slot's shares open nothing of the vault. ${OLD_BACKUPS_NOTE}`;
-        return { json: r, text: [`Quorum slot ${r.slot.id} added (${r.slot.threshold} of ${r.slot.total}).${replaced} Share files:`, ...r.shareFiles.map((f) => `  ${f}`)].join('\n') };
+        const text = [
+          `Quorum slot ${r.slot.id} added (${r.slot.threshold} of ${r.slot.total}).${replaced}`,
+          ...(r.shareFiles.length ? ['Share files, all in one folder (move each to its own medium for its custodian, then delete them here):', ...r.shareFiles.map((f) => `  ${f}`)] : []),
+          ...(delivered ? deliveryText(delivered) : []),
+        ].join('\n');
+        const shareFiles = delivered ? delivered.released.shares.flatMap((s) => (s.file ? [s.file] : [])) : r.shareFiles;
+        return {
+          json: { slot: r.slot, shareFiles, ...(delivered ? { shares: delivered.released } : {}) },
+          text,
+          ...(delivered?.released.discarded.length ? { exitCode: EXIT.failed } : {}),
+        };
       }),
     );
 

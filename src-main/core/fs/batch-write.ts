@@ -77,31 +77,80 @@ export function syncWritten(paths: readonly string[]): void {
   for (const d of dirs) fsyncDir(d);
 }
 
-/** Writes every file that does not exist yet, then syncs them all at once. A file that fails does not stop the others. */
-export function writeNewFilesDurably(files: readonly NewFile[], opts: { mode?: number } = {}): NewFileResult[] {
+/** A file written under a hidden temporary name beside its final one: not under its name, not yet durable. */
+export interface StagedFile {
+  readonly path: string;
+  readonly bytes: Uint8Array;
+  /** The temporary file; null when writing it failed (publishing then tries again and reports that). */
+  tmp: string | null;
+}
+
+function writeTemporary(path: string, bytes: Uint8Array, mode: number): string {
+  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
+    try {
+      writeAll(fd, bytes);
+    } finally {
+      closeSync(fd);
+    }
+    return tmp;
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+/**
+ * Write a file's bytes ahead of time (say while the rest of a batch is still
+ * being signed) under a hidden temporary name; publishStaged puts it under its
+ * name later, discardStaged removes it. A file that cannot be written now is
+ * tried again when published.
+ */
+export function stageNewFile(path: string, bytes: Uint8Array, opts: { mode?: number } = {}): StagedFile {
+  try {
+    return { path, bytes, tmp: writeTemporary(path, bytes, opts.mode ?? 0o600) };
+  } catch {
+    return { path, bytes, tmp: null };
+  }
+}
+
+/** Removes the temporary files of files never published. */
+export function discardStaged(staged: readonly StagedFile[]): void {
+  for (const f of staged) {
+    if (f.tmp) rmSync(f.tmp, { force: true });
+    f.tmp = null;
+  }
+}
+
+/** Puts every staged file under its name (never over an existing file), then syncs them all at once. A file that fails does not stop the others. */
+export function publishStaged(staged: readonly StagedFile[], opts: { mode?: number } = {}): NewFileResult[] {
   const mode = opts.mode ?? 0o600;
   let links = true;
   const written: string[] = [];
-  const results = files.map(({ path, bytes }): NewFileResult => {
-    const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const results = staged.map((f): NewFileResult => {
+    const { path } = f;
     try {
-      const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
-      try {
-        writeAll(fd, bytes);
-      } finally {
-        closeSync(fd);
-      }
+      const tmp = f.tmp ?? writeTemporary(path, f.bytes, mode);
+      f.tmp = tmp;
       if (!(links && publishByLink(tmp, path))) {
         links = false;
         publishByGuard(tmp, path, mode);
       }
+      f.tmp = null;
       written.push(path);
       return { ok: true };
     } catch (e) {
-      rmSync(tmp, { force: true });
+      if (f.tmp) rmSync(f.tmp, { force: true });
+      f.tmp = null;
       return { ok: false, errno: errnoOf(e) };
     }
   });
   if (written.length) syncWritten(written);
   return results;
+}
+
+/** Writes every file that does not exist yet, then syncs them all at once. A file that fails does not stop the others. */
+export function writeNewFilesDurably(files: readonly NewFile[], opts: { mode?: number } = {}): NewFileResult[] {
+  return publishStaged(files.map(({ path, bytes }) => stageNewFile(path, bytes, opts)), opts);
 }

@@ -4,7 +4,8 @@
  */
 import { isDomainError } from '../errors.ts';
 import type { ErrorCode } from '../errors.ts';
-import type { IssuedCertificate, Issuer } from './issuer.ts';
+import type { IssuedCertificate, Issuer, IssuerInit } from './issuer.ts';
+import type { SignerSpec } from '../signing/signer.ts';
 
 export interface BatchItem {
   /** The caller's name for the request (its file name, say). */
@@ -36,6 +37,14 @@ export interface ChunkResult {
   readonly index: number;
   readonly outcomes: readonly BatchOutcome[];
 }
+
+/** What the issuance workers are sent (issuance-pool.ts), handled in order per worker. */
+export type WorkerRequest =
+  /** The issuer to sign the next chunks with (a worker opens its own signer from the spec). */
+  | { readonly kind: 'setup'; readonly init: Omit<IssuerInit, 'privateKey'>; readonly signerSpec: SignerSpec; readonly settings: BatchSettings }
+  | ({ readonly kind: 'issue' } & ChunkRequest)
+  /** Renewal requests' checks that need no vault (renewal-precheck.ts); answered with RenewalPrecheck outcomes. */
+  | { readonly kind: 'check-renewals'; readonly index: number; readonly items: readonly Uint8Array[] };
 
 export function issueOne(issuer: Issuer, item: BatchItem, s: BatchSettings, isSerialTaken?: (hex: string) => boolean): BatchOutcome {
   try {

@@ -1,24 +1,42 @@
 /**
- * Worker thread of issueBatch: builds its own Issuer from the session's
- * certificate and a signer of its own (the PKCS #8, or its own session with
- * the token; worker threads share the process, so the key never leaves it) and issues the chunks of requests it is sent.
+ * Worker thread of the issuance pool (issuance-pool.ts). Started before it is
+ * needed, it loads its modules and waits: a `setup` message names the issuer,
+ * and the worker builds its own Issuer from the session's certificate and a
+ * signer of its own (the PKCS #8, or its own session with the token; worker
+ * threads share the process, so the key never leaves it); `issue` chunks are
+ * then issued with it. `check-renewals` chunks run the vault-free checks of
+ * renewal requests (renewal-precheck.ts) and need no issuer.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { issueOne } from './batch-issuance-item.ts';
-import type { BatchSettings, ChunkRequest, ChunkResult } from './batch-issuance-item.ts';
-import { createIssuer } from './issuer.ts';
-import type { IssuerInit } from './issuer.ts';
-import type { SignerSpec } from '../signing/signer.ts';
+import type { BatchSettings, ChunkResult, WorkerRequest } from './batch-issuance-item.ts';
+import { createIssuer, type Issuer } from './issuer.ts';
+import { precheckRenewal } from './renewal-precheck.ts';
 import { openSigner } from '../token/pkcs11-signer.ts';
 
-const { init, signerSpec, settings } = workerData as { init: Omit<IssuerInit, 'privateKey'>; signerSpec: SignerSpec; settings: BatchSettings };
-const issuer = createIssuer({ ...init, privateKey: openSigner(signerSpec) });
-// A PKCS #8 handed over as bytes is this thread's own copy (structured clone): the Issuer holds the imported key now.
-if (signerSpec.kind === 'software') signerSpec.pkcs8.fill(0);
 const port = parentPort;
 if (!port) throw new Error('batch-issuance-worker.ts runs as a worker thread');
 
-port.on('message', (chunk: ChunkRequest) => {
-  const result: ChunkResult = { index: chunk.index, outcomes: chunk.items.map((item) => issueOne(issuer, item, settings)) };
-  port.postMessage(result);
+let current: { issuer: Issuer; settings: BatchSettings } | null = null;
+
+port.on('message', (m: WorkerRequest) => {
+  switch (m.kind) {
+    case 'setup': {
+      current?.issuer.signer.close();
+      current = { issuer: createIssuer({ ...m.init, privateKey: openSigner(m.signerSpec) }), settings: m.settings };
+      // A PKCS #8 handed over as bytes is this thread's own copy (structured clone): the Issuer holds the imported key now.
+      if (m.signerSpec.kind === 'software') m.signerSpec.pkcs8.fill(0);
+      return;
+    }
+    case 'issue': {
+      if (!current) throw new Error('an issue chunk reached a worker before its setup');
+      const { issuer, settings } = current;
+      const result: ChunkResult = { index: m.index, outcomes: m.items.map((item) => issueOne(issuer, item, settings)) };
+      port.postMessage(result);
+      return;
+    }
+    case 'check-renewals':
+      port.postMessage({ index: m.index, outcomes: m.items.map((bytes) => precheckRenewal(bytes)) });
+      return;
+  }
 });

@@ -12,12 +12,10 @@
  * collides with the vault or with another certificate of the batch is drawn
  * again here. Serials are random 127-bit values, so that path is for safety.
  */
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { issueOne } from './batch-issuance-item.ts';
-import type { BatchItem, BatchOutcome, BatchSettings, ChunkRequest, ChunkResult } from './batch-issuance-item.ts';
+import type { BatchItem, BatchOutcome, BatchSettings, ChunkResult, WorkerRequest } from './batch-issuance-item.ts';
+import { DEFAULT_ISSUANCE_WORKER_URL, takeIssuancePool, workerAvailable, type IssuancePool } from './issuance-pool.ts';
 import { createIssuer } from './issuer.ts';
 import type { IssuerInit } from './issuer.ts';
 
@@ -32,53 +30,16 @@ export interface BatchOptions extends BatchSettings {
   readonly takenSerials?: (serialHex: readonly string[]) => ReadonlySet<string>;
   /** Called after each chunk with the number of requests done so far. */
   readonly onProgress?: (done: number, total: number) => void;
+  /** Called with each chunk's outcomes as they arrive (before serials are checked against the vault: a redrawn serial comes back changed). */
+  readonly onChunk?: (outcomes: readonly BatchOutcome[]) => void;
   /** Worker entry point, for bundlers that move it (default: the sibling batch-issuance-worker.ts). */
   readonly workerUrl?: URL;
+  /** Workers the caller started (and closes): this batch sets them up with its issuer and uses them. */
+  readonly pool?: IssuancePool;
 }
 
 function settingsOf(o: BatchOptions): BatchSettings {
   return { profile: o.profile, days: o.days, now: o.now, truncateToIssuer: o.truncateToIssuer, pathLen: o.pathLen };
-}
-
-/** Runs the chunks on `count` workers; resolves when every chunk's result has been recorded. */
-async function runOnWorkers(url: URL, count: number, workerData: unknown, chunks: readonly ChunkRequest[], record: (r: ChunkResult) => void): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: count }, () => new Worker(url, { workerData }));
-  try {
-    await Promise.all(
-      workers.map(
-        (w) =>
-          new Promise<void>((resolve, reject) => {
-            let inFlight = 0;
-            let over = false;
-            const feed = (): void => {
-              const chunk = chunks[next++];
-              if (chunk) {
-                inFlight++;
-                w.postMessage(chunk);
-              } else if (inFlight === 0) {
-                over = true;
-                resolve();
-              }
-            };
-            w.on('message', (r: ChunkResult) => {
-              inFlight--;
-              record(r);
-              feed();
-            });
-            w.on('error', reject);
-            w.on('exit', (code) => {
-              if (!over) reject(new Error(`issuance worker exited with code ${code}`));
-            });
-            // Two chunks in flight, so a worker never waits for this thread.
-            feed();
-            feed();
-          }),
-      ),
-    );
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
-  }
 }
 
 /** Outcomes in the order of `items`; never rejects for a bad request, only for a broken issuer or worker. */
@@ -87,25 +48,39 @@ export async function issueBatch(init: IssuerInit, items: readonly BatchItem[], 
   const settings = settingsOf(options);
   const total = items.length;
   const chunkSize = Math.max(1, options.chunkSize ?? 64);
-  const chunks: ChunkRequest[] = [];
+  const chunks: Array<{ index: number; items: BatchItem[] }> = [];
   for (let i = 0; i < total; i += chunkSize) chunks.push({ index: i, items: items.slice(i, i + chunkSize) });
-  const url = options.workerUrl ?? new URL('./batch-issuance-worker.ts', import.meta.url);
+  const url = options.workerUrl ?? DEFAULT_ISSUANCE_WORKER_URL;
   // A bundle that did not ship the worker file (see workerUrl) still issues, in this thread only.
-  const workerAvailable = url.protocol !== 'file:' || existsSync(fileURLToPath(url));
-  const workerCount = workerAvailable ? Math.max(0, Math.min(options.workers ?? availableParallelism(), chunks.length)) : 0;
+  const workerCount = options.pool ? options.pool.size : workerAvailable(url) ? Math.max(0, Math.min(options.workers ?? availableParallelism(), chunks.length)) : 0;
 
   const outcomes: BatchOutcome[] = new Array<BatchOutcome>(total);
   let done = 0;
   const record = (r: ChunkResult): void => {
     r.outcomes.forEach((o, k) => (outcomes[r.index + k] = o));
     done += r.outcomes.length;
+    options.onChunk?.(r.outcomes);
     options.onProgress?.(done, total);
   };
-  if (workerCount > 0) {
-    // Each worker opens its own signer from the spec: a software key imports the PKCS #8 itself (one
-    // KeyObject shared by threads contends in OpenSSL); a token key gets a session of its own.
-    const { privateKey: _held, ...facts } = init;
-    await runOnWorkers(url, workerCount, { init: facts, signerSpec: issuer.signer.spec(), settings }, chunks, record);
+  if (workerCount > 0 && chunks.length > 0) {
+    // The pool started before the vault was unlocked (prewarmIssuancePool), else new workers.
+    const pool = options.pool ?? takeIssuancePool(url, options.workers ?? availableParallelism());
+    try {
+      // Each worker opens its own signer from the spec: a software key imports the PKCS #8 itself (one
+      // KeyObject shared by threads contends in OpenSSL); a token key gets a session of its own.
+      const { privateKey: _held, ...facts } = init;
+      const signerSpec = issuer.signer.spec();
+      pool.broadcast({ kind: 'setup', init: facts, signerSpec, settings });
+      // Each worker has its own copy now (structured clone).
+      if (signerSpec.kind === 'software') signerSpec.pkcs8.fill(0);
+      await pool.run<ChunkResult>(
+        chunks.map((c): WorkerRequest => ({ kind: 'issue', ...c })),
+        record,
+        Math.min(workerCount, chunks.length),
+      );
+    } finally {
+      if (!options.pool) await pool.close();
+    }
   } else {
     for (const chunk of chunks) {
       record({ index: chunk.index, outcomes: chunk.items.map((item) => issueOne(issuer, item, settings)) });

@@ -114,3 +114,25 @@ describe('encodeCrl', () => {
     expect([...crl.entries()][0]?.serialHex).toBe('0abc');
   });
 });
+
+describe('packed serials (a vault chunk of one revocation event)', () => {
+  const pack = (hexes: string[]) => Buffer.concat(hexes.map((h) => Buffer.concat([Buffer.from([h.length / 2]), Buffer.from(h, 'hex')])));
+  const entriesOf = (der: Buffer) => [...readCrl(der).entries()].map((e) => `${e.serialHex} ${e.reason} ${e.revokedAt.toISOString()}`);
+
+  it('give the same entries as the same serials in hex, a non-canonical one normalized the same way', () => {
+    const hexes = ['01', '7f', '80', 'ff01', '00ff', 'a'.repeat(40), '1234567890abcdef1234567890abcdef'];
+    const group = { revokedAt: NOW, reason: 'keyCompromise' as ReasonName };
+    const packed = encodeCrl(input({ entries: { groups: [{ ...group, serialsPacked: pack(hexes) }] }, expectedEntries: hexes.length }));
+    const hex = encodeCrl(input({ entries: { groups: [{ ...group, serialsHex: hexes }] } }));
+    expect(entriesOf(packed)).toEqual(entriesOf(hex));
+    expect(entriesOf(packed)).toHaveLength(hexes.length);
+    expect(entriesOf(packed)[4]).toMatch(/^ff /);
+  });
+
+  it('refuse serial 0, one longer than 20 octets and a length past the end, as INVALID_INPUT', () => {
+    const group = { revokedAt: NOW, reason: 'superseded' as ReasonName };
+    expect(code(() => encodeCrl(input({ entries: { groups: [{ ...group, serialsPacked: pack(['00']) }] } })))).toBe('INVALID_INPUT');
+    expect(code(() => encodeCrl(input({ entries: { groups: [{ ...group, serialsPacked: pack(['ab'.repeat(21)]) }] } })))).toBe('INVALID_INPUT');
+    expect(code(() => encodeCrl(input({ entries: { groups: [{ ...group, serialsPacked: Buffer.from([5, 1, 2]) }] } })))).toBe('INVALID_INPUT');
+  });
+});

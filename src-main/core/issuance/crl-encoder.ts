@@ -24,12 +24,12 @@ export interface CrlEntryInput {
   readonly reason: ReasonName;
 }
 
-/** Entries that share a revocation time and reason (a fleet revoked at once): read and written without an object per entry. */
-export interface CrlEntryGroup {
-  readonly revokedAt: Date;
-  readonly reason: ReasonName;
-  readonly serialsHex: readonly string[];
-}
+/**
+ * Entries that share a revocation time and reason (a fleet revoked at once): read and written without an
+ * object per entry. The serials as hex, or packed in one buffer as the vault reads them: each serial's length
+ * in one octet, then its octets (the big-endian magnitude, as its hex gives it).
+ */
+export type CrlEntryGroup = { readonly revokedAt: Date; readonly reason: ReasonName } & ({ readonly serialsHex: readonly string[] } | { readonly serialsPacked: Uint8Array });
 
 export interface CrlInput {
   readonly issuer: Issuer;
@@ -38,6 +38,8 @@ export interface CrlInput {
   readonly thisUpdate: Date;
   readonly nextUpdate: Date;
   readonly entries: Iterable<CrlEntryInput> | { readonly groups: Iterable<CrlEntryGroup> };
+  /** How many entries to make room for when `entries` is not an array (the vault knows its count): one buffer, not a doubling one. */
+  readonly expectedEntries?: number;
 }
 
 /** Largest encoded entry: SEQUENCE header 2 + INTEGER 2+21 + GeneralizedTime 17 + reason extensions 14. */
@@ -152,14 +154,54 @@ function writeEntry(area: EntryArea, hex: string, when: Buffer, ext: Buffer): vo
   area.pos = p;
 }
 
+/**
+ * The entries of packed serials; returns how many. A serial that is not canonical (a leading zero octet, none,
+ * or more than 20) goes through the hex path, so it is normalized or refused exactly as there.
+ */
+function writePacked(area: EntryArea, packed: Uint8Array, when: Buffer, ext: Buffer): number {
+  let count = 0;
+  for (let p = 0; p < packed.length; count++) {
+    const len = packed[p]!;
+    const end = p + 1 + len;
+    if (end > packed.length) throw invalid('A packed serial runs past the end of its buffer.');
+    if (len === 0 || len > 20 || packed[p + 1] === 0) {
+      writeEntry(area, serialHexOf(Buffer.from(packed.buffer, packed.byteOffset + p + 1, len).toString('hex')), when, ext);
+      p = end;
+      continue;
+    }
+    const signByte = packed[p + 1]! >= 0x80 ? 1 : 0;
+    const intLen = len + signByte;
+    const bodyLen = 2 + intLen + when.length + ext.length;
+    area.ensure(2 + bodyLen);
+    const b = area.buf;
+    let q = area.pos;
+    b[q++] = TAG.SEQUENCE;
+    b[q++] = bodyLen; // always < 0x80: at most 55 octets
+    b[q++] = TAG.INTEGER;
+    b[q++] = intLen;
+    if (signByte) b[q++] = 0;
+    b.set(packed.subarray(p + 1, end), q);
+    q += len;
+    q += when.copy(b, q);
+    if (ext.length) q += ext.copy(b, q);
+    area.pos = q;
+    p = end;
+  }
+  return count;
+}
+
 /** Write every entry; returns the entry count. */
 function writeEntries(area: EntryArea, entries: CrlInput['entries']): number {
   let count = 0;
   if ('groups' in entries) {
     for (const g of entries.groups) {
-      const first = g.serialsHex[0] ?? '';
+      const first = 'serialsHex' in g ? (g.serialsHex[0] ?? '') : Buffer.from(g.serialsPacked.subarray(1, 1 + (g.serialsPacked[0] ?? 0))).toString('hex');
       const when = revocationTime(g.revokedAt, first);
       const ext = reasonExtension(g.reason, first);
+      if ('serialsPacked' in g) {
+        count += writePacked(area, g.serialsPacked, when, ext);
+        continue;
+      }
       for (const serial of g.serialsHex) writeEntry(area, serialHexOf(serial), when, ext);
       count += g.serialsHex.length;
     }
@@ -200,7 +242,11 @@ export function encodeCrl(input: CrlInput): Buffer {
   );
 
   const entriesStart = MAX_HEADER * 3 + head.length;
-  const expected = Array.isArray(input.entries) ? input.entries.length : 'groups' in input.entries && Array.isArray(input.entries.groups) ? input.entries.groups.reduce((n: number, g: CrlEntryGroup) => n + g.serialsHex.length, 0) : 1024;
+  const expected = Array.isArray(input.entries)
+    ? input.entries.length
+    : 'groups' in input.entries && Array.isArray(input.entries.groups)
+      ? input.entries.groups.reduce((n: number, g: CrlEntryGroup) => n + ('serialsHex' in g ? g.serialsHex.length : g.serialsPacked.length / 17), 0)
+      : (input.expectedEntries ?? 1024);
   const area = new EntryArea(entriesStart, expected);
   const count = writeEntries(area, input.entries);
   const entriesLen = area.pos - entriesStart;

@@ -79,14 +79,22 @@ describe('generateCrl', () => {
       // Revocations written straight (cert revoke's own path is tested elsewhere): a first read chunk
       // of one time and reason (a revoked fleet), then three times, four reasons, a tenth not revoked.
       const issuer = vault.db.prepare('INSERT INTO revocation_issuers (issuer_key_id) VALUES (?)').run(g.keyId).lastInsertRowid;
-      const put = vault.db.prepare('INSERT INTO revocations (serial, issuer, revoked_at, reason) VALUES (?, ?, ?, ?)');
+      // One revocation event per time and reason (schema 14), as the store makes them.
+      const events = new Map<string, number | bigint>();
+      const putEvent = vault.db.prepare("INSERT INTO revocation_events (revoked_at, reason, actor) VALUES (?, ?, 'tester')");
+      const put = vault.db.prepare('INSERT INTO revocations (serial, issuer, event) VALUES (?, ?, ?)');
+      const revoke = (serial: string, at: string, reason: string) => {
+        const key = `${at} ${reason}`;
+        if (!events.has(key)) events.set(key, putEvent.run(at, reason).lastInsertRowid);
+        put.run(serial, issuer, events.get(key)!);
+      };
       kept.forEach((r, i) => {
-        if (i < 66_000) put.run(r.serial, issuer, now.toISOString(), 'keyCompromise');
-        else if (i % 10 !== 3) put.run(r.serial, issuer, new Date(now.getTime() - (i % 3) * 1000).toISOString(), ['keyCompromise', 'superseded', 'unspecified', 'cessationOfOperation'][i % 4]);
+        if (i < 66_000) revoke(r.serial, now.toISOString(), 'keyCompromise');
+        else if (i % 10 !== 3) revoke(r.serial, new Date(now.getTime() - (i % 3) * 1000).toISOString(), ['keyCompromise', 'superseded', 'unspecified', 'cessationOfOperation'][i % 4]!);
       });
     });
     const upper = (hex: string) => hex.toUpperCase().replace(/^(00)+(?=..)/, '');
-    const expected = (vault.db.prepare('SELECT serial, reason, revoked_at FROM revocations ORDER BY id').raw().all() as Array<[string, string, string]>).map(
+    const expected = (vault.db.prepare('SELECT r.serial, e.reason, e.revoked_at FROM revocations r JOIN revocation_events e ON e.id = r.event ORDER BY r.id').raw().all() as Array<[string, string, string]>).map(
       ([serial, reason, at]) => `${upper(serial)} ${reason} ${new Date(at).toISOString()}`,
     );
     expect(expected).toHaveLength(69_600);

@@ -72,12 +72,14 @@ export function signCrl(world: CrlWorld, k: SigningKeyRecord, at: { number: numb
         groups: (function* () {
           for (const g of certs.revokedGroups(k.id)) {
             const before = entries;
-            entries += g.serialsHex.length;
+            entries += g.count;
             if (onProgress && before >> 16 !== entries >> 16) onProgress(entries, total);
-            yield { revokedAt: g.revokedAt, reason: g.reason as ReasonName, serialsHex: g.serialsHex };
+            const reason = g.reason as ReasonName;
+            yield 'serialsPacked' in g ? { revokedAt: g.revokedAt, reason, serialsPacked: g.serialsPacked } : { revokedAt: g.revokedAt, reason, serialsHex: g.serialsHex };
           }
         })(),
       },
+      expectedEntries: total,
     });
   });
   onProgress?.(entries, total);

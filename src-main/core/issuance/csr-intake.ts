@@ -10,7 +10,7 @@
 import { verify } from 'node:crypto';
 import { DomainError } from '../errors.ts';
 import { printableLine, spoofingCharacters } from '../safe-text.ts';
-import { readExtensionList } from '../asn1/certificate-reader.ts';
+import { readExtensionList, type ExtensionField } from '../asn1/certificate-reader.ts';
 import { DerError, children, readBitString, readNode, readOid, readRoot, readSmallInt, whole } from '../asn1/der-reader.ts';
 import type { DerNode } from '../asn1/der-reader.ts';
 import { NameError, parseName } from '../asn1/name.ts';
@@ -42,6 +42,8 @@ export interface ParsedCsr {
   readonly spkiDer: Uint8Array;
   readonly key: KeyDescription;
   readonly sans: SubjectAltNames;
+  /** Every extension the request asks for (extensionRequest), in its order: shown to the officer; the profile decides all but the SANs. */
+  readonly requestedExtensions: readonly ExtensionField[];
 }
 
 const CSR_LABELS = new Set(['CERTIFICATE REQUEST', 'NEW CERTIFICATE REQUEST']);
@@ -89,8 +91,9 @@ function looksLikeCertificate(der: Uint8Array, tbs: DerNode): boolean {
 }
 
 /** The subjectAltName extension inside an extensionRequest attribute, if any (RFC 2985 5.4.2). */
-function readRequestedSans(der: Uint8Array, attributes: DerNode | undefined): SubjectAltNames {
-  if (!attributes) return NO_SANS;
+function readRequestedSans(der: Uint8Array, attributes: DerNode | undefined): { sans: SubjectAltNames; requested: ExtensionField[] } {
+  const requested: ExtensionField[] = [];
+  if (!attributes) return { sans: NO_SANS, requested };
   let sans: SubjectAltNames | undefined;
   let sawExtensionRequest = false;
   for (const attr of children(der, attributes)) {
@@ -104,6 +107,7 @@ function readRequestedSans(der: Uint8Array, attributes: DerNode | undefined): Su
     const extensions = values[0];
     if (values.length !== 1 || !extensions || extensions.tag !== 0x30) throw unparseable('extensionRequest must hold one Extensions');
     for (const ext of readExtensionList(der, extensions)) {
+      requested.push(ext);
       if (ext.id !== OID.subjectAltName) continue; // the profile, not the request, decides every other extension
       if (sans) throw new DomainError('CSR_BAD_SAN', 'The request has two subjectAltName extensions.');
       try {
@@ -114,7 +118,7 @@ function readRequestedSans(der: Uint8Array, attributes: DerNode | undefined): Su
       }
     }
   }
-  return sans ?? NO_SANS;
+  return { sans: sans ?? NO_SANS, requested };
 }
 
 function walkRequest(der: Uint8Array): ParsedCsr {
@@ -153,7 +157,7 @@ function walkRequest(der: Uint8Array): ParsedCsr {
       throw new DomainError('SUBJECT_SPOOFING_CHARACTERS', `The request's subject has bidi control or zero-width characters (${found.join(', ')}) in "${printableLine(attr.value)}": they make a name display as another one. Ask for a request without them.`);
     }
   }
-  const sans = readRequestedSans(der, attributes);
+  const { sans, requested } = readRequestedSans(der, attributes);
   if (subject.rdns.length === 0 && sanCount(sans) === 0) {
     throw new DomainError('CSR_BAD_SUBJECT', 'The request has an empty subject and no subject alternative names: it names nobody.');
   }
@@ -197,6 +201,7 @@ function walkRequest(der: Uint8Array): ParsedCsr {
     spkiDer: publicKey.spkiDer,
     key: publicKey.description,
     sans,
+    requestedExtensions: requested,
   };
 }
 

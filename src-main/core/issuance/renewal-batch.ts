@@ -16,12 +16,14 @@
  * is identified, so a retry still gets it after `--supersede` revoked the
  * signer or the signer expired); never a second one.
  *
- * The checks that read the vault run in this thread; the accepted requests
- * are then signed by the batch-issuance worker pool (batch-issuance.ts), each
- * with the profile of the certificate it renews, and everything is recorded
- * in one transaction with one audit event.
+ * The checks that need no vault (1 and 5: the CMS and the inner request's
+ * signatures, the costly part) run on the issuance worker pool
+ * (issuance-pool.ts, renewal-precheck.ts); the checks that read the vault run
+ * in this thread, in order, on their outcomes. The accepted requests are then
+ * signed by the same workers (batch-issuance.ts), each with the profile of
+ * the certificate it renews, and everything is recorded in one transaction
+ * with one audit event.
  */
-import { createHash } from 'node:crypto';
 import { readCertificate } from '../asn1/certificate-reader.ts';
 import { DerError } from '../asn1/der-reader.ts';
 import { normalizeSerialHex } from '../asn1/serial.ts';
@@ -31,13 +33,13 @@ import type { CertificateStore, IssuedCertificate as StoredCert } from '../store
 import type { RenewalRecord, RenewalStore } from '../store/renewal-store.ts';
 import type { SigningKeyRecord, SigningKeyStore } from '../store/signing-key-store.ts';
 import type { Vault } from '../vault/vault.ts';
-import { issueBatch, type BatchItem } from './batch-issuance.ts';
+import { issueBatch, type BatchItem, type BatchOutcome } from './batch-issuance.ts';
 import { caIssuanceDays } from './ca-policy.ts';
-import { readSignedData } from './cms-signed-data.ts';
-import { parseAndVerifyCsr } from './csr-intake.ts';
+import { DEFAULT_ISSUANCE_WORKER_URL, takeIssuancePool, workerAvailable, type IssuancePool } from './issuance-pool.ts';
 import { activeIssuingKey } from './issuing-key.ts';
 import { issuedRecord, sanList } from './issued-record.ts';
 import type { IssuedCertificate } from './issuer.ts';
+import { precheckRenewal, type RenewalPrecheck } from './renewal-precheck.ts';
 
 export type RenewalStatus = 'issued' | 'already-issued' | 'refused';
 
@@ -193,10 +195,10 @@ interface BatchState {
   byRenewed: Map<string, number>;
 }
 
-function decide(w: RenewalWorld, opts: RenewalOptions, file: string, bytes: Uint8Array, index: number, batch: BatchState, note: (agentSerial: string) => void): Decision {
-  // 1. The CMS parses and its signature verifies with the certificate it carries.
-  const signed = readSignedData(bytes);
-  const csrSha256 = createHash('sha256').update(signed.content).digest('hex');
+function decide(w: RenewalWorld, opts: RenewalOptions, file: string, signed: RenewalPrecheck, index: number, batch: BatchState, note: (agentSerial: string) => void): Decision {
+  // 1. The CMS parses and its signature verifies with the certificate it carries (checked on a worker).
+  if (!signed.ok) throw refusal(signed.code, signed.message);
+  const { csrSha256 } = signed;
   // 2. That certificate is this CA's (same DER), by a key still in the bundle.
   const signer = ownCertificate(w, signed.signerCertificate, "request's signer certificate");
   note(signer.serial);
@@ -218,8 +220,9 @@ function decide(w: RenewalWorld, opts: RenewalOptions, file: string, bytes: Uint
     renewed = signer;
   }
   note(renewed.serial);
-  // 5. The inner request: proof of possession and the key policy.
-  const csr = parseAndVerifyCsr(signed.content);
+  // 5. The inner request: proof of possession and the key policy (checked on a worker).
+  const csr = signed.csr;
+  if (!csr.ok) throw refusal(csr.code, csr.message);
   // 6. The same identity.
   if (csr.subject !== renewed.subject || !sameSans(sanList(csr.sans), renewed.sans)) {
     throw refusal(
@@ -252,35 +255,76 @@ export async function renewBatch(w: RenewalWorld, inputs: readonly RenewalInput[
   const refuse = (i: number, code: ErrorCode, message: string) => Object.assign(lines[i] as RenewalLine, { status: 'refused', newSerial: null, code, message });
   const decisions: Array<Decision | null> = inputs.map(() => null);
   const batch: BatchState = { byRequest: new Map(), byRenewed: new Map() };
-  for (const [i, f] of inputs.entries()) {
-    if (!f.ok) {
-      refuse(i, f.code, f.message);
-      continue;
+  // The workers started before the vault was unlocked (the CLI's), else new ones; none in a bundle without the worker file.
+  const url = opts.workerUrl ?? DEFAULT_ISSUANCE_WORKER_URL;
+  const pool = inputs.some((f) => f.ok) && workerAvailable(url) ? takeIssuancePool(url) : null;
+  try {
+    const prechecks = await precheckAll(inputs, pool);
+    for (const [i, f] of inputs.entries()) {
+      const pre = prechecks[i];
+      if (!f.ok || !pre) {
+        if (!f.ok) refuse(i, f.code, f.message);
+        continue;
+      }
+      try {
+        decisions[i] = decide(w, opts, f.file, pre, i, batch, (s) => ((lines[i] as RenewalLine).agentSerial = s));
+      } catch (e) {
+        if (!isDomainError(e)) throw e;
+        refuse(i, e.code, e.message);
+      }
+      // Let the desktop app's main thread answer between chunks of checks.
+      if (i % 256 === 255) await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    try {
-      decisions[i] = decide(w, opts, f.file, f.bytes, i, batch, (s) => ((lines[i] as RenewalLine).agentSerial = s));
-    } catch (e) {
-      if (!isDomainError(e)) throw e;
-      refuse(i, e.code, e.message);
-    }
-    // Let the desktop app's main thread answer between chunks of checks.
-    if (i % 64 === 63) await new Promise<void>((resolve) => setImmediate(resolve));
+
+    const accepted = decisions.flatMap((d, i) => (d?.kind === 'accepted' ? [{ i, d }] : []));
+    const items: BatchItem[] = accepted.map(({ i, d }) => ({ id: String(i), csr: d.csrDer, settings: { profile: d.profile, days: d.days } }));
+    const outcomes = items.length
+      ? await w.keys.withSigner(k.id, (signer) =>
+          issueBatch({ certificateDer: k.certificate, privateKey: signer, algorithm: k.algorithm }, items, {
+            profile: 'agent',
+            now: w.now,
+            takenSerials: (s) => w.certs.takenSerials(s),
+            ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+            ...(pool ? { pool } : { workerUrl: url }),
+          }),
+        )
+      : [];
+    return finish(w, opts, k.id, lines, decisions, accepted, outcomes);
+  } finally {
+    await pool?.close();
   }
+}
 
-  const accepted = decisions.flatMap((d, i) => (d?.kind === 'accepted' ? [{ i, d }] : []));
-  const items: BatchItem[] = accepted.map(({ i, d }) => ({ id: String(i), csr: d.csrDer, settings: { profile: d.profile, days: d.days } }));
-  const outcomes = items.length
-    ? await w.keys.withSigner(k.id, (signer) =>
-        issueBatch({ certificateDer: k.certificate, privateKey: signer, algorithm: k.algorithm }, items, {
-          profile: 'agent',
-          now: w.now,
-          takenSerials: (s) => w.certs.takenSerials(s),
-          ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
-          ...(opts.workerUrl ? { workerUrl: opts.workerUrl } : {}),
-        }),
-      )
-    : [];
+const PRECHECK_CHUNK = 32;
 
+/** Checks 1 and 5 of every readable request, on the pool's workers (or in this thread without one); by input index. */
+async function precheckAll(inputs: readonly RenewalInput[], pool: IssuancePool | null): Promise<Array<RenewalPrecheck | undefined>> {
+  const out = new Array<RenewalPrecheck | undefined>(inputs.length);
+  const readable = inputs.flatMap((f, i) => (f.ok ? [{ i, bytes: f.bytes }] : []));
+  if (!pool) {
+    for (const [n, { i, bytes }] of readable.entries()) {
+      out[i] = precheckRenewal(bytes);
+      if (n % 64 === 63) await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    return out;
+  }
+  const requests = [];
+  for (let n = 0; n < readable.length; n += PRECHECK_CHUNK) requests.push({ kind: 'check-renewals' as const, index: n, items: readable.slice(n, n + PRECHECK_CHUNK).map((r) => r.bytes) });
+  await pool.run<{ index: number; outcomes: RenewalPrecheck[] }>(requests, (r) => r.outcomes.forEach((o, k) => (out[(readable[r.index + k] as { i: number }).i] = o)));
+  return out;
+}
+
+/** Record what the batch decided and issued (one transaction, one audit event). */
+function finish(
+  w: RenewalWorld,
+  opts: RenewalOptions,
+  issuerKeyId: string,
+  lines: RenewalLine[],
+  decisions: ReadonlyArray<Decision | null>,
+  accepted: ReadonlyArray<{ i: number; d: Accepted }>,
+  outcomes: readonly BatchOutcome[],
+): RenewalBatchResult {
+  const refuse = (i: number, code: ErrorCode, message: string) => Object.assign(lines[i] as RenewalLine, { status: 'refused', newSerial: null, code, message });
   const issued: Array<{ i: number; d: Accepted; c: IssuedCertificate }> = [];
   outcomes.forEach((o, n) => {
     const { i, d } = accepted[n] as { i: number; d: Accepted };
@@ -310,13 +354,13 @@ export async function renewBatch(w: RenewalWorld, inputs: readonly RenewalInput[
   const counts = countLines(lines, decisions.filter((d) => d !== null).length);
   w.vault.transaction(() => {
     const at = w.now.toISOString();
-    w.certs.insert(issued.map(({ c }) => issuedRecord(c, k.id, w.now)));
+    w.certs.insert(issued.map(({ c }) => issuedRecord(c, issuerKeyId, w.now)));
     w.renewals.insert(issued.map(({ d, c }) => ({ serial: c.serialHex, csrSha256: d.csrSha256, renews: d.renewed.serial, signer: d.signer.serial, renewedAt: at })));
     if (opts.supersede) {
       // Once the successor is recorded (above, in this transaction): the renewed certificate, and that of a replay served now.
       for (const serial of [...issued.map(({ d }) => d.renewed.serial), ...served.map((p) => p.renews)]) {
         if (superseded.includes(serial) || w.certs.get(serial).revokedAt) continue;
-        w.certs.revoke(serial, 'superseded', w.now);
+        w.certs.revoke(serial, 'superseded', w.now, w.actor);
         superseded.push(serial);
       }
     }
@@ -324,7 +368,7 @@ export async function renewBatch(w: RenewalWorld, inputs: readonly RenewalInput[
       actor: w.actor,
       action: 'cert.renewal-batch',
       details: {
-        issuerKeyId: k.id,
+        issuerKeyId,
         from: opts.from,
         to: opts.to,
         report: opts.report,
@@ -335,7 +379,7 @@ export async function renewBatch(w: RenewalWorld, inputs: readonly RenewalInput[
       },
     });
   });
-  return { lines, counts, certificates, superseded, issuerKeyId: k.id };
+  return { lines, counts, certificates, superseded, issuerKeyId };
 }
 
 function countLines(lines: readonly RenewalLine[], validatedOrLater: number): RenewalCounts {

@@ -77,7 +77,7 @@ export interface TransitionPlan {
 const iso = (d: Date): string => d.toISOString();
 
 function label(k: KeyRecord): string {
-  return `key "${k.name}" (${k.id.slice(0, 7 + 16)})`;
+  return `key "${k.name}" (${k.id})`;
 }
 
 function findKey(keys: readonly KeyRecord[], keyId: string): KeyRecord {

@@ -92,7 +92,7 @@ export interface ActivationOutcome extends ActivationFacts {
 }
 
 function keyLabel(k: SigningKeyRecord): string {
-  return `"${k.name}" (${k.id.slice(0, 7 + 16)})`;
+  return `"${k.name}" (${k.id})`;
 }
 
 /**
@@ -146,7 +146,7 @@ export async function activateKey(world: RotationWorld, input: ActivateKeyInput)
     const actor = world.requireActor();
     applyChanges(keys, plan, actor);
     for (const issuer of plan.revokeIssuedBy) {
-      revokedCount += certs.revokeAllByIssuer(issuer, 'keyCompromise', plan.at);
+      revokedCount += certs.revokeAllByIssuer(issuer, 'keyCompromise', plan.at, actor);
       // The compromised key publishes its final CRL in the same step, so the revocations can go out at once.
       const retired = keys.get(issuer);
       if (retired?.certificate) {

@@ -11,3 +11,19 @@ export interface RemovableMedium {
   totalBytes: number | null;
   source: 'detected' | 'configured';
 }
+
+/** Which medium a package went on, as far as the platform said (core/media/medium-identity.ts). */
+export interface MediumIdentity {
+  /** The folder the package was written under (the medium's root as given). */
+  path: string;
+  /** The mount point holding it, or null when the platform was not asked. */
+  mountpoint: string | null;
+  /** The block device of that mount (/dev/sdb1), or null. */
+  device: string | null;
+  fsType: string | null;
+  label: string | null;
+  uuid: string | null;
+  serial: string | null;
+  /** Why some of label, UUID and serial are unknown; null when all three are known. */
+  note: string | null;
+}

@@ -20,6 +20,11 @@ export const SUMS_NAME = 'SHA256SUMS';
 export const INCOMPLETE_MARKER = 'INCOMPLETE';
 export const TRUST_ANCHOR_NAME = 'trust-anchor.json';
 export const TRUST_BUNDLE_NAME = 'trust-bundle.pem';
+
+/** What a key's CRL files are named by in a package: the first 16 hex digits of its key id (`crl/<stem>.crl`, `crl/scheduled/<stem>-<number>.crl`). */
+export function crlFileStem(keyId: string): string {
+  return keyId.slice('sha256:'.length, 'sha256:'.length + 16);
+}
 /** Suffix of files being written; they are renamed to their final name once synced. */
 export const PARTIAL_SUFFIX = '.partial';
 

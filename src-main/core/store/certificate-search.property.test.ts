@@ -114,7 +114,7 @@ describe('certificate search', () => {
         vault.transaction(() => {
           certs.insert(corpus);
           corpus.forEach((c, i) => {
-            if (rows[i]?.revoked) certs.revoke(c.serial, 'superseded', NOW);
+            if (rows[i]?.revoked) certs.revoke(c.serial, 'superseded', NOW, 'tester');
           });
         });
         const queries = fc.sample(queryFrom(corpus.map((c) => ({ serial: c.serial, subject: c.subject, sansJson: JSON.stringify(c.sans) }))), { numRuns: picks.length, seed: picks[0] });

@@ -23,8 +23,10 @@ interface Row {
   revocation_reason: string | null;
 }
 
+/** A certificate's revocation, if any: its row (serial, issuer, event) and the event's time and reason (schema 14). */
+const REVOCATION_JOIN = 'LEFT JOIN revocations r ON r.serial = c.serial LEFT JOIN revocation_events e ON e.id = r.event';
 /** Certificates with their revocation, if any. */
-const SELECT_CERTS = 'SELECT c.*, r.revoked_at AS revoked_at, r.reason AS revocation_reason FROM certificates c LEFT JOIN revocations r ON r.serial = c.serial';
+const SELECT_CERTS = `SELECT c.*, e.revoked_at AS revoked_at, e.reason AS revocation_reason FROM certificates c ${REVOCATION_JOIN}`;
 
 function toSummary(r: Row): CertificateSummary {
   return {
@@ -46,6 +48,9 @@ export function statusOf(c: Pick<IssuedCertificate, 'revokedAt' | 'notAfter'>, n
   if (c.revokedAt) return 'revoked';
   return new Date(c.notAfter).getTime() < now.getTime() ? 'expired' : 'valid';
 }
+
+/** Revoked certificates of one revocation event, in revocation order: their serials as hex, or packed (see revokedGroups). */
+export type RevokedGroup = { revokedAt: Date; reason: string; count: number } & ({ serialsHex: string[] } | { serialsPacked: Buffer });
 
 export interface CrlRecord {
   issuerKeyId: string;
@@ -146,7 +151,7 @@ export class CertificateStore {
     const limit = q.limit ?? 1000;
     // Newest first; (issued_at, serial) is indexed, so a page is read off the index without sorting the fleet.
     const rows = this.db
-      .prepare(`SELECT c.*, r.revoked_at AS revoked_at, r.reason AS revocation_reason FROM ${from} LEFT JOIN revocations r ON r.serial = c.serial ${w} ORDER BY c.issued_at DESC, c.serial DESC LIMIT ? OFFSET ?`)
+      .prepare(`SELECT c.*, e.revoked_at AS revoked_at, e.reason AS revocation_reason FROM ${from} ${REVOCATION_JOIN} ${w} ORDER BY c.issued_at DESC, c.serial DESC LIMIT ? OFFSET ?`)
       .all(...fromArgs, ...args, limit, q.offset ?? 0) as Row[];
     return { items: rows.map(toSummary), total };
   }
@@ -190,25 +195,38 @@ export class CertificateStore {
     return this.counts(undefined).issued;
   }
 
-  revoke(serial: string, reason: string, at: Date): CertificateSummary {
+  /** Revokes one certificate at `at` for `reason`, by `actor` (who the audit event names). */
+  revoke(serial: string, reason: string, at: Date, actor: string): CertificateSummary {
     const c = this.get(serial);
     if (c.revokedAt) {
       throw new DomainError('ALREADY_REVOKED', `Certificate ${c.serial} was already revoked at ${c.revokedAt} (${c.revocationReason}); nothing changed.`);
     }
-    this.db.prepare('INSERT INTO revocations (issuer, serial, revoked_at, reason) VALUES (?, ?, ?, ?)').run(this.issuerRef(c.issuerKeyId), c.serial, at.toISOString(), reason);
+    this.db.prepare('INSERT INTO revocations (issuer, serial, event) VALUES (?, ?, ?)').run(this.issuerRef(c.issuerKeyId), c.serial, this.revocationEvent(at, reason, actor));
     this.countRevocations(c.issuerKeyId, 1);
     return { ...c, revokedAt: at.toISOString(), revocationReason: reason };
   }
 
-  /** Revokes every not-yet-revoked certificate of an issuer in one statement; returns how many. */
-  revokeAllByIssuer(issuerKeyId: string, reason: string, at: Date): number {
-    const n = this.db
-      .prepare(
-        'INSERT INTO revocations (issuer, serial, revoked_at, reason) SELECT ?, c.serial, ?, ? FROM certificates c WHERE c.issuer_key_id = ? AND NOT EXISTS (SELECT 1 FROM revocations r WHERE r.serial = c.serial) ORDER BY c.serial',
-      )
-      .run(this.issuerRef(issuerKeyId), at.toISOString(), reason, issuerKeyId).changes;
+  /** Revokes every not-yet-revoked certificate of an issuer in one statement, as one revocation event; returns how many. */
+  revokeAllByIssuer(issuerKeyId: string, reason: string, at: Date, actor: string): number {
+    const unrevoked = 'FROM certificates c WHERE c.issuer_key_id = ? AND NOT EXISTS (SELECT 1 FROM revocations r WHERE r.serial = c.serial)';
+    // No event without a revocation: nothing is written when every certificate is revoked already.
+    if (this.db.prepare(`SELECT 1 ${unrevoked} LIMIT 1`).get(issuerKeyId) === undefined) return 0;
+    // In serial order: the inserts into the serial index are in order too (random, the statement takes several times as long).
+    const n = this.db.prepare(`INSERT INTO revocations (issuer, serial, event) SELECT ?, c.serial, ? ${unrevoked} ORDER BY c.serial`).run(this.issuerRef(issuerKeyId), this.revocationEvent(at, reason, actor), issuerKeyId).changes;
     this.countRevocations(issuerKeyId, n);
     return n;
+  }
+
+  /**
+   * The revocation event (time, reason, actor; stored once, its rows name it) for revocations at `at` for
+   * `reason` by `actor`: the latest event when it says exactly that (a list revoked in one transaction shares
+   * one), else a new one.
+   */
+  private revocationEvent(at: Date, reason: string, actor: string): number {
+    const iso = at.toISOString();
+    const last = this.db.prepare('SELECT id, revoked_at, reason, actor FROM revocation_events ORDER BY id DESC LIMIT 1').raw().get() as [number, string, string, string | null] | undefined;
+    if (last && last[1] === iso && last[2] === reason && last[3] === actor) return last[0];
+    return Number(this.db.prepare('INSERT INTO revocation_events (revoked_at, reason, actor) VALUES (?, ?, ?)').run(iso, reason, actor).lastInsertRowid);
   }
 
   /**
@@ -229,39 +247,51 @@ export class CertificateStore {
 
   /**
    * Every revoked certificate of an issuer, in revocation order (a CRL's
-   * entries need no order, RFC 5280 5.1.2.6), as runs of consecutive rows that
-   * share a revocation time and reason. Read 65,536 rows at a time: a chunk
-   * whose rows all share one time and reason (a revoked fleet) comes back as
-   * one string of serials joined by SQLite, with no sort and no object per
-   * certificate; any other chunk is read row by row. Equal timestamps share
-   * one Date.
+   * entries need no order, RFC 5280 5.1.2.6), as runs of consecutive rows of
+   * one revocation event (one time and reason). Read 65,536 rows at a time: a
+   * chunk whose rows all belong to one event (a revoked fleet) comes back from
+   * SQLite as one buffer of packed serials (each its length in one octet, then
+   * its octets: `serialsPacked`), with no sort and no string or object per
+   * certificate; any other chunk, or one whose serials are not plain hex of at
+   * most 20 octets, is read row by row (`serialsHex`). Each event's Date is made once.
    */
-  *revokedGroups(issuerKeyId: string): Generator<{ revokedAt: Date; reason: string; serialsHex: string[] }> {
+  *revokedGroups(issuerKeyId: string): Generator<RevokedGroup> {
     const ref = this.db.prepare('SELECT id FROM revocation_issuers WHERE issuer_key_id = ?').pluck().get(issuerKeyId) as number | undefined;
     if (ref === undefined) return;
-    const chunk = 'SELECT id, serial, revoked_at, reason FROM revocations WHERE issuer = ? AND id > ? ORDER BY id LIMIT 65536';
-    const uniform = this.db.prepare(`SELECT max(id), min(revoked_at), max(revoked_at), min(reason), max(reason), group_concat(serial, ',') FROM (${chunk})`).raw();
+    const chunk = 'SELECT id, serial, event FROM revocations WHERE issuer = ? AND id > ? ORDER BY id LIMIT 65536';
+    const uniform = this.db
+      .prepare(
+        `SELECT count(*), max(id), min(event), max(event), max(length(serial)), sum(length(serial) & 1),
+          unhex(group_concat(printf('%02x', length(serial) >> 1) || serial, '')) FROM (${chunk})`,
+      )
+      .raw();
     const rows = this.db.prepare(chunk).raw();
-    const dates = new Map<string, Date>();
-    const dateOf = (at: string) => {
-      let d = dates.get(at);
-      if (!d) dates.set(at, (d = new Date(at)));
-      return d;
+    const eventOf = this.db.prepare('SELECT revoked_at, reason FROM revocation_events WHERE id = ?').raw();
+    const events = new Map<number, { revokedAt: Date; reason: string }>();
+    const event = (id: number) => {
+      let e = events.get(id);
+      if (!e) {
+        const [at, reason] = eventOf.get(id) as [string, string];
+        events.set(id, (e = { revokedAt: new Date(at), reason }));
+      }
+      return e;
     };
     for (let after = 0; ; ) {
-      const [last, firstAt, lastAt, firstReason, lastReason, serials] = uniform.get(ref, after) as [number | null, string, string, string, string, string];
+      const [count, last, firstEvent, lastEvent, longest, odd, packed] = uniform.get(ref, after) as [number, number | null, number, number, number, number, Buffer | null];
       if (last === null) return;
-      if (firstAt === lastAt && firstReason === lastReason) {
-        yield { revokedAt: dateOf(firstAt), reason: firstReason, serialsHex: serials.split(',') };
+      if (firstEvent === lastEvent && odd === 0 && longest <= 40 && packed !== null) {
+        yield { ...event(firstEvent), count, serialsPacked: packed };
       } else {
-        let run: { revokedAt: Date; reason: string; serialsHex: string[] } | null = null;
-        let runAt = '';
-        for (const [, serial, at, reason] of rows.all(ref, after) as Array<[number, string, string, string]>) {
-          if (run && at === runAt && reason === run.reason) run.serialsHex.push(serial);
-          else {
+        let run: { revokedAt: Date; reason: string; count: number; serialsHex: string[] } | null = null;
+        let runEvent = 0;
+        for (const [, serial, ev] of rows.all(ref, after) as Array<[number, string, number]>) {
+          if (run && ev === runEvent) {
+            run.serialsHex.push(serial);
+            run.count++;
+          } else {
             if (run) yield run;
-            run = { revokedAt: dateOf(at), reason, serialsHex: [serial] };
-            runAt = at;
+            run = { ...event(ev), count: 1, serialsHex: [serial] };
+            runEvent = ev;
           }
         }
         if (run) yield run;
@@ -273,7 +303,7 @@ export class CertificateStore {
   /** The certificates of an issuer revoked at exactly `at` for `reason` (the ones an emergency rotation revoked), by serial. */
   revokedTogether(issuerKeyId: string, at: string, reason: string): CertificateSummary[] {
     const rows = this.db
-      .prepare(`${SELECT_CERTS} WHERE c.issuer_key_id = ? AND r.revoked_at = ? AND r.reason = ?${this.caId === null ? '' : ' AND c.ca_id = ?'} ORDER BY c.serial`)
+      .prepare(`${SELECT_CERTS} WHERE c.issuer_key_id = ? AND e.revoked_at = ? AND e.reason = ?${this.caId === null ? '' : ' AND c.ca_id = ?'} ORDER BY c.serial`)
       .all(issuerKeyId, at, reason, ...(this.caId === null ? [] : [this.caId])) as Row[];
     return rows.map(toSummary);
   }

@@ -25,6 +25,8 @@ import { generateSigningKey } from '../keys/key-material.ts';
 import { selfSignRoot } from '../keys/self-sign.ts';
 import { CertificateStore } from '../store/certificate-store.ts';
 import { SigningKeyStore } from '../store/signing-key-store.ts';
+import { CirculationStore } from '../store/circulation-store.ts';
+import { inProcessCli } from '../../testing/cli-in-process.ts';
 
 afterAll(removeTempDirs);
 
@@ -81,6 +83,9 @@ const CREATES: Record<number, string[]> = {
   11: ['index certificates_subject', 'index renewals_request', 'table renewals'],
   12: ['index crl_schedules_issuer', 'index scheduled_crls_schedule', 'table crl_schedules', 'table scheduled_crls'],
   13: ['table token_keys', 'trigger token_keys_hold_no_private_key'],
+  // 14 also rebuilds revocations (same name, same index name) with an event column.
+  14: ['table revocation_events'],
+  15: ['index media_export_keys_key', 'index media_exports_out', 'table media_export_cas', 'table media_export_keys', 'table media_exports'],
 };
 
 describe('migrations', () => {
@@ -242,7 +247,7 @@ describe('opening a vault', () => {
       CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     `);
     raw.exec(
-      'DROP TABLE token_keys; DROP TABLE scheduled_crls; DROP TABLE crl_schedules; DROP INDEX certificates_subject; DROP TABLE renewals; DROP TRIGGER audit_chain_key_no_update; DROP TRIGGER audit_chain_key_no_delete; DROP TABLE audit_chain_key; DROP TABLE certificate_counts; DROP TABLE revocation_issuers; DROP TABLE certificate_search; DROP TABLE trusted_roots; DROP TABLE fleet_receipts; DROP TABLE bundle_version_keys; DROP TABLE bundle_versions; DROP TABLE cas; DROP TABLE exports; DROP TABLE crls; DROP TABLE revocations; DROP TABLE certificate_der; DROP TABLE certificates; DROP TABLE link_certificates; DROP TABLE key_chain; DROP TABLE signing_keys; PRAGMA user_version = 1;',
+      'DROP TABLE media_export_keys; DROP TABLE media_export_cas; DROP TABLE media_exports; DROP TABLE token_keys; DROP TABLE scheduled_crls; DROP TABLE crl_schedules; DROP INDEX certificates_subject; DROP TABLE renewals; DROP TRIGGER audit_chain_key_no_update; DROP TRIGGER audit_chain_key_no_delete; DROP TABLE audit_chain_key; DROP TABLE certificate_counts; DROP TABLE revocation_issuers; DROP TABLE certificate_search; DROP TABLE trusted_roots; DROP TABLE fleet_receipts; DROP TABLE bundle_version_keys; DROP TABLE bundle_versions; DROP TABLE cas; DROP TABLE exports; DROP TABLE crls; DROP TABLE revocations; DROP TABLE revocation_events; DROP TABLE certificate_der; DROP TABLE certificates; DROP TABLE link_certificates; DROP TABLE key_chain; DROP TABLE signing_keys; PRAGMA user_version = 1;',
     );
     expect(objects(raw)).toEqual(CREATES[1]);
     raw.close();
@@ -290,24 +295,25 @@ describe('opening a vault', () => {
       certs.insert([...ofA, ...ofB]);
       // Single revocations of both issuers at several times and reasons, interleaved, then a revoke-all of the first.
       ofA.slice(0, 30).forEach((c, i) => {
-        certs.revoke(c.serial, ['superseded', 'keyCompromise', 'affiliationChanged'][i % 3]!, new Date(now.getTime() - (i % 4) * 60_000));
-        if (i < ofB.length) certs.revoke(ofB[i]!.serial, 'cessationOfOperation', now);
+        certs.revoke(c.serial, ['superseded', 'keyCompromise', 'affiliationChanged'][i % 3]!, new Date(now.getTime() - (i % 4) * 60_000), 'alice');
+        if (i < ofB.length) certs.revoke(ofB[i]!.serial, 'cessationOfOperation', now, 'alice');
       });
-      certs.revokeAllByIssuer(a.keyId, 'keyCompromise', now);
+      certs.revokeAllByIssuer(a.keyId, 'keyCompromise', now, 'alice');
     });
     const crlOf = () => generateCrl({ keys, certs, now }, keys.resolve(a.keyId), 7).der;
     const crlBefore = crlOf();
     const revocations = (db: Db) =>
-      db.prepare('SELECT r.serial, i.issuer_key_id, r.revoked_at, r.reason FROM revocations r JOIN revocation_issuers i ON i.id = r.issuer ORDER BY r.id').raw().all();
+      db.prepare('SELECT r.serial, i.issuer_key_id, e.revoked_at, e.reason FROM revocations r JOIN revocation_issuers i ON i.id = r.issuer JOIN revocation_events e ON e.id = r.event ORDER BY r.id').raw().all();
     const expected = revocations(vault.db);
     expect(expected).toHaveLength(300 + 30);
     const counts = vault.db.prepare('SELECT * FROM certificate_counts ORDER BY issuer_key_id').all();
     vault.close();
 
-    // Make it what schema 6 wrote: no token keys (migration 13 undone), no pre-signed CRLs (migration 12 undone), no renewals (migration 11 undone), no fleet tables or staged keys (migration 10 undone), no retire reasons (migration 9 undone), no CAs (migration 8 undone), and the wide rows (issuer key id as text,
+    // Make it what schema 6 wrote: no circulation records (migration 15 undone), no revocation events (migration 14 undone), no token keys (migration 13 undone), no pre-signed CRLs (migration 12 undone), no renewals (migration 11 undone), no fleet tables or staged keys (migration 10 undone), no retire reasons (migration 9 undone), no CAs (migration 8 undone), and the wide rows (issuer key id as text,
     // an implicit rowid and an index on the text).
     const raw = openRawDatabase(dir, await vaultKeyOf(dir));
     raw.exec(`
+      DROP TABLE media_export_keys; DROP TABLE media_export_cas; DROP TABLE media_exports;
       DROP TABLE token_keys; DROP TABLE scheduled_crls; DROP TABLE crl_schedules; DROP INDEX certificates_subject; DROP TABLE renewals;
       DROP TABLE fleet_receipts; DROP TABLE bundle_version_keys; DROP TABLE bundle_versions; ALTER TABLE signing_keys DROP COLUMN staged_at;
       DROP INDEX signing_keys_compromised; ALTER TABLE signing_keys DROP COLUMN retired_reason; ALTER TABLE signing_keys DROP COLUMN retired_by;
@@ -317,8 +323,8 @@ describe('opening a vault', () => {
       CREATE UNIQUE INDEX signing_keys_one_active ON signing_keys(state) WHERE state = 'active';
       CREATE TABLE revocations_wide (serial TEXT PRIMARY KEY REFERENCES certificates(serial), issuer_key_id TEXT NOT NULL, revoked_at TEXT NOT NULL, reason TEXT NOT NULL) STRICT;
       INSERT INTO revocations_wide (rowid, serial, issuer_key_id, revoked_at, reason)
-        SELECT r.id * 3, r.serial, i.issuer_key_id, r.revoked_at, r.reason FROM revocations r JOIN revocation_issuers i ON i.id = r.issuer ORDER BY r.id;
-      DROP TABLE revocations; DROP TABLE revocation_issuers;
+        SELECT r.id * 3, r.serial, i.issuer_key_id, e.revoked_at, e.reason FROM revocations r JOIN revocation_issuers i ON i.id = r.issuer JOIN revocation_events e ON e.id = r.event ORDER BY r.id;
+      DROP TABLE revocations; DROP TABLE revocation_issuers; DROP TABLE revocation_events;
       ALTER TABLE revocations_wide RENAME TO revocations;
       CREATE INDEX revocations_issuer ON revocations(issuer_key_id);
       PRAGMA user_version = 6;
@@ -337,13 +343,81 @@ describe('opening a vault', () => {
       expect(crlAfter.equals(crlBefore)).toBe(true);
       expect(readCrl(crlAfter).entryCount).toBe(300);
       // The migrated issuer keeps its number: a new revocation of the other issuer joins its rows.
-      v.transaction(() => certs2.revoke(ofB[35]!.serial, 'superseded', now));
+      v.transaction(() => certs2.revoke(ofB[35]!.serial, 'superseded', now, 'alice'));
       expect(certs2.get(ofB[35]!.serial).revokedAt).toBe(now.toISOString());
       expect(v.db.prepare('SELECT count(*) FROM revocation_issuers').pluck().get()).toBe(2);
       // Migration 8 then gives each issuer (not each revocation) the CA it belongs to.
       expect(v.db.prepare('SELECT DISTINCT ca_id FROM revocation_issuers').pluck().all()).toEqual(['default']);
-      expect(v.db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('revocations')).toEqual(['id', 'issuer', 'serial', 'revoked_at', 'reason']);
+      // Migration 14 then moves each revocation's time and reason into its event.
+      expect(v.db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('revocations')).toEqual(['id', 'issuer', 'serial', 'event']);
       expect(certs2.countRevoked(b.keyId)).toBe(31);
+    } finally {
+      v.close();
+    }
+  });
+
+  it('a vault of the schema before 15 with exports of two CAs migrates to one circulation record per package: its CAs, bundle versions, keys and officer, the medium unknown', async () => {
+    const dir = tempDir();
+    const usb = join(dir, 'usb');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(usb);
+    const cliClock = fixedClock('2026-12-01T09:00:00Z');
+    const cli = inProcessCli({ vault: join(dir, 'vault'), clock: cliClock, env: { AIRGAP_CA_PASSPHRASE: TEST_PASSPHRASE, AIRGAP_CA_ACTOR: 'Alice Officer', AIRGAP_CA_MEDIA_ROOTS: usb } });
+    const ok = async (args: string[]) => {
+      const r = await cli(args);
+      expect(r.code, `${args.join(' ')}: ${r.stderr}${r.stdout}`).toBe(0);
+      return r;
+    };
+    await ok(['vault', 'init']);
+    for (const [ca, key] of [['default', 'Fleet Root 2025'], ['Lab', 'Lab Root']] as const) {
+      const scope = ca === 'default' ? [] : ['--ca', ca];
+      if (ca === 'Lab') await ok(['ca', 'create', '--name', 'Lab']);
+      await ok([...scope, 'key', 'create', '--name', key]);
+      await ok([...scope, 'key', 'self-sign', key, '--subject', `CN=${key}`]);
+      await ok([...scope, 'key', 'activate', key]);
+    }
+    // Package 1 carries both CAs (one exports row each); package 2, a day and a rotation later, only the default CA.
+    const both = (await ok(['--json', 'export', 'media', '--to', usb])).json as { dir: string; manifestSha256: string };
+    cliClock.advance(86_400_000);
+    await ok(['--ca', 'default', 'key', 'create', '--name', 'Fleet Root 2026']);
+    await ok(['--ca', 'default', 'key', 'self-sign', 'Fleet Root 2026', '--subject', 'CN=Fleet Root 2026']);
+    await ok(['--ca', 'default', '--witness', 'Bob', 'key', 'activate', 'Fleet Root 2026', '--emergency']);
+    const one = (await ok(['--json', '--actor', 'Carol Officer', '--ca', 'default', 'export', 'media', '--to', usb])).json as { dir: string; manifestSha256: string };
+    const names = (await ok(['--json', '--ca', 'default', 'key', 'list'])).json as Array<{ id: string; name: string }>;
+    const idOf = (n: string) => names.find((k) => k.name === n)?.id;
+    const labKey = ((await ok(['--json', '--ca', 'Lab', 'key', 'list'])).json as Array<{ id: string }>)[0]!.id;
+
+    // Make it what the schema before 15 wrote: no circulation tables (its exports rows and bundles stay).
+    const previous = MIGRATIONS[MIGRATIONS.findIndex((m) => m.version === 15) - 1]!.version;
+    const raw = openRawDatabase(join(dir, 'vault'), await vaultKeyOf(join(dir, 'vault')));
+    raw.exec(`DROP TABLE media_export_keys; DROP TABLE media_export_cas; DROP TABLE media_exports; PRAGMA user_version = ${previous};`);
+    expect(raw.prepare('SELECT count(*) FROM exports').pluck().get()).toBe(3);
+    raw.close();
+
+    const v = await unlockVault(join(dir, 'vault'), { passphrase: TEST_PASSPHRASE }, { clock, actor: 'alice' });
+    try {
+      expect(version(v.db)).toBe(SCHEMA_VERSION);
+      expect(integrityCheck(v.db)).toEqual([]);
+      const records = new CirculationStore(v.db).list();
+      const unknown = { mountpoint: null, device: null, fsType: null, label: null, uuid: null, serial: null, note: 'Written before Airgap CA recorded media: its label, UUID and serial are unknown.' };
+      expect(records).toEqual([
+        {
+          id: 1, kind: 'export', at: '2026-12-01T09:00:00.000Z', actor: 'Alice Officer', folder: both.dir, manifestSha256: both.manifestSha256,
+          medium: { path: usb, ...unknown }, withdrawn: null, withdrawnAt: null, withdrawnBy: null, withdrawnNote: null,
+          cas: [
+            { caId: 'default', caName: 'default', bundleVersion: 1, keys: [{ id: idOf('Fleet Root 2025'), name: 'Fleet Root 2025', state: 'retired', retiredReason: 'compromise', retiredAt: '2026-12-02T09:00:00.000Z' }] },
+            { caId: expect.any(String), caName: 'Lab', bundleVersion: 1, keys: [{ id: labKey, name: 'Lab Root', state: 'active', retiredReason: null, retiredAt: null }] },
+          ],
+        },
+        {
+          id: 2, kind: 'export', at: '2026-12-02T09:00:00.000Z', actor: 'Carol Officer', folder: one.dir, manifestSha256: one.manifestSha256,
+          medium: { path: usb, ...unknown }, withdrawn: null, withdrawnAt: null, withdrawnBy: null, withdrawnNote: null,
+          cas: [{ caId: 'default', caName: 'default', bundleVersion: 2, keys: [{ id: idOf('Fleet Root 2026'), name: 'Fleet Root 2026', state: 'active', retiredReason: null, retiredAt: null }] }],
+        },
+      ]);
+      // Recording goes on after the migration, numbered after the migrated ones.
+      const next = new CirculationStore(v.db).record({ kind: 'export', at: 't', actor: 'a', folder: 'f', manifestSha256: 'a'.repeat(64), medium: { path: '/m', ...unknown }, cas: [] });
+      expect(next).toBe(3);
     } finally {
       v.close();
     }

@@ -424,6 +424,100 @@ export const MIGRATIONS: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'a token key holds no wrapped private key in the vault'); END;
     `,
   },
+  {
+    version: 14,
+    description: 'revocation events: the time, reason and actor of a revocation stored once, the rows carry serial, issuer and event',
+    sql: `
+      -- Revoking a fleet writes a million rows in one statement; each used to repeat the revocation
+      -- time and reason (37 of its ~80 bytes). Now a revocation event holds them once (and who
+      -- revoked: actor, NULL for revocations made before this migration, which the audit log names),
+      -- and each row carries its serial, its issuer (revocation_issuers) and its event. The rows
+      -- keep their ids, so they keep their order (a CRL lists its entries as before) and the
+      -- revocation marks of pre-signed schedules (crl_schedules.revocations_through) still compare.
+      -- Existing rows get one event per distinct time and reason, in the order first used.
+      CREATE TABLE revocation_events (
+        id INTEGER PRIMARY KEY,
+        revoked_at TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        actor TEXT
+      ) STRICT;
+      INSERT INTO revocation_events (revoked_at, reason) SELECT revoked_at, reason FROM revocations GROUP BY revoked_at, reason ORDER BY min(id);
+      CREATE INDEX temp_revocation_events_facts ON revocation_events(revoked_at, reason);
+      CREATE TABLE revocations_by_event (
+        id INTEGER PRIMARY KEY,
+        issuer INTEGER NOT NULL REFERENCES revocation_issuers(id),
+        serial TEXT NOT NULL UNIQUE REFERENCES certificates(serial),
+        event INTEGER NOT NULL REFERENCES revocation_events(id)
+      ) STRICT;
+      INSERT INTO revocations_by_event (id, issuer, serial, event)
+        SELECT r.id, r.issuer, r.serial, e.id FROM revocations r JOIN revocation_events e ON e.revoked_at = r.revoked_at AND e.reason = r.reason ORDER BY r.id;
+      DROP INDEX temp_revocation_events_facts;
+      DROP TABLE revocations;
+      ALTER TABLE revocations_by_event RENAME TO revocations;
+      CREATE INDEX revocations_issuer ON revocations(issuer);
+      `,
+    },
+    {
+    version: 15,
+    description: 'circulation: every package written to a medium, the medium it went on, the bundle and keys it carries',
+    sql: `
+      -- One row per package written to a medium (export media, export emergency), recorded in the
+      -- transaction that records the export. The medium is what the platform said about it when the
+      -- package was written (core/media/medium-identity.ts): NULL label / fs_uuid / serial are
+      -- unknown, identity_note says why. withdrawn is NULL while the medium is out in the field;
+      -- 'collected' or 'destroyed' once the officer says so (export collect, audited).
+      CREATE TABLE media_exports (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('export', 'emergency')),
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        medium_path TEXT NOT NULL,
+        folder TEXT NOT NULL,
+        manifest_sha256 TEXT NOT NULL CHECK (length(manifest_sha256) = 64),
+        mountpoint TEXT, device TEXT, fs_type TEXT, label TEXT, fs_uuid TEXT, serial TEXT,
+        identity_note TEXT,
+        withdrawn TEXT CHECK (withdrawn IN ('collected', 'destroyed')),
+        withdrawn_at TEXT, withdrawn_by TEXT, withdrawn_note TEXT,
+        CHECK ((withdrawn IS NULL) = (withdrawn_at IS NULL) AND (withdrawn IS NULL) = (withdrawn_by IS NULL))
+      ) STRICT;
+      CREATE INDEX media_exports_out ON media_exports(withdrawn, id);
+      -- The CAs a package carries, each with its bundle version (NULL: unknown, an export recorded before this migration
+      -- whose bundle could not be told), and the keys of that bundle by id and by the name they had then.
+      CREATE TABLE media_export_cas (
+        export_id INTEGER NOT NULL REFERENCES media_exports(id),
+        ca_id TEXT NOT NULL REFERENCES cas(id),
+        bundle_version INTEGER,
+        PRIMARY KEY (export_id, ca_id)
+      ) STRICT;
+      CREATE TABLE media_export_keys (
+        export_id INTEGER NOT NULL,
+        ca_id TEXT NOT NULL,
+        key_id TEXT NOT NULL REFERENCES signing_keys(id),
+        key_name TEXT NOT NULL,
+        PRIMARY KEY (export_id, ca_id, key_id),
+        FOREIGN KEY (export_id, ca_id) REFERENCES media_export_cas(export_id, ca_id)
+      ) STRICT;
+      CREATE INDEX media_export_keys_key ON media_export_keys(key_id);
+      -- The exports recorded before (one exports row per CA of a package): one package each, its medium unknown, its
+      -- bundle the CA's newest bundle version written at or before it (the export records its bundle first), its keys
+      -- that bundle's keys. The officer is the actor of its export.written event, when that names its manifest.
+      INSERT INTO media_exports (kind, at, actor, medium_path, folder, manifest_sha256, identity_note)
+        SELECT 'export', min(e.at),
+          coalesce((SELECT a.actor FROM audit_events a WHERE a.action = 'export.written' AND json_extract(a.details, '$.manifestSha256') = e.manifest_sha256 ORDER BY a.seq LIMIT 1), 'unknown'),
+          e.medium, e.folder, e.manifest_sha256,
+          'Written before Airgap CA recorded media: its label, UUID and serial are unknown.'
+        FROM exports e WHERE length(e.manifest_sha256) = 64 GROUP BY e.folder, e.manifest_sha256 ORDER BY min(e.id);
+      INSERT INTO media_export_cas (export_id, ca_id, bundle_version)
+        SELECT DISTINCT m.id, e.ca_id,
+          (SELECT max(b.version) FROM bundle_versions b WHERE b.ca_id = e.ca_id AND b.created_at <= e.at)
+        FROM exports e JOIN media_exports m ON m.folder = e.folder AND m.manifest_sha256 = e.manifest_sha256
+        WHERE e.ca_id IN (SELECT id FROM cas);
+      INSERT INTO media_export_keys (export_id, ca_id, key_id, key_name)
+        SELECT c.export_id, c.ca_id, k.key_id, s.name
+        FROM media_export_cas c JOIN bundle_version_keys k ON k.ca_id = c.ca_id AND k.version = c.bundle_version
+        JOIN signing_keys s ON s.id = k.key_id;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -14,6 +14,7 @@ import { KeyName } from '../components/KeyIdChip.tsx';
 import { LocalDateTime } from '../components/LocalDateTime.tsx';
 import { shown } from '../components/shown.ts';
 import { useAppStore } from '../store/index.ts';
+import { MessageText } from '../components/MessageText.tsx';
 
 const DAY_MS = 86_400_000;
 
@@ -56,7 +57,7 @@ export function StalePresignedAlerts({ calendar }: { calendar: CrlCalendarView |
           }
         >
           <AlertTitle>Pre-signed CRLs of {shown(e.keyName)} are stale</AlertTitle>
-          CA {shown(e.ca)}, key <KeyName id={e.keyId} name={e.keyName} />: {shown(e.scheduled!.staleMessage)}
+          CA {shown(e.ca)}, key <KeyName id={e.keyId} name={e.keyName} />: <MessageText text={e.scheduled!.staleMessage} />
         </Alert>
       ))}
     </>

@@ -12,6 +12,7 @@ import { ApiErrorAlert } from '../components/ApiErrorAlert.tsx';
 import { MonoText } from '../components/MonoText.tsx';
 import { CaSwitcher } from '../console/cas/CaSwitcher.tsx';
 import { SECTIONS, WIZARDS } from '../console/sections.tsx';
+import { ShareDelivery } from '../console/ShareDelivery.tsx';
 import { SharesWrittenNotice } from '../console/SharesWrittenNotice.tsx';
 import { useAppStore } from '../store/index.ts';
 import { shown } from '../components/shown.ts';
@@ -68,6 +69,7 @@ export function ConsoleScreen({ status }: { status: SessionStatus }) {
       </Paper>
       <Box component="main" sx={{ flexGrow: 1, minWidth: 0, px: 4, py: 3 }}>
         <SharesWrittenNotice />
+        <ShareDelivery />
         {casError ? <ApiErrorAlert error={casError} title="The certificate authorities of this vault could not be read" /> : null}
         {caName === null ? (
           casError ? null : <Alert severity="info">Reading the certificate authorities of this vault…</Alert>

@@ -13,14 +13,16 @@ import { CenteredCard } from '../components/CenteredCard.tsx';
 import { MonoText } from '../components/MonoText.tsx';
 import { PassphraseField } from '../components/PassphraseField.tsx';
 import { PassphrasePolicyHint } from '../components/PassphrasePolicyHint.tsx';
-import { QuorumFields, type QuorumDraft } from '../components/QuorumFields.tsx';
+import { holdersOf, QuorumFields, type QuorumDraft } from '../components/QuorumFields.tsx';
 import { useAppStore } from '../store/index.ts';
+import { FieldRefusal } from '../components/MessageText.tsx';
+import { refusalApart, refusalAt } from '../components/field-refusal.ts';
 
 function toInput(actor: string, passphrase: string, withQuorum: boolean, q: QuorumDraft): OpInput<'vault.create'> {
   return {
     actor,
     passphrase: passphrase === '' ? undefined : passphrase,
-    quorum: withQuorum ? { threshold: Number(q.threshold), total: Number(q.total), sharesDir: q.sharesDir } : undefined,
+    quorum: withQuorum ? { threshold: Number(q.threshold), total: Number(q.total), ...holdersOf(q) } : undefined,
   };
 }
 
@@ -31,19 +33,21 @@ export function CreateVaultScreen({ vaultDir }: { vaultDir: string }) {
   const [passphrase, setPassphrase] = useState('');
   const [confirm, setConfirm] = useState('');
   const [withQuorum, setWithQuorum] = useState(false);
-  const [quorum, setQuorum] = useState<QuorumDraft>({ threshold: '2', total: '3', sharesDir: '' });
+  const [quorum, setQuorum] = useState<QuorumDraft>({ threshold: '2', total: '3', holders: [] });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiFailure | null>(null);
 
   // Typing the passphrase twice guards against a typo locking the officer out; it is the form's check, not a policy.
-  const mismatch = confirm !== '' && confirm !== passphrase;
+  const [submitted, setSubmitted] = useState(false);
+  const mismatch = (confirm !== '' || submitted) && confirm !== passphrase;
+  // A refusal of the passphrase itself (too short) stands under that field until it is edited.
+  const passphraseRefusal = refusalAt(error, 'newPassphrase');
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (passphrase !== confirm) {
-      setError({ ok: false, code: 'INVALID_INPUT', message: 'The two passphrases differ. Type the same passphrase in both fields.' });
-      return;
-    }
+    setSubmitted(true);
+    // Said under the confirmation field (mismatch), where the officer retypes it.
+    if (passphrase !== confirm) return;
     setBusy(true);
     const failure = await createVault(toInput(actor, passphrase, withQuorum, quorum));
     setBusy(false);
@@ -62,14 +66,25 @@ export function CreateVaultScreen({ vaultDir }: { vaultDir: string }) {
       <Box component="form" onSubmit={(e) => void submit(e)} noValidate aria-label="Create the vault">
         <Stack spacing={2.5}>
           <TextField label="Officer name" value={actor} onChange={(e) => setActor(e.target.value)} autoComplete="name" helperText="Recorded in the audit log as the actor." autoFocus required fullWidth />
-          <PassphraseField label="Passphrase" value={passphrase} onChange={setPassphrase} autoComplete="new-password" helperText={<PassphrasePolicyHint length={passphrase.length} />} required={!withQuorum} />
+          <PassphraseField
+            label="Passphrase"
+            value={passphrase}
+            onChange={(v) => {
+              setPassphrase(v);
+              if (passphraseRefusal) setError(null);
+            }}
+            autoComplete="new-password"
+            error={passphraseRefusal !== null}
+            helperText={passphraseRefusal ? <FieldRefusal refusal={passphraseRefusal} /> : <PassphrasePolicyHint length={passphrase.length} />}
+            required={!withQuorum}
+          />
           <PassphraseField
             label="Confirm passphrase"
             value={confirm}
             onChange={setConfirm}
             autoComplete="new-password"
             error={mismatch}
-            helperText={mismatch ? 'Does not match the passphrase yet.' : withQuorum && passphrase === '' ? 'Optional with a quorum: leave both empty for a vault only the custodians can open.' : ' '}
+            helperText={mismatch ? (confirm === '' ? 'Type the passphrase again here.' : 'Does not match the passphrase yet.') : withQuorum && passphrase === '' ? 'Optional with a quorum: leave both empty for a vault only the custodians can open.' : ' '}
             required={!withQuorum}
           />
           <FormControlLabel
@@ -77,7 +92,7 @@ export function CreateVaultScreen({ vaultDir }: { vaultDir: string }) {
             label="Also let a quorum of custodians unlock the vault (K of N share files)"
           />
           {withQuorum ? <QuorumFields value={quorum} onChange={setQuorum} /> : null}
-          {error ? <ApiErrorAlert error={error} title="The vault was not created" /> : null}
+          {refusalApart(error, ['newPassphrase']) ? <ApiErrorAlert error={error!} title="The vault was not created" /> : null}
           <Box sx={{ display: 'flex', alignItems: 'center', gap: 2 }}>
             <Button type="submit" variant="contained" size="large" disabled={busy}>
               Create vault

@@ -18,6 +18,8 @@ import { MonoText } from '../components/MonoText.tsx';
 import { PassphraseField } from '../components/PassphraseField.tsx';
 import { ShareFilePicker } from '../components/ShareFilePicker.tsx';
 import { useAppStore } from '../store/index.ts';
+import { FieldRefusal } from '../components/MessageText.tsx';
+import { refusalAt } from '../components/field-refusal.ts';
 
 type Method = 'passphrase' | 'quorum';
 
@@ -32,6 +34,8 @@ export function UnlockScreen({ status }: { status: SessionStatus }) {
   const [passphrase, setPassphrase] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiFailure | null>(null);
+  // A wrong passphrase is said under the passphrase field, until it is edited.
+  const passphraseRefusal = method === 'passphrase' ? refusalAt(error, 'passphrase') : null;
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -68,12 +72,24 @@ export function UnlockScreen({ status }: { status: SessionStatus }) {
             </FormControl>
           ) : null}
           {method === 'passphrase' ? (
-            <PassphraseField label="Passphrase" value={passphrase} onChange={setPassphrase} autoComplete="current-password" autoFocus={lastActor !== ''} required />
+            <PassphraseField
+              label="Passphrase"
+              value={passphrase}
+              onChange={(v) => {
+                setPassphrase(v);
+                if (passphraseRefusal) setError(null);
+              }}
+              autoComplete="current-password"
+              autoFocus={lastActor !== ''}
+              required
+              error={passphraseRefusal !== null}
+              helperText={passphraseRefusal ? <FieldRefusal refusal={passphraseRefusal} /> : undefined}
+            />
           ) : (
             // A changed selection is a new attempt: the last refusal no longer describes it.
             <ShareFilePicker threshold={status.quorumThreshold} onChange={() => setError(null)} />
           )}
-          {error ? <ApiErrorAlert error={error} title="The vault is still locked" /> : null}
+          {error && !passphraseRefusal ? <ApiErrorAlert error={error} title="The vault is still locked" /> : null}
           <Box sx={{ display: 'flex', alignItems: 'center', gap: 2 }}>
             <Button type="submit" variant="contained" size="large" disabled={busy}>
               Unlock

@@ -32,7 +32,7 @@ export const createSessionSlice: StateCreator<AppStore, [], [], SessionSlice> = 
   createVault: async (input) => {
     const r = await call('vault.create', input);
     if (!r.ok) return r;
-    set({ createdShareFiles: r.value.shareFiles, lastActor: input.actor });
+    set({ createdShareFiles: r.value.shareFiles, heldShares: r.value.heldShares, lastActor: input.actor });
     await get().refreshStatus();
     return null;
   },
@@ -40,7 +40,7 @@ export const createSessionSlice: StateCreator<AppStore, [], [], SessionSlice> = 
   unlock: async (input) => {
     const r = await call('vault.unlock', input);
     if (!r.ok) return r;
-    set({ status: r.value, createdShareFiles: [], lastActor: input.actor });
+    set({ status: r.value, createdShareFiles: [], heldShares: null, lastActor: input.actor });
     get().clearShares();
     return null;
   },
@@ -48,7 +48,7 @@ export const createSessionSlice: StateCreator<AppStore, [], [], SessionSlice> = 
   lock: async () => {
     const r = await call('vault.lock', {});
     if (!r.ok) return r;
-    set({ status: r.value, createdShareFiles: [], vaultInfo: null });
+    set({ status: r.value, createdShareFiles: [], heldShares: null, vaultInfo: null });
     return null;
   },
 });

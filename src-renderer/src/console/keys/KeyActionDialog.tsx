@@ -30,7 +30,7 @@ const BUTTON: Record<KeyAction, string> = { retire: 'Retire', promote: 'Promote'
 
 /**
  * One deliberate step on one key: what will happen, then the api call. A
- * refused retire (RETIRE_REFUSED_*) keeps the dialog open with the api's
+ * refused retire (RETIRE_REFUSED_*) keeps the dialog open with the vault's
  * message and offers a forced retire, which needs a reason for the audit log.
  */
 export function KeyActionDialog({ action, k, defaultDays, onClose, onDone }: { action: KeyAction; k: KeyView; defaultDays: number | null; onClose(): void; onDone(): void }) {
@@ -75,8 +75,8 @@ export function KeyActionDialog({ action, k, defaultDays, onClose, onDone }: { a
           <KeyIdChip id={k.id} name={k.name} />
           {action === 'retire' ? (
             <DialogContentText>
-              The key leaves the trust bundle with the next export. Agents that still rely on certificates it issued will stop trusting them. The api refuses while its trusted window runs or while
-              certificates it issued are valid.
+              The key leaves the trust bundle with the next export. Agents that still rely on certificates it issued will stop trusting them. The vault refuses while its trusted window runs or while
+              certificates it issued are valid; you can then retire it anyway, with a reason for the audit log.
             </DialogContentText>
           ) : null}
           {action === 'promote' ? (

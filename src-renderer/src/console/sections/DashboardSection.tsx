@@ -21,9 +21,11 @@ import { StateChip } from '../../components/StateChip.tsx';
 import { useAppStore } from '../../store/index.ts';
 import { timeLeftText } from '../key-time.ts';
 import { shown } from '../../components/shown.ts';
+import { officerLine } from '../../components/officer-words.ts';
 import { RotationPanel } from './RotationPanel.tsx';
 import { CaOverview } from '../cas/CaOverview.tsx';
 import { CrlTimeline, StalePresignedAlerts, useCrlCalendar } from '../CrlCalendarPanel.tsx';
+import { CirculationAlerts, CirculationPanel, useCirculationAtRisk } from '../CirculationPanel.tsx';
 
 /** Within this many days before NotAfter a key (or its chain) is flagged on the dashboard. */
 const EXPIRY_WARNING_DAYS = 90;
@@ -59,7 +61,7 @@ function alertsFor(keys: KeyView[], audit: AuditVerificationView | null): DashAl
     if (days !== null && days <= EXPIRY_WARNING_DAYS) {
       out.push({ id: `exp-${k.id}`, severity: days <= 14 ? 'error' : 'warning', title: `${shown(k.name)} expires in ${Math.max(0, Math.floor(days))} days`, text: 'Prepare its successor: create a new key and activate it before this one expires.' });
     }
-    for (const [i, p] of k.health.problems.entries()) out.push({ id: `health-${k.id}-${i}`, severity: 'warning', title: `${shown(k.name)}: health check`, text: shown(p) });
+    for (const [i, p] of k.health.problems.entries()) out.push({ id: `health-${k.id}-${i}`, severity: 'warning', title: `${shown(k.name)}: health check`, text: officerLine(shown(p)) });
   }
   for (const k of keys) {
     if (k.state === 'draft' && k.chainLength > 0) {
@@ -164,6 +166,7 @@ export function DashboardSection() {
   const pending = compromise && !compromise.exported ? compromise : null;
   const crlCalendar = useCrlCalendar();
   const staleCrls = crlCalendar.calendar?.staleSchedules ?? 0;
+  const mediaAtRisk = useCirculationAtRisk();
 
   const list = keys ?? [];
   const active = list.find((k) => k.state === 'active') ?? null;
@@ -208,6 +211,7 @@ export function DashboardSection() {
 
       <Stack spacing={1} sx={{ mb: 3 }} component="section" aria-label="Alerts" data-testid="dashboard-alerts">
         {pending ? <CompromiseBanner c={pending} onExport={() => openWizard('export')} /> : null}
+        <CirculationAlerts />
         <StalePresignedAlerts calendar={crlCalendar.calendar} />
         {urgent.map((a) => (
           <Alert key={a.id} severity={a.severity} data-testid="dashboard-alert" data-severity={a.severity}>
@@ -215,7 +219,7 @@ export function DashboardSection() {
             {a.text}
           </Alert>
         ))}
-        {keys && urgent.length === 0 && !pending && staleCrls === 0 ? <Alert severity="success">{notes.length ? 'Nothing needs attention now.' : 'Nothing needs attention.'}</Alert> : null}
+        {keys && urgent.length === 0 && !pending && staleCrls === 0 && mediaAtRisk === 0 ? <Alert severity="success">{notes.length ? 'Nothing needs attention now.' : 'Nothing needs attention.'}</Alert> : null}
       </Stack>
 
       <Stack spacing={3}>
@@ -226,7 +230,7 @@ export function DashboardSection() {
           {active ? (
             <KeyCard k={active}>
               <Typography variant="body2" sx={{ mt: 1 }} data-testid="active-health">
-                Health: {active.health.ok ? 'all checks pass' : shown(active.health.problems.join('; '))}
+                Health: {active.health.ok ? 'all checks pass' : officerLine(shown(active.health.problems.join('; ')))}
               </Typography>
               <Typography variant="body2" sx={{ mt: 0.5 }}>
                 <KeyWhere k={active} testId="active-where" />
@@ -289,6 +293,8 @@ export function DashboardSection() {
         </Box>
 
         <RotationPanel keys={keys} />
+
+        <CirculationPanel />
 
         <Box component="section" aria-labelledby="dash-export">
           <Typography id="dash-export" variant="h6" component="h2" gutterBottom>

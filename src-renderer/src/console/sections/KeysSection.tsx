@@ -25,6 +25,7 @@ import { useAppStore } from '../../store/index.ts';
 import { KeyActionDialog, type KeyAction } from '../keys/KeyActionDialog.tsx';
 import { timeLeftText } from '../key-time.ts';
 import { shown } from '../../components/shown.ts';
+import { officerLine } from '../../components/officer-words.ts';
 
 function When({ iso }: { iso: string | null }) {
   return iso ? <LocalDateTime iso={iso} /> : <span aria-label="none">—</span>;
@@ -63,7 +64,7 @@ function KeyRows({ k, actions }: { k: KeyView; actions: ReactNode }) {
             </Typography>
           ) : null}
         </TableCell>
-        <TableCell sx={{ minWidth: '10ch' }}>{k.state === 'draft' && k.chainLength === 0 ? 'no certificate yet' : k.health.ok ? 'OK' : shown(k.health.problems.join('; '))}</TableCell>
+        <TableCell sx={{ minWidth: '10ch' }}>{k.state === 'draft' && k.chainLength === 0 ? 'no certificate yet' : k.health.ok ? 'OK' : officerLine(shown(k.health.problems.join('; ')))}</TableCell>
         <TableCell sx={{ whiteSpace: 'nowrap' }}>
           <Stack direction="row" spacing={0.5} sx={{ flexWrap: 'wrap', '& .MuiButton-root': { whiteSpace: 'nowrap' } }}>
             {actions}

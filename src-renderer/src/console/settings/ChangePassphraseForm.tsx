@@ -6,15 +6,18 @@ import { PassphraseField } from '../../components/PassphraseField.tsx';
 import { PassphrasePolicyHint } from '../../components/PassphrasePolicyHint.tsx';
 import { SettingsForm } from '../../components/SettingsForm.tsx';
 import { useAppStore } from '../../store/index.ts';
+import { FieldRefusal } from '../../components/MessageText.tsx';
+import { refusalApart, refusalAt } from '../../components/field-refusal.ts';
 
 /** Changes the passphrase of the slot this session was unlocked with; the api applies the policy. */
 export function ChangePassphraseForm() {
   const loadVaultInfo = useAppStore((s) => s.loadVaultInfo);
-  const { run, busy, error } = useApiAction();
+  const { run, busy, error, setError } = useApiAction();
   const [next, setNext] = useState('');
   const [confirm, setConfirm] = useState('');
   const [done, setDone] = useState(false);
   const mismatch = confirm !== '' && confirm !== next;
+  const passphraseRefusal = refusalAt(error, 'newPassphrase');
 
   const submit = async () => {
     if (next !== confirm) return;
@@ -38,7 +41,17 @@ export function ChangePassphraseForm() {
       <Typography variant="body2" color="text.secondary">
         Changes the passphrase of the slot you unlocked with. Other slots and custodian shares keep working.
       </Typography>
-      <PassphraseField label="New passphrase" value={next} onChange={setNext} autoComplete="new-password" helperText={<PassphrasePolicyHint length={next.length} />} />
+      <PassphraseField
+        label="New passphrase"
+        value={next}
+        onChange={(v) => {
+          setNext(v);
+          if (passphraseRefusal) setError(null);
+        }}
+        autoComplete="new-password"
+        error={passphraseRefusal !== null}
+        helperText={passphraseRefusal ? <FieldRefusal refusal={passphraseRefusal} /> : <PassphrasePolicyHint length={next.length} />}
+      />
       <PassphraseField
         label="Confirm new passphrase"
         value={confirm}
@@ -47,7 +60,7 @@ export function ChangePassphraseForm() {
         error={mismatch}
         helperText={mismatch ? 'Does not match the new passphrase yet.' : ' '}
       />
-      {error ? <ApiErrorAlert error={error} title="The passphrase was not changed" /> : null}
+      {refusalApart(error, ['newPassphrase']) ? <ApiErrorAlert error={error!} title="The passphrase was not changed" /> : null}
     </SettingsForm>
   );
 }

@@ -1,4 +1,3 @@
-import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Dialog from '@mui/material/Dialog';
 import DialogActions from '@mui/material/DialogActions';
@@ -19,9 +18,11 @@ import { LocalDateTime } from '../../components/LocalDateTime.tsx';
 import { MonoText } from '../../components/MonoText.tsx';
 import { PassphraseField } from '../../components/PassphraseField.tsx';
 import { PassphrasePolicyHint } from '../../components/PassphrasePolicyHint.tsx';
-import { QuorumFields, type QuorumDraft } from '../../components/QuorumFields.tsx';
+import { holdersOf, QuorumFields, type QuorumDraft } from '../../components/QuorumFields.tsx';
 import { useAppStore } from '../../store/index.ts';
 import { shown } from '../../components/shown.ts';
+import { FieldRefusal } from '../../components/MessageText.tsx';
+import { refusalApart, refusalAt } from '../../components/field-refusal.ts';
 
 export function slotText(s: SlotInfo): string {
   const kind = s.type === 'quorum' ? `Custodian quorum, ${s.threshold ?? '?'} of ${s.total ?? '?'}` : 'Passphrase';
@@ -40,11 +41,13 @@ export function KeySlotsPanel() {
   const [label, setLabel] = useState('');
   const [pass, setPass] = useState('');
   const [confirm, setConfirm] = useState('');
-  const [quorum, setQuorum] = useState<QuorumDraft>({ threshold: '2', total: '3', sharesDir: '' });
+  const [quorum, setQuorum] = useState<QuorumDraft>({ threshold: '2', total: '3', holders: [] });
   const [removing, setRemoving] = useState<SlotInfo | null>(null);
   const [error, setError] = useState<ApiFailure | null>(null);
+  const passphraseRefusal = refusalAt(error, 'newPassphrase');
   const [notice, setNotice] = useState<string | null>(null);
-  const [shareFiles, setShareFiles] = useState<string[]>([]);
+  const setHeldShares = useAppStore((s) => s.setHeldShares);
+  const holding = useAppStore((s) => s.heldShares !== null);
   const [busy, setBusy] = useState(false);
 
   const reset = () => {
@@ -76,15 +79,15 @@ export function KeySlotsPanel() {
 
   const addQuorum = async () => {
     setBusy(true);
-    const r = await call('vault.addQuorumSlot', { threshold: Number(quorum.threshold), total: Number(quorum.total), sharesDir: quorum.sharesDir, ...(label.trim() ? { label } : {}) });
+    const r = await call('vault.addQuorumSlot', { threshold: Number(quorum.threshold), total: Number(quorum.total), ...holdersOf(quorum), ...(label.trim() ? { label } : {}) });
     setBusy(false);
     if (!r.ok) {
       setError(r);
       return;
     }
     reset();
-    setShareFiles(r.value.shareFiles);
-    setNotice(`Quorum slot added: ${r.value.slot.threshold ?? '?'} of ${r.value.slot.total ?? '?'} custodians. Hand one share file to each custodian, then delete them from this folder.`);
+    setHeldShares(r.value.heldShares);
+    setNotice(`Quorum slot added: ${r.value.slot.threshold ?? '?'} of ${r.value.slot.total ?? '?'} custodians. Write each share to its own medium now (above).`);
     await loadVaultInfo();
   };
 
@@ -139,22 +142,13 @@ export function KeySlotsPanel() {
           {notice}
         </Typography>
       ) : null}
-      {shareFiles.length > 0 ? (
-        <Box component="ul" sx={{ m: 0 }} aria-label="Share files written">
-          {shareFiles.map((f) => (
-            <li key={f}>
-              <MonoText>{f}</MonoText>
-            </li>
-          ))}
-        </Box>
-      ) : null}
-      {error ? <ApiErrorAlert error={error} title="The key slots were not changed" /> : null}
+      {refusalApart(error, ['newPassphrase']) ? <ApiErrorAlert error={error!} title="The key slots were not changed" /> : null}
       {adding === 'none' ? (
         <Stack direction="row" spacing={1}>
           <Button variant="outlined" onClick={() => startAdding('passphrase')}>
             Add passphrase slot…
           </Button>
-          <Button variant="outlined" onClick={() => startAdding('quorum')}>
+          <Button variant="outlined" onClick={() => startAdding('quorum')} disabled={holding} title={holding ? 'Finish writing the shares of the new quorum first' : undefined}>
             Add quorum slot…
           </Button>
         </Stack>
@@ -165,7 +159,17 @@ export function KeySlotsPanel() {
             void addPassphrase();
           }}>
           <TextField label="Slot label" value={label} onChange={(e) => setLabel(e.target.value)} helperText="Who holds it, e.g. “deputy officer”." />
-          <PassphraseField label="Slot passphrase" value={pass} onChange={setPass} autoComplete="new-password" helperText={<PassphrasePolicyHint length={pass.length} />} />
+          <PassphraseField
+            label="Slot passphrase"
+            value={pass}
+            onChange={(v) => {
+              setPass(v);
+              if (passphraseRefusal) setError(null);
+            }}
+            autoComplete="new-password"
+            error={passphraseRefusal !== null}
+            helperText={passphraseRefusal ? <FieldRefusal refusal={passphraseRefusal} /> : <PassphrasePolicyHint length={pass.length} />}
+          />
           <PassphraseField label="Confirm slot passphrase" value={confirm} onChange={setConfirm} autoComplete="new-password" error={confirm !== '' && confirm !== pass} helperText={confirm !== '' && confirm !== pass ? 'Does not match yet.' : ' '} />
           <Stack direction="row" spacing={1}>
             <Button type="submit" variant="contained" disabled={busy || pass === '' || pass !== confirm}>
@@ -194,7 +198,7 @@ export function KeySlotsPanel() {
         <Dialog open onClose={() => setRemoving(null)} aria-labelledby="remove-slot-title">
           <DialogTitle id="remove-slot-title">Remove {slotText(removing)}?</DialogTitle>
           <DialogContent>
-            <DialogContentText>Whoever holds this passphrase or these shares can no longer open the vault. The api refuses to remove the last slot.</DialogContentText>
+            <DialogContentText>Whoever holds this passphrase or these shares can no longer open the vault. The vault never removes its last slot.</DialogContentText>
           </DialogContent>
           <DialogActions>
             <Button onClick={() => setRemoving(null)}>Cancel</Button>

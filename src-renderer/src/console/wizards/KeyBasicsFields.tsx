@@ -6,6 +6,7 @@ import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import type { KeyAlgorithm } from './algorithms.ts';
 import { ALGORITHMS, ALGORITHM_LABELS } from './algorithms.ts';
+import type { ReactNode } from 'react';
 
 export interface KeyBasics {
   name: string;
@@ -14,10 +15,10 @@ export interface KeyBasics {
 }
 
 /** Name, algorithm and subject DN of a new key. The api validates them when the key is created. */
-export function KeyBasicsFields({ value, onChange, nameLocked, subjectHelp }: { value: KeyBasics; onChange(v: KeyBasics): void; nameLocked: boolean; subjectHelp: string }) {
+export function KeyBasicsFields({ value, onChange, nameLocked, subjectHelp, nameError = null }: { value: KeyBasics; onChange(v: KeyBasics): void; nameLocked: boolean; subjectHelp: string; nameError?: ReactNode }) {
   return (
     <Stack spacing={2}>
-      <TextField label="Key name" value={value.name} onChange={(e) => onChange({ ...value, name: e.target.value })} disabled={nameLocked} helperText="How the key is listed in the console and in the audit log." required />
+      <TextField label="Key name" value={value.name} onChange={(e) => onChange({ ...value, name: e.target.value })} disabled={nameLocked} error={nameError !== null} helperText={nameError ?? 'How the key is listed in the console and in the audit log.'} required />
       <FormControl disabled={nameLocked}>
         <InputLabel id="key-algorithm-label">Algorithm</InputLabel>
         <Select labelId="key-algorithm-label" label="Algorithm" value={value.algorithm} onChange={(e) => onChange({ ...value, algorithm: e.target.value as KeyAlgorithm })}>

@@ -5,11 +5,22 @@ import { KeyBasicsFields } from './KeyBasicsFields.tsx';
 import { useKeyWizard } from './key-wizard.ts';
 import { StepActions } from './WizardFrame.tsx';
 import { shown } from '../../components/shown.ts';
+import { FieldRefusal } from '../../components/MessageText.tsx';
+import { useAppStore } from '../../store/index.ts';
 
 /** The first step of a key wizard: name, algorithm and subject (locked once the key exists), then any fields of its own. */
 export function KeyBasicsStep({ subjectHelp, children }: { subjectHelp: string; children?: ReactNode }) {
   const { control, draft } = useKeyWizard();
-  const { basics, setBasics, location, setLocation, key } = draft;
+  const { basics, setBasics, location, setLocation, key, takenName } = draft;
+  const keys = useAppStore((s) => s.keys);
+  // Said under the name field before the vault refuses it, and when it did (another CA's key): until the name is changed.
+  const name = basics.name.trim();
+  const nameError =
+    key !== null || name === '' ? null : takenName?.name === name ? (
+      <FieldRefusal refusal={takenName} />
+    ) : keys?.some((k) => k.name === name) ? (
+      `This CA already has a key named “${shown(name)}”. Key names are unique in the vault: choose another.`
+    ) : null;
   // The token PIN lives in this step only: handed to the session on Next, then cleared.
   const [pin, setPin] = useState('');
   const tokenIncomplete = location.kind === 'token' && key === null && (location.serial === '' || pin === '');
@@ -23,11 +34,11 @@ export function KeyBasicsStep({ subjectHelp, children }: { subjectHelp: string; 
   };
   return (
     <>
-      <KeyBasicsFields value={basics} onChange={setBasics} nameLocked={key !== null} subjectHelp={subjectHelp} />
+      <KeyBasicsFields value={basics} onChange={setBasics} nameLocked={key !== null} subjectHelp={subjectHelp} nameError={nameError} />
       <KeyLocationFields value={location} onChange={setLocation} locked={key !== null} pin={pin} onPin={setPin} />
       {typeof children === 'string' ? shown(children) : children}
       <StepActions>
-        <Button variant="contained" disabled={control.busy || basics.name.trim() === '' || basics.subject.trim() === '' || tokenIncomplete} onClick={() => void next()}>
+        <Button variant="contained" disabled={control.busy || basics.name.trim() === '' || nameError !== null || basics.subject.trim() === '' || tokenIncomplete} onClick={() => void next()}>
           Next
         </Button>
       </StepActions>

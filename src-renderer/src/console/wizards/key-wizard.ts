@@ -4,6 +4,25 @@ import type { KeyBasics } from './KeyBasicsFields.tsx';
 import { IN_THE_VAULT, type KeyLocation } from './key-location.ts';
 import { useWizard, useWizardField, type WizardControl } from './wizard-state.ts';
 
+/** A key name the vault refused as taken, with its words. */
+export interface TakenName {
+  name: string;
+  code: 'KEY_NAME_TAKEN';
+  message: string;
+}
+
+/**
+ * The create step's answer when the vault refused the name: back to the
+ * basics, where the refusal stands under the name field until the name is
+ * changed. True when it was that refusal.
+ */
+export function backToNameIfTaken(r: { ok: boolean; code?: string; message?: string }, name: string, setTakenName: (t: TakenName) => void, goBasics: () => void): boolean {
+  if (r.ok || r.code !== 'KEY_NAME_TAKEN') return false;
+  setTakenName({ name: name.trim(), code: 'KEY_NAME_TAKEN', message: r.message ?? '' });
+  goBasics();
+  return true;
+}
+
 /** The wizards that make a new signing key: they share the basics, the activation and its result. */
 export type KeyWizardId = 'root' | 'sub-ca';
 
@@ -16,7 +35,9 @@ export function useKeyDraft(wizard: KeyWizardId) {
   const [key, setKey] = useWizardField<KeyView | null>(wizard, 'key', null);
   const [location, setLocation] = useWizardField<KeyLocation>(wizard, 'location', IN_THE_VAULT);
   const [activation, setActivation] = useWizardField<ActivationView | null>(wizard, 'activation', null);
-  return { basics, setBasics, location, setLocation, key, setKey, activation, setActivation };
+  // The vault refused the name when the key was to be made (KEY_NAME_TAKEN): said at the name field, for that name only.
+  const [takenName, setTakenName] = useWizardField<TakenName | null>(wizard, 'takenName', null);
+  return { basics, setBasics, location, setLocation, key, setKey, activation, setActivation, takenName, setTakenName };
 }
 
 /** The key wizard whose frame a shared step is in. */

@@ -14,7 +14,7 @@ import { MONO_FONT } from '../../../theme.ts';
 import { namedWitnesses, type EmergencyCeremony } from '../../../store/emergency-slice.ts';
 import { useAppStore } from '../../../store/index.ts';
 import { BackButton, CloseWizardButton, StepRefusal } from '../WizardFrame.tsx';
-import { fingerprintEnding } from './KeySummary.tsx';
+import { readBackMatches } from '../../../../../src-main/core/ceremony/read-back.ts';
 import { useStopCeremony } from './stop-ceremony.ts';
 import { HexChip } from '../../../components/KeyIdChip.tsx';
 import { chosenKey } from './NewKeyStep.tsx';
@@ -22,13 +22,13 @@ import { CeremonyStep, useEmergencyWizard } from './CeremonyStep.tsx';
 import { shown } from '../../../components/shown.ts';
 
 /**
- * The ending of the new key's fingerprint the witnesses read from the paper
- * record, however it was typed: in groups or not, any case, with or without
- * the "sha256:" the paper shows before the first group.
+ * The ending of the new key's fingerprint the witnesses read from the printed
+ * kit or the paper record, however it was typed: the last two groups in
+ * groups or not, any case, with or without the "sha256:" the paper shows
+ * before the first group; or the four PGP words the kit prints under them.
  */
-export function typedEndingMatches(typed: string, ending: string): boolean {
-  const t = typed.replace(/\s/g, '').toLowerCase();
-  return t !== '' && (t.startsWith('sha256:') ? t.slice(7) : t) === ending;
+export function typedEndingMatches(typed: string, keyId: string): boolean {
+  return readBackMatches(typed, keyId);
 }
 
 /** The key rotated away from (the active one) and the key rotated to, once there are both: then the confirmation shows, with its pinned bar. */
@@ -91,8 +91,7 @@ function Confirmation({ oldKey, newKey }: { oldKey: KeyView; newKey: KeyView }) 
   useEffect(() => {
     void run('bundle.preview', {}).then((r) => r.ok && setBundle(r.value));
   }, [run]);
-  const ending = fingerprintEnding(newKey.id);
-  const matches = typedEndingMatches(c.typedId, ending);
+  const matches = typedEndingMatches(c.typedId, newKey.id);
   const witnesses = namedWitnesses(c);
   const staying = (bundle?.keys ?? []).filter((k) => k.id !== oldKey.id && k.id !== newKey.id);
   const n = oldKey.unexpiredIssued;
@@ -108,7 +107,7 @@ function Confirmation({ oldKey, newKey }: { oldKey: KeyView; newKey: KeyView }) 
           ? null
           : c.typedId.trim()
             ? `Not how the paper record ends for ${shown(newKey.name)}: read it again.`
-            : 'Type the last two groups of the new key’s fingerprint as the witnesses read them from the paper record.',
+            : 'Type the last two groups of the new key’s fingerprint (or their four words) as the witnesses read them from the printed kit or the paper record.',
       }}
       pinned={{
         above: (
@@ -143,7 +142,7 @@ function Confirmation({ oldKey, newKey }: { oldKey: KeyView; newKey: KeyView }) 
         <RotationPanel side="in" k={newKey} />
       </Stack>
       <Typography variant="body2" id="em-paper-where" data-testid="paper-where">
-        Witnesses: take the paper record on which you wrote {shown(newKey.name)}&apos;s fingerprint on the New key step (for a prepared draft, the record of the ceremony that made it), check every group against IN above, then read its last two groups aloud; the officer types them below.
+        Witnesses: take the printed ceremony kit (or the paper record on which you wrote {shown(newKey.name)}&apos;s fingerprint on the New key step; for a prepared draft, the record of the ceremony that made it), check every group against IN above, then read its last two groups aloud — the kit boxes them; the officer types them below.
       </Typography>
       <Alert severity="warning" data-testid="emergency-effects">
         <AlertTitle>What happens when you confirm</AlertTitle>

@@ -19,6 +19,7 @@ import { useAppStore } from '../../../store/index.ts';
 import { StepRefusal } from '../WizardFrame.tsx';
 import { CeremonyStep, useEmergencyWizard } from './CeremonyStep.tsx';
 import { shown } from '../../../components/shown.ts';
+import { MessageText } from '../../../components/MessageText.tsx';
 
 function sizeText(bytes: number | null): string {
   if (bytes === null) return 'free space unknown';
@@ -118,7 +119,7 @@ export function ExportStep() {
             <AlertTitle>The package on the medium does not verify: do not hand it out</AlertTitle>
             {c.verified.problems.map((p, i) => (
               <div key={i}>
-                {shown(p.file ?? 'package')}: {shown(p.message)}
+                {shown(p.file ?? 'package')}: <MessageText text={p.message} />
               </div>
             ))}
             Write it again to another medium.

@@ -33,7 +33,3 @@ export function KeySummary({ k }: { k: KeyView }) {
   );
 }
 
-/** The last 8 hex digits of a key's fingerprint (its last two groups of four): what the witnesses read back from the paper record. */
-export function fingerprintEnding(id: string): string {
-  return (id.startsWith('sha256:') ? id.slice(7) : id).slice(-8).toLowerCase();
-}

@@ -11,7 +11,8 @@ import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import type { KeyView } from '../../../../../src-main/api/contract.ts';
-import type { NewRootAlgorithm } from '../../../store/emergency-slice.ts';
+import { namedWitnesses, type NewRootAlgorithm } from '../../../store/emergency-slice.ts';
+import { CeremonyKitPanel } from '../CeremonyKitPanel.tsx';
 import { useAppStore } from '../../../store/index.ts';
 import { KeySummary } from './KeySummary.tsx';
 import { shortHex } from '../../../components/KeyIdChip.tsx';
@@ -125,9 +126,18 @@ export function NewKeyStep() {
             {shortHex(chosen.id, 16)}
           </Box>
           <Typography variant="body2">
-            Witnesses: write this fingerprint on the ceremony&apos;s paper record now, group by group (a prepared draft&apos;s should already be on the record of the ceremony that made it: compare). At the confirmation you read its last two groups back to the officer.
+            Witnesses: write the ceremony kit below and print it — it carries this fingerprint in groups and in words — or write the fingerprint on the ceremony&apos;s paper record now, group by group (a prepared draft&apos;s should already be on the record of the ceremony that made it: compare). At the confirmation you read its last two groups back to the officer from the paper.
           </Typography>
         </Alert>
+      ) : null}
+      {chosen ? (
+        <CeremonyKitPanel
+          key={chosen.id}
+          ceremony="emergency"
+          keyId={chosen.id}
+          witnesses={namedWitnesses(c)}
+          onWritten={(k) => log('ceremony kit written', c.officer ?? '', `${k.file} (audit event ${k.event.seq}, SHA-256 ${k.sha256})`)}
+        />
       ) : null}
     </CeremonyStep>
   );

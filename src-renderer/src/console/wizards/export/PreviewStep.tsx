@@ -63,7 +63,7 @@ function PreviewTables({ preview }: { preview: ExportPreview }) {
               <TableCell>
                 <MonoText>{f.name}</MonoText>
               </TableCell>
-              <TableCell align="right">{byteSize(f.size)}</TableCell>
+              <TableCell align="right">{f.size === null ? 'signed when written' : byteSize(f.size)}</TableCell>
             </TableRow>
           ))}
         </HeadedTable>

@@ -8,6 +8,7 @@ import { byteSize } from '../byte-size.ts';
 import { StepActions, StepRefusal } from '../WizardFrame.tsx';
 import { useExportDraft, useExportWizard } from './export-draft.ts';
 import { shown } from '../../../components/shown.ts';
+import { MessageText } from '../../../components/MessageText.tsx';
 
 /** The package as read back from the medium and checked against its signed manifest. */
 export function VerifyStep() {
@@ -40,7 +41,7 @@ export function VerifyStep() {
             <ul>
               {verified.problems.map((p, i) => (
                 <li key={i}>
-                  {shown(p.file ?? 'package')}: {shown(p.message)}
+                  {shown(p.file ?? 'package')}: <MessageText text={p.message} />
                 </li>
               ))}
             </ul>

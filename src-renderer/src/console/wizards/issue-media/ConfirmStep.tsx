@@ -1,18 +1,25 @@
 import Button from '@mui/material/Button';
 import Table from '@mui/material/Table';
 import TableBody from '@mui/material/TableBody';
+import TableCell from '@mui/material/TableCell';
+import TableHead from '@mui/material/TableHead';
+import TableRow from '@mui/material/TableRow';
+import Typography from '@mui/material/Typography';
 import { MonoText } from '../../../components/MonoText.tsx';
 import { useAppStore } from '../../../store/index.ts';
 import type { BatchResult } from '../../../../../src-main/api/contract.ts';
 import { SummaryRow } from '../SummaryRow.tsx';
 import { StepActions, StepRefusal } from '../WizardFrame.tsx';
-import { counted, useIssueMediaDraft, useIssueMediaWizard } from './issue-media-draft.ts';
+import { counted, keyText, useIssueMediaDraft, useIssueMediaWizard } from './issue-media-draft.ts';
+import { SignedBy } from './RequestTable.tsx';
 
 /** What will be signed; Issue is the wizard's only mutating call (cert.issueBatch). */
 export function ConfirmStep() {
   const clearProgress = useAppStore((s) => s.clearProgress);
   const { go, setStep, run, error } = useIssueMediaWizard();
-  const { requests, inDir, profile, days, chosen, outDir, accepted, renewals, refused, setResult } = useIssueMediaDraft();
+  const { requests, inDir, profile, days, chosenProfile, outDir, accepted, renewals, chosenRequests, chosenRenewals, setResult } = useIssueMediaDraft();
+  const signingKeyId = requests?.signer?.keyId;
+  const unticked = (requests?.files.length ?? 0) - accepted - renewals;
 
   const issue = async () => {
     setResult(null);
@@ -22,13 +29,16 @@ export function ConfirmStep() {
     const dir = requests?.dir ?? inDir;
     let result: BatchResult = { issued: 0, failed: 0, results: [], bundle: null, seconds: 0 };
     if (accepted > 0) {
-      const r = await run('cert.issueBatch', { inDir: dir, outDir, profile, skipRenewals: true, ...(d !== undefined ? { days: d } : {}) });
+      // Exactly the ticked files, each by the SHA-256 of what was shown; the main process re-reads and re-checks them.
+      const files = chosenRequests.map((f) => ({ name: f.name, sha256: f.sha256 ?? '' }));
+      const r = await run('cert.issueBatch', { inDir: dir, outDir, profile, skipRenewals: true, files, ...(signingKeyId ? { signingKeyId } : {}), ...(d !== undefined ? { days: d } : {}) });
       // A refused batch signed nothing: back to the confirmation, which shows why.
       if (!r.ok) return setStep('confirm');
       result = r.value;
     }
     if (renewals > 0) {
-      const r = await run('cert.renewBatch', { inDir: dir, outDir, ...(d !== undefined ? { days: d } : {}) });
+      const files = chosenRenewals.map((f) => ({ name: f.name, sha256: f.sha256 ?? '' }));
+      const r = await run('cert.renewBatch', { inDir: dir, outDir, files, ...(signingKeyId ? { signingKeyId } : {}), ...(d !== undefined ? { days: d } : {}) });
       if (!r.ok) return setStep('confirm');
       // Shown like the plain requests' results: a renewal served again counts as issued, with its serial.
       const rows = r.value.requests.map((x) => ({ file: x.file, ok: x.status !== 'refused', serial: x.newSerial, out: x.out, code: x.code, message: x.message }));
@@ -39,9 +49,10 @@ export function ConfirmStep() {
 
   return (
     <>
-      <Table size="small" aria-label="What will be issued" data-testid="issue-summary">
+      <SignedBy signer={requests?.signer ?? null} />
+      <Table size="small" aria-label="What will be issued" data-testid="issue-summary" sx={{ mt: 1 }}>
         <TableBody>
-          <SummaryRow label="Requests to sign" labelWidth={200}>{`${counted(accepted, 'request', 'requests')}${refused > 0 ? ` (${refused} refused ${refused === 1 ? 'file is' : 'files are'} skipped)` : ''}`}</SummaryRow>
+          <SummaryRow label="Requests to sign" labelWidth={200}>{`${counted(accepted, 'ticked request', 'ticked requests')}${unticked > 0 ? ` (${counted(unticked, 'other file is', 'other files are')} not signed)` : ''}`}</SummaryRow>
           {renewals > 0 ? (
             <SummaryRow label="Renewal requests" labelWidth={200}>
               {`${counted(renewals, 'renewal request', 'renewal requests')}: each checked against the certificate that signed it and renewed with that certificate's profile; a report goes to the output folder`}
@@ -54,11 +65,38 @@ export function ConfirmStep() {
             {profile}
           </SummaryRow>
           <SummaryRow label="Validity" labelWidth={200}>
-            {days.trim() === '' ? `the profile's default (${chosen?.defaultDays ?? '?'} days)` : `${days} days`}
+            {days.trim() === '' ? `the profile's default (${chosenProfile?.defaultDays ?? '?'} days)` : `${days} days`}
           </SummaryRow>
           <SummaryRow label="Written to" labelWidth={200}>
             <MonoText>{outDir}</MonoText>
           </SummaryRow>
+        </TableBody>
+      </Table>
+      <Typography variant="subtitle1" component="h3" id="chosen-title" sx={{ mt: 2 }}>
+        What will be signed
+      </Typography>
+      <Table size="small" aria-labelledby="chosen-title" data-testid="issue-chosen" sx={{ tableLayout: 'fixed', width: '100%' }}>
+        <TableHead>
+          <TableRow>
+            <TableCell sx={{ width: '22%' }}>File</TableCell>
+            <TableCell>Subject and SANs</TableCell>
+            <TableCell sx={{ width: '16%' }}>Key</TableCell>
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {[...chosenRequests, ...chosenRenewals].map((f) => (
+            <TableRow key={f.name} data-testid="chosen-row">
+              <TableCell sx={{ overflowWrap: 'anywhere' }}>
+                <MonoText>{f.name}</MonoText>
+                {f.kind === 'renewal' ? ' (renewal)' : ''}
+              </TableCell>
+              <TableCell sx={{ overflowWrap: 'anywhere' }}>
+                <MonoText>{f.request?.subject || '(no subject)'}</MonoText>
+                {f.request && f.request.sans.length > 0 ? <div>{f.request.sans.join(', ')}</div> : null}
+              </TableCell>
+              <TableCell>{f.request ? keyText(f.request.key) : ''}</TableCell>
+            </TableRow>
+          ))}
         </TableBody>
       </Table>
       <StepRefusal title="Nothing was issued" spaced />

@@ -8,7 +8,7 @@ import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import type { ReactNode } from 'react';
 import { MonoText } from '../../../components/MonoText.tsx';
-import { shown } from '../../../components/shown.ts';
+import { MessageText } from '../../../components/MessageText.tsx';
 
 /** One file and what became of it: accepted (with what to say) or refused (with the api's code and message). */
 export type FileCheck = { file: string; ok: true; text: ReactNode } | { file: string; ok: false; code: string | null; message: string | null };
@@ -60,7 +60,7 @@ export function FileCheckTable({
                     r.text
                   ) : (
                     <>
-                      <strong>Refused</strong> ({r.code}): {shown(r.message)}
+                      <strong>Refused</strong> ({r.code}): <MessageText text={r.message} />
                     </>
                   )}
                 </TableCell>

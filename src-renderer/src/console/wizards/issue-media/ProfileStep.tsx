@@ -7,12 +7,14 @@ import RadioGroup from '@mui/material/RadioGroup';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import { StepActions, StepRefusal } from '../WizardFrame.tsx';
+import Typography from '@mui/material/Typography';
 import { useIssueMediaDraft, useIssueMediaWizard } from './issue-media-draft.ts';
+import { CA_ELSEWHERE } from './RequestTable.tsx';
 
-/** The certificate profile, the validity and where the certificates go. */
+/** The certificate profile (end-entity profiles only: a CA certificate is a deliberate flow of its own), the validity and where the certificates go. */
 export function ProfileStep() {
   const { go } = useIssueMediaWizard();
-  const { profiles, profile, setProfile, chosen, days, setDays, outDir, setOutDir } = useIssueMediaDraft();
+  const { profiles, profile, setProfile, chosenProfile, days, setDays, outDir, setOutDir } = useIssueMediaDraft();
   return (
     <>
       <StepRefusal title="The profiles could not be read" />
@@ -20,10 +22,13 @@ export function ProfileStep() {
         <FormControl>
           <FormLabel id="issue-profile">Certificate profile</FormLabel>
           <RadioGroup aria-labelledby="issue-profile" value={profile} onChange={(_e, value) => setProfile(profiles.find((p) => p.name === value)?.name ?? profile)}>
-            {profiles.map((p) => (
+            {profiles.filter((p) => !p.ca).map((p) => (
               <FormControlLabel key={p.name} value={p.name} control={<Radio />} label={`${p.name} — ${p.description} (${p.defaultDays} days by default, at most ${p.maxDays})`} />
             ))}
           </RadioGroup>
+          <Typography variant="body2" sx={{ mt: 1 }} data-testid="profile-ca-elsewhere">
+            {CA_ELSEWHERE}
+          </Typography>
         </FormControl>
       ) : null}
       <Stack spacing={2} sx={{ mt: 2 }}>
@@ -32,7 +37,7 @@ export function ProfileStep() {
           type="number"
           value={days}
           onChange={(e) => setDays(e.target.value)}
-          helperText={chosen ? `Empty: the profile's ${chosen.defaultDays} days.` : 'Empty: the profile’s default.'}
+          helperText={chosenProfile ? `Empty: the profile's ${chosenProfile.defaultDays} days.` : 'Empty: the profile’s default.'}
           slotProps={{ htmlInput: { min: 1, inputMode: 'numeric' } }}
           sx={{ maxWidth: 320 }}
         />

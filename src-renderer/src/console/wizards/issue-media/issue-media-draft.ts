@@ -1,4 +1,4 @@
-import type { BatchResult, ProfileName, ProfileView, RequestFolderView } from '../../../../../src-main/api/contract.ts';
+import type { BatchResult, ProfileName, ProfileView, RequestFolderFileView, RequestFolderView } from '../../../../../src-main/api/contract.ts';
 import { useWizard, useWizardField } from '../wizard-state.ts';
 
 export type IssueMediaStepId = 'folder' | 'profile' | 'confirm' | 'issue' | 'done';
@@ -24,18 +24,37 @@ export function useIssueMediaDraft() {
   const [days, setDays] = useWizardField('issue-media', 'days', '');
   const [outDir, setOutDir] = useWizardField('issue-media', 'outDir', '');
   const [result, setResult] = useWizardField<BatchResult | null>('issue-media', 'result', null);
+  // The files the officer ticked, by name; only those are signed (and the main process re-checks each by its SHA-256).
+  const [ticked, setTicked] = useWizardField<string[]>('issue-media', 'ticked', []);
   const readable = requests?.files.filter((f) => f.ok).length ?? 0;
+  const tickable = requests?.files.filter(isTickable) ?? [];
+  const chosen = tickable.filter((f) => ticked.includes(f.name));
   // Renewal requests go to cert.renewBatch (each keeps the profile of the certificate it renews); the plain ones to cert.issueBatch.
-  const renewals = requests?.files.filter((f) => f.ok && f.kind === 'renewal').length ?? 0;
-  const accepted = readable - renewals;
+  const chosenRenewals = chosen.filter((f) => f.kind === 'renewal');
+  const chosenRequests = chosen.filter((f) => f.kind === 'csr');
   return {
-    medium, setMedium, sub, setSub, requests, setRequests, profiles, setProfiles, profile, setProfile, days, setDays, outDir, setOutDir, result, setResult,
+    medium, setMedium, sub, setSub, requests, setRequests, profiles, setProfiles, profile, setProfile, days, setDays, outDir, setOutDir, result, setResult, ticked, setTicked,
     inDir: joinMediumPath(medium, sub),
-    accepted,
-    renewals,
+    tickable,
+    chosenRequests,
+    chosenRenewals,
+    accepted: chosenRequests.length,
+    renewals: chosenRenewals.length,
     refused: (requests?.files.length ?? 0) - readable,
-    chosen: profiles?.find((p) => p.name === profile) ?? null,
+    chosenProfile: profiles?.find((p) => p.name === profile) ?? null,
   };
+}
+
+/** A request the officer may tick: read and checked, and not asking to be a CA (that is a deliberate flow of its own). */
+export function isTickable(f: RequestFolderFileView): boolean {
+  return f.ok && f.sha256 !== null && f.request !== null && !f.request.asksForCa;
+}
+
+/** "ECDSA P-256", "RSA 3072-bit", "Ed25519". */
+export function keyText(k: { type: string; curve: string | null; bits: number }): string {
+  if (k.type === 'ec') return `ECDSA ${k.curve ?? `${k.bits}-bit`}`;
+  if (k.type === 'rsa') return `RSA ${k.bits}-bit`;
+  return 'Ed25519';
 }
 
 /** "1 request", "2 requests". */

@@ -11,16 +11,18 @@ import { useAppStore } from '../../../store/index.ts';
 import { shown } from '../../../components/shown.ts';
 import { StepActions } from '../WizardFrame.tsx';
 import { useNewCaDraft, useNewCaWizard } from './new-ca-draft.ts';
+import { FieldRefusal } from '../../../components/MessageText.tsx';
 
 /** The CA's name and purpose, and whether a CA of this vault certifies it (an issuing CA under a root) or it stands on its own. */
 export function BasicsStep() {
   const cas = useAppStore((s) => s.cas) ?? [];
   const caName = useAppStore((s) => s.caName);
   const { go } = useNewCaWizard();
-  const { name, setName, purpose, setPurpose, parent, setParent, issuing } = useNewCaDraft();
+  const { name, setName, purpose, setPurpose, parent, setParent, issuing, taken: refused } = useNewCaDraft();
   const trimmed = name.trim();
-  // Said next to the field before the vault refuses it (CA_EXISTS): names are unique in the vault.
-  const taken = cas.some((c) => c.name === trimmed);
+  // Said next to the field before the vault refuses it (CA_NAME_TAKEN), and when it did: names are unique in the vault.
+  const refusedHere = refused?.field === 'caName' && refused.name === trimmed && trimmed !== '' ? refused : null;
+  const taken = cas.some((c) => c.name === trimmed) || refusedHere !== null;
   const signers = cas.filter((c) => c.activeKeyId !== null);
   const kindChanged = (kind: string) => {
     if (kind === 'own') setParent('');
@@ -36,7 +38,7 @@ export function BasicsStep() {
           onChange={(e) => setName(e.target.value)}
           required
           error={taken}
-          helperText={taken ? `This vault already has a CA named “${shown(trimmed)}”. Choose another name.` : 'How the CA is named in the console, in the audit log and on the medium, e.g. "Fleet Issuing CA".'}
+          helperText={refusedHere ? <FieldRefusal refusal={refusedHere} /> : taken ? `This vault already has a CA named “${shown(trimmed)}”. Choose another name.` : 'How the CA is named in the console, in the audit log and on the medium, e.g. "Fleet Issuing CA".'}
         />
         <TextField label="Purpose (optional)" value={purpose} onChange={(e) => setPurpose(e.target.value)} helperText='What it certifies, e.g. "Agents of the Berlin fleet".' />
         <FormControl>

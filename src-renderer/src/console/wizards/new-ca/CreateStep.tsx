@@ -29,7 +29,7 @@ export function CreateStep() {
   const cas = useAppStore((s) => s.cas) ?? [];
   const loadCas = useAppStore((s) => s.loadCas);
   const { go, run, busy } = useNewCaWizard();
-  const { name, purpose, parent, key, days, setCreated, issuing } = useNewCaDraft();
+  const { name, purpose, parent, key, days, setCreated, setTaken, issuing } = useNewCaDraft();
   const parentCa = cas.find((c) => c.name === parent);
   const signer = useSigner(parent, parentCa?.activeKeyId ?? null);
 
@@ -40,7 +40,16 @@ export function CreateStep() {
       issuing
         ? { name: name.trim(), purpose: purpose.trim(), parent, keyName: key.name.trim(), algorithm: key.algorithm, subject: key.subject.trim(), ...(d !== undefined ? { days: d } : {}) }
         : { name: name.trim(), purpose: purpose.trim() },
+      { handles: ['CA_NAME_TAKEN', 'KEY_NAME_TAKEN'] },
     );
+    // A taken name goes back to its field, where the officer changes it.
+    if (!r.ok && r.code === 'CA_NAME_TAKEN') {
+      setTaken({ field: 'caName', name: name.trim(), code: r.code, message: r.message });
+      go('basics');
+    } else if (!r.ok && r.code === 'KEY_NAME_TAKEN') {
+      setTaken({ field: 'keyName', name: key.name.trim(), code: r.code, message: r.message });
+      go('key');
+    }
     if (!r.ok) return;
     setCreated(r.value);
     await loadCas();

@@ -3,15 +3,19 @@ import TextField from '@mui/material/TextField';
 import { KeyBasicsFields } from '../KeyBasicsFields.tsx';
 import { StepActions } from '../WizardFrame.tsx';
 import { useNewCaDraft, useNewCaWizard } from './new-ca-draft.ts';
+import { FieldRefusal } from '../../../components/MessageText.tsx';
 
 /** The issuing CA's first key: name, algorithm, subject and validity of the certificate its parent signs. */
 export function KeyStep() {
   const { go } = useNewCaWizard();
-  const { key, setKey, days, setDays } = useNewCaDraft();
+  const { key, setKey, days, setDays, taken } = useNewCaDraft();
+  const keyName = key.name.trim();
+  // The vault refused this name when creating: said here until the name is changed.
+  const nameError = taken?.field === 'keyName' && taken.name === keyName && keyName !== '' ? <FieldRefusal refusal={taken} /> : null;
   const badDays = days.trim() !== '' && !(Number.isInteger(Number(days)) && Number(days) >= 1);
   return (
     <>
-      <KeyBasicsFields value={key} onChange={setKey} nameLocked={false} subjectHelp='The issuing CA’s name in its certificate, e.g. "CN=Fleet Issuing CA 2026,O=Acme".' />
+      <KeyBasicsFields value={key} onChange={setKey} nameLocked={false} nameError={nameError} subjectHelp='The issuing CA’s name in its certificate, e.g. "CN=Fleet Issuing CA 2026,O=Acme".' />
       <TextField
         label="Validity (days, optional)"
         type="number"
@@ -23,7 +27,7 @@ export function KeyStep() {
         slotProps={{ htmlInput: { min: 1, inputMode: 'numeric' } }}
       />
       <StepActions onBack={() => go('basics')}>
-        <Button variant="contained" disabled={key.name.trim() === '' || key.subject.trim() === '' || badDays} onClick={() => go('create')}>
+        <Button variant="contained" disabled={key.name.trim() === '' || nameError !== null || key.subject.trim() === '' || badDays} onClick={() => go('create')}>
           Next
         </Button>
       </StepActions>

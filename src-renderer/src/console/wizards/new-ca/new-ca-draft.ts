@@ -7,6 +7,14 @@ export type NewCaStepId = 'basics' | 'key' | 'create' | 'done';
 /** What ca.create answered: the CA, and with a parent its first key and that key's certificate serial. */
 export type CreatedCa = CaView & { firstKeyId: string | null; serial: string | null };
 
+/** A name the vault refused as taken, the field it belongs to and the vault's words. */
+export interface TakenNewCaName {
+  field: 'caName' | 'keyName';
+  name: string;
+  code: 'CA_NAME_TAKEN' | 'KEY_NAME_TAKEN';
+  message: string;
+}
+
 /** The new-CA wizard's control, inside its frame. */
 export const useNewCaWizard = () => useWizard<NewCaStepId>();
 
@@ -19,5 +27,7 @@ export function useNewCaDraft() {
   const [key, setKey] = useWizardField<KeyBasics>('new-ca', 'key', { name: '', algorithm: 'ecdsa-p256', subject: '' });
   const [days, setDays] = useWizardField('new-ca', 'days', '');
   const [created, setCreated] = useWizardField<CreatedCa | null>('new-ca', 'created', null);
-  return { name, setName, purpose, setPurpose, parent, setParent, key, setKey, days, setDays, created, setCreated, issuing: parent !== '' };
+  // A name the vault refused when creating (CA_NAME_TAKEN, KEY_NAME_TAKEN): said at its field, for that name only.
+  const [taken, setTaken] = useWizardField<TakenNewCaName | null>('new-ca', 'taken', null);
+  return { name, setName, purpose, setPurpose, parent, setParent, key, setKey, days, setDays, created, setCreated, taken, setTaken, issuing: parent !== '' };
 }

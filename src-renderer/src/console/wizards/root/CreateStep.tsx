@@ -7,6 +7,7 @@ import { useRootDraft, useRootWizard } from './root-draft.ts';
 import { shown } from '../../../components/shown.ts';
 import { keyCreateInput, TOKEN_CODES, useTokenRefusal } from '../key-location.ts';
 import { TokenRefusalAlert } from '../KeyLocationFields.tsx';
+import { backToNameIfTaken } from '../key-wizard.ts';
 
 const num = (v: string): number | undefined => (v.trim() === '' ? undefined : Number(v));
 
@@ -14,7 +15,7 @@ const num = (v: string): number | undefined => (v.trim() === '' ? undefined : Nu
 export function CreateStep() {
   const loadKeys = useAppStore((s) => s.loadKeys);
   const { go, run, busyWhile } = useRootWizard();
-  const { basics, location, days, pathLength, key, setKey, signed, setSigned } = useRootDraft();
+  const { basics, location, days, pathLength, key, setKey, signed, setSigned, setTakenName } = useRootDraft();
   const [tokenRefusal, noteToken] = useTokenRefusal();
 
   /** Create (once) then self-sign; a refused self-sign keeps the draft and its id, so confirming again only signs. */
@@ -22,8 +23,9 @@ export function CreateStep() {
     busyWhile(async () => {
       let target = key;
       if (!target) {
-        const c = await run('key.create', keyCreateInput(basics.name, basics.algorithm, location), { handles: TOKEN_CODES });
+        const c = await run('key.create', keyCreateInput(basics.name, basics.algorithm, location), { handles: [...TOKEN_CODES, 'KEY_NAME_TAKEN'] });
         noteToken(c);
+        if (backToNameIfTaken(c, basics.name, setTakenName, () => go('basics'))) return;
         if (!c.ok) return;
         target = c.value;
         setKey(target);

@@ -1,4 +1,6 @@
 import Button from '@mui/material/Button';
+import Box from '@mui/material/Box';
+import { CeremonyKitPanel } from '../CeremonyKitPanel.tsx';
 import { ChainTree } from '../ChainTree.tsx';
 import { StepActions } from '../WizardFrame.tsx';
 import { useRootDraft, useRootWizard } from './root-draft.ts';
@@ -11,6 +13,9 @@ export function ReviewStep() {
   return (
     <>
       <ChainTree chain={signed.chain} />
+      <Box sx={{ mt: 2 }}>
+        <CeremonyKitPanel ceremony="root" keyId={signed.id} />
+      </Box>
       <StepActions onBack={() => go('create')}>
         <Button variant="contained" onClick={() => go('activate')}>
           Next

@@ -4,6 +4,8 @@ import Button from '@mui/material/Button';
 import Typography from '@mui/material/Typography';
 import { MonoText } from '../../../components/MonoText.tsx';
 import { useAppStore } from '../../../store/index.ts';
+import Box from '@mui/material/Box';
+import { CeremonyKitPanel } from '../CeremonyKitPanel.tsx';
 import { MediumFolderField } from '../MediumFolderField.tsx';
 import { StepActions } from '../WizardFrame.tsx';
 import { useSubCaDraft, useSubCaWizard } from './sub-ca-draft.ts';
@@ -34,6 +36,11 @@ export function CsrStep() {
           <AlertTitle>CSR written</AlertTitle>
           <MonoText>{csrFile}</MonoText>. Take the medium to the corporate root. You can close this wizard now and resume {shown(basics.name)} from the dashboard when the signed chain is back.
         </Alert>
+      ) : null}
+      {csrFile && key ? (
+        <Box sx={{ mt: 2 }}>
+          <CeremonyKitPanel ceremony="sub-ca" keyId={key.id} folder={folder} />
+        </Box>
       ) : null}
       <StepActions onBack={() => go('create')}>
         {csrFile ? (

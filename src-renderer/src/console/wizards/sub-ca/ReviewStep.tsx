@@ -9,6 +9,7 @@ import { RootFingerprintCheck } from '../RootFingerprintCheck.tsx';
 import { StepActions } from '../WizardFrame.tsx';
 import { useSubCaDraft, useSubCaWizard } from './sub-ca-draft.ts';
 import { shown } from '../../../components/shown.ts';
+import { MessageText } from '../../../components/MessageText.tsx';
 
 /** What a red check means in plain words, by the api's code; the api's message follows it. */
 const CHAIN_HELP: Partial<Record<ChainErrorCode, string>> = {
@@ -53,7 +54,7 @@ export function ReviewStep() {
         <Alert severity="error" data-testid="chain-refused">
           <AlertTitle>The chain was refused; nothing was stored</AlertTitle>
           {chainHelp(check.code) ? <Box sx={{ mb: 1 }}>{chainHelp(check.code)}</Box> : null}
-          {shown(check.message)}
+          <MessageText text={check.message} />
           <Box component="span" sx={{ display: 'block', mt: 0.5, fontFamily: 'monospace', fontSize: '0.8rem' }}>
             {check.code}
           </Box>

@@ -1,0 +1,136 @@
+/**
+ * The worker threads of batch issuance (batch-issuance-worker.ts), as a pool
+ * that outlives one batch: started before the vault is unlocked (the CLI's
+ * `cert issue-batch` and `cert renew-batch` start it first, so the workers
+ * load their modules while Argon2id runs and the request files are read),
+ * then told which issuer to sign with (`setup`, a message: the key is only
+ * known once the vault is open), and used for one or more kinds of work in
+ * turn (renewal requests' CMS checks, then their issuance).
+ *
+ * An idle pool never keeps the process alive (its workers are unref'd
+ * between runs), and a worker that fails is reported by the next run.
+ * Worker threads live in this process, so the private key handed to `setup`
+ * never leaves it.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { WorkerRequest } from './batch-issuance-item.ts';
+
+/** The worker entry point next to this module (a bundle may move it: callers pass their own URL). */
+export const DEFAULT_ISSUANCE_WORKER_URL = new URL('./batch-issuance-worker.ts', import.meta.url);
+
+/** Whether workers can run from `url` (a bundle that did not ship the worker file issues in one thread). */
+export function workerAvailable(url: URL): boolean {
+  return url.protocol !== 'file:' || existsSync(fileURLToPath(url));
+}
+
+export class IssuancePool {
+  readonly size: number;
+  readonly url: URL;
+  readonly #workers: Worker[];
+  #failure: Error | null = null;
+  #closed = false;
+
+  constructor(url: URL, size: number) {
+    this.url = url;
+    this.size = Math.max(1, size);
+    this.#workers = Array.from({ length: this.size }, () => {
+      const w = new Worker(url);
+      w.unref();
+      w.on('error', (e) => (this.#failure ??= e instanceof Error ? e : new Error(String(e))));
+      w.on('exit', (code) => {
+        if (!this.#closed) this.#failure ??= new Error(`issuance worker exited with code ${code}`);
+      });
+      return w;
+    });
+  }
+
+  /** The same message to every worker (the issuer to sign with); a worker handles its messages in order. */
+  broadcast(message: WorkerRequest): void {
+    for (const w of this.#workers) w.postMessage(message);
+  }
+
+  /**
+   * Runs `requests` on at most `width` workers, two in flight per worker so
+   * none waits for this thread; resolves when every result has been recorded.
+   */
+  async run<R>(requests: readonly WorkerRequest[], record: (result: R) => void, width = this.size): Promise<void> {
+    if (this.#closed) throw new Error('the issuance pool is closed');
+    if (this.#failure) throw this.#failure;
+    let next = 0;
+    const workers = this.#workers.slice(0, Math.max(1, Math.min(width, requests.length)));
+    const detach: Array<() => void> = [];
+    try {
+      await Promise.all(
+        workers.map(
+          (w) =>
+            new Promise<void>((resolve, reject) => {
+              let inFlight = 0;
+              const feed = (): void => {
+                const request = requests[next++];
+                if (request) {
+                  inFlight++;
+                  w.postMessage(request);
+                } else if (inFlight === 0) resolve();
+              };
+              const onMessage = (r: R): void => {
+                inFlight--;
+                try {
+                  record(r);
+                } catch (e) {
+                  reject(e as Error);
+                  return;
+                }
+                feed();
+              };
+              const onError = (e: unknown): void => reject(e instanceof Error ? e : new Error(String(e)));
+              const onExit = (code: number): void => reject(this.#failure ?? new Error(`issuance worker exited with code ${code}`));
+              w.on('message', onMessage);
+              w.on('error', onError);
+              w.on('exit', onExit);
+              w.ref();
+              detach.push(() => {
+                w.off('message', onMessage);
+                w.off('error', onError);
+                w.off('exit', onExit);
+                w.unref();
+              });
+              feed();
+              feed();
+            }),
+        ),
+      );
+    } finally {
+      for (const d of detach) d();
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await Promise.all(this.#workers.map((w) => w.terminate()));
+  }
+}
+
+let warm: IssuancePool | null = null;
+
+/**
+ * Start the workers now, before they are needed (the CLI, before it unlocks):
+ * the next batch with the same worker URL takes them. Idle, they keep no
+ * process alive; a pool never taken ends with the process.
+ */
+export function prewarmIssuancePool(url: URL = DEFAULT_ISSUANCE_WORKER_URL, size: number = availableParallelism()): void {
+  if (warm || !workerAvailable(url)) return;
+  warm = new IssuancePool(url, size);
+}
+
+/** The pool started by prewarmIssuancePool (if it has the same URL), else a new one; the caller closes it. */
+export function takeIssuancePool(url: URL = DEFAULT_ISSUANCE_WORKER_URL, size: number = availableParallelism()): IssuancePool {
+  const pool = warm;
+  warm = null;
+  if (pool && pool.url.href === url.href) return pool;
+  void pool?.close();
+  return new IssuancePool(url, size);
+}
