@@ -195,7 +195,7 @@ test('issue from media: a ticked request swapped on the medium after it was show
   copyFileSync(opensslCsr(join(made, 'evil'), 'intruder'), join(requests, 'agent-a.csr'));
   await pressOn(page, page.getByRole('button', { name: 'Issue 1 certificate' }));
   await expect(stepHeading(page, 3, 'Confirm')).toBeVisible();
-  await expect(page.getByText('Nothing was issued')).toBeVisible();
+  await expect(page.getByText('Nothing was issued', { exact: true })).toBeVisible();
   await expect(page.getByText(/agent-a\.csr changed on the medium since it was shown to you/)).toBeVisible();
   expect(readdirSync(requests).filter((f) => f.endsWith('.crt.pem'))).toEqual([]);
 });
