@@ -12,10 +12,8 @@ import { ApiErrorAlert } from '../components/ApiErrorAlert.tsx';
 import { CenteredCard } from '../components/CenteredCard.tsx';
 import { MonoText } from '../components/MonoText.tsx';
 import { PassphraseField } from '../components/PassphraseField.tsx';
-import { PassphrasePolicyHint } from '../components/PassphrasePolicyHint.tsx';
 import { holdersOf, QuorumFields, type QuorumDraft } from '../components/QuorumFields.tsx';
 import { useAppStore } from '../store/index.ts';
-import { FieldRefusal } from '../components/MessageText.tsx';
 import { refusalApart, refusalAt } from '../components/field-refusal.ts';
 
 function toInput(actor: string, passphrase: string, withQuorum: boolean, q: QuorumDraft): OpInput<'vault.create'> {
@@ -69,13 +67,11 @@ export function CreateVaultScreen({ vaultDir }: { vaultDir: string }) {
           <PassphraseField
             label="Passphrase"
             value={passphrase}
-            onChange={(v) => {
-              setPassphrase(v);
-              if (passphraseRefusal) setError(null);
-            }}
+            onChange={setPassphrase}
             autoComplete="new-password"
-            error={passphraseRefusal !== null}
-            helperText={passphraseRefusal ? <FieldRefusal refusal={passphraseRefusal} /> : <PassphrasePolicyHint length={passphrase.length} />}
+            refusal={passphraseRefusal}
+            onRefusalStale={() => setError(null)}
+            policyHint
             required={!withQuorum}
           />
           <PassphraseField

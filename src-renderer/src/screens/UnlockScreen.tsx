@@ -18,7 +18,6 @@ import { MonoText } from '../components/MonoText.tsx';
 import { PassphraseField } from '../components/PassphraseField.tsx';
 import { ShareFilePicker } from '../components/ShareFilePicker.tsx';
 import { useAppStore } from '../store/index.ts';
-import { FieldRefusal } from '../components/MessageText.tsx';
 import { refusalAt } from '../components/field-refusal.ts';
 
 type Method = 'passphrase' | 'quorum';
@@ -75,15 +74,12 @@ export function UnlockScreen({ status }: { status: SessionStatus }) {
             <PassphraseField
               label="Passphrase"
               value={passphrase}
-              onChange={(v) => {
-                setPassphrase(v);
-                if (passphraseRefusal) setError(null);
-              }}
+              onChange={setPassphrase}
               autoComplete="current-password"
               autoFocus={lastActor !== ''}
               required
-              error={passphraseRefusal !== null}
-              helperText={passphraseRefusal ? <FieldRefusal refusal={passphraseRefusal} /> : undefined}
+              refusal={passphraseRefusal}
+              onRefusalStale={() => setError(null)}
             />
           ) : (
             // A changed selection is a new attempt: the last refusal no longer describes it.

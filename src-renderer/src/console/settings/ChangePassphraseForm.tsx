@@ -3,10 +3,8 @@ import { useState } from 'react';
 import { useApiAction } from '../../components/api-action.ts';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert.tsx';
 import { PassphraseField } from '../../components/PassphraseField.tsx';
-import { PassphrasePolicyHint } from '../../components/PassphrasePolicyHint.tsx';
 import { SettingsForm } from '../../components/SettingsForm.tsx';
 import { useAppStore } from '../../store/index.ts';
-import { FieldRefusal } from '../../components/MessageText.tsx';
 import { refusalApart, refusalAt } from '../../components/field-refusal.ts';
 
 /** Changes the passphrase of the slot this session was unlocked with; the api applies the policy. */
@@ -44,13 +42,11 @@ export function ChangePassphraseForm() {
       <PassphraseField
         label="New passphrase"
         value={next}
-        onChange={(v) => {
-          setNext(v);
-          if (passphraseRefusal) setError(null);
-        }}
+        onChange={setNext}
         autoComplete="new-password"
-        error={passphraseRefusal !== null}
-        helperText={passphraseRefusal ? <FieldRefusal refusal={passphraseRefusal} /> : <PassphrasePolicyHint length={next.length} />}
+        refusal={passphraseRefusal}
+        onRefusalStale={() => setError(null)}
+        policyHint
       />
       <PassphraseField
         label="Confirm new passphrase"

@@ -17,11 +17,9 @@ import { ApiErrorAlert } from '../../components/ApiErrorAlert.tsx';
 import { LocalDateTime } from '../../components/LocalDateTime.tsx';
 import { MonoText } from '../../components/MonoText.tsx';
 import { PassphraseField } from '../../components/PassphraseField.tsx';
-import { PassphrasePolicyHint } from '../../components/PassphrasePolicyHint.tsx';
 import { holdersOf, QuorumFields, type QuorumDraft } from '../../components/QuorumFields.tsx';
 import { useAppStore } from '../../store/index.ts';
 import { shown } from '../../components/shown.ts';
-import { FieldRefusal } from '../../components/MessageText.tsx';
 import { refusalApart, refusalAt } from '../../components/field-refusal.ts';
 
 export function slotText(s: SlotInfo): string {
@@ -162,13 +160,11 @@ export function KeySlotsPanel() {
           <PassphraseField
             label="Slot passphrase"
             value={pass}
-            onChange={(v) => {
-              setPass(v);
-              if (passphraseRefusal) setError(null);
-            }}
+            onChange={setPass}
             autoComplete="new-password"
-            error={passphraseRefusal !== null}
-            helperText={passphraseRefusal ? <FieldRefusal refusal={passphraseRefusal} /> : <PassphrasePolicyHint length={pass.length} />}
+            refusal={passphraseRefusal}
+            onRefusalStale={() => setError(null)}
+            policyHint
           />
           <PassphraseField label="Confirm slot passphrase" value={confirm} onChange={setConfirm} autoComplete="new-password" error={confirm !== '' && confirm !== pass} helperText={confirm !== '' && confirm !== pass ? 'Does not match yet.' : ' '} />
           <Stack direction="row" spacing={1}>
