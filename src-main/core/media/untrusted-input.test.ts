@@ -185,7 +185,7 @@ describe('readRequestFolder', () => {
     await expect(readRequestFolder(join(root, 'nope'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
-  it('stops the whole read with BATCH_TOO_LARGE when the files together pass the total cap, before reading the one that passes it', async () => {
+  it('stops the whole read with BATCH_TOO_LARGE when the files together pass the total cap, naming the first file in name order that passes it', async () => {
     const root = await mkdtemp(join(tmpdir(), 'airgap-requests-'));
     const pem = await readFile(f('req.pem'));
     for (const n of ['a', 'b', 'c', 'd']) await writeFile(join(root, `${n}.csr`), pem);

@@ -207,18 +207,35 @@ export async function readRequestFolder(dir: string, opts: ReadFolderOptions = {
   };
   await walk('', 0);
   // Several reads in flight: each file costs a few round trips to the thread pool (open, stat, read, close).
+  // The total cap is charged in name order, not in the order reads finish: the file named as passing it is
+  // always the same one, and a lane waits for the files before its own to be charged before it takes another
+  // (at most READ_LANES files are held beyond what has been charged).
   let next = 0;
+  const charged: Array<Promise<void>> = [];
   const lane = async (): Promise<void> => {
-    for (let r = reads[next++]; r; r = reads[next++]) {
+    for (let i = next++, r = reads[i]; r; i = next++, r = reads[i]) {
       const { slot, name } = r;
+      let settle!: { ok: () => void; fail: (e: unknown) => void };
+      charged[i] = new Promise<void>((ok, fail) => (settle = { ok, fail }));
+      // A later file's failure is awaited through its own lane; this keeps an unawaited one from being unhandled.
+      charged[i]!.catch(() => undefined);
+      let outcome: FolderReadResult['files'][number];
       try {
-        result.files[slot] = { name, ok: true, file: await readMediaFile(join(dir, name), { ...opts, budget }, name) };
+        outcome = { name, ok: true, file: await readMediaFile(join(dir, name), opts, name) };
       } catch (e) {
-        // Over the total cap the batch stops: it is not one file's failure.
-        if (e instanceof DomainError && e.code === 'BATCH_TOO_LARGE') throw e;
         const err = e instanceof DomainError ? e : new DomainError('IO_ERROR', `${name} could not be read from the medium. Check the medium and try again.`);
-        result.files[slot] = { name, ok: false, code: err.code, message: err.message };
+        outcome = { name, ok: false, code: err.code, message: err.message };
       }
+      try {
+        if (i > 0) await charged[i - 1];
+        // Over the total cap the batch stops: it is not one file's failure. A file refused on its own is not charged.
+        if (outcome.ok) budget.charge(outcome.file.bytes.length, name);
+      } catch (e) {
+        settle.fail(e);
+        throw e;
+      }
+      result.files[slot] = outcome;
+      settle.ok();
     }
   };
   await Promise.all(Array.from({ length: Math.min(READ_LANES, reads.length) }, lane));
