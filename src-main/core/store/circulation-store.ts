@@ -26,14 +26,9 @@ export interface CarriedKey {
   retiredAt: string | null;
 }
 
-export interface MediaExportRecord {
+/** A recorded package: what was written (as recorded) and whether its medium is still out. */
+export interface MediaExportRecord extends Omit<NewMediaExport, 'cas'> {
   id: number;
-  kind: MediaExportKind;
-  at: string;
-  actor: string;
-  folder: string;
-  manifestSha256: string;
-  medium: MediumIdentity;
   withdrawn: Withdrawal | null;
   withdrawnAt: string | null;
   withdrawnBy: string | null;
