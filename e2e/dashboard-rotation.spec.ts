@@ -43,6 +43,8 @@ async function seedRotation(vaultDir: string) {
 }
 
 test('rotation panel: trusting percent, remaining leaves, days left and whether activating or retiring is safe', async ({ host, shots, a11y }) => {
+  // Eight screenshots, axe on each screen, OpenSSL seeding: room on a loaded machine (no timed assertion).
+  test.setTimeout(240_000);
   const { page } = host;
   await seedRotation(host.vaultDir);
   // The window's service clock follows the seeder's, which moved a day ahead.
@@ -72,6 +74,8 @@ test('rotation panel: trusting percent, remaining leaves, days left and whether 
 });
 
 test('import receipts wizard: the folder checked with refused files and their reasons, the import, the result in the rotation panel', async ({ host, shots, a11y }) => {
+  // Eight screenshots, axe on each screen, OpenSSL seeding: room on a loaded machine (no timed assertion).
+  test.setTimeout(240_000);
   const { page } = host;
   const seeded = await seedRotation(host.vaultDir);
   const usb = join(host.workDir, 'USB-RECEIPTS');

@@ -12,6 +12,8 @@ import { PASSPHRASE, openSection, unlockWithPassphrase } from './support/ui.ts';
 test.use({ seedVault: { actor: 'Seed Officer', passphrase: PASSPHRASE } });
 
 test('signing keys table: stage a draft, activate it, roll back to the key it replaced', async ({ host, shots, a11y }) => {
+  // Eight screenshots, axe on each screen, OpenSSL seeding: room on a loaded machine (no timed assertion).
+  test.setTimeout(240_000);
   const { page } = host;
   const seeded = await seedEveryState(host.vaultDir);
   await host.advanceClock(seeded.ahead);
