@@ -73,7 +73,7 @@ test('signing keys table: stage a draft, activate it, roll back to the key it re
   }
   await dialog.getByRole('button', { name: 'Roll back', exact: true }).click();
   await expect(dialog).toBeHidden();
-  await expect(page.getByTestId('key-action-done')).toHaveText('Root 2027 draft: rolled back: the key it replaced is active again.');
+  await expect(page.getByTestId('key-action-done')).toHaveText('Rolled back: Root 2026 is active again; Root 2027 draft is now staged.');
   await expect(row('Root 2026').getByTestId('state-chip')).toHaveText('Active');
   await expect(row('Root 2027 draft').getByTestId('state-chip')).toHaveText('Staged');
   // Root 2025 is still trusted inside its window, so Root 2026 could be rolled back from too.

@@ -154,7 +154,7 @@ describe('a staged rotation through the CLI, OpenSSL playing the agents', () => 
     const retire1 = await refused(cli, ['key', 'retire', 'root-a']);
     expect(retire1.code).toBe('RETIRE_REFUSED_LIVE_LEAVES');
     expect(retire1.message).toContain('still has 1 live certificate it issued');
-    expect(retire1.message).toContain('1 more is superseded');
+    expect(retire1.message).toContain('1 more is superseded and no longer counts');
     expect(keyIn(await status(cli), 'root-a')).toMatchObject({ state: 'trusted', liveLeaves: 2, superseded: 1, remaining: 1, safeToRetire: false });
 
     // The re-bootstrap list names the agent still left on A.
