@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DAY_MS } from '../core/clock.ts';
@@ -170,8 +170,20 @@ describe('several CAs in one vault, through the CLI', () => {
     for (const args of [['key', 'activate', 'agents-1'], ['key', 'show', 'agents-1'], ['crl', 'generate', '--issuer', 'agents-1', '--out', join(dir, 'x.crl')], ['cert', 'revoke', '--issuer', 'agents-1', '--all']]) {
       const r = await cli(['--json', '--ca', 'servers', ...args]);
       expect(r.code, args.join(' ')).toBe(1);
-      expect((r.json as { error: { code: string } }).error.code).toBe('KEY_NOT_FOUND');
+      const e = (r.json as { error: { code: string; message: string } }).error;
+      expect(e.code).toBe('KEY_NOT_FOUND');
+      // The refusal says where the key is, so the officer sees the wrong CA, not a missing key.
+      expect(e.message).toContain('in the CA "servers": it is a key of the CA "default" (--ca default)');
     }
+    // By its full id or an id prefix too; a name no CA has is only "not in this CA".
+    const agents = ((await ok(cli, ['--json', '--ca', 'default', 'key', 'show', 'agents-1'])).json as { id: string }).id;
+    for (const ref of [agents, agents.slice(7, 19)]) {
+      const r = await cli(['--json', '--ca', 'servers', 'crl', 'generate', '--issuer', ref, '--out', join(dir, 'y.crl')]);
+      expect((r.json as { error: { code: string; message: string } }).error).toMatchObject({ code: 'KEY_NOT_FOUND', message: expect.stringContaining('it is a key of the CA "default"') });
+    }
+    const none = await cli(['--json', '--ca', 'servers', 'key', 'show', 'nobody']);
+    expect((none.json as { error: { message: string } }).error.message).toMatch(/^There is no signing key "nobody" in the CA "servers"\. /);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.crl'))).toEqual([]);
   });
 
   it("an emergency in one CA revokes only that CA's certificates and publishes only its final CRL", async () => {
@@ -200,8 +212,14 @@ describe('several CAs in one vault, through the CLI', () => {
     await ok(cli, ['key', 'create', '--name', 'root-1']);
     await ok(cli, ['key', 'self-sign', 'root-1', '--subject', 'CN=Acme Offline Root,O=Acme']);
     await ok(cli, ['key', 'activate', 'root-1']);
-    const issuing = (await ok(cli, ['--json', 'ca', 'create', '--name', 'Issuing', '--parent', 'Root', '--key-name', 'issuing-1', '--subject', 'CN=Acme Issuing CA,O=Acme', '--days', '1825'])).json as { id: string; parentId: string; firstKeyId: string; serial: string };
+    const issuing = (await ok(cli, ['--json', 'ca', 'create', '--name', 'Issuing', '--parent', 'Root', '--key-name', 'issuing-1', '--subject', 'CN=Acme Issuing CA,O=Acme', '--days', '1825'])).json as { id: string; parentId: string; parentName: string; firstKeyId: string; serial: string };
     expect(issuing.parentId).toBe('default');
+    expect(issuing.parentName).toBe('Root');
+    const listed = (await ok(cli, ['ca', 'list'])).stdout.split('\n');
+    expect(listed[0]).toMatch(/^CA\s+PARENT\s+PURPOSE\s+KEYS\s+ACTIVE KEY/);
+    expect(listed[1]).toMatch(/^Root\s+-\s+-\s+1\s+root-1 \(sha256:[0-9a-f]{64}\)/);
+    expect(listed[2]).toMatch(/^Issuing\s+Root\s+-\s+1\s+-/);
+    expect((await ok(cli, ['ca', 'show', 'Issuing'])).stdout).toMatch(/^Parent:\s+Root$/m);
     const draft = (await ok(cli, ['--json', '--ca', 'Issuing', 'key', 'show', 'issuing-1'])).json as { state: string; ca: string; subject: string; issuer: string; chain: Array<{ subject: string; selfSigned: boolean }> };
     expect(draft).toMatchObject({ state: 'draft', ca: 'Issuing', subject: 'CN=Acme Issuing CA,O=Acme', issuer: 'CN=Acme Offline Root,O=Acme' });
     expect(draft.chain.map((c) => [c.subject, c.selfSigned])).toEqual([
