@@ -203,7 +203,7 @@ describe('several CAs in one vault, through the CLI', () => {
     expect(defaultKeys.map((k) => [k.name, k.state, k.crl.lastNumber])).toEqual([['agents-1', 'active', null]]);
   });
 
-  it("ca create --parent: the issuing CA's chain ends at the root CA's certificate, and its leaf verifies with OpenSSL against the root alone", async () => {
+  it("ca create --parent: the issuing CA's chain ends at the root CA's certificate, and its leaf verifies with OpenSSL against the root alone; the issuing CA then rotates under the root", async () => {
     const t = cliWithMedium();
     const { cli, dir } = t;
     const out = (n: string) => join(dir, n);
@@ -242,6 +242,30 @@ describe('several CAs in one vault, through the CLI', () => {
     await ok(cli, ['--ca', 'Issuing', 'bundle', 'write', '--out', out('issuing-bundle.pem')]);
     expect(verifies(out('issuing-bundle.pem'), out('leaf.crt'))).toBe(true);
 
+    // The issuing CA rotates inside itself: a second key's request signed by the root CA (sub-ca profile), its chain imported, activated.
+    // The root CA's bundle does not move, and a leaf of either issuing key verifies against the root alone.
+    await ok(cli, ['--ca', 'Issuing', 'key', 'create', '--name', 'issuing-2']);
+    await ok(cli, ['--ca', 'Issuing', 'key', 'csr', 'issuing-2', '--subject', 'CN=Acme Issuing CA 2,O=Acme', '--out', out('issuing-2.csr')]);
+    await ok(cli, ['--ca', 'Root', 'cert', 'issue', '--csr', out('issuing-2.csr'), '--profile', 'sub-ca', '--out', out('issuing-2.crt')]);
+    execFileSync('sh', ['-c', 'cat "$1" "$2" > "$3"', 'sh', out('issuing-2.crt'), out('root.pem'), out('issuing-2-chain.pem')]);
+    await ok(cli, ['--ca', 'Issuing', 'key', 'import-chain', 'issuing-2', '--file', out('issuing-2-chain.pem')]);
+    const rotated = await ok(cli, ['--ca', 'Issuing', 'key', 'activate', 'issuing-2']);
+    expect(rotated.stdout).toContain('Previous key "issuing-1" stays trusted');
+    // Two keys certified by the same root need no link certificate, and the text does not promise one.
+    expect(rotated.stdout).not.toContain('link certificate');
+    await ok(cli, ['--ca', 'Issuing', 'cert', 'issue', '--csr', request(dir, 'agent-2'), '--out', out('leaf-2.crt')]);
+    execFileSync('sh', ['-c', 'cat "$1" "$2" > "$3"', 'sh', out('issuing.pem'), out('issuing-2.crt'), out('both-issuing.pem')]);
+    for (const leaf of ['leaf.crt', 'leaf-2.crt']) {
+      const v = spawnSync('openssl', ['verify', '-x509_strict', '-CAfile', out('root.pem'), '-untrusted', out('both-issuing.pem'), out(leaf)]);
+      expect(v.status, `${leaf}: ${v.stderr.toString()}`).toBe(0);
+    }
+    await ok(cli, ['--ca', 'Root', 'bundle', 'write', '--out', out('root-after.pem')]);
+    expect(readFileSync(out('root-after.pem')).equals(readFileSync(out('root.pem')))).toBe(true);
+    expect(((await ok(cli, ['--json', '--ca', 'Issuing', 'key', 'list'])).json as Array<{ name: string; state: string }>).map((k) => [k.name, k.state])).toEqual([
+      ['issuing-2', 'active'],
+      ['issuing-1', 'trusted'],
+    ]);
+
     const events = ((await ok(cli, ['--json', 'audit', 'list'])).json as { events: Array<{ action: string; details: Record<string, unknown> }> }).events;
     const made = events.filter((e) => ['ca.created', 'key.created', 'cert.issued', 'key.chain-issued'].includes(e.action)).map((e) => [e.action, e.details.ca]);
     expect(made).toEqual([
@@ -250,6 +274,9 @@ describe('several CAs in one vault, through the CLI', () => {
       ['key.created', 'Issuing'],
       ['cert.issued', 'Root'],
       ['key.chain-issued', 'Issuing'],
+      ['cert.issued', 'Issuing'],
+      ['key.created', 'Issuing'],
+      ['cert.issued', 'Root'],
       ['cert.issued', 'Issuing'],
     ]);
     // --parent without the first key's name and subject is a usage error, and makes no CA.
