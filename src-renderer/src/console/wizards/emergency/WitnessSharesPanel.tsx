@@ -117,7 +117,12 @@ export function WitnessSharesPanel() {
               );
             })}
           </List>
-          {justRead ? <EjectMedium path={justRead.dir} ejected={justRead.ejected} onEjected={() => setJustRead({ ...justRead, ejected: true })} /> : null}
+          {justRead ? <EjectMedium
+              path={justRead.dir}
+              ejected={justRead.ejected}
+              onEjected={() => setJustRead({ ...justRead, ejected: true })}
+              why="Eject it and hand it back to its custodian before the next share: one custodian's medium in the machine at a time."
+            /> : null}
           {missing > 0 && !waitingEject ? (
             <Box component="form" onSubmit={(e) => void present(e)} aria-label={`Read custodian share ${presented.length + 1}`} noValidate>
               <Typography sx={{ fontWeight: 600, mb: 1 }} data-testid="witness-share-step">
