@@ -8,32 +8,16 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { createHash } from 'node:crypto';
-import type { Locator, Page } from '@playwright/test';
 import { chromium } from 'playwright-core';
 import type { AuditEventView } from '../src-main/api/contract.ts';
 import { expect, test } from './fixtures/test.ts';
 import { ARTIFACTS_DIR, DEBIAN_CHROMIUM } from './fixtures/paths.ts';
 import { must, OLD_ROOT, openVaultService, seedEmergencyVault, STANDBY_ROOT } from './support/emergency-seed.ts';
 import { LAPTOP_SIZES, SCHEMES } from './support/evidence.ts';
-import { OFFICER, unlockWithPassphrase } from './support/ui.ts';
+import { nameWitnesses, openCeremony, pressOn, toStandbyKey, typeInto, useScheme } from './support/ceremony.ts';
+import { OFFICER } from './support/ui.ts';
 
 const WITNESSES = ['Bob Witness', 'Carol Witness'];
-
-async function pressOn(page: Page, target: Locator, key = 'Enter'): Promise<void> {
-  await target.focus();
-  await page.keyboard.press(key);
-}
-
-async function typeInto(page: Page, field: Locator, text: string): Promise<void> {
-  await field.focus();
-  await page.keyboard.press('ControlOrMeta+A');
-  await page.keyboard.type(text);
-}
-
-async function useScheme(page: Page, colorScheme: (typeof SCHEMES)[number]): Promise<void> {
-  await page.emulateMedia({ colorScheme });
-  await expect(page.locator('body')).toHaveCSS('background-color', colorScheme === 'dark' ? 'rgb(18, 18, 18)' : 'rgb(255, 255, 255)');
-}
 
 test.describe('ceremony kit', () => {
   test.describe.configure({ timeout: 300_000 });
@@ -45,17 +29,9 @@ test.describe('ceremony kit', () => {
     mkdirSync(usb);
     process.env.AIRGAP_CA_MEDIA_ROOTS = usb;
     await page.reload();
-    await unlockWithPassphrase(page);
-    await pressOn(page, page.getByRole('button', { name: 'Emergency rotation…' }));
-    await typeInto(page, page.getByLabel('Witness 1 name'), WITNESSES[0]!);
-    await pressOn(page, page.getByRole('button', { name: 'Add another witness' }));
-    await typeInto(page, page.getByLabel('Witness 2 name'), WITNESSES[1]!);
-    await pressOn(page, page.getByRole('button', { name: 'Next: checklist' }));
-    const boxes = page.getByRole('table', { name: 'Checklist acknowledgements' }).getByRole('checkbox');
-    await expect(boxes).toHaveCount(12);
-    for (let i = 0; i < 12; i += 1) await pressOn(page, boxes.nth(i), 'Space');
-    await pressOn(page, page.getByRole('button', { name: 'Next: the new key' }));
-    await pressOn(page, page.getByRole('radio', { name: `Use ${STANDBY_ROOT}` }), 'Space');
+    await openCeremony(page);
+    await nameWitnesses(page, WITNESSES);
+    await toStandbyKey(page, WITNESSES.length);
 
     // The kit panel: the medium first, then one button; nothing written yet.
     const kit = page.getByTestId('ceremony-kit');

@@ -1,7 +1,8 @@
-import { mkdirSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { makeFatImage, mountFat, type FatMount } from '../src-main/testing/fat-testkit.ts';
+import { mountFat, type FatMount } from '../src-main/testing/fat-testkit.ts';
+import { mountFatSticks, unmountFatSticks } from './support/fat-sticks.ts';
 import { expect, test } from './fixtures/test.ts';
 import { LAPTOP_SIZES, SCHEMES } from './support/evidence.ts';
 import { OFFICER, PASSPHRASE, openSection, ui, vaultIdOnDisk } from './support/ui.ts';
@@ -26,15 +27,11 @@ test('quorum vault (2 of 3): each share written to its own medium, verified and 
   test.setTimeout(480_000);
   const { page } = host;
   const u = ui(page);
-  const sticks: FatMount[] = [];
-  const images = ['A', 'B'].map((s) => join(host.workDir, `stick-${s}.img`));
-  const points = ['A', 'B'].map((s) => join(host.workDir, `STICK-${s}`));
+  let sticks: FatMount[] = [];
   try {
-    for (let i = 0; i < 2; i++) {
-      await makeFatImage(images[i]!, 2048);
-      mkdirSync(points[i]!);
-      sticks.push(await mountFat(images[i]!, points[i]!));
-    }
+    sticks = await mountFatSticks(host.workDir, ['STICK-A', 'STICK-B']);
+    const images = sticks.map((s) => s.image);
+    const points = sticks.map((s) => s.mountpoint);
 
     await u.officerName.fill(OFFICER);
     await u.passphrase.fill(PASSPHRASE);
@@ -113,6 +110,6 @@ test('quorum vault (2 of 3): each share written to its own medium, verified and 
     await openSection(page, 'Settings');
     await expect(page.getByText('Passphrase; Custodian quorum, 2 of 3')).toBeVisible();
   } finally {
-    for (const s of sticks) await s.cleanup();
+    await unmountFatSticks(sticks);
   }
 });

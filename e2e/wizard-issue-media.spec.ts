@@ -97,6 +97,17 @@ test('issue from media: one row per request with a tick box, only ticked request
     await expect(row(`${cn}.csr`).getByRole('checkbox')).not.toBeChecked();
   }
   await expect(row('rogue-ca.csr').getByTestId('request-key')).toHaveText('RSA 3072-bit');
+  // The key column never wraps "ECDSA P-256" or "RSA 3072-bit" over two lines, also at 1024 px.
+  type RangeGlobals = { document: { createRange(): { selectNodeContents(n: unknown): void; getClientRects(): { length: number } } } };
+  await page.setViewportSize(LAPTOP_SIZES[0]!);
+  for (const cell of await page.getByTestId('request-key').all()) {
+    const lines = await cell.evaluate((el) => {
+      const r = (globalThis as unknown as RangeGlobals).document.createRange();
+      r.selectNodeContents(el);
+      return r.getClientRects().length;
+    });
+    expect(lines, `"${await cell.textContent()}" on one line`).toBe(1);
+  }
   await expect(row('rogue-ca.csr').getByTestId('request-extensions')).toContainText('basicConstraints (critical): CA: yes; keyUsage (critical): keyCertSign, cRLSign');
   await expect(row('rogue-ca.csr').getByRole('checkbox')).toBeDisabled();
   await expect(page.getByTestId('requests-ca-elsewhere')).toContainText('New certificate authority');

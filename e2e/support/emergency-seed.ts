@@ -43,9 +43,21 @@ export async function openVaultService(vaultDir: string): Promise<Service> {
   return service;
 }
 
-export async function seedEmergencyVault(vaultDir: string, workDir: string, certificates: number): Promise<EmergencySeed> {
+/**
+ * With `quorum`, the vault also has a K-of-N custodian quorum (beside the officer's passphrase): share i is
+ * written to `quorum.dirs[i]` (its own medium) with holder `quorum.holders[i]`, as the console's delivery does.
+ */
+export async function seedEmergencyVault(vaultDir: string, workDir: string, certificates: number, quorum?: { threshold: number; dirs: string[]; holders: string[] }): Promise<EmergencySeed> {
   const service = createService({ vaultDir, clock: systemClock, kdfCost: { ...OWASP_MINIMUM_KDF } });
-  await must(service, 'vault.create', { actor: OFFICER, passphrase: PASSPHRASE });
+  await must(service, 'vault.create', {
+    actor: OFFICER,
+    passphrase: PASSPHRASE,
+    ...(quorum ? { quorum: { threshold: quorum.threshold, total: quorum.dirs.length, holders: quorum.holders } } : {}),
+  });
+  if (quorum) {
+    for (const [i, dir] of quorum.dirs.entries()) await must(service, 'vault.writeShare', { index: i + 1, dir });
+    await must(service, 'vault.releaseShares', {});
+  }
   const old = await must<{ id: string }>(service, 'key.create', { name: OLD_ROOT, algorithm: 'ecdsa-p256' });
   await must(service, 'key.selfSign', { key: old.id, subject: 'CN=Fleet Root 2025,O=Acme Fleet' });
   await must(service, 'key.activate', { key: old.id });

@@ -12,6 +12,7 @@ import { DEFAULT_SETTINGS, type Settings } from './contract/settings.ts';
 import { SettingsStore } from '../core/store/settings-store.ts';
 import { vaultCounts } from '../core/store/vault-counts.ts';
 import type { HeldShares } from './service/held-shares.ts';
+import { PresentedWitnessShares } from './service/witness-shares.ts';
 
 export interface Logger {
   /** Detail for operators and developers; never a passphrase, never key material. */
@@ -66,8 +67,9 @@ export interface SessionOptions {
 export function settingsOf(store: SettingsStore): Settings {
   const s: Settings = { ...DEFAULT_SETTINGS };
   for (const { key, value } of store.values()) {
-    // The module path is text ('' once cleared); every other setting is a number.
+    // The module path is text ('' once cleared), the witness-share rule 'true' or 'false'; every other setting is a number.
     if (key === 'pkcs11Module') s.pkcs11Module = value === '' ? null : value;
+    else if (key === 'emergencyWitnessShares') s.emergencyWitnessShares = value === 'true';
     else if (key in s) (s as unknown as Record<string, number>)[key] = Number(value);
   }
   return s;
@@ -97,6 +99,8 @@ export interface SessionControl {
   holdShares(shares: HeldShares | null): void;
   /** Stop holding the shares without giving them up here: the caller ends their delivery. */
   takeHeldShares(): HeldShares | null;
+  /** The witness shares presented so far (the console's emergency ceremony), zeroed on lock. */
+  readonly witnessShares: PresentedWitnessShares;
 }
 
 /**
@@ -142,6 +146,7 @@ export class Session implements SessionControl {
   }
 
   private held: HeldShares | null = null;
+  readonly witnessShares = new PresentedWitnessShares();
 
   get heldShares(): HeldShares | null {
     return this.held;
@@ -181,6 +186,7 @@ export class Session implements SessionControl {
 
   attach(vault: Vault, actor: string): void {
     this.releaseHeld('another vault was opened');
+    this.witnessShares.clear();
     this.vault?.close();
     this.vault = vault;
     this.actor = actor;
@@ -190,6 +196,7 @@ export class Session implements SessionControl {
 
   lock(reason: string | null): void {
     this.heldPin = null;
+    this.witnessShares.clear();
     this.releaseHeld(reason ? `the vault was ${reason}` : 'the vault was locked');
     if (this.vault) this.vault.close();
     this.vault = null;

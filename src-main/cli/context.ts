@@ -17,6 +17,24 @@ import { defaultLogFile, defaultVaultDir } from '../api/vault-location.ts';
 import { EXIT, exitCodeFor } from './exit-codes.ts';
 import { passphraseWithoutPrompt, pinWithoutPrompt, promptHidden, takeSecretEnvironment } from './secrets.ts';
 
+/** Share files as text for the api; the bytes read are zeroed once copied into the text. */
+function readShareFiles(paths: readonly string[], code: ErrorCode, what: string): Array<{ label: string; content: string }> {
+  return paths.map((path) => {
+    let bytes: Buffer;
+    try {
+      bytes = readUntrustedFileSync(path, { maxBytes: MAX_SHARE_FILE_BYTES, what: 'share' });
+    } catch (e) {
+      if (isDomainError(e) && e.code === 'FILE_REFUSED') throw e;
+      throw new DomainError(code, `Cannot read the ${what} ${path} (${isDomainError(e) ? e.message : ((e as NodeJS.ErrnoException).code ?? 'error')}).`);
+    }
+    try {
+      return { label: basename(path), content: bytes.toString('utf8') };
+    } finally {
+      bytes.fill(0);
+    }
+  });
+}
+
 export interface GlobalOptions {
   vault?: string;
   /** Every --ca given, in order. */
@@ -104,14 +122,12 @@ export class CliContext {
 
   /** Reads each --share file; the file name labels it in errors. */
   shareInputs(): Array<{ label: string; content: string }> {
-    return (this.opts.share ?? []).map((path) => {
-      try {
-        return { label: basename(path), content: readUntrustedFileSync(path, { maxBytes: MAX_SHARE_FILE_BYTES, what: 'share' }).toString('utf8') };
-      } catch (e) {
-        if (isDomainError(e) && e.code === 'FILE_REFUSED') throw e;
-        throw new DomainError('SHARE_CORRUPT', `Cannot read the share file ${path} (${isDomainError(e) ? e.message : ((e as NodeJS.ErrnoException).code ?? 'error')}).`);
-      }
-    });
+    return readShareFiles(this.opts.share ?? [], 'SHARE_CORRUPT', 'share file');
+  }
+
+  /** Reads each --witness-share file (key activate --emergency, vault emergency-witnesses); the file name labels it. */
+  witnessShareInputs(paths: readonly string[] | undefined): Array<{ label: string; content: string }> | undefined {
+    return paths && paths.length > 0 ? readShareFiles(paths, 'WITNESS_SHARE_INVALID', 'witness share file') : undefined;
   }
 
   /** Credentials from --share, --passphrase-file, AIRGAP_CA_PASSPHRASE, or a prompt on a terminal. */

@@ -23,7 +23,13 @@ export function buildTheme(mode: 'light' | 'dark'): Theme {
     },
     components: {
       // Sentence case: a button reads as its words, not as an all-caps shout; it never breaks onto a second line.
-      MuiButton: { defaultProps: { disableElevation: true }, styleOverrides: { root: { textTransform: 'none', whiteSpace: 'nowrap' } } },
+      // A red contained button (Revoke, Remove, Retire & activate) on the dark scheme: white on its light error red is 3.7:1,
+      // so it takes a deeper red (white on #c62828 is 5.6:1); on the light scheme error.main already passes (5.0:1).
+      MuiButton: {
+        defaultProps: { disableElevation: true },
+        styleOverrides: { root: { textTransform: 'none', whiteSpace: 'nowrap' } },
+        variants: mode === 'dark' ? [{ props: { variant: 'contained', color: 'error' }, style: { color: '#fff', backgroundColor: '#c62828', '&:hover': { backgroundColor: '#b71c1c' } } }] : [],
+      },
       // Buttons, icon buttons, tabs, list items, checkboxes and radios are all ButtonBase.
       MuiButtonBase: { styleOverrides: { root: { '&.Mui-focusVisible, &:focus-visible': ring } } },
       MuiLink: { styleOverrides: { root: { '&:focus-visible, &.Mui-focusVisible': ring } } },

@@ -71,6 +71,10 @@ export const empty = z.strictObject({});
 export const actorName = z.string().trim().min(1, 'an actor name is required').max(100);
 export const witnessList = z.array(z.string().trim().min(1).max(100)).max(20);
 export const filePath = z.string().min(1, 'a file path is required').max(4096);
+/** A custodian share file's text, labelled (its file name) so a refusal names it. */
+export const shareInput = z.strictObject({ label: z.string().min(1).max(200), content: z.string().min(1).max(16 * 1024) });
+/** Custodian shares presented as the witnesses of a step (at most a quorum's 255). */
+export const witnessShareList = z.array(shareInput).min(1, 'give at least one custodian share').max(255);
 
 /** Long work (batch issuance, big CRLs, exports) reports progress to the UI through this event. */
 export interface ProgressEvent {

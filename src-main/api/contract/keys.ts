@@ -4,7 +4,7 @@ import type { ErrorCode } from '../../core/errors.ts';
 import type { ActivationFacts, KeyState, RetiredReason } from '../../core/keys/key-state.ts';
 import type { RemainingLeaf } from '../../core/fleet/fleet-views.ts';
 import type { TokenBinding } from '../../core/token/token-binding.ts';
-import { empty, filePath, op, witnessList } from './common.ts';
+import { empty, filePath, op, witnessList, witnessShareList } from './common.ts';
 
 export type KeyStateName = KeyState;
 export type { RetiredReason };
@@ -251,6 +251,14 @@ export const keyOps = {
       trustedWindowDays: z.number().int().min(1).max(3650).optional(),
       emergency: z.boolean().default(false),
       witnesses: witnessList.default([]),
+      /**
+       * Emergency only: k custodian shares of the vault's quorum, the witnesses' proof that they are there
+       * (checked against the quorum slot; their holders go into the transcript and key.emergency-activated).
+       * Required when the vault's emergencyWitnessShares setting is on.
+       */
+      witnessShares: witnessShareList.optional(),
+      /** Emergency only: use the shares presented with vault.presentWitnessShare (the console), instead of witnessShares; they are given up after. */
+      presentedWitnessShares: z.boolean().default(false),
       /** Sign a link certificate from the previous self-signed root (standalone root rotation). Default: yes when both are roots. */
       linkFromPrevious: z.boolean().optional(),
       /** Activate a staged key below settings.activationReadiness; needs reason (audited). */

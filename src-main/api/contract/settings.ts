@@ -19,9 +19,14 @@ export interface Settings {
   pkcs11Module: string | null;
   /** Percent of known agents that must have a receipt for a bundle holding a staged key before it is activated. */
   activationReadiness: number;
+  /**
+   * An emergency rotation needs k custodian shares of the vault's quorum as the witnesses' proof.
+   * Set with vault.emergencyWitnessShares only (turning it off needs the shares too), never settings.update.
+   */
+  emergencyWitnessShares: boolean;
 }
 
-export const DEFAULT_SETTINGS: Settings = { autoLockMinutes: 5, trustedWindowDays: 30, crlValidityDays: 7, crlSafetyMarginDays: 2, bootstrapValidityDays: 1825, pkcs11Module: null, activationReadiness: 100 };
+export const DEFAULT_SETTINGS: Settings = { autoLockMinutes: 5, trustedWindowDays: 30, crlValidityDays: 7, crlSafetyMarginDays: 2, bootstrapValidityDays: 1825, pkcs11Module: null, activationReadiness: 100, emergencyWitnessShares: false };
 
 export const settingsOps = {
   'settings.get': op<Settings>()(empty, { mutates: false, needsUnlock: true }),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import type { WitnessShares } from '../../core/keys/key-state.ts';
 import type { SlotSummary } from '../../core/vault/slot-summary.ts';
-import { empty, filePath, op } from './common.ts';
+import { empty, filePath, op, shareInput, witnessShareList } from './common.ts';
 
 /** A key slot as shown: declared once in core/vault/slot-summary.ts. */
 export type SlotInfo = SlotSummary;
@@ -47,13 +48,20 @@ export interface SharesReleased extends HeldSharesView {
   meaning: string;
 }
 
+/** The witness shares presented so far (the console's emergency ceremony, one medium at a time); never the shares themselves. */
+export interface PresentedWitnessView {
+  slotId: string;
+  threshold: number;
+  total: number;
+  shares: Array<{ index: number; holder: string | null; dir: string }>;
+}
+
 export interface VaultVerification {
   ok: boolean;
   integrity: string[];
   audit: { ok: boolean; count: number; brokenAt: number | null; reason: string | null };
 }
 
-const shareInput = z.strictObject({ label: z.string().min(1).max(200), content: z.string().min(1).max(16 * 1024) });
 const credentials = z.union([
   z.strictObject({ passphrase: z.string().min(1, 'the passphrase is empty').max(1024) }),
   z.strictObject({ shares: z.array(shareInput).min(1, 'give at least one custodian share').max(255) }),
@@ -93,6 +101,20 @@ export const vaultOps = {
   'vault.writeShare': op<{ file: string; held: HeldSharesView }>()(z.strictObject({ index: z.number().int().min(1).max(255), dir: filePath }), { mutates: true, needsUnlock: true }),
   /** End the delivery: the shares not written are forgotten (vault.shares-discarded names them). */
   'vault.releaseShares': op<SharesReleased>()(empty, { mutates: { transactions: [0, 1] }, needsUnlock: true }),
+  /**
+   * Whether an emergency rotation needs k custodian shares as the witnesses' proof (settings.emergencyWitnessShares).
+   * On: needs a quorum slot. Off again: needs k shares of it (witnessShares), or a passphrase holder alone could drop the rule.
+   */
+  'vault.emergencyWitnessShares': op<{ required: boolean; witnessShares: WitnessShares | null }>()(
+    z.strictObject({ required: z.boolean(), witnessShares: witnessShareList.optional() }),
+    { mutates: { transactions: [0, 1] }, needsUnlock: true },
+  ),
+  /** Read the one custodian share file in `dir` (a custodian's medium), check it on its own and hold it for key.activate { presentedWitnessShares }. */
+  'vault.presentWitnessShare': op<PresentedWitnessView>()(z.strictObject({ dir: filePath }), { mutates: false, needsUnlock: true }),
+  /** The witness shares presented so far, or null. */
+  'vault.witnessShares': op<PresentedWitnessView | null>()(empty, { mutates: false, needsUnlock: true }),
+  /** Give up the witness shares presented (zeroed). */
+  'vault.dropWitnessShares': op<null>()(empty, { mutates: false, needsUnlock: true }),
   'vault.removeSlot': op<VaultInfo>()(z.strictObject({ slotId: z.string().min(1).max(64) }), { mutates: true, needsUnlock: true }),
   'vault.backup': op<{ file: string; bytes: number }>()(z.strictObject({ out: filePath }), { mutates: true, needsUnlock: true }),
   'vault.restore': op<{ vaultId: string; dir: string; auditHead: { seq: number; hash: string } | null; checkpoint: { source: string; seq: number; status: 'contains' | 'behind' | 'differs' } | null }>()(

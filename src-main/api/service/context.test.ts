@@ -37,7 +37,7 @@ describe('the handler context', () => {
     expect(ctx?.actor).toBe('alice');
     expect(ctx?.stores.audit).toBe(service.session.requireVault().audit);
     expect(ctx?.stores.audit.list({}).map((e) => e.action)).toEqual(['vault.created']);
-    expect(ctx?.settings()).toEqual({ autoLockMinutes: 5, trustedWindowDays: 30, crlValidityDays: 7, crlSafetyMarginDays: 2, bootstrapValidityDays: 1825, pkcs11Module: null, activationReadiness: 100 });
+    expect(ctx?.settings()).toEqual({ autoLockMinutes: 5, trustedWindowDays: 30, crlValidityDays: 7, crlSafetyMarginDays: 2, bootstrapValidityDays: 1825, pkcs11Module: null, activationReadiness: 100, emergencyWitnessShares: false });
   });
 
   it('of a needsUnlock operation is never built on a locked vault: the handler does not run', async () => {

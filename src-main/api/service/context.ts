@@ -40,7 +40,7 @@ export interface VaultContext extends HostContext {
   /** The current settings (read again on each call: settings.update changes them). */
   settings(): Settings;
   /** A new quorum's shares held for delivery one medium at a time (held-shares.ts). */
-  readonly custodianShares: Pick<SessionControl, 'heldShares' | 'holdShares' | 'takeHeldShares'>;
+  readonly custodianShares: Pick<SessionControl, 'heldShares' | 'holdShares' | 'takeHeldShares' | 'witnessShares'>;
 }
 
 /**

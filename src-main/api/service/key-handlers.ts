@@ -26,6 +26,7 @@ import type { HandlersFor } from './handler.ts';
 import { writeRecordedOutput } from '../../core/fs/recorded-output.ts';
 import { assertNewFile, readBoundedInput, type FileSource } from './input-files.ts';
 import { chainView, keyDetailView, keyView } from './key-views.ts';
+import { emergencyWitnessShares } from './witness-shares.ts';
 
 function draftOnly(k: SigningKeyRecord, what: string): void {
   if (k.state !== 'draft') throw new DomainError('INVALID_TRANSITION', `Key "${k.name}" is ${k.state}; only a draft key can ${what}. Create a new key for a new certificate.`);
@@ -251,16 +252,29 @@ export const keyHandlers: HandlersFor<keyof typeof keyOps> = {
     const world = rotationWorld(ctx);
     const { keys, certs } = world;
     const k = keys.resolve(input.key);
-    const outcome = await activateKey(world, {
+    let witnessShares: Awaited<ReturnType<typeof emergencyWitnessShares>>;
+    if (input.presentedWitnessShares) {
+      if (input.witnessShares) throw new DomainError('INVALID_INPUT', 'Give the witness shares either as files or as presented from their media, not both. Nothing was changed.');
+      // A refused set stays presented (the officer adds the missing share); an activation that ran gives it up.
+      witnessShares = await emergencyWitnessShares(ctx.vault, { emergency: input.emergency, witnessShares: ctx.custodianShares.witnessShares.inputs() }, ctx.settings().emergencyWitnessShares);
+    } else witnessShares = await emergencyWitnessShares(ctx.vault, input, ctx.settings().emergencyWitnessShares);
+    const activation = activateKey(world, {
       key: k,
       emergency: input.emergency,
       witnesses: input.witnesses,
+      witnessShares,
       trustedWindowDays: input.trustedWindowDays ?? ctx.settings().trustedWindowDays,
       linkFromPrevious: input.linkFromPrevious,
       crlValidityDays: ctx.settings().crlValidityDays,
       readinessThreshold: ctx.settings().activationReadiness,
       force: input.force ? { reason: input.reason ?? '' } : null,
     });
+    let outcome: Awaited<typeof activation>;
+    try {
+      outcome = await activation;
+    } finally {
+      if (input.presentedWitnessShares) ctx.custodianShares.witnessShares.clear();
+    }
     return {
       activated: await keyView(keys.resolve(outcome.activatedId), keys, certs, ctx.clock),
       previous: outcome.previousId ? await keyView(keys.resolve(outcome.previousId), keys, certs, ctx.clock) : null,
@@ -271,6 +285,7 @@ export const keyHandlers: HandlersFor<keyof typeof keyOps> = {
       from: outcome.from,
       readiness: outcome.readiness,
       forcedReason: outcome.forcedReason,
+      witnessShares: outcome.witnessShares,
     };
   },
 

@@ -16,6 +16,7 @@ import type { VaultlessContext } from './context.ts';
 import type { HandlersFor } from './handler.ts';
 import { vaultCounts } from '../../core/store/vault-counts.ts';
 import { HeldShares, shareFileName } from './held-shares.ts';
+import { proveWitnesses, quorumSlots, refuseRemovingLastQuorum } from './witness-shares.ts';
 
 /** A restore refused after the fact: the folder did not exist before, so removing it changes nothing. */
 function discardRestored(vault: Vault): void {
@@ -209,7 +210,45 @@ export const vaultHandlers: HandlersFor<keyof typeof vaultOps> = {
     return held.release(ctx.vault, ctx.actor, 'the officer ended the delivery');
   },
 
+  'vault.emergencyWitnessShares': async (input, ctx) => {
+    const v = ctx.vault;
+    const before = ctx.settings().emergencyWitnessShares;
+    if (input.required) {
+      if (input.witnessShares) throw new DomainError('INVALID_INPUT', 'Turning the rule on needs no shares: give them when the rule is turned off again. Nothing was changed.');
+      if (quorumSlots(v).length === 0) {
+        throw new DomainError('INVALID_INPUT', "This vault has no custodian quorum slot, so no share could witness an emergency rotation: add one first (\"vault add-quorum\"). Nothing was changed.");
+      }
+      if (before) return { required: true, witnessShares: null };
+      v.transaction(() => {
+        ctx.stores.settings.put([['emergencyWitnessShares', 'true']]);
+        v.audit.append({ actor: ctx.actor, action: 'settings.updated', details: { emergencyWitnessShares: { from: false, to: true } } });
+      });
+      return { required: true, witnessShares: null };
+    }
+    if (!before) {
+      if (input.witnessShares) throw new DomainError('INVALID_INPUT', 'The rule is already off: no shares are needed. Nothing was changed.');
+      return { required: false, witnessShares: null };
+    }
+    if (!input.witnessShares) {
+      throw new DomainError('WITNESS_SHARES_REQUIRED', "Turning off the rule that emergency rotations need the custodians' shares needs those shares too (--witness-share FILE, once per share): one officer alone cannot drop it. Nothing was changed.");
+    }
+    const proof = await proveWitnesses(v, input.witnessShares);
+    v.transaction(() => {
+      ctx.stores.settings.put([['emergencyWitnessShares', 'false']]);
+      v.audit.append({ actor: ctx.actor, action: 'settings.updated', details: { emergencyWitnessShares: { from: true, to: false }, witnessShares: proof } });
+    });
+    return { required: false, witnessShares: proof };
+  },
+
+  'vault.presentWitnessShare': (input, ctx) => ctx.custodianShares.witnessShares.present(ctx.vault, input.dir),
+  'vault.witnessShares': (_i, ctx) => ctx.custodianShares.witnessShares.view(),
+  'vault.dropWitnessShares': (_i, ctx) => {
+    ctx.custodianShares.witnessShares.clear();
+    return null;
+  },
+
   'vault.removeSlot': async (input, ctx) => {
+    refuseRemovingLastQuorum(ctx.vault, input.slotId, ctx.settings().emergencyWitnessShares);
     await ctx.vault.removeSlot({ slotId: input.slotId, actor: ctx.actor });
     return info(ctx.vaultDir, vaultCounts(ctx.vault));
   },

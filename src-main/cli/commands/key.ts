@@ -267,17 +267,19 @@ export function keyCommand(action: Action): Command {
     .argument('<KEY>', 'the draft or staged key')
     .option('--trusted-window <DAYS>', 'days the previous active key stays in the trust bundle', intFor('--trusted-window', 'key.activate', 'trustedWindowDays'))
     .option('--emergency', 'retire the previous active key now and revoke what it issued (needs --witness)')
+    .option('--witness-share <FILE>', "with --emergency: a custodian's share of the vault's quorum, the witnesses' proof; repeat once per share (k needed)", (v: string, p: string[] = []) => [...p, v])
     .option('--no-link', 'do not sign a link certificate from the previous root')
     .option('--force', 'activate a staged key although fewer agents than settings.activationReadiness trust it (audited; needs --reason)')
     .option('--reason <TEXT>', 'why (required with --force)')
     .action(
-      action(async (ctx, ref: string, opts: { trustedWindow?: number; emergency?: boolean; link: boolean; force?: boolean; reason?: string }) => {
+      action(async (ctx, ref: string, opts: { trustedWindow?: number; emergency?: boolean; witnessShare?: string[]; link: boolean; force?: boolean; reason?: string }) => {
         await ctx.unlock();
         const r = await ctx.call('key.activate', {
           key: ref,
           trustedWindowDays: opts.trustedWindow,
           emergency: Boolean(opts.emergency),
           witnesses: ctx.witnesses,
+          witnessShares: ctx.witnessShareInputs(opts.witnessShare),
           linkFromPrevious: opts.link ? undefined : false,
           force: Boolean(opts.force),
           reason: opts.reason,
@@ -290,6 +292,13 @@ export function keyCommand(action: Action): Command {
         const text = [
           `Key "${r.activated.name}" is now active.`,
           prev,
+          ...(r.witnessShares
+            ? [
+                `Witnessed by ${r.witnessShares.shares.length} custodian shares of quorum slot ${r.witnessShares.slotId} (${r.witnessShares.threshold} of ${r.witnessShares.total} needed), each checked against the vault: ${r.witnessShares.shares
+                  .map((s) => `share ${s.index} (${s.holder === null ? 'holder not recorded' : `held by ${printableLine(s.holder)}`})`)
+                  .join(', ')}.`,
+              ]
+            : []),
           ...(r.linkCertificate ? ['A link certificate from the previous root was signed and added to the trust bundle.'] : []),
           `The trust bundle now holds ${r.bundleKeyIds.length} key(s): ${identities(r.bundleKeyIds, await ctx.call('key.list', {}))}.`,
           ...(r.readiness

@@ -252,6 +252,24 @@ export function vaultCommand(action: Action): Command {
     );
 
   vault
+    .command('emergency-witnesses')
+    .description("whether an emergency rotation needs k custodian shares as the witnesses' proof (turning it off needs the shares too)")
+    .option('--require', 'emergency rotations need the shares (the vault needs a quorum slot)')
+    .option('--optional', 'emergency rotations may go without them; needs k shares (--witness-share)')
+    .option('--witness-share <FILE>', "with --optional: a custodian's share of the vault's quorum; repeat once per share", collect)
+    .action(
+      action(async (ctx, opts: { require?: boolean; optional?: boolean; witnessShare?: string[] }) => {
+        if (Boolean(opts.require) === Boolean(opts.optional)) throw new DomainError('INVALID_INPUT', 'Give exactly one of --require and --optional. Nothing was changed.');
+        await ctx.unlock();
+        const r = await ctx.call('vault.emergencyWitnessShares', { required: Boolean(opts.require), witnessShares: ctx.witnessShareInputs(opts.witnessShare) });
+        const text = r.required
+          ? "Emergency rotations now need k custodian shares of the vault's quorum as the witnesses' proof (key activate --emergency --witness-share FILE…)."
+          : `Emergency rotations may go without custodian shares.${r.witnessShares ? ` Turned off with ${r.witnessShares.shares.length} shares of quorum slot ${r.witnessShares.slotId}: ${r.witnessShares.shares.map((s) => `share ${s.index} (${s.holder === null ? 'holder not recorded' : `held by ${s.holder}`})`).join(', ')}.` : ''}`;
+        return { json: r, text };
+      }),
+    );
+
+  vault
     .command('backup')
     .description('write one encrypted backup file')
     .requiredOption('--out <FILE>', 'the backup file (never overwritten)')

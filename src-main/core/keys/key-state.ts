@@ -30,4 +30,14 @@ export interface ActivationFacts {
   readiness: Readiness | null;
   /** The officer's reason when a staged key was activated below the readiness threshold (--force). */
   forcedReason: string | null;
+  /** Emergency with custodian shares as the witnesses' proof: the quorum slot and each share's holder (never a share). */
+  witnessShares: WitnessShares | null;
+}
+
+/** k custodian shares checked against a quorum slot, each named by its holder as `vault.share-written` recorded it (null: not recorded). */
+export interface WitnessShares {
+  slotId: string;
+  threshold: number;
+  total: number;
+  shares: Array<{ index: number; holder: string | null }>;
 }

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.ts';
-import type { ActivationFacts } from './key-state.ts';
+import type { ActivationFacts, WitnessShares } from './key-state.ts';
 import { DomainError } from '../errors.ts';
 import { generateCrl } from '../issuance/crl-publication.ts';
 import type { CertificateStore } from '../store/certificate-store.ts';
@@ -84,6 +84,8 @@ export interface ActivateKeyInput {
   readinessThreshold?: number;
   /** Activate a staged key below the readiness threshold: the officer's reason, audited. */
   force?: { reason: string } | null;
+  /** Emergency only: the custodian shares the witnesses presented, already checked against the quorum slot (Vault.proveWitnessShares). */
+  witnessShares?: WitnessShares | null;
 }
 
 export interface ActivationOutcome extends ActivationFacts {
@@ -125,6 +127,10 @@ export async function activateKey(world: RotationWorld, input: ActivateKeyInput)
   const k = input.key;
   const records = lifecycleRecords(keys, certs, clock.now());
   const { readiness, forcedReason } = checkReadiness(world, k, input);
+  if (input.witnessShares && !input.emergency) {
+    throw new DomainError('INVALID_INPUT', 'Custodian shares witness an emergency rotation only (--emergency); a routine activation takes none. Nothing was changed.');
+  }
+  const witnessShares = input.emergency ? (input.witnessShares ?? null) : null;
   const plan = input.emergency
     ? planEmergencyActivation(records, k.id, { clock, witnesses: input.witnesses, actor: world.actor ?? undefined })
     : planActivation(records, k.id, { clock, trustedWindowDays: input.trustedWindowDays });
@@ -170,6 +176,7 @@ export async function activateKey(world: RotationWorld, input: ActivateKeyInput)
         from: k.state === 'staged' ? 'staged' : 'draft',
         ...(readiness ? { readiness: { agents: readiness.agents, trusting: readiness.trusting, percent: readiness.percent, threshold: readiness.threshold } } : {}),
         ...(forcedReason !== null ? { forced: { reason: forcedReason, overrode: ['READINESS_INCOMPLETE'] } } : {}),
+        ...(witnessShares ? { witnessShares } : {}),
       },
     });
   });
@@ -183,6 +190,7 @@ export async function activateKey(world: RotationWorld, input: ActivateKeyInput)
     from: k.state === 'staged' ? 'staged' : 'draft',
     readiness,
     forcedReason,
+    witnessShares,
   };
 }
 

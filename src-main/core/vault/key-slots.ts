@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, randomBytes, randomUUID, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { combine, split } from 'shamir-secret-sharing';
 import { DomainError } from '../errors.ts';
 import { open, seal } from './aead.ts';
@@ -289,4 +289,55 @@ export async function unlockWithShares(header: VaultHeader, shareTexts: Readonly
     throw new DomainError('HEADER_TAMPERED', 'The shares are genuine but do not open their key slot: the vault header was altered. Restore the vault from a backup and investigate.');
   }
   return unlocked;
+}
+
+/** What k custodian shares presented as an emergency's witnesses proved: which quorum slot, and which shares. */
+export interface WitnessShareProof {
+  slotId: string;
+  threshold: number;
+  total: number;
+  /** The indexes of the shares presented, in the order given. */
+  indexes: number[];
+}
+
+const WITNESS_CODES = {
+  NOT_ENOUGH_SHARES: 'WITNESS_SHARES_TOO_FEW',
+  SHARE_WRONG_VAULT: 'WITNESS_SHARE_WRONG_VAULT',
+  SHARE_DUPLICATE: 'WITNESS_SHARE_DUPLICATE',
+  SHARE_CORRUPT: 'WITNESS_SHARE_INVALID',
+  SHARE_MISMATCH: 'WITNESS_SHARE_INVALID',
+} as const;
+
+/**
+ * Custodian shares presented by witnesses in an open vault: each is checked
+ * exactly as an unlock checks it (format, checksum, vault, slot, the digest
+ * the header holds for its index, no share twice, at least k), then they are
+ * combined and must open their slot to this vault's own key — so only
+ * genuine shares of a current quorum pass, never a copy typed or made up.
+ * The decoded shares, the secret and the key it opens are zeroed here; the
+ * caller gets only which slot and which indexes. The unlock errors come back
+ * under the WITNESS_* codes (the vault stays open: nothing is locked).
+ */
+export async function proveWitnessShares(header: VaultHeader, vaultKey: Uint8Array, shareTexts: ReadonlyArray<{ label: string; content: string | Uint8Array }>): Promise<WitnessShareProof> {
+  const quorumSlots = header.slots.filter((s): s is QuorumSlot => s.type === 'quorum');
+  if (quorumSlots.length === 0) {
+    throw new DomainError('WITNESS_SHARE_INVALID', 'This vault has no custodian quorum slot, so no share can witness this step: name the witnesses instead. Nothing was changed.');
+  }
+  let opened: SlotUnlock;
+  try {
+    opened = await unlockWithShares(header, shareTexts);
+  } catch (e) {
+    if (e instanceof DomainError && e.code in WITNESS_CODES) {
+      throw new DomainError(WITNESS_CODES[e.code as keyof typeof WITNESS_CODES], `${e.message} Nothing was changed.`);
+    }
+    throw e;
+  }
+  const same = opened.key.length === vaultKey.length && timingSafeEqual(opened.key, vaultKey);
+  opened.key.fill(0);
+  if (!same) {
+    throw new DomainError('HEADER_TAMPERED', 'The shares open their key slot but not to the key of the open vault: the vault header was altered. Lock the vault, restore it from a backup and investigate. Nothing was changed.');
+  }
+  const parsed = shareTexts.map((s) => parseShareFile(s.content, s.label));
+  const slot = quorumSlots.find((s) => s.id === parsed[0]!.slotId)!;
+  return { slotId: slot.id, threshold: slot.threshold, total: slot.total, indexes: parsed.map((p) => p.index) };
 }

@@ -24,7 +24,7 @@ import {
   type VaultHeader,
 } from './header.ts';
 import type { KdfCost } from './kdf.ts';
-import { createPassphraseSlot, createQuorumSlot, rewrapSlot, unlockPassphraseSlot, unlockWithShares, type SlotUnlock } from './key-slots.ts';
+import { createPassphraseSlot, createQuorumSlot, proveWitnessShares, rewrapSlot, unlockPassphraseSlot, unlockWithShares, type SlotUnlock, type WitnessShareProof } from './key-slots.ts';
 import { checkPassphrasePolicy } from './passphrase-policy.ts';
 import { rewrapPrivateKeys } from './private-key-wrap.ts';
 import { NO_TOKEN_ACCESS, type TokenAccess } from '../token/token-access.ts';
@@ -108,6 +108,12 @@ export class Vault {
   backupKey(): Buffer {
     this.assertOpen();
     return deriveSubkey(this.vaultKey, 'backup');
+  }
+
+  /** Checks custodian shares presented as witnesses against this vault's quorum slots and its own key (key-slots.ts). */
+  async proveWitnessShares(shares: readonly ShareInput[]): Promise<WitnessShareProof> {
+    this.assertOpen();
+    return proveWitnessShares(this.header, this.vaultKey, shares);
   }
 
   /**

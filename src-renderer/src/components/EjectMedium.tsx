@@ -30,7 +30,7 @@ export function writtenCountText(files: readonly Pick<ExportFileView, 'name'>[],
  * the volume; green "Safe to remove" only after; a busy volume stays amber
  * with the platform's answer (who holds it).
  */
-export function EjectMedium({ path, ejected, onEjected }: { path: string; ejected: boolean; onEjected: () => void }) {
+export function EjectMedium({ path, ejected, onEjected, why = 'Pulling it out now can lose what was just written.' }: { path: string; ejected: boolean; onEjected: () => void; why?: string }) {
   const { run, busy, error } = useApiAction();
   const eject = async () => {
     const r = await run('media.eject', { path });
@@ -57,7 +57,7 @@ export function EjectMedium({ path, ejected, onEjected }: { path: string; ejecte
       >
         <AlertTitle>Eject first</AlertTitle>
         <Typography variant="body2" component="span">
-          The medium at <MonoText>{shown(path)}</MonoText> is still mounted. Pulling it out now can lose what was just written.
+          The medium at <MonoText>{shown(path)}</MonoText> is still mounted. {why}
         </Typography>
       </Alert>
       {error ? <ApiErrorAlert error={error} title={error.code === 'MEDIA_BUSY' ? 'Not ejected: the medium is in use' : 'Not ejected'} /> : null}

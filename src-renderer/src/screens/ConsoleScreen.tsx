@@ -13,7 +13,6 @@ import { MonoText } from '../components/MonoText.tsx';
 import { CaSwitcher } from '../console/cas/CaSwitcher.tsx';
 import { SECTIONS, WIZARDS } from '../console/sections.tsx';
 import { ShareDelivery } from '../console/ShareDelivery.tsx';
-import { SharesWrittenNotice } from '../console/SharesWrittenNotice.tsx';
 import { useAppStore } from '../store/index.ts';
 import { shown } from '../components/shown.ts';
 
@@ -68,7 +67,6 @@ export function ConsoleScreen({ status }: { status: SessionStatus }) {
         </List>
       </Paper>
       <Box component="main" sx={{ flexGrow: 1, minWidth: 0, px: 4, py: 3 }}>
-        <SharesWrittenNotice />
         <ShareDelivery />
         {casError ? <ApiErrorAlert error={casError} title="The certificate authorities of this vault could not be read" /> : null}
         {caName === null ? (

@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { ActivationView, CeremonyOutcome, CeremonyRecordView, ExportVerifyView, ExportView, KeyView, OpInput } from '../../../src-main/api/contract.ts';
+import type { ActivationView, CeremonyOutcome, CeremonyRecordView, ExportVerifyView, ExportView, KeyView, OpInput, PresentedWitnessView } from '../../../src-main/api/contract.ts';
 import { call, consoleCaName, type ApiFailure } from '../api.ts';
 import type { AppStore } from './index.ts';
 
@@ -29,6 +29,10 @@ export interface EmergencyCeremony {
   startedAt: string | null;
   step: EmergencyStepId;
   witnesses: string[];
+  /** Confirm with custodian shares (a quorum vault): the activation uses the shares presented, one medium each. */
+  useWitnessShares: boolean;
+  /** The shares presented so far, as the main process holds them (index, holder, folder; never a share). */
+  witnessShares: PresentedWitnessView | null;
   /** "participant\u0000item id" -> acknowledged. */
   acks: Record<string, boolean>;
   keyChoice: 'draft' | 'new';
@@ -78,6 +82,8 @@ function fresh(): EmergencyCeremony {
     startedAt: null,
     step: 'participants',
     witnesses: [''],
+    useWitnessShares: false,
+    witnessShares: null,
     acks: {},
     keyChoice: 'draft',
     draftId: null,
@@ -102,6 +108,16 @@ export function namedWitnesses(c: EmergencyCeremony): string[] {
   return c.witnesses.map((w) => w.trim()).filter(Boolean);
 }
 
+/** "share 3 (Edsger), share 1 (holder not recorded)": the custodian shares as the transcript names them. */
+export function shareHolders(shares: ReadonlyArray<{ index: number; holder: string | null }>): string {
+  return shares.map((s) => `share ${s.index} (${s.holder ?? 'holder not recorded'})`).join(', ');
+}
+
+/** The witness shares the main process holds are given up with the ceremony that presented them. */
+function dropWitnessShares(c: EmergencyCeremony): void {
+  if (c.witnessShares) void call('vault.dropWitnessShares', {});
+}
+
 /**
  * The emergency rotation ceremony in progress. It lives in the store, not in
  * the wizard, so an auto-lock in the middle (witnesses reading a checklist
@@ -122,8 +138,14 @@ export const createEmergencySlice: StateCreator<AppStore, [], [], EmergencySlice
     emergency: fresh(),
     emergencyBusy: null,
     emergencyError: null,
-    startEmergency: (name) => set({ emergency: { ...fresh(), officer: name, startedAt: new Date().toISOString() }, emergencyError: null }),
-    resetEmergency: () => set({ emergency: fresh(), emergencyError: null, emergencyBusy: null }),
+    startEmergency: (name) => {
+      dropWitnessShares(get().emergency);
+      set({ emergency: { ...fresh(), officer: name, startedAt: new Date().toISOString() }, emergencyError: null });
+    },
+    resetEmergency: () => {
+      dropWitnessShares(get().emergency);
+      set({ emergency: fresh(), emergencyError: null, emergencyBusy: null });
+    },
     patchEmergency: patch,
     setEmergencyAck: (participant, item, value) => set((s) => ({ emergency: { ...s.emergency, acks: { ...s.emergency.acks, [participant + ACK_SEPARATOR + item]: value } } })),
     logEmergency: log,
@@ -164,13 +186,21 @@ export const createEmergencySlice: StateCreator<AppStore, [], [], EmergencySlice
       set({ emergencyBusy: 'Activating the new key…', emergencyError: null });
       log('typed confirmation', officer(), `typed the last two groups of ${newKey.name}'s fingerprint (${newKey.id}) as read from the paper record, to retire ${oldKey.name} (${oldKey.id})`);
       try {
-        const r = await call('key.activate', { key: newKey.id, emergency: true, witnesses });
+        const r = await call('key.activate', { key: newKey.id, emergency: true, witnesses, ...(c.useWitnessShares ? { presentedWitnessShares: true } : {}) });
         if (!r.ok) {
+          // A refusal of the shares keeps them presented; any other refusal came after the check and gave them up.
+          if (c.useWitnessShares) {
+            const held = await call('vault.witnessShares', {});
+            patch({ witnessShares: held.ok ? held.value : null });
+          }
           fail('The emergency activation was refused; nothing changed', 'activation failed', r);
           return false;
         }
         const a = r.value;
-        patch({ activation: a, oldKey });
+        patch({ activation: a, oldKey, witnessShares: null });
+        if (a.witnessShares) {
+          log('custodian shares', officer(), `${a.witnessShares.shares.length} shares of quorum slot ${a.witnessShares.slotId} (${a.witnessShares.threshold} of ${a.witnessShares.total} needed) checked against the vault: ${shareHolders(a.witnessShares.shares)}`);
+        }
         const crls = a.finalCrls.map((f) => `final CRL #${f.number} (${f.entries} entr${f.entries === 1 ? 'y' : 'ies'}) for ${f.issuerKeyId}`).join('; ');
         log('emergency activation', officer(), `${a.activated.name} (${a.activated.id}) active; ${a.previous?.name ?? oldKey.name} retired; ${a.revokedCount} certificate${a.revokedCount === 1 ? '' : 's'} revoked (keyCompromise); ${crls || 'no final CRL'}; witnesses ${witnesses.join(', ')}`);
         await get().loadKeys();

@@ -7,8 +7,6 @@ import type { AppStore } from './index.ts';
 export interface SessionSlice {
   status: SessionStatus | null;
   statusError: ApiFailure | null;
-  /** Share files written by the last vault.create with a quorum, shown once on the console. */
-  createdShareFiles: string[];
   /** The officer of the last session, offered again on the unlock screen after a lock (not a secret). */
   lastActor: string;
   refreshStatus(): Promise<void>;
@@ -20,7 +18,6 @@ export interface SessionSlice {
 export const createSessionSlice: StateCreator<AppStore, [], [], SessionSlice> = (set, get) => ({
   status: null,
   statusError: null,
-  createdShareFiles: [],
   lastActor: '',
 
   refreshStatus: async () => {
@@ -32,7 +29,7 @@ export const createSessionSlice: StateCreator<AppStore, [], [], SessionSlice> = 
   createVault: async (input) => {
     const r = await call('vault.create', input);
     if (!r.ok) return r;
-    set({ createdShareFiles: r.value.shareFiles, heldShares: r.value.heldShares, lastActor: input.actor });
+    set({ heldShares: r.value.heldShares, lastActor: input.actor });
     await get().refreshStatus();
     return null;
   },
@@ -40,7 +37,7 @@ export const createSessionSlice: StateCreator<AppStore, [], [], SessionSlice> = 
   unlock: async (input) => {
     const r = await call('vault.unlock', input);
     if (!r.ok) return r;
-    set({ status: r.value, createdShareFiles: [], heldShares: null, lastActor: input.actor });
+    set({ status: r.value, heldShares: null, lastActor: input.actor });
     get().clearShares();
     return null;
   },
@@ -48,7 +45,7 @@ export const createSessionSlice: StateCreator<AppStore, [], [], SessionSlice> = 
   lock: async () => {
     const r = await call('vault.lock', {});
     if (!r.ok) return r;
-    set({ status: r.value, createdShareFiles: [], heldShares: null, vaultInfo: null });
+    set({ status: r.value, heldShares: null, vaultInfo: null });
     return null;
   },
 });

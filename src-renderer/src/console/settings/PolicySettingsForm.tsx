@@ -7,8 +7,8 @@ import { ApiErrorAlert } from '../../components/ApiErrorAlert.tsx';
 import { SettingsForm } from '../../components/SettingsForm.tsx';
 import { useAppStore } from '../../store/index.ts';
 
-/** The numeric policy settings this form edits (the PKCS#11 module path is set elsewhere). */
-type PolicyKey = Exclude<keyof Settings, 'pkcs11Module'>;
+/** The numeric policy settings this form edits (the PKCS#11 module path is set elsewhere; the witness-share rule only with the shares: vault emergency-witnesses). */
+type PolicyKey = Exclude<keyof Settings, 'pkcs11Module' | 'emergencyWitnessShares'>;
 type Draft = Record<PolicyKey, string>;
 
 const FIELDS: Array<{ key: PolicyKey; label: string; help: string }> = [

@@ -11,7 +11,7 @@ import Typography from '@mui/material/Typography';
 import { useEffect, useState } from 'react';
 import type { BundleView, KeyView } from '../../../../../src-main/api/contract.ts';
 import { MONO_FONT } from '../../../theme.ts';
-import { namedWitnesses, type EmergencyCeremony } from '../../../store/emergency-slice.ts';
+import { namedWitnesses, shareHolders, type EmergencyCeremony } from '../../../store/emergency-slice.ts';
 import { useAppStore } from '../../../store/index.ts';
 import { BackButton, CloseWizardButton, StepRefusal } from '../WizardFrame.tsx';
 import { readBackMatches } from '../../../../../src-main/core/ceremony/read-back.ts';
@@ -169,6 +169,11 @@ function Confirmation({ oldKey, newKey }: { oldKey: KeyView; newKey: KeyView }) 
           <ListItem sx={{ display: 'list-item', p: 0 }}>
             <ListItemText primary={`The audit log names ${shown(c.officer)} as officer and ${shown(witnesses.join(', '))} as witness${witnesses.length === 1 ? '' : 'es'}.`} />
           </ListItem>
+          {c.useWitnessShares && c.witnessShares ? (
+            <ListItem sx={{ display: 'list-item', p: 0 }}>
+              <ListItemText data-testid="confirm-witness-shares" primary={`The custodian shares presented are checked together against the vault and named with their holders: ${shown(shareHolders(c.witnessShares.shares))}.`} />
+            </ListItem>
+          ) : null}
         </List>
       </Alert>
       <StepRefusal title="The current trust bundle could not be read" />

@@ -5,9 +5,10 @@ import IconButton from '@mui/material/IconButton';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import { namedWitnesses } from '../../../store/emergency-slice.ts';
+import { namedWitnesses, shareHolders } from '../../../store/emergency-slice.ts';
 import { useAppStore } from '../../../store/index.ts';
 import { CeremonyStep, useEmergencyWizard } from './CeremonyStep.tsx';
+import { WitnessSharesPanel, witnessSharesMissing } from './WitnessSharesPanel.tsx';
 
 /** Who is in the room: the officer (the session's actor) and at least one witness by name. */
 export function ParticipantsStep() {
@@ -16,14 +17,21 @@ export function ParticipantsStep() {
   const log = useAppStore((s) => s.logEmergency);
   const { go } = useEmergencyWizard();
   const named = namedWitnesses(c);
+  const threshold = useAppStore((s) => s.status?.quorumThreshold ?? null);
+  const sharesMissing = witnessSharesMissing(c, threshold);
   const setWitness = (i: number, v: string) => patch({ witnesses: c.witnesses.map((w, j) => (j === i ? v : w)) });
   const onNext = () => {
-    log('participants', c.officer ?? '', `officer ${c.officer ?? ''}; witness${named.length === 1 ? '' : 'es'} ${named.join(', ')}`);
+    const shares = c.useWitnessShares && c.witnessShares ? `; custodian shares ${shareHolders(c.witnessShares.shares)}` : '';
+    log('participants', c.officer ?? '', `officer ${c.officer ?? ''}; witness${named.length === 1 ? '' : 'es'} ${named.join(', ')}${shares}`);
     go('checklist');
   };
   return (
     <CeremonyStep
-      action={{ label: 'Next: checklist', onClick: onNext, disabledReason: named.length === 0 ? 'Name at least one witness to continue.' : null }}
+      action={{
+        label: 'Next: checklist',
+        onClick: onNext,
+        disabledReason: named.length === 0 ? 'Name at least one witness to continue.' : sharesMissing > 0 ? `${sharesMissing} more custodian share${sharesMissing === 1 ? '' : 's'} to present.` : null,
+      }}
     >
       <TextField label="Officer (signed in)" value={c.officer ?? ''} slotProps={{ input: { readOnly: true } }} helperText="The officer who unlocked the vault leads the ceremony and is named in the audit log." />
       <Typography variant="subtitle1" component="h3">
@@ -47,6 +55,7 @@ export function ParticipantsStep() {
           Add another witness
         </Button>
       </div>
+      <WitnessSharesPanel />
     </CeremonyStep>
   );
 }

@@ -64,7 +64,8 @@ function RequestCells({ f }: { f: RequestFolderFileView }) {
           </Typography>
         )}
       </TableCell>
-      <TableCell sx={{ verticalAlign: 'top' }} data-testid="request-key">
+      {/* "ECDSA P-256", "RSA 4096": one line at 1024 px; the extensions column gives way. */}
+      <TableCell sx={{ verticalAlign: 'top', whiteSpace: 'nowrap' }} data-testid="request-key">
         {keyText(r.key)}
       </TableCell>
       <TableCell sx={wrap} data-testid="request-extensions">
