@@ -6,7 +6,7 @@
  * against the trust bundle the vault answers through dispatch.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import type { BundleView } from '../src-main/api/contract.ts';
@@ -248,7 +248,8 @@ test('issue from media: an auto-lock in the middle keeps the folder, its preview
 
 /** The folder step and the results with a renewal request among plain CSRs, at both window sizes. */
 async function renewalAmongRequests({ host, shots, a11y }: { host: { page: Page; workDir: string; vaultDir: string }; shots: { take(name: string): Promise<string> }; a11y: { check(screen: string): Promise<void> } }, theme: string): Promise<void> {
-  test.setTimeout(240_000);
+  // Four requests (a replay served first), six screenshots and three axe runs, on a machine shared with other work.
+  test.setTimeout(480_000);
   const { page } = host;
   const usb = join(host.workDir, 'USB-RENEWALS');
   const requests = join(usb, 'requests');
@@ -257,16 +258,29 @@ async function renewalAmongRequests({ host, shots, a11y }: { host: { page: Page;
   copyFileSync(opensslCsr(made, 'agent-new'), join(requests, 'agent-new.csr'));
   process.env.AIRGAP_CA_MEDIA_ROOTS = usb;
 
-  // An enrolled agent: its certificate from the vault, then its renewal signed with it (OpenSSL as the agent).
+  // Enrolled agents: each its certificate from the vault, then its renewal signed with it (OpenSSL as the agent).
   await copyCaVault(host.vaultDir);
   const seeder = await openVaultService(host.vaultDir);
-  const current = await must<{ serial: string; pem: string }>(seeder, 'cert.issue', { source: { path: opensslCsr(made, 'agent-old') } });
+  /** The agent's current certificate (from the vault) and its renewal request for `cn` in `to` (a new key and request, signed with the current certificate). */
+  const enrolled = async (agent: string, cn: string, to: string) => {
+    const issued = await must<{ serial: string; pem: string }>(seeder, 'cert.issue', { source: { path: opensslCsr(made, agent) } });
+    writeFileSync(join(made, `${agent}.crt`), issued.pem);
+    const next = join(made, `${agent}-next.der`);
+    execFileSync('openssl', ['req', '-in', opensslCsr(join(made, `next-${agent}`), cn), '-outform', 'DER', '-out', next], { stdio: 'ignore' });
+    mkdirSync(to, { recursive: true });
+    execFileSync('openssl', ['cms', '-sign', '-binary', '-nodetach', '-outform', 'DER', '-md', 'sha256', '-signer', join(made, `${agent}.crt`), '-inkey', join(made, `${agent}.key`), '-in', next, '-out', join(to, `${agent}.p7m`)], { stdio: 'ignore' });
+    return issued.serial;
+  };
+  const current = await enrolled('agent-old', 'agent-old', requests);
+  // Signed by agent-moved's certificate, but for another name: refused (a renewal cannot change identity).
+  await enrolled('agent-moved', 'agent-elsewhere', requests);
+  // agent-replay's renewal was served once already (an earlier medium); the same request again gets that certificate.
+  const earlier = join(host.workDir, 'earlier-medium');
+  const replayed = await enrolled('agent-replay', 'agent-replay', earlier);
+  const served = await must<{ requests: Array<{ newSerial: string | null }> }>(seeder, 'cert.renewBatch', { inDir: earlier, outDir: earlier });
+  copyFileSync(join(earlier, 'agent-replay.p7m'), join(requests, 'agent-replay.p7m'));
   const bundle = await must<BundleView>(seeder, 'bundle.preview', {});
   seeder.session.lock(null);
-  writeFileSync(join(made, 'agent-old.crt'), current.pem);
-  const next = join(made, 'next.der');
-  execFileSync('openssl', ['req', '-in', opensslCsr(join(made, 'next'), 'agent-old'), '-outform', 'DER', '-out', next], { stdio: 'ignore' });
-  execFileSync('openssl', ['cms', '-sign', '-binary', '-nodetach', '-outform', 'DER', '-md', 'sha256', '-signer', join(made, 'agent-old.crt'), '-inkey', join(made, 'agent-old.key'), '-in', next, '-out', join(requests, 'agent-old.p7m')], { stdio: 'ignore' });
   const bundleFile = join(host.workDir, 'bundle.pem');
   writeFileSync(bundleFile, bundle.pem);
 
@@ -276,13 +290,13 @@ async function renewalAmongRequests({ host, shots, a11y }: { host: { page: Page;
   await pressOn(page, page.getByRole('radio', { name: /USB-RENEWALS/ }), 'Space');
   await page.getByLabel('Folder on the medium (optional)').fill('requests');
   await pressOn(page, page.getByRole('button', { name: 'Read the requests' }));
-  await expect(page.getByTestId('requests-count')).toHaveText('2 requests can be signed, 0 refused');
+  await expect(page.getByTestId('requests-count')).toHaveText('4 requests can be signed, 0 refused');
   // The renewal's row shows the request inside it: the agent's subject and SANs, its new key.
   await expect(page.getByTestId('request-row').filter({ hasText: 'agent-old.p7m' })).toContainText('Renewal request: checked against the certificate that signed it');
   await expect(page.getByTestId('request-row').filter({ hasText: 'agent-old.p7m' })).toContainText('DNS:agent-old.fleet.example');
   await expect(page.getByTestId('request-row').filter({ hasText: 'agent-new.csr' })).toContainText('CN=agent-new,O=Acme Fleet');
   await pressOn(page, page.getByRole('checkbox', { name: /^Tick every request/ }), 'Space');
-  await expect(page.getByTestId('requests-ticked')).toHaveText('Ticked: 1 request and 1 renewal request.');
+  await expect(page.getByTestId('requests-ticked')).toHaveText('Ticked: 1 request and 3 renewal requests.');
   await a11y.check(`issue from media: a renewal among requests (${theme})`);
   for (const [width, height] of [[1024, 768], [1280, 720]] as const) {
     await page.setViewportSize({ width, height });
@@ -292,12 +306,31 @@ async function renewalAmongRequests({ host, shots, a11y }: { host: { page: Page;
   await pressOn(page, page.getByRole('button', { name: 'Next: profile' }));
   await expect(page.getByRole('button', { name: 'Next: confirm' })).toBeEnabled();
   await pressOn(page, page.getByRole('button', { name: 'Next: confirm' }));
-  await expect(page.getByTestId('issue-summary')).toContainText('1 renewal request: each checked against the certificate that signed it');
+  await expect(page.getByTestId('issue-summary')).toContainText('3 renewal requests: each checked against the certificate that signed it');
+  await pressOn(page, page.getByRole('checkbox', { name: /^Revoke each renewed certificate \(reason superseded\)/ }), 'Space');
+  await expect(page.getByRole('checkbox', { name: /^Revoke each renewed certificate/ })).toBeChecked();
   await a11y.check(`issue from media: confirm with a renewal (${theme})`);
-  await pressOn(page, page.getByRole('button', { name: 'Issue 2 certificates' }));
-  await expect(page.getByTestId('issue-result-count')).toHaveText('2 issued, 0 refused', { timeout: 90_000 });
-  await expect(page.getByTestId('issue-result-row')).toHaveCount(2);
+  for (const [width, height] of [[1024, 768], [1280, 720]] as const) {
+    await page.setViewportSize({ width, height });
+    await shots.take(`renewal confirm ${width}x${height} ${theme}`);
+  }
+  await pressOn(page, page.getByRole('button', { name: 'Issue 4 certificates' }));
+  await expect(page.getByTestId('issue-result-count')).toHaveText('3 issued, 1 refused', { timeout: 90_000 });
+  await expect(page.getByTestId('issue-result-row')).toHaveCount(4);
   for (const f of ['agent-old.p7m', 'agent-new.csr']) await expect(page.getByTestId('issue-result-row').filter({ hasText: f })).toContainText(/Issued, serial [0-9a-f]+/);
+  await expect(page.getByTestId('issue-result-row').filter({ hasText: 'agent-replay.p7m' })).toContainText('Already issued (the same request served before), serial');
+  await expect(page.getByTestId('issue-result-row').filter({ hasText: 'agent-replay.p7m' }).locator('[data-hex]')).toHaveAttribute('data-hex', served.requests[0]!.newSerial!);
+  await expect(page.getByTestId('issue-result-row').filter({ hasText: 'agent-moved.p7m' })).toContainText('Refused (RENEWAL_IDENTITY_CHANGED)');
+  // The renewal report, as the CLI prints it: counts, refusals by code, what was superseded, its two files.
+  const report = page.getByTestId('renewal-report');
+  await expect(report.getByTestId('renewal-received')).toHaveText('3 renewal requests');
+  await expect(report.getByTestId('renewal-validated')).toHaveText('2');
+  await expect(report.getByTestId('renewal-issued')).toHaveText('1');
+  await expect(report.getByTestId('renewal-already-issued')).toHaveText('1');
+  await expect(report.getByTestId('renewal-refused')).toHaveText('1 (RENEWAL_IDENTITY_CHANGED: 1)');
+  await expect(report.getByTestId('renewal-superseded')).toHaveText('2 renewed certificates: publish a CRL');
+  await expect(report.getByTestId('renewal-report-file')).toHaveCount(2);
+  await expect(report.getByTestId('renewal-report-file').nth(1)).toHaveText(/renewal-report-\d{8}T\d{6}Z\.csv$/);
   await a11y.check(`issue from media: results with a renewal (${theme})`);
   for (const [width, height] of [[1024, 768], [1280, 720]] as const) {
     await page.setViewportSize({ width, height });
@@ -306,8 +339,18 @@ async function renewalAmongRequests({ host, shots, a11y }: { host: { page: Page;
   // The renewed certificate is the agent's, for its new key, and OpenSSL accepts it; the renewal's report is beside it.
   const renewed = join(requests, 'agent-old.crt.pem');
   expect(execFileSync('openssl', ['verify', '-CAfile', bundleFile, renewed], { encoding: 'utf8' })).toContain(': OK');
-  expect(execFileSync('openssl', ['x509', '-noout', '-pubkey', '-in', renewed], { encoding: 'utf8' })).toBe(execFileSync('openssl', ['pkey', '-pubout', '-in', join(made, 'next', 'agent-old.key')], { encoding: 'utf8' }));
-  expect(readdirSync(requests).filter((f) => f.startsWith('renewal-report-'))).toHaveLength(2);
+  expect(execFileSync('openssl', ['x509', '-noout', '-pubkey', '-in', renewed], { encoding: 'utf8' })).toBe(execFileSync('openssl', ['pkey', '-pubout', '-in', join(made, 'next-agent-old', 'agent-old.key')], { encoding: 'utf8' }));
+  const reports = readdirSync(requests).filter((f) => f.startsWith('renewal-report-'));
+  expect(reports).toHaveLength(2);
+  // The CSV: one line per renewal request; both renewed certificates superseded in the JSON.
+  const csvFile = join(requests, reports.find((f) => f.endsWith('.csv'))!);
+  const csv = readFileSync(csvFile, 'utf8').split('\r\n').filter((l) => l !== '');
+  expect(csv[0]).toBe('file,agent_serial,new_serial,status,code');
+  expect(csv.slice(1).map((l) => l.split(',')).map(([file, , , status, code]) => `${file} ${status} ${code}`).sort()).toEqual(['agent-moved.p7m refused RENEWAL_IDENTITY_CHANGED', 'agent-old.p7m issued ', 'agent-replay.p7m already-issued ']);
+  const json = JSON.parse(readFileSync(csvFile.replace(/\.csv$/, '.json'), 'utf8')) as { superseded: string[] };
+  expect([...json.superseded].sort()).toEqual([current, replayed].sort());
+  await pressOn(page, page.getByRole('button', { name: 'Next: done' }));
+  await expect(page.getByTestId('done-renewal-report')).toHaveText(csvFile);
 }
 
 test('issue from media: a renewal request among plain CSRs is recognised and renewed with the certificate that signed it (light)', async ({ host, shots, a11y }) => {

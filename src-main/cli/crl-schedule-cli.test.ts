@@ -267,4 +267,21 @@ print(json.dumps({'version': str(cal['VERSION']), 'events': out}))`,
     expect(cal.entries[0]!.scheduled).toMatchObject({ stale: true, staleReason: 'superseded' });
     expect(opensslCrl(join(dir, 'later.crl')).number).toBeGreaterThan(cal.entries[0]!.scheduled!.lastNumber);
   });
+
+  it('the calendar lists every key of a CA in the bundle: active, trusted after a rotation, staged; not a draft', async () => {
+    await ok(['ca', 'create', '--name', 'rot']);
+    for (const k of ['rot-1', 'rot-2', 'rot-3', 'rot-4']) {
+      await ok(['--ca', 'rot', 'key', 'create', '--name', k]);
+      if (k !== 'rot-4') await ok(['--ca', 'rot', 'key', 'self-sign', k, '--subject', `CN=${k}`]);
+    }
+    await ok(['--ca', 'rot', 'key', 'activate', 'rot-1']);
+    await ok(['--ca', 'rot', 'key', 'activate', 'rot-2']);
+    await ok(['--ca', 'rot', 'key', 'stage', 'rot-3']);
+    const cal = (await ok(['--json', '--ca', 'rot', 'crl', 'calendar'])).json as CrlCalendarView;
+    expect(Object.fromEntries(cal.entries.map((e) => [e.keyName, e.state]))).toEqual({ 'rot-1': 'trusted', 'rot-2': 'active', 'rot-3': 'staged' });
+    const ics = join(dir, 'rot.ics');
+    await ok(['--ca', 'rot', 'crl', 'calendar', '--ics', ics]);
+    const py = spawnSync('/usr/bin/python3', ['-c', "import icalendar, sys; print(len(icalendar.Calendar.from_ical(open(sys.argv[1], 'rb').read()).walk('VEVENT')))", ics], { encoding: 'utf8' });
+    expect(py.stdout.trim()).toBe('3');
+  });
 });

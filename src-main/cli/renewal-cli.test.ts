@@ -9,7 +9,7 @@
  * expired management certificate is renewed through the bootstrap one.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DAY_MS } from '../core/clock.ts';
@@ -30,15 +30,17 @@ async function ok(cli: Cli, args: string[]) {
 
 const ossl = (args: string[], cwd: string) => execFileSync('openssl', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
 
-/** An agent as OpenSSL: a P-256 key and a request for `subject` (with optional SANs). */
-function agentRequest(dir: string, name: string, subject: string, san?: string): string {
-  ossl(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subject, ...(san ? ['-addext', `subjectAltName=${san}`] : [])], dir);
+const P256 = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'];
+
+/** An agent as OpenSSL: a key (P-256 unless `key` says otherwise) and a request for `subject` (with optional SANs). */
+function agentRequest(dir: string, name: string, subject: string, san?: string, key: readonly string[] = P256): string {
+  ossl(['req', '-new', ...key, '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subject, ...(san ? ['-addext', `subjectAltName=${san}`] : [])], dir);
   return join(dir, `${name}.csr`);
 }
 
 /** The agent's renewal request: a new key and request for `subject`, signed with its current certificate and key. */
-function renewal(dir: string, inDir: string, file: string, signer: string, subject: string, san?: string, opts: { tamperCsr?: boolean; certfile?: string } = {}): string {
-  const csr = agentRequest(dir, `${file}-new`, subject, san);
+function renewal(dir: string, inDir: string, file: string, signer: string, subject: string, san?: string, opts: { tamperCsr?: boolean; certfile?: string; key?: readonly string[]; pem?: boolean; ext?: string } = {}): string {
+  const csr = agentRequest(dir, `${file}-new`, subject, san, opts.key);
   const der = join(dir, `${file}-new.der`);
   ossl(['req', '-in', csr, '-outform', 'DER', '-out', der], dir);
   if (opts.tamperCsr) {
@@ -46,8 +48,8 @@ function renewal(dir: string, inDir: string, file: string, signer: string, subje
     b[b.length - 3] = b[b.length - 3]! ^ 0x01; // inside the request's own signature: no proof of possession
     writeFileSync(der, b);
   }
-  const out = join(inDir, `${file}.p7m`);
-  ossl(['cms', '-sign', '-binary', '-nodetach', '-outform', 'DER', '-md', 'sha256', '-signer', `${signer}.crt`, '-inkey', `${signer}.key`, '-in', der, '-out', out, ...(opts.certfile ? ['-certfile', opts.certfile] : [])], dir);
+  const out = join(inDir, `${file}${opts.ext ?? '.p7m'}`);
+  ossl(['cms', '-sign', '-binary', '-nodetach', '-outform', opts.pem ? 'PEM' : 'DER', '-md', 'sha256', '-signer', `${signer}.crt`, '-inkey', `${signer}.key`, '-in', der, '-out', out, ...(opts.certfile ? ['-certfile', opts.certfile] : [])], dir);
   return out;
 }
 
@@ -251,5 +253,97 @@ describe('cert renew-batch with OpenSSL as the agents', () => {
     const text = execFileSync('openssl', ['crl', '-inform', 'DER', '-noout', '-text', '-CAfile', join(dir, 'bundle.pem'), '-in', join(dir, 'next.crl')]).toString();
     for (const s of [old, old2]) expect(text).toMatch(new RegExp(`Serial Number: 0*${s.toUpperCase()}\\s+Revocation Date: [^\\n]+\\n\\s+CRL entry extensions:\\n\\s+X509v3 CRL Reason Code:\\s+Superseded`));
     expect(existsSync(sup.doc.report.csv)).toBe(true);
+  });
+
+  it('the checks run in the issue\'s order: a request failing several gets the first one\'s code; the key policy of the inner request; a second renewal of a renewed certificate; the profile kept, --days, PEM .cms and DER .p7s', async () => {
+    const { cli, dir, enroll, folder, renew, count, clock } = await setup();
+    const issue = async (name: string, subject: string, args: string[], san?: string) =>
+      ((await ok(cli, ['--json', 'cert', 'issue', '--csr', agentRequest(dir, name, subject, san), '--out', join(dir, `${name}.crt`), ...args])).json as { serial: string }).serial;
+    for (const name of ['rv', 'tm']) await ok(cli, ['cert', 'revoke', await enroll(name, `/CN=agent-${name}`), '--reason', 'keyCompromise']);
+    await issue('sh', '/CN=agent-sh', ['--days', '1']);
+    for (const name of ['bc', 'wk', 'rr', 'pm', 'pd']) await enroll(name, `/CN=agent-${name}`);
+    const server = await issue('sv', '/CN=sv.example.com', ['--profile', 'server'], 'DNS:sv.example.com');
+    // rr is renewed once, in an earlier batch.
+    const first = folder('first');
+    renewal(dir, first, 'rr', 'rr', '/CN=agent-rr');
+    expect((await renew(first, first)).doc.counts).toMatchObject({ issued: 1 });
+
+    const inDir = folder('in');
+    const outDir = folder('out');
+    // 1 before 3: a tampered envelope signed by a revoked certificate.
+    const tampered = renewal(dir, inDir, 'tampered-revoked', 'tm', '/CN=agent-tm');
+    const b = readFileSync(tampered);
+    b[80] = b[80]! ^ 0x01;
+    writeFileSync(tampered, b);
+    // 3 before 5 and 6: revoked, with a bad inner request for another subject.
+    renewal(dir, inDir, 'revoked-bad-changed', 'rv', '/CN=agent-other', undefined, { tamperCsr: true });
+    // 4 before 5: expired, with a bad inner request.
+    renewal(dir, inDir, 'expired-bad', 'sh', '/CN=agent-sh', undefined, { tamperCsr: true });
+    // 5 before 6: no proof of possession, for another subject; a key too small, for another subject.
+    renewal(dir, inDir, 'bad-changed', 'bc', '/CN=agent-zz', undefined, { tamperCsr: true });
+    renewal(dir, inDir, 'weak-changed', 'wk', '/CN=agent-zz', undefined, { key: ['-newkey', 'rsa:1024'] });
+    // 6 before 7: the renewed certificate again, for another subject; then for its own.
+    renewal(dir, inDir, 'renewed-changed', 'rr', '/CN=agent-zz');
+    renewal(dir, inDir, 'renewed-again', 'rr', '/CN=agent-rr');
+    // Accepted: a server certificate (its profile kept), PEM in a .cms file, DER in a .p7s file.
+    renewal(dir, inDir, 'server', 'sv', '/CN=sv.example.com', 'DNS:sv.example.com');
+    renewal(dir, inDir, 'pem', 'pm', '/CN=agent-pm', undefined, { pem: true, ext: '.cms' });
+    renewal(dir, inDir, 'der', 'pd', '/CN=agent-pd', undefined, { ext: '.p7s' });
+    expect(readFileSync(join(inDir, 'pem.cms'), 'utf8')).toMatch(/^-----BEGIN CMS-----/);
+
+    clock.advance(2 * DAY_MS);
+    const before = await count();
+    const { code, doc } = await renew(inDir, outDir, ['--days', '30']);
+    expect(code).toBe(1);
+    expect(Object.fromEntries(doc.requests.map((l) => [l.file, [l.status, l.code]]))).toEqual({
+      'bad-changed.p7m': ['refused', 'CSR_BAD_SIGNATURE'],
+      'der.p7s': ['issued', null],
+      'expired-bad.p7m': ['refused', 'RENEWAL_SIGNER_EXPIRED'],
+      'pem.cms': ['issued', null],
+      'renewed-again.p7m': ['refused', 'RENEWAL_ALREADY_RENEWED'],
+      'renewed-changed.p7m': ['refused', 'RENEWAL_IDENTITY_CHANGED'],
+      'revoked-bad-changed.p7m': ['refused', 'RENEWAL_REVOKED'],
+      'server.p7m': ['issued', null],
+      'tampered-revoked.p7m': ['refused', 'CMS_BAD_SIGNATURE'],
+      'weak-changed.p7m': ['refused', 'CSR_WEAK_KEY'],
+    });
+    expect(doc.counts).toMatchObject({ received: 10, validated: 3, issued: 3, alreadyIssued: 0, refused: 7 });
+    expect(await count()).toBe(before + 3);
+    expect(readdirSync(outDir).filter((f) => f.endsWith('.crt.pem')).sort()).toEqual(['der.crt.pem', 'pem.crt.pem', 'server.crt.pem']);
+    const line = doc.requests.find((l) => l.file === 'server.p7m') as Line;
+    expect(line.agentSerial).toBe(server);
+    const shown = (await ok(cli, ['--json', 'cert', 'show', line.newSerial as string])).json as { profile: string; sans: string[]; notBefore: string; notAfter: string };
+    expect(shown).toMatchObject({ profile: 'server', sans: ['DNS:sv.example.com'] });
+    expect((new Date(shown.notAfter).getTime() - new Date(shown.notBefore).getTime()) / DAY_MS).toBe(30);
+    const at = String(Math.floor(clock.now().getTime() / 1000) + 60);
+    expect(spawnSync('openssl', ['verify', '-attime', at, '-purpose', 'sslserver', '-CAfile', join(dir, 'bundle.pem'), line.out as string], { encoding: 'utf8' }).stdout).toContain(': OK');
+  });
+
+  it('a certificate of a key still in the bundle (trusted after a rotation) is renewed by the new active key; once that key is retired, RENEWAL_SIGNER_NOT_TRUSTED before any later check', async () => {
+    const { cli, dir, enroll, folder, renew, count } = await setup();
+    await enroll('o1', '/CN=agent-o1');
+    const o2 = await enroll('o2', '/CN=agent-o2');
+    await ok(cli, ['key', 'create', '--name', 'agents-2']);
+    await ok(cli, ['key', 'self-sign', 'agents-2', '--subject', 'CN=Agents Root 2,O=Acme']);
+    await ok(cli, ['key', 'activate', 'agents-2']);
+    const active = ((await ok(cli, ['--json', 'key', 'show', 'agents-2'])).json as { id: string }).id;
+    await ok(cli, ['bundle', 'write', '--out', join(dir, 'bundle-2.pem')]);
+    const trusted = folder('trusted');
+    renewal(dir, trusted, 'o1', 'o1', '/CN=agent-o1');
+    const r1 = await renew(trusted, trusted);
+    expect(r1.doc.requests[0]).toMatchObject({ status: 'issued', code: null });
+    expect(((await ok(cli, ['--json', 'cert', 'show', r1.doc.requests[0]?.newSerial as string])).json as { issuerKeyId: string }).issuerKeyId).toBe(active);
+    expect(spawnSync('openssl', ['verify', '-CAfile', join(dir, 'bundle-2.pem'), join(trusted, 'o1.crt.pem')], { encoding: 'utf8' }).stdout).toContain(': OK');
+
+    // Revoked and issued by a key no longer in the bundle: check 2 comes first.
+    await ok(cli, ['cert', 'revoke', o2]);
+    await ok(cli, ['key', 'retire', 'agents-1', '--force', '--reason', 'test']);
+    const retired = folder('retired');
+    renewal(dir, retired, 'o2', 'o2', '/CN=agent-o2');
+    const before = await count();
+    const r2 = await renew(retired, retired);
+    expect(r2.code).toBe(1);
+    expect(r2.doc.requests[0]).toMatchObject({ status: 'refused', code: 'RENEWAL_SIGNER_NOT_TRUSTED', agentSerial: null, newSerial: null });
+    expect(await count()).toBe(before);
   });
 });

@@ -1,4 +1,6 @@
 import Button from '@mui/material/Button';
+import Checkbox from '@mui/material/Checkbox';
+import FormControlLabel from '@mui/material/FormControlLabel';
 import Table from '@mui/material/Table';
 import TableBody from '@mui/material/TableBody';
 import TableCell from '@mui/material/TableCell';
@@ -17,12 +19,13 @@ import { SignedBy } from './RequestTable.tsx';
 export function ConfirmStep() {
   const clearProgress = useAppStore((s) => s.clearProgress);
   const { go, setStep, run, error } = useIssueMediaWizard();
-  const { requests, inDir, profile, days, chosenProfile, outDir, accepted, renewals, chosenRequests, chosenRenewals, setResult } = useIssueMediaDraft();
+  const { requests, inDir, profile, days, chosenProfile, outDir, accepted, renewals, chosenRequests, chosenRenewals, setResult, setRenewal, supersede, setSupersede } = useIssueMediaDraft();
   const signingKeyId = requests?.signer?.keyId;
   const unticked = (requests?.files.length ?? 0) - accepted - renewals;
 
   const issue = async () => {
     setResult(null);
+    setRenewal(null);
     clearProgress('cert.issueBatch');
     go('issue');
     const d = days.trim() === '' ? undefined : Number(days);
@@ -38,8 +41,9 @@ export function ConfirmStep() {
     }
     if (renewals > 0) {
       const files = chosenRenewals.map((f) => ({ name: f.name, sha256: f.sha256 ?? '' }));
-      const r = await run('cert.renewBatch', { inDir: dir, outDir, files, ...(signingKeyId ? { signingKeyId } : {}), ...(d !== undefined ? { days: d } : {}) });
+      const r = await run('cert.renewBatch', { inDir: dir, outDir, files, supersede, ...(signingKeyId ? { signingKeyId } : {}), ...(d !== undefined ? { days: d } : {}) });
       if (!r.ok) return setStep('confirm');
+      setRenewal(r.value);
       // Shown like the plain requests' results: a renewal served again counts as issued, with its serial.
       const rows = r.value.requests.map((x) => ({ file: x.file, ok: x.status !== 'refused', serial: x.newSerial, out: x.out, code: x.code, message: x.message }));
       result = { ...result, issued: result.issued + r.value.counts.issued + r.value.counts.alreadyIssued, failed: result.failed + r.value.counts.refused, results: [...result.results, ...rows].sort((a, b) => a.file.localeCompare(b.file)) };
@@ -99,6 +103,13 @@ export function ConfirmStep() {
           ))}
         </TableBody>
       </Table>
+      {renewals > 0 ? (
+        <FormControlLabel
+          sx={{ mt: 1 }}
+          control={<Checkbox checked={supersede} onChange={(e) => setSupersede(e.target.checked)} />}
+          label="Revoke each renewed certificate (reason superseded) once its successor is recorded: it goes on the next CRL"
+        />
+      ) : null}
       <StepRefusal title="Nothing was issued" spaced />
       <StepActions onBack={() => go('profile')}>
         <Button variant="contained" onClick={() => void issue()}>

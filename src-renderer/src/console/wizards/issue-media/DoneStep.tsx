@@ -8,7 +8,7 @@ import { counted, useIssueMediaDraft } from './issue-media-draft.ts';
 
 /** Where the certificates went, and what to do with the refused requests. */
 export function DoneStep() {
-  const { result, outDir } = useIssueMediaDraft();
+  const { result, renewal, outDir } = useIssueMediaDraft();
   if (!result) return null;
   return (
     <>
@@ -18,6 +18,11 @@ export function DoneStep() {
           {result.failed > 0 ? `; ${counted(result.failed, 'file', 'files')} refused` : ''}
         </AlertTitle>
         The certificates are in <MonoText testId="issue-out-dir">{outDir}</MonoText> <CopyTextButton text={outDir} label="Copy the folder path" />, one <MonoText>.crt.pem</MonoText> per request.
+        {renewal ? (
+          <>
+            {' '}The renewal report is beside them: <MonoText testId="done-renewal-report">{renewal.report.csv}</MonoText> (and its <MonoText>.json</MonoText>).
+          </>
+        ) : null}
         {result.failed > 0 ? ' Refused requests were not signed; send them back to their owners with the reason shown on the previous step.' : ''}
       </Alert>
       <Typography variant="body2" sx={{ mt: 2 }}>

@@ -3,12 +3,14 @@ import { HexChip } from '../../../components/KeyIdChip.tsx';
 import { OperationProgress } from '../../../components/OperationProgress.tsx';
 import { StepActions } from '../WizardFrame.tsx';
 import { FileCheckTable } from './FileCheckTable.tsx';
+import { RenewalReport } from './RenewalReport.tsx';
 import { useIssueMediaDraft, useIssueMediaWizard } from './issue-media-draft.ts';
 
 /** The batch being signed, with progress, then the result of each file. */
 export function IssueStep() {
   const { go, busy } = useIssueMediaWizard();
-  const { result } = useIssueMediaDraft();
+  const { result, renewal } = useIssueMediaDraft();
+  const replays = new Set(renewal?.requests.filter((l) => l.status === 'already-issued').map((l) => l.file) ?? []);
   return (
     <>
       <OperationProgress operation="cert.issueBatch" label="Signing the requests" running={busy} />
@@ -27,7 +29,7 @@ export function IssueStep() {
                   ok: true,
                   text: (
                     <>
-                      Issued, serial <HexChip value={r.serial ?? ''} kind="serial number" />
+                      {replays.has(r.file) ? 'Already issued (the same request served before), serial' : 'Issued, serial'} <HexChip value={r.serial ?? ''} kind="serial number" />
                     </>
                   ),
                 }
@@ -35,6 +37,7 @@ export function IssueStep() {
           )}
         />
       ) : null}
+      {result && renewal ? <RenewalReport report={renewal} /> : null}
       <StepActions>
         <Button variant="contained" disabled={busy || !result} onClick={() => go('done')}>
           Next: done

@@ -1,4 +1,4 @@
-import type { BatchResult, ProfileName, ProfileView, RequestFolderFileView, RequestFolderView } from '../../../../../src-main/api/contract.ts';
+import type { BatchResult, ProfileName, ProfileView, RenewalBatchResult, RequestFolderFileView, RequestFolderView } from '../../../../../src-main/api/contract.ts';
 import { useWizard, useWizardField } from '../wizard-state.ts';
 
 export type IssueMediaStepId = 'folder' | 'profile' | 'confirm' | 'issue' | 'done';
@@ -24,6 +24,10 @@ export function useIssueMediaDraft() {
   const [days, setDays] = useWizardField('issue-media', 'days', '');
   const [outDir, setOutDir] = useWizardField('issue-media', 'outDir', '');
   const [result, setResult] = useWizardField<BatchResult | null>('issue-media', 'result', null);
+  // The renewal batch's own report (cert.renewBatch): counts, a line per renewal request, the report files.
+  const [renewal, setRenewal] = useWizardField<RenewalBatchResult | null>('issue-media', 'renewal', null);
+  // Revoke each renewed certificate (superseded) once its successor is recorded (cert renew-batch --supersede).
+  const [supersede, setSupersede] = useWizardField('issue-media', 'supersede', false);
   // The files the officer ticked, by name; only those are signed (and the main process re-checks each by its SHA-256).
   const [ticked, setTicked] = useWizardField<string[]>('issue-media', 'ticked', []);
   const readable = requests?.files.filter((f) => f.ok).length ?? 0;
@@ -33,7 +37,7 @@ export function useIssueMediaDraft() {
   const chosenRenewals = chosen.filter((f) => f.kind === 'renewal');
   const chosenRequests = chosen.filter((f) => f.kind === 'csr');
   return {
-    medium, setMedium, sub, setSub, requests, setRequests, profiles, setProfiles, profile, setProfile, days, setDays, outDir, setOutDir, result, setResult, ticked, setTicked,
+    medium, setMedium, sub, setSub, requests, setRequests, profiles, setProfiles, profile, setProfile, days, setDays, outDir, setOutDir, result, setResult, renewal, setRenewal, supersede, setSupersede, ticked, setTicked,
     inDir: joinMediumPath(medium, sub),
     tickable,
     chosenRequests,
