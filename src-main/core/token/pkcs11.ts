@@ -11,7 +11,7 @@
  * finalised: login state is the process's (PKCS#11 2.40 section 5.4), so a
  * worker thread that finalised would log every other thread out.
  */
-import { createHash, createPrivateKey, createPublicKey, randomBytes } from 'node:crypto';
+import { createHash, createHmac, createPrivateKey, createPublicKey, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { DomainError, isDomainError } from '../errors.ts';
@@ -64,6 +64,21 @@ export interface TokenListing extends TokenIdentity {
 }
 
 const modules = new Map<string, PKCS11>();
+
+/**
+ * PINs a token refused in this thread, so none is tried on it twice: a token
+ * counts every wrong login and locks the PIN after a few (often three), and
+ * one command checks every token key it lists (`key list`, the dashboard).
+ * Held as an HMAC under a key of this thread's only, never as the PIN.
+ */
+const refusedPins = new Set<string>();
+const refusalKey = randomBytes(32);
+const pinMark = (modulePath: string, serial: string, pin: string): string => createHmac('sha256', refusalKey).update(`${modulePath}\0${serial}\0${pin}`).digest('base64');
+
+/** The officer typed a PIN again (the desktop app's PIN field): a PIN refused earlier may be tried once more. */
+export function forgetRefusedPins(): void {
+  refusedPins.clear();
+}
 
 function cryptokiCode(e: unknown): string | null {
   const m = /(CKR_[A-Z0-9_]+)/.exec(e instanceof Error ? `${e.message} ${e.stack ?? ''}` : String(e));
@@ -196,11 +211,18 @@ export class TokenSession {
     if ((info.flags & m.CKF_USER_PIN_LOCKED) !== 0) throw tokenError(new Error('CKR_PIN_LOCKED'), 'log in');
     this.#session = guard('open a session', () => this.#p.C_OpenSession(slot, m.CKF_SERIAL_SESSION | m.CKF_RW_SESSION));
     if (pin === undefined) return;
+    const mark = pinMark(modulePath, this.identity.serial, pin);
+    if (refusedPins.has(mark)) {
+      this.close();
+      throw new DomainError('TOKEN_PIN_INCORRECT', `Token "${this.identity.label}" (serial ${this.identity.serial}) refused this PIN a moment ago, so it was not tried again: tokens lock the PIN after a few wrong tries. Check the PIN file or AIRGAP_CA_PIN (in the app: type the PIN again) and try again.`, 'log in: refused before, not retried');
+    }
     try {
       this.#p.C_Login(this.#session, m.CKU_USER, pin);
     } catch (e) {
       // Login is the process's: another session (another worker thread) already did it.
-      if (cryptokiCode(e) !== 'CKR_USER_ALREADY_LOGGED_IN') {
+      const ckr = cryptokiCode(e);
+      if (ckr !== 'CKR_USER_ALREADY_LOGGED_IN') {
+        if (ckr === 'CKR_PIN_INCORRECT' || ckr === 'CKR_PIN_LEN_RANGE') refusedPins.add(mark);
         this.close();
         throw tokenError(e, 'log in');
       }
