@@ -5,13 +5,13 @@
  * wherever a fresh process matters (a wrong PIN, a token removed, a key
  * deleted: this process's SoftHSM caches its login and its tokens).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../core/clock.ts';
 import { makeCsr } from '../testing/issuance-fixtures.ts';
-import { jsonError, runCli, type CliRun } from '../testing/cli-runner.ts';
+import { CLI_BIN, jsonError, runCli, type CliRun } from '../testing/cli-runner.ts';
 import { inProcessCli } from '../testing/cli-in-process.ts';
 import { SOFTHSM_MODULE, softHsm, type SoftHsmToken } from '../testing/softhsm.ts';
 import { removeTempDirs, tempDir } from '../testing/temp-dir.ts';
@@ -360,7 +360,7 @@ describe('a token whose user PIN is locked', () => {
   });
 });
 
-describe('the token PIN from AIRGAP_CA_PIN', () => {
+describe('where the module and the PIN come from', () => {
   const o = officer(TOKENS.secrets);
 
   beforeAll(async () => {
@@ -422,5 +422,54 @@ if (wt.isMainThread) {
     expect(r.stdout + r.stderr).not.toContain(o.token.pin);
     const audit = ok(await o.cli(['--json', 'audit', 'list']));
     expect(JSON.stringify(audit)).not.toContain(o.token.pin);
+  });
+});
+
+describe('where the module and the PIN come from: the setting and the prompt', () => {
+  const o = officer(TOKENS.secrets);
+
+  it('token module sets, shows and clears settings.pkcs11Module (audited); the CLI then signs with no AIRGAP_CA_PKCS11_MODULE, and asks for the PIN on a terminal without echoing it', async () => {
+    ok(await o.cli(['vault', 'init']));
+    // Without the environment variable, nothing but the setting names the module.
+    const noEnv = { AIRGAP_CA_PKCS11_MODULE: '' };
+    const none = await o.child(['--json', 'token', 'list'], noEnv);
+    expect(jsonError(none).code).toBe('TOKEN_MODULE_MISSING');
+    const relative = await o.child(['--json', 'token', 'module', 'libsofthsm2.so'], noEnv);
+    expect(jsonError(relative).code).toBe('INVALID_INPUT');
+    expect(ok(await o.child(['--json', 'token', 'module', SOFTHSM_MODULE], noEnv))).toEqual({ pkcs11Module: SOFTHSM_MODULE, environment: null });
+    expect(ok(await o.child(['--json', 'token', 'module'], { AIRGAP_CA_PKCS11_MODULE: '/elsewhere/module.so' }))).toEqual({ pkcs11Module: SOFTHSM_MODULE, environment: '/elsewhere/module.so' });
+    const events = (ok(await o.cli(['--json', 'audit', 'list'])) as { events: Array<{ action: string; details: unknown }> }).events;
+    expect(events.filter((e) => e.action === 'settings.updated').map((e) => JSON.stringify(e.details))).toEqual([expect.stringContaining(SOFTHSM_MODULE)]);
+    ok(await o.child(['--pin-file', o.token.pinFile, 'key', 'create', '--name', 'root', '--token', o.token.label], noEnv));
+    ok(await o.child(['--pin-file', o.token.pinFile, 'key', 'self-sign', 'root', '--subject', 'CN=Prompt Root'], noEnv));
+    ok(await o.child(['--pin-file', o.token.pinFile, 'key', 'activate', 'root'], noEnv));
+
+    // No --pin-file, no AIRGAP_CA_PIN, a terminal (script(1) gives the CLI a pseudo-terminal): "Token PIN: " is asked once,
+    // typed after the prompt shows, not echoed, and the refused-for-want-of-a-PIN command runs again and signs.
+    writeFileSync(join(o.dir, 'p.csr'), makeCsr('p256', 'prompted'));
+    const cmd = [process.execPath, CLI_BIN, '--json', 'cert', 'issue', '--csr', join(o.dir, 'p.csr'), '--out', join(o.dir, 'p.crt')].map((a) => `'${a}'`).join(' ');
+    const terminal = spawn('script', ['-qefc', cmd, '/dev/null'], { env: { PATH: process.env.PATH ?? '', HOME: join(o.dir, 'home'), ...o.token.env, AIRGAP_CA_PASSPHRASE: PASS, AIRGAP_CA_VAULT: o.vault, AIRGAP_CA_ACTOR: 'officer' } });
+    let seen = '';
+    let typed = false;
+    const code = await new Promise<number | null>((resolve) => {
+      terminal.stdout.on('data', (d: Buffer) => {
+        seen += d.toString('utf8');
+        if (!typed && seen.includes('Token PIN: ')) {
+          typed = true;
+          terminal.stdin.write(`${o.token.pin}\r`);
+        }
+      });
+      terminal.on('close', resolve);
+    });
+    expect(code, seen).toBe(0);
+    expect(seen.split('Token PIN: ')).toHaveLength(2);
+    expect(seen).not.toContain(o.token.pin);
+    expect(existsSync(join(o.dir, 'p.crt'))).toBe(true);
+    writeFileSync(join(o.dir, 'prompt-root.pem'), (ok(await o.cli(['--json', 'key', 'show', 'root'])) as { certificatePem: string }).certificatePem);
+    expect(openssl(['verify', '-x509_strict', '-CAfile', 'prompt-root.pem', 'p.crt'], o.dir)).toEqual({ status: 0, out: 'p.crt: OK\n' });
+
+    expect(ok(await o.child(['--json', 'token', 'module', '--clear'], noEnv))).toEqual({ pkcs11Module: null, environment: null });
+    const cleared = await o.child(['--json', '--pin-file', o.token.pinFile, 'cert', 'issue', '--csr', join(o.dir, 'p.csr'), '--out', join(o.dir, 'q.crt')], noEnv);
+    expect(jsonError(cleared).code).toBe('TOKEN_MODULE_MISSING');
   });
 });
