@@ -254,10 +254,10 @@ describe('other algorithms and adopting an existing key pair', () => {
     ok(await o.cli(['vault', 'init']));
   });
 
-  it('makes ECDSA P-384 and Ed25519 keys on the token (SoftHSM 2.6 has CKM_EDDSA) and adopts a pair made by pkcs11-tool', async () => {
+  it('makes ECDSA P-384, Ed25519 (SoftHSM 2.6 has CKM_EDDSA) and RSA-4096 keys on the token and adopts a pair made by pkcs11-tool', async () => {
     const tokens = ok(await o.cli(['--json', 'token', 'list'])) as Array<{ label: string; serial: string; eddsa: boolean }>;
     expect(tokens.find((t) => t.label === o.token.label)).toMatchObject({ serial: o.token.serial, eddsa: true });
-    for (const algorithm of ['ecdsa-p384', 'ed25519']) {
+    for (const algorithm of ['ecdsa-p384', 'ed25519', 'rsa-4096']) {
       const k = ok(await o.cli(['--json', '--pin-file', o.token.pinFile, 'key', 'create', '--name', algorithm, '--algorithm', algorithm, '--token', o.token.label])) as { algorithm: string; token: { status: string } };
       expect([k.algorithm, k.token.status]).toEqual([algorithm, 'OK']);
       ok(await o.cli(['--pin-file', o.token.pinFile, 'key', 'self-sign', algorithm, '--subject', `CN=${algorithm} root`]));
@@ -471,5 +471,31 @@ describe('where the module and the PIN come from: the setting and the prompt', (
     expect(ok(await o.child(['--json', 'token', 'module', '--clear'], noEnv))).toEqual({ pkcs11Module: null, environment: null });
     const cleared = await o.child(['--json', '--pin-file', o.token.pinFile, 'cert', 'issue', '--csr', join(o.dir, 'p.csr'), '--out', join(o.dir, 'q.crt')], noEnv);
     expect(jsonError(cleared).code).toBe('TOKEN_MODULE_MISSING');
+  });
+});
+
+describe('a token without Ed25519', () => {
+  // Another SoftHSM2 configuration whose tokens lack the Edwards-curve mechanisms (as many smart cards do); only child processes load it.
+  const plain = softHsm({ withoutMechanisms: ['CKM_EDDSA', 'CKM_EC_EDWARDS_KEY_PAIR_GEN'] });
+  const o = officer(plain.token('card-token'));
+
+  it('token list says so, key create --algorithm ed25519 is refused with TOKEN_MECHANISM_UNSUPPORTED naming what to choose, and nothing is made on the token or in the vault; key import --token of an Ed25519 key likewise', async () => {
+    ok(await o.child(['vault', 'init']));
+    const before = await vaultState(o);
+    const tokens = ok(await o.child(['--json', 'token', 'list'])) as Array<{ label: string; eddsa: boolean }>;
+    expect(tokens.find((t) => t.label === 'card-token')?.eddsa).toBe(false);
+    const r = await o.child(['--json', '--pin-file', o.token.pinFile, 'key', 'create', '--name', 'ed', '--algorithm', 'ed25519', '--token', o.token.label]);
+    expect([r.code, jsonError(r).code]).toEqual([1, 'TOKEN_MECHANISM_UNSUPPORTED']);
+    expect(jsonError(r).message).toMatch(/does not support Ed25519 \(it lacks CKM_EDDSA and CKM_EC_EDWARDS_KEY_PAIR_GEN\): choose ecdsa-p256, ecdsa-p384, rsa-3072 or rsa-4096/);
+
+    const run = (args: string[]) => execFileSync('openssl', args, { cwd: o.dir, stdio: 'pipe' });
+    run(['req', '-x509', '-newkey', 'ed25519', '-nodes', '-keyout', 'ed.key', '-out', 'ed.pem', '-subj', '/CN=Ed Root', '-days', '30', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+    const imported = await o.child(['--json', '--pin-file', o.token.pinFile, 'key', 'import', '--name', 'ed-root', '--key', join(o.dir, 'ed.key'), '--cert', join(o.dir, 'ed.pem'), '--token', o.token.label]);
+    expect(jsonError(imported).code).toBe('TOKEN_MECHANISM_UNSUPPORTED');
+    expect(o.token.pkcs11Tool(['--list-objects']).trim()).toBe('');
+    expect(await vaultState(o)).toEqual(before);
+    // An ECDSA key on the same token is fine.
+    const p256 = ok(await o.child(['--json', '--pin-file', o.token.pinFile, 'key', 'create', '--name', 'ec', '--token', o.token.label])) as { token: { status: string } };
+    expect(p256.token.status).toBe('OK');
   });
 });

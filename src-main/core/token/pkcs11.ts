@@ -345,9 +345,7 @@ export class TokenSession {
       priv.push({ type: m.CKA_KEY_TYPE, value: m.CKK_RSA });
     } else {
       const curve = CURVES[algorithm]!;
-      if (algorithm === 'ed25519' && !this.mechanisms.has(CKM_EDDSA)) {
-        throw new DomainError('TOKEN_MECHANISM_UNSUPPORTED', `Token "${this.identity.label}" does not support Ed25519 (CKM_EDDSA): choose ecdsa-p256, ecdsa-p384, rsa-3072 or rsa-4096 for a key on this token.`);
-      }
+      if (algorithm === 'ed25519') this.assertEddsa(true);
       mechanism = algorithm === 'ed25519' ? CKM_EC_EDWARDS_KEY_PAIR_GEN : m.CKM_EC_KEY_PAIR_GEN;
       const keyType = algorithm === 'ed25519' ? CKK_EC_EDWARDS : m.CKK_EC;
       pub.push({ type: m.CKA_KEY_TYPE, value: keyType }, { type: m.CKA_EC_PARAMS, value: Buffer.from(curve.params, 'hex') } as never);
@@ -357,6 +355,15 @@ export class TokenSession {
     const spki = this.publicKeySpki(ckaId);
     if (!spki) throw new DomainError('TOKEN_ERROR', 'The token made the key pair but shows no public key for it.');
     return spki;
+  }
+
+  /** Ed25519 needs CKM_EDDSA to sign (and CKM_EC_EDWARDS_KEY_PAIR_GEN to be made here); "token list" shows which tokens have both. */
+  assertEddsa(generate: boolean): void {
+    const mechs = this.mechanisms;
+    const missing = [...(mechs.has(CKM_EDDSA) ? [] : ['CKM_EDDSA']), ...(generate && !mechs.has(CKM_EC_EDWARDS_KEY_PAIR_GEN) ? ['CKM_EC_EDWARDS_KEY_PAIR_GEN'] : [])];
+    if (missing.length > 0) {
+      throw new DomainError('TOKEN_MECHANISM_UNSUPPORTED', `Token "${this.identity.label}" does not support Ed25519 (it lacks ${missing.join(' and ')}): choose ecdsa-p256, ecdsa-p384, rsa-3072 or rsa-4096 for a key on this token, or keep the Ed25519 key in the vault. Nothing was created.`);
+    }
   }
 
   /** Removes both halves of a key pair this session made (a key the vault then failed to record). */
@@ -407,6 +414,7 @@ export class TokenSession {
       const curve = CURVES[algorithm];
       if (!curve) throw new DomainError('UNSUPPORTED_ALGORITHM', `A ${algorithm} key cannot be put on a token.`);
       const edwards = curve.crv === 'Ed25519';
+      if (edwards) this.assertEddsa(false);
       const keyType = { type: m.CKA_KEY_TYPE, value: edwards ? CKK_EC_EDWARDS : m.CKK_EC };
       const params = { type: m.CKA_EC_PARAMS, value: Buffer.from(curve.params, 'hex') };
       const point = edwards ? b(jwk.x) : Buffer.concat([Buffer.from([4]), b(jwk.x), b(jwk.y)]);
