@@ -15,7 +15,8 @@ import { createService, type Service } from '../api/service.ts';
 import { fileLogger, type Logger } from '../api/session.ts';
 import { defaultLogFile, defaultVaultDir } from '../api/vault-location.ts';
 import { EXIT, exitCodeFor } from './exit-codes.ts';
-import { passphraseWithoutPrompt, pinWithoutPrompt, promptHidden, takeSecretEnvironment } from './secrets.ts';
+import { passphraseWithoutPrompt, pinWithoutPrompt, promptHidden } from './secrets.ts';
+import { PROCESS_ENVIRONMENT } from './process-environment.ts';
 
 /** Share files as text for the api; the bytes read are zeroed once copied into the text. */
 function readShareFiles(paths: readonly string[], code: ErrorCode, what: string): Array<{ label: string; content: string }> {
@@ -190,8 +191,8 @@ function writeUnlessClosed(stream: NodeJS.WriteStream, s: string): void {
 
 export const processRuntime: CliRuntime = {
   clock: systemClock,
-  // The secrets move out of process.env as soon as the CLI loads, before anything can spawn a child.
-  env: takeSecretEnvironment(process.env),
+  // The secrets moved out of process.env as the CLI started (process-environment.ts), before anything could start a worker or a child.
+  env: PROCESS_ENVIRONMENT,
   stdout: (s) => writeUnlessClosed(process.stdout, s),
   stderr: (s) => writeUnlessClosed(process.stderr, s),
   setExitCode: (code) => {

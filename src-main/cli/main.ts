@@ -1,3 +1,5 @@
+// First: the secrets leave process.env before the pool below starts worker threads with a copy of it.
+import './process-environment.ts';
 import { prewarmIssuancePool } from '../core/issuance/issuance-pool.ts';
 
 // A batch signs on worker threads: start them first, so they load their modules while this thread

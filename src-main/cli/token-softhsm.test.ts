@@ -5,13 +5,13 @@
  * wherever a fresh process matters (a wrong PIN, a token removed, a key
  * deleted: this process's SoftHSM caches its login and its tokens).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../core/clock.ts';
 import { makeCsr } from '../testing/issuance-fixtures.ts';
-import { jsonError, runCli, type CliRun } from '../testing/cli-runner.ts';
+import { CLI_BIN, jsonError, runCli, type CliRun } from '../testing/cli-runner.ts';
 import { inProcessCli } from '../testing/cli-in-process.ts';
 import { SOFTHSM_MODULE, softHsm, type SoftHsmToken } from '../testing/softhsm.ts';
 import { removeTempDirs, tempDir } from '../testing/temp-dir.ts';
@@ -23,7 +23,7 @@ const PASS = 'correct horse battery staple, token test';
 
 // Every token of this file, made before this process first loads the module (it reads SOFTHSM2_CONF once).
 const hsm = softHsm();
-const TOKENS = { main: hsm.token('ca-token'), failures: hsm.token('fail-token'), algorithms: hsm.token('algo-token'), cas: hsm.token('cas-token') };
+const TOKENS = { main: hsm.token('ca-token'), failures: hsm.token('fail-token'), algorithms: hsm.token('algo-token'), cas: hsm.token('cas-token'), locked: hsm.token('lock-token'), secrets: hsm.token('secret-token', '73915824') };
 process.env.SOFTHSM2_CONF = hsm.conf;
 
 interface Officer {
@@ -186,6 +186,7 @@ describe('token failures each have their own code and change nothing', () => {
     ok(await o.cli(['--pin-file', o.token.pinFile, 'key', 'create', '--name', 'root', '--token', o.token.label]));
     ok(await o.cli(['--pin-file', o.token.pinFile, 'key', 'self-sign', 'root', '--subject', 'CN=Failure Root']));
     ok(await o.cli(['--pin-file', o.token.pinFile, 'key', 'activate', 'root']));
+    ok(await o.cli(['--pin-file', o.token.pinFile, 'key', 'create', '--name', 'spare', '--token', o.token.label]));
     writeFileSync(join(o.dir, 'a.csr'), makeCsr('p256', 'agent-a'));
   });
 
@@ -207,6 +208,27 @@ describe('token failures each have their own code and change nothing', () => {
     expect(await vaultState(o)).toEqual(before);
     // The PIN never shows in what the CLI prints.
     for (const r of [wrong, none, noModule, wrongCreate, noToken]) expect(r.stdout + r.stderr).not.toContain(o.token.pin);
+  });
+
+  it('the health check says each of them too (key show), and a wrong PIN is tried on the token once per command, not once per key', async () => {
+    const before = await vaultState(o);
+    const show = async (env: Record<string, string>, extra: string[] = []) => {
+      const r = ok(await o.child(['--json', ...extra, 'key', 'show', 'root'], env)) as { health: { ok: boolean; problems: string[] }; token: { status: string; message: string } };
+      return [r.health.ok, r.token.status, r.token.message];
+    };
+    expect(await show({ AIRGAP_CA_PIN: '000000' })).toEqual([false, 'TOKEN_PIN_INCORRECT', expect.stringMatching(/Check the PIN file or AIRGAP_CA_PIN/)]);
+    expect(await show({ AIRGAP_CA_PKCS11_MODULE: join(o.dir, 'no-such-module.so') }, ['--pin-file', o.token.pinFile])).toEqual([false, 'TOKEN_MODULE_MISSING', expect.stringMatching(/does not exist/)]);
+    expect(await show({}, ['--pin-file', o.token.pinFile])).toEqual([true, 'OK', expect.stringMatching(/it signs/)]);
+
+    // Two keys on the token, a wrong PIN: OpenSC's pkcs11-spy between the CLI and SoftHSM2 logs every call the token sees.
+    const spyLog = join(o.dir, 'spy.log');
+    const spied = { AIRGAP_CA_PKCS11_MODULE: '/usr/lib/x86_64-linux-gnu/pkcs11-spy.so', PKCS11SPY: SOFTHSM_MODULE, PKCS11SPY_OUTPUT: spyLog };
+    const listed = ok(await o.child(['--json', 'key', 'list'], { ...spied, AIRGAP_CA_PIN: '000000' })) as Array<{ name: string; token: { status: string } | null }>;
+    expect(listed.map((k) => [k.name, k.token?.status])).toEqual([['root', 'TOKEN_PIN_INCORRECT'], ['spare', 'TOKEN_PIN_INCORRECT']]);
+    const logins = readFileSync(spyLog, 'utf8').split('\n').filter((l) => /^\d+: C_Login$/.test(l));
+    expect(logins).toHaveLength(1);
+    expect(readFileSync(spyLog, 'utf8')).toContain('CKR_PIN_INCORRECT');
+    expect(await vaultState(o)).toEqual(before);
   });
 
   it('a key deleted from the token behind the vault\'s back: TOKEN_KEY_MISSING on signing and in the health check', async () => {
@@ -232,10 +254,10 @@ describe('other algorithms and adopting an existing key pair', () => {
     ok(await o.cli(['vault', 'init']));
   });
 
-  it('makes ECDSA P-384 and Ed25519 keys on the token (SoftHSM 2.6 has CKM_EDDSA) and adopts a pair made by pkcs11-tool', async () => {
+  it('makes ECDSA P-384, Ed25519 (SoftHSM 2.6 has CKM_EDDSA) and RSA-4096 keys on the token and adopts a pair made by pkcs11-tool', async () => {
     const tokens = ok(await o.cli(['--json', 'token', 'list'])) as Array<{ label: string; serial: string; eddsa: boolean }>;
     expect(tokens.find((t) => t.label === o.token.label)).toMatchObject({ serial: o.token.serial, eddsa: true });
-    for (const algorithm of ['ecdsa-p384', 'ed25519']) {
+    for (const algorithm of ['ecdsa-p384', 'ed25519', 'rsa-4096']) {
       const k = ok(await o.cli(['--json', '--pin-file', o.token.pinFile, 'key', 'create', '--name', algorithm, '--algorithm', algorithm, '--token', o.token.label])) as { algorithm: string; token: { status: string } };
       expect([k.algorithm, k.token.status]).toEqual([algorithm, 'OK']);
       ok(await o.cli(['--pin-file', o.token.pinFile, 'key', 'self-sign', algorithm, '--subject', `CN=${algorithm} root`]));
@@ -313,5 +335,196 @@ describe('token keys of two CAs on one token', () => {
       ['default', 'agents-token'],
       ['servers', 'servers-token'],
     ]);
+  });
+});
+
+describe('a token whose user PIN is locked', () => {
+  const o = officer(TOKENS.locked);
+
+  beforeAll(async () => {
+    ok(await o.cli(['vault', 'init']));
+    ok(await o.cli(['--pin-file', o.token.pinFile, 'key', 'create', '--name', 'root', '--token', o.token.label]));
+    ok(await o.cli(['--pin-file', o.token.pinFile, 'key', 'self-sign', 'root', '--subject', 'CN=Locked Root']));
+    ok(await o.cli(['--pin-file', o.token.pinFile, 'key', 'activate', 'root']));
+    writeFileSync(join(o.dir, 'a.csr'), makeCsr('p256', 'agent-a'));
+  });
+
+  it('TOKEN_PIN_LOCKED on signing, in the health check and in token list; nothing is tried with the PIN and the vault is unchanged', async () => {
+    // SoftHSM2 counts no wrong tries, so the lock is set where SoftHSM2 keeps it: CKA_OS_TOKENFLAGS in the token's
+    // token.object gets CKF_USER_PIN_LOCKED (0x40000), and the module reports the token locked as a smart card does.
+    const dirs = readdirSync(o.token.tokensDir).filter((d) => existsSync(join(o.token.tokensDir, d, 'token.object')));
+    const tokenObject = dirs.map((d) => join(o.token.tokensDir, d, 'token.object')).find((f) => readFileSync(f).includes(Buffer.from(o.token.label.padEnd(32, ' '))))!;
+    const bytes = readFileSync(tokenObject);
+    const at = bytes.indexOf(Buffer.from('000000008000534b', 'hex'));
+    expect(at).toBeGreaterThan(0);
+    const flags = bytes.readBigUInt64BE(at + 16);
+    const locked = Buffer.from(bytes);
+    locked.writeBigUInt64BE(flags | 0x40000n, at + 16);
+    writeFileSync(tokenObject, locked);
+    try {
+      const before = await vaultState(o);
+      const listedTokens = ok(await o.child(['--json', 'token', 'list'])) as Array<{ label: string; pinLocked: boolean }>;
+      expect(listedTokens.find((t) => t.label === o.token.label)?.pinLocked).toBe(true);
+      // Through OpenSC's pkcs11-spy, which logs every call the token sees: a locked PIN is not even tried.
+      const spyLog = join(o.dir, 'spy.log');
+      const spied = { AIRGAP_CA_PKCS11_MODULE: '/usr/lib/x86_64-linux-gnu/pkcs11-spy.so', PKCS11SPY: SOFTHSM_MODULE, PKCS11SPY_OUTPUT: spyLog };
+      const issued = await o.child(['--json', '--pin-file', o.token.pinFile, 'cert', 'issue', '--csr', join(o.dir, 'a.csr'), '--out', join(o.dir, 'a.crt')], spied);
+      expect([issued.code, jsonError(issued).code]).toEqual([3, 'TOKEN_PIN_LOCKED']);
+      expect(readFileSync(spyLog, 'utf8')).toMatch(/^\d+: C_GetTokenInfo$/m);
+      expect(readFileSync(spyLog, 'utf8')).not.toMatch(/^\d+: C_Login$/m);
+      expect(jsonError(issued).message).toMatch(/security officer must unlock or reset it/);
+      const crl = await o.child(['--json', '--pin-file', o.token.pinFile, 'crl', 'generate', '--out', join(o.dir, 'x.crl')]);
+      expect(jsonError(crl).code).toBe('TOKEN_PIN_LOCKED');
+      const shown = ok(await o.child(['--json', '--pin-file', o.token.pinFile, 'key', 'show', 'root'])) as { health: { ok: boolean }; token: { status: string } };
+      expect([shown.health.ok, shown.token.status]).toEqual([false, 'TOKEN_PIN_LOCKED']);
+      const created = await o.child(['--json', '--pin-file', o.token.pinFile, 'key', 'create', '--name', 'second', '--token', o.token.label]);
+      expect(jsonError(created).code).toBe('TOKEN_PIN_LOCKED');
+      expect(await vaultState(o)).toEqual(before);
+      expect(readdirSync(o.dir).filter((f) => f === 'a.crt' || f === 'x.crl')).toEqual([]);
+    } finally {
+      writeFileSync(tokenObject, bytes);
+    }
+    // Unlocked again (what the security officer's reset does): the same key signs.
+    ok(await o.child(['--pin-file', o.token.pinFile, 'cert', 'issue', '--csr', join(o.dir, 'a.csr'), '--out', join(o.dir, 'a.crt')]));
+  });
+});
+
+describe('where the module and the PIN come from', () => {
+  const o = officer(TOKENS.secrets);
+
+  beforeAll(async () => {
+    ok(await o.cli(['vault', 'init']));
+    ok(await o.cli(['--pin-file', o.token.pinFile, 'key', 'create', '--name', 'root', '--token', o.token.label]));
+    ok(await o.cli(['--pin-file', o.token.pinFile, 'key', 'self-sign', 'root', '--subject', 'CN=Secret Root']));
+    ok(await o.cli(['--pin-file', o.token.pinFile, 'key', 'activate', 'root']));
+  });
+
+  it('signs a batch on the token, and no worker thread or child process the CLI starts has the PIN (or the passphrase) in its environment, nor does the audit log', async () => {
+    // A preload in the CLI's process records the environment of every worker thread and child process it starts.
+    const envLog = join(o.dir, 'children.jsonl');
+    const hook = join(o.dir, 'record-children.mjs');
+    writeFileSync(
+      hook,
+      `import cp from 'node:child_process';
+import wt from 'node:worker_threads';
+import { appendFileSync } from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
+if (wt.isMainThread) {
+  const log = ${JSON.stringify(envLog)};
+  const record = (kind, what, env) => appendFileSync(log, JSON.stringify({ kind, what: String(what), env: { ...(env ?? process.env) } }) + '\\n');
+  for (const name of ['spawn', 'spawnSync', 'execFile', 'execFileSync', 'exec', 'execSync', 'fork']) {
+    const real = cp[name];
+    cp[name] = function (file, ...rest) {
+      const opts = rest.find((a) => a && typeof a === 'object' && !Array.isArray(a));
+      record(name, file, opts?.env);
+      return real.call(this, file, ...rest);
+    };
+  }
+  const RealWorker = wt.Worker;
+  wt.Worker = class extends RealWorker {
+    constructor(url, opts) {
+      record('worker', url, opts?.env);
+      super(url, opts);
+    }
+  };
+  syncBuiltinESMExports();
+}
+`,
+    );
+    const inDir = join(o.dir, 'csrs');
+    const outDir = join(o.dir, 'certs');
+    mkdirSync(inDir);
+    mkdirSync(outDir);
+    for (let i = 0; i < 20; i++) writeFileSync(join(inDir, `agent-${i}.csr`), makeCsr('p256', `agent-${i}`));
+    const r = await o.child(['--json', 'cert', 'issue-batch', '--in', inDir, '--out', outDir], { AIRGAP_CA_PIN: o.token.pin, NODE_OPTIONS: `--import=${hook}` });
+    expect((ok(r) as { issued: number }).issued).toBe(20);
+    const started = readFileSync(envLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string; what: string; env: Record<string, string> });
+    // The batch ran on worker threads (one token session each), so the recording saw them.
+    expect(started.filter((s) => s.kind === 'worker').length).toBeGreaterThan(0);
+    for (const s of started) {
+      expect(Object.keys(s.env), `${s.kind} ${s.what}`).not.toContain('AIRGAP_CA_PIN');
+      expect(JSON.stringify(s.env), `${s.kind} ${s.what}`).not.toContain(o.token.pin);
+      // Nor the vault's passphrase (AIRGAP_CA_PASSPHRASE, also in this run's environment).
+      expect(Object.keys(s.env), `${s.kind} ${s.what}`).not.toContain('AIRGAP_CA_PASSPHRASE');
+      expect(JSON.stringify(s.env), `${s.kind} ${s.what}`).not.toContain(PASS);
+    }
+    expect(r.stdout + r.stderr).not.toContain(o.token.pin);
+    const audit = ok(await o.cli(['--json', 'audit', 'list']));
+    expect(JSON.stringify(audit)).not.toContain(o.token.pin);
+  });
+});
+
+describe('where the module and the PIN come from: the setting and the prompt', () => {
+  const o = officer(TOKENS.secrets);
+
+  it('token module sets, shows and clears settings.pkcs11Module (audited); the CLI then signs with no AIRGAP_CA_PKCS11_MODULE, and asks for the PIN on a terminal without echoing it', async () => {
+    ok(await o.cli(['vault', 'init']));
+    // Without the environment variable, nothing but the setting names the module.
+    const noEnv = { AIRGAP_CA_PKCS11_MODULE: '' };
+    const none = await o.child(['--json', 'token', 'list'], noEnv);
+    expect(jsonError(none).code).toBe('TOKEN_MODULE_MISSING');
+    const relative = await o.child(['--json', 'token', 'module', 'libsofthsm2.so'], noEnv);
+    expect(jsonError(relative).code).toBe('INVALID_INPUT');
+    expect(ok(await o.child(['--json', 'token', 'module', SOFTHSM_MODULE], noEnv))).toEqual({ pkcs11Module: SOFTHSM_MODULE, environment: null });
+    expect(ok(await o.child(['--json', 'token', 'module'], { AIRGAP_CA_PKCS11_MODULE: '/elsewhere/module.so' }))).toEqual({ pkcs11Module: SOFTHSM_MODULE, environment: '/elsewhere/module.so' });
+    const events = (ok(await o.cli(['--json', 'audit', 'list'])) as { events: Array<{ action: string; details: unknown }> }).events;
+    expect(events.filter((e) => e.action === 'settings.updated').map((e) => JSON.stringify(e.details))).toEqual([expect.stringContaining(SOFTHSM_MODULE)]);
+    ok(await o.child(['--pin-file', o.token.pinFile, 'key', 'create', '--name', 'root', '--token', o.token.label], noEnv));
+    ok(await o.child(['--pin-file', o.token.pinFile, 'key', 'self-sign', 'root', '--subject', 'CN=Prompt Root'], noEnv));
+    ok(await o.child(['--pin-file', o.token.pinFile, 'key', 'activate', 'root'], noEnv));
+
+    // No --pin-file, no AIRGAP_CA_PIN, a terminal (script(1) gives the CLI a pseudo-terminal): "Token PIN: " is asked once,
+    // typed after the prompt shows, not echoed, and the refused-for-want-of-a-PIN command runs again and signs.
+    writeFileSync(join(o.dir, 'p.csr'), makeCsr('p256', 'prompted'));
+    const cmd = [process.execPath, CLI_BIN, '--json', 'cert', 'issue', '--csr', join(o.dir, 'p.csr'), '--out', join(o.dir, 'p.crt')].map((a) => `'${a}'`).join(' ');
+    const terminal = spawn('script', ['-qefc', cmd, '/dev/null'], { env: { PATH: process.env.PATH ?? '', HOME: join(o.dir, 'home'), ...o.token.env, AIRGAP_CA_PASSPHRASE: PASS, AIRGAP_CA_VAULT: o.vault, AIRGAP_CA_ACTOR: 'officer' } });
+    let seen = '';
+    let typed = false;
+    const code = await new Promise<number | null>((resolve) => {
+      terminal.stdout.on('data', (d: Buffer) => {
+        seen += d.toString('utf8');
+        if (!typed && seen.includes('Token PIN: ')) {
+          typed = true;
+          terminal.stdin.write(`${o.token.pin}\r`);
+        }
+      });
+      terminal.on('close', resolve);
+    });
+    expect(code, seen).toBe(0);
+    expect(seen.split('Token PIN: ')).toHaveLength(2);
+    expect(seen).not.toContain(o.token.pin);
+    expect(existsSync(join(o.dir, 'p.crt'))).toBe(true);
+    writeFileSync(join(o.dir, 'prompt-root.pem'), (ok(await o.cli(['--json', 'key', 'show', 'root'])) as { certificatePem: string }).certificatePem);
+    expect(openssl(['verify', '-x509_strict', '-CAfile', 'prompt-root.pem', 'p.crt'], o.dir)).toEqual({ status: 0, out: 'p.crt: OK\n' });
+
+    expect(ok(await o.child(['--json', 'token', 'module', '--clear'], noEnv))).toEqual({ pkcs11Module: null, environment: null });
+    const cleared = await o.child(['--json', '--pin-file', o.token.pinFile, 'cert', 'issue', '--csr', join(o.dir, 'p.csr'), '--out', join(o.dir, 'q.crt')], noEnv);
+    expect(jsonError(cleared).code).toBe('TOKEN_MODULE_MISSING');
+  });
+});
+
+describe('a token without Ed25519', () => {
+  // Another SoftHSM2 configuration whose tokens lack the Edwards-curve mechanisms (as many smart cards do); only child processes load it.
+  const plain = softHsm({ withoutMechanisms: ['CKM_EDDSA', 'CKM_EC_EDWARDS_KEY_PAIR_GEN'] });
+  const o = officer(plain.token('card-token'));
+
+  it('token list says so, key create --algorithm ed25519 is refused with TOKEN_MECHANISM_UNSUPPORTED naming what to choose, and nothing is made on the token or in the vault; key import --token of an Ed25519 key likewise', async () => {
+    ok(await o.child(['vault', 'init']));
+    const before = await vaultState(o);
+    const tokens = ok(await o.child(['--json', 'token', 'list'])) as Array<{ label: string; eddsa: boolean }>;
+    expect(tokens.find((t) => t.label === 'card-token')?.eddsa).toBe(false);
+    const r = await o.child(['--json', '--pin-file', o.token.pinFile, 'key', 'create', '--name', 'ed', '--algorithm', 'ed25519', '--token', o.token.label]);
+    expect([r.code, jsonError(r).code]).toEqual([1, 'TOKEN_MECHANISM_UNSUPPORTED']);
+    expect(jsonError(r).message).toMatch(/does not support Ed25519 \(it lacks CKM_EDDSA and CKM_EC_EDWARDS_KEY_PAIR_GEN\): choose ecdsa-p256, ecdsa-p384, rsa-3072 or rsa-4096/);
+
+    const run = (args: string[]) => execFileSync('openssl', args, { cwd: o.dir, stdio: 'pipe' });
+    run(['req', '-x509', '-newkey', 'ed25519', '-nodes', '-keyout', 'ed.key', '-out', 'ed.pem', '-subj', '/CN=Ed Root', '-days', '30', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+    const imported = await o.child(['--json', '--pin-file', o.token.pinFile, 'key', 'import', '--name', 'ed-root', '--key', join(o.dir, 'ed.key'), '--cert', join(o.dir, 'ed.pem'), '--token', o.token.label]);
+    expect(jsonError(imported).code).toBe('TOKEN_MECHANISM_UNSUPPORTED');
+    expect(o.token.pkcs11Tool(['--list-objects']).trim()).toBe('');
+    expect(await vaultState(o)).toEqual(before);
+    // An ECDSA key on the same token is fine.
+    const p256 = ok(await o.child(['--json', '--pin-file', o.token.pinFile, 'key', 'create', '--name', 'ec', '--token', o.token.label])) as { token: { status: string } };
+    expect(p256.token.status).toBe('OK');
   });
 });

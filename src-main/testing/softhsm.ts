@@ -27,16 +27,20 @@ export interface SoftHsmToken {
 
 /**
  * One SoftHSM2 configuration (SOFTHSM2_CONF and its token folder) in a
- * temporary directory; `token(label)` initialises a token in it. A process
+ * temporary directory; `token(label)` initialises a token in it.
+ * `withoutMechanisms` (CKM_ names) makes its tokens lack them, as a token
+ * whose firmware does not have them. A process
  * reads SOFTHSM2_CONF once, when it first loads the module: a test file that
  * also signs in its own process makes its tokens first and sets the variable.
  */
-export function softHsm(): { dir: string; conf: string; tokensDir: string; env: { SOFTHSM2_CONF: string }; token(label: string, pin?: string): SoftHsmToken } {
+export function softHsm(opts: { withoutMechanisms?: readonly string[] } = {}): { dir: string; conf: string; tokensDir: string; env: { SOFTHSM2_CONF: string }; token(label: string, pin?: string): SoftHsmToken } {
   const dir = tempDir('airgap-softhsm-');
   const tokensDir = join(dir, 'tokens');
   mkdirSync(tokensDir);
   const conf = join(dir, 'softhsm2.conf');
-  writeFileSync(conf, `directories.tokendir = ${tokensDir}\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n`);
+  // slots.mechanisms = -A,B,C disables the listed mechanisms; SoftHSM 2.6.1 ignores the first name of the list, so it is given twice.
+  const without = opts.withoutMechanisms?.length ? `slots.mechanisms = -${[opts.withoutMechanisms[0], ...opts.withoutMechanisms].join(',')}\n` : '';
+  writeFileSync(conf, `directories.tokendir = ${tokensDir}\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n${without}`);
   const env = { SOFTHSM2_CONF: conf };
   const run = (cmd: string, args: string[]): string => execFileSync(cmd, args, { env: { ...env, PATH: process.env.PATH ?? '' }, encoding: 'utf8' });
   return {

@@ -4,7 +4,7 @@ import { certificateFingerprint, checkChainRoot, TrustedRootStore } from '../../
 import { DEFAULT_MAX_CHAIN_BYTES } from '../../core/keys/chain-file.ts';
 import { createSubCaRequest, encodeRequest } from '../../core/keys/csr.ts';
 import { generateSigningKey } from '../../core/keys/key-material.ts';
-import { listTokens } from '../../core/token/pkcs11.ts';
+import { forgetRefusedPins, listTokens } from '../../core/token/pkcs11.ts';
 import { adoptKeyFromToken, createKeyOnToken, withKeyPutOnToken, type PlacedTokenKey, type TokenKeyWorld } from '../../core/token/token-keys.ts';
 import { prepareKeyImport } from '../../core/keys/key-import.ts';
 import { MAX_KEY_FILE_BYTES } from '../../core/keys/key-file.ts';
@@ -79,6 +79,8 @@ export const keyHandlers: HandlersFor<keyof typeof keyOps> = {
 
   'token.setPin': async (input, ctx) => {
     ctx.session.holdTokenPin(input.pin);
+    // A PIN typed again is the officer's own try: one refused earlier may be tried once more.
+    if (input.pin !== null) forgetRefusedPins();
     return { held: input.pin !== null };
   },
 

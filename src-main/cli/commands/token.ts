@@ -33,7 +33,8 @@ export function tokenCommand(action: Action): Command {
         if (path !== undefined && opts.clear) throw new DomainError('INVALID_INPUT', 'Give a PATH or --clear, not both.');
         await ctx.unlock();
         const s = path !== undefined || opts.clear ? await ctx.call('settings.update', { pkcs11Module: opts.clear ? null : path }) : await ctx.call('settings.get', {});
-        const env = ctx.env.AIRGAP_CA_PKCS11_MODULE;
+        // Empty is unset, as for loading the module (context.ts).
+        const env = ctx.env.AIRGAP_CA_PKCS11_MODULE || undefined;
         const text = `PKCS#11 module: ${s.pkcs11Module ?? '(none set)'}${env ? `\nAIRGAP_CA_PKCS11_MODULE overrides it in this shell: ${env}` : ''}`;
         return { json: { pkcs11Module: s.pkcs11Module, environment: env ?? null }, text };
       }),

@@ -11,7 +11,7 @@
  * finalised: login state is the process's (PKCS#11 2.40 section 5.4), so a
  * worker thread that finalised would log every other thread out.
  */
-import { createHash, createPrivateKey, createPublicKey, randomBytes } from 'node:crypto';
+import { createHash, createHmac, createPrivateKey, createPublicKey, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { DomainError, isDomainError } from '../errors.ts';
@@ -64,6 +64,21 @@ export interface TokenListing extends TokenIdentity {
 }
 
 const modules = new Map<string, PKCS11>();
+
+/**
+ * PINs a token refused in this thread, so none is tried on it twice: a token
+ * counts every wrong login and locks the PIN after a few (often three), and
+ * one command checks every token key it lists (`key list`, the dashboard).
+ * Held as an HMAC under a key of this thread's only, never as the PIN.
+ */
+const refusedPins = new Set<string>();
+const refusalKey = randomBytes(32);
+const pinMark = (modulePath: string, serial: string, pin: string): string => createHmac('sha256', refusalKey).update(`${modulePath}\0${serial}\0${pin}`).digest('base64');
+
+/** The officer typed a PIN again (the desktop app's PIN field): a PIN refused earlier may be tried once more. */
+export function forgetRefusedPins(): void {
+  refusedPins.clear();
+}
 
 function cryptokiCode(e: unknown): string | null {
   const m = /(CKR_[A-Z0-9_]+)/.exec(e instanceof Error ? `${e.message} ${e.stack ?? ''}` : String(e));
@@ -196,11 +211,18 @@ export class TokenSession {
     if ((info.flags & m.CKF_USER_PIN_LOCKED) !== 0) throw tokenError(new Error('CKR_PIN_LOCKED'), 'log in');
     this.#session = guard('open a session', () => this.#p.C_OpenSession(slot, m.CKF_SERIAL_SESSION | m.CKF_RW_SESSION));
     if (pin === undefined) return;
+    const mark = pinMark(modulePath, this.identity.serial, pin);
+    if (refusedPins.has(mark)) {
+      this.close();
+      throw new DomainError('TOKEN_PIN_INCORRECT', `Token "${this.identity.label}" (serial ${this.identity.serial}) refused this PIN a moment ago, so it was not tried again: tokens lock the PIN after a few wrong tries. Check the PIN file or AIRGAP_CA_PIN (in the app: type the PIN again) and try again.`, 'log in: refused before, not retried');
+    }
     try {
       this.#p.C_Login(this.#session, m.CKU_USER, pin);
     } catch (e) {
       // Login is the process's: another session (another worker thread) already did it.
-      if (cryptokiCode(e) !== 'CKR_USER_ALREADY_LOGGED_IN') {
+      const ckr = cryptokiCode(e);
+      if (ckr !== 'CKR_USER_ALREADY_LOGGED_IN') {
+        if (ckr === 'CKR_PIN_INCORRECT' || ckr === 'CKR_PIN_LEN_RANGE') refusedPins.add(mark);
         this.close();
         throw tokenError(e, 'log in');
       }
@@ -323,9 +345,7 @@ export class TokenSession {
       priv.push({ type: m.CKA_KEY_TYPE, value: m.CKK_RSA });
     } else {
       const curve = CURVES[algorithm]!;
-      if (algorithm === 'ed25519' && !this.mechanisms.has(CKM_EDDSA)) {
-        throw new DomainError('TOKEN_MECHANISM_UNSUPPORTED', `Token "${this.identity.label}" does not support Ed25519 (CKM_EDDSA): choose ecdsa-p256, ecdsa-p384, rsa-3072 or rsa-4096 for a key on this token.`);
-      }
+      if (algorithm === 'ed25519') this.assertEddsa(true);
       mechanism = algorithm === 'ed25519' ? CKM_EC_EDWARDS_KEY_PAIR_GEN : m.CKM_EC_KEY_PAIR_GEN;
       const keyType = algorithm === 'ed25519' ? CKK_EC_EDWARDS : m.CKK_EC;
       pub.push({ type: m.CKA_KEY_TYPE, value: keyType }, { type: m.CKA_EC_PARAMS, value: Buffer.from(curve.params, 'hex') } as never);
@@ -335,6 +355,15 @@ export class TokenSession {
     const spki = this.publicKeySpki(ckaId);
     if (!spki) throw new DomainError('TOKEN_ERROR', 'The token made the key pair but shows no public key for it.');
     return spki;
+  }
+
+  /** Ed25519 needs CKM_EDDSA to sign (and CKM_EC_EDWARDS_KEY_PAIR_GEN to be made here); "token list" shows which tokens have both. */
+  assertEddsa(generate: boolean): void {
+    const mechs = this.mechanisms;
+    const missing = [...(mechs.has(CKM_EDDSA) ? [] : ['CKM_EDDSA']), ...(generate && !mechs.has(CKM_EC_EDWARDS_KEY_PAIR_GEN) ? ['CKM_EC_EDWARDS_KEY_PAIR_GEN'] : [])];
+    if (missing.length > 0) {
+      throw new DomainError('TOKEN_MECHANISM_UNSUPPORTED', `Token "${this.identity.label}" does not support Ed25519 (it lacks ${missing.join(' and ')}): choose ecdsa-p256, ecdsa-p384, rsa-3072 or rsa-4096 for a key on this token, or keep the Ed25519 key in the vault. Nothing was created.`);
+    }
   }
 
   /** Removes both halves of a key pair this session made (a key the vault then failed to record). */
@@ -385,6 +414,7 @@ export class TokenSession {
       const curve = CURVES[algorithm];
       if (!curve) throw new DomainError('UNSUPPORTED_ALGORITHM', `A ${algorithm} key cannot be put on a token.`);
       const edwards = curve.crv === 'Ed25519';
+      if (edwards) this.assertEddsa(false);
       const keyType = { type: m.CKA_KEY_TYPE, value: edwards ? CKK_EC_EDWARDS : m.CKK_EC };
       const params = { type: m.CKA_EC_PARAMS, value: Buffer.from(curve.params, 'hex') };
       const point = edwards ? b(jwk.x) : Buffer.concat([Buffer.from([4]), b(jwk.x), b(jwk.y)]);
