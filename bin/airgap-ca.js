@@ -25,12 +25,28 @@ try {
   const xdg = process.env.XDG_CACHE_HOME;
   const dir = join(xdg && isAbsolute(xdg) ? xdg : join(homedir(), '.cache'), 'airgap-ca', 'node-compile-cache');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const { status } = enableCompileCache(dir);
-  // Worker threads (batch issuance's) do not share this thread's cache: they read
-  // NODE_COMPILE_CACHE when they start. Without it each worker strips every module
-  // it loads again (~0.3 s of CPU each). Children of the CLI get a minimal environment.
-  // (ALREADY_ENABLED: the user's own NODE_COMPILE_CACHE is in force, and the workers inherit it.)
-  if (status === constants.compileCacheStatus.ENABLED) process.env.NODE_COMPILE_CACHE = dir;
+  // Code is loaded from this folder, so it must be ours alone: a folder (or
+  // its parent) that is a link, owned by someone else or writable by the group
+  // or others could hand this process someone else's code. Such a cache is not
+  // used (mkdirSync leaves an existing folder's mode as it was).
+  const { lstatSync } = await import('node:fs');
+  const { dirname } = await import('node:path');
+  const unsafe = [dir, dirname(dir)].find((p) => {
+    const st = lstatSync(p);
+    if (!st.isDirectory()) return true;
+    if (typeof process.getuid !== 'function') return false;
+    return st.uid !== process.getuid() || (st.mode & 0o022) !== 0;
+  });
+  if (unsafe === undefined) {
+    const { status } = enableCompileCache(dir);
+    // Worker threads (batch issuance's) do not share this thread's cache: they read
+    // NODE_COMPILE_CACHE when they start. Without it each worker strips every module
+    // it loads again (~0.3 s of CPU each). Children of the CLI get a minimal environment.
+    // (ALREADY_ENABLED: the user's own NODE_COMPILE_CACHE is in force, and the workers inherit it.)
+    if (status === constants.compileCacheStatus.ENABLED) process.env.NODE_COMPILE_CACHE = dir;
+  } else {
+    process.stderr.write(`warning: not using the compile cache ${unsafe}: it is a link, not yours, or writable by others (chmod go-w it, or remove it). Starting without it.\n`);
+  }
 } catch {
   // Starts without the cache.
 }
