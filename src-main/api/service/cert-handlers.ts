@@ -13,8 +13,7 @@ import { createIssuer } from '../../core/issuance/issuer.ts';
 import { activeIssuingKey } from '../../core/issuance/issuing-key.ts';
 import { checkSigner, chosenRequests } from './chosen-requests.ts';
 import { issuedRecord, sanList } from '../../core/issuance/issued-record.ts';
-import { looksLikeRenewalRequest } from '../../core/issuance/cms-signed-data.ts';
-import { renewBatch, type RenewalInput } from '../../core/issuance/renewal-batch.ts';
+import type { RenewalInput } from '../../core/issuance/renewal-batch.ts';
 import { RENEWAL_REPORT_FORMAT, renewalReportCsv, renewalReportJson, type RenewalReport, type RenewalReportLine } from '../../core/issuance/renewal-report.ts';
 import { RenewalStore } from '../../core/store/renewal-store.ts';
 import { PROFILES } from '../../core/issuance/profiles.ts';
@@ -162,6 +161,8 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
     const outName = (file: string) => certificateFileName(outDir, file);
     // Only the requests the officer ticked, each still as shown (api/service/chosen-requests.ts).
     const chosen = chosenRequests(folder, input.files, (f) => f.file.kind === 'csr', 'is a renewal request: renew it with cert.renewBatch, not as a plain request');
+    // The CMS parser (and the ASN.1 library under it) is loaded only when the folder holds a PKCS #7 file.
+    const looksLikeRenewalRequest = chosen.some((f) => f.ok && f.file.kind === 'pkcs7') ? (await import('../../core/issuance/cms-signed-data.ts')).looksLikeRenewalRequest : () => false;
     for (const f of chosen) {
       // Renewal requests are cert.renewBatch's; any other PKCS #7 is refused as before.
       if (f.ok && f.file.kind === 'pkcs7') {
@@ -248,6 +249,8 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
       else inputs.push({ file: f.name, ok: true, bytes: f.file.bytes });
     }
     ctx.progress({ operation: 'cert.renewBatch', done: 0, total: inputs.length });
+    // Loaded here, not with the module: cert issue-batch never needs the CMS parser.
+    const { renewBatch } = await import('../../core/issuance/renewal-batch.ts');
     const r = await renewBatch(
       { vault: ctx.vault, ca, keys, certs, allCerts: new CertificateStore(ctx.vault.db), caName: (id) => cas.byId(id)?.name ?? id, renewals: new RenewalStore(ctx.vault.db, ca.id), actor: ctx.actor, now },
       inputs,

@@ -8,7 +8,7 @@
  * never trusted for what gets signed.
  */
 import { DomainError } from '../../core/errors.ts';
-import { fileSha256 } from '../../core/issuance/request-preview.ts';
+import { fileSha256 } from '../../core/issuance/file-sha256.ts';
 import type { FolderReadResult } from '../../core/media/untrusted-input.ts';
 import type { SigningKeyRecord } from '../../core/store/signing-key-store.ts';
 

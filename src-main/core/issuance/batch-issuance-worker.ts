@@ -11,13 +11,14 @@ import { parentPort } from 'node:worker_threads';
 import { issueOne } from './batch-issuance-item.ts';
 import type { BatchSettings, ChunkResult, WorkerRequest } from './batch-issuance-item.ts';
 import { createIssuer, type Issuer } from './issuer.ts';
-import { precheckRenewal } from './renewal-precheck.ts';
+import type { precheckRenewal as PrecheckRenewal } from './renewal-precheck.ts';
 import { openSigner } from '../token/pkcs11-signer.ts';
 
 const port = parentPort;
 if (!port) throw new Error('batch-issuance-worker.ts runs as a worker thread');
 
 let current: { issuer: Issuer; settings: BatchSettings } | null = null;
+let renewalCheck: Promise<typeof PrecheckRenewal> | null = null;
 
 port.on('message', (m: WorkerRequest) => {
   switch (m.kind) {
@@ -35,8 +36,13 @@ port.on('message', (m: WorkerRequest) => {
       port.postMessage(result);
       return;
     }
-    case 'check-renewals':
-      port.postMessage({ index: m.index, outcomes: m.items.map((bytes) => precheckRenewal(bytes)) });
+    case 'check-renewals': {
+      // The CMS parser (and the ASN.1 library under it) is loaded by the first renewal chunk, not by every
+      // worker of every batch. Chunks of one run answer in order: each waits for the same import.
+      const { items, index } = m;
+      renewalCheck ??= import('./renewal-precheck.ts').then((mod) => mod.precheckRenewal);
+      void renewalCheck.then((check) => port.postMessage({ index, outcomes: items.map((bytes) => check(bytes)) }));
       return;
+    }
   }
 });

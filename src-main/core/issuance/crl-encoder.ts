@@ -134,11 +134,13 @@ function reasonExtension(reason: ReasonName, hex: string): Buffer {
   return reason === 'unspecified' ? Buffer.alloc(0) : ext;
 }
 
-/** One revokedCertificates entry: SEQUENCE { serial INTEGER, revocationDate, crlEntryExtensions }. */
-function writeEntry(area: EntryArea, hex: string, when: Buffer, ext: Buffer): void {
-  const magnitude = hex.length >> 1;
-  const signByte = parseInt(hex.slice(0, 2), 16) >= 0x80 ? 1 : 0;
-  const intLen = magnitude + signByte;
+/**
+ * Reserves room for one revokedCertificates entry, SEQUENCE { serial INTEGER, revocationDate,
+ * crlEntryExtensions }, and writes its head up to the serial's magnitude: the SEQUENCE and INTEGER
+ * headers and the sign octet a magnitude starting at 0x80 needs. Returns where the magnitude goes.
+ */
+function writeEntryHead(area: EntryArea, magnitude: number, negative: boolean, when: Buffer, ext: Buffer): number {
+  const intLen = magnitude + (negative ? 1 : 0);
   const bodyLen = 2 + intLen + when.length + ext.length;
   area.ensure(2 + bodyLen);
   const b = area.buf;
@@ -147,11 +149,22 @@ function writeEntry(area: EntryArea, hex: string, when: Buffer, ext: Buffer): vo
   b[p++] = bodyLen; // always < 0x80: at most 55 octets
   b[p++] = TAG.INTEGER;
   b[p++] = intLen;
-  if (signByte) b[p++] = 0;
-  p += b.write(hex, p, 'hex');
+  if (negative) b[p++] = 0;
+  return p;
+}
+
+/** The rest of an entry after its magnitude (ending at `p`): the revocationDate and the extensions. */
+function writeEntryTail(area: EntryArea, p: number, when: Buffer, ext: Buffer): void {
+  const b = area.buf;
   p += when.copy(b, p);
   if (ext.length) p += ext.copy(b, p);
   area.pos = p;
+}
+
+/** One revokedCertificates entry from a canonical hex serial. */
+function writeEntry(area: EntryArea, hex: string, when: Buffer, ext: Buffer): void {
+  const p = writeEntryHead(area, hex.length >> 1, parseInt(hex.slice(0, 2), 16) >= 0x80, when, ext);
+  writeEntryTail(area, p + area.buf.write(hex, p, 'hex'), when, ext);
 }
 
 /**
@@ -166,25 +179,11 @@ function writePacked(area: EntryArea, packed: Uint8Array, when: Buffer, ext: Buf
     if (end > packed.length) throw invalid('A packed serial runs past the end of its buffer.');
     if (len === 0 || len > 20 || packed[p + 1] === 0) {
       writeEntry(area, serialHexOf(Buffer.from(packed.buffer, packed.byteOffset + p + 1, len).toString('hex')), when, ext);
-      p = end;
-      continue;
+    } else {
+      const q = writeEntryHead(area, len, packed[p + 1]! >= 0x80, when, ext);
+      area.buf.set(packed.subarray(p + 1, end), q);
+      writeEntryTail(area, q + len, when, ext);
     }
-    const signByte = packed[p + 1]! >= 0x80 ? 1 : 0;
-    const intLen = len + signByte;
-    const bodyLen = 2 + intLen + when.length + ext.length;
-    area.ensure(2 + bodyLen);
-    const b = area.buf;
-    let q = area.pos;
-    b[q++] = TAG.SEQUENCE;
-    b[q++] = bodyLen; // always < 0x80: at most 55 octets
-    b[q++] = TAG.INTEGER;
-    b[q++] = intLen;
-    if (signByte) b[q++] = 0;
-    b.set(packed.subarray(p + 1, end), q);
-    q += len;
-    q += when.copy(b, q);
-    if (ext.length) q += ext.copy(b, q);
-    area.pos = q;
     p = end;
   }
   return count;

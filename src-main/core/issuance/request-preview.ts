@@ -7,11 +7,11 @@
  * profile. The request is parsed and verified by the intake
  * (`parseAndVerifyCsr`): what is shown is what would be signed.
  */
-import { createHash } from 'node:crypto';
 import { readBasicConstraints, readExtendedKeyUsage, readKeyUsage, type ExtensionField } from '../asn1/certificate-reader.ts';
 import { OID } from '../asn1/oids.ts';
 import { printableLine } from '../safe-text.ts';
 import { encapsulatedContent } from './cms-signed-data.ts';
+import { fileSha256 } from './file-sha256.ts';
 import { parseAndVerifyCsr } from './csr-intake.ts';
 import { sanList } from './issued-record.ts';
 
@@ -114,7 +114,4 @@ export function previewRenewalRequest(der: Uint8Array): RequestPreview | null {
   return inner ? previewRequest(inner) : null;
 }
 
-/** Lowercase hex SHA-256 of the file's bytes: the name a chosen request is issued by, so a file changed since it was shown is refused. */
-export function fileSha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
+export { fileSha256 };

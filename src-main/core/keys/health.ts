@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.ts';
 import { DAY_MS } from '../clock.ts';
 import type { KeyAlgorithm } from '../pki/algorithms.ts';
-import { subtleCrypto } from '../pki/crypto-provider.ts';
+import { subtleCrypto } from '../pki/webcrypto.ts';
 import { isDomainError } from '../errors.ts';
 import type { KeyState } from './key-state.ts';
 import { bytesEqual } from '../asn1/bytes.ts';

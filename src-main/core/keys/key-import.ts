@@ -23,7 +23,7 @@ import { bytesEqual } from '../asn1/bytes.ts';
 import { keyIdOf } from '../asn1/key-id.ts';
 import { KEY_USAGE, isSelfSigned, readCertificateFacts, type CertificateFacts } from '../asn1/certificate-reader.ts';
 import type { KeyAlgorithm } from '../pki/algorithms.ts';
-import { subtleCrypto } from '../pki/crypto-provider.ts';
+import { subtleCrypto } from '../pki/webcrypto.ts';
 import { readChainFile } from './chain-file.ts';
 import { importChain, verifyStoredChain, type ChainCertificateSummary } from './chain-import.ts';
 import { algorithmOfSpki, importSigningKey, importVerifyKey, signingParams, spkiOfPrivateKey } from './key-material.ts';

@@ -8,7 +8,7 @@ import { createPrivateKey, createPublicKey } from 'node:crypto';
 import type { KeyObject, webcrypto } from 'node:crypto';
 import { ALGORITHMS, isKeyAlgorithm } from '../pki/algorithms.ts';
 import type { KeyAlgorithm } from '../pki/algorithms.ts';
-import { subtleCrypto } from '../pki/crypto-provider.ts';
+import { subtleCrypto } from '../pki/webcrypto.ts';
 import { DomainError } from '../errors.ts';
 import { toBytes } from '../asn1/bytes.ts';
 import { keyIdOf } from '../asn1/key-id.ts';

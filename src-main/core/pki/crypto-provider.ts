@@ -1,12 +1,16 @@
 // @peculiar/x509 relies on decorator metadata: reflect-metadata must load before it.
 import 'reflect-metadata';
-import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
+import { subtleCrypto } from './webcrypto.ts';
 
-/** The WebCrypto implementation every WebCrypto-based operation of the domain uses. */
-export const subtleCrypto = webcrypto as unknown as typeof globalThis.crypto;
+export { subtleCrypto };
 
-/** Point @peculiar/x509 at Node's WebCrypto. Every entry point calls this once at start. */
+/**
+ * Point @peculiar/x509 at Node's WebCrypto. The domain does not use that
+ * library (its certificates, requests and CRLs are its own DER code); the test
+ * fixtures and the desktop app's entry point still install it, the CLI does
+ * not load it at all.
+ */
 export function installCryptoProvider(): void {
   x509.cryptoProvider.set(subtleCrypto);
 }

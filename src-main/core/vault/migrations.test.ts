@@ -86,7 +86,15 @@ const CREATES: Record<number, string[]> = {
   // 14 also rebuilds revocations (same name, same index name) with an event column.
   14: ['table revocation_events'],
   15: ['index media_export_keys_key', 'index media_exports_out', 'table media_export_cas', 'table media_export_keys', 'table media_exports'],
+  16: ['index certificates_issuer_serial'],
 };
+
+/** What a migration drops (an index another one replaces): gone after it, and after every later one. */
+const DROPS: Record<number, string[]> = {
+  16: ['index certificates_issuer'],
+};
+/** Undoes migration 16 on a raw database, for the cases that make what an older schema wrote. */
+const UNDO_16 = 'DROP INDEX certificates_issuer_serial; CREATE INDEX certificates_issuer ON certificates(issuer_key_id);';
 
 describe('migrations', () => {
   it('are numbered in increasing order, and SCHEMA_VERSION is the last', () => {
@@ -108,7 +116,9 @@ describe('migrations', () => {
         migrate(db, v);
         expect(version(db)).toBe(v);
         const after = objects(db);
-        expect(after).toEqual(expect.arrayContaining(before));
+        expect(after).toEqual(expect.arrayContaining(before.filter((o) => !(DROPS[v] ?? []).includes(o))));
+        expect(after.filter((o) => (DROPS[v] ?? []).includes(o))).toEqual([]);
+        expect(before).toEqual(expect.arrayContaining(DROPS[v] ?? []));
         const created = after.filter((o) => !before.includes(o));
         expect(created.length).toBeGreaterThan(0);
         if (CREATES[v]) expect(created).toEqual(CREATES[v]);
@@ -255,7 +265,9 @@ describe('opening a vault', () => {
     const v = await unlockVault(dir, { passphrase: TEST_PASSPHRASE }, { clock, actor: 'alice' });
     try {
       expect(version(v.db)).toBe(SCHEMA_VERSION);
-      expect(objects(v.db)).toEqual(expect.arrayContaining(Object.values(CREATES).flat()));
+      const dropped = Object.values(DROPS).flat();
+      expect(objects(v.db)).toEqual(expect.arrayContaining(Object.values(CREATES).flat().filter((o) => !dropped.includes(o))));
+      expect(objects(v.db).filter((o) => dropped.includes(o))).toEqual([]);
       expect(v.audit.verify()).toMatchObject({ ok: true, count: 2, keyedFrom: 3 });
       expect(v.audit.list().map((e) => e.action)).toEqual(['vault.created', 'test.before-upgrade']);
       expect(integrityCheck(v.db)).toEqual([]);
@@ -309,10 +321,11 @@ describe('opening a vault', () => {
     const counts = vault.db.prepare('SELECT * FROM certificate_counts ORDER BY issuer_key_id').all();
     vault.close();
 
-    // Make it what schema 6 wrote: no circulation records (migration 15 undone), no revocation events (migration 14 undone), no token keys (migration 13 undone), no pre-signed CRLs (migration 12 undone), no renewals (migration 11 undone), no fleet tables or staged keys (migration 10 undone), no retire reasons (migration 9 undone), no CAs (migration 8 undone), and the wide rows (issuer key id as text,
+    // Make it what schema 6 wrote: certificates indexed by issuer alone (migration 16 undone), no circulation records (migration 15 undone), no revocation events (migration 14 undone), no token keys (migration 13 undone), no pre-signed CRLs (migration 12 undone), no renewals (migration 11 undone), no fleet tables or staged keys (migration 10 undone), no retire reasons (migration 9 undone), no CAs (migration 8 undone), and the wide rows (issuer key id as text,
     // an implicit rowid and an index on the text).
     const raw = openRawDatabase(dir, await vaultKeyOf(dir));
     raw.exec(`
+      ${UNDO_16}
       DROP TABLE media_export_keys; DROP TABLE media_export_cas; DROP TABLE media_exports;
       DROP TABLE token_keys; DROP TABLE scheduled_crls; DROP TABLE crl_schedules; DROP INDEX certificates_subject; DROP TABLE renewals;
       DROP TABLE fleet_receipts; DROP TABLE bundle_version_keys; DROP TABLE bundle_versions; ALTER TABLE signing_keys DROP COLUMN staged_at;
@@ -387,10 +400,10 @@ describe('opening a vault', () => {
     const idOf = (n: string) => names.find((k) => k.name === n)?.id;
     const labKey = ((await ok(['--json', '--ca', 'Lab', 'key', 'list'])).json as Array<{ id: string }>)[0]!.id;
 
-    // Make it what the schema before 15 wrote: no circulation tables (its exports rows and bundles stay).
+    // Make it what the schema before 15 wrote: no circulation tables (its exports rows and bundles stay), and migration 16 undone.
     const previous = MIGRATIONS[MIGRATIONS.findIndex((m) => m.version === 15) - 1]!.version;
     const raw = openRawDatabase(join(dir, 'vault'), await vaultKeyOf(join(dir, 'vault')));
-    raw.exec(`DROP TABLE media_export_keys; DROP TABLE media_export_cas; DROP TABLE media_exports; PRAGMA user_version = ${previous};`);
+    raw.exec(`${UNDO_16} DROP TABLE media_export_keys; DROP TABLE media_export_cas; DROP TABLE media_exports; PRAGMA user_version = ${previous};`);
     expect(raw.prepare('SELECT count(*) FROM exports').pluck().get()).toBe(3);
     raw.close();
 
