@@ -56,7 +56,7 @@ export function writeUnrecordedOutput(out: string, bytes: Uint8Array, again: str
     throw ioError(e, {
       path: out,
       doing: `writing ${basename(out)}`,
-      changed: there ? `Nothing was changed in the vault; ${out} was written, but it could not be made durable: check it, or write it again to a new name.` : 'Nothing was changed: the file was not written (nothing was left under that name).',
+      changed: there ? `The vault holds nothing of it; ${out} was written, but it could not be made durable: check it, or write it again to a new name.` : 'Nothing was changed: the file was not written (nothing was left under that name).',
       then: `write it with ${again}`,
     });
   }
