@@ -33,8 +33,8 @@ async function judgeEverywhere(page: Page, take: (name: string) => Promise<strin
   await page.emulateMedia({ colorScheme: 'light' });
 }
 
-// Each test judges eight to twelve screens (four each), with axe on half of them.
-test.describe.configure({ timeout: 180_000 });
+// Each test judges eight to twelve screens (four each), with axe on half of them: room for a loaded machine (the first ran past 180 s under load).
+test.describe.configure({ timeout: 360_000 });
 
 /** The two-CA vault in the window, unlocked: the switcher under the vault id starts in the vault's first CA. */
 async function openTwoCas(host: AppHost): Promise<void> {
@@ -65,6 +65,8 @@ test('two CAs: switcher, overview of every CA, a wizard inside the second CA cha
   await expect(second).toContainText(`${SECOND_KEY_NAME} (`);
   await expect(second.getByTestId('ca-rotation')).toHaveText('Steady: one active key');
   await expect(page.getByTestId('dashboard-ca')).toHaveText('CA default');
+  // The emergency rotation at the top is the selected CA's, and says so.
+  await expect(page.getByRole('region', { name: 'Key of the CA default compromised?' }).getByRole('button', { name: 'Emergency rotation…' })).toBeVisible();
   await expect(page.getByTestId('key-card-active')).toContainText(CA_KEY_NAME);
   await judgeEverywhere(page, (n) => shots.take(n), (s) => a11y.check(s), 'overview of two CAs', page.getByRole('heading', { name: 'All certificate authorities (2)' }));
 
@@ -72,6 +74,7 @@ test('two CAs: switcher, overview of every CA, a wizard inside the second CA cha
   await page.getByRole('button', { name: `Switch to the CA ${SECOND_CA}` }).click();
   await expect(switcher(page)).toHaveText(SECOND_CA);
   await expect(page.getByTestId('dashboard-ca')).toHaveText(`CA ${SECOND_CA}`);
+  await expect(page.getByRole('region', { name: `Key of the CA ${SECOND_CA} compromised?` })).toBeVisible();
   await expect(page.getByTestId('key-card-active')).toContainText(SECOND_KEY_NAME);
   await expect(second).toHaveAttribute('aria-current', 'true');
 

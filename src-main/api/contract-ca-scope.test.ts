@@ -20,9 +20,9 @@ describe('the operations of one CA, as the CLI and the console add the CA to the
     }
   });
 
-  it('include every key, certificate, CRL, bundle and one-CA export operation and the audit checkpoint (its signer is a CA\'s key), and none of the other vault, audit, settings or CA operations', () => {
+  it('include every key, certificate, CRL, bundle and one-CA export operation the audit checkpoint (its signer is a CA\'s key) and the ceremonies (a kit and a transcript are of one CA\'s rotation), and none of the other vault, audit, settings or CA operations', () => {
     expect(CA_SCOPED_OPERATION_NAMES).toEqual(OPERATION_NAMES.filter(isCaScoped));
-    for (const name of ['key.list', 'key.create', 'key.compromise', 'cert.list', 'cert.show', 'cert.revoke', 'crl.generate', 'bundle.preview', 'export.emergency', 'export.last', 'audit.checkpoint'] as const) {
+    for (const name of ['key.list', 'key.create', 'key.compromise', 'cert.list', 'cert.show', 'cert.revoke', 'crl.generate', 'bundle.preview', 'export.emergency', 'export.last', 'audit.checkpoint', 'ceremony.kit', 'ceremony.record', 'fleet.status', 'fleet.importReceipts', 'crl.presign', 'crl.calendar'] as const) {
       expect(CA_SCOPED_OPERATION_NAMES, name).toContain(name);
     }
     for (const name of OPERATION_NAMES.filter((n) => /^(vault|audit|settings|ca|session)\./.test(n) && n !== 'audit.checkpoint')) expect(CA_SCOPED_OPERATION_NAMES, name).not.toContain(name);

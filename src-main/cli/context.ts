@@ -155,12 +155,29 @@ export interface CliRuntime {
   kdfCost?: { memoryKiB: number; passes: number; parallelism: number };
 }
 
+// A reader that stops early (`airgap-ca … | head -1`) closes the pipe. What is
+// left to print is then dropped: the command itself still runs to its end and
+// exits with its own status, instead of dying on an unhandled EPIPE halfway.
+const closedStreams = new WeakSet<NodeJS.WriteStream>();
+function writeUnlessClosed(stream: NodeJS.WriteStream, s: string): void {
+  if (closedStreams.has(stream)) return;
+  if (stream.listenerCount('error') === 0) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      closedStreams.add(stream);
+      if (e.code !== 'EPIPE' && stream !== process.stderr && !closedStreams.has(process.stderr)) {
+        process.stderr.write(`warning: output could not be written (${e.code ?? e.message}); the command's own result is its exit status.\n`);
+      }
+    });
+  }
+  stream.write(s);
+}
+
 export const processRuntime: CliRuntime = {
   clock: systemClock,
   // The secrets move out of process.env as soon as the CLI loads, before anything can spawn a child.
   env: takeSecretEnvironment(process.env),
-  stdout: (s) => process.stdout.write(s),
-  stderr: (s) => process.stderr.write(s),
+  stdout: (s) => writeUnlessClosed(process.stdout, s),
+  stderr: (s) => writeUnlessClosed(process.stderr, s),
   setExitCode: (code) => {
     process.exitCode = code;
   },

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DAY_MS } from '../core/clock.ts';
@@ -170,8 +170,20 @@ describe('several CAs in one vault, through the CLI', () => {
     for (const args of [['key', 'activate', 'agents-1'], ['key', 'show', 'agents-1'], ['crl', 'generate', '--issuer', 'agents-1', '--out', join(dir, 'x.crl')], ['cert', 'revoke', '--issuer', 'agents-1', '--all']]) {
       const r = await cli(['--json', '--ca', 'servers', ...args]);
       expect(r.code, args.join(' ')).toBe(1);
-      expect((r.json as { error: { code: string } }).error.code).toBe('KEY_NOT_FOUND');
+      const e = (r.json as { error: { code: string; message: string } }).error;
+      expect(e.code).toBe('KEY_NOT_FOUND');
+      // The refusal says where the key is, so the officer sees the wrong CA, not a missing key.
+      expect(e.message).toContain('in the CA "servers": it is a key of the CA "default" (--ca default)');
     }
+    // By its full id or an id prefix too; a name no CA has is only "not in this CA".
+    const agents = ((await ok(cli, ['--json', '--ca', 'default', 'key', 'show', 'agents-1'])).json as { id: string }).id;
+    for (const ref of [agents, agents.slice(7, 19)]) {
+      const r = await cli(['--json', '--ca', 'servers', 'crl', 'generate', '--issuer', ref, '--out', join(dir, 'y.crl')]);
+      expect((r.json as { error: { code: string; message: string } }).error).toMatchObject({ code: 'KEY_NOT_FOUND', message: expect.stringContaining('it is a key of the CA "default"') });
+    }
+    const none = await cli(['--json', '--ca', 'servers', 'key', 'show', 'nobody']);
+    expect((none.json as { error: { message: string } }).error.message).toMatch(/^There is no signing key "nobody" in the CA "servers"\. /);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.crl'))).toEqual([]);
   });
 
   it("an emergency in one CA revokes only that CA's certificates and publishes only its final CRL", async () => {
@@ -191,7 +203,7 @@ describe('several CAs in one vault, through the CLI', () => {
     expect(defaultKeys.map((k) => [k.name, k.state, k.crl.lastNumber])).toEqual([['agents-1', 'active', null]]);
   });
 
-  it("ca create --parent: the issuing CA's chain ends at the root CA's certificate, and its leaf verifies with OpenSSL against the root alone", async () => {
+  it("ca create --parent: the issuing CA's chain ends at the root CA's certificate, and its leaf verifies with OpenSSL against the root alone; the issuing CA then rotates under the root", async () => {
     const t = cliWithMedium();
     const { cli, dir } = t;
     const out = (n: string) => join(dir, n);
@@ -200,8 +212,14 @@ describe('several CAs in one vault, through the CLI', () => {
     await ok(cli, ['key', 'create', '--name', 'root-1']);
     await ok(cli, ['key', 'self-sign', 'root-1', '--subject', 'CN=Acme Offline Root,O=Acme']);
     await ok(cli, ['key', 'activate', 'root-1']);
-    const issuing = (await ok(cli, ['--json', 'ca', 'create', '--name', 'Issuing', '--parent', 'Root', '--key-name', 'issuing-1', '--subject', 'CN=Acme Issuing CA,O=Acme', '--days', '1825'])).json as { id: string; parentId: string; firstKeyId: string; serial: string };
+    const issuing = (await ok(cli, ['--json', 'ca', 'create', '--name', 'Issuing', '--parent', 'Root', '--key-name', 'issuing-1', '--subject', 'CN=Acme Issuing CA,O=Acme', '--days', '1825'])).json as { id: string; parentId: string; parentName: string; firstKeyId: string; serial: string };
     expect(issuing.parentId).toBe('default');
+    expect(issuing.parentName).toBe('Root');
+    const listed = (await ok(cli, ['ca', 'list'])).stdout.split('\n');
+    expect(listed[0]).toMatch(/^CA\s+PARENT\s+PURPOSE\s+KEYS\s+ACTIVE KEY/);
+    expect(listed[1]).toMatch(/^Root\s+-\s+-\s+1\s+root-1 \(sha256:[0-9a-f]{64}\)/);
+    expect(listed[2]).toMatch(/^Issuing\s+Root\s+-\s+1\s+-/);
+    expect((await ok(cli, ['ca', 'show', 'Issuing'])).stdout).toMatch(/^Parent:\s+Root$/m);
     const draft = (await ok(cli, ['--json', '--ca', 'Issuing', 'key', 'show', 'issuing-1'])).json as { state: string; ca: string; subject: string; issuer: string; chain: Array<{ subject: string; selfSigned: boolean }> };
     expect(draft).toMatchObject({ state: 'draft', ca: 'Issuing', subject: 'CN=Acme Issuing CA,O=Acme', issuer: 'CN=Acme Offline Root,O=Acme' });
     expect(draft.chain.map((c) => [c.subject, c.selfSigned])).toEqual([
@@ -224,6 +242,30 @@ describe('several CAs in one vault, through the CLI', () => {
     await ok(cli, ['--ca', 'Issuing', 'bundle', 'write', '--out', out('issuing-bundle.pem')]);
     expect(verifies(out('issuing-bundle.pem'), out('leaf.crt'))).toBe(true);
 
+    // The issuing CA rotates inside itself: a second key's request signed by the root CA (sub-ca profile), its chain imported, activated.
+    // The root CA's bundle does not move, and a leaf of either issuing key verifies against the root alone.
+    await ok(cli, ['--ca', 'Issuing', 'key', 'create', '--name', 'issuing-2']);
+    await ok(cli, ['--ca', 'Issuing', 'key', 'csr', 'issuing-2', '--subject', 'CN=Acme Issuing CA 2,O=Acme', '--out', out('issuing-2.csr')]);
+    await ok(cli, ['--ca', 'Root', 'cert', 'issue', '--csr', out('issuing-2.csr'), '--profile', 'sub-ca', '--out', out('issuing-2.crt')]);
+    execFileSync('sh', ['-c', 'cat "$1" "$2" > "$3"', 'sh', out('issuing-2.crt'), out('root.pem'), out('issuing-2-chain.pem')]);
+    await ok(cli, ['--ca', 'Issuing', 'key', 'import-chain', 'issuing-2', '--file', out('issuing-2-chain.pem')]);
+    const rotated = await ok(cli, ['--ca', 'Issuing', 'key', 'activate', 'issuing-2']);
+    expect(rotated.stdout).toContain('Previous key "issuing-1" stays trusted');
+    // Two keys certified by the same root need no link certificate, and the text does not promise one.
+    expect(rotated.stdout).not.toContain('link certificate');
+    await ok(cli, ['--ca', 'Issuing', 'cert', 'issue', '--csr', request(dir, 'agent-2'), '--out', out('leaf-2.crt')]);
+    execFileSync('sh', ['-c', 'cat "$1" "$2" > "$3"', 'sh', out('issuing.pem'), out('issuing-2.crt'), out('both-issuing.pem')]);
+    for (const leaf of ['leaf.crt', 'leaf-2.crt']) {
+      const v = spawnSync('openssl', ['verify', '-x509_strict', '-CAfile', out('root.pem'), '-untrusted', out('both-issuing.pem'), out(leaf)]);
+      expect(v.status, `${leaf}: ${v.stderr.toString()}`).toBe(0);
+    }
+    await ok(cli, ['--ca', 'Root', 'bundle', 'write', '--out', out('root-after.pem')]);
+    expect(readFileSync(out('root-after.pem')).equals(readFileSync(out('root.pem')))).toBe(true);
+    expect(((await ok(cli, ['--json', '--ca', 'Issuing', 'key', 'list'])).json as Array<{ name: string; state: string }>).map((k) => [k.name, k.state])).toEqual([
+      ['issuing-2', 'active'],
+      ['issuing-1', 'trusted'],
+    ]);
+
     const events = ((await ok(cli, ['--json', 'audit', 'list'])).json as { events: Array<{ action: string; details: Record<string, unknown> }> }).events;
     const made = events.filter((e) => ['ca.created', 'key.created', 'cert.issued', 'key.chain-issued'].includes(e.action)).map((e) => [e.action, e.details.ca]);
     expect(made).toEqual([
@@ -232,6 +274,9 @@ describe('several CAs in one vault, through the CLI', () => {
       ['key.created', 'Issuing'],
       ['cert.issued', 'Root'],
       ['key.chain-issued', 'Issuing'],
+      ['cert.issued', 'Issuing'],
+      ['key.created', 'Issuing'],
+      ['cert.issued', 'Root'],
       ['cert.issued', 'Issuing'],
     ]);
     // --parent without the first key's name and subject is a usage error, and makes no CA.

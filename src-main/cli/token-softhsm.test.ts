@@ -23,7 +23,7 @@ const PASS = 'correct horse battery staple, token test';
 
 // Every token of this file, made before this process first loads the module (it reads SOFTHSM2_CONF once).
 const hsm = softHsm();
-const TOKENS = { main: hsm.token('ca-token'), failures: hsm.token('fail-token'), algorithms: hsm.token('algo-token') };
+const TOKENS = { main: hsm.token('ca-token'), failures: hsm.token('fail-token'), algorithms: hsm.token('algo-token'), cas: hsm.token('cas-token') };
 process.env.SOFTHSM2_CONF = hsm.conf;
 
 interface Officer {
@@ -284,5 +284,34 @@ describe('other algorithms and adopting an existing key pair', () => {
     writeFileSync(join(o.dir, 'leaf.csr'), makeCsr('p256', 'leaf-of-old'));
     ok(await o.child(['--pin-file', o.token.pinFile, 'cert', 'issue', '--csr', join(o.dir, 'leaf.csr'), '--days', '30', '--out', join(o.dir, 'leaf.pem')]));
     expect(openssl(['verify', '-x509_strict', '-CAfile', 'old.pem', 'leaf.pem'], o.dir)).toEqual({ status: 0, out: 'leaf.pem: OK\n' });
+  });
+});
+
+describe('token keys of two CAs on one token', () => {
+  it("each CA's token key signs only for its CA: a leaf of each verifies only against its own bundle, and the other CA does not find the key", async () => {
+    const o = officer(TOKENS.cas);
+    const pin = ['--pin-file', o.token.pinFile];
+    ok(await o.cli(['vault', 'init']));
+    ok(await o.cli(['ca', 'create', '--name', 'servers']));
+    for (const [ca, key] of [['default', 'agents-token'], ['servers', 'servers-token']] as const) {
+      const k = ok(await o.cli(['--json', ...pin, '--ca', ca, 'key', 'create', '--name', key, '--token', o.token.label])) as { ca: string; token: { serial: string } };
+      expect(k).toMatchObject({ ca, token: { serial: o.token.serial } });
+      ok(await o.cli([...pin, '--ca', ca, 'key', 'self-sign', key, '--subject', `CN=${key},O=Acme`]));
+      ok(await o.cli([...pin, '--ca', ca, 'key', 'activate', key]));
+      writeFileSync(join(o.dir, `${ca}.csr`), makeCsr('p256', `leaf-${ca}`));
+      ok(await o.cli([...pin, '--ca', ca, 'cert', 'issue', '--csr', join(o.dir, `${ca}.csr`), '--out', join(o.dir, `${ca}.crt`)]));
+      ok(await o.cli(['--ca', ca, 'bundle', 'write', '--out', join(o.dir, `${ca}-bundle.pem`)]));
+    }
+    for (const [bundle, leaf, status] of [['default', 'default', 0], ['servers', 'servers', 0], ['default', 'servers', 2], ['servers', 'default', 2]] as const) {
+      expect(openssl(['verify', '-x509_strict', '-CAfile', `${bundle}-bundle.pem`, `${leaf}.crt`], o.dir).status, `${leaf} against ${bundle}`).toBe(status);
+    }
+    const cross = await o.cli(['--json', ...pin, '--ca', 'servers', 'crl', 'generate', '--issuer', 'agents-token', '--out', join(o.dir, 'cross.crl')]);
+    expect(jsonError(cross)).toMatchObject({ code: 'KEY_NOT_FOUND' });
+    expect(readdirSync(o.dir).filter((f) => f.endsWith('.crl'))).toEqual([]);
+    const all = ok(await o.cli(['--json', 'key', 'list'])) as Array<{ name: string; ca: string }>;
+    expect(all.map((k) => [k.ca, k.name]).sort()).toEqual([
+      ['default', 'agents-token'],
+      ['servers', 'servers-token'],
+    ]);
   });
 });

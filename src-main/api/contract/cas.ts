@@ -4,9 +4,12 @@ import { PROFILE_NAMES } from '../../core/issuance/profile-names.ts';
 import { KEY_ALGORITHMS } from '../../core/pki/key-algorithm-names.ts';
 import { caName, empty, op } from './common.ts';
 
-/** A CA of the vault: its name, purpose and settings (null: the vault's setting), its active key and how many keys it holds. */
+/** A CA of the vault: its name, purpose and settings (null: the vault's setting), its parent's name, its active key and how many keys it holds. */
 export interface CaView extends CaSummary {
+  /** The name of the CA of this vault that certified its first key (parentId), else null. */
+  parentName: string | null;
   activeKeyId: string | null;
+  activeKeyName: string | null;
   keys: number;
 }
 

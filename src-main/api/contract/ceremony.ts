@@ -72,7 +72,7 @@ export type CeremonyTranscript = z.output<typeof ceremonyTranscript>;
 const keyRef = z.string().trim().min(1, 'name the key (its id, an 8+ digit id prefix, or its name)').max(200);
 
 export const ceremonyOps = {
-  'ceremony.record': op<CeremonyRecordView>()(ceremonyTranscript, { mutates: true, needsUnlock: true }),
+  'ceremony.record': op<CeremonyRecordView>()(ceremonyTranscript, { mutates: true, needsUnlock: true, ca: 'one' }),
   /**
    * The printed ceremony kit: one HTML sheet (docs/architecture.md, "Ceremony kit"), recorded
    * (ceremony.kit-written) before it is written. `key` is the ceremony's new key (for an emergency:

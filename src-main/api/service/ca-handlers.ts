@@ -8,7 +8,9 @@ import type { HandlersFor } from './handler.ts';
 
 function caView(ctx: VaultContext, ca: CaSummary): CaView {
   const keys = new SigningKeyStore(ctx.vault, ca.id);
-  return { ...ca, activeKeyId: keys.active()?.id ?? null, keys: keys.list().length };
+  const active = keys.active();
+  const parentName = ca.parentId === null ? null : (ctx.stores.cas.list().find((c) => c.id === ca.parentId)?.name ?? null);
+  return { ...ca, parentName, activeKeyId: active?.id ?? null, activeKeyName: active?.name ?? null, keys: keys.list().length };
 }
 
 export const caHandlers: HandlersFor<keyof typeof caOps> = {

@@ -52,6 +52,7 @@ describe('ceremony.record', () => {
     expect(last).toMatchObject({ seq: rec.seq, hash: rec.hash, at: rec.at, prevHash: before.events.at(-1)!.hash, action: 'ceremony.transcript', actor: 'alice', witnesses: ['Bob Witness', 'Carol'] });
     expect(rec.prevHash).toBe(before.events.at(-1)!.hash);
     expect(last.details).toEqual({
+      ca: 'default',
       kind: 'emergency-rotation',
       outcome: 'completed',
       participants: { officer: 'alice', witnesses: ['Bob Witness', 'Carol'] },
@@ -87,6 +88,19 @@ describe('ceremony.record', () => {
     expect(r).toMatchObject({ ok: false, code: 'INVALID_INPUT' });
     expect(r.ok ? '' : r.message).toMatch(message);
     expect((await value<{ total: number }>(service, 'audit.list')).total).toBe(before.total);
+  });
+
+  it("names the CA whose rotation it records: in a vault of two CAs it needs the CA (CA_REQUIRED, nothing written), and the event carries that CA's name", async () => {
+    await value(service, 'ca.create', { name: 'servers' });
+    const before = await value<{ total: number }>(service, 'audit.list');
+    const without = await dispatch(service, 'ceremony.record', transcript());
+    expect(without).toMatchObject({ ok: false, code: 'CA_REQUIRED' });
+    expect(without.ok ? '' : without.message).toContain('default, servers');
+    expect((await value<{ total: number }>(service, 'audit.list')).total).toBe(before.total);
+    await value(service, 'ceremony.record', { ...transcript(), ca: 'servers' });
+    const { events } = await value<{ events: AuditEventView[] }>(service, 'audit.list', { action: 'ceremony.transcript' });
+    expect(events.map((e) => e.details.ca)).toEqual(['servers']);
+    expect(await dispatch(service, 'ceremony.record', { ...transcript(), ca: 'nope' })).toMatchObject({ ok: false, code: 'CA_NOT_FOUND' });
   });
 
   it('needs an unlocked vault', async () => {

@@ -3,8 +3,13 @@ import { KEY_ALGORITHMS } from '../../core/pki/algorithms.ts';
 import { PROFILE_NAMES } from '../../core/issuance/profiles.ts';
 import type { CaView } from '../../api/contract.ts';
 import type { Action } from '../context.ts';
-import { lines, table } from '../format.ts';
+import { identity, lines, table } from '../format.ts';
 import { intFor } from '../options.ts';
+
+/** The CA's active key as text output names a key: "Name (sha256:…)". */
+function activeKey(c: CaView): string | null {
+  return c.activeKeyId === null ? null : identity(c.activeKeyName, c.activeKeyId);
+}
 
 function caDetails(c: CaView): string {
   return lines([
@@ -12,9 +17,9 @@ function caDetails(c: CaView): string {
     ['Id', c.id],
     ['Purpose', c.purpose || null],
     ['Created', c.created],
-    ['Parent', c.parentId],
+    ['Parent', c.parentName],
     ['Keys', c.keys],
-    ['Active key', c.activeKeyId],
+    ['Active key', activeKey(c)],
     ['Trusted window', c.settings.trustedWindowDays === null ? "the vault's setting" : `${c.settings.trustedWindowDays} days`],
     ['CRL validity', c.settings.crlValidityDays === null ? "the vault's setting" : `${c.settings.crlValidityDays} days`],
     ['Profiles', c.settings.allowedProfiles === null ? 'all' : c.settings.allowedProfiles.join(', ')],
@@ -38,7 +43,7 @@ export function caCommand(action: Action): Command {
       action(async (ctx, opts: { name: string; purpose?: string; parent?: string; keyName?: string; algorithm: (typeof KEY_ALGORITHMS)[number]; subject?: string; days?: number }) => {
         await ctx.unlock();
         const c = await ctx.call('ca.create', { name: opts.name, purpose: opts.purpose, parent: opts.parent, keyName: opts.keyName, algorithm: opts.algorithm, subject: opts.subject, days: opts.days });
-        const first = c.firstKeyId ? `\nIts first key ${c.firstKeyId} holds a certificate from "${opts.parent}" (serial ${c.serial}); activate it with --ca ${c.name} key activate ${opts.keyName}.` : '';
+        const first = c.firstKeyId ? `\nIts first key ${identity(opts.keyName, c.firstKeyId)} holds a certificate from "${opts.parent}" (serial ${c.serial}); activate it with --ca ${c.name} key activate ${opts.keyName}.` : '';
         return { json: c, text: `CA created.\n${caDetails(c)}${first}` };
       }),
     );
@@ -49,7 +54,7 @@ export function caCommand(action: Action): Command {
       action(async (ctx) => {
         await ctx.unlock();
         const cs = await ctx.call('ca.list', {});
-        return { json: cs, text: table(['CA', 'PURPOSE', 'KEYS', 'ACTIVE KEY', 'CREATED'], cs.map((c) => [c.name, c.purpose || null, c.keys, c.activeKeyId, c.created])) };
+        return { json: cs, text: table(['CA', 'PARENT', 'PURPOSE', 'KEYS', 'ACTIVE KEY', 'CREATED'], cs.map((c) => [c.name, c.parentName, c.purpose || null, c.keys, activeKey(c), c.created])) };
       }),
     );
 

@@ -296,7 +296,9 @@ export function keyCommand(action: Action): Command {
             ? [`Fleet readiness: ${r.readiness.trusting} of ${r.readiness.agents} known agents (${r.readiness.percent}%) trusted it; the threshold is ${r.readiness.threshold}%.${r.forcedReason !== null ? ` Activated below it with --force: "${r.forcedReason}" (audited).` : ''}`]
             : []),
           ...(r.from === 'draft' && r.previous && !opts.emergency
-            ? ['It was activated straight from draft: agents learn it from the link certificate and the trusted window. Staging first ("key stage") lets the fleet learn a key in advance, and "fleet status" shows when it has.']
+            ? [
+                `It was activated straight from draft: agents learn it from ${r.linkCertificate ? 'the link certificate and the trusted window' : 'the next export, while the trusted window keeps the previous key'}. Staging first ("key stage") lets the fleet learn a key in advance, and "fleet status" shows when it has.`,
+              ]
             : []),
         ].join('\n');
         return { json: r, text };

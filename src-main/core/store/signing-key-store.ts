@@ -267,7 +267,24 @@ export class SigningKeyStore {
     } else if (/^(sha256:)?[0-9a-f]{1,7}$/i.test(trimmed)) {
       throw new DomainError('KEY_NOT_FOUND', `"${ref}" is too short to name a key: give at least 8 hex digits of the key id, or the key's name.`);
     }
-    throw new DomainError('KEY_NOT_FOUND', `There is no signing key "${ref}". "key list" shows the keys with their ids and names.`);
+    throw new DomainError('KEY_NOT_FOUND', `There is no signing key "${ref}"${this.elsewhere(trimmed, hex)} "key list" shows the keys with their ids and names.`);
+  }
+
+  /**
+   * For a store of one CA of several, where the key `ref` names lives when it
+   * is another CA's: said in the refusal, so the officer sees it is the wrong CA and not
+   * a missing key. It never resolves to that key: a key signs only for its CA.
+   */
+  private elsewhere(name: string, hex: string): string {
+    if (this.caId === null || (this.db.prepare('SELECT count(*) FROM cas').pluck().get() as number) < 2) return '.';
+    const here = this.db.prepare('SELECT name FROM cas WHERE id = ?').pluck().get(this.caId) as string | undefined;
+    const rows = this.db
+      .prepare("SELECT c.name FROM signing_keys k JOIN cas c ON c.id = k.ca_id WHERE k.ca_id <> ? AND (k.name = ? OR (length(?) >= 8 AND substr(k.id, 8, length(?)) = ?))")
+      .pluck()
+      .all(this.caId, name, hex, hex, hex) as string[];
+    const others = [...new Set(rows)];
+    if (others.length !== 1) return ` in the CA "${here ?? this.caId}".`;
+    return ` in the CA "${here ?? this.caId}": it is a key of the CA "${others[0]}" (--ca ${others[0]}), and a key signs only for its own CA.`;
   }
 
   setCertificate(id: string, certificate: Uint8Array, chain: readonly Uint8Array[]): void {

@@ -120,7 +120,7 @@ function CompromiseBanner({ c, onExport }: { c: CompromiseView; onExport: () => 
  * with its own heading, so the rotation after a compromise is found at once
  * and never pressed for a routine one.
  */
-function DangerArea({ onEmergency }: { onEmergency: () => void }) {
+function DangerArea({ onEmergency, caName }: { onEmergency: () => void; /** In a vault of several CAs: the CA whose key the rotation replaces. */ caName: string | null }) {
   return (
     <Box
       component="section"
@@ -128,8 +128,13 @@ function DangerArea({ onEmergency }: { onEmergency: () => void }) {
       data-testid="danger-area"
       sx={{ display: 'flex', alignItems: 'center', gap: 1.5, px: 1.5, py: 0.75, border: 2, borderColor: 'error.main', borderRadius: 1 }}
     >
-      <Typography id="dash-danger" variant="subtitle2" component="h2" sx={{ fontWeight: 700, whiteSpace: 'nowrap', color: (t) => (t.palette.mode === 'dark' ? '#ff8a80' : t.palette.error.dark) }}>
-        Key compromised?
+      <Typography
+        id="dash-danger"
+        variant="subtitle2"
+        component="h2"
+        sx={{ fontWeight: 700, ...(caName === null ? { whiteSpace: 'nowrap' } : { maxWidth: 260, overflowWrap: 'anywhere' }), color: (t) => (t.palette.mode === 'dark' ? '#ff8a80' : t.palette.error.dark) }}
+      >
+        {caName === null ? 'Key compromised?' : `Key of the CA ${shown(caName)} compromised?`}
       </Typography>
       <Button variant="outlined" color="error" onClick={onEmergency}>
         Emergency rotation…
@@ -184,7 +189,7 @@ export function DashboardSection() {
         <Typography variant="h4" component="h1">
           Dashboard
         </Typography>
-        <DangerArea onEmergency={() => openWizard('emergency')} />
+        <DangerArea onEmergency={() => openWizard('emergency')} caName={several ? caName : null} />
       </Stack>
       {several ? <CaOverview cas={cas} /> : null}
       {several ? (
