@@ -93,8 +93,9 @@ function describeOperation(name: string): string {
  * nothing" and the committed audit events are named.
  */
 function withRecorded(message: string, recorded: ReadonlyArray<{ seq: number; action: string }>): string {
-  // A message that already says the changes were recorded (and the audit log names them) needs no list.
-  if (recorded.length === 0 || message.includes('after recording its changes')) return message;
+  // A message that already says the changes were recorded (and the audit log names them), or that they were undone
+  // (a new vault removed again), needs no list.
+  if (recorded.length === 0 || /after recording its changes|was removed again: nothing was changed/.test(message)) return message;
   const list = recorded.map((r) => `audit event ${r.seq} (${r.action})`).join(', ');
   const scoped = message.replace(/\b[Nn]othing was changed( by the failed step)?/g, (m) => (m.startsWith('N') ? 'The failed step changed nothing else' : 'the failed step changed nothing else'));
   return `${scoped} Recorded in the vault before the failure, and kept: ${list}.`;

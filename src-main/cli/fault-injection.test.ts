@@ -24,6 +24,7 @@ import {
   describeMode,
   ERRNOS,
   FAULT_POINTS,
+  FaultHost,
   filesUnder,
   inspectVault,
   pool,
@@ -58,6 +59,20 @@ interface Operation {
   checked(d: RunDirs): string;
   /** What a success must have made real, beyond its audit event; returns the problems. */
   success(json: Record<string, unknown>, after: VaultState, d: RunDirs): string[];
+  /** Beyond the issue's nine: the other commands that write outside the vault, with fewer runs each. */
+  extra?: true;
+  /** After any run: every output under its final name is one the vault recorded (record first, then write); returns the problems. */
+  onDisk?(after: VaultState, d: RunDirs): string[];
+}
+
+/** The outputs under their final names in `dir` (no temporary `.NAME.HEX.tmp`). */
+function finalFiles(dir: string): string[] {
+  return filesUnder(dir).filter((f) => !/\/\.[^/]+\.tmp$/.test(f));
+}
+
+/** Every final file in d.out is named by an event `action` of the vault (its `file` detail). */
+function recordedFiles(action: string): (after: VaultState, d: RunDirs) => string[] {
+  return (after, d) => finalFiles(d.out).flatMap((f) => ok(after.events.some((e) => e.action === action && e.details.file === f), `${f} is on disk, but no ${action} event records it`));
 }
 
 let root: string;
@@ -145,21 +160,108 @@ const OPERATIONS: Operation[] = [
     checked: (d) => d.vault,
     success: (_j, after) => ok(after.activeKeyName === 'next', 'the key reported activated is not the active one'),
   },
+  {
+    name: 'fleet remaining',
+    args: (d) => ['fleet', 'remaining', '--key', 'root', '--out', join(d.out, 'remaining.csv')],
+    action: 'fleet.remaining-written',
+    checked: (d) => d.vault,
+    success: (_j, _a, d) => ok(existsSync(join(d.out, 'remaining.csv')), 'remaining.csv reported written is not there'),
+    extra: true,
+    onDisk: recordedFiles('fleet.remaining-written'),
+  },
+  {
+    name: 'audit checkpoint',
+    args: (d) => ['audit', 'checkpoint', '--out', join(d.out, 'checkpoint.json')],
+    action: 'audit.checkpoint-written',
+    checked: (d) => d.vault,
+    success: (_j, _a, d) => ok(existsSync(join(d.out, 'checkpoint.json')), 'checkpoint.json reported written is not there'),
+    extra: true,
+    onDisk: recordedFiles('audit.checkpoint-written'),
+  },
+  {
+    name: 'ceremony kit',
+    args: (d) => ['ceremony', 'kit', '--ceremony', 'root', '--key', 'next', '--out', join(d.out, 'kit.html')],
+    action: 'ceremony.kit-written',
+    checked: (d) => d.vault,
+    success: (_j, _a, d) => ok(existsSync(join(d.out, 'kit.html')), 'kit.html reported written is not there'),
+    extra: true,
+    onDisk: (after, d) => finalFiles(d.out).flatMap((f) => ok(after.events.some((e) => e.action === 'ceremony.kit-written'), `${f} is on disk, but no ceremony.kit-written event records it`)),
+  },
+  {
+    name: 'crl calendar --ics',
+    args: (d) => ['crl', 'calendar', '--ics', join(d.out, 'crl.ics')],
+    // Records nothing: the calendar is of what the vault holds.
+    action: '',
+    checked: (d) => d.vault,
+    success: (_j, _a, d) => ok(existsSync(join(d.out, 'crl.ics')), 'crl.ics reported written is not there'),
+    extra: true,
+  },
+  {
+    name: 'vault add-quorum',
+    args: (d) => ['vault', 'add-quorum', '--quorum', '2/3', '--shares-dir', join(d.out, 'shares')],
+    action: 'vault.slot-added',
+    checked: (d) => d.vault,
+    success: (_j, _a, d) => ok(finalFiles(join(d.out, 'shares')).length === 3, 'the three shares reported written are not there'),
+    extra: true,
+    // A partial set of shares is no delivery: shares on disk only beside the slot they open.
+    onDisk: (after, d) => {
+      const shares = finalFiles(join(d.out, 'shares'));
+      return shares.length ? ok(after.events.some((e) => e.action === 'vault.slot-added'), `${shares.length} share files are on disk, but no slot was added`) : [];
+    },
+  },
 ];
 
-/** Per operation: the unfaulted run, then fail-forever at each point, fail-once at each point (twice), and random. */
-function modesFor(opIndex: number): Array<FaultMode | null> {
+/**
+ * Per operation, as CLI children of their own (the real process: its start, its stdout, its exit,
+ * the default cost of a new passphrase): the unfaulted run, fail-forever at each point, and random.
+ * The costly runs (a process start each), so few.
+ */
+function processModesFor(opIndex: number): Array<FaultMode | null> {
   const errnos = Object.values(ERRNOS);
   const modes: Array<FaultMode | null> = [null];
   FAULT_POINTS.forEach((point, i) => modes.push({ kind: 'forever', point, errno: errnos[(i + opIndex) % errnos.length] as number }));
-  for (const probability of [0.15, 0.5]) FAULT_POINTS.forEach((point, i) => modes.push({ kind: 'once', point, probability, errno: errnos[(i + opIndex + 1) % errnos.length] as number }));
-  for (let i = 0; i < 9; i++) modes.push({ kind: 'random' });
+  for (let i = 0; i < 3; i++) modes.push({ kind: 'random' });
+  return modes;
+}
+
+/** Fail-once probabilities per call: the low ones reach the late calls (the commit, the folder sync, the rename of the output). */
+const ONCE_PROBABILITIES = [0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.7, 0.9];
+/** Rounds of fail-once over every point and probability, and random runs, per operation in the fault hosts. */
+const ONCE_ROUNDS = 4;
+const RANDOM_RUNS = 25;
+
+/**
+ * Per operation, in the long-lived fault hosts (the same CLI code, one process each, no start per
+ * run): fail-forever at each point with each errno, fail-once at each point at each probability
+ * (ONCE_ROUNDS times, the errno turning), and random.
+ */
+function hostModesFor(opIndex: number, extra = false): FaultMode[] {
+  const errnos = Object.values(ERRNOS);
+  const modes: FaultMode[] = [];
+  if (extra) {
+    // The other writing commands: each point forever, fail-once at each point at four probabilities, random.
+    FAULT_POINTS.forEach((point, i) => modes.push({ kind: 'forever', point, errno: errnos[(i + opIndex) % errnos.length] as number }));
+    FAULT_POINTS.forEach((point, i) => [0.05, 0.2, 0.5, 0.9].forEach((probability, j) => modes.push({ kind: 'once', point, probability, errno: errnos[(i + j + opIndex) % errnos.length] as number })));
+    for (let i = 0; i < 5; i++) modes.push({ kind: 'random' });
+    return modes;
+  }
+  for (const point of FAULT_POINTS) for (const errno of errnos) modes.push({ kind: 'forever', point, errno });
+  for (let round = 0; round < ONCE_ROUNDS; round++) {
+    FAULT_POINTS.forEach((point, i) => ONCE_PROBABILITIES.forEach((probability, j) => modes.push({ kind: 'once', point, probability, errno: errnos[(i + j + round + opIndex) % errnos.length] as number })));
+  }
+  for (let i = 0; i < RANDOM_RUNS; i++) modes.push({ kind: 'random' });
   return modes;
 }
 
 interface Outcome {
   op: string;
   mode: string;
+  /** forever, once, random or none. */
+  kind: string;
+  /** A CLI child of its own, or a run in a fault host. */
+  where: 'process' | 'host';
+  /** Wall time of the run and its checks (printed, never asserted). */
+  ms: number;
   result: string;
   problems: string[];
 }
@@ -174,14 +276,18 @@ function claimsNothingChanged(message: string): boolean {
   return /\bnothing was (changed|restored)\b/i.test(message) && !/changed nothing else|Recorded in the vault before the failure/.test(message);
 }
 
-async function runOnce(op: Operation, mode: FaultMode | null, index: number): Promise<Outcome> {
-  const runDir = join(root, 'runs', `${op.name.replace(/\W+/g, '-')}-${index}`);
+type Runner = (args: string[], mode: FaultMode | null, env: Record<string, string>, seed: number) => Promise<FaultRun>;
+
+async function runOnce(op: Operation, mode: FaultMode | null, index: number, runner: Runner, where: 'process' | 'host'): Promise<Outcome> {
+  const started = Date.now();
+  const runDir = join(root, 'runs', `${op.name.replace(/\W+/g, '-')}-${where}-${index}`);
   const d: RunDirs = { vault: join(runDir, 'vault'), out: join(runDir, 'out'), usb: join(runDir, 'usb'), restored: join(runDir, 'restored') };
   mkdirSync(d.out, { recursive: true });
   mkdirSync(d.usb, { recursive: true });
   cpSync(template, d.vault, { recursive: true });
   const env = { HOME: home, AIRGAP_CA_VAULT: d.vault, AIRGAP_CA_ACTOR: 'officer', AIRGAP_CA_MEDIA_ROOTS: d.usb, AIRGAP_CA_LOG_FILE: join(runDir, 'airgap-ca.log') };
-  const run = await runUnderFaults(['--json', '--passphrase-file', passFile, ...op.args(d)], mode, env, 1000 + index);
+  const run = await runner(['--json', '--passphrase-file', passFile, ...op.args(d)], mode, env, 1000 + index);
+  const tag = { op: op.name, mode: mode ? describeMode(mode) : 'none', kind: mode?.kind ?? 'none', where, get ms() { return Date.now() - started; } };
   const problems: string[] = [];
   const checkedDir = op.checked(d);
   const err = errorOf(run);
@@ -195,14 +301,14 @@ async function runOnce(op: Operation, mode: FaultMode | null, index: number): Pr
   if (op.name === 'vault restore' && !existsSync(checkedDir)) {
     // Nothing restored: that must be what it said (or it said nothing).
     if (succeeded) problems.push('restore reported done, but there is no restored vault');
-    return { op: op.name, mode: mode ? describeMode(mode) : 'none', result, problems };
+    return { ...tag, result, problems };
   }
   let after: VaultState;
   try {
     after = await inspectVault(checkedDir, [A, B]);
   } catch (e) {
     problems.push((e as Error).message);
-    return { op: op.name, mode: mode ? describeMode(mode) : 'none', result, problems };
+    return { ...tag, result, problems };
   }
   const base = op.name === 'vault restore' ? null : templateState;
   const fresh = after.events.filter((e) => e.seq > (base?.head?.seq ?? 0));
@@ -222,12 +328,13 @@ async function runOnce(op: Operation, mode: FaultMode | null, index: number): Pr
     if (name.endsWith('-INCOMPLETE') || existsSync(join(pkg, 'INCOMPLETE'))) continue;
     if (!after.events.some((e) => e.action === 'export.written' && e.details.dir === pkg)) problems.push(`the complete package ${pkg} is not recorded (no export.written)`);
   }
+  if (op.onDisk) problems.push(...op.onDisk(after, d));
   for (const r of batch ?? []) {
     if (r.ok) problems.push(...ok(r.serial !== null && after.serials.has(r.serial) && r.out !== null && existsSync(r.out), `batch item ${String(r.serial)} reported written is not real`));
     else if (r.serial !== null) problems.push(...ok(after.serials.has(r.serial) && (r.message ?? '').includes(`cert show ${r.serial} --out FILE`), `batch item ${r.serial} reported recorded (${String(r.message)}) is not, or names no way to write it`));
   }
   if (succeeded) {
-    if (!fresh.some((e) => e.action === op.action)) problems.push(`reported done, but the vault has no ${op.action} event`);
+    if (op.action && !fresh.some((e) => e.action === op.action)) problems.push(`reported done, but the vault has no ${op.action} event`);
     problems.push(...op.success(run.json as Record<string, unknown>, after, d));
   } else if (err) {
     if (!IO_CODES.has(err.code) && !(op.name === 'export media' && MEDIA_CODES.has(err.code)) && err.code !== 'INTERNAL') problems.push(`refused with ${err.code}, not an I/O code: ${err.message}`);
@@ -239,7 +346,7 @@ async function runOnce(op: Operation, mode: FaultMode | null, index: number): Pr
     }
     for (const m of err.message.matchAll(/[Cc]ertificate serial ([0-9a-f]+) was recorded/g)) if (!after.serials.has(m[1] as string)) problems.push(`said serial ${m[1]} was recorded; it is not`);
   }
-  return { op: op.name, mode: mode ? describeMode(mode) : 'none', result, problems };
+  return { ...tag, result, problems };
 }
 
 beforeAll(async () => {
@@ -277,29 +384,50 @@ beforeAll(async () => {
 }, 120_000);
 
 describe('every writing operation under injected I/O faults', () => {
+  const hosts: FaultHost[] = [];
+  afterAll(() => {
+    for (const h of hosts) h.close();
+  });
+
   it('leaves a vault that opens and verifies, no unrecorded certificate, and only true answers', async () => {
-    const jobs = OPERATIONS.flatMap((op, oi) => modesFor(oi).map((mode, mi) => () => runOnce(op, mode, mi)));
-    const outcomes = await pool(jobs, 2);
-    // The counts, per operation: runs, successes, answers by code.
+    // Two at a time (the machine's cores are shared): each worker has its own fault host.
+    const width = 2;
+    for (let i = 0; i < width; i++) hosts.push(new FaultHost(join(root, `fiu-ctrl-${i}`), 7000 + 100 * i));
+    const processJobs = OPERATIONS.flatMap((op, oi) => (op.extra ? [null] : processModesFor(oi)).map((mode, mi) => (_w: number) => runOnce(op, mode, mi, runUnderFaults, 'process')));
+    const hostJobs = OPERATIONS.flatMap((op, oi) => hostModesFor(oi, op.extra).map((mode, mi) => (w: number) => runOnce(op, mode, mi, (args, m, env) => (hosts[w] as FaultHost).run(args, m, env), 'host')));
+    const outcomes = await pool([...hostJobs, ...processJobs], width);
+    // The counts, per operation: runs (in a process of their own / in a fault host), by fault kind, answers by code.
     const lines: string[] = [];
     for (const op of OPERATIONS) {
       const mine = outcomes.filter((o) => o.op === op.name);
       const by = new Map<string, number>();
       for (const o of mine) by.set(o.result, (by.get(o.result) ?? 0) + 1);
+      const kinds = ['none', 'forever', 'once', 'random'].map((k) => `${k} ${mine.filter((o) => o.kind === k).length}`).join(', ');
       const broken = mine.filter((o) => o.problems.length).length;
-      lines.push(`${op.name.padEnd(26)} runs ${String(mine.length).padStart(3)}  ${[...by].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ')}; runs breaking a check: ${broken}`);
+      lines.push(
+        `${op.name.padEnd(26)} runs ${String(mine.length).padStart(3)} (${mine.filter((o) => o.where === 'process').length} own process, ${mine.filter((o) => o.where === 'host').length} fault host; ${kinds}): ` +
+          `${[...by].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ')}; runs breaking a check: ${broken}`,
+      );
     }
-    lines.push(`total runs ${outcomes.length}, successes ${outcomes.filter((o) => o.result === 'success').length}`);
+    const mean = (where: string) => {
+      const xs = outcomes.filter((o) => o.where === where);
+      return xs.length ? Math.round(xs.reduce((n, o) => n + o.ms, 0) / xs.length) : 0;
+    };
+    lines.push(`total runs ${outcomes.length}, successes ${outcomes.filter((o) => o.result === 'success').length}, runs breaking a check ${outcomes.filter((o) => o.problems.length).length}; mean ms per run: own process ${mean('process')}, fault host ${mean('host')}`);
     console.log(`fault injection (fiu-run):\n${lines.join('\n')}`);
-    const failed = outcomes.filter((o) => o.problems.length).map((o) => `${o.op} [${o.mode}] → ${o.result}: ${o.problems.join(' | ')}`);
+    const failed = outcomes.filter((o) => o.problems.length).map((o) => `${o.op} [${o.where} ${o.mode}] → ${o.result}: ${o.problems.join(' | ')}`);
     expect(failed).toEqual([]);
-    // Each operation succeeded unfaulted and was refused under some fault: the suite exercised both paths.
     for (const op of OPERATIONS) {
       const mine = outcomes.filter((o) => o.op === op.name);
+      // Hundreds of runs per operation of the issue's nine, fail-once and fail-forever among them; dozens for the others.
+      expect(mine.length, op.name).toBeGreaterThanOrEqual(op.extra ? 30 : 200);
+      expect(mine.filter((o) => o.kind === 'once').length, op.name).toBeGreaterThanOrEqual(op.extra ? 20 : 100);
+      expect(mine.filter((o) => o.kind === 'forever').length, op.name).toBeGreaterThanOrEqual(5);
+      // Each operation succeeded unfaulted and was refused under some fault: the suite exercised both paths.
       expect(mine.some((o) => o.result === 'success'), op.name).toBe(true);
       expect(mine.some((o) => IO_CODES.has(o.result) || MEDIA_CODES.has(o.result)), op.name).toBe(true);
     }
-  }, 900_000);
+  }, 2_400_000);
 });
 
 describe('a full disk for real: cert issue --out onto a small FAT volume', () => {

@@ -8,9 +8,11 @@
  * certificate file on disk is one the vault recorded, every success it
  * reported is in the vault, every "nothing was changed" is true.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { normalizeSerialHex } from '../core/asn1/serial.ts';
 import { fixedClock } from '../core/clock.ts';
@@ -77,28 +79,122 @@ export function runUnderFaults(args: string[], mode: FaultMode | null, env: Reco
   return new Promise((resolve) => {
     execFile(cmd, argv, { env: { PATH: process.env.PATH ?? '', FIU_PRNG_SEED: String(seed), ...env }, maxBuffer: 16 * 1024 * 1024, timeout: 120_000 }, (err, stdout, stderr) => {
       const e = err as (NodeJS.ErrnoException & { code?: unknown; signal?: string | null }) | null;
-      let json: unknown;
-      try {
-        json = stdout.trim() ? JSON.parse(stdout) : undefined;
-      } catch {
-        json = undefined;
-      }
-      resolve({ code: e ? (typeof e.code === 'number' ? e.code : null) : 0, signal: e?.signal ?? null, stdout, stderr, json });
+      resolve({ code: e ? (typeof e.code === 'number' ? e.code : null) : 0, signal: e?.signal ?? null, stdout, stderr, json: parseJson(stdout) });
     });
   });
 }
 
-/** Runs `jobs` at most `width` at a time (the machine's cores are shared). */
-export async function pool<T>(jobs: Array<() => Promise<T>>, width: number): Promise<T[]> {
+function parseJson(stdout: string): unknown {
+  try {
+    return stdout.trim() ? JSON.parse(stdout) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The failure point names a mode's commands enable (to disable them after the run). */
+function pointsOf(commands: readonly string[]): string[] {
+  return commands.map((c) => /name=([^,\s]+)/.exec(c)?.[1] ?? '').filter(Boolean);
+}
+
+const HOST_SCRIPT = fileURLToPath(new URL('./fault-host.ts', import.meta.url));
+
+/**
+ * One long-lived CLI process under `fiu-run -x` with libfiu's remote control
+ * (testing/fault-host.ts): each run enables its failure points through the
+ * control pipe, runs one command of the real CLI in that process, and
+ * disables them again. The same code, SQLite and file system calls as a CLI
+ * child, without a process start per run: that is what makes hundreds of
+ * runs per operation affordable. A run that kills the process (a crash, not
+ * an error) is answered with its signal, and the next run gets a new process.
+ */
+export class FaultHost {
+  private child: ChildProcess | null = null;
+  private ready: Promise<void> | null = null;
+  private nextId = 1;
+  private starts = 0;
+
+  private readonly ctlPrefix: string;
+  private readonly seed: number;
+
+  constructor(ctlPrefix: string, seed: number) {
+    this.ctlPrefix = ctlPrefix;
+    this.seed = seed;
+  }
+
+  private start(): Promise<void> {
+    this.starts++;
+    const child = spawn('fiu-run', ['-x', '-f', this.ctlPrefix, process.execPath, HOST_SCRIPT], {
+      env: { PATH: process.env.PATH ?? '', FIU_PRNG_SEED: String(this.seed + this.starts) },
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    this.child = child;
+    child.stderr?.resume();
+    child.once('exit', () => {
+      if (this.child === child) {
+        this.child = null;
+        this.ready = null;
+      }
+    });
+    return new Promise((resolve, reject) => {
+      child.once('message', () => resolve());
+      child.once('exit', (code, signal) => reject(new Error(`the fault host exited before it was ready (${String(code ?? signal)})`)));
+    });
+  }
+
+  /** One libfiu remote-control command; the answer is libfiu's return value. */
+  private async control(pid: number, command: string): Promise<string> {
+    await writeFile(`${this.ctlPrefix}-${pid}.in`, command + '\n');
+    return (await readFile(`${this.ctlPrefix}-${pid}.out`, 'utf8')).trim();
+  }
+
+  async run(args: string[], mode: FaultMode | null, env: Record<string, string>): Promise<FaultRun> {
+    this.ready ??= this.start();
+    await this.ready;
+    const child = this.child as ChildProcess;
+    const pid = child.pid as number;
+    const commands = mode ? fiuCommands(mode) : [];
+    for (const c of commands) {
+      const r = await this.control(pid, c);
+      if (r !== '0') throw new Error(`libfiu refused "${c}" (${r})`);
+    }
+    const id = this.nextId++;
+    const answer = await new Promise<FaultRun>((resolve) => {
+      const onMessage = (m: { id?: number; code: number; stdout: string; stderr: string }) => {
+        if (m.id !== id) return;
+        child.off('exit', onExit);
+        child.off('message', onMessage);
+        resolve({ code: m.code, signal: null, stdout: m.stdout, stderr: m.stderr, json: parseJson(m.stdout) });
+      };
+      const onExit = (code: number | null, signal: string | null) => {
+        child.off('message', onMessage);
+        resolve({ code, signal: signal ?? `exit ${String(code)}`, stdout: '', stderr: '', json: undefined });
+      };
+      child.on('message', onMessage);
+      child.once('exit', onExit);
+      child.send({ id, args, env: { PATH: process.env.PATH ?? '', ...env } });
+    });
+    if (this.child === child) for (const point of pointsOf(commands)) await this.control(pid, `disable name=${point}`);
+    return answer;
+  }
+
+  close(): void {
+    this.child?.kill();
+    this.child = null;
+  }
+}
+
+/** Runs `jobs` at most `width` at a time (the machine's cores are shared); each job is told its worker's number. */
+export async function pool<T>(jobs: Array<(worker: number) => Promise<T>>, width: number): Promise<T[]> {
   const out: T[] = new Array<T>(jobs.length);
   let next = 0;
-  const worker = async (): Promise<void> => {
+  const worker = async (w: number): Promise<void> => {
     while (next < jobs.length) {
       const i = next++;
-      out[i] = await (jobs[i] as () => Promise<T>)();
+      out[i] = await (jobs[i] as (worker: number) => Promise<T>)(w);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(width, jobs.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(width, jobs.length) }, (_, w) => worker(w)));
   return out;
 }
 

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { toPem } from '../../core/asn1/pem.ts';
 import { DomainError } from '../../core/errors.ts';
+import { ioErrorCode } from '../../core/fs/io-errors.ts';
 import { discardStaged, publishStaged, stageNewFile, writeNewFilesDurably, type NewFileResult, type StagedFile } from '../../core/fs/batch-write.ts';
 import { DEFAULT_CSR_MAX_BYTES, parseAndVerifyCsr } from '../../core/issuance/csr-intake.ts';
 import { crlToPem } from '../../core/issuance/crl-encoder.ts';
@@ -97,10 +98,14 @@ function finishIssueBatch(
     const path = outName(id);
     const w = written[i] as NewFileResult;
     if (w.ok) results.push({ file: id, ok: true, serial: c.serialHex, out: path, code: null, message: null });
-    else results.push({ file: id, ok: false, serial: c.serialHex, out: null, code: 'IO_ERROR', message: `Issued and recorded as serial ${c.serialHex}, but ${path} could not be written (${w.errno}). Write it with "airgap-ca cert show ${c.serialHex} --out FILE".` });
+    else results.push({ file: id, ok: false, serial: c.serialHex, out: null, code: ioErrorCode({ code: w.errno }, path), message: `Issued and recorded as serial ${c.serialHex}, but ${path} could not be written (${w.errno}). Write it with "airgap-ca cert show ${c.serialHex} --out FILE".` });
   });
   const bundle = bundleOut && issued.length ? (written[issued.length] as NewFileResult) : null;
-  if (bundle && !bundle.ok) throw new DomainError('IO_ERROR', `The certificates were issued, recorded and written one per file, but the bundle ${bundleOut} could not be written (${bundle.errno}). Build it from the files in ${outDir}.`);
+  if (bundle && !bundle.ok) {
+    const missing = written.slice(0, issued.length).filter((w) => !w.ok).length;
+    const files = missing ? `written one per file except ${missing} (each can be written again with "cert show SERIAL --out FILE")` : 'written one per file';
+    throw new DomainError(ioErrorCode({ code: bundle.errno }, bundleOut as string), `The certificates were issued, recorded and ${files}, but the bundle ${bundleOut} could not be written (${bundle.errno}). Build it from the files in ${outDir}.`);
+  }
   results.sort((a, b) => a.file.localeCompare(b.file));
   return { issued: results.filter((r) => r.ok).length, failed: results.filter((r) => !r.ok).length, results, bundle: bundle ? bundleOut : null, seconds: (Date.now() - started) / 1000 };
 }
@@ -280,7 +285,7 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
     pending.forEach(({ line, path }, i) => {
       const w = written[i] as NewFileResult;
       if (w.ok) line.out = path;
-      else line.message = `Recorded as serial ${line.newSerial}, but ${path} could not be written (${w.errno}). Export it again with "cert show".`;
+      else line.message = `Recorded as serial ${line.newSerial}, but ${path} could not be written (${w.errno}). Write it with "airgap-ca cert show ${line.newSerial} --out FILE".`;
     });
     const report: RenewalReport = { format: RENEWAL_REPORT_FORMAT, format_version: 1, ca: ca.name, created: now.toISOString(), issuerKeyId: r.issuerKeyId, inDir: resolve(input.inDir), outDir, supersede: input.supersede, counts: r.counts, superseded: r.superseded, requests: lines };
     const [json, csv] = writeNewFilesDurably([
@@ -288,7 +293,12 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
       { path: reportCsv, bytes: Buffer.from(renewalReportCsv(lines)) },
     ], { mode: 0o644 });
     for (const [w, path] of [[json, reportJson], [csv, reportCsv]] as const) {
-      if (!w?.ok) throw new DomainError('IO_ERROR', `The renewals were recorded and their certificates written, but the report ${path} could not be written (${w?.ok === false ? w.errno : 'error'}). The audit log holds the batch's counts and serials.`);
+      if (!w?.ok) {
+        const errno = w?.ok === false ? w.errno : 'EIO';
+        const missing = written.filter((x) => !x.ok).length;
+        const files = missing ? `their certificates written except ${missing} (each can be written again with "cert show SERIAL --out FILE")` : 'their certificates written';
+        throw new DomainError(ioErrorCode({ code: errno }, path), `The renewals were recorded and ${files}, but the report ${path} could not be written (${errno}). The audit log holds the batch's counts and serials.`);
+      }
     }
     return { ca: ca.name, issuerKeyId: r.issuerKeyId, counts: r.counts, requests: lines, superseded: r.superseded, skipped, report: { json: reportJson, csv: reportCsv }, seconds: (Date.now() - started) / 1000 };
   },

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { serializeCalendar, type CalendarEvent } from '../../core/calendar/ics.ts';
 import { DAY_MS } from '../../core/clock.ts';
 import { DomainError } from '../../core/errors.ts';
-import { writeFileDurably } from '../../core/fs/durable-write.ts';
+import { writeUnrecordedOutput } from '../../core/fs/recorded-output.ts';
 import { planSchedule, presignCrls, scheduleStaleness, type ScheduleStaleness } from '../../core/issuance/crl-schedule.ts';
 import { crlToPem } from '../../core/issuance/crl-encoder.ts';
 import { crlFileStem } from '../../core/media/package-format.ts';
@@ -225,7 +225,7 @@ export const crlScheduleHandlers: HandlersFor<keyof typeof crlScheduleOps> = {
     let icsEvents = 0;
     if (out) {
       const events = calendarEvents(entries, marginDays, now);
-      writeFileDurably(out, Buffer.from(serializeCalendar({ prodId: '-//Airgap CA//CRL calendar//EN', name: 'Airgap CA CRL ceremonies', events }), 'utf8'), { exclusive: true, mode: 0o644 });
+      writeUnrecordedOutput(out, Buffer.from(serializeCalendar({ prodId: '-//Airgap CA//CRL calendar//EN', name: 'Airgap CA CRL ceremonies', events }), 'utf8'), '"airgap-ca crl calendar --ics FILE"');
       icsEvents = events.length;
     }
     return { generatedAt: now.toISOString(), marginDays, entries, staleSchedules: entries.filter((e) => e.scheduled?.stale).length, ics: out, icsEvents };

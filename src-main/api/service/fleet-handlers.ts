@@ -3,7 +3,7 @@ import { DomainError } from '../../core/errors.ts';
 import { checkReceiptFolder, type ReceiptCheck } from '../../core/fleet/receipt-import.ts';
 import { fleetStatus } from '../../core/fleet/fleet-status.ts';
 import { remainingLeavesFile } from '../../core/fleet/remaining-list.ts';
-import { writeFileDurably } from '../../core/fs/durable-write.ts';
+import { writeRecordedOutput } from '../../core/fs/recorded-output.ts';
 import { FleetStore } from '../../core/store/fleet-store.ts';
 import type { fleetOps, ReceiptImportView } from '../contract/fleet.ts';
 import type { VaultContext } from './context.ts';
@@ -47,10 +47,9 @@ export const fleetHandlers: HandlersFor<keyof typeof fleetOps> = {
     const k = ctx.stores.keys.resolve(input.key);
     const leaves = fleetOf(ctx).remainingLeaves(k.id, ctx.clock.now());
     const bytes = remainingLeavesFile(leaves, input.format, { keyId: k.id, name: k.name, at: ctx.clock.now() });
-    v.transaction(() => {
-      writeFileDurably(out, bytes, { exclusive: true, mode: 0o644 });
-      v.audit.append({ actor: ctx.actor, action: 'fleet.remaining-written', details: { keyId: k.id, file: out, format: input.format, count: leaves.length } });
-    });
+    // Recorded first (committed), written second under a temporary name (docs/architecture.md, "Writing outside the vault").
+    const event = v.transaction(() => v.audit.append({ actor: ctx.actor, action: 'fleet.remaining-written', details: { keyId: k.id, file: out, format: input.format, count: leaves.length } }));
+    writeRecordedOutput(out, bytes, { what: `The list of ${leaves.length} remaining certificates of key "${k.name}" (audit event ${event.seq}, fleet.remaining-written)`, again: `"airgap-ca fleet remaining --key ${k.name} --out FILE"` });
     return { file: out, keyId: k.id, format: input.format, count: leaves.length };
   },
 };

@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DomainError } from '../../core/errors.ts';
+import { DomainError, isDomainError } from '../../core/errors.ts';
 import { writeFileDurably } from '../../core/fs/durable-write.ts';
 import { parseShareFile } from '../../core/vault/custodian-share.ts';
 import type { Vault } from '../../core/vault/vault.ts';
@@ -97,9 +97,22 @@ export class HeldShares {
         `${file} was written but does not read back as ${this.who(s)}: ${problem} The medium may be failing: delete that file, use another medium and write the share again. The share is still held.`,
       );
     }
-    vault.transaction(() =>
-      vault.audit.append({ actor, action: 'vault.share-written', details: { slot: this.slotId, index: s.index, total: this.total, holder: s.holder, file, verified: true } }),
-    );
+    try {
+      vault.transaction(() =>
+        vault.audit.append({ actor, action: 'vault.share-written', details: { slot: this.slotId, index: s.index, total: this.total, holder: s.holder, file, verified: true } }),
+      );
+    } catch (e) {
+      // Not recorded (or not known to be): the file goes, so that what is on the medium is what the vault says; the share is still held.
+      let removed = true;
+      try {
+        rmSync(file, { force: true });
+      } catch {
+        removed = false;
+      }
+      if (!isDomainError(e)) throw e;
+      const note = removed ? ` ${file} was removed again; the share is still held: write it again.` : ` ${file} could not be removed: delete it, then write the share again (it is still held).`;
+      throw new DomainError(e.code, e.message + note, e.detail);
+    }
     s.file = file;
     s.dir = target;
     s.bytes.fill(0);

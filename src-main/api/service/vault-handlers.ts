@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DomainError } from '../../core/errors.ts';
+import { DomainError, isDomainError } from '../../core/errors.ts';
+import { ioError } from '../../core/fs/io-errors.ts';
 import { writeFileDurably } from '../../core/fs/durable-write.ts';
 import { integrityCheck } from '../../core/vault/database.ts';
 import { isOnRemovableMedia } from '../../core/media/detect.ts';
@@ -60,14 +61,37 @@ function info(dir: string, counts: VaultInfo['counts']): VaultInfo {
   };
 }
 
-/** Share files go to a folder the officer chose (removable media, one per custodian); never overwritten. */
-function writeShareFiles(dir: string, vaultId: string, slotId: string, files: string[]): string[] {
+/**
+ * Share files go to a folder the officer chose (removable media, one per
+ * custodian); never overwritten. When one cannot be written, those already
+ * written are removed again (a partial set is no delivery) and the I/O error
+ * says what stands: `changed` (what the vault holds now) and `then` (what to
+ * do) come from the caller.
+ */
+function writeShareFiles(dir: string, vaultId: string, slotId: string, files: string[], onFailure: { changed: string; then: string }): string[] {
   const target = resolve(dir);
   mkdirSync(target, { recursive: true });
   const paths = files.map((_, i) => join(target, shareFileName(vaultId, slotId, i + 1, files.length)));
   const clash = paths.find((p) => existsSync(p));
   if (clash) throw new DomainError('OUTPUT_EXISTS', `${clash} already exists. Choose an empty folder for the custodian shares.`);
-  paths.forEach((p, i) => writeFileDurably(p, Buffer.from(files[i]!, 'utf8'), { exclusive: true, mode: 0o600 }));
+  const written: string[] = [];
+  for (const [i, p] of paths.entries()) {
+    try {
+      writeFileDurably(p, Buffer.from(files[i]!, 'utf8'), { exclusive: true, mode: 0o600 });
+      written.push(p);
+    } catch (e) {
+      const left = [...written, ...(existsSync(p) ? [p] : [])].filter((f) => {
+        try {
+          rmSync(f, { force: true });
+          return false;
+        } catch {
+          return true;
+        }
+      });
+      const files = left.length ? ` These share files could not be removed: delete them: ${left.join(', ')}.` : ' No share file was left in the folder.';
+      throw ioError(e, { path: p, doing: `writing share ${i + 1} of ${paths.length}`, changed: `${onFailure.changed}${files}`, then: onFailure.then });
+    }
+  }
   return paths;
 }
 
@@ -128,7 +152,25 @@ export const vaultHandlers: HandlersFor<keyof typeof vaultOps> = {
     let held: HeldShares | null = null;
     const slotId = vault.header.slots.find((s) => s.type === 'quorum')?.id ?? 'quorum';
     try {
-      if (input.quorum?.sharesDir !== undefined) paths = writeShareFiles(input.quorum.sharesDir, vault.id, slotId, shareFiles);
+      if (input.quorum?.sharesDir !== undefined) {
+        const dir = vault.dir;
+        const removeNew = (): boolean => {
+          vault.close();
+          try {
+            rmSync(dir, { recursive: true, force: true });
+            return true;
+          } catch {
+            return false;
+          }
+        };
+        try {
+          paths = writeShareFiles(input.quorum.sharesDir, vault.id, slotId, shareFiles, { changed: 'The new vault cannot be opened without its shares, so it was removed again: nothing was changed.', then: 'run "vault init" again' });
+        } catch (e) {
+          // A vault made seconds ago by this call, holding only its creation: nothing is lost by removing it.
+          if (removeNew() || !isDomainError(e)) throw e;
+          throw new DomainError(e.code, `${e.message.replace('so it was removed again: nothing was changed.', 'but it could not be removed:')} Delete ${dir} before running "vault init" again.`, e.detail);
+        }
+      }
       else if (input.quorum) held = new HeldShares(vault.id, slotId, input.quorum.threshold, input.quorum.total, shareFiles, input.quorum.holders);
     } catch (e) {
       vault.close();
@@ -186,10 +228,16 @@ export const vaultHandlers: HandlersFor<keyof typeof vaultOps> = {
       actor: ctx.actor,
       replaceSlot: input.replaceSlot,
       // A replacing quorum's shares are written before its change commits.
-      ...(input.replaceSlot !== undefined && sharesDir !== undefined ? { deliverShares: (slotId: string, files: string[]) => writeShareFiles(sharesDir, v.id, slotId, files) } : {}),
+      ...(input.replaceSlot !== undefined && sharesDir !== undefined ? { deliverShares: (slotId: string, files: string[]) => writeShareFiles(sharesDir, v.id, slotId, files, { changed: `Nothing was changed: the quorum does not replace slot ${input.replaceSlot}, and the old shares still open the vault.`, then: 'add the quorum again' }) } : {}),
     });
     if (input.replaceSlot !== undefined) return { slot, shareFiles, heldShares: null };
-    if (sharesDir !== undefined) return { slot, shareFiles: writeShareFiles(sharesDir, v.id, slot.id, shareFiles), heldShares: null };
+    if (sharesDir !== undefined) {
+      const shares = writeShareFiles(sharesDir, v.id, slot.id, shareFiles, {
+        changed: `Quorum slot ${slot.id} was added to the vault (vault.slot-added), but its shares were not delivered.`,
+        then: `remove the slot with "airgap-ca vault remove-slot ${slot.id}" and add the quorum again`,
+      });
+      return { slot, shareFiles: shares, heldShares: null };
+    }
     const held = new HeldShares(v.id, slot.id, input.threshold, input.total, shareFiles, input.holders);
     ctx.custodianShares.holdShares(held);
     return { slot, shareFiles: [], heldShares: held.view() };

@@ -41,6 +41,28 @@ export function writeRecordedOutput(out: string, bytes: Uint8Array, recorded: Re
 }
 
 /**
+ * The same rule for a file that records nothing in the vault (a calendar of
+ * what the vault holds): written under a temporary name and renamed, never
+ * over an existing file. When that fails the temporary file is gone and the
+ * error says whether the file is there: "nothing was changed" only when it
+ * is not.
+ */
+export function writeUnrecordedOutput(out: string, bytes: Uint8Array, again: string, mode = 0o644): void {
+  try {
+    writeFileDurably(out, bytes, { exclusive: true, mode });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new DomainError('OUTPUT_EXISTS', `${out} appeared meanwhile and was not overwritten. Nothing was changed. Write it to a new name with ${again}.`);
+    const there = existsSync(out);
+    throw ioError(e, {
+      path: out,
+      doing: `writing ${basename(out)}`,
+      changed: there ? `The vault holds nothing of it; ${out} was written, but it could not be made durable: check it, or write it again to a new name.` : 'Nothing was changed: the file was not written (nothing was left under that name).',
+      then: `write it with ${again}`,
+    });
+  }
+}
+
+/**
  * After `failure`, record that it failed (an audit event: `record`) and throw
  * `failure`. When the record cannot be written either, the answer says so:
  * the failure stays the answer, with the reason the event is missing.
