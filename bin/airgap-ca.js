@@ -25,7 +25,23 @@ try {
   const xdg = process.env.XDG_CACHE_HOME;
   const dir = join(xdg && isAbsolute(xdg) ? xdg : join(homedir(), '.cache'), 'airgap-ca', 'node-compile-cache');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  enableCompileCache(dir);
+  // Code is loaded from this folder, so it must be ours alone: a folder (or
+  // its parent) that is a link, owned by someone else or writable by the group
+  // or others could hand this process someone else's code. Such a cache is not
+  // used (mkdirSync leaves an existing folder's mode as it was).
+  const { lstatSync } = await import('node:fs');
+  const { dirname } = await import('node:path');
+  const unsafe = [dir, dirname(dir)].find((p) => {
+    const st = lstatSync(p);
+    if (!st.isDirectory()) return true;
+    if (typeof process.getuid !== 'function') return false;
+    return st.uid !== process.getuid() || (st.mode & 0o022) !== 0;
+  });
+  if (unsafe === undefined) {
+    enableCompileCache(dir);
+  } else {
+    process.stderr.write(`warning: not using the compile cache ${unsafe}: it is a link, not yours, or writable by others (chmod go-w it, or remove it). Starting without it.\n`);
+  }
 } catch {
   // Starts without the cache.
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { expect, test } from './fixtures/test.ts';
 import { LAPTOP_SIZES, SCHEMES } from './support/evidence.ts';
 import { activeRoot, DAY_MS, openSeeder } from './support/seed-keys.ts';
-import { PASSPHRASE, unlockWithPassphrase } from './support/ui.ts';
+import { PASSPHRASE, openSection, unlockWithPassphrase } from './support/ui.ts';
 import { makeAgent, opensslSerial, writeReceipt } from '../src-main/testing/fleet-agents.ts';
 
 test.use({ seedVault: { actor: 'Seed Officer', passphrase: PASSPHRASE } });
@@ -29,7 +29,7 @@ async function seedRotation(vaultDir: string) {
   const z2 = (await issue(agents[1]!, 'z2.pem')).serial;
   await s.advance(DAY_MS);
   await activeRoot(s, 'Root A', 30);
-  await issue(makeAgent(work, 'agent-1', 'ec', '-a'), 'a1.pem');
+  const a1 = (await issue(makeAgent(work, 'agent-1', 'ec', '-a'), 'a1.pem')).serial;
   const b = await s.call('key.create', { name: 'Root B', algorithm: 'ecdsa-p256' });
   await s.call('key.selfSign', { key: b.id, subject: 'CN=Root B,O=Acme' });
   await s.call('key.stage', { key: b.id });
@@ -39,12 +39,14 @@ async function seedRotation(vaultDir: string) {
   writeReceipt(inbox, 'agent-1', agents[0]!, { bundleSha256: bundle.bundleSha256, serial: z1.serial, installedAt: new Date(new Date(z1.notBefore).getTime() + 3_600_000).toISOString() });
   expect(await s.call('fleet.importReceipts', { dir: inbox })).toMatchObject({ accepted: 1 });
   s.close();
-  return { work, agents, bundle, z2 };
+  return { work, agents, bundle, z2, a1 };
 }
 
 test('rotation panel: trusting percent, remaining leaves, days left and whether activating or retiring is safe', async ({ host, shots, a11y }) => {
+  // Eight screenshots, axe on each screen, OpenSSL seeding: room on a loaded machine (no timed assertion).
+  test.setTimeout(240_000);
   const { page } = host;
-  await seedRotation(host.vaultDir);
+  const seeded = await seedRotation(host.vaultDir);
   // The window's service clock follows the seeder's, which moved a day ahead.
   await host.advanceClock(DAY_MS);
 
@@ -69,9 +71,63 @@ test('rotation panel: trusting percent, remaining leaves, days left and whether 
       await shots.take(`rotation panel ${size.width}x${size.height} ${colorScheme}`);
     }
   }
+
+  // The keys table says what the CLI says: activating Root B at 50% is refused with the numbers, and can only be forced with a reason.
+  await openSection(page, 'Signing keys');
+  const row = (name: string) => page.getByTestId('key-row').filter({ hasText: name });
+  const dialog = page.getByRole('dialog');
+  await row('Root B').getByRole('button', { name: 'Activate Root B' }).click();
+  await dialog.getByRole('button', { name: 'Activate', exact: true }).click();
+  await expect(dialog).toContainText('Only 1 of 2 known agents (50%)');
+  await expect(dialog).toContainText('activation needs 100%');
+  await expect(dialog).toContainText('see who is missing (the rotation panel on the Dashboard)');
+  await expect(dialog.getByRole('button', { name: 'Activate anyway' })).toBeDisabled();
+  await a11y.check('activation refused for readiness');
+  for (const size of LAPTOP_SIZES) {
+    for (const colorScheme of SCHEMES) {
+      await page.setViewportSize(size);
+      await page.emulateMedia({ colorScheme });
+      await shots.take(`activation refused ${size.width}x${size.height} ${colorScheme}`);
+    }
+  }
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(row('Root B').getByTestId('state-chip')).toHaveText('Staged');
+
+  // Retiring Root Z: the dialog says superseded certificates no longer count; the refusal gives the one that remains.
+  await row('Root Z').getByRole('button', { name: 'Retire Root Z' }).click();
+  await expect(dialog).toContainText('certificates already renewed under another key no longer count');
+  await dialog.getByRole('button', { name: 'Retire', exact: true }).click();
+  await expect(dialog).toContainText('still has 1 live certificate it issued whose agent has no newer certificate from another key (1 more is superseded and no longer counts)');
+  await a11y.check('retire refused for a remaining certificate');
+  for (const size of LAPTOP_SIZES) {
+    await page.setViewportSize(size);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await shots.take(`retire refused ${size.width}x${size.height}`);
+  }
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(row('Root Z').getByTestId('state-chip')).toHaveText('Trusted');
+
+  // Rolling back from Root A and retiring it lists what it issued that must be re-issued under Root Z.
+  await row('Root A').getByRole('button', { name: 'Roll back from Root A' }).click();
+  await dialog.getByLabel('Retire this key instead of staging it').check();
+  await dialog.getByLabel('Reason (for the audit log)').fill('Root A was generated on the wrong machine.');
+  await dialog.getByRole('button', { name: 'Roll back', exact: true }).click();
+  await expect(dialog).toBeHidden();
+  const a1 = seeded.a1.toLowerCase().replace(/^0+/, '');
+  await expect(page.getByTestId('key-action-done')).toHaveText(`Rolled back: Root Z is active again; Root A is now retired. It issued 1 live certificate whose agent must be re-issued under Root Z: ${a1.length % 2 ? '0' + a1 : a1} (CN=agent-1).`);
+  await expect(row('Root Z').getByTestId('state-chip')).toHaveText('Active');
+  await expect(row('Root A').getByTestId('state-chip')).toHaveText('Retired');
+  await a11y.check('signing keys after a rollback with retire');
+  for (const size of LAPTOP_SIZES) {
+    await page.setViewportSize(size);
+    await page.emulateMedia({ colorScheme: 'light' });
+    await shots.take(`rolled back and retired ${size.width}x${size.height}`);
+  }
 });
 
 test('import receipts wizard: the folder checked with refused files and their reasons, the import, the result in the rotation panel', async ({ host, shots, a11y }) => {
+  // Eight screenshots, axe on each screen, OpenSSL seeding: room on a loaded machine (no timed assertion).
+  test.setTimeout(240_000);
   const { page } = host;
   const seeded = await seedRotation(host.vaultDir);
   const usb = join(host.workDir, 'USB-RECEIPTS');

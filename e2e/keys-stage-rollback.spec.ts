@@ -12,6 +12,8 @@ import { PASSPHRASE, openSection, unlockWithPassphrase } from './support/ui.ts';
 test.use({ seedVault: { actor: 'Seed Officer', passphrase: PASSPHRASE } });
 
 test('signing keys table: stage a draft, activate it, roll back to the key it replaced', async ({ host, shots, a11y }) => {
+  // Eight screenshots, axe on each screen, OpenSSL seeding: room on a loaded machine (no timed assertion).
+  test.setTimeout(240_000);
   const { page } = host;
   const seeded = await seedEveryState(host.vaultDir);
   await host.advanceClock(seeded.ahead);
@@ -71,7 +73,7 @@ test('signing keys table: stage a draft, activate it, roll back to the key it re
   }
   await dialog.getByRole('button', { name: 'Roll back', exact: true }).click();
   await expect(dialog).toBeHidden();
-  await expect(page.getByTestId('key-action-done')).toHaveText('Root 2027 draft: rolled back: the key it replaced is active again.');
+  await expect(page.getByTestId('key-action-done')).toHaveText('Rolled back: Root 2026 is active again; Root 2027 draft is now staged.');
   await expect(row('Root 2026').getByTestId('state-chip')).toHaveText('Active');
   await expect(row('Root 2027 draft').getByTestId('state-chip')).toHaveText('Staged');
   // Root 2025 is still trusted inside its window, so Root 2026 could be rolled back from too.

@@ -51,6 +51,7 @@ describe('fleet import-receipts: each refusal with its own code, nothing stored 
     writeReceipt(inbox, 'unknown-serial', stranger, { ...good, serial: '7f0102030405060708090a0b0c0d0e0f' });
     writeReceipt(inbox, 'revoked', agents.revoked, { ...good, serial: serial.revoked! });
     writeReceipt(inbox, 'before-notbefore', agents.ec, { ...good, serial: serial.ec!, installedAt: '2026-02-01T00:00:00Z' });
+    writeReceipt(inbox, 'after-notafter', agents.rsa, { ...good, serial: serial.rsa!, installedAt: '2036-01-01T00:00:00Z' });
     writeReceipt(inbox, 'bad-signature', stranger, { ...good, serial: serial.rsa! });
     writeReceipt(inbox, 'unknown-bundle', agents.ec, { ...good, bundleSha256: 'ab'.repeat(32), serial: serial.ec! });
     writeFileSync(join(inbox, 'not-json.receipt.json'), '{"type": "airgap-ca.bundle-receipt",');
@@ -65,6 +66,7 @@ describe('fleet import-receipts: each refusal with its own code, nothing stored 
     writeFileSync(join(inbox, 'README.txt'), 'not a receipt, not read');
 
     const expected = {
+      'after-notafter.receipt.json': 'RECEIPT_NOT_VALID_AT',
       'bad-signature.receipt.json': 'RECEIPT_BAD_SIGNATURE',
       'before-notbefore.receipt.json': 'RECEIPT_NOT_VALID_AT',
       'extra-field.receipt.json': 'RECEIPT_MALFORMED',
@@ -90,7 +92,7 @@ describe('fleet import-receipts: each refusal with its own code, nothing stored 
     expect(first).toMatchObject({ stored: true, accepted: 3, duplicates: 0 });
     expect(first.refused).toEqual({
       RECEIPT_BAD_SIGNATURE: 1,
-      RECEIPT_NOT_VALID_AT: 1,
+      RECEIPT_NOT_VALID_AT: 2,
       RECEIPT_MALFORMED: 2,
       FILE_REFUSED: 1,
       RECEIPT_TOO_LARGE: 1,
@@ -100,10 +102,11 @@ describe('fleet import-receipts: each refusal with its own code, nothing stored 
       RECEIPT_SIGNATURE_MISSING: 1,
     });
     expect(first.files.find((f) => f.file === 'before-notbefore.receipt.json')?.message).toContain('was not valid');
-    const statusAfterFirst = (await ok(['fleet', 'status'])) as { agents: number; receipts: number; keys: Array<{ trusting: number }> };
+    expect(first.files.find((f) => f.file === 'after-notafter.receipt.json')?.message).toContain('installed at 2036-01-01T00:00:00.000Z');
+    const statusAfterFirst = (await ok(['fleet', 'status'])) as { agents: number; receipts: number; keys: Array<{ trusting: number; trustingPerDay: Array<{ day: string; agents: number }> }> };
     // Only the three accepted receipts are stored; the revoked agent is not an agent any more.
     expect(statusAfterFirst).toMatchObject({ agents: 3, receipts: 3 });
-    expect(statusAfterFirst.keys[0]).toMatchObject({ trusting: 3, trustingPercent: 100 });
+    expect(statusAfterFirst.keys[0]).toMatchObject({ trusting: 3, trustingPercent: 100, trustingPerDay: [{ day: '2026-03-01', agents: 3 }] });
 
     // The same folder again: everything accepted before is a duplicate; nothing else changes.
     clock.advance(DAY_MS);
@@ -111,17 +114,23 @@ describe('fleet import-receipts: each refusal with its own code, nothing stored 
     expect(second).toMatchObject({ accepted: 0, duplicates: 3, refused: first.refused });
     expect(await ok(['fleet', 'status'])).toEqual(statusAfterFirst);
     const text = await cli(['fleet', 'import-receipts', '--from', inbox]);
-    expect(text.stdout).toContain('0 accepted, 3 duplicate(s), 10 refused.');
+    expect(text.stdout).toContain('0 accepted, 3 duplicate(s), 11 refused.');
     expect(text.stdout).toMatch(/RECEIPT_MALFORMED\s+2/);
 
     const audit = (await ok(['audit', 'list'])) as { events: Array<{ action: string; details: Record<string, unknown> }> };
     const events = audit.events.filter((e) => e.action === 'fleet.receipts-imported');
     expect(events.map((e) => [e.details.accepted, e.details.duplicates, e.details.files])).toEqual([
-      [3, 0, 13],
-      [0, 3, 13],
-      [0, 3, 13],
+      [3, 0, 14],
+      [0, 3, 14],
+      [0, 3, 14],
     ]);
     expect(events[0]?.details.refused).toEqual(first.refused);
+
+    // An agent revoked after its receipt is no agent any more: it leaves the count, the trust and the chart's days alike.
+    await ok(['cert', 'revoke', serial.rsa!, '--reason', 'cessationOfOperation']);
+    const afterRevoke = (await ok(['fleet', 'status'])) as typeof statusAfterFirst;
+    expect(afterRevoke).toMatchObject({ agents: 2, receipts: 3 });
+    expect(afterRevoke.keys[0]).toMatchObject({ trusting: 2, trustingPercent: 100, trustingPerDay: [{ day: '2026-03-01', agents: 2 }] });
   });
 
   it('refuses a folder that is not there or is a link, and a receipt for another CA’s bundle names no bundle of this CA', async () => {

@@ -3,7 +3,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DAY_MS, fixedClock } from '../core/clock.ts';
+import { dispatch } from '../api/dispatch.ts';
+import { createService } from '../api/service.ts';
+import { DAY_MS, fixedClock, type Clock } from '../core/clock.ts';
 import { inProcessCli } from '../testing/cli-in-process.ts';
 import { jsonError } from '../testing/cli-runner.ts';
 import { makeAgent, opensslSerial, writeReceipt, type AgentAlgorithm, type TestAgent } from '../testing/fleet-agents.ts';
@@ -152,7 +154,7 @@ describe('a staged rotation through the CLI, OpenSSL playing the agents', () => 
     const retire1 = await refused(cli, ['key', 'retire', 'root-a']);
     expect(retire1.code).toBe('RETIRE_REFUSED_LIVE_LEAVES');
     expect(retire1.message).toContain('still has 1 live certificate it issued');
-    expect(retire1.message).toContain('1 more is superseded');
+    expect(retire1.message).toContain('1 more is superseded and no longer counts');
     expect(keyIn(await status(cli), 'root-a')).toMatchObject({ state: 'trusted', liveLeaves: 2, superseded: 1, remaining: 1, safeToRetire: false });
 
     // The re-bootstrap list names the agent still left on A.
@@ -218,9 +220,53 @@ describe('a staged rotation through the CLI, OpenSSL playing the agents', () => 
   });
 });
 
+/** Changes a vault setting through the api, as the console's Settings form does (the CLI has no command for vault settings). */
+async function setReadiness(vaultDir: string, clock: Clock, percent: number): Promise<void> {
+  const service = createService({ vaultDir, clock });
+  const unlocked = await dispatch(service, 'vault.unlock', { actor: 'Officer', credentials: { passphrase: 'correct horse battery staple' } });
+  expect(unlocked.ok).toBe(true);
+  expect(await dispatch(service, 'settings.update', { activationReadiness: percent })).toMatchObject({ ok: true, value: { activationReadiness: percent } });
+  service.session.lock(null);
+}
+
+describe('settings.activationReadiness', () => {
+  it('a threshold of 50% refuses 1 of 3 agents and activates at 2 of 3; a refusal names the threshold and changes nothing', async () => {
+    const { dir, clock, cli, out } = setup();
+    await ok(cli, ['vault', 'init']);
+    await root(cli, 'root-a');
+    await ok(cli, ['key', 'activate', 'root-a']);
+    const agents = (['ec', 'rsa', 'ed25519'] as AgentAlgorithm[]).map((alg, i) => makeAgent(out(''), `agent-${i + 1}`, alg));
+    const leaves = [];
+    for (const [i, a] of agents.entries()) leaves.push(await issue(cli, a, out(`a${i + 1}.pem`)));
+    clock.advance(DAY_MS);
+    await root(cli, 'root-b');
+    await ok(cli, ['key', 'stage', 'root-b']);
+    const bundle = (await ok(cli, ['bundle', 'write', '--out', out('bundle.pem')])) as { bundleSha256: string };
+    await setReadiness(join(dir, 'vault'), clock, 50);
+    expect(await status(cli)).toMatchObject({ threshold: 50 });
+
+    const installedAt = clock.now().toISOString();
+    const inbox = out('inbox');
+    mkdirSync(inbox);
+    writeReceipt(inbox, 'agent-1', agents[0]!, { bundleSha256: bundle.bundleSha256, serial: leaves[0]!.serial, installedAt });
+    await ok(cli, ['fleet', 'import-receipts', '--from', inbox]);
+    // 1 of 3 is 33.3%: below 50%.
+    const low = await refused(cli, ['key', 'activate', 'root-b']);
+    expect(low.code).toBe('READINESS_INCOMPLETE');
+    expect(low.message).toContain('Only 1 of 3 known agents (33.3%)');
+    expect(low.message).toContain('activation needs 50%');
+    expect(keyIn(await status(cli), 'root-b')).toMatchObject({ state: 'staged', safeToActivate: false });
+
+    writeReceipt(inbox, 'agent-3', agents[2]!, { bundleSha256: bundle.bundleSha256, serial: leaves[2]!.serial, installedAt });
+    expect(await ok(cli, ['fleet', 'import-receipts', '--from', inbox])).toMatchObject({ accepted: 1, duplicates: 1 });
+    expect(keyIn(await status(cli), 'root-b')).toMatchObject({ trusting: 2, trustingPercent: 66.6, safeToActivate: true });
+    expect(await ok(cli, ['key', 'activate', 'root-b'])).toMatchObject({ from: 'staged', forcedReason: null, readiness: { agents: 3, trusting: 2, percent: 66.6, threshold: 50, ready: true } });
+  });
+});
+
 describe('key rollback', () => {
   it('B active and defective: rollback makes A active and B staged, and a leaf B issued still verifies against the new bundle', async () => {
-    const { clock, cli, out } = setup();
+    const { usb, clock, cli, out } = setup();
     await ok(cli, ['vault', 'init']);
     expect((await refused(cli, ['key', 'rollback'])).code).toBe('ROLLBACK_UNAVAILABLE');
     await root(cli, 'root-a');
@@ -240,7 +286,7 @@ describe('key rollback', () => {
     const r = (await ok(cli, ['key', 'rollback', '--reason', 'B signs with a broken RNG'])) as { restored: { name: string; state: string }; steppedBack: { name: string; state: string }; issued: Array<{ serial: string }> };
     expect([r.restored.name, r.restored.state, r.steppedBack.name, r.steppedBack.state]).toEqual(['root-a', 'active', 'root-b', 'staged']);
     expect(r.issued.map((l) => l.serial)).toEqual([leafB.serial.toLowerCase()]);
-    const keys = (await ok(cli, ['key', 'list'])) as Array<{ name: string; state: string }>;
+    const keys = (await ok(cli, ['key', 'list'])) as Array<{ id: string; name: string; state: string }>;
     expect(keys.map((k) => [k.name, k.state])).toEqual([
       ['root-a', 'active'],
       ['root-b', 'staged'],
@@ -252,6 +298,16 @@ describe('key rollback', () => {
     ]);
     expect(bundle.bundleVersion).toBe(before.bundleVersion + 1);
     expect(execFileSync('openssl', ['verify', '-CAfile', out('after.pem'), leafB.cert]).toString()).toContain(': OK');
+    // The trust anchor follows: the next package is signed by A and names B staged.
+    const exported = (await ok(cli, ['export', 'media', '--to', usb])) as { dir: string };
+    const anchor = JSON.parse(readFileSync(join(exported.dir, 'trust-anchor.json'), 'utf8')) as { active_key_id: string; keys: Array<{ key_id: string; state: string }> };
+    const ids = Object.fromEntries(keys.map((k) => [k.name, k.id]));
+    expect(anchor.active_key_id).toBe(ids['root-a']);
+    expect(anchor.keys.map((k) => [k.key_id, k.state])).toEqual([
+      [ids['root-a'], 'active'],
+      [ids['root-b'], 'staged'],
+    ]);
+    expect(execFileSync('openssl', ['verify', '-CAfile', join(exported.dir, 'trust-bundle.pem'), leafB.cert]).toString()).toContain(': OK');
     // New certificates come from A again.
     const leafA = await issue(cli, makeAgent(out(''), 'agent-2', 'ec'), out('a2.pem'));
     expect(((await ok(cli, ['cert', 'show', leafA.serial])) as { issuerKeyId: string }).issuerKeyId).toBe(((await ok(cli, ['key', 'show', 'root-a'])) as { id: string }).id);
@@ -264,6 +320,25 @@ describe('key rollback', () => {
       ['root-a', 'active'],
       ['root-b', 'staged'],
     ]);
+  });
+
+  it('refuses once the previous key\'s trusted window is over, and changes nothing', async () => {
+    const { clock, cli } = setup();
+    await ok(cli, ['vault', 'init']);
+    await root(cli, 'root-a');
+    await ok(cli, ['key', 'activate', 'root-a']);
+    clock.advance(DAY_MS);
+    await root(cli, 'root-b');
+    const activated = (await ok(cli, ['key', 'activate', 'root-b', '--trusted-window', '7'])) as { previous: { trustedUntil: string } };
+    clock.set(new Date(new Date(activated.previous.trustedUntil).getTime() + 1000));
+    const late = await refused(cli, ['key', 'rollback', '--reason', 'too late']);
+    expect(late.code).toBe('ROLLBACK_UNAVAILABLE');
+    expect(((await ok(cli, ['key', 'list'])) as Array<{ name: string; state: string }>).map((k) => [k.name, k.state])).toEqual([
+      ['root-b', 'active'],
+      ['root-a', 'trusted'],
+    ]);
+    const audit = (await ok(cli, ['audit', 'list'])) as { events: Array<{ action: string }> };
+    expect(audit.events.some((e) => e.action === 'key.rolled-back')).toBe(false);
   });
 
   it('rollback --retire retires the key rolled back from and lists what it issued', async () => {

@@ -43,7 +43,7 @@ export function keyFleetStatus(fleet: FleetStore, k: SigningKeyRecord, now: Date
     remaining,
     safeToActivate: k.state === 'staged' ? r.ready : null,
     safeToRetire: k.state === 'trusted' || k.state === 'staged' ? remaining === 0 && windowOver : null,
-    trustingPerDay: fleet.trustingPerDay(k.id),
+    trustingPerDay: fleet.trustingPerDay(k.id, now),
   };
 }
 

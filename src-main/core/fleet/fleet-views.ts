@@ -35,7 +35,7 @@ export interface KeyFleetStatus {
   safeToActivate: boolean | null;
   /** Trusted and staged keys: nothing remains and (trusted) the window is over. Null for the active key. */
   safeToRetire: boolean | null;
-  /** Agents first seen trusting the key, per day of their receipts' installed_at (YYYY-MM-DD). */
+  /** Known agents first seen trusting the key, per day of their receipts' installed_at (YYYY-MM-DD); summed, they are `trusting`. */
   trustingPerDay: Array<{ day: string; agents: number }>;
 }
 

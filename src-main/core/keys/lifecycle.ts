@@ -262,7 +262,7 @@ export function planRetire(keys: readonly KeyRecord[], keyId: string, opts: { cl
       const superseded = k.unexpiredIssuedCount - remaining;
       throw new DomainError(
         'RETIRE_REFUSED_LIVE_LEAVES',
-        `${label(k)} still has ${remaining} live certificate${remaining === 1 ? '' : 's'} it issued whose agent${remaining === 1 ? ' has' : 's have'} no newer certificate from another key${superseded > 0 ? ` (${superseded} more ${superseded === 1 ? 'is' : 'are'} superseded and no longer count)` : ''}; retiring it would cut ${remaining === 1 ? 'that agent' : 'those agents'} off. Have them renew under the active key ("fleet remaining --key ${k.name} --out FILE" lists them)${inWindow ? `; its trusted window also runs until ${iso(k.trustedUntil as Date)}` : ''}, or use --force with --reason.`,
+        `${label(k)} still has ${remaining} live certificate${remaining === 1 ? '' : 's'} it issued whose agent${remaining === 1 ? ' has' : 's have'} no newer certificate from another key${superseded > 0 ? ` (${superseded} more ${superseded === 1 ? 'is' : 'are'} superseded and no longer count${superseded === 1 ? 's' : ''})` : ''}; retiring it would cut ${remaining === 1 ? 'that agent' : 'those agents'} off. Have them renew under the active key ("fleet remaining --key ${k.name} --out FILE" lists them)${inWindow ? `; its trusted window also runs until ${iso(k.trustedUntil as Date)}` : ''}, or use --force with --reason.`,
       );
     }
     overrode.push('RETIRE_REFUSED_LIVE_LEAVES');

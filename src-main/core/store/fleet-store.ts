@@ -130,16 +130,22 @@ export class FleetStore {
     });
   }
 
-  /** Receipts per day (of installed_at) for bundles holding `keyId`: distinct agents first seen trusting it that day. */
-  trustingPerDay(keyId: string): Array<{ day: string; agents: number }> {
+  /**
+   * Agents trusting `keyId` per day of installed_at: each known agent (a subject of a live
+   * certificate, not a sub-CA's, as agentCount counts) on the first day one of its receipts
+   * names a bundle holding the key. Summed over the days it is trustingCount, so the chart's
+   * last percent is fleet status's.
+   */
+  trustingPerDay(keyId: string, now: Date): Array<{ day: string; agents: number }> {
     return this.db
       .prepare(
-        `SELECT day, count(*) AS agents FROM (
+        `WITH ${LIVE} SELECT day, count(*) AS agents FROM (
            SELECT a.subject, min(substr(fr.installed_at, 1, 10)) AS day FROM fleet_receipts fr
-             JOIN certificates a ON a.serial = fr.agent_serial
-             JOIN bundle_version_keys bk ON bk.ca_id = fr.ca_id AND bk.version = fr.bundle_version AND bk.key_id = ?
-           WHERE fr.ca_id = ? GROUP BY a.subject) GROUP BY day ORDER BY day`,
+             JOIN certificates a ON a.ca_id = fr.ca_id AND a.serial = fr.agent_serial
+             JOIN bundle_version_keys bk ON bk.ca_id = fr.ca_id AND bk.version = fr.bundle_version AND bk.key_id = :key
+           WHERE fr.ca_id = :ca AND a.subject IN (SELECT subject FROM live WHERE profile <> 'sub-ca') GROUP BY a.subject)
+         GROUP BY day ORDER BY day`,
       )
-      .all(keyId, this.caId) as Array<{ day: string; agents: number }>;
+      .all({ ca: this.caId, now: now.toISOString(), key: keyId }) as Array<{ day: string; agents: number }>;
   }
 }

@@ -11,8 +11,8 @@ const RULES: ReadonlyArray<readonly [RegExp, string]> = [
   [/,? or use --force with --reason\./g, ', or retire it anyway: the console asks for a reason, which goes into the audit log.'],
   // Activation below readiness (READINESS_INCOMPLETE): the dialog offers "Activate anyway" with a reason.
   [/,? or activate anyway with --force --reason TEXT\./g, ', or activate it anyway: the console asks for a reason, which goes into the audit log.'],
-  [/Import their receipts \("fleet import-receipts --from DIR"\), see who is missing \("fleet status"\)/g, 'Import their receipts ("Import receipts from a medium"), see who is missing (the rotation panel under Signing keys)'],
-  [/ \("fleet remaining --key [^"]*" lists them\)/g, ' (the rotation panel under Signing keys counts them)'],
+  [/Import their receipts \("fleet import-receipts --from DIR"\), see who is missing \("fleet status"\)/g, 'Import their receipts ("Import receipts from a medium"), see who is missing (the rotation panel on the Dashboard)'],
+  [/ \("fleet remaining --key [^"]*" lists them\)/g, ' (the rotation panel on the Dashboard counts them)'],
   [/ \(settings\.activationReadiness\)/g, ' (the activation readiness in Settings)'],
   // Token PIN: the console has a PIN field, no PIN file or environment.
   [/: give --pin-file FILE or AIRGAP_CA_PIN, or run on a terminal to be asked \(in the app: the PIN field\)\./g, ': enter it in the PIN field.'],

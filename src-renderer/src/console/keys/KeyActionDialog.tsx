@@ -10,7 +10,7 @@ import DialogTitle from '@mui/material/DialogTitle';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import { useState } from 'react';
-import type { KeyView } from '../../../../src-main/api/contract.ts';
+import type { KeyView, RollbackView } from '../../../../src-main/api/contract.ts';
 import { call, type ApiFailure } from '../../api.ts';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert.tsx';
 import { KeyIdChip } from '../../components/KeyIdChip.tsx';
@@ -28,12 +28,27 @@ const TITLES: Record<KeyAction, string> = {
 
 const BUTTON: Record<KeyAction, string> = { retire: 'Retire', promote: 'Promote', activate: 'Activate', stage: 'Stage', rollback: 'Roll back' };
 
+/** At most this many certificates named in the rollback's answer; the rest are counted ("fleet remaining" lists them all). */
+const NAMED_LEAVES = 5;
+
+/** The rollback's answer in the CLI's words: who is active again, what the key rolled back from became, and what it issued. */
+export function rollbackWords(r: RollbackView): string {
+  const head = `Rolled back: ${shown(r.restored.name)} is active again; ${shown(r.steppedBack.name)} is now ${r.steppedBack.state}.`;
+  const n = r.issued.length;
+  if (n === 0) return head;
+  const many = n === 1 ? 'certificate' : 'certificates';
+  if (r.steppedBack.state !== 'retired') return `${head} The ${n} live ${many} it issued keep validating: it stays in the trust bundle as a staged key.`;
+  const named = r.issued.slice(0, NAMED_LEAVES).map((l) => `${l.serial} (${shown(l.subject)})`);
+  const more = n > NAMED_LEAVES ? `, and ${n - NAMED_LEAVES} more` : '';
+  return `${head} It issued ${n} live ${many} whose agent${n === 1 ? '' : 's'} must be re-issued under ${shown(r.restored.name)}: ${named.join(', ')}${more}.`;
+}
+
 /**
  * One deliberate step on one key: what will happen, then the api call. A
  * refused retire (RETIRE_REFUSED_*) keeps the dialog open with the vault's
  * message and offers a forced retire, which needs a reason for the audit log.
  */
-export function KeyActionDialog({ action, k, defaultDays, onClose, onDone }: { action: KeyAction; k: KeyView; defaultDays: number | null; onClose(): void; onDone(): void }) {
+export function KeyActionDialog({ action, k, defaultDays, onClose, onDone }: { action: KeyAction; k: KeyView; defaultDays: number | null; onClose(): void; onDone(detail: string | null): void }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiFailure | null>(null);
   const [reason, setReason] = useState('');
@@ -53,15 +68,22 @@ export function KeyActionDialog({ action, k, defaultDays, onClose, onDone }: { a
       case 'stage':
         return () => call('key.stage', { key: k.id });
       case 'rollback':
-        return () => call('key.rollback', { retire: retireOnRollback, ...(reason.trim() ? { reason } : {}) });
+        throw new Error('a rollback is run on its own, for its answer');
     }
   };
 
   const run = async (force: boolean) => {
     setBusy(true);
+    if (action === 'rollback') {
+      const r = await call('key.rollback', { retire: retireOnRollback, ...(reason.trim() ? { reason } : {}) });
+      setBusy(false);
+      if (r.ok) onDone(rollbackWords(r.value));
+      else setError(r);
+      return;
+    }
     const r = await send()(force);
     setBusy(false);
-    if (r.ok) onDone();
+    if (r.ok) onDone(null);
     else setError(r);
   };
 
@@ -76,7 +98,8 @@ export function KeyActionDialog({ action, k, defaultDays, onClose, onDone }: { a
           {action === 'retire' ? (
             <DialogContentText>
               The key leaves the trust bundle with the next export. Agents that still rely on certificates it issued will stop trusting them. The vault refuses while its trusted window runs or while
-              certificates it issued are valid; you can then retire it anyway, with a reason for the audit log.
+              it has remaining certificates: live ones whose agent has no newer certificate from another key (certificates already renewed under another key no longer count). You can then retire
+              it anyway, with a reason for the audit log.
             </DialogContentText>
           ) : null}
           {action === 'promote' ? (

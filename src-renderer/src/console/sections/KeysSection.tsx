@@ -237,8 +237,8 @@ export function KeysSection() {
           k={pending.key}
           defaultDays={settings?.trustedWindowDays ?? null}
           onClose={() => setPending(null)}
-          onDone={() => {
-            setDone(`${shown(pending.key.name)}: ${DONE_WORDS[pending.action]}.`);
+          onDone={(detail) => {
+            setDone(detail ?? `${shown(pending.key.name)}: ${DONE_WORDS[pending.action]}.`);
             setPending(null);
             void loadKeys();
           }}

@@ -35,7 +35,7 @@ function TrustChart({ k, agents }: { k: KeyFleetStatus; agents: number }) {
   if (k.trustingPerDay.length === 0) return <Typography variant="body2" color="text.secondary">No receipts name a bundle with this key yet.</Typography>;
   const rows = k.trustingPerDay.reduce<Array<{ day: string; total: number; percent: number }>>((acc, d) => {
     const total = (acc.at(-1)?.total ?? 0) + d.agents;
-    return [...acc, { day: d.day, total, percent: agents === 0 ? 100 : Math.floor((total * 1000) / agents) / 10 }];
+    return [...acc, { day: d.day, total, percent: agents === 0 ? 100 : Math.min(100, Math.floor((total * 1000) / agents) / 10) }];
   }, []);
   return (
     <Box component="table" sx={{ borderCollapse: 'collapse', width: '100%' }} aria-label={`Agents trusting ${shown(k.name)} per day`} data-testid="trust-chart">
