@@ -4,9 +4,14 @@
  * the module: the chromium host's dispatch runs here), the vault's
  * pkcs11Module setting pointing at SoftHSM2, a wrong PIN refused in officer
  * words, then the right PIN; the keys table and the dashboard say where the
- * key lives.
+ * key lives. Then the emergency ceremony's own new root, made on the same
+ * token from its new-key step (the module is loaded once per process, so the
+ * ceremony shares this file's SoftHSM2 folder and token).
  */
+import type { AuditEventView, KeyView } from '../src-main/api/contract.ts';
 import { test, expect } from './fixtures/test.ts';
+import { acknowledgeAll, openCeremony, pressOn, typeInto, useScheme } from './support/ceremony.ts';
+import { must, openVaultService, seedEmergencyVault } from './support/emergency-seed.ts';
 import { LAPTOP_SIZES, SCHEMES } from './support/evidence.ts';
 import { openSeeder } from './support/seed-keys.ts';
 import { PASSPHRASE, openSection, unlockWithPassphrase } from './support/ui.ts';
@@ -89,4 +94,101 @@ test('standalone root on a token: pick it by label and serial, a wrong PIN refus
   await judged('dashboard', 'dashboard active key on token');
   // The PIN never reached the page's storage.
   expect(await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }))).not.toContain(TOKEN.pin);
+});
+
+test.describe('emergency ceremony', () => {
+  // The ceremony seeds its own vault (an active root that issued a certificate).
+  test.use({ seedVault: null });
+
+  test('new root made on the token from the new-key step: a wrong PIN refused in place, the root on the token takes over', async ({ host, shots, a11y }) => {
+    test.setTimeout(300_000);
+    const { page } = host;
+    const judged = async (screen: string, shot: string) => {
+      for (const colorScheme of SCHEMES) {
+        await useScheme(page, colorScheme);
+        for (const size of LAPTOP_SIZES) {
+          await page.setViewportSize(size);
+          await a11y.check(`${screen} ${size.width}x${size.height} ${colorScheme}`);
+          await shots.take(`${shot} ${size.width}x${size.height} ${colorScheme}`);
+        }
+      }
+      await useScheme(page, 'light');
+    };
+    const seed = await seedEmergencyVault(host.vaultDir, host.workDir, 1);
+    const s0 = await openVaultService(host.vaultDir);
+    await must(s0, 'settings.update', { pkcs11Module: SOFTHSM_MODULE });
+    s0.session.lock(null);
+    await page.reload();
+    await openCeremony(page);
+    await typeInto(page, page.getByLabel('Witness 1 name'), 'Bob Witness');
+    await pressOn(page, page.getByRole('button', { name: 'Next: checklist' }));
+    await acknowledgeAll(page, 2);
+    await pressOn(page, page.getByRole('button', { name: 'Next: the new key' }));
+
+    await pressOn(page, page.getByRole('radio', { name: 'A new self-signed root, created now' }), 'Space');
+    await typeInto(page, page.getByLabel('New root name'), 'Emergency Token Root');
+    await typeInto(page, page.getByLabel('Subject'), 'CN=Acme Emergency Token Root,O=Acme');
+    const create = page.getByRole('button', { name: 'Create the new root now' });
+    await page.getByRole('radio', { name: /On a hardware token/ }).check();
+    // Until a token is chosen and its PIN typed, the button waits and says why.
+    await expect(create).toBeDisabled();
+    await expect(page.locator('#em-root-why')).toHaveText('Choose the token the new root is made on.');
+    await page.getByRole('combobox', { name: 'Token' }).click();
+    await page.getByRole('option', { name: `officer-token (serial ${TOKEN.serial})` }).click();
+    await expect(page.locator('#em-root-why')).toHaveText('Enter the token’s PIN.');
+    const pin = page.getByLabel('Token PIN');
+    await expect(pin).toHaveAttribute('type', 'password');
+    await pin.fill('999999');
+    await expect(create).toBeEnabled();
+    await judged('emergency: new root on a token', 'emergency new root on a token');
+
+    await pressOn(page, create);
+    const refusal = page.getByTestId('token-refusal');
+    await expect(refusal).toContainText('The token refused the PIN');
+    await expect(refusal).toContainText('Type the token’s user PIN again and press “Create the new root now” again');
+    // The PIN was cleared; the token choice and the form stay; nothing was created.
+    await expect(pin).toHaveValue('');
+    await expect(page.getByRole('combobox', { name: 'Token' })).toContainText(`officer-token (serial ${TOKEN.serial})`);
+    await expect(page.getByLabel('New root name')).toHaveValue('Emergency Token Root');
+    await judged('emergency: token PIN refused', 'emergency token PIN refused');
+    expect(await page.evaluate(async () => {
+      const r = await (globalThis as unknown as { airgap: Record<string, (i: unknown) => Promise<{ ok: boolean; value?: Array<{ name: string }> }>> }).airgap['key.list']!({});
+      return r.value?.map((k) => k.name);
+    })).not.toContain('Emergency Token Root');
+
+    await pin.fill(TOKEN.pin);
+    await pressOn(page, create);
+    await expect(page.getByText('The new root is recorded in the vault as a draft with its certificate; its private key is on the token and never leaves it.', { exact: false })).toBeVisible();
+    await expect(page.getByTestId('key-summary-where').first()).toHaveText(`On token officer-token (serial ${TOKEN.serial}): present, the key signs`);
+    await expect(page.getByRole('radio', { name: /On a hardware token/ })).toBeDisabled();
+    await judged('emergency: new root made on the token', 'emergency new root made on the token');
+
+    await pressOn(page, page.getByRole('button', { name: 'Next: confirm' }));
+    const created = (await page.getByTestId('panel-in').getByTestId('panel-fingerprint').getAttribute('data-hex'))!;
+    await typeInto(page, page.getByLabel('IN key: last 2 groups'), created.slice(-8));
+    await pressOn(page, page.getByRole('button', { name: 'Retire & activate' }));
+    await expect(page.getByTestId('revoked-count')).toHaveText('1 certificate revoked (keyCompromise).');
+    await pressOn(page, page.getByRole('button', { name: 'Next: export package' }));
+    await pressOn(page, page.getByRole('button', { name: 'Skip the export for now' }));
+    await pressOn(page, page.getByRole('button', { name: 'Next: transcript' }));
+    await pressOn(page, page.getByRole('button', { name: 'Record the transcript in the audit log' }));
+    await expect(page.getByTestId('transcript-recorded')).toBeVisible();
+
+    const s = await openVaultService(host.vaultDir);
+    try {
+      const keys = await must<KeyView[]>(s, 'key.list', {});
+      const root = keys.find((k) => k.name === 'Emergency Token Root');
+      // Active, self-signed, and bound to the token: the vault holds its public key and the token's identity, not a wrapped private key.
+      expect(root).toMatchObject({ state: 'active', selfSigned: true, token: { serial: TOKEN.serial, label: 'officer-token' } });
+      expect(keys.find((k) => k.id === seed.oldKeyId)).toMatchObject({ state: 'retired', retired: { reason: 'compromise' } });
+      const t = (await must<{ events: AuditEventView[] }>(s, 'audit.list', { action: 'ceremony.transcript' })).events[0]!;
+      const steps = t.details.steps as Array<{ step: string; detail: string }>;
+      const failed = steps.find((x) => x.step === `new root: create on token officer-token (serial ${TOKEN.serial}) failed`);
+      expect(failed?.detail).toMatch(/^TOKEN_PIN_INCORRECT: /);
+      expect(steps.find((x) => x.step === 'new root: key created')?.detail).toContain(`on token officer-token (serial ${TOKEN.serial}), not extractable`);
+    } finally {
+      s.session.lock(null);
+    }
+    expect(await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }))).not.toContain(TOKEN.pin);
+  });
 });

@@ -1,6 +1,7 @@
 import type { StateCreator } from 'zustand';
 import type { ActivationView, CeremonyOutcome, CeremonyRecordView, ExportVerifyView, ExportView, KeyView, OpInput, PresentedWitnessView } from '../../../src-main/api/contract.ts';
 import { call, consoleCaName, type ApiFailure } from '../api.ts';
+import { IN_THE_VAULT, keyCreateInput, onTokenText, type KeyLocation } from '../console/wizards/key-location.ts';
 import type { AppStore } from './index.ts';
 
 export type NewRootAlgorithm = NonNullable<OpInput<'key.create'>['algorithm']>;
@@ -21,6 +22,8 @@ export interface NewRootForm {
   name: string;
   algorithm: NewRootAlgorithm;
   subject: string;
+  /** Where the new root's private key lives: in the vault, or generated on a PKCS#11 token (never its PIN). */
+  location: KeyLocation;
 }
 
 export interface EmergencyCeremony {
@@ -61,20 +64,25 @@ export interface EmergencySlice {
   emergency: EmergencyCeremony;
   /** One api call at a time; the buttons that start one are disabled meanwhile. */
   emergencyBusy: string | null;
-  emergencyError: { error: ApiFailure; title: string } | null;
+  /** retryButton: the button to press again once fixed on this step (a token PIN typed again beside it). */
+  emergencyError: { error: ApiFailure; title: string; retryButton?: string } | null;
   startEmergency(officer: string): void;
   resetEmergency(): void;
   patchEmergency(patch: Partial<EmergencyCeremony>): void;
   setEmergencyAck(participant: string, item: string, value: boolean): void;
   logEmergency(step: string, by: string, detail: string, failed?: boolean): void;
   clearEmergencyError(): void;
-  createEmergencyRoot(): Promise<boolean>;
+  /** `pin`: the token's user PIN when the new root goes on a token, handed to the session first (never kept in the store). */
+  createEmergencyRoot(pin?: string): Promise<boolean>;
   activateEmergency(newKey: KeyView, oldKey: KeyView): Promise<boolean>;
   exportEmergency(to: string): Promise<boolean>;
   recordEmergency(outcome: CeremonyOutcome): Promise<boolean>;
 }
 
 export const ACK_SEPARATOR = '\u0000';
+
+/** The new-key step's button that creates the root (a refusal names it: press it again once fixed). */
+export const CREATE_ROOT = 'Create the new root now';
 
 function fresh(): EmergencyCeremony {
   return {
@@ -87,7 +95,7 @@ function fresh(): EmergencyCeremony {
     acks: {},
     keyChoice: 'draft',
     draftId: null,
-    newRoot: { name: '', algorithm: 'ecdsa-p384', subject: '' },
+    newRoot: { name: '', algorithm: 'ecdsa-p384', subject: '', location: IN_THE_VAULT },
     createdKey: null,
     createdKeyCertified: false,
     typedId: '',
@@ -129,9 +137,9 @@ export const createEmergencySlice: StateCreator<AppStore, [], [], EmergencySlice
   const log = (step: string, by: string, detail: string, failed = false) =>
     set((s) => ({ emergency: { ...s.emergency, log: [...s.emergency.log, { at: new Date().toISOString(), step, by, detail, failed }] } }));
   const officer = () => get().emergency.officer ?? '';
-  const fail = (title: string, step: string, error: ApiFailure) => {
+  const fail = (title: string, step: string, error: ApiFailure, retryButton?: string) => {
     log(step, officer(), `${error.code}: ${error.message}`, true);
-    set({ emergencyError: { error, title } });
+    set({ emergencyError: { error, title, ...(retryButton !== undefined ? { retryButton } : {}) } });
   };
 
   return {
@@ -151,20 +159,28 @@ export const createEmergencySlice: StateCreator<AppStore, [], [], EmergencySlice
     logEmergency: log,
     clearEmergencyError: () => set({ emergencyError: null }),
 
-    createEmergencyRoot: async () => {
+    createEmergencyRoot: async (pin) => {
       const c = get().emergency;
-      set({ emergencyBusy: 'Creating the new root…', emergencyError: null });
+      const { location } = c.newRoot;
+      set({ emergencyBusy: location.kind === 'token' && !c.createdKey ? 'Creating the new root on the token…' : 'Creating the new root…', emergencyError: null });
       try {
         let key = c.createdKey;
         if (!key) {
-          const r = await call('key.create', { name: c.newRoot.name, algorithm: c.newRoot.algorithm });
+          if (location.kind === 'token' && pin !== undefined) {
+            const p = await call('token.setPin', { pin });
+            if (!p.ok) {
+              fail('The token PIN was not taken', 'new root: token PIN refused', p, CREATE_ROOT);
+              return false;
+            }
+          }
+          const r = await call('key.create', keyCreateInput(c.newRoot.name, c.newRoot.algorithm, location));
           if (!r.ok) {
-            fail('The new root key was not created', 'new root: create failed', r);
+            fail('The new root key was not created', location.kind === 'token' ? `new root: create on token ${location.label} (serial ${location.serial}) failed` : 'new root: create failed', r, CREATE_ROOT);
             return false;
           }
           key = r.value;
           patch({ createdKey: key, draftId: null });
-          log('new root: key created', officer(), `draft "${key.name}" ${key.id} (${key.algorithm})`);
+          log('new root: key created', officer(), `draft "${key.name}" ${key.id} (${key.algorithm}), ${key.token ? onTokenText(key.token).replace(/^On/, 'on') + ', not extractable' : 'in the vault'}`);
         }
         const s = await call('key.selfSign', { key: key.id, subject: c.newRoot.subject });
         if (!s.ok) {

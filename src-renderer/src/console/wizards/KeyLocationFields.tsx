@@ -18,8 +18,8 @@ import { useApiAction } from '../../components/api-action.ts';
 import { shown } from '../../components/shown.ts';
 import { IN_THE_VAULT, isTokenCode, tokenRefusalText, type KeyLocation } from './key-location.ts';
 
-export function TokenRefusalAlert({ code }: { code: Parameters<typeof tokenRefusalText>[0] }) {
-  const { title, text } = tokenRefusalText(code);
+export function TokenRefusalAlert({ code, retryButton }: { code: Parameters<typeof tokenRefusalText>[0]; retryButton?: string }) {
+  const { title, text } = tokenRefusalText(code, retryButton);
   return (
     <Alert severity="error" sx={{ mt: 2 }} data-testid="token-refusal">
       <AlertTitle>{title}</AlertTitle>
@@ -47,7 +47,10 @@ export function KeyLocationFields({ value, onChange, locked, pin, onPin }: { val
   return (
     <Stack spacing={2} sx={{ mt: 2 }}>
       <FormControl disabled={locked}>
-        <FormLabel id="key-location-label">Where the key lives</FormLabel>
+        {/* Locked once the key exists: the question stays legible (the disabled grey fails contrast), the choice greyed as a disabled control. */}
+        <FormLabel id="key-location-label" sx={{ '&.Mui-disabled': { color: 'text.secondary' } }}>
+          Where the key lives
+        </FormLabel>
         <RadioGroup aria-labelledby="key-location-label" value={value.kind} onChange={(e) => {
             const token = e.target.value === 'token';
             onChange(token ? { kind: 'token', label: '', serial: '' } : IN_THE_VAULT);

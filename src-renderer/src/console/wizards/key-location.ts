@@ -34,8 +34,16 @@ export const TOKEN_CODES = Object.keys(TOKEN_TEXT) as readonly ErrorCode[];
 
 export const isTokenCode = (code: ErrorCode): code is TokenCode => TOKEN_CODES.includes(code);
 
-/** A token refusal (or any other code, as the generic token failure) in officer words. Nothing was created. */
-export function tokenRefusalText(code: ErrorCode): { title: string; text: string } {
+/**
+ * A token refusal (or any other code, as the generic token failure) in
+ * officer words. Nothing was created. `retryButton`: the PIN field is on
+ * this step, beside that button (the emergency ceremony's new root), not on
+ * the step before.
+ */
+export function tokenRefusalText(code: ErrorCode, retryButton?: string): { title: string; text: string } {
+  if (retryButton !== undefined && (code === 'TOKEN_PIN_INCORRECT' || code === 'TOKEN_PIN_REQUIRED')) {
+    return { title: PIN_REFUSED.title, text: `Type the token’s user PIN again and press “${retryButton}” again. After a few wrong tries the token locks its PIN.` };
+  }
   return isTokenCode(code) ? TOKEN_TEXT[code] : TOKEN_TEXT.TOKEN_ERROR;
 }
 

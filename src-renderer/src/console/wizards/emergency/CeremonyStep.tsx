@@ -10,6 +10,8 @@ import { useAppStore } from '../../../store/index.ts';
 import { useWizard } from '../wizard-state.ts';
 import { BackButton } from '../WizardFrame.tsx';
 import { shown } from '../../../components/shown.ts';
+import { isTokenCode } from '../key-location.ts';
+import { TokenRefusalAlert } from '../KeyLocationFields.tsx';
 
 /** The emergency ceremony's control, inside its frame. */
 export const useEmergencyWizard = () => useWizard<EmergencyStepId>();
@@ -53,7 +55,7 @@ export function CeremonyStep({
   return (
     <Stack spacing={2}>
       {typeof children === 'string' ? shown(children) : children}
-      {failure ? <ApiErrorAlert error={failure.error} title={failure.title} /> : null}
+      {failure ? isTokenCode(failure.error.code) ? <TokenRefusalAlert code={failure.error.code} retryButton={failure.retryButton} /> : <ApiErrorAlert error={failure.error} title={failure.title} /> : null}
       {busy ? (
         <Box>
           <Typography variant="body2" id={`${reasonId}-busy`} aria-live="polite">

@@ -4,10 +4,11 @@ import type { KeyStateName, KeyView } from '../../../../../src-main/api/contract
 import { KeyIdChip } from '../../../components/KeyIdChip.tsx';
 import { ValidUntil } from '../../../components/LocalDateTime.tsx';
 import { shown } from '../../../components/shown.ts';
+import { KeyWhere } from '../../keys/KeyWhere.tsx';
 
 const STATE_WORD: Record<KeyStateName, string> = { draft: 'Draft', staged: 'Staged', active: 'Active', trusted: 'Trusted', retired: 'Retired' };
 
-/** A key in one block: name and state, id with copy, subject, algorithm, validity end, health problems. */
+/** A key in one block: name and state, id with copy, subject, algorithm, validity end, the token it lives on (if any), health problems. */
 export function KeySummary({ k }: { k: KeyView }) {
   return (
     <Box>
@@ -24,6 +25,11 @@ export function KeySummary({ k }: { k: KeyView }) {
         {k.subject === null ? 'no certificate yet' : shown(k.subject)} · {k.algorithm}
         <ValidUntil iso={k.notAfter} />
       </Typography>
+      {k.token ? (
+        <Typography variant="body2" color="text.secondary">
+          <KeyWhere k={k} testId="key-summary-where" />
+        </Typography>
+      ) : null}
       {k.health.problems.map((p) => (
         <Typography key={p} variant="body2" color="warning.main">
           {shown(p)}

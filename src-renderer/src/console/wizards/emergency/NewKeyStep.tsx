@@ -10,9 +10,11 @@ import RadioGroup from '@mui/material/RadioGroup';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
+import { useState } from 'react';
 import type { KeyView } from '../../../../../src-main/api/contract.ts';
-import { namedWitnesses, type NewRootAlgorithm } from '../../../store/emergency-slice.ts';
+import { CREATE_ROOT, namedWitnesses, type NewRootAlgorithm } from '../../../store/emergency-slice.ts';
 import { CeremonyKitPanel } from '../CeremonyKitPanel.tsx';
+import { KeyLocationFields } from '../KeyLocationFields.tsx';
 import { useAppStore } from '../../../store/index.ts';
 import { KeySummary } from './KeySummary.tsx';
 import { shortHex } from '../../../components/KeyIdChip.tsx';
@@ -51,7 +53,23 @@ export function NewKeyStep() {
   const unfinished = (keys ?? []).filter((k) => k.state === 'draft' && k.chainLength === 0 && k.id !== c.createdKey?.id).length;
   const chosen = chosenKey(keys, c);
   const formLocked = c.createdKey !== null;
-  const formMissing = !c.newRoot.name.trim() ? 'Give the new root a name.' : !c.newRoot.subject.trim() ? 'Give the new root a subject, e.g. CN=Acme Emergency Root 2026,O=Acme.' : null;
+  // The token PIN lives in this step only: handed to the session when the root is created, then cleared.
+  const [pin, setPin] = useState('');
+  const onToken = c.newRoot.location.kind === 'token' && c.createdKey === null;
+  const formMissing = !c.newRoot.name.trim()
+    ? 'Give the new root a name.'
+    : !c.newRoot.subject.trim()
+      ? 'Give the new root a subject, e.g. CN=Acme Emergency Root 2026,O=Acme.'
+      : onToken && c.newRoot.location.kind === 'token' && c.newRoot.location.serial === ''
+        ? 'Choose the token the new root is made on.'
+        : onToken && pin === ''
+          ? 'Enter the token’s PIN.'
+          : null;
+  const create = async () => {
+    const typed = onToken ? pin : undefined;
+    setPin('');
+    await createRoot(typed);
+  };
 
   const onNext = () => {
     if (chosen) log('new key chosen', c.officer ?? '', `${chosen.name} (${chosen.id}), ${c.keyChoice === 'new' ? 'the root created in this ceremony' : 'a prepared draft'}; ${chosen.subject ?? ''}`);
@@ -95,17 +113,22 @@ export function NewKeyStep() {
             ))}
           </TextField>
           <TextField label="Subject" placeholder="CN=Acme Emergency Root 2026,O=Acme" value={c.newRoot.subject} onChange={(e) => patch({ newRoot: { ...c.newRoot, subject: e.target.value } })} disabled={formLocked} autoComplete="off" />
+          <KeyLocationFields value={c.newRoot.location} onChange={(location) => patch({ newRoot: { ...c.newRoot, location } })} locked={formLocked} pin={pin} onPin={setPin} />
           {c.createdKey ? <KeySummary k={c.createdKey} /> : null}
           {c.createdKeyCertified ? (
-            <Alert severity="success">The new root is in the vault as a draft with its certificate. It is not trusted by anyone until the activation.</Alert>
+            <Alert severity="success">
+              {c.createdKey?.token
+                ? 'The new root is recorded in the vault as a draft with its certificate; its private key is on the token and never leaves it. It is not trusted by anyone until the activation.'
+                : 'The new root is in the vault as a draft with its certificate. It is not trusted by anyone until the activation.'}
+            </Alert>
           ) : (
             <>
               <Typography variant="body2">
                 Creating the root is the one change before the confirmation step: a new draft key and its self-signed certificate are added to the vault (and to the audit log). Nobody trusts it until it is activated.
               </Typography>
               <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
-                <Button variant="outlined" onClick={() => void createRoot()} disabled={Boolean(formMissing) || Boolean(busy)} aria-describedby={formMissing ? 'em-root-why' : undefined}>
-                  {c.createdKey ? 'Self-sign the new root now' : 'Create the new root now'}
+                <Button variant="outlined" onClick={() => void create()} disabled={Boolean(formMissing) || Boolean(busy)} aria-describedby={formMissing ? 'em-root-why' : undefined}>
+                  {c.createdKey ? 'Self-sign the new root now' : CREATE_ROOT}
                 </Button>
                 {formMissing ? (
                   <Typography id="em-root-why" variant="body2" color="text.secondary">
