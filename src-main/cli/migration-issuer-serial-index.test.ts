@@ -6,41 +6,25 @@
  * issuer's certificates in serial order without a sort, and revoke-all,
  * listing by issuer and the CRL give what they gave before.
  */
-import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DATABASE_FILE } from '../core/vault/header.ts';
-import { deriveSubkey } from '../core/vault/subkeys.ts';
 import { integrityCheck } from '../core/vault/database.ts';
-import { fixedClock } from '../core/clock.ts';
 import { openRawDatabase, vaultKeyOf } from '../testing/vault-fixtures.ts';
-import { inProcessCli } from '../testing/cli-in-process.ts';
-import { removeTempDirs, tempDir } from '../testing/temp-dir.ts';
+import { removeTempDirs } from '../testing/temp-dir.ts';
+import { copyOfSchema13Vault, openUnmigrated, SCHEMA13_PASS } from '../testing/schema13-vault.ts';
 
 afterAll(removeTempDirs);
 
-const FIXTURE = join(import.meta.dirname, '..', 'testing', 'golden', 'vault-schema13');
-/** The fixture's passphrase (README.md there): test-only. */
-const PASS = 'fixture passphrase, test only';
-
-function copyOfFixture() {
-  const dir = tempDir();
-  const vault = join(dir, 'vault');
-  mkdirSync(vault);
-  for (const f of ['vault-header.json', 'vault.db']) copyFileSync(join(FIXTURE, f), join(vault, f));
-  return { dir, vault, cli: inProcessCli({ vault, clock: fixedClock('2026-09-05T12:00:00Z'), env: { AIRGAP_CA_PASSPHRASE: PASS } }) };
-}
+const PASS = SCHEMA13_PASS;
 
 const indexes = (db: Database.Database) => db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'certificates' ORDER BY name").pluck().all();
 
 describe('migration 16 on a vault of an older schema', () => {
   it('replaces the issuer index with (issuer, serial): same certificates per issuer, in serial order with no sort, and revoke-all revokes exactly the ones not revoked yet', async () => {
-    const { dir, vault, cli } = copyOfFixture();
+    const { dir, vault, cli } = copyOfSchema13Vault();
     const key = await vaultKeyOf(vault, { passphrase: PASS });
-    const raw0 = new Database(join(vault, DATABASE_FILE), { readonly: true, fileMustExist: true });
-    raw0.pragma(`cipher='chacha20'`);
-    raw0.pragma(`key="x'${Buffer.from(deriveSubkey(key, 'database')).toString('hex')}'"`);
+    const raw0 = openUnmigrated(vault, key);
     expect(raw0.pragma('user_version', { simple: true })).toBe(13);
     expect(indexes(raw0)).toContain('certificates_issuer');
     expect(indexes(raw0)).not.toContain('certificates_issuer_serial');

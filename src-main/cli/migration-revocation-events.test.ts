@@ -6,22 +6,15 @@
  * its staleness mark, and new revocations record who revoked.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3-multiple-ciphers';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DATABASE_FILE } from '../core/vault/header.ts';
-import { deriveSubkey } from '../core/vault/subkeys.ts';
-import { fixedClock } from '../core/clock.ts';
 import { openRawDatabase, vaultKeyOf } from '../testing/vault-fixtures.ts';
-import { inProcessCli } from '../testing/cli-in-process.ts';
-import { removeTempDirs, tempDir } from '../testing/temp-dir.ts';
+import { removeTempDirs } from '../testing/temp-dir.ts';
+import { copyOfSchema13Vault, openUnmigrated, SCHEMA13_FIXTURE, SCHEMA13_PASS } from '../testing/schema13-vault.ts';
 
 afterAll(removeTempDirs);
 
-const FIXTURE = join(import.meta.dirname, '..', 'testing', 'golden', 'vault-schema13');
-/** The fixture's passphrase (README.md there): test-only. */
-const PASS = 'fixture passphrase, test only';
+const PASS = SCHEMA13_PASS;
 
 /** The revoked certificates of a CRL as OpenSSL prints them: serial, date and reason, in the CRL's order. */
 function crlEntries(file: string): string[] {
@@ -29,27 +22,11 @@ function crlEntries(file: string): string[] {
   return [...text.matchAll(/Serial Number: ([0-9A-F]+)\n\s+Revocation Date: ([^\n]+)(?:\n\s+CRL entry extensions:\n\s+X509v3 CRL Reason Code: ?\n\s+([A-Za-z ]+))?/g)].map((m) => `${m[1]} ${m[2]!.trim()} ${(m[3] ?? '').trim()}`);
 }
 
-/** The database as the file holds it, not migrated (openRawDatabase migrates), read only. */
-function unmigrated(vault: string, key: Uint8Array): Database.Database {
-  const db = new Database(join(vault, DATABASE_FILE), { readonly: true, fileMustExist: true });
-  db.pragma(`cipher='chacha20'`);
-  db.pragma(`key="x'${Buffer.from(deriveSubkey(key, 'database')).toString('hex')}'"`);
-  return db;
-}
-
-function copyOfFixture() {
-  const dir = tempDir();
-  const vault = join(dir, 'vault');
-  mkdirSync(vault);
-  for (const f of ['vault-header.json', 'vault.db']) copyFileSync(join(FIXTURE, f), join(vault, f));
-  return { dir, vault, cli: inProcessCli({ vault, clock: fixedClock('2026-09-05T12:00:00Z'), env: { AIRGAP_CA_PASSPHRASE: PASS } }) };
-}
-
 describe('a vault of schema 13 (revocations with their own time and reason)', () => {
   it('migrates to revocation events with the same revocations in the same order, the same CRL entries and the same schedule marks', async () => {
-    const { dir, vault, cli } = copyOfFixture();
+    const { dir, vault, cli } = copyOfSchema13Vault();
     const key = await vaultKeyOf(vault, { passphrase: PASS });
-    let raw = unmigrated(vault, key);
+    let raw = openUnmigrated(vault, key);
     expect(raw.pragma('user_version', { simple: true })).toBe(13);
     const before = raw.prepare('SELECT r.id, r.serial, i.issuer_key_id, r.revoked_at, r.reason FROM revocations r JOIN revocation_issuers i ON i.id = r.issuer ORDER BY r.id').raw().all();
     const countsBefore = raw.prepare('SELECT * FROM certificate_counts ORDER BY issuer_key_id').all();
@@ -85,14 +62,14 @@ describe('a vault of schema 13 (revocations with their own time and reason)', ()
       const out = join(dir, `new-${file}`);
       const r = await cli(['--json', 'crl', 'generate', '--issuer', issuer, '--out', out]);
       expect(r.code, r.stdout + r.stderr).toBe(0);
-      expect(crlEntries(out)).toEqual(crlEntries(join(FIXTURE, file)));
+      expect(crlEntries(out)).toEqual(crlEntries(join(SCHEMA13_FIXTURE, file)));
       expect(crlEntries(out).length).toBeGreaterThan(0);
     }
-    expect(crlEntries(join(FIXTURE, 'a.crl'))).toHaveLength(5);
+    expect(crlEntries(join(SCHEMA13_FIXTURE, 'a.crl'))).toHaveLength(5);
   }, 120_000);
 
   it('a revocation after the migration makes the pre-signed set stale, and its event names who revoked', async () => {
-    const { vault, cli } = copyOfFixture();
+    const { vault, cli } = copyOfSchema13Vault();
     const calendar = async () => ((await cli(['--json', 'crl', 'calendar'])).json as { entries: Array<{ keyName: string; scheduled: { stale: boolean } | null }> }).entries.find((e) => e.keyName === 'root-b')!;
     expect((await calendar()).scheduled).toMatchObject({ stale: false });
     const list = (await cli(['--json', 'cert', 'list', '--status', 'valid'])).json as { items: Array<{ serial: string; subject: string }> };
