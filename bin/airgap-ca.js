@@ -18,9 +18,9 @@ process.on('warning', (w) => {
 // no reason to fail: the CLI then starts the slow way.
 try {
   const { constants, enableCompileCache } = await import('node:module');
-  const { mkdirSync } = await import('node:fs');
+  const { lstatSync, mkdirSync } = await import('node:fs');
   const { homedir } = await import('node:os');
-  const { isAbsolute, join } = await import('node:path');
+  const { dirname, isAbsolute, join } = await import('node:path');
   // The XDG base-directory spec: a relative XDG_CACHE_HOME is ignored.
   const xdg = process.env.XDG_CACHE_HOME;
   const dir = join(xdg && isAbsolute(xdg) ? xdg : join(homedir(), '.cache'), 'airgap-ca', 'node-compile-cache');
@@ -29,8 +29,6 @@ try {
   // its parent) that is a link, owned by someone else or writable by the group
   // or others could hand this process someone else's code. Such a cache is not
   // used (mkdirSync leaves an existing folder's mode as it was).
-  const { lstatSync } = await import('node:fs');
-  const { dirname } = await import('node:path');
   const unsafe = [dir, dirname(dir)].find((p) => {
     const st = lstatSync(p);
     if (!st.isDirectory()) return true;
