@@ -25,8 +25,9 @@ export async function promptHidden(question: string, refusal: 'VAULT_LOCKED' | '
       ? new DomainError('VAULT_LOCKED', 'No passphrase was given: use --passphrase-file FILE or AIRGAP_CA_PASSPHRASE (there is no terminal to ask on).')
       : new DomainError('TOKEN_PIN_REQUIRED', 'No token PIN was given: use --pin-file FILE or AIRGAP_CA_PIN (there is no terminal to ask on).');
   }
-  process.stderr.write(question);
+  // Echo goes off before the question shows: whatever is typed once it is visible is never echoed.
   stdin.setRawMode(true);
+  process.stderr.write(question);
   stdin.resume();
   stdin.setEncoding('utf8');
   return new Promise((resolve, reject) => {
