@@ -136,8 +136,8 @@ describe('ca create --parent --token: the issuing CA\'s first key made on the to
     await leafVerifiesUnderRoot(o, 'Issuing', 'issuing-1', pin);
   });
 
-  it('says in text where the first key lives', async () => {
-    const r = await o.cli([...pin, 'ca', 'create', '--name', 'Issuing B', '--parent', 'Root', '--key-name', 'issuing-b', '--subject', 'CN=Acme Issuing B', '--algorithm', 'ecdsa-p384', '--token', token.label]);
+  it('says in text where the first key lives (--pin-file after the command, as the officer types it)', async () => {
+    const r = await o.cli(['ca', 'create', '--name', 'Issuing B', '--parent', 'Root', '--key-name', 'issuing-b', '--subject', 'CN=Acme Issuing B', '--algorithm', 'ecdsa-p384', '--token', token.label, ...pin]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`It lives on token "${token.label}" \\(serial ${token.serial}\\), CKA_ID [0-9a-f]{32}: the private key never leaves the token`));
     expect(r.stdout).toContain('Activate it with --ca Issuing B key activate issuing-b.');
