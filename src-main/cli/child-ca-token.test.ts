@@ -237,3 +237,27 @@ describe('refusals: each its own code, and neither the vault nor the token chang
     expect(readdirSync(o.dir)).not.toContain('leaf.pem');
   });
 });
+
+describe('a token without Ed25519', () => {
+  // Another SoftHSM2 configuration whose tokens lack the Edwards-curve mechanisms; only child processes load it.
+  const plain = softHsm({ withoutMechanisms: ['CKM_EDDSA', 'CKM_EC_EDWARDS_KEY_PAIR_GEN'] });
+  const token = plain.token('card-token');
+  const o = officer(token);
+
+  it('ca create --parent --algorithm ed25519 --token is refused with TOKEN_MECHANISM_UNSUPPORTED before anything is made; ECDSA on the same token goes through', async () => {
+    ok(await o.child(['vault', 'init']));
+    ok(await o.child(['ca', 'rename', 'default', 'Root']));
+    ok(await o.child(['key', 'create', '--name', 'root-1']));
+    ok(await o.child(['key', 'self-sign', 'root-1', '--subject', 'CN=Card Root']));
+    ok(await o.child(['key', 'activate', 'root-1']));
+    const before = ok(await o.child(['--json', 'audit', 'list'])) as { events: unknown[] };
+    const r = await o.child(['--json', '--pin-file', token.pinFile, 'ca', 'create', '--name', 'Issuing', '--parent', 'Root', '--key-name', 'ed', '--subject', 'CN=Ed Issuing', '--algorithm', 'ed25519', '--token', token.label]);
+    expect([r.code, jsonError(r).code]).toEqual([1, 'TOKEN_MECHANISM_UNSUPPORTED']);
+    expect(jsonError(r).message).toMatch(/does not support Ed25519 \(it lacks CKM_EDDSA and CKM_EC_EDWARDS_KEY_PAIR_GEN\): choose ecdsa-p256, ecdsa-p384, rsa-3072 or rsa-4096/);
+    expect(token.pkcs11Tool(['--list-objects']).trim()).toBe('');
+    expect((ok(await o.child(['--json', 'ca', 'list'])) as Array<{ name: string }>).map((c) => c.name)).toEqual(['Root']);
+    expect((ok(await o.child(['--json', 'audit', 'list'])) as { events: unknown[] }).events).toHaveLength(before.events.length);
+    const c = ok(await o.child(['--json', '--pin-file', token.pinFile, 'ca', 'create', '--name', 'Issuing', '--parent', 'Root', '--key-name', 'ec', '--subject', 'CN=EC Issuing', '--token', token.label])) as Created;
+    expect(c.firstKeyToken).toMatchObject({ label: 'card-token', origin: 'generated' });
+  });
+});
