@@ -33,7 +33,7 @@ import {
   type FaultRun,
   type VaultState,
 } from '../testing/fault-injection.ts';
-import { removeTempDirs, tempDir } from '../testing/temp-dir.ts';
+import { memoryTempDir, removeTempDirs } from '../testing/temp-dir.ts';
 
 afterAll(removeTempDirs);
 
@@ -292,9 +292,20 @@ function claimsNothingChanged(message: string): boolean {
 
 type Runner = (args: string[], mode: FaultMode | null, env: Record<string, string>, seed: number) => Promise<FaultRun>;
 
+function runDirOf(op: Operation, where: 'process' | 'host', index: number): string {
+  return join(root, 'runs', `${op.name.replace(/\W+/g, '-')}-${where}-${index}`);
+}
+
+/** One run and its checks; the run's folder is removed when it broke no check (a broken one stays to be looked at). */
 async function runOnce(op: Operation, mode: FaultMode | null, index: number, runner: Runner, where: 'process' | 'host'): Promise<Outcome> {
+  const outcome = await runAndCheck(op, mode, index, runner, where);
+  if (!outcome.problems.length) rmSync(runDirOf(op, where, index), { recursive: true, force: true });
+  return outcome;
+}
+
+async function runAndCheck(op: Operation, mode: FaultMode | null, index: number, runner: Runner, where: 'process' | 'host'): Promise<Outcome> {
   const started = Date.now();
-  const runDir = join(root, 'runs', `${op.name.replace(/\W+/g, '-')}-${where}-${index}`);
+  const runDir = runDirOf(op, where, index);
   const d: RunDirs = { vault: join(runDir, 'vault'), out: join(runDir, 'out'), usb: join(runDir, 'usb'), restored: join(runDir, 'restored') };
   mkdirSync(d.out, { recursive: true });
   mkdirSync(d.usb, { recursive: true });
@@ -364,7 +375,9 @@ async function runOnce(op: Operation, mode: FaultMode | null, index: number, run
 }
 
 beforeAll(async () => {
-  root = tempDir('airgap-faults-');
+  // The faults come from libfiu at the C calls (fsync, pwrite, rename …), not from the disk: in memory the
+  // runs are the same, without waiting on a shared disk for every sync that is let through.
+  root = memoryTempDir('airgap-faults-');
   home = join(root, 'home');
   mkdirSync(home);
   template = join(root, 'template');
