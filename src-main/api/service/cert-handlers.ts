@@ -140,8 +140,17 @@ function finishIssueBatch(
 }
 
 export const certHandlers: HandlersFor<keyof typeof certOps> = {
-  'cert.profiles': () =>
-    Object.values(PROFILES).map((p) => ({ name: p.name, description: p.description, defaultDays: p.defaultDays, maxDays: p.maxDays, ca: p.ca, sanRequired: p.sanRequired, extendedKeyUsage: [...p.extendedKeyUsage] })),
+  // With a vault open, the bootstrap profile's default is the vault's setting (what cert.issue and the batch give it).
+  'cert.profiles': (_input, ctx) =>
+    Object.values(PROFILES).map((p) => ({
+      name: p.name,
+      description: p.description,
+      defaultDays: p.name === 'bootstrap' && ctx.session.unlocked ? ctx.session.settings().bootstrapValidityDays : p.defaultDays,
+      maxDays: p.maxDays,
+      ca: p.ca,
+      sanRequired: p.sanRequired,
+      extendedKeyUsage: [...p.extendedKeyUsage],
+    })),
 
   'cert.issue': (input, ctx) => {
     const v = ctx.vault;
