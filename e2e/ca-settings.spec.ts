@@ -12,7 +12,6 @@ import type { Page } from '@playwright/test';
 import type { AuditEventView, CaView } from '../src-main/api/contract.ts';
 import { expect, test } from './fixtures/test.ts';
 import { must, openVaultService } from './support/emergency-seed.ts';
-import { LAPTOP_SIZES, SCHEMES } from './support/evidence.ts';
 import { SECOND_CA, copyTwoCaVault } from './support/seed-cas.ts';
 import { ui, unlockWithPassphrase } from './support/ui.ts';
 
@@ -20,7 +19,7 @@ const switcher = (page: Page) => page.getByRole('navigation', { name: 'Console s
 
 test.describe.configure({ timeout: 360_000 });
 
-test("a CA's name and own settings from the console: refusals at their field, the change reflected and audited", async ({ host, shots, a11y }) => {
+test("a CA's name and own settings from the console: refusals at their field, the change reflected and audited", async ({ host, shots, everyLook }) => {
   const { page } = host;
   await copyTwoCaVault(host.vaultDir);
   await page.reload();
@@ -55,16 +54,7 @@ test("a CA's name and own settings from the console: refusals at their field, th
   await dialog.getByRole('button', { name: 'Save settings' }).click();
   await expect(dialog.getByText('Tick at least one profile, or let the CA issue every profile.')).toBeVisible();
   await expect(dialog.getByTestId('ca-settings-status')).toHaveText('');
-  for (const colorScheme of SCHEMES) {
-    await page.emulateMedia({ colorScheme });
-    for (const size of LAPTOP_SIZES) {
-      await page.setViewportSize(size);
-      await expect(name).toBeInViewport();
-      await shots.take(`CA settings refused at the fields ${size.width}x${size.height} ${colorScheme}`);
-    }
-    await a11y.check(`CA settings refused at the fields (${colorScheme})`);
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
+  await everyLook('CA settings refused at the fields', { each: () => expect(name).toBeInViewport() });
 
   // Corrected: renamed, then the settings saved.
   await name.fill('Server CA');
@@ -90,16 +80,7 @@ test("a CA's name and own settings from the console: refusals at their field, th
   await expect(page.getByRole('option', { name: 'Server CA' })).toBeVisible();
   await page.getByRole('option', { name: 'Server CA' }).click();
   await expect(page.getByTestId('dashboard-ca')).toHaveText('CA Server CA');
-  for (const colorScheme of SCHEMES) {
-    await page.emulateMedia({ colorScheme });
-    for (const size of LAPTOP_SIZES) {
-      await page.setViewportSize(size);
-      await expect(renamed).toBeInViewport();
-      await shots.take(`overview after the rename ${size.width}x${size.height} ${colorScheme}`);
-    }
-    await a11y.check(`overview after the rename (${colorScheme})`);
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
+  await everyLook('overview after the rename', { each: () => expect(renamed).toBeInViewport() });
 
   // From the switcher: the dialog of the CA shown, here following the vault back for its CRL validity.
   await page.getByTestId('ca-switcher').getByRole('button', { name: 'CA settings…' }).click();
