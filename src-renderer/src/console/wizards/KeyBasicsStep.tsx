@@ -1,7 +1,7 @@
 import Button from '@mui/material/Button';
 import { useState, type ReactNode } from 'react';
 import { KeyLocationFields, TokenRefusalAlert } from './KeyLocationFields.tsx';
-import { TOKEN_CODES, useTokenRefusal } from './key-location.ts';
+import { PIN_AT_FIELD, TOKEN_CODES, useTokenRefusal } from './key-location.ts';
 import { KeyBasicsFields } from './KeyBasicsFields.tsx';
 import { useKeyWizard } from './key-wizard.ts';
 import { StepActions } from './WizardFrame.tsx';
@@ -14,11 +14,6 @@ import { checkTyped, problemAt } from './field-check.ts';
 /** The validity a key wizard's basics step holds, as input.check takes it. */
 export type DaysCheck = NonNullable<OpInput<'input.check'>['days']>;
 
-/** The token's refusal of the PIN typed on this step, said at the PIN field. */
-const PIN_AT_FIELD: Partial<Record<ErrorCode, string>> = {
-  TOKEN_PIN_INCORRECT: 'The token refused this PIN. Type its user PIN again and press Next; after a few wrong tries the token locks its PIN.',
-  TOKEN_PIN_LOCKED: 'The token’s PIN is locked after too many wrong tries. Its security officer must unlock it (with the SO PIN) before it can be used; nothing was created.',
-};
 
 /**
  * The first step of a key wizard: name, algorithm and subject (locked once

@@ -26,7 +26,14 @@ const TOKEN_TEXT: Record<TokenCode, { title: string; text: string }> = {
   TOKEN_MECHANISM_UNSUPPORTED: { title: 'This token cannot make this kind of key', text: 'Go back and choose another algorithm (ECDSA P-256 works on most tokens), or keep the key in the vault.' },
   TOKEN_KEY_MISSING: { title: 'The key is no longer on the token', text: 'Someone removed it from the token, or a different token is plugged in. Insert the token the key was made on.' },
   TOKEN_KEY_EXTRACTABLE: { title: 'The key on the token could be copied off it', text: 'The token marks this key as extractable, so the vault will not use it. Make the key on the token with this wizard instead.' },
+  TOKEN_KEY_ORPHANED: { title: 'An unused key pair was left on the token', text: 'The vault did not record the new key, and the token would not remove the key pair it had just made. Nothing changed in the vault. Have the token’s administrator delete the unused pair labelled “airgap-ca …” with this key’s name (both objects), then try again.' },
   TOKEN_ERROR: { title: 'The token did not answer as expected', text: 'Remove and insert the token, then try again. If it keeps failing, keep the key in the vault and report the token.' },
+};
+
+/** The token's refusal of the PIN typed on this step, said at the PIN field. */
+export const PIN_AT_FIELD: Partial<Record<ErrorCode, string>> = {
+  TOKEN_PIN_INCORRECT: 'The token refused this PIN. Type its user PIN again and press Next; after a few wrong tries the token locks its PIN.',
+  TOKEN_PIN_LOCKED: 'The token’s PIN is locked after too many wrong tries. Its security officer must unlock it (with the SO PIN) before it can be used; nothing was created.',
 };
 
 /** The codes a token can answer with; the key wizards show these in their own words, not the CLI's. */
