@@ -59,7 +59,8 @@ test('keyboard only: a 2 of 2 quorum’s shares written one medium each, ejected
     await tabAndType(page, page.getByLabel('Holder of share 1'), 'Ada Lovelace');
     await tabAndType(page, page.getByLabel('Holder of share 2'), 'Grace Hopper');
     await tabAndPress(page, u.createButton);
-    await expect(u.consoleHeading).toBeVisible();
+    // The passphrase's key derivation and two share sets on a machine shared by several runs: longer than the default wait.
+    await expect(u.consoleHeading).toBeVisible({ timeout: 60_000 });
 
     for (const [i, holder] of ['Ada Lovelace', 'Grace Hopper'].entries()) {
       const n = i + 1;

@@ -131,7 +131,7 @@ test('new sub-CA key: CSR to a medium, OpenSSL signs it, a wrong chain is refuse
 
   // The chain is in: the printed kit is offered again, now with the corporate root's pinned fingerprint on it (final only now).
   const kit = page.getByTestId('ceremony-kit');
-  await expect(kit).toContainText('the corporate root’s, once the chain is in');
+  await expect(kit).toContainText('the new key’s fingerprint and the corporate root certificate’s, pinned with the chain just imported');
   // Resumed from the dashboard, this session did not write the CSR: the kit asks for its medium first.
   const writeKit = kit.getByRole('button', { name: 'Write the ceremony kit' });
   await expect(writeKit).toBeDisabled();

@@ -14,7 +14,7 @@ export function ActivateStep() {
   const { key, folder, imported } = useSubCaDraft();
   const kit =
     key && imported ? (
-      <CeremonyKitPanel ceremony="sub-ca" keyId={key.id} {...(folder.trim() !== '' ? { folder: folder.trim() } : {})} />
+      <CeremonyKitPanel ceremony="sub-ca" keyId={key.id} chainIn {...(folder.trim() !== '' ? { folder: folder.trim() } : {})} />
     ) : null;
   return <ActivationStep kit={kit} />;
 }
