@@ -88,3 +88,57 @@ test('a refused retire speaks the console: no flags, its time in local time with
   await expect(dialog.getByRole('button', { name: 'Retire anyway' })).toBeVisible();
   await everyLook('retire refused');
 });
+
+test('a subject and a validity the main process refuses are said under their fields on the step they are typed, and cleared when edited', async ({ host, shots, everyLook }) => {
+  test.setTimeout(300_000);
+  const { page } = host;
+  await unlockWithPassphrase(page);
+  await page.getByRole('button', { name: 'New standalone root…' }).click();
+  const basicsHeading = page.getByRole('heading', { name: /^Step 1 of \d: Algorithm and subject$/ });
+  const subject = page.getByRole('textbox', { name: 'Subject DN' });
+  const days = page.getByRole('spinbutton', { name: 'Validity (days)' });
+  const next = page.getByRole('button', { name: 'Next' });
+  await page.getByRole('textbox', { name: 'Key name' }).fill('Root 2026');
+  await subject.fill('CN=Acme Root 2026,C=Germany');
+  await days.fill('40000');
+  await next.click();
+  // Still on the first step: each refusal under its own field, in the main process's words.
+  await expect(basicsHeading).toBeVisible();
+  await expect(subject).toHaveAttribute('aria-invalid', 'true');
+  await expect(subject).toHaveAccessibleDescription(/C must be a two-letter upper-case ISO 3166 country code such as DE, not "Germany"/);
+  await expect(days).toHaveAttribute('aria-invalid', 'true');
+  await expect(days).toHaveAccessibleDescription('The validity must be a whole number of days from 1 to 36500, not 40000.');
+  await expect(page.getByTestId('field-refusal')).toHaveCount(2);
+  await expect(page.getByTestId('api-error')).toHaveCount(0);
+  await expect(next).toBeDisabled();
+  await everyLook('subject and validity under their fields');
+  // Each refusal goes when its own field is edited, not the other's.
+  await subject.fill('CN=Acme Root 2026,C=DE');
+  await expect(subject).toHaveAttribute('aria-invalid', 'false');
+  await expect(page.getByTestId('field-refusal')).toHaveCount(1);
+  await expect(days).toHaveAttribute('aria-invalid', 'true');
+  await expect(next).toBeDisabled();
+  await days.fill('3650');
+  await expect(page.getByTestId('field-refusal')).toHaveCount(0);
+  await next.click();
+  await expect(page.getByRole('heading', { name: /^Step 2 of \d: Create and self-sign$/ })).toBeVisible();
+  // Nothing was made by the refused tries.
+  expect(await page.evaluate(async () => {
+    const r = await (globalThis as unknown as { airgap: Record<string, (i: unknown) => Promise<{ ok: boolean; value?: unknown[] }>> }).airgap['key.list']!({});
+    return r.value?.length;
+  })).toBe(0);
+  await page.getByRole('button', { name: 'Close wizard' }).click();
+
+  // The sub-CA wizard's subject (its CSR's): refused on its first step too.
+  await page.getByRole('button', { name: 'New sub-CA key…' }).click();
+  await page.getByRole('textbox', { name: 'Key name' }).fill('Agents CA 2026');
+  await subject.fill('Acme Agents CA');
+  await next.click();
+  await expect(basicsHeading).toBeVisible();
+  await expect(subject).toHaveAccessibleDescription(/has no "=": write TYPE=value, give it like CN=Acme Agents CA,O=Acme,C=DE/);
+  await shots.take('sub-CA subject refused under its field');
+  await subject.fill('CN=Acme Agents CA,O=Acme');
+  await expect(page.getByTestId('field-refusal')).toHaveCount(0);
+  await next.click();
+  await expect(page.getByRole('heading', { name: /^Step 2 of \d: Create the draft$/ })).toBeVisible();
+});

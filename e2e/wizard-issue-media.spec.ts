@@ -125,7 +125,19 @@ test('issue from media: one row per request with a tick box, only ticked request
   await expect(page.getByTestId('requests-ticked')).toHaveText('Ticked: 2 requests.');
   await pressOn(page, page.getByRole('button', { name: 'Next: profile' }));
   await expect(stepHeading(page, 2, 'Profile and validity')).toBeVisible();
-  await page.getByLabel('Validity in days (optional)').fill('90');
+  // A validity beyond the profile's limit is refused here, under the field, by the main process's own check; edited, it goes.
+  const validity = page.getByLabel('Validity in days (optional)');
+  await validity.fill('900');
+  await pressOn(page, page.getByRole('button', { name: 'Next: confirm' }));
+  await expect(stepHeading(page, 2, 'Profile and validity')).toBeVisible();
+  await expect(validity).toHaveAttribute('aria-invalid', 'true');
+  await expect(validity).toHaveAccessibleDescription('Validity for the agent profile must be a whole number of days from 1 to 825.');
+  await expect(page.getByRole('button', { name: 'Next: confirm' })).toBeDisabled();
+  await a11y.check('issue from media: validity refused at its field');
+  await shots.take('validity refused at its field');
+  await validity.fill('90');
+  await expect(validity).toHaveAttribute('aria-invalid', 'false');
+  await expect(page.getByTestId('field-refusal')).toHaveCount(0);
   await a11y.check('issue from media: profile and validity');
   await shots.take('profile and validity');
 

@@ -55,6 +55,25 @@ test('New CA under a CA of the vault, its first key on a token: picked by label 
   await pin.fill('999999');
   await expect(next).toBeEnabled();
   await everyLook('new CA first key on a token');
+  // The token tries the PIN on Next: refused here, under the PIN field, the field emptied; nothing was created.
+  await next.click();
+  await expect(page.getByRole('heading', { name: 'Step 2 of 4: Its first key' })).toBeVisible();
+  await expect(pin).toHaveValue('');
+  await expect(pin).toHaveAttribute('aria-invalid', 'true');
+  await expect(pin).toHaveAccessibleDescription('The token refused this PIN. Type its user PIN again and press Next; after a few wrong tries the token locks its PIN.');
+  await expect(page.getByTestId('field-refusal')).toHaveAttribute('data-code', 'TOKEN_PIN_INCORRECT');
+  await everyLook('new CA token PIN refused under the PIN field');
+  // Refused: no CA, no key, nothing on the token.
+  expect(await page.evaluate(async () => {
+    const r = await (globalThis as unknown as { airgap: Record<string, (i: unknown) => Promise<{ ok: boolean; value?: Array<{ name: string }> }>> }).airgap['ca.list']!({});
+    return r.value?.map((c) => c.name);
+  })).toEqual(['default']);
+  expect(TOKEN.pkcs11Tool(['--list-objects']).trim()).toBe('');
+  // The token choice stays; typing the PIN again clears the refusal.
+  await expect(page.getByRole('combobox', { name: 'Token' })).toContainText(`issuing-token (serial ${TOKEN.serial})`);
+  await expect(next).toBeDisabled();
+  await pin.fill(TOKEN.pin);
+  await expect(page.getByTestId('field-refusal')).toHaveCount(0);
   await next.click();
 
   await expect(page.getByRole('heading', { name: 'Step 3 of 4: Create' })).toBeVisible();
@@ -63,25 +82,6 @@ test('New CA under a CA of the vault, its first key on a token: picked by label 
   await expect(page.getByTestId('new-ca-changes')).toContainText('its key pair is generated on issuing-token first, and removed from it again if the vault refuses');
   await everyLook('new CA confirm key on a token');
   const create = page.getByRole('button', { name: 'Create Token Issuing under default' });
-  await create.click();
-  const refusal = page.getByTestId('token-refusal');
-  await expect(refusal).toContainText('The token refused the PIN');
-  await expect(refusal).toContainText('Go back, type the token’s user PIN again and press Next.');
-  await everyLook('new CA token PIN refused');
-  // Refused: no CA, no key, nothing on the token.
-  expect(await page.evaluate(async () => {
-    const r = await (globalThis as unknown as { airgap: Record<string, (i: unknown) => Promise<{ ok: boolean; value?: Array<{ name: string }> }>> }).airgap['ca.list']!({});
-    return r.value?.map((c) => c.name);
-  })).toEqual(['default']);
-  expect(TOKEN.pkcs11Tool(['--list-objects']).trim()).toBe('');
-
-  await page.getByRole('button', { name: 'Back' }).click();
-  // The PIN was cleared once handed over; the token choice stays.
-  await expect(pin).toHaveValue('');
-  await expect(page.getByRole('combobox', { name: 'Token' })).toContainText(`issuing-token (serial ${TOKEN.serial})`);
-  await expect(next).toBeDisabled();
-  await pin.fill(TOKEN.pin);
-  await next.click();
   await create.click();
   const created = page.getByTestId('new-ca-created');
   await expect(created).toContainText('The CA Token Issuing is in the vault');

@@ -24,7 +24,7 @@ test.afterAll(removeTempDirs);
 
 test.use({ seedVault: { actor: 'Seed Officer', passphrase: PASSPHRASE } });
 
-test('standalone root on a token: pick it by label and serial, a wrong PIN refused, the key on the keys table and the dashboard', async ({ host, shots, a11y, everyLook }) => {
+test('standalone root on a token: pick it by label and serial, a wrong PIN refused, the key on the keys table and the dashboard', async ({ host, everyLook }) => {
   // Twelve screens, each judged by axe at two sizes and two schemes: more than the default minute on a shared machine
   // (180 s ran out at load average 28 after the keys table).
   test.setTimeout(300_000);
@@ -44,24 +44,30 @@ test('standalone root on a token: pick it by label and serial, a wrong PIN refus
   await expect(pin).toHaveAttribute('type', 'password');
   await pin.fill('999999');
   await everyLook('token choice');
+  // The token tries the PIN on Next: refused here, under the PIN field, the field emptied; nothing was created.
   await page.getByRole('button', { name: 'Next' }).click();
-  await expect(page.getByTestId('key-location')).toHaveText(`On token officer-token (serial ${TOKEN.serial}): generated there, it never leaves the token`);
-  await page.getByRole('button', { name: 'Create key and self-sign' }).click();
-  const refusal = page.getByTestId('token-refusal');
-  await expect(refusal).toContainText('The token refused the PIN');
-  await expect(refusal).toContainText('type the token’s user PIN again');
-  await a11y.check('token: wrong PIN');
-  await shots.take('wrong PIN refused');
-  // Refused: nothing was created.
+  await expect(page.getByRole('heading', { name: /^Step 1 of \d: Algorithm and subject$/ })).toBeVisible();
+  await expect(pin).toHaveValue('');
+  await expect(pin).toHaveAttribute('aria-invalid', 'true');
+  await expect(pin).toHaveAccessibleDescription('The token refused this PIN. Type its user PIN again and press Next; after a few wrong tries the token locks its PIN.');
+  await expect(page.getByTestId('field-refusal')).toHaveAttribute('data-code', 'TOKEN_PIN_INCORRECT');
+  await expect(page.getByTestId('token-refusal')).toHaveCount(0);
+  await everyLook('token: wrong PIN at its field');
   expect(await page.evaluate(async () => {
     const r = await (globalThis as unknown as { airgap: Record<string, (i: unknown) => Promise<{ ok: boolean; value?: unknown[] }>> }).airgap['key.list']!({});
     return r.value?.length;
   })).toBe(0);
-
-  await page.getByRole('button', { name: 'Back' }).click();
-  // The PIN was cleared once handed over; the token choice stays.
-  await expect(pin).toHaveValue('');
+  // Typing again clears the refusal; the token choice stayed.
   await expect(page.getByRole('combobox', { name: 'Token' })).toContainText(`officer-token (serial ${TOKEN.serial})`);
+  await pin.fill(TOKEN.pin);
+  await expect(pin).toHaveAttribute('aria-invalid', 'false');
+  await expect(page.getByTestId('field-refusal')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(page.getByTestId('key-location')).toHaveText(`On token officer-token (serial ${TOKEN.serial}): generated there, it never leaves the token`);
+  // Handed over, the PIN left the page: Back shows the field empty.
+  await page.getByRole('button', { name: 'Back' }).click();
+  await expect(pin).toHaveValue('');
+  await expect(pin).toHaveAttribute('aria-invalid', 'false');
   await pin.fill(TOKEN.pin);
   await page.getByRole('button', { name: 'Next' }).click();
   await page.getByRole('button', { name: 'Create key and self-sign' }).click();
@@ -160,7 +166,8 @@ test.describe('emergency ceremony', () => {
       expect(keys.find((k) => k.id === seed.oldKeyId)).toMatchObject({ state: 'retired', retired: { reason: 'compromise' } });
       const t = (await must<{ events: AuditEventView[] }>(s, 'audit.list', { action: 'ceremony.transcript' })).events[0]!;
       const steps = t.details.steps as Array<{ step: string; detail: string }>;
-      const failed = steps.find((x) => x.step === `new root: create on token officer-token (serial ${TOKEN.serial}) failed`);
+      // The token tried the PIN before anything was made: the refusal is the PIN's, not a failed create.
+      const failed = steps.find((x) => x.step === `new root: token officer-token (serial ${TOKEN.serial}) refused the PIN`);
       expect(failed?.detail).toMatch(/^TOKEN_PIN_INCORRECT: /);
       expect(steps.find((x) => x.step === 'new root: key created')?.detail).toContain(`on token officer-token (serial ${TOKEN.serial}), not extractable`);
     } finally {

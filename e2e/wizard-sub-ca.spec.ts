@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from './fixtures/test.ts';
+import { LAPTOP_SIZES, SCHEMES } from './support/evidence.ts';
 import { activeRoot, openSeeder } from './support/seed-keys.ts';
 import { PASSPHRASE, openSection, unlockWithPassphrase } from './support/ui.ts';
 
@@ -23,7 +24,8 @@ function signCsr(dir: string, csr: string, out: string): void {
 }
 
 test('new sub-CA key: CSR to a medium, OpenSSL signs it, a wrong chain is refused, the right one is reviewed and activated', async ({ host, shots, a11y }) => {
-  test.setTimeout(120_000);
+  // The kit after the import is judged at both sizes and schemes: more than two minutes on a shared machine.
+  test.setTimeout(300_000);
   const { page } = host;
   const seeder = await openSeeder(host.vaultDir);
   const previousId = await activeRoot(seeder, 'Root 2026');
@@ -126,6 +128,34 @@ test('new sub-CA key: CSR to a medium, OpenSSL signs it, a wrong chain is refuse
   await expect(page.getByTestId('bundle-after')).toContainText('Agents CA 2026 (active)');
   await a11y.check('sub-CA: activate');
   await shots.take('activation effect');
+
+  // The chain is in: the printed kit is offered again, now with the corporate root's pinned fingerprint on it (final only now).
+  const kit = page.getByTestId('ceremony-kit');
+  await expect(kit).toContainText('the new key’s fingerprint and the corporate root certificate’s, pinned with the chain just imported');
+  // Resumed from the dashboard, this session did not write the CSR: the kit asks for its medium first.
+  const writeKit = kit.getByRole('button', { name: 'Write the ceremony kit' });
+  await expect(writeKit).toBeDisabled();
+  await expect(kit).toContainText('Choose the medium first.');
+  await kit.getByRole('radio', { name: /USB-STICK/ }).check();
+  await writeKit.click();
+  await expect(kit.getByTestId('kit-written')).toContainText('Ceremony kit written — print it now');
+  const kitFile = (await kit.getByTestId('kit-file').textContent())!.trim();
+  expect(kitFile.startsWith(join(usb, 'airgap-ca-ceremony-kit-sub-ca-'))).toBe(true);
+  const sheet = readFileSync(kitFile, 'utf8');
+  expect(sheet).toContain('class="key role-new-sub-ca"');
+  expect(sheet).toContain('class="key role-corporate-root"');
+  // Every group of the corporate root's fingerprint (as OpenSSL computes it) is on the sheet; no blank line to fill in by hand.
+  for (const group of opensslFingerprint.replace(/:/g, '').toLowerCase().match(/.{4}/g)!) expect(sheet.toLowerCase()).toContain(group);
+  expect(sheet).not.toContain('When the chain comes back');
+  for (const size of LAPTOP_SIZES) {
+    for (const colorScheme of SCHEMES) {
+      await page.setViewportSize(size);
+      await page.emulateMedia({ colorScheme });
+      await a11y.check(`sub-CA: kit written after the import ${size.width}x${size.height} ${colorScheme}`);
+      await shots.take(`kit written after the chain import ${size.width}x${size.height} ${colorScheme}`);
+    }
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
   await page.getByRole('button', { name: 'Activate Agents CA 2026' }).click();
 
   await expect(stepHeading(7, 'Export')).toBeVisible();

@@ -4,7 +4,7 @@ import type { ErrorCode } from '../../core/errors.ts';
 import type { ActivationFacts, KeyState, RetiredReason } from '../../core/keys/key-state.ts';
 import type { RemainingLeaf } from '../../core/fleet/fleet-views.ts';
 import type { TokenBinding } from '../../core/token/token-binding.ts';
-import { empty, filePath, op, witnessList, witnessShareList } from './common.ts';
+import { caName, empty, filePath, op, witnessList, witnessShareList } from './common.ts';
 
 export type KeyStateName = KeyState;
 export type { RetiredReason };
@@ -184,6 +184,28 @@ export const fileSource = z.union([
   z.strictObject({ name: z.string().min(1).max(255), base64: z.string().max(8 * 1024 * 1024, 'the file is too large (over 6 MB)') }),
 ]);
 
+/** A value the main process refused where the officer typed it: the refusal's code and its words. */
+export interface FieldProblem {
+  code: ErrorCode;
+  message: string;
+}
+
+/** input.check's answer: one entry per field asked about, null when the value would be taken. */
+export interface FieldCheckView {
+  subject: FieldProblem | null;
+  days: FieldProblem | null;
+}
+
+/** The validity typed in a wizard, as text (empty: the default), and what it is for: the same checks as the operation that takes it. */
+const daysCheck = z.discriminatedUnion('for', [
+  // key.selfSign: a whole number of days within the root limit.
+  z.strictObject({ for: z.literal('root'), value: z.string().max(32) }),
+  // cert.issueBatch with this profile, signed by the selected CA's active key: the profile's limit, the CA's policy, the issuer's end.
+  z.strictObject({ for: z.literal('issue'), value: z.string().max(32), profile: z.string().trim().min(1).max(64) }),
+  // ca.create --parent: the sub-ca profile's limit and the parent's active key's end.
+  z.strictObject({ for: z.literal('child-ca'), value: z.string().max(32), parent: caName }),
+]);
+
 const keyRef = z.string().trim().min(1, 'name the key (its id, an 8+ digit id prefix, or its name)').max(200);
 const subject = z.string().trim().min(1, 'a subject DN is required, e.g. "CN=Acme Agents CA,O=Acme"').max(1024);
 
@@ -199,6 +221,11 @@ export const keyOps = {
   'token.list': op<TokenView[]>()(empty, { mutates: false, needsUnlock: true }),
   // The desktop app's PIN field: held in this session's memory until the vault locks (null forgets it); never stored.
   'token.setPin': op<{ held: boolean }>()(z.strictObject({ pin: z.string().min(1).max(256).nullable() }), { mutates: false, needsUnlock: false }),
+
+  // The desktop app's PIN field, checked where it is typed: one login with the chosen token, the PIN held only when the token took it.
+  'token.checkPin': op<{ held: true }>()(z.strictObject({ token: tokenSelector, pin: z.string().min(1).max(256) }), { mutates: false, needsUnlock: true }),
+  // A wizard's typed values checked on the step where they are typed, by the same parsers and limits the operation uses; nothing is stored.
+  'input.check': op<FieldCheckView>()(z.strictObject({ subject: z.string().max(4096).optional(), days: daysCheck.optional() }), { mutates: false, needsUnlock: true, ca: 'one' }),
 
   'key.list': op<KeyView[]>()(empty, { mutates: false, needsUnlock: true, ca: 'oneOrAll' }),
   'key.show': op<KeyDetailView>()(z.strictObject({ key: keyRef }), { mutates: false, needsUnlock: true, ca: 'one' }),

@@ -41,6 +41,8 @@ export interface VaultContext extends HostContext {
   settings(): Settings;
   /** A new quorum's shares held for delivery one medium at a time (held-shares.ts). */
   readonly custodianShares: Pick<SessionControl, 'heldShares' | 'holdShares' | 'takeHeldShares' | 'witnessShares'>;
+  /** The token PIN the desktop app typed, held in this session's memory once a token took it (token.checkPin). */
+  readonly tokenPins: Pick<SessionControl, 'holdTokenPin'>;
 }
 
 /**
@@ -83,7 +85,7 @@ export function vaultContext(session: Session, scope?: CaScope, selection?: stri
   // Token keys sign with this session's PIN and module: the stores reach them through the vault.
   vault.tokenAccess = session.tokenAccess;
   const stores = storesOf(vault, ca);
-  return { ...hostOf(session), vault, ca, stores, actor, settings: () => caSettings(settingsOf(stores.settings), ca), custodianShares: session };
+  return { ...hostOf(session), vault, ca, stores, actor, settings: () => caSettings(settingsOf(stores.settings), ca), custodianShares: session, tokenPins: session };
 }
 
 export function vaultlessContext(session: Session): VaultlessContext {

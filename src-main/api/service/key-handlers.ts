@@ -4,7 +4,8 @@ import { certificateFingerprint, checkChainRoot, TrustedRootStore } from '../../
 import { DEFAULT_MAX_CHAIN_BYTES } from '../../core/keys/chain-file.ts';
 import { createSubCaRequest, encodeRequest } from '../../core/keys/csr.ts';
 import { generateSigningKey } from '../../core/keys/key-material.ts';
-import { forgetRefusedPins, listTokens } from '../../core/token/pkcs11.ts';
+import { forgetRefusedPins, listTokens, TokenSession } from '../../core/token/pkcs11.ts';
+import { checkFields } from './field-check.ts';
 import { adoptKeyFromToken, createKeyOnToken, withKeyPutOnToken, type PlacedTokenKey, type TokenKeyWorld } from '../../core/token/token-keys.ts';
 import { prepareKeyImport } from '../../core/keys/key-import.ts';
 import { MAX_KEY_FILE_BYTES } from '../../core/keys/key-file.ts';
@@ -83,6 +84,19 @@ export const keyHandlers: HandlersFor<keyof typeof keyOps> = {
     if (input.pin !== null) forgetRefusedPins();
     return { held: input.pin !== null };
   },
+
+  'token.checkPin': async (input, ctx) => {
+    // The PIN held before goes first: a PIN the token refuses is never held.
+    ctx.tokenPins.holdTokenPin(null);
+    // Typed again: the officer's own try, one login (a PIN refused earlier may be tried once more).
+    forgetRefusedPins();
+    const modulePath = ctx.stores.keys.pkcs11ModulePath();
+    new TokenSession(modulePath, input.token, input.pin).close();
+    ctx.tokenPins.holdTokenPin(input.pin);
+    return { held: true };
+  },
+
+  'input.check': async (input, ctx) => checkFields(input, ctx),
 
   'key.list': async (_i, ctx) => {
     const { keys, certs } = ctx.stores;

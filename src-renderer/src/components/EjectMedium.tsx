@@ -28,9 +28,10 @@ export function writtenCountText(files: readonly Pick<ExportFileView, 'name'>[],
  * The last thing before the medium leaves the machine: Eject through the
  * platform (media.eject). Amber "Eject first" until the system has let go of
  * the volume; green "Safe to remove" only after; a busy volume stays amber
- * with the platform's answer (who holds it).
+ * with the platform's answer (who holds it). `autoFocus`: Eject takes the
+ * focus when it appears (the control that had it, a write button, is gone).
  */
-export function EjectMedium({ path, ejected, onEjected, why = 'Pulling it out now can lose what was just written.' }: { path: string; ejected: boolean; onEjected: () => void; why?: string }) {
+export function EjectMedium({ path, ejected, onEjected, why = 'Pulling it out now can lose what was just written.', autoFocus = false }: { path: string; ejected: boolean; onEjected: () => void; why?: string; autoFocus?: boolean }) {
   const { run, busy, error } = useApiAction();
   const eject = async () => {
     const r = await run('media.eject', { path });
@@ -50,7 +51,7 @@ export function EjectMedium({ path, ejected, onEjected, why = 'Pulling it out no
         severity="warning"
         data-testid="eject-first"
         action={
-          <Button variant="contained" onClick={() => void eject()} disabled={busy} sx={{ whiteSpace: 'nowrap' }}>
+          <Button variant="contained" onClick={() => void eject()} disabled={busy} autoFocus={autoFocus} sx={{ whiteSpace: 'nowrap' }}>
             {busy ? 'Ejecting…' : 'Eject'}
           </Button>
         }

@@ -17,7 +17,7 @@ import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { HeldSharesView, SharesReleased } from '../../../src-main/api/contract.ts';
 import { useApiAction } from '../components/api-action.ts';
 import { ApiErrorAlert } from '../components/ApiErrorAlert.tsx';
@@ -60,6 +60,13 @@ export function ShareDelivery() {
   const [confirmStop, setConfirmStop] = useState(false);
   const [released, setReleased] = useState<SharesReleased | null>(null);
   const headingId = useId();
+  // Once the medium is ejected, the keyboard goes on from the next share's folder field, or from Finish after the last share.
+  const nextField = useRef<HTMLInputElement>(null);
+  const finishButton = useRef<HTMLButtonElement>(null);
+  const ejectedNow = justWritten?.ejected === true;
+  useEffect(() => {
+    if (ejectedNow) (nextField.current ?? finishButton.current)?.focus();
+  }, [ejectedNow]);
 
   useEffect(() => {
     void loadHeld();
@@ -73,7 +80,7 @@ export function ShareDelivery() {
           severity={complete ? 'success' : released.canUnlock ? 'warning' : 'error'}
           data-testid="shares-delivery-result"
           action={
-            <Button color="inherit" onClick={() => setReleased(null)}>
+            <Button color="inherit" onClick={() => setReleased(null)} autoFocus>
               Done
             </Button>
           }
@@ -148,12 +155,13 @@ export function ShareDelivery() {
               {capital(shareName(held.shares[justWritten.index - 1]!, held.total))} written and read back: <MonoText>{justWritten.file}</MonoText>
             </Alert>
           ) : null}
-          <EjectMedium path={justWritten.dir} ejected={justWritten.ejected} onEjected={() => setJustWritten({ ...justWritten, ejected: true })} />
+          {/* The write form is gone once a share is written: the keyboard goes on from Eject, then from the next share's folder (or Finish). */}
+          <EjectMedium path={justWritten.dir} ejected={justWritten.ejected} onEjected={() => setJustWritten({ ...justWritten, ejected: true })} autoFocus />
         </Stack>
       ) : null}
 
       {next && !waitingEject ? (
-        <Box component="form" onSubmit={(e) => void write(e)} aria-label={`Write share ${next.index}`} noValidate>
+        <Box component="form" onSubmit={(e) => void write(e)} aria-label={`Write share ${next.index}`} noValidate sx={{ mt: justWritten ? 1 : 0 }}>
           <Typography variant="h3" sx={{ fontSize: '1.05rem', fontWeight: 600, mb: 1 }} data-testid="share-step">
             Insert the medium for {shareName(next, held.total)}
           </Typography>
@@ -166,6 +174,7 @@ export function ShareDelivery() {
                 setError(null);
               }}
               helperText="A folder on that medium only; it must not hold another share of this quorum."
+              inputRef={nextField}
               slotProps={{ htmlInput: { spellCheck: false, autoCapitalize: 'off' } }}
               sx={{ flex: 1 }}
             />
@@ -184,7 +193,7 @@ export function ShareDelivery() {
             Stop writing shares…
           </Button>
         ) : (
-          <Button variant="contained" onClick={() => void release()} disabled={busy || waitingEject}>
+          <Button variant="contained" onClick={() => void release()} disabled={busy || waitingEject} ref={finishButton}>
             Finish: all {held.total} shares written
           </Button>
         )}

@@ -167,9 +167,10 @@ export const createEmergencySlice: StateCreator<AppStore, [], [], EmergencySlice
         let key = c.createdKey;
         if (!key) {
           if (location.kind === 'token' && pin !== undefined) {
-            const p = await call('token.setPin', { pin });
+            // The token tries the PIN before anything is made; held only when it took it.
+            const p = await call('token.checkPin', { token: { serial: location.serial }, pin });
             if (!p.ok) {
-              fail('The token PIN was not taken', 'new root: token PIN refused', p, CREATE_ROOT);
+              fail('The token PIN was not taken', `new root: token ${location.label} (serial ${location.serial}) refused the PIN`, p, CREATE_ROOT);
               return false;
             }
           }

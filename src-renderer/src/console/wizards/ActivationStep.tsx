@@ -4,7 +4,7 @@ import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import type { ActivationView, BundleView, KeyView, Settings } from '../../../../src-main/api/contract.ts';
 import { KeyIdChip } from '../../components/KeyIdChip.tsx';
 import { LocalDateTime } from '../../components/LocalDateTime.tsx';
@@ -46,9 +46,10 @@ function BundleList({ label, keys }: { label: string; keys: Array<{ id: string; 
  * The activation step of the key wizards: what activating will do (the
  * previous active key becomes trusted until a date, the bundle before and
  * after), one confirm button, then on to the result. `linkNote` adds a line
- * about the previous active key (a root signs a link certificate for a new root).
+ * about the previous active key (a root signs a link certificate for a new root);
+ * `kit` is the printed ceremony kit offered before the confirm button.
  */
-export function ActivationStep({ linkNote }: { linkNote?: (previous: KeyView, keyName: string) => string | null }) {
+export function ActivationStep({ linkNote, kit = null }: { linkNote?: (previous: KeyView, keyName: string) => string | null; kit?: ReactNode }) {
   const loadKeys = useAppStore((s) => s.loadKeys);
   const { control, draft } = useKeyWizard();
   const { go, run, busy } = control;
@@ -110,6 +111,7 @@ export function ActivationStep({ linkNote }: { linkNote?: (previous: KeyView, ke
           <BundleList label="Trust bundle after activation" keys={after} />
         </Stack>
       ) : null}
+      {kit}
       <StepRefusal title={before ? 'Activation was refused; nothing changed' : 'The effect of activation could not be worked out'} />
       <StepActions onBack={() => go('review')}>
         <Button variant="contained" disabled={busy || !before} onClick={() => void activate()}>

@@ -17,12 +17,16 @@ const WHAT: Record<CeremonyKitKind, string> = {
   emergency: 'OUT’s and IN’s fingerprints (IN’s last two groups boxed: the confirmation asks for them)',
 };
 
+/** A sub-CA's sheet once its signed chain is imported: both fingerprints are final. */
+const CHAIN_IN = 'the new key’s fingerprint and the corporate root certificate’s, pinned with the chain just imported';
+
 /**
  * The printed ceremony kit (ceremony.kit): one HTML sheet written to the
  * medium, to print before the keys are compared. Writing it records one
- * audit event (ceremony.kit-written) and changes nothing else.
+ * audit event (ceremony.kit-written) and changes nothing else. `chainIn`: a
+ * sub-CA's chain is imported, so its sheet carries the corporate root too.
  */
-export function CeremonyKitPanel({ ceremony, keyId, witnesses = [], folder, onWritten }: { ceremony: CeremonyKitKind; keyId: string; witnesses?: readonly string[]; folder?: string; onWritten?(kit: CeremonyKitView): void }) {
+export function CeremonyKitPanel({ ceremony, keyId, witnesses = [], folder, onWritten, chainIn = false }: { ceremony: CeremonyKitKind; keyId: string; witnesses?: readonly string[]; folder?: string; onWritten?(kit: CeremonyKitView): void; chainIn?: boolean }) {
   const [own, setOwn] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiFailure | null>(null);
@@ -48,7 +52,7 @@ export function CeremonyKitPanel({ ceremony, keyId, witnesses = [], folder, onWr
         Printed ceremony kit
       </Typography>
       <Typography variant="body2" sx={{ mb: 1 }}>
-        One page to print and sign: the steps to tick; {WHAT[ceremony]}, in groups of four with their spoken words; the audit head; signature lines for the officer and the witnesses. Writing it records one audit event and changes nothing else.
+        One page to print and sign: the steps to tick; {ceremony === 'sub-ca' && chainIn ? CHAIN_IN : WHAT[ceremony]}, in groups of four with their spoken words; the audit head; signature lines for the officer and the witnesses. Writing it records one audit event and changes nothing else.
       </Typography>
       <Stack spacing={1}>
         {folder === undefined && !written ? <MediumFolderField legend="Write the kit to" value={own} onChange={setOwn} /> : null}

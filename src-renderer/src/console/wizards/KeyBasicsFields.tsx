@@ -14,8 +14,12 @@ export interface KeyBasics {
   subject: string;
 }
 
-/** Name, algorithm and subject DN of a new key. The api validates them when the key is created. */
-export function KeyBasicsFields({ value, onChange, nameLocked, subjectHelp, nameError = null }: { value: KeyBasics; onChange(v: KeyBasics): void; nameLocked: boolean; subjectHelp: string; nameError?: ReactNode }) {
+/**
+ * Name, algorithm and subject DN of a new key. The step checks the subject with
+ * the main process on Next (input.check) and passes its refusal as
+ * `subjectError`, shown under the field until the subject is edited.
+ */
+export function KeyBasicsFields({ value, onChange, nameLocked, subjectHelp, nameError = null, subjectError = null }: { value: KeyBasics; onChange(v: KeyBasics): void; nameLocked: boolean; subjectHelp: string; nameError?: ReactNode; subjectError?: ReactNode }) {
   return (
     <Stack spacing={2}>
       <TextField label="Key name" value={value.name} onChange={(e) => onChange({ ...value, name: e.target.value })} disabled={nameLocked} error={nameError !== null} helperText={nameError ?? 'How the key is listed in the console and in the audit log.'} required />
@@ -29,7 +33,7 @@ export function KeyBasicsFields({ value, onChange, nameLocked, subjectHelp, name
           ))}
         </Select>
       </FormControl>
-      <TextField label="Subject DN" value={value.subject} onChange={(e) => onChange({ ...value, subject: e.target.value })} helperText={subjectHelp} required slotProps={{ htmlInput: { spellCheck: false } }} />
+      <TextField label="Subject DN" value={value.subject} onChange={(e) => onChange({ ...value, subject: e.target.value })} error={subjectError !== null} helperText={subjectError ?? subjectHelp} required slotProps={{ htmlInput: { spellCheck: false } }} />
     </Stack>
   );
 }

@@ -11,7 +11,7 @@ import RadioGroup from '@mui/material/RadioGroup';
 import Select from '@mui/material/Select';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
-import { useCallback, useState } from 'react';
+import { useCallback, useState, type ReactNode } from 'react';
 import type { TokenView } from '../../../../src-main/api/contract.ts';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert.tsx';
 import { useApiAction } from '../../components/api-action.ts';
@@ -33,7 +33,7 @@ export function TokenRefusalAlert({ code, retryButton }: { code: Parameters<type
  * PKCS#11 token picked by label and serial, with the token's user PIN. The
  * PIN stays in this form's memory only until Next hands it to the session.
  */
-export function KeyLocationFields({ value, onChange, locked, pin, onPin }: { value: KeyLocation; onChange(v: KeyLocation): void; locked: boolean; pin: string; onPin(pin: string): void }) {
+export function KeyLocationFields({ value, onChange, locked, pin, onPin, pinError = null }: { value: KeyLocation; onChange(v: KeyLocation): void; locked: boolean; pin: string; onPin(pin: string): void; pinError?: ReactNode }) {
   const { run, busy, error } = useApiAction();
   const [tokens, setTokens] = useState<TokenView[] | null>(null);
   const onToken = value.kind === 'token';
@@ -100,7 +100,8 @@ export function KeyLocationFields({ value, onChange, locked, pin, onPin }: { val
               autoComplete="off"
               value={pin}
               onChange={(e) => onPin(e.target.value)}
-              helperText={`The user PIN of ${shown(chosen.label)}. It is held in memory until the vault locks, never stored or logged.`}
+              error={pinError !== null}
+              helperText={pinError ?? `The user PIN of ${shown(chosen.label)}. It is held in memory until the vault locks, never stored or logged.`}
               slotProps={{ htmlInput: { spellCheck: false, 'data-testid': 'token-pin' } }}
               required
             />

@@ -1,7 +1,8 @@
 import { useCallback } from 'react';
 import type { KeyDetailView } from '../../../../src-main/api/contract.ts';
 import { useAppStore } from '../../store/index.ts';
-import { ActivationResultStep, ActivationStep } from './ActivationStep.tsx';
+import { ActivationResultStep } from './ActivationStep.tsx';
+import { ActivateStep } from './sub-ca/ActivateStep.tsx';
 import { useResumeKey } from './key-wizard.ts';
 import { BasicsStep } from './sub-ca/BasicsStep.tsx';
 import { CreateStep } from './sub-ca/CreateStep.tsx';
@@ -18,7 +19,7 @@ const STEPS: readonly WizardStepDef<SubCaStepId>[] = [
   { id: 'csr', label: 'Write the CSR', next: 'Writing the CSR records it in the audit log. Then take the medium to the corporate root; when the signed chain comes back, resume this key from the dashboard.', Step: CsrStep, writes: true },
   { id: 'source', label: 'Import the signed chain', next: 'Checking reads the chain and verifies it against this draft; nothing is stored until you confirm on the next step.', Step: SourceStep },
   { id: 'review', label: 'Review the chain', next: 'If every check is green, confirm to store the chain with the draft. A red check stores nothing.', Step: ReviewStep, writes: true },
-  { id: 'activate', label: 'Activate', next: 'Nothing changes until you press Activate. The effect is shown below.', Step: ActivationStep, placesRefusal: true, writes: true },
+  { id: 'activate', label: 'Activate', next: 'Nothing changes until you press Activate. The effect is shown below.', Step: ActivateStep, placesRefusal: true, writes: true },
   { id: 'done', label: 'Export', next: 'Agents learn about the new key only from an export to removable media.', Step: ActivationResultStep },
 ];
 

@@ -30,6 +30,12 @@ const TOKEN_TEXT: Record<TokenCode, { title: string; text: string }> = {
   TOKEN_ERROR: { title: 'The token did not answer as expected', text: 'Remove and insert the token, then try again. If it keeps failing, keep the key in the vault and report the token.' },
 };
 
+/** The token's refusal of the PIN typed on this step, said at the PIN field. */
+export const PIN_AT_FIELD: Partial<Record<ErrorCode, string>> = {
+  TOKEN_PIN_INCORRECT: 'The token refused this PIN. Type its user PIN again and press Next; after a few wrong tries the token locks its PIN.',
+  TOKEN_PIN_LOCKED: 'The token’s PIN is locked after too many wrong tries. Its security officer must unlock it (with the SO PIN) before it can be used; nothing was created.',
+};
+
 /** The codes a token can answer with; the key wizards show these in their own words, not the CLI's. */
 export const TOKEN_CODES = Object.keys(TOKEN_TEXT) as readonly ErrorCode[];
 

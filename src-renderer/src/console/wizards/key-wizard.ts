@@ -3,6 +3,7 @@ import type { ActivationView, KeyDetailView, KeyView } from '../../../../src-mai
 import type { KeyBasics } from './KeyBasicsFields.tsx';
 import { IN_THE_VAULT, type KeyLocation } from './key-location.ts';
 import { useWizard, useWizardField, type WizardControl } from './wizard-state.ts';
+import { NOTHING_REFUSED, type CheckedFields } from './field-check.ts';
 
 /** A key name the vault refused as taken, with its words. */
 export interface TakenName {
@@ -37,7 +38,9 @@ export function useKeyDraft(wizard: KeyWizardId) {
   const [activation, setActivation] = useWizardField<ActivationView | null>(wizard, 'activation', null);
   // The vault refused the name when the key was to be made (KEY_NAME_TAKEN): said at the name field, for that name only.
   const [takenName, setTakenName] = useWizardField<TakenName | null>(wizard, 'takenName', null);
-  return { basics, setBasics, location, setLocation, key, setKey, activation, setActivation, takenName, setTakenName };
+  // The basics step's subject and validity as the main process refused them on Next: said at their fields, for those values only.
+  const [refused, setRefused] = useWizardField<CheckedFields>(wizard, 'refused', NOTHING_REFUSED);
+  return { basics, setBasics, location, setLocation, key, setKey, activation, setActivation, takenName, setTakenName, refused, setRefused };
 }
 
 /** The key wizard whose frame a shared step is in. */

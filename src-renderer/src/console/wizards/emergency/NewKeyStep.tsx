@@ -20,6 +20,9 @@ import { KeySummary } from './KeySummary.tsx';
 import { shortHex } from '../../../components/KeyIdChip.tsx';
 import { shown } from '../../../components/shown.ts';
 import { MONO_FONT } from '../../../theme.ts';
+import { call } from '../../../api.ts';
+import { FieldRefusal } from '../../../components/MessageText.tsx';
+import { problemAt, type CheckedValue } from '../field-check.ts';
 import { CeremonyStep, useEmergencyWizard } from './CeremonyStep.tsx';
 
 const ALGORITHM_LABELS: Record<NewRootAlgorithm, string> = {
@@ -65,7 +68,21 @@ export function NewKeyStep() {
         : onToken && pin === ''
           ? 'Enter the token’s PIN.'
           : null;
+  // The subject as the main process refused it (input.check, key.selfSign's parser), before anything is created: at the field until edited.
+  const [refusedSubject, setRefusedSubject] = useState<CheckedValue | null>(null);
+  const subjectProblem = problemAt(refusedSubject, c.newRoot.subject);
+  const [checking, setChecking] = useState(false);
   const create = async () => {
+    if (!c.createdKey) {
+      setChecking(true);
+      const checked = await call('input.check', { subject: c.newRoot.subject }).finally(() => setChecking(false));
+      const problem = checked.ok ? checked.value.subject : null;
+      setRefusedSubject(problem ? { value: c.newRoot.subject, problem } : null);
+      if (problem) {
+        log('new root: subject refused', c.officer ?? '', `${problem.code}: ${problem.message}`, true);
+        return;
+      }
+    }
     const typed = onToken ? pin : undefined;
     setPin('');
     await createRoot(typed);
@@ -112,7 +129,17 @@ export function NewKeyStep() {
               </MenuItem>
             ))}
           </TextField>
-          <TextField label="Subject" placeholder="CN=Acme Emergency Root 2026,O=Acme" value={c.newRoot.subject} onChange={(e) => patch({ newRoot: { ...c.newRoot, subject: e.target.value } })} disabled={formLocked} autoComplete="off" />
+          <TextField
+            label="Subject"
+            placeholder="CN=Acme Emergency Root 2026,O=Acme"
+            value={c.newRoot.subject}
+            onChange={(e) => patch({ newRoot: { ...c.newRoot, subject: e.target.value } })}
+            disabled={formLocked}
+            autoComplete="off"
+            error={subjectProblem !== null}
+            helperText={subjectProblem ? <FieldRefusal refusal={subjectProblem} /> : undefined}
+            slotProps={{ htmlInput: { spellCheck: false } }}
+          />
           <KeyLocationFields value={c.newRoot.location} onChange={(location) => patch({ newRoot: { ...c.newRoot, location } })} locked={formLocked} pin={pin} onPin={setPin} />
           {c.createdKey ? <KeySummary k={c.createdKey} /> : null}
           {c.createdKeyCertified ? (
@@ -127,7 +154,7 @@ export function NewKeyStep() {
                 Creating the root is the one change before the confirmation step: a new draft key and its self-signed certificate are added to the vault (and to the audit log). Nobody trusts it until it is activated.
               </Typography>
               <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
-                <Button variant="outlined" onClick={() => void create()} disabled={Boolean(formMissing) || Boolean(busy)} aria-describedby={formMissing ? 'em-root-why' : undefined}>
+                <Button variant="outlined" onClick={() => void create()} disabled={Boolean(formMissing) || Boolean(busy) || checking || subjectProblem !== null} aria-describedby={formMissing ? 'em-root-why' : undefined}>
                   {c.createdKey ? 'Self-sign the new root now' : CREATE_ROOT}
                 </Button>
                 {formMissing ? (

@@ -13,7 +13,7 @@ import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useApiAction } from '../../../components/api-action.ts';
 import { ApiErrorAlert } from '../../../components/ApiErrorAlert.tsx';
 import { EjectMedium } from '../../../components/EjectMedium.tsx';
@@ -61,6 +61,14 @@ export function WitnessSharesPanel() {
     if (!quorum) return;
     void run('vault.witnessShares', {}).then((r) => r.ok && patch({ witnessShares: r.value }));
   }, [quorum, run, patch]);
+
+  // Once the medium is ejected, the keyboard goes on from the next share's folder field, or from the "enough" line (Tab then reaches Next).
+  const nextField = useRef<HTMLInputElement>(null);
+  const enoughLine = useRef<HTMLDivElement>(null);
+  const ejectedNow = justRead?.ejected === true;
+  useEffect(() => {
+    if (ejectedNow) (nextField.current ?? enoughLine.current)?.focus();
+  }, [ejectedNow]);
 
   if (!quorum) return null;
   const held = c.witnessShares;
@@ -121,6 +129,7 @@ export function WitnessSharesPanel() {
               path={justRead.dir}
               ejected={justRead.ejected}
               onEjected={() => setJustRead({ ...justRead, ejected: true })}
+              autoFocus
               why="Eject it and hand it back to its custodian before the next share: one custodian's medium in the machine at a time."
             /> : null}
           {missing > 0 && !waitingEject ? (
@@ -137,6 +146,7 @@ export function WitnessSharesPanel() {
                     setError(null);
                   }}
                   helperText="The folder holding that custodian's one share file."
+                  inputRef={nextField}
                   slotProps={{ htmlInput: { spellCheck: false, autoCapitalize: 'off' } }}
                   sx={{ flex: 1 }}
                 />
@@ -147,7 +157,7 @@ export function WitnessSharesPanel() {
             </Box>
           ) : null}
           {missing === 0 ? (
-            <Alert severity="success" data-testid="witness-shares-enough">
+            <Alert severity="success" data-testid="witness-shares-enough" ref={enoughLine} tabIndex={-1}>
               {presented.length} custodian shares presented and checked. They are used once, by the activation on the confirmation step.
             </Alert>
           ) : null}

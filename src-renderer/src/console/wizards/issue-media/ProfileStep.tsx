@@ -10,11 +10,29 @@ import { StepActions, StepRefusal } from '../WizardFrame.tsx';
 import Typography from '@mui/material/Typography';
 import { useIssueMediaDraft, useIssueMediaWizard } from './issue-media-draft.ts';
 import { CA_ELSEWHERE } from './RequestTable.tsx';
+import { FieldRefusal } from '../../../components/MessageText.tsx';
+import { checkTyped, NOTHING_REFUSED, problemAt, type CheckedFields } from '../field-check.ts';
+import { useWizardField } from '../wizard-state.ts';
 
 /** The certificate profile (end-entity profiles only: a CA certificate is a deliberate flow of its own), the validity and where the certificates go. */
 export function ProfileStep() {
-  const { go } = useIssueMediaWizard();
-  const { profiles, profile, setProfile, chosenProfile, days, setDays, outDir, setOutDir } = useIssueMediaDraft();
+  const { go, run, busy, busyWhile } = useIssueMediaWizard();
+  const { profiles, profile, setProfile, chosenProfile, days, setDays, outDir, setOutDir, accepted } = useIssueMediaDraft();
+  // The validity as the main process refused it on Next (input.check: the profile's limit, the CA's policy, the signing key's end), for that profile and value only.
+  const [refused, setRefused] = useWizardField<CheckedFields>('issue-media', 'refused', NOTHING_REFUSED);
+  const daysKey = `${profile}\u0000${days}`;
+  const daysProblem = problemAt(refused.days, daysKey);
+  const next = () =>
+    busyWhile(async () => {
+      // Renewal requests keep the profile of the certificate each renews: the profile's check is for the plain requests.
+      if (accepted > 0) {
+        const c = await checkTyped(run, { days: { for: 'issue', value: days, profile } });
+        if (!c) return;
+        setRefused({ ...c.checked, days: c.checked.days ? { ...c.checked.days, value: daysKey } : null });
+        if (!c.passed) return;
+      }
+      go('confirm');
+    });
   return (
     <>
       <StepRefusal title="The profiles could not be read" />
@@ -37,9 +55,10 @@ export function ProfileStep() {
           type="number"
           value={days}
           onChange={(e) => setDays(e.target.value)}
-          helperText={chosenProfile ? `Empty: the profile's ${chosenProfile.defaultDays} days.` : 'Empty: the profile’s default.'}
+          error={daysProblem !== null}
+          helperText={daysProblem ? <FieldRefusal refusal={daysProblem} /> : chosenProfile ? `Empty: the profile's ${chosenProfile.defaultDays} days.` : 'Empty: the profile’s default.'}
           slotProps={{ htmlInput: { min: 1, inputMode: 'numeric' } }}
-          sx={{ maxWidth: 320 }}
+          sx={{ maxWidth: 560 }}
         />
         <TextField
           label="Write the certificates to (an existing folder)"
@@ -51,7 +70,7 @@ export function ProfileStep() {
         />
       </Stack>
       <StepActions onBack={() => go('folder')}>
-        <Button variant="contained" disabled={!profiles || outDir.trim() === ''} onClick={() => go('confirm')}>
+        <Button variant="contained" disabled={busy || !profiles || outDir.trim() === '' || daysProblem !== null} onClick={() => void next()}>
           Next: confirm
         </Button>
       </StepActions>

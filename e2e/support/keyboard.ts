@@ -1,0 +1,57 @@
+/**
+ * A keyboard-only officer: focus moves with Tab and Shift+Tab only (never a
+ * programmatic focus or a click), presses are Enter, Space and the arrows,
+ * and wherever focus lands it shows the 3 px ring.
+ */
+import { expect, type Locator, type Page } from '@playwright/test';
+import type { PageGlobals } from '../page-globals.ts';
+
+/** The ring as computed on `el` (or, for a text field or a checkbox, on its visible box): an outline in a visible style. */
+export async function ringOf(el: Locator): Promise<{ style: string; width: string; color: string; shadow: string }> {
+  return el.evaluate((node) => {
+    const box = node.closest('.MuiInputBase-root') ?? (node.closest('.MuiCheckbox-root, .MuiRadio-root, .MuiSwitch-switchBase') as typeof node | null) ?? node;
+    const s = (globalThis as unknown as PageGlobals).getComputedStyle(box);
+    return { style: s.outlineStyle, width: s.outlineWidth, color: s.outlineColor, shadow: s.boxShadow };
+  });
+}
+
+/** One element has focus and draws the 3 px ring. */
+export async function expectRing(page: Page): Promise<void> {
+  const focused = page.locator(':focus');
+  await expect(focused).toHaveCount(1);
+  const ring = await ringOf(focused);
+  expect(ring.style, 'the focused element draws an outline').not.toBe('none');
+  expect(ring.width).toBe('3px');
+}
+
+const isFocused = (target: Locator) => target.evaluate((n) => n === (globalThis as unknown as PageGlobals).document.activeElement);
+
+/** Presses Tab (or Shift+Tab, `back`) until `target` has focus (at most `max` presses); the ring shows there. */
+export async function tabTo(page: Page, target: Locator, { back = false, max = 60 }: { back?: boolean; max?: number } = {}): Promise<void> {
+  await expect(target).toBeVisible();
+  for (let i = 0; i < max; i += 1) {
+    if (await isFocused(target)) {
+      await expectRing(page);
+      return;
+    }
+    await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
+  }
+  if (await isFocused(target)) {
+    await expectRing(page);
+    return;
+  }
+  throw new Error(`${back ? 'Shift+Tab' : 'Tab'} never reached the element in ${max} presses`);
+}
+
+/** Tabs to `target` and presses `key` on it (Enter for a button, Space for a checkbox or a radio). */
+export async function tabAndPress(page: Page, target: Locator, key = 'Enter', opts: { back?: boolean; max?: number } = {}): Promise<void> {
+  await tabTo(page, target, opts);
+  await page.keyboard.press(key);
+}
+
+/** Tabs to a text field, selects what it holds and types `text` over it. */
+export async function tabAndType(page: Page, field: Locator, text: string, opts: { back?: boolean; max?: number } = {}): Promise<void> {
+  await tabTo(page, field, opts);
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.type(text);
+}
