@@ -50,7 +50,7 @@ export function statusOf(c: Pick<IssuedCertificate, 'revokedAt' | 'notAfter'>, n
 }
 
 /** Revoked certificates of one revocation event, in revocation order: their serials as hex, or packed (see revokedGroups). */
-export type RevokedGroup = { revokedAt: Date; reason: string; count: number } & ({ serialsHex: string[] } | { serialsPacked: Buffer });
+export type RevokedGroup = { revokedAt: Date; reason: string; count: number } & ({ serialsHex: string[] } | { serialsJoined: Buffer });
 
 export interface CrlRecord {
   issuerKeyId: string;
@@ -250,10 +250,11 @@ export class CertificateStore {
    * entries need no order, RFC 5280 5.1.2.6), as runs of consecutive rows of
    * one revocation event (one time and reason). Read 65,536 rows at a time: a
    * chunk whose rows all belong to one event (a revoked fleet) comes back from
-   * SQLite as one buffer of packed serials (each its length in one octet, then
-   * its octets: `serialsPacked`), with no sort and no string or object per
-   * certificate; any other chunk, or one whose serials are not plain hex of at
-   * most 20 octets, is read row by row (`serialsHex`). Each event's Date is made once.
+   * SQLite as one buffer, its serials' hex joined by commas (`serialsJoined`:
+   * `group_concat` and no other function per row, no sort, no string or object
+   * per certificate; the encoder decodes the hex and refuses or normalizes
+   * what is not canonical, as for `serialsHex`); any other chunk is read row
+   * by row (`serialsHex`). Each event's Date is made once.
    */
   *revokedGroups(issuerKeyId: string): Generator<RevokedGroup> {
     const ref = this.db.prepare('SELECT id FROM revocation_issuers WHERE issuer_key_id = ?').pluck().get(issuerKeyId) as number | undefined;
@@ -261,8 +262,7 @@ export class CertificateStore {
     const chunk = 'SELECT id, serial, event FROM revocations WHERE issuer = ? AND id > ? ORDER BY id LIMIT 65536';
     const uniform = this.db
       .prepare(
-        `SELECT count(*), max(id), min(event), max(event), max(length(serial)), sum(length(serial) & 1),
-          unhex(group_concat(printf('%02x', length(serial) >> 1) || serial, '')) FROM (${chunk})`,
+        `SELECT count(*), max(id), min(event), max(event), CAST(group_concat(serial, ',') AS BLOB) FROM (${chunk})`,
       )
       .raw();
     const rows = this.db.prepare(chunk).raw();
@@ -277,10 +277,10 @@ export class CertificateStore {
       return e;
     };
     for (let after = 0; ; ) {
-      const [count, last, firstEvent, lastEvent, longest, odd, packed] = uniform.get(ref, after) as [number, number | null, number, number, number, number, Buffer | null];
+      const [count, last, firstEvent, lastEvent, joined] = uniform.get(ref, after) as [number, number | null, number, number, Buffer | null];
       if (last === null) return;
-      if (firstEvent === lastEvent && odd === 0 && longest <= 40 && packed !== null) {
-        yield { ...event(firstEvent), count, serialsPacked: packed };
+      if (firstEvent === lastEvent && joined !== null) {
+        yield { ...event(firstEvent), count, serialsJoined: joined };
       } else {
         let run: { revokedAt: Date; reason: string; count: number; serialsHex: string[] } | null = null;
         let runEvent = 0;
@@ -318,6 +318,17 @@ export class CertificateStore {
       | { issuer_key_id: string; number: number; this_update: string; next_update: string; entries: number; der: Buffer }
       | undefined;
     return r ? { issuerKeyId: r.issuer_key_id, number: r.number, thisUpdate: r.this_update, nextUpdate: r.next_update, entries: r.entries, der: r.der } : null;
+  }
+
+  /**
+   * The last CRL's facts without its DER (a CRL of a million entries is 49 MB: the calendar, the key list and
+   * the schedule checks read only its number and window).
+   */
+  lastCrlFacts(issuerKeyId: string): Omit<CrlRecord, 'der'> | null {
+    const r = this.db.prepare('SELECT issuer_key_id, number, this_update, next_update, entries FROM crls WHERE issuer_key_id = ? ORDER BY number DESC LIMIT 1').get(issuerKeyId) as
+      | { issuer_key_id: string; number: number; this_update: string; next_update: string; entries: number }
+      | undefined;
+    return r ? { issuerKeyId: r.issuer_key_id, number: r.number, thisUpdate: r.this_update, nextUpdate: r.next_update, entries: r.entries } : null;
   }
 
   /**
