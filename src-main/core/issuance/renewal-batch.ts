@@ -277,7 +277,8 @@ export async function renewBatch(w: RenewalWorld, inputs: readonly RenewalInput[
     }
 
     const accepted = decisions.flatMap((d, i) => (d?.kind === 'accepted' ? [{ i, d }] : []));
-    const items: BatchItem[] = accepted.map(({ i, d }) => ({ id: String(i), csr: d.csrDer, settings: { profile: d.profile, days: d.days } }));
+    // Each inner request's proof of possession was verified by its precheck (check 5): not verified again when signing.
+    const items: BatchItem[] = accepted.map(({ i, d }) => ({ id: String(i), csr: d.csrDer, csrVerified: true, settings: { profile: d.profile, days: d.days } }));
     const outcomes = items.length
       ? await w.keys.withSigner(k.id, (signer) =>
           issueBatch({ certificateDer: k.certificate, privateKey: signer, algorithm: k.algorithm }, items, {
