@@ -13,26 +13,15 @@ import { OWASP_MINIMUM } from '../core/vault/kdf.ts';
 import { parseShareFile } from '../core/vault/custodian-share.ts';
 import { removeTempDirs, tempDir } from '../testing/temp-dir.ts';
 import { FIXED_NOW } from '../testing/vault-fixtures.ts';
-import type { OpName, OpResult } from './contract.ts';
-import { dispatch } from './dispatch.ts';
 import { createService, type Service } from './service.ts';
+import { dispatchCalls } from '../testing/dispatch-calls.ts';
 
 afterAll(removeTempDirs);
 
 let service: Service;
 let root: string;
 
-async function ok<N extends OpName>(name: N, input: unknown): Promise<OpResult<N>> {
-  const r = await dispatch(service, name, input);
-  if (!r.ok) throw new Error(`${name}: ${r.code} ${r.message}`);
-  return r.value as OpResult<N>;
-}
-
-async function refused(name: OpName, input: unknown): Promise<{ code: string; message: string }> {
-  const r = await dispatch(service, name, input);
-  if (r.ok) throw new Error(`${name} was expected to be refused`);
-  return r;
-}
+const { ok, refused } = dispatchCalls(() => service);
 
 async function events(action: string): Promise<Array<{ details: Record<string, unknown> }>> {
   const r = await ok('audit.list', { action });

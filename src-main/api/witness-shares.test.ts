@@ -15,9 +15,9 @@ import { OWASP_MINIMUM } from '../core/vault/kdf.ts';
 import { makeShareFile, parseShareFile } from '../core/vault/custodian-share.ts';
 import { removeTempDirs, tempDir } from '../testing/temp-dir.ts';
 import { FIXED_NOW } from '../testing/vault-fixtures.ts';
-import type { OpName, OpResult } from './contract.ts';
-import { dispatch } from './dispatch.ts';
 import { createService, type Service } from './service.ts';
+import { dispatchCalls } from '../testing/dispatch-calls.ts';
+import { dispatch } from './dispatch.ts';
 
 afterAll(removeTempDirs);
 
@@ -25,17 +25,7 @@ const PASS = 'correct horse battery staple';
 let service: Service;
 let root: string;
 
-async function ok<N extends OpName>(name: N, input: unknown): Promise<OpResult<N>> {
-  const r = await dispatch(service, name, input);
-  if (!r.ok) throw new Error(`${name}: ${r.code} ${r.message}`);
-  return r.value as OpResult<N>;
-}
-
-async function refused(name: OpName, input: unknown): Promise<{ code: string; message: string }> {
-  const r = await dispatch(service, name, input);
-  if (r.ok) throw new Error(`${name} was expected to be refused`);
-  return r;
-}
+const { ok, refused } = dispatchCalls(() => service);
 
 /** A 2-of-3 quorum (and a passphrase) vault, shares written to STICK-1..3 with their holders; root-a active, root-b a draft root. */
 async function setup(): Promise<{ stick: (i: number) => string; file: (i: number) => string }> {

@@ -147,6 +147,7 @@ export const ERROR_CODES = [
   'TOKEN_PIN_LOCKED',
   'TOKEN_KEY_MISSING',
   'TOKEN_KEY_EXTRACTABLE',
+  'TOKEN_KEY_ORPHANED',
   'TOKEN_MECHANISM_UNSUPPORTED',
   'TOKEN_ERROR',
   // bringing an existing CA in: key, certificate and CRL import

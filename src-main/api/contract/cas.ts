@@ -2,7 +2,9 @@ import { z } from 'zod';
 import type { CaSummary } from '../../core/store/ca-summary.ts';
 import { PROFILE_NAMES } from '../../core/issuance/profile-names.ts';
 import { KEY_ALGORITHMS } from '../../core/pki/key-algorithm-names.ts';
+import type { TokenBinding } from '../../core/token/token-binding.ts';
 import { caName, empty, op } from './common.ts';
+import { tokenSelector } from './keys.ts';
 
 /** A CA of the vault: its name, purpose and settings (null: the vault's setting), its parent's name, its active key and how many keys it holds. */
 export interface CaView extends CaSummary {
@@ -15,8 +17,16 @@ export interface CaView extends CaSummary {
 
 const purpose = z.string().trim().max(500);
 
+/** What ca.create answers: the CA, and with a parent its first key, that key's certificate serial and, made on a token, where it lives. */
+export type CreatedCaView = CaView & {
+  firstKeyId: string | null;
+  serial: string | null;
+  /** The first key's token (identity, CKA_ID, label) when it was generated on one, else null: the vault holds no private key for it. */
+  firstKeyToken: TokenBinding | null;
+};
+
 export const caOps = {
-  'ca.create': op<CaView & { firstKeyId: string | null; serial: string | null }>()(
+  'ca.create': op<CreatedCaView>()(
     z.strictObject({
       name: caName,
       purpose: purpose.default(''),
@@ -26,6 +36,8 @@ export const caOps = {
       algorithm: z.enum(KEY_ALGORITHMS).default('ecdsa-p256'),
       subject: z.string().trim().min(1).max(1024).optional(),
       days: z.number().int().min(1).max(36500).optional(),
+      /** With parent: generate the first key pair on this PKCS#11 token (by label or serial), as key.create { token } does. */
+      token: tokenSelector.optional(),
     }),
     // With a parent: ca.created, key.created, cert.issued (in the parent) and key.chain-issued, in one transaction.
     { mutates: { events: [1, 4] }, needsUnlock: true },

@@ -63,7 +63,7 @@ export interface TokenKeyView extends TokenBinding {
 }
 
 /** Which token: by its label or by its serial number (exactly one). */
-const tokenSelector = z
+export const tokenSelector = z
   .strictObject({ label: z.string().trim().min(1).max(32).optional(), serial: z.string().trim().min(1).max(16).optional() })
   .refine((t) => (t.label === undefined) !== (t.serial === undefined), { message: 'name the token by its label or by its serial number, not both' });
 

@@ -21,9 +21,12 @@ export const caHandlers: HandlersFor<keyof typeof caOps> = {
       const parent = ctx.stores.cas.byName(input.parent);
       const r = await createChildCa(
         { vault: v, clock: ctx.clock, actor: ctx.actor },
-        { name: input.name, purpose: input.purpose, parent, key: { name: input.keyName, algorithm: input.algorithm, subject: input.subject, days: input.days } },
+        { name: input.name, purpose: input.purpose, parent, key: { name: input.keyName, algorithm: input.algorithm, subject: input.subject, days: input.days, token: input.token } },
       );
-      return { ...caView(ctx, r.ca), firstKeyId: r.keyId, serial: r.serial };
+      return { ...caView(ctx, r.ca), firstKeyId: r.keyId, serial: r.serial, firstKeyToken: r.token };
+    }
+    if (input.token !== undefined) {
+      throw new DomainError('INVALID_INPUT', '--token and --token-serial go with --parent (the first key of an issuing CA). A CA of its own starts without keys: create it, then its keys with --ca NAME key create --token LABEL.');
     }
     if (input.keyName !== undefined || input.subject !== undefined || input.days !== undefined) {
       throw new DomainError('INVALID_INPUT', '--key-name, --subject and --days go with --parent. Without a parent, create the CA, then its keys with --ca NAME key create.');
@@ -33,7 +36,7 @@ export const caHandlers: HandlersFor<keyof typeof caOps> = {
       v.audit.append({ actor: ctx.actor, action: 'ca.created', details: { ca: created.name, caId: created.id, purpose: created.purpose } });
       return created;
     });
-    return { ...caView(ctx, ca), firstKeyId: null, serial: null };
+    return { ...caView(ctx, ca), firstKeyId: null, serial: null, firstKeyToken: null };
   },
 
   'ca.list': (_i, ctx) => ctx.stores.cas.list().map((ca) => caView(ctx, ca)),

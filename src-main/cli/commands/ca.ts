@@ -5,6 +5,7 @@ import type { CaView } from '../../api/contract.ts';
 import type { Action } from '../context.ts';
 import { identity, lines, table } from '../format.ts';
 import { intFor } from '../options.ts';
+import { tokenSelector } from './key.ts';
 
 /** The CA's active key as text output names a key: "Name (sha256:…)". */
 function activeKey(c: CaView): string | null {
@@ -39,11 +40,16 @@ export function caCommand(action: Action): Command {
     .addOption(new Option('--algorithm <ALG>', "with --parent: the first key's algorithm").choices([...KEY_ALGORITHMS]).default('ecdsa-p256'))
     .option('--subject <DN>', "with --parent: the first key's subject, e.g. \"CN=Acme Issuing CA,O=Acme\"")
     .option('--days <N>', "with --parent: validity of its certificate (default: the sub-ca profile's)", intFor('--days', 'ca.create', 'days'))
+    .option('--token <LABEL>', "with --parent: generate the first key pair on the PKCS#11 token with this label (its private key never leaves it; PIN: --pin-file, AIRGAP_CA_PIN or the prompt)")
+    .option('--token-serial <SERIAL>', 'with --parent: the token by its serial number instead of its label')
     .action(
-      action(async (ctx, opts: { name: string; purpose?: string; parent?: string; keyName?: string; algorithm: (typeof KEY_ALGORITHMS)[number]; subject?: string; days?: number }) => {
+      action(async (ctx, opts: { name: string; purpose?: string; parent?: string; keyName?: string; algorithm: (typeof KEY_ALGORITHMS)[number]; subject?: string; days?: number; token?: string; tokenSerial?: string }) => {
+        const token = tokenSelector(opts);
         await ctx.unlock();
-        const c = await ctx.call('ca.create', { name: opts.name, purpose: opts.purpose, parent: opts.parent, keyName: opts.keyName, algorithm: opts.algorithm, subject: opts.subject, days: opts.days });
-        const first = c.firstKeyId ? `\nIts first key ${identity(opts.keyName, c.firstKeyId)} holds a certificate from "${opts.parent}" (serial ${c.serial}); activate it with --ca ${c.name} key activate ${opts.keyName}.` : '';
+        const c = await ctx.call('ca.create', { name: opts.name, purpose: opts.purpose, parent: opts.parent, keyName: opts.keyName, algorithm: opts.algorithm, subject: opts.subject, days: opts.days, ...(token ? { token } : {}) });
+        const t = c.firstKeyToken;
+        const where = t ? ` It lives on token "${t.label}" (serial ${t.serial}), CKA_ID ${t.ckaId}: the private key never leaves the token, the vault holds its public key only.` : '';
+        const first = c.firstKeyId ? `\nIts first key ${identity(opts.keyName, c.firstKeyId)} holds a certificate from "${opts.parent}" (serial ${c.serial}).${where} Activate it with --ca ${c.name} key activate ${opts.keyName}.` : '';
         return { json: c, text: `CA created.\n${caDetails(c)}${first}` };
       }),
     );

@@ -65,7 +65,7 @@ function tokenText(t: NonNullable<KeyView['token']>): string {
 }
 
 /** --token LABEL or --token-serial SERIAL (not both); undefined for neither. */
-function tokenSelector(opts: { token?: string; tokenSerial?: string }): { label: string } | { serial: string } | undefined {
+export function tokenSelector(opts: { token?: string; tokenSerial?: string }): { label: string } | { serial: string } | undefined {
   if (opts.token !== undefined && opts.tokenSerial !== undefined) throw new DomainError('INVALID_INPUT', 'Give --token LABEL or --token-serial SERIAL, not both.');
   if (opts.token !== undefined) return { label: opts.token };
   if (opts.tokenSerial !== undefined) return { serial: opts.tokenSerial };

@@ -9,11 +9,11 @@
  * removed from the token again, so a refusal changes nothing anywhere.
  */
 import { randomBytes } from 'node:crypto';
-import { DomainError } from '../errors.ts';
+import { DomainError, isDomainError } from '../errors.ts';
 import type { KeyAlgorithm } from '../pki/algorithms.ts';
 import { keyIdOf } from '../asn1/key-id.ts';
 import { algorithmOfSpki } from '../keys/key-material.ts';
-import { verifiesWith } from '../signing/signer.ts';
+import { verifiesWith, type Signer, type TokenKeySpec } from '../signing/signer.ts';
 import type { SigningKeyStore, TokenBinding } from '../store/signing-key-store.ts';
 import type { Vault } from '../vault/vault.ts';
 import { TokenSession } from './pkcs11.ts';
@@ -61,6 +61,30 @@ function bindingOf(session: TokenSession, ckaId: Buffer, ckaLabel: string, origi
   return { label: t.label, serial: t.serial, manufacturer: t.manufacturer, model: t.model, ckaId: ckaId.toString('hex'), ckaLabel, origin };
 }
 
+/**
+ * A step after the key pair was made on the token failed (`e`): the pair is
+ * removed from the token again and the refusal says so. When the token will
+ * not remove it, TOKEN_KEY_ORPHANED names the objects left there (CKA_ID and
+ * label) and how to delete them, with the original refusal; the vault is
+ * unchanged either way.
+ */
+function removeAfterRefusal(session: TokenSession, ckaId: Buffer, label: string, e: unknown): never {
+  const id = ckaId.toString('hex');
+  const t = session.identity;
+  try {
+    session.destroyKeyPair(ckaId);
+  } catch (d) {
+    const why = isDomainError(e) ? e.message : 'The step after the key pair was made failed.';
+    throw new DomainError(
+      'TOKEN_KEY_ORPHANED',
+      `${why} The key pair just made on token "${t.label}" (serial ${t.serial}) for it could not be removed again, so it is left there unused: CKA_ID ${id}, label "${label}". Delete both objects (pkcs11-tool --login --delete-object --type privkey --id ${id}, then --type pubkey); the vault is unchanged.`,
+      `${isDomainError(e) ? e.code : String(e)}; removal: ${d instanceof Error ? d.message : String(d)}`,
+    );
+  }
+  if (isDomainError(e)) throw new DomainError(e.code, `${e.message} The key pair made on token "${t.label}" (serial ${t.serial}) for it was removed again.`, e.detail);
+  throw e;
+}
+
 /** Record the checked token key as a draft, with its audit event. */
 function record(world: TokenKeyWorld, name: string, algorithm: KeyAlgorithm, spki: Uint8Array, token: TokenBinding, action: string): string {
   const id = keyIdOf(spki);
@@ -83,8 +107,7 @@ export function createKeyOnToken(world: TokenKeyWorld, input: { name: string; al
       checkKeyOnToken(session, ckaId, input.algorithm, spki);
       return record(world, input.name, input.algorithm, spki, bindingOf(session, ckaId, label, 'generated'), 'key.created');
     } catch (e) {
-      session.destroyKeyPair(ckaId);
-      throw e;
+      removeAfterRefusal(session, ckaId, label, e);
     }
   } finally {
     session.close();
@@ -136,8 +159,7 @@ export function withKeyPutOnToken<T>(keys: SigningKeyStore, vaultId: string, inp
       checkKeyOnToken(session, ckaId, input.algorithm, spki);
       return record({ spki, token: bindingOf(session, ckaId, label, 'imported') });
     } catch (e) {
-      session.destroyKeyPair(ckaId);
-      throw e;
+      removeAfterRefusal(session, ckaId, label, e);
     }
   } finally {
     session.close();
@@ -147,4 +169,50 @@ export function withKeyPutOnToken<T>(keys: SigningKeyStore, vaultId: string, inp
 /** withKeyPutOnToken recorded as a bare draft (audit `action`, default key.imported). Returns its key id. */
 export function putKeyOnToken(world: TokenKeyWorld, input: { name: string; algorithm: KeyAlgorithm; pkcs8: Uint8Array; token: TokenSelector; action?: string }): string {
   return withKeyPutOnToken(world.keys, world.vault.id, input, (placed) => record(world, input.name, input.algorithm, placed.spki, placed.token, input.action ?? 'key.imported'));
+}
+
+/** A key just made on the token, checked, not yet in the vault: what the vault records of it, and its signer in the open session. */
+export interface MadeTokenKey extends PlacedTokenKey {
+  readonly keyId: string;
+  /** Signs with the new private key on the token, in the session that made it (closed with it). */
+  readonly signer: Signer;
+}
+
+/**
+ * A new key pair generated on the token exactly as createKeyOnToken makes
+ * one (sensitive, not extractable, a fresh CKA_ID, checked), handed with a
+ * signer of its own to `use`, which signs what it needs with it and records
+ * the key in the vault in its own transaction (insertTokenKey). When `use`
+ * fails, the pair is removed from the token again (or, if the token refuses
+ * that, named: TOKEN_KEY_ORPHANED). `ca create --parent --token` uses this:
+ * the new CA's request is signed on the token before the vault records it.
+ */
+export async function withKeyMadeOnToken<T>(keys: SigningKeyStore, vaultId: string, input: { name: string; algorithm: KeyAlgorithm; token: TokenSelector }, use: (made: MadeTokenKey) => Promise<T>): Promise<T> {
+  keys.assertNewKey(null, input.name);
+  const session = openSelected(keys, input.token);
+  try {
+    const ckaId = session.freshCkaId();
+    const label = tokenKeyLabel(vaultId, input.name);
+    const spki = session.generateKeyPair(input.algorithm, ckaId, label);
+    try {
+      checkKeyOnToken(session, ckaId, input.algorithm, spki);
+      const handle = session.privateKey(ckaId);
+      const token = bindingOf(session, ckaId, label, 'generated');
+      const spec: TokenKeySpec = { kind: 'pkcs11', modulePath: session.modulePath, tokenSerial: token.serial, tokenLabel: token.label, ckaId: token.ckaId, algorithm: input.algorithm, spki, pin: keys.tokenPin() ?? '' };
+      const signer: Signer = {
+        kind: 'pkcs11',
+        algorithm: input.algorithm,
+        spki,
+        sign: (data) => session.sign(handle, input.algorithm, data),
+        spec: () => ({ ...spec, spki: new Uint8Array(spki) }),
+        // The session is this function's: it closes it.
+        close: () => undefined,
+      };
+      return await use({ keyId: keyIdOf(spki), spki, token, signer });
+    } catch (e) {
+      removeAfterRefusal(session, ckaId, label, e);
+    }
+  } finally {
+    session.close();
+  }
 }

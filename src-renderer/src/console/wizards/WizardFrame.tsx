@@ -244,7 +244,8 @@ export function BackButton({ onClick, disabled = false }: { onClick: () => void;
 /** Back and the step's main button, in that order, at the foot of a step. */
 export function StepActions({ onBack, children }: { onBack?: (() => void) | null; children?: ReactNode }) {
   return (
-    <Stack direction="row" spacing={1} sx={{ mt: 3 }}>
+    // Wraps rather than squeezing: three long buttons (the new CA's "Switch to … and activate its first key…") overflowed theirs at 1024 px.
+    <Stack direction="row" spacing={1} useFlexGap sx={{ mt: 3, flexWrap: 'wrap' }}>
       {onBack ? <BackButton onClick={onBack} /> : null}
       {typeof children === 'string' ? shown(children) : children}
     </Stack>

@@ -26,6 +26,7 @@ const TOKEN_TEXT: Record<TokenCode, { title: string; text: string }> = {
   TOKEN_MECHANISM_UNSUPPORTED: { title: 'This token cannot make this kind of key', text: 'Go back and choose another algorithm (ECDSA P-256 works on most tokens), or keep the key in the vault.' },
   TOKEN_KEY_MISSING: { title: 'The key is no longer on the token', text: 'Someone removed it from the token, or a different token is plugged in. Insert the token the key was made on.' },
   TOKEN_KEY_EXTRACTABLE: { title: 'The key on the token could be copied off it', text: 'The token marks this key as extractable, so the vault will not use it. Make the key on the token with this wizard instead.' },
+  TOKEN_KEY_ORPHANED: { title: 'An unused key pair was left on the token', text: 'The vault did not record the new key, and the token would not remove the key pair it had just made. Nothing changed in the vault. Have the token’s administrator delete the unused pair labelled “airgap-ca …” with this key’s name (both objects), then try again.' },
   TOKEN_ERROR: { title: 'The token did not answer as expected', text: 'Remove and insert the token, then try again. If it keeps failing, keep the key in the vault and report the token.' },
 };
 

@@ -13,6 +13,8 @@ import { ALGORITHM_LABELS } from '../algorithms.ts';
 import { SummaryRow } from '../SummaryRow.tsx';
 import { StepActions, StepRefusal } from '../WizardFrame.tsx';
 import { useNewCaDraft, useNewCaWizard } from './new-ca-draft.ts';
+import { onTokenText, TOKEN_CODES, useTokenRefusal } from '../key-location.ts';
+import { TokenRefusalAlert } from '../KeyLocationFields.tsx';
 
 /** The parent's active key, named as everywhere: "Name (sha256:…)". */
 function useSigner(parent: string, activeKeyId: string | null): KeyView | null {
@@ -29,7 +31,9 @@ export function CreateStep() {
   const cas = useAppStore((s) => s.cas) ?? [];
   const loadCas = useAppStore((s) => s.loadCas);
   const { go, run, busy } = useNewCaWizard();
-  const { name, purpose, parent, key, days, setCreated, setTaken, issuing } = useNewCaDraft();
+  const { name, purpose, parent, key, days, location, setCreated, setTaken, issuing } = useNewCaDraft();
+  const [tokenRefusal, noteToken] = useTokenRefusal();
+  const onToken = issuing && location.kind === 'token' ? location : null;
   const parentCa = cas.find((c) => c.name === parent);
   const signer = useSigner(parent, parentCa?.activeKeyId ?? null);
 
@@ -38,10 +42,12 @@ export function CreateStep() {
     const r = await run(
       'ca.create',
       issuing
-        ? { name: name.trim(), purpose: purpose.trim(), parent, keyName: key.name.trim(), algorithm: key.algorithm, subject: key.subject.trim(), ...(d !== undefined ? { days: d } : {}) }
+        ? { name: name.trim(), purpose: purpose.trim(), parent, keyName: key.name.trim(), algorithm: key.algorithm, subject: key.subject.trim(), ...(d !== undefined ? { days: d } : {}), ...(onToken ? { token: { serial: onToken.serial } } : {}) }
         : { name: name.trim(), purpose: purpose.trim() },
-      { handles: ['CA_NAME_TAKEN', 'KEY_NAME_TAKEN'] },
+      { handles: ['CA_NAME_TAKEN', 'KEY_NAME_TAKEN', ...(onToken ? TOKEN_CODES : [])] },
     );
+    // A token refusal is said here in officer words (the PIN field is on the step before); nothing was created.
+    noteToken(r);
     // A taken name goes back to its field, where the officer changes it.
     if (!r.ok && r.code === 'CA_NAME_TAKEN') {
       setTaken({ field: 'caName', name: name.trim(), code: r.code, message: r.message });
@@ -71,6 +77,9 @@ export function CreateStep() {
               <SummaryRow label="First key">
                 {shown(key.name.trim())}, {ALGORITHM_LABELS[key.algorithm]}
               </SummaryRow>
+              <SummaryRow label="Where the key lives">
+                <span data-testid="key-location">{onToken ? `${onTokenText(onToken)}: generated there, it never leaves the token` : 'In the vault, encrypted in the vault file'}</span>
+              </SummaryRow>
               <SummaryRow label="Subject">
                 <MonoText>{key.subject.trim()}</MonoText>
               </SummaryRow>
@@ -82,12 +91,13 @@ export function CreateStep() {
       <Alert severity="warning" sx={{ mt: 2 }} data-testid="new-ca-changes">
         {issuing ? (
           <>
-            This changes two CAs: it adds the CA {shown(name.trim())} with its first key (a draft holding its certificate), and records that certificate among the certificates of {shown(parent)}, signed by its active key. Nothing else in {shown(parent)} changes, and the other CAs stay as they are.
+            This changes two CAs: it adds the CA {shown(name.trim())} with its first key (a draft holding its certificate{onToken ? `; its key pair is generated on ${shown(onToken.label)} first, and removed from it again if the vault refuses` : ''}), and records that certificate among the certificates of {shown(parent)}, signed by its active key. Nothing else in {shown(parent)} changes, and the other CAs stay as they are.
           </>
         ) : (
           <>This adds the CA {shown(name.trim())}, empty: no key, no certificate. The other CAs of the vault stay as they are.</>
         )}
       </Alert>
+      {tokenRefusal ? <TokenRefusalAlert code={tokenRefusal} /> : null}
       <StepRefusal title="The vault refused to create the CA; nothing changed" spaced />
       <StepActions onBack={() => go(issuing ? 'key' : 'basics')}>
         <Button variant="contained" disabled={busy} onClick={() => void create()}>

@@ -25,7 +25,8 @@ export function DoneStep() {
         <AlertTitle>The CA {shown(created.name)} is in the vault</AlertTitle>
         {created.firstKeyId ? (
           <>
-            Its first key <KeyName id={created.firstKeyId} name={key.name.trim()} /> is a draft holding its certificate (serial <HexChip value={created.serial ?? ''} kind="serial number" />), signed by the active key of {shown(parent)}. It signs nothing until you activate it in {shown(created.name)}.
+            Its first key <KeyName id={created.firstKeyId} name={key.name.trim()} /> is a draft holding its certificate (serial <HexChip value={created.serial ?? ''} kind="serial number" />), signed by the active key of {shown(parent)}.
+            {created.firstKeyToken ? ` Its private key is on token ${shown(created.firstKeyToken.label)} (serial ${created.firstKeyToken.serial}) and never leaves it; the vault holds its public key only.` : ''} It signs nothing until you activate it in {shown(created.name)}.
           </>
         ) : (
           <>It has no key yet. Create its first key inside it: a standalone root, or a sub-CA key for a corporate root.</>
