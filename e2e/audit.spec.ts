@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { tamperAuditLog } from '../src-main/testing/audit-tampering.ts';
 import type { Locator, Page } from '@playwright/test';
 import { expect, test } from './fixtures/test.ts';
-import { LAPTOP_SIZES, SCHEMES } from './support/evidence.ts';
 import { copyCaVault } from './support/seed-ca.ts';
 import { openSection, PASSPHRASE, ui, unlockWithPassphrase } from './support/ui.ts';
 
@@ -21,7 +20,7 @@ async function choose(page: Page, select: Locator, option: string): Promise<void
   await expect(page.getByRole('listbox')).toHaveCount(0);
 }
 
-test('audit log: events, filters, verified chain, export; a tampered event shows "broken at N"', async ({ host, shots, a11y }) => {
+test('audit log: events, filters, verified chain, export; a tampered event shows "broken at N"', async ({ host, shots, a11y, everyLook }) => {
   test.setTimeout(180_000);
   const { page } = host;
   await copyCaVault(host.vaultDir);
@@ -36,19 +35,14 @@ test('audit log: events, filters, verified chain, export; a tampered event shows
   await expect(rows.filter({ hasText: 'vault.created' })).toHaveCount(1);
   await expect(rows.filter({ hasText: 'key.activated' })).toHaveCount(1);
   // Each row reads at a glance: the action whole on one line, the details on one line.
-  for (const colorScheme of SCHEMES) {
-    await page.emulateMedia({ colorScheme });
-    for (const size of LAPTOP_SIZES) {
-      await page.setViewportSize(size);
+  await everyLook('audit log, verified', {
+    each: async () => {
       const action = rows.filter({ hasText: 'key.activated' }).getByTestId('audit-action');
       const box = (await action.boundingBox())!;
       const line = await action.evaluate((n) => parseFloat((globalThis as unknown as { getComputedStyle(e: unknown): { lineHeight: string } }).getComputedStyle(n.firstElementChild ?? n).lineHeight));
       expect(box.height, 'the action name stays on one line').toBeLessThan(2 * line + 12);
-      await a11y.check(`audit log ${size.width}x${size.height} ${colorScheme}`);
-      await shots.take(`audit log, verified ${size.width}x${size.height} ${colorScheme}`);
-    }
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
+    },
+  });
 
   // A row opens to its event's JSON, by keyboard, and closes again.
   const activated = rows.filter({ hasText: 'key.activated' });

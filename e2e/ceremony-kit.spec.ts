@@ -13,8 +13,7 @@ import type { AuditEventView } from '../src-main/api/contract.ts';
 import { expect, test } from './fixtures/test.ts';
 import { ARTIFACTS_DIR, DEBIAN_CHROMIUM } from './fixtures/paths.ts';
 import { must, OLD_ROOT, openVaultService, seedEmergencyVault, STANDBY_ROOT } from './support/emergency-seed.ts';
-import { LAPTOP_SIZES, SCHEMES } from './support/evidence.ts';
-import { nameWitnesses, openCeremony, pressOn, toStandbyKey, typeInto, useScheme } from './support/ceremony.ts';
+import { nameWitnesses, openCeremony, pressOn, toStandbyKey, typeInto } from './support/ceremony.ts';
 import { OFFICER } from './support/ui.ts';
 
 const WITNESSES = ['Bob Witness', 'Carol Witness'];
@@ -22,7 +21,7 @@ const WITNESSES = ['Bob Witness', 'Carol Witness'];
 test.describe('ceremony kit', () => {
   test.describe.configure({ timeout: 300_000 });
 
-  test('emergency: the kit is written from the New key step, prints OUT and IN, and the confirmation takes its boxed groups', async ({ host, shots, a11y }) => {
+  test('emergency: the kit is written from the New key step, prints OUT and IN, and the confirmation takes its boxed groups', async ({ host, shots, a11y, everyLook }) => {
     const { page } = host;
     const seed = await seedEmergencyVault(host.vaultDir, host.workDir, 1);
     const usb = join(host.workDir, 'usb-stick');
@@ -46,15 +45,7 @@ test.describe('ceremony kit', () => {
     await expect(kit.getByTestId('kit-written')).toContainText('Ceremony kit written — print it now');
     const file = (await kit.getByTestId('kit-file').textContent())!.trim();
     expect(file.startsWith(join(usb, 'airgap-ca-ceremony-kit-emergency-'))).toBe(true);
-    for (const colorScheme of SCHEMES) {
-      await useScheme(page, colorScheme);
-      for (const size of LAPTOP_SIZES) {
-        await page.setViewportSize(size);
-        await a11y.check(`emergency: new key, kit written ${size.width}x${size.height} ${colorScheme}`);
-        await shots.take(`new key, kit written ${size.width}x${size.height} ${colorScheme}`);
-      }
-    }
-    await useScheme(page, 'light');
+    await everyLook('emergency: new key, kit written');
 
     // The sheet as it prints, in Chromium: nothing but its own markup, and the boxed read-back.
     const browser = await chromium.launch({ executablePath: DEBIAN_CHROMIUM });

@@ -9,13 +9,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from './fixtures/test.ts';
-import { LAPTOP_SIZES, SCHEMES } from './support/evidence.ts';
 import { activeRoot, DAY_MS, openSeeder } from './support/seed-keys.ts';
 import { PASSPHRASE, unlockWithPassphrase } from './support/ui.ts';
 
 test.use({ seedVault: { actor: 'Seed Officer', passphrase: PASSPHRASE } });
 
-test('media in circulation: the red alert while FLEET-07 still trusts the compromised root, the media, the timeline, and marking it destroyed', async ({ host, shots, a11y }) => {
+test('media in circulation: the red alert while FLEET-07 still trusts the compromised root, the media, the timeline, and marking it destroyed', async ({ host, shots, a11y, everyLook }) => {
   test.setTimeout(240_000);
   const { page } = host;
   const fleet07 = join(host.workDir, 'FLEET-07');
@@ -56,17 +55,16 @@ test('media in circulation: the red alert while FLEET-07 still trusts the compro
   await expect(timeline.nth(3)).toContainText('Retired for compromise Fleet Root 2025');
   await expect(timeline.nth(4)).toContainText('Export 2 to folder');
 
-  await a11y.check('dashboard with media in circulation');
-  for (const size of LAPTOP_SIZES) {
-    for (const colorScheme of SCHEMES) {
-      await page.setViewportSize(size);
-      await page.emulateMedia({ colorScheme });
-      await alert.scrollIntoViewIfNeeded();
-      await shots.take(`circulation alert ${size.width}x${size.height} ${colorScheme}`);
-      await panel.scrollIntoViewIfNeeded();
-      await shots.take(`circulation panel ${size.width}x${size.height} ${colorScheme}`);
-    }
-  }
+  // Two shots at each look: the window as it opens, the alert in view; then the whole page with the panel. Both from the
+  // top: scrolled down, a full-page shot draws the sticky app bar in the middle of the page.
+  await everyLook('dashboard with media in circulation', {
+    scrollTop: true,
+    each: async ({ label }) => {
+      await expect(alert).toBeInViewport();
+      await shots.take(`circulation alert ${label}`, { fullPage: false });
+      await expect(panel).toBeVisible();
+    },
+  });
 
   // Keyboard only: the button, the dialog, Cancel first, then confirm.
   await page.getByRole('button', { name: 'Mark destroyed, export 1' }).focus();

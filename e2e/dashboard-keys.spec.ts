@@ -1,11 +1,11 @@
 import { expect, test } from './fixtures/test.ts';
-import { LAPTOP_SIZES, SCHEMES } from './support/evidence.ts';
+import { LAPTOP_SIZES } from './support/evidence.ts';
 import { seedEveryState } from './support/seed-keys.ts';
 import { OFFICER, PASSPHRASE, openSection, ui, unlockWithPassphrase } from './support/ui.ts';
 
 test.use({ seedVault: { actor: 'Seed Officer', passphrase: PASSPHRASE } });
 
-test('dashboard shows one key in every state, the right alerts, and resumes a draft', async ({ host, shots, a11y }) => {
+test('dashboard shows one key in every state, the right alerts, and resumes a draft', async ({ host, shots, a11y, everyLook }) => {
   test.setTimeout(180_000);
   const { page } = host;
   const seeded = await seedEveryState(host.vaultDir);
@@ -47,20 +47,16 @@ test('dashboard shows one key in every state, the right alerts, and resumes a dr
   await expect(ceremonies.getByRole('button', { name: 'Emergency rotation…' })).toHaveCount(0);
   await expect(page.getByRole('region', { name: 'Key compromised?' }).getByRole('button', { name: 'Emergency rotation…' })).toBeVisible();
   // No button breaks onto a second line at 1200 px (the default window) nor at the laptop sizes; the active key is above the fold.
-  for (const colorScheme of SCHEMES) {
-    await page.emulateMedia({ colorScheme });
-    for (const size of [{ width: 1200, height: 800 }, ...LAPTOP_SIZES]) {
-      await page.setViewportSize(size);
-      await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
+  await everyLook('dashboard', {
+    sizes: [{ width: 1200, height: 800 }, ...LAPTOP_SIZES],
+    scrollTop: true,
+    each: async ({ size }) => {
       const heights = await page.getByRole('main').getByRole('button').evaluateAll((bs) => bs.filter((b) => b.classList.contains('MuiButton-root')).map((b) => b.getBoundingClientRect().height));
       expect(Math.max(...heights), `buttons on one line at ${size.width} px`).toBeLessThan(48);
       const card = (await active.boundingBox())!;
       expect(card.y + card.height, `the active key above the fold at ${size.width}x${size.height}`).toBeLessThanOrEqual(size.height);
-      await a11y.check(`dashboard ${size.width}x${size.height} ${colorScheme}`);
-      await shots.take(`dashboard ${size.width}x${size.height} ${colorScheme}`);
-    }
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
+    },
+  });
 
   // Retired keys are folded away until the officer opens them.
   const retiredCard = page.getByTestId('key-card-retired');

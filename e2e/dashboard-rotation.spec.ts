@@ -7,7 +7,7 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from './fixtures/test.ts';
-import { LAPTOP_SIZES, SCHEMES } from './support/evidence.ts';
+import { LAPTOP_SIZES } from './support/evidence.ts';
 import { activeRoot, DAY_MS, openSeeder } from './support/seed-keys.ts';
 import { PASSPHRASE, openSection, unlockWithPassphrase } from './support/ui.ts';
 import { makeAgent, opensslSerial, writeReceipt } from '../src-main/testing/fleet-agents.ts';
@@ -42,7 +42,7 @@ async function seedRotation(vaultDir: string) {
   return { work, agents, bundle, z2, a1 };
 }
 
-test('rotation panel: trusting percent, remaining leaves, days left and whether activating or retiring is safe', async ({ host, shots, a11y }) => {
+test('rotation panel: trusting percent, remaining leaves, days left and whether activating or retiring is safe', async ({ host, shots, a11y, everyLook }) => {
   // Eight screenshots, axe on each screen, OpenSSL seeding: room on a loaded machine (no timed assertion).
   test.setTimeout(240_000);
   const { page } = host;
@@ -63,14 +63,7 @@ test('rotation panel: trusting percent, remaining leaves, days left and whether 
   await expect(key('Root Z')).toContainText('1 of 2 live certificates remain (1 superseded)');
   await expect(key('Root Z')).toContainText('30 days left in its window');
   await expect(key('Root Z')).toContainText('Retire: not yet');
-  await a11y.check('dashboard with the rotation panel');
-  for (const size of LAPTOP_SIZES) {
-    for (const colorScheme of SCHEMES) {
-      await page.setViewportSize(size);
-      await page.emulateMedia({ colorScheme });
-      await shots.take(`rotation panel ${size.width}x${size.height} ${colorScheme}`);
-    }
-  }
+  await everyLook('dashboard with the rotation panel');
 
   // The keys table says what the CLI says: activating Root B at 50% is refused with the numbers, and can only be forced with a reason.
   await openSection(page, 'Signing keys');
@@ -82,14 +75,7 @@ test('rotation panel: trusting percent, remaining leaves, days left and whether 
   await expect(dialog).toContainText('activation needs 100%');
   await expect(dialog).toContainText('see who is missing (the rotation panel on the Dashboard)');
   await expect(dialog.getByRole('button', { name: 'Activate anyway' })).toBeDisabled();
-  await a11y.check('activation refused for readiness');
-  for (const size of LAPTOP_SIZES) {
-    for (const colorScheme of SCHEMES) {
-      await page.setViewportSize(size);
-      await page.emulateMedia({ colorScheme });
-      await shots.take(`activation refused ${size.width}x${size.height} ${colorScheme}`);
-    }
-  }
+  await everyLook('activation refused for readiness');
   await dialog.getByRole('button', { name: 'Cancel' }).click();
   await expect(row('Root B').getByTestId('state-chip')).toHaveText('Staged');
 
@@ -125,7 +111,7 @@ test('rotation panel: trusting percent, remaining leaves, days left and whether 
   }
 });
 
-test('import receipts wizard: the folder checked with refused files and their reasons, the import, the result in the rotation panel', async ({ host, shots, a11y }) => {
+test('import receipts wizard: the folder checked with refused files and their reasons, the import, the result in the rotation panel', async ({ host, shots, a11y, everyLook }) => {
   // Eight screenshots, axe on each screen, OpenSSL seeding: room on a loaded machine (no timed assertion).
   test.setTimeout(240_000);
   const { page } = host;
@@ -153,14 +139,7 @@ test('import receipts wizard: the folder checked with refused files and their re
   await expect(page.getByTestId('receipt-row').filter({ hasText: 'forged.receipt.json' })).toContainText('RECEIPT_BAD_SIGNATURE');
   await expect(page.getByTestId('receipt-row').filter({ hasText: 'agent-1.receipt.json' })).toContainText('Already imported');
   await expect(page.getByTestId('receipt-row').filter({ hasText: 'agent-2.receipt.json' })).toContainText('OK: agent');
-  await a11y.check('receipts wizard: folder checked');
-  for (const size of LAPTOP_SIZES) {
-    for (const colorScheme of SCHEMES) {
-      await page.setViewportSize(size);
-      await page.emulateMedia({ colorScheme });
-      await shots.take(`receipts folder checked ${size.width}x${size.height} ${colorScheme}`);
-    }
-  }
+  await everyLook('receipts wizard: folder checked');
   await page.getByRole('button', { name: 'Next: import' }).click();
   await expect(page.getByTestId('receipts-summary')).toContainText('New receipts1 receipt');
   await a11y.check('receipts wizard: import');

@@ -6,7 +6,6 @@
  * command-line flags, and its time in local time with the UTC on hover.
  */
 import { expect, test } from './fixtures/test.ts';
-import { LAPTOP_SIZES, SCHEMES } from './support/evidence.ts';
 import { activeRoot, openSeeder, seedEveryState } from './support/seed-keys.ts';
 import { PASSPHRASE, openSection, unlockWithPassphrase } from './support/ui.ts';
 
@@ -15,7 +14,7 @@ test.use({ seedVault: { actor: 'Seed Officer', passphrase: PASSPHRASE } });
 const ISO = /\d{4}-\d\d-\d\dT\d\d:\d\d/;
 const CLI = /--[a-z]|AIRGAP_CA_|"airgap-ca |the api\b/i;
 
-test('a taken key name is said under the name field and cleared when the name is edited', async ({ host, shots, a11y }) => {
+test('a taken key name is said under the name field and cleared when the name is edited', async ({ host, everyLook }) => {
   test.setTimeout(240_000);
   const { page } = host;
   const seeder = await openSeeder(host.vaultDir);
@@ -49,15 +48,7 @@ test('a taken key name is said under the name field and cleared when the name is
   await expect(page.getByTestId('field-refusal')).toHaveAttribute('data-code', 'KEY_NAME_TAKEN');
   await expect(page.getByTestId('api-error')).toHaveCount(0);
   await expect(next).toBeDisabled();
-  for (const size of LAPTOP_SIZES) {
-    for (const colorScheme of SCHEMES) {
-      await page.setViewportSize(size);
-      await page.emulateMedia({ colorScheme });
-      await a11y.check(`taken key name ${size.width}x${size.height} ${colorScheme}`);
-      await shots.take(`taken key name under its field ${size.width}x${size.height} ${colorScheme}`);
-    }
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
+  await everyLook('taken key name');
 
   // Edited: the refusal goes; the same name typed again brings it back (it is that name's).
   await name.fill('Lab Root 2027');
@@ -71,7 +62,7 @@ test('a taken key name is said under the name field and cleared when the name is
   await expect(page.getByRole('heading', { name: /^Step 3 of \d: Review$/ })).toBeVisible();
 });
 
-test('a refused retire speaks the console: no flags, its time in local time with the UTC on hover', async ({ host, shots, a11y }) => {
+test('a refused retire speaks the console: no flags, its time in local time with the UTC on hover', async ({ host, everyLook }) => {
   test.setTimeout(240_000);
   const { page } = host;
   const seeded = await seedEveryState(host.vaultDir);
@@ -95,12 +86,5 @@ test('a refused retire speaks the console: no flags, its time in local time with
   await expect(when).toHaveAttribute('title', /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
   await expect(when).toHaveAttribute('datetime', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   await expect(dialog.getByRole('button', { name: 'Retire anyway' })).toBeVisible();
-  for (const size of LAPTOP_SIZES) {
-    for (const colorScheme of SCHEMES) {
-      await page.setViewportSize(size);
-      await page.emulateMedia({ colorScheme });
-      await a11y.check(`retire refused ${size.width}x${size.height} ${colorScheme}`);
-      await shots.take(`retire refused in officer words ${size.width}x${size.height} ${colorScheme}`);
-    }
-  }
+  await everyLook('retire refused');
 });

@@ -11,14 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { expect, test } from './fixtures/test.ts';
-import { LAPTOP_SIZES, SCHEMES } from './support/evidence.ts';
 import { writeCsrPem } from './support/seed-ca.ts';
 import { activeRoot, openSeeder, type Seeder } from './support/seed-keys.ts';
 import { PASSPHRASE, openSection, unlockWithPassphrase } from './support/ui.ts';
 
 test.use({ seedVault: { actor: 'Seed Officer', passphrase: PASSPHRASE } });
 
-const SIZES = LAPTOP_SIZES;
 // As long as a key name may be, without a space to break it at.
 const LONG_NAME = 'Regional-issuing-CA-for-the-northern-fleet-depots-the-field-maintenance-agents-and-the-cranes-2026';
 
@@ -43,7 +41,7 @@ async function expectUncut(el: Locator, what: string): Promise<void> {
   expect(cut, `${what} is not cut`).toEqual({ h: 0, w: 0 });
 }
 
-test('near names and a long name in the keys and certificates tables at 1024x768 and 1280x720, light and dark', async ({ host, shots, a11y }) => {
+test('near names and a long name in the keys and certificates tables at 1024x768 and 1280x720, light and dark', async ({ host, shots, a11y, everyLook }) => {
   const { page } = host;
   const csrDir = mkdtempSync(join(tmpdir(), 'airgap-csr-'));
   const seeder = await openSeeder(host.vaultDir);
@@ -59,19 +57,16 @@ test('near names and a long name in the keys and certificates tables at 1024x768
   const row = (name: string) => page.getByTestId('key-row').filter({ has: page.getByTestId('key-row-name').getByText(name, { exact: true }) });
   await expect(page.getByTestId('key-row')).toHaveCount(3);
 
-  for (const size of SIZES) {
-    for (const colorScheme of SCHEMES) {
-      await page.setViewportSize(size);
-      await page.emulateMedia({ colorScheme });
+  await everyLook('keys table', {
+    each: async () => {
       for (const name of ['Fleet Root 2025', 'Fleet Root 2026', LONG_NAME]) {
         await expectInsideViewport(page, row(name).getByTestId('key-row-name'), `the name of ${name}`);
         await expectInsideViewport(page, row(name).getByRole('cell').last(), `the actions of ${name}`);
       }
       await expectInsideViewport(page, row('Fleet Root 2025').getByRole('button', { name: 'Retire Fleet Root 2025' }), 'Retire…');
       await expectInsideViewport(page, row(LONG_NAME).getByRole('button', { name: `Continue ${LONG_NAME} in its wizard` }), 'Continue');
-      await shots.take(`keys table ${size.width}x${size.height} ${colorScheme}`);
-    }
-  }
+    },
+  });
   // The two roots differ on screen: by name and by the short form of their ids.
   const shortOld = await row('Fleet Root 2025').getByTestId('key-id').innerText();
   const shortNew = await row('Fleet Root 2026').getByTestId('key-id').innerText();
@@ -92,10 +87,8 @@ test('near names and a long name in the keys and certificates tables at 1024x768
   await openSection(page, 'Certificates');
   const certRows = page.getByTestId('cert-row');
   await expect(certRows).toHaveCount(2);
-  for (const size of SIZES) {
-    for (const colorScheme of SCHEMES) {
-      await page.setViewportSize(size);
-      await page.emulateMedia({ colorScheme });
+  await everyLook('certificates table', {
+    each: async ({ size }) => {
       const issuers = certRows.getByTestId('cert-row-issuer');
       await expect(issuers).toHaveCount(2);
       const shownIssuers = (await issuers.allInnerTexts()).sort();
@@ -106,9 +99,8 @@ test('near names and a long name in the keys and certificates tables at 1024x768
         await expectUncut(certRows.nth(i).getByRole('button'), `subject ${i + 1} at ${size.width}x${size.height}`);
       }
       await expectInsideViewport(page, certRows.first().getByRole('cell').last(), 'the profile column');
-      await shots.take(`certificates table ${size.width}x${size.height} ${colorScheme}`);
-    }
-  }
+    },
+  });
   // Serials are shortened in the middle, whole on hover.
   for (const serial of serials) {
     const cell = page.getByTestId('cert-row-serial').and(page.locator(`[title="${serial}"]`));

@@ -5,13 +5,12 @@
  * dialog.
  */
 import { expect, test } from './fixtures/test.ts';
-import { LAPTOP_SIZES, SCHEMES } from './support/evidence.ts';
 import { seedEveryState } from './support/seed-keys.ts';
 import { PASSPHRASE, openSection, unlockWithPassphrase } from './support/ui.ts';
 
 test.use({ seedVault: { actor: 'Seed Officer', passphrase: PASSPHRASE } });
 
-test('signing keys table: stage a draft, activate it, roll back to the key it replaced', async ({ host, shots, a11y }) => {
+test('signing keys table: stage a draft, activate it, roll back to the key it replaced', async ({ host, shots, everyLook }) => {
   // Eight screenshots, axe on each screen, OpenSSL seeding: room on a loaded machine (no timed assertion).
   test.setTimeout(240_000);
   const { page } = host;
@@ -27,28 +26,14 @@ test('signing keys table: stage a draft, activate it, roll back to the key it re
   await row('Root 2027 draft').getByRole('button', { name: 'Stage Root 2027 draft' }).click();
   await expect(dialog).toContainText('Stage key: Root 2027 draft');
   await expect(dialog).toContainText('goes into the trust bundle and the trust anchor as staged, and signs nothing yet');
-  await a11y.check('stage dialog');
-  for (const size of LAPTOP_SIZES) {
-    for (const colorScheme of SCHEMES) {
-      await page.setViewportSize(size);
-      await page.emulateMedia({ colorScheme });
-      await shots.take(`stage dialog ${size.width}x${size.height} ${colorScheme}`);
-    }
-  }
+  await everyLook('stage dialog');
   await dialog.getByRole('button', { name: 'Stage', exact: true }).click();
   await expect(dialog).toBeHidden();
   await expect(page.getByTestId('key-action-done')).toHaveText('Root 2027 draft: staged: it is in the trust bundle and signs nothing yet.');
   await expect(row('Root 2027 draft').getByTestId('state-chip')).toHaveText('Staged');
   await expect(row('Root 2027 draft').getByRole('button', { name: 'Activate Root 2027 draft' })).toBeVisible();
   await expect(row('Root 2027 draft').getByRole('button', { name: 'Retire Root 2027 draft' })).toBeVisible();
-  await a11y.check('signing keys with a staged key');
-  for (const size of LAPTOP_SIZES) {
-    for (const colorScheme of SCHEMES) {
-      await page.setViewportSize(size);
-      await page.emulateMedia({ colorScheme });
-      await shots.take(`keys table with a staged key ${size.width}x${size.height} ${colorScheme}`);
-    }
-  }
+  await everyLook('signing keys with a staged key');
 
   // The seeded vault has no agents yet, so the staged key is ready: activation goes through.
   await row('Root 2027 draft').getByRole('button', { name: 'Activate Root 2027 draft' }).click();
@@ -63,14 +48,7 @@ test('signing keys table: stage a draft, activate it, roll back to the key it re
   await expect(dialog).toContainText('Roll back from key: Root 2027 draft');
   await expect(dialog).toContainText('so what it issued keeps validating');
   await dialog.getByLabel('Reason (for the audit log)').fill('Root 2027 was made on the wrong token.');
-  await a11y.check('rollback dialog');
-  for (const size of LAPTOP_SIZES) {
-    for (const colorScheme of SCHEMES) {
-      await page.setViewportSize(size);
-      await page.emulateMedia({ colorScheme });
-      await shots.take(`rollback dialog ${size.width}x${size.height} ${colorScheme}`);
-    }
-  }
+  await everyLook('rollback dialog');
   await dialog.getByRole('button', { name: 'Roll back', exact: true }).click();
   await expect(dialog).toBeHidden();
   await expect(page.getByTestId('key-action-done')).toHaveText('Rolled back: Root 2026 is active again; Root 2027 draft is now staged.');

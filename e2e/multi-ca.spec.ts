@@ -12,28 +12,13 @@ import type { CertView, KeyView } from '../src-main/api/contract.ts';
 import type { AppHost } from './fixtures/app-host.ts';
 import { expect, test } from './fixtures/test.ts';
 import { must, openVaultService } from './support/emergency-seed.ts';
-import { LAPTOP_SIZES, SCHEMES } from './support/evidence.ts';
 import { CA_KEY_NAME } from './support/seed-ca.ts';
 import { FIRST_CA_CERTS, SECOND_CA, SECOND_CA_CERTS, SECOND_KEY_NAME, copyTwoCaVault } from './support/seed-cas.ts';
 import { openSection, ui, unlockWithPassphrase } from './support/ui.ts';
 
 const switcher = (page: Page) => page.getByRole('navigation', { name: 'Console sections' }).getByRole('combobox', { name: 'Certificate authority' });
 
-/** The screen at both laptop sizes, light and dark: axe on each scheme, `visible` in view at each size. */
-async function judgeEverywhere(page: Page, take: (name: string) => Promise<string>, check: (screen: string) => Promise<void>, name: string, visible: ReturnType<Page['getByRole']>): Promise<void> {
-  for (const colorScheme of SCHEMES) {
-    await page.emulateMedia({ colorScheme });
-    for (const size of LAPTOP_SIZES) {
-      await page.setViewportSize(size);
-      await expect(visible).toBeInViewport();
-      await take(`${name} ${size.width}x${size.height} ${colorScheme}`);
-    }
-    await check(`${name} (${colorScheme})`);
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
-
-// Each test judges eight to twelve screens (four each), with axe on half of them: room for a loaded machine (the first ran past 180 s under load).
+// Each test judges eight to twelve screens (four looks each, axe on every look): room for a loaded machine (the first ran past 180 s under load).
 test.describe.configure({ timeout: 360_000 });
 
 /** The two-CA vault in the window, unlocked: the switcher under the vault id starts in the vault's first CA. */
@@ -44,7 +29,7 @@ async function openTwoCas(host: AppHost): Promise<void> {
   await expect(switcher(host.page)).toHaveText('default');
 }
 
-test('two CAs: switcher, overview of every CA, a wizard inside the second CA changes only it, certificates filtered by CA', async ({ host, shots, a11y }) => {
+test('two CAs: switcher, overview of every CA, a wizard inside the second CA changes only it, certificates filtered by CA', async ({ host, shots, everyLook }) => {
   const { page } = host;
   await openTwoCas(host);
 
@@ -68,7 +53,7 @@ test('two CAs: switcher, overview of every CA, a wizard inside the second CA cha
   // The emergency rotation at the top is the selected CA's, and says so.
   await expect(page.getByRole('region', { name: 'Key of the CA default compromised?' }).getByRole('button', { name: 'Emergency rotation…' })).toBeVisible();
   await expect(page.getByTestId('key-card-active')).toContainText(CA_KEY_NAME);
-  await judgeEverywhere(page, (n) => shots.take(n), (s) => a11y.check(s), 'overview of two CAs', page.getByRole('heading', { name: 'All certificate authorities (2)' }));
+  await everyLook('overview of two CAs', { each: () => expect(page.getByRole('heading', { name: 'All certificate authorities (2)' })).toBeInViewport() });
 
   // Switch from the overview: the dashboard below is the second CA's.
   await page.getByRole('button', { name: `Switch to the CA ${SECOND_CA}` }).click();
@@ -94,7 +79,7 @@ test('two CAs: switcher, overview of every CA, a wizard inside the second CA cha
   await expect(page.getByRole('option', { name: new RegExp(CA_KEY_NAME) })).toHaveCount(1);
   await expect(page.getByRole('option', { name: new RegExp(SECOND_KEY_NAME) })).toHaveCount(0);
   await page.keyboard.press('Escape');
-  await judgeEverywhere(page, (n) => shots.take(n), (s) => a11y.check(s), 'certificates filtered by CA', page.getByRole('heading', { level: 1, name: 'Certificates' }));
+  await everyLook('certificates filtered by CA', { each: () => expect(page.getByRole('heading', { level: 1, name: 'Certificates' })).toBeInViewport() });
   // Its open certificate is that CA's: the drawer reads it in the filtered CA.
   await page.getByRole('row').filter({ hasText: 'agent-000000' }).click();
   await expect(page.getByTestId('cert-drawer')).toContainText('agent-000000');
@@ -117,7 +102,7 @@ test('two CAs: switcher, overview of every CA, a wizard inside the second CA cha
   await page.getByRole('button', { name: 'Next' }).click();
   await expect(page.getByTestId('bundle-before')).toContainText(SECOND_KEY_NAME);
   await expect(page.getByTestId('bundle-before')).not.toContainText(CA_KEY_NAME);
-  await judgeEverywhere(page, (n) => shots.take(n), (s) => a11y.check(s), 'root wizard inside the second CA', page.getByRole('heading', { name: 'Step 4 of 5: Activate' }));
+  await everyLook('root wizard inside the second CA', { each: () => expect(page.getByRole('heading', { name: 'Step 4 of 5: Activate' })).toBeInViewport() });
   await page.getByRole('button', { name: 'Activate Servers Root 2027' }).click();
   await expect(page.getByTestId('activation-previous')).toContainText(`${SECOND_KEY_NAME} is now trusted until`);
   await page.getByRole('button', { name: 'Finish without exporting' }).click();
@@ -145,7 +130,7 @@ test('two CAs: switcher, overview of every CA, a wizard inside the second CA cha
   service.session.lock(null);
 });
 
-test('an issuing CA under a CA of the vault, from the console: the parent signs its first key here, it is activated inside the new CA', async ({ host, shots, a11y }) => {
+test('an issuing CA under a CA of the vault, from the console: the parent signs its first key here, it is activated inside the new CA', async ({ host, shots, everyLook }) => {
   const { page } = host;
   await openTwoCas(host);
 
@@ -160,7 +145,7 @@ test('an issuing CA under a CA of the vault, from the console: the parent signs 
   await page.getByLabel('Purpose (optional)').fill('Agents, signed under the fleet root');
   await page.getByRole('radio', { name: /A CA of this vault: an issuing CA under it/ }).check();
   await expect(page.getByRole('combobox', { name: 'Parent CA' })).toHaveText('default');
-  await judgeEverywhere(page, (n) => shots.take(n), (s) => a11y.check(s), 'new CA: name and parent', page.getByRole('heading', { name: 'Step 1 of 4: Name and parent' }));
+  await everyLook('new CA: name and parent', { each: () => expect(page.getByRole('heading', { name: 'Step 1 of 4: Name and parent' })).toBeInViewport() });
   await page.getByRole('button', { name: 'Next' }).click();
 
   await expect(page.getByRole('heading', { name: 'Step 2 of 4: Its first key' })).toBeVisible();
@@ -177,7 +162,7 @@ test('an issuing CA under a CA of the vault, from the console: the parent signs 
   await expect(summary.getByRole('row', { name: /Signed by/ })).toContainText(`${CA_KEY_NAME} (`);
   await expect(summary).toContainText('730 days');
   await expect(page.getByTestId('new-ca-changes')).toContainText('This changes two CAs');
-  await judgeEverywhere(page, (n) => shots.take(n), (s) => a11y.check(s), 'new CA: confirm', page.getByRole('heading', { name: 'Step 3 of 4: Create' }));
+  await everyLook('new CA: confirm', { each: () => expect(page.getByRole('heading', { name: 'Step 3 of 4: Create' })).toBeInViewport() });
   await page.getByRole('button', { name: 'Create Fleet Issuing under default' }).click();
 
   await expect(page.getByTestId('new-ca-created')).toContainText('The CA Fleet Issuing is in the vault');

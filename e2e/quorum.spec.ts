@@ -1,28 +1,12 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from '@playwright/test';
 import { mountFat, type FatMount } from '../src-main/testing/fat-testkit.ts';
 import { mountFatSticks, unmountFatSticks } from './support/fat-sticks.ts';
 import { expect, test } from './fixtures/test.ts';
-import { LAPTOP_SIZES, SCHEMES } from './support/evidence.ts';
 import { OFFICER, PASSPHRASE, openSection, ui, vaultIdOnDisk } from './support/ui.ts';
 
-/** axe and a screenshot at both laptop sizes, light and dark; back to light at the first size afterwards. */
-async function everyLook(page: Page, a11y: { check(s: string): Promise<void> }, shots: { take(s: string): Promise<string> }, name: string): Promise<void> {
-  for (const colorScheme of SCHEMES) {
-    await page.emulateMedia({ colorScheme });
-    await expect(page.locator('body')).toHaveCSS('background-color', colorScheme === 'dark' ? 'rgb(18, 18, 18)' : 'rgb(255, 255, 255)');
-    for (const size of LAPTOP_SIZES) {
-      await page.setViewportSize(size);
-      await a11y.check(`${name}, ${size.width}x${size.height} ${colorScheme}`);
-      await shots.take(`${name} ${size.width}x${size.height} ${colorScheme}`);
-    }
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  await page.setViewportSize(LAPTOP_SIZES[0]!);
-}
 
-test('quorum vault (2 of 3): each share written to its own medium, verified and ejected; stopping early says what it means; the written shares unlock', async ({ host, shots, a11y }) => {
+test('quorum vault (2 of 3): each share written to its own medium, verified and ejected; stopping early says what it means; the written shares unlock', async ({ host, everyLook }) => {
   // Two real FAT mounts, two ejects, and axe plus screenshots at four sizes and schemes for several states: more than a minute on a busy machine.
   test.setTimeout(480_000);
   const { page } = host;
@@ -43,7 +27,7 @@ test('quorum vault (2 of 3): each share written to its own medium, verified and 
     await page.getByLabel('Holder of share 1').fill('Ada Lovelace');
     await page.getByLabel('Holder of share 2').fill('Grace Hopper');
     await page.getByLabel('Holder of share 3').fill('Edsger Dijkstra');
-    await everyLook(page, a11y, shots, 'create vault with a 2 of 3 quorum and holders');
+    await everyLook('create vault with a 2 of 3 quorum and holders');
     await u.createButton.click();
 
     await expect(u.consoleHeading).toBeVisible();
@@ -51,7 +35,7 @@ test('quorum vault (2 of 3): each share written to its own medium, verified and 
     await expect(delivery).toContainText('Any 2 of the 3 shares unlock the vault');
     await expect(page.getByTestId('share-step')).toHaveText('Insert the medium for share 1 of 3 (holder Ada Lovelace)');
     await expect(page.getByTestId('share-row')).toHaveCount(3);
-    await everyLook(page, a11y, shots, 'insert the medium for share 1');
+    await everyLook('insert the medium for share 1');
 
     // Share 1: write and verify, then eject through the platform (fusermount -u).
     await page.getByLabel('Folder on the medium for share 1').fill(points[0]!);
@@ -59,7 +43,7 @@ test('quorum vault (2 of 3): each share written to its own medium, verified and 
     await expect(page.getByTestId('share-written')).toContainText('Share 1 of 3 (holder Ada Lovelace) written and read back');
     await expect(page.getByTestId('eject-first')).toBeVisible();
     await expect(page.getByLabel('Folder on the medium for share 2'), 'the next share waits for the eject').toHaveCount(0);
-    await everyLook(page, a11y, shots, 'share 1 written, eject first');
+    await everyLook('share 1 written, eject first');
     await page.getByRole('button', { name: 'Eject', exact: true }).click();
     await expect(page.getByTestId('safe-to-remove')).toBeVisible();
     await sticks[0]!.exited;
@@ -69,7 +53,7 @@ test('quorum vault (2 of 3): each share written to its own medium, verified and 
     await page.getByLabel('Folder on the medium for share 2').fill(points[0]!);
     await page.getByRole('button', { name: 'Write and verify share 2' }).click();
     await expect(u.apiError).toContainText('Each share goes to its own medium');
-    await everyLook(page, a11y, shots, 'share 2 refused: same medium as share 1');
+    await everyLook('share 2 refused: same medium as share 1');
     await page.getByLabel('Folder on the medium for share 2').fill(points[1]!);
     await expect(u.apiError, 'the refusal is cleared when the folder is edited').toHaveCount(0);
     await page.getByRole('button', { name: 'Write and verify share 2' }).click();
@@ -84,13 +68,13 @@ test('quorum vault (2 of 3): each share written to its own medium, verified and 
     const dialog = page.getByRole('dialog', { name: 'Stop with 1 share not written?' });
     await expect(dialog).toContainText('Share 3 of 3 (holder Edsger Dijkstra)');
     await expect(dialog).toContainText('any 2 of the 2 shares written');
-    await everyLook(page, a11y, shots, 'stop writing shares?');
+    await everyLook('stop writing shares?');
     await dialog.getByRole('button', { name: 'Stop and give up 1 share' }).click();
     const result = page.getByTestId('shares-delivery-result');
     await expect(result).toContainText('1 of 3 shares not written');
     await expect(result).toContainText('Share 3 of 3 (holder Edsger Dijkstra): not written — gone');
     await expect(result).toContainText('tolerates 0 lost shares instead of 1');
-    await everyLook(page, a11y, shots, 'shares delivery ended with one share not written');
+    await everyLook('shares delivery ended with one share not written');
 
     // The two written shares, read back from the media, unlock the vault.
     await u.lockButton.click();

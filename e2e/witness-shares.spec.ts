@@ -9,35 +9,17 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from '@playwright/test';
 import type { AuditEventView } from '../src-main/api/contract.ts';
 import { expect, test } from './fixtures/test.ts';
 import { must, openVaultService, seedEmergencyVault, STANDBY_ROOT } from './support/emergency-seed.ts';
-import { LAPTOP_SIZES, SCHEMES } from './support/evidence.ts';
 import { mountFatSticks, unmountFatSticks, type FatStick } from './support/fat-sticks.ts';
 import { acknowledgeAll, pressOn } from './support/ceremony.ts';
 import { OFFICER, unlockWithPassphrase, ui } from './support/ui.ts';
 
 const HOLDERS = ['Ada Lovelace', 'Grace Hopper', 'Edsger Dijkstra'];
 
-/** axe and a screenshot at both laptop sizes, light and dark; back to light at the first size afterwards. */
-async function everyLook(page: Page, a11y: { check(s: string): Promise<void> }, shots: { take(s: string): Promise<string> }, name: string): Promise<void> {
-  for (const colorScheme of SCHEMES) {
-    await page.emulateMedia({ colorScheme });
-    await expect(page.locator('body')).toHaveCSS('background-color', colorScheme === 'dark' ? 'rgb(18, 18, 18)' : 'rgb(255, 255, 255)');
-    for (const size of LAPTOP_SIZES) {
-      await page.setViewportSize(size);
-      // The app bar is sticky: a full-page shot taken scrolled down would draw it mid-page.
-      await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
-      await a11y.check(`${name}, ${size.width}x${size.height} ${colorScheme}`);
-      await shots.take(`${name} ${size.width}x${size.height} ${colorScheme}`);
-    }
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  await page.setViewportSize(LAPTOP_SIZES[0]!);
-}
 
-test('emergency ceremony confirmed with 2 custodian shares, each read from its own medium and ejected; the holders are in the audit event and the transcript', async ({ host, shots, a11y }) => {
+test('emergency ceremony confirmed with 2 custodian shares, each read from its own medium and ejected; the holders are in the audit event and the transcript', async ({ host, shots, a11y, everyLook }) => {
   // Two real FAT mounts and ejects, axe plus screenshots at four looks for three states: minutes on a busy machine.
   test.setTimeout(480_000);
   const { page } = host;
@@ -62,7 +44,7 @@ test('emergency ceremony confirmed with 2 custodian shares, each read from its o
     await expect(next).toBeDisabled();
     await expect(page.getByTestId('disabled-reason')).toHaveText('2 more custodian shares to present.');
     await expect(page.getByTestId('witness-share-step')).toHaveText('Insert custodian share medium 1 of 2');
-    await everyLook(page, a11y, shots, 'custodian shares chosen, none presented');
+    await everyLook('custodian shares chosen, none presented', { scrollTop: true });
 
     // A folder with no share is refused where it was typed; nothing is presented.
     const empty = join(host.workDir, 'NOT-A-SHARE-MEDIUM');
@@ -81,7 +63,7 @@ test('emergency ceremony confirmed with 2 custodian shares, each read from its o
     await expect(rows.nth(1)).toContainText('Custodian 2 of 2: not presented yet');
     await expect(page.getByTestId('eject-first')).toBeVisible();
     await expect(page.getByTestId('witness-share-step'), 'the next share waits for the eject').toHaveCount(0);
-    await everyLook(page, a11y, shots, 'share 1 presented, eject first');
+    await everyLook('share 1 presented, eject first', { scrollTop: true });
     await page.getByRole('button', { name: 'Eject', exact: true }).click();
     await expect(page.getByTestId('safe-to-remove')).toBeVisible();
     await sticks[0]!.exited;
@@ -96,7 +78,7 @@ test('emergency ceremony confirmed with 2 custodian shares, each read from its o
     await sticks[1]!.exited;
     await expect(page.getByTestId('witness-shares-enough')).toContainText('2 custodian shares presented and checked');
     await expect(next).toBeEnabled();
-    await everyLook(page, a11y, shots, 'two custodian shares presented and ejected');
+    await everyLook('two custodian shares presented and ejected', { scrollTop: true });
     await pressOn(page, next);
 
     // Checklist (officer and one witness), the prepared draft, the confirmation naming the shares' holders.
@@ -108,7 +90,7 @@ test('emergency ceremony confirmed with 2 custodian shares, each read from its o
     // Typed first, so the red "Retire & activate" is enabled and axe checks its contrast in both schemes.
     await page.getByLabel('IN key: last 2 groups').fill(seed.standbyKeyId.slice(-8));
     await expect(page.getByRole('button', { name: 'Retire & activate' })).toBeEnabled();
-    await everyLook(page, a11y, shots, 'confirm names the custodian shares');
+    await everyLook('confirm names the custodian shares', { scrollTop: true });
     await pressOn(page, page.getByRole('button', { name: 'Retire & activate' }));
     await expect(page.getByRole('heading', { level: 2, name: 'Activated' })).toBeFocused();
     await pressOn(page, page.getByRole('button', { name: 'Next: export package' }));

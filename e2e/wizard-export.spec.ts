@@ -16,7 +16,6 @@ import { systemClock } from '../src-main/core/clock.ts';
 import { makeFatImage, mountFat, mtoolsList, mtoolsRead } from '../src-main/testing/fat-testkit.ts';
 import { expect, test } from './fixtures/test.ts';
 import { CA_KEY_NAME, copyCaVault } from './support/seed-ca.ts';
-import { LAPTOP_SIZES, SCHEMES } from './support/evidence.ts';
 import { ui, unlockWithPassphrase } from './support/ui.ts';
 
 /** The preview loads asynchronously: press "Next: write" only once it is enabled. */
@@ -31,19 +30,6 @@ async function pressOn(page: Page, target: Locator, key = 'Enter'): Promise<void
   await page.keyboard.press(key);
 }
 
-/** axe and a screenshot at both laptop sizes, light and dark; back to light at the first size afterwards. */
-async function everyLook(page: Page, a11y: { check(s: string): Promise<void> }, shots: { take(s: string): Promise<string> }, name: string): Promise<void> {
-  for (const colorScheme of SCHEMES) {
-    await page.emulateMedia({ colorScheme });
-    await expect(page.locator('body')).toHaveCSS('background-color', colorScheme === 'dark' ? 'rgb(18, 18, 18)' : 'rgb(255, 255, 255)');
-    for (const size of LAPTOP_SIZES) {
-      await page.setViewportSize(size);
-      await a11y.check(`export: ${name}, ${size.width}x${size.height} ${colorScheme}`);
-      await shots.take(`${name} ${size.width}x${size.height} ${colorScheme}`);
-    }
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
 
 const stepHeading = (page: Page, n: number, name: string) => page.getByRole('heading', { level: 2, name: `Step ${n} of 5: ${name}` });
 
@@ -72,7 +58,7 @@ async function chooseMediumAndPreview(page: Page, usb: string): Promise<void> {
 }
 
 test.describe('export wizard', () => {
-  test('medium, preview, write with verification, eject (busy, then done), safe to remove; the manifest hash matches export verify', async ({ host, shots, a11y }) => {
+  test('medium, preview, write with verification, eject (busy, then done), safe to remove; the manifest hash matches export verify', async ({ host, shots, a11y, everyLook }) => {
     // A real FAT mount, two ejects and axe plus screenshots at four sizes and schemes: more than the default minute on a busy machine.
     test.setTimeout(150_000);
     const { page } = host;
@@ -125,7 +111,7 @@ test.describe('export wizard', () => {
     await expect(page.getByTestId('eject-first')).toContainText('Eject first');
     await expect(page.getByTestId('safe-to-remove')).toHaveCount(0);
     await expect(page.getByTestId('export-count')).toHaveText('7 written = 4 files + manifest, signature, SHA256SUMS; all verified');
-    await everyLook(page, a11y, shots, 'eject first');
+    await everyLook('export: eject first');
     const folder = (await page.getByTestId('export-folder').textContent())!.trim();
     const hash = (await page.getByTestId('export-manifest-hash').textContent())!.trim();
     expect(readdirSync(usb)).toEqual([folder]);
@@ -149,7 +135,7 @@ test.describe('export wizard', () => {
       await expect(page.getByTestId('api-error')).toContainText('MEDIA_BUSY');
       await expect(page.getByTestId('eject-first')).toBeVisible();
       await expect(page.getByTestId('safe-to-remove')).toHaveCount(0);
-      await everyLook(page, a11y, shots, 'eject refused, medium busy');
+      await everyLook('export: eject refused, medium busy');
     } finally {
       holder.kill('SIGKILL');
       await new Promise<void>((r) => (holder.exitCode !== null || holder.signalCode !== null ? r() : holder.once('exit', () => r())));
@@ -164,7 +150,7 @@ test.describe('export wizard', () => {
     // The package is complete on the image, read by an independent FAT reader after the eject.
     expect(await mtoolsList(image, `/${folder}`)).toEqual(expect.arrayContaining(['MANIFEST.json', 'MANIFEST.json.sig', 'SHA256SUMS', 'trust-bundle.pem', 'trust-anchor.json']));
     expect(createHash('sha256').update(await mtoolsRead(image, `/${folder}/MANIFEST.json`)).digest('hex')).toBe(hash);
-    await everyLook(page, a11y, shots, 'safe to remove');
+    await everyLook('export: safe to remove');
 
     await pressOn(page, page.getByRole('button', { name: 'Done' }));
     await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();

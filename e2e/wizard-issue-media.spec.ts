@@ -12,7 +12,7 @@ import type { Locator, Page } from '@playwright/test';
 import type { BundleView } from '../src-main/api/contract.ts';
 import { expect, test } from './fixtures/test.ts';
 import { must, openVaultService, opensslCsr } from './support/emergency-seed.ts';
-import { LAPTOP_SIZES, SCHEMES } from './support/evidence.ts';
+import { LAPTOP_SIZES } from './support/evidence.ts';
 import { copyCaVault } from './support/seed-ca.ts';
 import { ui, unlockWithPassphrase } from './support/ui.ts';
 
@@ -25,18 +25,6 @@ async function pressOn(page: Page, target: Locator, key = 'Enter'): Promise<void
 
 const stepHeading = (page: Page, n: number, name: string) => page.getByRole('heading', { level: 2, name: `Step ${n} of 5: ${name}` });
 
-/** Every laptop size and colour scheme: axe clean, no sideways scroll, a screenshot each. */
-async function judge(page: Page, shots: { take(name: string): Promise<string> }, a11y: { check(screen: string): Promise<void> }, name: string): Promise<void> {
-  for (const size of LAPTOP_SIZES) {
-    for (const colorScheme of SCHEMES) {
-      await page.setViewportSize(size);
-      await page.emulateMedia({ colorScheme });
-      await a11y.check(`issue from media: ${name} ${size.width}x${size.height} ${colorScheme}`);
-      await shots.take(`${name} ${size.width}x${size.height} ${colorScheme}`);
-    }
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
 
 /** A request made by OpenSSL that asks to be a CA (basicConstraints CA:TRUE, keyCertSign), RSA 3072. */
 function caAskingCsr(dir: string, cn: string): string {
@@ -46,7 +34,7 @@ function caAskingCsr(dir: string, cn: string): string {
   return csr;
 }
 
-test('issue from media: one row per request with a tick box, only ticked requests signed, the signer named, CA requests kept out; certificates verify with OpenSSL', async ({ host, shots, a11y }) => {
+test('issue from media: one row per request with a tick box, only ticked requests signed, the signer named, CA requests kept out; certificates verify with OpenSSL', async ({ host, shots, a11y, everyLook }) => {
   test.setTimeout(600_000);
   const { page } = host;
   const usb = join(host.workDir, 'USB-REQUESTS');
@@ -113,7 +101,7 @@ test('issue from media: one row per request with a tick box, only ticked request
   await expect(page.getByTestId('requests-ca-elsewhere')).toContainText('New certificate authority');
   // Nothing ticked yet: nothing can go on.
   await expect(page.getByRole('button', { name: 'Next: profile' })).toBeDisabled();
-  await judge(page, shots, a11y, 'requests read, none ticked');
+  await everyLook('issue from media: requests read, none ticked');
 
   // Tick all, then untick agent-c, by keyboard.
   await pressOn(page, page.getByRole('checkbox', { name: 'Tick every request that can be signed (3)' }), 'Space');
@@ -152,7 +140,7 @@ test('issue from media: one row per request with a tick box, only ticked request
   await expect(page.getByTestId('chosen-row')).toHaveCount(2);
   for (const cn of ['agent-a', 'agent-b']) await expect(page.getByTestId('chosen-row').filter({ hasText: `${cn}.csr` })).toContainText(`DNS:${cn}.fleet.example`);
   expect(readdirSync(requests).filter((f) => f.endsWith('.crt.pem'))).toEqual([]);
-  await judge(page, shots, a11y, 'confirm');
+  await everyLook('issue from media: confirm');
 
   // Step 4: issue exactly the ticked ones.
   await pressOn(page, page.getByRole('button', { name: 'Issue 2 certificates' }));

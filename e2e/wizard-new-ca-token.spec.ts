@@ -13,7 +13,6 @@
 import type { CaView, KeyView } from '../src-main/api/contract.ts';
 import { test, expect } from './fixtures/test.ts';
 import { must, openVaultService } from './support/emergency-seed.ts';
-import { LAPTOP_SIZES, SCHEMES } from './support/evidence.ts';
 import { CA_KEY_NAME, copyCaVault } from './support/seed-ca.ts';
 import { unlockWithPassphrase } from './support/ui.ts';
 import { SOFTHSM_MODULE, softHsm } from '../src-main/testing/softhsm.ts';
@@ -24,21 +23,10 @@ const TOKEN = hsm.token('issuing-token');
 process.env.SOFTHSM2_CONF = hsm.conf;
 test.afterAll(removeTempDirs);
 
-test('New CA under a CA of the vault, its first key on a token: picked by label and serial, a wrong PIN refused with nothing made, then created there', async ({ host, shots, a11y }) => {
+test('New CA under a CA of the vault, its first key on a token: picked by label and serial, a wrong PIN refused with nothing made, then created there', async ({ host, everyLook }) => {
   // Three screens judged at two sizes and two schemes, axe on each: room for a loaded machine.
   test.setTimeout(300_000);
   const { page } = host;
-  const judged = async (screen: string, shot: string) => {
-    for (const size of LAPTOP_SIZES) {
-      for (const colorScheme of SCHEMES) {
-        await page.setViewportSize(size);
-        await page.emulateMedia({ colorScheme });
-        await a11y.check(`${screen} ${size.width}x${size.height} ${colorScheme}`);
-        await shots.take(`${shot} ${size.width}x${size.height} ${colorScheme}`);
-      }
-    }
-    await page.emulateMedia({ colorScheme: 'light' });
-  };
   await copyCaVault(host.vaultDir);
   const seeder = await openVaultService(host.vaultDir);
   await must(seeder, 'settings.update', { pkcs11Module: SOFTHSM_MODULE });
@@ -66,20 +54,20 @@ test('New CA under a CA of the vault, its first key on a token: picked by label 
   await expect(next).toBeDisabled();
   await pin.fill('999999');
   await expect(next).toBeEnabled();
-  await judged('new CA: first key on a token', 'new CA first key on a token');
+  await everyLook('new CA first key on a token');
   await next.click();
 
   await expect(page.getByRole('heading', { name: 'Step 3 of 4: Create' })).toBeVisible();
   await expect(page.getByTestId('key-location')).toHaveText(`On token issuing-token (serial ${TOKEN.serial}): generated there, it never leaves the token`);
   await expect(page.getByTestId('new-ca-summary').getByRole('row', { name: /Signed by/ })).toContainText(`${CA_KEY_NAME} (`);
   await expect(page.getByTestId('new-ca-changes')).toContainText('its key pair is generated on issuing-token first, and removed from it again if the vault refuses');
-  await judged('new CA: confirm, key on a token', 'new CA confirm key on a token');
+  await everyLook('new CA confirm key on a token');
   const create = page.getByRole('button', { name: 'Create Token Issuing under default' });
   await create.click();
   const refusal = page.getByTestId('token-refusal');
   await expect(refusal).toContainText('The token refused the PIN');
   await expect(refusal).toContainText('Go back, type the token’s user PIN again and press Next.');
-  await judged('new CA: token PIN refused', 'new CA token PIN refused');
+  await everyLook('new CA token PIN refused');
   // Refused: no CA, no key, nothing on the token.
   expect(await page.evaluate(async () => {
     const r = await (globalThis as unknown as { airgap: Record<string, (i: unknown) => Promise<{ ok: boolean; value?: Array<{ name: string }> }>> }).airgap['ca.list']!({});
@@ -98,7 +86,7 @@ test('New CA under a CA of the vault, its first key on a token: picked by label 
   const created = page.getByTestId('new-ca-created');
   await expect(created).toContainText('The CA Token Issuing is in the vault');
   await expect(created).toContainText(`Its private key is on token issuing-token (serial ${TOKEN.serial}) and never leaves it`);
-  await judged('new CA: created on the token', 'new CA created on the token');
+  await everyLook('new CA created on the token');
 
   await page.getByRole('button', { name: 'Stay in the current CA' }).click();
   const s = await openVaultService(host.vaultDir);

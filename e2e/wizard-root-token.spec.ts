@@ -10,9 +10,8 @@
  */
 import type { AuditEventView, KeyView } from '../src-main/api/contract.ts';
 import { test, expect } from './fixtures/test.ts';
-import { acknowledgeAll, openCeremony, pressOn, typeInto, useScheme } from './support/ceremony.ts';
+import { acknowledgeAll, openCeremony, pressOn, typeInto } from './support/ceremony.ts';
 import { must, openVaultService, seedEmergencyVault } from './support/emergency-seed.ts';
-import { LAPTOP_SIZES, SCHEMES } from './support/evidence.ts';
 import { openSeeder } from './support/seed-keys.ts';
 import { PASSPHRASE, openSection, unlockWithPassphrase } from './support/ui.ts';
 import { SOFTHSM_MODULE, softHsm } from '../src-main/testing/softhsm.ts';
@@ -25,22 +24,11 @@ test.afterAll(removeTempDirs);
 
 test.use({ seedVault: { actor: 'Seed Officer', passphrase: PASSPHRASE } });
 
-test('standalone root on a token: pick it by label and serial, a wrong PIN refused, the key on the keys table and the dashboard', async ({ host, shots, a11y }) => {
+test('standalone root on a token: pick it by label and serial, a wrong PIN refused, the key on the keys table and the dashboard', async ({ host, shots, a11y, everyLook }) => {
   // Twelve screens, each judged by axe at two sizes and two schemes: more than the default minute on a shared machine
   // (180 s ran out at load average 28 after the keys table).
   test.setTimeout(300_000);
   const { page } = host;
-  /** Axe and a screenshot at both laptop sizes, light and dark. */
-  const judged = async (screen: string, shot: string) => {
-    for (const size of LAPTOP_SIZES) {
-      for (const colorScheme of SCHEMES) {
-        await page.setViewportSize(size);
-        await page.emulateMedia({ colorScheme });
-        await a11y.check(`${screen} ${size.width}x${size.height} ${colorScheme}`);
-        await shots.take(`${shot} ${size.width}x${size.height} ${colorScheme}`);
-      }
-    }
-  };
   const seeder = await openSeeder(host.vaultDir);
   await seeder.call('settings.update', { pkcs11Module: SOFTHSM_MODULE });
   seeder.close();
@@ -55,7 +43,7 @@ test('standalone root on a token: pick it by label and serial, a wrong PIN refus
   const pin = page.getByLabel('Token PIN');
   await expect(pin).toHaveAttribute('type', 'password');
   await pin.fill('999999');
-  await judged('token choice', 'where the key lives');
+  await everyLook('token choice');
   await page.getByRole('button', { name: 'Next' }).click();
   await expect(page.getByTestId('key-location')).toHaveText(`On token officer-token (serial ${TOKEN.serial}): generated there, it never leaves the token`);
   await page.getByRole('button', { name: 'Create key and self-sign' }).click();
@@ -87,11 +75,11 @@ test('standalone root on a token: pick it by label and serial, a wrong PIN refus
   await expect(row.getByTestId('state-chip')).toHaveText('Active');
   await row.getByRole('button', { name: /Show the key id and dates/ }).click();
   await expect(page.getByTestId('key-where')).toHaveText(`On token officer-token (serial ${TOKEN.serial}): present, the key signs`);
-  await judged('keys table', 'keys table token key');
+  await everyLook('keys table');
 
   await openSection(page, 'Dashboard');
   await expect(page.getByTestId('active-where')).toHaveText(`On token officer-token (serial ${TOKEN.serial}): present, the key signs`);
-  await judged('dashboard', 'dashboard active key on token');
+  await everyLook('dashboard');
   // The PIN never reached the page's storage.
   expect(await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }))).not.toContain(TOKEN.pin);
 });
@@ -100,20 +88,9 @@ test.describe('emergency ceremony', () => {
   // The ceremony seeds its own vault (an active root that issued a certificate).
   test.use({ seedVault: null });
 
-  test('new root made on the token from the new-key step: a wrong PIN refused in place, the root on the token takes over', async ({ host, shots, a11y }) => {
+  test('new root made on the token from the new-key step: a wrong PIN refused in place, the root on the token takes over', async ({ host, everyLook }) => {
     test.setTimeout(300_000);
     const { page } = host;
-    const judged = async (screen: string, shot: string) => {
-      for (const colorScheme of SCHEMES) {
-        await useScheme(page, colorScheme);
-        for (const size of LAPTOP_SIZES) {
-          await page.setViewportSize(size);
-          await a11y.check(`${screen} ${size.width}x${size.height} ${colorScheme}`);
-          await shots.take(`${shot} ${size.width}x${size.height} ${colorScheme}`);
-        }
-      }
-      await useScheme(page, 'light');
-    };
     const seed = await seedEmergencyVault(host.vaultDir, host.workDir, 1);
     const s0 = await openVaultService(host.vaultDir);
     await must(s0, 'settings.update', { pkcs11Module: SOFTHSM_MODULE });
@@ -140,7 +117,7 @@ test.describe('emergency ceremony', () => {
     await expect(pin).toHaveAttribute('type', 'password');
     await pin.fill('999999');
     await expect(create).toBeEnabled();
-    await judged('emergency: new root on a token', 'emergency new root on a token');
+    await everyLook('emergency: new root on a token');
 
     await pressOn(page, create);
     const refusal = page.getByTestId('token-refusal');
@@ -150,7 +127,7 @@ test.describe('emergency ceremony', () => {
     await expect(pin).toHaveValue('');
     await expect(page.getByRole('combobox', { name: 'Token' })).toContainText(`officer-token (serial ${TOKEN.serial})`);
     await expect(page.getByLabel('New root name')).toHaveValue('Emergency Token Root');
-    await judged('emergency: token PIN refused', 'emergency token PIN refused');
+    await everyLook('emergency: token PIN refused');
     expect(await page.evaluate(async () => {
       const r = await (globalThis as unknown as { airgap: Record<string, (i: unknown) => Promise<{ ok: boolean; value?: Array<{ name: string }> }>> }).airgap['key.list']!({});
       return r.value?.map((k) => k.name);
@@ -161,7 +138,7 @@ test.describe('emergency ceremony', () => {
     await expect(page.getByText('The new root is recorded in the vault as a draft with its certificate; its private key is on the token and never leaves it.', { exact: false })).toBeVisible();
     await expect(page.getByTestId('key-summary-where').first()).toHaveText(`On token officer-token (serial ${TOKEN.serial}): present, the key signs`);
     await expect(page.getByRole('radio', { name: /On a hardware token/ })).toBeDisabled();
-    await judged('emergency: new root made on the token', 'emergency new root made on the token');
+    await everyLook('emergency: new root made on the token');
 
     await pressOn(page, page.getByRole('button', { name: 'Next: confirm' }));
     const created = (await page.getByTestId('panel-in').getByTestId('panel-fingerprint').getAttribute('data-hex'))!;

@@ -3,16 +3,11 @@
  * person to open and judge; each shot also asserts the step heading and the
  * close button are on screen at that size.
  */
-import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures/test.ts';
+import { LAPTOP_SIZES } from './support/evidence.ts';
 import { copyCaVault } from './support/seed-ca.ts';
 import { unlockWithPassphrase } from './support/ui.ts';
 
-const SIZES = [
-  { width: 1024, height: 768 },
-  { width: 1280, height: 720 },
-] as const;
-const SCHEMES = ['light', 'dark'] as const;
 const WIZARDS = [
   { button: 'New sub-CA key…', title: 'New sub-CA key', tone: 'routine' },
   { button: 'New standalone root…', title: 'New standalone root', tone: 'routine' },
@@ -21,25 +16,15 @@ const WIZARDS = [
   { button: 'Emergency rotation…', title: 'Emergency rotation ceremony', tone: 'danger' },
 ] as const;
 
-async function shootAllSizes(page: Page, take: (name: string) => Promise<string>, name: string): Promise<void> {
-  for (const size of SIZES) {
-    for (const colorScheme of SCHEMES) {
-      await page.setViewportSize(size);
-      await page.emulateMedia({ colorScheme });
-      await expect(page.getByRole('heading', { level: 2, name: /^Step 1 of/ })).toBeInViewport();
-      await take(`${name} ${size.width}x${size.height} ${colorScheme}`);
-    }
-  }
-}
 
-test('every wizard at 1024x768 and 1280x720, light and dark', async ({ host, shots }) => {
+test('every wizard at 1024x768 and 1280x720, light and dark', async ({ host, everyLook }) => {
   test.setTimeout(240_000);
   const { page } = host;
   await copyCaVault(host.vaultDir);
   await page.reload();
   await unlockWithPassphrase(page);
   for (const w of WIZARDS) {
-    await page.setViewportSize(SIZES[1]);
+    await page.setViewportSize(LAPTOP_SIZES[1]);
     await page.getByRole('button', { name: w.button }).click();
     await expect(page.getByRole('heading', { level: 1, name: w.title })).toBeVisible();
     // One close control, named and drawn the same in every wizard; the emergency ceremony alone has the red danger accent.
@@ -49,7 +34,7 @@ test('every wizard at 1024x768 and 1280x720, light and dark', async ({ host, sho
     await expect(page.getByRole('button', { name: /^(Close|Cancel|Stop the ceremony)$/ })).toHaveCount(0);
     await expect(page.getByTestId('wizard-frame')).toHaveAttribute('data-tone', w.tone);
     await expect(page.getByTestId('danger-band')).toHaveCount(w.tone === 'danger' ? 1 : 0);
-    await shootAllSizes(page, (n) => shots.take(n), w.title);
+    await everyLook(w.title, { each: () => expect(page.getByRole('heading', { level: 2, name: /^Step 1 of/ })).toBeInViewport() });
     await page.getByRole('button', { name: 'Close wizard' }).click();
     await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
   }

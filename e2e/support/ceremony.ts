@@ -4,7 +4,6 @@
  */
 import { expect, type Locator, type Page } from '@playwright/test';
 import { STANDBY_ROOT } from './emergency-seed.ts';
-import type { SCHEMES } from './evidence.ts';
 import { unlockWithPassphrase } from './ui.ts';
 
 export async function pressOn(page: Page, target: Locator, key = 'Enter'): Promise<void> {
@@ -16,12 +15,6 @@ export async function typeInto(page: Page, field: Locator, text: string): Promis
   await field.focus();
   await page.keyboard.press('ControlOrMeta+A');
   await page.keyboard.type(text);
-}
-
-/** Switches the colour scheme and waits until the console has re-rendered in it, so axe does not sample a theme mid-change. */
-export async function useScheme(page: Page, colorScheme: (typeof SCHEMES)[number]): Promise<void> {
-  await page.emulateMedia({ colorScheme });
-  await expect(page.locator('body')).toHaveCSS('background-color', colorScheme === 'dark' ? 'rgb(18, 18, 18)' : 'rgb(255, 255, 255)');
 }
 
 /** Unlocks with the passphrase and opens the ceremony on its first step. */

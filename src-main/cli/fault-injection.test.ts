@@ -33,7 +33,7 @@ import {
   type FaultRun,
   type VaultState,
 } from '../testing/fault-injection.ts';
-import { removeTempDirs, tempDir } from '../testing/temp-dir.ts';
+import { memoryTempDir, removeTempDirs } from '../testing/temp-dir.ts';
 
 afterAll(removeTempDirs);
 
@@ -63,6 +63,8 @@ interface Operation {
   extra?: true;
   /** After any run: every output under its final name is one the vault recorded (record first, then write); returns the problems. */
   onDisk?(after: VaultState, d: RunDirs): string[];
+  /** The vault it starts from: the common template, or that template after an emergency rotation (export emergency needs one). */
+  from?: 'emergency';
 }
 
 /** The outputs under their final names in `dir` (no temporary `.NAME.HEX.tmp`). */
@@ -78,6 +80,9 @@ function recordedFiles(action: string): (after: VaultState, d: RunDirs) => strin
 let root: string;
 let template: string;
 let templateState: VaultState;
+/** The template after `key activate next --emergency`: root retired for compromise. */
+let emergencyTemplate: string;
+let emergencyState: VaultState;
 let backupFile: string;
 let passFile: string;
 let newPassFile: string;
@@ -159,6 +164,15 @@ const OPERATIONS: Operation[] = [
     action: 'key.emergency-activated',
     checked: (d) => d.vault,
     success: (_j, after) => ok(after.activeKeyName === 'next', 'the key reported activated is not the active one'),
+  },
+  {
+    // issue 17's list plus the emergency package: a writing operation onto the medium, signed, recorded in circulation.
+    name: 'export emergency',
+    args: (d) => ['export', 'emergency', '--to', d.usb],
+    action: 'export.emergency-written',
+    checked: (d) => d.vault,
+    from: 'emergency',
+    success: (j) => ok(typeof j.dir === 'string' && existsSync(join(j.dir, 'MANIFEST.json')) && existsSync(join(j.dir, 'EMERGENCY.json')) && !existsSync(join(j.dir, 'INCOMPLETE')), 'the emergency package reported written is not complete on the medium'),
   },
   {
     name: 'fleet remaining',
@@ -278,13 +292,24 @@ function claimsNothingChanged(message: string): boolean {
 
 type Runner = (args: string[], mode: FaultMode | null, env: Record<string, string>, seed: number) => Promise<FaultRun>;
 
+function runDirOf(op: Operation, where: 'process' | 'host', index: number): string {
+  return join(root, 'runs', `${op.name.replace(/\W+/g, '-')}-${where}-${index}`);
+}
+
+/** One run and its checks; the run's folder is removed when it broke no check (a broken one stays to be looked at). */
 async function runOnce(op: Operation, mode: FaultMode | null, index: number, runner: Runner, where: 'process' | 'host'): Promise<Outcome> {
+  const outcome = await runAndCheck(op, mode, index, runner, where);
+  if (!outcome.problems.length) rmSync(runDirOf(op, where, index), { recursive: true, force: true });
+  return outcome;
+}
+
+async function runAndCheck(op: Operation, mode: FaultMode | null, index: number, runner: Runner, where: 'process' | 'host'): Promise<Outcome> {
   const started = Date.now();
-  const runDir = join(root, 'runs', `${op.name.replace(/\W+/g, '-')}-${where}-${index}`);
+  const runDir = runDirOf(op, where, index);
   const d: RunDirs = { vault: join(runDir, 'vault'), out: join(runDir, 'out'), usb: join(runDir, 'usb'), restored: join(runDir, 'restored') };
   mkdirSync(d.out, { recursive: true });
   mkdirSync(d.usb, { recursive: true });
-  cpSync(template, d.vault, { recursive: true });
+  cpSync(op.from === 'emergency' ? emergencyTemplate : template, d.vault, { recursive: true });
   const env = { HOME: home, AIRGAP_CA_VAULT: d.vault, AIRGAP_CA_ACTOR: 'officer', AIRGAP_CA_MEDIA_ROOTS: d.usb, AIRGAP_CA_LOG_FILE: join(runDir, 'airgap-ca.log') };
   const run = await runner(['--json', '--passphrase-file', passFile, ...op.args(d)], mode, env, 1000 + index);
   const tag = { op: op.name, mode: mode ? describeMode(mode) : 'none', kind: mode?.kind ?? 'none', where, get ms() { return Date.now() - started; } };
@@ -310,7 +335,7 @@ async function runOnce(op: Operation, mode: FaultMode | null, index: number, run
     problems.push((e as Error).message);
     return { ...tag, result, problems };
   }
-  const base = op.name === 'vault restore' ? null : templateState;
+  const base = op.name === 'vault restore' ? null : op.from === 'emergency' ? emergencyState : templateState;
   const fresh = after.events.filter((e) => e.seq > (base?.head?.seq ?? 0));
   // Every certificate file on disk is one the vault recorded; no temporary file is left behind.
   for (const f of filesUnder(d.out)) {
@@ -326,7 +351,7 @@ async function runOnce(op: Operation, mode: FaultMode | null, index: number, run
   for (const name of readdirSync(d.usb)) {
     const pkg = join(d.usb, name);
     if (name.endsWith('-INCOMPLETE') || existsSync(join(pkg, 'INCOMPLETE'))) continue;
-    if (!after.events.some((e) => e.action === 'export.written' && e.details.dir === pkg)) problems.push(`the complete package ${pkg} is not recorded (no export.written)`);
+    if (!after.events.some((e) => (e.action === 'export.written' || e.action === 'export.emergency-written') && e.details.dir === pkg)) problems.push(`the complete package ${pkg} is not recorded (no export.written or export.emergency-written)`);
   }
   if (op.onDisk) problems.push(...op.onDisk(after, d));
   for (const r of batch ?? []) {
@@ -337,7 +362,7 @@ async function runOnce(op: Operation, mode: FaultMode | null, index: number, run
     if (op.action && !fresh.some((e) => e.action === op.action)) problems.push(`reported done, but the vault has no ${op.action} event`);
     problems.push(...op.success(run.json as Record<string, unknown>, after, d));
   } else if (err) {
-    if (!IO_CODES.has(err.code) && !(op.name === 'export media' && MEDIA_CODES.has(err.code)) && err.code !== 'INTERNAL') problems.push(`refused with ${err.code}, not an I/O code: ${err.message}`);
+    if (!IO_CODES.has(err.code) && !((op.name === 'export media' || op.name === 'export emergency') && MEDIA_CODES.has(err.code)) && err.code !== 'INTERNAL') problems.push(`refused with ${err.code}, not an I/O code: ${err.message}`);
     if (claimsNothingChanged(err.message)) {
       if (base && fresh.length) problems.push(`said nothing was changed, but the vault has new events: ${fresh.map((e) => e.action).join(', ')} (${err.message})`);
       if (after.passphrase !== A) problems.push('said nothing was changed, but the passphrase changed');
@@ -350,7 +375,9 @@ async function runOnce(op: Operation, mode: FaultMode | null, index: number, run
 }
 
 beforeAll(async () => {
-  root = tempDir('airgap-faults-');
+  // The faults come from libfiu at the C calls (fsync, pwrite, rename …), not from the disk: in memory the
+  // runs are the same, without waiting on a shared disk for every sync that is let through.
+  root = memoryTempDir('airgap-faults-');
   home = join(root, 'home');
   mkdirSync(home);
   template = join(root, 'template');
@@ -381,6 +408,12 @@ beforeAll(async () => {
   newPassFile = join(root, 'pass-b');
   writeFileSync(newPassFile, B);
   templateState = await inspectVault(template, [A]);
+  emergencyTemplate = join(root, 'template-emergency');
+  cpSync(template, emergencyTemplate, { recursive: true });
+  const emergencyCli = inProcessCli({ vault: emergencyTemplate, clock, env: { AIRGAP_CA_PASSPHRASE: A } });
+  const rotated = await emergencyCli(['--witness', 'bob', 'key', 'activate', 'next', '--emergency']);
+  if (rotated.code !== 0) throw new Error(`key activate next --emergency: ${rotated.stderr}${rotated.stdout}`);
+  emergencyState = await inspectVault(emergencyTemplate, [A]);
 }, 120_000);
 
 describe('every writing operation under injected I/O faults', () => {
@@ -390,8 +423,9 @@ describe('every writing operation under injected I/O faults', () => {
   });
 
   it('leaves a vault that opens and verifies, no unrecorded certificate, and only true answers', async () => {
-    // Two at a time (the machine's cores are shared): each worker has its own fault host.
-    const width = 2;
+    // Four at a time, each worker with its own fault host: a run spends about half its time waiting on
+    // its fsyncs and renames, so two workers left a 2-core machine half idle; four keep both cores busy.
+    const width = 4;
     for (let i = 0; i < width; i++) hosts.push(new FaultHost(join(root, `fiu-ctrl-${i}`), 7000 + 100 * i));
     const processJobs = OPERATIONS.flatMap((op, oi) => (op.extra ? [null] : processModesFor(oi)).map((mode, mi) => (_w: number) => runOnce(op, mode, mi, runUnderFaults, 'process')));
     const hostJobs = OPERATIONS.flatMap((op, oi) => hostModesFor(oi, op.extra).map((mode, mi) => (w: number) => runOnce(op, mode, mi, (args, m, env) => (hosts[w] as FaultHost).run(args, m, env), 'host')));

@@ -92,7 +92,7 @@ describe('a vault made before several CAs per vault', () => {
     expect((await cli(['key', 'list'])).code).toBe(0);
     const raw = openRawDatabase(vault, await vaultKeyOf(vault, { passphrase: PASS }));
     try {
-      expect(SCHEMA_VERSION).toBe(16);
+      expect(SCHEMA_VERSION).toBe(17);
       expect(raw.prepare('SELECT count(*) FROM renewals').pluck().get()).toBe(0);
       expect(raw.prepare("SELECT name FROM sqlite_master WHERE name = 'certificates_subject'").pluck().get()).toBe('certificates_subject');
       expect(raw.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);

@@ -3,9 +3,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { dispatch } from '../api/dispatch.ts';
-import { createService } from '../api/service.ts';
-import { DAY_MS, fixedClock, type Clock } from '../core/clock.ts';
+import { DAY_MS, fixedClock } from '../core/clock.ts';
 import { inProcessCli } from '../testing/cli-in-process.ts';
 import { jsonError } from '../testing/cli-runner.ts';
 import { makeAgent, opensslSerial, writeReceipt, type AgentAlgorithm, type TestAgent } from '../testing/fleet-agents.ts';
@@ -220,18 +218,15 @@ describe('a staged rotation through the CLI, OpenSSL playing the agents', () => 
   });
 });
 
-/** Changes a vault setting through the api, as the console's Settings form does (the CLI has no command for vault settings). */
-async function setReadiness(vaultDir: string, clock: Clock, percent: number): Promise<void> {
-  const service = createService({ vaultDir, clock });
-  const unlocked = await dispatch(service, 'vault.unlock', { actor: 'Officer', credentials: { passphrase: 'correct horse battery staple' } });
-  expect(unlocked.ok).toBe(true);
-  expect(await dispatch(service, 'settings.update', { activationReadiness: percent })).toMatchObject({ ok: true, value: { activationReadiness: percent } });
-  service.session.lock(null);
+/** Changes the vault's readiness threshold the way an officer does: `vault settings --activation-readiness`. */
+async function setReadiness(cli: Cli, percent: number): Promise<void> {
+  const r = (await ok(cli, ['vault', 'settings', '--activation-readiness', String(percent)])) as { settings: Array<{ name: string; value: unknown }> };
+  expect(r.settings.find((x) => x.name === 'activationReadiness')?.value).toBe(percent);
 }
 
 describe('settings.activationReadiness', () => {
   it('a threshold of 50% refuses 1 of 3 agents and activates at 2 of 3; a refusal names the threshold and changes nothing', async () => {
-    const { dir, clock, cli, out } = setup();
+    const { clock, cli, out } = setup();
     await ok(cli, ['vault', 'init']);
     await root(cli, 'root-a');
     await ok(cli, ['key', 'activate', 'root-a']);
@@ -242,7 +237,7 @@ describe('settings.activationReadiness', () => {
     await root(cli, 'root-b');
     await ok(cli, ['key', 'stage', 'root-b']);
     const bundle = (await ok(cli, ['bundle', 'write', '--out', out('bundle.pem')])) as { bundleSha256: string };
-    await setReadiness(join(dir, 'vault'), clock, 50);
+    await setReadiness(cli, 50);
     expect(await status(cli)).toMatchObject({ threshold: 50 });
 
     const installedAt = clock.now().toISOString();

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
@@ -10,8 +10,8 @@ import { join, relative } from 'node:path';
  */
 const made: string[] = [];
 
-export function tempDir(prefix = 'airgap-test-'): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
+export function tempDir(prefix = 'airgap-test-', base = tmpdir()): string {
+  const dir = mkdtempSync(join(base, prefix));
   made.push(dir);
   return dir;
 }
@@ -39,4 +39,23 @@ export function hashDir(dir: string): string {
   const h = createHash('sha256');
   for (const f of listFiles(dir)) h.update(f).update('\0').update(createHash('sha256').update(readFileSync(join(dir, f))).digest()).update('\0');
   return h.digest('hex');
+}
+
+/**
+ * A folder in memory (tmpfs /dev/shm where the machine has one, else the usual
+ * temporary folder) for suites whose faults are injected at the C library's
+ * calls (libfiu), before any file system is reached: the same calls fail the
+ * same way, and the thousands of fsyncs that do not fail cost nothing instead
+ * of waiting on a disk. Real disks and real full volumes are tested elsewhere.
+ */
+export function memoryTempDir(prefix: string): string {
+  try {
+    accessSync('/dev/shm', constants.W_OK);
+    // A container's default /dev/shm is 64 MiB: only a roomy one is used.
+    const fs = statfsSync('/dev/shm');
+    if (fs.bavail * fs.bsize >= 2 ** 31) return tempDir(prefix, '/dev/shm');
+  } catch {
+    // No /dev/shm here: the usual temporary folder.
+  }
+  return tempDir(prefix);
 }

@@ -30,6 +30,10 @@ export function buildTheme(mode: 'light' | 'dark'): Theme {
         styleOverrides: { root: { textTransform: 'none', whiteSpace: 'nowrap' } },
         variants: mode === 'dark' ? [{ props: { variant: 'contained', color: 'error' }, style: { color: '#fff', backgroundColor: '#c62828', '&:hover': { backgroundColor: '#b71c1c' } } }] : [],
       },
+      // A red filled chip ("Trusts a compromised key", "Failed") on the dark scheme: the same deeper red, for the same reason.
+      MuiChip: {
+        variants: mode === 'dark' ? [{ props: { variant: 'filled', color: 'error' }, style: { color: '#fff', backgroundColor: '#c62828' } }] : [],
+      },
       // Buttons, icon buttons, tabs, list items, checkboxes and radios are all ButtonBase.
       MuiButtonBase: { styleOverrides: { root: { '&.Mui-focusVisible, &:focus-visible': ring } } },
       MuiLink: { styleOverrides: { root: { '&:focus-visible, &.Mui-focusVisible': ring } } },

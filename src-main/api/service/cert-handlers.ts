@@ -2,7 +2,7 @@ import { caIssuanceDays } from '../../core/issuance/ca-policy.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { toPem } from '../../core/asn1/pem.ts';
-import { DomainError } from '../../core/errors.ts';
+import { DomainError, isDomainError } from '../../core/errors.ts';
 import { ioErrorCode } from '../../core/fs/io-errors.ts';
 import { discardStaged, publishStaged, stageNewFile, writeNewFilesDurably, type NewFileResult, type StagedFile } from '../../core/fs/batch-write.ts';
 import { DEFAULT_CSR_MAX_BYTES, parseAndVerifyCsr } from '../../core/issuance/csr-intake.ts';
@@ -31,6 +31,8 @@ import type { certOps } from '../contract/certs.ts';
 import type { HandlersFor } from './handler.ts';
 import { readBoundedInput } from './input-files.ts';
 import { stageRecordedOutput, writeRecordedOutput } from '../../core/fs/recorded-output.ts';
+import { BootstrapRegister, bootstrapRefusal } from '../../core/issuance/bootstrap-once.ts';
+import type { VaultContext } from './context.ts';
 
 export function certView(c: CertificateSummary, now: Date): CertView {
   return {
@@ -82,6 +84,33 @@ function reasonOf(name: string): ReasonName {
   return parseRevocationReason(name);
 }
 
+/**
+ * The live bootstrap certificates of the CA the issuing key belongs to, and the refusal of a request
+ * for a device that has one (core/issuance/bootstrap-once.ts).
+ */
+function bootstrapCheck(ctx: VaultContext, issuerKeyId: string) {
+  const cas = ctx.stores.cas;
+  const ca = ctx.ca ?? cas.byId(ctx.stores.keys.get(issuerKeyId)?.caId ?? '') ?? cas.select(undefined);
+  const revoke = (serial: string) => `airgap-ca${cas.list().length > 1 ? ` --ca ${JSON.stringify(ca.name)}` : ''} cert revoke ${serial} --reason superseded`;
+  const register = () => new BootstrapRegister(ctx.stores.certs.liveBootstraps(issuerKeyId, ctx.clock.now()));
+  const refuse = (r: BootstrapRegister, req: { subject: string; sans: string[] }) => {
+    const c = r.conflict(req.subject, req.sans);
+    return c ? bootstrapRefusal(req, c, ca.name, revoke) : null;
+  };
+  return { register, refuse };
+}
+
+/** A bootstrap request's device (subject and SANs); null when it does not parse: issuing it then fails with its own CSR_* code. */
+function bootstrapDevice(bytes: Uint8Array): { subject: string; sans: string[] } | null {
+  try {
+    const csr = parseAndVerifyCsr(bytes);
+    return { subject: csr.subject, sans: sanList(csr.sans) };
+  } catch (e) {
+    if (isDomainError(e)) return null;
+    throw e;
+  }
+}
+
 /** The batch's answer: one result per request file, in name order. */
 function finishIssueBatch(
   outcomes: readonly BatchOutcome[],
@@ -111,8 +140,17 @@ function finishIssueBatch(
 }
 
 export const certHandlers: HandlersFor<keyof typeof certOps> = {
-  'cert.profiles': () =>
-    Object.values(PROFILES).map((p) => ({ name: p.name, description: p.description, defaultDays: p.defaultDays, maxDays: p.maxDays, ca: p.ca, sanRequired: p.sanRequired, extendedKeyUsage: [...p.extendedKeyUsage] })),
+  // With a vault open, the bootstrap profile's default is the vault's setting (what cert.issue and the batch give it).
+  'cert.profiles': (_input, ctx) =>
+    Object.values(PROFILES).map((p) => ({
+      name: p.name,
+      description: p.description,
+      defaultDays: p.name === 'bootstrap' && ctx.session.unlocked ? ctx.session.settings().bootstrapValidityDays : p.defaultDays,
+      maxDays: p.maxDays,
+      ca: p.ca,
+      sanRequired: p.sanRequired,
+      extendedKeyUsage: [...p.extendedKeyUsage],
+    })),
 
   'cert.issue': (input, ctx) => {
     const v = ctx.vault;
@@ -124,6 +162,11 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
     const csr = parseAndVerifyCsr(bytes);
     const now = ctx.clock.now();
     const days = caIssuanceDays(ctx.ca, input.profile, input.days ?? (input.profile === 'bootstrap' ? ctx.settings().bootstrapValidityDays : undefined));
+    // Once per device: refused before anything is signed, and checked again in the transaction that records it.
+    const once = input.profile === 'bootstrap' ? bootstrapCheck(ctx, k.id) : null;
+    const requested = { subject: csr.subject, sans: sanList(csr.sans) };
+    const refusal = once?.refuse(once.register(), requested);
+    if (refusal) throw refusal;
     const issued = keys.withSigner(k.id, (signer) =>
       createIssuer({ certificateDer: k.certificate, privateKey: signer, algorithm: k.algorithm }).issue({
         csr,
@@ -137,6 +180,8 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
     );
     const record = issuedRecord(issued, k.id, now);
     v.transaction(() => {
+      const late = once?.refuse(once.register(), requested);
+      if (late) throw late;
       certs.insert([record]);
       v.audit.append({
         actor: ctx.actor,
@@ -168,13 +213,26 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
     const chosen = chosenRequests(folder, input.files, (f) => f.file.kind === 'csr', 'is a renewal request: renew it with cert.renewBatch, not as a plain request');
     // The CMS parser (and the ASN.1 library under it) is loaded only when the folder holds a PKCS #7 file.
     const looksLikeRenewalRequest = chosen.some((f) => f.ok && f.file.kind === 'pkcs7') ? (await import('../../core/issuance/cms-signed-data.ts')).looksLikeRenewalRequest : () => false;
+    // Bootstrap certificates, once per device: the CA's live ones are read once for the batch, and each
+    // request it will issue claims its device for the requests after it (in name order).
+    const once = input.profile === 'bootstrap' ? bootstrapCheck(ctx, k.id) : null;
+    const register = once?.register() ?? null;
     for (const f of chosen) {
       // Renewal requests are cert.renewBatch's; any other PKCS #7 is refused as before.
       if (f.ok && f.file.kind === 'pkcs7') {
         if (!looksLikeRenewalRequest(f.file)) results.push({ file: f.name, ok: false, serial: null, out: null, code: 'FILE_TYPE_UNKNOWN', message: `${f.name} is a PKCS#7 bundle, but a certificate request (CSR) was expected here.` });
       } else if (!f.ok) results.push({ file: f.name, ok: false, serial: null, out: null, code: f.code, message: f.message });
       else if (existsSync(outName(f.name))) results.push({ file: f.name, ok: false, serial: null, out: null, code: 'OUTPUT_EXISTS', message: `${outName(f.name)} already exists; this request was not issued again.` });
-      else items.push({ id: f.name, csr: f.file.bytes });
+      else {
+        const device = once && register ? bootstrapDevice(f.file.bytes) : null;
+        const refusal = device && once && register ? once.refuse(register, device) : null;
+        if (refusal) {
+          results.push({ file: f.name, ok: false, serial: null, out: null, code: refusal.code, message: refusal.message });
+          continue;
+        }
+        if (device && register) register.claim(f.name, device.subject, device.sans);
+        items.push({ id: f.name, csr: f.file.bytes });
+      }
     }
     const now = ctx.clock.now();
     ctx.progress({ operation: 'cert.issueBatch', done: 0, total: items.length });

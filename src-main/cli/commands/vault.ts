@@ -6,6 +6,7 @@ import { CliFailure, type Action, type CliContext } from '../context.ts';
 import { EXIT } from '../exit-codes.ts';
 import { lines, table } from '../format.ts';
 import { passphraseWithoutPrompt, promptHidden, readPassphraseFile } from '../secrets.ts';
+import { vaultSettingsCommand } from './vault-settings.ts';
 
 function parseQuorum(v: string): { threshold: number; total: number } {
   const m = /^(\d{1,3})\/(\d{1,3})$/.exec(v);
@@ -268,6 +269,8 @@ export function vaultCommand(action: Action): Command {
         return { json: r, text };
       }),
     );
+
+  vault.addCommand(vaultSettingsCommand(action));
 
   vault
     .command('backup')

@@ -64,7 +64,8 @@ export async function issueBatch(init: IssuerInit, items: readonly BatchItem[], 
   };
   if (workerCount > 0 && chunks.length > 0) {
     // The pool started before the vault was unlocked (prewarmIssuancePool), else new workers.
-    const pool = options.pool ?? takeIssuancePool(url, options.workers ?? availableParallelism());
+    // A new pool has only the workers this batch uses: a batch of one chunk starts one worker, not one per core.
+    const pool = options.pool ?? takeIssuancePool(url, workerCount);
     try {
       // Each worker opens its own signer from the spec: a software key imports the PKCS #8 itself (one
       // KeyObject shared by threads contends in OpenSSL); a token key gets a session of its own.

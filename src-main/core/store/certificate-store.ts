@@ -356,6 +356,20 @@ export class CertificateStore {
   }
 
   /** Revoked certificates of an issuer that have not expired yet: while there are any, a retired key must keep publishing. */
+  /**
+   * The live (unexpired, unrevoked) bootstrap certificates of the CA that `issuerKeyId` belongs to,
+   * read through the partial index of bootstrap certificates (schema 17): the enrollment check of
+   * the bootstrap profile (core/issuance/bootstrap-once.ts).
+   */
+  liveBootstraps(issuerKeyId: string, now: Date): Array<{ serial: string; subject: string; sans: string[]; notAfter: string }> {
+    const rows = this.db
+      .prepare(
+        "SELECT c.serial, c.subject, c.sans, c.not_after FROM certificates c WHERE c.ca_id = (SELECT ca_id FROM signing_keys WHERE id = ?) AND c.profile = 'bootstrap' AND c.not_after >= ? AND NOT EXISTS (SELECT 1 FROM revocations r WHERE r.serial = c.serial) ORDER BY c.issued_at, c.serial",
+      )
+      .all(issuerKeyId, now.toISOString()) as Array<{ serial: string; subject: string; sans: string; not_after: string }>;
+    return rows.map((r) => ({ serial: r.serial, subject: r.subject, sans: JSON.parse(r.sans) as string[], notAfter: r.not_after }));
+  }
+
   countLiveRevoked(issuerKeyId: string, now: Date): number {
     return this.db
       .prepare('SELECT count(*) FROM revocations r JOIN certificates c ON c.serial = r.serial WHERE r.issuer = (SELECT i.id FROM revocation_issuers i WHERE i.issuer_key_id = ?) AND c.not_after > ?')

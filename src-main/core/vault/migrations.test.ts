@@ -87,6 +87,7 @@ const CREATES: Record<number, string[]> = {
   14: ['table revocation_events'],
   15: ['index media_export_keys_key', 'index media_exports_out', 'table media_export_cas', 'table media_export_keys', 'table media_exports'],
   16: ['index certificates_issuer_serial'],
+  17: ['index certificates_bootstrap'],
 };
 
 /** What a migration drops (an index another one replaces): gone after it, and after every later one. */
@@ -95,6 +96,8 @@ const DROPS: Record<number, string[]> = {
 };
 /** Undoes migration 16 on a raw database, for the cases that make what an older schema wrote. */
 const UNDO_16 = 'DROP INDEX certificates_issuer_serial; CREATE INDEX certificates_issuer ON certificates(issuer_key_id);';
+/** Undoes migration 17 (the bootstrap certificates' index), for the same cases. */
+const UNDO_17 = 'DROP INDEX certificates_bootstrap;';
 
 describe('migrations', () => {
   it('are numbered in increasing order, and SCHEMA_VERSION is the last', () => {
@@ -321,11 +324,11 @@ describe('opening a vault', () => {
     const counts = vault.db.prepare('SELECT * FROM certificate_counts ORDER BY issuer_key_id').all();
     vault.close();
 
-    // Make it what schema 6 wrote: certificates indexed by issuer alone (migration 16 undone), no circulation records (migration 15 undone), no revocation events (migration 14 undone), no token keys (migration 13 undone), no pre-signed CRLs (migration 12 undone), no renewals (migration 11 undone), no fleet tables or staged keys (migration 10 undone), no retire reasons (migration 9 undone), no CAs (migration 8 undone), and the wide rows (issuer key id as text,
+    // Make it what schema 6 wrote: no bootstrap index (migration 17 undone), certificates indexed by issuer alone (migration 16 undone), no circulation records (migration 15 undone), no revocation events (migration 14 undone), no token keys (migration 13 undone), no pre-signed CRLs (migration 12 undone), no renewals (migration 11 undone), no fleet tables or staged keys (migration 10 undone), no retire reasons (migration 9 undone), no CAs (migration 8 undone), and the wide rows (issuer key id as text,
     // an implicit rowid and an index on the text).
     const raw = openRawDatabase(dir, await vaultKeyOf(dir));
     raw.exec(`
-      ${UNDO_16}
+      ${UNDO_17} ${UNDO_16}
       DROP TABLE media_export_keys; DROP TABLE media_export_cas; DROP TABLE media_exports;
       DROP TABLE token_keys; DROP TABLE scheduled_crls; DROP TABLE crl_schedules; DROP INDEX certificates_subject; DROP TABLE renewals;
       DROP TABLE fleet_receipts; DROP TABLE bundle_version_keys; DROP TABLE bundle_versions; ALTER TABLE signing_keys DROP COLUMN staged_at;
@@ -400,10 +403,10 @@ describe('opening a vault', () => {
     const idOf = (n: string) => names.find((k) => k.name === n)?.id;
     const labKey = ((await ok(['--json', '--ca', 'Lab', 'key', 'list'])).json as Array<{ id: string }>)[0]!.id;
 
-    // Make it what the schema before 15 wrote: no circulation tables (its exports rows and bundles stay), and migration 16 undone.
+    // Make it what the schema before 15 wrote: no circulation tables (its exports rows and bundles stay), and migrations 16 and 17 undone.
     const previous = MIGRATIONS[MIGRATIONS.findIndex((m) => m.version === 15) - 1]!.version;
     const raw = openRawDatabase(join(dir, 'vault'), await vaultKeyOf(join(dir, 'vault')));
-    raw.exec(`${UNDO_16} DROP TABLE media_export_keys; DROP TABLE media_export_cas; DROP TABLE media_exports; PRAGMA user_version = ${previous};`);
+    raw.exec(`${UNDO_17} ${UNDO_16} DROP TABLE media_export_keys; DROP TABLE media_export_cas; DROP TABLE media_exports; PRAGMA user_version = ${previous};`);
     expect(raw.prepare('SELECT count(*) FROM exports').pluck().get()).toBe(3);
     raw.close();
 

@@ -530,6 +530,17 @@ export const MIGRATIONS: readonly Migration[] = [
       DROP INDEX certificates_issuer;
     `,
   },
+  {
+    version: 17,
+    description: "a CA's bootstrap certificates by expiry: a bootstrap certificate is issued once per device while one is live",
+    sql: `
+      -- Before a bootstrap certificate is issued, the CA's live (unexpired, unrevoked) bootstrap
+      -- certificates are compared with the request's subject and SANs (BOOTSTRAP_ALREADY_ISSUED).
+      -- Partial: only bootstrap rows, so the look-up reads a CA's live bootstrap certificates and
+      -- never its agents' (a million agents, a few thousand devices enrolled).
+      CREATE INDEX certificates_bootstrap ON certificates(ca_id, not_after) WHERE profile = 'bootstrap';
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -14,6 +14,7 @@ import { shown } from '../../components/shown.ts';
 import { useAppStore } from '../../store/index.ts';
 import { timeLeftText } from '../key-time.ts';
 import { caStanding, type CaStanding } from './ca-rotation.ts';
+import { CaSettingsDialog } from './CaSettingsDialog.tsx';
 
 interface CaRow {
   ca: CaView;
@@ -70,6 +71,18 @@ function TrustedCell({ trusted }: { trusted: KeyView[] }) {
   );
 }
 
+/** The CA's own settings in a line ("the vault's" where it has none), as ca show lists them. */
+export function ownSettingsText(ca: CaView): string {
+  const s = ca.settings;
+  const parts = [
+    s.trustedWindowDays === null ? null : `trusted window ${s.trustedWindowDays} days`,
+    s.crlValidityDays === null ? null : `CRL validity ${s.crlValidityDays} days`,
+    s.allowedProfiles === null ? null : `profiles ${s.allowedProfiles.join(', ')}`,
+    s.defaultValidityDays === null ? null : `default validity ${s.defaultValidityDays} days`,
+  ].filter((p) => p !== null);
+  return parts.length ? parts.join('; ') : "none (the vault's)";
+}
+
 /**
  * Every CA of the vault at a glance, above the selected CA's dashboard: its
  * active key, that key's health, when its next CRL is due, the keys still in
@@ -83,6 +96,7 @@ export function CaOverview({ cas }: { cas: readonly CaView[] }) {
   const keys = useAppStore((s) => s.keys);
   const [rows, setRows] = useState<CaRow[] | null>(null);
   const [error, setError] = useState<ApiFailure | null>(null);
+  const [editing, setEditing] = useState<string | null>(null);
   useEffect(() => {
     let current = true;
     void readRows(cas).then((r) => {
@@ -123,13 +137,18 @@ export function CaOverview({ cas }: { cas: readonly CaView[] }) {
                 <Typography variant="subtitle1" component="h3" sx={{ fontWeight: 600, overflowWrap: 'anywhere' }}>
                   {shown(ca.name)}
                 </Typography>
-                {selected ? (
-                  <Chip size="small" color="primary" label="Shown below" />
-                ) : (
-                  <Button size="small" variant="outlined" onClick={() => selectCa(ca.name)} aria-label={`Switch to the CA ${ca.name}`} sx={{ flexShrink: 0 }}>
-                    Switch
+                <Stack direction="row" spacing={1} sx={{ flexShrink: 0, alignItems: 'center' }}>
+                  <Button size="small" onClick={() => setEditing(ca.id)} aria-label={`Name and settings of the CA ${ca.name}…`}>
+                    Settings…
                   </Button>
-                )}
+                  {selected ? (
+                    <Chip size="small" color="primary" label="Shown below" />
+                  ) : (
+                    <Button size="small" variant="outlined" onClick={() => selectCa(ca.name)} aria-label={`Switch to the CA ${ca.name}`}>
+                      Switch
+                    </Button>
+                  )}
+                </Stack>
               </Stack>
               {parent ? (
                 <Typography variant="caption" color="text.secondary" component="div">
@@ -156,6 +175,8 @@ export function CaOverview({ cas }: { cas: readonly CaView[] }) {
                 <dd>
                   <TrustedCell trusted={standing.trusted} />
                 </dd>
+                <dt>Own settings</dt>
+                <dd data-testid="ca-own-settings">{ownSettingsText(ca)}</dd>
                 <dt>Rotation</dt>
                 <dd data-testid="ca-rotation">
                   <Typography variant="body2" component="span" color={standing.rotation.severity === 'error' ? 'error' : standing.rotation.severity === 'warning' ? 'warning.main' : undefined}>
@@ -167,6 +188,7 @@ export function CaOverview({ cas }: { cas: readonly CaView[] }) {
           );
         })}
       </Box>
+      {editing ? <CaSettingsDialog caId={editing} onClose={() => setEditing(null)} /> : null}
     </Box>
   );
 }

@@ -4,7 +4,9 @@ import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import Box from '@mui/material/Box';
 import { useAppStore } from '../../store/index.ts';
+import { useState } from 'react';
 import { shown } from '../../components/shown.ts';
+import { CaSettingsDialog } from './CaSettingsDialog.tsx';
 
 /**
  * Under the vault id, always: which CA the console shows, and the switch to
@@ -18,6 +20,7 @@ export function CaSwitcher() {
   const selectCa = useAppStore((s) => s.selectCa);
   const openWizard = useAppStore((s) => s.openWizard);
   const wizard = useAppStore((s) => s.wizard);
+  const [editing, setEditing] = useState<string | null>(null);
   if (!cas || caName === null) return null;
   const current = cas.find((c) => c.name === caName);
   const parent = current?.parentId ? cas.find((c) => c.id === current.parentId) : undefined;
@@ -56,9 +59,16 @@ export function CaSwitcher() {
           {shown(current.purpose)}
         </Typography>
       ) : null}
-      <Button size="small" sx={{ mt: 0.5, px: 0.5 }} onClick={() => openWizard('new-ca')} disabled={locked}>
-        New CA…
-      </Button>
+      <Box sx={{ display: 'flex', flexWrap: 'wrap', columnGap: 1 }}>
+        <Button size="small" sx={{ mt: 0.5, px: 0.5 }} onClick={() => current && setEditing(current.id)} disabled={locked || !current}
+          data-testid="ca-settings-open">
+          CA settings…
+        </Button>
+        <Button size="small" sx={{ mt: 0.5, px: 0.5 }} onClick={() => openWizard('new-ca')} disabled={locked}>
+          New CA…
+        </Button>
+      </Box>
+      {editing ? <CaSettingsDialog caId={editing} onClose={() => setEditing(null)} /> : null}
     </Box>
   );
 }
