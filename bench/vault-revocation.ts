@@ -2,7 +2,14 @@
  * Fleet-scale revocation through the real service on a real encrypted vault:
  * revoke every certificate of one issuer (1,000,000 by default) in one
  * transaction, then publish that issuer's CRL from the vault (read the
- * entries, encode, sign, store). Usage: node bench/vault-revocation.ts [--count N] [--runs R]
+ * entries, encode, sign, store). Usage: node bench/vault-revocation.ts [--count N] [--runs R] [--keep DIR | --reuse DIR]
+ *
+ * `--keep DIR` makes the vault in DIR (which must not exist) and leaves it there, revoked, for
+ * profiling (`node --cpu-prof bin/airgap-ca.js --vault DIR/vault --passphrase-file DIR/passphrase
+ * crl generate --out FILE`); `--reuse DIR` skips the setup and the revoke-all and measures the CRL
+ * of such a vault (a million rows take minutes to write). `--baseline OTHER` (another checkout's folder)
+ * runs OTHER/bench/vault-revocation.ts's CRL child on the same vault before each run of this one's:
+ * before and after in the same run. Each child runs under GNU time for its CPU (user + sys, the whole child).
  *
  * The issued-certificate rows are written straight through CertificateStore,
  * each with the DER of one real certificate: issuing a million for real is
@@ -13,7 +20,8 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { installCryptoProvider } from '../src-main/core/pki/crypto-provider.ts';
 import { benchService, call, fleetVault, PASS } from './bench-vault.ts';
@@ -39,9 +47,46 @@ if (process.argv[2] === '--crl-child') {
 
 const count = arg('--count', 1_000_000);
 const runs = arg('--runs', 3);
-const scratch = scratchDir('revocation');
+const flag = (name: string) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1]! : null;
+};
+const keep = flag('--keep');
+const reuse = flag('--reuse');
+if (keep) mkdirSync(keep);
+const scratch = keep || reuse ? { dir: resolve((keep ?? reuse)!), remove: () => {} } : scratchDir('revocation');
 const vaultDir = join(scratch.dir, 'vault');
 try {
+  if (!reuse) await setupAndRevokeAll();
+  const baseline = flag('--baseline');
+  type Child = { seconds: number; entries: number; bytes: number; peakMb: number; childCpu: number };
+  const runChild = (script: string, out: string): Child => {
+    rmSync(out, { force: true });
+    const child = spawnSync('/usr/bin/time', ['-f', 'cpu %U %S', process.execPath, script, '--crl-child', vaultDir, out], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    if (child.status !== 0) throw new Error(`CRL child failed: ${child.stderr.slice(-2000)}`);
+    const [, user, sys] = /cpu ([\d.]+) ([\d.]+)\s*$/.exec(child.stderr)!;
+    return { ...(JSON.parse(child.stdout.trim().split('\n').pop()!) as Omit<Child, 'childCpu'>), childCpu: Number(user) + Number(sys) };
+  };
+  const report = (label: string, crl: Child[]) => {
+    const secs = crl.map((c) => c.seconds);
+    console.log(
+      `${label}CRL from the vault with ${fmtInt(crl[0]!.entries)} entries (read, encode, sign, store): median ${fmtSeconds(median(secs))} (runs ${secs.map((x) => x.toFixed(2)).join(', ')}; CPU of the whole child ${crl.map((c) => c.childCpu.toFixed(2)).join(', ')}), ` +
+        `${(crl[0]!.bytes / 1e6).toFixed(1)} MB, peak RSS of the whole process ${Math.round(median(crl.map((c) => c.peakMb)))} MB; targets < 1.5 s and < 512 MB (encoding alone vs OpenSSL: bench/crl.ts)`,
+    );
+  };
+  const ours: Child[] = [];
+  const theirs: Child[] = [];
+  for (let r = 0; r < runs; r++) {
+    if (baseline) theirs.push(runChild(join(resolve(baseline), 'bench', 'vault-revocation.ts'), join(scratch.dir, `crl-baseline-${r}.der`)));
+    ours.push(runChild(fileURLToPath(import.meta.url), join(scratch.dir, `crl-${r}.der`)));
+  }
+  if (baseline) report(`baseline (${baseline}): `, theirs);
+  report(baseline ? 'this checkout: ' : '', ours);
+} finally {
+  scratch.remove();
+}
+
+async function setupAndRevokeAll(): Promise<void> {
   const { service, keyId, vault, certs, sample } = await fleetVault(vaultDir);
   let t = performance.now();
   const now = new Date();
@@ -72,18 +117,5 @@ try {
   }
   console.log(`revoke all ${fmtInt(count)} of one issuer (one transaction, audited): median ${fmtSeconds(median(revokeTimes))} (runs ${revokeTimes.map((x) => x.toFixed(2)).join(', ')}; CPU ${revokeCpu.map((x) => x.toFixed(2)).join(', ')}); target < 5 s`);
   service.session.lock(null);
-
-  const crl: Array<{ seconds: number; entries: number; bytes: number; peakMb: number }> = [];
-  for (let r = 0; r < runs; r++) {
-    const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--crl-child', vaultDir, join(scratch.dir, `crl-${r}.der`)], { encoding: 'utf8', maxBuffer: 1 << 26 });
-    if (child.status !== 0) throw new Error(`CRL child failed: ${child.stderr.slice(-2000)}`);
-    crl.push(JSON.parse(child.stdout.trim().split('\n').pop()!) as (typeof crl)[number]);
-  }
-  const secs = crl.map((c) => c.seconds);
-  console.log(
-    `CRL from the vault with ${fmtInt(crl[0]!.entries)} entries (read, encode, sign, store): median ${fmtSeconds(median(secs))} (runs ${secs.map((x) => x.toFixed(2)).join(', ')}), ` +
-      `${(crl[0]!.bytes / 1e6).toFixed(1)} MB, peak RSS of the whole process ${Math.round(median(crl.map((c) => c.peakMb)))} MB; targets < 1.5 s and < 512 MB (encoding alone vs OpenSSL: bench/crl.ts)`,
-  );
-} finally {
-  scratch.remove();
+  if (keep) writeFileSync(join(keep, 'passphrase'), PASS, { mode: 0o600 });
 }

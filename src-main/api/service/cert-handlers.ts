@@ -30,7 +30,7 @@ import type { BatchItemResult, CertDetailView, CertImportResult, CertView } from
 import type { certOps } from '../contract/certs.ts';
 import type { HandlersFor } from './handler.ts';
 import { readBoundedInput } from './input-files.ts';
-import { writeRecordedOutput } from '../../core/fs/recorded-output.ts';
+import { stageRecordedOutput, writeRecordedOutput } from '../../core/fs/recorded-output.ts';
 import { BootstrapRegister, bootstrapRefusal } from '../../core/issuance/bootstrap-once.ts';
 import type { VaultContext } from './context.ts';
 
@@ -490,7 +490,7 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
     return { issuerKeyId: k.id, number: crl.number, thisUpdate: crl.thisUpdate, nextUpdate: crl.nextUpdate, entries: crl.entryCount, revoked, alreadyRevoked };
   },
 
-  'crl.generate': (input, ctx) => {
+  'crl.generate': async (input, ctx) => {
     const v = ctx.vault;
     const { keys, certs } = ctx.stores;
     const k = input.issuer ? keys.resolve(input.issuer) : activeIssuingKey(keys);
@@ -499,12 +499,20 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
     const days = input.nextUpdateDays ?? ctx.settings().crlValidityDays;
     const onProgress = (done: number, total: number) => ctx.progress({ operation: 'crl.generate', done, total });
     const { record, der } = generateCrl({ keys, certs, now: ctx.clock.now(), onProgress }, k, days);
-    v.transaction(() => {
-      certs.storeCrl({ issuerKeyId: k.id, number: record.number, thisUpdate: record.thisUpdate, nextUpdate: record.nextUpdate, entries: record.entries, der });
-      v.audit.append({ actor: ctx.actor, action: 'crl.generated', details: { issuerKeyId: k.id, number: record.number, thisUpdate: record.thisUpdate, nextUpdate: record.nextUpdate, entries: record.entries, file: out } });
-    });
+    // The file's bytes go to the disk under a hidden name while the vault records the CRL (a million entries are 49 MB
+    // for each); it gets its name only once the record is committed.
+    const staged = out ? stageRecordedOutput(out, input.format === 'pem' ? Buffer.from(crlToPem(der)) : der) : null;
+    try {
+      v.transaction(() => {
+        certs.storeCrl({ issuerKeyId: k.id, number: record.number, thisUpdate: record.thisUpdate, nextUpdate: record.nextUpdate, entries: record.entries, der });
+        v.audit.append({ actor: ctx.actor, action: 'crl.generated', details: { issuerKeyId: k.id, number: record.number, thisUpdate: record.thisUpdate, nextUpdate: record.nextUpdate, entries: record.entries, file: out } });
+      });
+    } catch (e) {
+      await staged?.discard();
+      throw e;
+    }
     // Its number is consumed once recorded; a file that then fails is said so, and a new CRL replaces it.
-    if (out) writeRecordedOutput(out, input.format === 'pem' ? Buffer.from(crlToPem(der)) : der, { what: `CRL number ${record.number} of ${k.id}`, again: `"airgap-ca crl generate --out FILE" (a new CRL, the next number)` });
+    await staged?.publish({ what: `CRL number ${record.number} of ${k.id}`, again: `"airgap-ca crl generate --out FILE" (a new CRL, the next number)` });
     // The answer keeps its field order (file before bytes): scripts read the JSON.
     const { bytes, ...facts } = record;
     return { ...facts, file: out, bytes };

@@ -34,7 +34,7 @@ function publishes(k: SigningKeyRecord, certs: CertificateStore, now: Date): { y
 }
 
 function staleness(s: CrlSchedule, schedules: CrlScheduleStore, certs: CertificateStore): ScheduleStaleness {
-  return scheduleStaleness(s, { revocationMark: schedules.revocationMark(s.issuerKeyId), lastCrlNumber: certs.lastCrl(s.issuerKeyId)?.number ?? 0 });
+  return scheduleStaleness(s, { revocationMark: schedules.revocationMark(s.issuerKeyId), lastCrlNumber: certs.lastCrlFacts(s.issuerKeyId)?.number ?? 0 });
 }
 
 function scheduledView(s: CrlSchedule, st: ScheduleStaleness): ScheduledCrlsView {
@@ -56,7 +56,7 @@ function scheduledView(s: CrlSchedule, st: ScheduleStaleness): ScheduledCrlsView
 function calendarEntry(ctx: VaultContext, k: SigningKeyRecord, liveRevocations: number | null, marginDays: number, now: Date): CrlCalendarEntry {
   const { certs } = ctx.stores;
   const schedules = new CrlScheduleStore(ctx.vault.db);
-  const last = certs.lastCrl(k.id);
+  const last = certs.lastCrlFacts(k.id);
   const s = schedules.current(k.id);
   const scheduled = s && s.crls.length ? scheduledView(s, staleness(s, schedules, certs)) : null;
   const ends = [last?.nextUpdate, scheduled && !scheduled.stale ? scheduled.until : undefined].filter((x): x is string => x !== undefined).map((x) => new Date(x).getTime());
@@ -239,7 +239,7 @@ export const crlScheduleHandlers: HandlersFor<keyof typeof crlScheduleOps> = {
     const now = ctx.clock.now();
     const validityDays = input.validityDays ?? ctx.settings().crlValidityDays;
     const overlapDays = ctx.settings().crlSafetyMarginDays;
-    const current = certs.lastCrl(k.id);
+    const current = certs.lastCrlFacts(k.id);
     const previous = schedules.current(k.id);
     const set = presignCrls({ keys, certs, schedules, now }, k, { count: input.count, validityDays, overlapDays, after: current ? { number: current.number, nextUpdate: current.nextUpdate } : null });
     const replaced = previous && previous.crls.length ? { firstNumber: previous.crls[0]!.number, lastNumber: previous.crls[previous.crls.length - 1]!.number } : null;

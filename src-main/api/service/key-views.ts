@@ -13,7 +13,7 @@ import type { ChainCertificateView, CrlStatusView, KeyDetailView, KeyView } from
 export const CRL_DUE_WARNING_DAYS = 2;
 
 export function crlStatus(certs: CertificateStore, keyId: string, now: Date): CrlStatusView {
-  const last = certs.lastCrl(keyId);
+  const last = certs.lastCrlFacts(keyId);
   if (!last) return { lastNumber: null, thisUpdate: null, nextUpdate: null, status: 'none' };
   const next = new Date(last.nextUpdate).getTime();
   const status = next <= now.getTime() ? 'expired' : next - now.getTime() <= CRL_DUE_WARNING_DAYS * DAY_MS ? 'due' : 'ok';

@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync, constants } from 'node:fs';
+import { closeSync, fsync, fsyncSync, openSync, renameSync, rmSync, writeSync, constants } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
@@ -44,12 +44,10 @@ export function fsyncDir(dir: string): void {
  * exclusive write): nothing is left under either name.
  */
 export function writeFileDurably(path: string, bytes: Uint8Array, opts: { exclusive?: boolean; mode?: number } = {}): void {
-  const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const tmp = temporarySibling(path);
   const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, opts.mode ?? 0o600);
   try {
-    let off = 0;
-    while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+    writeAll(fd, bytes);
     fsyncSync(fd);
   } catch (e) {
     closeSync(fd);
@@ -57,6 +55,20 @@ export function writeFileDurably(path: string, bytes: Uint8Array, opts: { exclus
     throw e;
   }
   closeSync(fd);
+  nameSynced(tmp, path, opts);
+}
+
+function temporarySibling(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+function writeAll(fd: number, bytes: Uint8Array): void {
+  let off = 0;
+  while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+}
+
+/** The last steps of a durable write: the synced temporary file gets its name (never over an existing one when exclusive), then the folder is synced. */
+function nameSynced(tmp: string, path: string, opts: { exclusive?: boolean; mode?: number }): void {
   let guarded = false;
   try {
     if (opts.exclusive) {
@@ -71,5 +83,64 @@ export function writeFileDurably(path: string, bytes: Uint8Array, opts: { exclus
     if (guarded) rmSync(path, { force: true });
     throw e;
   }
-  fsyncDir(dir);
+  fsyncDir(dirname(path));
+}
+
+/** A durable write begun by stageFileDurably: named by `publish`, or removed by `discard`. */
+export interface StagedFile {
+  /**
+   * Waits for the temporary file's sync, then names it and syncs the folder
+   * (writeFileDurably's last steps). Throws what writeFileDurably would have
+   * thrown for the same failure, with nothing left under either name.
+   */
+  publish(): Promise<void>;
+  /** Waits for the sync and removes the temporary file. */
+  discard(): Promise<void>;
+}
+
+/**
+ * writeFileDurably in two halves, so that what must happen before the file
+ * gets its name (the vault recording what the file holds) runs while the
+ * file's data goes to the disk: the bytes are written now, under a hidden
+ * temporary name in the same folder, and its fsync starts on libuv's thread
+ * pool; nothing appears under `path` before `publish`. A failure to open,
+ * write or sync is kept and thrown by `publish`; `discard` removes the file.
+ */
+export function stageFileDurably(path: string, bytes: Uint8Array, opts: { exclusive?: boolean; mode?: number } = {}): StagedFile {
+  const tmp = temporarySibling(path);
+  let fd: number | null = null;
+  let synced: Promise<unknown>;
+  try {
+    fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, opts.mode ?? 0o600);
+    writeAll(fd, bytes);
+    const open = fd;
+    synced = new Promise((resolve) => fsync(open, (e) => resolve(e ?? null)));
+  } catch (e) {
+    synced = Promise.resolve(e);
+  }
+  const remove = () => {
+    if (fd === null) return; // never opened: nothing of ours to remove
+    try {
+      closeSync(fd);
+    } finally {
+      fd = null;
+      rmSync(tmp, { force: true });
+    }
+  };
+  return {
+    async publish() {
+      const failed = await synced;
+      if (failed !== null) {
+        remove();
+        throw failed;
+      }
+      closeSync(fd!);
+      fd = null;
+      nameSynced(tmp, path, opts);
+    },
+    async discard() {
+      await synced;
+      remove();
+    },
+  };
 }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { DomainError, isDomainError } from '../errors.ts';
-import { writeFileDurably } from './durable-write.ts';
+import { stageFileDurably, writeFileDurably } from './durable-write.ts';
 import { ioError } from './io-errors.ts';
 
 /** What the vault recorded before its output file is written, and the command that writes the file again. */
@@ -24,20 +24,53 @@ export function writeRecordedOutput(out: string, bytes: Uint8Array, recorded: Re
   try {
     writeFileDurably(out, bytes, { exclusive: true, mode });
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
-      throw new DomainError('OUTPUT_EXISTS', `${recorded.what} was recorded in the vault, but ${out} appeared meanwhile and was not overwritten. Write it to a new name with ${recorded.again}.`);
-    }
-    // The rename is the last step but one: a file under the final name that failed its folder sync is there but may not survive a power loss.
-    const there = existsSync(out);
-    throw ioError(e, {
-      path: out,
-      doing: `writing ${basename(out)}`,
-      changed: there
-        ? `${recorded.what} was recorded in the vault and ${out} was written, but it could not be made durable: check it, or write it again to a new name.`
-        : `${recorded.what} was recorded in the vault, but its file was not written (nothing was left under that name).`,
-      then: `write it with ${recorded.again}`,
-    });
+    throw recordedOutputError(e, out, recorded);
   }
+}
+
+/** A recorded output begun before the vault records it (its bytes are going to the disk meanwhile); see stageRecordedOutput. */
+export interface StagedOutput {
+  /** Call once the vault has recorded it, durably: names the file, or throws what writeRecordedOutput would. */
+  publish(recorded: Recorded): Promise<void>;
+  /** The vault did not record it: the temporary file is removed, nothing is left. */
+  discard(): Promise<void>;
+}
+
+/**
+ * writeRecordedOutput for a large file (a CRL of a million entries is 49 MB):
+ * its bytes are written and synced under a hidden temporary name while the
+ * vault records it, and it gets its name only in `publish`, after the
+ * record. The rule is the same (the vault records first, the name comes
+ * last); only the file's own sync overlaps the vault's commit.
+ */
+export function stageRecordedOutput(out: string, bytes: Uint8Array, mode = 0o644): StagedOutput {
+  const staged = stageFileDurably(out, bytes, { exclusive: true, mode });
+  return {
+    async publish(recorded) {
+      try {
+        await staged.publish();
+      } catch (e) {
+        throw recordedOutputError(e, out, recorded);
+      }
+    },
+    discard: () => staged.discard(),
+  };
+}
+
+function recordedOutputError(e: unknown, out: string, recorded: Recorded): DomainError {
+  if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
+    return new DomainError('OUTPUT_EXISTS', `${recorded.what} was recorded in the vault, but ${out} appeared meanwhile and was not overwritten. Write it to a new name with ${recorded.again}.`);
+  }
+  // The rename is the last step but one: a file under the final name that failed its folder sync is there but may not survive a power loss.
+  const there = existsSync(out);
+  return ioError(e, {
+    path: out,
+    doing: `writing ${basename(out)}`,
+    changed: there
+      ? `${recorded.what} was recorded in the vault and ${out} was written, but it could not be made durable: check it, or write it again to a new name.`
+      : `${recorded.what} was recorded in the vault, but its file was not written (nothing was left under that name).`,
+    then: `write it with ${recorded.again}`,
+  });
 }
 
 /**

@@ -3,6 +3,7 @@
  * issue it, or record why not, so one failure never stops the others.
  */
 import { isDomainError } from '../errors.ts';
+import { parseVerifiedCsr } from './csr-intake.ts';
 import type { ErrorCode } from '../errors.ts';
 import type { IssuedCertificate, Issuer, IssuerInit } from './issuer.ts';
 import type { SignerSpec } from '../signing/signer.ts';
@@ -11,6 +12,11 @@ export interface BatchItem {
   /** The caller's name for the request (its file name, say). */
   readonly id: string;
   readonly csr: Uint8Array;
+  /**
+   * `csr` is the `der` of a request this batch verified already (parseAndVerifyCsr on a worker: a renewal
+   * request's precheck): parsed and checked again, its proof of possession not verified a second time.
+   */
+  readonly csrVerified?: boolean;
   /** This request's own profile and validity (a renewal keeps the profile of the certificate it renews); else the batch's. */
   readonly settings?: { readonly profile: string; readonly days: number | undefined };
 }
@@ -49,7 +55,7 @@ export type WorkerRequest =
 export function issueOne(issuer: Issuer, item: BatchItem, s: BatchSettings, isSerialTaken?: (hex: string) => boolean): BatchOutcome {
   try {
     const certificate = issuer.issue({
-      csr: item.csr,
+      csr: item.csrVerified ? parseVerifiedCsr(item.csr) : item.csr,
       profile: item.settings?.profile ?? s.profile,
       days: item.settings ? item.settings.days : s.days,
       now: s.now,

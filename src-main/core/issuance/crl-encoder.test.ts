@@ -136,3 +136,44 @@ describe('packed serials (a vault chunk of one revocation event)', () => {
     expect(code(() => encodeCrl(input({ entries: { groups: [{ ...group, serialsPacked: Buffer.from([5, 1, 2]) }] } })))).toBe('INVALID_INPUT');
   });
 });
+
+describe('joined serials (how the vault reads a chunk of one revocation event)', () => {
+  const joined = (hexes: string[]) => ({ serialsJoined: Buffer.from(hexes.join(','), 'latin1'), count: hexes.length });
+  const entriesOf = (der: Buffer) => [...readCrl(der).entries()].map((e) => `${e.serialHex} ${e.reason} ${e.revokedAt.toISOString()}`);
+  const group = { revokedAt: NOW, reason: 'keyCompromise' as ReasonName };
+
+  it('give the same entries as the same serials in hex, in the same order, the non-canonical ones normalized the same way', () => {
+    // Canonical ones of every length the vault holds, negative-looking ones (a sign octet), and spellings the hex path normalizes.
+    const hexes = ['01', '7f', '80', 'ff01', '1234567890abcdef1234567890abcdef', '34567890abcdef1234567890abcdef', 'a'.repeat(40), '00ff', 'ABCD', 'abc', '000001'];
+    const a = encodeCrl(input({ entries: { groups: [{ ...group, ...joined(hexes) }] }, expectedEntries: hexes.length }));
+    const b = encodeCrl(input({ entries: { groups: [{ ...group, serialsHex: hexes }] } }));
+    expect(entriesOf(a)).toEqual(entriesOf(b));
+    expect(entriesOf(a).map((e) => e.split(' ')[0])).toEqual(['01', '7f', '80', 'ff01', '1234567890abcdef1234567890abcdef', '34567890abcdef1234567890abcdef', 'a'.repeat(40), 'ff', 'abcd', '0abc', '01']);
+    // The whole signed part is the same, not only the entries as read back (the ECDSA signatures differ).
+    expect(Buffer.from(readCrl(a).tbsDer).equals(Buffer.from(readCrl(b).tbsDer))).toBe(true);
+  });
+
+  it('mix with groups of other events and other forms in one CRL', () => {
+    const other = { revokedAt: new Date('2030-01-01T00:00:00Z'), reason: 'superseded' as ReasonName };
+    const a = encodeCrl(input({ entries: { groups: [{ ...group, ...joined(['0a', '0b']) }, { ...other, serialsHex: ['0c'] }, { ...other, ...joined(['0d']) }] } }));
+    expect(entriesOf(a)).toEqual([
+      `0a keyCompromise ${NOW.toISOString()}`,
+      `0b keyCompromise ${NOW.toISOString()}`,
+      '0c superseded 2030-01-01T00:00:00.000Z',
+      '0d superseded 2030-01-01T00:00:00.000Z',
+    ]);
+  });
+
+  it.each([
+    ['serial 0', ['01', '00']],
+    ['a serial of 21 octets', ['ab'.repeat(21)]],
+    ['a serial that is not hex', ['01', 'zz']],
+    ['an empty serial', ['01', '']],
+  ])('refuse %s as INVALID_INPUT', (_name, hexes) => {
+    expect(code(() => encodeCrl(input({ entries: { groups: [{ ...group, ...joined(hexes) }] } })))).toBe('INVALID_INPUT');
+  });
+
+  it('refuse a buffer that holds more serials than it says (a comma inside a serial) as INVALID_INPUT', () => {
+    expect(code(() => encodeCrl(input({ entries: { groups: [{ ...group, serialsJoined: Buffer.from('0a,0b'), count: 1 }] } })))).toBe('INVALID_INPUT');
+  });
+});

@@ -26,10 +26,15 @@ export interface CrlEntryInput {
 
 /**
  * Entries that share a revocation time and reason (a fleet revoked at once): read and written without an
- * object per entry. The serials as hex, or packed in one buffer as the vault reads them: each serial's length
- * in one octet, then its octets (the big-endian magnitude, as its hex gives it).
+ * object per entry. The serials as hex; or packed in one buffer: each serial's length in one octet, then its
+ * octets (the big-endian magnitude, as its hex gives it); or joined in one buffer as the vault reads them:
+ * the serials' hex in ASCII, separated by commas, `count` of them.
  */
-export type CrlEntryGroup = { readonly revokedAt: Date; readonly reason: ReasonName } & ({ readonly serialsHex: readonly string[] } | { readonly serialsPacked: Uint8Array });
+export type CrlEntryGroup = { readonly revokedAt: Date; readonly reason: ReasonName } & (
+  | { readonly serialsHex: readonly string[] }
+  | { readonly serialsPacked: Uint8Array }
+  | { readonly serialsJoined: Uint8Array; readonly count: number }
+);
 
 export interface CrlInput {
   readonly issuer: Issuer;
@@ -189,14 +194,76 @@ function writePacked(area: EntryArea, packed: Uint8Array, when: Buffer, ext: Buf
   return count;
 }
 
+/** The value of each lowercase hex digit's ASCII code; -1 for every other octet. */
+const HEX_VALUE = (() => {
+  const t = new Int8Array(256).fill(-1);
+  for (let i = 0; i < 16; i++) t['0123456789abcdef'.charCodeAt(i)] = i;
+  return t;
+})();
+const COMMA = 0x2c;
+
+/**
+ * The entries of comma-joined hex serials; returns how many. Each serial in canonical form (lowercase hex,
+ * even length, at most 20 octets, no leading zero octet) is decoded straight into its entry; any other goes
+ * through the hex path, so it is normalized or refused exactly as there.
+ */
+function writeJoined(area: EntryArea, joined: Uint8Array, when: Buffer, ext: Buffer): number {
+  const s = Buffer.from(joined.buffer, joined.byteOffset, joined.length);
+  let count = 0;
+  for (let start = 0; start <= s.length; count++) {
+    let end = s.indexOf(COMMA, start);
+    if (end < 0) end = s.length;
+    const digits = end - start;
+    const len = digits >> 1;
+    let canonical = digits > 0 && (digits & 1) === 0 && len <= 20 && !(s[start] === 0x30 && s[start + 1] === 0x30);
+    if (canonical) {
+      const top = HEX_VALUE[s[start]!]!;
+      const q = writeEntryHead(area, len, top >= 8, when, ext);
+      const b = area.buf;
+      for (let i = 0, c = start; i < len; i++, c += 2) {
+        const hi = HEX_VALUE[s[c]!]!;
+        const lo = HEX_VALUE[s[c + 1]!]!;
+        if ((hi | lo) < 0) {
+          canonical = false;
+          break;
+        }
+        b[q + i] = (hi << 4) | lo;
+      }
+      if (canonical) writeEntryTail(area, q + len, when, ext);
+    }
+    // The head written above is not kept (area.pos moved only with the tail): the hex path writes over it.
+    if (!canonical) writeEntry(area, serialHexOf(s.toString('latin1', start, end)), when, ext);
+    start = end + 1;
+  }
+  return count;
+}
+
+/** A group's first serial as given, for the messages about its time and reason. */
+function firstSerialOf(g: CrlEntryGroup): string {
+  if ('serialsHex' in g) return g.serialsHex[0] ?? '';
+  if ('serialsJoined' in g) {
+    const b = Buffer.from(g.serialsJoined.buffer, g.serialsJoined.byteOffset, g.serialsJoined.length);
+    const end = b.indexOf(COMMA);
+    return b.toString('latin1', 0, end < 0 ? b.length : end);
+  }
+  return Buffer.from(g.serialsPacked.subarray(1, 1 + (g.serialsPacked[0] ?? 0))).toString('hex');
+}
+
 /** Write every entry; returns the entry count. */
 function writeEntries(area: EntryArea, entries: CrlInput['entries']): number {
   let count = 0;
   if ('groups' in entries) {
     for (const g of entries.groups) {
-      const first = 'serialsHex' in g ? (g.serialsHex[0] ?? '') : Buffer.from(g.serialsPacked.subarray(1, 1 + (g.serialsPacked[0] ?? 0))).toString('hex');
+      const first = firstSerialOf(g);
       const when = revocationTime(g.revokedAt, first);
       const ext = reasonExtension(g.reason, first);
+      if ('serialsJoined' in g) {
+        const n = writeJoined(area, g.serialsJoined, when, ext);
+        // A comma inside a serial would make two of one: refused, as the hex path refuses a serial that is not hex.
+        if (n !== g.count) throw invalid(`A group of ${g.count} joined serials holds ${n}: a serial that is not hex (a comma in it) was given.`);
+        count += n;
+        continue;
+      }
       if ('serialsPacked' in g) {
         count += writePacked(area, g.serialsPacked, when, ext);
         continue;
@@ -244,7 +311,7 @@ export function encodeCrl(input: CrlInput): Buffer {
   const expected = Array.isArray(input.entries)
     ? input.entries.length
     : 'groups' in input.entries && Array.isArray(input.entries.groups)
-      ? input.entries.groups.reduce((n: number, g: CrlEntryGroup) => n + ('serialsHex' in g ? g.serialsHex.length : g.serialsPacked.length / 17), 0)
+      ? input.entries.groups.reduce((n: number, g: CrlEntryGroup) => n + ('serialsHex' in g ? g.serialsHex.length : 'serialsJoined' in g ? g.count : g.serialsPacked.length / 17), 0)
       : (input.expectedEntries ?? 1024);
   const area = new EntryArea(entriesStart, expected);
   const count = writeEntries(area, input.entries);

