@@ -18,26 +18,15 @@ import { join } from 'node:path';
 import type { KeyView } from '../src-main/api/contract.ts';
 import { expect, test } from './fixtures/test.ts';
 import { must, openVaultService, seedEmergencyVault } from './support/emergency-seed.ts';
-import { LAPTOP_SIZES, SCHEMES } from './support/evidence.ts';
+import { everyLook, type A11yChecker, type ScreenshotTaker } from './support/evidence.ts';
 import { mountFatSticks, unmountFatSticks, type FatStick } from './support/fat-sticks.ts';
 import { expectRing, tabAndPress, tabAndType, tabTo } from './support/keyboard.ts';
 import { openSeeder } from './support/seed-keys.ts';
 import { OFFICER, PASSPHRASE, ui } from './support/ui.ts';
 
-/** axe and a screenshot at both laptop sizes, light and dark; back to light at the first size. The focus stays where it was. */
-async function everyLook(page: Page, a11y: { check(s: string): Promise<void> }, shots: { take(s: string): Promise<string> }, name: string): Promise<void> {
-  for (const colorScheme of SCHEMES) {
-    await page.emulateMedia({ colorScheme });
-    await expect(page.locator('body')).toHaveCSS('background-color', colorScheme === 'dark' ? 'rgb(18, 18, 18)' : 'rgb(255, 255, 255)');
-    for (const size of LAPTOP_SIZES) {
-      await page.setViewportSize(size);
-      await expectRing(page);
-      await a11y.check(`${name}, ${size.width}x${size.height} ${colorScheme}`);
-      await shots.take(`${name} ${size.width}x${size.height} ${colorScheme}`);
-    }
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  await page.setViewportSize(LAPTOP_SIZES[0]);
+/** axe and a screenshot at both laptop sizes, light and dark, the focus ring checked at each: the focus stays where it was. */
+function judgedWithRing(page: Page, a11y: A11yChecker, shots: ScreenshotTaker, name: string): Promise<void> {
+  return everyLook(page, a11y, shots, name, { each: () => expectRing(page) });
 }
 
 test('keyboard only: a 2 of 2 quorum’s shares written one medium each, ejected, finished', async ({ host, shots, a11y }) => {
@@ -77,15 +66,15 @@ test('keyboard only: a 2 of 2 quorum’s shares written one medium each, ejected
       // The form is gone; focus is on Eject, not lost at the top of the page.
       const eject = page.getByRole('button', { name: 'Eject', exact: true });
       await expect(eject).toBeFocused();
-      if (n === 1) await everyLook(page, a11y, shots, 'keyboard: share 1 written, Eject has the focus');
+      if (n === 1) await judgedWithRing(page, a11y, shots, 'keyboard: share 1 written, Eject has the focus');
       await page.keyboard.press('Enter');
       await expect(page.getByTestId('safe-to-remove')).toBeVisible();
       await sticks[i]!.exited;
-      if (n === 1) await everyLook(page, a11y, shots, 'keyboard: ejected, the next share’s folder has the focus');
+      if (n === 1) await judgedWithRing(page, a11y, shots, 'keyboard: ejected, the next share’s folder has the focus');
     }
     const finish = page.getByRole('button', { name: 'Finish: all 2 shares written' });
     await expect(finish).toBeFocused();
-    await everyLook(page, a11y, shots, 'keyboard: both shares written, Finish has the focus');
+    await judgedWithRing(page, a11y, shots, 'keyboard: both shares written, Finish has the focus');
     await page.keyboard.press('Enter');
     const result = page.getByTestId('shares-delivery-result');
     await expect(result).toContainText('Every custodian share is written, each on its own medium');
@@ -130,7 +119,7 @@ test('keyboard only: the emergency ceremony’s custodian shares read one medium
       await page.keyboard.press('Enter');
       await expect(page.getByTestId('witness-share-row').nth(i)).toContainText(`Share ${i + 1} of 3 — held by ${holder}`);
       await expect(page.getByRole('button', { name: 'Eject', exact: true })).toBeFocused();
-      if (i === 0) await everyLook(page, a11y, shots, 'keyboard: custodian share 1 read, Eject has the focus');
+      if (i === 0) await judgedWithRing(page, a11y, shots, 'keyboard: custodian share 1 read, Eject has the focus');
       await page.keyboard.press('Enter');
       await expect(page.getByTestId('safe-to-remove')).toBeVisible();
       await sticks[i]!.exited;
@@ -139,7 +128,7 @@ test('keyboard only: the emergency ceremony’s custodian shares read one medium
     await expect(enough).toContainText('2 custodian shares presented and checked');
     await expect(enough, 'after the last eject the focus is on the line that says the shares are enough').toBeFocused();
     await tabTo(page, page.getByRole('button', { name: 'Next: checklist' }));
-    await everyLook(page, a11y, shots, 'keyboard: both shares presented, Next focused');
+    await judgedWithRing(page, a11y, shots, 'keyboard: both shares presented, Next focused');
     await page.keyboard.press('Enter');
     await expect(page.getByRole('heading', { level: 2, name: 'Checklist' })).toBeFocused();
   } finally {

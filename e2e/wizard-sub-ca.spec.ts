@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from './fixtures/test.ts';
-import { LAPTOP_SIZES, SCHEMES } from './support/evidence.ts';
+import { everyLook } from './support/evidence.ts';
 import { activeRoot, openSeeder } from './support/seed-keys.ts';
 import { PASSPHRASE, openSection, unlockWithPassphrase } from './support/ui.ts';
 
@@ -147,15 +147,7 @@ test('new sub-CA key: CSR to a medium, OpenSSL signs it, a wrong chain is refuse
   // Every group of the corporate root's fingerprint (as OpenSSL computes it) is on the sheet; no blank line to fill in by hand.
   for (const group of opensslFingerprint.replace(/:/g, '').toLowerCase().match(/.{4}/g)!) expect(sheet.toLowerCase()).toContain(group);
   expect(sheet).not.toContain('When the chain comes back');
-  for (const size of LAPTOP_SIZES) {
-    for (const colorScheme of SCHEMES) {
-      await page.setViewportSize(size);
-      await page.emulateMedia({ colorScheme });
-      await a11y.check(`sub-CA: kit written after the import ${size.width}x${size.height} ${colorScheme}`);
-      await shots.take(`kit written after the chain import ${size.width}x${size.height} ${colorScheme}`);
-    }
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
+  await everyLook(page, a11y, shots, 'kit written after the chain import');
   await page.getByRole('button', { name: 'Activate Agents CA 2026' }).click();
 
   await expect(stepHeading(7, 'Export')).toBeVisible();
