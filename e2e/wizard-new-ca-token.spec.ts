@@ -4,9 +4,9 @@
  * wizards on its key step (token picked by label and serial, PIN field), a
  * wrong PIN refused in officer words with nothing created (no CA, nothing on
  * the token), then the right PIN; the vault records the token key, the token
- * holds it non-extractable. SoftHSM2 as e2e/wizard-root-token.spec.ts sets it
- * up: its own SOFTHSM2_CONF in a temporary folder, set in this process before
- * the module loads (the chromium host's dispatch runs here; the Electron host
+ * holds it non-extractable. SoftHSM2 from the worker's folder
+ * (support/softhsm-tokens.ts: SOFTHSM2_CONF set in this process before the
+ * module loads; the chromium host's dispatch runs here, the Electron host
  * inherits it), and the vault's pkcs11Module setting seeded through the real
  * dispatch.
  */
@@ -15,12 +15,11 @@ import { test, expect } from './fixtures/test.ts';
 import { must, openVaultService } from './support/emergency-seed.ts';
 import { CA_KEY_NAME, copyCaVault } from './support/seed-ca.ts';
 import { unlockWithPassphrase } from './support/ui.ts';
-import { SOFTHSM_MODULE, softHsm } from '../src-main/testing/softhsm.ts';
+import { SOFTHSM_MODULE } from '../src-main/testing/softhsm.ts';
+import { e2eToken } from './support/softhsm-tokens.ts';
 import { removeTempDirs } from '../src-main/testing/temp-dir.ts';
 
-const hsm = softHsm();
-const TOKEN = hsm.token('issuing-token');
-process.env.SOFTHSM2_CONF = hsm.conf;
+const TOKEN = e2eToken('issuing-token');
 test.afterAll(removeTempDirs);
 
 test('New CA under a CA of the vault, its first key on a token: picked by label and serial, a wrong PIN refused with nothing made, then created there', async ({ host, everyLook }) => {

@@ -1,12 +1,12 @@
 /**
- * A root key made on a real SoftHSM2 token through the wizard: its own
- * SOFTHSM2_CONF in a temporary folder (set before this process first loads
- * the module: the chromium host's dispatch runs here), the vault's
+ * A root key made on a real SoftHSM2 token through the wizard: the worker's
+ * SoftHSM2 folder (support/softhsm-tokens.ts: set before this process first
+ * loads the module, the chromium host's dispatch runs here), the vault's
  * pkcs11Module setting pointing at SoftHSM2, a wrong PIN refused in officer
  * words, then the right PIN; the keys table and the dashboard say where the
  * key lives. Then the emergency ceremony's own new root, made on the same
  * token from its new-key step (the module is loaded once per process, so the
- * ceremony shares this file's SoftHSM2 folder and token).
+ * ceremony shares the worker's SoftHSM2 folder and this file's token).
  */
 import type { AuditEventView, KeyView } from '../src-main/api/contract.ts';
 import { test, expect } from './fixtures/test.ts';
@@ -14,12 +14,11 @@ import { acknowledgeAll, openCeremony, pressOn, typeInto } from './support/cerem
 import { must, openVaultService, seedEmergencyVault } from './support/emergency-seed.ts';
 import { openSeeder } from './support/seed-keys.ts';
 import { PASSPHRASE, openSection, unlockWithPassphrase } from './support/ui.ts';
-import { SOFTHSM_MODULE, softHsm } from '../src-main/testing/softhsm.ts';
+import { SOFTHSM_MODULE } from '../src-main/testing/softhsm.ts';
+import { e2eToken } from './support/softhsm-tokens.ts';
 import { removeTempDirs } from '../src-main/testing/temp-dir.ts';
 
-const hsm = softHsm();
-const TOKEN = hsm.token('officer-token');
-process.env.SOFTHSM2_CONF = hsm.conf;
+const TOKEN = e2eToken('officer-token');
 test.afterAll(removeTempDirs);
 
 test.use({ seedVault: { actor: 'Seed Officer', passphrase: PASSPHRASE } });

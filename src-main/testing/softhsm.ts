@@ -33,8 +33,9 @@ export interface SoftHsmToken {
  * reads SOFTHSM2_CONF once, when it first loads the module: a test file that
  * also signs in its own process makes its tokens first and sets the variable.
  */
-export function softHsm(opts: { withoutMechanisms?: readonly string[] } = {}): { dir: string; conf: string; tokensDir: string; env: { SOFTHSM2_CONF: string }; token(label: string, pin?: string): SoftHsmToken } {
-  const dir = tempDir('airgap-softhsm-');
+export function softHsm(opts: { withoutMechanisms?: readonly string[]; dir?: string } = {}): { dir: string; conf: string; tokensDir: string; env: { SOFTHSM2_CONF: string }; token(label: string, pin?: string): SoftHsmToken } {
+  // `dir`: an empty folder the caller removes (one that must outlive removeTempDirs); else a temporary folder.
+  const dir = opts.dir ?? tempDir('airgap-softhsm-');
   const tokensDir = join(dir, 'tokens');
   mkdirSync(tokensDir);
   const conf = join(dir, 'softhsm2.conf');
