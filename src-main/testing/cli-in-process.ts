@@ -17,30 +17,40 @@ export interface CliRun {
  * Runs the real CLI (commander program, dispatch, service, core) in this
  * process, with the test's clock: time windows are tested without sleeping.
  */
+/**
+ * One run of the real CLI in this process, its output captured: what both the
+ * in-process tests and the fault host (testing/fault-host.ts) run. New
+ * passphrase slots at OWASP's minimum (vaults made here unlock in ~50 ms
+ * instead of ~0.4 s), never lower.
+ */
+export async function captureCli(args: string[], opts: { clock: Clock; env: Record<string, string> }): Promise<Omit<CliRun, 'json'>> {
+  let stdout = '';
+  let stderr = '';
+  let code = 0;
+  await runCli(['node', 'airgap-ca', ...args], {
+    clock: opts.clock,
+    env: opts.env,
+    kdfCost: OWASP_MINIMUM,
+    stdout: (s) => {
+      stdout += s;
+    },
+    stderr: (s) => {
+      stderr += s;
+    },
+    setExitCode: (c) => {
+      code = c;
+    },
+  });
+  return { code, stdout, stderr };
+}
+
 export function inProcessCli(opts: { vault: string; clock: Clock; env?: Record<string, string> }) {
   return async (args: string[]): Promise<CliRun> => {
-    let stdout = '';
-    let stderr = '';
-    let code = 0;
     const env = { AIRGAP_CA_VAULT: opts.vault, AIRGAP_CA_ACTOR: 'officer', ...opts.env };
-    await runCli(['node', 'airgap-ca', ...args], {
-      clock: opts.clock,
-      env,
-      // Vaults made here unlock in ~50 ms instead of ~0.4 s; OWASP's minimum, never lower.
-      kdfCost: OWASP_MINIMUM,
-      stdout: (s) => {
-        stdout += s;
-      },
-      stderr: (s) => {
-        stderr += s;
-      },
-      setExitCode: (c) => {
-        code = c;
-      },
-    });
+    const run = await captureCli(args, { clock: opts.clock, env });
     let json: unknown = undefined;
-    if (args.includes('--json')) json = JSON.parse(stdout);
-    return { code, stdout, stderr, json };
+    if (args.includes('--json')) json = JSON.parse(run.stdout);
+    return { ...run, json };
   };
 }
 

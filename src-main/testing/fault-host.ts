@@ -8,9 +8,8 @@
  * so that the suite affords hundreds of runs per operation
  * (testing/fault-injection.ts, FaultHost).
  */
-import { runCli } from '../cli/program.ts';
 import { systemClock } from '../core/clock.ts';
-import { OWASP_MINIMUM } from '../core/vault/kdf.ts';
+import { captureCli } from './cli-in-process.ts';
 
 interface Request {
   id: number;
@@ -19,29 +18,13 @@ interface Request {
 }
 
 process.on('message', (m: Request) => {
-  let stdout = '';
-  let stderr = '';
-  let code = 0;
-  void runCli(['node', 'airgap-ca', ...m.args], {
-    clock: systemClock,
-    env: m.env,
-    // A new passphrase slot (change-passphrase) at OWASP's minimum, as the in-process tests make them; never lower.
-    kdfCost: OWASP_MINIMUM,
-    stdout: (s) => {
-      stdout += s;
-    },
-    stderr: (s) => {
-      stderr += s;
-    },
-    setExitCode: (c) => {
-      code = c;
-    },
-  })
-    .catch((e: unknown) => {
+  void captureCli(m.args, { clock: systemClock, env: m.env })
+    .catch((e: unknown) => ({
       // An error that escaped the CLI's own handling: the test counts it as a problem.
-      stderr += `escaped the CLI: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`;
-      code = 70;
-    })
-    .then(() => process.send?.({ id: m.id, code, stdout, stderr }));
+      code: 70,
+      stdout: '',
+      stderr: `escaped the CLI: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+    }))
+    .then((r) => process.send?.({ id: m.id, ...r }));
 });
 process.send?.({ ready: true });
