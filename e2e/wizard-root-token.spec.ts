@@ -10,7 +10,7 @@
  */
 import type { AuditEventView, KeyView } from '../src-main/api/contract.ts';
 import { test, expect } from './fixtures/test.ts';
-import { acknowledgeAll, openCeremony, pressOn, typeInto } from './support/ceremony.ts';
+import { acknowledgeAll, activateAndSkipExport, openCeremony, pressOn, typeInto } from './support/ceremony.ts';
 import { must, openVaultService, seedEmergencyVault } from './support/emergency-seed.ts';
 import { openSeeder } from './support/seed-keys.ts';
 import { PASSPHRASE, openSection, unlockWithPassphrase } from './support/ui.ts';
@@ -145,13 +145,7 @@ test.describe('emergency ceremony', () => {
     await expect(page.getByRole('radio', { name: /On a hardware token/ })).toBeDisabled();
     await everyLook('emergency: new root made on the token');
 
-    await pressOn(page, page.getByRole('button', { name: 'Next: confirm' }));
-    const created = (await page.getByTestId('panel-in').getByTestId('panel-fingerprint').getAttribute('data-hex'))!;
-    await typeInto(page, page.getByLabel('IN key: last 2 groups'), created.slice(-8));
-    await pressOn(page, page.getByRole('button', { name: 'Retire & activate' }));
-    await expect(page.getByTestId('revoked-count')).toHaveText('1 certificate revoked (keyCompromise).');
-    await pressOn(page, page.getByRole('button', { name: 'Next: export package' }));
-    await pressOn(page, page.getByRole('button', { name: 'Skip the export for now' }));
+    await activateAndSkipExport(page);
     await pressOn(page, page.getByRole('button', { name: 'Next: transcript' }));
     await pressOn(page, page.getByRole('button', { name: 'Record the transcript in the audit log' }));
     await expect(page.getByTestId('transcript-recorded')).toBeVisible();

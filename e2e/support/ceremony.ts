@@ -47,3 +47,17 @@ export async function toStandbyKey(page: Page, witnesses: number): Promise<void>
   await pressOn(page, page.getByRole('button', { name: 'Next: the new key' }));
   await pressOn(page, page.getByRole('radio', { name: `Use ${STANDBY_ROOT}` }), 'Space');
 }
+
+/**
+ * From the key step with the keyboard: Next to the confirm step, the IN key's last two groups typed as
+ * the witnesses read them, Retire & activate (one certificate revoked), then the export step skipped.
+ */
+export async function activateAndSkipExport(page: Page): Promise<void> {
+  await pressOn(page, page.getByRole('button', { name: 'Next: confirm' }));
+  const created = (await page.getByTestId('panel-in').getByTestId('panel-fingerprint').getAttribute('data-hex'))!;
+  await typeInto(page, page.getByLabel('IN key: last 2 groups'), created.slice(-8));
+  await pressOn(page, page.getByRole('button', { name: 'Retire & activate' }));
+  await expect(page.getByTestId('revoked-count')).toHaveText('1 certificate revoked (keyCompromise).');
+  await pressOn(page, page.getByRole('button', { name: 'Next: export package' }));
+  await pressOn(page, page.getByRole('button', { name: 'Skip the export for now' }));
+}
