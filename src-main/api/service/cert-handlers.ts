@@ -216,7 +216,7 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
     // Bootstrap certificates, once per device: the CA's live ones are read once for the batch, and each
     // request it will issue claims its device for the requests after it (in name order).
     const once = input.profile === 'bootstrap' ? bootstrapCheck(ctx, k.id) : null;
-    const register = once?.register() ?? null;
+    const register = once ? { check: once, live: once.register() } : null;
     for (const f of chosen) {
       // Renewal requests are cert.renewBatch's; any other PKCS #7 is refused as before.
       if (f.ok && f.file.kind === 'pkcs7') {
@@ -224,13 +224,15 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
       } else if (!f.ok) results.push({ file: f.name, ok: false, serial: null, out: null, code: f.code, message: f.message });
       else if (existsSync(outName(f.name))) results.push({ file: f.name, ok: false, serial: null, out: null, code: 'OUTPUT_EXISTS', message: `${outName(f.name)} already exists; this request was not issued again.` });
       else {
-        const device = once && register ? bootstrapDevice(f.file.bytes) : null;
-        const refusal = device && once && register ? once.refuse(register, device) : null;
-        if (refusal) {
-          results.push({ file: f.name, ok: false, serial: null, out: null, code: refusal.code, message: refusal.message });
-          continue;
+        const device = register ? bootstrapDevice(f.file.bytes) : null;
+        if (register && device) {
+          const refusal = register.check.refuse(register.live, device);
+          if (refusal) {
+            results.push({ file: f.name, ok: false, serial: null, out: null, code: refusal.code, message: refusal.message });
+            continue;
+          }
+          register.live.claim(f.name, device.subject, device.sans);
         }
-        if (device && register) register.claim(f.name, device.subject, device.sans);
         items.push({ id: f.name, csr: f.file.bytes });
       }
     }
