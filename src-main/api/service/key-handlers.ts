@@ -55,7 +55,7 @@ export const keyHandlers: HandlersFor<keyof typeof keyOps> = {
     const v = ctx.vault;
     const { keys, certs } = ctx.stores;
     if (input.token) {
-      const id = createKeyOnToken(tokenWorld(ctx), { name: input.name, algorithm: input.algorithm, token: input.token });
+      const id = await createKeyOnToken(tokenWorld(ctx), { name: input.name, algorithm: input.algorithm, token: input.token });
       return keyView(keys.resolve(id), keys, certs, ctx.clock);
     }
     const g = await generateSigningKey(input.algorithm);

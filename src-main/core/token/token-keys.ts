@@ -96,22 +96,8 @@ function record(world: TokenKeyWorld, name: string, algorithm: KeyAlgorithm, spk
 }
 
 /** A new key pair generated on the token, recorded as a draft (audit key.created). Returns its key id. */
-export function createKeyOnToken(world: TokenKeyWorld, input: { name: string; algorithm: KeyAlgorithm; token: TokenSelector }): string {
-  world.keys.assertNewKey(null, input.name);
-  const session = openSelected(world.keys, input.token);
-  try {
-    const ckaId = session.freshCkaId();
-    const label = tokenKeyLabel(world.vault.id, input.name);
-    const spki = session.generateKeyPair(input.algorithm, ckaId, label);
-    try {
-      checkKeyOnToken(session, ckaId, input.algorithm, spki);
-      return record(world, input.name, input.algorithm, spki, bindingOf(session, ckaId, label, 'generated'), 'key.created');
-    } catch (e) {
-      removeAfterRefusal(session, ckaId, label, e);
-    }
-  } finally {
-    session.close();
-  }
+export function createKeyOnToken(world: TokenKeyWorld, input: { name: string; algorithm: KeyAlgorithm; token: TokenSelector }): Promise<string> {
+  return withKeyMadeOnToken(world.keys, world.vault.id, input, async (made) => record(world, input.name, input.algorithm, made.spki, made.token, 'key.created'));
 }
 
 /** An existing key pair on the token (by CKA_ID) recorded as a draft (audit key.adopted). Returns its key id. */
