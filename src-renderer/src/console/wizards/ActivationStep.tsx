@@ -4,7 +4,7 @@ import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode, type RefObject } from 'react';
 import type { ActivationView, BundleView, KeyView, Settings } from '../../../../src-main/api/contract.ts';
 import { KeyIdChip } from '../../components/KeyIdChip.tsx';
 import { LocalDateTime } from '../../components/LocalDateTime.tsx';
@@ -47,9 +47,10 @@ function BundleList({ label, keys }: { label: string; keys: Array<{ id: string; 
  * previous active key becomes trusted until a date, the bundle before and
  * after), one confirm button, then on to the result. `linkNote` adds a line
  * about the previous active key (a root signs a link certificate for a new root);
- * `kit` is the printed ceremony kit offered before the confirm button.
+ * `kit` is the printed ceremony kit offered before the confirm button, given
+ * the confirm button to hand the focus to once the kit is written.
  */
-export function ActivationStep({ linkNote, kit = null }: { linkNote?: (previous: KeyView, keyName: string) => string | null; kit?: ReactNode }) {
+export function ActivationStep({ linkNote, kit }: { linkNote?: (previous: KeyView, keyName: string) => string | null; kit?: (activate: RefObject<HTMLButtonElement | null>) => ReactNode }) {
   const loadKeys = useAppStore((s) => s.loadKeys);
   const { control, draft } = useKeyWizard();
   const { go, run, busy } = control;
@@ -57,6 +58,7 @@ export function ActivationStep({ linkNote, kit = null }: { linkNote?: (previous:
   const keyId = key?.id ?? '';
   const keyName = key?.name ?? '';
   const [before, setBefore] = useState<Before | null>(null);
+  const activateButton = useRef<HTMLButtonElement>(null);
 
   useEffect(() => {
     let live = true;
@@ -111,10 +113,10 @@ export function ActivationStep({ linkNote, kit = null }: { linkNote?: (previous:
           <BundleList label="Trust bundle after activation" keys={after} />
         </Stack>
       ) : null}
-      {kit}
+      {kit?.(activateButton)}
       <StepRefusal title={before ? 'Activation was refused; nothing changed' : 'The effect of activation could not be worked out'} />
       <StepActions onBack={() => go('review')}>
-        <Button variant="contained" disabled={busy || !before} onClick={() => void activate()}>
+        <Button variant="contained" disabled={busy || !before} onClick={() => void activate()} ref={activateButton}>
           Activate {shown(keyName)}
         </Button>
       </StepActions>

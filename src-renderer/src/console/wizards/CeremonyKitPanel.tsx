@@ -4,7 +4,7 @@ import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import { useState } from 'react';
+import { useState, type RefObject } from 'react';
 import type { CeremonyKitKind, CeremonyKitView } from '../../../../src-main/api/contract.ts';
 import { call, type ApiFailure } from '../../api.ts';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert.tsx';
@@ -25,8 +25,11 @@ const CHAIN_IN = 'the new key’s fingerprint and the corporate root certificate
  * medium, to print before the keys are compared. Writing it records one
  * audit event (ceremony.kit-written) and changes nothing else. `chainIn`: a
  * sub-CA's chain is imported, so its sheet carries the corporate root too.
+ * For the keyboard: `autoFocus` puts the focus on Write when the panel appears
+ * (the control that had it is gone); once written, the Write button is gone
+ * too and the focus goes on to `focusAfter`, the step's next control.
  */
-export function CeremonyKitPanel({ ceremony, keyId, witnesses = [], folder, onWritten, chainIn = false }: { ceremony: CeremonyKitKind; keyId: string; witnesses?: readonly string[]; folder?: string; onWritten?(kit: CeremonyKitView): void; chainIn?: boolean }) {
+export function CeremonyKitPanel({ ceremony, keyId, witnesses = [], folder, onWritten, chainIn = false, autoFocus = false, focusAfter }: { ceremony: CeremonyKitKind; keyId: string; witnesses?: readonly string[]; folder?: string; onWritten?(kit: CeremonyKitView): void; chainIn?: boolean; autoFocus?: boolean; focusAfter?: RefObject<HTMLElement | null> }) {
   const [own, setOwn] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiFailure | null>(null);
@@ -42,6 +45,7 @@ export function CeremonyKitPanel({ ceremony, keyId, witnesses = [], folder, onWr
       setError(r);
       return;
     }
+    focusAfter?.current?.focus();
     setWritten(r.value);
     onWritten?.(r.value);
   };
@@ -64,7 +68,7 @@ export function CeremonyKitPanel({ ceremony, keyId, witnesses = [], folder, onWr
           </Alert>
         ) : (
           <Box>
-            <Button variant="outlined" onClick={() => void write()} disabled={busy || to === ''} aria-describedby={to === '' ? 'kit-why' : undefined}>
+            <Button variant="outlined" onClick={() => void write()} disabled={busy || to === ''} autoFocus={autoFocus} aria-describedby={to === '' ? 'kit-why' : undefined}>
               {busy ? 'Writing the kit…' : 'Write the ceremony kit'}
             </Button>
             {to === '' ? (

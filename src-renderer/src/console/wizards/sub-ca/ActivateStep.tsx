@@ -1,3 +1,4 @@
+import type { RefObject } from 'react';
 import { CeremonyKitPanel } from '../CeremonyKitPanel.tsx';
 import { ActivationStep } from '../ActivationStep.tsx';
 import { useSubCaDraft } from './sub-ca-draft.ts';
@@ -13,8 +14,8 @@ import { useSubCaDraft } from './sub-ca-draft.ts';
 export function ActivateStep() {
   const { key, folder, imported } = useSubCaDraft();
   const kit =
-    key && imported ? (
-      <CeremonyKitPanel ceremony="sub-ca" keyId={key.id} chainIn {...(folder.trim() !== '' ? { folder: folder.trim() } : {})} />
-    ) : null;
+    key && imported
+      ? (activate: RefObject<HTMLButtonElement | null>) => <CeremonyKitPanel ceremony="sub-ca" keyId={key.id} chainIn focusAfter={activate} {...(folder.trim() !== '' ? { folder: folder.trim() } : {})} />
+      : undefined;
   return <ActivationStep kit={kit} />;
 }
