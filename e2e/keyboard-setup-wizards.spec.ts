@@ -107,7 +107,7 @@ test('keyboard only: the sub-CA wizard, CSR onto a FAT stick, the signed chain r
     // The write button is gone: the focus goes on to the ceremony kit, the next thing to do before the stick leaves.
     const kit = page.getByTestId('ceremony-kit');
     await expectFocusOn(page, kit.getByRole('button', { name: 'Write the ceremony kit' }));
-    await judgedWithRing(page, a11y, shots, 'keyboard: CSR written, the kit has the focus');
+    await judgedWithRing(page, a11y, shots, 'kbd sub-CA: CSR written, kit focused');
     await tabTo(page, kit.getByRole('button', { name: 'Write the ceremony kit' }));
     await page.keyboard.press('Enter');
     await expect(kit.getByTestId('kit-written')).toContainText('Ceremony kit written');
@@ -127,7 +127,7 @@ test('keyboard only: the sub-CA wizard, CSR onto a FAT stick, the signed chain r
     await tabAndType(page, chainPath, chainFile);
     // The file chooser is on the way, with the ring round its button; back to the path, Enter checks the chain.
     await tabTo(page, page.getByLabel('Signed chain file'));
-    await judgedWithRing(page, a11y, shots, 'keyboard: the chain path typed, the file chooser focused');
+    await judgedWithRing(page, a11y, shots, 'kbd sub-CA: file chooser focused');
     await tabTo(page, chainPath, { back: true });
     await page.keyboard.press('Enter');
     await expect(step(5, 'Review the chain')).toBeFocused();
@@ -139,7 +139,7 @@ test('keyboard only: the sub-CA wizard, CSR onto a FAT stick, the signed chain r
     await tabAndPress(page, compared, 'Space');
     await expect(compared).toBeChecked();
     await tabTo(page, page.getByRole('button', { name: 'Import this chain' }));
-    await judgedWithRing(page, a11y, shots, 'keyboard: fingerprint compared, Import focused');
+    await judgedWithRing(page, a11y, shots, 'kbd sub-CA: fingerprint ticked, Import');
     await tabTo(page, page.getByRole('button', { name: 'Import this chain' }));
     await page.keyboard.press('Enter');
 
@@ -149,7 +149,7 @@ test('keyboard only: the sub-CA wizard, CSR onto a FAT stick, the signed chain r
     await expect(kit.getByTestId('kit-written')).toContainText('Ceremony kit written');
     const activate = page.getByRole('button', { name: 'Activate Keyboard Agents CA' });
     await expectFocusOn(page, activate);
-    await judgedWithRing(page, a11y, shots, 'keyboard: kit written after the import, Activate has the focus');
+    await judgedWithRing(page, a11y, shots, 'kbd sub-CA: kit written, Activate');
     await tabTo(page, activate);
     await page.keyboard.press('Enter');
 
@@ -206,7 +206,7 @@ test('keyboard only: the New CA wizard from the CA switcher, an issuing CA chose
   await expect(parent).toHaveText('default');
   await tabTo(page, parent);
   await tabTo(page, page.getByRole('button', { name: 'Next' }));
-  await judgedWithRing(page, a11y, shots, 'keyboard: new CA name and parent, Next focused');
+  await judgedWithRing(page, a11y, shots, 'kbd new CA: name and parent, Next');
   await tabAndPress(page, page.getByRole('button', { name: 'Next' }));
 
   await expect(step(2, 'Its first key')).toBeFocused();
@@ -237,7 +237,7 @@ test('keyboard only: the New CA wizard from the CA switcher, an issuing CA chose
   await expect(step(3, 'Create')).toBeVisible();
   const create = page.getByRole('button', { name: 'Create Keyboard Issuing under default' });
   await tabTo(page, create);
-  await judgedWithRing(page, a11y, shots, 'keyboard: new CA confirm, Create focused');
+  await judgedWithRing(page, a11y, shots, 'kbd new CA: confirm, Create');
   await tabTo(page, create);
   await page.keyboard.press('Enter');
 
@@ -249,7 +249,7 @@ test('keyboard only: the New CA wizard from the CA switcher, an issuing CA chose
   await expect(created).toContainText('The CA Keyboard Issuing is in the vault');
   const into = page.getByRole('button', { name: 'Switch to Keyboard Issuing and activate its first key…' });
   await tabTo(page, into);
-  await judgedWithRing(page, a11y, shots, 'keyboard: new CA created, switch focused');
+  await judgedWithRing(page, a11y, shots, 'kbd new CA: created, Switch focused');
   await tabAndPress(page, into);
 
   // Into the new CA: the sub-CA wizard at its stored chain, on by keyboard to the active key.
@@ -320,7 +320,7 @@ test('keyboard only: the export wizard onto a FAT stick, medium, preview, write,
     const nextWrite = page.getByRole('button', { name: 'Next: write' });
     await expect(nextWrite).toBeEnabled();
     await tabTo(page, nextWrite);
-    await judgedWithRing(page, a11y, shots, 'keyboard: export preview, Next focused');
+    await judgedWithRing(page, a11y, shots, 'kbd export: preview, Next focused');
     await tabAndPress(page, nextWrite);
 
     await expect(step(3, 'Write')).toBeFocused();
@@ -339,14 +339,14 @@ test('keyboard only: the export wizard onto a FAT stick, medium, preview, write,
     const folder = (await page.getByTestId('export-folder').textContent())!.trim();
     const eject = page.getByRole('button', { name: 'Eject', exact: true });
     await tabTo(page, eject);
-    await judgedWithRing(page, a11y, shots, 'keyboard: export written and verified, Eject focused');
+    await judgedWithRing(page, a11y, shots, 'kbd export: verified, Eject focused');
     await tabAndPress(page, eject);
     await expect(page.getByTestId('safe-to-remove')).toContainText('Safe to remove');
     await stick.exited;
     // Eject is gone: the focus is on Done, not lost at the top of the page.
     const done = page.getByRole('button', { name: 'Done' });
     await expectFocusOn(page, done);
-    await judgedWithRing(page, a11y, shots, 'keyboard: safe to remove, Done has the focus');
+    await judgedWithRing(page, a11y, shots, 'kbd export: safe to remove, Done');
     await page.keyboard.press('Escape');
     await expect(page.getByTestId('safe-to-remove')).toBeVisible();
     await tabAndPress(page, done);

@@ -58,9 +58,12 @@ export async function tabAndType(page: Page, field: Locator, text: string, opts:
   await page.keyboard.type(text);
 }
 
-/** axe and a screenshot at both laptop sizes, light and dark, the focus ring checked at each: the focus stays where it was. */
+/**
+ * axe and a screenshot at both laptop sizes, light and dark, the focus ring checked at each: the focus stays where it was.
+ * Scrolled to the top first (scrolling moves no focus): the app bar is sticky, and a full-page shot taken scrolled down draws it mid-page.
+ */
 export function judgedWithRing(page: Page, a11y: A11yChecker, shots: ScreenshotTaker, name: string): Promise<void> {
-  return everyLook(page, a11y, shots, name, { each: () => expectRing(page) });
+  return everyLook(page, a11y, shots, name, { each: () => expectRing(page), scrollTop: true });
 }
 
 /** Unlocks from the unlock screen by keyboard only: the officer's name, the passphrase, Enter. */
