@@ -14,8 +14,9 @@
  *   under the vault's CA, its kind chosen with the arrows. Escape closes it
  *   before the create step; after the create the wizard keeps what it made.
  * - The export wizard onto a real FAT stick: medium, preview, write, verify,
- *   Eject, safe to remove, Done. Escape closes it until it writes, and is
- *   ignored after.
+ *   Eject (refused while a process holds the stick, the focus kept on it),
+ *   safe to remove, Done. Escape closes it until it writes, and is ignored
+ *   after.
  */
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,7 +26,7 @@ import { mtoolsList } from '../src-main/testing/fat-testkit.ts';
 import { expect, test } from './fixtures/test.ts';
 import { corporateRoot, corporateRootFingerprint, signCsr, writeChain } from './support/corporate-root.ts';
 import { must, openVaultService } from './support/emergency-seed.ts';
-import { mountFatSticks, unmountFatSticks, type FatStick } from './support/fat-sticks.ts';
+import { holdMedium, mountFatSticks, unmountFatSticks, type FatStick } from './support/fat-sticks.ts';
 import { expectFocusOn, judgedWithRing, tabAndPress, tabAndType, tabTo, unlockByKeyboard } from './support/keyboard.ts';
 import { CA_KEY_NAME, copyCaVault } from './support/seed-ca.ts';
 import { activeRoot, openSeeder } from './support/seed-keys.ts';
@@ -340,7 +341,17 @@ test('keyboard only: the export wizard onto a FAT stick, medium, preview, write,
     const eject = page.getByRole('button', { name: 'Eject', exact: true });
     await tabTo(page, eject);
     await judgedWithRing(page, a11y, shots, 'kbd export: verified, Eject focused');
-    await tabAndPress(page, eject);
+    // A process holds the stick: the eject is refused, and the focus is back on Eject (disabled while it tried) for Enter to try again.
+    const holder = await holdMedium(stick.mountpoint);
+    try {
+      await tabAndPress(page, eject);
+      await expect(page.getByTestId('api-error')).toContainText(`sleep (process ${holder.pid})`);
+      await expectFocusOn(page, eject);
+      await expect(page.getByTestId('eject-first')).toBeVisible();
+    } finally {
+      await holder.release();
+    }
+    await page.keyboard.press('Enter');
     await expect(page.getByTestId('safe-to-remove')).toContainText('Safe to remove');
     await stick.exited;
     // Eject is gone: the focus is on Done, not lost at the top of the page.
