@@ -27,7 +27,7 @@ import { expect, test } from './fixtures/test.ts';
 import { corporateRoot, corporateRootFingerprint, signCsr, writeChain } from './support/corporate-root.ts';
 import { must, openVaultService } from './support/emergency-seed.ts';
 import { holdMedium, mountFatSticks, unmountFatSticks, type FatStick } from './support/fat-sticks.ts';
-import { expectFocusOn, judgedWithRing, tabAndPress, tabAndType, tabTo, unlockByKeyboard } from './support/keyboard.ts';
+import { expectFocusOn, judgeAndPress, judgedWithRing, tabAndPress, tabAndType, tabTo, unlockByKeyboard } from './support/keyboard.ts';
 import { CA_KEY_NAME, copyCaVault } from './support/seed-ca.ts';
 import { activeRoot, openSeeder } from './support/seed-keys.ts';
 import { PASSPHRASE } from './support/ui.ts';
@@ -43,6 +43,14 @@ async function longIdleLock(vaultDir: string): Promise<void> {
   const seeder = await openSeeder(vaultDir);
   await seeder.call('settings.update', { autoLockMinutes: 60 });
   seeder.close();
+}
+
+/** The vault with an active CA key (seed-ca), unlocked by keyboard. */
+async function unlockCaVault(page: Page, vaultDir: string): Promise<void> {
+  await copyCaVault(vaultDir);
+  await longIdleLock(vaultDir);
+  await page.reload();
+  await unlockByKeyboard(page);
 }
 
 async function keyList(vaultDir: string, ca?: string): Promise<KeyView[]> {
@@ -139,10 +147,7 @@ test('keyboard only: the sub-CA wizard, CSR onto a FAT stick, the signed chain r
     const compared = page.getByRole('checkbox', { name: 'I compared this fingerprint with the one the corporate PKI published' });
     await tabAndPress(page, compared, 'Space');
     await expect(compared).toBeChecked();
-    await tabTo(page, page.getByRole('button', { name: 'Import this chain' }));
-    await judgedWithRing(page, a11y, shots, 'kbd sub-CA: fingerprint ticked, Import');
-    await tabTo(page, page.getByRole('button', { name: 'Import this chain' }));
-    await page.keyboard.press('Enter');
+    await judgeAndPress(page, a11y, shots, page.getByRole('button', { name: 'Import this chain' }), 'kbd sub-CA: fingerprint ticked, Import');
 
     await expect(step(6, 'Activate')).toBeFocused();
     await expect(page.getByTestId('bundle-after')).toContainText('Keyboard Agents CA (active)');
@@ -150,9 +155,7 @@ test('keyboard only: the sub-CA wizard, CSR onto a FAT stick, the signed chain r
     await expect(kit.getByTestId('kit-written')).toContainText('Ceremony kit written');
     const activate = page.getByRole('button', { name: 'Activate Keyboard Agents CA' });
     await expectFocusOn(page, activate);
-    await judgedWithRing(page, a11y, shots, 'kbd sub-CA: kit written, Activate');
-    await tabTo(page, activate);
-    await page.keyboard.press('Enter');
+    await judgeAndPress(page, a11y, shots, activate, 'kbd sub-CA: kit written, Activate');
 
     await expect(step(7, 'Export')).toBeFocused();
     await expect(page.getByTestId('activation-result')).toContainText('Keyboard Agents CA is active');
@@ -174,10 +177,7 @@ test('keyboard only: the sub-CA wizard, CSR onto a FAT stick, the signed chain r
 test('keyboard only: the New CA wizard from the CA switcher, an issuing CA chosen with the arrows, created, then activated inside it; Escape only before the create', async ({ host, shots, a11y }) => {
   test.setTimeout(420_000);
   const { page } = host;
-  await copyCaVault(host.vaultDir);
-  await longIdleLock(host.vaultDir);
-  await page.reload();
-  await unlockByKeyboard(page);
+  await unlockCaVault(page, host.vaultDir);
   const title = page.getByRole('heading', { level: 1, name: 'New certificate authority' });
   const step = (n: number, name: string) => stepHeading(page, n, 4, name);
   const open = page.getByTestId('ca-switcher').getByRole('button', { name: 'New CA…' });
@@ -206,9 +206,7 @@ test('keyboard only: the New CA wizard from the CA switcher, an issuing CA chose
   const parent = page.getByRole('combobox', { name: 'Parent CA' });
   await expect(parent).toHaveText('default');
   await tabTo(page, parent);
-  await tabTo(page, page.getByRole('button', { name: 'Next' }));
-  await judgedWithRing(page, a11y, shots, 'kbd new CA: name and parent, Next');
-  await tabAndPress(page, page.getByRole('button', { name: 'Next' }));
+  await judgeAndPress(page, a11y, shots, page.getByRole('button', { name: 'Next' }), 'kbd new CA: name and parent, Next');
 
   await expect(step(2, 'Its first key')).toBeFocused();
   await page.keyboard.press('Escape');
@@ -236,11 +234,7 @@ test('keyboard only: the New CA wizard from the CA switcher, an issuing CA chose
   // The confirm step is the one that writes: from here Escape does nothing (the close button still closes).
   await page.keyboard.press('Escape');
   await expect(step(3, 'Create')).toBeVisible();
-  const create = page.getByRole('button', { name: 'Create Keyboard Issuing under default' });
-  await tabTo(page, create);
-  await judgedWithRing(page, a11y, shots, 'kbd new CA: confirm, Create');
-  await tabTo(page, create);
-  await page.keyboard.press('Enter');
+  await judgeAndPress(page, a11y, shots, page.getByRole('button', { name: 'Create Keyboard Issuing under default' }), 'kbd new CA: confirm, Create');
 
   await expect(step(4, 'Into the new CA')).toBeFocused();
   const created = page.getByTestId('new-ca-created');
@@ -248,10 +242,7 @@ test('keyboard only: the New CA wizard from the CA switcher, an issuing CA chose
   // After the create Escape loses nothing: the wizard stays with what it made.
   await page.keyboard.press('Escape');
   await expect(created).toContainText('The CA Keyboard Issuing is in the vault');
-  const into = page.getByRole('button', { name: 'Switch to Keyboard Issuing and activate its first key…' });
-  await tabTo(page, into);
-  await judgedWithRing(page, a11y, shots, 'kbd new CA: created, Switch focused');
-  await tabAndPress(page, into);
+  await judgeAndPress(page, a11y, shots, page.getByRole('button', { name: 'Switch to Keyboard Issuing and activate its first key…' }), 'kbd new CA: created, Switch focused');
 
   // Into the new CA: the sub-CA wizard at its stored chain, on by keyboard to the active key.
   await expect(page.getByRole('heading', { level: 1, name: 'New sub-CA key' })).toBeVisible();
@@ -287,10 +278,7 @@ test('keyboard only: the export wizard onto a FAT stick, medium, preview, write,
     sticks = await mountFatSticks(host.workDir, ['EXPORT-STICK'], 4096);
     const stick = sticks[0]!;
     process.env.AIRGAP_CA_MEDIA_ROOTS = stick.mountpoint;
-    await copyCaVault(host.vaultDir);
-    await longIdleLock(host.vaultDir);
-    await page.reload();
-    await unlockByKeyboard(page);
+    await unlockCaVault(page, host.vaultDir);
     const title = page.getByRole('heading', { level: 1, name: 'Export to removable media' });
     const step = (n: number, name: string) => stepHeading(page, n, 5, name);
     const open = page.getByRole('button', { name: 'Export…' });
@@ -320,9 +308,7 @@ test('keyboard only: the export wizard onto a FAT stick, medium, preview, write,
     await expect(page.getByTestId('export-preview-keys')).toContainText(CA_KEY_NAME);
     const nextWrite = page.getByRole('button', { name: 'Next: write' });
     await expect(nextWrite).toBeEnabled();
-    await tabTo(page, nextWrite);
-    await judgedWithRing(page, a11y, shots, 'kbd export: preview, Next focused');
-    await tabAndPress(page, nextWrite);
+    await judgeAndPress(page, a11y, shots, nextWrite, 'kbd export: preview, Next focused');
 
     await expect(step(3, 'Write')).toBeFocused();
     await expect(page.getByTestId('export-target')).toHaveText(stick.mountpoint);

@@ -66,6 +66,16 @@ export function judgedWithRing(page: Page, a11y: A11yChecker, shots: ScreenshotT
   return everyLook(page, a11y, shots, name, { each: () => expectRing(page), scrollTop: true });
 }
 
+/**
+ * Tabs to `target`, judges the screen with the ring on it (judgedWithRing), then presses `key` there. A full-page
+ * screenshot resizes the window for a moment and Chromium may move the focus off then: the officer's own Tab brings it back.
+ */
+export async function judgeAndPress(page: Page, a11y: A11yChecker, shots: ScreenshotTaker, target: Locator, name: string, key = 'Enter'): Promise<void> {
+  await tabTo(page, target);
+  await judgedWithRing(page, a11y, shots, name);
+  await tabAndPress(page, target, key);
+}
+
 /** Unlocks from the unlock screen by keyboard only: the officer's name, the passphrase, Enter. */
 export async function unlockByKeyboard(page: Page): Promise<void> {
   const u = ui(page);

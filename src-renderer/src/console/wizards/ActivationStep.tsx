@@ -4,7 +4,7 @@ import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import { useEffect, useRef, useState, type ReactNode, type RefObject } from 'react';
+import { useCallback, useEffect, useRef, useState, type ComponentType } from 'react';
 import type { ActivationView, BundleView, KeyView, Settings } from '../../../../src-main/api/contract.ts';
 import { KeyIdChip } from '../../components/KeyIdChip.tsx';
 import { LocalDateTime } from '../../components/LocalDateTime.tsx';
@@ -47,10 +47,10 @@ function BundleList({ label, keys }: { label: string; keys: Array<{ id: string; 
  * previous active key becomes trusted until a date, the bundle before and
  * after), one confirm button, then on to the result. `linkNote` adds a line
  * about the previous active key (a root signs a link certificate for a new root);
- * `kit` is the printed ceremony kit offered before the confirm button, given
- * the confirm button to hand the focus to once the kit is written.
+ * `Kit` is the printed ceremony kit offered before the confirm button; its
+ * `onWritten` hands the focus to the confirm button once the kit is written.
  */
-export function ActivationStep({ linkNote, kit }: { linkNote?: (previous: KeyView, keyName: string) => string | null; kit?: (activate: RefObject<HTMLButtonElement | null>) => ReactNode }) {
+export function ActivationStep({ linkNote, Kit }: { linkNote?: (previous: KeyView, keyName: string) => string | null; Kit?: ComponentType<{ onWritten(): void }> }) {
   const loadKeys = useAppStore((s) => s.loadKeys);
   const { control, draft } = useKeyWizard();
   const { go, run, busy } = control;
@@ -59,6 +59,7 @@ export function ActivationStep({ linkNote, kit }: { linkNote?: (previous: KeyVie
   const keyName = key?.name ?? '';
   const [before, setBefore] = useState<Before | null>(null);
   const activateButton = useRef<HTMLButtonElement>(null);
+  const focusActivate = useCallback(() => activateButton.current?.focus(), []);
 
   useEffect(() => {
     let live = true;
@@ -113,7 +114,7 @@ export function ActivationStep({ linkNote, kit }: { linkNote?: (previous: KeyVie
           <BundleList label="Trust bundle after activation" keys={after} />
         </Stack>
       ) : null}
-      {kit?.(activateButton)}
+      {Kit ? <Kit onWritten={focusActivate} /> : null}
       <StepRefusal title={before ? 'Activation was refused; nothing changed' : 'The effect of activation could not be worked out'} />
       <StepActions onBack={() => go('review')}>
         <Button variant="contained" disabled={busy || !before} onClick={() => void activate()} ref={activateButton}>

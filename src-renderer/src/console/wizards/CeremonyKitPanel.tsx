@@ -4,7 +4,7 @@ import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import { useState, type RefObject } from 'react';
+import { useState } from 'react';
 import type { CeremonyKitKind, CeremonyKitView } from '../../../../src-main/api/contract.ts';
 import { call, type ApiFailure } from '../../api.ts';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert.tsx';
@@ -27,9 +27,9 @@ const CHAIN_IN = 'the new key’s fingerprint and the corporate root certificate
  * sub-CA's chain is imported, so its sheet carries the corporate root too.
  * For the keyboard: `autoFocus` puts the focus on Write when the panel appears
  * (the control that had it is gone); once written, the Write button is gone
- * too and the focus goes on to `focusAfter`, the step's next control.
+ * too, and the step's `onWritten` hands the focus on to its next control.
  */
-export function CeremonyKitPanel({ ceremony, keyId, witnesses = [], folder, onWritten, chainIn = false, autoFocus = false, focusAfter }: { ceremony: CeremonyKitKind; keyId: string; witnesses?: readonly string[]; folder?: string; onWritten?(kit: CeremonyKitView): void; chainIn?: boolean; autoFocus?: boolean; focusAfter?: RefObject<HTMLElement | null> }) {
+export function CeremonyKitPanel({ ceremony, keyId, witnesses = [], folder, onWritten, chainIn = false, autoFocus = false }: { ceremony: CeremonyKitKind; keyId: string; witnesses?: readonly string[]; folder?: string; onWritten?(kit: CeremonyKitView): void; chainIn?: boolean; autoFocus?: boolean }) {
   const [own, setOwn] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiFailure | null>(null);
@@ -45,7 +45,6 @@ export function CeremonyKitPanel({ ceremony, keyId, witnesses = [], folder, onWr
       setError(r);
       return;
     }
-    focusAfter?.current?.focus();
     setWritten(r.value);
     onWritten?.(r.value);
   };

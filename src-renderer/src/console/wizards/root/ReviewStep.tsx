@@ -17,7 +17,7 @@ export function ReviewStep() {
     <>
       <ChainTree chain={signed.chain} />
       <Box sx={{ mt: 2 }}>
-        <CeremonyKitPanel ceremony="root" keyId={signed.id} focusAfter={next} />
+        <CeremonyKitPanel ceremony="root" keyId={signed.id} onWritten={() => next.current?.focus()} />
       </Box>
       <StepActions onBack={() => go('create')}>
         <Button variant="contained" onClick={() => go('activate')} ref={next}>

@@ -42,7 +42,7 @@ export function CsrStep() {
       ) : null}
       {csrFile && key ? (
         <Box sx={{ mt: 2 }}>
-          <CeremonyKitPanel ceremony="sub-ca" keyId={key.id} folder={folder} autoFocus focusAfter={haveChain} />
+          <CeremonyKitPanel ceremony="sub-ca" keyId={key.id} folder={folder} autoFocus onWritten={() => haveChain.current?.focus()} />
         </Box>
       ) : null}
       <StepActions onBack={() => go('create')}>
