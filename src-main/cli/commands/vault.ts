@@ -74,11 +74,12 @@ async function askAndWrite(ctx: CliContext, s: { index: number; holder: string |
   const who = shareLabel(s, total);
   for (;;) {
     const answer = await promptLine(`Insert the medium for ${who}. Folder on it: `);
-    const dir = answer?.trim() ?? '';
+    if (answer === null) return `the officer stopped at ${who} (Ctrl-C or end of input).`;
+    const dir = answer.trim();
     if (dir === '') return `no folder was given for ${who} (the officer stopped).`;
     try {
       const { file } = await ctx.call('vault.writeShare', { index: s.index, dir });
-      process.stderr.write(`${who[0]!.toUpperCase()}${who.slice(1)} written to ${file} and read back. Eject or remove this medium now and hand it to ${s.holder ?? 'its custodian'}; keep it apart from the others.\n`);
+      process.stderr.write(`${who[0]!.toUpperCase()}${who.slice(1)} written to ${file} and read back. Eject this medium now (airgap-ca media eject --path MOUNT-POINT, or the desktop's Eject), remove it and hand it to ${s.holder ?? 'its custodian'}; keep it apart from the others.\n`);
       return null;
     } catch (e) {
       if (!(e instanceof CliFailure)) throw e;
