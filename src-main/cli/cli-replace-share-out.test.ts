@@ -7,11 +7,11 @@
  * share of the new set is left on any medium.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { fixedClock } from '../core/clock.ts';
-import { HEADER_FILE, parseHeader } from '../core/vault/header.ts';
+import { HEADER_FILE, NEXT_DATABASE_FILE, parseHeader } from '../core/vault/header.ts';
 import { inProcessCli, type CliRun } from '../testing/cli-in-process.ts';
 import { fillMedium, makeFatImage, mountFat, mtoolsList, type FatMount } from '../testing/fat-testkit.ts';
 import { removeTempDirs, tempDir } from '../testing/temp-dir.ts';
@@ -130,5 +130,23 @@ describe('vault add-quorum --replace with one --share-out per share', () => {
     expect((await withPass(['vault', 'verify'])).code).toBe(0);
     await fat.unmount();
     expect(await mtoolsList(image, '/')).toEqual(['filler.bin']);
+  });
+
+  it('a rekey that fails after the shares were written (before its commit) takes every share back and changes nothing', async () => {
+    const sticks = ['A', 'B', 'C'].map((x) => join(root, `STICK-${x}`));
+    const before = vaultState(vault);
+    // Something in the way of the rekeyed copy's journal: the rekey fails after the shares are written and read back.
+    const inTheWay = join(vault, `${NEXT_DATABASE_FILE}-journal`);
+    mkdirSync(inTheWay);
+    const r = await withPass(['--json', 'vault', 'add-quorum', '--quorum', '2/3', '--replace', oldSlot, ...sticks.flatMap((d) => ['--share-out', d])]);
+    rmSync(inTheWay, { recursive: true });
+    expect(r.code).toBe(1);
+    const e = errorOf(r);
+    expect(e.code).toBe('IO_ERROR');
+    expect(e.message).toContain(`Nothing was changed: slot ${oldSlot} still opens the vault and the vault key is the same.`);
+    expect(e.message).toMatch(new RegExp(`The new quorum's share files written so far were removed again: ${sticks[0]}/[^,]+-share-1-of-3\\.json, ${sticks[1]}/[^,]+-share-2-of-3\\.json, ${sticks[2]}/[^,]+-share-3-of-3\\.json\\.`));
+    expect(sticks.map((d) => readdirSync(d))).toEqual([[], [], []]);
+    expect(vaultState(vault)).toBe(before);
+    expect((await withShares(oldShares.slice(0, 2), ['vault', 'verify'])).code).toBe(0);
   });
 });
