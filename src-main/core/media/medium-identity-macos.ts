@@ -7,21 +7,10 @@
  * recorded output only (no Mac runs the tests).
  */
 import { parsePlist, type PlistValue } from './detect-macos.ts';
+import type { PlatformVolumeIdentity } from './medium.ts';
 
 export const DISKUTIL_INFO_ARGS = ['info', '-plist'] as const;
 
-export interface DiskutilIdentity {
-  mountpoint: string | null;
-  device: string | null;
-  fsType: string | null;
-  label: string | null;
-  uuid: string | null;
-  serial: string | null;
-  /** The drive's model (MediaName), for the note when the serial is unknown. */
-  model: string | null;
-  /** The workstation's own disk (internal, not USB), or a system volume. */
-  internal: boolean;
-}
 
 function text(d: { [k: string]: PlistValue }, ...keys: string[]): string | null {
   for (const k of keys) {
@@ -32,7 +21,7 @@ function text(d: { [k: string]: PlistValue }, ...keys: string[]): string | null 
 }
 
 /** `diskutil info -plist` of one volume; null when it is not a property list of a dictionary. Never throws. */
-export function parseDiskutilIdentity(xml: string): DiskutilIdentity | null {
+export function parseDiskutilIdentity(xml: string): PlatformVolumeIdentity | null {
   const root = parsePlist(typeof xml === 'string' ? xml : '');
   if (typeof root !== 'object' || root === null || Array.isArray(root) || root instanceof Date || root instanceof Uint8Array) return null;
   const mountpoint = text(root, 'MountPoint');

@@ -7,6 +7,7 @@
  * PowerShell run, printed as JSON. Written and tested on recorded output
  * only (no Windows runs the tests).
  */
+import type { PlatformVolumeIdentity } from './medium.ts';
 
 /** A PowerShell single-quoted string literal: every quote character PowerShell accepts (' and the typographic ones) is doubled. */
 export function psQuote(s: string): string {
@@ -29,17 +30,6 @@ export function windowsIdentityArgs(path: string): string[] {
   ];
 }
 
-export interface WindowsIdentity {
-  mountpoint: string | null;
-  device: string | null;
-  fsType: string | null;
-  label: string | null;
-  uuid: string | null;
-  serial: string | null;
-  model: string | null;
-  /** The disk Windows boots from or runs on. */
-  internal: boolean;
-}
 
 function obj(v: unknown): Record<string, unknown> | null {
   const one = Array.isArray(v) ? v[0] : v;
@@ -59,7 +49,7 @@ function letterOf(v: unknown): string | null {
 }
 
 /** The JSON `windowsIdentityArgs` prints; null when it is not that. Never throws. */
-export function parseWindowsIdentity(json: string, systemDrive = 'C:'): WindowsIdentity | null {
+export function parseWindowsIdentity(json: string, systemDrive = 'C:'): PlatformVolumeIdentity | null {
   let doc: unknown;
   try {
     doc = JSON.parse(String(json).replace(/^\uFEFF/, ''));

@@ -18,7 +18,7 @@ import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join, posix, win32 } from 'node:path';
 import { isSystemMount, parseMounts } from './detect-linux.ts';
 import type { RunCommand } from './detect.ts';
-import type { MediumIdentity } from './medium.ts';
+import type { MediumIdentity, PlatformVolumeIdentity } from './medium.ts';
 import { DISKUTIL_INFO_ARGS, parseDiskutilIdentity } from './medium-identity-macos.ts';
 import { parseWindowsIdentity, windowsIdentityArgs } from './medium-identity-windows.ts';
 
@@ -192,21 +192,10 @@ async function mountPointByDevice(path: string): Promise<string> {
   }
 }
 
-interface PlatformIdentity {
-  mountpoint: string | null;
-  device: string | null;
-  fsType: string | null;
-  label: string | null;
-  uuid: string | null;
-  serial: string | null;
-  model: string | null;
-  internal: boolean;
-}
-
 const UNKNOWN = { mountpoint: null, device: null, fsType: null, label: null, uuid: null, serial: null } as const;
 
 /** The record of what diskutil or PowerShell said (`got`), or "unknown" with the reason. */
-function platformRecord(path: string, tool: string, got: { out: string } | { failed: string }, parse: (out: string) => PlatformIdentity | null): MediumIdentity {
+function platformRecord(path: string, tool: string, got: { out: string } | { failed: string }, parse: (out: string) => PlatformVolumeIdentity | null): MediumIdentity {
   if ('failed' in got) return { path, ...UNKNOWN, note: `Unknown: ${got.failed}, so the label, UUID and serial of this medium are not recorded.` };
   const id = parse(got.out);
   if (!id) return { path, ...UNKNOWN, note: `Unknown: ${tool} printed nothing Airgap CA can read for this folder, so the label, UUID and serial of this medium are not recorded.` };
