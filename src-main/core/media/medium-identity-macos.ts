@@ -11,7 +11,6 @@ import type { PlatformVolumeIdentity } from './medium.ts';
 
 export const DISKUTIL_INFO_ARGS = ['info', '-plist'] as const;
 
-
 function text(d: { [k: string]: PlistValue }, ...keys: string[]): string | null {
   for (const k of keys) {
     const v = d[k];

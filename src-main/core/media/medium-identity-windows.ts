@@ -30,7 +30,6 @@ export function windowsIdentityArgs(path: string): string[] {
   ];
 }
 
-
 function obj(v: unknown): Record<string, unknown> | null {
   const one = Array.isArray(v) ? v[0] : v;
   return typeof one === 'object' && one !== null && !Array.isArray(one) ? (one as Record<string, unknown>) : null;
