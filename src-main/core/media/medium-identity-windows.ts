@@ -24,7 +24,8 @@ export function windowsIdentityArgs(path: string): string[] {
     [
       "$ErrorActionPreference = 'Stop'",
       `$v = Get-Volume -FilePath ${p}`,
-      '$d = @($v | Get-Partition | Get-Disk)',
+      // A volume with no partition behind it (a network or virtual drive) still has its label and GUID: no disk, no serial.
+      '$d = @($v | Get-Partition -ErrorAction SilentlyContinue | Get-Disk -ErrorAction SilentlyContinue)',
       '@{ volume = ($v | Select-Object DriveLetter,FileSystemLabel,FileSystem,UniqueId,Path); disk = ($d | Select-Object -First 1 Number,SerialNumber,FriendlyName,BusType,IsBoot,IsSystem) } | ConvertTo-Json -Depth 3 -Compress',
     ].join('; '),
   ];
