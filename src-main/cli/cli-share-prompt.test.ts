@@ -11,10 +11,15 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { jsonError, runCli } from '../testing/cli-runner.ts';
+import { fillMedium, makeFatImage, mountFat, type FatMount } from '../testing/fat-testkit.ts';
 import { runOnTerminal } from '../testing/terminal.ts';
 import { removeTempDirs, tempDir } from '../testing/temp-dir.ts';
 
-afterAll(removeTempDirs);
+const mounts: FatMount[] = [];
+afterAll(async () => {
+  for (const m of mounts) await m.cleanup();
+  removeTempDirs();
+});
 
 const PASS = 'correct horse battery staple';
 const ask = (i: number, n: number, holder: string) => `Insert the medium for share ${i} of ${n} (holder ${holder}). Folder on it: `;
@@ -54,6 +59,28 @@ describe('the medium prompt of vault init --quorum', () => {
     expect(open.code, open.stderr).toBe(0);
     const written = (open.json as { events: Array<{ action: string; details: { index: number; holder: string } }> }).events.filter((e) => e.action === 'vault.share-written');
     expect(written.map((e) => [e.details.index, e.details.holder])).toEqual([[1, 'Ada'], [2, 'Grace'], [3, 'Edsger']]);
+  });
+
+  it('a medium that cannot take the share (a full FAT volume) is said, and another is asked for: the share is still held', async () => {
+    const root = tempDir('airgap-share-prompt-');
+    const full = join(root, 'FULL');
+    mkdirSync(full);
+    await makeFatImage(join(root, 'full.img'), 256);
+    const fat = await mountFat(join(root, 'full.img'), full);
+    mounts.push(fat);
+    await fillMedium(full);
+    const [a, b] = ['A', 'B'].map((x) => join(root, `STICK-${x}`)) as [string, string];
+    const r = await runOnTerminal(['--vault', join(root, 'v'), '--actor', 'alice', 'vault', 'init', '--quorum', '2/2', '--holder', 'Ada', '--holder', 'Grace'], {}, [
+      { after: ask(1, 2, 'Ada'), type: `${full}\r` },
+      { after: ask(1, 2, 'Ada'), type: `${a}\r` },
+      { after: ask(2, 2, 'Grace'), type: `${b}\r` },
+    ]);
+    expect(r.code, r.seen).toBe(0);
+    const seen = r.seen.replace(/\r\n/g, '\n');
+    expect(seen).toMatch(new RegExp(`DISK_FULL: [^\n]*${full}[^\n]*\nThe share is still held: give another folder \\(another medium\\), or press Enter to stop\\.`));
+    expect(seen).toContain('All 2 shares were written, each to its own medium and verified.');
+    expect(readdirSync(full)).toEqual(['filler.bin']);
+    expect([shareIn(a), shareIn(b)].map((f) => f.length)).toEqual([1, 1]);
   });
 
   it('an empty answer stops the writing: the report says what that means, and exit 1', async () => {

@@ -191,12 +191,21 @@ export class HeldShares {
     if (!s) throw new DomainError('INVALID_INPUT', `There is no share ${index}: this quorum has shares 1 to ${this.total}.`);
     if (s.file !== null) throw new DomainError('SHARE_ALREADY_WRITTEN', `${this.who(s)} was already written to ${s.file} and verified. Each share is written once; go on with the next share.`);
     const earlier = this.shares.flatMap((x) => (x.dir === null ? [] : [{ dir: x.dir, who: this.who(x) }]));
-    const { file, dir: target } = writeOneShare(
-      { vaultId: this.vaultId, slotId: this.slotId, index: s.index, total: this.total, who: this.who(s), bytes: s.bytes },
-      dir,
-      earlier,
-      'The medium may be failing: delete that file, use another medium and write the share again. The share is still held.',
-    );
+    let written: { file: string; dir: string };
+    try {
+      written = writeOneShare(
+        { vaultId: this.vaultId, slotId: this.slotId, index: s.index, total: this.total, who: this.who(s), bytes: s.bytes },
+        dir,
+        earlier,
+        'The medium may be failing: delete that file, use another medium and write the share again. The share is still held.',
+      );
+    } catch (e) {
+      // The medium's failure, named as such (not the vault's): nothing of the share is left there, and it is still held.
+      if (!isIoFailure(e)) throw e;
+      const path = join(resolve(dir), shareFileName(this.vaultId, this.slotId, s.index, this.total));
+      throw ioError(e, { path, doing: `writing ${this.who(s)}`, changed: 'The share was not written and is still held; nothing was changed in the vault.', then: 'write the share to another medium' });
+    }
+    const { file, dir: target } = written;
     try {
       vault.transaction(() =>
         vault.audit.append({ actor, action: 'vault.share-written', details: { slot: this.slotId, index: s.index, total: this.total, holder: s.holder, file, verified: true } }),

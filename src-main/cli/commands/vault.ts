@@ -69,7 +69,14 @@ function shareLabel(s: { index: number; holder: string | null }, total: number):
   return `share ${s.index} of ${total}${s.holder ? ` (holder ${s.holder})` : ''}`;
 }
 
-/** Asks for share s's folder until it is written (a folder refused as SHARES_TOGETHER is asked again); the reason it stopped otherwise. */
+/** Refusals of the folder, not of the share: it is still held, so another medium can be tried. */
+const TRY_ANOTHER_MEDIUM: ReadonlySet<string> = new Set(['SHARES_TOGETHER', 'OUTPUT_EXISTS', 'SHARE_VERIFY_FAILED', 'DISK_FULL', 'READ_ONLY', 'MEDIA_REMOVED', 'IO_ERROR']);
+
+/**
+ * Asks for share s's folder until it is written; a folder that cannot take it
+ * (another share there, full, read-only, failing) is said and asked again.
+ * Returns why it stopped otherwise: no answer, or a failure that is not the medium's.
+ */
 async function askAndWrite(ctx: CliContext, s: { index: number; holder: string | null }, total: number): Promise<string | null> {
   const who = shareLabel(s, total);
   for (;;) {
@@ -83,8 +90,8 @@ async function askAndWrite(ctx: CliContext, s: { index: number; holder: string |
       return null;
     } catch (e) {
       if (!(e instanceof CliFailure)) throw e;
-      if (e.code !== 'SHARES_TOGETHER') return `${e.code}: ${e.message}`;
-      process.stderr.write(`${e.code}: ${e.message}\n`);
+      if (!TRY_ANOTHER_MEDIUM.has(e.code)) return `${e.code}: ${e.message}`;
+      process.stderr.write(`${e.code}: ${e.message}\nThe share is still held: give another folder (another medium), or press Enter to stop.\n`);
     }
   }
 }
