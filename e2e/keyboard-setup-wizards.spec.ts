@@ -7,7 +7,7 @@
  *
  * - The sub-CA wizard from the dashboard to the activated key: the CSR
  *   written to a real FAT stick, signed there by OpenSSL's corporate root,
- *   the chain read back from the stick, the root's fingerprint compared,
+ *   the chain read back from the stick, the root's published fingerprint typed,
  *   the ceremony kit written, activated. Escape closes it on its first step
  *   and does nothing from the confirm step on (as in the root wizard).
  * - The New CA wizard from the CA switcher to its Done step: an issuing CA
@@ -62,7 +62,7 @@ async function keyList(vaultDir: string, ca?: string): Promise<KeyView[]> {
   }
 }
 
-test('keyboard only: the sub-CA wizard, CSR onto a FAT stick, the signed chain read back from it, fingerprint compared, activated; Escape only on the first step', async ({ host, shots, a11y }) => {
+test('keyboard only: the sub-CA wizard, CSR onto a FAT stick, the signed chain read back from it, published fingerprint typed, activated; Escape only on the first step', async ({ host, shots, a11y }) => {
   test.setTimeout(420_000);
   const { page } = host;
   const seeder = await openSeeder(host.vaultDir);
@@ -143,11 +143,11 @@ test('keyboard only: the sub-CA wizard, CSR onto a FAT stick, the signed chain r
     await expect(page.getByTestId('chain-ok')).toContainText('Every check is green');
     const shown = (await page.getByTestId('chain-root-fingerprint').innerText()).split('\n').join(':');
     expect(shown).toBe(corporateRootFingerprint(corp));
-    // The fingerprint compared: Space ticks the box, and only then does Import take Enter.
-    const compared = page.getByRole('checkbox', { name: 'I compared this fingerprint with the one the corporate PKI published' });
-    await tabAndPress(page, compared, 'Space');
-    await expect(compared).toBeChecked();
-    await judgeAndPress(page, a11y, shots, page.getByRole('button', { name: 'Import this chain' }), 'kbd sub-CA: fingerprint ticked, Import');
+    // The fingerprint the corporate PKI published (here: what OpenSSL printed for its root), typed into the field; only then does Import take Enter.
+    const published = page.getByRole('textbox', { name: 'Fingerprint the corporate PKI published' });
+    await expect(page.getByRole('button', { name: 'Import this chain' })).toBeDisabled();
+    await tabAndType(page, published, corporateRootFingerprint(corp));
+    await judgeAndPress(page, a11y, shots, page.getByRole('button', { name: 'Import this chain' }), 'kbd sub-CA: fingerprint typed, Import');
 
     await expect(step(6, 'Activate')).toBeFocused();
     await expect(page.getByTestId('bundle-after')).toContainText('Keyboard Agents CA (active)');

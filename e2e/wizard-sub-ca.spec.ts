@@ -92,14 +92,42 @@ test('new sub-CA key: CSR to a medium, OpenSSL signs it, a wrong chain is refuse
   await a11y.check('sub-CA: review all green');
   await shots.take('chain review, all green');
   // The root is not pinned yet: the review shows its SHA-256 fingerprint as OpenSSL prints it, and
-  // storing the chain waits until the officer says it was compared with the published one.
+  // storing the chain waits for the fingerprint the corporate PKI published, typed by the officer (nothing prefilled).
   const opensslFingerprint = corporateRootFingerprint(corp);
   const shown = (await page.getByTestId('chain-root-fingerprint').innerText()).split('\n').join(':');
   expect(shown).toBe(opensslFingerprint);
   await expect(page.getByTestId('chain-root')).toContainText('O=Corp,CN=Corp Root CA');
   const importButton = page.getByRole('button', { name: 'Import this chain' });
+  const published = page.getByRole('textbox', { name: 'Fingerprint the corporate PKI published' });
+  await expect(published).toHaveValue('');
   await expect(importButton).toBeDisabled();
-  await page.getByLabel('I compared this fingerprint with the one the corporate PKI published').check();
+
+  // A fingerprint one digit off (a root made to look like the published one, or a slip): refused by the main process at the field; nothing pinned, nothing stored.
+  const hex = opensslFingerprint.replace(/:/g, '');
+  const oneOff = hex.slice(0, 40) + (hex[40] === '0' ? '1' : '0') + hex.slice(41);
+  await published.fill(oneOff);
+  await importButton.click();
+  const fieldHelp = page.getByTestId('chain-root').locator('.MuiFormHelperText-root');
+  await expect(fieldHelp).toContainText('This is not the root your corporate PKI published — do not import this chain. Nothing was pinned or stored.');
+  await expect(published).toHaveAttribute('aria-invalid', 'true');
+  await expect(stepHeading(5, 'Review the chain')).toBeVisible();
+  await everyLook(page, a11y, shots, 'typed root fingerprint refused');
+  const vault = await openSeeder(host.vaultDir);
+  try {
+    const draft = (await vault.call('key.list', {})).find((k) => k.name === 'Agents CA 2026');
+    expect(draft).toMatchObject({ state: 'draft', chainLength: 0 });
+    const again = await vault.call('key.checkChain', { key: draft!.id, source: { path: join(usb, 'agents-chain.pem') } });
+    expect(again.root).toMatchObject({ fingerprint: hex.toLowerCase(), pinned: false });
+    expect((await vault.call('audit.list', { action: 'key.root-pinned' })).total).toBe(0);
+  } finally {
+    vault.close();
+  }
+  // Editing the field clears the refusal; the published fingerprint, typed as on paper (groups of four, lower case), is accepted.
+  await published.fill('');
+  await expect(fieldHelp).toContainText('0 of 64 hex digits');
+  await published.fill(hex.toLowerCase().match(/.{4}/g)!.join(' '));
+  await expect(fieldHelp).toContainText('64 of 64 hex digits');
+  await everyLook(page, a11y, shots, 'published root fingerprint typed');
   await importButton.click();
 
   await expect(stepHeading(6, 'Activate')).toBeVisible();

@@ -4,7 +4,7 @@ import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import type { ExportFileView } from '../../../src-main/api/contract.ts';
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, type RefObject } from 'react';
 import { useApiAction } from './api-action.ts';
 import { ApiErrorAlert } from './ApiErrorAlert.tsx';
 import { MonoText } from './MonoText.tsx';
@@ -32,18 +32,21 @@ export function writtenCountText(files: readonly Pick<ExportFileView, 'name'>[],
  * with the platform's answer (who holds it). `autoFocus`: Eject takes the
  * focus when it appears (the control that had it, a write button, is gone).
  * A refused eject gives the focus back to Eject (it was disabled meanwhile),
- * so Enter tries again once the volume is free.
+ * so Enter tries again once the volume is free. `buttonRef`: the step's own
+ * handle on the Eject button, to hand it the focus later (after a second
+ * write to the same medium).
  */
-export function EjectMedium({ path, ejected, onEjected, why = 'Pulling it out now can lose what was just written.', autoFocus = false }: { path: string; ejected: boolean; onEjected: () => void; why?: string; autoFocus?: boolean }) {
+export function EjectMedium({ path, ejected, onEjected, why = 'Pulling it out now can lose what was just written.', autoFocus = false, buttonRef }: { path: string; ejected: boolean; onEjected: () => void; why?: string; autoFocus?: boolean; buttonRef?: RefObject<HTMLButtonElement | null> }) {
   const { run, busy, error } = useApiAction();
-  const button = useRef<HTMLButtonElement>(null);
+  const own = useRef<HTMLButtonElement>(null);
+  const button = buttonRef ?? own;
   const eject = async () => {
     const r = await run('media.eject', { path });
     if (r.ok) onEjected();
   };
   useEffect(() => {
     if (error && !busy) button.current?.focus();
-  }, [error, busy]);
+  }, [error, busy, button]);
   if (ejected) {
     return (
       <Alert severity="success" data-testid="safe-to-remove" sx={{ mb: 2 }}>

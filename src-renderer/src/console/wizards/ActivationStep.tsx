@@ -48,9 +48,10 @@ function BundleList({ label, keys }: { label: string; keys: Array<{ id: string; 
  * after), one confirm button, then on to the result. `linkNote` adds a line
  * about the previous active key (a root signs a link certificate for a new root);
  * `Kit` is the printed ceremony kit offered before the confirm button; its
- * `onWritten` hands the focus to the confirm button once the kit is written.
+ * `onFinished` hands the focus to the confirm button once the kit is written
+ * and its medium ejected.
  */
-export function ActivationStep({ linkNote, Kit }: { linkNote?: (previous: KeyView, keyName: string) => string | null; Kit?: ComponentType<{ onWritten(): void }> }) {
+export function ActivationStep({ linkNote, Kit }: { linkNote?: (previous: KeyView, keyName: string) => string | null; Kit?: ComponentType<{ onFinished(): void }> }) {
   const loadKeys = useAppStore((s) => s.loadKeys);
   const { control, draft } = useKeyWizard();
   const { go, run, busy } = control;
@@ -114,7 +115,7 @@ export function ActivationStep({ linkNote, Kit }: { linkNote?: (previous: KeyVie
           <BundleList label="Trust bundle after activation" keys={after} />
         </Stack>
       ) : null}
-      {Kit ? <Kit onWritten={focusActivate} /> : null}
+      {Kit ? <Kit onFinished={focusActivate} /> : null}
       <StepRefusal title={before ? 'Activation was refused; nothing changed' : 'The effect of activation could not be worked out'} />
       <StepActions onBack={() => go('review')}>
         <Button variant="contained" disabled={busy || !before} onClick={() => void activate()} ref={activateButton}>

@@ -8,6 +8,7 @@ import { useState } from 'react';
 import type { CeremonyKitKind, CeremonyKitView } from '../../../../src-main/api/contract.ts';
 import { call, type ApiFailure } from '../../api.ts';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert.tsx';
+import { EjectMedium } from '../../components/EjectMedium.tsx';
 import { MonoText } from '../../components/MonoText.tsx';
 import { MediumFolderField } from './MediumFolderField.tsx';
 
@@ -25,15 +26,21 @@ const CHAIN_IN = 'the new key’s fingerprint and the corporate root certificate
  * medium, to print before the keys are compared. Writing it records one
  * audit event (ceremony.kit-written) and changes nothing else. `chainIn`: a
  * sub-CA's chain is imported, so its sheet carries the corporate root too.
+ * Once written, the panel ends with Eject (amber "Eject first", green "Safe
+ * to remove" only after the system let go), unless `eject` is false: the step
+ * writes more to the same medium and ejects it itself.
  * For the keyboard: `autoFocus` puts the focus on Write when the panel appears
  * (the control that had it is gone); once written, the Write button is gone
- * too, and the step's `onWritten` hands the focus on to its next control.
+ * and the focus goes to Eject; `onFinished` (after the eject, or right after
+ * the write without one) hands the focus on to the step's next control.
+ * `onWritten` reports the sheet written.
  */
-export function CeremonyKitPanel({ ceremony, keyId, witnesses = [], folder, onWritten, chainIn = false, autoFocus = false }: { ceremony: CeremonyKitKind; keyId: string; witnesses?: readonly string[]; folder?: string; onWritten?(kit: CeremonyKitView): void; chainIn?: boolean; autoFocus?: boolean }) {
+export function CeremonyKitPanel({ ceremony, keyId, witnesses = [], folder, onWritten, onFinished, chainIn = false, autoFocus = false, eject = true }: { ceremony: CeremonyKitKind; keyId: string; witnesses?: readonly string[]; folder?: string; onWritten?(kit: CeremonyKitView): void; onFinished?(): void; chainIn?: boolean; autoFocus?: boolean; eject?: boolean }) {
   const [own, setOwn] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiFailure | null>(null);
   const [written, setWritten] = useState<CeremonyKitView | null>(null);
+  const [ejected, setEjected] = useState(false);
   const to = folder ?? own;
 
   const write = async () => {
@@ -47,6 +54,7 @@ export function CeremonyKitPanel({ ceremony, keyId, witnesses = [], folder, onWr
     }
     setWritten(r.value);
     onWritten?.(r.value);
+    if (!eject) onFinished?.();
   };
 
   return (
@@ -65,7 +73,20 @@ export function CeremonyKitPanel({ ceremony, keyId, witnesses = [], folder, onWr
             <MonoText testId="kit-file">{written.file}</MonoText>
             <Typography variant="body2">Open it in a browser on this machine and print it (A4 or Letter). The witnesses compare the screen with the paper group by group; the vault recorded it as audit event #{written.event.seq}.</Typography>
           </Alert>
-        ) : (
+        ) : null}
+        {written && eject ? (
+          <EjectMedium
+            path={to}
+            ejected={ejected}
+            onEjected={() => {
+              setEjected(true);
+              onFinished?.();
+            }}
+            why="Print the sheet first (the browser opens it from the medium); pulling the medium out now can lose it."
+            autoFocus
+          />
+        ) : null}
+        {written ? null : (
           <Box>
             <Button variant="outlined" onClick={() => void write()} disabled={busy || to === ''} autoFocus={autoFocus} aria-describedby={to === '' ? 'kit-why' : undefined}>
               {busy ? 'Writing the kit…' : 'Write the ceremony kit'}

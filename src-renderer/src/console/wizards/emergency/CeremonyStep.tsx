@@ -3,7 +3,7 @@ import Button from '@mui/material/Button';
 import LinearProgress from '@mui/material/LinearProgress';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import { useId, type ReactNode } from 'react';
+import { useId, type ReactNode, type RefObject } from 'react';
 import { ApiErrorAlert } from '../../../components/ApiErrorAlert.tsx';
 import type { EmergencyStepId } from '../../../store/emergency-slice.ts';
 import { useAppStore } from '../../../store/index.ts';
@@ -36,12 +36,15 @@ export function CeremonyStep({
   action,
   children,
   pinned,
+  actionRef,
 }: {
   onBack?: (() => void) | null;
   action?: StepAction | null;
   children: ReactNode;
   /** Pins the controls to the bottom of the window, with what it holds (a sentence, a field, Stop) around them: the step's button never scrolls away. */
   pinned?: { above: ReactNode; field: ReactNode; after: ReactNode } | null;
+  /** The step's handle on its main button, to hand it the focus after something on the step went away (an ejected medium). */
+  actionRef?: RefObject<HTMLButtonElement | null>;
 }) {
   const reasonId = useId();
   const busy = useAppStore((s) => s.emergencyBusy);
@@ -79,7 +82,7 @@ export function CeremonyStep({
             <BackButton onClick={onBack} disabled={Boolean(busy)} />
           ) : null}
           {action ? (
-            <Button variant="contained" color={action.color ?? 'primary'} onClick={action.onClick} disabled={blocked || Boolean(busy)} aria-describedby={blocked ? `${reasonId}-why` : undefined}>
+            <Button variant="contained" color={action.color ?? 'primary'} onClick={action.onClick} ref={actionRef} disabled={blocked || Boolean(busy)} aria-describedby={blocked ? `${reasonId}-why` : undefined}>
               {action.label}
             </Button>
           ) : null}

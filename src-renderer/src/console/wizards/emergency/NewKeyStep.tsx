@@ -10,7 +10,7 @@ import RadioGroup from '@mui/material/RadioGroup';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { KeyView } from '../../../../../src-main/api/contract.ts';
 import { CREATE_ROOT, namedWitnesses, type NewRootAlgorithm } from '../../../store/emergency-slice.ts';
 import { CeremonyKitPanel } from '../CeremonyKitPanel.tsx';
@@ -48,6 +48,8 @@ export function NewKeyStep() {
   const c = useAppStore((s) => s.emergency);
   const log = useAppStore((s) => s.logEmergency);
   const { go } = useEmergencyWizard();
+  // Once the kit's medium is ejected the Eject button is gone: the keyboard goes on from Next.
+  const next = useRef<HTMLButtonElement>(null);
   const keys = useAppStore((s) => s.keys);
   const patch = useAppStore((s) => s.patchEmergency);
   const createRoot = useAppStore((s) => s.createEmergencyRoot);
@@ -96,6 +98,7 @@ export function NewKeyStep() {
   return (
     <CeremonyStep
       onBack={() => go('checklist')}
+      actionRef={next}
       action={{ label: 'Next: confirm', onClick: onNext, disabledReason: chosen ? null : c.keyChoice === 'draft' ? 'Choose a prepared draft.' : 'Create the new root first.' }}
     >
       <FormControl>
@@ -187,6 +190,7 @@ export function NewKeyStep() {
           keyId={chosen.id}
           witnesses={namedWitnesses(c)}
           onWritten={(k) => log('ceremony kit written', c.officer ?? '', `${k.file} (audit event ${k.event.seq}, SHA-256 ${k.sha256})`)}
+          onFinished={() => next.current?.focus()}
         />
       ) : null}
     </CeremonyStep>

@@ -1,17 +1,18 @@
 import Alert from '@mui/material/Alert';
 import AlertTitle from '@mui/material/AlertTitle';
-import Typography from '@mui/material/Typography';
+import { EjectMedium } from '../../../components/EjectMedium.tsx';
 import { CopyTextButton } from '../../../components/CopyTextButton.tsx';
 import { MonoText } from '../../../components/MonoText.tsx';
 import { FinishActions } from '../WizardFrame.tsx';
 import { counted, useIssueMediaDraft } from './issue-media-draft.ts';
 
-/** Where the certificates went, and what to do with the refused requests. */
+/** Where the certificates went, what to do with the refused requests, and Eject (the focus goes to it, then to Done). */
 export function DoneStep() {
-  const { result, renewal, outDir } = useIssueMediaDraft();
+  const { result, renewal, outDir, ejected, setEjected } = useIssueMediaDraft();
   if (!result) return null;
   return (
     <>
+      <EjectMedium path={outDir} ejected={ejected} onEjected={() => setEjected(true)} why="Pulling it out now can lose the certificates just written." autoFocus />
       <Alert severity={result.failed === 0 ? 'success' : 'warning'} data-testid="issue-done">
         <AlertTitle>
           {counted(result.issued, 'certificate', 'certificates')} written to the medium
@@ -25,10 +26,7 @@ export function DoneStep() {
         ) : null}
         {result.failed > 0 ? ' Refused requests were not signed; send them back to their owners with the reason shown on the previous step.' : ''}
       </Alert>
-      <Typography variant="body2" sx={{ mt: 2 }}>
-        Eject (unmount) the medium before pulling it out.
-      </Typography>
-      <FinishActions />
+      <FinishActions focus={ejected} />
     </>
   );
 }

@@ -10,14 +10,14 @@ import { useRootDraft, useRootWizard } from './root-draft.ts';
 export function ReviewStep() {
   const { go } = useRootWizard();
   const { signed } = useRootDraft();
-  // Once the kit is written its button is gone: the keyboard goes on from Next.
+  // Once the kit's medium is ejected its buttons are gone: the keyboard goes on from Next.
   const next = useRef<HTMLButtonElement>(null);
   if (!signed) return null;
   return (
     <>
       <ChainTree chain={signed.chain} />
       <Box sx={{ mt: 2 }}>
-        <CeremonyKitPanel ceremony="root" keyId={signed.id} onWritten={() => next.current?.focus()} />
+        <CeremonyKitPanel ceremony="root" keyId={signed.id} onFinished={() => next.current?.focus()} />
       </Box>
       <StepActions onBack={() => go('create')}>
         <Button variant="contained" onClick={() => go('activate')} ref={next}>

@@ -7,13 +7,13 @@ import { useSubCaDraft } from './sub-ca-draft.ts';
  * with the signed chain imported and its corporate root pinned, does the
  * sheet carry every fingerprint of the ceremony (the new key's and the
  * corporate root certificate's) instead of a line to fill in by hand.
- * Written to the CSR's medium when this session wrote the CSR, else to a
- * medium chosen here.
+ * Written to the CSR's medium when this session wrote the CSR and did not
+ * eject it, else to a medium chosen here; ejected after the write either way.
  */
-function SubCaKit({ onWritten }: { onWritten(): void }) {
-  const { key, folder, imported } = useSubCaDraft();
+function SubCaKit({ onFinished }: { onFinished(): void }) {
+  const { key, folder, imported, csrEjected } = useSubCaDraft();
   if (!key || !imported) return null;
-  return <CeremonyKitPanel ceremony="sub-ca" keyId={key.id} chainIn onWritten={onWritten} {...(folder.trim() !== '' ? { folder: folder.trim() } : {})} />;
+  return <CeremonyKitPanel ceremony="sub-ca" keyId={key.id} chainIn onFinished={onFinished} {...(folder.trim() !== '' && !csrEjected ? { folder: folder.trim() } : {})} />;
 }
 
 /** The sub-CA's activation, with its ceremony kit before the confirm button. */

@@ -2,6 +2,7 @@ import Alert from '@mui/material/Alert';
 import AlertTitle from '@mui/material/AlertTitle';
 import Button from '@mui/material/Button';
 import Typography from '@mui/material/Typography';
+import { EjectMedium } from '../../../components/EjectMedium.tsx';
 import { MonoText } from '../../../components/MonoText.tsx';
 import { useAppStore } from '../../../store/index.ts';
 import Box from '@mui/material/Box';
@@ -16,8 +17,9 @@ import { shown } from '../../../components/shown.ts';
 export function CsrStep() {
   const closeWizard = useAppStore((s) => s.closeWizard);
   const { go, run, busy } = useSubCaWizard();
-  const { basics, key, folder, setFolder, csrPath, csrFile, setCsrFile } = useSubCaDraft();
-  // The keyboard goes from the write button (gone once written) to the kit, and from the kit to the signed chain.
+  const { basics, key, folder, setFolder, csrPath, csrFile, setCsrFile, csrEjected, setCsrEjected } = useSubCaDraft();
+  // The keyboard goes from the write button (gone once written) to the kit, from the kit to Eject, and from Eject (gone once ejected) to the signed chain.
+  const eject = useRef<HTMLButtonElement>(null);
   const haveChain = useRef<HTMLButtonElement>(null);
 
   const writeCsr = async () => {
@@ -40,9 +42,24 @@ export function CsrStep() {
           <MonoText>{csrFile}</MonoText>. Take the medium to the corporate root. You can close this wizard now and resume {shown(basics.name)} from the dashboard when the signed chain is back.
         </Alert>
       ) : null}
-      {csrFile && key ? (
+      {/* Once the medium is ejected there is nothing left to write on it: the kit goes with it. */}
+      {csrFile && key && !csrEjected ? (
         <Box sx={{ mt: 2 }}>
-          <CeremonyKitPanel ceremony="sub-ca" keyId={key.id} folder={folder} autoFocus onWritten={() => haveChain.current?.focus()} />
+          <CeremonyKitPanel ceremony="sub-ca" keyId={key.id} folder={folder} autoFocus eject={false} onFinished={() => eject.current?.focus()} />
+        </Box>
+      ) : null}
+      {csrFile ? (
+        <Box sx={{ mt: 2 }}>
+          <EjectMedium
+            path={folder}
+            ejected={csrEjected}
+            onEjected={() => {
+              setCsrEjected(true);
+              haveChain.current?.focus();
+            }}
+            why="Write the ceremony kit first if you want it on this medium; pulling it out now can lose the CSR just written."
+            buttonRef={eject}
+          />
         </Box>
       ) : null}
       <StepActions onBack={() => go('create')}>

@@ -12,7 +12,7 @@ export function SourceStep() {
   // A wizard opened to resume a draft starts here: there is no CSR step to go back to.
   const resuming = useAppStore((s) => s.wizardKeyId !== null);
   const { go, run, busy } = useSubCaWizard();
-  const { key, path, setPath, picked, setPicked, source, setCheck, setRootConfirmed } = useSubCaDraft();
+  const { key, path, setPath, picked, setPicked, source, setCheck, setRootTyped } = useSubCaDraft();
 
   const ready = !busy && key !== null && source !== null;
   const checkChain = async () => {
@@ -20,7 +20,7 @@ export function SourceStep() {
     const r = await run('key.checkChain', { key: key.id, source });
     if (!r.ok) return;
     setCheck(r.value);
-    setRootConfirmed(false);
+    setRootTyped('');
     go('review');
   };
 

@@ -17,14 +17,17 @@ export function useSubCaDraft() {
   const [path, setPath] = useWizardField('sub-ca', 'path', '');
   const [picked, setPicked] = useWizardField<{ name: string; base64: string } | null>('sub-ca', 'picked', null);
   const [check, setCheck] = useWizardField<ChainCheckView | null>('sub-ca', 'check', null);
+  // The CSR's medium was ejected in this session: the later kit asks for its medium again.
+  const [csrEjected, setCsrEjected] = useWizardField('sub-ca', 'csrEjected', false);
   const [imported, setImported] = useWizardField('sub-ca', 'imported', false);
-  const [rootConfirmed, setRootConfirmed] = useWizardField('sub-ca', 'rootConfirmed', false);
+  // What the officer typed from the corporate PKI's published fingerprint; the main process compares it with the chain's root.
+  const [rootTyped, setRootTyped] = useWizardField('sub-ca', 'rootTyped', '');
   return {
     ...keyDraft,
-    folder, setFolder, csrFile, setCsrFile, path, setPath, picked, setPicked, check, setCheck, imported, setImported, rootConfirmed, setRootConfirmed,
+    folder, setFolder, csrFile, setCsrFile, path, setPath, picked, setPicked, check, setCheck, imported, setImported, csrEjected, setCsrEjected, rootTyped, setRootTyped,
     csrPath: folder.trim() === '' ? '' : `${folder.trim().replace(/[\\/]+$/, '')}/${fileNameFor(keyDraft.basics.name)}.csr`,
     source: chainSource(path, picked),
-    // A root the vault does not pin yet is stored only after the officer compared its fingerprint with the published one.
-    rootUnconfirmed: check?.root !== undefined && !check.root.pinned && !rootConfirmed,
+    // A root the vault does not pin yet is stored only with the published fingerprint typed (the main process compares it).
+    rootUntyped: check?.root !== undefined && !check.root.pinned && rootTyped.trim() === '',
   };
 }
