@@ -3,7 +3,10 @@
  * from the New key step, rendered in Chromium as the officer prints it (A4,
  * print media: a screenshot and a PDF to judge), and then the confirmation
  * takes what the witnesses read off that paper — the boxed last two groups of
- * IN — and nothing else. The vault's record is checked through dispatch.
+ * IN — and nothing else. The kit is written to a real FAT stick and the
+ * panel ends with Eject: amber before, green only after the real unmount,
+ * the focus on Eject after the write and on Next after the eject. The
+ * vault's record is checked through dispatch.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -12,6 +15,7 @@ import { chromium } from 'playwright-core';
 import type { AuditEventView } from '../src-main/api/contract.ts';
 import { expect, test } from './fixtures/test.ts';
 import { ARTIFACTS_DIR, DEBIAN_CHROMIUM } from './fixtures/paths.ts';
+import { mountFatSticks, unmountFatSticks, type FatStick } from './support/fat-sticks.ts';
 import { must, OLD_ROOT, openVaultService, seedEmergencyVault, STANDBY_ROOT } from './support/emergency-seed.ts';
 import { nameWitnesses, openCeremony, pressOn, toStandbyKey, typeInto } from './support/ceremony.ts';
 import { OFFICER } from './support/ui.ts';
@@ -24,8 +28,10 @@ test.describe('ceremony kit', () => {
   test('emergency: the kit is written from the New key step, prints OUT and IN, and the confirmation takes its boxed groups', async ({ host, shots, a11y, everyLook }) => {
     const { page } = host;
     const seed = await seedEmergencyVault(host.vaultDir, host.workDir, 1);
-    const usb = join(host.workDir, 'usb-stick');
-    mkdirSync(usb);
+    let sticks: FatStick[] = [];
+    try {
+    sticks = await mountFatSticks(host.workDir, ['usb-stick']);
+    const usb = sticks[0]!.mountpoint;
     process.env.AIRGAP_CA_MEDIA_ROOTS = usb;
     await page.reload();
     await openCeremony(page);
@@ -81,6 +87,19 @@ test.describe('ceremony kit', () => {
       await browser.close();
     }
     })();
+    const sheetBytes = readFileSync(file);
+
+    // Printed: the panel ends with Eject, which has the focus; amber until the system let go of the stick, then green, and the focus on Next.
+    await expect(kit.getByTestId('eject-first')).toContainText('Eject first');
+    await expect(kit.getByTestId('eject-first')).toContainText('Print the sheet first');
+    const eject = kit.getByRole('button', { name: 'Eject', exact: true });
+    await expect(eject).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect(kit.getByTestId('safe-to-remove')).toContainText('Safe to remove');
+    await expect(kit.getByTestId('eject-first')).toHaveCount(0);
+    await sticks[0]!.exited;
+    await expect(page.getByRole('button', { name: 'Next: confirm' })).toBeFocused();
+    await everyLook('emergency: new key, kit medium ejected');
 
     // The confirmation: what the witnesses read off the paper unlocks it.
     await pressOn(page, page.getByRole('button', { name: 'Next: confirm' }));
@@ -99,12 +118,15 @@ test.describe('ceremony kit', () => {
       expect(written).toHaveLength(1);
       const ev = written[0]!;
       expect(ev).toMatchObject({ actor: OFFICER, witnesses: WITNESSES, details: { ceremony: 'emergency', file, keyIds: [seed.oldKeyId, seed.standbyKeyId] } });
-      expect(ev.details.sha256).toBe(createHash('sha256').update(readFileSync(file)).digest('hex'));
+      expect(ev.details.sha256).toBe(createHash('sha256').update(sheetBytes).digest('hex'));
       const before = events[events.indexOf(ev) - 1]!;
-      expect(readFileSync(file, 'utf8')).toContain(`event <span class="mono big">#${before.seq}</span>`);
+      expect(sheetBytes.toString('utf8')).toContain(`event <span class="mono big">#${before.seq}</span>`);
       expect(basename(file)).toMatch(/^airgap-ca-ceremony-kit-emergency-\d{8}T\d{6}Z\.html$/);
     } finally {
       s.session.lock(null);
+    }
+    } finally {
+      await unmountFatSticks(sticks);
     }
   });
 });

@@ -7,8 +7,9 @@
  *
  * - The sub-CA wizard from the dashboard to the activated key: the CSR
  *   written to a real FAT stick, signed there by OpenSSL's corporate root,
+ *   the CSR and kit on it ejected (the real unmount), the stick back in,
  *   the chain read back from the stick, the root's published fingerprint typed,
- *   the ceremony kit written, activated. Escape closes it on its first step
+ *   the ceremony kit written to the stick chosen again and ejected, activated. Escape closes it on its first step
  *   and does nothing from the confirm step on (as in the root wizard).
  * - The New CA wizard from the CA switcher to its Done step: an issuing CA
  *   under the vault's CA, its kind chosen with the arrows. Escape closes it
@@ -22,7 +23,7 @@ import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import type { CaView, KeyView } from '../src-main/api/contract.ts';
-import { mtoolsList } from '../src-main/testing/fat-testkit.ts';
+import { mountFat, mtoolsList, type FatMount } from '../src-main/testing/fat-testkit.ts';
 import { expect, test } from './fixtures/test.ts';
 import { corporateRoot, corporateRootFingerprint, signCsr, writeChain } from './support/corporate-root.ts';
 import { must, openVaultService } from './support/emergency-seed.ts';
@@ -71,6 +72,8 @@ test('keyboard only: the sub-CA wizard, CSR onto a FAT stick, the signed chain r
   seeder.close();
   const corp = join(host.workDir, 'corp');
   let sticks: FatStick[] = [];
+  // The stick mounted again after an eject (as when it comes back from the corporate root).
+  let back: FatMount | undefined;
   try {
     sticks = await mountFatSticks(host.workDir, ['CSR-STICK']);
     const stick = sticks[0]!;
@@ -120,10 +123,21 @@ test('keyboard only: the sub-CA wizard, CSR onto a FAT stick, the signed chain r
     await tabTo(page, kit.getByRole('button', { name: 'Write the ceremony kit' }));
     await page.keyboard.press('Enter');
     await expect(kit.getByTestId('kit-written')).toContainText('Ceremony kit written');
+    // CSR and kit are on the stick: the focus goes to Eject (amber until the system let go), then on to the signed chain.
+    await expect(page.getByTestId('eject-first')).toContainText('Eject first');
+    await expectFocusOn(page, page.getByRole('button', { name: 'Eject', exact: true }));
+    await judgedWithRing(page, a11y, shots, 'kbd sub-CA: kit written, Eject focused');
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('safe-to-remove')).toContainText('Safe to remove');
+    await stick.exited;
     const next = page.getByRole('button', { name: 'I have the signed chain' });
     await expectFocusOn(page, next);
+    await judgedWithRing(page, a11y, shots, 'kbd sub-CA: CSR stick ejected, next focused');
+    // Nothing is left to write on the ejected stick: the kit is gone from the step.
+    await expect(kit).toHaveCount(0);
 
-    // The corporate root (OpenSSL) signs the CSR from the stick and puts the chain back on it.
+    // The stick goes to the corporate root (OpenSSL), which signs the CSR from it and puts the chain back on it.
+    back = await mountFat(stick.image, stick.mountpoint);
     mkdirSync(corp);
     corporateRoot(corp);
     signCsr(corp, csrFile, 'agents.pem');
@@ -151,8 +165,16 @@ test('keyboard only: the sub-CA wizard, CSR onto a FAT stick, the signed chain r
 
     await expect(step(6, 'Activate')).toBeFocused();
     await expect(page.getByTestId('bundle-after')).toContainText('Keyboard Agents CA (active)');
+    // The CSR's stick was ejected: the kit asks for its medium again (the stick, back in), is written there, and ends with Eject.
+    const again = kit.getByRole('radio', { name: new RegExp(`CSR-STICK — ${escapeRe(stick.mountpoint)}`) });
+    await tabAndPress(page, again, 'Space');
+    await expect(again).toBeChecked();
     await tabAndPress(page, kit.getByRole('button', { name: 'Write the ceremony kit' }));
     await expect(kit.getByTestId('kit-written')).toContainText('Ceremony kit written');
+    await expectFocusOn(page, kit.getByRole('button', { name: 'Eject', exact: true }));
+    await page.keyboard.press('Enter');
+    await expect(kit.getByTestId('safe-to-remove')).toContainText('Safe to remove');
+    await back.exited;
     const activate = page.getByRole('button', { name: 'Activate Keyboard Agents CA' });
     await expectFocusOn(page, activate);
     await judgeAndPress(page, a11y, shots, activate, 'kbd sub-CA: kit written, Activate');
@@ -167,9 +189,11 @@ test('keyboard only: the sub-CA wizard, CSR onto a FAT stick, the signed chain r
     const keys = await keyList(host.vaultDir);
     expect(keys.find((k) => k.name === 'Keyboard Agents CA')).toMatchObject({ state: 'active', subject: 'CN=Acme Keyboard Agents CA,O=Acme', chainLength: 2 });
     expect(keys.find((k) => k.name === 'Root 2026')?.state).toBe('trusted');
-    // Both kits (before the chain, and with the corporate root pinned) are on the stick beside the CSR and the chain.
+    // Both kits (before the chain, and with the corporate root pinned) are on the stick beside the CSR and the chain: it is read back read-only.
+    back = await mountFat(stick.image, stick.mountpoint, { readOnly: true });
     expect(readdirSync(stick.mountpoint).filter((f) => f.startsWith('airgap-ca-ceremony-kit-sub-ca-'))).toHaveLength(2);
   } finally {
+    await back?.cleanup();
     await unmountFatSticks(sticks);
   }
 });

@@ -3,7 +3,9 @@
  * an active CA key (real dispatch), a temp folder listed in
  * AIRGAP_CA_MEDIA_ROOTS as the medium, OpenSSL-made CSRs plus one garbage file
  * in a folder on it. The certificates on the medium are checked with OpenSSL
- * against the trust bundle the vault answers through dispatch.
+ * against the trust bundle the vault answers through dispatch. The first run
+ * uses a real FAT stick: its Done step ends with Eject (refused while a process
+ * holds the stick, then the real unmount).
  */
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -12,6 +14,7 @@ import type { Locator, Page } from '@playwright/test';
 import type { BundleView } from '../src-main/api/contract.ts';
 import { expect, test } from './fixtures/test.ts';
 import { must, openVaultService, opensslCsr } from './support/emergency-seed.ts';
+import { holdMedium, mountFatSticks, unmountFatSticks, type FatStick } from './support/fat-sticks.ts';
 import { LAPTOP_SIZES } from './support/evidence.ts';
 import { copyCaVault } from './support/seed-ca.ts';
 import { ui, unlockWithPassphrase } from './support/ui.ts';
@@ -37,7 +40,10 @@ function caAskingCsr(dir: string, cn: string): string {
 test('issue from media: one row per request with a tick box, only ticked requests signed, the signer named, CA requests kept out; certificates verify with OpenSSL', async ({ host, shots, a11y, everyLook }) => {
   test.setTimeout(600_000);
   const { page } = host;
-  const usb = join(host.workDir, 'USB-REQUESTS');
+  let sticks: FatStick[] = [];
+  try {
+  sticks = await mountFatSticks(host.workDir, ['USB-REQUESTS']);
+  const usb = sticks[0]!.mountpoint;
   const requests = join(usb, 'requests');
   mkdirSync(requests, { recursive: true });
   const made = join(host.workDir, 'openssl');
@@ -174,11 +180,33 @@ test('issue from media: one row per request with a tick box, only ticked request
   expect(verify).toContain(': OK');
   const subject = execFileSync('openssl', ['x509', '-noout', '-subject', '-in', join(requests, 'agent-b.crt.pem')], { encoding: 'utf8' });
   expect(subject).toContain('agent-b');
-  await a11y.check('issue from media: done');
-  await shots.take('done');
+  // The medium is still mounted: amber "Eject first", with the focus on Eject (the Next button that had it is gone).
+  const eject = page.getByRole('button', { name: 'Eject', exact: true });
+  await expect(page.getByTestId('eject-first')).toContainText('Eject first');
+  await expect(page.getByTestId('safe-to-remove')).toHaveCount(0);
+  await expect(eject).toBeFocused();
+  await everyLook('issue from media: done, eject first');
+  // A process holds the stick: the eject is refused with the platform's answer, still amber, the focus back on Eject.
+  const holder = await holdMedium(usb);
+  try {
+    await page.keyboard.press('Enter');
+    await expect(page.getByText('Not ejected: the medium is in use')).toBeVisible();
+    await expect(page.getByTestId('eject-first')).toBeVisible();
+    await expect(eject).toBeFocused();
+  } finally {
+    await holder.release();
+  }
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('safe-to-remove')).toContainText('Safe to remove');
+  await sticks[0]!.exited;
+  await expect(page.getByRole('button', { name: 'Done' })).toBeFocused();
+  await everyLook('issue from media: done, safe to remove');
 
   await pressOn(page, page.getByRole('button', { name: 'Done' }));
   await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
+  } finally {
+    await unmountFatSticks(sticks);
+  }
 });
 
 test('issue from media: a ticked request swapped on the medium after it was shown is refused by the main process, nothing signed', async ({ host }) => {
