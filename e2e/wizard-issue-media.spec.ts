@@ -47,8 +47,10 @@ test('issue from media: one row per request with a tick box, only ticked request
   const requests = join(usb, 'requests');
   mkdirSync(requests, { recursive: true });
   const made = join(host.workDir, 'openssl');
-  for (const cn of AGENTS) copyFileSync(opensslCsr(made, cn), join(requests, `${cn}.csr`));
-  copyFileSync(caAskingCsr(made, 'rogue-ca'), join(requests, 'rogue-ca.csr'));
+  // Copied by reading and writing: fusefat has no copy_file_range.
+  const copyOnto = (from: string, to: string) => writeFileSync(to, readFileSync(from));
+  for (const cn of AGENTS) copyOnto(opensslCsr(made, cn), join(requests, `${cn}.csr`));
+  copyOnto(caAskingCsr(made, 'rogue-ca'), join(requests, 'rogue-ca.csr'));
   writeFileSync(join(requests, 'notes.csr'), 'this is not a certificate request\n');
   process.env.AIRGAP_CA_MEDIA_ROOTS = usb;
 

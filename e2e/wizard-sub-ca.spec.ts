@@ -111,14 +111,17 @@ test('new sub-CA key: CSR to a medium, OpenSSL signs it, a wrong chain is refuse
   await expect(fieldHelp).toContainText('This is not the root your corporate PKI published — do not import this chain. Nothing was pinned or stored.');
   await expect(published).toHaveAttribute('aria-invalid', 'true');
   await expect(stepHeading(5, 'Review the chain')).toBeVisible();
-  await everyLook(page, a11y, shots, 'typed root fingerprint refused');
+  // Pressing again would only repeat the refusal: Import waits for an edit.
+  await expect(importButton).toBeDisabled();
+  await everyLook(page, a11y, shots, 'typed root fingerprint refused', { scrollTop: true });
   const vault = await openSeeder(host.vaultDir);
   try {
     const draft = (await vault.call('key.list', {})).find((k) => k.name === 'Agents CA 2026');
     expect(draft).toMatchObject({ state: 'draft', chainLength: 0 });
     const again = await vault.call('key.checkChain', { key: draft!.id, source: { path: join(usb, 'agents-chain.pem') } });
     expect(again.root).toMatchObject({ fingerprint: hex.toLowerCase(), pinned: false });
-    expect((await vault.call('audit.list', { action: 'key.root-pinned' })).total).toBe(0);
+    const pins = (await vault.call('audit.list', { action: 'key.root-pinned' })).events;
+    expect(pins.filter((e) => e.details.fingerprint === hex.toLowerCase())).toEqual([]);
   } finally {
     vault.close();
   }
@@ -127,7 +130,7 @@ test('new sub-CA key: CSR to a medium, OpenSSL signs it, a wrong chain is refuse
   await expect(fieldHelp).toContainText('0 of 64 hex digits');
   await published.fill(hex.toLowerCase().match(/.{4}/g)!.join(' '));
   await expect(fieldHelp).toContainText('64 of 64 hex digits');
-  await everyLook(page, a11y, shots, 'published root fingerprint typed');
+  await everyLook(page, a11y, shots, 'published root fingerprint typed', { scrollTop: true });
   await importButton.click();
 
   await expect(stepHeading(6, 'Activate')).toBeVisible();
@@ -175,4 +178,12 @@ test('new sub-CA key: CSR to a medium, OpenSSL signs it, a wrong chain is refuse
   await openSection(page, 'Signing keys');
   await expect(page.getByTestId('key-row').filter({ hasText: 'Agents CA 2026' }).getByTestId('state-chip')).toHaveText('Active');
   await expect(page.getByTestId('key-row').filter({ hasText: 'Root 2026' }).getByTestId('key-id')).toHaveAttribute('data-key-id', previousId);
+  // The published fingerprint, typed, pinned the corporate root once (the refusal before pinned nothing).
+  const after = await openSeeder(host.vaultDir);
+  try {
+    const pinned = (await after.call('audit.list', { action: 'key.root-pinned' })).events.filter((e) => e.details.fingerprint === opensslFingerprint.replace(/:/g, '').toLowerCase());
+    expect(pinned).toHaveLength(1);
+  } finally {
+    after.close();
+  }
 });

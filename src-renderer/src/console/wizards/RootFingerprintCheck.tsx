@@ -52,8 +52,10 @@ export function RootFingerprintCheck({ root, typed, onType, refusal }: { root: C
             error={refusal !== null}
             helperText={refusal ?? `${digits} of 64 hex digits; spaces, colons and case do not matter`}
             fullWidth
+            multiline
+            maxRows={4}
             slotProps={{ htmlInput: { spellCheck: false, autoCapitalize: 'off', autoComplete: 'off', 'data-testid': 'root-fingerprint-typed' } }}
-            sx={{ bgcolor: 'background.paper', '& input': { fontFamily: 'monospace' } }}
+            sx={{ '& .MuiInputBase-root': { bgcolor: 'background.paper' }, '& textarea': { fontFamily: 'monospace', overflowWrap: 'anywhere' } }}
           />
         </>
       )}

@@ -38,6 +38,7 @@ export function ReviewStep() {
   // The main process's refusal of the typed fingerprint, with the very text it refused: shown at the field until it is edited.
   const [refused, setRefused] = useState<{ typed: string; message: string } | null>(null);
   const newRoot = check?.root !== undefined && !check.root.pinned;
+  const refusal = refused?.typed === rootTyped ? refused.message : null;
 
   const importChain = async () => {
     if (!key || !source || !check) return;
@@ -64,7 +65,7 @@ export function ReviewStep() {
             The chain belongs to this draft’s key, every signature verifies up to a self-signed root, every certificate is valid now and each issuer is a CA allowed to sign the next.
           </Alert>
           <ChainTree chain={check.chain} />
-          {check.root && !imported ? <RootFingerprintCheck root={check.root} typed={rootTyped} onType={setRootTyped} refusal={refused?.typed === rootTyped ? refused.message : null} /> : null}
+          {check.root && !imported ? <RootFingerprintCheck root={check.root} typed={rootTyped} onType={setRootTyped} refusal={refusal} /> : null}
         </>
       ) : null}
       {check && !check.ok ? (
@@ -88,7 +89,7 @@ export function ReviewStep() {
             Next
           </Button>
         ) : check?.ok && key && source ? (
-          <Button variant="contained" disabled={busy || rootUntyped} onClick={() => void importChain()}>
+          <Button variant="contained" disabled={busy || rootUntyped || refusal !== null} onClick={() => void importChain()}>
             Import this chain
           </Button>
         ) : null}
