@@ -5,6 +5,7 @@ import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import type { ExportFileView } from '../../../src-main/api/contract.ts';
 import { useEffect, useRef, type RefObject } from 'react';
+import { call } from '../api.ts';
 import { useApiAction } from './api-action.ts';
 import { ApiErrorAlert } from './ApiErrorAlert.tsx';
 import { MonoText } from './MonoText.tsx';
@@ -26,8 +27,22 @@ export function writtenCountText(files: readonly Pick<ExportFileView, 'name'>[],
 }
 
 /**
+ * The mount point of the medium that holds `folder`: the longest of the
+ * volumes media.list found that is the folder or contains it (a subfolder
+ * typed for a CSR or certificates is on a medium, but media.eject takes the
+ * medium's mount point). The folder itself when no volume holds it; the main
+ * process then says what is wrong (MEDIA_NOT_FOUND).
+ */
+export function mediumHolding(folder: string, volumes: readonly string[]): string {
+  const bare = (p: string) => p.replace(/[\\/]+$/, '');
+  const f = bare(folder.trim());
+  const holding = volumes.map(bare).filter((v) => v !== '' && (f === v || f.startsWith(`${v}/`) || f.startsWith(`${v}\\`)));
+  return holding.sort((a, b) => b.length - a.length)[0] ?? f;
+}
+
+/**
  * The last thing before the medium leaves the machine: Eject through the
- * platform (media.eject). Amber "Eject first" until the system has let go of
+ * platform (media.eject, on the medium that holds `path`). Amber "Eject first" until the system has let go of
  * the volume; green "Safe to remove" only after; a busy volume stays amber
  * with the platform's answer (who holds it). `autoFocus`: Eject takes the
  * focus when it appears (the control that had it, a write button, is gone).
@@ -37,13 +52,15 @@ export function writtenCountText(files: readonly Pick<ExportFileView, 'name'>[],
  * write to the same medium).
  */
 export function EjectMedium({ path, ejected, onEjected, why = 'Pulling it out now can lose what was just written.', autoFocus = false, buttonRef }: { path: string; ejected: boolean; onEjected: () => void; why?: string; autoFocus?: boolean; buttonRef?: RefObject<HTMLButtonElement | null> }) {
-  const { run, busy, error } = useApiAction();
+  const { run, busy, error, busyWhile } = useApiAction();
   const own = useRef<HTMLButtonElement>(null);
   const button = buttonRef ?? own;
-  const eject = async () => {
-    const r = await run('media.eject', { path });
-    if (r.ok) onEjected();
-  };
+  const eject = () =>
+    busyWhile(async () => {
+      const found = await call('media.list', {});
+      const r = await run('media.eject', { path: mediumHolding(path, found.ok ? found.value.media.map((m) => m.path) : []) });
+      if (r.ok) onEjected();
+    });
   useEffect(() => {
     if (error && !busy) button.current?.focus();
   }, [error, busy, button]);

@@ -12,7 +12,7 @@ const STEPS: readonly [WizardStepDef<IssueMediaStepId>, ...WizardStepDef<IssueMe
   { id: 'profile', label: 'Profile and validity', next: 'Nothing is issued yet. Next you confirm what will be signed.', Step: ProfileStep },
   { id: 'confirm', label: 'Confirm', next: 'Nothing is issued until you press Issue. Then the active key signs every accepted request and the certificates are written to the output folder.', Step: ConfirmStep, writes: true },
   { id: 'issue', label: 'Issue', next: 'The certificates are recorded in the vault and written to the medium. Check the result of each file below.', Step: IssueStep },
-  { id: 'done', label: 'Done', next: 'Eject (unmount) the medium before pulling it out, then carry the certificates to the agents.', Step: DoneStep },
+  { id: 'done', label: 'Done', next: 'Eject the medium before pulling it out (green “Safe to remove” only after), then carry the certificates to the agents.', Step: DoneStep },
 ];
 
 /**

@@ -6,13 +6,13 @@ import { MonoText } from '../../../components/MonoText.tsx';
 import { FinishActions } from '../WizardFrame.tsx';
 import { counted, useIssueMediaDraft } from './issue-media-draft.ts';
 
-/** Where the certificates went, what to do with the refused requests, and Eject (the focus goes to it, then to Done). */
+/** Where the certificates went, what to do with the refused requests, and Eject first (a new step: the focus is on its heading, as in the export's last step; after the eject on Done). */
 export function DoneStep() {
   const { result, renewal, outDir, ejected, setEjected } = useIssueMediaDraft();
   if (!result) return null;
   return (
     <>
-      <EjectMedium path={outDir} ejected={ejected} onEjected={() => setEjected(true)} why="Pulling it out now can lose the certificates just written." autoFocus />
+      <EjectMedium path={outDir} ejected={ejected} onEjected={() => setEjected(true)} why="Pulling it out now can lose the certificates just written." />
       <Alert severity={result.failed === 0 ? 'success' : 'warning'} data-testid="issue-done">
         <AlertTitle>
           {counted(result.issued, 'certificate', 'certificates')} written to the medium
