@@ -68,7 +68,7 @@ export function EjectMedium({ path, ejected, onEjected, why = 'Pulling it out no
     return (
       <Alert severity="success" data-testid="safe-to-remove" sx={{ mb: 2 }}>
         <AlertTitle>Safe to remove</AlertTitle>
-        The system has ejected <MonoText>{path}</MonoText>. You can pull the medium out now.
+        The system has ejected the medium holding <MonoText>{path}</MonoText>. You can pull it out now.
       </Alert>
     );
   }
@@ -85,7 +85,7 @@ export function EjectMedium({ path, ejected, onEjected, why = 'Pulling it out no
       >
         <AlertTitle>Eject first</AlertTitle>
         <Typography variant="body2" component="span">
-          The medium at <MonoText>{shown(path)}</MonoText> is still mounted. {why}
+          The medium holding <MonoText>{shown(path)}</MonoText> is still mounted. {why}
         </Typography>
       </Alert>
       {error ? <ApiErrorAlert error={error} title={error.code === 'MEDIA_BUSY' ? 'Not ejected: the medium is in use' : 'Not ejected'} /> : null}
