@@ -205,7 +205,7 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
     if (!existsSync(outDir)) throw new DomainError('NOT_FOUND', `The output folder ${outDir} does not exist. Create it (or choose the medium's folder) first.`);
     const bundleOut = input.bundleOut ? resolve(input.bundleOut) : null;
     if (bundleOut && existsSync(bundleOut)) throw new DomainError('OUTPUT_EXISTS', `${bundleOut} already exists. Certificates are never written over an existing file.`);
-    const folder = await readRequestFolder(resolve(input.inDir), { accept: input.skipRenewals ? ['csr', 'pkcs7'] : ['csr'], maxFiles: 1_000_000 });
+    const folder = await readRequestFolder(resolve(input.inDir), { accept: input.skipRenewals ? ['csr', 'pkcs7'] : ['csr'], maxFiles: 1_000_000, blocking: ctx.blockingReads });
     const results: BatchItemResult[] = [];
     const items: Array<{ id: string; csr: Uint8Array }> = [];
     const outName = (file: string) => certificateFileName(outDir, file);
@@ -301,7 +301,7 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
     for (let n = 2; !input.report && (existsSync(reportJson) || existsSync(reportJson.replace(/\.json$/, '.csv'))); n++) reportJson = defaultReport(n);
     const reportCsv = `${reportJson.replace(/\.json$/i, '')}.csv`;
     for (const f of [reportJson, reportCsv]) if (existsSync(f)) throw new DomainError('OUTPUT_EXISTS', `${f} already exists; reports are never written over an existing file. Nothing was renewed.`);
-    const folder = await readRequestFolder(resolve(input.inDir), { accept: ['pkcs7', 'csr', 'certificate'], maxFiles: 1_000_000 });
+    const folder = await readRequestFolder(resolve(input.inDir), { accept: ['pkcs7', 'csr', 'certificate'], maxFiles: 1_000_000, blocking: ctx.blockingReads });
     checkSigner(keys.active(), input.signingKeyId);
     const skipped: string[] = [];
     const inputs: RenewalInput[] = [];
@@ -440,7 +440,7 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
     const { keys, certs } = ctx.stores;
     const k = keyWithCertificate(keys, input.issuer);
     const dir = resolve(input.dir);
-    const folder = await readRequestFolder(dir, { accept: ['certificate'], maxFiles: 1_000_000 });
+    const folder = await readRequestFolder(dir, { accept: ['certificate'], maxFiles: 1_000_000, blocking: ctx.blockingReads });
     // Serials are unique across the vault (every CA): a serial held by any certificate is taken.
     const everyCa = new CertificateStore(v.db);
     const checked = checkCertificatesForImport(
