@@ -20,7 +20,7 @@ import { RenewalStore } from '../../core/store/renewal-store.ts';
 import { PROFILES } from '../../core/issuance/profiles.ts';
 import { normalizeSerialHex } from '../../core/asn1/serial.ts';
 import { parseRevocationReason, type ReasonName } from '../../core/issuance/revocation-reasons.ts';
-import { readMediaFile, readRequestFolder } from '../../core/media/untrusted-input.ts';
+import { BATCH_FOLDER_READ, readMediaFile, readRequestFolder } from '../../core/media/untrusted-input.ts';
 import { checkCertificatesForImport } from '../../core/issuance/certificate-import.ts';
 import { checkCrlForImport, MAX_IMPORTED_CRL_BYTES } from '../../core/issuance/crl-import.ts';
 import { certificateFingerprint } from '../../core/keys/trusted-roots.ts';
@@ -205,7 +205,7 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
     if (!existsSync(outDir)) throw new DomainError('NOT_FOUND', `The output folder ${outDir} does not exist. Create it (or choose the medium's folder) first.`);
     const bundleOut = input.bundleOut ? resolve(input.bundleOut) : null;
     if (bundleOut && existsSync(bundleOut)) throw new DomainError('OUTPUT_EXISTS', `${bundleOut} already exists. Certificates are never written over an existing file.`);
-    const folder = await readRequestFolder(resolve(input.inDir), { accept: input.skipRenewals ? ['csr', 'pkcs7'] : ['csr'], maxFiles: 1_000_000, blocking: ctx.blockingReads });
+    const folder = await readRequestFolder(resolve(input.inDir), { ...BATCH_FOLDER_READ, ...(input.skipRenewals ? { accept: ['csr', 'pkcs7'] } : {}), blocking: ctx.blockingReads });
     const results: BatchItemResult[] = [];
     const items: Array<{ id: string; csr: Uint8Array }> = [];
     const outName = (file: string) => certificateFileName(outDir, file);

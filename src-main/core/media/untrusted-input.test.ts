@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { mkdtemp, mkdir, readFile, writeFile, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readFileInFolder, readRequestFolder, readMediaFile, sniffFile, type UntrustedFile } from './untrusted-input.ts';
+import { readFileInFolder, readRequestFolder, readRequestFolderAhead, readMediaFile, sniffFile, type UntrustedFile } from './untrusted-input.ts';
 import { run } from '../../testing/fat-testkit.ts';
 import { makeCrl, makeSigner, derToPem } from '../../testing/export-fixtures.ts';
 import { DomainError } from '../errors.ts';
@@ -200,5 +200,37 @@ describe.each([false, true])('readRequestFolder (blocking: %s)', (blocking) => {
     await writeFile(join(root, 'big.csr'), new Uint8Array(2048));
     const mixed = await readRequestFolder(root, { blocking, accept: ['csr'], maxBytes: 1024, maxTotalBytes: pem.length * 4 });
     expect(mixed.files.map((x) => (x.ok ? 'ok' : x.code))).toEqual(['ok', 'ok', 'FILE_TOO_LARGE', 'ok', 'ok']);
+  });
+});
+
+describe('readRequestFolderAhead (the CLI reads a batch while the vault unlocks)', () => {
+  const names = (r: Awaited<ReturnType<typeof readRequestFolder>>) => r.files.map((x) => x.name);
+
+  it('the next read of the same folder with the same options is that read; another read is its own', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'airgap-ahead-'));
+    const pem = await readFile(f('req.pem'));
+    await writeFile(join(root, 'a.csr'), pem);
+    readRequestFolderAhead(root, { accept: ['csr'], maxFiles: 10, blocking: true });
+    // Written after the read ahead has read the folder: only a fresh read sees it.
+    await new Promise((r) => setTimeout(r, 20));
+    await writeFile(join(root, 'b.csr'), pem);
+    expect(names(await readRequestFolder(root, { accept: ['csr'], maxFiles: 10, blocking: true }))).toEqual(['a.csr']);
+    // Taken once: the next read is a read of the folder as it is now.
+    expect(names(await readRequestFolder(root, { accept: ['csr'], maxFiles: 10, blocking: true }))).toEqual(['a.csr', 'b.csr']);
+
+    // Other options (here the file cap) are not served the read ahead.
+    readRequestFolderAhead(root, { accept: ['csr'], maxFiles: 10, blocking: true });
+    await new Promise((r) => setTimeout(r, 20));
+    await writeFile(join(root, 'c.csr'), pem);
+    expect(names(await readRequestFolder(root, { accept: ['csr'], maxFiles: 11, blocking: true }))).toEqual(['a.csr', 'b.csr', 'c.csr']);
+  });
+
+  it('a read ahead that failed is done again: the folder made since is read', async () => {
+    const root = join(await mkdtemp(join(tmpdir(), 'airgap-ahead-')), 'later');
+    readRequestFolderAhead(root, { accept: ['csr'] });
+    await new Promise((r) => setTimeout(r, 20));
+    await mkdir(root);
+    await writeFile(join(root, 'a.csr'), await readFile(f('req.pem')));
+    expect(names(await readRequestFolder(root, { accept: ['csr'] }))).toEqual(['a.csr']);
   });
 });
