@@ -240,7 +240,8 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
     ctx.progress({ operation: 'cert.issueBatch', done: 0, total: items.length });
     // Each certificate is written under a hidden temporary name as its chunk comes back, while the
     // workers sign the rest; it gets its name only once the batch is recorded (below).
-    const staged = new Map<string, StagedFile>();
+    // By request: its file, and the serial of the certificate in it.
+    const staged = new Map<string, { file: StagedFile; serial: string }>();
     const pemOf = (der: Uint8Array) => Buffer.from(toPem(der, 'CERTIFICATE'));
     try {
       // Serials come back unique within the batch and unused in the vault (one look-up for the batch).
@@ -252,21 +253,20 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
           truncateToIssuer: input.truncate,
           takenSerials: (s) => certs.takenSerials(s),
           onChunk: (chunk) => {
-            for (const o of chunk) if (o.ok) staged.set(o.id, stageNewFile(outName(o.id), pemOf(o.certificate.der), { mode: 0o644 }));
+            for (const o of chunk) if (o.ok) staged.set(o.id, { file: stageNewFile(outName(o.id), pemOf(o.certificate.der), { mode: 0o644 }), serial: o.certificate.serialHex });
           },
           onProgress: (done, total) => ctx.progress({ operation: 'cert.issueBatch', done, total }),
           ...(ctx.issuanceWorkerUrl ? { workerUrl: ctx.issuanceWorkerUrl } : {}),
         }),
       );
       const issued = outcomes.flatMap((o) => (o.ok ? [{ id: o.id, c: o.certificate }] : []));
-      // A serial drawn again (it collided) changed its certificate: that file is written again.
+      // A serial drawn again (it collided) is a new certificate (only a collision redraws one): that file is written again.
       const files = issued.map(({ id, c }) => {
-        const pem = pemOf(c.der);
         const s = staged.get(id);
-        if (s && Buffer.from(s.bytes).equals(pem)) return s;
-        if (s) discardStaged([s]);
-        const again = stageNewFile(outName(id), pem, { mode: 0o644 });
-        staged.set(id, again);
+        if (s && s.serial === c.serialHex) return s.file;
+        if (s) discardStaged([s.file]);
+        const again = stageNewFile(outName(id), pemOf(c.der), { mode: 0o644 });
+        staged.set(id, { file: again, serial: c.serialHex });
         return again;
       });
       v.transaction(() => {
@@ -284,7 +284,7 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
       return finishIssueBatch(outcomes, issued, written, results, outName, bundleOut, outDir, started);
     } finally {
       // Nothing staged outlives a batch that failed before naming its files.
-      discardStaged([...staged.values()]);
+      discardStaged([...staged.values()].map((s) => s.file));
     }
   },
 
