@@ -36,6 +36,7 @@ const LAYERS = {
     'src-main/core/pki/crypto-provider.ts', 'src-main/core/pki/algorithms.ts', 'src-main/core/media/detect.ts',
     'src-main/core/media/media-errors.ts', 'src-main/core/issuance/profiles.ts', 'src-main/core/issuance/revocation-reasons.ts',
     'src-main/core/fs/untrusted-read.ts', 'src-main/core/safe-text.ts', 'src-main/core/issuance/issuance-pool.ts',
+    'src-main/core/fs/distinct-folders.ts',
     // cert issue-batch reads its folder of requests ahead, while the vault unlocks; the batches start Argon2id first thing.
     'src-main/core/media/untrusted-input.ts', 'src-main/core/vault/unlock-ahead.ts',
   ]),

@@ -12,22 +12,15 @@
  *   algorithm chosen with the arrows, Escape closing it while nothing is
  *   written and ignored once it is.
  */
-import type { Page } from '@playwright/test';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KeyView } from '../src-main/api/contract.ts';
 import { expect, test } from './fixtures/test.ts';
 import { must, openVaultService, seedEmergencyVault } from './support/emergency-seed.ts';
-import { everyLook, type A11yChecker, type ScreenshotTaker } from './support/evidence.ts';
 import { mountFatSticks, unmountFatSticks, type FatStick } from './support/fat-sticks.ts';
-import { expectRing, tabAndPress, tabAndType, tabTo } from './support/keyboard.ts';
+import { expectRing, judgedWithRing, tabAndPress, tabAndType, tabTo, unlockByKeyboard } from './support/keyboard.ts';
 import { openSeeder } from './support/seed-keys.ts';
 import { OFFICER, PASSPHRASE, ui } from './support/ui.ts';
-
-/** axe and a screenshot at both laptop sizes, light and dark, the focus ring checked at each: the focus stays where it was. */
-function judgedWithRing(page: Page, a11y: A11yChecker, shots: ScreenshotTaker, name: string): Promise<void> {
-  return everyLook(page, a11y, shots, name, { each: () => expectRing(page) });
-}
 
 test('keyboard only: a 2 of 2 quorum’s shares written one medium each, ejected, finished', async ({ host, shots, a11y }) => {
   test.setTimeout(480_000);
@@ -98,12 +91,7 @@ test('keyboard only: the emergency ceremony’s custodian shares read one medium
     const holders = ['Ada Lovelace', 'Grace Hopper', 'Edsger Dijkstra'];
     await seedEmergencyVault(host.vaultDir, host.workDir, 1, { threshold: 2, dirs: [sticks[0]!.mountpoint, sticks[1]!.mountpoint, join(host.workDir, 'HOLDER-C')], holders });
     await page.reload();
-    const u = ui(page);
-    await expect(u.unlockHeading).toBeVisible();
-    await tabAndType(page, u.officerName, OFFICER);
-    await tabAndType(page, u.passphrase, PASSPHRASE);
-    await page.keyboard.press('Enter');
-    await expect(u.consoleHeading).toBeVisible();
+    await unlockByKeyboard(page);
     await tabAndPress(page, page.getByRole('button', { name: 'Emergency rotation…' }));
     await expect(page.getByRole('heading', { level: 2, name: 'Participants' })).toBeFocused();
     await tabAndType(page, page.getByLabel('Witness 1 name'), 'Bob Witness');
@@ -142,16 +130,11 @@ test.describe('with a vault', () => {
   test('keyboard only: the standalone-root wizard from the dashboard to the active key; Escape only before the key exists', async ({ host, shots, a11y }) => {
     test.setTimeout(300_000);
     const { page } = host;
-    const u = ui(page);
     // A keyboard run with axe and screenshots at every look takes minutes on a shared machine: longer than the default idle lock.
     const seeder = await openSeeder(host.vaultDir);
     await seeder.call('settings.update', { autoLockMinutes: 60 });
     seeder.close();
-    await expect(u.unlockHeading).toBeVisible();
-    await tabAndType(page, u.officerName, OFFICER);
-    await tabAndType(page, u.passphrase, PASSPHRASE);
-    await page.keyboard.press('Enter');
-    await expect(u.consoleHeading).toBeVisible();
+    await unlockByKeyboard(page);
     const title = page.getByRole('heading', { level: 1, name: 'New standalone root' });
     const dashboard = page.getByRole('heading', { level: 1, name: 'Dashboard' });
 

@@ -5,11 +5,13 @@
  */
 import { expect, type Locator, type Page } from '@playwright/test';
 import type { PageGlobals } from '../page-globals.ts';
+import { everyLook, type A11yChecker, type ScreenshotTaker } from './evidence.ts';
+import { OFFICER, PASSPHRASE, ui } from './ui.ts';
 
-/** The ring as computed on `el` (or, for a text field or a checkbox, on its visible box): an outline in a visible style. */
+/** The ring as computed on `el` (or, for a text field, a checkbox or a file chooser's hidden input, on its visible box): an outline in a visible style. */
 export async function ringOf(el: Locator): Promise<{ style: string; width: string; color: string; shadow: string }> {
   return el.evaluate((node) => {
-    const box = node.closest('.MuiInputBase-root') ?? (node.closest('.MuiCheckbox-root, .MuiRadio-root, .MuiSwitch-switchBase') as typeof node | null) ?? node;
+    const box = node.closest('.MuiInputBase-root') ?? (node.closest('.MuiCheckbox-root, .MuiRadio-root, .MuiSwitch-switchBase, label.MuiButtonBase-root') as typeof node | null) ?? node;
     const s = (globalThis as unknown as PageGlobals).getComputedStyle(box);
     return { style: s.outlineStyle, width: s.outlineWidth, color: s.outlineColor, shadow: s.boxShadow };
   });
@@ -54,4 +56,42 @@ export async function tabAndType(page: Page, field: Locator, text: string, opts:
   await tabTo(page, field, opts);
   await page.keyboard.press('ControlOrMeta+A');
   await page.keyboard.type(text);
+}
+
+/**
+ * axe and a screenshot at both laptop sizes, light and dark, the focus ring checked at each: the focus stays where it was.
+ * Scrolled to the top first (scrolling moves no focus): the app bar is sticky, and a full-page shot taken scrolled down draws it mid-page.
+ */
+export function judgedWithRing(page: Page, a11y: A11yChecker, shots: ScreenshotTaker, name: string): Promise<void> {
+  return everyLook(page, a11y, shots, name, { each: () => expectRing(page), scrollTop: true });
+}
+
+/**
+ * Tabs to `target`, judges the screen with the ring on it (judgedWithRing), then presses `key` there. A full-page
+ * screenshot resizes the window for a moment and Chromium may move the focus off then: the officer's own Tab brings it back.
+ */
+export async function judgeAndPress(page: Page, a11y: A11yChecker, shots: ScreenshotTaker, target: Locator, name: string, key = 'Enter'): Promise<void> {
+  await tabTo(page, target);
+  await judgedWithRing(page, a11y, shots, name);
+  await tabAndPress(page, target, key);
+}
+
+/** Unlocks from the unlock screen by keyboard only: the officer's name, the passphrase, Enter. */
+export async function unlockByKeyboard(page: Page): Promise<void> {
+  const u = ui(page);
+  await expect(u.unlockHeading).toBeVisible();
+  await tabAndType(page, u.officerName, OFFICER);
+  await tabAndType(page, u.passphrase, PASSPHRASE);
+  await page.keyboard.press('Enter');
+  await expect(u.consoleHeading).toBeVisible();
+}
+
+/**
+ * After an async step (a write, a check, an eject) the focus is on `target`,
+ * showing the ring: not lost to the top of the page, where the next Tab would
+ * start from the navigation again.
+ */
+export async function expectFocusOn(page: Page, target: Locator): Promise<void> {
+  await expect(target).toBeFocused();
+  await expectRing(page);
 }

@@ -4,6 +4,7 @@ import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import type { ExportFileView } from '../../../src-main/api/contract.ts';
+import { useEffect, useRef } from 'react';
 import { useApiAction } from './api-action.ts';
 import { ApiErrorAlert } from './ApiErrorAlert.tsx';
 import { MonoText } from './MonoText.tsx';
@@ -30,13 +31,19 @@ export function writtenCountText(files: readonly Pick<ExportFileView, 'name'>[],
  * the volume; green "Safe to remove" only after; a busy volume stays amber
  * with the platform's answer (who holds it). `autoFocus`: Eject takes the
  * focus when it appears (the control that had it, a write button, is gone).
+ * A refused eject gives the focus back to Eject (it was disabled meanwhile),
+ * so Enter tries again once the volume is free.
  */
 export function EjectMedium({ path, ejected, onEjected, why = 'Pulling it out now can lose what was just written.', autoFocus = false }: { path: string; ejected: boolean; onEjected: () => void; why?: string; autoFocus?: boolean }) {
   const { run, busy, error } = useApiAction();
+  const button = useRef<HTMLButtonElement>(null);
   const eject = async () => {
     const r = await run('media.eject', { path });
     if (r.ok) onEjected();
   };
+  useEffect(() => {
+    if (error && !busy) button.current?.focus();
+  }, [error, busy]);
   if (ejected) {
     return (
       <Alert severity="success" data-testid="safe-to-remove" sx={{ mb: 2 }}>
@@ -51,7 +58,7 @@ export function EjectMedium({ path, ejected, onEjected, why = 'Pulling it out no
         severity="warning"
         data-testid="eject-first"
         action={
-          <Button variant="contained" onClick={() => void eject()} disabled={busy} autoFocus={autoFocus} sx={{ whiteSpace: 'nowrap' }}>
+          <Button variant="contained" onClick={() => void eject()} disabled={busy} autoFocus={autoFocus} ref={button} sx={{ whiteSpace: 'nowrap' }}>
             {busy ? 'Ejecting…' : 'Eject'}
           </Button>
         }
