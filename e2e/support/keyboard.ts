@@ -5,6 +5,7 @@
  */
 import { expect, type Locator, type Page } from '@playwright/test';
 import type { PageGlobals } from '../page-globals.ts';
+import { everyLook, type A11yChecker, type ScreenshotTaker } from './evidence.ts';
 
 /** The ring as computed on `el` (or, for a text field or a checkbox, on its visible box): an outline in a visible style. */
 export async function ringOf(el: Locator): Promise<{ style: string; width: string; color: string; shadow: string }> {
@@ -54,4 +55,24 @@ export async function tabAndType(page: Page, field: Locator, text: string, opts:
   await tabTo(page, field, opts);
   await page.keyboard.press('ControlOrMeta+A');
   await page.keyboard.type(text);
+}
+
+/**
+ * axe and a screenshot at both laptop sizes, light and dark (everyLook), with the ring checked at each: the
+ * element the officer left the focus on keeps it through every theme switch, resize and full-page screenshot,
+ * and still has it afterwards, so the officer's next key press lands where it would without the judging.
+ */
+export async function judgedWithRing(page: Page, a11y: A11yChecker, shots: ScreenshotTaker, name: string): Promise<void> {
+  const left = await page.evaluateHandle(() => (globalThis as unknown as PageGlobals).document.activeElement);
+  const stillThere = async (when: string) => {
+    const same = await left.evaluate((el) => el === (globalThis as unknown as PageGlobals).document.activeElement);
+    expect(same, `"${name}": the focus stays where the officer left it (${when})`).toBe(true);
+    await expectRing(page);
+  };
+  try {
+    await everyLook(page, a11y, shots, name, { each: (look) => stillThere(look.label) });
+    await stillThere('after the last look');
+  } finally {
+    await left.dispose();
+  }
 }
