@@ -6,6 +6,7 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 import type { PageGlobals } from '../page-globals.ts';
 import { everyLook, type A11yChecker, type ScreenshotTaker } from './evidence.ts';
+import { OFFICER, PASSPHRASE, ui } from './ui.ts';
 
 /** The ring as computed on `el` (or, for a text field or a checkbox, on its visible box): an outline in a visible style. */
 export async function ringOf(el: Locator): Promise<{ style: string; width: string; color: string; shadow: string }> {
@@ -75,4 +76,14 @@ export async function judgedWithRing(page: Page, a11y: A11yChecker, shots: Scree
   } finally {
     await left.dispose();
   }
+}
+
+/** Unlocks with the passphrase by keyboard only: the officer's name, Tab, the passphrase, Enter. */
+export async function unlockByKeyboard(page: Page, officer = OFFICER, passphrase = PASSPHRASE): Promise<void> {
+  const u = ui(page);
+  await expect(u.unlockHeading).toBeVisible();
+  await tabAndType(page, u.officerName, officer);
+  await tabAndType(page, u.passphrase, passphrase);
+  await page.keyboard.press('Enter');
+  await expect(u.consoleHeading).toBeVisible();
 }

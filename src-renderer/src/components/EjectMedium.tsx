@@ -4,6 +4,7 @@ import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import type { ExportFileView } from '../../../src-main/api/contract.ts';
+import { useEffect, useRef } from 'react';
 import { useApiAction } from './api-action.ts';
 import { ApiErrorAlert } from './ApiErrorAlert.tsx';
 import { MonoText } from './MonoText.tsx';
@@ -33,13 +34,30 @@ export function writtenCountText(files: readonly Pick<ExportFileView, 'name'>[],
  */
 export function EjectMedium({ path, ejected, onEjected, why = 'Pulling it out now can lose what was just written.', autoFocus = false }: { path: string; ejected: boolean; onEjected: () => void; why?: string; autoFocus?: boolean }) {
   const { run, busy, error } = useApiAction();
+  // Pressed from the keyboard, the Eject button goes away with the eject: the focus goes to "Safe to remove" (where
+  // reading resumes; Tab goes on from there), not to the top of the page. A caller moving it on (the next share's
+  // field) does so in its own effect, which runs after this one.
+  const button = useRef<HTMLButtonElement>(null);
+  const safe = useRef<HTMLDivElement>(null);
+  const refocus = useRef(false);
+  useEffect(() => {
+    if (!ejected || !refocus.current) return;
+    refocus.current = false;
+    safe.current?.focus();
+  }, [ejected]);
   const eject = async () => {
+    refocus.current = button.current !== null && button.current === document.activeElement;
     const r = await run('media.eject', { path });
     if (r.ok) onEjected();
+    else if (refocus.current) {
+      // Refused (busy): the button is back; so is the focus.
+      refocus.current = false;
+      button.current?.focus();
+    }
   };
   if (ejected) {
     return (
-      <Alert severity="success" data-testid="safe-to-remove" sx={{ mb: 2 }}>
+      <Alert severity="success" data-testid="safe-to-remove" sx={{ mb: 2 }} ref={safe} tabIndex={-1}>
         <AlertTitle>Safe to remove</AlertTitle>
         The system has ejected <MonoText>{path}</MonoText>. You can pull the medium out now.
       </Alert>
@@ -51,7 +69,7 @@ export function EjectMedium({ path, ejected, onEjected, why = 'Pulling it out no
         severity="warning"
         data-testid="eject-first"
         action={
-          <Button variant="contained" onClick={() => void eject()} disabled={busy} autoFocus={autoFocus} sx={{ whiteSpace: 'nowrap' }}>
+          <Button ref={button} variant="contained" onClick={() => void eject()} disabled={busy} autoFocus={autoFocus} sx={{ whiteSpace: 'nowrap' }}>
             {busy ? 'Ejecting…' : 'Eject'}
           </Button>
         }

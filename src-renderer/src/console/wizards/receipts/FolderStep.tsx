@@ -1,6 +1,8 @@
+import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
+import type { FormEvent } from 'react';
 import { MediumFolderField } from '../MediumFolderField.tsx';
 import { StepActions, StepRefusal } from '../WizardFrame.tsx';
 import { FileCheckTable } from '../issue-media/FileCheckTable.tsx';
@@ -12,7 +14,9 @@ export function FolderStep() {
   const { go, run, busy } = useReceiptsWizard();
   const { medium, setMedium, sub, setSub, dir, check, setCheck, refused } = useReceiptsDraft();
 
-  const read = async () => {
+  const read = async (e: FormEvent) => {
+    e.preventDefault();
+    if (medium.trim() === '' || busy) return;
     setCheck(null);
     const r = await run('fleet.checkReceipts', { dir });
     if (r.ok) setCheck(r.value);
@@ -20,31 +24,34 @@ export function FolderStep() {
 
   return (
     <>
-      <MediumFolderField
-        value={medium}
-        onChange={(v) => {
-          setMedium(v);
-          setCheck(null);
-        }}
-        legend="Medium holding the receipts"
-      />
-      <TextField
-        label="Folder on the medium (optional)"
-        value={sub}
-        onChange={(e) => {
-          setSub(e.target.value);
-          setCheck(null);
-        }}
-        helperText={medium ? `Receipts (*.receipt.json with their .sig) are read from ${dir}` : 'Choose a medium first; empty: its top folder.'}
-        sx={{ mt: 2 }}
-        fullWidth
-        slotProps={{ htmlInput: { spellCheck: false } }}
-      />
-      <Stack direction="row" spacing={1} sx={{ mt: 2 }}>
-        <Button variant="outlined" disabled={medium.trim() === '' || busy} onClick={() => void read()}>
-          Check the receipts
-        </Button>
-      </Stack>
+      {/* A form: Enter in the folder field checks the receipts, as the button does. */}
+      <Box component="form" onSubmit={(e) => void read(e)} aria-label="Check the receipts" noValidate>
+        <MediumFolderField
+          value={medium}
+          onChange={(v) => {
+            setMedium(v);
+            setCheck(null);
+          }}
+          legend="Medium holding the receipts"
+        />
+        <TextField
+          label="Folder on the medium (optional)"
+          value={sub}
+          onChange={(e) => {
+            setSub(e.target.value);
+            setCheck(null);
+          }}
+          helperText={medium ? `Receipts (*.receipt.json with their .sig) are read from ${dir}` : 'Choose a medium first; empty: its top folder.'}
+          sx={{ mt: 2 }}
+          fullWidth
+          slotProps={{ htmlInput: { spellCheck: false } }}
+        />
+        <Stack direction="row" spacing={1} sx={{ mt: 2 }}>
+          <Button type="submit" variant="outlined" disabled={medium.trim() === '' || busy}>
+            Check the receipts
+          </Button>
+        </Stack>
+      </Box>
       <StepRefusal title="The receipts could not be read" spaced />
       {check ? (
         <FileCheckTable
