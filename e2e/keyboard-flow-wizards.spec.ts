@@ -20,7 +20,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import type { BundleView, ExportVerifyView, KeyView } from '../src-main/api/contract.ts';
 import { mountFat, fsckFat, type FatMount } from '../src-main/testing/fat-testkit.ts';
 import { expect, test } from './fixtures/test.ts';
@@ -41,6 +41,21 @@ async function remountedReadOnly(stick: FatMount): Promise<FatMount> {
   expect((await fsckFat(stick.image)).code, 'the ejected image is a clean FAT file system').toBe(0);
   expect(readdirSync(stick.mountpoint), 'ejected: nothing mounted there any more').toEqual([]);
   return mountFat(stick.image, stick.mountpoint, { readOnly: true });
+}
+
+/**
+ * From the section: opens a wizard that reads a folder on a medium, chooses the medium with Space, types the
+ * folder and presses Enter in it: the folder is read (`count` says `read`) and the focus stays in the field.
+ */
+async function openAndReadByEnter(page: Page, w: { open: Locator; first: Locator; medium: Locator; folder: Locator; sub: string; count: Locator; read: string }): Promise<void> {
+  await tabAndPress(page, w.open);
+  await expect(w.first).toBeFocused();
+  await tabAndPress(page, w.medium, 'Space');
+  await expect(w.medium).toBeChecked();
+  await tabAndType(page, w.folder, w.sub);
+  await page.keyboard.press('Enter');
+  await expect(w.count).toHaveText(w.read);
+  await expect(w.folder).toBeFocused();
 }
 
 test('keyboard only: issue from media on a FAT stick — Space ticks two of three, the profile with the arrows, issued, ejected; Escape closes only before the confirmation', async ({ host, shots, a11y }) => {
@@ -98,13 +113,7 @@ test('keyboard only: issue from media on a FAT stick — Space ticks two of thre
     expect(crts(), 'closed with Escape: nothing signed').toEqual([]);
 
     // Again, to the end. Enter in the folder field reads the requests; the focus stays in the field.
-    await tabAndPress(page, open);
-    await expect(stepHeading(page, 1, 5, 'Requests folder')).toBeFocused();
-    await tabAndPress(page, medium, 'Space');
-    await tabAndType(page, folder, 'requests');
-    await page.keyboard.press('Enter');
-    await expect(count).toHaveText('3 requests can be signed, 1 refused');
-    await expect(folder).toBeFocused();
+    await openAndReadByEnter(page, { open, first: stepHeading(page, 1, 5, 'Requests folder'), medium, folder, sub: 'requests', count, read: '3 requests can be signed, 1 refused' });
     // Nothing ticked after a new reading; Space on the header ticks every request that can be signed, Space on agent-c unticks it.
     await expect(box('agent-a.csr')).not.toBeChecked();
     await tabAndPress(page, page.getByRole('checkbox', { name: 'Tick every request that can be signed (3)' }), 'Space');
@@ -114,7 +123,7 @@ test('keyboard only: issue from media on a FAT stick — Space ticks two of thre
     await expect(page.getByTestId('requests-ticked')).toHaveText('Ticked: 2 requests.');
     const toProfile = page.getByRole('button', { name: 'Next: profile' });
     await tabTo(page, toProfile);
-    await judgedWithRing(page, a11y, shots, 'keyboard: issue from media, two of three ticked, Next focused');
+    await judgedWithRing(page, a11y, shots, 'kbd issue-media 2 of 3 ticked, Next');
     await page.keyboard.press('Enter');
 
     // The profile with the arrows: Tab lands on the chosen one (agent), ArrowDown chooses the next (server).
@@ -135,7 +144,7 @@ test('keyboard only: issue from media on a FAT stick — Space ticks two of thre
     await expect(title).toBeVisible();
     const issue = page.getByRole('button', { name: 'Issue 2 certificates' });
     await tabTo(page, issue);
-    await judgedWithRing(page, a11y, shots, 'keyboard: issue from media, confirm, Issue focused');
+    await judgedWithRing(page, a11y, shots, 'kbd issue-media confirm, Issue');
     await page.keyboard.press('Enter');
     await expect(stepHeading(page, 4, 5, 'Issue')).toBeFocused();
     await expect(page.getByTestId('issue-result-count')).toHaveText('2 issued, 0 refused', { timeout: 90_000 });
@@ -155,7 +164,7 @@ test('keyboard only: issue from media on a FAT stick — Space ticks two of thre
     await expect(title).toBeVisible();
     const done = page.getByRole('button', { name: 'Done', exact: true });
     await tabTo(page, done);
-    await judgedWithRing(page, a11y, shots, 'keyboard: issue from media, ejected, Done focused');
+    await judgedWithRing(page, a11y, shots, 'kbd issue-media ejected, Done');
     await page.keyboard.press('Enter');
     await expect(dashboardHeading(page)).toBeVisible();
 
@@ -207,26 +216,17 @@ test.describe('in mid-rotation', () => {
       const count = page.getByTestId('receipts-count');
 
       // Checked, then closed with Escape on the folder step: nothing stored.
-      await tabAndPress(page, open);
-      await expect(stepHeading(page, 1, 3, 'Receipts folder')).toBeFocused();
-      await tabAndPress(page, medium, 'Space');
-      await tabAndType(page, folder, 'receipts');
-      await page.keyboard.press('Enter');
-      await expect(count).toHaveText('1 new receipt, 1 already imported, 1 refused');
-      await expect(folder).toBeFocused();
+      const reading = { open, first: stepHeading(page, 1, 3, 'Receipts folder'), medium, folder, sub: 'receipts', count, read: '1 new receipt, 1 already imported, 1 refused' };
+      await openAndReadByEnter(page, reading);
       await page.keyboard.press('Escape');
       await expect(title).toHaveCount(0);
       await expect(page.getByRole('main')).toBeFocused();
       await expect(panel).toContainText('2 known agents, 1 receipt imported; bundle version 1.');
 
-      await tabAndPress(page, open);
-      await tabAndPress(page, medium, 'Space');
-      await tabAndType(page, folder, 'receipts');
-      await page.keyboard.press('Enter');
-      await expect(count).toHaveText('1 new receipt, 1 already imported, 1 refused');
+      await openAndReadByEnter(page, reading);
       await expect(page.getByTestId('receipt-row').filter({ hasText: 'forged.receipt.json' })).toContainText('RECEIPT_BAD_SIGNATURE');
       await tabTo(page, page.getByRole('button', { name: 'Next: import' }));
-      await judgedWithRing(page, a11y, shots, 'keyboard: receipts checked, Next focused');
+      await judgedWithRing(page, a11y, shots, 'kbd receipts checked, Next');
       await page.keyboard.press('Enter');
 
       // The import step writes: Escape is ignored from here on.
@@ -242,7 +242,7 @@ test.describe('in mid-rotation', () => {
       await expect(page.getByTestId('safe-to-remove')).toBeFocused();
       const done = page.getByRole('button', { name: 'Done', exact: true });
       await tabTo(page, done);
-      await judgedWithRing(page, a11y, shots, 'keyboard: receipts imported, ejected, Done focused');
+      await judgedWithRing(page, a11y, shots, 'kbd receipts ejected, Done');
       await page.keyboard.press('Enter');
       await expect(title).toHaveCount(0);
       await expect(panel.getByTestId('rotation-key').filter({ hasText: 'Root B' })).toContainText('Trusted by 2 of 2 known agents (100%)');
@@ -310,7 +310,7 @@ test('keyboard only: the emergency ceremony from the checklist to the recorded t
     }
     const toKey = page.getByRole('button', { name: 'Next: the new key' });
     await tabTo(page, toKey);
-    await judgedWithRing(page, a11y, shots, 'keyboard: emergency checklist acknowledged, Next focused');
+    await judgedWithRing(page, a11y, shots, 'kbd emergency checklist, Next');
     await page.keyboard.press('Enter');
 
     // The prepared draft: Tab passes the chosen kind of key (a prepared draft) and lands on the draft's radio; Space chooses it.
@@ -333,7 +333,7 @@ test('keyboard only: the emergency ceremony from the checklist to the recorded t
     await tabAndType(page, page.getByLabel('IN key: last 2 groups'), readBack);
     await expect(activate).toBeEnabled();
     await tabTo(page, activate);
-    await judgedWithRing(page, a11y, shots, 'keyboard: emergency confirm typed, Retire & activate focused');
+    await judgedWithRing(page, a11y, shots, 'kbd emergency confirm, Retire focused', { fullPage: false });
     await page.keyboard.press('Enter');
     await expect(page.getByRole('heading', { level: 2, name: 'Activated' })).toBeFocused();
     await expect(page.getByTestId('revoked-count')).toHaveText('2 certificates revoked (keyCompromise).');
@@ -363,7 +363,7 @@ test('keyboard only: the emergency ceremony from the checklist to the recorded t
     await expect(page.getByTestId('transcript-recorded')).toContainText('Recorded as audit event #');
     const finish = page.getByRole('button', { name: 'Finish' });
     await expect(finish, 'the same button, now Finish, keeps the focus').toBeFocused();
-    await judgedWithRing(page, a11y, shots, 'keyboard: emergency transcript recorded, ejected, Finish focused');
+    await judgedWithRing(page, a11y, shots, 'kbd emergency transcript, Finish');
     await page.keyboard.press('Enter');
     await expect(title).toHaveCount(0);
 

@@ -18,7 +18,7 @@ import type { KeyView } from '../src-main/api/contract.ts';
 import { expect, test } from './fixtures/test.ts';
 import { must, openVaultService, seedEmergencyVault } from './support/emergency-seed.ts';
 import { mountFatSticks, unmountFatSticks, type FatStick } from './support/fat-sticks.ts';
-import { expectRing, judgedWithRing, tabAndPress, tabAndType, tabTo } from './support/keyboard.ts';
+import { expectRing, judgedWithRing, tabAndPress, tabAndType, tabTo, unlockByKeyboard } from './support/keyboard.ts';
 import { openSeeder } from './support/seed-keys.ts';
 import { OFFICER, PASSPHRASE, ui } from './support/ui.ts';
 
@@ -91,12 +91,7 @@ test('keyboard only: the emergency ceremony’s custodian shares read one medium
     const holders = ['Ada Lovelace', 'Grace Hopper', 'Edsger Dijkstra'];
     await seedEmergencyVault(host.vaultDir, host.workDir, 1, { threshold: 2, dirs: [sticks[0]!.mountpoint, sticks[1]!.mountpoint, join(host.workDir, 'HOLDER-C')], holders });
     await page.reload();
-    const u = ui(page);
-    await expect(u.unlockHeading).toBeVisible();
-    await tabAndType(page, u.officerName, OFFICER);
-    await tabAndType(page, u.passphrase, PASSPHRASE);
-    await page.keyboard.press('Enter');
-    await expect(u.consoleHeading).toBeVisible();
+    await unlockByKeyboard(page);
     await tabAndPress(page, page.getByRole('button', { name: 'Emergency rotation…' }));
     await expect(page.getByRole('heading', { level: 2, name: 'Participants' })).toBeFocused();
     await tabAndType(page, page.getByLabel('Witness 1 name'), 'Bob Witness');
@@ -135,16 +130,11 @@ test.describe('with a vault', () => {
   test('keyboard only: the standalone-root wizard from the dashboard to the active key; Escape only before the key exists', async ({ host, shots, a11y }) => {
     test.setTimeout(300_000);
     const { page } = host;
-    const u = ui(page);
     // A keyboard run with axe and screenshots at every look takes minutes on a shared machine: longer than the default idle lock.
     const seeder = await openSeeder(host.vaultDir);
     await seeder.call('settings.update', { autoLockMinutes: 60 });
     seeder.close();
-    await expect(u.unlockHeading).toBeVisible();
-    await tabAndType(page, u.officerName, OFFICER);
-    await tabAndType(page, u.passphrase, PASSPHRASE);
-    await page.keyboard.press('Enter');
-    await expect(u.consoleHeading).toBeVisible();
+    await unlockByKeyboard(page);
     const title = page.getByRole('heading', { level: 1, name: 'New standalone root' });
     const dashboard = page.getByRole('heading', { level: 1, name: 'Dashboard' });
 

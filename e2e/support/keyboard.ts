@@ -5,7 +5,7 @@
  */
 import { expect, type Locator, type Page } from '@playwright/test';
 import type { PageGlobals } from '../page-globals.ts';
-import { everyLook, type A11yChecker, type ScreenshotTaker } from './evidence.ts';
+import { everyLook, type A11yChecker, type LookOptions, type ScreenshotTaker } from './evidence.ts';
 import { OFFICER, PASSPHRASE, ui } from './ui.ts';
 
 /** The ring as computed on `el` (or, for a text field or a checkbox, on its visible box): an outline in a visible style. */
@@ -62,8 +62,9 @@ export async function tabAndType(page: Page, field: Locator, text: string, opts:
  * axe and a screenshot at both laptop sizes, light and dark (everyLook), with the ring checked at each: the
  * element the officer left the focus on keeps it through every theme switch, resize and full-page screenshot,
  * and still has it afterwards, so the officer's next key press lands where it would without the judging.
+ * `fullPage: false` takes the window only (a step with a bar pinned to the bottom of the window).
  */
-export async function judgedWithRing(page: Page, a11y: A11yChecker, shots: ScreenshotTaker, name: string): Promise<void> {
+export async function judgedWithRing(page: Page, a11y: A11yChecker, shots: ScreenshotTaker, name: string, opts: Pick<LookOptions, 'fullPage'> = {}): Promise<void> {
   const left = await page.evaluateHandle(() => (globalThis as unknown as PageGlobals).document.activeElement);
   const stillThere = async (when: string) => {
     const same = await left.evaluate((el) => el === (globalThis as unknown as PageGlobals).document.activeElement);
@@ -71,7 +72,8 @@ export async function judgedWithRing(page: Page, a11y: A11yChecker, shots: Scree
     await expectRing(page);
   };
   try {
-    await everyLook(page, a11y, shots, name, { each: (look) => stillThere(look.label) });
+    // Scrolled to the top for the full-page shots (the sticky app bar drawn mid-page otherwise): scrolling moves no focus.
+    await everyLook(page, a11y, shots, name, { ...opts, scrollTop: true, each: (look) => stillThere(look.label) });
     await stillThere('after the last look');
   } finally {
     await left.dispose();

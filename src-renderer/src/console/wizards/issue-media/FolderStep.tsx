@@ -1,12 +1,9 @@
-import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
-import TextField from '@mui/material/TextField';
-import { MediumFolderField } from '../MediumFolderField.tsx';
+import { MediumFolderForm } from '../MediumFolderField.tsx';
 import { StepActions, StepRefusal } from '../WizardFrame.tsx';
 import Alert from '@mui/material/Alert';
 import Typography from '@mui/material/Typography';
-import type { FormEvent } from 'react';
 import { counted, useIssueMediaDraft, useIssueMediaWizard } from './issue-media-draft.ts';
 import { CA_ELSEWHERE, RequestTable, SignedBy } from './RequestTable.tsx';
 
@@ -16,9 +13,7 @@ export function FolderStep() {
   const { medium, setMedium, sub, setSub, inDir, requests, setRequests, profiles, setProfiles, outDir, setOutDir, accepted, renewals, refused, ticked, setTicked, tickable } = useIssueMediaDraft();
   const asksForCa = requests?.files.filter((f) => f.request?.asksForCa).length ?? 0;
 
-  const readRequests = async (e: FormEvent) => {
-    e.preventDefault();
-    if (medium.trim() === '' || busy) return;
+  const readRequests = async () => {
     setRequests(null);
     // A new reading: nothing is ticked until the officer has looked at it.
     setTicked([]);
@@ -36,34 +31,23 @@ export function FolderStep() {
 
   return (
     <>
-      {/* A form: Enter in the folder field reads the requests, as the button does. */}
-      <Box component="form" onSubmit={(e) => void readRequests(e)} aria-label="Read the requests" noValidate>
-        <MediumFolderField
-          value={medium}
-          onChange={(v) => {
-            setMedium(v);
-            setRequests(null);
-          }}
-          legend="Medium holding the requests"
-        />
-        <TextField
-          label="Folder on the medium (optional)"
-          value={sub}
-          onChange={(e) => {
-            setSub(e.target.value);
-            setRequests(null);
-          }}
-          helperText={medium ? `Requests are read from ${inDir}` : 'Choose a medium first; empty: its top folder.'}
-          sx={{ mt: 2 }}
-          fullWidth
-          slotProps={{ htmlInput: { spellCheck: false } }}
-        />
-        <Stack direction="row" spacing={1} sx={{ mt: 2 }}>
-          <Button type="submit" variant="outlined" disabled={medium.trim() === '' || busy}>
-            Read the requests
-          </Button>
-        </Stack>
-      </Box>
+      <MediumFolderForm
+        legend="Medium holding the requests"
+        medium={medium}
+        onMedium={(v) => {
+          setMedium(v);
+          setRequests(null);
+        }}
+        sub={sub}
+        onSub={(v) => {
+          setSub(v);
+          setRequests(null);
+        }}
+        readsFrom={`Requests are read from ${inDir}`}
+        action="Read the requests"
+        busy={busy}
+        onRead={() => void readRequests()}
+      />
       <StepRefusal title="The requests could not be read" spaced />
       {requests ? (
         <Stack sx={{ mt: 2 }} spacing={1}>

@@ -1,9 +1,5 @@
-import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
-import Stack from '@mui/material/Stack';
-import TextField from '@mui/material/TextField';
-import type { FormEvent } from 'react';
-import { MediumFolderField } from '../MediumFolderField.tsx';
+import { MediumFolderForm } from '../MediumFolderField.tsx';
 import { StepActions, StepRefusal } from '../WizardFrame.tsx';
 import { FileCheckTable } from '../issue-media/FileCheckTable.tsx';
 import { counted } from '../issue-media/issue-media-draft.ts';
@@ -14,9 +10,7 @@ export function FolderStep() {
   const { go, run, busy } = useReceiptsWizard();
   const { medium, setMedium, sub, setSub, dir, check, setCheck, refused } = useReceiptsDraft();
 
-  const read = async (e: FormEvent) => {
-    e.preventDefault();
-    if (medium.trim() === '' || busy) return;
+  const read = async () => {
     setCheck(null);
     const r = await run('fleet.checkReceipts', { dir });
     if (r.ok) setCheck(r.value);
@@ -24,34 +18,23 @@ export function FolderStep() {
 
   return (
     <>
-      {/* A form: Enter in the folder field checks the receipts, as the button does. */}
-      <Box component="form" onSubmit={(e) => void read(e)} aria-label="Check the receipts" noValidate>
-        <MediumFolderField
-          value={medium}
-          onChange={(v) => {
-            setMedium(v);
-            setCheck(null);
-          }}
-          legend="Medium holding the receipts"
-        />
-        <TextField
-          label="Folder on the medium (optional)"
-          value={sub}
-          onChange={(e) => {
-            setSub(e.target.value);
-            setCheck(null);
-          }}
-          helperText={medium ? `Receipts (*.receipt.json with their .sig) are read from ${dir}` : 'Choose a medium first; empty: its top folder.'}
-          sx={{ mt: 2 }}
-          fullWidth
-          slotProps={{ htmlInput: { spellCheck: false } }}
-        />
-        <Stack direction="row" spacing={1} sx={{ mt: 2 }}>
-          <Button type="submit" variant="outlined" disabled={medium.trim() === '' || busy}>
-            Check the receipts
-          </Button>
-        </Stack>
-      </Box>
+      <MediumFolderForm
+        legend="Medium holding the receipts"
+        medium={medium}
+        onMedium={(v) => {
+          setMedium(v);
+          setCheck(null);
+        }}
+        sub={sub}
+        onSub={(v) => {
+          setSub(v);
+          setCheck(null);
+        }}
+        readsFrom={`Receipts (*.receipt.json with their .sig) are read from ${dir}`}
+        action="Check the receipts"
+        busy={busy}
+        onRead={() => void read()}
+      />
       <StepRefusal title="The receipts could not be read" spaced />
       {check ? (
         <FileCheckTable
