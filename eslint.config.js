@@ -36,6 +36,7 @@ const LAYERS = {
     'src-main/core/pki/crypto-provider.ts', 'src-main/core/pki/algorithms.ts', 'src-main/core/media/detect.ts',
     'src-main/core/media/media-errors.ts', 'src-main/core/issuance/profiles.ts', 'src-main/core/issuance/revocation-reasons.ts',
     'src-main/core/fs/untrusted-read.ts', 'src-main/core/safe-text.ts', 'src-main/core/issuance/issuance-pool.ts',
+    'src-main/core/fs/distinct-folders.ts',
   ]),
   electron: layer('electron/', [
     'node:**', 'electron', 'src-main/electron/**', ...CONTRACT, 'src-main/api/dispatch.ts', 'src-main/api/service.ts',

@@ -26,7 +26,7 @@ import { mountFat, fsckFat, type FatMount } from '../src-main/testing/fat-testki
 import { expect, test } from './fixtures/test.ts';
 import { must, OLD_ROOT, openVaultService, opensslCsr, seedEmergencyVault, STANDBY_ROOT } from './support/emergency-seed.ts';
 import { mountFatSticks, unmountFatSticks } from './support/fat-sticks.ts';
-import { expectRing, judgedWithRing, tabAndPress, tabAndType, tabTo, unlockByKeyboard } from './support/keyboard.ts';
+import { expectFocusOn, expectRing, judgedWithRing, tabAndPress, tabAndType, tabTo, unlockByKeyboard } from './support/keyboard.ts';
 import { copyCaVault } from './support/seed-ca.ts';
 import { DAY_MS, openSeeder } from './support/seed-keys.ts';
 import { receiptsOnMedium, seedRotation } from './support/seed-rotation.ts';
@@ -152,18 +152,16 @@ test('keyboard only: issue from media on a FAT stick — Space ticks two of thre
     await expect(title).toBeVisible();
     await tabAndPress(page, page.getByRole('button', { name: 'Next: done' }));
 
-    // Done: Eject through the platform, amber until then; the focus goes to "Safe to remove", Tab on to Done.
+    // Done: Eject through the platform, amber until then; the focus goes on to Done, as in the export wizard.
     await expect(stepHeading(page, 5, 5, 'Done')).toBeFocused();
     await expect(page.getByTestId('issue-done')).toContainText('2 certificates written to the medium');
     await expect(page.getByTestId('eject-first')).toBeVisible();
     await tabAndPress(page, page.getByRole('button', { name: 'Eject', exact: true }));
-    const safe = page.getByTestId('safe-to-remove');
-    await expect(safe).toBeVisible();
-    await expect(safe, 'after the eject the focus is on "Safe to remove", not lost at the top of the page').toBeFocused();
+    await expect(page.getByTestId('safe-to-remove')).toBeVisible();
+    const done = page.getByRole('button', { name: 'Done', exact: true });
+    await expectFocusOn(page, done);
     await page.keyboard.press('Escape');
     await expect(title).toBeVisible();
-    const done = page.getByRole('button', { name: 'Done', exact: true });
-    await tabTo(page, done);
     await judgedWithRing(page, a11y, shots, 'kbd issue-media ejected, Done');
     await page.keyboard.press('Enter');
     await expect(dashboardHeading(page)).toBeVisible();
@@ -239,9 +237,8 @@ test.describe('in mid-rotation', () => {
       await page.keyboard.press('Escape');
       await expect(title).toBeVisible();
       await tabAndPress(page, page.getByRole('button', { name: 'Eject', exact: true }));
-      await expect(page.getByTestId('safe-to-remove')).toBeFocused();
-      const done = page.getByRole('button', { name: 'Done', exact: true });
-      await tabTo(page, done);
+      await expect(page.getByTestId('safe-to-remove')).toBeVisible();
+      await expectFocusOn(page, page.getByRole('button', { name: 'Done', exact: true }));
       await judgedWithRing(page, a11y, shots, 'kbd receipts ejected, Done');
       await page.keyboard.press('Enter');
       await expect(title).toHaveCount(0);
@@ -357,7 +354,7 @@ test('keyboard only: the emergency ceremony from the checklist to the recorded t
     await expect(page.getByRole('heading', { level: 2, name: 'Transcript' })).toBeFocused();
     await expect(page.getByTestId('ceremony-outcome')).toHaveText('Completed: the new key is active');
     await tabAndPress(page, page.getByRole('button', { name: 'Eject', exact: true }));
-    await expect(page.getByTestId('safe-to-remove')).toBeFocused();
+    await expect(page.getByTestId('safe-to-remove'), 'after the eject the focus is on "Safe to remove", from where Tab reaches Record').toBeFocused();
     const record = page.getByRole('button', { name: 'Record the transcript in the audit log' });
     await tabAndPress(page, record);
     await expect(page.getByTestId('transcript-recorded')).toContainText('Recorded as audit event #');

@@ -4,7 +4,6 @@
  * AIRGAP_CA_MEDIA_ROOTS as the medium. The package on the medium is checked
  * through dispatch (export.verify), not through the UI.
  */
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +14,7 @@ import { createService } from '../src-main/api/service.ts';
 import { systemClock } from '../src-main/core/clock.ts';
 import { makeFatImage, mountFat, mtoolsList, mtoolsRead } from '../src-main/testing/fat-testkit.ts';
 import { expect, test } from './fixtures/test.ts';
+import { holdMedium } from './support/fat-sticks.ts';
 import { CA_KEY_NAME, copyCaVault } from './support/seed-ca.ts';
 import { ui, unlockWithPassphrase } from './support/ui.ts';
 
@@ -126,8 +126,7 @@ test.describe('export wizard', () => {
     expect(v.manifestSha256).toBe(hash);
 
     // A process whose folder is on the medium holds it: Eject is refused, the step stays amber.
-    const holder = spawn('sleep', ['600'], { cwd: usb, stdio: 'ignore' });
-    await new Promise<void>((r) => holder.once('spawn', () => r()));
+    const holder = await holdMedium(usb);
     try {
       await pressOn(page, page.getByRole('button', { name: 'Eject', exact: true }));
       await expect(page.getByTestId('api-error')).toContainText('Not ejected: the medium is in use');
@@ -137,8 +136,7 @@ test.describe('export wizard', () => {
       await expect(page.getByTestId('safe-to-remove')).toHaveCount(0);
       await everyLook('export: eject refused, medium busy');
     } finally {
-      holder.kill('SIGKILL');
-      await new Promise<void>((r) => (holder.exitCode !== null || holder.signalCode !== null ? r() : holder.once('exit', () => r())));
+      await holder.release();
     }
 
     await pressOn(page, page.getByRole('button', { name: 'Eject', exact: true }));

@@ -1,27 +1,12 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from './fixtures/test.ts';
+import { corporateRoot, corporateRootFingerprint, openssl, signCsr, writeChain } from './support/corporate-root.ts';
 import { everyLook } from './support/evidence.ts';
 import { activeRoot, openSeeder } from './support/seed-keys.ts';
 import { PASSPHRASE, openSection, unlockWithPassphrase } from './support/ui.ts';
 
 test.use({ seedVault: { actor: 'Seed Officer', passphrase: PASSPHRASE } });
-
-function openssl(args: string[], cwd: string): void {
-  execFileSync('openssl', args, { cwd, stdio: 'pipe' });
-}
-
-/** A corporate root made by OpenSSL, as an independent peer, and a sub-CA extension profile for signing CSRs. */
-function corporateRoot(dir: string): void {
-  openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'corp-root.key', '-out', 'corp-root.pem', '-subj', '/CN=Corp Root CA/O=Corp', '-days', '3650',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], dir);
-  writeFileSync(join(dir, 'sub-ca.ext'), 'basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n');
-}
-
-function signCsr(dir: string, csr: string, out: string): void {
-  openssl(['x509', '-req', '-in', csr, '-CA', 'corp-root.pem', '-CAkey', 'corp-root.key', '-CAcreateserial', '-days', '1825', '-sha256', '-extfile', 'sub-ca.ext', '-out', out], dir);
-}
 
 test('new sub-CA key: CSR to a medium, OpenSSL signs it, a wrong chain is refused, the right one is reviewed and activated', async ({ host, shots, a11y }) => {
   // The kit after the import is judged at both sizes and schemes: more than two minutes on a shared machine.
@@ -70,9 +55,9 @@ test('new sub-CA key: CSR to a medium, OpenSSL signs it, a wrong chain is refuse
   // The corporate root signs: first, by mistake, a request from another key.
   openssl(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'other.key', '-out', 'other.csr', '-subj', '/CN=Someone Else CA'], corp);
   signCsr(corp, 'other.csr', 'other.pem');
-  writeFileSync(join(usb, 'wrong-chain.pem'), readFileSync(join(corp, 'other.pem'), 'utf8') + readFileSync(join(corp, 'corp-root.pem'), 'utf8'));
+  writeChain(corp, 'other.pem', join(usb, 'wrong-chain.pem'));
   signCsr(corp, csrFile, 'agents.pem');
-  writeFileSync(join(usb, 'agents-chain.pem'), readFileSync(join(corp, 'agents.pem'), 'utf8') + readFileSync(join(corp, 'corp-root.pem'), 'utf8'));
+  writeChain(corp, 'agents.pem', join(usb, 'agents-chain.pem'));
 
   await page.getByRole('button', { name: 'I have the signed chain' }).click();
   await expect(stepHeading(4, 'Import the signed chain')).toBeVisible();
@@ -108,8 +93,7 @@ test('new sub-CA key: CSR to a medium, OpenSSL signs it, a wrong chain is refuse
   await shots.take('chain review, all green');
   // The root is not pinned yet: the review shows its SHA-256 fingerprint as OpenSSL prints it, and
   // storing the chain waits until the officer says it was compared with the published one.
-  const opensslFingerprint = execFileSync('openssl', ['x509', '-noout', '-fingerprint', '-sha256', '-in', join(corp, 'corp-root.pem')], { encoding: 'utf8' })
-    .trim().replace(/^.*=/, '');
+  const opensslFingerprint = corporateRootFingerprint(corp);
   const shown = (await page.getByTestId('chain-root-fingerprint').innerText()).split('\n').join(':');
   expect(shown).toBe(opensslFingerprint);
   await expect(page.getByTestId('chain-root')).toContainText('O=Corp,CN=Corp Root CA');

@@ -8,10 +8,10 @@ import type { PageGlobals } from '../page-globals.ts';
 import { everyLook, type A11yChecker, type LookOptions, type ScreenshotTaker } from './evidence.ts';
 import { OFFICER, PASSPHRASE, ui } from './ui.ts';
 
-/** The ring as computed on `el` (or, for a text field or a checkbox, on its visible box): an outline in a visible style. */
+/** The ring as computed on `el` (or, for a text field, a checkbox or a file chooser's hidden input, on its visible box): an outline in a visible style. */
 export async function ringOf(el: Locator): Promise<{ style: string; width: string; color: string; shadow: string }> {
   return el.evaluate((node) => {
-    const box = node.closest('.MuiInputBase-root') ?? (node.closest('.MuiCheckbox-root, .MuiRadio-root, .MuiSwitch-switchBase') as typeof node | null) ?? node;
+    const box = node.closest('.MuiInputBase-root') ?? (node.closest('.MuiCheckbox-root, .MuiRadio-root, .MuiSwitch-switchBase, label.MuiButtonBase-root') as typeof node | null) ?? node;
     const s = (globalThis as unknown as PageGlobals).getComputedStyle(box);
     return { style: s.outlineStyle, width: s.outlineWidth, color: s.outlineColor, shadow: s.boxShadow };
   });
@@ -88,4 +88,24 @@ export async function unlockByKeyboard(page: Page, officer = OFFICER, passphrase
   await tabAndType(page, u.passphrase, passphrase);
   await page.keyboard.press('Enter');
   await expect(u.consoleHeading).toBeVisible();
+}
+
+/**
+ * Tabs to `target`, judges the screen with the ring on it (judgedWithRing, which also holds the focus did not
+ * move through the theme switches, resizes and full-page screenshots), then presses `key` there.
+ */
+export async function judgeAndPress(page: Page, a11y: A11yChecker, shots: ScreenshotTaker, target: Locator, name: string, key = 'Enter'): Promise<void> {
+  await tabTo(page, target);
+  await judgedWithRing(page, a11y, shots, name);
+  await page.keyboard.press(key);
+}
+
+/**
+ * After an async step (a write, a check, an eject) the focus is on `target`,
+ * showing the ring: not lost to the top of the page, where the next Tab would
+ * start from the navigation again.
+ */
+export async function expectFocusOn(page: Page, target: Locator): Promise<void> {
+  await expect(target).toBeFocused();
+  await expectRing(page);
 }

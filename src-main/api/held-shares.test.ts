@@ -129,3 +129,30 @@ describe('a quorum created without a shares folder', () => {
     expect((await refused('vault.addQuorumSlot', { threshold: 2, total: 2, replaceSlot: added.slot.id })).code).toBe('INVALID_INPUT');
   });
 });
+
+describe('a quorum that replaces a slot, one folder per share (vault.addQuorumSlot { replaceSlot, shareDirs })', () => {
+  it('writes and reads back each share before the rekey, answers with the delivery, and refuses folders that do not fit before anything changes', async () => {
+    const created = await ok('vault.create', { actor: 'alice', passphrase: 'correct horse battery staple' });
+    const slotId = created.slots[0]!.id;
+    const dirs = ['A', 'B', 'C'].map((x) => join(root, `STICK-${x}`));
+    const refusals = [
+      [{ threshold: 2, total: 3, shareDirs: dirs }, 'INVALID_INPUT', 'goes with replacing a slot'],
+      [{ threshold: 2, total: 3, replaceSlot: slotId }, 'INVALID_INPUT', 'not neither'],
+      [{ threshold: 2, total: 3, replaceSlot: slotId, shareDirs: dirs, sharesDir: join(root, 'all') }, 'INVALID_INPUT', 'not both'],
+      [{ threshold: 2, total: 3, replaceSlot: slotId, shareDirs: dirs.slice(0, 2) }, 'INVALID_INPUT', '2 share folders given for 3 shares'],
+      [{ threshold: 2, total: 3, replaceSlot: slotId, shareDirs: [dirs[0], dirs[1], `${dirs[0]}/`] }, 'SHARES_TOGETHER', 'share 1 and share 3'],
+    ] as const;
+    for (const [input, code, text] of refusals) {
+      const r = await refused('vault.addQuorumSlot', input);
+      expect([r.code, r.message]).toEqual([code, expect.stringContaining(text)]);
+    }
+    expect(dirs.map((d) => existsSync(d))).toEqual([false, false, false]);
+    expect((await ok('vault.info', {})).slots.map((s) => s.id)).toEqual([slotId]);
+
+    const r = await ok('vault.addQuorumSlot', { threshold: 2, total: 3, replaceSlot: slotId, shareDirs: dirs, holders: HOLDERS });
+    expect(r.heldShares).toBeNull();
+    expect(r.delivered).toMatchObject({ slotId: r.slot.id, written: [1, 2, 3], discarded: [], canUnlock: true, shares: HOLDERS.map((holder, i) => ({ index: i + 1, holder, written: true, file: r.shareFiles[i] })) });
+    r.shareFiles.forEach((f, i) => expect(parseShareFile(readFileSync(f), f)).toMatchObject({ index: i + 1, slotId: r.slot.id, vaultId: created.vaultId }));
+    expect((await ok('vault.info', {})).slots.map((s) => s.id)).toEqual([r.slot.id]);
+  });
+});

@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { holdersFromDiskutil, windowsEjectArgs } from '../core/media/eject.ts';
+import { ejectMedium, holdersFromDiskutil, windowsEjectArgs, type ToolResult } from '../core/media/eject.ts';
 import { cliWithMedium, type CliRun } from '../testing/cli-in-process.ts';
 import { makeFatImage, mountFat, mtoolsList, mtoolsRead, type FatMount } from '../testing/fat-testkit.ts';
 import { removeTempDirs } from '../testing/temp-dir.ts';
@@ -82,5 +82,29 @@ describe('eject on other platforms: arguments and recorded output', () => {
   });
   it("reads the holders from diskutil's dissent", () => {
     expect(holdersFromDiskutil('Volume STICK on disk4s1 failed to unmount: dissented by PID 412 (/usr/bin/vim)')).toEqual([{ pid: 412, command: 'vim' }]);
+  });
+
+  /** A runTool answering from recorded results, recording what it was asked (macOS and Windows do not run these tests). */
+  const tool = (answer: ToolResult | null) => {
+    const asked: string[][] = [];
+    return { asked, runTool: async (cmd: string, args: readonly string[]) => (asked.push([cmd, ...args]), answer) };
+  };
+
+  it('macOS: diskutil eject of the mount point; a dissent is MEDIA_BUSY naming the process, anything else MEDIA_EJECT_FAILED', async () => {
+    const ok = tool({ code: 0, stdout: 'Disk /Volumes/FLEET-07 ejected\n', stderr: '' });
+    expect(await ejectMedium('/Volumes/FLEET-07/', { platform: 'darwin', runTool: ok.runTool })).toEqual({ path: '/Volumes/FLEET-07', device: null, method: 'diskutil', poweredOff: true });
+    expect(ok.asked).toEqual([['diskutil', 'eject', '/Volumes/FLEET-07']]);
+    const busy = tool({ code: 1, stdout: '', stderr: 'Volume FLEET-07 on disk4s1 failed to unmount: dissented by PID 412 (/usr/bin/vim)\nDissenter parent PPID 300 (/bin/zsh)' });
+    await expect(ejectMedium('/Volumes/FLEET-07', { platform: 'darwin', runTool: busy.runTool })).rejects.toMatchObject({ code: 'MEDIA_BUSY', message: expect.stringContaining('held by vim (process 412)') });
+    await expect(ejectMedium('/Volumes/FLEET-07', { platform: 'darwin', runTool: tool(null).runTool })).rejects.toMatchObject({ code: 'MEDIA_EJECT_FAILED', message: expect.stringContaining('diskutil eject is not installed') });
+  });
+
+  it("Windows: the shell's Eject verb on the drive only; a volume still there afterwards is MEDIA_BUSY", async () => {
+    const ok = tool({ code: 0, stdout: '', stderr: '' });
+    expect(await ejectMedium('e:\\', { platform: 'win32', runTool: ok.runTool })).toEqual({ path: 'e:\\', device: 'E:', method: 'windows-shell', poweredOff: false });
+    expect(ok.asked).toEqual([['powershell.exe', ...windowsEjectArgs('E:')]]);
+    await expect(ejectMedium('E:\\airgap-ca-export', { platform: 'win32', runTool: ok.runTool })).rejects.toMatchObject({ code: 'MEDIA_NOT_FOUND', message: expect.stringContaining('give the drive (for example E:\\)') });
+    expect(ok.asked).toHaveLength(1);
+    await expect(ejectMedium('E:\\', { platform: 'win32', runTool: tool({ code: 3, stdout: '', stderr: 'The volume is in use' }).runTool })).rejects.toMatchObject({ code: 'MEDIA_BUSY' });
   });
 });

@@ -1,3 +1,4 @@
+import { createInterface } from 'node:readline';
 import { DomainError, isDomainError } from '../core/errors.ts';
 import { readUntrustedFileSync } from '../core/fs/untrusted-read.ts';
 
@@ -49,6 +50,36 @@ export async function promptHidden(question: string, refusal: 'VAULT_LOCKED' | '
       }
     };
     stdin.on('data', onData);
+  });
+}
+
+/** Whether the CLI can ask the officer: stdin and stderr (where questions go) are both a terminal. */
+export function onTerminal(): boolean {
+  return Boolean(process.stdin.isTTY && process.stderr.isTTY);
+}
+
+/**
+ * Asks one visible line on the terminal (question on stderr); null when the
+ * officer gives up: Ctrl-C or end of input (Ctrl-D). Not for secrets
+ * (`promptHidden` is): the answer is echoed.
+ */
+export async function promptLine(question: string): Promise<string | null> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  return new Promise((resolve) => {
+    let answered = false;
+    const finish = (value: string | null) => {
+      if (answered) return;
+      answered = true;
+      rl.close();
+      process.stdin.pause();
+      resolve(value);
+    };
+    rl.on('SIGINT', () => {
+      process.stderr.write('\n');
+      finish(null);
+    });
+    rl.on('close', () => finish(null));
+    rl.question(question, (answer) => finish(answer));
   });
 }
 

@@ -5,13 +5,14 @@
  * wherever a fresh process matters (a wrong PIN, a token removed, a key
  * deleted: this process's SoftHSM caches its login and its tokens).
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../core/clock.ts';
 import { makeCsr } from '../testing/issuance-fixtures.ts';
-import { CLI_BIN, jsonError, runCli, type CliRun } from '../testing/cli-runner.ts';
+import { jsonError, runCli, type CliRun } from '../testing/cli-runner.ts';
+import { runOnTerminal } from '../testing/terminal.ts';
 import { inProcessCli } from '../testing/cli-in-process.ts';
 import { SOFTHSM_MODULE, softHsm, type SoftHsmToken } from '../testing/softhsm.ts';
 import { removeTempDirs, tempDir } from '../testing/temp-dir.ts';
@@ -476,20 +477,11 @@ describe('where the module and the PIN come from: the setting and the prompt', (
     // No --pin-file, no AIRGAP_CA_PIN, a terminal (script(1) gives the CLI a pseudo-terminal): "Token PIN: " is asked once,
     // typed after the prompt shows, not echoed, and the refused-for-want-of-a-PIN command runs again and signs.
     writeFileSync(join(o.dir, 'p.csr'), makeCsr('p256', 'prompted'));
-    const cmd = [process.execPath, CLI_BIN, '--json', 'cert', 'issue', '--csr', join(o.dir, 'p.csr'), '--out', join(o.dir, 'p.crt')].map((a) => `'${a}'`).join(' ');
-    const terminal = spawn('script', ['-qefc', cmd, '/dev/null'], { env: { PATH: process.env.PATH ?? '', HOME: join(o.dir, 'home'), ...o.token.env, AIRGAP_CA_PASSPHRASE: PASS, AIRGAP_CA_VAULT: o.vault, AIRGAP_CA_ACTOR: 'officer' } });
-    let seen = '';
-    let typed = false;
-    const code = await new Promise<number | null>((resolve) => {
-      terminal.stdout.on('data', (d: Buffer) => {
-        seen += d.toString('utf8');
-        if (!typed && seen.includes('Token PIN: ')) {
-          typed = true;
-          terminal.stdin.write(`${o.token.pin}\r`);
-        }
-      });
-      terminal.on('close', resolve);
-    });
+    const { code, seen } = await runOnTerminal(
+      ['--json', 'cert', 'issue', '--csr', join(o.dir, 'p.csr'), '--out', join(o.dir, 'p.crt')],
+      { HOME: join(o.dir, 'home'), ...o.token.env, AIRGAP_CA_PASSPHRASE: PASS, AIRGAP_CA_VAULT: o.vault, AIRGAP_CA_ACTOR: 'officer' },
+      [{ after: 'Token PIN: ', type: `${o.token.pin}\r` }],
+    );
     expect(code, seen).toBe(0);
     expect(seen.split('Token PIN: ')).toHaveLength(2);
     expect(seen).not.toContain(o.token.pin);

@@ -6,7 +6,9 @@
  * (listed in .ci/apt-packages).
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 const execFileP = promisify(execFile);
@@ -131,4 +133,17 @@ export async function mtoolsList(image: string, path: string): Promise<string[]>
 /** fsck.fat in no-change mode: is the image a consistent FAT file system? */
 export async function fsckFat(image: string): Promise<ExecResult> {
   return await run('fsck.fat', ['-n', image]);
+}
+
+/** Fills a mounted volume with someone else's file (`filler.bin`) until the file system refuses more: a full medium. */
+export async function fillMedium(mountpoint: string): Promise<void> {
+  const fh = await open(join(mountpoint, 'filler.bin'), constants.O_WRONLY | constants.O_CREAT);
+  const chunk = new Uint8Array(4096);
+  try {
+    for (;;) await fh.write(chunk);
+  } catch {
+    // Full: ENOSPC (or EPERM from fusefat).
+  } finally {
+    await fh.close();
+  }
 }

@@ -34,8 +34,9 @@ export function buildTheme(mode: 'light' | 'dark'): Theme {
       MuiChip: {
         variants: mode === 'dark' ? [{ props: { variant: 'filled', color: 'error' }, style: { color: '#fff', backgroundColor: '#c62828' } }] : [],
       },
-      // Buttons, icon buttons, tabs, list items, checkboxes and radios are all ButtonBase.
-      MuiButtonBase: { styleOverrides: { root: { '&.Mui-focusVisible, &:focus-visible': ring } } },
+      // Buttons, icon buttons, tabs, list items, checkboxes and radios are all ButtonBase. A file chooser is a
+      // button-styled label round a hidden file input (the focusable control): the ring goes round the label.
+      MuiButtonBase: { styleOverrides: { root: { '&.Mui-focusVisible, &:focus-visible, &:has(> input[type="file"]:focus-visible)': ring } } },
       MuiLink: { styleOverrides: { root: { '&:focus-visible, &.Mui-focusVisible': ring } } },
       // A text field's focused element is its input, drawn inside the outlined box: the ring goes round the box.
       MuiInputBase: { styleOverrides: { root: { '&:has(:focus-visible)': ring } } },

@@ -90,9 +90,17 @@ export const vaultOps = {
   'vault.verify': op<VaultVerification>()(empty, { mutates: false, needsUnlock: true }),
   'vault.changePassphrase': op<SlotInfo>()(z.strictObject({ newPassphrase: z.string().max(1024) }), { mutates: true, needsUnlock: true }),
   'vault.addPassphraseSlot': op<SlotInfo>()(z.strictObject({ passphrase: z.string().max(1024), label: z.string().trim().min(1).max(100) }), { mutates: true, needsUnlock: true }),
-  'vault.addQuorumSlot': op<{ slot: SlotInfo; shareFiles: string[]; heldShares: HeldSharesView | null }>()(
-    /** replaceSlot: the new quorum takes that slot's place, and the vault gets a new key. */
-    quorumSpec.extend({ label: z.string().trim().min(1).max(100).optional(), replaceSlot: z.string().min(1).max(64).optional() }),
+  /** delivered: with replaceSlot and shareDirs, the shares written (all of them: one that fails changes nothing). */
+  'vault.addQuorumSlot': op<{ slot: SlotInfo; shareFiles: string[]; heldShares: HeldSharesView | null; delivered: SharesReleased | null }>()(
+    /**
+     * replaceSlot: the new quorum takes that slot's place, and the vault gets a new key; its shares are written before
+     * that commits, all into sharesDir or one into each of shareDirs (share 1 first, each on its own medium, read back).
+     */
+    quorumSpec.extend({
+      label: z.string().trim().min(1).max(100).optional(),
+      replaceSlot: z.string().min(1).max(64).optional(),
+      shareDirs: z.array(filePath).min(2).max(255).optional(),
+    }),
     { mutates: true, needsUnlock: true },
   ),
   /** The shares held for delivery, or null. */

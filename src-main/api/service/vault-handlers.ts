@@ -10,13 +10,15 @@ import type { VaultHeader } from '../../core/vault/header.ts';
 import { createVault, readVaultHeader, summarizeSlot, unlockVault, type Vault, type VaultCredentials } from '../../core/vault/vault.ts';
 import { readCheckpoint } from '../../core/audit/checkpoint.ts';
 import { SigningKeyStore } from '../../core/store/signing-key-store.ts';
-import type { SessionStatus, VaultInfo } from '../contract/vault.ts';
+import type { OpParsedInput, OpResult } from '../contract.ts';
+import type { SessionStatus, SharesReleased, VaultInfo } from '../contract/vault.ts';
 import type { vaultOps } from '../contract/vault.ts';
 import type { SessionControl } from '../session.ts';
 import type { VaultlessContext } from './context.ts';
 import type { HandlersFor } from './handler.ts';
 import { vaultCounts } from '../../core/store/vault-counts.ts';
-import { HeldShares, shareFileName } from './held-shares.ts';
+import { repeatedFolder } from '../../core/fs/distinct-folders.ts';
+import { HeldShares, removeShareFiles, shareFileName, writeSharesApart } from './held-shares.ts';
 import { proveWitnesses, quorumSlots, refuseRemovingLastQuorum } from './witness-shares.ts';
 
 /** A restore refused after the fact: the folder did not exist before, so removing it changes nothing. */
@@ -80,14 +82,7 @@ function writeShareFiles(dir: string, vaultId: string, slotId: string, files: st
       writeFileDurably(p, Buffer.from(files[i]!, 'utf8'), { exclusive: true, mode: 0o600 });
       written.push(p);
     } catch (e) {
-      const left = [...written, ...(existsSync(p) ? [p] : [])].filter((f) => {
-        try {
-          rmSync(f, { force: true });
-          return false;
-        } catch {
-          return true;
-        }
-      });
+      const left = removeShareFiles([...written, ...(existsSync(p) ? [p] : [])]);
       const files = left.length ? ` These share files could not be removed: delete them: ${left.join(', ')}.` : ' No share file was left in the folder.';
       throw ioError(e, { path: p, doing: `writing share ${i + 1} of ${paths.length}`, changed: `${onFailure.changed}${files}`, then: onFailure.then });
     }
@@ -131,6 +126,68 @@ async function throttled<T>(session: SessionControl, attempt: () => Promise<T>):
       throw e;
     }
   });
+}
+
+type QuorumInput = OpParsedInput<'vault.addQuorumSlot'>;
+
+function quorumLabel(q: { threshold: number; total: number; label?: string | undefined }): string {
+  return q.label ?? `custodians ${q.threshold} of ${q.total}`;
+}
+
+/**
+ * A quorum that takes `replaced`'s place (a rekey): its shares are written
+ * before the change commits, all into `sharesDir` or one into each of
+ * `shareDirs` (each read back); any that cannot be changes nothing.
+ */
+async function replaceQuorum(v: Vault, actor: string, input: QuorumInput, replaced: string): Promise<OpResult<'vault.addQuorumSlot'>> {
+  const { sharesDir, shareDirs } = input;
+  if ((sharesDir === undefined) === (shareDirs === undefined)) {
+    throw new DomainError(
+      'INVALID_INPUT',
+      `A quorum that replaces slot ${replaced} writes its shares before the change commits: give a folder for each share (each on its own medium) or one folder for all of them, not ${sharesDir === undefined ? 'neither' : 'both'}. Nothing was changed.`,
+    );
+  }
+  if (shareDirs !== undefined) checkShareDirs(input.total, shareDirs);
+  const unchanged = { changed: `Nothing was changed: the quorum does not replace slot ${replaced}, and the old shares still open the vault.`, then: 'add the quorum again' };
+  const { slot, shareFiles } = await v.addQuorumSlot({
+    threshold: input.threshold,
+    total: input.total,
+    label: quorumLabel(input),
+    actor,
+    replaceSlot: replaced,
+    deliverShares: (slotId, files) => {
+      if (shareDirs !== undefined) return writeSharesApart({ vaultId: v.id, slotId, files, dirs: shareDirs, holders: input.holders, replaceSlot: replaced });
+      const paths = writeShareFiles(sharesDir!, v.id, slotId, files, unchanged);
+      return { files: paths, audit: {}, withdraw: () => withdrawShareFiles(paths) };
+    },
+  });
+  const delivered: SharesReleased | null =
+    shareDirs === undefined
+      ? null
+      : {
+          slotId: slot.id,
+          threshold: input.threshold,
+          total: input.total,
+          shares: shareFiles.map((file, i) => ({ index: i + 1, holder: input.holders?.[i] ?? null, written: true, file })),
+          written: shareFiles.map((_, i) => i + 1),
+          discarded: [],
+          canUnlock: true,
+          meaning: `All ${input.total} shares were written, each to its own medium and verified, before slot ${replaced} was replaced. Any ${input.threshold} of them unlock the vault.`,
+        };
+  return { slot, shareFiles, heldShares: null, delivered };
+}
+
+/** One folder per share, all different (SHARES_TOGETHER), as many as there are shares. */
+function checkShareDirs(total: number, dirs: readonly string[]): void {
+  if (dirs.length !== total) throw new DomainError('INVALID_INPUT', `${dirs.length} share folders given for ${total} shares. Give one folder per share, each on its own medium. Nothing was changed.`);
+  const twice = repeatedFolder(dirs);
+  if (twice) throw new DomainError('SHARES_TOGETHER', `${twice.dir} is given for share ${twice.first} and share ${twice.again}. Each share goes to its own medium: give a different folder for each. Nothing was changed.`);
+}
+
+/** Takes back share files written into one folder for a change that did not commit. */
+function withdrawShareFiles(paths: readonly string[]): string {
+  const left = removeShareFiles(paths);
+  return left.length ? `These share files of the new quorum could not be removed and are void: delete them: ${left.join(', ')}.` : 'The share files written for it were removed again.';
 }
 
 export const vaultHandlers: HandlersFor<keyof typeof vaultOps> = {
@@ -217,30 +274,22 @@ export const vaultHandlers: HandlersFor<keyof typeof vaultOps> = {
       const left = waiting.view().shares.filter((x: { written: boolean }) => !x.written).length;
       throw new DomainError('INVALID_INPUT', `${left} share${left === 1 ? '' : 's'} of quorum slot ${waiting.slotId} ${left === 1 ? 'is' : 'are'} still waiting to be written. Finish writing them (or end that delivery) before adding another quorum.`);
     }
-    const sharesDir = input.sharesDir;
-    if (input.replaceSlot !== undefined && sharesDir === undefined) {
-      throw new DomainError('INVALID_INPUT', `A quorum that replaces slot ${input.replaceSlot} writes its shares before the change commits, so it needs a folder for them. Give a folder, or add the quorum without replacing and remove the old slot once its shares are delivered.`);
+    const { sharesDir, shareDirs, replaceSlot } = input;
+    if (replaceSlot !== undefined) return replaceQuorum(v, ctx.actor, input, replaceSlot);
+    if (shareDirs !== undefined) {
+      throw new DomainError('INVALID_INPUT', 'A folder for each share (shareDirs) goes with replacing a slot; a quorum added beside the others writes its shares one at a time (vault.writeShare).');
     }
-    const { slot, shareFiles } = await v.addQuorumSlot({
-      threshold: input.threshold,
-      total: input.total,
-      label: input.label ?? `custodians ${input.threshold} of ${input.total}`,
-      actor: ctx.actor,
-      replaceSlot: input.replaceSlot,
-      // A replacing quorum's shares are written before its change commits.
-      ...(input.replaceSlot !== undefined && sharesDir !== undefined ? { deliverShares: (slotId: string, files: string[]) => writeShareFiles(sharesDir, v.id, slotId, files, { changed: `Nothing was changed: the quorum does not replace slot ${input.replaceSlot}, and the old shares still open the vault.`, then: 'add the quorum again' }) } : {}),
-    });
-    if (input.replaceSlot !== undefined) return { slot, shareFiles, heldShares: null };
+    const { slot, shareFiles } = await v.addQuorumSlot({ threshold: input.threshold, total: input.total, label: quorumLabel(input), actor: ctx.actor });
     if (sharesDir !== undefined) {
       const shares = writeShareFiles(sharesDir, v.id, slot.id, shareFiles, {
         changed: `Quorum slot ${slot.id} was added to the vault (vault.slot-added), but its shares were not delivered.`,
         then: `remove the slot with "airgap-ca vault remove-slot ${slot.id}" and add the quorum again`,
       });
-      return { slot, shareFiles: shares, heldShares: null };
+      return { slot, shareFiles: shares, heldShares: null, delivered: null };
     }
     const held = new HeldShares(v.id, slot.id, input.threshold, input.total, shareFiles, input.holders);
     ctx.custodianShares.holdShares(held);
-    return { slot, shareFiles: [], heldShares: held.view() };
+    return { slot, shareFiles: [], heldShares: held.view(), delivered: null };
   },
 
   'vault.heldShares': (_i, ctx) => ctx.custodianShares.heldShares?.view() ?? null,

@@ -1,11 +1,11 @@
-import { resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { DomainError } from '../../core/errors.ts';
 import type { HeldSharesView, SharesReleased, SlotInfo } from '../../api/contract.ts';
 import { CliFailure, type Action, type CliContext } from '../context.ts';
 import { EXIT } from '../exit-codes.ts';
 import { lines, table } from '../format.ts';
-import { passphraseWithoutPrompt, promptHidden, readPassphraseFile } from '../secrets.ts';
+import { onTerminal, passphraseWithoutPrompt, promptHidden, promptLine, readPassphraseFile } from '../secrets.ts';
+import { repeatedFolder } from '../../core/fs/distinct-folders.ts';
 import { vaultSettingsCommand } from './vault-settings.ts';
 
 function parseQuorum(v: string): { threshold: number; total: number } {
@@ -35,37 +35,78 @@ function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-/** --share-out and --holder, checked before anything is created: one folder (own medium) per share, distinct; holders one per share or none. */
-function checkShareOptions(total: number | undefined, o: { shareOut?: string[]; holder?: string[]; sharesDir?: string }): void {
+/** Where a quorum's shares go: one into each folder given, all into one folder, or each into a folder asked for on the terminal. */
+type ShareTargets = { kind: 'each'; dirs: string[] } | { kind: 'together'; dir: string } | { kind: 'ask' } | null;
+
+/**
+ * --share-out, --shares-dir and --holder, checked before anything is created or
+ * changed: one folder (own medium) per share, distinct; holders one per share
+ * or none. Neither folder option: each share's medium is asked for on a
+ * terminal, and without one that is refused.
+ */
+function shareTargets(total: number | undefined, o: { shareOut?: string[]; holder?: string[]; sharesDir?: string }, nothing: string): ShareTargets {
   if (o.shareOut && o.sharesDir) throw new DomainError('INVALID_INPUT', 'Give either --shares-dir DIR (every share into one folder) or one --share-out DIR per share (each share on its own medium), not both.');
   if (total === undefined) {
     if (o.shareOut || o.holder) throw new DomainError('INVALID_INPUT', '--share-out and --holder only go with --quorum K/N.');
-    return;
+    return null;
   }
-  if (!o.shareOut && !o.sharesDir) throw new DomainError('INVALID_INPUT', `--quorum needs one --share-out DIR per share (${total}: each share on its own medium) or --shares-dir DIR (all in one folder).`);
-  if (o.shareOut && o.shareOut.length !== total) throw new DomainError('INVALID_INPUT', `${o.shareOut.length} --share-out folder${o.shareOut.length === 1 ? '' : 's'} given for ${total} shares. Give one --share-out DIR per share, each on its own medium. Nothing was created.`);
-  if (o.shareOut) {
-    const seen = new Map<string, number>();
-    o.shareOut.forEach((d, i) => {
-      const key = resolve(d);
-      const first = seen.get(key);
-      if (first !== undefined) throw new DomainError('SHARES_TOGETHER', `--share-out ${d} is given for share ${first} and share ${i + 1}. Each share goes to its own medium: give a different folder for each. Nothing was created.`);
-      seen.set(key, i + 1);
-    });
+  if (o.shareOut && o.shareOut.length !== total) throw new DomainError('INVALID_INPUT', `${o.shareOut.length} --share-out folder${o.shareOut.length === 1 ? '' : 's'} given for ${total} shares. Give one --share-out DIR per share, each on its own medium. ${nothing}`);
+  const twice = o.shareOut ? repeatedFolder(o.shareOut) : null;
+  if (twice) throw new DomainError('SHARES_TOGETHER', `--share-out ${twice.dir} is given for share ${twice.first} and share ${twice.again}. Each share goes to its own medium: give a different folder for each. ${nothing}`);
+  if (o.holder && o.holder.length !== total) throw new DomainError('INVALID_INPUT', `${o.holder.length} --holder name${o.holder.length === 1 ? '' : 's'} given for ${total} shares. Name one holder per share (in the order of the shares), or none. ${nothing}`);
+  if (o.shareOut) return { kind: 'each', dirs: o.shareOut };
+  if (o.sharesDir !== undefined) return { kind: 'together', dir: o.sharesDir };
+  if (!onTerminal()) {
+    throw new DomainError(
+      'INVALID_INPUT',
+      `--quorum needs one --share-out DIR per share (${total}: each share on its own medium) or --shares-dir DIR (all in one folder). Without either, a terminal asks for each share's medium in turn, and there is no terminal here. ${nothing}`,
+    );
   }
-  if (o.holder && o.holder.length !== total) throw new DomainError('INVALID_INPUT', `${o.holder.length} --holder name${o.holder.length === 1 ? '' : 's'} given for ${total} shares. Name one holder per share (in the order of --share-out), or none. Nothing was created.`);
+  return { kind: 'ask' };
 }
 
 function shareLabel(s: { index: number; holder: string | null }, total: number): string {
   return `share ${s.index} of ${total}${s.holder ? ` (holder ${s.holder})` : ''}`;
 }
 
-/** Writes held share i to the i-th --share-out folder, each verified; then ends the delivery and says what any share not written means. */
-async function deliverShares(ctx: CliContext, held: HeldSharesView, dirs: string[]): Promise<{ released: SharesReleased; failure: string | null }> {
+/** Refusals of the folder, not of the share: it is still held, so another medium can be tried. */
+const TRY_ANOTHER_MEDIUM: ReadonlySet<string> = new Set(['SHARES_TOGETHER', 'OUTPUT_EXISTS', 'SHARE_VERIFY_FAILED', 'DISK_FULL', 'READ_ONLY', 'MEDIA_REMOVED', 'IO_ERROR']);
+
+/**
+ * Asks for share s's folder until it is written; a folder that cannot take it
+ * (another share there, full, read-only, failing) is said and asked again.
+ * Returns why it stopped otherwise: no answer, or a failure that is not the medium's.
+ */
+async function askAndWrite(ctx: CliContext, s: { index: number; holder: string | null }, total: number): Promise<string | null> {
+  const who = shareLabel(s, total);
+  for (;;) {
+    const answer = await promptLine(`Insert the medium for ${who}. Folder on it: `);
+    if (answer === null) return `the officer stopped at ${who} (Ctrl-C or end of input).`;
+    const dir = answer.trim();
+    if (dir === '') return `no folder was given for ${who} (the officer stopped).`;
+    try {
+      const { file } = await ctx.call('vault.writeShare', { index: s.index, dir });
+      process.stderr.write(`${who[0]!.toUpperCase()}${who.slice(1)} written to ${file} and read back. Eject this medium now (airgap-ca media eject --path MOUNT-POINT, or the desktop's Eject), remove it and hand it to ${s.holder ?? 'its custodian'}; keep it apart from the others.\n`);
+      return null;
+    } catch (e) {
+      if (!(e instanceof CliFailure)) throw e;
+      if (!TRY_ANOTHER_MEDIUM.has(e.code)) return `${e.code}: ${e.message}`;
+      process.stderr.write(`${e.code}: ${e.message}\nThe share is still held: give another folder (another medium), or press Enter to stop.\n`);
+    }
+  }
+}
+
+/** Writes each held share to its folder (given, or asked for on the terminal), each verified; then ends the delivery and says what any share not written means. */
+async function deliverShares(ctx: CliContext, held: HeldSharesView, to: { kind: 'each'; dirs: string[] } | { kind: 'ask' }): Promise<{ released: SharesReleased; failure: string | null }> {
   let failure: string | null = null;
   for (const s of held.shares) {
+    if (to.kind === 'ask') {
+      failure = await askAndWrite(ctx, s, held.total);
+      if (failure !== null) break;
+      continue;
+    }
     try {
-      await ctx.call('vault.writeShare', { index: s.index, dir: dirs[s.index - 1]! });
+      await ctx.call('vault.writeShare', { index: s.index, dir: to.dirs[s.index - 1]! });
     } catch (e) {
       if (!(e instanceof CliFailure)) throw e;
       failure = `${e.code}: ${e.message}`;
@@ -87,6 +128,12 @@ function deliveryText(d: { released: SharesReleased; failure: string | null }): 
   ];
 }
 
+/** The shares of a new quorum slot, delivered as `to` says (one folder each, or asked for), or null when they went into one folder. */
+async function deliverHeld(ctx: CliContext, held: HeldSharesView | null, to: ShareTargets): Promise<{ released: SharesReleased; failure: string | null } | null> {
+  if (!held || to === null || to.kind === 'together') return null;
+  return deliverShares(ctx, held, to);
+}
+
 /** Said after every change that revokes a credential: a backup carries the header of its day. */
 const REKEYED_NOTE = 'The vault has a new key (database re-encrypted, private keys wrapped again):';
 const OLD_BACKUPS_NOTE = 'Backups made before this change still open with the old credentials: destroy them or keep them as safe as the old passphrase or shares.';
@@ -98,13 +145,13 @@ export function vaultCommand(action: Action): Command {
     .command('init')
     .description('create a vault (passphrase from --passphrase-file, AIRGAP_CA_PASSPHRASE or a prompt)')
     .option('--quorum <K/N>', 'split the vault key among N custodians, any K of whom unlock it (no passphrase slot unless --also-passphrase)', parseQuorum)
-    .option('--share-out <DIR>', 'with --quorum: the folder on the medium for one share; repeat once per share, in order (share 1 first)', collect)
-    .option('--holder <NAME>', 'with --quorum: who receives a share; repeat once per share, in the order of --share-out (named in the audit log)', collect)
+    .option('--share-out <DIR>', 'with --quorum: the folder on the medium for one share; repeat once per share, in order (share 1 first). Without it or --shares-dir, a terminal asks for each medium in turn', collect)
+    .option('--holder <NAME>', 'with --quorum: who receives a share; repeat once per share, in the order of the shares (named in the audit log)', collect)
     .option('--shares-dir <DIR>', 'with --quorum: write all N share files into this one folder instead (move them apart yourself)')
     .option('--also-passphrase', 'with --quorum: add a passphrase slot too, so one passphrase alone also opens the vault')
     .action(
       action(async (ctx, opts: { quorum?: { threshold: number; total: number }; sharesDir?: string; shareOut?: string[]; holder?: string[]; alsoPassphrase?: boolean }) => {
-        checkShareOptions(opts.quorum?.total, opts);
+        const to = shareTargets(opts.quorum?.total, opts, 'Nothing was created.');
         if (opts.alsoPassphrase && !opts.quorum) throw new DomainError('INVALID_INPUT', '--also-passphrase only goes with --quorum (a vault without a quorum always has a passphrase slot).');
         // A quorum vault has no passphrase slot unless asked for explicitly: a passphrase
         // lying in the environment must not quietly undo the k-of-n the custodians rely on.
@@ -114,7 +161,7 @@ export function vaultCommand(action: Action): Command {
           passphrase,
           quorum: opts.quorum ? { ...opts.quorum, ...(opts.sharesDir !== undefined ? { sharesDir: opts.sharesDir } : {}), ...(opts.holder ? { holders: opts.holder } : {}) } : undefined,
         });
-        const delivered = r.heldShares && opts.shareOut ? await deliverShares(ctx, r.heldShares, opts.shareOut) : null;
+        const delivered = await deliverHeld(ctx, r.heldShares, to);
         const text = [
           `Vault ${r.vaultId} created in ${ctx.service.session.vaultDir}.`,
           'Key slots:',
@@ -209,26 +256,32 @@ export function vaultCommand(action: Action): Command {
     .command('add-quorum')
     .description('add a custodian quorum slot (K of N shares)')
     .requiredOption('--quorum <K/N>', 'K of N custodians', parseQuorum)
-    .option('--share-out <DIR>', 'the folder on the medium for one share; repeat once per share, in order (share 1 first)', collect)
-    .option('--holder <NAME>', 'who receives a share; repeat once per share, in the order of --share-out (named in the audit log)', collect)
-    .option('--shares-dir <DIR>', 'write all N share files into this one folder instead (needed with --replace)')
-    .option('--replace <SLOT>', 'the slot the new quorum replaces (the vault then gets a new key)')
+    .option('--share-out <DIR>', 'the folder on the medium for one share; repeat once per share, in order (share 1 first). Without it or --shares-dir, a terminal asks for each medium in turn', collect)
+    .option('--holder <NAME>', 'who receives a share; repeat once per share, in the order of the shares (named in the audit log)', collect)
+    .option('--shares-dir <DIR>', 'write all N share files into this one folder instead')
+    .option('--replace <SLOT>', 'the slot the new quorum replaces (the vault then gets a new key; every share is written and read back before that commits)')
     .action(
       action(async (ctx, opts: { quorum: { threshold: number; total: number }; sharesDir?: string; shareOut?: string[]; holder?: string[]; replace?: string }) => {
-        checkShareOptions(opts.quorum.total, opts);
-        if (opts.replace !== undefined && opts.shareOut) throw new DomainError('INVALID_INPUT', '--replace writes the new shares before the change commits: give --shares-dir DIR, or add the quorum with --share-out and remove the old slot afterwards.');
+        const nothing = 'Nothing was changed.';
+        if (opts.replace !== undefined && !opts.shareOut && opts.sharesDir === undefined) {
+          throw new DomainError(
+            'INVALID_INPUT',
+            `--replace writes every new share before the change commits, so it cannot ask for the media one at a time: give one --share-out DIR per share (each on its own medium, all inserted), or --shares-dir DIR. ${nothing}`,
+          );
+        }
+        const to = shareTargets(opts.quorum.total, opts, nothing);
         await ctx.unlock();
         const r = await ctx.call('vault.addQuorumSlot', {
           ...opts.quorum,
           ...(opts.sharesDir !== undefined ? { sharesDir: opts.sharesDir } : {}),
           ...(opts.holder ? { holders: opts.holder } : {}),
-          ...(opts.replace !== undefined ? { replaceSlot: opts.replace } : {}),
+          ...(opts.replace !== undefined ? { replaceSlot: opts.replace, ...(opts.shareOut ? { shareDirs: opts.shareOut } : {}) } : {}),
         });
-        const delivered = r.heldShares && opts.shareOut ? await deliverShares(ctx, r.heldShares, opts.shareOut) : null;
+        const delivered = r.delivered ? { released: r.delivered, failure: null } : await deliverHeld(ctx, r.heldShares, to);
         const replaced = opts.replace === undefined ? '' : ` It replaces slot ${opts.replace}. ${REKEYED_NOTE} the replaced slot's shares open nothing of the vault. ${OLD_BACKUPS_NOTE}`;
         const text = [
           `Quorum slot ${r.slot.id} added (${r.slot.threshold} of ${r.slot.total}).${replaced}`,
-          ...(r.shareFiles.length ? ['Share files, all in one folder (move each to its own medium for its custodian, then delete them here):', ...r.shareFiles.map((f) => `  ${f}`)] : []),
+          ...(r.shareFiles.length && !delivered ? ['Share files, all in one folder (move each to its own medium for its custodian, then delete them here):', ...r.shareFiles.map((f) => `  ${f}`)] : []),
           ...(delivered ? deliveryText(delivered) : []),
         ].join('\n');
         const shareFiles = delivered ? delivered.released.shares.flatMap((s) => (s.file ? [s.file] : [])) : r.shareFiles;

@@ -4,14 +4,13 @@
  * FAT implementation) and checked with fsck.fat, sha256sum and openssl.
  */
 import { describe, it, expect, beforeAll, afterEach } from 'vitest';
-import { mkdtemp, mkdir, writeFile, open, readdir, rm } from 'node:fs/promises';
-import { constants } from 'node:fs';
+import { mkdtemp, mkdir, writeFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeExportPackage, type ExportFile, type ExportProgress } from './export-package.ts';
 import { verifyExportPackage } from './export-verify.ts';
 import { makeSigner, packageFiles, pemOfPublicKey, type TestSigner } from '../../testing/export-fixtures.ts';
-import { fsckFat, makeFatImage, mountFat, mtoolsList, mtoolsRead, run, type FatMount } from '../../testing/fat-testkit.ts';
+import { fillMedium, fsckFat, makeFatImage, mountFat, mtoolsList, mtoolsRead, run, type FatMount } from '../../testing/fat-testkit.ts';
 import { DomainError } from '../errors.ts';
 import { sha256Hex } from './package-files.ts';
 
@@ -140,15 +139,7 @@ describe('export onto a real FAT file system (fusefat)', () => {
   it('reports a full medium up front (MEDIA_FULL) and writes nothing', async () => {
     const { image, mnt, fat } = await fatVolume(256);
     // Fill the stick with someone else's file.
-    const fh = await open(join(mnt, 'filler.bin'), constants.O_WRONLY | constants.O_CREAT);
-    const chunk = new Uint8Array(4096);
-    try {
-      for (;;) await fh.write(chunk);
-    } catch {
-      // full
-    } finally {
-      await fh.close();
-    }
+    await fillMedium(mnt);
     const e = await exportTo(mnt).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(DomainError);
     expect((e as DomainError).code).toBe('MEDIA_FULL');
@@ -163,14 +154,7 @@ describe('export onto a real FAT file system (fusefat)', () => {
     const e = await exportTo(mnt, async (p) => {
       if (p.phase === 'write' && p.filesDone === 2) {
         // Another program fills the medium while the export is running.
-        const fh = await open(join(mnt, 'filler.bin'), constants.O_WRONLY | constants.O_CREAT);
-        try {
-          for (;;) await fh.write(new Uint8Array(4096));
-        } catch {
-          // full
-        } finally {
-          await fh.close();
-        }
+        await fillMedium(mnt);
       }
     }, 2000).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(DomainError);

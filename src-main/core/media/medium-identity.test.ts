@@ -92,9 +92,9 @@ describe('identifying the medium a package goes on', () => {
   it('says a FUSE mount names no device, and another platform is not asked', async () => {
     const { deps } = recorded({ findmnt: findmnt({ source: 'fusefat', target: '/media/img', fstype: 'fuse.fusefat', label: null, uuid: null }) });
     expect((await identifyMedium('/media/img', deps)).note).toBe('The volume at /media/img (fuse.fusefat) names no device (source "fusefat"), so the platform gives no label, UUID, serial.');
-    const mac = await identifyMedium('/Volumes/FLEET', { ...deps, platform: 'darwin' });
-    expect(mac).toMatchObject({ label: null, uuid: null, serial: null });
-    expect(mac.note).toContain('on darwin they are not recorded (unknown)');
+    const bsd = await identifyMedium('/media/FLEET', { ...deps, platform: 'freebsd' });
+    expect(bsd).toMatchObject({ label: null, uuid: null, serial: null });
+    expect(bsd.note).toBe("Unknown: Airgap CA asks Linux, macOS and Windows for a medium's label, UUID and serial; on freebsd they are not recorded.");
   });
 
   it('parses nothing out of output that is not what the tools print', () => {

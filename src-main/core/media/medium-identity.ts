@@ -4,17 +4,23 @@
  * system UUID and the serial of the device. On Linux from `findmnt` (the
  * mount holding the folder: its source device, label and UUID), `lsblk`
  * (the serial, which sits on the disk, not the partition) and the symlinks
- * of /dev/disk/by-uuid and by-label when those tools know less. A field the
- * platform does not give is null and `note` says why, in words for the
- * officer: a plain folder on the workstation's disk, a FUSE mount naming no
- * device, a platform this does not ask. Never throws: an unknown medium is
- * recorded as unknown, it does not stop an export.
+ * of /dev/disk/by-uuid and by-label when those tools know less. On macOS from
+ * `diskutil info -plist` of the folder's mount point, on Windows from one
+ * PowerShell run of `Get-Volume -FilePath` and `Get-Partition | Get-Disk`
+ * (medium-identity-macos.ts, medium-identity-windows.ts). Every tool has a
+ * time limit (`toolTimeoutMs`). A field the platform does not give is null
+ * and `note` says why, in words for the officer: a plain folder on the
+ * workstation's disk, a FUSE mount naming no device, a tool that failed or did
+ * not answer, a platform this does not ask. Never throws: an unknown medium
+ * is recorded as unknown, it does not stop an export.
  */
-import { readdir, readFile, realpath } from 'node:fs/promises';
-import { join, posix } from 'node:path';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { join, posix, win32 } from 'node:path';
 import { isSystemMount, parseMounts } from './detect-linux.ts';
 import type { RunCommand } from './detect.ts';
-import type { MediumIdentity } from './medium.ts';
+import type { MediumIdentity, PlatformVolumeIdentity } from './medium.ts';
+import { DISKUTIL_INFO_ARGS, parseDiskutilIdentity } from './medium-identity-macos.ts';
+import { parseWindowsIdentity, windowsIdentityArgs } from './medium-identity-windows.ts';
 
 export type { MediumIdentity };
 
@@ -25,6 +31,34 @@ export interface IdentityDeps {
   readMounts?: () => Promise<string>;
   /** The /dev/disk folder (by-uuid, by-label); default /dev/disk. */
   devDisk?: string;
+  /** How long a tool may take before the medium is recorded as unknown; default 10 s. */
+  toolTimeoutMs?: number;
+  /** macOS: the mount point holding a folder; default the topmost folder above it on the same device. */
+  mountPointOf?: (path: string) => Promise<string>;
+  /** Windows: %SystemDrive% (the workstation's own disk); default C:. */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+const TOOL_TIMEOUT_MS = 10_000;
+
+/** The tool's output, or why there is none (failed, or no answer within the time limit). */
+async function ask(deps: IdentityDeps, cmd: string, args: readonly string[]): Promise<{ out: string } | { failed: string }> {
+  const ms = deps.toolTimeoutMs ?? TOOL_TIMEOUT_MS;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<{ failed: string }>((resolve) => {
+    timer = setTimeout(() => resolve({ failed: `${cmd} did not answer within ${ms} ms` }), ms);
+  });
+  try {
+    return await Promise.race([
+      deps.run(cmd, args).then(
+        (out) => ({ out }),
+        (e: unknown) => ({ failed: `${cmd} failed (${e instanceof Error ? e.message.split('\n')[0] : String(e)})` }),
+      ),
+      late,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export const FINDMNT_ARGS = ['--json', '-o', 'SOURCE,TARGET,FSTYPE,LABEL,UUID', '-T'] as const;
@@ -103,12 +137,8 @@ function missing(id: Pick<MediumIdentity, 'label' | 'uuid' | 'serial'>): string 
 }
 
 async function linuxIdentity(path: string, deps: IdentityDeps): Promise<MediumIdentity> {
-  let mount: ReturnType<typeof parseFindmnt>;
-  try {
-    mount = parseFindmnt(await deps.run('findmnt', [...FINDMNT_ARGS, path]));
-  } catch {
-    mount = null;
-  }
+  const found = await ask(deps, 'findmnt', [...FINDMNT_ARGS, path]);
+  let mount = 'out' in found ? parseFindmnt(found.out) : null;
   if (!mount) {
     // No findmnt: the longest mount point of the mount table holding the folder.
     try {
@@ -131,15 +161,13 @@ async function linuxIdentity(path: string, deps: IdentityDeps): Promise<MediumId
   let label = mount.label;
   let uuid = mount.uuid;
   let serial: string | null = null;
-  try {
-    const l = serialFromLsblk(await deps.run('lsblk', [...LSBLK_IDENTITY_ARGS]), device);
-    if (l) {
-      serial = l.serial;
-      label ??= l.label;
-      uuid ??= l.uuid;
-    }
-  } catch {
-    // lsblk missing or failing: the by-uuid/by-label links below, serial unknown.
+  // lsblk missing, failing or silent: the by-uuid/by-label links below, serial unknown.
+  const blk = await ask(deps, 'lsblk', [...LSBLK_IDENTITY_ARGS]);
+  const l = 'out' in blk ? serialFromLsblk(blk.out, device) : null;
+  if (l) {
+    serial = l.serial;
+    label ??= l.label;
+    uuid ??= l.uuid;
   }
   const devDisk = deps.devDisk ?? '/dev/disk';
   uuid ??= await byLink(devDisk, 'by-uuid', device);
@@ -149,6 +177,49 @@ async function linuxIdentity(path: string, deps: IdentityDeps): Promise<MediumId
   return { path, mountpoint: mount.target, device, fsType: mount.fsType, ...id, note: gaps === '' ? null : `The platform gives no ${gaps} for ${device}.` };
 }
 
+/** The topmost folder at or above `path` on the same device: its mount point (the path itself when it cannot be looked at). */
+async function mountPointByDevice(path: string): Promise<string> {
+  try {
+    let here = posix.resolve(path);
+    const dev = (await stat(here)).dev;
+    for (;;) {
+      const up = posix.dirname(here);
+      if (up === here || (await stat(up)).dev !== dev) return here;
+      here = up;
+    }
+  } catch {
+    return path;
+  }
+}
+
+const UNKNOWN = { mountpoint: null, device: null, fsType: null, label: null, uuid: null, serial: null } as const;
+
+/** The record of what diskutil or PowerShell said (`got`), or "unknown" with the reason. */
+function platformRecord(path: string, tool: string, got: { out: string } | { failed: string }, parse: (out: string) => PlatformVolumeIdentity | null): MediumIdentity {
+  if ('failed' in got) return { path, ...UNKNOWN, note: `Unknown: ${got.failed}, so the label, UUID and serial of this medium are not recorded.` };
+  const id = parse(got.out);
+  if (!id) return { path, ...UNKNOWN, note: `Unknown: ${tool} printed nothing Airgap CA can read for this folder, so the label, UUID and serial of this medium are not recorded.` };
+  if (id.internal) {
+    return { path, mountpoint: id.mountpoint, device: null, fsType: id.fsType, label: null, uuid: null, serial: null, note: `A folder on the workstation's own disk${id.mountpoint ? ` (${id.mountpoint})` : ''}, not a removable medium: it has no label, UUID or serial to record. Mark it collected once the files are copied off or deleted.` };
+  }
+  const fields = { label: id.label, uuid: id.uuid, serial: id.serial };
+  const gaps = missing(fields);
+  const of = `${id.device ?? id.mountpoint ?? path}${id.model ? ` (${id.model})` : ''}`;
+  return { path, mountpoint: id.mountpoint, device: id.device, fsType: id.fsType, ...fields, note: gaps === '' ? null : `${tool} gives no ${gaps} for ${of}.` };
+}
+
+async function macIdentity(path: string, deps: IdentityDeps): Promise<MediumIdentity> {
+  const abs = posix.resolve(path);
+  const mountpoint = await (deps.mountPointOf ?? mountPointByDevice)(abs);
+  return platformRecord(abs, 'diskutil', await ask(deps, 'diskutil', [...DISKUTIL_INFO_ARGS, mountpoint]), parseDiskutilIdentity);
+}
+
+async function windowsIdentity(path: string, deps: IdentityDeps): Promise<MediumIdentity> {
+  const abs = win32.resolve(path);
+  if (abs.includes('\0')) return { path, ...UNKNOWN, note: 'Unknown: the folder name holds a NUL character, so Windows was not asked about it.' };
+  return platformRecord(abs, 'Windows (Get-Volume)', await ask(deps, 'powershell.exe', windowsIdentityArgs(abs)), (out) => parseWindowsIdentity(out, deps.env?.['SystemDrive'] ?? 'C:'));
+}
+
 /** What the platform says about the medium holding `path` (an absolute folder). */
 export async function identifyMedium(path: string, deps: IdentityDeps): Promise<MediumIdentity> {
   if (deps.platform === 'linux') {
@@ -156,5 +227,7 @@ export async function identifyMedium(path: string, deps: IdentityDeps): Promise<
     if (deps.platform === process.platform) abs = await realpath(abs).catch(() => abs);
     return await linuxIdentity(abs, deps);
   }
-  return { path, mountpoint: null, device: null, fsType: null, label: null, uuid: null, serial: null, note: `Airgap CA asks only Linux for a medium's label, UUID and serial; on ${deps.platform} they are not recorded (unknown).` };
+  if (deps.platform === 'darwin') return await macIdentity(path, deps);
+  if (deps.platform === 'win32') return await windowsIdentity(path, deps);
+  return { path, ...UNKNOWN, note: `Unknown: Airgap CA asks Linux, macOS and Windows for a medium's label, UUID and serial; on ${deps.platform} they are not recorded.` };
 }

@@ -27,3 +27,11 @@ export interface MediumIdentity {
   /** Why some of label, UUID and serial are unknown; null when all three are known. */
   note: string | null;
 }
+
+/** What diskutil (macOS) or PowerShell (Windows) says of the volume holding a folder, before it becomes a MediumIdentity (core/media/medium-identity.ts). */
+export type PlatformVolumeIdentity = Omit<MediumIdentity, 'path' | 'note'> & {
+  /** The drive's model, for the note when its serial is unknown. */
+  model: string | null;
+  /** The workstation's own disk (internal, boot or system volume): nothing to record. */
+  internal: boolean;
+};

@@ -3,9 +3,9 @@ import { chmodSync, constants as fsConstants, copyFileSync, existsSync, mkdirSyn
 import { basename, dirname, join, resolve } from 'node:path';
 import { AuditLog } from '../audit/audit-log.ts';
 import type { Clock } from '../clock.ts';
-import { DomainError } from '../errors.ts';
+import { DomainError, isDomainError } from '../errors.ts';
 import { fsyncDir, fsyncFile, writeFileDurably } from '../fs/durable-write.ts';
-import { ioError } from '../fs/io-errors.ts';
+import { ioError, isIoFailure } from '../fs/io-errors.ts';
 import { openEncryptedDatabase, openEncryptedDatabaseOrNull, type Db } from './database.ts';
 import {
   DATABASE_FILE,
@@ -284,9 +284,11 @@ export class Vault {
    * Adds a custodian quorum slot. With `replaceSlot`, the new quorum takes that
    * slot's place and the vault gets a new key (a rekey): the replaced slot's
    * shares open nothing of the vault from then on. Its share files are then
-   * handed to `deliverShares` before the change commits (returned as it
-   * returns them): a quorum replaced by one whose shares were never written
-   * would leave the vault without that way in.
+   * handed to `deliverShares` before the change commits (the files it
+   * returns are returned, its `audit` goes into the event): a quorum replaced
+   * by one whose shares were never written would leave the vault without that
+   * way in. When the rekey then fails before its commit, `withdraw` takes the
+   * written shares back and its sentence is added to the error.
    */
   async addQuorumSlot(args: {
     threshold: number;
@@ -294,7 +296,7 @@ export class Vault {
     label: string;
     actor: string;
     replaceSlot?: string;
-    deliverShares?: (slotId: string, shareFiles: string[]) => string[];
+    deliverShares?: (slotId: string, shareFiles: string[]) => { files: string[]; audit: Record<string, unknown>; withdraw: () => string };
   }): Promise<{ slot: SlotSummary; shareFiles: string[] }> {
     const make = (vaultKey: Buffer) => createQuorumSlot({ vaultId: this.id, vaultKey, threshold: args.threshold, total: args.total, label: args.label, now: this.clock.now() });
     const details = (slot: QuorumSlot) => ({ slot: slot.id, type: 'quorum', threshold: slot.threshold, total: slot.total, label: slot.label });
@@ -306,15 +308,31 @@ export class Vault {
     const replaced = args.replaceSlot;
     if (!this.header.slots.some((s) => s.id === replaced)) throw new DomainError('SLOT_NOT_FOUND', `This vault has no key slot ${replaced} to replace. "vault info" lists the slots.`);
     let made: { slot: QuorumSlot; shareFiles: string[] } | undefined;
-    await this.rekey(
-      async (key) => {
+    let delivered: { withdraw: () => string } | undefined;
+    // rekey reads the event's details after buildSlots: the new slot and its delivered shares are in it.
+    const audit = { actor: args.actor, action: 'vault.slot-added', details: { replacedSlot: replaced } as Record<string, unknown> };
+    try {
+      await this.rekey(async (key) => {
         const kept = this.header.slots.filter((s) => s.id !== replaced).map((s) => rewrapSlot(s, this.id, key));
         const fresh = await make(key);
-        made = { slot: fresh.slot, shareFiles: args.deliverShares ? args.deliverShares(fresh.slot.id, fresh.shareFiles) : fresh.shareFiles };
+        const d = args.deliverShares?.(fresh.slot.id, fresh.shareFiles);
+        delivered = d;
+        made = { slot: fresh.slot, shareFiles: d ? d.files : fresh.shareFiles };
+        audit.details = { ...audit.details, ...details(fresh.slot), ...(d ? d.audit : {}) };
         return [...kept, fresh.slot];
-      },
-      { actor: args.actor, action: 'vault.slot-added', details: { replacedSlot: replaced } },
-    );
+      }, audit);
+    } catch (e) {
+      const slotId = made?.slot.id;
+      // Not committed (the header in force has no new slot): shares written for it open nothing and go again.
+      if (delivered && !this.header.slots.some((s) => s.id === slotId)) {
+        const note = delivered.withdraw();
+        if (isDomainError(e)) throw new DomainError(e.code, `${e.message} The quorum did not replace slot ${replaced}: ${note}`, e.detail);
+        if (isIoFailure(e)) {
+          throw ioError(e, { path: this.dir, doing: `replacing slot ${replaced}`, changed: `Nothing was changed: slot ${replaced} still opens the vault and the vault key is the same. ${note}`, then: 'add the quorum again' });
+        }
+      }
+      throw e;
+    }
     return { slot: summarizeSlot(made!.slot), shareFiles: made!.shareFiles };
   }
 

@@ -31,12 +31,14 @@ export function writtenCountText(files: readonly Pick<ExportFileView, 'name'>[],
  * the volume; green "Safe to remove" only after; a busy volume stays amber
  * with the platform's answer (who holds it). `autoFocus`: Eject takes the
  * focus when it appears (the control that had it, a write button, is gone).
+ * A refused eject gives the focus back to Eject (it was disabled meanwhile),
+ * so Enter tries again once the volume is free; a done one to "Safe to remove".
  */
 export function EjectMedium({ path, ejected, onEjected, why = 'Pulling it out now can lose what was just written.', autoFocus = false }: { path: string; ejected: boolean; onEjected: () => void; why?: string; autoFocus?: boolean }) {
   const { run, busy, error } = useApiAction();
   // Pressed from the keyboard, the Eject button goes away with the eject: the focus goes to "Safe to remove" (where
   // reading resumes; Tab goes on from there), not to the top of the page. A caller moving it on (the next share's
-  // field) does so in its own effect, which runs after this one.
+  // field, Done) does so in its own effect, which runs after this one.
   const button = useRef<HTMLButtonElement>(null);
   const safe = useRef<HTMLDivElement>(null);
   const refocus = useRef(false);
@@ -49,12 +51,11 @@ export function EjectMedium({ path, ejected, onEjected, why = 'Pulling it out no
     refocus.current = button.current !== null && button.current === document.activeElement;
     const r = await run('media.eject', { path });
     if (r.ok) onEjected();
-    else if (refocus.current) {
-      // Refused (busy): the button is back; so is the focus.
-      refocus.current = false;
-      button.current?.focus();
-    }
+    else refocus.current = false;
   };
+  useEffect(() => {
+    if (error && !busy) button.current?.focus();
+  }, [error, busy]);
   if (ejected) {
     return (
       <Alert severity="success" data-testid="safe-to-remove" sx={{ mb: 2 }} ref={safe} tabIndex={-1}>

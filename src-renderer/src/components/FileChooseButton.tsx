@@ -6,7 +6,7 @@ import type { ChangeEvent, ReactNode } from 'react';
 /**
  * A button that opens the file chooser. It is a label, not a second button:
  * the visually hidden file input inside is the one focusable control (MUI's
- * upload pattern), and the label shows its focus.
+ * upload pattern), and the label shows its focus: the theme's 3 px ring.
  */
 export function FileChooseButton(props: {
   inputId: string;
@@ -26,7 +26,6 @@ export function FileChooseButton(props: {
       htmlFor={props.inputId}
       variant="outlined"
       startIcon={<UploadFile />}
-      sx={{ '&:focus-within': { outline: '2px solid', outlineColor: 'primary.main', outlineOffset: 2 } }}
     >
       {props.children}
       <Box

@@ -4,7 +4,7 @@ import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import { useEffect, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, type ComponentType } from 'react';
 import type { ActivationView, BundleView, KeyView, Settings } from '../../../../src-main/api/contract.ts';
 import { KeyIdChip } from '../../components/KeyIdChip.tsx';
 import { LocalDateTime } from '../../components/LocalDateTime.tsx';
@@ -47,9 +47,10 @@ function BundleList({ label, keys }: { label: string; keys: Array<{ id: string; 
  * previous active key becomes trusted until a date, the bundle before and
  * after), one confirm button, then on to the result. `linkNote` adds a line
  * about the previous active key (a root signs a link certificate for a new root);
- * `kit` is the printed ceremony kit offered before the confirm button.
+ * `Kit` is the printed ceremony kit offered before the confirm button; its
+ * `onWritten` hands the focus to the confirm button once the kit is written.
  */
-export function ActivationStep({ linkNote, kit = null }: { linkNote?: (previous: KeyView, keyName: string) => string | null; kit?: ReactNode }) {
+export function ActivationStep({ linkNote, Kit }: { linkNote?: (previous: KeyView, keyName: string) => string | null; Kit?: ComponentType<{ onWritten(): void }> }) {
   const loadKeys = useAppStore((s) => s.loadKeys);
   const { control, draft } = useKeyWizard();
   const { go, run, busy } = control;
@@ -57,6 +58,8 @@ export function ActivationStep({ linkNote, kit = null }: { linkNote?: (previous:
   const keyId = key?.id ?? '';
   const keyName = key?.name ?? '';
   const [before, setBefore] = useState<Before | null>(null);
+  const activateButton = useRef<HTMLButtonElement>(null);
+  const focusActivate = useCallback(() => activateButton.current?.focus(), []);
 
   useEffect(() => {
     let live = true;
@@ -111,10 +114,10 @@ export function ActivationStep({ linkNote, kit = null }: { linkNote?: (previous:
           <BundleList label="Trust bundle after activation" keys={after} />
         </Stack>
       ) : null}
-      {kit}
+      {Kit ? <Kit onWritten={focusActivate} /> : null}
       <StepRefusal title={before ? 'Activation was refused; nothing changed' : 'The effect of activation could not be worked out'} />
       <StepActions onBack={() => go('review')}>
-        <Button variant="contained" disabled={busy || !before} onClick={() => void activate()}>
+        <Button variant="contained" disabled={busy || !before} onClick={() => void activate()} ref={activateButton}>
           Activate {shown(keyName)}
         </Button>
       </StepActions>

@@ -25,8 +25,11 @@ const CHAIN_IN = 'the new key’s fingerprint and the corporate root certificate
  * medium, to print before the keys are compared. Writing it records one
  * audit event (ceremony.kit-written) and changes nothing else. `chainIn`: a
  * sub-CA's chain is imported, so its sheet carries the corporate root too.
+ * For the keyboard: `autoFocus` puts the focus on Write when the panel appears
+ * (the control that had it is gone); once written, the Write button is gone
+ * too, and the step's `onWritten` hands the focus on to its next control.
  */
-export function CeremonyKitPanel({ ceremony, keyId, witnesses = [], folder, onWritten, chainIn = false }: { ceremony: CeremonyKitKind; keyId: string; witnesses?: readonly string[]; folder?: string; onWritten?(kit: CeremonyKitView): void; chainIn?: boolean }) {
+export function CeremonyKitPanel({ ceremony, keyId, witnesses = [], folder, onWritten, chainIn = false, autoFocus = false }: { ceremony: CeremonyKitKind; keyId: string; witnesses?: readonly string[]; folder?: string; onWritten?(kit: CeremonyKitView): void; chainIn?: boolean; autoFocus?: boolean }) {
   const [own, setOwn] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiFailure | null>(null);
@@ -64,7 +67,7 @@ export function CeremonyKitPanel({ ceremony, keyId, witnesses = [], folder, onWr
           </Alert>
         ) : (
           <Box>
-            <Button variant="outlined" onClick={() => void write()} disabled={busy || to === ''} aria-describedby={to === '' ? 'kit-why' : undefined}>
+            <Button variant="outlined" onClick={() => void write()} disabled={busy || to === ''} autoFocus={autoFocus} aria-describedby={to === '' ? 'kit-why' : undefined}>
               {busy ? 'Writing the kit…' : 'Write the ceremony kit'}
             </Button>
             {to === '' ? (

@@ -260,12 +260,16 @@ export function StepRefusal({ title, spaced = false }: { title: string; spaced?:
   return spaced ? <Stack sx={{ mt: 2 }}>{alert}</Stack> : alert;
 }
 
-/** The foot of a wizard's last step: Done closes it. */
-export function FinishActions() {
+/** The foot of a wizard's last step: Done closes it. `focus`: Done takes the focus when it turns true (the control that had it, Eject, is gone). */
+export function FinishActions({ focus = false }: { focus?: boolean }) {
   const closeWizard = useAppStore((s) => s.closeWizard);
+  const done = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (focus) done.current?.focus();
+  }, [focus]);
   return (
     <StepActions>
-      <Button variant="contained" onClick={closeWizard}>
+      <Button variant="contained" onClick={closeWizard} ref={done}>
         Done
       </Button>
     </StepActions>

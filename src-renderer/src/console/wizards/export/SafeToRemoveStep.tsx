@@ -40,7 +40,7 @@ export function SafeToRemoveStep() {
       <Typography variant="body2" color="text.secondary" sx={{ mt: 2 }}>
         Note the manifest hash in the log book; whoever receives the medium can compare it with <MonoText>sha256sum MANIFEST.json</MonoText>.
       </Typography>
-      <FinishActions />
+      <FinishActions focus={ejected} />
     </>
   );
 }

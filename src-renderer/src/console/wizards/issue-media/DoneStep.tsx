@@ -29,7 +29,7 @@ export function DoneStep() {
       <Box sx={{ mt: 2 }}>
         <EjectMedium path={medium} ejected={ejected} onEjected={() => setEjected(true)} why="Pulling it out now can lose the certificates just written." />
       </Box>
-      <FinishActions />
+      <FinishActions focus={ejected} />
     </>
   );
 }

@@ -19,7 +19,7 @@ export function DoneStep() {
       <Box sx={{ mt: 2 }}>
         <EjectMedium path={medium} ejected={ejected} onEjected={() => setEjected(true)} why="Pulling it out before the system lets go of it can damage what is on it." />
       </Box>
-      <FinishActions />
+      <FinishActions focus={ejected} />
     </>
   );
 }

@@ -5,6 +5,7 @@ import Typography from '@mui/material/Typography';
 import { MonoText } from '../../../components/MonoText.tsx';
 import { useAppStore } from '../../../store/index.ts';
 import Box from '@mui/material/Box';
+import { useRef } from 'react';
 import { CeremonyKitPanel } from '../CeremonyKitPanel.tsx';
 import { MediumFolderField } from '../MediumFolderField.tsx';
 import { StepActions } from '../WizardFrame.tsx';
@@ -16,6 +17,8 @@ export function CsrStep() {
   const closeWizard = useAppStore((s) => s.closeWizard);
   const { go, run, busy } = useSubCaWizard();
   const { basics, key, folder, setFolder, csrPath, csrFile, setCsrFile } = useSubCaDraft();
+  // The keyboard goes from the write button (gone once written) to the kit, and from the kit to the signed chain.
+  const haveChain = useRef<HTMLButtonElement>(null);
 
   const writeCsr = async () => {
     if (!key) return;
@@ -39,13 +42,13 @@ export function CsrStep() {
       ) : null}
       {csrFile && key ? (
         <Box sx={{ mt: 2 }}>
-          <CeremonyKitPanel ceremony="sub-ca" keyId={key.id} folder={folder} />
+          <CeremonyKitPanel ceremony="sub-ca" keyId={key.id} folder={folder} autoFocus onWritten={() => haveChain.current?.focus()} />
         </Box>
       ) : null}
       <StepActions onBack={() => go('create')}>
         {csrFile ? (
           <>
-            <Button variant="contained" onClick={() => go('source')}>
+            <Button variant="contained" onClick={() => go('source')} ref={haveChain}>
               I have the signed chain
             </Button>
             <Button onClick={closeWizard}>Close, resume later</Button>

@@ -1,3 +1,4 @@
+import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Typography from '@mui/material/Typography';
 import { KeyName } from '../../../components/KeyIdChip.tsx';
@@ -13,6 +14,7 @@ export function SourceStep() {
   const { go, run, busy } = useSubCaWizard();
   const { key, path, setPath, picked, setPicked, source, setCheck, setRootConfirmed } = useSubCaDraft();
 
+  const ready = !busy && key !== null && source !== null;
   const checkChain = async () => {
     if (!key || !source) return;
     const r = await run('key.checkChain', { key: key.id, source });
@@ -22,8 +24,16 @@ export function SourceStep() {
     go('review');
   };
 
+  // A form: Enter in the path field checks the chain, as the button does.
   return (
-    <>
+    <Box
+      component="form"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (ready) void checkChain();
+      }}
+    >
       {key ? (
         <Typography sx={{ mb: 2 }}>
           Chain for <KeyName id={key.id} name={key.name} />
@@ -31,10 +41,10 @@ export function SourceStep() {
       ) : null}
       <ChainSourceField path={path} onPath={setPath} picked={picked} onPicked={setPicked} />
       <StepActions onBack={resuming ? undefined : () => go('csr')}>
-        <Button variant="contained" disabled={busy || !key || source === null} onClick={() => void checkChain()}>
+        <Button variant="contained" type="submit" disabled={!ready}>
           Check the chain
         </Button>
       </StepActions>
-    </>
+    </Box>
   );
 }
