@@ -32,21 +32,33 @@ export function writtenCountText(files: readonly Pick<ExportFileView, 'name'>[],
  * with the platform's answer (who holds it). `autoFocus`: Eject takes the
  * focus when it appears (the control that had it, a write button, is gone).
  * A refused eject gives the focus back to Eject (it was disabled meanwhile),
- * so Enter tries again once the volume is free.
+ * so Enter tries again once the volume is free; a done one to "Safe to remove".
  */
 export function EjectMedium({ path, ejected, onEjected, why = 'Pulling it out now can lose what was just written.', autoFocus = false }: { path: string; ejected: boolean; onEjected: () => void; why?: string; autoFocus?: boolean }) {
   const { run, busy, error } = useApiAction();
+  // Pressed from the keyboard, the Eject button goes away with the eject: the focus goes to "Safe to remove" (where
+  // reading resumes; Tab goes on from there), not to the top of the page. A caller moving it on (the next share's
+  // field, Done) does so in its own effect, which runs after this one.
   const button = useRef<HTMLButtonElement>(null);
+  const safe = useRef<HTMLDivElement>(null);
+  const refocus = useRef(false);
+  useEffect(() => {
+    if (!ejected || !refocus.current) return;
+    refocus.current = false;
+    safe.current?.focus();
+  }, [ejected]);
   const eject = async () => {
+    refocus.current = button.current !== null && button.current === document.activeElement;
     const r = await run('media.eject', { path });
     if (r.ok) onEjected();
+    else refocus.current = false;
   };
   useEffect(() => {
     if (error && !busy) button.current?.focus();
   }, [error, busy]);
   if (ejected) {
     return (
-      <Alert severity="success" data-testid="safe-to-remove" sx={{ mb: 2 }}>
+      <Alert severity="success" data-testid="safe-to-remove" sx={{ mb: 2 }} ref={safe} tabIndex={-1}>
         <AlertTitle>Safe to remove</AlertTitle>
         The system has ejected <MonoText>{path}</MonoText>. You can pull the medium out now.
       </Alert>
@@ -58,7 +70,7 @@ export function EjectMedium({ path, ejected, onEjected, why = 'Pulling it out no
         severity="warning"
         data-testid="eject-first"
         action={
-          <Button variant="contained" onClick={() => void eject()} disabled={busy} autoFocus={autoFocus} ref={button} sx={{ whiteSpace: 'nowrap' }}>
+          <Button ref={button} variant="contained" onClick={() => void eject()} disabled={busy} autoFocus={autoFocus} sx={{ whiteSpace: 'nowrap' }}>
             {busy ? 'Ejecting…' : 'Eject'}
           </Button>
         }

@@ -1,14 +1,15 @@
 import Alert from '@mui/material/Alert';
 import AlertTitle from '@mui/material/AlertTitle';
-import Typography from '@mui/material/Typography';
+import Box from '@mui/material/Box';
 import { CopyTextButton } from '../../../components/CopyTextButton.tsx';
+import { EjectMedium } from '../../../components/EjectMedium.tsx';
 import { MonoText } from '../../../components/MonoText.tsx';
 import { FinishActions } from '../WizardFrame.tsx';
 import { counted, useIssueMediaDraft } from './issue-media-draft.ts';
 
-/** Where the certificates went, and what to do with the refused requests. */
+/** Where the certificates went, what to do with the refused requests, and Eject: amber until the system has let go of the medium, green after. */
 export function DoneStep() {
-  const { result, renewal, outDir } = useIssueMediaDraft();
+  const { result, renewal, outDir, medium, ejected, setEjected } = useIssueMediaDraft();
   if (!result) return null;
   return (
     <>
@@ -25,10 +26,10 @@ export function DoneStep() {
         ) : null}
         {result.failed > 0 ? ' Refused requests were not signed; send them back to their owners with the reason shown on the previous step.' : ''}
       </Alert>
-      <Typography variant="body2" sx={{ mt: 2 }}>
-        Eject (unmount) the medium before pulling it out.
-      </Typography>
-      <FinishActions />
+      <Box sx={{ mt: 2 }}>
+        <EjectMedium path={medium} ejected={ejected} onEjected={() => setEjected(true)} why="Pulling it out now can lose the certificates just written." />
+      </Box>
+      <FinishActions focus={ejected} />
     </>
   );
 }

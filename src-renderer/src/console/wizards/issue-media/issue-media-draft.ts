@@ -30,6 +30,8 @@ export function useIssueMediaDraft() {
   const [supersede, setSupersede] = useWizardField('issue-media', 'supersede', false);
   // The files the officer ticked, by name; only those are signed (and the main process re-checks each by its SHA-256).
   const [ticked, setTicked] = useWizardField<string[]>('issue-media', 'ticked', []);
+  // The medium ejected through the platform on the last step (green "Safe to remove" only after).
+  const [ejected, setEjected] = useWizardField('issue-media', 'ejected', false);
   const readable = requests?.files.filter((f) => f.ok).length ?? 0;
   const tickable = requests?.files.filter(isTickable) ?? [];
   const chosen = tickable.filter((f) => ticked.includes(f.name));
@@ -37,7 +39,7 @@ export function useIssueMediaDraft() {
   const chosenRenewals = chosen.filter((f) => f.kind === 'renewal');
   const chosenRequests = chosen.filter((f) => f.kind === 'csr');
   return {
-    medium, setMedium, sub, setSub, requests, setRequests, profiles, setProfiles, profile, setProfile, days, setDays, outDir, setOutDir, result, setResult, renewal, setRenewal, supersede, setSupersede, ticked, setTicked,
+    medium, setMedium, sub, setSub, requests, setRequests, profiles, setProfiles, profile, setProfile, days, setDays, outDir, setOutDir, result, setResult, renewal, setRenewal, supersede, setSupersede, ticked, setTicked, ejected, setEjected,
     inDir: joinMediumPath(medium, sub),
     tickable,
     chosenRequests,
