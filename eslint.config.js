@@ -37,6 +37,8 @@ const LAYERS = {
     'src-main/core/media/media-errors.ts', 'src-main/core/issuance/profiles.ts', 'src-main/core/issuance/revocation-reasons.ts',
     'src-main/core/fs/untrusted-read.ts', 'src-main/core/safe-text.ts', 'src-main/core/issuance/issuance-pool.ts',
     'src-main/core/fs/distinct-folders.ts',
+    // cert issue-batch reads its folder of requests ahead, while the vault unlocks; the batches start Argon2id first thing.
+    'src-main/core/media/untrusted-input.ts', 'src-main/core/vault/unlock-ahead.ts',
   ]),
   electron: layer('electron/', [
     'node:**', 'electron', 'src-main/electron/**', ...CONTRACT, 'src-main/api/dispatch.ts', 'src-main/api/service.ts',

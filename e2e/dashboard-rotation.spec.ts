@@ -4,43 +4,14 @@
  * active key, "Root B" staged and reported by one of the two agents. Screenshots at both laptop
  * sizes, light and dark; axe clean.
  */
-import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from './fixtures/test.ts';
 import { LAPTOP_SIZES } from './support/evidence.ts';
-import { activeRoot, DAY_MS, openSeeder } from './support/seed-keys.ts';
+import { receiptsOnMedium, seedRotation } from './support/seed-rotation.ts';
+import { DAY_MS } from './support/seed-keys.ts';
 import { PASSPHRASE, openSection, unlockWithPassphrase } from './support/ui.ts';
-import { makeAgent, opensslSerial, writeReceipt } from '../src-main/testing/fleet-agents.ts';
 
 test.use({ seedVault: { actor: 'Seed Officer', passphrase: PASSPHRASE } });
-
-/** Root Z trusted (agent-1 renewed under Root A, agent-2 not), Root A active, Root B staged; agent-1's receipt for the bundle imported. */
-async function seedRotation(vaultDir: string) {
-  const work = join(vaultDir, '..', 'agents');
-  mkdirSync(work);
-  const s = await openSeeder(vaultDir);
-  const issue = async (agent: { csr: string }, out: string) => {
-    const c = await s.call('cert.issue', { source: { path: agent.csr }, out: join(work, out), profile: 'agent' });
-    return { serial: opensslSerial(join(work, out)), notBefore: c.notBefore };
-  };
-  await activeRoot(s, 'Root Z');
-  const agents = [makeAgent(work, 'agent-1', 'ec'), makeAgent(work, 'agent-2', 'rsa')];
-  const z1 = await issue(agents[0]!, 'z1.pem');
-  const z2 = (await issue(agents[1]!, 'z2.pem')).serial;
-  await s.advance(DAY_MS);
-  await activeRoot(s, 'Root A', 30);
-  const a1 = (await issue(makeAgent(work, 'agent-1', 'ec', '-a'), 'a1.pem')).serial;
-  const b = await s.call('key.create', { name: 'Root B', algorithm: 'ecdsa-p256' });
-  await s.call('key.selfSign', { key: b.id, subject: 'CN=Root B,O=Acme' });
-  await s.call('key.stage', { key: b.id });
-  const bundle = await s.call('bundle.write', { out: join(work, 'bundle.pem') });
-  const inbox = join(work, 'inbox');
-  mkdirSync(inbox);
-  writeReceipt(inbox, 'agent-1', agents[0]!, { bundleSha256: bundle.bundleSha256, serial: z1.serial, installedAt: new Date(new Date(z1.notBefore).getTime() + 3_600_000).toISOString() });
-  expect(await s.call('fleet.importReceipts', { dir: inbox })).toMatchObject({ accepted: 1 });
-  s.close();
-  return { work, agents, bundle, z2, a1 };
-}
 
 test('rotation panel: trusting percent, remaining leaves, days left and whether activating or retiring is safe', async ({ host, shots, a11y, everyLook }) => {
   // Eight screenshots, axe on each screen, OpenSSL seeding: room on a loaded machine (no timed assertion).
@@ -117,13 +88,7 @@ test('import receipts wizard: the folder checked with refused files and their re
   const { page } = host;
   const seeded = await seedRotation(host.vaultDir);
   const usb = join(host.workDir, 'USB-RECEIPTS');
-  const inbox = join(usb, 'receipts');
-  mkdirSync(inbox, { recursive: true });
-  const installedAt = new Date(Date.now() + 86_400_000 + 3_600_000).toISOString();
-  writeReceipt(inbox, 'agent-2', seeded.agents[1]!, { bundleSha256: seeded.bundle.bundleSha256, serial: seeded.z2, installedAt });
-  copyFileSync(join(seeded.work, 'inbox', 'agent-1.receipt.json'), join(inbox, 'agent-1.receipt.json'));
-  copyFileSync(join(seeded.work, 'inbox', 'agent-1.receipt.json.sig'), join(inbox, 'agent-1.receipt.json.sig'));
-  writeReceipt(inbox, 'forged', seeded.agents[0]!, { bundleSha256: seeded.bundle.bundleSha256, serial: seeded.z2, installedAt });
+  receiptsOnMedium(seeded, join(usb, 'receipts'));
   process.env.AIRGAP_CA_MEDIA_ROOTS = usb;
   await host.advanceClock(DAY_MS);
   await page.reload();

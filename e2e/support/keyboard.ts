@@ -5,7 +5,7 @@
  */
 import { expect, type Locator, type Page } from '@playwright/test';
 import type { PageGlobals } from '../page-globals.ts';
-import { everyLook, type A11yChecker, type ScreenshotTaker } from './evidence.ts';
+import { everyLook, type A11yChecker, type LookOptions, type ScreenshotTaker } from './evidence.ts';
 import { OFFICER, PASSPHRASE, ui } from './ui.ts';
 
 /** The ring as computed on `el` (or, for a text field, a checkbox or a file chooser's hidden input, on its visible box): an outline in a visible style. */
@@ -59,31 +59,45 @@ export async function tabAndType(page: Page, field: Locator, text: string, opts:
 }
 
 /**
- * axe and a screenshot at both laptop sizes, light and dark, the focus ring checked at each: the focus stays where it was.
- * Scrolled to the top first (scrolling moves no focus): the app bar is sticky, and a full-page shot taken scrolled down draws it mid-page.
+ * axe and a screenshot at both laptop sizes, light and dark (everyLook), with the ring checked at each: the
+ * element the officer left the focus on keeps it through every theme switch, resize and full-page screenshot,
+ * and still has it afterwards, so the officer's next key press lands where it would without the judging.
+ * `fullPage: false` takes the window only (a step with a bar pinned to the bottom of the window).
  */
-export function judgedWithRing(page: Page, a11y: A11yChecker, shots: ScreenshotTaker, name: string): Promise<void> {
-  return everyLook(page, a11y, shots, name, { each: () => expectRing(page), scrollTop: true });
+export async function judgedWithRing(page: Page, a11y: A11yChecker, shots: ScreenshotTaker, name: string, opts: Pick<LookOptions, 'fullPage'> = {}): Promise<void> {
+  const left = await page.evaluateHandle(() => (globalThis as unknown as PageGlobals).document.activeElement);
+  const stillThere = async (when: string) => {
+    const same = await left.evaluate((el) => el === (globalThis as unknown as PageGlobals).document.activeElement);
+    expect(same, `"${name}": the focus stays where the officer left it (${when})`).toBe(true);
+    await expectRing(page);
+  };
+  try {
+    // Scrolled to the top for the full-page shots (the sticky app bar drawn mid-page otherwise): scrolling moves no focus.
+    await everyLook(page, a11y, shots, name, { ...opts, scrollTop: true, each: (look) => stillThere(look.label) });
+    await stillThere('after the last look');
+  } finally {
+    await left.dispose();
+  }
+}
+
+/** Unlocks with the passphrase by keyboard only: the officer's name, Tab, the passphrase, Enter. */
+export async function unlockByKeyboard(page: Page, officer = OFFICER, passphrase = PASSPHRASE): Promise<void> {
+  const u = ui(page);
+  await expect(u.unlockHeading).toBeVisible();
+  await tabAndType(page, u.officerName, officer);
+  await tabAndType(page, u.passphrase, passphrase);
+  await page.keyboard.press('Enter');
+  await expect(u.consoleHeading).toBeVisible();
 }
 
 /**
- * Tabs to `target`, judges the screen with the ring on it (judgedWithRing), then presses `key` there. A full-page
- * screenshot resizes the window for a moment and Chromium may move the focus off then: the officer's own Tab brings it back.
+ * Tabs to `target`, judges the screen with the ring on it (judgedWithRing, which also holds the focus did not
+ * move through the theme switches, resizes and full-page screenshots), then presses `key` there.
  */
 export async function judgeAndPress(page: Page, a11y: A11yChecker, shots: ScreenshotTaker, target: Locator, name: string, key = 'Enter'): Promise<void> {
   await tabTo(page, target);
   await judgedWithRing(page, a11y, shots, name);
-  await tabAndPress(page, target, key);
-}
-
-/** Unlocks from the unlock screen by keyboard only: the officer's name, the passphrase, Enter. */
-export async function unlockByKeyboard(page: Page): Promise<void> {
-  const u = ui(page);
-  await expect(u.unlockHeading).toBeVisible();
-  await tabAndType(page, u.officerName, OFFICER);
-  await tabAndType(page, u.passphrase, PASSPHRASE);
-  await page.keyboard.press('Enter');
-  await expect(u.consoleHeading).toBeVisible();
+  await page.keyboard.press(key);
 }
 
 /**

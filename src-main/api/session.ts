@@ -59,6 +59,8 @@ export interface SessionOptions {
   ejectDeps?: EjectDeps;
   /** The batch-issuance worker's entry when a bundler moved it (the desktop app); default: next to its source. */
   issuanceWorkerUrl?: URL;
+  /** Folders of requests are read with blocking calls (readRequestFolder's `blocking`): the CLI, whose thread has nothing else to answer. */
+  blockingReads?: boolean;
   /** How tokens are reached: AIRGAP_CA_PKCS11_MODULE and the user PIN the host holds (in memory only). */
   tokens?: TokenAccess;
 }
@@ -117,6 +119,7 @@ export class Session implements SessionControl {
   readonly mediaDeps: DetectDeps;
   readonly ejectDeps: EjectDeps;
   readonly issuanceWorkerUrl: URL | undefined;
+  readonly blockingReads: boolean;
   readonly tokenAccess: TokenAccess;
   actor: string | null;
   lockedReason: string | null = null;
@@ -135,6 +138,7 @@ export class Session implements SessionControl {
     this.mediaDeps = opts.mediaDeps ?? systemDeps();
     this.ejectDeps = opts.ejectDeps ?? systemEjectDeps();
     this.issuanceWorkerUrl = opts.issuanceWorkerUrl;
+    this.blockingReads = opts.blockingReads ?? false;
     // A host with no PIN source of its own (the desktop app) hands the PIN over with token.setPin.
     this.tokenAccess = opts.tokens ?? { moduleFromEnvironment: undefined, pin: () => this.heldPin ?? undefined };
   }

@@ -151,4 +151,25 @@ describe('cert issue-batch at scale', () => {
     // Where a kill lands depends on the machine; the invariants above hold wherever it does, and a run left alone finishes.
     expect(outcomes.at(-1)).toBe('finished');
   }, 120_000);
+
+  it('the real CLI, whose batch starts Argon2id as it starts: a wrong passphrase file is refused and issues nothing; the right one (also as --name=VALUE) unlocks', async () => {
+    mkdirSync(at('p-in'));
+    for (let i = 0; i < 3; i++) writeFileSync(at(`p-in/p-${i}.csr`), toPem(makeCsr('p256', `p-${i}`), 'CERTIFICATE REQUEST'));
+    writeFileSync(at('wrong-pass'), `${PASSPHRASE}!`, { mode: 0o600 });
+    writeFileSync(at('pass'), PASSPHRASE, { mode: 0o600 });
+    const before = await serialsInVault();
+    const batch = (out: string, ...globals: string[]) => {
+      mkdirSync(out);
+      return spawnSync(process.execPath, [CLI_BIN, ...globals, '--json', 'cert', 'issue-batch', '--in', at('p-in'), '--out', out], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: dir } });
+    };
+    const wrong = batch(at('p-out-wrong'), '--vault', at('vault'), '--passphrase-file', at('wrong-pass'));
+    expect(wrong.status).not.toBe(0);
+    expect((JSON.parse(wrong.stdout) as { error: { code: string } }).error.code).toBe('WRONG_PASSPHRASE');
+    expect(readdirSync(at('p-out-wrong'))).toEqual([]);
+    expect(await serialsInVault()).toEqual(before);
+    const right = batch(at('p-out'), `--vault=${at('vault')}`, `--passphrase-file=${at('pass')}`);
+    expect(right.status).toBe(0);
+    expect((JSON.parse(right.stdout) as { issued: number }).issued).toBe(3);
+    expect(readdirSync(at('p-out')).sort()).toEqual(['p-0.crt.pem', 'p-1.crt.pem', 'p-2.crt.pem']);
+  }, 60_000);
 });

@@ -71,6 +71,8 @@ export class CliContext {
       defaultActor: this.actor,
       kdfCost,
       mediaDeps: { ...systemDeps(), env },
+      // Nothing else runs on this thread while a folder of requests is read.
+      blockingReads: true,
       tokens: { moduleFromEnvironment: env.AIRGAP_CA_PKCS11_MODULE || undefined, pin: () => this.tokenPin() },
       ...(logger ? { logger } : {}),
     });

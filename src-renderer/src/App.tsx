@@ -7,6 +7,7 @@ import useMediaQuery from '@mui/material/useMediaQuery';
 import { useEffect, useMemo, useState } from 'react';
 import { ApiErrorAlert } from './components/ApiErrorAlert.tsx';
 import { AppHeader } from './components/AppHeader.tsx';
+import { useFocusKeeper } from './components/focus-keeper.ts';
 import { ConsoleScreen } from './screens/ConsoleScreen.tsx';
 import { CreateVaultScreen } from './screens/CreateVaultScreen.tsx';
 import { UnlockScreen } from './screens/UnlockScreen.tsx';
@@ -71,6 +72,7 @@ export function App() {
   const lock = useAppStore((s) => s.lock);
   const [locking, setLocking] = useState(false);
   useSessionTracking(status?.unlocked === true);
+  useFocusKeeper();
 
   const onLock = async () => {
     setLocking(true);

@@ -20,7 +20,7 @@ import { RenewalStore } from '../../core/store/renewal-store.ts';
 import { PROFILES } from '../../core/issuance/profiles.ts';
 import { normalizeSerialHex } from '../../core/asn1/serial.ts';
 import { parseRevocationReason, type ReasonName } from '../../core/issuance/revocation-reasons.ts';
-import { readMediaFile, readRequestFolder } from '../../core/media/untrusted-input.ts';
+import { BATCH_FOLDER_READ, readMediaFile, readRequestFolder } from '../../core/media/untrusted-input.ts';
 import { checkCertificatesForImport } from '../../core/issuance/certificate-import.ts';
 import { checkCrlForImport, MAX_IMPORTED_CRL_BYTES } from '../../core/issuance/crl-import.ts';
 import { certificateFingerprint } from '../../core/keys/trusted-roots.ts';
@@ -205,7 +205,7 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
     if (!existsSync(outDir)) throw new DomainError('NOT_FOUND', `The output folder ${outDir} does not exist. Create it (or choose the medium's folder) first.`);
     const bundleOut = input.bundleOut ? resolve(input.bundleOut) : null;
     if (bundleOut && existsSync(bundleOut)) throw new DomainError('OUTPUT_EXISTS', `${bundleOut} already exists. Certificates are never written over an existing file.`);
-    const folder = await readRequestFolder(resolve(input.inDir), { accept: input.skipRenewals ? ['csr', 'pkcs7'] : ['csr'], maxFiles: 1_000_000 });
+    const folder = await readRequestFolder(resolve(input.inDir), { ...BATCH_FOLDER_READ, ...(input.skipRenewals ? { accept: ['csr', 'pkcs7'] } : {}), blocking: ctx.blockingReads });
     const results: BatchItemResult[] = [];
     const items: Array<{ id: string; csr: Uint8Array }> = [];
     const outName = (file: string) => certificateFileName(outDir, file);
@@ -240,7 +240,8 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
     ctx.progress({ operation: 'cert.issueBatch', done: 0, total: items.length });
     // Each certificate is written under a hidden temporary name as its chunk comes back, while the
     // workers sign the rest; it gets its name only once the batch is recorded (below).
-    const staged = new Map<string, StagedFile>();
+    // By request: its file, and the serial of the certificate in it.
+    const staged = new Map<string, { file: StagedFile; serial: string }>();
     const pemOf = (der: Uint8Array) => Buffer.from(toPem(der, 'CERTIFICATE'));
     try {
       // Serials come back unique within the batch and unused in the vault (one look-up for the batch).
@@ -252,21 +253,20 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
           truncateToIssuer: input.truncate,
           takenSerials: (s) => certs.takenSerials(s),
           onChunk: (chunk) => {
-            for (const o of chunk) if (o.ok) staged.set(o.id, stageNewFile(outName(o.id), pemOf(o.certificate.der), { mode: 0o644 }));
+            for (const o of chunk) if (o.ok) staged.set(o.id, { file: stageNewFile(outName(o.id), pemOf(o.certificate.der), { mode: 0o644 }), serial: o.certificate.serialHex });
           },
           onProgress: (done, total) => ctx.progress({ operation: 'cert.issueBatch', done, total }),
           ...(ctx.issuanceWorkerUrl ? { workerUrl: ctx.issuanceWorkerUrl } : {}),
         }),
       );
       const issued = outcomes.flatMap((o) => (o.ok ? [{ id: o.id, c: o.certificate }] : []));
-      // A serial drawn again (it collided) changed its certificate: that file is written again.
+      // A serial drawn again (it collided) is a new certificate (only a collision redraws one): that file is written again.
       const files = issued.map(({ id, c }) => {
-        const pem = pemOf(c.der);
         const s = staged.get(id);
-        if (s && Buffer.from(s.bytes).equals(pem)) return s;
-        if (s) discardStaged([s]);
-        const again = stageNewFile(outName(id), pem, { mode: 0o644 });
-        staged.set(id, again);
+        if (s && s.serial === c.serialHex) return s.file;
+        if (s) discardStaged([s.file]);
+        const again = stageNewFile(outName(id), pemOf(c.der), { mode: 0o644 });
+        staged.set(id, { file: again, serial: c.serialHex });
         return again;
       });
       v.transaction(() => {
@@ -284,7 +284,7 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
       return finishIssueBatch(outcomes, issued, written, results, outName, bundleOut, outDir, started);
     } finally {
       // Nothing staged outlives a batch that failed before naming its files.
-      discardStaged([...staged.values()]);
+      discardStaged([...staged.values()].map((s) => s.file));
     }
   },
 
@@ -301,7 +301,7 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
     for (let n = 2; !input.report && (existsSync(reportJson) || existsSync(reportJson.replace(/\.json$/, '.csv'))); n++) reportJson = defaultReport(n);
     const reportCsv = `${reportJson.replace(/\.json$/i, '')}.csv`;
     for (const f of [reportJson, reportCsv]) if (existsSync(f)) throw new DomainError('OUTPUT_EXISTS', `${f} already exists; reports are never written over an existing file. Nothing was renewed.`);
-    const folder = await readRequestFolder(resolve(input.inDir), { accept: ['pkcs7', 'csr', 'certificate'], maxFiles: 1_000_000 });
+    const folder = await readRequestFolder(resolve(input.inDir), { accept: ['pkcs7', 'csr', 'certificate'], maxFiles: 1_000_000, blocking: ctx.blockingReads });
     checkSigner(keys.active(), input.signingKeyId);
     const skipped: string[] = [];
     const inputs: RenewalInput[] = [];
@@ -440,7 +440,7 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
     const { keys, certs } = ctx.stores;
     const k = keyWithCertificate(keys, input.issuer);
     const dir = resolve(input.dir);
-    const folder = await readRequestFolder(dir, { accept: ['certificate'], maxFiles: 1_000_000 });
+    const folder = await readRequestFolder(dir, { accept: ['certificate'], maxFiles: 1_000_000, blocking: ctx.blockingReads });
     // Serials are unique across the vault (every CA): a serial held by any certificate is taken.
     const everyCa = new CertificateStore(v.db);
     const checked = checkCertificatesForImport(

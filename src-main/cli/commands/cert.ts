@@ -66,6 +66,9 @@ export function certCommand(action: Action): Command {
     .option('--truncate', "cut NotAfter back to the issuing key's NotAfter instead of refusing")
     .action(
       action(async (ctx, opts: { in: string; out: string; bundleOut?: string; profile: (typeof PROFILE_NAMES)[number]; days?: number; truncate?: boolean }) => {
+        // The requests are read while Argon2id unlocks the vault (on the thread pool; this thread only waits for it).
+        const { BATCH_FOLDER_READ, readRequestFolderAhead } = await import('../../core/media/untrusted-input.ts');
+        readRequestFolderAhead(opts.in, { ...BATCH_FOLDER_READ, blocking: true });
         await ctx.unlock();
         const done = showProgress(ctx, 'issuing');
         const r = await ctx.call('cert.issueBatch', { inDir: opts.in, outDir: opts.out, bundleOut: opts.bundleOut, profile: opts.profile, days: opts.days, truncate: Boolean(opts.truncate) }).finally(done);

@@ -85,8 +85,14 @@ export interface StagedFile {
   tmp: string | null;
 }
 
+/** This process's mark on its temporary names, and a counter: no random draw per file (a batch writes thousands). */
+const TMP_TAG = randomBytes(6).toString('hex');
+let tmpCount = 0;
+
 function writeTemporary(path: string, bytes: Uint8Array, mode: number): string {
-  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  // Unique in this process by the counter, and against other processes by the tag; a name taken anyway
+  // (O_EXCL) fails this write, and publishing tries again under the next name.
+  const tmp = join(dirname(path), `.${basename(path)}.${TMP_TAG}${(tmpCount++).toString(36)}.tmp`);
   try {
     const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
     try {

@@ -77,13 +77,16 @@ export class IssuancePool {
               };
               const onMessage = (r: R): void => {
                 inFlight--;
+                // The worker gets its next request before this thread records the result (writing a chunk's
+                // files takes a while): it never waits for this thread.
+                feed();
                 try {
                   record(r);
                 } catch (e) {
+                  // That request's answer would reach the next run: this pool is not used again.
+                  this.#failure ??= e as Error;
                   reject(e as Error);
-                  return;
                 }
-                feed();
               };
               const onError = (e: unknown): void => reject(e instanceof Error ? e : new Error(String(e)));
               const onExit = (code: number): void => reject(this.#failure ?? new Error(`issuance worker exited with code ${code}`));

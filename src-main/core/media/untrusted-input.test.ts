@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { mkdtemp, mkdir, readFile, writeFile, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readFileInFolder, readRequestFolder, readMediaFile, sniffFile, type UntrustedFile } from './untrusted-input.ts';
+import { readFileInFolder, readRequestFolder, readRequestFolderAhead, readMediaFile, sniffFile, type UntrustedFile } from './untrusted-input.ts';
 import { run } from '../../testing/fat-testkit.ts';
 import { makeCrl, makeSigner, derToPem } from '../../testing/export-fixtures.ts';
 import { DomainError } from '../errors.ts';
@@ -130,7 +130,8 @@ describe('sniffing files from media', () => {
   });
 });
 
-describe('readRequestFolder', () => {
+// The CLI reads with blocking calls, the desktop app asynchronously: the same files, refusals and cap either way.
+describe.each([false, true])('readRequestFolder (blocking: %s)', (blocking) => {
   it('reads each file on its own: one bad file does not stop the others', async () => {
     const root = await mkdtemp(join(tmpdir(), 'airgap-requests-'));
     const g = (n: string): string => join(root, n);
@@ -150,7 +151,7 @@ describe('readRequestFolder', () => {
     await writeFile(join(tmpdir(), 'airgap-outside', 'x.csr'), await readFile(f('req.pem')));
     await symlink(join(tmpdir(), 'airgap-outside'), g('outside'));
 
-    const r = await readRequestFolder(root, { accept: ['csr'], maxBytes: 1024 });
+    const r = await readRequestFolder(root, { blocking, accept: ['csr'], maxBytes: 1024 });
     const byName = Object.fromEntries(r.files.map((x) => [x.name, x.ok ? `ok:${x.file.kind}` : x.code]));
     expect(byName).toEqual({
       'a.csr': 'ok:csr',
@@ -171,7 +172,7 @@ describe('readRequestFolder', () => {
     const failed = r.files.find((x) => x.name === 'c.csr');
     expect(failed && !failed.ok && failed.message).toMatch(/^c\.csr /);
 
-    const deep = await readRequestFolder(root, { accept: ['csr'], maxBytes: 1024, recursive: true });
+    const deep = await readRequestFolder(root, { blocking, accept: ['csr'], maxBytes: 1024, recursive: true });
     const ok = deep.files.filter((x): x is { name: string; ok: true; file: UntrustedFile } => x.ok).map((x) => x.name);
     expect(ok).toEqual(['a.csr', 'b.csr', 'more/h.csr']);
     // The symlinked folder is never entered.
@@ -181,23 +182,55 @@ describe('readRequestFolder', () => {
   it('refuses a folder that is a symbolic link or missing', async () => {
     const root = await mkdtemp(join(tmpdir(), 'airgap-requests-'));
     await symlink(dir, join(root, 'link'));
-    await expect(readRequestFolder(join(root, 'link'))).rejects.toMatchObject({ code: 'FILE_REFUSED' });
-    await expect(readRequestFolder(join(root, 'nope'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(readRequestFolder(join(root, 'link'), { blocking })).rejects.toMatchObject({ code: 'FILE_REFUSED' });
+    await expect(readRequestFolder(join(root, 'nope'), { blocking })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('stops the whole read with BATCH_TOO_LARGE when the files together pass the total cap, naming the first file in name order that passes it', async () => {
     const root = await mkdtemp(join(tmpdir(), 'airgap-requests-'));
     const pem = await readFile(f('req.pem'));
     for (const n of ['a', 'b', 'c', 'd']) await writeFile(join(root, `${n}.csr`), pem);
-    const all = await readRequestFolder(root, { accept: ['csr'], maxTotalBytes: pem.length * 4 });
+    const all = await readRequestFolder(root, { blocking, accept: ['csr'], maxTotalBytes: pem.length * 4 });
     expect(all.files.map((x) => x.ok)).toEqual([true, true, true, true]);
-    await expect(readRequestFolder(root, { accept: ['csr'], maxTotalBytes: pem.length * 4 - 1 })).rejects.toMatchObject({
+    await expect(readRequestFolder(root, { blocking, accept: ['csr'], maxTotalBytes: pem.length * 4 - 1 })).rejects.toMatchObject({
       code: 'BATCH_TOO_LARGE',
       message: expect.stringMatching(/d\.csr .*Split the files/),
     });
     // A file refused on its own (too large, not a request) is not charged: the others still fit.
     await writeFile(join(root, 'big.csr'), new Uint8Array(2048));
-    const mixed = await readRequestFolder(root, { accept: ['csr'], maxBytes: 1024, maxTotalBytes: pem.length * 4 });
+    const mixed = await readRequestFolder(root, { blocking, accept: ['csr'], maxBytes: 1024, maxTotalBytes: pem.length * 4 });
     expect(mixed.files.map((x) => (x.ok ? 'ok' : x.code))).toEqual(['ok', 'ok', 'FILE_TOO_LARGE', 'ok', 'ok']);
+  });
+});
+
+describe('readRequestFolderAhead (the CLI reads a batch while the vault unlocks)', () => {
+  const names = (r: Awaited<ReturnType<typeof readRequestFolder>>) => r.files.map((x) => x.name);
+
+  it('the next read of the same folder with the same options is that read; another read is its own', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'airgap-ahead-'));
+    const pem = await readFile(f('req.pem'));
+    await writeFile(join(root, 'a.csr'), pem);
+    readRequestFolderAhead(root, { accept: ['csr'], maxFiles: 10, blocking: true });
+    // Written after the read ahead has read the folder: only a fresh read sees it.
+    await new Promise((r) => setTimeout(r, 20));
+    await writeFile(join(root, 'b.csr'), pem);
+    expect(names(await readRequestFolder(root, { accept: ['csr'], maxFiles: 10, blocking: true }))).toEqual(['a.csr']);
+    // Taken once: the next read is a read of the folder as it is now.
+    expect(names(await readRequestFolder(root, { accept: ['csr'], maxFiles: 10, blocking: true }))).toEqual(['a.csr', 'b.csr']);
+
+    // Other options (here the file cap) are not served the read ahead.
+    readRequestFolderAhead(root, { accept: ['csr'], maxFiles: 10, blocking: true });
+    await new Promise((r) => setTimeout(r, 20));
+    await writeFile(join(root, 'c.csr'), pem);
+    expect(names(await readRequestFolder(root, { accept: ['csr'], maxFiles: 11, blocking: true }))).toEqual(['a.csr', 'b.csr', 'c.csr']);
+  });
+
+  it('a read ahead that failed is done again: the folder made since is read', async () => {
+    const root = join(await mkdtemp(join(tmpdir(), 'airgap-ahead-')), 'later');
+    readRequestFolderAhead(root, { accept: ['csr'] });
+    await new Promise((r) => setTimeout(r, 20));
+    await mkdir(root);
+    await writeFile(join(root, 'a.csr'), await readFile(f('req.pem')));
+    expect(names(await readRequestFolder(root, { accept: ['csr'] }))).toEqual(['a.csr']);
   });
 });

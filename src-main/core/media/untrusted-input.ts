@@ -8,9 +8,9 @@
  * importers; this hands them bytes and a kind.
  */
 import { lstat, readdir } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { DomainError } from '../errors.ts';
-import { ReadBudget, readUntrustedFile } from '../fs/untrusted-read.ts';
+import { ReadBudget, readUntrustedFile, readUntrustedFileSync } from '../fs/untrusted-read.ts';
 import { errnoOf } from './media-errors.ts';
 import { PEM_LABELS, parsePemBlocks, parseSerialList, sniffDer, type DerKind, type FileKind } from './asn1-sniff.ts';
 
@@ -108,6 +108,15 @@ export function safeEntryName(name: string): string | null {
 /** Read and sniff one file the officer chose (e.g. a chain or a serial list). */
 export async function readMediaFile(path: string, opts: ReadFileOptions & { budget?: ReadBudget } = {}, displayName = basename(path)): Promise<UntrustedFile> {
   const bytes = await readUntrustedFile(path, { maxBytes: opts.maxBytes ?? DEFAULT_MAX_FILE_BYTES, what: 'input', displayName, ...(opts.budget ? { budget: opts.budget } : {}) });
+  return acceptedFile(path, bytes, opts, displayName);
+}
+
+/** The same, blocking this thread for the read (a caller with nothing else to answer: the CLI). */
+function readMediaFileSync(path: string, opts: ReadFileOptions, displayName: string): UntrustedFile {
+  return acceptedFile(path, readUntrustedFileSync(path, { maxBytes: opts.maxBytes ?? DEFAULT_MAX_FILE_BYTES, what: 'input', displayName }), opts, displayName);
+}
+
+function acceptedFile(path: string, bytes: Uint8Array, opts: ReadFileOptions, displayName: string): UntrustedFile {
   const sniffed = sniffFile(displayName, bytes);
   if (opts.accept && !opts.accept.includes(sniffed.kind)) {
     throw new DomainError(
@@ -143,6 +152,14 @@ export interface ReadFolderOptions extends ReadFileOptions {
   maxFiles?: number;
   /** The most all files together may hold (default 1 GiB); beyond it the whole read is BATCH_TOO_LARGE. */
   maxTotalBytes?: number;
+  /**
+   * Read with blocking calls, one file after another, yielding between slices of files: for a caller
+   * whose thread has nothing else to answer meanwhile (the CLI). Each asynchronous read costs several
+   * round trips to the thread pool (~75 µs a small file against ~4 µs blocking, measured on a folder of
+   * 10,000 requests); the desktop app keeps the asynchronous reads, so its window answers during a
+   * slow medium's read.
+   */
+  blocking?: boolean;
 }
 
 /** Files read at once from a folder. */
@@ -162,8 +179,40 @@ export async function checkMediaFolder(dir: string, holds = 'the files'): Promis
   if (!st.isDirectory()) throw new DomainError('INVALID_INPUT', `${dir} is not a folder. Choose the folder that holds ${holds}.`);
 }
 
+/** How `cert issue-batch` reads its folder (the CLI reads it ahead with the same options: readRequestFolderAhead). */
+export const BATCH_FOLDER_READ = { accept: ['csr'], maxFiles: 1_000_000 } as const satisfies ReadFolderOptions;
+
+let readAhead: { key: string; result: Promise<FolderReadResult> } | null = null;
+
+function readAheadKey(dir: string, opts: ReadFolderOptions): string {
+  const { accept, maxBytes, recursive, maxDepth, maxFiles, maxTotalBytes, blocking } = opts;
+  return JSON.stringify([resolve(dir), accept ?? null, maxBytes ?? null, recursive ?? false, maxDepth ?? null, maxFiles ?? null, maxTotalBytes ?? null, blocking ?? false]);
+}
+
+/**
+ * Start reading a folder now that readRequestFolder will be asked for with the same options later: the
+ * CLI reads a batch's requests while Argon2id unlocks the vault on the thread pool (this thread waits
+ * for it meanwhile). The next readRequestFolder takes this read if it asks for the same folder the same
+ * way, else drops it; a read ahead that failed is done again then, so the error reported is that read's.
+ */
+export function readRequestFolderAhead(dir: string, opts: ReadFolderOptions): void {
+  const result = readFolder(dir, opts);
+  result.catch(() => undefined);
+  readAhead = { key: readAheadKey(dir, opts), result };
+}
+
 /** Read every file in the chosen folder (e.g. a folder of CSRs for `cert issue-batch`). */
 export async function readRequestFolder(dir: string, opts: ReadFolderOptions = {}): Promise<FolderReadResult> {
+  const ahead = readAhead;
+  readAhead = null;
+  if (ahead && ahead.key === readAheadKey(dir, opts)) {
+    const result = await ahead.result.catch(() => null);
+    if (result) return result;
+  }
+  return await readFolder(dir, opts);
+}
+
+async function readFolder(dir: string, opts: ReadFolderOptions): Promise<FolderReadResult> {
   await checkMediaFolder(dir);
 
   const maxFiles = opts.maxFiles ?? 10_000;
@@ -210,6 +259,10 @@ export async function readRequestFolder(dir: string, opts: ReadFolderOptions = {
   // The total cap is charged in name order, not in the order reads finish: the file named as passing it is
   // always the same one, and a lane waits for the files before its own to be charged before it takes another
   // (at most READ_LANES files are held beyond what has been charged).
+  if (opts.blocking) {
+    await readBlocking(dir, reads, result, budget, opts);
+    return result;
+  }
   let next = 0;
   const charged: Array<Promise<void>> = [];
   const lane = async (): Promise<void> => {
@@ -223,8 +276,7 @@ export async function readRequestFolder(dir: string, opts: ReadFolderOptions = {
       try {
         outcome = { name, ok: true, file: await readMediaFile(join(dir, name), opts, name) };
       } catch (e) {
-        const err = e instanceof DomainError ? e : new DomainError('IO_ERROR', `${name} could not be read from the medium. Check the medium and try again.`);
-        outcome = { name, ok: false, code: err.code, message: err.message };
+        outcome = folderFailure(name, e);
       }
       try {
         if (i > 0) await charged[i - 1];
@@ -240,4 +292,33 @@ export async function readRequestFolder(dir: string, opts: ReadFolderOptions = {
   };
   await Promise.all(Array.from({ length: Math.min(READ_LANES, reads.length) }, lane));
   return result;
+}
+
+/** One file's outcome in a folder read: a refusal of that file only, never the whole read's. */
+function folderFailure(name: string, e: unknown): FolderFileResult {
+  const err = e instanceof DomainError ? e : new DomainError('IO_ERROR', `${name} could not be read from the medium. Check the medium and try again.`);
+  return { name, ok: false, code: err.code, message: err.message };
+}
+
+/** How long a blocking folder read holds the thread before it lets other work run (an unlock waiting for its next step). */
+const BLOCKING_SLICE_MS = 4;
+
+/** readRequestFolder's reads with blocking calls, in name order (so each file is charged to the total cap as it is read). */
+async function readBlocking(dir: string, reads: ReadonlyArray<{ slot: number; name: string }>, result: FolderReadResult, budget: ReadBudget, opts: ReadFolderOptions): Promise<void> {
+  let slice = performance.now();
+  for (const { slot, name } of reads) {
+    let outcome: FolderFileResult;
+    try {
+      outcome = { name, ok: true, file: readMediaFileSync(join(dir, name), opts, name) };
+    } catch (e) {
+      outcome = folderFailure(name, e);
+    }
+    // Over the total cap the batch stops: it is not one file's failure. A file refused on its own is not charged.
+    if (outcome.ok) budget.charge(outcome.file.bytes.length, name);
+    result.files[slot] = outcome;
+    if (performance.now() - slice > BLOCKING_SLICE_MS) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      slice = performance.now();
+    }
+  }
 }

@@ -33,7 +33,33 @@ export function newKdfParams(cost: KdfCost = DEFAULT_KDF): KdfParams {
   return { name: 'argon2id', ...cost, salt: randomBytes(16).toString('base64url') };
 }
 
+/** A derivation started before it was asked for (deriveKekAhead), with what it was started from. */
+let ahead: { passphrase: string; params: string; kek: Promise<Buffer> } | null = null;
+
+const paramsKey = (p: KdfParams): string => JSON.stringify([p.name, p.salt, p.memoryKiB, p.passes, p.parallelism]);
+
+/**
+ * Start the Argon2id derivation of a passphrase before the unlock asks for it (the CLI, as it starts:
+ * the derivation runs on the thread pool while the CLI loads). The next deriveKek of the very same
+ * passphrase and parameters takes its result (once); any other derivation is its own. The cost is the
+ * slot's own: nothing is derived with less.
+ */
+export function deriveKekAhead(passphrase: string, params: KdfParams): void {
+  const kek = argon2id(passphrase, params);
+  kek.catch(() => undefined);
+  ahead = { passphrase, params: paramsKey(params), kek };
+}
+
 export function deriveKek(passphrase: string, params: KdfParams): Promise<Buffer> {
+  const a = ahead;
+  if (a && a.passphrase === passphrase && a.params === paramsKey(params)) {
+    ahead = null;
+    return a.kek;
+  }
+  return argon2id(passphrase, params);
+}
+
+function argon2id(passphrase: string, params: KdfParams): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     argon2(
       'argon2id',

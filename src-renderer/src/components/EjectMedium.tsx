@@ -47,26 +47,40 @@ export function mediumHolding(folder: string, volumes: readonly string[]): strin
  * with the platform's answer (who holds it). `autoFocus`: Eject takes the
  * focus when it appears (the control that had it, a write button, is gone).
  * A refused eject gives the focus back to Eject (it was disabled meanwhile),
- * so Enter tries again once the volume is free. `buttonRef`: the step's own
- * handle on the Eject button, to hand it the focus later (after a second
- * write to the same medium).
+ * so Enter tries again once the volume is free; a done one to "Safe to remove"
+ * unless `onEjected` moved it on itself. `buttonRef`: the step's own handle on
+ * the Eject button, to hand it the focus later (after a second write to the
+ * same medium).
  */
 export function EjectMedium({ path, ejected, onEjected, why = 'Pulling it out now can lose what was just written.', autoFocus = false, buttonRef }: { path: string; ejected: boolean; onEjected: () => void; why?: string; autoFocus?: boolean; buttonRef?: RefObject<HTMLButtonElement | null> }) {
   const { run, busy, error, busyWhile } = useApiAction();
+  // Pressed from the keyboard, the Eject button goes away with the eject: the focus goes to "Safe to remove" (where
+  // reading resumes; Tab goes on from there), not to the top of the page. A caller moving it on (the next share's
+  // field, Done) does so in its own effect, which runs after this one, or in onEjected (then the focus is elsewhere already).
   const own = useRef<HTMLButtonElement>(null);
   const button = buttonRef ?? own;
+  const safe = useRef<HTMLDivElement>(null);
+  const refocus = useRef(false);
+  useEffect(() => {
+    if (!ejected || !refocus.current) return;
+    refocus.current = false;
+    const at = document.activeElement;
+    if (at === null || at === document.body) safe.current?.focus();
+  }, [ejected]);
   const eject = () =>
     busyWhile(async () => {
+      refocus.current = button.current !== null && button.current === document.activeElement;
       const found = await call('media.list', {});
       const r = await run('media.eject', { path: mediumHolding(path, found.ok ? found.value.media.map((m) => m.path) : []) });
       if (r.ok) onEjected();
+      else refocus.current = false;
     });
   useEffect(() => {
     if (error && !busy) button.current?.focus();
   }, [error, busy, button]);
   if (ejected) {
     return (
-      <Alert severity="success" data-testid="safe-to-remove" sx={{ mb: 2 }}>
+      <Alert severity="success" data-testid="safe-to-remove" sx={{ mb: 2 }} ref={safe} tabIndex={-1}>
         <AlertTitle>Safe to remove</AlertTitle>
         The system has ejected the medium holding <MonoText>{path}</MonoText>. You can pull it out now.
       </Alert>
@@ -78,7 +92,7 @@ export function EjectMedium({ path, ejected, onEjected, why = 'Pulling it out no
         severity="warning"
         data-testid="eject-first"
         action={
-          <Button variant="contained" onClick={() => void eject()} disabled={busy} autoFocus={autoFocus} ref={button} sx={{ whiteSpace: 'nowrap' }}>
+          <Button ref={button} variant="contained" onClick={() => void eject()} disabled={busy} autoFocus={autoFocus} sx={{ whiteSpace: 'nowrap' }}>
             {busy ? 'Ejecting…' : 'Eject'}
           </Button>
         }

@@ -5,7 +5,7 @@ import ListItemButton from '@mui/material/ListItemButton';
 import ListItemText from '@mui/material/ListItemText';
 import Paper from '@mui/material/Paper';
 import Typography from '@mui/material/Typography';
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import type { SessionStatus } from '../../../src-main/api/contract.ts';
 import Alert from '@mui/material/Alert';
 import { ApiErrorAlert } from '../components/ApiErrorAlert.tsx';
@@ -39,6 +39,15 @@ export function ConsoleScreen({ status }: { status: SessionStatus }) {
   useEffect(() => {
     document.scrollingElement?.scrollTo({ top: 0 });
   }, [wizard]);
+  // A wizard closed from the keyboard (Escape, Close wizard, Done) takes the focused control with it: the keyboard
+  // goes on from the top of the section it returns to, not from the top of the window.
+  const main = useRef<HTMLElement>(null);
+  const hadWizard = useRef(wizard !== null);
+  useEffect(() => {
+    const closed = hadWizard.current && wizard === null;
+    hadWizard.current = wizard !== null;
+    if (closed && (document.activeElement === null || document.activeElement === document.body)) main.current?.focus();
+  }, [wizard]);
 
   return (
     <Box sx={{ display: 'flex', alignItems: 'stretch', minHeight: 'calc(100vh - 64px)' }}>
@@ -66,7 +75,7 @@ export function ConsoleScreen({ status }: { status: SessionStatus }) {
           ))}
         </List>
       </Paper>
-      <Box component="main" sx={{ flexGrow: 1, minWidth: 0, px: 4, py: 3 }}>
+      <Box component="main" ref={main} tabIndex={-1} sx={{ flexGrow: 1, minWidth: 0, px: 4, py: 3, outline: 'none' }}>
         <ShareDelivery />
         {casError ? <ApiErrorAlert error={casError} title="The certificate authorities of this vault could not be read" /> : null}
         {caName === null ? (

@@ -1,3 +1,4 @@
+import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import FormControl from '@mui/material/FormControl';
 import FormControlLabel from '@mui/material/FormControlLabel';
@@ -7,7 +8,7 @@ import RadioGroup from '@mui/material/RadioGroup';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import type { MediumView } from '../../../../src-main/api/contract.ts';
 import { call, type ApiFailure } from '../../api.ts';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert.tsx';
@@ -86,5 +87,58 @@ export function MediumFolderField({ value, onChange, legend }: { value: string; 
       </div>
       {error ? <ApiErrorAlert error={error} title="Removable media could not be listed" /> : null}
     </Stack>
+  );
+}
+
+/**
+ * The first step of a wizard that reads a folder on a medium: the medium, a
+ * folder below it, and the button that reads it (`action`). A form, so Enter
+ * in the folder field reads it as the button does. `readsFrom` says what is
+ * read from where once a medium is chosen.
+ */
+export function MediumFolderForm({
+  legend,
+  medium,
+  onMedium,
+  sub,
+  onSub,
+  readsFrom,
+  action,
+  busy,
+  onRead,
+}: {
+  legend: string;
+  medium: string;
+  onMedium(folder: string): void;
+  sub: string;
+  onSub(folder: string): void;
+  readsFrom: string;
+  action: string;
+  busy: boolean;
+  onRead(): void;
+}) {
+  const blocked = medium.trim() === '' || busy;
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (!blocked) onRead();
+  };
+  return (
+    <Box component="form" onSubmit={submit} aria-label={action} noValidate>
+      <MediumFolderField value={medium} onChange={onMedium} legend={legend} />
+      <TextField
+        label="Folder on the medium (optional)"
+        value={sub}
+        onChange={(e) => onSub(e.target.value)}
+        helperText={medium ? readsFrom : 'Choose a medium first; empty: its top folder.'}
+        sx={{ mt: 2 }}
+        fullWidth
+        slotProps={{ htmlInput: { spellCheck: false } }}
+      />
+      <Stack direction="row" spacing={1} sx={{ mt: 2 }}>
+        <Button type="submit" variant="outlined" disabled={blocked}>
+          {action}
+        </Button>
+      </Stack>
+    </Box>
   );
 }

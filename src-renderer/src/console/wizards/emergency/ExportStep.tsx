@@ -9,7 +9,7 @@ import Radio from '@mui/material/Radio';
 import RadioGroup from '@mui/material/RadioGroup';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { MediumView } from '../../../../../src-main/api/contract.ts';
 import { writtenCountText } from '../../../components/EjectMedium.tsx';
 import { CopyTextButton } from '../../../components/CopyTextButton.tsx';
@@ -48,6 +48,17 @@ export function ExportStep() {
   const done = c.verified?.ok === true || c.exportSkipped;
   const medium = media?.find((m) => m.path === c.mediumPath) ?? null;
   const writing = busy === 'Writing the export package…';
+  // Write and Skip go away once pressed: the keyboard goes on from what they led to (the verification, or the
+  // line saying the export was skipped), from where Tab reaches Next, not from the top of the page.
+  const pressed = useRef<'write' | 'skip' | null>(null);
+  const verifiedLine = useRef<HTMLDivElement>(null);
+  const skippedLine = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (pressed.current === 'write' && c.verified) verifiedLine.current?.focus();
+    else if (pressed.current === 'skip' && c.exportSkipped) skippedLine.current?.focus();
+    else return;
+    pressed.current = null;
+  }, [c.verified, c.exportSkipped]);
 
   return (
     <CeremonyStep
@@ -75,7 +86,15 @@ export function ExportStep() {
       ) : null}
       {c.verified?.ok !== true ? (
         <Stack direction="row" spacing={2}>
-          <Button variant="contained" onClick={() => medium && void exportTo(medium.path)} disabled={!medium || Boolean(busy)}>
+          <Button
+            variant="contained"
+            onClick={() => {
+              if (!medium) return;
+              pressed.current = 'write';
+              void exportTo(medium.path);
+            }}
+            disabled={!medium || Boolean(busy)}
+          >
             {medium ? `Write the package to ${shown(medium.label)}` : 'Write the package'}
           </Button>
           {!medium ? (
@@ -86,6 +105,7 @@ export function ExportStep() {
           {!c.exportSkipped ? (
             <Button
               onClick={() => {
+                pressed.current = 'skip';
                 log('export skipped', c.officer ?? '', 'the package is to be written later with the export wizard');
                 patch({ exportSkipped: true });
               }}
@@ -97,7 +117,7 @@ export function ExportStep() {
         </Stack>
       ) : null}
       {writing ? <OperationProgress operation="export.media" label="Writing the export package" running /> : null}
-      {c.exportSkipped && c.verified?.ok !== true ? <Alert severity="warning">The export was skipped: the agents keep the old bundle until you write a package with the export wizard.</Alert> : null}
+      {c.exportSkipped && c.verified?.ok !== true ? <Alert severity="warning" ref={skippedLine} tabIndex={-1} data-testid="export-skipped">The export was skipped: the agents keep the old bundle until you write a package with the export wizard.</Alert> : null}
       {c.exported ? (
         <Box data-testid="export-result">
           <Typography variant="body2">
@@ -110,12 +130,12 @@ export function ExportStep() {
       ) : null}
       {c.verified ? (
         c.verified.ok ? (
-          <Alert severity="success" data-testid="export-verified">
+          <Alert severity="success" data-testid="export-verified" ref={verifiedLine} tabIndex={-1}>
             <AlertTitle>Verified: read back, the {c.verified.files} files listed in the signed manifest match</AlertTitle>
             {c.exported ? `${writtenCountText(c.exported.files, true)}. ` : ''}Eject the medium on the last step, before you remove it.
           </Alert>
         ) : (
-          <Alert severity="error" data-testid="export-verified">
+          <Alert severity="error" data-testid="export-verified" ref={verifiedLine} tabIndex={-1}>
             <AlertTitle>The package on the medium does not verify: do not hand it out</AlertTitle>
             {c.verified.problems.map((p, i) => (
               <div key={i}>

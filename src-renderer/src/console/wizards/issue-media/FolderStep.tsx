@@ -1,7 +1,6 @@
 import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
-import TextField from '@mui/material/TextField';
-import { MediumFolderField } from '../MediumFolderField.tsx';
+import { MediumFolderForm } from '../MediumFolderField.tsx';
 import { StepActions, StepRefusal } from '../WizardFrame.tsx';
 import Alert from '@mui/material/Alert';
 import Typography from '@mui/material/Typography';
@@ -32,31 +31,23 @@ export function FolderStep() {
 
   return (
     <>
-      <MediumFolderField
-        value={medium}
-        onChange={(v) => {
+      <MediumFolderForm
+        legend="Medium holding the requests"
+        medium={medium}
+        onMedium={(v) => {
           setMedium(v);
           setRequests(null);
         }}
-        legend="Medium holding the requests"
-      />
-      <TextField
-        label="Folder on the medium (optional)"
-        value={sub}
-        onChange={(e) => {
-          setSub(e.target.value);
+        sub={sub}
+        onSub={(v) => {
+          setSub(v);
           setRequests(null);
         }}
-        helperText={medium ? `Requests are read from ${inDir}` : 'Choose a medium first; empty: its top folder.'}
-        sx={{ mt: 2 }}
-        fullWidth
-        slotProps={{ htmlInput: { spellCheck: false } }}
+        readsFrom={`Requests are read from ${inDir}`}
+        action="Read the requests"
+        busy={busy}
+        onRead={() => void readRequests()}
       />
-      <Stack direction="row" spacing={1} sx={{ mt: 2 }}>
-        <Button variant="outlined" disabled={medium.trim() === '' || busy} onClick={() => void readRequests()}>
-          Read the requests
-        </Button>
-      </Stack>
       <StepRefusal title="The requests could not be read" spaced />
       {requests ? (
         <Stack sx={{ mt: 2 }} spacing={1}>

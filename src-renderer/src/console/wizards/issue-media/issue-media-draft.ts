@@ -30,7 +30,7 @@ export function useIssueMediaDraft() {
   const [supersede, setSupersede] = useWizardField('issue-media', 'supersede', false);
   // The files the officer ticked, by name; only those are signed (and the main process re-checks each by its SHA-256).
   const [ticked, setTicked] = useWizardField<string[]>('issue-media', 'ticked', []);
-  // The system let go of the medium the certificates were written to (media.eject): only then is it safe to remove.
+  // The medium ejected through the platform on the last step (green "Safe to remove" only after).
   const [ejected, setEjected] = useWizardField('issue-media', 'ejected', false);
   const readable = requests?.files.filter((f) => f.ok).length ?? 0;
   const tickable = requests?.files.filter(isTickable) ?? [];

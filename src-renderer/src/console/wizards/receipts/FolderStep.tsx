@@ -1,7 +1,5 @@
 import Button from '@mui/material/Button';
-import Stack from '@mui/material/Stack';
-import TextField from '@mui/material/TextField';
-import { MediumFolderField } from '../MediumFolderField.tsx';
+import { MediumFolderForm } from '../MediumFolderField.tsx';
 import { StepActions, StepRefusal } from '../WizardFrame.tsx';
 import { FileCheckTable } from '../issue-media/FileCheckTable.tsx';
 import { counted } from '../issue-media/issue-media-draft.ts';
@@ -20,31 +18,23 @@ export function FolderStep() {
 
   return (
     <>
-      <MediumFolderField
-        value={medium}
-        onChange={(v) => {
+      <MediumFolderForm
+        legend="Medium holding the receipts"
+        medium={medium}
+        onMedium={(v) => {
           setMedium(v);
           setCheck(null);
         }}
-        legend="Medium holding the receipts"
-      />
-      <TextField
-        label="Folder on the medium (optional)"
-        value={sub}
-        onChange={(e) => {
-          setSub(e.target.value);
+        sub={sub}
+        onSub={(v) => {
+          setSub(v);
           setCheck(null);
         }}
-        helperText={medium ? `Receipts (*.receipt.json with their .sig) are read from ${dir}` : 'Choose a medium first; empty: its top folder.'}
-        sx={{ mt: 2 }}
-        fullWidth
-        slotProps={{ htmlInput: { spellCheck: false } }}
+        readsFrom={`Receipts (*.receipt.json with their .sig) are read from ${dir}`}
+        action="Check the receipts"
+        busy={busy}
+        onRead={() => void read()}
       />
-      <Stack direction="row" spacing={1} sx={{ mt: 2 }}>
-        <Button variant="outlined" disabled={medium.trim() === '' || busy} onClick={() => void read()}>
-          Check the receipts
-        </Button>
-      </Stack>
       <StepRefusal title="The receipts could not be read" spaced />
       {check ? (
         <FileCheckTable
