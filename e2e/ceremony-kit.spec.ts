@@ -51,7 +51,7 @@ test.describe('ceremony kit', () => {
     await expect(kit.getByTestId('kit-written')).toContainText('Ceremony kit written — print it now');
     const file = (await kit.getByTestId('kit-file').textContent())!.trim();
     expect(file.startsWith(join(usb, 'airgap-ca-ceremony-kit-emergency-'))).toBe(true);
-    await everyLook('emergency: new key, kit written');
+    await everyLook('emergency: new key, kit written', { scrollTop: true });
 
     // The sheet as it prints, in Chromium: nothing but its own markup, and the boxed read-back.
     const browser = await chromium.launch({ executablePath: DEBIAN_CHROMIUM });
@@ -99,7 +99,7 @@ test.describe('ceremony kit', () => {
     await expect(kit.getByTestId('eject-first')).toHaveCount(0);
     await sticks[0]!.exited;
     await expect(page.getByRole('button', { name: 'Next: confirm' })).toBeFocused();
-    await everyLook('emergency: new key, kit medium ejected');
+    await everyLook('emergency: new key, kit medium ejected', { scrollTop: true });
 
     // The confirmation: what the witnesses read off the paper unlocks it.
     await pressOn(page, page.getByRole('button', { name: 'Next: confirm' }));
