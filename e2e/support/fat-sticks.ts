@@ -3,10 +3,11 @@
  * eject them (the platform's eject is the real fusermount -u): one image and
  * one empty mount point per stick under the test's work folder.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeFatImage, mountFat, type FatMount } from '../../src-main/testing/fat-testkit.ts';
+
+export { holdMedium } from '../../src-main/testing/fat-testkit.ts';
 
 export interface FatStick extends FatMount {
   /** The image file, to mount again (read-only) after an eject. */
@@ -36,15 +37,3 @@ export async function unmountFatSticks(sticks: readonly FatMount[]): Promise<voi
   for (const s of sticks) await s.cleanup();
 }
 
-/** A process whose working folder is on the medium at `dir`: the volume is busy (an eject is refused) until `release`. */
-export async function holdMedium(dir: string): Promise<{ pid: number; release(): Promise<void> }> {
-  const holder = spawn('sleep', ['600'], { cwd: dir, stdio: 'ignore' });
-  await new Promise<void>((r) => holder.once('spawn', () => r()));
-  return {
-    pid: holder.pid!,
-    release: async () => {
-      holder.kill('SIGKILL');
-      await new Promise<void>((r) => (holder.exitCode !== null || holder.signalCode !== null ? r() : holder.once('exit', () => r())));
-    },
-  };
-}

@@ -4,13 +4,12 @@
  * refused with MEDIA_BUSY naming that process, and the package written before
  * the eject is complete on the image afterwards (read with mtools).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ejectMedium, holdersFromDiskutil, windowsEjectArgs, type ToolResult } from '../core/media/eject.ts';
 import { cliWithMedium, type CliRun } from '../testing/cli-in-process.ts';
-import { makeFatImage, mountFat, mtoolsList, mtoolsRead, type FatMount } from '../testing/fat-testkit.ts';
+import { holdMedium, makeFatImage, mountFat, mtoolsList, mtoolsRead, type FatMount } from '../testing/fat-testkit.ts';
 import { removeTempDirs } from '../testing/temp-dir.ts';
 
 const code = (r: CliRun) => (r.json as { error?: { code: string; message: string } }).error?.code ?? 'OK';
@@ -21,7 +20,7 @@ describe('media eject on a FUSE-mounted FAT volume', () => {
   const { dir, usb, cli } = cliWithMedium();
   const image = join(dir, 'stick.img');
   let fat: FatMount;
-  const children: ChildProcess[] = [];
+  const holders: Array<{ release(): Promise<void> }> = [];
 
   beforeAll(async () => {
     await cli(['vault', 'init']);
@@ -31,7 +30,7 @@ describe('media eject on a FUSE-mounted FAT volume', () => {
     await makeFatImage(image, 4096, { label: 'EJECTME' });
   });
   afterEach(async () => {
-    for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
+    for (const h of holders.splice(0)) await h.release();
     await fat?.cleanup();
   });
   afterAll(removeTempDirs);
@@ -54,16 +53,14 @@ describe('media eject on a FUSE-mounted FAT volume', () => {
 
   it('refuses a volume another process holds open with MEDIA_BUSY, naming it, and leaves it mounted', async () => {
     fat = await mountFat(image, usb);
-    const holder = spawn('sleep', ['600'], { cwd: usb, stdio: 'ignore' });
-    children.push(holder);
-    await new Promise<void>((r) => holder.once('spawn', () => r()));
+    const holder = await holdMedium(usb);
+    holders.push(holder);
     const r = await cli(['--json', 'media', 'eject', '--path', usb]);
     expect([r.code, code(r)]).toEqual([1, 'MEDIA_BUSY']);
     expect(message(r)).toContain(`sleep (process ${holder.pid})`);
     expect(message(r)).toContain('Do not remove it yet');
     expect(mounted(usb)).toBe(true);
-    holder.kill('SIGKILL');
-    await new Promise<void>((r) => (holder.exitCode !== null || holder.signalCode !== null ? r() : holder.once('exit', () => r())));
+    await holder.release();
     expect((await cli(['--json', 'media', 'eject', '--path', usb])).code).toBe(0);
     await fat.exited;
     expect(mounted(usb)).toBe(false);

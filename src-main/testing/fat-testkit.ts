@@ -147,3 +147,16 @@ export async function fillMedium(mountpoint: string): Promise<void> {
     await fh.close();
   }
 }
+
+/** A process whose working folder is on the medium at `dir`: the volume is busy (an eject is refused) until `release`. */
+export async function holdMedium(dir: string): Promise<{ pid: number; release(): Promise<void> }> {
+  const holder = spawn('sleep', ['600'], { cwd: dir, stdio: 'ignore' });
+  await new Promise<void>((r) => holder.once('spawn', () => r()));
+  return {
+    pid: holder.pid!,
+    release: async () => {
+      holder.kill('SIGKILL');
+      await new Promise<void>((r) => (holder.exitCode !== null || holder.signalCode !== null ? r() : holder.once('exit', () => r())));
+    },
+  };
+}
