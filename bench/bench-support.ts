@@ -3,7 +3,7 @@
  * the same inputs, a throwaway CA made by OpenSSL, and peak-memory figures.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pemBlocks } from '../src-main/core/asn1/pem.ts';
@@ -41,6 +41,36 @@ export function runsText(xs: readonly number[]): string {
 export function scratchDir(prefix: string): { dir: string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), `airgap-bench-${prefix}-`));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Where a bench puts a run's outputs instead of deleting them before the
+ * next run: ext4 without a journal (this CI machine's disk) skips inodes
+ * deleted in the last minutes on every file it creates, reading their inode
+ * table blocks one by one, so 10,000 files deleted just before a run of
+ * 10,000 new ones cost the next run a second or more of kernel time (seen
+ * with perf: find_inode_bit / recently_deleted). An officer writing to a
+ * fresh medium never pays that, and it hit the tools unevenly (the writer's
+ * thread is on Airgap CA's critical path), so every tool's outputs are set
+ * aside and removed once, after the last run (`removeAll`).
+ */
+export class SetAside {
+  readonly #dir: string;
+  #count = 0;
+
+  constructor(scratch: string) {
+    this.#dir = join(scratch, 'set-aside');
+    mkdirSync(this.#dir, { recursive: true });
+  }
+
+  /** Moves `path` (a run's output folder or file) out of the way, keeping it until removeAll. */
+  put(path: string): void {
+    renameSync(path, join(this.#dir, String(this.#count++)));
+  }
+
+  removeAll(): void {
+    rmSync(this.#dir, { recursive: true, force: true });
+  }
 }
 
 export interface Measured {

@@ -13,14 +13,14 @@
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildCertificationRequest, encodeName, toPem } from '../src-main/core/issuance/index.ts';
 import { OID } from '../src-main/core/asn1/oids.ts';
-import { fmtInt, fmtSeconds, makeOpensslCa, median, runOpenssl, scratchDir } from './bench-support.ts';
+import { SetAside, fmtInt, fmtSeconds, makeOpensslCa, median, runOpenssl, runsText, scratchDir } from './bench-support.ts';
 
 const { values } = parseArgs({
   options: {
@@ -75,10 +75,14 @@ interface Row {
 }
 
 const rows: Row[] = [];
+// Every scratch folder is removed at the very end: deleting one CA's 20,000 files would slow the next CA's runs (SetAside).
+const scratches: Array<{ remove(): void }> = [];
 console.log(`CLI batch bench: counts ${COUNTS.join(', ')}, CAs ${ALGORITHMS.join(', ')}, ${RUNS} run(s) each; load average at start ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 for (const algorithm of ALGORITHMS) {
   const scratch = scratchDir(`cli-batch-${algorithm}`);
-  try {
+  scratches.push(scratch);
+  const spent = new SetAside(scratch.dir);
+  {
     writeFileSync(join(scratch.dir, 'pass'), PASS, { mode: 0o600 });
     for (const bin of BASELINE ? [CLI, BASELINE] : [CLI]) {
       cli(scratch.dir, ['vault', 'init'], bin);
@@ -102,7 +106,7 @@ for (const algorithm of ALGORITHMS) {
         const run = cli(scratch.dir, ['cert', 'issue-batch', '--in', inDir, '--out', outDir], bin);
         const doc = JSON.parse(run.stdout) as { issued: number; failed: number; seconds: number };
         if (doc.issued !== count || readdirSync(outDir).length !== count) throw new Error(`issued ${doc.issued} of ${count}`);
-        rmSync(outDir, { recursive: true });
+        spent.put(outDir);
         return { incl: run.seconds, excl: doc.seconds };
       };
       for (let r = 0; r < RUNS; r++) {
@@ -112,7 +116,7 @@ for (const algorithm of ALGORITHMS) {
         if (BASELINE) base.push(batch(BASELINE, join(scratch.dir, `base-${count}-${r}`)));
 
         writeFileSync(join(ossl, 'index.txt'), '');
-        rmSync(join(ossl, 'certs'), { recursive: true });
+        spent.put(join(ossl, 'certs'));
         mkdirSync(join(ossl, 'certs'));
         theirs.push(runOpenssl(['ca', '-batch', '-config', 'ca.cnf', '-notext', '-preserveDN', '-out', 'issued.pem', '-infiles', ...files.map((f) => join(inDir, f))], ossl).seconds);
       }
@@ -124,6 +128,7 @@ for (const algorithm of ALGORITHMS) {
           `  airgap-ca, CLI start + unlock included : ${fmtSeconds(row.ours)} = ${fmtInt(count / row.ours)} certs/s\n` +
           `  airgap-ca, CLI start + unlock excluded : ${fmtSeconds(row.oursExcl)} = ${fmtInt(count / row.oursExcl)} certs/s   (CLI start + unlock alone: ${fmtSeconds(unlockOnly)})\n` +
           `  openssl ca -batch -infiles             : ${fmtSeconds(row.openssl)} = ${fmtInt(count / row.openssl)} certs/s\n` +
+          `  runs (s): airgap-ca included ${runsText(ours)}; excluded ${runsText(oursExcl)}; OpenSSL ${runsText(theirs)}\n` +
           `  ratio (rate, ours / OpenSSL)           : ${(row.openssl / row.ours).toFixed(2)}x included, ${(row.openssl / row.oursExcl).toFixed(2)}x excluded; target >= 3x`,
       );
       if (row.baseline) {
@@ -132,10 +137,9 @@ for (const algorithm of ALGORITHMS) {
         );
       }
     }
-  } finally {
-    scratch.remove();
   }
 }
+for (const s of scratches) s.remove();
 console.log(`\nload average at end ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 console.log('\n| work | Airgap CA (CLI incl.) | Airgap CA (excl.) | OpenSSL | ratio incl. | ratio excl. | target |');
 console.log('|---|---|---|---|---|---|---|');

@@ -8,11 +8,13 @@ import { discardStaged, publishStaged, stageNewFile, writeNewFilesDurably, type 
 import { DEFAULT_CSR_MAX_BYTES, parseAndVerifyCsr } from '../../core/issuance/csr-intake.ts';
 import { crlToPem } from '../../core/issuance/crl-encoder.ts';
 import { generateCrl } from '../../core/issuance/crl-publication.ts';
-import { issueBatch, type BatchOutcome } from '../../core/issuance/batch-issuance.ts';
+import { issueBatch, issueBatchBlocking, type BatchOutcome } from '../../core/issuance/batch-issuance.ts';
+import { DEFAULT_ISSUANCE_WORKER_URL, takeIssuancePool, workerAvailable } from '../../core/issuance/issuance-pool.ts';
 import type { IssuedCertificate } from '../../core/issuance/issuer.ts';
 import { createIssuer } from '../../core/issuance/issuer.ts';
 import { activeIssuingKey } from '../../core/issuance/issuing-key.ts';
 import { checkSigner, chosenRequests } from './chosen-requests.ts';
+import type { Signer } from '../../core/signing/signer.ts';
 import { issuedRecord, sanList } from '../../core/issuance/issued-record.ts';
 import type { RenewalInput } from '../../core/issuance/renewal-batch.ts';
 import { RENEWAL_REPORT_FORMAT, renewalReportCsv, renewalReportJson, type RenewalReport, type RenewalReportLine } from '../../core/issuance/renewal-report.ts';
@@ -240,43 +242,69 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
     ctx.progress({ operation: 'cert.issueBatch', done: 0, total: items.length });
     // Each certificate is written under a hidden temporary name as its chunk comes back, while the
     // workers sign the rest; it gets its name only once the batch is recorded (below).
-    // By request: its file, and the serial of the certificate in it.
-    const staged = new Map<string, { file: StagedFile; serial: string }>();
-    const pemOf = (der: Uint8Array) => Buffer.from(toPem(der, 'CERTIFICATE'));
+    const staged = new Map<string, StagedFile>();
+    const onChunk = (chunk: readonly BatchOutcome[]): void => {
+      for (const o of chunk) if (o.ok) staged.set(o.id, stageNewFile(outName(o.id), Buffer.from(toPem(o.certificate.der, 'CERTIFICATE')), { mode: 0o644 }));
+    };
+    // In the order of the requests (chunks come back in any order).
+    const issuedOf = (outcomes: readonly BatchOutcome[]) => outcomes.flatMap((o) => (o.ok ? [{ id: o.id, c: o.certificate }] : []));
+    const audit = (outcomes: readonly BatchOutcome[], issued: ReadonlyArray<{ c: IssuedCertificate }>) =>
+      v.audit.append({
+        actor: ctx.actor,
+        action: 'cert.batch-issued',
+        details: { issuerKeyId: k.id, profile: input.profile, from: resolve(input.inDir), to: outDir, issued: issued.length, failed: outcomes.length - issued.length + results.length, serials: issued.map(({ c }) => c.serialHex) },
+      });
     try {
-      // Serials come back unique within the batch and unused in the vault (one look-up for the batch).
-      const outcomes = await keys.withSigner(k.id, (signer) =>
-        issueBatch({ certificateDer: k.certificate, privateKey: signer, algorithm: k.algorithm }, items, {
-          profile: input.profile,
-          days,
-          now,
-          truncateToIssuer: input.truncate,
-          takenSerials: (s) => certs.takenSerials(s),
-          onChunk: (chunk) => {
-            for (const o of chunk) if (o.ok) staged.set(o.id, { file: stageNewFile(outName(o.id), pemOf(o.certificate.der), { mode: 0o644 }), serial: o.certificate.serialHex });
-          },
-          onProgress: (done, total) => ctx.progress({ operation: 'cert.issueBatch', done, total }),
-          ...(ctx.issuanceWorkerUrl ? { workerUrl: ctx.issuanceWorkerUrl } : {}),
-        }),
-      );
-      const issued = outcomes.flatMap((o) => (o.ok ? [{ id: o.id, c: o.certificate }] : []));
-      // A serial drawn again (it collided) is a new certificate (only a collision redraws one): that file is written again.
-      const files = issued.map(({ id, c }) => {
-        const s = staged.get(id);
-        if (s && s.serial === c.serialHex) return s.file;
-        if (s) discardStaged([s.file]);
-        const again = stageNewFile(outName(id), pemOf(c.der), { mode: 0o644 });
-        staged.set(id, { file: again, serial: c.serialHex });
-        return again;
+      const init = (signer: Signer) => ({ certificateDer: k.certificate, privateKey: signer, algorithm: k.algorithm });
+      const options = (recordChunk: (chunk: readonly BatchOutcome[]) => void) => ({
+        profile: input.profile,
+        days,
+        now,
+        truncateToIssuer: input.truncate,
+        // Serials come back unique within the batch and unused in the vault (one look-up per chunk).
+        takenSerials: (s: readonly string[]) => certs.takenSerials(s),
+        onChunk: recordChunk,
+        onProgress: (done: number, total: number) => ctx.progress({ operation: 'cert.issueBatch', done, total }),
+        ...(ctx.issuanceWorkerUrl ? { workerUrl: ctx.issuanceWorkerUrl } : {}),
       });
-      v.transaction(() => {
-        certs.insert(issued.map(({ c }) => issuedRecord(c, k.id, now)));
-        v.audit.append({
-          actor: ctx.actor,
-          action: 'cert.batch-issued',
-          details: { issuerKeyId: k.id, profile: input.profile, from: resolve(input.inDir), to: outDir, issued: issued.length, failed: outcomes.length - issued.length + results.length, serials: issued.map(({ c }) => c.serialHex) },
+      let outcomes: BatchOutcome[];
+      if (ctx.blockingReads) {
+        // The CLI's thread answers nobody else: the batch is recorded inside one transaction as its chunks come
+        // back, while the workers sign the rest, and the transaction commits once the last chunk is in. A
+        // failure (or a kill) before that commit leaves no record.
+        // Its workers (started as the CLI started) are awaited ready first: one that failed to load says so here.
+        const url = ctx.issuanceWorkerUrl ?? DEFAULT_ISSUANCE_WORKER_URL;
+        const pool = items.length > 0 && workerAvailable(url) ? takeIssuancePool(url) : null;
+        try {
+          await pool?.ready();
+          outcomes = keys.withSigner(k.id, (signer) =>
+            v.transaction(() => {
+              const o = issueBatchBlocking(init(signer), items, {
+                ...options((chunk) => {
+                  onChunk(chunk);
+                  certs.insert(chunk.flatMap((x) => (x.ok ? [issuedRecord(x.certificate, k.id, now)] : [])));
+                }),
+                pool,
+              });
+              audit(o, issuedOf(o));
+              return o;
+            }),
+          );
+        } finally {
+          await pool?.close();
+        }
+      } else {
+        // The desktop app's main thread keeps answering while the workers sign; the batch is recorded in one
+        // transaction once every chunk is back.
+        const done = await keys.withSigner(k.id, (signer) => issueBatch(init(signer), items, options(onChunk)));
+        v.transaction(() => {
+          certs.insert(issuedOf(done).map(({ c }) => issuedRecord(c, k.id, now)));
+          audit(done, issuedOf(done));
         });
-      });
+        outcomes = done;
+      }
+      const issued = issuedOf(outcomes);
+      const files = issued.map(({ id }) => staged.get(id) as StagedFile);
       // Recorded first, named second, and reported written only after one sync of them all: a file that
       // fails to write is reported, and its certificate can be exported again by serial.
       const bundleFile = bundleOut && issued.length ? [stageNewFile(bundleOut, Buffer.concat(files.map((f) => f.bytes)), { mode: 0o644 })] : [];
@@ -284,7 +312,7 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
       return finishIssueBatch(outcomes, issued, written, results, outName, bundleOut, outDir, started);
     } finally {
       // Nothing staged outlives a batch that failed before naming its files.
-      discardStaged([...staged.values()].map((s) => s.file));
+      discardStaged([...staged.values()]);
     }
   },
 

@@ -7,6 +7,7 @@ import { parseVerifiedCsr } from './csr-intake.ts';
 import type { ErrorCode } from '../errors.ts';
 import type { IssuedCertificate, Issuer, IssuerInit } from './issuer.ts';
 import type { SignerSpec } from '../signing/signer.ts';
+import type { MessagePort } from 'node:worker_threads';
 
 export interface BatchItem {
   /** The caller's name for the request (its file name, say). */
@@ -49,6 +50,12 @@ export type WorkerRequest =
   /** The issuer to sign the next chunks with (a worker opens its own signer from the spec). */
   | { readonly kind: 'setup'; readonly init: Omit<IssuerInit, 'privateKey'>; readonly signerSpec: SignerSpec; readonly settings: BatchSettings }
   | ({ readonly kind: 'issue' } & ChunkRequest)
+  /**
+   * Where to answer from now on: a port this thread reads synchronously, and a shared counter to bump (and
+   * flag to set if the worker stops) so it can sleep until an answer comes (IssuancePool.runBlocking);
+   * null: the parent port again.
+   */
+  | { readonly kind: 'reply-to'; readonly port: MessagePort | null; readonly signal: SharedArrayBuffer | null }
   /** Renewal requests' checks that need no vault (renewal-precheck.ts); answered with RenewalPrecheck outcomes. */
   | { readonly kind: 'check-renewals'; readonly index: number; readonly items: readonly Uint8Array[] };
 

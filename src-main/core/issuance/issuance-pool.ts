@@ -15,7 +15,7 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker, receiveMessageOnPort } from 'node:worker_threads';
 import type { WorkerRequest } from './batch-issuance-item.ts';
 
 /** The worker entry point next to this module (a bundle may move it: callers pass their own URL). */
@@ -30,12 +30,14 @@ export class IssuancePool {
   readonly size: number;
   readonly url: URL;
   readonly #workers: Worker[];
+  readonly #ready: Promise<void>;
   #failure: Error | null = null;
   #closed = false;
 
   constructor(url: URL, size: number) {
     this.url = url;
     this.size = Math.max(1, size);
+    const started: Array<Promise<void>> = [];
     this.#workers = Array.from({ length: this.size }, () => {
       const w = new Worker(url);
       w.unref();
@@ -43,8 +45,28 @@ export class IssuancePool {
       w.on('exit', (code) => {
         if (!this.#closed) this.#failure ??= new Error(`issuance worker exited with code ${code}`);
       });
+      started.push(
+        new Promise<void>((resolve, reject) => {
+          const onMessage = (m: unknown): void => {
+            if (!isReady(m)) return;
+            w.off('message', onMessage);
+            resolve();
+          };
+          w.on('message', onMessage);
+          w.once('error', reject);
+          w.once('exit', (code) => reject(this.#failure ?? new Error(`issuance worker exited with code ${code}`)));
+        }),
+      );
       return w;
     });
+    this.#ready = Promise.all(started).then(() => undefined);
+    // Nobody may ask (a pool used with run() only): its failure is reported by run.
+    this.#ready.catch(() => undefined);
+  }
+
+  /** Resolves once every worker has loaded its modules and listens; rejects if one failed to start. runBlocking needs it. */
+  ready(): Promise<void> {
+    return this.#ready;
   }
 
   /** The same message to every worker (the issuer to sign with); a worker handles its messages in order. */
@@ -76,6 +98,7 @@ export class IssuancePool {
                 } else if (inFlight === 0) resolve();
               };
               const onMessage = (r: R): void => {
+                if (isReady(r)) return;
                 inFlight--;
                 // The worker gets its next request before this thread records the result (writing a chunk's
                 // files takes a while): it never waits for this thread.
@@ -110,11 +133,90 @@ export class IssuancePool {
     }
   }
 
+  /**
+   * run() without giving up this thread (issueBatchBlocking): each worker
+   * answers on a port of its own that this thread reads synchronously
+   * (receiveMessageOnPort), and bumps a shared counter this thread sleeps on
+   * (Atomics.wait), so `record` can run inside one synchronous vault
+   * transaction while the workers sign the rest. A worker that stops (an
+   * uncaught error, its exit) sets its flag beside the counter: this thread
+   * never waits for an answer that cannot come; one that never started is
+   * caught before (await ready() first: its failure to load is only reported
+   * through the event loop). Only for a thread that answers nobody else
+   * meanwhile (the CLI's): the desktop app's main thread uses run().
+   */
+  runBlocking<R>(requests: readonly WorkerRequest[], record: (result: R) => void, width = this.size): void {
+    if (this.#closed) throw new Error('the issuance pool is closed');
+    if (this.#failure) throw this.#failure;
+    const workers = this.#workers.slice(0, Math.max(1, Math.min(width, requests.length)));
+    // [answers so far, a worker stopped]
+    const signal = new Int32Array(new SharedArrayBuffer(8));
+    const lanes = workers.map((w) => {
+      const { port1, port2 } = new MessageChannel();
+      w.postMessage({ kind: 'reply-to', port: port2, signal: signal.buffer as SharedArrayBuffer } satisfies WorkerRequest, [port2]);
+      return { w, port: port1, inFlight: 0 };
+    });
+    let next = 0;
+    let pending = 0;
+    const feed = (lane: (typeof lanes)[number]): void => {
+      const request = requests[next++];
+      if (!request) return;
+      lane.inFlight++;
+      pending++;
+      lane.w.postMessage(request);
+    };
+    try {
+      for (const lane of lanes) {
+        feed(lane);
+        feed(lane);
+      }
+      while (pending > 0) {
+        // Read before looking at the ports: an answer that lands after the look sees a changed counter, so the wait returns at once.
+        const seen = Atomics.load(signal, 0);
+        let got = false;
+        for (const lane of lanes) {
+          for (let m = receiveMessageOnPort(lane.port); m; m = receiveMessageOnPort(lane.port)) {
+            got = true;
+            lane.inFlight--;
+            pending--;
+            // The worker gets its next request before this thread records the result (see run()).
+            feed(lane);
+            try {
+              record(m.message as R);
+            } catch (e) {
+              // Answers still on their way would reach the next run: this pool is not used again.
+              this.#failure ??= e as Error;
+              throw e;
+            }
+          }
+        }
+        if (got) continue;
+        if (Atomics.load(signal, 1) !== 0) {
+          const e = new Error('an issuance worker stopped before it answered');
+          this.#failure ??= e;
+          throw e;
+        }
+        Atomics.wait(signal, 0, seen, 1000);
+      }
+    } finally {
+      // The workers answer on their parent port again (run()); their ends of these ports close with that.
+      for (const lane of lanes) {
+        lane.w.postMessage({ kind: 'reply-to', port: null, signal: null } satisfies WorkerRequest);
+        lane.port.close();
+      }
+    }
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     await Promise.all(this.#workers.map((w) => w.terminate()));
   }
+}
+
+/** The first message of every worker: its modules are loaded and it listens. */
+function isReady(m: unknown): boolean {
+  return typeof m === 'object' && m !== null && (m as { kind?: unknown }).kind === 'ready';
 }
 
 let warm: IssuancePool | null = null;
