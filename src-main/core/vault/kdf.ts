@@ -15,7 +15,12 @@ export interface KdfParams {
 }
 
 export const OWASP_MINIMUM = { memoryKiB: 19_456, passes: 2, parallelism: 1 } as const;
-export const DEFAULT_KDF = { memoryKiB: 131_072, passes: 3, parallelism: 1 } as const;
+/**
+ * New vaults' passphrase slots: 128 MiB, 3 passes, 4 lanes (RFC 9106 section 4 recommends p = 4). The lanes
+ * change no guess's cost (memory × passes is the same work), only how many cores one unlock may use: 0.22 s
+ * instead of 0.35 s on two cores (Node runs them on OpenSSL's threads). A vault keeps the cost in its header.
+ */
+export const DEFAULT_KDF = { memoryKiB: 131_072, passes: 3, parallelism: 4 } as const;
 /**
  * Refuse headers asking for absurd work: the header is untrusted until its MAC
  * is checked, which needs the key, so a tampered cost would be paid first.
