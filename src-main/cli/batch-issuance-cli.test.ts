@@ -3,7 +3,8 @@
  * single issuance and verifies with OpenSSL against the bundle it wrote, the
  * vault holds exactly the serials written; and the real CLI killed with
  * SIGKILL mid-batch never leaves a half-written certificate under a final
- * name, nor a certificate on disk the vault has not recorded.
+ * name, nor a certificate on disk the vault has not recorded; on a terminal
+ * the real CLI draws its progress bar while it records the batch as it signs.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { pemBlocks, toPem } from '../core/asn1/pem.ts';
 import { normalizeSerialHex } from '../core/asn1/serial.ts';
 import { inProcessCli } from '../testing/cli-in-process.ts';
 import { CLI_BIN } from '../testing/cli-runner.ts';
+import { runOnTerminal } from '../testing/terminal.ts';
 import { makeCsr } from '../testing/issuance-fixtures.ts';
 import { removeTempDirs, tempDir } from '../testing/temp-dir.ts';
 
@@ -96,6 +98,24 @@ describe('cert issue-batch at scale', () => {
     expect(readdirSync(at('b-out'))).toEqual([]);
     expect(await serialsInVault()).toEqual(before);
   });
+
+  it('on a terminal, the real CLI draws its progress bar while the batch is recorded as it is signed, and ends with the count', async () => {
+    mkdirSync(at('bar-in'));
+    mkdirSync(at('bar-out'));
+    for (let i = 0; i < 640; i++) writeFileSync(at(`bar-in/p-${String(i).padStart(3, '0')}.csr`), toPem(makeCsr('p256', `p-${i}`), 'CERTIFICATE REQUEST'));
+    writeFileSync(at('pass'), PASSPHRASE, { mode: 0o600 });
+    const before = (await serialsInVault()).length;
+    const r = await runOnTerminal(['--vault', at('vault'), '--passphrase-file', at('pass'), 'cert', 'issue-batch', '--in', at('bar-in'), '--out', at('bar-out')], { HOME: dir }, []);
+    expect(r.code).toBe(0);
+    // Frames as the chunks came back (ten chunks of 64: more than the first and the last), then the summary.
+    const frames = r.seen.split('\r').filter((f) => f.startsWith('issuing ['));
+    expect(frames.length).toBeGreaterThan(2);
+    // Drawn mid-batch, while this thread waited for the workers: a frame strictly between 0 and 100 %.
+    expect(frames.some((f) => /\] +([1-9]|[1-9]\d)% \d+\/640/.test(f))).toBe(true);
+    expect(frames.at(-1)).toMatch(/100% 640\/640/);
+    expect(r.seen).toMatch(/640 issued, 0 failed in/);
+    expect((await serialsInVault()).length - before).toBe(640);
+  }, 120_000);
 
   it('SIGKILL mid-batch: every certificate under a final name is complete and recorded; a reported success has all its files', async () => {
     mkdirSync(at('k-in'));
