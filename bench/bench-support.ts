@@ -44,6 +44,18 @@ export function scratchDir(prefix: string): { dir: string; remove(): void } {
 }
 
 /**
+ * Writes back everything the bench itself left dirty in the page cache
+ * (generated requests, the previous tool's outputs) before a timed run:
+ * `cert issue-batch` makes its files durable with one syncfs(2) of the
+ * output's file system, which would otherwise also write back those files
+ * and charge them to the run (an officer's medium holds only the batch's).
+ * OpenSSL syncs nothing, so its runs are the same either way.
+ */
+export function settle(): void {
+  spawnSync('sync', [], { stdio: 'ignore' });
+}
+
+/**
  * Where a bench puts a run's outputs instead of deleting them before the
  * next run: ext4 without a journal (this CI machine's disk) skips inodes
  * deleted in the last minutes on every file it creates, reading their inode

@@ -8,6 +8,9 @@
  *
  * "CLI excluded" is the `seconds` the command reports itself: from the
  * handler's start (vault unlocked) to the last file written and synced.
+ * Every timed run starts with nothing of the bench's own dirty in the page
+ * cache (`settle`), and outputs are set aside, not deleted, between runs
+ * (`SetAside`): see bench-support.ts for why each matters on this machine.
  *
  *   node bench/cli-batch.ts [--counts 2000,10000] [--algorithms ecdsa-p256,rsa-3072] [--runs N]
  */
@@ -20,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildCertificationRequest, encodeName, toPem } from '../src-main/core/issuance/index.ts';
 import { OID } from '../src-main/core/asn1/oids.ts';
-import { SetAside, fmtInt, fmtSeconds, makeOpensslCa, median, runOpenssl, runsText, scratchDir } from './bench-support.ts';
+import { SetAside, fmtInt, fmtSeconds, makeOpensslCa, median, runOpenssl, runsText, scratchDir, settle } from './bench-support.ts';
 
 const { values } = parseArgs({
   options: {
@@ -103,6 +106,7 @@ for (const algorithm of ALGORITHMS) {
       const base: Array<{ incl: number; excl: number }> = [];
       const batch = (bin: string, outDir: string): { incl: number; excl: number } => {
         mkdirSync(outDir);
+        settle();
         const run = cli(scratch.dir, ['cert', 'issue-batch', '--in', inDir, '--out', outDir], bin);
         const doc = JSON.parse(run.stdout) as { issued: number; failed: number; seconds: number };
         if (doc.issued !== count || readdirSync(outDir).length !== count) throw new Error(`issued ${doc.issued} of ${count}`);
@@ -118,6 +122,7 @@ for (const algorithm of ALGORITHMS) {
         writeFileSync(join(ossl, 'index.txt'), '');
         spent.put(join(ossl, 'certs'));
         mkdirSync(join(ossl, 'certs'));
+        settle();
         theirs.push(runOpenssl(['ca', '-batch', '-config', 'ca.cnf', '-notext', '-preserveDN', '-out', 'issued.pem', '-infiles', ...files.map((f) => join(inDir, f))], ossl).seconds);
       }
       const row: Row = { work: `issue-batch ${fmtInt(count)} P-256 requests, ${algorithm} CA`, ours: median(ours), oursExcl: median(oursExcl), openssl: median(theirs) };
