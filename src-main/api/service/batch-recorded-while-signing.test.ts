@@ -8,13 +8,12 @@
  */
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../core/clock.ts';
 import { toPem } from '../../core/asn1/pem.ts';
-import { DEFAULT_ISSUANCE_WORKER_URL } from '../../core/issuance/issuance-pool.ts';
 import { OWASP_MINIMUM } from '../../core/vault/kdf.ts';
 import { makeCsr } from '../../testing/issuance-fixtures.ts';
+import { dyingIssuanceWorkerUrl } from '../../testing/issuance-workers.ts';
 import { removeTempDirs, tempDir } from '../../testing/temp-dir.ts';
 import { FIXED_NOW, TEST_PASSPHRASE } from '../../testing/vault-fixtures.ts';
 import type { BatchResult } from '../contract/certs.ts';
@@ -41,15 +40,6 @@ async function vaultWithCa(opts: { blockingReads: boolean; issuanceWorkerUrl?: U
   for (let i = 0; i < 150; i++) writeFileSync(join(inDir, `agent-${String(i).padStart(3, '0')}.csr`), toPem(makeCsr('p256', `agent-${i}`), 'CERTIFICATE REQUEST'));
   writeFileSync(join(inDir, 'broken.csr'), 'not a request');
   return { service, inDir, root };
-}
-
-/** The real worker, stopping (an uncaught error) right after it answers its first chunk. */
-function dyingWorkerUrl(): URL {
-  const real = pathToFileURL(fileURLToPath(DEFAULT_ISSUANCE_WORKER_URL)).href;
-  const src = `import ${JSON.stringify(real)};
-import { parentPort } from 'node:worker_threads';
-parentPort.on('message', (m) => { if (m.kind === 'issue') throw new Error('worker crashed'); });`;
-  return new URL(`data:text/javascript,${encodeURIComponent(src)}`);
 }
 
 describe('cert.issueBatch recorded while the workers sign (the CLI)', () => {
@@ -82,7 +72,7 @@ describe('cert.issueBatch recorded while the workers sign (the CLI)', () => {
   }, 60_000);
 
   it('a worker that stops mid-batch: the transaction is not committed, so no row, no audit event and no file (hidden or named)', async () => {
-    const { service, inDir, root } = await vaultWithCa({ blockingReads: true, issuanceWorkerUrl: dyingWorkerUrl() });
+    const { service, inDir, root } = await vaultWithCa({ blockingReads: true, issuanceWorkerUrl: dyingIssuanceWorkerUrl() });
     const outDir = join(root, 'out');
     mkdirSync(outDir);
     const r = await dispatch(service, 'cert.issueBatch', { inDir, outDir, profile: 'agent' });

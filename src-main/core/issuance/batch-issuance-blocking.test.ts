@@ -6,13 +6,13 @@
  * event loop needed while it runs; and a worker that stops, or never starts,
  * is reported instead of waited for.
  */
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { issueBatch, issueBatchBlocking } from './batch-issuance.ts';
 import type { BatchItem, BatchOutcome } from './batch-issuance.ts';
 import { DEFAULT_ISSUANCE_WORKER_URL, IssuancePool } from './issuance-pool.ts';
 import { NOW, makeCsr, makeTestCa } from '../../testing/issuance-fixtures.ts';
 import type { TestCa } from '../../testing/issuance-fixtures.ts';
+import { dyingIssuanceWorkerUrl, unloadableIssuanceWorkerUrl } from '../../testing/issuance-workers.ts';
 
 let ca: TestCa;
 let items: BatchItem[] = [];
@@ -32,15 +32,6 @@ async function readyPool(url: URL = DEFAULT_ISSUANCE_WORKER_URL, size = 2): Prom
   pools.push(pool);
   await pool.ready();
   return pool;
-}
-
-/** A worker module that is the real one, but stops (an uncaught error) right after answering its first chunk (its listener runs after the real one). */
-function dyingWorkerUrl(): URL {
-  const real = pathToFileURL(fileURLToPath(DEFAULT_ISSUANCE_WORKER_URL)).href;
-  const src = `import ${JSON.stringify(real)};
-import { parentPort } from 'node:worker_threads';
-parentPort.on('message', (m) => { if (m.kind === 'issue') throw new Error('worker crashed'); });`;
-  return new URL(`data:text/javascript,${encodeURIComponent(src)}`);
 }
 
 describe('issueBatchBlocking', () => {
@@ -108,7 +99,7 @@ describe('issueBatchBlocking', () => {
 
 describe('IssuancePool.runBlocking and ready', () => {
   it('a worker that stops mid-batch is reported, not waited for; the pool is not used again', async () => {
-    const pool = await readyPool(dyingWorkerUrl(), 1);
+    const pool = await readyPool(dyingIssuanceWorkerUrl(), 1);
     const recorded: number[] = [];
     pool.broadcast({ kind: 'setup', init: { certificateDer: ca.init.certificateDer as Uint8Array, algorithm: ca.init.algorithm }, signerSpec: ca.issuer.signer.spec(), settings: { profile: 'agent', now: NOW } });
     const requests = [0, 10, 20].map((index) => ({ kind: 'issue' as const, index, items: items.slice(index, index + 10) }));
@@ -119,7 +110,7 @@ describe('IssuancePool.runBlocking and ready', () => {
   });
 
   it('ready() rejects for a worker that cannot load', async () => {
-    const pool = new IssuancePool(new URL(`data:text/javascript,${encodeURIComponent("throw new Error('cannot load');")}`), 1);
+    const pool = new IssuancePool(unloadableIssuanceWorkerUrl(), 1);
     pools.push(pool);
     await expect(pool.ready()).rejects.toThrow(/cannot load/);
   });
