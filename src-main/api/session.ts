@@ -59,8 +59,12 @@ export interface SessionOptions {
   ejectDeps?: EjectDeps;
   /** The batch-issuance worker's entry when a bundler moved it (the desktop app); default: next to its source. */
   issuanceWorkerUrl?: URL;
-  /** Folders of requests are read with blocking calls (readRequestFolder's `blocking`): the CLI, whose thread has nothing else to answer. */
-  blockingReads?: boolean;
+  /**
+   * The host's thread answers nobody else while an operation runs (the CLI): folders of requests are read with
+   * blocking calls (readRequestFolder's `blocking`), and cert.issueBatch waits for its workers without giving up
+   * the thread, recording the batch inside one transaction as it is signed (issueBatchBlocking).
+   */
+  blockingHost?: boolean;
   /** How tokens are reached: AIRGAP_CA_PKCS11_MODULE and the user PIN the host holds (in memory only). */
   tokens?: TokenAccess;
 }
@@ -119,7 +123,7 @@ export class Session implements SessionControl {
   readonly mediaDeps: DetectDeps;
   readonly ejectDeps: EjectDeps;
   readonly issuanceWorkerUrl: URL | undefined;
-  readonly blockingReads: boolean;
+  readonly blockingHost: boolean;
   readonly tokenAccess: TokenAccess;
   actor: string | null;
   lockedReason: string | null = null;
@@ -138,7 +142,7 @@ export class Session implements SessionControl {
     this.mediaDeps = opts.mediaDeps ?? systemDeps();
     this.ejectDeps = opts.ejectDeps ?? systemEjectDeps();
     this.issuanceWorkerUrl = opts.issuanceWorkerUrl;
-    this.blockingReads = opts.blockingReads ?? false;
+    this.blockingHost = opts.blockingHost ?? false;
     // A host with no PIN source of its own (the desktop app) hands the PIN over with token.setPin.
     this.tokenAccess = opts.tokens ?? { moduleFromEnvironment: undefined, pin: () => this.heldPin ?? undefined };
   }

@@ -71,8 +71,8 @@ export class CliContext {
       defaultActor: this.actor,
       kdfCost,
       mediaDeps: { ...systemDeps(), env },
-      // Nothing else runs on this thread while a folder of requests is read.
-      blockingReads: true,
+      // Nothing else runs on this thread while an operation does: folder reads block, a batch waits for its workers.
+      blockingHost: true,
       tokens: { moduleFromEnvironment: env.AIRGAP_CA_PKCS11_MODULE || undefined, pin: () => this.tokenPin() },
       ...(logger ? { logger } : {}),
     });

@@ -1,5 +1,5 @@
 /**
- * cert.issueBatch as the CLI runs it (blockingReads): the batch is recorded
+ * cert.issueBatch as the CLI runs it (blockingHost): the batch is recorded
  * inside one vault transaction as its chunks come back from the workers, and
  * that transaction commits only once the last chunk is in. On a real vault:
  * what it records, writes and audits is what the desktop app's path gives,
@@ -28,7 +28,7 @@ async function value<T>(service: Service, name: string, input: unknown = {}): Pr
   return r.value as T;
 }
 
-async function vaultWithCa(opts: { blockingReads: boolean; issuanceWorkerUrl?: URL }): Promise<{ service: Service; inDir: string; root: string }> {
+async function vaultWithCa(opts: { blockingHost: boolean; issuanceWorkerUrl?: URL }): Promise<{ service: Service; inDir: string; root: string }> {
   const root = tempDir();
   const service = createService({ vaultDir: join(root, 'vault'), clock: fixedClock(FIXED_NOW), kdfCost: OWASP_MINIMUM, ...opts });
   expect((await dispatch(service, 'vault.create', { actor: 'alice', passphrase: TEST_PASSPHRASE })).ok).toBe(true);
@@ -45,8 +45,8 @@ async function vaultWithCa(opts: { blockingReads: boolean; issuanceWorkerUrl?: U
 describe('cert.issueBatch recorded while the workers sign (the CLI)', () => {
   it('records, writes and audits what the desktop path does: every serial written once, recorded once, named in one audit event', async () => {
     const runs: Record<string, { results: string[]; recorded: string[]; audited: string[]; bundle: number }> = {};
-    for (const blockingReads of [true, false]) {
-      const { service, inDir, root } = await vaultWithCa({ blockingReads });
+    for (const blockingHost of [true, false]) {
+      const { service, inDir, root } = await vaultWithCa({ blockingHost });
       const outDir = join(root, 'out');
       mkdirSync(outDir);
       const r = await value<BatchResult>(service, 'cert.issueBatch', { inDir, outDir, profile: 'agent', bundleOut: join(root, 'bundle.pem') });
@@ -58,21 +58,21 @@ describe('cert.issueBatch recorded while the workers sign (the CLI)', () => {
       expect(audit.events).toHaveLength(1);
       // Only the named certificates, no hidden temporary file left.
       expect(readdirSync(outDir).sort()).toEqual(r.results.flatMap((x) => (x.out ? [x.out.split('/').at(-1) as string] : [])).sort());
-      runs[String(blockingReads)] = {
+      runs[String(blockingHost)] = {
         results: r.results.map((x) => `${x.file} ${x.ok}`),
         recorded: listed.items.map((c) => c.serial).sort(),
         audited: [...(audit.events[0]?.details.serials ?? [])].sort(),
         bundle: readFileSync(join(root, 'bundle.pem'), 'utf8').split('-----BEGIN CERTIFICATE-----').length - 1,
       };
-      expect(runs[String(blockingReads)]?.recorded).toEqual([...serials].sort());
-      expect(runs[String(blockingReads)]?.audited).toEqual([...serials].sort());
-      expect(runs[String(blockingReads)]?.bundle).toBe(150);
+      expect(runs[String(blockingHost)]?.recorded).toEqual([...serials].sort());
+      expect(runs[String(blockingHost)]?.audited).toEqual([...serials].sort());
+      expect(runs[String(blockingHost)]?.bundle).toBe(150);
     }
     expect(runs.true?.results).toEqual(runs.false?.results);
   }, 60_000);
 
   it('a worker that stops mid-batch: the transaction is not committed, so no row, no audit event and no file (hidden or named)', async () => {
-    const { service, inDir, root } = await vaultWithCa({ blockingReads: true, issuanceWorkerUrl: dyingIssuanceWorkerUrl() });
+    const { service, inDir, root } = await vaultWithCa({ blockingHost: true, issuanceWorkerUrl: dyingIssuanceWorkerUrl() });
     const outDir = join(root, 'out');
     mkdirSync(outDir);
     const r = await dispatch(service, 'cert.issueBatch', { inDir, outDir, profile: 'agent' });

@@ -207,7 +207,7 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
     if (!existsSync(outDir)) throw new DomainError('NOT_FOUND', `The output folder ${outDir} does not exist. Create it (or choose the medium's folder) first.`);
     const bundleOut = input.bundleOut ? resolve(input.bundleOut) : null;
     if (bundleOut && existsSync(bundleOut)) throw new DomainError('OUTPUT_EXISTS', `${bundleOut} already exists. Certificates are never written over an existing file.`);
-    const folder = await readRequestFolder(resolve(input.inDir), { ...BATCH_FOLDER_READ, ...(input.skipRenewals ? { accept: ['csr', 'pkcs7'] } : {}), blocking: ctx.blockingReads });
+    const folder = await readRequestFolder(resolve(input.inDir), { ...BATCH_FOLDER_READ, ...(input.skipRenewals ? { accept: ['csr', 'pkcs7'] } : {}), blocking: ctx.blockingHost });
     const results: BatchItemResult[] = [];
     const items: Array<{ id: string; csr: Uint8Array }> = [];
     const outName = (file: string) => certificateFileName(outDir, file);
@@ -256,19 +256,18 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
       });
     try {
       const init = (signer: Signer) => ({ certificateDer: k.certificate, privateKey: signer, algorithm: k.algorithm });
-      const options = (recordChunk: (chunk: readonly BatchOutcome[]) => void) => ({
+      const options = {
         profile: input.profile,
         days,
         now,
         truncateToIssuer: input.truncate,
         // Serials come back unique within the batch and unused in the vault (one look-up per chunk).
         takenSerials: (s: readonly string[]) => certs.takenSerials(s),
-        onChunk: recordChunk,
         onProgress: (done: number, total: number) => ctx.progress({ operation: 'cert.issueBatch', done, total }),
         ...(ctx.issuanceWorkerUrl ? { workerUrl: ctx.issuanceWorkerUrl } : {}),
-      });
-      let outcomes: BatchOutcome[];
-      if (ctx.blockingReads) {
+      };
+      let batch: { outcomes: BatchOutcome[]; issued: Array<{ id: string; c: IssuedCertificate }> };
+      if (ctx.blockingHost) {
         // The CLI's thread answers nobody else: the batch is recorded inside one transaction as its chunks come
         // back, while the workers sign the rest, and the transaction commits once the last chunk is in. A
         // failure (or a kill) before that commit leaves no record.
@@ -277,17 +276,19 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
         const pool = items.length > 0 && workerAvailable(url) ? takeIssuancePool(url) : null;
         try {
           await pool?.ready();
-          outcomes = keys.withSigner(k.id, (signer) =>
+          batch = keys.withSigner(k.id, (signer) =>
             v.transaction(() => {
               const o = issueBatchBlocking(init(signer), items, {
-                ...options((chunk) => {
+                ...options,
+                onChunk: (chunk) => {
                   onChunk(chunk);
                   certs.insert(chunk.flatMap((x) => (x.ok ? [issuedRecord(x.certificate, k.id, now)] : [])));
-                }),
+                },
                 pool,
               });
-              audit(o, issuedOf(o));
-              return o;
+              const issued = issuedOf(o);
+              audit(o, issued);
+              return { outcomes: o, issued };
             }),
           );
         } finally {
@@ -296,14 +297,14 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
       } else {
         // The desktop app's main thread keeps answering while the workers sign; the batch is recorded in one
         // transaction once every chunk is back.
-        const done = await keys.withSigner(k.id, (signer) => issueBatch(init(signer), items, options(onChunk)));
+        const outcomes = await keys.withSigner(k.id, (signer) => issueBatch(init(signer), items, { ...options, onChunk }));
+        batch = { outcomes, issued: issuedOf(outcomes) };
         v.transaction(() => {
-          certs.insert(issuedOf(done).map(({ c }) => issuedRecord(c, k.id, now)));
-          audit(done, issuedOf(done));
+          certs.insert(batch.issued.map(({ c }) => issuedRecord(c, k.id, now)));
+          audit(outcomes, batch.issued);
         });
-        outcomes = done;
       }
-      const issued = issuedOf(outcomes);
+      const { outcomes, issued } = batch;
       const files = issued.map(({ id }) => staged.get(id) as StagedFile);
       // Recorded first, named second, and reported written only after one sync of them all: a file that
       // fails to write is reported, and its certificate can be exported again by serial.
@@ -329,7 +330,7 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
     for (let n = 2; !input.report && (existsSync(reportJson) || existsSync(reportJson.replace(/\.json$/, '.csv'))); n++) reportJson = defaultReport(n);
     const reportCsv = `${reportJson.replace(/\.json$/i, '')}.csv`;
     for (const f of [reportJson, reportCsv]) if (existsSync(f)) throw new DomainError('OUTPUT_EXISTS', `${f} already exists; reports are never written over an existing file. Nothing was renewed.`);
-    const folder = await readRequestFolder(resolve(input.inDir), { accept: ['pkcs7', 'csr', 'certificate'], maxFiles: 1_000_000, blocking: ctx.blockingReads });
+    const folder = await readRequestFolder(resolve(input.inDir), { accept: ['pkcs7', 'csr', 'certificate'], maxFiles: 1_000_000, blocking: ctx.blockingHost });
     checkSigner(keys.active(), input.signingKeyId);
     const skipped: string[] = [];
     const inputs: RenewalInput[] = [];
@@ -468,7 +469,7 @@ export const certHandlers: HandlersFor<keyof typeof certOps> = {
     const { keys, certs } = ctx.stores;
     const k = keyWithCertificate(keys, input.issuer);
     const dir = resolve(input.dir);
-    const folder = await readRequestFolder(dir, { accept: ['certificate'], maxFiles: 1_000_000, blocking: ctx.blockingReads });
+    const folder = await readRequestFolder(dir, { accept: ['certificate'], maxFiles: 1_000_000, blocking: ctx.blockingHost });
     // Serials are unique across the vault (every CA): a serial held by any certificate is taken.
     const everyCa = new CertificateStore(v.db);
     const checked = checkCertificatesForImport(

@@ -18,8 +18,8 @@ export interface HostContext {
   readonly mediaDeps: DetectDeps;
   readonly ejectDeps: EjectDeps;
   readonly issuanceWorkerUrl: URL | undefined;
-  /** Read folders of requests with blocking calls (the CLI): see readRequestFolder's `blocking`. */
-  readonly blockingReads: boolean;
+  /** Nothing else runs on the host's thread (the CLI): blocking folder reads, and a batch recorded as it is signed (SessionOptions.blockingHost). */
+  readonly blockingHost: boolean;
   /** Reports progress of long work to the host (desktop window, CLI); a broken listener never breaks the work. */
   progress(ev: ProgressEvent): void;
 }
@@ -65,7 +65,7 @@ function hostOf(session: Session): HostContext {
     mediaDeps: session.mediaDeps,
     ejectDeps: session.ejectDeps,
     issuanceWorkerUrl: session.issuanceWorkerUrl,
-    blockingReads: session.blockingReads,
+    blockingHost: session.blockingHost,
     progress: (ev) => session.progress(ev),
   };
 }

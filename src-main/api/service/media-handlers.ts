@@ -61,7 +61,7 @@ export const mediaHandlers: HandlersFor<keyof typeof mediaOps> = {
   'media.readRequests': async (input, ctx) => {
     // Renewal requests (CMS around a CSR) are recognised among the plain requests; any other PKCS #7 is refused as before.
     // Each request is parsed and verified here, so the row the officer ticks shows what would be signed.
-    const r = await readRequestFolder(resolve(input.dir), { accept: ['csr', 'pkcs7'], blocking: ctx.blockingReads });
+    const r = await readRequestFolder(resolve(input.dir), { accept: ['csr', 'pkcs7'], blocking: ctx.blockingHost });
     const active = ctx.stores.keys.active();
     const refused = (name: string, code: string, message: string) => ({ name, ok: false, kind: null, sha256: null, request: null, code, message });
     return {

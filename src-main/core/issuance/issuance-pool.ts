@@ -154,14 +154,13 @@ export class IssuancePool {
     const lanes = workers.map((w) => {
       const { port1, port2 } = new MessageChannel();
       w.postMessage({ kind: 'reply-to', port: port2, signal: signal.buffer as SharedArrayBuffer } satisfies WorkerRequest, [port2]);
-      return { w, port: port1, inFlight: 0 };
+      return { w, port: port1 };
     });
     let next = 0;
     let pending = 0;
     const feed = (lane: (typeof lanes)[number]): void => {
       const request = requests[next++];
       if (!request) return;
-      lane.inFlight++;
       pending++;
       lane.w.postMessage(request);
     };
@@ -177,7 +176,6 @@ export class IssuancePool {
         for (const lane of lanes) {
           for (let m = receiveMessageOnPort(lane.port); m; m = receiveMessageOnPort(lane.port)) {
             got = true;
-            lane.inFlight--;
             pending--;
             // The worker gets its next request before this thread records the result (see run()).
             feed(lane);
