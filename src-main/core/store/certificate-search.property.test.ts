@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../clock.ts';
-import { createTestVault, FIXED_NOW, TEST_PASSPHRASE } from '../../testing/vault-fixtures.ts';
+import { addRawSigningKey, createTestVault, FIXED_NOW, TEST_PASSPHRASE } from '../../testing/vault-fixtures.ts';
 import { removeTempDirs, tempDir } from '../../testing/temp-dir.ts';
 import { restoreBackup, writeBackup } from '../vault/backup.ts';
 import type { Vault } from '../vault/vault.ts';
@@ -83,11 +83,7 @@ function queryFrom(corpus: Array<{ serial: string; subject: string; sansJson: st
 }
 
 let issuerN = 0;
-function addIssuer(v: Vault): string {
-  const id = `sha256:${randomBytes(32).toString('hex')}`;
-  v.db.prepare("INSERT INTO signing_keys (id, name, algorithm, state, spki, wrapped_private_key, wrap_nonce, created_at) VALUES (?, ?, 'ecdsa-p256', 'trusted', x'00', x'00', x'00', ?)").run(id, `issuer-${issuerN++}`, FIXED_NOW);
-  return id;
-}
+const addIssuer = (v: Vault): string => addRawSigningKey(v, `issuer-${issuerN++}`).id;
 
 beforeAll(async () => {
   root = tempDir('airgap-search-');

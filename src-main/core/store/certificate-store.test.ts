@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestVault, FIXED_NOW } from '../../testing/vault-fixtures.ts';
+import { addRawSigningKey, createTestVault, FIXED_NOW } from '../../testing/vault-fixtures.ts';
 import { removeTempDirs, tempDir } from '../../testing/temp-dir.ts';
 import type { Vault } from '../vault/vault.ts';
 import { CertificateStore } from './certificate-store.ts';
@@ -19,12 +19,6 @@ let vault: Vault;
 beforeAll(async () => {
   vault = (await createTestVault(join(tempDir('airgap-cert-store-'), 'vault'))).vault;
 });
-
-function addIssuer(v: Vault, name: string): string {
-  const id = `sha256:${randomBytes(32).toString('hex')}`;
-  v.db.prepare("INSERT INTO signing_keys (id, name, algorithm, state, spki, wrapped_private_key, wrap_nonce, created_at) VALUES (?, ?, 'ecdsa-p256', 'trusted', x'00', x'00', x'00', ?)").run(id, name, FIXED_NOW);
-  return id;
-}
 
 /** Certificate `i` of a call: every field its own, so a value in another row's place shows. */
 function certificate(i: number, issuerKeyId: string) {
@@ -43,7 +37,7 @@ function certificate(i: number, issuerKeyId: string) {
 
 describe('CertificateStore.insert', () => {
   it('130 certificates in one call (64 + 64 + 2 to a statement): each row as given, each found by search, counted once', () => {
-    const issuer = addIssuer(vault, 'issuer-130');
+    const issuer = addRawSigningKey(vault, 'issuer-130').id;
     const certs = new CertificateStore(vault.db);
     const rows = Array.from({ length: 130 }, (_, i) => certificate(i, issuer));
     vault.transaction(() => certs.insert(rows));
@@ -57,7 +51,7 @@ describe('CertificateStore.insert', () => {
   });
 
   it('a serial taken already, in the last statement of a call, records none of the call (the caller rolls back)', () => {
-    const issuer = addIssuer(vault, 'issuer-duplicate');
+    const issuer = addRawSigningKey(vault, 'issuer-duplicate').id;
     const certs = new CertificateStore(vault.db);
     const first = certificate(0, issuer);
     vault.transaction(() => certs.insert([first]));
